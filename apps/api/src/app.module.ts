@@ -1,0 +1,29 @@
+import { AuditLogEntity, AuditModule } from '@app/audit';
+import { AuthModule, UserEntity } from '@app/auth';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { ContractsModule } from '@app/contracts';
+import { DatabaseModule } from '@app/database';
+import { EventsModule } from '@app/events';
+import { HealthModule } from '@app/health';
+import { SecurityModule } from '@app/security';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+/** Composition only: every capability lives in its lib. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity] }),
+        EventsModule,
+        AuditModule,
+        SecurityModule,
+        HealthModule,
+        ContractsModule,
+        AuthModule,
+      ],
+    };
+  }
+}

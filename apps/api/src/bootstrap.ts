@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkErrorHandler, PinoNestLogger, requestIdFor } from '@app/common';
+import type { AppConfig } from '@app/config';
+import { registerSwaggerUi } from '@app/contracts';
+import { MetricsService } from '@app/health';
+import { NestFactory } from '@nestjs/core';
+import { LogController } from 'fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { aliasRoutes, installHttpHooks, recordRoutes, type RouteRecord } from './http-platform';
+
+export interface BootedApp {
+  readonly app: NestFastifyApplication;
+  /** Every route Fastify serves (Nest's and plugins'), as registered. */
+  readonly routes: readonly RouteRecord[];
+}
+
+/** Builds the whole application, initialised but not listening: main.ts and tests share it. */
+export async function createApp(config: AppConfig): Promise<BootedApp> {
+  const logger = createLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One access-log line per request is written by our onResponse hook instead.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestIdFor,
+    frameworkErrors: frameworkErrorHandler,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    rewriteUrl: aliasRoutes,
+    requestTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes = recordRoutes(fastify);
+  // A text/plain body sent to a JSON API is a client mistake: answer 415 rather than parse it.
+  fastify.removeContentTypeParser('text/plain');
+  installHttpHooks(fastify, app.get(MetricsService), logger);
+  app.setGlobalPrefix('api/v1');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: true, exposedHeaders: ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'] });
+  await registerSwaggerUi(fastify);
+  await app.init();
+  return { app, routes };
+}

@@ -1,0 +1,77 @@
+import { ApiError } from '@app/common';
+import type { MetricsService } from '@app/health';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+
+export const API_PREFIX = '/api/v1';
+const ROOT_OPERATIONS = new Set(['/health', '/health/detailed', '/ready', '/metrics']);
+const SWAGGER_UI = /^\/api\/docs(\/|$|\?)/;
+
+/**
+ * `/api/...` is an alias of `/api/v1/...`, and the operations endpoints also answer at the root:
+ * one set of routes, reached by rewriting the URL before routing.
+ */
+export function aliasRoutes(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  if (url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX) return url;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (ROOT_OPERATIONS.has(path)) return `${API_PREFIX}${url}`;
+  if (url.startsWith('/api/') && !SWAGGER_UI.test(url)) return `${API_PREFIX}${url.slice(4)}`;
+  return url;
+}
+
+function isFormBody(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+export interface RouteRecord {
+  readonly method: string;
+  readonly url: string;
+}
+
+/** Cross-cutting HTTP hooks that sit below Nest: request id, content types, metrics, access log. */
+export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  // Only routes that opt in (SAML's form POST) take form bodies; everything else speaks JSON.
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    const config = request.routeOptions.config as { acceptsForm?: boolean } | undefined;
+    if (isFormBody(request) && !config?.acceptsForm) {
+      done(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type '${request.headers['content-type']}'; send application/json`));
+      return;
+    }
+    done();
+  });
+
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const route = request.routeOptions.url;
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        { requestId: request.id, method: request.method, route: route ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        'request completed',
+      );
+    }
+    done();
+  });
+
+  fastify.server.on('connection', (socket) => {
+    metrics.connectionOpened();
+    socket.once('close', () => metrics.connectionClosed());
+  });
+}
+
+/** Records every route Fastify registers, for the contract test's route <-> spec comparison. */
+export function recordRoutes(fastify: FastifyInstance): RouteRecord[] {
+  const routes: RouteRecord[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
+  });
+  return routes;
+}

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig, type AppConfig } from '@app/config';
+import { HealthService } from '@app/health';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // One clear line naming the variable, then stop.
+    console.error(error instanceof ConfigError ? error.message : `Invalid configuration: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const { app } = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const logger = new Logger('Main');
+  logger.log(`Secure MCP Server ${config.version} listening on ${config.host}:${config.port} (database: ${config.database.kind})`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: draining and shutting down`);
+    app.get(HealthService).markShuttingDown();
+    const force = setTimeout(() => {
+      logger.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Failed to start: ${message.split('\n')[0]}`);
+  process.exit(1);
+});

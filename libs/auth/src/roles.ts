@@ -1,0 +1,22 @@
+/** The one table of roles and their default permissions. Users may also hold explicit extras. */
+export const ROLES = ['admin', 'developer', 'user'] as const;
+export type Role = (typeof ROLES)[number];
+
+const USER_PERMISSIONS = ['read:tools', 'execute:tools', 'read:contexts', 'write:contexts', 'read:sessions'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
+  user: USER_PERMISSIONS,
+  developer: [...USER_PERMISSIONS, 'write:tools', 'filesystem:*'],
+  admin: ['*', 'admin:*'],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Role defaults plus explicit permissions, deduplicated and sorted for stable tokens. */
+export function effectivePermissions(roles: readonly string[], explicit: readonly string[]): string[] {
+  const granted = new Set<string>(explicit);
+  for (const role of roles) if (isRole(role)) for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
+  return [...granted].sort();
+}

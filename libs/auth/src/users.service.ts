@@ -1,0 +1,54 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import type { RegisterRequestDto, User } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import './auth.events';
+import { PasswordHasher } from './password.hasher';
+import { UserEntity } from './user.entity';
+import { toUserView } from './user.view';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UsersService {
+  private readonly users: Repository<UserEntity>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+  ) {
+    this.users = dataSource.getRepository(UserEntity);
+  }
+
+  /** Self-service sign-up: role `user`; answers once the user and its audit entry are committed. */
+  async register(input: RegisterRequestDto, origin: RequestOrigin): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password);
+    let user: UserEntity;
+    try {
+      user = await this.users.save(
+        this.users.create({
+          email: input.email,
+          name: input.name,
+          organization: input.organization ?? null,
+          phone: input.phone ?? null,
+          passwordHash,
+          roles: ['user'],
+          permissions: [],
+        }),
+      );
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) {
+        await this.audit.record({ action: 'user.register', result: 'failure', details: { email: input.email, reason: 'email taken' }, origin });
+        throw ApiError.conflict('A user with this email already exists', [{ field: 'email', message: 'email is already registered', code: 'ALREADY_EXISTS' }]);
+      }
+      throw error;
+    }
+    await this.audit.record({ action: 'user.register', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email }, origin });
+    this.events.publish('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
+    return toUserView(user);
+  }
+}

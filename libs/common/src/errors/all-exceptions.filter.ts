@@ -1,0 +1,77 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { traceIdOf } from '../http/request-id';
+import { ApiError, type ErrorEnvelope } from './api-error';
+import { isDatabaseUnavailable } from './database-errors';
+import { errorCodeForStatus } from './error-codes';
+
+interface FastifyErrorLike {
+  statusCode?: number;
+  message?: string;
+}
+
+// Body-parsing failures reach the filter as Fastify errors or as Nest's HttpException wrappers.
+function clientErrorMessage(status: number, fallback: string, request: FastifyRequest): string {
+  if (status === 404) return `No route for ${request.method} ${request.url.split('?')[0]}`;
+  if (status === 413) return 'Request body is larger than the allowed limit';
+  if (status === 415) return `Unsupported content type '${request.headers['content-type'] ?? ''}'; send application/json`;
+  return fallback;
+}
+
+/** Writes an ApiError as the envelope: the one place the error shape is produced for HTTP. */
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: ApiError): void {
+  const envelope: ErrorEnvelope = {
+    error: error.code,
+    message: error.message,
+    ...(error.details && error.details.length > 0 ? { details: [...error.details] } : {}),
+    ...error.extra,
+    timestamp: new Date().toISOString(),
+    requestId: String(request.id),
+    traceId: traceIdOf(request),
+  };
+  if (error.headers) void reply.headers(error.headers);
+  void reply.status(error.status).header('x-request-id', String(request.id)).type('application/json; charset=utf-8').send(envelope);
+}
+
+/** Errors Fastify raises before routing (a URL that cannot be decoded), in the same envelope. */
+export function frameworkErrorHandler(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const status = (error as FastifyErrorLike).statusCode ?? 400;
+  sendError(reply, request, new ApiError(status, errorCodeForStatus(status), status === 400 ? 'Malformed URL' : 'Bad request'));
+}
+
+/**
+ * Turns every error, from any layer (Nest, Fastify's body parsing, the database), into the one
+ * envelope of DESIGN.md §2. 5xx answers never carry stacks, SQL or paths.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (reply.sent) return;
+    const error = this.toApiError(exception, request);
+    if (error.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id, url: request.url }, `${error.code} on ${request.method} ${request.url}`);
+    }
+    sendError(reply, request, error);
+  }
+
+  private toApiError(exception: unknown, request: FastifyRequest): ApiError {
+    if (exception instanceof ApiError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status >= 500) return new ApiError(status, errorCodeForStatus(status), 'An unexpected error occurred');
+      return new ApiError(status, errorCodeForStatus(status), clientErrorMessage(status, exception.message, request));
+    }
+    const fastifyError = (typeof exception === 'object' && exception !== null ? exception : {}) as FastifyErrorLike;
+    const status = fastifyError.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return new ApiError(status, errorCodeForStatus(status), clientErrorMessage(status, fastifyError.message ?? 'Bad request', request));
+    }
+    if (isDatabaseUnavailable(exception)) return ApiError.unavailable('The database is unavailable; try again shortly');
+    return new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+  }
+}

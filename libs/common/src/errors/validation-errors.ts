@@ -1,0 +1,101 @@
+import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ApiError, type ErrorDetail } from './api-error';
+
+// class-validator constraint names -> the detail codes clients see.
+const DETAIL_CODES: Readonly<Record<string, string>> = {
+  isDefined: 'REQUIRED',
+  isNotEmpty: 'REQUIRED',
+  whitelistValidation: 'UNKNOWN_FIELD',
+  unknownValue: 'INVALID_TYPE',
+  nestedValidation: 'INVALID_TYPE',
+  isString: 'INVALID_TYPE',
+  isInt: 'INVALID_TYPE',
+  isNumber: 'INVALID_TYPE',
+  isBoolean: 'INVALID_TYPE',
+  isArray: 'INVALID_TYPE',
+  isObject: 'INVALID_TYPE',
+  isEmail: 'INVALID_FORMAT',
+  matches: 'INVALID_FORMAT',
+  isIso8601: 'INVALID_FORMAT',
+  isUuid: 'INVALID_FORMAT',
+  isUrl: 'INVALID_FORMAT',
+  minLength: 'TOO_SHORT',
+  maxLength: 'TOO_LONG',
+  min: 'TOO_SMALL',
+  max: 'TOO_LARGE',
+  arrayMinSize: 'TOO_FEW_ITEMS',
+  arrayMaxSize: 'TOO_MANY_ITEMS',
+  arrayUnique: 'DUPLICATE_ITEMS',
+  isIn: 'INVALID_VALUE',
+};
+
+function collect(errors: readonly ValidationError[], parent: string, into: ErrorDetail[]): void {
+  for (const error of errors) {
+    const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    const constraints = Object.entries(error.constraints ?? {});
+    if (constraints.length > 0) {
+      // One entry per field: the first failed rule gives the code, every message is kept.
+      const [[firstRule]] = constraints;
+      into.push({ field: field === '' ? '(body)' : field, message: constraints.map(([, message]) => message).join('; '), code: DETAIL_CODES[firstRule] ?? 'INVALID_VALUE' });
+    }
+    if (error.children?.length) collect(error.children, field, into);
+  }
+}
+
+/** Flattens class-validator's tree into one envelope detail per field. */
+export function validationDetails(errors: readonly ValidationError[]): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  collect(errors, '', details);
+  return details;
+}
+
+/**
+ * The strict global pipe. A body must be a JSON object (a missing one is validated as `{}`, so
+ * required fields are reported); unknown properties are refused; values become the DTO's types.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== Object && !PRIMITIVES.has(metadata.metatype);
+    if (metadata.type === 'body' && isDto && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw ApiError.validation('Request body must be a JSON object', [{ field: '(body)', message: 'body must be a JSON object', code: 'INVALID_TYPE' }]);
+    }
+    // Validators recurse; a hostile body nested thousands deep must not reach them.
+    if (isDto && exceedsDepth(value, MAX_NESTING)) {
+      throw ApiError.validation('Request is nested too deeply', [{ field: `(${metadata.type})`, message: `nesting deeper than ${MAX_NESTING} levels`, code: 'TOO_DEEP' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array]);
+const MAX_NESTING = 32;
+
+/** Iterative, so the check itself cannot overflow the stack. */
+function exceedsDepth(root: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new StrictValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    stopAtFirstError: false,
+    exceptionFactory: (errors: ValidationError[]) => {
+      const details = validationDetails(errors);
+      return details.length > 0
+        ? ApiError.validation('Request validation failed', details)
+        : new BadRequestException('Request validation failed');
+    },
+  });
+}

@@ -1,0 +1,12 @@
+export { ApiError } from './errors/api-error';
+export type { ApiErrorOptions, ErrorDetail, ErrorEnvelope } from './errors/api-error';
+export { AllExceptionsFilter, frameworkErrorHandler, sendError } from './errors/all-exceptions.filter';
+export { isDatabaseUnavailable, sqlState } from './errors/database-errors';
+export { ERROR_CODES, errorCodeForStatus } from './errors/error-codes';
+export type { ErrorCode } from './errors/error-codes';
+export { createValidationPipe, validationDetails } from './errors/validation-errors';
+export { requestIdFor, traceIdOf } from './http/request-id';
+export { createLogger, PinoNestLogger } from './logging/logger';
+export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
+export { originOf } from './http/request-origin';
+export type { RequestOrigin } from './http/request-origin';

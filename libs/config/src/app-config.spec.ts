@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './app-config';
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.database.kind).toBe('embedded');
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.saml).toBeUndefined();
+    expect(config.rateLimits.login).toEqual({ limit: 5, windowSeconds: 900 });
+    expect(config.rateLimits.loginIp).toEqual({ limit: 300, windowSeconds: 900 });
+    expect(config.rateLimits.register).toEqual({ limit: 3, windowSeconds: 3600 });
+    expect(config.rateLimits.toolsExecute).toEqual({ limit: 100, windowSeconds: 60 });
+    expect(config.rateLimits.toolsList).toEqual({ limit: 1000, windowSeconds: 60 });
+    expect(config.rateLimits.wsMessages).toEqual({ limit: 100, windowSeconds: 1 });
+    expect(config.toolsRoot.endsWith('/data/workspace')).toBe(true);
+  });
+
+  it('selects the database from DATABASE_URL', () => {
+    expect(parseConfig({ DATABASE_URL: 'memory' }).database).toEqual({ kind: 'memory' });
+    expect(parseConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x/y'],
+    ['REDIS_URL', 'not a url'],
+    ['RATE_LIMIT_LOGIN', '5 per 15m'],
+    ['RATE_LIMIT_TOOLS_EXECUTE', '0/60'],
+    ['LOG_LEVEL', 'loud'],
+    ['SECRETS_KEY', 'short'],
+    ['JWT_PRIVATE_KEY', 'not a pem'],
+    ['SAML_ROLE_MAP', '{"a":1}'],
+  ])('refuses a bad %s with one line naming it', (variable, value) => {
+    const env: Record<string, string> = { [variable]: value };
+    if (variable === 'SAML_ROLE_MAP') Object.assign(env, { SAML_ENTRY_POINT: 'https://idp.example/sso', SAML_IDP_CERT: 'MIIBase64Body' });
+    let caught: unknown;
+    try {
+      parseConfig(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toContain(variable);
+    expect((caught as ConfigError).message).not.toContain('\n');
+  });
+
+  it('requires pairs to be set together', () => {
+    expect(() => parseConfig({ ADMIN_EMAIL: 'a@b.c' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => parseConfig({ SAML_ENTRY_POINT: 'https://idp/sso' })).toThrow(/SAML_IDP_CERT/);
+  });
+
+  it('parses rate limits and lists', () => {
+    const config = parseConfig({ RATE_LIMIT_LOGIN: '10/60', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.rateLimits.login).toEqual({ limit: 10, windowSeconds: 60 });
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});

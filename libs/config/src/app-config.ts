@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface RateLimitRule {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export type DatabaseTarget =
+  | { readonly kind: 'embedded'; readonly dataDir: string }
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface SamlConfig {
+  readonly entryPoint: string;
+  readonly idpCert: string;
+  readonly issuer: string;
+  readonly callbackUrl: string;
+  readonly roleAttribute: string;
+  readonly roleMap: Readonly<Record<string, string>>;
+  readonly successRedirect?: string;
+}
+
+/** The whole configuration contract of DESIGN.md, parsed and validated once at boot. */
+export class AppConfig {
+  readonly version!: string;
+  readonly port!: number;
+  readonly host!: string;
+  readonly publicUrl!: string;
+  readonly dataDir!: string;
+  readonly database!: DatabaseTarget;
+  readonly redisUrl?: string;
+  readonly adminEmail?: string;
+  readonly adminPassword?: string;
+  readonly jwtPrivateKey?: string;
+  readonly jwtPublicKey?: string;
+  readonly secretsKey?: string;
+  readonly toolsRoot!: string;
+  readonly saml?: SamlConfig;
+  readonly rateLimits!: {
+    readonly login: RateLimitRule;
+    readonly loginIp: RateLimitRule;
+    readonly register: RateLimitRule;
+    readonly toolsExecute: RateLimitRule;
+    readonly toolsList: RateLimitRule;
+    readonly wsMessages: RateLimitRule;
+  };
+  readonly corsOrigins!: readonly string[];
+  /** Honour X-Forwarded-For (behind a load balancer), so per-IP limits see the client. */
+  readonly trustProxy!: boolean;
+  readonly logLevel!: LogLevel;
+  readonly bodyLimitBytes!: number;
+  readonly requestTimeoutMs!: number;
+  readonly shutdownTimeoutMs!: number;
+}
+
+/** A bad value: the message is the one line printed before the process stops. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${raw}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function rateLimit(env: Env, name: string, fallback: RateLimitRule): RateLimitRule {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new ConfigError(name, `must be "<requests>/<window seconds>" with both at least 1 (got "${raw}")`);
+  }
+  return { limit: Number(match[1]), windowSeconds: Number(match[2]) };
+}
+
+function pem(env: Env, name: string, kind: 'PRIVATE KEY' | 'PUBLIC KEY' | 'CERTIFICATE'): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  // Environments often carry PEMs with literal "\n" sequences.
+  const value = raw.includes('\\n') ? raw.replace(/\\n/g, '\n') : raw;
+  if (kind === 'CERTIFICATE' && !value.includes('-----BEGIN')) {
+    // A bare base64 certificate body, as IdP metadata prints it.
+    if (!/^[A-Za-z0-9+/=\s]+$/.test(value)) throw new ConfigError(name, 'must be a PEM certificate or its base64 body');
+    return value;
+  }
+  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(value)) {
+    throw new ConfigError(name, `must be a PEM ${kind.toLowerCase()}`);
+  }
+  return value;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
+    if (pkg.version) return pkg.version;
+  } catch {
+    // Fall through: compiled layouts may move package.json; the version is informative only.
+  }
+  return '1.0.0';
+}
+
+function database(env: Env, dataDir: string): DatabaseTarget {
+  const raw = text(env, 'DATABASE_URL');
+  if (raw === undefined) return { kind: 'embedded', dataDir };
+  if (raw === 'memory') return { kind: 'memory' };
+  return { kind: 'postgres', url: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']) as string };
+}
+
+function saml(env: Env, publicUrl: string): SamlConfig | undefined {
+  const entryPoint = url(env, 'SAML_ENTRY_POINT', ['https:', 'http:']);
+  const idpCert = pem(env, 'SAML_IDP_CERT', 'CERTIFICATE');
+  if (entryPoint === undefined && idpCert === undefined) return undefined;
+  if (entryPoint === undefined) throw new ConfigError('SAML_ENTRY_POINT', 'is required when SAML_IDP_CERT is set');
+  if (idpCert === undefined) throw new ConfigError('SAML_IDP_CERT', 'is required when SAML_ENTRY_POINT is set');
+  const roleMapRaw = text(env, 'SAML_ROLE_MAP');
+  let roleMap: Record<string, string> = {};
+  if (roleMapRaw !== undefined) {
+    try {
+      roleMap = JSON.parse(roleMapRaw) as Record<string, string>;
+    } catch {
+      throw new ConfigError('SAML_ROLE_MAP', 'must be a JSON object of group -> role');
+    }
+    const valid = typeof roleMap === 'object' && roleMap !== null && !Array.isArray(roleMap) && Object.values(roleMap).every((v) => typeof v === 'string');
+    if (!valid) throw new ConfigError('SAML_ROLE_MAP', 'must be a JSON object of group -> role');
+  }
+  return {
+    entryPoint,
+    idpCert,
+    issuer: text(env, 'SAML_ISSUER') ?? 'secure-mcp',
+    callbackUrl: url(env, 'SAML_CALLBACK_URL', ['https:', 'http:']) ?? `${publicUrl}/api/v1/auth/saml/callback`,
+    roleAttribute: text(env, 'SAML_ROLE_ATTRIBUTE') ?? 'groups',
+    roleMap,
+    successRedirect: url(env, 'SAML_SUCCESS_REDIRECT', ['https:', 'http:']),
+  };
+}
+
+/** Parses and validates an environment; throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Env): AppConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const dataDir = resolve(text(env, 'DATA_DIR') ?? './data');
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const logLevel = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminEmail = text(env, 'ADMIN_EMAIL')?.toLowerCase();
+  const adminPassword = text(env, 'ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError(adminEmail === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'must be set together with its pair');
+  }
+  const jwtPrivateKey = pem(env, 'JWT_PRIVATE_KEY', 'PRIVATE KEY');
+  const jwtPublicKey = pem(env, 'JWT_PUBLIC_KEY', 'PUBLIC KEY');
+  if ((jwtPrivateKey === undefined) !== (jwtPublicKey === undefined)) {
+    throw new ConfigError(jwtPrivateKey === undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY', 'must be set together with its pair');
+  }
+  const secretsKey = text(env, 'SECRETS_KEY');
+  if (secretsKey !== undefined && Buffer.from(secretsKey, 'base64').length !== 32 && !/^[0-9a-fA-F]{64}$/.test(secretsKey)) {
+    throw new ConfigError('SECRETS_KEY', 'must be 32 bytes, as 64 hex characters or base64');
+  }
+  const config: AppConfig = {
+    version: readVersion(),
+    port,
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    publicUrl,
+    dataDir,
+    database: database(env, dataDir),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    adminEmail,
+    adminPassword,
+    jwtPrivateKey,
+    jwtPublicKey,
+    secretsKey,
+    toolsRoot: resolve(text(env, 'TOOLS_ROOT') ?? resolve(dataDir, 'workspace')),
+    saml: saml(env, publicUrl),
+    rateLimits: {
+      login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),
+      loginIp: rateLimit(env, 'RATE_LIMIT_LOGIN_IP', { limit: 300, windowSeconds: 900 }),
+      register: rateLimit(env, 'RATE_LIMIT_REGISTER', { limit: 3, windowSeconds: 3600 }),
+      toolsExecute: rateLimit(env, 'RATE_LIMIT_TOOLS_EXECUTE', { limit: 100, windowSeconds: 60 }),
+      toolsList: rateLimit(env, 'RATE_LIMIT_TOOLS_LIST', { limit: 1000, windowSeconds: 60 }),
+      wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),
+    },
+    corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    logLevel,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+  return Object.freeze(config);
+}
+
+/**
+ * The process environment with optional overrides: the single place that reads process.env.
+ * Tests and tools pass overrides instead of mutating the environment.
+ */
+export function loadConfig(overrides: Env = {}): AppConfig {
+  return parseConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,4 @@
+// GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
+export * from './dto';
+export * from './operations';
+export * from './types';

@@ -1,0 +1,170 @@
+// GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
+
+export interface Error {
+  error: string;
+  message: string;
+  details?: Array<ErrorDetail>;
+  timestamp: string;
+  requestId: string;
+  traceId?: string;
+}
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+  code: string;
+}
+
+export interface Pagination {
+  page: number;
+  limit: number;
+  total: number;
+  pages: number;
+}
+
+export type Role = "admin" | "developer" | "user";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  organization?: string | null;
+  phone?: string | null;
+  roles: Array<Role>;
+  permissions: Array<string>;
+  mfaEnabled: boolean;
+  status: "active" | "suspended" | "deleted";
+  lastLogin?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RateLimit {
+  requests: number;
+  window: string;
+}
+
+export interface Tool {
+  id: string;
+  name: string;
+  description: string;
+  version: string;
+  category: "system" | "data" | "analytics" | "monitoring";
+  enabled: boolean;
+  schema?: {
+    input?: {
+      [key: string]: unknown;
+    };
+    output?: {
+      [key: string]: unknown;
+    };
+  };
+  permissions?: Array<string>;
+  rateLimit?: RateLimit;
+}
+
+export interface Context {
+  id: string;
+  name: string;
+  description?: string;
+  status: "active" | "archived";
+  metadata?: {
+    [key: string]: unknown;
+  };
+  tools: Array<string>;
+  settings?: {
+    [key: string]: unknown;
+  };
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  contextId?: string | null;
+  status: "active" | "terminated" | "expired";
+  connectionType: "websocket" | "http" | "mcp";
+  ipAddress?: string;
+  userAgent?: string;
+  startedAt: string;
+  lastActivity?: string;
+  metrics?: {
+    messagesReceived?: number;
+    messagesSent?: number;
+    toolExecutions?: number;
+    errors?: number;
+  };
+}
+
+export interface RegisterRequest {
+  email: string;
+  /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. */
+  password: string;
+  name: string;
+  organization?: string;
+  /** E.164, e.g. +14155550100 */
+  phone?: string;
+}
+
+export interface HealthStatus {
+  status: "healthy" | "degraded" | "unhealthy";
+  timestamp: string;
+  version: string;
+}
+
+export interface ComponentHealth {
+  status: "healthy" | "unhealthy";
+  /** Round trip in milliseconds. */
+  latency?: number;
+  error?: string;
+  kind?: "embedded" | "memory" | "postgres";
+  connections?: {
+    active: number;
+    idle: number;
+    max: number;
+  };
+}
+
+export interface DetailedHealth {
+  status: "healthy" | "degraded" | "unhealthy";
+  timestamp: string;
+  version: string;
+  components: {
+    database: ComponentHealth;
+    redis?: ComponentHealth;
+  };
+  metrics: {
+    /** Seconds since the process started. */
+    uptime: number;
+    memory: {
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external?: number;
+    };
+    /** Mean event-loop delay in milliseconds. */
+    eventLoopLag: number;
+    eventLoopLagP99?: number;
+    requestsPerSecond: number;
+    activeConnections: number;
+  };
+}
+
+export interface Readiness {
+  ready: boolean;
+  timestamp: string;
+  reasons?: Array<string>;
+}
+
+export type RegisterUserResponse201 = User;
+
+export type GetHealthResponse200 = HealthStatus;
+
+export type GetDetailedHealthResponse200 = DetailedHealth;
+
+export type GetReadinessResponse200 = Readiness;
+
+export type GetOpenApiJsonResponse200 = {
+  [key: string]: unknown;
+};

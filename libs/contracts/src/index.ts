@@ -1,0 +1,5 @@
+export * from './generated';
+export { ContractsModule } from './contracts.module';
+export { loadOpenApiDocument } from './openapi-document';
+export type { OpenApiDocument } from './openapi-document';
+export { registerSwaggerUi, SWAGGER_UI_PREFIX } from './swagger-ui';

@@ -1,0 +1,61 @@
+import type { DatabaseTarget } from '@app/config';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { EmbeddedPostgres } from './embedded-postgres';
+
+// Any constant works; it only has to be the same for every instance of this app.
+const MIGRATION_LOCK_KEY = 724_011_2026;
+
+export interface DataSourceOptions {
+  readonly target: DatabaseTarget;
+  readonly embedded?: EmbeddedPostgres;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly migrations: MixedList<Function | string>;
+  readonly poolMax?: number;
+}
+
+export function createDataSource(options: DataSourceOptions): DataSource {
+  const connection =
+    options.target.kind === 'postgres'
+      ? { url: options.target.url }
+      : { host: '127.0.0.1', port: options.embedded?.port, username: 'postgres', database: 'postgres' };
+  return new DataSource({
+    type: 'postgres',
+    ...connection,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logging: false,
+    extra: {
+      // PGlite serialises everything through one session.
+      max: options.target.kind === 'postgres' ? (options.poolMax ?? 10) : 1,
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  });
+}
+
+/**
+ * Runs pending migrations. On PostgreSQL, instances starting together queue on an advisory lock;
+ * the embedded database has a single client and no advisory locks are needed (or used) there.
+ */
+export async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<void> {
+  if (target.kind !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}

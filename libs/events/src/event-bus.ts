@@ -1,0 +1,71 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope, EventName, EventTransport } from './event-map';
+import type { EventMap } from './index';
+
+type Handler<K extends EventName> = (envelope: EventEnvelope<K>) => void | Promise<void>;
+export function newInstanceId(): string {
+  return `inst_${randomUUID().slice(0, 8)}`;
+}
+
+type AnyHandler = (envelope: EventEnvelope) => void | Promise<void>;
+
+/** Where other instances' events come from when there is no shared transport. */
+export class LocalOnlyTransport implements EventTransport {
+  async publish(): Promise<void> {}
+  onRemote(): void {}
+  async close(): Promise<void> {}
+}
+
+/**
+ * The typed event bus every lib publishes to. Local subscribers get events asynchronously and in
+ * order; a failing handler is logged and never affects the publisher or other handlers.
+ */
+export class EventBus implements OnApplicationShutdown {
+  private readonly logger = new Logger('EventBus');
+  private readonly handlers = new Map<string, Set<AnyHandler>>();
+  constructor(
+    private readonly transport: EventTransport,
+    readonly instanceId: string = newInstanceId(),
+  ) {
+    transport.onRemote((envelope) => this.dispatch(envelope));
+  }
+
+  publish<K extends EventName>(name: K, payload: EventMap[K]): EventEnvelope<K> {
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
+    this.transport.publish(envelope as unknown as EventEnvelope).catch((error: Error) => this.logger.warn(`event ${name} not fanned out: ${error.message}`));
+    return envelope;
+  }
+
+  /** Subscribes to one event, or to all with '*'. Returns the unsubscribe function. */
+  on<K extends EventName>(name: K | '*', handler: Handler<K>): () => void {
+    const set = this.handlers.get(name) ?? new Set<AnyHandler>();
+    set.add(handler as unknown as AnyHandler);
+    this.handlers.set(name, set);
+    return () => set.delete(handler as unknown as AnyHandler);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private dispatch(envelope: EventEnvelope): void {
+    for (const key of [envelope.name, '*']) {
+      for (const handler of this.handlers.get(key) ?? []) this.invoke(handler, envelope);
+    }
+  }
+
+  private invoke(handler: AnyHandler, envelope: EventEnvelope): void {
+    try {
+      const result = handler(envelope);
+      if (result instanceof Promise) result.catch((error: unknown) => this.reportHandlerError(envelope, error));
+    } catch (error) {
+      this.reportHandlerError(envelope, error);
+    }
+  }
+
+  private reportHandlerError(envelope: EventEnvelope, error: unknown): void {
+    this.logger.error({ err: error, event: envelope.name }, `handler for ${envelope.name} failed`);
+  }
+}

@@ -1,0 +1,25 @@
+import { RedisService } from '@app/database';
+import { Global, Logger, Module } from '@nestjs/common';
+import { EventBus, LocalOnlyTransport, newInstanceId } from './event-bus';
+import { RedisEventTransport } from './redis.transport';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EventBus,
+      inject: [RedisService],
+      useFactory: (redis: RedisService): EventBus => {
+        if (!redis.client) return new EventBus(new LocalOnlyTransport());
+        const logger = new Logger('EventBus');
+        const instanceId = newInstanceId();
+        const transport = new RedisEventTransport(redis.client, redis.createConnection('events'), instanceId, (error) =>
+          logger.warn(`event transport: ${error.message}`),
+        );
+        return new EventBus(transport, instanceId);
+      },
+    },
+  ],
+  exports: [EventBus],
+})
+export class EventsModule {}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { HealthController } from './health.controller';
+import { HealthService } from './health.service';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+
+@Global()
+@Module({
+  imports: [TerminusModule, PrometheusModule.register({ controller: MetricsController, path: 'metrics', defaultMetrics: { enabled: false } })],
+  controllers: [HealthController],
+  providers: [HealthService, MetricsService],
+  exports: [HealthService, MetricsService],
+})
+export class HealthModule {}

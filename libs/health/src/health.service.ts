@@ -1,0 +1,114 @@
+import { AppConfig } from '@app/config';
+import { DatabaseService, RedisService } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { MetricsService } from './metrics.service';
+
+const PING_TIMEOUT_MS = 2_000;
+
+type Status = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface ComponentHealth {
+  status: 'healthy' | 'unhealthy';
+  latency?: number;
+  error?: string;
+  [extra: string]: unknown;
+}
+
+/** Health, readiness and the detailed report; each check is a terminus indicator. */
+@Injectable()
+export class HealthService {
+  private readonly startedAt = Date.now();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly typeOrm: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseService,
+    private readonly redis: RedisService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** From SIGTERM on, readiness fails so load balancers drain this instance. */
+  markShuttingDown(): void {
+    this.shuttingDown = true;
+  }
+
+  liveness(): { status: Status; timestamp: string; version: string } {
+    return { status: this.shuttingDown ? 'degraded' : 'healthy', timestamp: new Date().toISOString(), version: this.config.version };
+  }
+
+  async readiness(): Promise<{ ready: boolean; timestamp: string; reasons?: string[] }> {
+    const components = await this.components();
+    const reasons = Object.entries(components)
+      .filter(([, component]) => component.status !== 'healthy')
+      .map(([name, component]) => `${name}: ${component.error ?? 'unhealthy'}`);
+    if (this.shuttingDown) reasons.push('shutting down');
+    return { ready: reasons.length === 0, timestamp: new Date().toISOString(), ...(reasons.length > 0 ? { reasons } : {}) };
+  }
+
+  async detailed(): Promise<Record<string, unknown>> {
+    const components = await this.components();
+    const statuses = Object.values(components).map((component) => component.status);
+    const status: Status = components.database.status !== 'healthy' ? 'unhealthy' : statuses.every((s) => s === 'healthy') ? 'healthy' : 'degraded';
+    const memory = process.memoryUsage();
+    const live = this.metrics.snapshot();
+    return {
+      status,
+      timestamp: new Date().toISOString(),
+      version: this.config.version,
+      components,
+      metrics: {
+        uptime: Math.round((Date.now() - this.startedAt) / 1000),
+        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external },
+        eventLoopLag: live.eventLoopLagMs,
+        eventLoopLagP99: live.eventLoopLagP99Ms,
+        requestsPerSecond: live.requestsPerSecond,
+        activeConnections: live.activeConnections,
+      },
+    };
+  }
+
+  private async components(): Promise<Record<string, ComponentHealth>> {
+    const [database, redis] = await Promise.all([this.databaseHealth(), this.redis.enabled ? this.redisHealth() : undefined]);
+    return redis ? { database, redis } : { database };
+  }
+
+  private async databaseHealth(): Promise<ComponentHealth> {
+    const started = performance.now();
+    const connections = this.database.poolStats();
+    try {
+      await this.typeOrm.pingCheck('database', { timeout: PING_TIMEOUT_MS });
+      return { status: 'healthy', latency: elapsed(started), kind: this.config.database.kind, connections: pick(connections) };
+    } catch (error) {
+      return { status: 'unhealthy', latency: elapsed(started), kind: this.config.database.kind, error: reason(error), connections: pick(connections) };
+    }
+  }
+
+  private async redisHealth(): Promise<ComponentHealth> {
+    const indicator = this.indicators.check('redis');
+    try {
+      const latency = await this.redis.ping(PING_TIMEOUT_MS);
+      indicator.up({ latency });
+      return { status: 'healthy', latency };
+    } catch (error) {
+      indicator.down({ message: reason(error) });
+      return { status: 'unhealthy', error: reason(error) };
+    }
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+function pick(stats: { active: number; idle: number; max: number }): { active: number; idle: number; max: number } {
+  return { active: stats.active, idle: stats.idle, max: stats.max };
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : 'unreachable';
+  // Terminus reports "database is not available"; keep the wording short and free of internals.
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}

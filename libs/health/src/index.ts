@@ -1,0 +1,3 @@
+export { HealthModule } from './health.module';
+export { HealthService } from './health.service';
+export { MetricsService } from './metrics.service';

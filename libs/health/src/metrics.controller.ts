@@ -1,0 +1,14 @@
+import { Public } from '@app/security';
+import { Controller, Get, Header } from '@nestjs/common';
+import { register } from 'prom-client';
+
+/** Mounted at /metrics by PrometheusModule (which sets the controller's path). */
+@Public()
+@Controller()
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}

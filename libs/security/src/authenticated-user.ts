@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The caller, as every door sees it once credentials are verified. */
+export interface AuthenticatedUser {
+  readonly id: string;
+  readonly email: string;
+  readonly roles: readonly string[];
+  readonly permissions: readonly string[];
+  readonly sessionId?: string;
+  readonly via: 'jwt' | 'api-key';
+}
+
+/**
+ * Turns a request's credentials into a user. Identity binds the real one; with none bound every
+ * protected route answers 401 (deny by default).
+ */
+export abstract class CredentialVerifier {
+  /** null: no credentials presented. Throws ApiError(401) for bad ones. */
+  abstract verify(request: FastifyRequest): Promise<AuthenticatedUser | null>;
+}
+
+const USER = Symbol('authenticatedUser');
+
+export function attachUser(request: FastifyRequest, user: AuthenticatedUser): void {
+  (request as unknown as Record<symbol, AuthenticatedUser>)[USER] = user;
+}
+
+export function userOf(request: FastifyRequest): AuthenticatedUser | undefined {
+  return (request as unknown as Record<symbol, AuthenticatedUser | undefined>)[USER];
+}
+
+/** `admin:*` style wildcards: a held `filesystem:*` grants `filesystem:read`; `*` grants all. */
+export function holdsPermission(held: readonly string[], required: string): boolean {
+  if (held.includes(required) || held.includes('*')) return true;
+  const [action] = required.split(':');
+  return held.includes(`${action}:*`) || held.includes('admin:*');
+}

@@ -1,0 +1,11 @@
+export { ContractClient } from './contract-client';
+export type { ApiResponse, CallOptions } from './contract-client';
+export { compareRoutesWithSpec, routeToSpecPath } from './contract-coverage';
+export type { CoverageReport, ServedRoute } from './contract-coverage';
+export { ContractValidator } from './contract-validator';
+export { newUserInput } from './factories';
+export type { NewUserInput } from './factories';
+export { startTestApp, TEST_ENV } from './test-app';
+export type { TestApp } from './test-app';
+export { createTestDatabase } from './test-database';
+export type { TestDatabase } from './test-database';

@@ -1,0 +1,59 @@
+import { type AppConfig, loadConfig } from '@app/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../../apps/api/src/bootstrap';
+import { ContractClient } from './contract-client';
+import type { ServedRoute } from './contract-coverage';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly baseUrl: string;
+  readonly routes: readonly ServedRoute[];
+  readonly client: ContractClient;
+  close(): Promise<void>;
+}
+
+/** Environment for a test server: quiet logs, limits high enough for test traffic, unless overridden. */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  PORT: '0',
+};
+
+/**
+ * Boots the real application on a real socket and a fresh database: the embedded one by default,
+ * a new database on DATABASE_URL's server when that is set; REDIS_URL is used when set.
+ */
+export async function startTestApp(overrides: Readonly<Record<string, string>> = {}): Promise<TestApp> {
+  const base = loadConfig({ ...TEST_ENV, ...overrides });
+  const database = await createTestDatabase(base.database);
+  const dataDir = mkdtempSync(join(tmpdir(), 'smcp-test-'));
+  const config: AppConfig = { ...base, database: database.target, dataDir, toolsRoot: join(dataDir, 'workspace') };
+  let booted: Awaited<ReturnType<typeof createApp>>;
+  try {
+    booted = await createApp(config);
+    await booted.app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
+  const { port } = booted.app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app: booted.app,
+    config,
+    baseUrl,
+    routes: booted.routes,
+    client: await ContractClient.create(baseUrl),
+    close: async () => {
+      await booted.app.close();
+      await database.drop().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

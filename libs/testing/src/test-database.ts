@@ -1,0 +1,45 @@
+import type { DatabaseTarget } from '@app/config';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export interface TestDatabase {
+  readonly target: DatabaseTarget;
+  readonly url?: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * A fresh, empty database for one app: in-memory PGlite by default, or a new database on the
+ * PostgreSQL server that DATABASE_URL names (dropped afterwards), so test files never share state.
+ */
+export async function createTestDatabase(base: DatabaseTarget): Promise<TestDatabase> {
+  if (base.kind !== 'postgres') return { target: { kind: 'memory' }, drop: async () => undefined };
+  const name = `smcp_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: base.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(base.url, name);
+  return {
+    target: { kind: 'postgres', url },
+    url,
+    drop: async () => {
+      const client = new Client({ connectionString: base.url });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,453 @@
+#!/usr/bin/env node
+// Generates libs/contracts/src/generated/ from openapi/openapi.yaml:
+//   dto.ts         class-validator / class-transformer classes for request bodies, query and path params
+//   types.ts       TypeScript types for component schemas and for every operation's JSON responses
+//   operations.ts  the operation table (id, method, path, public) used by the contract tests
+// `--check` writes nothing and exits 1 when the files on disk differ from what would be generated.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SPEC = join(ROOT, 'openapi/openapi.yaml');
+const OUT = join(ROOT, 'libs/contracts/src/generated');
+const HEADER = '// GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.\n';
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const UNSUPPORTED_IN_REQUESTS = ['oneOf', 'anyOf', 'allOf', 'not'];
+
+const pascal = (text) =>
+  text
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_, next) => (next ? next.toUpperCase() : ''))
+    .replace(/^./, (first) => first.toUpperCase());
+const literal = (value) => JSON.stringify(value);
+const propertyKey = (name) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : literal(name));
+
+class Spec {
+  constructor(document) {
+    this.document = document;
+  }
+
+  refName(ref) {
+    const match = /^#\/components\/schemas\/(.+)$/.exec(ref);
+    if (!match) throw new Error(`only local schema refs are supported: ${ref}`);
+    return match[1];
+  }
+
+  resolve(schema) {
+    let current = schema;
+    for (let depth = 0; current && current.$ref; depth++) {
+      if (depth > 20) throw new Error(`ref cycle at ${schema.$ref}`);
+      const resolved = this.resolvePointer(current.$ref);
+      if (!resolved) throw new Error(`unresolved ref ${current.$ref}`);
+      current = resolved;
+    }
+    return current;
+  }
+
+  resolvePointer(ref) {
+    if (!ref.startsWith('#/')) throw new Error(`only local refs are supported: ${ref}`);
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce((node, key) => (node === undefined ? undefined : node[key.replace(/~1/g, '/').replace(/~0/g, '~')]), this.document);
+  }
+
+  *operations() {
+    for (const [path, item] of Object.entries(this.document.paths ?? {})) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!operation) continue;
+        if (!operation.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+        const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => (p.$ref ? this.resolvePointer(p.$ref) : p));
+        yield { path, method, operation, parameters };
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- request DTO classes
+
+class DtoWriter {
+  constructor(spec) {
+    this.spec = spec;
+    this.classes = new Map(); // name -> source, in dependency order
+    this.validators = new Set();
+    this.transformers = new Set();
+  }
+
+  classFor(name, schema, where, inQuery = false) {
+    if (this.classes.has(name)) return name;
+    this.classes.set(name, null); // reserve: guards recursion
+    const resolved = this.spec.resolve(schema);
+    this.assertSupported(resolved, where);
+    if (resolved.type !== 'object' && !resolved.properties) throw new Error(`${where}: a request body or nested DTO must be an object`);
+    const required = new Set(resolved.required ?? []);
+    const members = Object.entries(resolved.properties ?? {}).map(([prop, propSchema]) =>
+      this.member(name, prop, propSchema, required.has(prop), `${where}.${prop}`, inQuery),
+    );
+    const doc = resolved.description ? `/** ${resolved.description.trim().replace(/\*\//g, '* /')} */\n` : '';
+    this.classes.delete(name);
+    this.classes.set(name, `${doc}export class ${name} {\n${members.join('\n\n')}\n}\n`);
+    return name;
+  }
+
+  queryClass(name, parameters, where, location) {
+    const properties = {};
+    const required = [];
+    for (const parameter of parameters.filter((p) => p.in === location)) {
+      properties[parameter.name] = { ...parameter.schema, description: parameter.description ?? parameter.schema?.description };
+      if (parameter.required) required.push(parameter.name);
+    }
+    if (Object.keys(properties).length === 0) return undefined;
+    return this.classFor(name, { type: 'object', properties, required }, where, true);
+  }
+
+  assertSupported(schema, where) {
+    for (const keyword of UNSUPPORTED_IN_REQUESTS) {
+      if (schema[keyword]) throw new Error(`${where}: '${keyword}' is not supported in request schemas; model it with explicit properties`);
+    }
+  }
+
+  member(owner, prop, rawSchema, isRequired, where, inQuery) {
+    const schema = this.spec.resolve(rawSchema);
+    this.assertSupported(schema, where);
+    const decorators = [];
+    const use = (name) => this.validators.add(name);
+    if (!isRequired) {
+      use('IsOptional');
+      decorators.push('@IsOptional()');
+    } else if (schema.nullable) {
+      use('ValidateIf');
+      decorators.push(`@ValidateIf((object: Record<string, unknown>) => object[${literal(prop)}] !== null)`);
+    }
+    decorators.push(...this.transforms(schema, inQuery));
+    const { decorators: typeDecorators, tsType } = this.typeRules(owner, prop, rawSchema, schema, where, inQuery);
+    decorators.push(...typeDecorators);
+    const nullable = schema.nullable ? ' | null' : '';
+    const doc = schema.description ? `  /** ${schema.description.trim().replace(/\s+/g, ' ').replace(/\*\//g, '* /')} */\n` : '';
+    const declaration = `${propertyKey(prop)}${isRequired ? '!' : '?'}: ${tsType}${nullable};`;
+    return `${doc}${decorators.map((d) => `  ${d}`).join('\n')}\n  ${declaration}`;
+  }
+
+  transforms(schema, inQuery) {
+    const steps = [];
+    if (schema['x-trim']) steps.push('value.trim()');
+    if (schema['x-lowercase']) steps.push('.toLowerCase()');
+    const out = [];
+    if (steps.length > 0) {
+      this.transformers.add('Transform');
+      const expression = schema['x-trim'] ? steps.join('') : `value${steps.join('')}`;
+      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? ${expression} : value))`);
+    }
+    if (inQuery && (schema.type === 'integer' || schema.type === 'number')) {
+      this.transformers.add('Transform');
+      // Query strings are text; convert only clean numerals so "abc" or "1e999" still fail validation.
+      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\\d+(\\.\\d+)?$/.test(value) ? Number(value) : value))`);
+    }
+    if (inQuery && schema.type === 'boolean') {
+      this.transformers.add('Transform');
+      out.push(`@Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))`);
+    }
+    if (inQuery && schema.type === 'array') {
+      this.transformers.add('Transform');
+      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter((part) => part !== '') : value))`);
+    }
+    return out;
+  }
+
+  stringRules(schema, each) {
+    const use = (name) => this.validators.add(name);
+    const opts = each ? '{ each: true }' : '';
+    const withOpts = (args) => [args, opts].filter(Boolean).join(', ');
+    const out = [];
+    if (schema.enum) {
+      use('IsIn');
+      out.push(`@IsIn(${literal(schema.enum)}${each ? ', { each: true }' : ''})`);
+    } else if (schema.format === 'email') {
+      use('IsEmail');
+      out.push(`@IsEmail({}${each ? ', { each: true }' : ''})`);
+    } else if (schema.format === 'uuid') {
+      use('IsUUID');
+      out.push(`@IsUUID(undefined${each ? ', { each: true }' : ''})`);
+    } else if (schema.format === 'date-time') {
+      use('IsISO8601');
+      out.push(`@IsISO8601({ strict: true }${each ? ', { each: true }' : ''})`);
+    } else if (schema.format === 'uri') {
+      use('IsUrl');
+      out.push(`@IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }${each ? ', { each: true }' : ''})`);
+    } else {
+      use('IsString');
+      out.push(`@IsString(${opts})`);
+    }
+    if (schema.minLength !== undefined) {
+      use('MinLength');
+      out.push(`@MinLength(${withOpts(String(schema.minLength))})`);
+    }
+    if (schema.maxLength !== undefined) {
+      use('MaxLength');
+      out.push(`@MaxLength(${withOpts(String(schema.maxLength))})`);
+    }
+    if (schema.pattern !== undefined) {
+      use('Matches');
+      new RegExp(schema.pattern); // fail generation, not requests, on a bad pattern
+      const options = [each ? 'each: true' : '', schema['x-pattern-message'] ? `message: ${literal(schema['x-pattern-message'])}` : ''].filter(Boolean);
+      out.push(`@Matches(new RegExp(${literal(schema.pattern)})${options.length ? `, { ${options.join(', ')} }` : ''})`);
+    }
+    return out;
+  }
+
+  numberRules(schema, each) {
+    const use = (name) => this.validators.add(name);
+    const opts = each ? ', { each: true }' : '';
+    const out = [];
+    if (schema.type === 'integer') {
+      use('IsInt');
+      out.push(`@IsInt(${each ? '{ each: true }' : ''})`);
+    } else {
+      use('IsNumber');
+      out.push(`@IsNumber({ allowNaN: false, allowInfinity: false }${opts})`);
+    }
+    if (schema.minimum !== undefined) {
+      use('Min');
+      out.push(`@Min(${schema.minimum}${opts})`);
+    }
+    if (schema.maximum !== undefined) {
+      use('Max');
+      out.push(`@Max(${schema.maximum}${opts})`);
+    }
+    return out;
+  }
+
+  typeRules(owner, prop, rawSchema, schema, where, inQuery) {
+    const use = (name) => this.validators.add(name);
+    switch (schema.type) {
+      case 'string':
+        return { decorators: this.stringRules(schema, false), tsType: schema.enum ? schema.enum.map(literal).join(' | ') : 'string' };
+      case 'integer':
+      case 'number':
+        return { decorators: this.numberRules(schema, false), tsType: 'number' };
+      case 'boolean':
+        use('IsBoolean');
+        return { decorators: ['@IsBoolean()'], tsType: 'boolean' };
+      case 'array':
+        return this.arrayRules(owner, prop, schema, where, inQuery);
+      case 'object':
+      case undefined: {
+        if (schema.properties) {
+          const nested = rawSchema.$ref ? `${this.spec.refName(rawSchema.$ref)}Dto` : `${owner.replace(/Dto$/, '')}${pascal(prop)}Dto`;
+          this.classFor(nested, rawSchema, where);
+          use('IsObject');
+          use('ValidateNested');
+          this.transformers.add('Type');
+          return { decorators: ['@IsObject()', '@ValidateNested()', `@Type(() => ${nested})`], tsType: nested };
+        }
+        if (schema.type === undefined) throw new Error(`${where}: give the property a type`);
+        use('IsObject');
+        return { decorators: ['@IsObject()'], tsType: 'Record<string, unknown>' };
+      }
+      default:
+        throw new Error(`${where}: unsupported type ${schema.type}`);
+    }
+  }
+
+  arrayRules(owner, prop, schema, where, inQuery) {
+    const use = (name) => this.validators.add(name);
+    use('IsArray');
+    const decorators = ['@IsArray()'];
+    if (schema.minItems !== undefined) {
+      use('ArrayMinSize');
+      decorators.push(`@ArrayMinSize(${schema.minItems})`);
+    }
+    if (schema.maxItems !== undefined) {
+      use('ArrayMaxSize');
+      decorators.push(`@ArrayMaxSize(${schema.maxItems})`);
+    }
+    if (schema.uniqueItems) {
+      use('ArrayUnique');
+      decorators.push('@ArrayUnique()');
+    }
+    if (!schema.items) throw new Error(`${where}: arrays need items`);
+    const items = this.spec.resolve(schema.items);
+    this.assertSupported(items, `${where}[]`);
+    if (items.type === 'string') {
+      decorators.push(...this.stringRules(items, true));
+      return { decorators, tsType: items.enum ? `Array<${items.enum.map(literal).join(' | ')}>` : 'string[]' };
+    }
+    if (items.type === 'integer' || items.type === 'number') {
+      if (inQuery) throw new Error(`${where}: numeric arrays in query strings are not supported`);
+      decorators.push(...this.numberRules(items, true));
+      return { decorators, tsType: 'number[]' };
+    }
+    if (items.type === 'boolean') {
+      use('IsBoolean');
+      decorators.push('@IsBoolean({ each: true })');
+      return { decorators, tsType: 'boolean[]' };
+    }
+    if (items.type === 'object' && items.properties) {
+      const nested = schema.items.$ref ? `${this.spec.refName(schema.items.$ref)}Dto` : `${owner.replace(/Dto$/, '')}${pascal(prop)}ItemDto`;
+      this.classFor(nested, schema.items, `${where}[]`);
+      use('ValidateNested');
+      this.transformers.add('Type');
+      decorators.push('@ValidateNested({ each: true })', `@Type(() => ${nested})`);
+      return { decorators, tsType: `${nested}[]` };
+    }
+    if (items.type === 'object') {
+      use('IsObject');
+      decorators.push('@IsObject({ each: true })');
+      return { decorators, tsType: 'Array<Record<string, unknown>>' };
+    }
+    throw new Error(`${where}[]: unsupported item type ${items.type}`);
+  }
+
+  source() {
+    const validators = [...this.validators].sort();
+    const transformers = [...this.transformers].sort();
+    const imports = [
+      transformers.length ? `import { ${transformers.join(', ')} } from 'class-transformer';` : '',
+      validators.length ? `import { ${validators.join(', ')} } from 'class-validator';` : '',
+    ].filter(Boolean);
+    // Nested classes must be declared before the classes that reference them via @Type.
+    const bodies = [...this.classes.values()];
+    return `${HEADER}/* eslint-disable */\n${imports.join('\n')}\n\n${bodies.join('\n')}`;
+  }
+}
+
+// ---------------------------------------------------------------- response and component types
+
+class TypeWriter {
+  constructor(spec) {
+    this.spec = spec;
+  }
+
+  type(schema, indent = '') {
+    if (!schema) return 'unknown';
+    if (schema.$ref) return this.spec.refName(schema.$ref) + (schema.nullable ? ' | null' : '');
+    const nullable = schema.nullable ? ' | null' : '';
+    if (schema.allOf) return schema.allOf.map((part) => this.type(part, indent)).join(' & ') + nullable;
+    if (schema.oneOf || schema.anyOf) return `(${(schema.oneOf ?? schema.anyOf).map((part) => this.type(part, indent)).join(' | ')})${nullable}`;
+    if (schema.enum) return schema.enum.map(literal).join(' | ') + nullable;
+    switch (schema.type) {
+      case 'string':
+        return `string${nullable}`;
+      case 'integer':
+      case 'number':
+        return `number${nullable}`;
+      case 'boolean':
+        return `boolean${nullable}`;
+      case 'array':
+        return `Array<${this.type(schema.items, indent)}>${nullable}`;
+      default:
+        return this.objectType(schema, indent) + nullable;
+    }
+  }
+
+  objectType(schema, indent) {
+    const required = new Set(schema.required ?? []);
+    const inner = `${indent}  `;
+    const lines = Object.entries(schema.properties ?? {}).map(([name, prop]) => {
+      const doc = prop.description ? `${inner}/** ${prop.description.trim().replace(/\s+/g, ' ').replace(/\*\//g, '* /')} */\n` : '';
+      return `${doc}${inner}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${this.type(prop, inner)};`;
+    });
+    const additional = schema.additionalProperties;
+    if (additional && typeof additional === 'object') lines.push(`${inner}[key: string]: ${this.type(additional, inner)};`);
+    else if (!schema.properties || (additional !== false && schema.properties === undefined)) lines.push(`${inner}[key: string]: unknown;`);
+    return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, unknown>';
+  }
+
+  source(operations) {
+    const parts = [HEADER];
+    for (const [name, schema] of Object.entries(this.spec.document.components?.schemas ?? {})) {
+      const doc = schema.description ? `/** ${schema.description.trim().replace(/\s+/g, ' ')} */\n` : '';
+      const isObject = (schema.type === 'object' || schema.properties) && !schema.allOf && !schema.oneOf && !schema.anyOf && !schema.nullable;
+      parts.push(isObject ? `${doc}export interface ${name} ${this.objectType(schema, '')}\n` : `${doc}export type ${name} = ${this.type(schema)};\n`);
+    }
+    for (const { operation } of operations) {
+      for (const [status, rawResponse] of Object.entries(operation.responses ?? {})) {
+        const response = rawResponse.$ref ? this.spec.resolvePointer(rawResponse.$ref) : rawResponse;
+        const schema = response?.content?.['application/json']?.schema;
+        if (!schema || !/^2\d\d$/.test(status)) continue;
+        parts.push(`export type ${pascal(operation.operationId)}Response${status} = ${this.type(schema)};\n`);
+      }
+    }
+    return parts.join('\n');
+  }
+}
+
+// ---------------------------------------------------------------- operation table
+
+function operationsSource(operations, document) {
+  const rootSecurity = document.security ?? [];
+  const rows = operations.map(({ path, method, operation }) => {
+    const security = operation.security ?? rootSecurity;
+    const isPublic = security.length === 0 || security.some((requirement) => Object.keys(requirement).length === 0);
+    return `  { operationId: ${literal(operation.operationId)}, method: ${literal(method.toUpperCase())}, path: ${literal(path)}, public: ${isPublic} },`;
+  });
+  return `${HEADER}
+export interface ContractOperation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+  /** Relative to the server base path /api/v1, with {param} placeholders. */
+  readonly path: string;
+  /** True when the operation declares no security requirement (a @Public() route). */
+  readonly public: boolean;
+}
+
+export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
+${rows.join('\n')}
+];
+`;
+}
+
+// ---------------------------------------------------------------- main
+
+function generate() {
+  const document = parse(readFileSync(SPEC, 'utf8'));
+  const spec = new Spec(document);
+  const operations = [...spec.operations()];
+  const dto = new DtoWriter(spec);
+  for (const { path, method, operation, parameters } of operations) {
+    const where = `${method.toUpperCase()} ${path}`;
+    const base = pascal(operation.operationId);
+    const body = operation.requestBody?.$ref ? spec.resolvePointer(operation.requestBody.$ref) : operation.requestBody;
+    const bodySchema = body?.content?.['application/json']?.schema;
+    if (bodySchema) dto.classFor(bodySchema.$ref ? `${spec.refName(bodySchema.$ref)}Dto` : `${base}BodyDto`, bodySchema, `${where} body`);
+    dto.queryClass(`${base}QueryDto`, parameters, `${where} query`, 'query');
+    dto.queryClass(`${base}ParamsDto`, parameters, `${where} path`, 'path');
+  }
+  return {
+    'dto.ts': dto.source(),
+    'types.ts': new TypeWriter(spec).source(operations),
+    'operations.ts': operationsSource(operations, document),
+    'index.ts': `${HEADER}export * from './dto';\nexport * from './operations';\nexport * from './types';\n`,
+  };
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  let files;
+  try {
+    files = generate();
+  } catch (error) {
+    console.error(`generate-contracts: ${error.message}`);
+    process.exit(1);
+  }
+  const drifted = [];
+  for (const [name, content] of Object.entries(files)) {
+    const target = join(OUT, name);
+    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    if (current === content) continue;
+    drifted.push(relative(ROOT, target));
+    if (!check) {
+      mkdirSync(OUT, { recursive: true });
+      writeFileSync(target, content);
+    }
+  }
+  if (check && drifted.length > 0) {
+    console.error(`generate-contracts: out of date with openapi/openapi.yaml: ${drifted.join(', ')}. Run \`npm run generate\`.`);
+    process.exit(1);
+  }
+  console.log(check ? 'generate-contracts: up to date' : `generate-contracts: ${drifted.length ? `wrote ${drifted.join(', ')}` : 'nothing changed'}`);
+}
+
+main();

@@ -1,0 +1,110 @@
+import { startTestApp, type TestApp } from '@app/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('foundation: operations endpoints, errors, request ids, aliases', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('GET /health answers healthy with the version', async () => {
+    const response = await t.client.call<{ status: string; version: string }>('getHealth');
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('healthy');
+    expect(response.body.version).toBe(t.config.version);
+  });
+
+  it('GET /ready answers 200 ready while the database answers', async () => {
+    const response = await t.client.call<{ ready: boolean }>('getReadiness');
+    expect(response.status).toBe(200);
+    expect(response.body.ready).toBe(true);
+  });
+
+  it('GET /health/detailed reports the database component and live metrics', async () => {
+    const response = await t.client.call<{ status: string; components: { database: { status: string; latency: number; connections: { max: number } } }; metrics: { uptime: number; memory: { rss: number } } }>(
+      'getDetailedHealth',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('healthy');
+    expect(response.body.components.database.status).toBe('healthy');
+    expect(response.body.components.database.latency).toBeGreaterThanOrEqual(0);
+    expect(response.body.components.database.connections.max).toBeGreaterThanOrEqual(1);
+    expect(response.body.metrics.memory.rss).toBeGreaterThan(0);
+  });
+
+  it('the operations endpoints answer at the root, under /api/v1 and under /api', async () => {
+    for (const path of ['/health', '/api/v1/health', '/api/health', '/ready', '/api/v1/ready', '/health/detailed', '/metrics', '/api/v1/metrics']) {
+      const response = await t.client.raw('GET', path);
+      expect(response.status, path).toBe(200);
+    }
+  });
+
+  it('GET /metrics exposes the seed metric names with route-template labels', async () => {
+    await t.client.raw('GET', '/api/v1/health');
+    await t.client.raw('GET', '/api/v1/definitely-not-a-route-12345');
+    const response = await t.client.call('getMetrics');
+    expect(response.status).toBe(200);
+    const text = response.text;
+    expect(text).toContain('# TYPE mcp_server_requests_total counter');
+    expect(text).toMatch(/mcp_server_requests_total\{method="GET",endpoint="\/api\/v1\/health",status="200"\} \d+/);
+    expect(text).toContain('mcp_server_request_duration_seconds_bucket');
+    expect(text).toContain('mcp_websocket_connections_active');
+    expect(text).toContain('# TYPE mcp_tool_executions_total counter');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    // Unknown URLs are one label value, never the raw URL.
+    expect(text).not.toContain('definitely-not-a-route-12345');
+    expect(text).toMatch(/endpoint="<unmatched>",status="404"/);
+  });
+
+  it.each(['/api/v1/nope', '/api/nope', '/nope', '/api/v1/health/nope/deeper'])('unknown route %s gives a 404 envelope whose requestId is the X-Request-ID header', async (path) => {
+    const response = await t.client.raw('GET', path);
+    expect(response.status).toBe(404);
+    const body = response.body as { error: string; requestId: string; timestamp: string };
+    expect(body.error).toBe('NOT_FOUND');
+    expect(body.requestId).toBe(response.headers.get('x-request-id'));
+    expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
+  });
+
+  it('echoes a valid incoming X-Request-ID and replaces an unsafe one', async () => {
+    const echoed = await t.client.raw('GET', '/api/v1/nope', { headers: { 'x-request-id': 'client-req_42:a.b' } });
+    expect(echoed.headers.get('x-request-id')).toBe('client-req_42:a.b');
+    expect((echoed.body as { requestId: string }).requestId).toBe('client-req_42:a.b');
+    for (const unsafe of ['has spaces', '<script>', 'x'.repeat(200), '-leading-dash']) {
+      const replaced = await t.client.raw('GET', '/api/v1/health', { headers: { 'x-request-id': unsafe } });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    }
+  });
+
+  it('every response carries X-Request-ID, success or not', async () => {
+    for (const path of ['/health', '/metrics', '/api/v1/openapi.json', '/api/v1/nope']) {
+      const response = await t.client.raw('GET', path);
+      expect(response.headers.get('x-request-id'), path).toBeTruthy();
+    }
+  });
+
+  it('takes the trace id from a W3C traceparent header', async () => {
+    const response = await t.client.raw('GET', '/api/v1/nope', { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    expect((response.body as { traceId: string }).traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  });
+
+  it('serves the contract as YAML and JSON, and Swagger UI at /api/docs', async () => {
+    const yaml = await t.client.call('getOpenApiYaml');
+    expect(yaml.status).toBe(200);
+    expect(yaml.text).toContain('openapi: 3.0.3');
+    const json = await t.client.call<{ openapi: string; paths: Record<string, unknown> }>('getOpenApiJson');
+    expect(json.body.openapi).toBe('3.0.3');
+    expect(Object.keys(json.body.paths)).toContain('/auth/register');
+    const aliased = await t.client.raw('GET', '/api/openapi.json');
+    expect(aliased.status).toBe(200);
+    const ui = await fetch(`${t.baseUrl}/api/docs/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+    const uiSpec = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { info: { title: string } };
+    expect(uiSpec.info.title).toBe('Secure MCP Server API');
+  });
+});
