@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { HealthService } from '@app/health';
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
 
 function configOrExit(): AppConfig {
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const { app } = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
+  const { port } = app.getHttpServer().address() as AddressInfo;
   const logger = new Logger('Main');
-  logger.log(`Secure MCP Server ${config.version} listening on ${config.host}:${config.port} (database: ${config.database.kind})`);
+  logger.log(`Secure MCP Server ${config.version} listening on http://${config.host}:${port} (database: ${config.database.kind})`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

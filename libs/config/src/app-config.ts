@@ -31,6 +31,8 @@ export class AppConfig {
   readonly publicUrl!: string;
   readonly dataDir!: string;
   readonly database!: DatabaseTarget;
+  /** Connections in the PostgreSQL pool (the embedded database always uses one). */
+  readonly databasePoolMax!: number;
   readonly redisUrl?: string;
   readonly adminEmail?: string;
   readonly adminPassword?: string;
@@ -207,6 +209,7 @@ export function parseConfig(env: Env): AppConfig {
     publicUrl,
     dataDir,
     database: database(env, dataDir),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 500),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminEmail,
     adminPassword,

@@ -1,5 +1,5 @@
 import type { DatabaseTarget } from '@app/config';
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, MigrationExecutor, type MixedList } from 'typeorm';
 import type { EmbeddedPostgres } from './embedded-postgres';
 
 // Any constant works; it only has to be the same for every instance of this app.
@@ -53,7 +53,10 @@ export async function migrate(dataSource: DataSource, target: DatabaseTarget): P
   try {
     await runner.connect();
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    // On the locked connection itself: a second one would deadlock a pool of one.
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    await executor.executePendingMigrations();
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();

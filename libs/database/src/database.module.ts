@@ -51,7 +51,13 @@ export class DatabaseModule {
           provide: DataSource,
           inject: [AppConfig, EMBEDDED],
           useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null): Promise<DataSource> => {
-            const dataSource = createDataSource({ target: config.database, embedded: embedded ?? undefined, entities: options.entities, migrations: ALL_MIGRATIONS });
+            const dataSource = createDataSource({
+              target: config.database,
+              embedded: embedded ?? undefined,
+              entities: options.entities,
+              migrations: ALL_MIGRATIONS,
+              poolMax: config.databasePoolMax,
+            });
             await dataSource.initialize();
             await migrate(dataSource, config.database);
             return dataSource;

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { DatabaseService, RedisService } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
 import { MetricsService } from './metrics.service';
 
 const PING_TIMEOUT_MS = 2_000;
@@ -26,6 +27,7 @@ export class HealthService {
     private readonly typeOrm: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseService,
+    private readonly dataSource: DataSource,
     private readonly redis: RedisService,
     private readonly metrics: MetricsService,
   ) {}
@@ -78,12 +80,13 @@ export class HealthService {
   private async databaseHealth(): Promise<ComponentHealth> {
     const started = performance.now();
     const connections = this.database.poolStats();
-    try {
-      await this.typeOrm.pingCheck('database', { timeout: PING_TIMEOUT_MS });
-      return { status: 'healthy', latency: elapsed(started), kind: this.config.database.kind, connections: pick(connections) };
-    } catch (error) {
-      return { status: 'unhealthy', latency: elapsed(started), kind: this.config.database.kind, error: reason(error), connections: pick(connections) };
-    }
+    // Terminus reports "down" in its result rather than by throwing.
+    const result = await this.typeOrm.pingCheck('database', { timeout: PING_TIMEOUT_MS, connection: this.dataSource }).catch((error: unknown) => ({
+      database: { status: 'down', message: reason(error) },
+    }));
+    const check = result.database as { status: string; message?: string };
+    const common = { latency: elapsed(started), kind: this.config.database.kind, connections: pick(connections) };
+    return check.status === 'up' ? { status: 'healthy', ...common } : { status: 'unhealthy', error: check.message ?? 'database is not reachable', ...common };
   }
 
   private async redisHealth(): Promise<ComponentHealth> {

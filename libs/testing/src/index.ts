@@ -9,3 +9,6 @@ export { startTestApp, TEST_ENV } from './test-app';
 export type { TestApp } from './test-app';
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
+export { runServerExpectingExit, spawnServer } from './server-process';
+export type { ServerProcess } from './server-process';
+export { TcpProxy } from './tcp-proxy';

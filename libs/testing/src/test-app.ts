@@ -29,9 +29,10 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
  * Boots the real application on a real socket and a fresh database: the embedded one by default,
  * a new database on DATABASE_URL's server when that is set; REDIS_URL is used when set.
  */
-export async function startTestApp(overrides: Readonly<Record<string, string>> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Readonly<Record<string, string>> = {}, options: { isolateDatabase?: boolean } = {}): Promise<TestApp> {
   const base = loadConfig({ ...TEST_ENV, ...overrides });
-  const database = await createTestDatabase(base.database);
+  // isolateDatabase false: use DATABASE_URL's database as given (a test that set it up itself).
+  const database = options.isolateDatabase === false ? { target: base.database, drop: async () => undefined } : await createTestDatabase(base.database);
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-test-'));
   const config: AppConfig = { ...base, database: database.target, dataDir, toolsRoot: join(dataDir, 'workspace') };
   let booted: Awaited<ReturnType<typeof createApp>>;

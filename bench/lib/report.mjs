@@ -1,0 +1,99 @@
+// Results table (console and Markdown) and the environment it was measured on.
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+const COLUMNS = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'app/bare', 'verdict'];
+
+/** Why a scenario missed its target, or [] when it met it. */
+function misses(target, app, ratio) {
+  const reasons = [];
+  if (target.minRatio !== undefined && ratio < target.minRatio) {
+    reasons.push(`ratio ${ratio.toFixed(2)} < ${target.minRatio}`);
+  }
+  if (target.maxP99Ms !== undefined && app.p99Ms !== null && app.p99Ms > target.maxP99Ms) {
+    reasons.push(`p99 ${app.p99Ms.toFixed(2)} ms > ${target.maxP99Ms} ms`);
+  }
+  // A fast stream of errors is not a result.
+  if (app.non2xx > 0 || app.errors > 0) reasons.push('failed requests');
+  return reasons;
+}
+
+function verdict(target, app, ratio) {
+  if (!target) return '';
+  const reasons = misses(target, app, ratio);
+  return reasons.length ? `MISS (${reasons.join('; ')})` : 'PASS';
+}
+
+/** One scenario's outcome -> two table rows (app, then bare). */
+const ms = (value) => (value === null ? 'n/a' : value.toFixed(2));
+
+export function scenarioRows({ name, target }, app, bare) {
+  const ratio = app.reqPerSec / bare.reqPerSec;
+  const cells = (label, m) => [
+    name,
+    label,
+    m.reqPerSec.toFixed(0),
+    ms(m.p50Ms),
+    ms(m.p99Ms),
+    String(m.non2xx),
+    String(m.errors),
+  ];
+  return [
+    [...cells('app', app), ratio.toFixed(2), verdict(target, app, ratio)],
+    [...cells('bare', bare), '', ''],
+  ];
+}
+
+export function consoleTable(rows) {
+  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+async function packageVersion(root, name) {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8'));
+    return manifest.version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export async function describeEnvironment(root) {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpus[0]?.model ?? 'unknown'} x ${cpus.length}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    fastify: await packageVersion(root, 'fastify'),
+    nestCore: await packageVersion(root, '@nestjs/core'),
+    autocannon: await packageVersion(root, 'autocannon'),
+  };
+}
+
+export function markdownReport(environment, settings, rows) {
+  return `# Benchmark results
+
+- Date: ${environment.date}
+- CPU: ${environment.cpu}
+- Memory: ${environment.memory}
+- OS: ${environment.os}
+- Node: ${environment.node}
+- fastify ${environment.fastify}, @nestjs/core ${environment.nestCore}, autocannon ${environment.autocannon}
+- Load: ${settings.duration} s measured after ${settings.warmup} s warm-up, ${settings.connections} connections, 127.0.0.1
+- App command: \`${settings.appCommand.join(' ')}\`
+
+${markdownTable(rows)}
+
+\`app/bare\` is the app's average req/s divided by the bare Fastify baseline's.
+\`errors\` counts connection errors and timeouts; latencies are over 2xx responses only (n/a: none).
+`;
+}

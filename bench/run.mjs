@@ -1,0 +1,121 @@
+// Benchmark harness: loads the app and a bare Fastify baseline with the same
+// requests and reports throughput, latency and the app/bare ratio.
+// Usage: npm run bench (see bench/README.md for the env knobs).
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './lib/load.mjs';
+import { consoleTable, describeEnvironment, markdownReport, scenarioRows } from './lib/report.mjs';
+import { startServer, stopAll, stopChildrenOnExit } from './lib/servers.mjs';
+import { scenarios } from './scenarios.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = path.join(ROOT, 'bench', 'results', 'latest.md');
+
+function nonNegativeInt(env, name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+/** BENCH_APP_CMD (whitespace-separated, no shell quoting) replaces the built app, e.g. to test the harness. */
+function appCommand(env) {
+  const override = env.BENCH_APP_CMD?.trim();
+  return override ? override.split(/\s+/) : [process.execPath, 'dist/apps/api/src/main.js'];
+}
+
+function readSettings(env) {
+  const settings = {
+    duration: nonNegativeInt(env, 'BENCH_DURATION', 10),
+    connections: nonNegativeInt(env, 'BENCH_CONNECTIONS', 50),
+    warmup: nonNegativeInt(env, 'BENCH_WARMUP', 2),
+    appCommand: appCommand(env),
+  };
+  if (settings.duration === 0 || settings.connections === 0) {
+    throw new Error('BENCH_DURATION and BENCH_CONNECTIONS must be at least 1');
+  }
+  return settings;
+}
+
+/**
+ * Temp root for the apps' DATA_DIRs. Removed on exit (sync, so it also happens
+ * after a SIGINT, which exits without unwinding).
+ */
+async function makeRunDir() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-bench-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+  return dir;
+}
+
+/** A fresh app per scenario: its own env, empty data dir, no state left by earlier load. */
+async function startApp(scenario, { runDir, settings }) {
+  return startServer({
+    name: 'app',
+    command: settings.appCommand,
+    cwd: ROOT,
+    readyPath: '/ready',
+    env: {
+      DATABASE_URL: 'memory',
+      DATA_DIR: await mkdtemp(path.join(runDir, 'data-')),
+      LOG_LEVEL: 'warn',
+      ...scenario.env,
+    },
+  });
+}
+
+async function runScenario(scenario, { bare, runDir, settings }) {
+  console.log(`\n== ${scenario.name}`);
+  const app = await startApp(scenario, { runDir, settings });
+  try {
+    const extraHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
+    const request = scenario.app;
+    console.log(`   app  ${request.method} ${request.path}`);
+    const appResult = await measure(
+      app.baseUrl,
+      { ...request, headers: { ...request.headers, ...extraHeaders } },
+      settings,
+    );
+    console.log(`   bare ${scenario.baseline.method} ${scenario.baseline.path}`);
+    const bareResult = await measure(bare.baseUrl, scenario.baseline, settings);
+    return scenarioRows(scenario, appResult, bareResult);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function main() {
+  stopChildrenOnExit();
+  const settings = readSettings(process.env);
+  console.log(
+    `bench: ${scenarios.length} scenario(s), ${settings.duration}s measured + ${settings.warmup}s warm-up, ` +
+      `${settings.connections} connections; app: ${settings.appCommand.join(' ')}`,
+  );
+  const bare = await startServer({
+    name: 'bare-fastify',
+    command: [process.execPath, 'bench/bare-fastify.mjs'],
+    cwd: ROOT,
+    readyPath: '/health',
+  });
+  const runDir = await makeRunDir();
+  const rows = [];
+  for (const scenario of scenarios) rows.push(...(await runScenario(scenario, { bare, runDir, settings })));
+
+  console.log(`\n${consoleTable(rows)}\n`);
+  const report = markdownReport(await describeEnvironment(ROOT), settings, rows);
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, report);
+  console.log(`Results written to ${path.relative(ROOT, RESULTS_FILE)}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nbench failed: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
