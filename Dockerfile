@@ -1,8 +1,7 @@
 # syntax=docker/dockerfile:1
 
 ARG NODE_IMAGE=node:20-bookworm-slim
-# npm 11 is required: Node 20 bundles npm 10, which ignores package.json#allowScripts
-# (the policy that keeps the install scripts of argon2 and @swc/core from running).
+# npm 11, as in development: Node 20 bundles npm 10, which ignores package.json#allowScripts.
 ARG NPM_VERSION=11.19.1
 
 FROM ${NODE_IMAGE} AS npm
@@ -17,18 +16,9 @@ RUN npm ci --no-audit --no-fund
 
 # Production dependencies only, copied into the runtime image.
 FROM npm AS prod-deps
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends g++ make python3 \
-  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-# argon2's prebuilt binaries target Node-API 10 and crash Node 20 (Node-API 9) on
-# load; its install script would fall back to a source build, but allowScripts
-# skips it. Build it here (build/Release wins over prebuilds) and prove it loads.
-RUN cd node_modules/argon2 \
-  && node "$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild --nodedir=/usr/local \
-  && cd /app \
-  && node -e "require('argon2')"
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && node -e "require('@node-rs/argon2')"
 
 FROM deps AS build
 COPY . .

@@ -19,8 +19,9 @@ export default tseslint.config(
     },
   },
   {
-    // The one place allowed to read the environment.
-    files: ['libs/config/src/**/*.ts'],
+    // The one place allowed to read the environment; and the test helper that hands the
+    // environment (PATH, HOME) on to a spawned server process, which is plumbing, not configuration.
+    files: ['libs/config/src/**/*.ts', 'libs/testing/src/server-process.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
