@@ -1,5 +1,5 @@
-import { startTestApp, type TestApp } from '@app/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '@app/testing';
+import { describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string; message: string }>; requestId: string };
 
@@ -7,15 +7,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const REGISTER = '/api/v1/auth/register';
 
 describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   async function expectEnvelope(status: number, code: string, request: Promise<{ status: number; body: unknown; headers: Headers }>): Promise<Envelope> {
     const response = await request;

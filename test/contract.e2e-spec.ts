@@ -1,17 +1,9 @@
 import { CONTRACT_OPERATIONS, SWAGGER_UI_PREFIX } from '@app/contracts';
-import { compareRoutesWithSpec, startTestApp, type TestApp } from '@app/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRoutesWithSpec, useTestApp } from '@app/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('contract: openapi.yaml and the served routes are the same set', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('every operation is routed and every route is an operation', () => {
     // Swagger UI's own pages and assets are the viewer of the contract, not part of it.

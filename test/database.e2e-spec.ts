@@ -1,18 +1,10 @@
 import { ALL_MIGRATIONS } from '@app/database';
-import { startTestApp, type TestApp } from '@app/testing';
+import { useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 describe('database: migrations and entities agree', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('ran every migration at start', async () => {
     const rows: Array<{ name: string }> = await t.app.get(DataSource).query('SELECT name FROM migrations ORDER BY id');

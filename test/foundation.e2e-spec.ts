@@ -1,16 +1,8 @@
-import { startTestApp, type TestApp } from '@app/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '@app/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('foundation: operations endpoints, errors, request ids, aliases', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('GET /health answers healthy with the version', async () => {
     const response = await t.client.call<{ status: string; version: string }>('getHealth');

@@ -5,7 +5,7 @@ export type { CoverageReport, ServedRoute } from './contract-coverage';
 export { ContractValidator } from './contract-validator';
 export { newUserInput } from './factories';
 export type { NewUserInput } from './factories';
-export { startTestApp, TEST_ENV } from './test-app';
+export { startTestApp, TEST_ENV, useTestApp } from './test-app';
 export type { TestApp } from './test-app';
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../../apps/api/src/bootstrap';
 import { ContractClient } from './contract-client';
 import type { ServedRoute } from './contract-coverage';
@@ -57,4 +58,24 @@ export async function startTestApp(overrides: Readonly<Record<string, string>> =
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Boots one app for the calling `describe` block (beforeAll) and closes it afterwards (afterAll).
+ * The returned handle reads through to the running app, so tests write `t.client.call(...)`.
+ */
+export function useTestApp(overrides: Readonly<Record<string, string>> = {}): TestApp {
+  let running: TestApp | undefined;
+  beforeAll(async () => {
+    running = await startTestApp(overrides);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get: (_, key: keyof TestApp) => {
+      if (!running) throw new Error('the test app is not running: use it inside tests, after beforeAll');
+      return running[key];
+    },
+  });
 }
