@@ -60,7 +60,8 @@ class Spec {
         if (!operation) continue;
         if (!operation.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
         const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => (p.$ref ? this.resolvePointer(p.$ref) : p));
-        yield { path, method, operation, parameters };
+        const servers = operation.servers ?? item.servers ?? this.document.servers ?? [{ url: '/' }];
+        yield { path, method, operation, parameters, basePath: new URL(servers[0].url, 'http://x').pathname.replace(/\/+$/, '') };
       }
     }
   }
@@ -378,16 +379,18 @@ class TypeWriter {
 
 function operationsSource(operations, document) {
   const rootSecurity = document.security ?? [];
-  const rows = operations.map(({ path, method, operation }) => {
+  const rows = operations.map(({ path, method, operation, basePath }) => {
     const security = operation.security ?? rootSecurity;
     const isPublic = security.length === 0 || security.some((requirement) => Object.keys(requirement).length === 0);
-    return `  { operationId: ${literal(operation.operationId)}, method: ${literal(method.toUpperCase())}, path: ${literal(path)}, public: ${isPublic} },`;
+    return `  { operationId: ${literal(operation.operationId)}, method: ${literal(method.toUpperCase())}, basePath: ${literal(basePath)}, path: ${literal(path)}, public: ${isPublic} },`;
   });
   return `${HEADER}
 export interface ContractOperation {
   readonly operationId: string;
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
-  /** Relative to the server base path /api/v1, with {param} placeholders. */
+  /** The server's path: '/api/v1', or '' for operations served at the root. */
+  readonly basePath: string;
+  /** Relative to basePath, with {param} placeholders. */
   readonly path: string;
   /** True when the operation declares no security requirement (a @Public() route). */
   readonly public: boolean;

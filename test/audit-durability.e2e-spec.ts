@@ -50,7 +50,7 @@ describe('audit entries survive kill -9 right after the response', () => {
   it(`on the ${base.kind === 'postgres' ? 'PostgreSQL' : 'embedded'} database, for one request and for a concurrent burst`, async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'smcp-kill9-'));
     database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
-    const server = await spawnServer({ DATA_DIR: dataDir, ...(database?.url ? { DATABASE_URL: database.url } : {}) });
+    const server = await spawnServer({ DATA_DIR: dataDir, RATE_LIMIT_REGISTER: '1000/3600', ...(database?.url ? { DATABASE_URL: database.url } : {}) });
     const register = async (requestId: string): Promise<{ id: string }> => {
       const response = await fetch(`${server.baseUrl}/api/v1/auth/register`, {
         method: 'POST',

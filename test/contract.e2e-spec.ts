@@ -14,7 +14,7 @@ describe('contract: openapi.yaml and the served routes are the same set', () => 
 
   it('deny by default: exactly the operations without security answer without credentials', async () => {
     for (const operation of CONTRACT_OPERATIONS) {
-      const path = `/api/v1${operation.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000')}`;
+      const path = `${operation.basePath}${operation.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000')}`;
       const response = await t.client.raw(operation.method, path, operation.method === 'GET' || operation.method === 'DELETE' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } });
       if (operation.public) {
         expect(response.status, `${operation.operationId} is public in openapi.yaml`).not.toBe(401);

@@ -1,11 +1,12 @@
 import { AuditLogEntity, AuditModule } from '@app/audit';
-import { AuthModule, UserEntity } from '@app/auth';
+import { ApiKeyEntity, AuthModule, RefreshTokenEntity, UserEntity } from '@app/auth';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { ContractsModule } from '@app/contracts';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
+import { SessionEntity } from '@app/sessions';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /** Composition only: every capability lives in its lib. */
@@ -16,7 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity] }),
         EventsModule,
         AuditModule,
         SecurityModule,

@@ -3,6 +3,7 @@ import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkError
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -40,7 +41,8 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   // A text/plain body sent to a JSON API is a client mistake: answer 415 rather than parse it.
   fastify.removeContentTypeParser('text/plain');
   installHttpHooks(fastify, app.get(MetricsService), logger);
-  app.setGlobalPrefix('api/v1');
+  // Discovery documents live at the root, where clients look for them.
+  app.setGlobalPrefix('api/v1', { exclude: [{ path: '.well-known/jwks.json', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: true, exposedHeaders: ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'] });

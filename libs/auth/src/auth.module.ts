@@ -1,11 +1,36 @@
-import { Module } from '@nestjs/common';
+import { CredentialVerifier } from '@app/security';
+import { SessionsModule } from '@app/sessions';
+import { Global, Module } from '@nestjs/common';
+import { AdminBootstrap } from './admin-bootstrap';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwksController } from './jwks.controller';
+import { JwtKeys } from './jwt/jwt-keys';
+import { JwtService } from './jwt/jwt.service';
 import { PasswordHasher } from './password.hasher';
+import { TokenCredentialVerifier } from './token-credential.verifier';
+import { TokensService } from './tokens/tokens.service';
+import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
+/** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
+@Global()
 @Module({
-  controllers: [AuthController],
-  providers: [PasswordHasher, UsersService],
-  exports: [PasswordHasher, UsersService],
+  imports: [SessionsModule],
+  controllers: [AuthController, UsersController, JwksController],
+  providers: [
+    PasswordHasher,
+    UsersService,
+    JwtKeys,
+    JwtService,
+    TokensService,
+    ApiKeysService,
+    AuthService,
+    AdminBootstrap,
+    TokenCredentialVerifier,
+    { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },
+  ],
+  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier],
 })
 export class AuthModule {}

@@ -1,7 +1,16 @@
+export { AdminBootstrap } from './admin-bootstrap';
+export { ApiKeyEntity } from './api-keys/api-key.entity';
+export { API_KEY_PREFIX, ApiKeysService } from './api-keys/api-keys.service';
 export { AuthModule } from './auth.module';
+export { AuthService } from './auth.service';
+export { JwtService } from './jwt/jwt.service';
+export type { AccessClaims } from './jwt/jwt.service';
 export { PasswordHasher } from './password.hasher';
 export { effectivePermissions, isRole, ROLE_PERMISSIONS, ROLES } from './roles';
 export type { Role } from './roles';
+export { TokenCredentialVerifier } from './token-credential.verifier';
+export { RefreshTokenEntity } from './tokens/refresh-token.entity';
+export { REFRESH_TOKEN_PREFIX } from './tokens/tokens.service';
 export { UserEntity } from './user.entity';
 export type { UserStatus } from './user.entity';
 export { toUserView } from './user.view';

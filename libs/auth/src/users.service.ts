@@ -24,6 +24,26 @@ export class UsersService {
     this.users = dataSource.getRepository(UserEntity);
   }
 
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { email } });
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  async recordLogin(user: UserEntity): Promise<void> {
+    user.lastLoginAt = new Date();
+    await this.users.update({ id: user.id }, { lastLoginAt: user.lastLoginAt });
+  }
+
+  /** The caller's own record; a token whose user is gone is no longer valid. */
+  async me(userId: string): Promise<User> {
+    const user = await this.findById(userId);
+    if (!user || user.status === 'deleted') throw ApiError.unauthorized('User no longer exists', 'TOKEN_REVOKED');
+    return toUserView(user);
+  }
+
   /** Self-service sign-up: role `user`; answers once the user and its audit entry are committed. */
   async register(input: RegisterRequestDto, origin: RequestOrigin): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);

@@ -38,6 +38,14 @@ export class AppConfig {
   readonly adminPassword?: string;
   readonly jwtPrivateKey?: string;
   readonly jwtPublicKey?: string;
+  /** Retired public keys still accepted while their tokens live out (rotation by kid). */
+  readonly jwtPreviousPublicKeys!: readonly string[];
+  readonly jwtIssuer!: string;
+  readonly jwtAudience!: string;
+  readonly accessTokenTtlSeconds!: number;
+  readonly refreshTokenTtlSeconds!: number;
+  /** Keys in Redis start with this, so deployments (or test runs) sharing a Redis stay apart. */
+  readonly redisKeyPrefix!: string;
   readonly secretsKey?: string;
   readonly toolsRoot!: string;
   readonly saml?: SamlConfig;
@@ -48,6 +56,8 @@ export class AppConfig {
     readonly toolsExecute: RateLimitRule;
     readonly toolsList: RateLimitRule;
     readonly wsMessages: RateLimitRule;
+    /** Failed logins per account before it is locked (with back-off). */
+    readonly loginLockout: RateLimitRule;
   };
   readonly corsOrigins!: readonly string[];
   /** Honour X-Forwarded-For (behind a load balancer), so per-IP limits see the client. */
@@ -136,6 +146,15 @@ function pem(env: Env, name: string, kind: 'PRIVATE KEY' | 'PUBLIC KEY' | 'CERTI
   return value;
 }
 
+function pemList(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  const value = raw.includes('\\n') ? raw.replace(/\\n/g, '\n') : raw;
+  const keys = value.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  if (keys.length === 0) throw new ConfigError(name, 'must hold one or more PEM public keys');
+  return keys;
+}
+
 function readVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
@@ -216,6 +235,12 @@ export function parseConfig(env: Env): AppConfig {
     jwtPrivateKey,
     jwtPublicKey,
     secretsKey,
+    jwtPreviousPublicKeys: pemList(env, 'JWT_PREVIOUS_PUBLIC_KEYS'),
+    jwtIssuer: text(env, 'JWT_ISSUER') ?? publicUrl,
+    jwtAudience: text(env, 'JWT_AUDIENCE') ?? 'secure-mcp',
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 3600, 30, 86_400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 300, 90 * 86_400),
+    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'smcp:',
     toolsRoot: resolve(text(env, 'TOOLS_ROOT') ?? resolve(dataDir, 'workspace')),
     saml: saml(env, publicUrl),
     rateLimits: {
@@ -225,6 +250,7 @@ export function parseConfig(env: Env): AppConfig {
       toolsExecute: rateLimit(env, 'RATE_LIMIT_TOOLS_EXECUTE', { limit: 100, windowSeconds: 60 }),
       toolsList: rateLimit(env, 'RATE_LIMIT_TOOLS_LIST', { limit: 1000, windowSeconds: 60 }),
       wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),
+      loginLockout: rateLimit(env, 'LOGIN_LOCKOUT', { limit: 10, windowSeconds: 900 }),
     },
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
       .split(',')

@@ -38,6 +38,14 @@ export class EventBus implements OnApplicationShutdown {
     return envelope;
   }
 
+  /** Like publish, but resolves once the transport has taken the event for the other instances. */
+  async publishAndWait<K extends EventName>(name: K, payload: EventMap[K]): Promise<EventEnvelope<K>> {
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
+    await this.transport.publish(envelope as unknown as EventEnvelope);
+    return envelope;
+  }
+
   /** Subscribes to one event, or to all with '*'. Returns the unsubscribe function. */
   on<K extends EventName>(name: K | '*', handler: Handler<K>): () => void {
     const set = this.handlers.get(name) ?? new Set<AnyHandler>();

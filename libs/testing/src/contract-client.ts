@@ -12,7 +12,7 @@ export interface CallOptions {
   readonly params?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | number | boolean>>;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Defaults to the canonical /api/v1; '/api' exercises the alias. */
+  /** Defaults to the operation's server path (/api/v1, or the root); '/api' exercises the alias. */
   readonly basePath?: string;
 }
 
@@ -39,7 +39,7 @@ export class ContractClient {
   }
 
   async call<T = unknown>(operationId: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
-    const { method, path } = this.validator.operation(operationId);
+    const { method, path, basePath } = this.validator.operation(operationId);
     const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value = options.params?.[name];
       if (value === undefined) throw new Error(`${operationId}: missing path parameter ${name}`);
@@ -49,7 +49,7 @@ export class ContractClient {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
     const response = await read(
-      await fetch(`${this.baseUrl}${options.basePath ?? '/api/v1'}${filled}${query}`, {
+      await fetch(`${this.baseUrl}${options.basePath ?? basePath}${filled}${query}`, {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),

@@ -12,12 +12,9 @@ export interface CoverageReport {
   readonly undocumented: string[];
 }
 
-const API_PREFIX = '/api/v1';
-
-/** `/api/v1/tools/:id/execute` -> `/tools/{id}/execute`; routes outside the API keep their path. */
+/** Fastify's `/api/v1/tools/:id/execute` -> the spec's `/api/v1/tools/{id}/execute`. */
 export function routeToSpecPath(url: string): string {
-  const relative = url.startsWith(`${API_PREFIX}/`) ? url.slice(API_PREFIX.length) : url;
-  return relative.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 /**
@@ -31,7 +28,7 @@ export function compareRoutesWithSpec(routes: readonly ServedRoute[], operations
       .filter((route) => !ignoredPrefixes.some((prefix) => route.url === prefix || route.url.startsWith(`${prefix}/`)))
       .map((route) => `${route.method} ${routeToSpecPath(route.url)}`),
   );
-  const documented = new Set(operations.map((operation) => `${operation.method} ${operation.path}`));
+  const documented = new Set(operations.map((operation) => `${operation.method} ${operation.basePath}${operation.path}`));
   return {
     unrouted: [...documented].filter((key) => !served.has(key)).sort(),
     undocumented: [...served].filter((key) => !documented.has(key)).sort(),

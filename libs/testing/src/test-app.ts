@@ -1,5 +1,6 @@
 import { type AppConfig, loadConfig } from '@app/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,11 +20,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Environment for a test server: quiet logs, limits high enough for test traffic, unless overridden. */
+/**
+ * Environment for a test server: quiet logs, and limits high enough that suites sharing one
+ * address (127.0.0.1) do not trip them; tests of the limits themselves override these.
+ */
 export const TEST_ENV: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
   PORT: '0',
+  RATE_LIMIT_REGISTER: '100000/3600',
+  RATE_LIMIT_LOGIN: '100000/900',
+  RATE_LIMIT_LOGIN_IP: '100000/900',
 };
 
 /**
@@ -31,7 +38,8 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
  * a new database on DATABASE_URL's server when that is set; REDIS_URL is used when set.
  */
 export async function startTestApp(overrides: Readonly<Record<string, string>> = {}, options: { isolateDatabase?: boolean } = {}): Promise<TestApp> {
-  const base = loadConfig({ ...TEST_ENV, ...overrides });
+  // Each app gets its own Redis key space, so counters of parallel test files never mix.
+  const base = loadConfig({ ...TEST_ENV, REDIS_KEY_PREFIX: `smcp-test-${randomBytes(4).toString('hex')}:`, ...overrides });
   // isolateDatabase false: use DATABASE_URL's database as given (a test that set it up itself).
   const database = options.isolateDatabase === false ? { target: base.database, drop: async () => undefined } : await createTestDatabase(base.database);
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-test-'));

@@ -3,18 +3,28 @@
 export interface ContractOperation {
   readonly operationId: string;
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
-  /** Relative to the server base path /api/v1, with {param} placeholders. */
+  /** The server's path: '/api/v1', or '' for operations served at the root. */
+  readonly basePath: string;
+  /** Relative to basePath, with {param} placeholders. */
   readonly path: string;
   /** True when the operation declares no security requirement (a @Public() route). */
   readonly public: boolean;
 }
 
 export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
-  { operationId: "registerUser", method: "POST", path: "/auth/register", public: true },
-  { operationId: "getHealth", method: "GET", path: "/health", public: true },
-  { operationId: "getDetailedHealth", method: "GET", path: "/health/detailed", public: true },
-  { operationId: "getReadiness", method: "GET", path: "/ready", public: true },
-  { operationId: "getMetrics", method: "GET", path: "/metrics", public: true },
-  { operationId: "getOpenApiYaml", method: "GET", path: "/openapi.yaml", public: true },
-  { operationId: "getOpenApiJson", method: "GET", path: "/openapi.json", public: true },
+  { operationId: "registerUser", method: "POST", basePath: "/api/v1", path: "/auth/register", public: true },
+  { operationId: "loginUser", method: "POST", basePath: "/api/v1", path: "/auth/login", public: true },
+  { operationId: "refreshToken", method: "POST", basePath: "/api/v1", path: "/auth/refresh", public: true },
+  { operationId: "logoutUser", method: "POST", basePath: "/api/v1", path: "/auth/logout", public: false },
+  { operationId: "getCurrentUser", method: "GET", basePath: "/api/v1", path: "/users/me", public: false },
+  { operationId: "listApiKeys", method: "GET", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
+  { operationId: "createApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
+  { operationId: "revokeApiKey", method: "DELETE", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
+  { operationId: "getJwks", method: "GET", basePath: "", path: "/.well-known/jwks.json", public: true },
+  { operationId: "getHealth", method: "GET", basePath: "/api/v1", path: "/health", public: true },
+  { operationId: "getDetailedHealth", method: "GET", basePath: "/api/v1", path: "/health/detailed", public: true },
+  { operationId: "getReadiness", method: "GET", basePath: "/api/v1", path: "/ready", public: true },
+  { operationId: "getMetrics", method: "GET", basePath: "/api/v1", path: "/metrics", public: true },
+  { operationId: "getOpenApiYaml", method: "GET", basePath: "/api/v1", path: "/openapi.yaml", public: true },
+  { operationId: "getOpenApiJson", method: "GET", basePath: "/api/v1", path: "/openapi.json", public: true },
 ];

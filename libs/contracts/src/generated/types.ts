@@ -107,6 +107,86 @@ export interface RegisterRequest {
   phone?: string;
 }
 
+export interface LoginRequest {
+  email: string;
+  password: string;
+  mfaCode?: string;
+  backupCode?: string;
+}
+
+export interface TokenPair {
+  /** RS256 JWT; send as `Authorization: Bearer <accessToken>`. */
+  accessToken: string;
+  /** Opaque, single use; every refresh returns a new one. */
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  tokenType: "Bearer";
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: "Bearer";
+  user: User;
+}
+
+export interface RefreshRequest {
+  refreshToken?: string;
+}
+
+export interface MessageResponse {
+  message: string;
+  timestamp: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** The first characters of the key, to recognise it. */
+  prefix: string;
+  scopes: Array<string>;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsed: string | null;
+  status: "active" | "expired" | "revoked";
+}
+
+export interface ApiKeyList {
+  apiKeys: Array<ApiKey>;
+}
+
+export interface CreateApiKeyRequest {
+  name: string;
+  /** Permissions the key acts with; each must be held by the owner. */
+  scopes: Array<string>;
+  /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. */
+  expiresIn?: number;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  /** The key itself. Shown only in this answer; store it securely. */
+  key: string;
+  prefix: string;
+  scopes: Array<string>;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface Jwks {
+  keys: Array<{
+    kty: "RSA";
+    kid: string;
+    use: "sig";
+    alg: "RS256";
+    n: string;
+    e: string;
+  }>;
+}
+
 export interface HealthStatus {
   status: "healthy" | "degraded" | "unhealthy";
   timestamp: string;
@@ -158,6 +238,20 @@ export interface Readiness {
 }
 
 export type RegisterUserResponse201 = User;
+
+export type LoginUserResponse200 = LoginResponse;
+
+export type RefreshTokenResponse200 = TokenPair;
+
+export type LogoutUserResponse200 = MessageResponse;
+
+export type GetCurrentUserResponse200 = User;
+
+export type ListApiKeysResponse200 = ApiKeyList;
+
+export type CreateApiKeyResponse201 = CreatedApiKey;
+
+export type GetJwksResponse200 = Jwks;
 
 export type GetHealthResponse200 = HealthStatus;
 

@@ -1,0 +1,179 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin } from '@app/common';
+import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { type AuthenticatedUser, holdsPermission, SecretBox } from '@app/security';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, IsNull, type Repository } from 'typeorm';
+import { effectivePermissions } from '../roles';
+import { UserEntity } from '../user.entity';
+import { ApiKeyEntity } from './api-key.entity';
+
+declare module '@app/events' {
+  interface EventMap {
+    'apikey.revoked': { keyId: string; keyHash: string; userId: string };
+  }
+}
+
+export const API_KEY_PREFIX = 'mcp_sk_';
+const DISPLAY_PREFIX_LENGTH = 12;
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+const TOUCH_INTERVAL_MS = 60_000;
+
+interface CachedKey {
+  readonly user: AuthenticatedUser | null;
+  readonly keyId: string | null;
+  readonly cachedAt: number;
+  /** The key stops working at this instant even while cached. */
+  readonly expiresAt: number;
+}
+
+function view(key: ApiKeyEntity): ApiKey {
+  const now = Date.now();
+  const status = key.revokedAt ? 'revoked' : key.expiresAt && key.expiresAt.getTime() <= now ? 'expired' : 'active';
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    lastUsed: key.lastUsedAt?.toISOString() ?? null,
+    status,
+  };
+}
+
+/**
+ * API keys: shown once, stored as a keyed hash, acting with their scopes capped by what the owner
+ * holds now. Lookups are cached briefly; a revocation evicts the key on every instance at once.
+ */
+@Injectable()
+export class ApiKeysService implements OnModuleDestroy {
+  private readonly logger = new Logger('ApiKeys');
+  private readonly keys: Repository<ApiKeyEntity>;
+  private readonly users: Repository<UserEntity>;
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly lastTouched = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+  ) {
+    this.keys = dataSource.getRepository(ApiKeyEntity);
+    this.users = dataSource.getRepository(UserEntity);
+    this.unsubscribe = events.on('apikey.revoked', (event) => {
+      this.cache.delete(event.payload.keyHash);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  async create(owner: AuthenticatedUser, input: CreateApiKeyRequestDto, origin: RequestOrigin): Promise<CreatedApiKey> {
+    this.requireLoginSession(owner);
+    const beyond = input.scopes.filter((scope) => !holdsPermission(owner.permissions, scope));
+    if (beyond.length > 0) {
+      throw new ApiError(403, 'FORBIDDEN', 'An API key cannot hold permissions its owner does not have', {
+        details: beyond.map((scope) => ({ field: 'scopes', message: `you do not hold ${scope}`, code: 'NOT_HELD' })),
+      });
+    }
+    const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const key = await this.keys.save(
+      this.keys.create({
+        userId: owner.id,
+        name: input.name,
+        prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+        keyHash: this.secrets.mac(secret),
+        scopes: input.scopes,
+        expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
+      }),
+    );
+    await this.audit.record({
+      action: 'apikey.create',
+      result: 'success',
+      userId: owner.id,
+      sessionId: owner.sessionId,
+      resource: `apikey:${key.id}`,
+      details: { name: key.name, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null },
+      origin,
+    });
+    const { id, name, prefix, scopes, createdAt, expiresAt } = view(key);
+    return { id, name, key: secret, prefix, scopes, createdAt, expiresAt };
+  }
+
+  async list(owner: AuthenticatedUser): Promise<ApiKey[]> {
+    this.requireLoginSession(owner);
+    const keys = await this.keys.find({ where: { userId: owner.id }, order: { createdAt: 'DESC' } });
+    return keys.map(view);
+  }
+
+  async revoke(owner: AuthenticatedUser, keyId: string, origin: RequestOrigin): Promise<void> {
+    this.requireLoginSession(owner);
+    // Someone else's key answers exactly like a missing one: no existence leak.
+    const result = await this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId: owner.id })
+      .returning('id, key_hash')
+      .execute();
+    const revoked = result.raw as Array<{ id: string; key_hash: string }>;
+    if (revoked.length === 0) throw ApiError.notFound('API key');
+    this.cache.delete(revoked[0].key_hash);
+    await this.events.publishAndWait('apikey.revoked', { keyId, keyHash: revoked[0].key_hash, userId: owner.id });
+    await this.audit.record({ action: 'apikey.revoke', result: 'success', userId: owner.id, sessionId: owner.sessionId, resource: `apikey:${keyId}`, origin });
+  }
+
+  /** The caller a key stands for, or null when it is unknown, revoked, expired or its owner inactive. */
+  async authenticate(secret: string): Promise<AuthenticatedUser | null> {
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
+    const hash = this.secrets.mac(secret);
+    const now = Date.now();
+    let cached = this.cache.get(hash);
+    if (!cached || now - cached.cachedAt > CACHE_TTL_MS) {
+      cached = await this.load(hash, now);
+      this.remember(hash, cached);
+    }
+    if (!cached.user || cached.expiresAt <= now) return null;
+    this.touch(cached.keyId as string, now);
+    return cached.user;
+  }
+
+  private async load(hash: string, now: number): Promise<CachedKey> {
+    const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const owner = key ? await this.users.findOne({ where: { id: key.userId } }) : null;
+    if (!key || !owner || owner.status !== 'active') return { user: null, keyId: null, cachedAt: now, expiresAt: 0 };
+    const ownerPermissions = effectivePermissions(owner.roles, owner.permissions);
+    // Never more than the owner holds now: a scope the owner lost is dropped.
+    const permissions = key.scopes.filter((scope) => holdsPermission(ownerPermissions, scope));
+    return {
+      user: { id: owner.id, email: owner.email, roles: owner.roles, permissions, via: 'api-key' },
+      keyId: key.id,
+      cachedAt: now,
+      expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
+    };
+  }
+
+  private remember(hash: string, entry: CachedKey): void {
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(hash, entry);
+  }
+
+  // last_used_at is written at most once a minute per key, never on every request.
+  private touch(keyId: string, now: number): void {
+    if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
+    this.lastTouched.set(keyId, now);
+    this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`last-used not recorded: ${error.message}`));
+  }
+
+  // A leaked key must not be able to mint or list more keys.
+  private requireLoginSession(user: AuthenticatedUser): void {
+    if (user.via !== 'jwt') throw ApiError.forbidden('API keys are managed with a login session, not with an API key');
+  }
+}

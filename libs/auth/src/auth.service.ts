@@ -1,0 +1,135 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { LoginRequestDto, LoginResponse, MessageResponse, TokenPair } from '@app/contracts';
+import { type AuthenticatedUser, RateLimiter } from '@app/security';
+import { SessionsService } from '@app/sessions';
+import { Injectable } from '@nestjs/common';
+import type { AccessSubject } from './jwt/jwt.service';
+import { PasswordHasher } from './password.hasher';
+import { effectivePermissions } from './roles';
+import { refreshFailure, TokensService } from './tokens/tokens.service';
+import type { UserEntity } from './user.entity';
+import { toUserView } from './user.view';
+import { UsersService } from './users.service';
+
+const BASE_LOCK_MS = 60_000;
+
+function subjectOf(user: UserEntity, sessionId: string): AccessSubject {
+  return { sub: user.id, email: user.email, roles: user.roles, permissions: effectivePermissions(user.roles, user.permissions), sid: sessionId };
+}
+
+const invalidCredentials = (): ApiError => new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+
+/** Login, refresh and logout: the life of a session's tokens. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditWriter,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(input: LoginRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
+    const lockedMs = await this.lockedFor(input.email);
+    if (lockedMs > 0) {
+      await this.audit.record({ action: 'auth.login', result: 'denied', severity: 'warning', details: { email: input.email, reason: 'account locked' }, origin });
+      const retryAfter = Math.ceil(lockedMs / 1000);
+      throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed logins; try again in ${retryAfter} s`, { headers: { 'Retry-After': String(retryAfter) } });
+    }
+    const user = await this.users.findByEmail(input.email);
+    // Unknown emails are verified against a dummy hash: both failures take the same time.
+    const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, input.password);
+    if (!user || !passwordOk) {
+      await this.recordFailure(input.email, user, origin);
+      throw invalidCredentials();
+    }
+    if (user.status !== 'active') {
+      await this.audit.record({ action: 'auth.login', result: 'denied', userId: user.id, details: { email: user.email, reason: `account ${user.status}` }, origin });
+      throw ApiError.forbidden(`This account is ${user.status}`);
+    }
+    await this.limiter.store.reset(this.failureKey(input.email));
+    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
+    await this.users.recordLogin(user);
+    const tokens = await this.tokens.issue(subjectOf(user, session.id));
+    await this.audit.record({ action: 'auth.login', result: 'success', userId: user.id, sessionId: session.id, resource: `session:${session.id}`, details: { email: user.email }, origin });
+    return { ...tokens, user: toUserView(user) };
+  }
+
+  async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {
+    const outcome = await this.tokens.spend(refreshToken);
+    if (outcome.kind === 'reused') {
+      // A spent token came back: someone holds a copy. End everything it could reach.
+      await this.tokens.revokeFamily(outcome.familyId);
+      await this.sessions.end(outcome.sessionId, 'refresh token reuse');
+      await this.audit.record({
+        action: 'auth.refresh_reuse',
+        result: 'denied',
+        severity: 'critical',
+        userId: outcome.userId,
+        sessionId: outcome.sessionId,
+        resource: `session:${outcome.sessionId}`,
+        details: { familyId: outcome.familyId },
+        origin,
+      });
+      throw refreshFailure('reused');
+    }
+    if (outcome.kind !== 'rotated') throw refreshFailure(outcome.kind);
+    const session = await this.sessions.findActive(outcome.sessionId);
+    const user = session ? await this.users.findById(outcome.userId) : null;
+    if (!session || !user || user.status !== 'active') {
+      await this.tokens.revokeFamily(outcome.familyId);
+      if (session) await this.sessions.end(session.id, `account ${user?.status ?? 'missing'}`);
+      throw refreshFailure('revoked');
+    }
+    // Fresh claims: role and permission changes reach the new access token.
+    return this.tokens.issue(subjectOf(user, session.id), outcome.familyId);
+  }
+
+  async logout(caller: AuthenticatedUser, origin: RequestOrigin): Promise<MessageResponse> {
+    if (caller.via !== 'jwt' || !caller.sessionId) throw ApiError.validation('An API key has no session to end; revoke the key instead');
+    await this.tokens.revokeSession(caller.sessionId);
+    await this.sessions.end(caller.sessionId, 'logout');
+    await this.audit.record({ action: 'auth.logout', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `session:${caller.sessionId}`, origin });
+    return { message: 'Successfully logged out', timestamp: new Date().toISOString() };
+  }
+
+  private failureKey(email: string): string {
+    return `login-fail:${email}`;
+  }
+
+  private lockKey(email: string): string {
+    return `login-lock:${email}`;
+  }
+
+  private async lockedFor(email: string): Promise<number> {
+    try {
+      return await this.limiter.store.lockedFor(this.lockKey(email));
+    } catch (error) {
+      throw ApiError.unavailable('Login is temporarily unavailable', error);
+    }
+  }
+
+  /** Counts a failure for the account; from the threshold on, it is locked for doubling periods. */
+  private async recordFailure(email: string, user: UserEntity | null, origin: RequestOrigin): Promise<void> {
+    const rule = this.config.rateLimits.loginLockout;
+    const { count } = await this.limiter.store.hit(this.failureKey(email), rule);
+    const locked = count >= rule.limit;
+    if (locked) {
+      const lockMs = Math.min(rule.windowSeconds * 1000, BASE_LOCK_MS * 2 ** Math.min(count - rule.limit, 16));
+      await this.limiter.store.lock(this.lockKey(email), lockMs);
+    }
+    await this.audit.record({
+      action: 'auth.login',
+      result: 'failure',
+      severity: locked ? 'critical' : 'warning',
+      userId: user?.id ?? null,
+      details: { email, reason: 'invalid credentials', failures: count, locked },
+      origin,
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { ApiError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
+import { randomUUID, sign, verify } from 'node:crypto';
+import { JwtKeys } from './jwt-keys';
+
+export interface AccessClaims {
+  readonly iss: string;
+  readonly aud: string;
+  readonly sub: string;
+  readonly email: string;
+  readonly roles: string[];
+  readonly permissions: string[];
+  readonly sid: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+  /** Marks the token kind, so no other token we sign can pass as an access token. */
+  readonly token_use: 'access';
+}
+
+export type AccessSubject = Pick<AccessClaims, 'sub' | 'email' | 'roles' | 'permissions' | 'sid'>;
+
+const MAX_TOKEN_LENGTH = 8192;
+const CLOCK_SKEW_SECONDS = 30;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+function encode(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const invalid = (): ApiError => ApiError.unauthorized('Invalid access token');
+
+/**
+ * RS256 access tokens. Verification accepts exactly one algorithm and only our own key ids, so
+ * `alg: none`, HMAC-with-the-public-key and foreign keys all fail before any signature math.
+ */
+@Injectable()
+export class JwtService {
+  constructor(
+    private readonly keys: JwtKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  get expiresIn(): number {
+    return this.config.accessTokenTtlSeconds;
+  }
+
+  sign(subject: AccessSubject): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: AccessClaims = {
+      iss: this.config.jwtIssuer,
+      aud: this.config.jwtAudience,
+      ...subject,
+      jti: randomUUID(),
+      iat: now,
+      exp: now + this.config.accessTokenTtlSeconds,
+      token_use: 'access',
+    };
+    const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: this.keys.signingKid })}.${encode(claims)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), this.keys.signingKey).toString('base64url')}`;
+  }
+
+  /** The claims of a valid access token; ApiError(401) otherwise (TOKEN_EXPIRED when only expired). */
+  verify(token: string): AccessClaims {
+    if (token.length > MAX_TOKEN_LENGTH) throw invalid();
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw invalid();
+    const [headerPart, payloadPart, signaturePart] = parts;
+    const header = decodeJson(headerPart);
+    if (!header || header.alg !== 'RS256' || (header.typ !== undefined && header.typ !== 'JWT') || typeof header.kid !== 'string') throw invalid();
+    const key = this.keys.verificationKey(header.kid);
+    if (!key) throw invalid();
+    if (!verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), key, Buffer.from(signaturePart, 'base64url'))) throw invalid();
+    const claims = decodeJson(payloadPart);
+    if (!claims || !this.wellFormed(claims)) throw invalid();
+    const now = Math.floor(Date.now() / 1000);
+    if (claims.iat > now + CLOCK_SKEW_SECONDS) throw invalid();
+    if (claims.exp <= now - CLOCK_SKEW_SECONDS) throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
+    return claims;
+  }
+
+  private wellFormed(claims: Record<string, unknown>): claims is AccessClaims & Record<string, unknown> {
+    const strings = (value: unknown): boolean => Array.isArray(value) && value.every((item) => typeof item === 'string');
+    return (
+      claims.token_use === 'access' &&
+      claims.iss === this.config.jwtIssuer &&
+      claims.aud === this.config.jwtAudience &&
+      typeof claims.sub === 'string' &&
+      typeof claims.sid === 'string' &&
+      typeof claims.email === 'string' &&
+      typeof claims.jti === 'string' &&
+      Number.isInteger(claims.iat) &&
+      Number.isInteger(claims.exp) &&
+      strings(claims.roles) &&
+      strings(claims.permissions)
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiError } from '@app/common';
+import { type AuthenticatedUser, CredentialVerifier, SessionRevocations } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { API_KEY_PREFIX, ApiKeysService } from './api-keys/api-keys.service';
+import { JwtService } from './jwt/jwt.service';
+
+/**
+ * `Authorization: Bearer <access token>`, `Bearer <API key>` or `ApiKey <API key>`. The JWT path
+ * does no I/O: the signature against a pre-parsed key and the revocation check against memory.
+ */
+@Injectable()
+export class TokenCredentialVerifier extends CredentialVerifier {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly revocations: SessionRevocations,
+  ) {
+    super();
+  }
+
+  verify(request: FastifyRequest): Promise<AuthenticatedUser | null> {
+    return this.verifyAuthorization(request.headers.authorization);
+  }
+
+  /** The same check for any door that has an Authorization value (WebSocket upgrade, MCP). */
+  async verifyAuthorization(header: string | undefined): Promise<AuthenticatedUser | null> {
+    if (header === undefined || header === '') return null;
+    const space = header.indexOf(' ');
+    const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
+    const credential = space > 0 ? header.slice(space + 1).trim() : '';
+    if (credential === '') throw ApiError.unauthorized('Malformed Authorization header');
+    if (scheme === 'apikey' || (scheme === 'bearer' && credential.startsWith(API_KEY_PREFIX))) {
+      const user = await this.apiKeys.authenticate(credential);
+      if (!user) throw ApiError.unauthorized('Invalid, expired or revoked API key');
+      return user;
+    }
+    if (scheme !== 'bearer') throw ApiError.unauthorized(`Unsupported authorization scheme '${scheme}'`);
+    const claims = this.jwt.verify(credential);
+    if (this.revocations.isRevoked(claims.sid)) throw ApiError.unauthorized('This session has ended', 'TOKEN_REVOKED');
+    return { id: claims.sub, email: claims.email, roles: claims.roles, permissions: claims.permissions, sessionId: claims.sid, via: 'jwt' };
+  }
+}

@@ -1,0 +1,86 @@
+import { ApiError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { SecretBox } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, IsNull, type Repository } from 'typeorm';
+import { JwtService, type AccessSubject } from '../jwt/jwt.service';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+export const REFRESH_TOKEN_PREFIX = 'mcp_rt_';
+
+export interface IssuedTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly tokenType: 'Bearer';
+}
+
+export type RefreshOutcome =
+  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly familyId: string }
+  | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly familyId: string }
+  | { readonly kind: 'invalid' | 'expired' | 'revoked' };
+
+/** Access tokens (JWT) and refresh tokens (opaque, single use, rotated within a family). */
+@Injectable()
+export class TokensService {
+  private readonly refreshTokens: Repository<RefreshTokenEntity>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+  ) {
+    this.refreshTokens = dataSource.getRepository(RefreshTokenEntity);
+  }
+
+  /** A new pair for a session; `familyId` continues a rotation chain, or starts one. */
+  async issue(subject: AccessSubject, familyId: string = randomUUID()): Promise<IssuedTokens> {
+    const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await this.refreshTokens.insert({
+      tokenHash: this.secrets.mac(refreshToken),
+      familyId,
+      sessionId: subject.sid,
+      userId: subject.sub,
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
+    });
+    return { accessToken: this.jwt.sign(subject), refreshToken, expiresIn: this.jwt.expiresIn, tokenType: 'Bearer' };
+  }
+
+  /**
+   * Spends a refresh token. Exactly one caller can spend it (an atomic claim); anyone presenting it
+   * afterwards is told `reused`, and the caller must then revoke the family and the session.
+   */
+  async spend(refreshToken: string): Promise<RefreshOutcome> {
+    if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 128) return { kind: 'invalid' };
+    const token = await this.refreshTokens.findOne({ where: { tokenHash: this.secrets.mac(refreshToken) } });
+    if (!token) return { kind: 'invalid' };
+    if (token.revokedAt) return { kind: 'revoked' };
+    const owner = { sessionId: token.sessionId, userId: token.userId, familyId: token.familyId };
+    const claimed = await this.refreshTokens.update({ id: token.id, usedAt: IsNull() }, { usedAt: () => 'now()' });
+    if (claimed.affected !== 1) return { kind: 'reused', ...owner };
+    if (token.expiresAt.getTime() <= Date.now()) return { kind: 'expired' };
+    return { kind: 'rotated', ...owner };
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.refreshTokens.update({ sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+}
+
+export function refreshFailure(outcome: RefreshOutcome['kind']): ApiError {
+  switch (outcome) {
+    case 'expired':
+      return ApiError.unauthorized('Refresh token has expired', 'TOKEN_EXPIRED');
+    case 'revoked':
+    case 'reused':
+      return ApiError.unauthorized('Refresh token has been revoked', 'TOKEN_REVOKED');
+    default:
+      return ApiError.unauthorized('Invalid refresh token');
+  }
+}

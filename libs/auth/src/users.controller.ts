@@ -1,0 +1,37 @@
+import { originOf } from '@app/common';
+import { type ApiKeyList, CreateApiKeyRequestDto, type CreatedApiKey, RevokeApiKeyParamsDto, type User } from '@app/contracts';
+import { type AuthenticatedUser, CurrentUser } from '@app/security';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { UsersService } from './users.service';
+
+@Controller('users/me')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  @Get()
+  me(@CurrentUser() user: AuthenticatedUser): Promise<User> {
+    return this.users.me(user.id);
+  }
+
+  @Get('api-keys')
+  async listApiKeys(@CurrentUser() user: AuthenticatedUser): Promise<ApiKeyList> {
+    return { apiKeys: await this.apiKeys.list(user) };
+  }
+
+  @Post('api-keys')
+  @HttpCode(201)
+  createApiKey(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<CreatedApiKey> {
+    return this.apiKeys.create(user, body, originOf(request));
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(204)
+  revokeApiKey(@CurrentUser() user: AuthenticatedUser, @Param() params: RevokeApiKeyParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.apiKeys.revoke(user, params.id, originOf(request));
+  }
+}

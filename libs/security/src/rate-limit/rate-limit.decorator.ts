@@ -1,0 +1,15 @@
+import { SetMetadata } from '@nestjs/common';
+import type { RateLimitRuleName } from './rate-limiter.service';
+
+/** Whose budget a request spends: the caller (or its IP when anonymous), its IP, or email-and-IP. */
+export type RateLimitKey = 'user' | 'ip' | 'email+ip';
+
+export interface RateLimitSpec {
+  readonly rule: RateLimitRuleName;
+  readonly by: RateLimitKey;
+}
+
+export const RATE_LIMITS = 'security:rate-limits';
+
+/** Limits for a route, each from the configured rule table; all must allow the request. */
+export const RateLimit = (...limits: RateLimitSpec[]): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMITS, limits);

@@ -1,0 +1,58 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type SessionStatus = 'active' | 'terminated' | 'expired';
+export type ConnectionType = 'http' | 'websocket' | 'mcp';
+
+/** A login (http) or a live connection (websocket, mcp); its id is the tokens' `sid` claim. */
+@Entity('sessions')
+@Index('idx_sessions_user_started', ['userId', 'startedAt'])
+@Index('idx_sessions_status_ended', ['status', 'endedAt'])
+export class SessionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @Column({ name: 'context_id', type: 'varchar', length: 64, nullable: true })
+  contextId!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: SessionStatus;
+
+  @Column({ name: 'connection_type', type: 'varchar', length: 16 })
+  connectionType!: ConnectionType;
+
+  @Column({ name: 'ip_address', type: 'varchar', length: 64, nullable: true })
+  ipAddress!: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent!: string | null;
+
+  @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
+  startedAt!: Date;
+
+  @Column({ name: 'last_activity', type: 'timestamptz', default: () => 'now()' })
+  lastActivity!: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'end_reason', type: 'varchar', length: 100, nullable: true })
+  endReason!: string | null;
+
+  @Column({ name: 'messages_received', type: 'integer', default: 0 })
+  messagesReceived!: number;
+
+  @Column({ name: 'messages_sent', type: 'integer', default: 0 })
+  messagesSent!: number;
+
+  @Column({ name: 'tool_executions', type: 'integer', default: 0 })
+  toolExecutions!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  errors!: number;
+}
