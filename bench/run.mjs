@@ -74,13 +74,11 @@ async function runScenario(scenario, { bare, runDir, settings }) {
     const extraHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
     const request = scenario.app;
     console.log(`   app  ${request.method} ${request.path}`);
-    const appResult = await measure(
-      app.baseUrl,
-      { ...request, headers: { ...request.headers, ...extraHeaders } },
-      settings,
-    );
+    // A scenario may ask for fewer connections (CPU-bound routes such as login measure queueing otherwise).
+    const load = { ...settings, connections: scenario.connections ?? settings.connections };
+    const appResult = await measure(app.baseUrl, { ...request, headers: { ...request.headers, ...extraHeaders } }, load);
     console.log(`   bare ${scenario.baseline.method} ${scenario.baseline.path}`);
-    const bareResult = await measure(bare.baseUrl, scenario.baseline, settings);
+    const bareResult = await measure(bare.baseUrl, scenario.baseline, load);
     return scenarioRows(scenario, appResult, bareResult);
   } finally {
     await app.stop();

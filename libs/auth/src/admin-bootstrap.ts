@@ -33,6 +33,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const existing = await users.findOne({ where: { email } });
     if (existing) {
       await users.update({ id: existing.id }, { roles: [...new Set([...existing.roles, 'admin'])], status: 'active' });
+      this.events.publish('user.updated', { userId: existing.id, fields: ['roles', 'status'] });
       this.logger.warn(`no admin existed: promoted ${email} to admin (its password was left unchanged)`);
       await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: existing.id, details: { email, promoted: true } });
       return;

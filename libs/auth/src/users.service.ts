@@ -2,7 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import type { RegisterRequestDto, User } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import './auth.events';
 import { PasswordHasher } from './password.hasher';
@@ -10,10 +10,15 @@ import { UserEntity } from './user.entity';
 import { toUserView } from './user.view';
 
 const UNIQUE_VIOLATION = '23505';
+const VIEW_TTL_MS = 5_000;
+const VIEW_CACHE_MAX = 10_000;
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleDestroy {
   private readonly users: Repository<UserEntity>;
+
+  private readonly views = new Map<string, { view: User; at: number }>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     dataSource: DataSource,
@@ -22,6 +27,9 @@ export class UsersService {
     private readonly events: EventBus,
   ) {
     this.users = dataSource.getRepository(UserEntity);
+    this.unsubscribe = events.on('user.updated', (event) => {
+      this.views.delete(event.payload.userId);
+    });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
@@ -35,13 +43,26 @@ export class UsersService {
   async recordLogin(user: UserEntity): Promise<void> {
     user.lastLoginAt = new Date();
     await this.users.update({ id: user.id }, { lastLoginAt: user.lastLoginAt });
+    this.views.delete(user.id);
   }
 
-  /** The caller's own record; a token whose user is gone is no longer valid. */
+  /**
+   * The caller's own record. Served from a short-lived cache: profiles change rarely, and every
+   * change publishes `user.updated`, which evicts the entry on every instance.
+   */
   async me(userId: string): Promise<User> {
+    const cached = this.views.get(userId);
+    if (cached && Date.now() - cached.at < VIEW_TTL_MS) return cached.view;
     const user = await this.findById(userId);
     if (!user || user.status === 'deleted') throw ApiError.unauthorized('User no longer exists', 'TOKEN_REVOKED');
-    return toUserView(user);
+    const view = toUserView(user);
+    if (this.views.size >= VIEW_CACHE_MAX) this.views.delete(this.views.keys().next().value as string);
+    this.views.set(userId, { view, at: Date.now() });
+    return view;
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
   }
 
   /** Self-service sign-up: role `user`; answers once the user and its audit entry are committed. */

@@ -22,6 +22,7 @@ export interface AccessClaims {
 export type AccessSubject = Pick<AccessClaims, 'sub' | 'email' | 'roles' | 'permissions' | 'sid'>;
 
 const MAX_TOKEN_LENGTH = 8192;
+const VERIFIED_CACHE_MAX = 10_000;
 const CLOCK_SKEW_SECONDS = 30;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -46,6 +47,8 @@ const invalid = (): ApiError => ApiError.unauthorized('Invalid access token');
  */
 @Injectable()
 export class JwtService {
+  private readonly verified = new Map<string, AccessClaims>();
+
   constructor(
     private readonly keys: JwtKeys,
     private readonly config: AppConfig,
@@ -70,8 +73,27 @@ export class JwtService {
     return `${input}.${sign('sha256', Buffer.from(input), this.keys.signingKey).toString('base64url')}`;
   }
 
-  /** The claims of a valid access token; ApiError(401) otherwise (TOKEN_EXPIRED when only expired). */
+  /**
+   * The claims of a valid access token; ApiError(401) otherwise (TOKEN_EXPIRED when only expired).
+   * A token is immutable, so a verified one is remembered: repeat requests skip the RSA math, and
+   * expiry (like revocation, checked by the caller) is still judged on every call.
+   */
   verify(token: string): AccessClaims {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp <= Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) {
+        this.verified.delete(token);
+        throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
+      }
+      return known;
+    }
+    const claims = this.verifySignedToken(token);
+    if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private verifySignedToken(token: string): AccessClaims {
     if (token.length > MAX_TOKEN_LENGTH) throw invalid();
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw invalid();
