@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { PasswordHasher } from './password.hasher';
 
 const argon = vi.hoisted(() => ({ hash: vi.fn(async (password: string) => `$argon2id$hash-of-${password}`), verify: vi.fn(async () => true) }));
+// Hoisted above the imports by vitest, so PasswordHasher sees the mock.
 vi.mock('@node-rs/argon2', () => ({ Algorithm: { Argon2id: 2 }, hash: argon.hash, verify: argon.verify }));
-
-const { PasswordHasher } = await import('./password.hasher');
 
 describe('PasswordHasher', () => {
   beforeEach(() => {
