@@ -25,7 +25,7 @@ export interface TestApp {
  * address (127.0.0.1) do not trip them; tests of the limits themselves override these.
  */
 export const TEST_ENV: Readonly<Record<string, string>> = {
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'error',
   HOST: '127.0.0.1',
   PORT: '0',
   RATE_LIMIT_REGISTER: '100000/3600',
