@@ -75,6 +75,7 @@ class DtoWriter {
     this.classes = new Map(); // name -> source, in dependency order
     this.validators = new Set();
     this.transformers = new Set();
+    this.custom = new Set(); // from libs/contracts/src/validators.ts
   }
 
   classFor(name, schema, where, inQuery = false) {
@@ -245,7 +246,22 @@ class DtoWriter {
         }
         if (schema.type === undefined) throw new Error(`${where}: give the property a type`);
         use('IsObject');
-        return { decorators: ['@IsObject()'], tsType: 'Record<string, unknown>' };
+        const decorators = ['@IsObject()'];
+        const additional = schema.additionalProperties && typeof schema.additionalProperties === 'object' ? this.spec.resolve(schema.additionalProperties) : undefined;
+        let tsType = 'Record<string, unknown>';
+        if (additional?.type === 'string') {
+          this.custom.add('IsStringRecord');
+          const limits = [schema.maxProperties !== undefined ? `maxEntries: ${schema.maxProperties}` : '', additional.maxLength !== undefined ? `maxLength: ${additional.maxLength}` : ''].filter(Boolean);
+          decorators.push(`@IsStringRecord({ ${limits.join(', ')} })`);
+          tsType = 'Record<string, string>';
+        } else if (additional) {
+          throw new Error(`${where}: additionalProperties of type ${additional.type} is not supported in requests`);
+        }
+        if (schema['x-max-bytes'] !== undefined) {
+          this.custom.add('MaxJsonBytes');
+          decorators.push(`@MaxJsonBytes(${schema['x-max-bytes']})`);
+        }
+        return { decorators, tsType };
       }
       default:
         throw new Error(`${where}: unsupported type ${schema.type}`);
@@ -307,6 +323,7 @@ class DtoWriter {
     const imports = [
       transformers.length ? `import { ${transformers.join(', ')} } from 'class-transformer';` : '',
       validators.length ? `import { ${validators.join(', ')} } from 'class-validator';` : '',
+      this.custom.size ? `import { ${[...this.custom].sort().join(', ')} } from '../validators';` : '',
     ].filter(Boolean);
     // Nested classes must be declared before the classes that reference them via @Type.
     const bodies = [...this.classes.values()];

@@ -1,5 +1,6 @@
 import { type RequestOrigin, redactSecrets } from '@app/common';
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { GroupCommitWriter } from '@app/database';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLogEntity, type AuditResult, type AuditSeverity } from './audit-log.entity';
@@ -15,15 +16,7 @@ export interface AuditEntry {
   readonly origin?: RequestOrigin;
 }
 
-interface Pending {
-  readonly row: Partial<AuditLogEntity>;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
-const MAX_BATCH = 500;
 const MAX_DETAILS_BYTES = 16 * 1024;
-const RETRY_DELAYS_MS = [50, 250];
 
 function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   const redacted = redactSecrets(details ?? {});
@@ -32,20 +25,22 @@ function boundedDetails(details: Record<string, unknown> | undefined): Record<st
 }
 
 /**
- * The audit writer every lib calls. Entries are written with group commit: whatever arrives while
- * one INSERT is in flight goes into the next one, and `record` resolves only once the entry's batch
- * is committed, so an action acknowledged to a caller is never missing from the log.
+ * The audit writer every lib calls. Entries are written with group commit, and `record` resolves
+ * only once the entry's batch is committed, so an action acknowledged to a caller is never missing
+ * from the log.
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('Audit');
-  private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  private readonly writer: GroupCommitWriter<Partial<AuditLogEntity>>;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    this.writer = new GroupCommitWriter('Audit', async (rows) => {
+      await dataSource.createQueryBuilder().insert().into(AuditLogEntity).values(rows as QueryDeepPartialEntity<AuditLogEntity>[]).execute();
+    });
+  }
 
   record(entry: AuditEntry): Promise<void> {
-    const row: Partial<AuditLogEntity> = {
+    return this.writer.write({
       action: entry.action,
       result: entry.result,
       severity: entry.severity ?? (entry.result === 'success' ? 'info' : 'warning'),
@@ -57,49 +52,15 @@ export class AuditWriter implements BeforeApplicationShutdown {
       userAgent: entry.origin?.userAgent ?? null,
       requestId: entry.origin?.requestId ?? null,
       timestamp: new Date(),
-    };
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      // Entries recorded in the same tick join one batch.
-      if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
     });
   }
 
   /** Resolves when everything recorded so far is committed (or has failed). */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          await this.insertWithRetry(batch.map((pending) => pending.row));
-          for (const pending of batch) pending.resolve();
-        } catch (error) {
-          this.logger.error({ err: error, entries: batch.length }, 'audit batch could not be written');
-          for (const pending of batch) pending.reject(error);
-        }
-      }
-    } finally {
-      this.draining = null;
-    }
-  }
-
-  private async insertWithRetry(rows: Partial<AuditLogEntity>[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.dataSource.createQueryBuilder().insert().into(AuditLogEntity).values(rows as QueryDeepPartialEntity<AuditLogEntity>[]).execute();
-        return;
-      } catch (error) {
-        if (attempt >= RETRY_DELAYS_MS.length) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
-      }
-    }
   }
 }

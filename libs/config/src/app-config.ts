@@ -258,7 +258,8 @@ export function parseConfig(env: Env): AppConfig {
       .filter((origin) => origin !== ''),
     trustProxy: flag(env, 'TRUST_PROXY', false),
     logLevel,
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // 1 MiB of tool content plus its JSON envelope fits; a 2 MB body does not.
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1536 * 1024, 1024, 64 * 1024 * 1024),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
   };

@@ -6,3 +6,4 @@ export type { PoolStats } from './database.service';
 export { EmbeddedPostgres } from './embedded-postgres';
 export { ALL_MIGRATIONS } from './migrations';
 export { RedisService } from './redis.service';
+export { GroupCommitWriter } from './group-commit.writer';

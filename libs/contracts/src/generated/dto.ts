@@ -1,7 +1,8 @@
 // GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
 /* eslint-disable */
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsStringRecord, MaxJsonBytes } from '../validators';
 
 export class RegisterRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -92,6 +93,293 @@ export class CreateApiKeyRequestDto {
 }
 
 export class RevokeApiKeyParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ListToolsQueryDto {
+  @IsOptional()
+  @IsIn(["system","data","analytics","monitoring"])
+  category?: "system" | "data" | "analytics" | "monitoring";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class GetToolParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
+export class ExecuteToolRequestContextDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  sessionId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  requestId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  contextId?: string;
+}
+
+export class ExecuteToolRequestOptionsDto {
+  /** Milliseconds; capped by the server's maximum. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  timeout?: number;
+
+  /** Answer 202 at once and run in the background; poll GET /tools/executions/{executionId}. */
+  @IsOptional()
+  @IsBoolean()
+  async?: boolean;
+}
+
+export class ExecuteToolRequestDto {
+  /** The tool's input, validated against its input schema (at most 2 MiB as JSON). */
+  @IsOptional()
+  @IsObject()
+  @MaxJsonBytes(2097152)
+  parameters?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExecuteToolRequestContextDto)
+  context?: ExecuteToolRequestContextDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExecuteToolRequestOptionsDto)
+  options?: ExecuteToolRequestOptionsDto;
+}
+
+export class ExecuteToolParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
+export class GetToolExecutionParamsDto {
+  @IsUUID(undefined)
+  executionId!: string;
+}
+
+export class ListToolExecutionsQueryDto {
+  @IsOptional()
+  @IsIn(["pending","running","completed","failed"])
+  status?: "pending" | "running" | "completed" | "failed";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListToolExecutionsParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
+/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`,
+`env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and
+`headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+export class UpstreamTransportDto {
+  @IsIn(["stdio","streamable-http","sse"])
+  type!: "stdio" | "streamable-http" | "sse";
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  command?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(4096, { each: true })
+  args?: string[];
+
+  @IsOptional()
+  @IsObject()
+  @IsStringRecord({ maxEntries: 100, maxLength: 8192 })
+  env?: Record<string, string>;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  cwd?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  url?: string;
+
+  @IsOptional()
+  @IsObject()
+  @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
+  headers?: Record<string, string>;
+}
+
+export class UpstreamServerInputTimeoutsDto {
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  connectMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  requestMs?: number;
+}
+
+export class UpstreamServerInputHealthCheckDto {
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  intervalMs?: number;
+}
+
+export class RateLimitDto {
+  @IsInt()
+  @Min(1)
+  requests!: number;
+
+  @IsString()
+  @Matches(new RegExp("^[0-9]+(ms|s|m|h)$"))
+  window!: string;
+}
+
+export class UpstreamServerInputMetadataDto {
+  @IsOptional()
+  @IsIn(["system","data","analytics","monitoring"])
+  category?: "system" | "data" | "analytics" | "monitoring";
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  tags?: string[];
+}
+
+export class UpstreamServerInputDto {
+  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`. */
+  @IsString()
+  @Matches(new RegExp("^[a-z0-9][a-z0-9_-]{0,62}$"), { message: "name must be lower-case letters, digits, - and _ (up to 63), starting with a letter or digit" })
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamTransportDto)
+  transport!: UpstreamTransportDto;
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamServerInputTimeoutsDto)
+  timeouts?: UpstreamServerInputTimeoutsDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamServerInputHealthCheckDto)
+  healthCheck?: UpstreamServerInputHealthCheckDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimits?: RateLimitDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamServerInputMetadataDto)
+  metadata?: UpstreamServerInputMetadataDto;
+}
+
+export class GetServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ConnectServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DisconnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;
 }

@@ -51,16 +51,172 @@ export interface Tool {
   version: string;
   category: "system" | "data" | "analytics" | "monitoring";
   enabled: boolean;
-  schema?: {
-    input?: {
+  source: "builtin" | "upstream";
+  /** The upstream server's name, for upstream tools. */
+  server?: string;
+  schema: {
+    input: {
       [key: string]: unknown;
     };
     output?: {
       [key: string]: unknown;
     };
   };
-  permissions?: Array<string>;
+  permissions: Array<string>;
   rateLimit?: RateLimit;
+  examples?: Array<{
+    name: string;
+    input: {
+      [key: string]: unknown;
+    };
+    output?: {
+      [key: string]: unknown;
+    };
+  }>;
+  statistics?: ToolStatistics;
+}
+
+export interface ToolStatistics {
+  totalExecutions: number;
+  /** Completed runs over finished runs, 0 to 1 (0 before any run). */
+  successRate: number;
+  /** Mean duration in milliseconds. */
+  averageLatency: number;
+  lastExecuted: string | null;
+}
+
+export interface ToolList {
+  tools: Array<Tool>;
+  pagination: Pagination;
+}
+
+export interface ExecuteToolRequest {
+  /** The tool's input, validated against its input schema (at most 2 MiB as JSON). */
+  parameters?: {
+    [key: string]: unknown;
+  };
+  context?: {
+    sessionId?: string;
+    requestId?: string;
+    contextId?: string;
+  };
+  options?: {
+    /** Milliseconds; capped by the server's maximum. */
+    timeout?: number;
+    /** Answer 202 at once and run in the background; poll GET /tools/executions/{executionId}. */
+    async?: boolean;
+  };
+}
+
+export interface ExecutionMetrics {
+  startTime: string;
+  endTime: string;
+  /** Milliseconds. */
+  duration: number;
+  /** Bytes of heap the run grew by (0 when it shrank). */
+  memoryUsed: number;
+}
+
+export interface ExecutionError {
+  code: string;
+  message: string;
+}
+
+export interface ToolExecution {
+  executionId: string;
+  toolId: string;
+  toolName?: string;
+  status: "pending" | "running" | "completed" | "failed";
+  /** The tool's output (completed runs, and upstream tools' error results). */
+  result?: {
+    [key: string]: unknown;
+  };
+  error?: ExecutionError;
+  metrics?: ExecutionMetrics;
+  userId?: string;
+  createdAt?: string;
+}
+
+export interface AcceptedExecution {
+  executionId: string;
+  toolId: string;
+  status: "pending";
+}
+
+export interface ToolExecutionList {
+  executions: Array<ToolExecution>;
+  pagination: Pagination;
+}
+
+/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+export interface UpstreamTransport {
+  type: "stdio" | "streamable-http" | "sse";
+  command?: string;
+  args?: Array<string>;
+  env?: {
+    [key: string]: string;
+  };
+  cwd?: string;
+  url?: string;
+  headers?: {
+    [key: string]: string;
+  };
+}
+
+export interface UpstreamServerInput {
+  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`. */
+  name: string;
+  description?: string;
+  transport: UpstreamTransport;
+  enabled?: boolean;
+  timeouts?: {
+    connectMs?: number;
+    requestMs?: number;
+  };
+  healthCheck?: {
+    intervalMs?: number;
+  };
+  rateLimits?: RateLimit;
+  metadata?: {
+    category?: "system" | "data" | "analytics" | "monitoring";
+    tags?: Array<string>;
+  };
+}
+
+export interface UpstreamServer {
+  id: string;
+  name: string;
+  description?: string | null;
+  transport: UpstreamTransport;
+  enabled: boolean;
+  status: "connected" | "disconnected" | "error" | "connecting";
+  lastError?: string | null;
+  lastConnectedAt?: string | null;
+  circuit?: "closed" | "open" | "half-open";
+  timeouts: {
+    connectMs: number;
+    requestMs: number;
+  };
+  healthCheck: {
+    intervalMs: number;
+  };
+  rateLimits?: RateLimit;
+  metadata: {
+    category?: string;
+    tags?: Array<string>;
+  };
+  /** Names of the tools it serves (as registered, `<server>__<tool>`). */
+  tools: Array<string>;
+  /** How many resources it offers. */
+  resources?: number;
+  /** How many prompts it offers. */
+  prompts?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UpstreamServerList {
+  servers: Array<UpstreamServer>;
 }
 
 export interface Context {
@@ -250,6 +406,30 @@ export type GetCurrentUserResponse200 = User;
 export type ListApiKeysResponse200 = ApiKeyList;
 
 export type CreateApiKeyResponse201 = CreatedApiKey;
+
+export type ListToolsResponse200 = ToolList;
+
+export type GetToolResponse200 = Tool;
+
+export type ExecuteToolResponse200 = ToolExecution;
+
+export type ExecuteToolResponse202 = AcceptedExecution;
+
+export type GetToolExecutionResponse200 = ToolExecution;
+
+export type ListToolExecutionsResponse200 = ToolExecutionList;
+
+export type ListServersResponse200 = UpstreamServerList;
+
+export type CreateServerResponse201 = UpstreamServer;
+
+export type GetServerResponse200 = UpstreamServer;
+
+export type UpdateServerResponse200 = UpstreamServer;
+
+export type ConnectServerResponse200 = UpstreamServer;
+
+export type DisconnectServerResponse200 = UpstreamServer;
 
 export type GetJwksResponse200 = Jwks;
 

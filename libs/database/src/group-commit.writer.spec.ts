@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitWriter } from './group-commit.writer';
+
+describe('GroupCommitWriter', () => {
+  it('sends the first row at once and everything that arrives meanwhile in the next batch', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    const writer = new GroupCommitWriter<number>('test', async (rows) => {
+      batches.push(rows);
+      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+    });
+    const first = writer.write(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [2, 3, 4].map((n) => writer.write(n));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('resolves a write only after its batch is committed', async () => {
+    const committed: number[] = [];
+    const writer = new GroupCommitWriter<number>('test', async (rows) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      committed.push(...rows);
+    });
+    await writer.write(7);
+    expect(committed).toEqual([7]);
+  });
+
+  it('retries a failing batch, then rejects every write in it', async () => {
+    let attempts = 0;
+    const writer = new GroupCommitWriter<number>('test', async () => {
+      attempts++;
+      throw new Error('database down');
+    });
+    await expect(Promise.all([writer.write(1), writer.write(2)])).rejects.toThrow('database down');
+    expect(attempts).toBe(3);
+    await writer.flush();
+  });
+
+  it('caps the batch size', async () => {
+    const sizes: number[] = [];
+    const writer = new GroupCommitWriter<number>('test', async (rows) => void sizes.push(rows.length), 3);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => writer.write(i)));
+    expect(sizes).toEqual([3, 3, 1]);
+  });
+});

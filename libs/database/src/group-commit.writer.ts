@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+
+interface Pending<T> {
+  readonly row: T;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_BATCH = 500;
+const RETRY_DELAYS_MS = [50, 250];
+
+/**
+ * Group commit for append-only rows: whatever arrives while one INSERT is in flight goes into the
+ * next one, and `write` resolves only once the row's batch is committed. Under load, one statement
+ * carries many rows; alone, a row goes at once. A failed batch is retried, then rejected.
+ */
+export class GroupCommitWriter<T> {
+  private readonly logger: Logger;
+  private queue: Array<Pending<T>> = [];
+  private draining: Promise<void> | null = null;
+
+  constructor(
+    name: string,
+    private readonly insertBatch: (rows: T[]) => Promise<void>,
+    private readonly maxBatch = DEFAULT_MAX_BATCH,
+  ) {
+    this.logger = new Logger(name);
+  }
+
+  write(row: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      // Rows written in the same tick join one batch.
+      if (!this.draining) this.draining = Promise.resolve().then(() => this.drain());
+    });
+  }
+
+  /** Resolves when everything written so far is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          await this.insertWithRetry(batch.map((pending) => pending.row));
+          for (const pending of batch) pending.resolve();
+        } catch (error) {
+          this.logger.error({ err: error, rows: batch.length }, 'batch could not be written');
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async insertWithRetry(rows: T[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.insertBatch(rows);
+        return;
+      } catch (error) {
+        if (attempt >= RETRY_DELAYS_MS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+}
