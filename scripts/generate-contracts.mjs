@@ -356,6 +356,8 @@ class TypeWriter {
       case 'array':
         return `Array<${this.type(schema.items, indent)}>${nullable}`;
       default:
+        // No type and no shape: any JSON value.
+        if (schema.type === undefined && !schema.properties && schema.additionalProperties === undefined) return 'unknown';
         return this.objectType(schema, indent) + nullable;
     }
   }

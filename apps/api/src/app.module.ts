@@ -7,6 +7,7 @@ import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
 import { SessionEntity } from '@app/sessions';
+import { ToolExecutionEntity, ToolsModule, UpstreamServerEntity } from '@app/tools';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /** Composition only: every capability lives in its lib. */
@@ -17,13 +18,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity] }),
         EventsModule,
         AuditModule,
         SecurityModule,
         HealthModule,
         ContractsModule,
         AuthModule,
+        ToolsModule,
       ],
     };
   }

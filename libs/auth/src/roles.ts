@@ -6,7 +6,7 @@ const USER_PERMISSIONS = ['read:tools', 'execute:tools', 'read:contexts', 'write
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   user: USER_PERMISSIONS,
-  developer: [...USER_PERMISSIONS, 'write:tools', 'filesystem:*'],
+  developer: [...USER_PERMISSIONS, 'write:tools', 'filesystem:*', 'network:http'],
   admin: ['*', 'admin:*'],
 };
 

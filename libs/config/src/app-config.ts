@@ -48,6 +48,22 @@ export class AppConfig {
   readonly redisKeyPrefix!: string;
   readonly secretsKey?: string;
   readonly toolsRoot!: string;
+  readonly tools!: {
+    /** Timeout of a run that names none. */
+    readonly defaultTimeoutMs: number;
+    /** No run may ask for more. */
+    readonly maxTimeoutMs: number;
+    /** Hosts, IPs or CIDRs (optionally `:port`) that http_request may reach although private. */
+    readonly httpAllowList: readonly string[];
+    readonly httpMaxResponseBytes: number;
+  };
+  readonly upstream!: {
+    /** Commands (absolute paths or names) that stdio upstream servers may start. */
+    readonly stdioCommands: readonly string[];
+    /** Consecutive failures that open a server's circuit. */
+    readonly breakerThreshold: number;
+    readonly breakerCooldownMs: number;
+  };
   readonly saml?: SamlConfig;
   readonly rateLimits!: {
     readonly login: RateLimitRule;
@@ -118,6 +134,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function rateLimit(env: Env, name: string, fallback: RateLimitRule): RateLimitRule {
@@ -200,6 +223,19 @@ function saml(env: Env, publicUrl: string): SamlConfig | undefined {
   };
 }
 
+function toolsConfig(env: Env): AppConfig['tools'] {
+  const maxTimeoutMs = integer(env, 'TOOL_TIMEOUT_MAX_MS', 300_000, 100, 3_600_000);
+  const defaultTimeoutMs = integer(env, 'TOOL_TIMEOUT_DEFAULT_MS', Math.min(30_000, maxTimeoutMs), 100, 3_600_000);
+  if (defaultTimeoutMs > maxTimeoutMs) throw new ConfigError('TOOL_TIMEOUT_DEFAULT_MS', `must not exceed TOOL_TIMEOUT_MAX_MS (${maxTimeoutMs})`);
+  const httpAllowList = list(env, 'HTTP_TOOL_ALLOWLIST');
+  for (const entry of httpAllowList) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+\/\d{1,3})(:\d{1,5})?$/.test(entry) && !/^[0-9a-fA-F:]+(\/\d{1,3})?$/.test(entry)) {
+      throw new ConfigError('HTTP_TOOL_ALLOWLIST', `has an entry that is not a host, IP or CIDR: "${entry}"`);
+    }
+  }
+  return { defaultTimeoutMs, maxTimeoutMs, httpAllowList, httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+}
+
 /** Parses and validates an environment; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -242,6 +278,12 @@ export function parseConfig(env: Env): AppConfig {
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 300, 90 * 86_400),
     redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'smcp:',
     toolsRoot: resolve(text(env, 'TOOLS_ROOT') ?? resolve(dataDir, 'workspace')),
+    tools: toolsConfig(env),
+    upstream: {
+      stdioCommands: list(env, 'UPSTREAM_STDIO_COMMANDS'),
+      breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 5, 1, 1000),
+      breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+    },
     saml: saml(env, publicUrl),
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),

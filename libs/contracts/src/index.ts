@@ -1,3 +1,5 @@
+// The generated DTOs' decorators need the metadata API before they load.
+import 'reflect-metadata';
 export * from './generated';
 export { ContractsModule } from './contracts.module';
 export { loadOpenApiDocument } from './openapi-document';

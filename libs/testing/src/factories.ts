@@ -1,4 +1,5 @@
 import type { ContractClient } from './contract-client';
+import { DataSource } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 
 let sequence = 0;
@@ -47,4 +48,13 @@ export async function login(client: ContractClient, credentials: Pick<NewUserInp
     refreshToken: response.body.refreshToken,
     auth: { authorization: `Bearer ${response.body.accessToken}` },
   };
+}
+
+/** A user with the given roles: registered, promoted in the database, then logged in. */
+export async function registerAndLoginAs(t: { client: ContractClient; app: { get(token: typeof DataSource): DataSource } }, roles: string[], overrides: Partial<NewUserInput> = {}): Promise<LoggedInUser> {
+  const input = newUserInput(overrides);
+  const registered = await t.client.call<{ id: string }>('registerUser', { body: input });
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
+  await t.app.get(DataSource).query('UPDATE users SET roles = $1 WHERE id = $2', [roles, registered.body.id]);
+  return { input, ...(await login(t.client, input)) };
 }

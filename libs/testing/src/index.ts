@@ -3,7 +3,7 @@ export type { ApiResponse, CallOptions } from './contract-client';
 export { compareRoutesWithSpec, routeToSpecPath } from './contract-coverage';
 export type { CoverageReport, ServedRoute } from './contract-coverage';
 export { ContractValidator } from './contract-validator';
-export { login, newUserInput, registerAndLogin } from './factories';
+export { login, newUserInput, registerAndLogin, registerAndLoginAs } from './factories';
 export type { LoggedInUser, LoginTokens, NewUserInput } from './factories';
 export { startTestApp, TEST_ENV, useTestApp } from './test-app';
 export type { TestApp } from './test-app';

@@ -53,7 +53,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
     const error = this.toApiError(exception, request);
-    if (error.status === 503) {
+    if (error.status >= 502 && error.status <= 504) {
       this.logger.warn(`${error.code} on ${request.method} ${request.url}: ${exception instanceof Error ? exception.message : 'unavailable'}`);
     } else if (error.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id, url: request.url }, `${error.code} on ${request.method} ${request.url}`);

@@ -128,9 +128,7 @@ export interface ToolExecution {
   toolName?: string;
   status: "pending" | "running" | "completed" | "failed";
   /** The tool's output (completed runs, and upstream tools' error results). */
-  result?: {
-    [key: string]: unknown;
-  };
+  result?: unknown;
   error?: ExecutionError;
   metrics?: ExecutionMetrics;
   userId?: string;
@@ -193,6 +191,8 @@ export interface UpstreamServer {
   lastError?: string | null;
   lastConnectedAt?: string | null;
   circuit?: "closed" | "open" | "half-open";
+  /** Process id of a stdio server's child on this instance. */
+  pid?: number | null;
   timeouts: {
     connectMs: number;
     requestMs: number;

@@ -1,0 +1,152 @@
+import { ApiError } from '@app/common';
+import type { ToolExecution, ToolStatistics } from '@app/contracts';
+import { GroupCommitWriter } from '@app/database';
+import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DataSource, LessThan, type Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
+
+const MAX_STORED_RESULT_BYTES = 1024 * 1024;
+
+export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
+
+/** What is kept of a result: the whole of it up to 1 MiB, a preview beyond. */
+export function storableResult(result: unknown): unknown {
+  if (result === undefined) return null;
+  const json = JSON.stringify(result);
+  if (json === undefined) return null;
+  return Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) };
+}
+
+export function isAdmin(caller: AuthenticatedUser): boolean {
+  return holdsPermission(caller.permissions, 'admin:*');
+}
+
+export function executionView(row: ToolExecutionEntity): ToolExecution {
+  const finished = row.startedAt && row.endedAt;
+  return {
+    executionId: row.id,
+    toolId: row.toolId,
+    toolName: row.toolName,
+    status: row.status,
+    ...(row.result !== null && row.result !== undefined ? { result: row.result } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    ...(finished
+      ? {
+          metrics: {
+            startTime: (row.startedAt as Date).toISOString(),
+            endTime: (row.endedAt as Date).toISOString(),
+            duration: row.durationMs ?? 0,
+            memoryUsed: row.memoryUsed ?? 0,
+          },
+        }
+      : {}),
+    userId: row.userId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The run history. Finished synchronous runs are appended with group commit (many runs, one
+ * INSERT); async runs are a durable `pending` row first, claimed atomically, then finished.
+ */
+@Injectable()
+export class ExecutionsService implements BeforeApplicationShutdown {
+  private readonly executions: Repository<ToolExecutionEntity>;
+  private readonly writer: GroupCommitWriter<ExecutionRow>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.executions = dataSource.getRepository(ToolExecutionEntity);
+    this.writer = new GroupCommitWriter('Executions', async (rows) => {
+      await dataSource.createQueryBuilder().insert().into(ToolExecutionEntity).values(rows as QueryDeepPartialEntity<ToolExecutionEntity>[]).execute();
+    });
+  }
+
+  /** Appends a finished run; resolves once it is committed. */
+  record(row: ExecutionRow): Promise<void> {
+    return this.writer.write({ ...row, result: storableResult(row.result) });
+  }
+
+  async createPending(row: ExecutionRow): Promise<void> {
+    await this.executions.insert(row as QueryDeepPartialEntity<ToolExecutionEntity>);
+  }
+
+  /** Takes a pending run for this instance; null when another one already took it. */
+  async claim(id: string): Promise<ToolExecutionEntity | null> {
+    const result = await this.executions
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'running', startedAt: () => 'now()' })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length === 1 ? this.executions.findOne({ where: { id } }) : null;
+  }
+
+  async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number }): Promise<void> {
+    await this.executions.update(
+      { id },
+      {
+        status: update.status,
+        result: storableResult(update.result) as QueryDeepPartialEntity<unknown>,
+        error: update.error ?? null,
+        endedAt: update.endedAt,
+        durationMs: update.durationMs,
+        memoryUsed: update.memoryUsed,
+        pendingInput: null,
+      },
+    );
+  }
+
+  /** Ids of async runs waiting to start, oldest first (created before `olderThan`). */
+  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
+    const rows = await this.executions.find({ select: { id: true }, where: { status: 'pending', createdAt: LessThan(olderThan) }, order: { createdAt: 'ASC' }, take: limit });
+    return rows.map((row) => row.id);
+  }
+
+  /** Runs whose instance died mid-run: they cannot be resumed safely, so they fail. */
+  async failAbandoned(): Promise<number> {
+    const result = await this.dataSource.query(
+      `UPDATE tool_executions SET status = 'failed', ended_at = now(), pending_input = NULL,
+         error = '{"code":"INTERRUPTED","message":"the server stopped while this run was in progress"}'::jsonb
+       WHERE status = 'running' AND is_async AND started_at < now() - make_interval(secs => timeout_ms / 1000.0 + 60)`,
+    );
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
+  /** Visible to the caller who started it and to admins; 404 for anyone else. */
+  async get(caller: AuthenticatedUser, id: string): Promise<ToolExecution> {
+    const row = await this.executions.findOne({ where: { id } });
+    if (!row || (row.userId !== caller.id && !isAdmin(caller))) throw ApiError.notFound('Execution');
+    return executionView(row);
+  }
+
+  async list(caller: AuthenticatedUser, toolId: string, filter: { status?: ExecutionStatus; page: number; limit: number }): Promise<{ executions: ToolExecution[]; total: number }> {
+    const where = { toolId, ...(filter.status ? { status: filter.status } : {}), ...(isAdmin(caller) ? {} : { userId: caller.id }) };
+    const [rows, total] = await this.executions.findAndCount({ where, order: { createdAt: 'DESC' }, skip: (filter.page - 1) * filter.limit, take: filter.limit });
+    return { executions: rows.map(executionView), total };
+  }
+
+  async statistics(toolId: string): Promise<ToolStatistics> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE status = 'completed')::int AS completed,
+              count(*) FILTER (WHERE status IN ('completed', 'failed'))::int AS finished,
+              coalesce(avg(duration_ms) FILTER (WHERE duration_ms IS NOT NULL), 0)::float AS average,
+              max(created_at) AS last
+         FROM tool_executions WHERE tool_id = $1`,
+      [toolId],
+    )) as Array<{ total: number; completed: number; finished: number; average: number; last: Date | null }>;
+    return {
+      totalExecutions: row.total,
+      successRate: row.finished === 0 ? 0 : Math.round((row.completed / row.finished) * 1000) / 1000,
+      averageLatency: Math.round(row.average * 100) / 100,
+      lastExecuted: row.last ? new Date(row.last).toISOString() : null,
+    };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer.flush();
+  }
+}

@@ -1,0 +1,309 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin, redactSecrets } from '@app/common';
+import { AppConfig, type RateLimitRule } from '@app/config';
+import type { AcceptedExecution, ToolExecution } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { MetricsService } from '@app/health';
+import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
+import { type ToolDefinition, ToolFailure } from '../tool.types';
+import { executionView, ExecutionsService } from './executions.service';
+import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
+
+declare module '@app/events' {
+  interface EventMap {
+    'tool.executed': {
+      executionId: string;
+      toolId: string;
+      toolName: string;
+      userId: string;
+      contextId: string | null;
+      status: 'completed' | 'failed';
+      durationMs: number;
+      error?: { code: string; message: string };
+      timestamp: string;
+    };
+  }
+}
+
+export interface ExecuteOptions {
+  /** Milliseconds; capped by TOOL_TIMEOUT_MAX_MS (and later by a context's maxExecutionTime). */
+  readonly timeoutMs?: number;
+  readonly async?: boolean;
+  readonly contextId?: string | null;
+}
+
+export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
+
+interface RunResult {
+  status: 'completed' | 'failed';
+  result?: unknown;
+  error?: { code: string; message: string };
+  /** A refusal to pass on to the caller (timeout, upstream down, sandbox escape). */
+  thrown?: ApiError;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+  memoryUsed: number;
+}
+
+const RECOVERY_INTERVAL_MS = 30_000;
+const RECOVERY_GRACE_MS = 2_000;
+const WINDOW_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+function windowSeconds(window: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(window);
+  return match ? Math.max(1, Math.round(Number(match[1]) * WINDOW_UNITS[match[2]])) : 60;
+}
+
+/** Parameters as they may be stored and audited: schema-marked secrets and secret-named keys hidden. */
+function redactParameters(definition: ToolDefinition, parameters: Record<string, unknown>): Record<string, unknown> {
+  const properties = (definition.inputSchema.properties ?? {}) as Record<string, { writeOnly?: boolean; 'x-secret'?: boolean }>;
+  const secret = new Set([...(definition.secretFields ?? []), ...Object.entries(properties).filter(([, schema]) => schema?.writeOnly || schema?.['x-secret']).map(([name]) => name)]);
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parameters)) copy[key] = secret.has(key) ? '[REDACTED]' : value;
+  return redactSecrets(copy);
+}
+
+class TimeoutSignal extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`The run exceeded its timeout of ${timeoutMs} ms and was cancelled`);
+  }
+}
+
+/**
+ * The execution engine: the one method every door (REST, WebSocket, MCP) calls to run a tool.
+ * Order: resolve -> enabled -> permissions -> schema -> per-operation permissions -> tool limit
+ * -> run with a timeout that aborts the tool -> record, audit, count, publish.
+ */
+@Injectable()
+export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ToolExecutor');
+  private readonly inFlight = new Set<Promise<void>>();
+  private recovery?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    private readonly registry: ToolRegistry,
+    private readonly executions: ExecutionsService,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+    private readonly metrics: MetricsService,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.recovery = setInterval(() => void this.recoverPending(), RECOVERY_INTERVAL_MS);
+    this.recovery.unref();
+    void this.recoverPending();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.recovery);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async execute(caller: AuthenticatedUser, toolRef: string, parameters: Record<string, unknown> | undefined, options: ExecuteOptions, origin: RequestOrigin): Promise<ExecutionOutcome> {
+    const tool = this.registry.resolve(toolRef);
+    const definition = tool.definition;
+    if (!tool.enabled) throw new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' is disabled`);
+    const input = parameters ?? {};
+    await this.authorize(caller, tool, input, origin);
+    await this.enforceToolLimit(caller, definition);
+    const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs);
+    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
+    const executionId = randomUUID();
+    const run = await this.run(definition, input, caller, executionId, timeoutMs);
+    const row = this.row(executionId, definition, caller, input, run, timeoutMs, options, false);
+    await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, input, run, origin)]);
+    this.announce(row, run);
+    if (run.thrown) throw run.thrown;
+    return { kind: 'finished', execution: executionView({ ...row, createdAt: run.startedAt } as ToolExecutionEntity) };
+  }
+
+  private async authorize(caller: AuthenticatedUser, tool: RegisteredTool, input: Record<string, unknown>, origin: RequestOrigin): Promise<void> {
+    const definition = tool.definition;
+    const deny = async (missing: string[]): Promise<never> => {
+      await this.audit.record({ action: 'tool.execute', result: 'denied', userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { toolId: definition.id, missing }, origin });
+      throw ApiError.forbidden(`Missing permission for ${definition.name}: ${missing.join(', ')}`);
+    };
+    const missing = definition.permissions.filter((permission) => !holdsPermission(caller.permissions, permission));
+    if (missing.length > 0) await deny(missing);
+    if (!tool.validate(input)) throw ApiError.validation(`Invalid parameters for ${definition.name}`, schemaErrorDetails(tool.validate.errors));
+    const operation = typeof input.operation === 'string' ? input.operation : undefined;
+    const extra = operation ? (definition.operationPermissions?.[operation] ?? []) : [];
+    const missingForOperation = extra.filter((permission) => !holdsPermission(caller.permissions, permission));
+    if (missingForOperation.length > 0) await deny(missingForOperation);
+  }
+
+  // The tool's own limit (or its upstream server's), on top of the route's.
+  private async enforceToolLimit(caller: AuthenticatedUser, definition: ToolDefinition): Promise<void> {
+    if (!definition.rateLimit) return;
+    const rule: RateLimitRule = { limit: definition.rateLimit.requests, windowSeconds: windowSeconds(definition.rateLimit.window) };
+    const scope = definition.server ? `server:${definition.server.id}` : `tool:${definition.id}`;
+    const state = await this.limiter.consume(`${scope}:user:${caller.id}`, rule);
+    if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
+  }
+
+  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number): Promise<RunResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
+    const started = performance.now();
+    const startedAt = new Date();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const finish = (fields: Pick<RunResult, 'status' | 'result' | 'error' | 'thrown'>): RunResult => ({
+      ...fields,
+      startedAt,
+      endedAt: new Date(),
+      durationMs: Math.round(performance.now() - started),
+      memoryUsed: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
+    });
+    try {
+      const work = definition.run(input, { signal: controller.signal, caller, executionId });
+      // A tool that ignores its signal still cannot hold the caller past the timeout.
+      const result = await Promise.race([work, aborted(controller.signal)]);
+      return finish({ status: 'completed', result });
+    } catch (error) {
+      if (controller.signal.reason instanceof TimeoutSignal) {
+        const message = controller.signal.reason.message;
+        return finish({ status: 'failed', error: { code: 'TIMEOUT', message }, thrown: new ApiError(504, 'TIMEOUT', message) });
+      }
+      if (error instanceof ToolFailure) return finish({ status: 'failed', result: error.result, error: { code: error.code, message: error.message } });
+      if (error instanceof ApiError) return finish({ status: 'failed', error: { code: error.code, message: error.message }, thrown: error });
+      this.logger.error({ err: error, tool: definition.name }, 'tool failed unexpectedly');
+      return finish({ status: 'failed', error: { code: 'INTERNAL_ERROR', message: 'The tool failed unexpectedly' }, thrown: new ApiError(500, 'INTERNAL_ERROR', 'The tool failed unexpectedly') });
+    } finally {
+      clearTimeout(timer);
+      if (!controller.signal.aborted) controller.abort(new Error('run finished'));
+    }
+  }
+
+  private row(id: string, definition: ToolDefinition, caller: AuthenticatedUser, input: Record<string, unknown>, run: RunResult, timeoutMs: number, options: ExecuteOptions, isAsync: boolean) {
+    return {
+      id,
+      toolId: definition.id,
+      toolName: definition.name,
+      userId: caller.id,
+      sessionId: caller.sessionId ?? null,
+      contextId: options.contextId ?? null,
+      status: run.status as ExecutionStatus,
+      isAsync,
+      parameters: redactParameters(definition, input),
+      result: run.result ?? null,
+      error: run.error ?? null,
+      timeoutMs,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      durationMs: run.durationMs,
+      memoryUsed: run.memoryUsed,
+    };
+  }
+
+  private auditRun(caller: AuthenticatedUser, definition: ToolDefinition, executionId: string, input: Record<string, unknown>, run: RunResult, origin: RequestOrigin): Promise<void> {
+    const refused = run.thrown && run.thrown.status < 500 && run.thrown.status !== 429;
+    return this.audit.record({
+      action: 'tool.execute',
+      result: run.status === 'completed' ? 'success' : refused ? 'denied' : 'failure',
+      userId: caller.id,
+      sessionId: caller.sessionId,
+      resource: definition.id,
+      details: { toolId: definition.id, toolName: definition.name, executionId, parameters: redactParameters(definition, input), status: run.status, durationMs: run.durationMs, ...(run.error ? { error: run.error } : {}) },
+      origin,
+    });
+  }
+
+  private announce(row: { id: string; toolId: string; toolName: string; userId: string; contextId: string | null }, run: RunResult): void {
+    this.metrics.toolExecutions.labels(row.toolName, run.status === 'completed' ? 'success' : 'error').inc();
+    this.events.publish('tool.executed', {
+      executionId: row.id,
+      toolId: row.toolId,
+      toolName: row.toolName,
+      userId: row.userId,
+      contextId: row.contextId,
+      status: run.status,
+      durationMs: run.durationMs,
+      ...(run.error ? { error: run.error } : {}),
+      timestamp: run.endedAt.toISOString(),
+    });
+  }
+
+  // ---------------------------------------------------------------- async runs (outbox)
+
+  private async accept(caller: AuthenticatedUser, definition: ToolDefinition, input: Record<string, unknown>, timeoutMs: number, options: ExecuteOptions, origin: RequestOrigin): Promise<AcceptedExecution> {
+    const id = randomUUID();
+    await this.executions.createPending({
+      id,
+      toolId: definition.id,
+      toolName: definition.name,
+      userId: caller.id,
+      sessionId: caller.sessionId ?? null,
+      contextId: options.contextId ?? null,
+      status: 'pending',
+      isAsync: true,
+      parameters: redactParameters(definition, input),
+      timeoutMs,
+      caller: { ...caller, origin },
+      pendingInput: this.secrets.encrypt(JSON.stringify(input)),
+    });
+    setImmediate(() => this.track(this.runPending(id)));
+    return { executionId: id, toolId: definition.id, status: 'pending' };
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Runs a pending async execution if this instance wins the claim. */
+  private async runPending(id: string): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const row = await this.executions.claim(id);
+      if (!row) return;
+      const { origin, ...caller } = (row.caller ?? {}) as unknown as AuthenticatedUser & { origin?: RequestOrigin };
+      const input = row.pendingInput ? (JSON.parse(this.secrets.decrypt(row.pendingInput)) as Record<string, unknown>) : {};
+      let run: RunResult;
+      let definition: ToolDefinition;
+      try {
+        definition = this.registry.resolve(row.toolId).definition;
+        run = await this.run(definition, input, caller, id, row.timeoutMs);
+      } catch (error) {
+        // The tool left the registry (an upstream went away) between acceptance and the run.
+        definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
+        const now = new Date();
+        run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
+      }
+      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed });
+      await this.auditRun(caller, definition, id, input, run, origin ?? {});
+      this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, contextId: row.contextId }, run);
+    } catch (error) {
+      this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
+    }
+  }
+
+  /** Pending runs left by a restart (or another instance) are picked up; abandoned ones fail. */
+  private async recoverPending(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.executions.failAbandoned();
+      for (const id of await this.executions.pendingIds(new Date(Date.now() - RECOVERY_GRACE_MS), 50)) this.track(this.runPending(id));
+    } catch (error) {
+      this.logger.warn(`could not recover pending runs: ${(error as Error).message}`);
+    }
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

@@ -1,0 +1,14 @@
+export { ExecutionsService } from './execution/executions.service';
+export { ToolExecutionEntity } from './execution/tool-execution.entity';
+export type { ExecutionStatus } from './execution/tool-execution.entity';
+export { ToolExecutor } from './execution/tool-executor.service';
+export type { ExecuteOptions, ExecutionOutcome } from './execution/tool-executor.service';
+export { ToolRegistry } from './registry/tool-registry';
+export type { RegisteredTool } from './registry/tool-registry';
+export type { JsonSchema, ToolCategory, ToolDefinition, ToolRunContext } from './tool.types';
+export { ToolFailure } from './tool.types';
+export { ToolsModule } from './tools.module';
+export { toolView, ToolsService } from './tools.service';
+export { UpstreamServerEntity } from './upstream/upstream-server.entity';
+export { UpstreamConnection } from './upstream/upstream-connection';
+export { UpstreamService } from './upstream/upstream.service';

@@ -1,0 +1,127 @@
+import { ApiError, type ErrorDetail } from '@app/common';
+import { EventBus } from '@app/events';
+import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { Injectable, Logger } from '@nestjs/common';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { ToolDefinition } from '../tool.types';
+
+declare module '@app/events' {
+  interface EventMap {
+    /** The set of tools changed (an upstream connected, disconnected or re-listed its tools). */
+    'tools.changed': { reason: string; serverId?: string };
+  }
+}
+
+export interface RegisteredTool {
+  readonly definition: ToolDefinition;
+  enabled: boolean;
+  readonly validate: ValidateFunction;
+}
+
+const DETAIL_CODES: Readonly<Record<string, string>> = {
+  required: 'REQUIRED',
+  type: 'INVALID_TYPE',
+  enum: 'INVALID_VALUE',
+  const: 'INVALID_VALUE',
+  pattern: 'INVALID_FORMAT',
+  format: 'INVALID_FORMAT',
+  maxLength: 'TOO_LONG',
+  minLength: 'TOO_SHORT',
+  maximum: 'TOO_LARGE',
+  exclusiveMaximum: 'TOO_LARGE',
+  minimum: 'TOO_SMALL',
+  exclusiveMinimum: 'TOO_SMALL',
+  maxItems: 'TOO_MANY_ITEMS',
+  minItems: 'TOO_FEW_ITEMS',
+  additionalProperties: 'UNKNOWN_FIELD',
+};
+
+/** `/a/0/b` -> `a[0].b`, the field notation of the envelope's details. */
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, segment) => (/^\d+$/.test(segment) ? `${acc}[${segment}]` : acc === '' ? segment : `${acc}.${segment}`), '');
+  const extra = error.keyword === 'required' ? (error.params as { missingProperty: string }).missingProperty : error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : '';
+  const field = [path, extra].filter(Boolean).join('.');
+  return field === '' ? '(parameters)' : field;
+}
+
+export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undefined): ErrorDetail[] {
+  return (errors ?? []).map((error) => ({ field: fieldOf(error), message: error.message ?? 'is invalid', code: DETAIL_CODES[error.keyword] ?? 'INVALID_VALUE' }));
+}
+
+/**
+ * Every tool the gateway serves — built-in and upstream — addressed by id (`tool_filesystem`) or
+ * name (`filesystem`). Input schemas are compiled once, when a tool is registered.
+ */
+@Injectable()
+export class ToolRegistry {
+  private readonly logger = new Logger('ToolRegistry');
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+  private readonly byId = new Map<string, RegisteredTool>();
+  private readonly byName = new Map<string, RegisteredTool>();
+
+  constructor(private readonly events: EventBus) {
+    addFormats(this.ajv);
+  }
+
+  register(definition: ToolDefinition, enabled = true): RegisteredTool {
+    const existing = this.byId.get(definition.id) ?? this.byName.get(definition.name);
+    if (existing) this.remove(existing.definition.id);
+    const tool: RegisteredTool = { definition, enabled, validate: this.compile(definition) };
+    this.byId.set(definition.id, tool);
+    this.byName.set(definition.name, tool);
+    return tool;
+  }
+
+  /** Replaces every tool of an upstream server at once. */
+  replaceServerTools(serverId: string, definitions: readonly ToolDefinition[], reason: string): void {
+    for (const tool of this.all()) if (tool.definition.server?.id === serverId) this.remove(tool.definition.id);
+    for (const definition of definitions) this.register(definition);
+    this.events.publish('tools.changed', { reason, serverId });
+  }
+
+  removeServerTools(serverId: string, reason: string): void {
+    this.replaceServerTools(serverId, [], reason);
+  }
+
+  /** By id or by name; 404 when neither matches. */
+  resolve(ref: string): RegisteredTool {
+    const tool = this.byId.get(ref) ?? this.byName.get(ref);
+    if (!tool) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
+    return tool;
+  }
+
+  all(): RegisteredTool[] {
+    return [...this.byId.values()];
+  }
+
+  /** The tools a caller may run (admins see all). */
+  visibleTo(caller: AuthenticatedUser): RegisteredTool[] {
+    return this.all().filter((tool) => this.mayRun(caller, tool));
+  }
+
+  mayRun(caller: AuthenticatedUser, tool: RegisteredTool): boolean {
+    return tool.definition.permissions.every((permission) => holdsPermission(caller.permissions, permission));
+  }
+
+  private remove(id: string): void {
+    const tool = this.byId.get(id);
+    if (!tool) return;
+    this.byId.delete(id);
+    this.byName.delete(tool.definition.name);
+  }
+
+  private compile(definition: ToolDefinition): ValidateFunction {
+    try {
+      return this.ajv.compile(definition.inputSchema);
+    } catch (error) {
+      // An upstream with a schema ajv cannot compile still works; only the object check remains.
+      this.logger.warn(`input schema of ${definition.name} does not compile (${(error as Error).message}); validating it as a plain object`);
+      return this.ajv.compile({ type: 'object' });
+    }
+  }
+}

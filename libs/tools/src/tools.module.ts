@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { BuiltinTools } from './builtins/builtin-tools';
+import { ExecutionsService } from './execution/executions.service';
+import { ToolExecutor } from './execution/tool-executor.service';
+import { ToolRegistry } from './registry/tool-registry';
+import { ToolsController } from './tools.controller';
+import { ToolsService } from './tools.service';
+import { AdminServersController } from './upstream/admin-servers.controller';
+import { UpstreamService } from './upstream/upstream.service';
+
+/** Global: the WebSocket and MCP doors call the same executor and registry. */
+@Global()
+@Module({
+  controllers: [ToolsController, AdminServersController],
+  providers: [ToolRegistry, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, UpstreamService],
+})
+export class ToolsModule {}

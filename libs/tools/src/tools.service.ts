@@ -1,0 +1,72 @@
+import { ApiError } from '@app/common';
+import type { ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolExecutionList, ToolList } from '@app/contracts';
+import type { AuthenticatedUser } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import { ExecutionsService, isAdmin } from './execution/executions.service';
+import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+export function toolView(tool: RegisteredTool): Tool {
+  const definition = tool.definition;
+  const operationPermissions = Object.values(definition.operationPermissions ?? {}).flat();
+  return {
+    id: definition.id,
+    name: definition.name,
+    description: definition.description,
+    version: definition.version,
+    category: definition.category,
+    enabled: tool.enabled,
+    source: definition.source,
+    ...(definition.server ? { server: definition.server.name } : {}),
+    schema: { input: definition.inputSchema, ...(definition.outputSchema ? { output: definition.outputSchema } : {}) },
+    permissions: [...new Set([...definition.permissions, ...operationPermissions])],
+    ...(definition.rateLimit ? { rateLimit: { ...definition.rateLimit } } : {}),
+    ...(definition.examples ? { examples: definition.examples.map((example) => ({ ...example })) } : {}),
+  };
+}
+
+function pagination(page: number, limit: number, total: number) {
+  return { page, limit, total, pages: Math.ceil(total / limit) };
+}
+
+/** The read side of tools: what a caller may see, with real statistics. */
+@Injectable()
+export class ToolsService {
+  constructor(
+    private readonly registry: ToolRegistry,
+    private readonly executions: ExecutionsService,
+  ) {}
+
+  list(caller: AuthenticatedUser, query: ListToolsQueryDto): ToolList {
+    const needle = query.q?.toLowerCase();
+    const matching = (isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller))
+      .filter((tool) => query.category === undefined || tool.definition.category === query.category)
+      .filter((tool) => query.enabled === undefined || tool.enabled === query.enabled)
+      .filter((tool) => !needle || tool.definition.name.toLowerCase().includes(needle) || tool.definition.description.toLowerCase().includes(needle))
+      .sort((a, b) => a.definition.name.localeCompare(b.definition.name));
+    const page = query.page ?? 1;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    return { tools: matching.slice((page - 1) * limit, page * limit).map(toolView), pagination: pagination(page, limit, matching.length) };
+  }
+
+  async get(caller: AuthenticatedUser, ref: string): Promise<Tool> {
+    const tool = this.visible(caller, ref);
+    return { ...toolView(tool), statistics: await this.executions.statistics(tool.definition.id) };
+  }
+
+  async history(caller: AuthenticatedUser, ref: string, query: ListToolExecutionsQueryDto): Promise<ToolExecutionList> {
+    const tool = this.visible(caller, ref);
+    const page = query.page ?? 1;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { executions, total } = await this.executions.list(caller, tool.definition.id, { status: query.status, page, limit });
+    return { executions, pagination: pagination(page, limit, total) };
+  }
+
+  // A tool the caller may not run is answered like a missing one.
+  private visible(caller: AuthenticatedUser, ref: string): RegisteredTool {
+    const tool = this.registry.resolve(ref);
+    if (!isAdmin(caller) && !this.registry.mayRun(caller, tool)) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
+    return tool;
+  }
+}

@@ -1,0 +1,60 @@
+import { originOf } from '@app/common';
+import {
+  ConnectServerParamsDto,
+  DeleteServerParamsDto,
+  DisconnectServerParamsDto,
+  GetServerParamsDto,
+  UpdateServerParamsDto,
+  type UpstreamServer,
+  UpstreamServerInputDto,
+  type UpstreamServerList,
+} from '@app/contracts';
+import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { UpstreamService } from './upstream.service';
+
+@Controller('admin/servers')
+@RequirePermissions('admin:servers')
+export class AdminServersController {
+  constructor(private readonly upstreams: UpstreamService) {}
+
+  @Get()
+  async list(): Promise<UpstreamServerList> {
+    return { servers: await this.upstreams.list() };
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(@CurrentUser() user: AuthenticatedUser, @Body() body: UpstreamServerInputDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.create(body, user.id, originOf(request));
+  }
+
+  @Get(':id')
+  get(@Param() params: GetServerParamsDto): Promise<UpstreamServer> {
+    return this.upstreams.get(params.id);
+  }
+
+  @Put(':id')
+  update(@CurrentUser() user: AuthenticatedUser, @Param() params: UpdateServerParamsDto, @Body() body: UpstreamServerInputDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.update(params.id, body, user.id, originOf(request));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteServerParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.upstreams.remove(params.id, user.id, originOf(request));
+  }
+
+  @Post(':id/connect')
+  @HttpCode(200)
+  connect(@CurrentUser() user: AuthenticatedUser, @Param() params: ConnectServerParamsDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.connect(params.id, user.id, originOf(request));
+  }
+
+  @Post(':id/disconnect')
+  @HttpCode(200)
+  disconnect(@CurrentUser() user: AuthenticatedUser, @Param() params: DisconnectServerParamsDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.disconnect(params.id, user.id, originOf(request));
+  }
+}

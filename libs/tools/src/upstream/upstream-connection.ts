@@ -1,0 +1,280 @@
+import { ApiError } from '@app/common';
+import { Logger } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type ToolDefinition, ToolFailure, type ToolCategory } from '../tool.types';
+import { CircuitBreaker } from './circuit-breaker';
+import type { StoredTransport } from './upstream-server.entity';
+
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
+
+/** Everything a connection needs to know, with secrets already unsealed. */
+export interface UpstreamSettings {
+  readonly id: string;
+  readonly name: string;
+  readonly transport: StoredTransport;
+  readonly connectMs: number;
+  readonly requestMs: number;
+  readonly healthIntervalMs: number;
+  readonly category: ToolCategory;
+  readonly rateLimit?: { requests: number; window: string };
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const BASE_BACKOFF_MS = 500;
+const MAX_TOOL_PAGES = 100;
+const HEALTH_FAILURES_BEFORE_RECONNECT = 3;
+const STDERR_LINE_LIMIT = 2_000;
+
+/**
+ * One upstream MCP server as seen from this instance: the SDK client over stdio, Streamable HTTP
+ * or SSE, the tools it serves, its health and its circuit. A connection that drops unasked is
+ * re-established with exponential back-off (for stdio this restarts the child process).
+ */
+export class UpstreamConnection {
+  private readonly logger: Logger;
+  readonly breaker: CircuitBreaker;
+  status: ConnectionStatus = 'disconnected';
+  lastError: string | null = null;
+  lastConnectedAt: Date | null = null;
+  tools: McpTool[] = [];
+  resources = 0;
+  prompts = 0;
+  private client?: Client;
+  private transport?: Transport;
+  private wanted = false;
+  private attempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  private healthFailures = 0;
+  private connecting?: Promise<void>;
+
+  constructor(
+    readonly settings: UpstreamSettings,
+    private readonly version: string,
+    breaker: { threshold: number; cooldownMs: number },
+    private readonly publishTools: (definitions: ToolDefinition[], reason: string) => void,
+  ) {
+    this.logger = new Logger(`Upstream:${settings.name}`);
+    this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
+  }
+
+  get pid(): number | null {
+    return this.transport instanceof StdioClientTransport ? this.transport.pid : null;
+  }
+
+  /** Connects (or reconnects); rejects with the reason when the server cannot be reached. */
+  connect(): Promise<void> {
+    this.wanted = true;
+    clearTimeout(this.reconnectTimer);
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.healthTimer);
+    await this.closeClient();
+    this.status = 'disconnected';
+    this.publishTools([], 'upstream disconnected');
+  }
+
+  async call(toolName: string, input: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
+    this.breaker.guard();
+    const client = this.client;
+    if (!client || this.status !== 'connected') {
+      this.breaker.failed('not connected');
+      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.settings.name}' is not connected${this.lastError ? `: ${this.lastError}` : ''}`);
+    }
+    let result: CallToolResult;
+    try {
+      result = (await client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs })) as CallToolResult;
+    } catch (error) {
+      // Our own cancellation (timeout, shutdown) is not the upstream's fault.
+      if (signal.aborted) throw signal.reason;
+      const reason = this.describe(error);
+      this.breaker.failed(reason);
+      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+      throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`);
+    }
+    this.breaker.succeeded();
+    if (result.isError) throw new ToolFailure('UPSTREAM_TOOL_ERROR', this.textOf(result) || 'the upstream tool reported an error', result);
+    return result;
+  }
+
+  async listResources(): Promise<unknown> {
+    return this.requireClient().listResources();
+  }
+
+  async listPrompts(): Promise<unknown> {
+    return this.requireClient().listPrompts();
+  }
+
+  private requireClient(): Client {
+    if (!this.client || this.status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.settings.name}' is not connected`);
+    return this.client;
+  }
+
+  private async open(): Promise<void> {
+    await this.closeClient();
+    this.status = 'connecting';
+    const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: {} });
+    const transport = this.createTransport();
+    client.onclose = () => this.closed(client);
+    client.onerror = (error: Error) => this.logger.debug(`transport: ${error.message}`);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      void this.refreshTools('tools/list_changed').catch((error: Error) => this.logger.warn(`re-listing tools failed: ${error.message}`));
+    });
+    this.client = client;
+    this.transport = transport;
+    try {
+      await client.connect(transport, { timeout: this.settings.connectMs });
+      await this.refreshTools('connected');
+      const capabilities = client.getServerCapabilities() ?? {};
+      this.resources = capabilities.resources ? (await client.listResources().catch(() => ({ resources: [] }))).resources.length : 0;
+      this.prompts = capabilities.prompts ? (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.length : 0;
+    } catch (error) {
+      this.lastError = this.describe(error);
+      this.status = 'error';
+      await this.closeClient();
+      this.scheduleReconnect();
+      throw new ApiError(502, 'BAD_GATEWAY', `Could not connect to upstream '${this.settings.name}': ${this.lastError}`);
+    }
+    this.status = 'connected';
+    this.lastError = null;
+    this.lastConnectedAt = new Date();
+    this.attempt = 0;
+    this.breaker.succeeded();
+    this.startHealthChecks();
+    this.logger.log(`connected: ${this.tools.length} tools, ${this.resources} resources, ${this.prompts} prompts`);
+  }
+
+  private createTransport(): Transport {
+    const config = this.settings.transport;
+    if (config.type === 'stdio') {
+      const transport = new StdioClientTransport({ command: config.command as string, args: config.args ?? [], env: config.env, cwd: config.cwd, stderr: 'pipe' });
+      let buffered = '';
+      transport.stderr?.on('data', (chunk: Buffer) => {
+        buffered = (buffered + chunk.toString()).slice(-STDERR_LINE_LIMIT);
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') this.logger.log(`stderr: ${line.slice(0, 500)}`);
+      });
+      return transport;
+    }
+    const requestInit = { headers: config.headers ?? {} };
+    return config.type === 'sse' ? new SSEClientTransport(new URL(config.url as string), { requestInit }) : new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit });
+  }
+
+  /** Reads every page of the server's tools and hands them to the registry. */
+  private async refreshTools(reason: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const tools: McpTool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const answer = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.settings.requestMs });
+      tools.push(...answer.tools);
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+    this.tools = tools;
+    this.publishTools(tools.map((tool) => this.definitionOf(tool)), reason);
+  }
+
+  private definitionOf(tool: McpTool): ToolDefinition {
+    const server = this.settings;
+    return {
+      id: `tool_${server.name}__${tool.name}`,
+      name: `${server.name}__${tool.name}`,
+      description: tool.description ?? tool.title ?? '',
+      version: this.client?.getServerVersion()?.version ?? '1.0.0',
+      category: server.category,
+      source: 'upstream',
+      server: { id: server.id, name: server.name },
+      inputSchema: tool.inputSchema as Record<string, unknown>,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
+      permissions: ['execute:tools'],
+      ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
+      run: (input, context) => this.call(tool.name, input, context.signal),
+    };
+  }
+
+  private closed(client: Client): void {
+    if (client !== this.client) return;
+    clearInterval(this.healthTimer);
+    this.client = undefined;
+    this.tools = [];
+    this.publishTools([], 'upstream connection closed');
+    if (!this.wanted) {
+      this.status = 'disconnected';
+      return;
+    }
+    this.status = 'error';
+    this.lastError = 'connection closed';
+    this.logger.warn('connection closed unexpectedly; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.wanted) return;
+    clearTimeout(this.reconnectTimer);
+    const delay = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** this.attempt);
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      if (this.wanted && !this.connecting) void this.connect().catch(() => undefined);
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private startHealthChecks(): void {
+    clearInterval(this.healthTimer);
+    this.healthFailures = 0;
+    this.healthTimer = setInterval(() => void this.healthCheck(), this.settings.healthIntervalMs);
+    this.healthTimer.unref();
+  }
+
+  private async healthCheck(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await client.ping({ timeout: Math.min(this.settings.requestMs, 10_000) });
+      this.healthFailures = 0;
+    } catch (error) {
+      this.healthFailures++;
+      this.lastError = `health check: ${this.describe(error)}`;
+      this.breaker.failed(this.lastError);
+      if (this.healthFailures >= HEALTH_FAILURES_BEFORE_RECONNECT) {
+        this.logger.warn(`${this.healthFailures} failed health checks; reconnecting`);
+        await this.closeClient();
+        this.status = 'error';
+        this.scheduleReconnect();
+      }
+    }
+  }
+
+  private async closeClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.transport = undefined;
+    if (client) await client.close().catch(() => undefined);
+  }
+
+  private describe(error: unknown): string {
+    if (error instanceof McpError) return error.message.replace(/^MCP error -?\d+: /, '');
+    return error instanceof Error ? error.message : String(error);
+  }
+
+  private textOf(result: CallToolResult): string {
+    return result.content
+      .filter((part): part is { type: 'text'; text: string } => part.type === 'text')
+      .map((part) => part.text)
+      .join('\n')
+      .slice(0, 2000);
+  }
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+export type TransportType = 'stdio' | 'streamable-http' | 'sse';
+
+/** Stored transport: secret values (env, headers) are sealed with the SecretBox. */
+export interface StoredTransport {
+  type: TransportType;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  headers?: Record<string, string>;
+}
+
+/** An upstream MCP server's configuration; its live state (connection, circuit) is per instance. */
+@Entity('upstream_servers')
+@Unique('uq_upstream_servers_name', ['name'])
+export class UpstreamServerEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_upstream_servers' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 63 })
+  name!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'jsonb' })
+  transport!: StoredTransport;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  @Column({ type: 'jsonb' })
+  timeouts!: { connectMs: number; requestMs: number };
+
+  @Column({ name: 'health_check', type: 'jsonb' })
+  healthCheck!: { intervalMs: number };
+
+  @Column({ name: 'rate_limits', type: 'jsonb', nullable: true })
+  rateLimits!: { requests: number; window: string } | null;
+
+  @Column({ type: 'jsonb', default: {} })
+  metadata!: { category?: string; tags?: string[] };
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,245 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { SecretBox } from '@app/security';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { basename } from 'node:path';
+import { DataSource, type Repository } from 'typeorm';
+import { ToolRegistry } from '../registry/tool-registry';
+import type { ToolCategory } from '../tool.types';
+import { UpstreamConnection } from './upstream-connection';
+import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+
+declare module '@app/events' {
+  interface EventMap {
+    /** An upstream's configuration changed: every instance reconciles its own connection. */
+    'upstream.changed': { serverId: string; action: 'created' | 'updated' | 'deleted' | 'connect' | 'disconnect' };
+  }
+}
+
+export const MASK = '********';
+const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
+
+/**
+ * Upstream MCP servers: configuration in the database (secrets sealed), one live connection per
+ * server on every instance, tools registered as `<server>__<tool>`.
+ */
+@Injectable()
+export class UpstreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Upstreams');
+  private readonly servers: Repository<UpstreamServerEntity>;
+  private readonly connections = new Map<string, UpstreamConnection>();
+  private unsubscribe?: () => void;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly registry: ToolRegistry,
+    private readonly secrets: SecretBox,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+    private readonly config: AppConfig,
+  ) {
+    this.servers = dataSource.getRepository(UpstreamServerEntity);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = this.events.on('upstream.changed', (event) => {
+      if (event.origin !== this.events.instanceId) void this.reconcile(event.payload.serverId);
+    });
+    // Enabled servers come back at start, without holding the start up.
+    for (const server of await this.servers.find({ where: { enabled: true } })) {
+      void this.connection(server)
+        .connect()
+        .catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.all([...this.connections.values()].map((connection) => connection.disconnect()));
+  }
+
+  async list(): Promise<UpstreamServer[]> {
+    return (await this.servers.find({ order: { name: 'ASC' } })).map((server) => this.view(server));
+  }
+
+  async get(id: string): Promise<UpstreamServer> {
+    return this.view(await this.find(id));
+  }
+
+  async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const transport = this.sealTransport(input, undefined);
+    let server: UpstreamServerEntity;
+    try {
+      server = await this.servers.save(this.servers.create({ ...this.fields(input), transport }));
+    } catch (error) {
+      if (sqlState(error) === '23505') throw ApiError.conflict(`An upstream server named '${input.name}' already exists`, [{ field: 'name', message: 'name is taken', code: 'ALREADY_EXISTS' }]);
+      throw error;
+    }
+    await this.audit.record({ action: 'upstream.create', result: 'success', userId: actor, resource: `upstream:${server.id}`, details: { name: server.name, transport: transport.type }, origin });
+    this.events.publish('upstream.changed', { serverId: server.id, action: 'created' });
+    // A server that cannot be reached is still created; its status says why.
+    if (server.enabled) await this.connection(server).connect().catch(() => undefined);
+    return this.view(server);
+  }
+
+  async update(id: string, input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const existing = await this.find(id);
+    const transport = this.sealTransport(input, existing.transport);
+    let server: UpstreamServerEntity;
+    try {
+      server = await this.servers.save({ ...existing, ...this.fields(input), transport });
+    } catch (error) {
+      if (sqlState(error) === '23505') throw ApiError.conflict(`An upstream server named '${input.name}' already exists`);
+      throw error;
+    }
+    await this.audit.record({ action: 'upstream.update', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
+    this.events.publish('upstream.changed', { serverId: id, action: 'updated' });
+    await this.dropConnection(id);
+    if (server.enabled) await this.connection(server).connect().catch(() => undefined);
+    return this.view(server);
+  }
+
+  async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
+    const server = await this.find(id);
+    await this.dropConnection(id);
+    await this.servers.delete({ id });
+    await this.audit.record({ action: 'upstream.delete', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
+    this.events.publish('upstream.changed', { serverId: id, action: 'deleted' });
+  }
+
+  /** Connects and waits for the tools; 502 with the reason when it cannot. */
+  async connect(id: string, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const server = await this.find(id);
+    try {
+      await this.connection(server).connect();
+    } finally {
+      await this.audit.record({ action: 'upstream.connect', result: this.connections.get(id)?.status === 'connected' ? 'success' : 'failure', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
+    }
+    this.events.publish('upstream.changed', { serverId: id, action: 'connect' });
+    return this.view(server);
+  }
+
+  async disconnect(id: string, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const server = await this.find(id);
+    await this.dropConnection(id);
+    await this.audit.record({ action: 'upstream.disconnect', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
+    this.events.publish('upstream.changed', { serverId: id, action: 'disconnect' });
+    return this.view(server);
+  }
+
+  /** The live connection of a server on this instance (resources and prompts for the MCP door). */
+  connectionOf(serverId: string): UpstreamConnection | undefined {
+    return this.connections.get(serverId);
+  }
+
+  private async reconcile(serverId: string): Promise<void> {
+    const server = await this.servers.findOne({ where: { id: serverId } });
+    await this.dropConnection(serverId);
+    if (server?.enabled) await this.connection(server).connect().catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+  }
+
+  private connection(server: UpstreamServerEntity): UpstreamConnection {
+    let connection = this.connections.get(server.id);
+    if (!connection) {
+      connection = new UpstreamConnection(
+        {
+          id: server.id,
+          name: server.name,
+          transport: this.unsealTransport(server.transport),
+          connectMs: server.timeouts.connectMs,
+          requestMs: server.timeouts.requestMs,
+          healthIntervalMs: server.healthCheck.intervalMs,
+          category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
+          rateLimit: server.rateLimits ?? undefined,
+        },
+        this.config.version,
+        { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
+        (definitions, reason) => this.registry.replaceServerTools(server.id, definitions, reason),
+      );
+      this.connections.set(server.id, connection);
+    }
+    return connection;
+  }
+
+  private async dropConnection(id: string): Promise<void> {
+    const connection = this.connections.get(id);
+    this.connections.delete(id);
+    if (connection) await connection.disconnect();
+    this.registry.removeServerTools(id, 'upstream removed');
+  }
+
+  private async find(id: string): Promise<UpstreamServerEntity> {
+    const server = await this.servers.findOne({ where: { id } });
+    if (!server) throw ApiError.notFound('Upstream server');
+    return server;
+  }
+
+  private fields(input: UpstreamServerInputDto): Omit<Partial<UpstreamServerEntity>, 'transport'> {
+    return {
+      name: input.name,
+      description: input.description ?? null,
+      enabled: input.enabled ?? true,
+      timeouts: { ...DEFAULTS.timeouts, ...input.timeouts },
+      healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
+      rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
+      metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
+    };
+  }
+
+  /** Validates the transport and seals its secrets; a masked value keeps what was stored. */
+  private sealTransport(input: UpstreamServerInputDto, previous: StoredTransport | undefined): StoredTransport {
+    const transport = input.transport;
+    const invalid = (field: string, message: string, code = 'INVALID_VALUE'): ApiError => ApiError.validation(message, [{ field: `transport.${field}`, message, code }]);
+    const seal = (values: Record<string, string> | undefined, before: Record<string, string> | undefined): Record<string, string> | undefined =>
+      values ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === MASK && before?.[key] ? before[key] : this.secrets.encrypt(value)])) : undefined;
+    if (transport.type === 'stdio') {
+      if (!transport.command) throw invalid('command', 'a stdio server needs a command', 'REQUIRED');
+      if (transport.url || transport.headers) throw invalid('url', 'url and headers belong to http transports');
+      if (!this.commandAllowed(transport.command)) throw invalid('command', `command '${transport.command}' is not on UPSTREAM_STDIO_COMMANDS`, 'NOT_ALLOWED');
+      return { type: 'stdio', command: transport.command, args: transport.args ?? [], env: seal(transport.env as Record<string, string> | undefined, previous?.env), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
+    }
+    if (!transport.url) throw invalid('url', `a ${transport.type} server needs a url`, 'REQUIRED');
+    if (transport.command || transport.args || transport.env || transport.cwd) throw invalid('command', 'command, args, env and cwd belong to stdio transports');
+    return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers) };
+  }
+
+  private unsealTransport(stored: StoredTransport): StoredTransport {
+    const open = (values: Record<string, string> | undefined) => (values ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, this.secrets.decrypt(value)])) : undefined);
+    return { ...stored, env: open(stored.env), headers: open(stored.headers) };
+  }
+
+  // Starting processes on the host is the most powerful thing an admin can configure: allow-list only.
+  private commandAllowed(command: string): boolean {
+    return this.config.upstream.stdioCommands.some((allowed) => allowed === command || (!allowed.includes('/') && basename(command) === allowed && !command.includes('/')));
+  }
+
+  private view(server: UpstreamServerEntity): UpstreamServer {
+    const connection = this.connections.get(server.id);
+    const masked = (values: Record<string, string> | undefined) => (values ? Object.fromEntries(Object.keys(values).map((key) => [key, MASK])) : undefined);
+    const { env, headers, ...transport } = server.transport;
+    return {
+      id: server.id,
+      name: server.name,
+      description: server.description,
+      transport: { ...transport, ...(env ? { env: masked(env) } : {}), ...(headers ? { headers: masked(headers) } : {}) },
+      enabled: server.enabled,
+      status: connection?.status ?? 'disconnected',
+      lastError: connection?.lastError ?? null,
+      lastConnectedAt: connection?.lastConnectedAt?.toISOString() ?? null,
+      circuit: connection?.breaker.state ?? 'closed',
+      pid: connection?.pid ?? null,
+      timeouts: server.timeouts,
+      healthCheck: server.healthCheck,
+      ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
+      metadata: server.metadata,
+      tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`),
+      resources: connection?.resources ?? 0,
+      prompts: connection?.prompts ?? 0,
+      createdAt: server.createdAt.toISOString(),
+      updatedAt: server.updatedAt.toISOString(),
+    };
+  }
+}
