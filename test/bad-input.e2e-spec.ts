@@ -102,3 +102,16 @@ describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('values the database cannot hold', () => {
+  const t = useTestApp();
+
+  it('a NUL character in a stored field is a 400, never a 500', async () => {
+    const response = await t.client.raw('POST', '/api/v1/auth/register', {
+      body: JSON.stringify({ email: 'nul@example.test', password: 'Str0ng!Passw0rd', name: 'Nul\u0000Byte' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect((response.body as { error: string }).error).toBe('VALIDATION_ERROR');
+  });
+});

@@ -1,4 +1,4 @@
-import { type RequestOrigin, redactSecrets } from '@app/common';
+import { type RequestOrigin, redactSecrets, storableJson } from '@app/common';
 import { GroupCommitWriter } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,7 @@ export interface AuditEntry {
 const MAX_DETAILS_BYTES = 16 * 1024;
 
 function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  const redacted = redactSecrets(details ?? {});
+  const redacted = storableJson(redactSecrets(details ?? {}));
   const json = JSON.stringify(redacted);
   return json.length <= MAX_DETAILS_BYTES ? redacted : { truncated: true, preview: json.slice(0, 1024) };
 }

@@ -10,3 +10,4 @@ export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { originOf } from './http/request-origin';
 export type { RequestOrigin } from './http/request-origin';
+export { storableJson } from './storable-json';

@@ -12,3 +12,5 @@ export type { TestDatabase } from './test-database';
 export { runServerExpectingExit, spawnServer } from './server-process';
 export type { ServerProcess } from './server-process';
 export { TcpProxy } from './tcp-proxy';
+export { startMcpTestServer } from './mcp-test-server';
+export type { McpTestServer } from './mcp-test-server';

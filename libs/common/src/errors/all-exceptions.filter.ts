@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { traceIdOf } from '../http/request-id';
 import { ApiError, type ErrorEnvelope } from './api-error';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, sqlState } from './database-errors';
 import { errorCodeForStatus } from './error-codes';
 
 interface FastifyErrorLike {
@@ -74,6 +74,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return new ApiError(status, errorCodeForStatus(status), clientErrorMessage(status, fastifyError.message ?? 'Bad request', request));
     }
     if (isDatabaseUnavailable(exception)) return ApiError.unavailable('The database is unavailable; try again shortly');
+    // SQLSTATE class 22 (data exception): a value the database cannot hold, e.g. a NUL character.
+    if (sqlState(exception)?.startsWith('22')) return ApiError.validation('The request contains a value that cannot be stored (for example a NUL character)');
     return new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '@app/common';
+import { ApiError, storableJson } from '@app/common';
 import type { ToolExecution, ToolStatistics } from '@app/contracts';
 import { GroupCommitWriter } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
@@ -16,7 +16,7 @@ export function storableResult(result: unknown): unknown {
   if (result === undefined) return null;
   const json = JSON.stringify(result);
   if (json === undefined) return null;
-  return Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) };
+  return storableJson(Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) });
 }
 
 export function isAdmin(caller: AuthenticatedUser): boolean {
@@ -65,11 +65,11 @@ export class ExecutionsService implements BeforeApplicationShutdown {
 
   /** Appends a finished run; resolves once it is committed. */
   record(row: ExecutionRow): Promise<void> {
-    return this.writer.write({ ...row, result: storableResult(row.result) });
+    return this.writer.write({ ...row, parameters: storableJson(row.parameters), error: storableJson(row.error), result: storableResult(row.result) });
   }
 
   async createPending(row: ExecutionRow): Promise<void> {
-    await this.executions.insert(row as QueryDeepPartialEntity<ToolExecutionEntity>);
+    await this.executions.insert({ ...row, parameters: storableJson(row.parameters), caller: storableJson(row.caller) } as QueryDeepPartialEntity<ToolExecutionEntity>);
   }
 
   /** Takes a pending run for this instance; null when another one already took it. */
@@ -90,7 +90,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       {
         status: update.status,
         result: storableResult(update.result) as QueryDeepPartialEntity<unknown>,
-        error: update.error ?? null,
+        error: storableJson(update.error ?? null),
         endedAt: update.endedAt,
         durationMs: update.durationMs,
         memoryUsed: update.memoryUsed,

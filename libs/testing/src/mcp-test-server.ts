@@ -1,0 +1,125 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+export interface McpTestServer {
+  readonly url: string;
+  /** Calls received per tool name. */
+  readonly calls: Map<string, number>;
+  /** The Authorization header of the latest request, to check what the gateway sent. */
+  lastAuthorization(): string | undefined;
+  /** Registers one more tool on every open session (each client gets tools/list_changed). */
+  addTool(name: string): void;
+  /** Makes `flaky` fail this many more times before it succeeds. */
+  failNext(times: number): void;
+  /** Stops answering (the port closes), as a crashed server would. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/**
+ * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
+ * `echo`, `slow` (honours cancellation), `fail` (an error result) and `flaky`.
+ */
+export async function startMcpTestServer(): Promise<McpTestServer> {
+  const calls = new Map<string, number>();
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  let flakyFailures = 0;
+  let authorization: string | undefined;
+  const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
+
+  function build(): McpServer {
+    const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true } } });
+    server.registerTool('echo', { description: 'Echo a message', inputSchema: { message: z.string().max(10_000) } }, async ({ message }) => {
+      count('echo');
+      return { content: [{ type: 'text', text: `echo: ${message}` }] };
+    });
+    server.registerTool('slow', { description: 'Waits ms milliseconds', inputSchema: { ms: z.number().int().min(0).max(60_000) } }, async ({ ms }, extra) => {
+      count('slow');
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        extra.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          count('slow:cancelled');
+          reject(new Error('cancelled'));
+        });
+      });
+      return { content: [{ type: 'text', text: `slept ${ms} ms` }] };
+    });
+    server.registerTool('fail', { description: 'Always answers an error result', inputSchema: {} }, async () => {
+      count('fail');
+      return { isError: true, content: [{ type: 'text', text: 'this tool always fails' }] };
+    });
+    server.registerTool('flaky', { description: 'Fails while failNext() says so', inputSchema: {} }, async () => {
+      count('flaky');
+      if (flakyFailures > 0) {
+        flakyFailures--;
+        throw new Error('transient failure');
+      }
+      return { content: [{ type: 'text', text: 'ok' }] };
+    });
+    return server;
+  }
+
+  const http: Server = createServer((request, response) => {
+    void (async () => {
+      authorization = request.headers.authorization;
+      const sessionId = request.headers['mcp-session-id'];
+      const body = request.method === 'POST' ? await readJson(request) : undefined;
+      let entry = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+      if (!entry) {
+        if (sessionId || request.method !== 'POST' || !isInitializeRequest(body)) {
+          response.writeHead(sessionId ? 404 : 400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'No valid session' }, id: null }));
+          return;
+        }
+        const server = build();
+        const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
+          onsessionclosed: (id) => void sessions.delete(id),
+        });
+        entry = { transport, server };
+        await server.connect(transport);
+      }
+      await entry.transport.handleRequest(request, response, body);
+    })().catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+
+  const stop = async () => {
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+  return {
+    url,
+    calls,
+    lastAuthorization: () => authorization,
+    addTool: (name) => {
+      for (const { server } of sessions.values()) {
+        server.registerTool(name, { description: `added later: ${name}`, inputSchema: {} }, async () => ({ content: [{ type: 'text', text: name }] }));
+      }
+    },
+    failNext: (times) => {
+      flakyFailures = times;
+    },
+    stop,
+    close: async () => {
+      await Promise.all([...sessions.values()].map(({ server }) => server.close().catch(() => undefined)));
+      if (http.listening) await stop();
+    },
+  };
+}
