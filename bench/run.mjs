@@ -100,7 +100,9 @@ async function main() {
   });
   const runDir = await makeRunDir();
   const rows = [];
-  for (const scenario of scenarios) rows.push(...(await runScenario(scenario, { bare, runDir, settings })));
+  // BENCH_ONLY=<text> runs the scenarios whose name contains it (handy while profiling one path).
+  const selected = scenarios.filter((scenario) => !process.env.BENCH_ONLY || scenario.name.includes(process.env.BENCH_ONLY));
+  for (const scenario of selected) rows.push(...(await runScenario(scenario, { bare, runDir, settings })));
 
   console.log(`\n${consoleTable(rows)}\n`);
   const report = markdownReport(await describeEnvironment(ROOT), settings, rows);

@@ -11,7 +11,11 @@
 //   baseline:     { method, path, body? }
 //   target?:      { minRatio?, maxP99Ms? }  -> PASS/MISS in the report
 
+import { createRequire } from 'node:module';
+
 const BENCH_USER = { email: 'bench@example.test', password: 'Bench!Passw0rd-Load', name: 'Bench User' };
+const BENCH_ADMIN = { email: 'bench-admin@example.test', password: 'Bench!Adm1n-Load' };
+const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
 // Benchmarks hammer one account from one address: lift the limits that protect real logins.
 const UNLIMITED = { RATE_LIMIT_LOGIN: '100000000/900', RATE_LIMIT_LOGIN_IP: '100000000/900', RATE_LIMIT_REGISTER: '1000/3600' };
 
@@ -27,6 +31,17 @@ async function loggedIn(baseUrl) {
   const { accessToken } = await post(`${baseUrl}/api/v1/auth/login`, { email: BENCH_USER.email, password: BENCH_USER.password });
   return { authorization: `Bearer ${accessToken}` };
 }
+
+/** Logs the bootstrap admin in and adds server-everything over stdio as the upstream `everything`. */
+async function withStdioUpstream(baseUrl) {
+  const { accessToken } = await post(`${baseUrl}/api/v1/auth/login`, BENCH_ADMIN);
+  const authorization = `Bearer ${accessToken}`;
+  const server = await post(`${baseUrl}/api/v1/admin/servers`, { name: 'everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } }, { authorization });
+  if (server.status !== 'connected') throw new Error(`upstream did not connect: ${server.lastError}`);
+  return { authorization };
+}
+
+const ECHO_BODY = JSON.stringify({ parameters: { message: 'hello from the benchmark' } });
 
 export const scenarios = [
   {
@@ -57,5 +72,20 @@ export const scenarios = [
       },
     },
     baseline: { method: 'POST', path: '/echo', body: JSON.stringify({ email: BENCH_USER.email, password: BENCH_USER.password }) },
+  },
+  {
+    // The whole engine: auth, permissions, schema, limits, run, group-committed record + audit, metrics, event.
+    name: 'POST /api/v1/tools/echo/execute (JWT)',
+    env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60' },
+    app: { method: 'POST', path: '/api/v1/tools/echo/execute', headers: { 'content-type': 'application/json' }, body: ECHO_BODY, setup: loggedIn },
+    baseline: { method: 'POST', path: '/echo', body: ECHO_BODY },
+    target: { minRatio: 0.25, maxP99Ms: 10 },
+  },
+  {
+    // The same engine, proxied to a real MCP server over stdio (server-everything's echo tool).
+    name: 'POST /api/v1/tools/everything__echo/execute (stdio upstream)',
+    env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60', UPSTREAM_STDIO_COMMANDS: process.execPath, ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password },
+    app: { method: 'POST', path: '/api/v1/tools/everything__echo/execute', headers: { 'content-type': 'application/json' }, body: ECHO_BODY, setup: withStdioUpstream },
+    baseline: { method: 'POST', path: '/echo', body: ECHO_BODY },
   },
 ];

@@ -1,8 +1,7 @@
 import { type RequestOrigin, redactSecrets, storableJson } from '@app/common';
-import { GroupCommitWriter } from '@app/database';
+import { GroupCommitWriter, insertRows } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLogEntity, type AuditResult, type AuditSeverity } from './audit-log.entity';
 
 export interface AuditEntry {
@@ -31,12 +30,17 @@ function boundedDetails(details: Record<string, unknown> | undefined): Record<st
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
-  private readonly writer: GroupCommitWriter<Partial<AuditLogEntity>>;
+  private readonly writer: GroupCommitWriter<Omit<AuditLogEntity, 'id'>>;
 
   constructor(dataSource: DataSource) {
-    this.writer = new GroupCommitWriter('Audit', async (rows) => {
-      await dataSource.createQueryBuilder().insert().into(AuditLogEntity).values(rows as QueryDeepPartialEntity<AuditLogEntity>[]).execute();
-    });
+    this.writer = new GroupCommitWriter('Audit', (rows) =>
+      insertRows(
+        dataSource,
+        'audit_logs',
+        ['timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'],
+        rows.map((row) => [row.timestamp, row.userId, row.action, row.resource, row.details, row.result, row.ipAddress, row.userAgent, row.severity, row.sessionId, row.requestId]),
+      ),
+    );
   }
 
   record(entry: AuditEntry): Promise<void> {

@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 function processAlive(pid: number): boolean {
   try {
@@ -13,14 +12,40 @@ function processAlive(pid: number): boolean {
   }
 }
 
+// PGlite runs PostgreSQL as WebAssembly: on the event loop it would compete with every request,
+// so it lives in a worker thread and serves the socket from there.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglite);
+const { PGLiteSocketServer } = require(workerData.socket);
+let db;
+let server;
+parentPort.on('message', async (message) => {
+  if (message !== 'stop') return;
+  try {
+    if (server) await server.stop();
+    if (db) await db.close();
+  } finally {
+    parentPort.postMessage({ type: 'stopped' });
+  }
+});
+(async () => {
+  db = await PGlite.create(workerData.dataDir);
+  server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  parentPort.postMessage({ type: 'ready', port: server.server.address().port });
+})().catch((error) => parentPort.postMessage({ type: 'error', message: error && error.message ? error.message : String(error) }));
+`;
+
+type WorkerMessage = { type: 'ready'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
+
 /**
  * PGlite served over a loopback socket, so the ordinary `pg` driver and the same SQL run on the
  * embedded default and on a real PostgreSQL. PGlite has one session: clients use a pool of one.
  */
 export class EmbeddedPostgres {
   private constructor(
-    private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly worker: Worker,
     readonly port: number,
     private readonly lockFile?: string,
   ) {}
@@ -28,13 +53,24 @@ export class EmbeddedPostgres {
   /** `dataDir` undefined: a throwaway in-memory database. */
   static async start(dataDir?: string): Promise<EmbeddedPostgres> {
     const lockFile = dataDir ? EmbeddedPostgres.lock(dataDir) : undefined;
+    const resolveFrom = createRequire(join(__dirname, 'embedded-postgres.js'));
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { pglite: resolveFrom.resolve('@electric-sql/pglite'), socket: resolveFrom.resolve('@electric-sql/pglite-socket'), dataDir: dataDir ? join(dataDir, 'pgdata') : undefined },
+    });
     try {
-      const db = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined);
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-      await server.start();
-      const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-      return new EmbeddedPostgres(db, server, port, lockFile);
+      const port = await new Promise<number>((resolve, reject) => {
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`embedded database worker exited with code ${code}`)));
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.type === 'ready') resolve(message.port);
+          if (message.type === 'error') reject(new Error(`embedded database failed to start: ${message.message}`));
+        });
+      });
+      worker.removeAllListeners('exit');
+      return new EmbeddedPostgres(worker, port, lockFile);
     } catch (error) {
+      await worker.terminate();
       if (lockFile) rmSync(lockFile, { force: true });
       throw error;
     }
@@ -56,9 +92,19 @@ export class EmbeddedPostgres {
     return lockFile;
   }
 
+  /** Closes the database cleanly (its files are consistent afterwards), then the worker. */
   async stop(): Promise<void> {
-    await this.server.stop();
-    await this.db.close();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      this.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'stopped') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.worker.postMessage('stop');
+    });
+    await this.worker.terminate();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
 }

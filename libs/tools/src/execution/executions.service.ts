@@ -1,6 +1,6 @@
 import { ApiError, storableJson } from '@app/common';
 import type { ToolExecution, ToolStatistics } from '@app/contracts';
-import { GroupCommitWriter } from '@app/database';
+import { GroupCommitWriter, insertRows } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
@@ -58,9 +58,32 @@ export class ExecutionsService implements BeforeApplicationShutdown {
 
   constructor(private readonly dataSource: DataSource) {
     this.executions = dataSource.getRepository(ToolExecutionEntity);
-    this.writer = new GroupCommitWriter('Executions', async (rows) => {
-      await dataSource.createQueryBuilder().insert().into(ToolExecutionEntity).values(rows as QueryDeepPartialEntity<ToolExecutionEntity>[]).execute();
-    });
+    this.writer = new GroupCommitWriter('Executions', (rows) =>
+      insertRows(
+        dataSource,
+        'tool_executions',
+        ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used'],
+        rows.map((row) => [
+          row.id,
+          row.toolId,
+          row.toolName,
+          row.userId,
+          row.sessionId ?? null,
+          row.contextId ?? null,
+          row.status,
+          row.isAsync ?? false,
+          row.parameters ?? {},
+          // Encoded here: a tool may return a bare string or number, which is JSON too.
+          row.result === null || row.result === undefined ? null : JSON.stringify(row.result),
+          row.error ?? null,
+          row.timeoutMs,
+          row.startedAt ?? null,
+          row.endedAt ?? null,
+          row.durationMs ?? null,
+          row.memoryUsed ?? null,
+        ]),
+      ),
+    );
   }
 
   /** Appends a finished run; resolves once it is committed. */

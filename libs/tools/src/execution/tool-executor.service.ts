@@ -7,6 +7,7 @@ import { MetricsService } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
@@ -66,6 +67,8 @@ function redactParameters(definition: ToolDefinition, parameters: Record<string,
   for (const [key, value] of Object.entries(parameters)) copy[key] = secret.has(key) ? '[REDACTED]' : value;
   return redactSecrets(copy);
 }
+
+const RUN_FINISHED = new Error('run finished');
 
 class TimeoutSignal extends Error {
   constructor(readonly timeoutMs: number) {
@@ -154,26 +157,44 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   }
 
   private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number): Promise<RunResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal(timeoutMs)), timeoutMs);
+    // Most tools never look at their signal, and AbortControllers are costly on a hot path:
+    // one is made only when the tool asks for it; the timeout itself is a plain timer.
+    let controller: AbortController | undefined;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        const reason = new TimeoutSignal(timeoutMs);
+        controller?.abort(reason);
+        reject(reason);
+      }, timeoutMs);
+    });
+    const context = {
+      caller,
+      executionId,
+      get signal(): AbortSignal {
+        controller ??= new AbortController();
+        return controller.signal;
+      },
+    };
     const started = performance.now();
     const startedAt = new Date();
-    const heapBefore = process.memoryUsage().heapUsed;
+    const heapBefore = getHeapStatistics().used_heap_size;
     const finish = (fields: Pick<RunResult, 'status' | 'result' | 'error' | 'thrown'>): RunResult => ({
       ...fields,
       startedAt,
       endedAt: new Date(),
       durationMs: Math.round(performance.now() - started),
-      memoryUsed: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
+      memoryUsed: Math.max(0, getHeapStatistics().used_heap_size - heapBefore),
     });
     try {
-      const work = definition.run(input, { signal: controller.signal, caller, executionId });
       // A tool that ignores its signal still cannot hold the caller past the timeout.
-      const result = await Promise.race([work, aborted(controller.signal)]);
+      const result = await Promise.race([definition.run(input, context), timeout]);
       return finish({ status: 'completed', result });
     } catch (error) {
-      if (controller.signal.reason instanceof TimeoutSignal) {
-        const message = controller.signal.reason.message;
+      if (timedOut) {
+        const message = `The run exceeded its timeout of ${timeoutMs} ms and was cancelled`;
         return finish({ status: 'failed', error: { code: 'TIMEOUT', message }, thrown: new ApiError(504, 'TIMEOUT', message) });
       }
       if (error instanceof ToolFailure) return finish({ status: 'failed', result: error.result, error: { code: error.code, message: error.message } });
@@ -182,7 +203,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       return finish({ status: 'failed', error: { code: 'INTERNAL_ERROR', message: 'The tool failed unexpectedly' }, thrown: new ApiError(500, 'INTERNAL_ERROR', 'The tool failed unexpectedly') });
     } finally {
       clearTimeout(timer);
-      if (!controller.signal.aborted) controller.abort(new Error('run finished'));
+      // Work the tool started in the background (an upstream call) is told to stop.
+      if (controller && !controller.signal.aborted) controller.abort(RUN_FINISHED);
     }
   }
 
@@ -299,11 +321,4 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       this.logger.warn(`could not recover pending runs: ${(error as Error).message}`);
     }
   }
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

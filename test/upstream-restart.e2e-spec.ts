@@ -1,0 +1,83 @@
+import { loadConfig } from '@app/config';
+import { createTestDatabase, spawnServer, type TestDatabase } from '@app/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const ADMIN = { email: 'ops@example.test', password: 'Op3rator!Passw0rd' };
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Real processes: stdio children die with the server, and enabled upstreams return at start. */
+describe('upstreams across a restart', () => {
+  const base = loadConfig().database;
+  let dataDir: string | undefined;
+  let database: TestDatabase | undefined;
+
+  afterEach(async () => {
+    await database?.drop().catch(() => undefined);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('kills the stdio child on shutdown and reconnects the enabled server at the next start', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'smcp-upstream-'));
+    database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
+    const env = {
+      DATA_DIR: dataDir,
+      UPSTREAM_STDIO_COMMANDS: process.execPath,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    };
+    const call = async (baseUrl: string, method: string, path: string, body?: unknown, token?: string) => {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    const first = await spawnServer(env);
+    let pid: number;
+    try {
+      const token = (await call(first.baseUrl, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;
+      const created = await call(first.baseUrl, 'POST', '/api/v1/admin/servers', { name: 'everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } }, token);
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('connected');
+      pid = created.body.pid as number;
+      expect(alive(pid)).toBe(true);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    expect(alive(pid)).toBe(false);
+
+    const second = await spawnServer(env);
+    try {
+      const token = (await call(second.baseUrl, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;
+      const started = Date.now();
+      let view: Record<string, unknown> = {};
+      while (Date.now() - started < 15_000) {
+        const list = await call(second.baseUrl, 'GET', '/api/v1/admin/servers', undefined, token);
+        view = (list.body.servers as Array<Record<string, unknown>>)[0];
+        if (view.status === 'connected') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(view).toMatchObject({ name: 'everything', status: 'connected' });
+      expect(view.pid).not.toBe(pid);
+      const run = await call(second.baseUrl, 'POST', '/api/v1/tools/everything__echo/execute', { parameters: { message: 'back again' } }, token);
+      expect(run.body).toMatchObject({ status: 'completed' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
