@@ -6,7 +6,8 @@ import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
-import { SessionEntity } from '@app/sessions';
+import { ContextEntity, ContextsModule } from '@app/contexts';
+import { SessionEntity, SessionsModule } from '@app/sessions';
 import { ToolExecutionEntity, ToolsModule, UpstreamServerEntity } from '@app/tools';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -18,14 +19,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ContextEntity] }),
         EventsModule,
         AuditModule,
         SecurityModule,
         HealthModule,
         ContractsModule,
         AuthModule,
+        SessionsModule,
         ToolsModule,
+        ContextsModule,
       ],
     };
   }

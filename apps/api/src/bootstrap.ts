@@ -3,6 +3,7 @@ import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkError
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
+import { SessionActivity } from '@app/sessions';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
@@ -40,7 +41,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   const routes = recordRoutes(fastify);
   // A text/plain body sent to a JSON API is a client mistake: answer 415 rather than parse it.
   fastify.removeContentTypeParser('text/plain');
-  installHttpHooks(fastify, app.get(MetricsService), logger);
+  installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
   // Discovery documents live at the root, where clients look for them.
   app.setGlobalPrefix('api/v1', { exclude: [{ path: '.well-known/jwks.json', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());

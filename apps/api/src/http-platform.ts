@@ -1,5 +1,7 @@
 import { ApiError } from '@app/common';
 import type { MetricsService } from '@app/health';
+import { userOf } from '@app/security';
+import type { SessionActivity } from '@app/sessions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
@@ -33,7 +35,7 @@ export interface RouteRecord {
 }
 
 /** Cross-cutting HTTP hooks that sit below Nest: request id, content types, metrics, access log. */
-export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, activity: SessionActivity, logger: Logger): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.header('x-request-id', request.id);
     done();
@@ -52,6 +54,8 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsServi
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = request.routeOptions.url;
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const sessionId = userOf(request)?.sessionId;
+    if (sessionId) activity.exchange(sessionId, reply.statusCode >= 400);
     if (logger.isLevelEnabled('info')) {
       logger.info(
         { requestId: request.id, method: request.method, route: route ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },

@@ -1,5 +1,4 @@
 import { CredentialVerifier } from '@app/security';
-import { SessionsModule } from '@app/sessions';
 import { Global, Module } from '@nestjs/common';
 import { AdminBootstrap } from './admin-bootstrap';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -17,7 +16,6 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  imports: [SessionsModule],
   controllers: [AuthController, UsersController, JwksController],
   providers: [
     PasswordHasher,

@@ -1,9 +1,11 @@
-import type { RequestOrigin } from '@app/common';
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
+import type { ListSessionsQueryDto, Session, SessionList, SessionTerminated } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { SessionRevocations } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, SessionRevocations } from '@app/security';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
 import { type ConnectionType, SessionEntity } from './session.entity';
 
 declare module '@app/events' {
@@ -13,8 +15,29 @@ declare module '@app/events' {
 }
 
 const RECONCILE_INTERVAL_MS = 30_000;
+const EXPIRY_INTERVAL_MS = 60_000;
+const RETENTION_DAYS = 30;
+const DEFAULT_PAGE_SIZE = 20;
 // Clocks on different instances disagree a little; keep refusing a bit past expiry.
 const CLOCK_SKEW_MS = 60_000;
+
+export function sessionView(session: SessionEntity): Session {
+  return {
+    id: session.id,
+    userId: session.userId,
+    contextId: session.contextId,
+    status: session.status,
+    connectionType: session.connectionType,
+    ipAddress: session.ipAddress,
+    userAgent: session.userAgent,
+    startedAt: session.startedAt.toISOString(),
+    lastActivity: session.lastActivity.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    endedAt: session.endedAt?.toISOString() ?? null,
+    endReason: session.endReason,
+    metrics: { messagesReceived: session.messagesReceived, messagesSent: session.messagesSent, toolExecutions: session.toolExecutions, errors: session.errors },
+  };
+}
 
 export interface StartSession {
   readonly userId: string;
@@ -29,12 +52,14 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('Sessions');
   private readonly sessions: Repository<SessionEntity>;
   private reconciler?: NodeJS.Timeout;
+  private expirer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly revocations: SessionRevocations,
     private readonly events: EventBus,
+    private readonly audit: AuditWriter,
   ) {
     this.sessions = dataSource.getRepository(SessionEntity);
   }
@@ -43,10 +68,48 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     await this.reconcile();
     this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
     this.reconciler.unref();
+    this.expirer = setInterval(() => void this.expireAndPrune(), EXPIRY_INTERVAL_MS);
+    this.expirer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.reconciler);
+    clearInterval(this.expirer);
+  }
+
+  async list(caller: AuthenticatedUser, query: ListSessionsQueryDto): Promise<SessionList> {
+    const admin = holdsPermission(caller.permissions, 'admin:*');
+    if (query.userId && !admin) throw ApiError.forbidden('Only admins may list other users\u2019 sessions');
+    const where: FindOptionsWhere<SessionEntity> = {
+      ...(admin ? (query.userId ? { userId: query.userId } : {}) : { userId: caller.id }),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.connectionType ? { connectionType: query.connectionType } : {}),
+    };
+    const page = query.page ?? 1;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [rows, total] = await this.sessions.findAndCount({ where, order: { startedAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+    return { sessions: rows.map(sessionView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  }
+
+  /** Ends a session for its owner or an admin; anyone else gets 404, an ended one 409. */
+  async terminate(caller: AuthenticatedUser, sessionId: string, origin: RequestOrigin): Promise<SessionTerminated> {
+    const session = await this.sessions.findOne({ where: { id: sessionId } });
+    if (!session || (session.userId !== caller.id && !holdsPermission(caller.permissions, 'admin:*'))) throw ApiError.notFound('Session');
+    if (!(await this.end(sessionId, caller.id === session.userId ? 'terminated by its user' : 'terminated by an admin'))) {
+      throw ApiError.conflict(`Session is already ${session.status}`);
+    }
+    await this.audit.record({ action: 'session.terminate', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `session:${sessionId}`, details: { owner: session.userId }, origin });
+    return { message: 'Session terminated successfully', sessionId, timestamp: new Date().toISOString() };
+  }
+
+  /** Sessions past their expiry are marked; ended ones are deleted after the retention period. */
+  async expireAndPrune(): Promise<void> {
+    try {
+      await this.dataSource.query(`UPDATE sessions SET status = 'expired', ended_at = now(), end_reason = 'expired' WHERE status = 'active' AND expires_at < now()`);
+      await this.dataSource.query(`DELETE FROM sessions WHERE status <> 'active' AND ended_at < now() - make_interval(days => $1)`, [RETENTION_DAYS]);
+    } catch (error) {
+      this.logger.warn(`could not expire sessions: ${(error as Error).message}`);
+    }
   }
 
   start(input: StartSession): Promise<SessionEntity> {

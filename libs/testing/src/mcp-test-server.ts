@@ -14,7 +14,7 @@ export interface McpTestServer {
   lastAuthorization(): string | undefined;
   /** Registers one more tool on every open session (each client gets tools/list_changed). */
   addTool(name: string): void;
-  /** Makes `flaky` fail this many more times before it succeeds. */
+  /** The next `times` calls of `flaky` get HTTP 503 (a transient transport failure), then it works. */
   failNext(times: number): void;
   /** Stops answering (the port closes), as a crashed server would. */
   stop(): Promise<void>;
@@ -61,12 +61,8 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       count('fail');
       return { isError: true, content: [{ type: 'text', text: 'this tool always fails' }] };
     });
-    server.registerTool('flaky', { description: 'Fails while failNext() says so', inputSchema: {} }, async () => {
+    server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');
-      if (flakyFailures > 0) {
-        flakyFailures--;
-        throw new Error('transient failure');
-      }
       return { content: [{ type: 'text', text: 'ok' }] };
     });
     return server;
@@ -77,6 +73,13 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       authorization = request.headers.authorization;
       const sessionId = request.headers['mcp-session-id'];
       const body = request.method === 'POST' ? await readJson(request) : undefined;
+      const call = body as { method?: string; params?: { name?: string } } | undefined;
+      if (flakyFailures > 0 && call?.method === 'tools/call' && call.params?.name === 'flaky') {
+        flakyFailures--;
+        count('flaky:503');
+        response.writeHead(503).end('temporarily unavailable');
+        return;
+      }
       let entry = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
       if (!entry) {
         if (sessionId || request.method !== 'POST' || !isInitializeRequest(body)) {

@@ -1,7 +1,7 @@
 // GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
 /* eslint-disable */
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsStringRecord, MaxJsonBytes } from '../validators';
 
 export class RegisterRequestDto {
@@ -224,6 +224,197 @@ export class ListToolExecutionsParamsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  id!: string;
+}
+
+export class ListContextsQueryDto {
+  @IsOptional()
+  @IsIn(["active","archived"])
+  status?: "active" | "archived";
+
+  @IsOptional()
+  @IsIn(["created","updated","name"])
+  sort?: "created" | "updated" | "name";
+
+  @IsOptional()
+  @IsIn(["asc","desc"])
+  order?: "asc" | "desc";
+
+  /** Admins only. */
+  @IsOptional()
+  @IsUUID(undefined)
+  userId?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+/** Transient upstream failures (502, 503) of runs in this context are retried. */
+export class ContextSettingsRetryPolicyDto {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  maxRetries?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(10)
+  backoffMultiplier?: number;
+}
+
+export class ContextSettingsDto {
+  /** Milliseconds; caps the timeout of every run in this context (at most the server's maximum). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  maxExecutionTime?: number;
+
+  /** Transient upstream failures (502, 503) of runs in this context are retried. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ContextSettingsRetryPolicyDto)
+  retryPolicy?: ContextSettingsRetryPolicyDto;
+}
+
+export class CreateContextRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @IsOptional()
+  @IsIn(["active","archived"])
+  status?: "active" | "archived";
+
+  /** Free JSON, at most 64 KiB. */
+  @IsOptional()
+  @IsObject()
+  @MaxJsonBytes(65536)
+  metadata?: Record<string, unknown>;
+
+  /** Tool ids or names; each must exist. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  tools?: string[];
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ContextSettingsDto)
+  settings?: ContextSettingsDto;
+}
+
+export class GetContextParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+/** Fields present replace the stored ones; absent fields are kept. */
+export class UpdateContextRequestDto {
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @IsOptional()
+  @IsIn(["active","archived"])
+  status?: "active" | "archived";
+
+  @IsOptional()
+  @IsObject()
+  @MaxJsonBytes(65536)
+  metadata?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  tools?: string[];
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ContextSettingsDto)
+  settings?: ContextSettingsDto;
+}
+
+export class UpdateContextParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteContextParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ListSessionsQueryDto {
+  /** Admins only. */
+  @IsOptional()
+  @IsUUID(undefined)
+  userId?: string;
+
+  @IsOptional()
+  @IsIn(["active","terminated","expired"])
+  status?: "active" | "terminated" | "expired";
+
+  @IsOptional()
+  @IsIn(["websocket","http","mcp"])
+  connectionType?: "websocket" | "http" | "mcp";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class TerminateSessionParamsDto {
+  @IsUUID(undefined)
   id!: string;
 }
 

@@ -131,6 +131,9 @@ export interface ToolExecution {
   result?: unknown;
   error?: ExecutionError;
   metrics?: ExecutionMetrics;
+  /** Runs made, when a context's retry policy retried transient failures. */
+  attempts?: number;
+  contextId?: string | null;
   userId?: string;
   createdAt?: string;
 }
@@ -219,20 +222,60 @@ export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
 }
 
+export interface ContextSettings {
+  /** Milliseconds; caps the timeout of every run in this context (at most the server's maximum). */
+  maxExecutionTime?: number;
+  /** Transient upstream failures (502, 503) of runs in this context are retried. */
+  retryPolicy?: {
+    maxRetries?: number;
+    backoffMultiplier?: number;
+  };
+}
+
 export interface Context {
   id: string;
+  userId: string;
+  name: string;
+  description?: string | null;
+  status: "active" | "archived";
+  metadata: {
+    [key: string]: unknown;
+  };
+  /** Ids of the tools runs in this context may use. */
+  tools: Array<string>;
+  settings: ContextSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ContextList {
+  contexts: Array<Context>;
+  pagination: Pagination;
+}
+
+export interface CreateContextRequest {
   name: string;
   description?: string;
-  status: "active" | "archived";
+  status?: "active" | "archived";
+  /** Free JSON, at most 64 KiB. */
   metadata?: {
     [key: string]: unknown;
   };
-  tools: Array<string>;
-  settings?: {
+  /** Tool ids or names; each must exist. */
+  tools?: Array<string>;
+  settings?: ContextSettings;
+}
+
+/** Fields present replace the stored ones; absent fields are kept. */
+export interface UpdateContextRequest {
+  name?: string;
+  description?: string;
+  status?: "active" | "archived";
+  metadata?: {
     [key: string]: unknown;
   };
-  createdAt: string;
-  updatedAt?: string;
+  tools?: Array<string>;
+  settings?: ContextSettings;
 }
 
 export interface Session {
@@ -241,16 +284,30 @@ export interface Session {
   contextId?: string | null;
   status: "active" | "terminated" | "expired";
   connectionType: "websocket" | "http" | "mcp";
-  ipAddress?: string;
-  userAgent?: string;
+  ipAddress?: string | null;
+  userAgent?: string | null;
   startedAt: string;
-  lastActivity?: string;
-  metrics?: {
-    messagesReceived?: number;
-    messagesSent?: number;
-    toolExecutions?: number;
-    errors?: number;
+  lastActivity: string;
+  expiresAt: string;
+  endedAt?: string | null;
+  endReason?: string | null;
+  metrics: {
+    messagesReceived: number;
+    messagesSent: number;
+    toolExecutions: number;
+    errors: number;
   };
+}
+
+export interface SessionList {
+  sessions: Array<Session>;
+  pagination: Pagination;
+}
+
+export interface SessionTerminated {
+  message: string;
+  sessionId: string;
+  timestamp: string;
 }
 
 export interface RegisterRequest {
@@ -418,6 +475,18 @@ export type ExecuteToolResponse202 = AcceptedExecution;
 export type GetToolExecutionResponse200 = ToolExecution;
 
 export type ListToolExecutionsResponse200 = ToolExecutionList;
+
+export type ListContextsResponse200 = ContextList;
+
+export type CreateContextResponse201 = Context;
+
+export type GetContextResponse200 = Context;
+
+export type UpdateContextResponse200 = Context;
+
+export type ListSessionsResponse200 = SessionList;
+
+export type TerminateSessionResponse200 = SessionTerminated;
 
 export type ListServersResponse200 = UpstreamServerList;
 

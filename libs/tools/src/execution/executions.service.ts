@@ -42,6 +42,8 @@ export function executionView(row: ToolExecutionEntity): ToolExecution {
           },
         }
       : {}),
+    ...(row.attempts > 1 ? { attempts: row.attempts } : {}),
+    contextId: row.contextId,
     userId: row.userId,
     createdAt: row.createdAt.toISOString(),
   };
@@ -62,7 +64,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       insertRows(
         dataSource,
         'tool_executions',
-        ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used'],
+        ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts'],
         rows.map((row) => [
           row.id,
           row.toolId,
@@ -81,6 +83,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
           row.endedAt ?? null,
           row.durationMs ?? null,
           row.memoryUsed ?? null,
+          row.attempts ?? 1,
         ]),
       ),
     );

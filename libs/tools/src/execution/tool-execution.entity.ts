@@ -67,4 +67,8 @@ export class ToolExecutionEntity {
 
   @Column({ name: 'memory_used', type: 'integer', nullable: true })
   memoryUsed!: number | null;
+
+  /** Runs made; more than one when a context's retry policy retried transient failures. */
+  @Column({ type: 'integer', default: 1 })
+  attempts!: number;
 }

@@ -5,12 +5,13 @@ import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
+import { type RunPolicy, RunPolicies } from './run-policies';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 declare module '@app/events' {
@@ -20,6 +21,7 @@ declare module '@app/events' {
       toolId: string;
       toolName: string;
       userId: string;
+      sessionId: string | null;
       contextId: string | null;
       status: 'completed' | 'failed';
       durationMs: number;
@@ -44,6 +46,7 @@ interface RunResult {
   error?: { code: string; message: string };
   /** A refusal to pass on to the caller (timeout, upstream down, sandbox escape). */
   thrown?: ApiError;
+  attempts: number;
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
@@ -51,6 +54,11 @@ interface RunResult {
 }
 
 const RECOVERY_INTERVAL_MS = 30_000;
+const RETRY_BASE_MS = 100;
+
+function isTransient(run: RunResult): boolean {
+  return run.thrown !== undefined && (run.thrown.status === 502 || run.thrown.status === 503);
+}
 const RECOVERY_GRACE_MS = 2_000;
 const WINDOW_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
@@ -85,6 +93,7 @@ class TimeoutSignal extends Error {
 export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('ToolExecutor');
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly policies?: RunPolicies;
   private recovery?: NodeJS.Timeout;
   private stopping = false;
 
@@ -97,7 +106,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     private readonly metrics: MetricsService,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
-  ) {}
+    @Optional() policies?: RunPolicies,
+  ) {
+    this.policies = policies;
+  }
 
   onApplicationBootstrap(): void {
     this.recovery = setInterval(() => void this.recoverPending(), RECOVERY_INTERVAL_MS);
@@ -119,17 +131,49 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const definition = tool.definition;
     if (!tool.enabled) throw new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' is disabled`);
     const input = parameters ?? {};
+    const policy = options.contextId ? await this.policyFor(caller, options.contextId, definition, origin) : undefined;
     await this.authorize(caller, tool, input, origin);
     await this.enforceToolLimit(caller, definition);
-    const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs);
+    const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
     const executionId = randomUUID();
-    const run = await this.run(definition, input, caller, executionId, timeoutMs);
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy);
     const row = this.row(executionId, definition, caller, input, run, timeoutMs, options, false);
     await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, input, run, origin)]);
     this.announce(row, run);
     if (run.thrown) throw run.thrown;
     return { kind: 'finished', execution: executionView({ ...row, createdAt: run.startedAt } as ToolExecutionEntity) };
+  }
+
+  /** The context's rules for this run: its tools only, and not while archived. */
+  private async policyFor(caller: AuthenticatedUser, contextId: string, definition: ToolDefinition, origin: RequestOrigin): Promise<RunPolicy | undefined> {
+    if (!this.policies) return undefined;
+    const policy = await this.policies.forContext(caller, contextId);
+    if (!policy.allowedToolIds.has(definition.id)) {
+      await this.audit.record({ action: 'tool.execute', result: 'denied', userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { toolId: definition.id, contextId, reason: 'tool not in context' }, origin });
+      throw ApiError.forbidden(`Tool '${definition.name}' is not part of this context`);
+    }
+    return policy;
+  }
+
+  /**
+   * Transient upstream failures (502, 503) are retried when the context's policy asks for it,
+   * with growing pauses, all inside the one deadline of the run.
+   */
+  private async runWithRetries(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, policy?: RunPolicy): Promise<RunResult> {
+    const deadline = Date.now() + timeoutMs;
+    const maxAttempts = 1 + (policy?.retry?.maxRetries ?? 0);
+    let run = await this.run(definition, input, caller, executionId, timeoutMs);
+    for (let attempt = 2; attempt <= maxAttempts && isTransient(run); attempt++) {
+      const pause = Math.round(RETRY_BASE_MS * (policy?.retry?.backoffMultiplier ?? 2) ** (attempt - 2));
+      const remaining = deadline - Date.now() - pause;
+      if (remaining <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const first = run;
+      run = await this.run(definition, input, caller, executionId, remaining);
+      run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
+    }
+    return run;
   }
 
   private async authorize(caller: AuthenticatedUser, tool: RegisteredTool, input: Record<string, unknown>, origin: RequestOrigin): Promise<void> {
@@ -183,6 +227,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const heapBefore = getHeapStatistics().used_heap_size;
     const finish = (fields: Pick<RunResult, 'status' | 'result' | 'error' | 'thrown'>): RunResult => ({
       ...fields,
+      attempts: 1,
       startedAt,
       endedAt: new Date(),
       durationMs: Math.round(performance.now() - started),
@@ -226,6 +271,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       endedAt: run.endedAt,
       durationMs: run.durationMs,
       memoryUsed: run.memoryUsed,
+      attempts: run.attempts,
     };
   }
 
@@ -237,18 +283,28 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       userId: caller.id,
       sessionId: caller.sessionId,
       resource: definition.id,
-      details: { toolId: definition.id, toolName: definition.name, executionId, parameters: redactParameters(definition, input), status: run.status, durationMs: run.durationMs, ...(run.error ? { error: run.error } : {}) },
+      details: {
+        toolId: definition.id,
+        toolName: definition.name,
+        executionId,
+        parameters: redactParameters(definition, input),
+        status: run.status,
+        durationMs: run.durationMs,
+        ...(run.attempts > 1 ? { attempts: run.attempts } : {}),
+        ...(run.error ? { error: run.error } : {}),
+      },
       origin,
     });
   }
 
-  private announce(row: { id: string; toolId: string; toolName: string; userId: string; contextId: string | null }, run: RunResult): void {
+  private announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): void {
     this.metrics.toolExecutions.labels(row.toolName, run.status === 'completed' ? 'success' : 'error').inc();
     this.events.publish('tool.executed', {
       executionId: row.id,
       toolId: row.toolId,
       toolName: row.toolName,
       userId: row.userId,
+      sessionId: row.sessionId,
       contextId: row.contextId,
       status: run.status,
       durationMs: run.durationMs,
@@ -301,11 +357,11 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         // The tool left the registry (an upstream went away) between acceptance and the run.
         definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
         const now = new Date();
-        run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
+        run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
       }
       await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed });
       await this.auditRun(caller, definition, id, input, run, origin ?? {});
-      this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, contextId: row.contextId }, run);
+      this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
     }

@@ -1,0 +1,14 @@
+import { RunPolicies } from '@app/tools';
+import { Global, Module } from '@nestjs/common';
+import { ContextRunPolicies } from './context-run-policies';
+import { ContextsController } from './contexts.controller';
+import { ContextsService } from './contexts.service';
+
+/** Global so the engine (in ToolsModule) receives the RunPolicies this module binds. */
+@Global()
+@Module({
+  controllers: [ContextsController],
+  providers: [ContextsService, ContextRunPolicies, { provide: RunPolicies, useExisting: ContextRunPolicies }],
+  exports: [ContextsService, RunPolicies],
+})
+export class ContextsModule {}
