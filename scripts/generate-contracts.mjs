@@ -432,7 +432,8 @@ function generate() {
     const where = `${method.toUpperCase()} ${path}`;
     const base = pascal(operation.operationId);
     const body = operation.requestBody?.$ref ? spec.resolvePointer(operation.requestBody.$ref) : operation.requestBody;
-    const bodySchema = body?.content?.['application/json']?.schema;
+    // x-raw-body: the handler reads the body itself (JSON-RPC answers errors in its own shape).
+    const bodySchema = operation['x-raw-body'] ? undefined : body?.content?.['application/json']?.schema;
     if (bodySchema) dto.classFor(bodySchema.$ref ? `${spec.refName(bodySchema.$ref)}Dto` : `${base}BodyDto`, bodySchema, `${where} body`);
     dto.queryClass(`${base}QueryDto`, parameters, `${where} query`, 'query');
     dto.queryClass(`${base}ParamsDto`, parameters, `${where} path`, 'path');

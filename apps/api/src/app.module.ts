@@ -7,6 +7,8 @@ import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
 import { ContextEntity, ContextsModule } from '@app/contexts';
+import { RealtimeModule } from '@app/realtime';
+import { RpcModule } from '@app/rpc';
 import { SessionEntity, SessionsModule } from '@app/sessions';
 import { ToolExecutionEntity, ToolsModule, UpstreamServerEntity } from '@app/tools';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -27,8 +29,10 @@ export class AppModule {
         ContractsModule,
         AuthModule,
         SessionsModule,
+        RpcModule,
         ToolsModule,
         ContextsModule,
+        RealtimeModule,
       ],
     };
   }

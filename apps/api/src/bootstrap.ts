@@ -3,6 +3,7 @@ import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkError
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
+import { RpcWsAdapter, WsUpgradeGate } from '@app/realtime';
 import { SessionActivity } from '@app/sessions';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -43,7 +44,15 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   fastify.removeContentTypeParser('text/plain');
   installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
   // Discovery documents live at the root, where clients look for them.
-  app.setGlobalPrefix('api/v1', { exclude: [{ path: '.well-known/jwks.json', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: '.well-known/jwks.json', method: RequestMethod.GET },
+      { path: '.well-known/oauth-protected-resource', method: RequestMethod.GET },
+      { path: 'mcp', method: RequestMethod.ALL },
+      { path: 'mcp/:contextId', method: RequestMethod.ALL },
+    ],
+  });
+  app.useWebSocketAdapter(new RpcWsAdapter(app, app.get(WsUpgradeGate)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: true, exposedHeaders: ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'] });

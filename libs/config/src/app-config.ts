@@ -76,6 +76,12 @@ export class AppConfig {
     readonly loginLockout: RateLimitRule;
   };
   readonly corsOrigins!: readonly string[];
+  readonly realtime!: {
+    /** Live WebSocket connections one user may hold on one instance. */
+    readonly wsMaxConnectionsPerUser: number;
+    /** Browser origins the MCP endpoint accepts (DNS-rebinding protection); PUBLIC_URL's always. */
+    readonly mcpAllowedOrigins: readonly string[];
+  };
   /** Honour X-Forwarded-For (behind a load balancer), so per-IP limits see the client. */
   readonly trustProxy!: boolean;
   readonly logLevel!: LogLevel;
@@ -299,6 +305,10 @@ export function parseConfig(env: Env): AppConfig {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    realtime: {
+      wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 20, 1, 10_000),
+      mcpAllowedOrigins: [new URL(publicUrl).origin, ...list(env, 'MCP_ALLOWED_ORIGINS')],
+    },
     logLevel,
     // 1 MiB of tool content plus its JSON envelope fits; a 2 MB body does not.
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1536 * 1024, 1024, 64 * 1024 * 1024),

@@ -19,6 +19,15 @@ declare module '@app/events' {
 
 const SORT_COLUMNS = { created: 'createdAt', updated: 'updatedAt', name: 'name' } as const;
 const DEFAULT_PAGE_SIZE = 20;
+const MAX_METADATA_BYTES = 64 * 1024;
+
+/** Enforced here too, not only by the REST DTO: every door (WebSocket included) gets the limit. */
+function boundedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    throw ApiError.validation('metadata is too large', [{ field: 'metadata', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON`, code: 'TOO_LARGE' }]);
+  }
+  return storableJson(metadata);
+}
 
 export function contextView(context: ContextEntity): Context {
   return {
@@ -80,7 +89,7 @@ export class ContextsService {
         name: input.name,
         description: input.description ?? null,
         status: input.status ?? 'active',
-        metadata: storableJson(input.metadata ?? {}),
+        metadata: boundedMetadata(input.metadata ?? {}),
         tools: this.toolIds(input.tools ?? []),
         settings: this.settings(input.settings),
       }),
@@ -96,7 +105,7 @@ export class ContextsService {
     if (input.name !== undefined) context.name = input.name;
     if (input.description !== undefined) context.description = input.description;
     if (input.status !== undefined) context.status = input.status;
-    if (input.metadata !== undefined) context.metadata = storableJson(input.metadata);
+    if (input.metadata !== undefined) context.metadata = boundedMetadata(input.metadata);
     if (input.tools !== undefined) context.tools = this.toolIds(input.tools);
     if (input.settings !== undefined) context.settings = this.settings(input.settings);
     const saved = await this.contexts.save(context);

@@ -55,4 +55,8 @@ export class SessionEntity {
 
   @Column({ type: 'integer', default: 0 })
   errors!: number;
+
+  /** The MCP protocol version negotiated by an MCP session. */
+  @Column({ name: 'protocol_version', type: 'varchar', length: 32, nullable: true })
+  protocolVersion!: string | null;
 }

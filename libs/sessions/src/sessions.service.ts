@@ -45,6 +45,7 @@ export interface StartSession {
   readonly origin: RequestOrigin;
   readonly ttlSeconds: number;
   readonly contextId?: string | null;
+  readonly protocolVersion?: string | null;
 }
 
 @Injectable()
@@ -118,6 +119,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
         userId: input.userId,
         connectionType: input.connectionType,
         contextId: input.contextId ?? null,
+        protocolVersion: input.protocolVersion ?? null,
         ipAddress: input.origin.ipAddress ?? null,
         userAgent: input.origin.userAgent ?? null,
         expiresAt: new Date(Date.now() + input.ttlSeconds * 1000),

@@ -14,3 +14,5 @@ export type { ServerProcess } from './server-process';
 export { TcpProxy } from './tcp-proxy';
 export { startMcpTestServer } from './mcp-test-server';
 export type { McpTestServer } from './mcp-test-server';
+export { openWs } from './ws-client';
+export type { WsClient, WsOptions } from './ws-client';

@@ -4,6 +4,7 @@ import { ExecutionsService } from './execution/executions.service';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { ToolRegistry } from './registry/tool-registry';
 import { ToolsController } from './tools.controller';
+import { ToolsRpc } from './tools.rpc';
 import { ToolsService } from './tools.service';
 import { AdminServersController } from './upstream/admin-servers.controller';
 import { UpstreamService } from './upstream/upstream.service';
@@ -12,7 +13,7 @@ import { UpstreamService } from './upstream/upstream.service';
 @Global()
 @Module({
   controllers: [ToolsController, AdminServersController],
-  providers: [ToolRegistry, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService],
+  providers: [ToolRegistry, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ToolsRpc],
   exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, UpstreamService],
 })
 export class ToolsModule {}

@@ -53,6 +53,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
     const error = this.toApiError(exception, request);
+    // The MCP door speaks JSON-RPC even about a body it could not parse.
+    if ((request.routeOptions.config as { jsonRpcErrors?: boolean } | undefined)?.jsonRpcErrors && error.status === 400 && /JSON/i.test(error.message)) {
+      void reply.status(400).header('x-request-id', String(request.id)).send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not valid JSON' } });
+      return;
+    }
     if (error.status >= 502 && error.status <= 504) {
       this.logger.warn(`${error.code} on ${request.method} ${request.url}: ${exception instanceof Error ? exception.message : 'unavailable'}`);
     } else if (error.status >= 500) {

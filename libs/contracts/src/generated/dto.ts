@@ -574,3 +574,21 @@ export class DisconnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;
 }
+
+export class McpStreamContextParamsDto {
+  /** A context of the caller's; exactly its tools are served, under their own names. */
+  @IsUUID(undefined)
+  contextId!: string;
+}
+
+export class McpPostContextParamsDto {
+  /** A context of the caller's; exactly its tools are served, under their own names. */
+  @IsUUID(undefined)
+  contextId!: string;
+}
+
+export class McpDeleteContextParamsDto {
+  /** A context of the caller's; exactly its tools are served, under their own names. */
+  @IsUUID(undefined)
+  contextId!: string;
+}

@@ -400,6 +400,29 @@ export interface Jwks {
   }>;
 }
 
+/** A JSON-RPC 2.0 request, notification or response (or, for older protocol versions, an array of them). */
+export interface JsonRpcMessage {
+  jsonrpc: "2.0";
+  id?: (string | number);
+  method?: string;
+  params?: {
+    [key: string]: unknown;
+  };
+  result?: unknown;
+  error?: {
+    [key: string]: unknown;
+  };
+}
+
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: Array<string>;
+  bearer_methods_supported: Array<string>;
+  scopes_supported: Array<string>;
+  resource_name?: string;
+  resource_documentation?: string;
+}
+
 export interface HealthStatus {
   status: "healthy" | "degraded" | "unhealthy";
   timestamp: string;
@@ -499,6 +522,12 @@ export type UpdateServerResponse200 = UpstreamServer;
 export type ConnectServerResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
+
+export type McpPostResponse200 = JsonRpcMessage;
+
+export type McpPostContextResponse200 = JsonRpcMessage;
+
+export type GetProtectedResourceMetadataResponse200 = ProtectedResourceMetadata;
 
 export type GetJwksResponse200 = Jwks;
 

@@ -107,17 +107,9 @@ export class UpstreamConnection {
     return result;
   }
 
-  async listResources(): Promise<unknown> {
-    return this.requireClient().listResources();
-  }
-
-  async listPrompts(): Promise<unknown> {
-    return this.requireClient().listPrompts();
-  }
-
-  private requireClient(): Client {
-    if (!this.client || this.status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.settings.name}' is not connected`);
-    return this.client;
+  /** The upstream's MCP client while connected (resources and prompts are proxied through it). */
+  connectedClient(): Client | undefined {
+    return this.status === 'connected' ? this.client : undefined;
   }
 
   private async open(): Promise<void> {

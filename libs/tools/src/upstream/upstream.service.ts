@@ -130,9 +130,61 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     return this.view(server);
   }
 
-  /** The live connection of a server on this instance (resources and prompts for the MCP door). */
+  /** The live connection of a server on this instance. */
   connectionOf(serverId: string): UpstreamConnection | undefined {
     return this.connections.get(serverId);
+  }
+
+  /** Whether any connected upstream offers resources or prompts (the MCP door's capabilities). */
+  offers(): { resources: boolean; prompts: boolean } {
+    const live = this.live();
+    return { resources: live.some(({ connection }) => connection.resources > 0), prompts: live.some(({ connection }) => connection.prompts > 0) };
+  }
+
+  /** Every connected upstream's resources (URIs are the upstreams' own). */
+  async listResources(): Promise<{ resources: unknown[] }> {
+    const lists = await Promise.all(this.live().map(async ({ client }) => (await client.listResources().catch(() => ({ resources: [] }))).resources));
+    return { resources: lists.flat() };
+  }
+
+  async listResourceTemplates(): Promise<{ resourceTemplates: unknown[] }> {
+    const lists = await Promise.all(this.live().map(async ({ client }) => (await client.listResourceTemplates().catch(() => ({ resourceTemplates: [] }))).resourceTemplates));
+    return { resourceTemplates: lists.flat() };
+  }
+
+  /** Reads a resource from the upstream that lists it. */
+  async readResource(uri: string): Promise<unknown> {
+    for (const { client } of this.live()) {
+      const { resources } = await client.listResources().catch(() => ({ resources: [] as Array<{ uri: string }> }));
+      if (resources.some((resource) => resource.uri === uri)) return client.readResource({ uri });
+    }
+    // Templated URIs are not listed: the first upstream that can read it answers.
+    for (const { client } of this.live()) {
+      const answer = await client.readResource({ uri }).catch(() => undefined);
+      if (answer) return answer;
+    }
+    throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
+  }
+
+  /** Prompts of every connected upstream, named `<server>__<prompt>`. */
+  async listPrompts(): Promise<{ prompts: unknown[] }> {
+    const lists = await Promise.all(
+      this.live().map(async ({ name, client }) => (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.map((prompt) => ({ ...prompt, name: `${name}__${prompt.name}` }))),
+    );
+    return { prompts: lists.flat() };
+  }
+
+  async getPrompt(qualified: string, args: Record<string, string> | undefined): Promise<unknown> {
+    const owner = this.live().find(({ name }) => qualified.startsWith(`${name}__`));
+    if (!owner) throw ApiError.notFound(`Prompt '${qualified.slice(0, 200)}'`);
+    return owner.client.getPrompt({ name: qualified.slice(owner.name.length + 2), arguments: args });
+  }
+
+  private live(): Array<{ name: string; connection: UpstreamConnection; client: NonNullable<ReturnType<UpstreamConnection['connectedClient']>> }> {
+    return [...this.connections.values()].flatMap((connection) => {
+      const client = connection.connectedClient();
+      return client ? [{ name: connection.settings.name, connection, client }] : [];
+    });
   }
 
   private async reconcile(serverId: string): Promise<void> {

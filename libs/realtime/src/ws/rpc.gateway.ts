@@ -1,0 +1,217 @@
+import { type RequestOrigin } from '@app/common';
+import { AppConfig } from '@app/config';
+import { type EventEnvelope, EventBus } from '@app/events';
+import { MetricsService } from '@app/health';
+import { errorResponse, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
+import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { SessionActivity, SessionsService } from '@app/sessions';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
+import { upgradedUser } from './rpc-ws.adapter';
+
+const SUBSCRIBABLE = new Set(['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'error', '*']);
+const HEARTBEAT_MS = 30_000;
+const SLOW_READER_BYTES = 1024 * 1024;
+const ABUSE_WINDOWS = 3;
+const CLOSE_POLICY = 1008;
+const CLOSE_GOING_AWAY = 1001;
+
+interface Connection {
+  readonly socket: WebSocket;
+  context: RpcContext;
+  readonly user: AuthenticatedUser;
+  sessionId: string;
+  /** Frames that arrive while the session row is being written wait for it. */
+  readonly ready: Promise<void>;
+  windowStart: number;
+  windowCount: number;
+  abusiveWindows: number;
+  alive: boolean;
+  dropped: number;
+}
+
+function visibleTo(user: AuthenticatedUser, event: EventEnvelope): boolean {
+  if (holdsPermission(user.permissions, 'admin:*')) return true;
+  const payload = event.payload as { userId?: string };
+  return event.name !== 'user.created' && payload.userId === user.id;
+}
+
+/**
+ * /ws: JSON-RPC 2.0 over WebSocket. Every frame goes to the shared method registry; the gateway
+ * only keeps connection state (session, limits, subscriptions, heartbeat).
+ */
+@WebSocketGateway({ path: '/ws' })
+export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('WebSocket');
+  private readonly connections = new Map<WebSocket, Connection>();
+  private heartbeat?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly rpc: RpcRegistry,
+    private readonly sessions: SessionsService,
+    private readonly activity: SessionActivity,
+    private readonly events: EventBus,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.rpc.register('subscribe', {
+      doors: ['ws'],
+      params: { type: 'object', required: ['events'], additionalProperties: false, properties: { events: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 64 } } } },
+      handle: (params, context) => this.subscribe(params.events as string[], context),
+    });
+    this.rpc.register('unsubscribe', {
+      doors: ['ws'],
+      params: { type: 'object', required: ['events'], additionalProperties: false, properties: { events: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } } } },
+      handle: (params, context) => {
+        for (const name of params.events as string[]) context.subscriptions?.delete(name);
+        return { unsubscribed: true, events: params.events };
+      },
+    });
+    this.unsubscribe = this.events.on('*', (event) => this.deliver(event));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    for (const connection of this.connections.values()) connection.socket.close(CLOSE_GOING_AWAY, 'server shutting down');
+  }
+
+  /** Users' live connections on this instance (the per-user cap). */
+  countFor(userId: string): number {
+    let count = 0;
+    for (const connection of this.connections.values()) if (connection.user.id === userId) count++;
+    return count;
+  }
+
+  async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+    const user = upgradedUser(request);
+    if (!user) {
+      socket.close(CLOSE_POLICY, 'unauthenticated');
+      return;
+    }
+    const userAgent = request.headers['user-agent'];
+    const origin: RequestOrigin = { ipAddress: request.socket.remoteAddress, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
+    const started = this.sessions.start({ userId: user.id, connectionType: 'websocket', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
+    const connection: Connection = {
+      socket,
+      user,
+      sessionId: '',
+      context: { caller: user, origin, door: 'ws', contextId: null, subscriptions: new Set() },
+      ready: started.then((session) => {
+        connection.sessionId = session.id;
+        connection.context = { ...connection.context, sessionId: session.id };
+      }),
+      windowStart: Date.now(),
+      windowCount: 0,
+      abusiveWindows: 0,
+      alive: true,
+      dropped: 0,
+    };
+    this.connections.set(socket, connection);
+    this.metrics.websocketConnections.inc();
+    socket.on('pong', () => (connection.alive = true));
+    try {
+      await connection.ready;
+    } catch (error) {
+      this.logger.warn(`session not started: ${(error as Error).message}`);
+      socket.close(1011, 'session could not be started');
+    }
+  }
+
+  async handleDisconnect(socket: WebSocket): Promise<void> {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    this.connections.delete(socket);
+    this.metrics.websocketConnections.dec();
+    await connection.ready.catch(() => undefined);
+    if (!connection.sessionId) return;
+    await this.sessions.end(connection.sessionId, 'connection closed').catch((error: Error) => this.logger.warn(`session not ended: ${error.message}`));
+  }
+
+  /** Every frame: rate limit, then the shared dispatcher; the reply (if any) goes back as JSON. */
+  @SubscribeMessage('rpc')
+  async onFrame(socket: WebSocket, frame: string): Promise<void> {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    await connection.ready;
+    const reply = this.overLimit(connection) ? this.limited(frame) : await this.rpc.handleFrame(frame, connection.context);
+    this.activity.exchange(connection.sessionId, reply !== null && (Array.isArray(reply) ? reply.some((r) => 'error' in r) : 'error' in reply));
+    if (reply !== null && socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+  }
+
+  /** 100 messages/s (configurable) per connection; sustained abuse closes it with 1008. */
+  private overLimit(connection: Connection): boolean {
+    const rule = this.config.rateLimits.wsMessages;
+    const now = Date.now();
+    if (now - connection.windowStart >= rule.windowSeconds * 1000) {
+      connection.abusiveWindows = connection.windowCount > rule.limit * 2 ? connection.abusiveWindows + 1 : 0;
+      connection.windowStart = now;
+      connection.windowCount = 0;
+    }
+    connection.windowCount++;
+    if (connection.windowCount <= rule.limit) return false;
+    if (connection.abusiveWindows >= ABUSE_WINDOWS) connection.socket.close(CLOSE_POLICY, 'message rate limit exceeded repeatedly');
+    return true;
+  }
+
+  private limited(frame: string): ReturnType<typeof errorResponse> | null {
+    let id: string | number | null = null;
+    try {
+      const parsed = JSON.parse(frame) as { id?: unknown };
+      if (typeof parsed.id === 'string' || typeof parsed.id === 'number') id = parsed.id;
+      else if (!('id' in parsed)) return null;
+    } catch {
+      // An unparsable frame over the limit still gets the limit answer.
+    }
+    return errorResponse(id, { code: -32029, message: 'Too many messages; slow down', data: { code: 'RATE_LIMIT_EXCEEDED' } });
+  }
+
+  private subscribe(events: string[], context: RpcContext): Record<string, unknown> {
+    const unknown = events.filter((name) => !SUBSCRIBABLE.has(name));
+    if (unknown.length > 0) throw new RpcError(-32602, `Unknown events: ${unknown.join(', ')}`, { code: 'VALIDATION_ERROR', details: unknown.map((name) => ({ field: 'events', message: `unknown event ${name}`, code: 'INVALID_VALUE' })) });
+    for (const name of events) context.subscriptions?.add(name);
+    return { subscribed: true, events };
+  }
+
+  private deliver(event: EventEnvelope): void {
+    if (event.name === 'session.terminated') this.closeTerminated(event as EventEnvelope<'session.terminated'>);
+    for (const connection of this.connections.values()) {
+      const subscribed = connection.context.subscriptions;
+      if (!subscribed || (!subscribed.has(event.name) && !subscribed.has('*')) || !visibleTo(connection.user, event)) continue;
+      // A client that does not read gets its notifications dropped, never the server's memory.
+      if (connection.socket.bufferedAmount > SLOW_READER_BYTES) {
+        connection.dropped++;
+        continue;
+      }
+      connection.socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notification', params: { event: event.name, data: event.payload } }));
+      this.activity.record(connection.sessionId, { sent: 1 });
+    }
+  }
+
+  /** The connection's own session, or the login session its token belongs to, has ended. */
+  private closeTerminated(event: EventEnvelope<'session.terminated'>): void {
+    for (const connection of this.connections.values()) {
+      if (connection.sessionId === event.payload.sessionId || connection.user.sessionId === event.payload.sessionId) {
+        connection.socket.close(CLOSE_POLICY, `session terminated: ${event.payload.reason}`.slice(0, 120));
+      }
+    }
+  }
+
+  private beat(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { TokenCredentialVerifier } from '@app/auth';
+import { ApiError } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { AuthenticatedUser } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import { RpcGateway } from './rpc.gateway';
+import type { UpgradeGate } from './rpc-ws.adapter';
+
+/** Who may open a /ws connection: valid credentials (JWT or API key) under the per-user cap. */
+@Injectable()
+export class WsUpgradeGate implements UpgradeGate {
+  constructor(
+    private readonly verifier: TokenCredentialVerifier,
+    private readonly gateway: RpcGateway,
+    private readonly config: AppConfig,
+  ) {}
+
+  async admit(authorization: string | undefined): Promise<AuthenticatedUser> {
+    const user = await this.verifier.verifyAuthorization(authorization);
+    if (!user) throw ApiError.unauthorized();
+    const cap = this.config.realtime.wsMaxConnectionsPerUser;
+    if (this.gateway.countFor(user.id) >= cap) throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `At most ${cap} live connections per user`);
+    return user;
+  }
+}

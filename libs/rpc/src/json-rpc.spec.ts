@@ -1,0 +1,57 @@
+import { ApiError } from '@app/common';
+import { describe, expect, it } from 'vitest';
+import type { RpcContext } from './json-rpc';
+import { RpcRegistry } from './rpc-registry';
+
+const context: RpcContext = { caller: { id: 'u', email: 'u@x.io', roles: [], permissions: [], via: 'jwt' }, origin: {}, door: 'ws' };
+
+function registry(): RpcRegistry {
+  const rpc = new RpcRegistry();
+  rpc.register('echo', { params: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string' } } }, handle: (params) => ({ text: params.text }) });
+  rpc.register('deny', { handle: () => Promise.reject(ApiError.forbidden('no')) });
+  rpc.register('limit', { handle: () => Promise.reject(new ApiError(429, 'RATE_LIMIT_EXCEEDED', 'slow down', { headers: { 'Retry-After': '3' } })) });
+  rpc.register('boom', { handle: () => Promise.reject(new Error('secret internals')) });
+  rpc.register('mcpOnly', { doors: ['mcp'], handle: () => 'x' });
+  return rpc;
+}
+
+describe('JSON-RPC dispatch', () => {
+  it('answers a request and stays silent for a notification', async () => {
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"method":"echo","params":{"text":"hi"}}', context)).toEqual({ jsonrpc: '2.0', id: 1, result: { text: 'hi' } });
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","method":"echo","params":{"text":"hi"}}', context)).toBeNull();
+  });
+
+  it.each([
+    ['{not json', -32700, null],
+    ['[]', -32600, null],
+    ['42', -32600, null],
+    ['{"jsonrpc":"1.0","id":7,"method":"echo"}', -32600, 7],
+    ['{"jsonrpc":"2.0","id":{"x":1},"method":"echo"}', -32600, null],
+    ['{"jsonrpc":"2.0","id":2,"method":"nope"}', -32601, 2],
+    ['{"jsonrpc":"2.0","id":3,"method":"mcpOnly"}', -32601, 3],
+    ['{"jsonrpc":"2.0","id":4,"method":"echo","params":{"text":5,"x":1}}', -32602, 4],
+    ['{"jsonrpc":"2.0","id":5,"method":"echo","params":"text"}', -32600, 5],
+  ])('%s -> %i', async (frame, code, id) => {
+    expect(await registry().handleFrame(frame, context)).toMatchObject({ jsonrpc: '2.0', id, error: { code } });
+  });
+
+  it('puts validation details and REST codes in error.data; hides internal errors', async () => {
+    const invalid = await registry().handleFrame('{"jsonrpc":"2.0","id":1,"method":"echo","params":{}}', context);
+    expect(invalid).toMatchObject({ error: { code: -32602, data: { code: 'VALIDATION_ERROR', details: [{ field: 'text', code: 'REQUIRED' }] } } });
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"method":"deny"}', context)).toMatchObject({ error: { code: -32003, data: { code: 'FORBIDDEN' } } });
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"method":"limit"}', context)).toMatchObject({ error: { code: -32029, data: { code: 'RATE_LIMIT_EXCEEDED', retryAfter: 3 } } });
+    const boom = await registry().handleFrame('{"jsonrpc":"2.0","id":1,"method":"boom"}', context);
+    expect(boom).toMatchObject({ error: { code: -32603, message: 'Internal error' } });
+    expect(JSON.stringify(boom)).not.toContain('secret internals');
+  });
+
+  it('answers batches in full, leaving out notifications', async () => {
+    const replies = await registry().handleFrame('[{"jsonrpc":"2.0","id":1,"method":"echo","params":{"text":"a"}},{"jsonrpc":"2.0","method":"echo","params":{"text":"b"}},{"jsonrpc":"2.0","id":2,"method":"nope"},7]', context);
+    expect(replies).toEqual([
+      { jsonrpc: '2.0', id: 1, result: { text: 'a' } },
+      expect.objectContaining({ id: 2, error: expect.objectContaining({ code: -32601 }) }),
+      expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32600 }) }),
+    ]);
+    expect(await registry().handleFrame('[{"jsonrpc":"2.0","method":"echo","params":{"text":"b"}}]', context)).toBeNull();
+  });
+});

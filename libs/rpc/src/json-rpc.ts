@@ -1,0 +1,104 @@
+import { ApiError, type ErrorDetail, type RequestOrigin } from '@app/common';
+import type { AuthenticatedUser } from '@app/security';
+
+export type JsonRpcId = string | number | null;
+
+export interface JsonRpcRequest {
+  readonly jsonrpc: '2.0';
+  readonly method: string;
+  readonly params?: unknown;
+  readonly id?: JsonRpcId;
+}
+
+export interface JsonRpcErrorObject {
+  code: number;
+  message: string;
+  data?: { code: string; details?: ErrorDetail[]; [extra: string]: unknown };
+}
+
+export type JsonRpcResponse = { jsonrpc: '2.0'; id: JsonRpcId; result: unknown } | { jsonrpc: '2.0'; id: JsonRpcId; error: JsonRpcErrorObject };
+
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
+export const METHOD_NOT_FOUND = -32601;
+export const INVALID_PARAMS = -32602;
+export const INTERNAL_ERROR = -32603;
+
+/** REST status -> JSON-RPC application error code, inside -32000..-32099. */
+const APPLICATION_CODES: Readonly<Record<number, number>> = {
+  401: -32001,
+  403: -32003,
+  404: -32004,
+  409: -32009,
+  412: -32012,
+  413: -32013,
+  429: -32029,
+  502: -32052,
+  503: -32053,
+  504: -32054,
+};
+
+/** Who is calling and through which door; what every method handler receives. */
+export interface RpcContext {
+  readonly caller: AuthenticatedUser;
+  readonly origin: RequestOrigin;
+  readonly door: 'ws' | 'mcp';
+  /** The connection's (or MCP session's) own session id. */
+  readonly sessionId?: string;
+  /** The context runs default to: bound by `context/update` on /ws, or the /mcp/{contextId} path. */
+  contextId?: string | null;
+  /** /mcp/{contextId} shows upstream tools under their own names. */
+  readonly ownToolNames?: boolean;
+  /** Event subscriptions of a WebSocket connection. */
+  readonly subscriptions?: Set<string>;
+}
+
+export class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: JsonRpcErrorObject['data'],
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(id: JsonRpcId, error: JsonRpcErrorObject): JsonRpcResponse {
+  return { jsonrpc: '2.0', id, error };
+}
+
+/** Any thrown value -> a JSON-RPC error object; internals never leak. */
+export function toRpcError(error: unknown): JsonRpcErrorObject {
+  if (error instanceof RpcError) return { code: error.code, message: error.message, ...(error.data ? { data: error.data } : {}) };
+  if (error instanceof ApiError) {
+    const data = { code: error.code, ...(error.details?.length ? { details: [...error.details] } : {}), ...(error.headers?.['Retry-After'] ? { retryAfter: Number(error.headers['Retry-After']) } : {}) };
+    if (error.status === 400) return { code: INVALID_PARAMS, message: error.message, data };
+    return { code: APPLICATION_CODES[error.status] ?? INTERNAL_ERROR, message: error.status >= 500 && !APPLICATION_CODES[error.status] ? 'Internal error' : error.message, data };
+  }
+  return { code: INTERNAL_ERROR, message: 'Internal error', data: { code: 'INTERNAL_ERROR' } };
+}
+
+function isId(value: unknown): value is JsonRpcId {
+  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** Shape check of one message; the reason when it is not a valid request or notification. */
+export function validateRequest(message: unknown): { request?: JsonRpcRequest; id: JsonRpcId; problem?: string } {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return { id: null, problem: 'a request must be an object' };
+  const candidate = message as Record<string, unknown>;
+  const id = isId(candidate.id) ? candidate.id : null;
+  if (candidate.jsonrpc !== '2.0') return { id, problem: 'jsonrpc must be "2.0"' };
+  if (typeof candidate.method !== 'string' || candidate.method === '') return { id, problem: 'method must be a non-empty string' };
+  if ('id' in candidate && !isId(candidate.id)) return { id: null, problem: 'id must be a string, a number or null' };
+  if ('params' in candidate && (typeof candidate.params !== 'object' || candidate.params === null)) return { id, problem: 'params must be an object or an array' };
+  return { request: candidate as unknown as JsonRpcRequest, id };
+}
+
+/** Parses a frame without ever throwing: the value, or the parse error to answer. */
+export function parseFrame(text: string): { value?: unknown; error?: JsonRpcResponse } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { error: errorResponse(null, { code: PARSE_ERROR, message: 'Parse error: the message is not valid JSON' }) };
+  }
+}

@@ -1,0 +1,99 @@
+import { ApiError } from '@app/common';
+import { Injectable, Logger } from '@nestjs/common';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import {
+  errorResponse,
+  INVALID_PARAMS,
+  INVALID_REQUEST,
+  type JsonRpcResponse,
+  METHOD_NOT_FOUND,
+  parseFrame,
+  RpcError,
+  type RpcContext,
+  toRpcError,
+  validateRequest,
+} from './json-rpc';
+
+export interface RpcMethod {
+  /** JSON Schema of params (an object); validated before the handler runs. */
+  readonly params?: Record<string, unknown>;
+  /** Which doors offer it; both when omitted. */
+  readonly doors?: ReadonlyArray<RpcContext['door']>;
+  handle(params: Record<string, unknown>, context: RpcContext): Promise<unknown> | unknown;
+}
+
+interface Registered extends RpcMethod {
+  readonly validate?: ValidateFunction;
+}
+
+const MAX_BATCH = 100;
+
+/**
+ * The JSON-RPC methods every realtime door serves, registered by the domain libs (tools.rpc.ts,
+ * contexts.rpc.ts): a method is one call into the same service REST uses.
+ */
+@Injectable()
+export class RpcRegistry {
+  private readonly logger = new Logger('Rpc');
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly methods = new Map<string, Registered>();
+
+  constructor() {
+    addFormats(this.ajv);
+  }
+
+  register(name: string, method: RpcMethod): void {
+    this.methods.set(name, { ...method, validate: method.params ? this.ajv.compile(method.params) : undefined });
+  }
+
+  has(name: string, door: RpcContext['door']): boolean {
+    const method = this.methods.get(name);
+    return method !== undefined && (!method.doors || method.doors.includes(door));
+  }
+
+  /** One frame in (text), the reply out: an object, an array for a batch, or null for none. */
+  async handleFrame(text: string, context: RpcContext): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
+    const parsed = parseFrame(text);
+    if (parsed.error) return parsed.error;
+    return this.handleMessage(parsed.value, context);
+  }
+
+  async handleMessage(message: unknown, context: RpcContext): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
+    if (!Array.isArray(message)) return this.handleOne(message, context);
+    if (message.length === 0) return errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid request: empty batch' });
+    if (message.length > MAX_BATCH) return errorResponse(null, { code: INVALID_REQUEST, message: `Invalid request: a batch holds at most ${MAX_BATCH} messages` });
+    const replies = (await Promise.all(message.map((item: unknown) => this.handleOne(item, context)))).filter((reply): reply is JsonRpcResponse => reply !== null);
+    return replies.length > 0 ? replies : null;
+  }
+
+  /** Calls a method directly (the MCP door's own protocol methods use the same registry). */
+  async call(name: string, params: unknown, context: RpcContext): Promise<unknown> {
+    const method = this.methods.get(name);
+    if (!method || (method.doors && !method.doors.includes(context.door))) throw new RpcError(METHOD_NOT_FOUND, `Method not found: ${name.slice(0, 100)}`);
+    const input = (params ?? {}) as Record<string, unknown>;
+    if (Array.isArray(params)) throw new RpcError(INVALID_PARAMS, 'Invalid params: named params (an object) are expected');
+    if (method.validate && !method.validate(input)) {
+      const details = (method.validate.errors ?? []).map((error) => ({
+        field: [error.instancePath.slice(1).replace(/\//g, '.'), (error.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (error.params as { additionalProperty?: string }).additionalProperty ?? ''].filter(Boolean).join('.') || '(params)',
+        message: error.message ?? 'is invalid',
+        code: error.keyword === 'required' ? 'REQUIRED' : error.keyword === 'additionalProperties' ? 'UNKNOWN_FIELD' : error.keyword === 'type' ? 'INVALID_TYPE' : 'INVALID_VALUE',
+      }));
+      throw new RpcError(INVALID_PARAMS, 'Invalid params', { code: 'VALIDATION_ERROR', details });
+    }
+    return method.handle(input, context);
+  }
+
+  private async handleOne(message: unknown, context: RpcContext): Promise<JsonRpcResponse | null> {
+    const { request, id, problem } = validateRequest(message);
+    if (!request) return errorResponse(id, { code: INVALID_REQUEST, message: `Invalid request: ${problem}` });
+    const isNotification = !('id' in request);
+    try {
+      const result = await this.call(request.method, request.params, context);
+      return isNotification ? null : { jsonrpc: '2.0', id: request.id ?? null, result: result ?? {} };
+    } catch (error) {
+      if (!(error instanceof RpcError) && !(error instanceof ApiError)) this.logger.error({ err: error, method: request.method }, 'method failed unexpectedly');
+      return isNotification ? null : errorResponse(request.id ?? null, toRpcError(error));
+    }
+  }
+}

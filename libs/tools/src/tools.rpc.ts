@@ -1,0 +1,199 @@
+import { ApiError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { RateLimiter, rateLimitExceeded } from '@app/security';
+import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
+import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import { isAdmin } from './execution/executions.service';
+import { RunPolicies } from './execution/run-policies';
+import { ToolExecutor } from './execution/tool-executor.service';
+import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
+import { UpstreamService } from './upstream/upstream.service';
+
+const PAGE_SIZE = 100;
+
+interface Exposed {
+  readonly name: string;
+  readonly tool: RegisteredTool;
+}
+
+/** A result that is a plain object can travel as MCP structured content. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCallToolResult(value: unknown): value is { content: unknown[]; isError?: boolean } {
+  return isPlainObject(value) && Array.isArray(value.content);
+}
+
+const encodeCursor = (offset: number): string => Buffer.from(String(offset)).toString('base64url');
+
+function decodeCursor(cursor: unknown): number {
+  if (cursor === undefined) return 0;
+  const offset = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString()) : NaN;
+  if (!Number.isInteger(offset) || offset < 0) throw new RpcError(INVALID_PARAMS, 'Invalid params: unknown cursor', { code: 'VALIDATION_ERROR' });
+  return offset;
+}
+
+/**
+ * The tools' JSON-RPC methods for /ws and /mcp: the same registry and engine as REST, and the
+ * MCP shapes (tools/list, tools/call) both doors understand.
+ */
+@Injectable()
+export class ToolsRpc implements OnModuleInit {
+  constructor(
+    private readonly rpc: RpcRegistry,
+    private readonly registry: ToolRegistry,
+    private readonly executor: ToolExecutor,
+    private readonly upstreams: UpstreamService,
+    private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
+    @Optional() private readonly policies?: RunPolicies,
+  ) {}
+
+  onModuleInit(): void {
+    this.rpc.register('initialize', {
+      params: { type: 'object', properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
+      handle: (params) => this.initialize(params.protocolVersion),
+    });
+    this.rpc.register('notifications/initialized', { handle: () => ({}) });
+    this.rpc.register('tools/list', {
+      params: { type: 'object', properties: { cursor: { type: 'string', maxLength: 64 }, category: { type: 'string', maxLength: 32 }, enabled: { type: 'boolean' } } },
+      handle: (params, context) => this.list(params, context),
+    });
+    this.rpc.register('tools/call', {
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
+      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context),
+    });
+    this.rpc.register('tools/execute', {
+      doors: ['ws'],
+      params: {
+        type: 'object',
+        required: ['tool'],
+        additionalProperties: false,
+        properties: {
+          tool: { type: 'string', minLength: 1, maxLength: 200 },
+          arguments: { type: 'object' },
+          contextId: { type: 'string', maxLength: 64 },
+          options: { type: 'object', additionalProperties: false, properties: { timeout: { type: 'integer', minimum: 1, maximum: 3600000 }, async: { type: 'boolean' } } },
+        },
+      },
+      handle: (params, context) => this.execute(params, context),
+    });
+    this.rpc.register('resources/list', { doors: ['mcp'], handle: () => this.upstreams.listResources() });
+    this.rpc.register('resources/templates/list', { doors: ['mcp'], handle: () => this.upstreams.listResourceTemplates() });
+    this.rpc.register('resources/read', {
+      doors: ['mcp'],
+      params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
+      handle: (params) => this.upstreams.readResource(params.uri as string),
+    });
+    this.rpc.register('prompts/list', { doors: ['mcp'], handle: () => this.upstreams.listPrompts() });
+    this.rpc.register('prompts/get', {
+      doors: ['mcp'],
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
+      handle: (params) => this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined),
+    });
+    this.rpc.register('logging/setLevel', { doors: ['mcp'], params: { type: 'object', required: ['level'], properties: { level: { type: 'string' } } }, handle: () => ({}) });
+    this.rpc.register('completion/complete', { doors: ['mcp'], handle: () => ({ completion: { values: [], hasMore: false } }) });
+  }
+
+  /** Capabilities: tools always; resources and prompts when a connected upstream offers them. */
+  initialize(requested: unknown): Record<string, unknown> {
+    const offers = this.upstreams.offers();
+    return {
+      protocolVersion: negotiateProtocolVersion(requested),
+      capabilities: {
+        tools: { listChanged: true },
+        ...(offers.resources ? { resources: {} } : {}),
+        ...(offers.prompts ? { prompts: {} } : {}),
+        logging: {},
+      },
+      serverInfo: { name: 'secure-mcp-server', title: 'Secure MCP Server', version: this.config.version },
+      instructions: 'Tools of this gateway: built-in ones and those of its upstream MCP servers (named <server>__<tool>).',
+    };
+  }
+
+  async list(params: Record<string, unknown>, context: RpcContext): Promise<Record<string, unknown>> {
+    await this.limit('toolsList', context);
+    const offset = decodeCursor(params.cursor);
+    const exposed = (await this.exposed(context))
+      .filter(({ tool }) => params.category === undefined || tool.definition.category === params.category)
+      .filter(({ tool }) => params.enabled === undefined || tool.enabled === params.enabled);
+    const page = exposed.slice(offset, offset + PAGE_SIZE).map(({ name, tool }) => ({
+      name,
+      title: tool.definition.name,
+      description: tool.definition.description,
+      inputSchema: { type: 'object', ...tool.definition.inputSchema },
+      ...(tool.definition.source === 'upstream' && tool.definition.outputSchema ? { outputSchema: tool.definition.outputSchema } : {}),
+      id: tool.definition.id,
+      category: tool.definition.category,
+    }));
+    return { tools: page, ...(offset + PAGE_SIZE < exposed.length ? { nextCursor: encodeCursor(offset + PAGE_SIZE) } : {}) };
+  }
+
+  /** MCP tools/call: a failing tool is a result with isError, never a protocol error. */
+  async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext): Promise<Record<string, unknown>> {
+    await this.limit('toolsExecute', context);
+    const target = (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
+    if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
+    try {
+      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null }, context.origin);
+      if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
+      const { execution } = outcome;
+      if (isCallToolResult(execution.result)) return execution.result;
+      if (execution.status === 'failed') return { isError: true, content: [{ type: 'text', text: execution.error?.message ?? 'The tool failed' }] };
+      return { content: [{ type: 'text', text: JSON.stringify(execution.result ?? null) }], ...(isPlainObject(execution.result) ? { structuredContent: execution.result } : {}) };
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 404) throw error;
+      const details = error.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
+      return { isError: true, content: [{ type: 'text', text: details ? `${error.message}: ${details}` : error.message }], _meta: { code: error.code } };
+    }
+  }
+
+  /** The seed's WebSocket tools/execute: `{output, metadata}`. */
+  private async execute(params: Record<string, unknown>, context: RpcContext): Promise<Record<string, unknown>> {
+    await this.limit('toolsExecute', context);
+    const options = (params.options ?? {}) as { timeout?: number; async?: boolean };
+    const outcome = await this.executor.execute(
+      context.caller,
+      params.tool as string,
+      params.arguments as Record<string, unknown> | undefined,
+      { timeoutMs: options.timeout, async: options.async, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null },
+      context.origin,
+    );
+    if (outcome.kind === 'accepted') return { output: null, metadata: { executionId: outcome.execution.executionId, status: 'pending' } };
+    const { execution } = outcome;
+    return {
+      output: execution.result ?? null,
+      metadata: {
+        executionId: execution.executionId,
+        toolId: execution.toolId,
+        status: execution.status,
+        executionTime: execution.metrics?.duration ?? 0,
+        ...(execution.attempts ? { attempts: execution.attempts } : {}),
+        ...(execution.error ? { error: execution.error } : {}),
+      },
+    };
+  }
+
+  /** The same budget (and key) as the REST route's limit: one limit whatever the door. */
+  private async limit(rule: 'toolsList' | 'toolsExecute', context: RpcContext): Promise<void> {
+    const state = await this.limiter.consume(`${rule}:user:${context.caller.id}`, this.limiter.rule(rule));
+    if (!state.allowed) throw rateLimitExceeded(state);
+  }
+
+  /** The tools this caller sees through this door, with the names they are called by. */
+  private async exposed(context: RpcContext): Promise<Exposed[]> {
+    let tools = isAdmin(context.caller) ? this.registry.all() : this.registry.visibleTo(context.caller);
+    if (context.contextId && this.policies) {
+      const policy = await this.policies.forContext(context.caller, context.contextId);
+      tools = tools.filter((tool) => policy.allowedToolIds.has(tool.definition.id));
+    }
+    tools.sort((a, b) => a.definition.name.localeCompare(b.definition.name));
+    if (!context.ownToolNames) return tools.map((tool) => ({ name: tool.definition.name, tool }));
+    // Inside a context, upstream tools go by their own names, unless two would collide.
+    const own = (tool: RegisteredTool) => (tool.definition.server ? tool.definition.name.slice(tool.definition.server.name.length + 2) : tool.definition.name);
+    const counts = new Map<string, number>();
+    for (const tool of tools) counts.set(own(tool), (counts.get(own(tool)) ?? 0) + 1);
+    return tools.map((tool) => ({ name: counts.get(own(tool)) === 1 ? own(tool) : tool.definition.name, tool }));
+  }
+}
