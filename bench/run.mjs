@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './lib/load.mjs';
+import { measureWs } from './lib/ws-load.mjs';
 import { consoleTable, describeEnvironment, markdownReport, scenarioRows } from './lib/report.mjs';
 import { startServer, stopAll, stopChildrenOnExit } from './lib/servers.mjs';
 import { scenarios } from './scenarios.mjs';
@@ -67,20 +68,30 @@ async function startApp(scenario, { runDir, settings }) {
   });
 }
 
+/** A scenario's own baseline server (the official SDK, a raw ws echo), or the shared bare Fastify. */
+async function startBaseline(scenario, bare) {
+  if (!scenario.baseline.server) return { server: bare, stop: async () => undefined };
+  const server = await startServer({ name: 'baseline', command: [process.execPath, scenario.baseline.server], cwd: ROOT, readyPath: '/ready' });
+  return { server, stop: () => server.stop() };
+}
+
 async function runScenario(scenario, { bare, runDir, settings }) {
   console.log(`\n== ${scenario.name}`);
   const app = await startApp(scenario, { runDir, settings });
+  const baseline = await startBaseline(scenario, bare);
   try {
-    const extraHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
-    const request = scenario.app;
-    console.log(`   app  ${request.method} ${request.path}`);
     // A scenario may ask for fewer connections (CPU-bound routes such as login measure queueing otherwise).
     const load = { ...settings, connections: scenario.connections ?? settings.connections };
-    const appResult = await measure(app.baseUrl, { ...request, headers: { ...request.headers, ...extraHeaders } }, load);
-    console.log(`   bare ${scenario.baseline.method} ${scenario.baseline.path}`);
-    const bareResult = await measure(bare.baseUrl, scenario.baseline, load);
+    const measureWith = scenario.kind === 'ws' ? measureWs : measure;
+    const appHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
+    console.log(`   app  ${scenario.app.method ?? 'WS'} ${scenario.app.path}`);
+    const appResult = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, load);
+    const bareHeaders = (await scenario.baseline.setup?.(baseline.server.baseUrl)) ?? {};
+    console.log(`   bare ${scenario.baseline.method ?? 'WS'} ${scenario.baseline.path}`);
+    const bareResult = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, load);
     return scenarioRows(scenario, appResult, bareResult);
   } finally {
+    await baseline.stop();
     await app.stop();
   }
 }

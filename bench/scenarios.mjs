@@ -42,6 +42,20 @@ async function withStdioUpstream(baseUrl) {
 }
 
 const ECHO_BODY = JSON.stringify({ parameters: { message: 'hello from the benchmark' } });
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const MCP_CALL = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hello from the benchmark' } } });
+
+/** Opens an MCP session (initialize + initialized) and returns the headers that continue it. */
+async function mcpSession(baseUrl, headers = {}) {
+  const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
+  const response = await fetch(`${baseUrl}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: JSON.stringify(init) });
+  if (!response.ok) throw new Error(`initialize answered ${response.status}: ${await response.text()}`);
+  const session = { ...headers, 'mcp-session-id': response.headers.get('mcp-session-id') };
+  await fetch(`${baseUrl}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...session }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+  return session;
+}
+
+const wsExecute = (id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/execute', params: { tool: 'echo', arguments: { message: 'hello from the benchmark' } } });
 
 export const scenarios = [
   {
@@ -87,5 +101,22 @@ export const scenarios = [
     env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60', UPSTREAM_STDIO_COMMANDS: process.execPath, ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password },
     app: { method: 'POST', path: '/api/v1/tools/everything__echo/execute', headers: { 'content-type': 'application/json' }, body: ECHO_BODY, setup: withStdioUpstream },
     baseline: { method: 'POST', path: '/echo', body: ECHO_BODY },
+  },
+  {
+    // MCP tools/call through the whole gateway (auth, session, engine, audit) vs the bare SDK server.
+    name: 'POST /mcp tools/call echo (JWT)',
+    env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60' },
+    app: { method: 'POST', path: '/mcp', headers: MCP_HEADERS, body: MCP_CALL, setup: async (baseUrl) => mcpSession(baseUrl, await loggedIn(baseUrl)) },
+    baseline: { server: 'bench/bare-mcp-sdk.mjs', method: 'POST', path: '/mcp', headers: MCP_HEADERS, body: MCP_CALL, setup: (baseUrl) => mcpSession(baseUrl) },
+    target: { minRatio: 1.0 },
+  },
+  {
+    // WebSocket tools/execute messages per second vs a raw ws echo server.
+    name: 'WS /ws tools/execute echo (JWT)',
+    kind: 'ws',
+    env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60', RATE_LIMIT_WS_MESSAGES: '100000000/1', WS_MAX_CONNECTIONS_PER_USER: '1000' },
+    app: { path: '/ws', message: wsExecute, setup: loggedIn },
+    baseline: { server: 'bench/bare-ws-echo.mjs', path: '/ws', message: wsExecute },
+    target: { minRatio: 0.3 },
   },
 ];

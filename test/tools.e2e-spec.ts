@@ -228,3 +228,28 @@ describe('tools: registry and execution engine', () => {
     });
   });
 });
+
+describe('tool schemas in every JSON Schema dialect are enforced', () => {
+  const t = useTestApp();
+
+  it('validates a 2020-12 upstream schema (MCP\u2019s default dialect) instead of falling back', async () => {
+    const registry = t.app.get(ToolRegistry);
+    registry.register({
+      id: 'tool_dialect',
+      name: 'dialect',
+      description: 'a 2020-12 schema',
+      version: '1',
+      category: 'data',
+      source: 'builtin',
+      permissions: ['execute:tools'],
+      inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', $defs: { name: { type: 'string' } }, properties: { name: { $ref: '#/$defs/name' } }, required: ['name'], additionalProperties: false },
+      run: async (input) => input,
+    });
+    const caller = await registerAndLogin(t.client);
+    const bad = await t.client.call<Envelope>('executeTool', { headers: caller.auth, params: { id: 'dialect' }, body: { parameters: { name: 5, bogus: true } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details?.map((detail) => detail.field).sort()).toEqual(['bogus', 'name']);
+    const good = await t.client.call<ToolExecution>('executeTool', { headers: caller.auth, params: { id: 'dialect' }, body: { parameters: { name: 'ok' } } });
+    expect(good.body.status).toBe('completed');
+  });
+});

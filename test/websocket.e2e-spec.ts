@@ -39,7 +39,8 @@ describe('/ws: JSON-RPC 2.0 over WebSocket', () => {
 
   describe('authentication on the upgrade', () => {
     it('refuses the upgrade itself (HTTP 401) without or with bad credentials', async () => {
-      for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${user.refreshToken}` }, { authorization: 'ApiKey mcp_sk_fake' }]) {
+      const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${user.refreshToken}` }, { authorization: 'ApiKey mcp_sk_fake' }];
+      for (const headers of attempts) {
         await expect(openWs(t.baseUrl, { headers })).rejects.toMatchObject({ status: 401 });
       }
       await expect(openWs(t.baseUrl, { query: 'access_token=garbage' })).rejects.toMatchObject({ status: 401 });

@@ -1,8 +1,7 @@
 import { type RequestOrigin, redactSecrets, storableJson } from '@app/common';
-import { GroupCommitWriter, insertRows } from '@app/database';
+import { AppendLog } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditLogEntity, type AuditResult, type AuditSeverity } from './audit-log.entity';
+import type { AuditResult, AuditSeverity } from './audit-log.entity';
 
 export interface AuditEntry {
   readonly action: string;
@@ -16,6 +15,8 @@ export interface AuditEntry {
 }
 
 const MAX_DETAILS_BYTES = 16 * 1024;
+const AUDIT_TABLE = 'audit_logs';
+const AUDIT_COLUMNS = ['timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
 
 function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   const redacted = storableJson(redactSecrets(details ?? {}));
@@ -30,38 +31,27 @@ function boundedDetails(details: Record<string, unknown> | undefined): Record<st
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
-  private readonly writer: GroupCommitWriter<Omit<AuditLogEntity, 'id'>>;
-
-  constructor(dataSource: DataSource) {
-    this.writer = new GroupCommitWriter('Audit', (rows) =>
-      insertRows(
-        dataSource,
-        'audit_logs',
-        ['timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'],
-        rows.map((row) => [row.timestamp, row.userId, row.action, row.resource, row.details, row.result, row.ipAddress, row.userAgent, row.severity, row.sessionId, row.requestId]),
-      ),
-    );
-  }
+  constructor(private readonly log: AppendLog) {}
 
   record(entry: AuditEntry): Promise<void> {
-    return this.writer.write({
-      action: entry.action,
-      result: entry.result,
-      severity: entry.severity ?? (entry.result === 'success' ? 'info' : 'warning'),
-      userId: entry.userId ?? null,
-      resource: entry.resource ?? null,
-      details: boundedDetails(entry.details),
-      sessionId: entry.sessionId ?? null,
-      ipAddress: entry.origin?.ipAddress ?? null,
-      userAgent: entry.origin?.userAgent ?? null,
-      requestId: entry.origin?.requestId ?? null,
-      timestamp: new Date(),
-    });
+    return this.log.append(AUDIT_TABLE, AUDIT_COLUMNS, [
+      new Date(),
+      entry.userId ?? null,
+      entry.action,
+      entry.resource ?? null,
+      boundedDetails(entry.details),
+      entry.result,
+      entry.origin?.ipAddress ?? null,
+      entry.origin?.userAgent ?? null,
+      entry.severity ?? (entry.result === 'success' ? 'info' : 'warning'),
+      entry.sessionId ?? null,
+      entry.origin?.requestId ?? null,
+    ]);
   }
 
   /** Resolves when everything recorded so far is committed (or has failed). */
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.log.flush();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

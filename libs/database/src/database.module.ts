@@ -5,6 +5,7 @@ import { createDataSource, migrate } from './data-source.factory';
 import { DatabaseService } from './database.service';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { RedisService } from './redis.service';
+import { AppendLog } from './append-log';
 import { ALL_MIGRATIONS } from './migrations';
 
 export interface DatabaseModuleOptions {
@@ -66,8 +67,9 @@ export class DatabaseModule {
         DatabaseLifecycle,
         DatabaseService,
         RedisService,
+        AppendLog,
       ],
-      exports: [DataSource, DatabaseService, RedisService],
+      exports: [DataSource, DatabaseService, RedisService, AppendLog],
     };
   }
 }

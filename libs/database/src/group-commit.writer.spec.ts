@@ -27,13 +27,13 @@ describe('GroupCommitWriter', () => {
     expect(committed).toEqual([7]);
   });
 
-  it('retries a failing batch, then rejects every write in it', async () => {
+  it('retries a batch while the database is unreachable, then rejects every write in it', async () => {
     let attempts = 0;
     const writer = new GroupCommitWriter<number>('test', async () => {
       attempts++;
-      throw new Error('database down');
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     });
-    await expect(Promise.all([writer.write(1), writer.write(2)])).rejects.toThrow('database down');
+    await expect(Promise.all([writer.write(1), writer.write(2)])).rejects.toThrow('ECONNREFUSED');
     expect(attempts).toBe(3);
     await writer.flush();
   });
@@ -43,5 +43,18 @@ describe('GroupCommitWriter', () => {
     const writer = new GroupCommitWriter<number>('test', async (rows) => void sizes.push(rows.length), 3);
     await Promise.all(Array.from({ length: 7 }, (_, i) => writer.write(i)));
     expect(sizes).toEqual([3, 3, 1]);
+  });
+});
+
+describe('GroupCommitWriter with a bad row', () => {
+  it('writes the good rows of a failing batch one by one and fails only the bad one', async () => {
+    const committed: number[] = [];
+    const writer = new GroupCommitWriter<number>('test', async (rows) => {
+      if (rows.includes(13)) throw new Error('value 13 cannot be stored');
+      committed.push(...rows);
+    });
+    const results = await Promise.allSettled([writer.write(1), writer.write(13), writer.write(2)]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(committed.sort()).toEqual([1, 2]);
   });
 });

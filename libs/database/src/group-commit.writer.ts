@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@app/common';
 import { Logger } from '@nestjs/common';
 
 interface Pending<T> {
@@ -48,12 +49,29 @@ export class GroupCommitWriter<T> {
           await this.insertWithRetry(batch.map((pending) => pending.row));
           for (const pending of batch) pending.resolve();
         } catch (error) {
+          if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+            // One bad row must not fail its neighbours: write them one by one.
+            await this.writeOneByOne(batch);
+            continue;
+          }
           this.logger.error({ err: error, rows: batch.length }, 'batch could not be written');
           for (const pending of batch) pending.reject(error);
         }
       }
     } finally {
       this.draining = null;
+    }
+  }
+
+  private async writeOneByOne(batch: Array<Pending<T>>): Promise<void> {
+    for (const pending of batch) {
+      try {
+        await this.insertBatch([pending.row]);
+        pending.resolve();
+      } catch (error) {
+        this.logger.error({ err: error }, 'row could not be written');
+        pending.reject(error);
+      }
     }
   }
 

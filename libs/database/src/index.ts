@@ -7,4 +7,4 @@ export { EmbeddedPostgres } from './embedded-postgres';
 export { ALL_MIGRATIONS } from './migrations';
 export { RedisService } from './redis.service';
 export { GroupCommitWriter } from './group-commit.writer';
-export { insertRows } from './insert-rows';
+export { AppendLog } from './append-log';

@@ -86,11 +86,11 @@ export class ToolsRpc implements OnModuleInit {
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
       handle: (params) => this.upstreams.readResource(params.uri as string),
     });
-    this.rpc.register('prompts/list', { doors: ['mcp'], handle: () => this.upstreams.listPrompts() });
+    this.rpc.register('prompts/list', { doors: ['mcp'], handle: async (_, context) => this.upstreams.listPrompts(await this.contextServers(context)) });
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
-      handle: (params) => this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined),
+      handle: async (params, context) => this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.contextServers(context)),
     });
     this.rpc.register('logging/setLevel', { doors: ['mcp'], params: { type: 'object', required: ['level'], properties: { level: { type: 'string' } } }, handle: () => ({}) });
     this.rpc.register('completion/complete', { doors: ['mcp'], handle: () => ({ completion: { values: [], hasMore: false } }) });
@@ -108,7 +108,7 @@ export class ToolsRpc implements OnModuleInit {
         logging: {},
       },
       serverInfo: { name: 'secure-mcp-server', title: 'Secure MCP Server', version: this.config.version },
-      instructions: 'Tools of this gateway: built-in ones and those of its upstream MCP servers (named <server>__<tool>).',
+      instructions: 'Tools of this gateway: its built-in ones and those of its upstream MCP servers.',
     };
   }
 
@@ -120,7 +120,7 @@ export class ToolsRpc implements OnModuleInit {
       .filter(({ tool }) => params.enabled === undefined || tool.enabled === params.enabled);
     const page = exposed.slice(offset, offset + PAGE_SIZE).map(({ name, tool }) => ({
       name,
-      title: tool.definition.name,
+      title: name,
       description: tool.definition.description,
       inputSchema: { type: 'object', ...tool.definition.inputSchema },
       ...(tool.definition.source === 'upstream' && tool.definition.outputSchema ? { outputSchema: tool.definition.outputSchema } : {}),
@@ -173,6 +173,14 @@ export class ToolsRpc implements OnModuleInit {
         ...(execution.error ? { error: execution.error } : {}),
       },
     };
+  }
+
+  /** Inside a context (/mcp/{contextId}), the upstream servers whose tools it holds. */
+  private async contextServers(context: RpcContext): Promise<Set<string> | undefined> {
+    if (!context.ownToolNames) return undefined;
+    const servers = new Set<string>();
+    for (const { tool } of await this.exposed(context)) if (tool.definition.server) servers.add(tool.definition.server.id);
+    return servers;
   }
 
   /** The same budget (and key) as the REST route's limit: one limit whatever the door. */

@@ -1,6 +1,6 @@
 import { McpDeleteContextParamsDto, McpPostContextParamsDto, McpStreamContextParamsDto, type ProtectedResourceMetadata } from '@app/contracts';
 import { Public } from '@app/security';
-import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { McpService } from './mcp.service';
@@ -20,24 +20,27 @@ export class McpController {
   }
 
   @Post('mcp')
+  @HttpCode(200)
   @RouteConfig({ jsonRpcErrors: true })
   post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     return this.mcp.post(request, reply);
   }
 
   @Post('mcp/:contextId')
+  @HttpCode(200)
   @RouteConfig({ jsonRpcErrors: true })
   postContext(@Param() params: McpPostContextParamsDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     return this.mcp.post(request, reply, params.contextId);
   }
 
+  // The stream takes the raw reply over (hijack): Nest must not answer these routes itself.
   @Get('mcp')
-  stream(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.mcp.stream(request, reply);
   }
 
   @Get('mcp/:contextId')
-  streamContext(@Param() params: McpStreamContextParamsDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  streamContext(@Param() params: McpStreamContextParamsDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.mcp.stream(request, reply, params.contextId);
   }
 

@@ -125,7 +125,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const sessionHeader = request.headers['mcp-session-id'];
     const session = typeof sessionHeader === 'string' ? await this.find(sessionHeader, caller, pathContextId) : undefined;
     if (!session) {
-      this.fail(reply, typeof sessionHeader === 'string' ? 404 : 400, typeof sessionHeader === 'string' ? 'Session not found' : 'Mcp-Session-Id header is required');
+      const body = this.fail(reply, typeof sessionHeader === 'string' ? 404 : 400, typeof sessionHeader === 'string' ? 'Session not found' : 'Mcp-Session-Id header is required');
+      await reply.send(body);
       return;
     }
     reply.hijack();

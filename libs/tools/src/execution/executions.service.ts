@@ -1,6 +1,6 @@
 import { ApiError, storableJson } from '@app/common';
 import type { ToolExecution, ToolStatistics } from '@app/contracts';
-import { GroupCommitWriter, insertRows } from '@app/database';
+import { AppendLog } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
@@ -8,6 +8,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
+const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts'];
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
 
@@ -56,42 +57,36 @@ export function executionView(row: ToolExecutionEntity): ToolExecution {
 @Injectable()
 export class ExecutionsService implements BeforeApplicationShutdown {
   private readonly executions: Repository<ToolExecutionEntity>;
-  private readonly writer: GroupCommitWriter<ExecutionRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: AppendLog,
+  ) {
     this.executions = dataSource.getRepository(ToolExecutionEntity);
-    this.writer = new GroupCommitWriter('Executions', (rows) =>
-      insertRows(
-        dataSource,
-        'tool_executions',
-        ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts'],
-        rows.map((row) => [
-          row.id,
-          row.toolId,
-          row.toolName,
-          row.userId,
-          row.sessionId ?? null,
-          row.contextId ?? null,
-          row.status,
-          row.isAsync ?? false,
-          row.parameters ?? {},
-          // Encoded here: a tool may return a bare string or number, which is JSON too.
-          row.result === null || row.result === undefined ? null : JSON.stringify(row.result),
-          row.error ?? null,
-          row.timeoutMs,
-          row.startedAt ?? null,
-          row.endedAt ?? null,
-          row.durationMs ?? null,
-          row.memoryUsed ?? null,
-          row.attempts ?? 1,
-        ]),
-      ),
-    );
   }
 
-  /** Appends a finished run; resolves once it is committed. */
+  /** Appends a finished run (in the same commit as its audit entry); resolves once committed. */
   record(row: ExecutionRow): Promise<void> {
-    return this.writer.write({ ...row, parameters: storableJson(row.parameters), error: storableJson(row.error), result: storableResult(row.result) });
+    return this.log.append('tool_executions', EXECUTION_COLUMNS, [
+      row.id,
+      row.toolId,
+      row.toolName,
+      row.userId,
+      row.sessionId ?? null,
+      row.contextId ?? null,
+      row.status,
+      row.isAsync ?? false,
+      storableJson(row.parameters ?? {}),
+      // Encoded here: a tool may return a bare string or number, which is JSON too.
+      row.result === null || row.result === undefined ? null : JSON.stringify(storableResult(row.result)),
+      storableJson(row.error ?? null),
+      row.timeoutMs,
+      row.startedAt ?? null,
+      row.endedAt ?? null,
+      row.durationMs ?? null,
+      row.memoryUsed ?? null,
+      row.attempts ?? 1,
+    ]);
   }
 
   async createPending(row: ExecutionRow): Promise<void> {
@@ -173,6 +168,6 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.writer.flush();
+    await this.log.flush();
   }
 }

@@ -3,6 +3,8 @@ import { EventBus } from '@app/events';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, Logger } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ToolDefinition } from '../tool.types';
 
@@ -60,12 +62,17 @@ export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undef
 @Injectable()
 export class ToolRegistry {
   private readonly logger = new Logger('ToolRegistry');
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+  // One validator per JSON Schema dialect: 2020-12 is MCP's default, draft-07 what most tools still write.
+  private readonly dialects = {
+    draft7: new Ajv({ allErrors: true, strict: false }),
+    draft2019: new Ajv2019({ allErrors: true, strict: false }),
+    draft2020: new Ajv2020({ allErrors: true, strict: false }),
+  };
   private readonly byId = new Map<string, RegisteredTool>();
   private readonly byName = new Map<string, RegisteredTool>();
 
   constructor(private readonly events: EventBus) {
-    addFormats(this.ajv);
+    for (const ajv of Object.values(this.dialects)) addFormats(ajv);
   }
 
   register(definition: ToolDefinition, enabled = true): RegisteredTool {
@@ -115,13 +122,26 @@ export class ToolRegistry {
     this.byName.delete(tool.definition.name);
   }
 
+  /** By the schema's `$schema`; without one, 2020-12 (MCP's default) and then draft-07. */
   private compile(definition: ToolDefinition): ValidateFunction {
-    try {
-      return this.ajv.compile(definition.inputSchema);
-    } catch (error) {
-      // An upstream with a schema ajv cannot compile still works; only the object check remains.
-      this.logger.warn(`input schema of ${definition.name} does not compile (${(error as Error).message}); validating it as a plain object`);
-      return this.ajv.compile({ type: 'object' });
+    const declared = typeof definition.inputSchema.$schema === 'string' ? definition.inputSchema.$schema : '';
+    const candidates = declared.includes('2020-12')
+      ? [this.dialects.draft2020]
+      : declared.includes('2019-09')
+        ? [this.dialects.draft2019]
+        : declared.includes('draft-07') || declared.includes('draft-06') || declared.includes('draft-04')
+          ? [this.dialects.draft7]
+          : [this.dialects.draft2020, this.dialects.draft7];
+    let failure: unknown;
+    for (const ajv of candidates) {
+      try {
+        return ajv.compile(definition.inputSchema);
+      } catch (error) {
+        failure = error;
+      }
     }
+    // An upstream whose schema no dialect compiles still works; only the object check remains.
+    this.logger.warn(`input schema of ${definition.name} does not compile (${(failure as Error).message}); validating it as a plain object`);
+    return this.dialects.draft7.compile({ type: 'object' });
   }
 }

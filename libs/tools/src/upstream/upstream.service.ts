@@ -166,22 +166,35 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
   }
 
-  /** Prompts of every connected upstream, named `<server>__<prompt>`. */
-  async listPrompts(): Promise<{ prompts: unknown[] }> {
+  /**
+   * Prompts of the connected upstreams, named `<server>__<prompt>`; scoped to some servers (a
+   * context's), they keep their own names.
+   */
+  async listPrompts(scope?: ReadonlySet<string>): Promise<{ prompts: unknown[] }> {
     const lists = await Promise.all(
-      this.live().map(async ({ name, client }) => (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.map((prompt) => ({ ...prompt, name: `${name}__${prompt.name}` }))),
+      this.live(scope).map(async ({ name, client }) =>
+        (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.map((prompt) => ({ ...prompt, name: scope ? prompt.name : `${name}__${prompt.name}` })),
+      ),
     );
     return { prompts: lists.flat() };
   }
 
-  async getPrompt(qualified: string, args: Record<string, string> | undefined): Promise<unknown> {
-    const owner = this.live().find(({ name }) => qualified.startsWith(`${name}__`));
-    if (!owner) throw ApiError.notFound(`Prompt '${qualified.slice(0, 200)}'`);
-    return owner.client.getPrompt({ name: qualified.slice(owner.name.length + 2), arguments: args });
+  async getPrompt(name: string, args: Record<string, string> | undefined, scope?: ReadonlySet<string>): Promise<unknown> {
+    if (scope) {
+      for (const { client } of this.live(scope)) {
+        const { prompts } = await client.listPrompts().catch(() => ({ prompts: [] as Array<{ name: string }> }));
+        if (prompts.some((prompt) => prompt.name === name)) return client.getPrompt({ name, arguments: args });
+      }
+      throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
+    }
+    const owner = this.live().find((server) => name.startsWith(`${server.name}__`));
+    if (!owner) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
+    return owner.client.getPrompt({ name: name.slice(owner.name.length + 2), arguments: args });
   }
 
-  private live(): Array<{ name: string; connection: UpstreamConnection; client: NonNullable<ReturnType<UpstreamConnection['connectedClient']>> }> {
+  private live(scope?: ReadonlySet<string>): Array<{ name: string; connection: UpstreamConnection; client: NonNullable<ReturnType<UpstreamConnection['connectedClient']>> }> {
     return [...this.connections.values()].flatMap((connection) => {
+      if (scope && !scope.has(connection.settings.id)) return [];
       const client = connection.connectedClient();
       return client ? [{ name: connection.settings.name, connection, client }] : [];
     });

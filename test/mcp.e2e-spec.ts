@@ -1,0 +1,176 @@
+import type { UpstreamServer } from '@app/contracts';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type CallToolResult, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+async function until<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, withinMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() - started > withinMs) throw new Error(`not reached: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('/mcp: Model Context Protocol over Streamable HTTP, with the official SDK client', () => {
+  const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath });
+  let user: LoggedInUser;
+  let admin: LoggedInUser;
+  let remote: McpTestServer;
+  const clients: Client[] = [];
+
+  async function connect(token: string, path = '/mcp'): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+    const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}${path}`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    const client = new Client({ name: 'e2e', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+    clients.push(client);
+    return { client, transport };
+  }
+
+  beforeAll(async () => {
+    user = await registerAndLogin(t.client);
+    admin = await registerAndLoginAs(t, ['admin']);
+    remote = await startMcpTestServer();
+    const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'remote', transport: { type: 'streamable-http', url: remote.url } } });
+    expect(created.body.status).toBe('connected');
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await remote?.close();
+  });
+
+  it('initialize negotiates the version and states capabilities and serverInfo', async () => {
+    const { client, transport } = await connect(user.accessToken);
+    expect(client.getServerVersion()).toMatchObject({ name: 'secure-mcp-server', version: t.config.version });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true } });
+    expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('tools/list is the caller\u2019s tools; tools/call runs through the engine; a failing tool is an isError result', async () => {
+    const { client } = await connect(user.accessToken);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['echo', 'system_info', 'remote__echo', 'remote__fail']));
+    expect(tools.map((tool) => tool.name)).not.toContain('filesystem');
+    expect(tools.find((tool) => tool.name === 'echo')?.inputSchema).toMatchObject({ type: 'object' });
+    const echo = (await client.callTool({ name: 'echo', arguments: { message: 'hi' } })) as CallToolResult;
+    expect(echo.isError).toBeFalsy();
+    expect(echo.structuredContent).toEqual({ message: 'hi' });
+    const upstream = (await client.callTool({ name: 'remote__echo', arguments: { message: 'through' } })) as CallToolResult;
+    expect(upstream.content).toEqual([{ type: 'text', text: 'echo: through' }]);
+    const failing = (await client.callTool({ name: 'remote__fail', arguments: {} })) as CallToolResult;
+    expect(failing.isError).toBe(true);
+    const invalid = (await client.callTool({ name: 'echo', arguments: { delayMs: 'soon' } })) as CallToolResult;
+    expect(invalid.isError).toBe(true);
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow(/Unknown tool/);
+    const runs = await t.client.call<{ executions: unknown[] }>('listToolExecutions', { headers: user.auth, params: { id: 'echo' } });
+    expect(runs.body.executions.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('/mcp/{contextId} serves exactly the context\u2019s tools, upstream ones under their own names', async () => {
+    const context = await t.client.call<{ id: string }>('createContext', { headers: user.auth, body: { name: 'mcp ctx', tools: ['remote__echo', 'remote__slow', 'system_info'] } });
+    const { client } = await connect(user.accessToken, `/mcp/${context.body.id}`);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['echo', 'slow', 'system_info']);
+    const echo = (await client.callTool({ name: 'echo', arguments: { message: 'ctx' } })) as CallToolResult;
+    expect(echo.content).toEqual([{ type: 'text', text: 'echo: ctx' }]);
+    await expect(client.callTool({ name: 'fail', arguments: {} })).rejects.toThrow(/Unknown tool/);
+    const stranger = await registerAndLogin(t.client);
+    await expect(connect(stranger.accessToken, `/mcp/${context.body.id}`)).rejects.toThrow();
+  });
+
+  it('sends notifications/tools/list_changed when the registry changes', async () => {
+    const { client } = await connect(user.accessToken);
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      changed++;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the GET stream opens
+    remote.addTool('added_later');
+    await until(() => changed, (n) => n >= 1);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('remote__added_later');
+  });
+
+  it('DELETE ends the session; it then answers 404', async () => {
+    const { client, transport } = await connect(user.accessToken);
+    const sessionId = transport.sessionId as string;
+    await transport.terminateSession();
+    const after = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(after.status).toBe(404);
+    await client.close();
+  });
+
+  const post = (headers: Record<string, string>, body: unknown, path = '/mcp') =>
+    fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const initialize = (version = '2025-11-25') => ({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+
+  it('refuses another user\u2019s session with 404', async () => {
+    const { transport } = await connect(user.accessToken);
+    const other = await registerAndLogin(t.client);
+    const response = await post({ authorization: `Bearer ${other.accessToken}`, 'mcp-session-id': transport.sessionId as string }, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32001 } });
+  });
+
+  it('answers 401 with WWW-Authenticate naming the protected resource metadata, which is served', async () => {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token' }];
+    for (const headers of attempts) {
+      const response = await post(headers, initialize());
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource"${headers.authorization ? ', error="invalid_token"' : ''}`);
+    }
+    const metadata = await t.client.call<{ resource: string; authorization_servers: string[]; bearer_methods_supported: string[]; scopes_supported: string[] }>('getProtectedResourceMetadata');
+    expect(metadata.body).toMatchObject({ resource: `${t.config.publicUrl}/mcp`, authorization_servers: [t.config.publicUrl], bearer_methods_supported: ['header'] });
+    expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['execute:tools', 'read:tools']));
+  });
+
+  it('refuses tokens minted for another audience', async () => {
+    const key = createPrivateKey(readFileSync(join(t.config.dataDir, 'jwt-private.pem'), 'utf8'));
+    const [h, p] = user.accessToken.split('.');
+    const payload = { ...JSON.parse(Buffer.from(p, 'base64url').toString()), aud: 'https://other.example/mcp' };
+    const input = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    const forged = `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+    expect((await post({ authorization: `Bearer ${forged}` }, initialize())).status).toBe(401);
+  });
+
+  it('refuses a foreign Origin (403) and accepts its own', async () => {
+    expect((await post({ authorization: `Bearer ${user.accessToken}`, origin: 'https://evil.example' }, initialize())).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${user.accessToken}`, origin: new URL(t.config.publicUrl).origin }, initialize())).status).toBe(200);
+  });
+
+  it('negotiates down to 2024-11-05, answers the latest for an unknown version, refuses a bad MCP-Protocol-Version', async () => {
+    const auth = { authorization: `Bearer ${user.accessToken}` };
+    expect(((await (await post(auth, initialize('2024-11-05'))).json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe('2024-11-05');
+    expect(((await (await post(auth, initialize('1999-01-01'))).json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe('2025-11-25');
+    const opened = await post(auth, initialize());
+    const sessionId = opened.headers.get('mcp-session-id') as string;
+    expect((await post({ ...auth, 'mcp-session-id': sessionId, 'mcp-protocol-version': '1999-01-01' }, { jsonrpc: '2.0', id: 3, method: 'ping' })).status).toBe(400);
+    const notification = await post({ ...auth, 'mcp-session-id': sessionId }, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(notification.status).toBe(202);
+    expect((await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).status).toBe(400);
+    expect(await (await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).json()).toMatchObject({ error: { code: -32700 } });
+    expect((await post(auth, { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status).toBe(400);
+  });
+
+  it('proxies resources and prompts from upstreams', async () => {
+    await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } } });
+    const { client } = await connect(user.accessToken);
+    expect(client.getServerCapabilities()).toMatchObject({ resources: {}, prompts: {} });
+    const { resources } = await client.listResources();
+    expect(resources.length).toBeGreaterThan(0);
+    const read = await client.readResource({ uri: resources[0].uri });
+    expect(read.contents.length).toBeGreaterThan(0);
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name)).toContain('everything__simple-prompt');
+    const prompt = await client.getPrompt({ name: 'everything__simple-prompt' });
+    expect(prompt.messages.length).toBeGreaterThan(0);
+  });
+});

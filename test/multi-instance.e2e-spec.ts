@@ -1,0 +1,79 @@
+import { loadConfig } from '@app/config';
+import { createTestDatabase, openWs, registerAndLogin, startTestApp, type TestApp, type TestDatabase } from '@app/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const base = loadConfig();
+
+/**
+ * Two instances on one PostgreSQL and one Redis, as behind a load balancer without sticky
+ * sessions: events reach sockets held by the other instance, and MCP sessions move freely.
+ */
+describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instances sharing PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(base.database);
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const shared = {
+      DATABASE_URL: database.url as string,
+      REDIS_KEY_PREFIX: `smcp-multi-${randomBytes(4).toString('hex')}:`,
+      JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      SECRETS_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_URL: 'http://localhost:3000',
+    };
+    a = await startTestApp(shared, { isolateDatabase: false });
+    b = await startTestApp(shared, { isolateDatabase: false });
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  it('a subscriber on one instance receives the tool.executed of a run on the other', async () => {
+    const user = await registerAndLogin(a.client);
+    const socket = await openWs(a.baseUrl, { headers: user.auth });
+    await socket.request('subscribe', { events: ['tool.executed'] });
+    const run = await b.client.call<{ executionId: string }>('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'from b' } } });
+    const started = Date.now();
+    while (socket.notifications.length === 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(socket.notifications[0]?.params).toMatchObject({ event: 'tool.executed', data: { executionId: run.body.executionId, userId: user.userId } });
+    socket.close();
+  });
+
+  it('an MCP session opened on one instance continues on the other', async () => {
+    const user = await registerAndLogin(a.client);
+    const headers = { authorization: `Bearer ${user.accessToken}` };
+    const onA = new StreamableHTTPClientTransport(new URL(`${a.baseUrl}/mcp`), { requestInit: { headers } });
+    const client = new Client({ name: 'lb', version: '1' }, { capabilities: {} });
+    await client.connect(onA);
+    const sessionId = onA.sessionId as string;
+    // The next request lands on the other instance, with the same session.
+    const onB = new StreamableHTTPClientTransport(new URL(`${b.baseUrl}/mcp`), { requestInit: { headers }, sessionId });
+    const resumed = new Client({ name: 'lb', version: '1' }, { capabilities: {} });
+    await resumed.connect(onB);
+    expect(onB.sessionId).toBe(sessionId);
+    const result = (await resumed.callTool({ name: 'echo', arguments: { message: 'on b' } })) as CallToolResult;
+    expect(result.structuredContent).toEqual({ message: 'on b' });
+    await onB.terminateSession();
+    const after = await fetch(`${a.baseUrl}/mcp`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json', 'mcp-session-id': sessionId }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    expect(after.status).toBe(404);
+    await client.close();
+    await resumed.close();
+  });
+
+  it('logout on one instance refuses the token on the other', async () => {
+    const user = await registerAndLogin(a.client);
+    expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
+    expect((await a.client.call('logoutUser', { headers: user.auth })).status).toBe(200);
+    expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
+  });
+});
