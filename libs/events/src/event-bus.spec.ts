@@ -87,3 +87,29 @@ describe('EventBus', () => {
     expect(seen).not.toHaveBeenCalled();
   });
 });
+
+describe('EventBus.publishDurable', () => {
+  it('waits for every durable hook before it resolves, then delivers as usual', async () => {
+    const bus = new EventBus(new LocalOnlyTransport());
+    const order: string[] = [];
+    bus.onDurable(async (envelope) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push(`outbox:${envelope.name}`);
+    });
+    bus.on('test.happened', () => void order.push('handler'));
+    await bus.publishDurable('test.happened', { n: 1 });
+    order.push('acknowledged');
+    await new Promise((resolve) => setImmediate(resolve));
+    // The outbox commit comes first; local handlers and the caller follow in either order.
+    expect(order[0]).toBe('outbox:test.happened');
+    expect(order.slice(1).sort()).toEqual(['acknowledged', 'handler']);
+  });
+
+  it('fails when a durable hook fails, so the action is not acknowledged', async () => {
+    const bus = new EventBus(new LocalOnlyTransport());
+    bus.onDurable(async () => {
+      throw new Error('database down');
+    });
+    await expect(bus.publishDurable('test.happened', { n: 1 })).rejects.toThrow('database down');
+  });
+});

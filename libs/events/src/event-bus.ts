@@ -24,6 +24,7 @@ export class LocalOnlyTransport implements EventTransport {
 export class EventBus implements OnApplicationShutdown {
   private readonly logger = new Logger('EventBus');
   private readonly handlers = new Map<string, Set<AnyHandler>>();
+  private readonly durableHooks = new Set<(envelope: EventEnvelope) => Promise<void>>();
   constructor(
     private readonly transport: EventTransport,
     readonly instanceId: string = newInstanceId(),
@@ -36,6 +37,25 @@ export class EventBus implements OnApplicationShutdown {
     queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
     this.transport.publish(envelope as unknown as EventEnvelope).catch((error: Error) => this.logger.warn(`event ${name} not fanned out: ${error.message}`));
     return envelope;
+  }
+
+  /**
+   * For events with consequences that must survive a crash (webhook deliveries): every durable hook
+   * (e.g. the webhook outbox) has committed its part before this resolves, so the caller can
+   * acknowledge its action knowing nothing is lost. Then it is published as usual.
+   */
+  async publishDurable<K extends EventName>(name: K, payload: EventMap[K]): Promise<EventEnvelope<K>> {
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    await Promise.all([...this.durableHooks].map((hook) => hook(envelope as unknown as EventEnvelope)));
+    queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
+    this.transport.publish(envelope as unknown as EventEnvelope).catch((error: Error) => this.logger.warn(`event ${name} not fanned out: ${error.message}`));
+    return envelope;
+  }
+
+  /** Registers a hook that publishDurable awaits (only on the instance that publishes). */
+  onDurable(hook: (envelope: EventEnvelope) => Promise<void>): () => void {
+    this.durableHooks.add(hook);
+    return () => this.durableHooks.delete(hook);
   }
 
   /** Like publish, but resolves once the transport has taken the event for the other instances. */

@@ -5,7 +5,7 @@ import { echoTool } from './echo.tool';
 import { filesystemTool } from './filesystem.tool';
 import { httpRequestTool } from './http-request.tool';
 import { Sandbox } from './sandbox';
-import { SsrfGuard } from './ssrf-guard';
+import { SsrfGuard } from '@app/security';
 import { systemInfoTool } from './system-info.tool';
 
 /** Puts the built-in tools in the registry at start. */

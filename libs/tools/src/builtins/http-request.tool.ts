@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
-import type { Destination, SsrfGuard } from './ssrf-guard';
+import type { Destination, SsrfGuard } from '@app/security';
 
 const MAX_REDIRECTS = 5;
 const MAX_TIMEOUT_MS = 60_000;
