@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export type UserStatus = 'active' | 'suspended' | 'deleted';
+export type MfaMethod = 'totp' | 'sms';
+/** Where the account came from: SSO-provisioned accounts take their roles from the IdP. */
+export type AuthSource = 'local' | 'saml';
 
 @Entity('users')
 @Unique('uq_users_email', ['email'])
@@ -33,8 +36,30 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: UserStatus;
 
+  /** True once an enrolment is confirmed; `mfaMethod` alone (without this) is a pending enrolment. */
   @Column({ name: 'mfa_enabled', type: 'boolean', default: false })
   mfaEnabled!: boolean;
+
+  @Column({ name: 'mfa_method', type: 'varchar', length: 8, nullable: true })
+  mfaMethod!: MfaMethod | null;
+
+  /** The TOTP secret, sealed with the SecretBox (AES-256-GCM); never stored in clear. */
+  @Column({ name: 'mfa_secret', type: 'text', nullable: true })
+  mfaSecret!: string | null;
+
+  @Column({ name: 'mfa_phone', type: 'varchar', length: 16, nullable: true })
+  mfaPhone!: string | null;
+
+  /** Keyed hashes of the unused backup codes; a code is removed when it is used. */
+  @Column({ name: 'mfa_backup_codes', type: 'text', array: true, default: () => "'{}'" })
+  mfaBackupCodes!: string[];
+
+  /** The last accepted TOTP time step: codes of this step or earlier are refused (no replay). */
+  @Column({ name: 'mfa_last_step', type: 'bigint', nullable: true })
+  mfaLastStep!: string | null;
+
+  @Column({ name: 'auth_source', type: 'varchar', length: 16, default: 'local' })
+  authSource!: AuthSource;
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;

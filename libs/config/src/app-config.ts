@@ -23,6 +23,12 @@ export interface SamlConfig {
   readonly successRedirect?: string;
 }
 
+/** Where MFA codes sent by SMS go: a webhook (POST `{to, message}`), the log (development), or nowhere. */
+export type SmsConfig =
+  | { readonly sender: 'webhook'; readonly webhookUrl: string; readonly webhookSecret?: string }
+  | { readonly sender: 'log' }
+  | { readonly sender: 'none' };
+
 /** The whole configuration contract of DESIGN.md, parsed and validated once at boot. */
 export class AppConfig {
   readonly version!: string;
@@ -65,6 +71,7 @@ export class AppConfig {
     readonly breakerCooldownMs: number;
   };
   readonly saml?: SamlConfig;
+  readonly sms!: SmsConfig;
   readonly rateLimits!: {
     readonly login: RateLimitRule;
     readonly loginIp: RateLimitRule;
@@ -74,6 +81,8 @@ export class AppConfig {
     readonly wsMessages: RateLimitRule;
     /** Failed logins per account before it is locked (with back-off). */
     readonly loginLockout: RateLimitRule;
+    /** Failed MFA codes per user before MFA is refused for the rest of the window. */
+    readonly mfa: RateLimitRule;
   };
   readonly corsOrigins!: readonly string[];
   readonly realtime!: {
@@ -229,6 +238,19 @@ function saml(env: Env, publicUrl: string): SamlConfig | undefined {
   };
 }
 
+// SMS is off unless a webhook is configured or the log sender is asked for explicitly: a
+// production server must never "send" codes only to its own log by accident.
+function sms(env: Env): SmsConfig {
+  const webhookUrl = url(env, 'SMS_WEBHOOK_URL', ['https:', 'http:']);
+  const sender = text(env, 'SMS_SENDER')?.toLowerCase() ?? (webhookUrl ? 'webhook' : 'none');
+  if (sender === 'webhook') {
+    if (webhookUrl === undefined) throw new ConfigError('SMS_WEBHOOK_URL', 'is required when SMS_SENDER is webhook');
+    return { sender, webhookUrl, webhookSecret: text(env, 'SMS_WEBHOOK_SECRET') };
+  }
+  if (sender === 'log' || sender === 'none') return { sender };
+  throw new ConfigError('SMS_SENDER', `must be one of webhook, log, none (got "${sender}")`);
+}
+
 function toolsConfig(env: Env): AppConfig['tools'] {
   const maxTimeoutMs = integer(env, 'TOOL_TIMEOUT_MAX_MS', 300_000, 100, 3_600_000);
   const defaultTimeoutMs = integer(env, 'TOOL_TIMEOUT_DEFAULT_MS', Math.min(30_000, maxTimeoutMs), 100, 3_600_000);
@@ -291,6 +313,7 @@ export function parseConfig(env: Env): AppConfig {
       breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
     },
     saml: saml(env, publicUrl),
+    sms: sms(env),
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),
       loginIp: rateLimit(env, 'RATE_LIMIT_LOGIN_IP', { limit: 300, windowSeconds: 900 }),
@@ -299,6 +322,7 @@ export function parseConfig(env: Env): AppConfig {
       toolsList: rateLimit(env, 'RATE_LIMIT_TOOLS_LIST', { limit: 1000, windowSeconds: 60 }),
       wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),
       loginLockout: rateLimit(env, 'LOGIN_LOCKOUT', { limit: 10, windowSeconds: 900 }),
+      mfa: rateLimit(env, 'RATE_LIMIT_MFA', { limit: 5, windowSeconds: 900 }),
     },
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
       .split(',')

@@ -67,6 +67,54 @@ export class RefreshRequestDto {
   refreshToken?: string;
 }
 
+export class MfaEnableRequestDto {
+  @IsIn(["totp","sms"])
+  type!: "totp" | "sms";
+
+  /** E.164, required for `sms`. */
+  @IsOptional()
+  @IsString()
+  @Matches(new RegExp("^\\+[1-9]\\d{1,14}$"), { message: "phoneNumber must be in E.164 format, e.g. +14155550100" })
+  phoneNumber?: string;
+}
+
+export class MfaVerifyRequestDto {
+  @IsString()
+  @Matches(new RegExp("^[0-9]{6}$"), { message: "code must be 6 digits" })
+  code!: string;
+
+  @IsIn(["totp","sms"])
+  type!: "totp" | "sms";
+}
+
+export class MfaDisableRequestDto {
+  /** A current TOTP code, an SMS code (SMS users first call without a code to get one) or a backup code. */
+  @IsOptional()
+  @IsString()
+  @MinLength(6)
+  @MaxLength(32)
+  code?: string;
+}
+
+/** The second login step. Send exactly one of `code` and `backupCode`. */
+export class VerifyMfaRequestDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  mfaToken!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(new RegExp("^[0-9]{6}$"), { message: "code must be 6 digits" })
+  code?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(32)
+  backupCode?: string;
+}
+
 export class CreateApiKeyRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()

@@ -33,6 +33,8 @@ export interface User {
   roles: Array<Role>;
   permissions: Array<string>;
   mfaEnabled: boolean;
+  /** Unused MFA backup codes; present while MFA is on. */
+  backupCodesRemaining?: number;
   status: "active" | "suspended" | "deleted";
   lastLogin?: string | null;
   createdAt: string;
@@ -354,6 +356,66 @@ export interface MessageResponse {
   timestamp: string;
 }
 
+/** The `Error` envelope; on `MFA_REQUIRED` it also carries the token for the second step. */
+export type MfaRequiredError = Error & {
+  /** Single use, valid 5 minutes; send it to `/auth/verify-mfa` with a code. */
+  mfaToken?: string;
+  /** Which code the user must send; with `sms` a code was just sent to the enrolled phone. */
+  mfaType?: "totp" | "sms";
+  /** Seconds until `mfaToken` expires. */
+  expiresIn?: number;
+};
+
+export interface MfaEnableRequest {
+  type: "totp" | "sms";
+  /** E.164, required for `sms`. */
+  phoneNumber?: string;
+}
+
+/** A pending enrolment: confirm it with `/auth/mfa/verify`. The backup codes are shown once, each usable once, and only after the enrolment is confirmed. */
+export interface MfaEnrollment {
+  type: "totp" | "sms";
+  /** TOTP only; the base32 secret, for manual entry. */
+  secret?: string;
+  /** TOTP only; the `otpauth://totp/...` URI the QR code encodes. */
+  otpauthUrl?: string;
+  /** TOTP only; a PNG data URL of the otpauth URI (issuer "Secure MCP", label the email). */
+  qrCode?: string;
+  /** SMS only; the number the code was sent to, masked. */
+  phoneNumber?: string;
+  /** SMS only; seconds until the code sent expires. */
+  expiresIn?: number;
+  backupCodes: Array<string>;
+}
+
+export interface MfaVerifyRequest {
+  code: string;
+  type: "totp" | "sms";
+}
+
+export interface MfaVerified {
+  verified: true;
+  timestamp: string;
+}
+
+export interface MfaDisableRequest {
+  /** A current TOTP code, an SMS code (SMS users first call without a code to get one) or a backup code. */
+  code?: string;
+}
+
+/** The second login step. Send exactly one of `code` and `backupCode`. */
+export interface VerifyMfaRequest {
+  mfaToken: string;
+  code?: string;
+  backupCode?: string;
+}
+
+export interface SamlCallbackRequest {
+  /** The base64 SAML Response (HTTP-POST binding). */
+  SAMLResponse: string;
+  RelayState?: string;
+}
+
 export interface ApiKey {
   id: string;
   name: string;
@@ -480,6 +542,18 @@ export type LoginUserResponse200 = LoginResponse;
 export type RefreshTokenResponse200 = TokenPair;
 
 export type LogoutUserResponse200 = MessageResponse;
+
+export type EnableMfaResponse201 = MfaEnrollment;
+
+export type VerifyMfaSetupResponse200 = MfaVerified;
+
+export type DisableMfaResponse200 = MessageResponse;
+
+export type DisableMfaResponse202 = MessageResponse;
+
+export type VerifyMfaLoginResponse200 = LoginResponse;
+
+export type SamlCallbackResponse200 = LoginResponse;
 
 export type GetCurrentUserResponse200 = User;
 

@@ -4,6 +4,7 @@ import { CreateSessionsAndCredentials1795300000002 } from './1795300000002-creat
 import { CreateTools1795300000003 } from './1795300000003-create-tools';
 import { CreateContexts1795300000004 } from './1795300000004-create-contexts';
 import { SessionProtocolVersion1795300000005 } from './1795300000005-session-protocol-version';
+import { MfaAndSaml1795300000006 } from './1795300000006-mfa-and-saml';
 
 /** Every migration, oldest first. A new one is a timestamped file with up and down, added here. */
-export const ALL_MIGRATIONS = [CreateAuditLogs1795300000000, CreateUsers1795300000001, CreateSessionsAndCredentials1795300000002, CreateTools1795300000003, CreateContexts1795300000004, SessionProtocolVersion1795300000005];
+export const ALL_MIGRATIONS = [CreateAuditLogs1795300000000, CreateUsers1795300000001, CreateSessionsAndCredentials1795300000002, CreateTools1795300000003, CreateContexts1795300000004, SessionProtocolVersion1795300000005, MfaAndSaml1795300000006];
