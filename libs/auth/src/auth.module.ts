@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import { CredentialVerifier } from '@app/security';
 import { Global, Module } from '@nestjs/common';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -7,7 +8,12 @@ import { AuthService } from './auth.service';
 import { JwksController } from './jwks.controller';
 import { JwtKeys } from './jwt/jwt-keys';
 import { JwtService } from './jwt/jwt.service';
+import { MfaChallengeStore } from './mfa/mfa-challenge.store';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaService } from './mfa/mfa.service';
+import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { PasswordHasher } from './password.hasher';
+import { SignInService } from './sign-in.service';
 import { TokenCredentialVerifier } from './token-credential.verifier';
 import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users.controller';
@@ -16,7 +22,7 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, UsersController, JwksController],
+  controllers: [AuthController, MfaController, UsersController, JwksController],
   providers: [
     PasswordHasher,
     UsersService,
@@ -24,7 +30,12 @@ import { UsersService } from './users.service';
     JwtService,
     TokensService,
     ApiKeysService,
+    SignInService,
     AuthService,
+    MfaChallengeStore,
+    MfaService,
+    // null when SMS is off: `type: "sms"` then answers 400.
+    { provide: SmsSender, inject: [AppConfig], useFactory: createSmsSender },
     AdminBootstrap,
     TokenCredentialVerifier,
     { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },

@@ -5,19 +5,14 @@ import type { LoginRequestDto, LoginResponse, MessageResponse, TokenPair } from 
 import { type AuthenticatedUser, RateLimiter } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
-import type { AccessSubject } from './jwt/jwt.service';
+import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './password.hasher';
-import { effectivePermissions } from './roles';
+import { SignInService, subjectOf } from './sign-in.service';
 import { refreshFailure, TokensService } from './tokens/tokens.service';
 import type { UserEntity } from './user.entity';
-import { toUserView } from './user.view';
 import { UsersService } from './users.service';
 
 const BASE_LOCK_MS = 60_000;
-
-function subjectOf(user: UserEntity, sessionId: string): AccessSubject {
-  return { sub: user.id, email: user.email, roles: user.roles, permissions: effectivePermissions(user.roles, user.permissions), sid: sessionId };
-}
 
 const invalidCredentials = (): ApiError => new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
 
@@ -32,6 +27,8 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
+    private readonly mfa: MfaService,
+    private readonly signIn: SignInService,
   ) {}
 
   async login(input: LoginRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
@@ -53,11 +50,11 @@ export class AuthService {
       throw ApiError.forbidden(`This account is ${user.status}`);
     }
     await this.limiter.store.reset(this.failureKey(input.email));
-    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
-    await this.users.recordLogin(user);
-    const tokens = await this.tokens.issue(subjectOf(user, session.id));
-    await this.audit.record({ action: 'auth.login', result: 'success', userId: user.id, sessionId: session.id, resource: `session:${session.id}`, details: { email: user.email }, origin });
-    return { ...tokens, user: toUserView(user) };
+    if (!user.mfaEnabled) return this.signIn.complete(user, 'password', origin);
+    // The password was right; the second factor is still owed: in this request, or via verify-mfa.
+    if (input.mfaCode === undefined && input.backupCode === undefined) throw await this.mfa.challenge(user, origin);
+    const method = await this.mfa.verifyLoginFactor(user, input, origin);
+    return this.signIn.complete(user, method, origin);
   }
 
   async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {

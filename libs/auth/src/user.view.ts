@@ -13,6 +13,7 @@ export function toUserView(user: UserEntity): User {
     roles: user.roles.filter(isRole),
     permissions: effectivePermissions(user.roles, user.permissions),
     mfaEnabled: user.mfaEnabled,
+    ...(user.mfaEnabled ? { backupCodesRemaining: (user.mfaBackupCodes ?? []).length } : {}),
     status: user.status,
     lastLogin: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),

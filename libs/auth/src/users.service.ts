@@ -46,6 +46,12 @@ export class UsersService implements OnModuleDestroy {
     this.views.delete(user.id);
   }
 
+  /** A user's record changed outside this service: drop cached views here and on every instance. */
+  changed(userId: string, fields: string[]): void {
+    this.views.delete(userId);
+    this.events.publish('user.updated', { userId, fields });
+  }
+
   /**
    * The caller's own record. Served from a short-lived cache: profiles change rarely, and every
    * change publishes `user.updated`, which evicts the entry on every instance.
