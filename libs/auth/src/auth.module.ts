@@ -13,6 +13,11 @@ import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { PasswordHasher } from './password.hasher';
+import { SamlAuthGuard, SamlEnabledGuard } from './saml/saml-auth.guard';
+import { SamlRequestCache } from './saml/saml-request.cache';
+import { SamlController } from './saml/saml.controller';
+import { SamlService } from './saml/saml.service';
+import { SamlStrategy } from './saml/saml.strategy';
 import { SignInService } from './sign-in.service';
 import { TokenCredentialVerifier } from './token-credential.verifier';
 import { TokensService } from './tokens/tokens.service';
@@ -22,7 +27,7 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, MfaController, UsersController, JwksController],
+  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController],
   providers: [
     PasswordHasher,
     UsersService,
@@ -36,6 +41,12 @@ import { UsersService } from './users.service';
     MfaService,
     // null when SMS is off: `type: "sms"` then answers 400.
     { provide: SmsSender, inject: [AppConfig], useFactory: createSmsSender },
+    SamlRequestCache,
+    SamlService,
+    SamlEnabledGuard,
+    SamlAuthGuard,
+    // null when SAML_* are unset: the SAML routes then answer 404.
+    { provide: SamlStrategy, inject: [AppConfig, SamlRequestCache], useFactory: (config: AppConfig, requests: SamlRequestCache) => (config.saml ? new SamlStrategy(config.saml, requests) : null) },
     AdminBootstrap,
     TokenCredentialVerifier,
     { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },

@@ -18,6 +18,8 @@ export { UsersService } from './users.service';
 export { MFA_TOKEN_PREFIX, MfaService } from './mfa/mfa.service';
 export { LogSmsSender, SmsSender, WebhookSmsSender } from './mfa/sms.sender';
 export { TOTP_ISSUER } from './mfa/totp';
+export { SamlService } from './saml/saml.service';
+export type { SamlIdentity } from './saml/saml.strategy';
 export { SignInService } from './sign-in.service';
 export type { SignInMethod } from './sign-in.service';
 export type { AuthSource, MfaMethod } from './user.entity';

@@ -16,3 +16,5 @@ export { startMcpTestServer } from './mcp-test-server';
 export type { McpTestServer } from './mcp-test-server';
 export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';
+export { TestSamlIdp } from './saml-idp';
+export type { AuthnRequestInfo, SamlResponseOptions, ServiceProvider } from './saml-idp';

@@ -1,0 +1,91 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, isDatabaseUnavailable, type RequestOrigin, sqlState } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { LoginResponse } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { SignInService } from '../sign-in.service';
+import { UserEntity } from '../user.entity';
+import { UsersService } from '../users.service';
+import { SamlRejection, type SamlIdentity } from './saml.strategy';
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_REASON_LENGTH = 200;
+
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+/**
+ * After the strategy has verified a response: just-in-time provisioning and the login. Accounts
+ * created here are SSO accounts (no password) whose roles follow the IdP's groups at every login;
+ * an existing local account with the same email signs in as itself and keeps its roles.
+ */
+@Injectable()
+export class SamlService {
+  private readonly logger = new Logger('Saml');
+  private readonly users: Repository<UserEntity>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly usersService: UsersService,
+    private readonly signIn: SignInService,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+    private readonly config: AppConfig,
+  ) {
+    this.users = dataSource.getRepository(UserEntity);
+  }
+
+  async login(identity: SamlIdentity, origin: RequestOrigin): Promise<LoginResponse> {
+    let user = await this.usersService.findByEmail(identity.email);
+    if (user && user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
+    user ??= await this.provision(identity, origin);
+    if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) {
+      await this.users.update({ id: user.id }, { roles: identity.roles });
+      user.roles = identity.roles;
+      this.usersService.changed(user.id, ['roles']);
+      await this.audit.record({ action: 'user.roles_sync', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { source: 'saml', roles: identity.roles, groups: identity.groups }, origin });
+    }
+    return this.signIn.complete(user, 'saml', origin);
+  }
+
+  /**
+   * The 401 for a refused response, audited with the reason. Database outages stay 503: the
+   * response may well be valid.
+   */
+  async rejected(error: unknown, origin: RequestOrigin, email?: string): Promise<ApiError> {
+    if (isDatabaseUnavailable(error)) return ApiError.unavailable('Single sign-on is temporarily unavailable', error);
+    if (error instanceof ApiError && error.status !== 401) return error;
+    const reason = (error instanceof Error ? error.message : 'SAML authentication failed').replace(/\s+/g, ' ').slice(0, MAX_REASON_LENGTH);
+    if (!(error instanceof SamlRejection) && !(error instanceof ApiError)) this.logger.debug(`SAML response refused: ${reason}`);
+    await this.audit.record({ action: 'auth.saml', result: 'failure', severity: 'warning', details: { reason, ...(email ? { email } : {}) }, origin });
+    return ApiError.unauthorized(`SAML authentication failed: ${reason}`);
+  }
+
+  private async provision(identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {
+    let user: UserEntity;
+    try {
+      user = await this.users.save(
+        this.users.create({ email: identity.email, name: identity.name, passwordHash: null, roles: identity.roles, permissions: [], authSource: 'saml' }),
+      );
+    } catch (error) {
+      // Two first logins of the same person at once: the other one created the account.
+      const existing = sqlState(error) === UNIQUE_VIOLATION ? await this.usersService.findByEmail(identity.email) : null;
+      if (!existing) throw error;
+      return existing;
+    }
+    await this.audit.record({ action: 'user.provision', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email, source: 'saml', issuer: identity.issuer, roles: user.roles, groups: identity.groups }, origin });
+    this.events.publish('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'saml' });
+    return user;
+  }
+
+  /** Where the browser goes after SSO, when configured; the tokens travel in the fragment. */
+  successRedirect(login: LoginResponse): string | undefined {
+    const target = this.config.saml?.successRedirect;
+    if (!target) return undefined;
+    const fragment = new URLSearchParams({ access_token: login.accessToken, refresh_token: login.refreshToken, expires_in: String(login.expiresIn), token_type: login.tokenType });
+    return `${target.split('#')[0]}#${fragment.toString()}`;
+  }
+}

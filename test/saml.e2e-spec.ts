@@ -1,0 +1,297 @@
+import { AuditLogEntity } from '@app/audit';
+import { UserEntity } from '@app/auth';
+import type { LoginResponse, User } from '@app/contracts';
+import { SessionEntity } from '@app/sessions';
+import { type AuthnRequestInfo, newUserInput, registerAndLogin, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string };
+
+interface Answer<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+const SP = { entityId: 'secure-mcp-test-sp', acsUrl: 'https://mcp.example.test/api/v1/auth/saml/callback' };
+const idp = TestSamlIdp.create(SP);
+const ROLE_MAP = JSON.stringify({ 'mcp-admins': 'admin', 'mcp-developers': 'developer', 'mcp-weird': 'superuser' });
+
+let emailSequence = 0;
+function newEmail(): string {
+  emailSequence++;
+  return `sso.${Date.now().toString(36)}${emailSequence}@corp.example.test`;
+}
+
+async function read(response: Response): Promise<{ body: unknown; text: string }> {
+  const text = await response.text();
+  return { text, body: (response.headers.get('content-type') ?? '').includes('json') && text ? (JSON.parse(text) as unknown) : text };
+}
+
+/** Browser steps, without following redirects; every answer is checked against openapi.yaml. */
+function browser(t: TestApp) {
+  return {
+    async startLogin(): Promise<{ answer: Answer<string>; request: AuthnRequestInfo }> {
+      const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/login`, { redirect: 'manual' });
+      const { body } = await read(response);
+      t.client.validator.assertResponse('samlLogin', response.status, response.headers.get('content-type'), body);
+      expect(response.status).toBe(302);
+      const location = response.headers.get('location') as string;
+      return { answer: { status: response.status, headers: response.headers, body: body as string }, request: await idp.readAuthnRequest(location) };
+    },
+
+    async post<T = unknown>(samlResponse: string | undefined): Promise<Answer<T>> {
+      const form = samlResponse === undefined ? '' : new URLSearchParams({ SAMLResponse: samlResponse }).toString();
+      const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/callback`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      const { body } = await read(response);
+      t.client.validator.assertResponse('samlCallback', response.status, response.headers.get('content-type'), body);
+      return { status: response.status, headers: response.headers, body: body as T };
+    },
+  };
+}
+
+describe('SAML SSO', () => {
+  const t = useTestApp(idp.env({ SAML_ROLE_ATTRIBUTE: 'groups', SAML_ROLE_MAP: ROLE_MAP }));
+  const db = () => t.app.get(DataSource);
+  const sso = () => browser(t);
+  const usersNamed = (email: string) => db().getRepository(UserEntity).countBy({ email });
+
+  /** A full, valid SSO round trip for `email`; answers the callback's answer. */
+  async function signIn(email: string, extra: { groups?: string[]; sign?: 'assertion' | 'response' | 'both' } = {}): Promise<Answer<LoginResponse>> {
+    const { request } = await sso().startLogin();
+    return sso().post<LoginResponse>(idp.response({ email, inResponseTo: request.id, attributes: { groups: extra.groups ?? [], displayName: 'Sam L. User' }, sign: extra.sign }));
+  }
+
+  describe('login and metadata', () => {
+    it('GET /auth/saml/login redirects to SAML_ENTRY_POINT with an AuthnRequest whose id is remembered', async () => {
+      const { answer, request } = await sso().startLogin();
+      const location = new URL(answer.headers.get('location') as string);
+      expect(`${location.origin}${location.pathname}`).toBe(idp.entryPoint);
+      expect(request).toMatchObject({ issuer: SP.entityId, acsUrl: SP.acsUrl, destination: idp.entryPoint });
+      expect(request.id).toMatch(/^_/);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      const [row] = (await db().query('SELECT issued_at, expires_at, consumed_at FROM saml_requests WHERE id = $1', [request.id])) as Array<{ issued_at: Date; expires_at: Date; consumed_at: Date | null }>;
+      expect(row.consumed_at).toBeNull();
+      expect(new Date(row.expires_at).getTime() - new Date(row.issued_at).getTime()).toBe(10 * 60_000);
+    });
+
+    it('GET /auth/saml/metadata answers SP metadata XML: entity id and ACS URL', async () => {
+      const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/metadata`);
+      const text = await response.text();
+      t.client.validator.assertResponse('getSamlMetadata', response.status, response.headers.get('content-type'), text);
+      expect(response.status).toBe(200);
+      expect(text).toContain(`entityID="${SP.entityId}"`);
+      expect(text).toContain(`Location="${SP.acsUrl}"`);
+      expect(text).toContain('urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST');
+    });
+  });
+
+  describe('accepted responses', () => {
+    it('a signed assertion: the user is created just in time with mapped roles, gets a session and the login answer', async () => {
+      const email = newEmail();
+      const sessionsBefore = await db().getRepository(SessionEntity).count();
+      const answer = await signIn(email.toUpperCase(), { groups: ['mcp-developers', 'unrelated', 'mcp-weird'] });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, user: { email, name: 'Sam L. User', roles: ['developer'], mfaEnabled: false } });
+      const me = await t.client.call<User>('getCurrentUser', { headers: { authorization: `Bearer ${answer.body.accessToken}` } });
+      expect(me.status).toBe(200);
+      expect(me.body.permissions).toContain('filesystem:*');
+      const user = await db().getRepository(UserEntity).findOneByOrFail({ email });
+      expect(user).toMatchObject({ passwordHash: null, authSource: 'saml', roles: ['developer'] });
+      expect(await db().getRepository(SessionEntity).count()).toBe(sessionsBefore + 1);
+      const audit = db().getRepository(AuditLogEntity);
+      expect(await audit.findOneBy({ action: 'user.provision', userId: user.id })).toMatchObject({ result: 'success', details: expect.objectContaining({ source: 'saml' }) });
+      expect(await audit.findOneBy({ action: 'auth.login', userId: user.id })).toMatchObject({ result: 'success', details: expect.objectContaining({ method: 'saml' }) });
+      // The tokens refresh like any others.
+      expect((await t.client.call('refreshToken', { body: { refreshToken: answer.body.refreshToken } })).status).toBe(200);
+    });
+
+    it('a signed response (assertion unsigned): the same person signs in again as the same user, roles following the IdP groups', async () => {
+      const email = newEmail();
+      const first = await signIn(email, { groups: ['mcp-developers'] });
+      const again = await signIn(email, { groups: ['mcp-admins'], sign: 'response' });
+      expect(again.status).toBe(200);
+      expect(again.body.user).toMatchObject({ id: first.body.user.id, roles: ['admin'] });
+      const both = await signIn(email, { sign: 'both' });
+      expect(both.status).toBe(200);
+      expect(both.body.user.roles).toEqual(['user']);
+      expect(await usersNamed(email)).toBe(1);
+    });
+
+    it('an existing local account signs in as itself and keeps the roles an admin gave it', async () => {
+      const input = newUserInput({ email: newEmail() });
+      await t.client.call('registerUser', { body: input });
+      const answer = await signIn(input.email, { groups: ['mcp-admins'] });
+      expect(answer.status).toBe(200);
+      expect(answer.body.user.roles).toEqual(['user']);
+      expect(await usersNamed(input.email)).toBe(1);
+    });
+  });
+
+  describe('refused responses: 401, nothing created, the reason audited', () => {
+    async function expectRefused(samlResponse: string | undefined, email: string, reason: RegExp): Promise<void> {
+      const sessionsBefore = await db().getRepository(SessionEntity).count();
+      const answer = await sso().post<Envelope>(samlResponse);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe('UNAUTHORIZED');
+      expect(answer.body.message).toMatch(/^SAML authentication failed/);
+      expect(await usersNamed(email)).toBe(0);
+      expect(await db().getRepository(SessionEntity).count()).toBe(sessionsBefore);
+      const failures = await db().getRepository(AuditLogEntity).find({ where: { action: 'auth.saml', result: 'failure' }, order: { timestamp: 'DESC' }, take: 1 });
+      expect(String(failures[0]?.details.reason)).toMatch(reason);
+    }
+
+    it('unsigned', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      await expectRefused(idp.response({ email, inResponseTo: request.id, sign: 'none' }), email, /signature/i);
+    });
+
+    it('a value changed after signing (tampered)', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      const signed = idp.responseXml({ email: 'harmless@corp.example.test', inResponseTo: request.id, attributes: { groups: ['mcp-developers'] } });
+      await expectRefused(TestSamlIdp.encode(signed.replace('harmless@corp.example.test', email)), email, /signature/i);
+      const promoted = signed.replace('<saml:AttributeValue>mcp-developers</saml:AttributeValue>', '<saml:AttributeValue>mcp-admins</saml:AttributeValue>');
+      await expectRefused(TestSamlIdp.encode(promoted), 'harmless@corp.example.test', /signature/i);
+    });
+
+    it('signature wrapping: a second, unsigned assertion next to the signed one', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      const signed = idp.responseXml({ email: 'victim@corp.example.test', inResponseTo: request.id });
+      await expectRefused(TestSamlIdp.encode(TestSamlIdp.withInjectedAssertion(signed, email)), email, /multiple assertions/i);
+      const signedResponse = idp.responseXml({ email: 'victim@corp.example.test', inResponseTo: request.id, sign: 'response' });
+      await expectRefused(TestSamlIdp.encode(TestSamlIdp.withInjectedAssertion(signedResponse, email)), email, /signature|multiple assertions/i);
+    });
+
+    it('signed by a key other than SAML_IDP_CERT', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      await expectRefused(idp.impostor().response({ email, inResponseTo: request.id, sign: 'both' }), email, /signature/i);
+    });
+
+    it('the wrong audience', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      await expectRefused(idp.response({ email, inResponseTo: request.id, audience: 'https://other-sp.example.test' }), email, /audience/i);
+    });
+
+    it('expired, or not yet valid', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      const issuedAt = new Date(Date.now() - 20 * 60_000);
+      await expectRefused(idp.response({ email, inResponseTo: request.id, issuedAt, notOnOrAfter: new Date(Date.now() - 5 * 60_000) }), email, /expired|subject confirmation/i);
+      const { request: next } = await sso().startLogin();
+      await expectRefused(idp.response({ email, inResponseTo: next.id, notBefore: new Date(Date.now() + 5 * 60_000) }), email, /not yet valid/i);
+    });
+
+    it('a replayed response (its InResponseTo was answered already), even when two copies race', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      const response = idp.response({ email, inResponseTo: request.id });
+      const racing = await Promise.all([sso().post(response), sso().post(response)]);
+      expect(racing.map((answer) => answer.status).sort()).toEqual([200, 401]);
+      await expectRefused(response, 'nobody@corp.example.test', /InResponseTo/);
+      expect(await usersNamed(email)).toBe(1);
+    });
+
+    it('an unsolicited response, and one answering a request we never issued', async () => {
+      const email = newEmail();
+      await expectRefused(idp.response({ email, inResponseTo: null }), email, /InResponseTo is missing/);
+      await expectRefused(idp.response({ email, inResponseTo: '_never-issued' }), email, /InResponseTo is not valid/);
+    });
+
+    it('an expired AuthnRequest', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      await db().query(`UPDATE saml_requests SET expires_at = now() - interval '1 second' WHERE id = $1`, [request.id]);
+      await expectRefused(idp.response({ email, inResponseTo: request.id }), email, /InResponseTo is not valid/);
+    });
+
+    it('a response meant for another service provider (Destination, Recipient)', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin();
+      await expectRefused(idp.response({ email, inResponseTo: request.id, destination: 'https://other-sp.example.test/acs' }), email, /Destination/);
+      const { request: next } = await sso().startLogin();
+      await expectRefused(idp.response({ email, inResponseTo: next.id, destination: null, recipient: 'https://other-sp.example.test/acs' }), email, /Recipient/);
+    });
+
+    it('a NameID that is not an email, no SAMLResponse, or garbage', async () => {
+      const { request } = await sso().startLogin();
+      await expectRefused(idp.response({ email: 'not-an-email', inResponseTo: request.id }), 'not-an-email', /NameID/);
+      await expectRefused(undefined, 'x', /no SAMLResponse/);
+      await expectRefused(Buffer.from('<notsaml/>').toString('base64'), 'x', /./);
+      await expectRefused('%%%not-base64%%%', 'x', /./);
+    });
+
+    it('a suspended account', async () => {
+      const email = newEmail();
+      expect((await signIn(email)).status).toBe(200);
+      await db().query(`UPDATE users SET status = 'suspended' WHERE email = $1`, [email]);
+      const answer = await signIn(email);
+      expect(answer.status).toBe(401);
+      const failure = await db().getRepository(AuditLogEntity).find({ where: { action: 'auth.saml' }, order: { timestamp: 'DESC' }, take: 1 });
+      expect(failure[0].details).toMatchObject({ reason: 'account suspended', email });
+    });
+  });
+
+  it('does not let a SAMLResponse in through the login route (GET only starts a login)', async () => {
+    const email = newEmail();
+    const { request } = await sso().startLogin();
+    const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/login?${new URLSearchParams({ SAMLResponse: idp.response({ email, inResponseTo: request.id }) }).toString()}`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(await usersNamed(email)).toBe(0);
+  });
+});
+
+describe('SAML SSO with SAML_SUCCESS_REDIRECT', () => {
+  const t = useTestApp(idp.env({ SAML_SUCCESS_REDIRECT: 'https://app.example.test/sso/done' }));
+
+  it('answers a 302 to it with the tokens in the URL fragment', async () => {
+    const { request } = await browser(t).startLogin();
+    const answer = await browser(t).post(idp.response({ email: newEmail(), inResponseTo: request.id }));
+    expect(answer.status).toBe(302);
+    const location = new URL(answer.headers.get('location') as string);
+    expect(`${location.origin}${location.pathname}`).toBe('https://app.example.test/sso/done');
+    expect(location.search).toBe('');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get('token_type')).toBe('Bearer');
+    expect(fragment.get('expires_in')).toBe('3600');
+    expect(fragment.get('refresh_token')).toMatch(/^mcp_rt_/);
+    const me = await t.client.call<User>('getCurrentUser', { headers: { authorization: `Bearer ${fragment.get('access_token')}` } });
+    expect(me.status).toBe(200);
+    expect(me.body.roles).toEqual(['user']);
+  });
+});
+
+describe('SAML SSO when SAML_* are unset', () => {
+  const t = useTestApp();
+
+  it('answers 404 on every SAML route', async () => {
+    for (const [operationId, method, path] of [
+      ['samlLogin', 'GET', '/api/v1/auth/saml/login'],
+      ['getSamlMetadata', 'GET', '/api/v1/auth/saml/metadata'],
+      ['samlCallback', 'POST', '/api/v1/auth/saml/callback'],
+    ] as const) {
+      const response = await fetch(`${t.baseUrl}${path}`, {
+        method,
+        redirect: 'manual',
+        ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'SAMLResponse=abc' } : {}),
+      });
+      const body = (await response.json()) as Envelope;
+      t.client.validator.assertResponse(operationId, response.status, response.headers.get('content-type'), body);
+      expect(response.status).toBe(404);
+      expect(body.message).toMatch(/SAML single sign-on is not configured/);
+    }
+    // Password login is unaffected.
+    expect((await registerAndLogin(t.client)).accessToken).toBeTruthy();
+  });
+});
