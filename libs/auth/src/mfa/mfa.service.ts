@@ -29,8 +29,10 @@ export interface DisableOutcome {
   readonly body: MessageResponse;
 }
 
-function maskPhone(phone: string): string {
-  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(0, phone.length - 6))}${phone.slice(-4)}`;
+/** `+14155550100` -> `+1******0100`: enough to recognise, not enough to reuse. */
+export function maskPhone(phone: string): string {
+  if (phone.length <= 8) return `${phone.slice(0, 2)}****`;
+  return `${phone.slice(0, 2)}${'*'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
 
 function sameHash(a: string, b: string): boolean {
