@@ -6,6 +6,7 @@ export type AuditSeverity = 'info' | 'warning' | 'error' | 'critical';
 @Entity('audit_logs')
 @Index('idx_audit_logs_timestamp', ['timestamp'])
 @Index('idx_audit_logs_user_timestamp', ['userId', 'timestamp'])
+@Index('idx_audit_logs_severity', ['severity', 'timestamp'])
 // Created by the migration with varchar_pattern_ops, which TypeORM cannot describe.
 @Index('idx_audit_logs_action', { synchronize: false })
 export class AuditLogEntity {

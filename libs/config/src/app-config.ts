@@ -84,6 +84,16 @@ export class AppConfig {
     /** Failed MFA codes per user before MFA is refused for the rest of the window. */
     readonly mfa: RateLimitRule;
   };
+  readonly webhooks!: {
+    /** Private or loopback targets allowed anyway (hosts, IPs, CIDRs), as for http_request. */
+    readonly allowList: readonly string[];
+    readonly maxAttempts: number;
+    readonly timeoutMs: number;
+    readonly retryBaseMs: number;
+    readonly pollMs: number;
+  };
+  /** Audit entries older than this are pruned hourly; 0 keeps them forever. */
+  readonly auditRetentionDays!: number;
   readonly corsOrigins!: readonly string[];
   readonly realtime!: {
     /** Live WebSocket connections one user may hold on one instance. */
@@ -255,13 +265,30 @@ function toolsConfig(env: Env): AppConfig['tools'] {
   const maxTimeoutMs = integer(env, 'TOOL_TIMEOUT_MAX_MS', 300_000, 100, 3_600_000);
   const defaultTimeoutMs = integer(env, 'TOOL_TIMEOUT_DEFAULT_MS', Math.min(30_000, maxTimeoutMs), 100, 3_600_000);
   if (defaultTimeoutMs > maxTimeoutMs) throw new ConfigError('TOOL_TIMEOUT_DEFAULT_MS', `must not exceed TOOL_TIMEOUT_MAX_MS (${maxTimeoutMs})`);
-  const httpAllowList = list(env, 'HTTP_TOOL_ALLOWLIST');
-  for (const entry of httpAllowList) {
+  const httpAllowList = allowList(env, 'HTTP_TOOL_ALLOWLIST');
+  return { defaultTimeoutMs, maxTimeoutMs, httpAllowList, httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+}
+
+/** A list of hosts, IPs and CIDRs (each with an optional port) let past the SSRF guard. */
+function allowList(env: Env, name: string): string[] {
+  const entries = list(env, name);
+  for (const entry of entries) {
     if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+\/\d{1,3})(:\d{1,5})?$/.test(entry) && !/^[0-9a-fA-F:]+(\/\d{1,3})?$/.test(entry)) {
-      throw new ConfigError('HTTP_TOOL_ALLOWLIST', `has an entry that is not a host, IP or CIDR: "${entry}"`);
+      throw new ConfigError(name, `has an entry that is not a host, IP or CIDR: "${entry}"`);
     }
   }
-  return { defaultTimeoutMs, maxTimeoutMs, httpAllowList, httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+  return entries;
+}
+
+// Ten attempts at 5 s doubling (with jitter) span about 40 minutes; 15 reach past a day.
+function webhooksConfig(env: Env): AppConfig['webhooks'] {
+  return {
+    allowList: allowList(env, 'WEBHOOK_ALLOWLIST'),
+    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 15, 1, 50),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000),
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000),
+  };
 }
 
 /** Parses and validates an environment; throws ConfigError naming the first bad variable. */
@@ -307,6 +334,8 @@ export function parseConfig(env: Env): AppConfig {
     redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'smcp:',
     toolsRoot: resolve(text(env, 'TOOLS_ROOT') ?? resolve(dataDir, 'workspace')),
     tools: toolsConfig(env),
+    webhooks: webhooksConfig(env),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     upstream: {
       stdioCommands: list(env, 'UPSTREAM_STDIO_COMMANDS'),
       breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 5, 1, 1000),

@@ -1,7 +1,7 @@
 // GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
 /* eslint-disable */
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsISO8601, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsStringRecord, MaxJsonBytes } from '../validators';
 
 export class RegisterRequestDto {
@@ -621,6 +621,323 @@ export class ConnectServerParamsDto {
 export class DisconnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;
+}
+
+export class ListUsersQueryDto {
+  @IsOptional()
+  @IsIn(["admin","developer","user"])
+  role?: "admin" | "developer" | "user";
+
+  @IsOptional()
+  @IsIn(["active","suspended","deleted"])
+  status?: "active" | "suspended" | "deleted";
+
+  /** Case-insensitive substring of the email or the name. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  search?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class CreateUserRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({})
+  @MaxLength(254)
+  email!: string;
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(100)
+  organization?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(["admin","developer","user"], { each: true })
+  roles!: Array<"admin" | "developer" | "user">;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[];
+
+  /** Optional. Without it the answer carries a one-time set-password token instead. */
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  @MaxLength(128)
+  password?: string;
+}
+
+export class UpdateUserRolesRequestDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(["admin","developer","user"], { each: true })
+  roles!: Array<"admin" | "developer" | "user">;
+
+  /** Extra permissions on top of the roles'; omitted keeps the current ones. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[];
+}
+
+export class UpdateUserRolesParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateUserStatusRequestDto {
+  @IsIn(["active","suspended","deleted"])
+  status!: "active" | "suspended" | "deleted";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class UpdateUserStatusParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class SetPasswordRequestDto {
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  token!: string;
+
+  @IsString()
+  @MinLength(12)
+  @MaxLength(128)
+  password!: string;
+}
+
+export class ListAuditLogsQueryDto {
+  /** Entries at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startDate?: string;
+
+  /** Entries at or before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endDate?: string;
+
+  @IsOptional()
+  @IsUUID(undefined)
+  userId?: string;
+
+  /** A prefix of the action (`auth.` or `auth.login`). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  @Matches(new RegExp("^[a-z0-9_.:-]+$"), { message: "action is letters, digits, dots, underscores, colons and dashes" })
+  action?: string;
+
+  @IsOptional()
+  @IsIn(["info","warning","error","critical"])
+  severity?: "info" | "warning" | "error" | "critical";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class ExportAuditLogsQueryDto {
+  @IsOptional()
+  @IsIn(["csv","json"])
+  format?: "csv" | "json";
+
+  /** Entries at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startDate?: string;
+
+  /** Entries at or before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endDate?: string;
+
+  @IsOptional()
+  @IsUUID(undefined)
+  userId?: string;
+
+  /** A prefix of the action (`auth.` or `auth.login`). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  @Matches(new RegExp("^[a-z0-9_.:-]+$"), { message: "action is letters, digits, dots, underscores, colons and dashes" })
+  action?: string;
+
+  @IsOptional()
+  @IsIn(["info","warning","error","critical"])
+  severity?: "info" | "warning" | "error" | "critical";
+}
+
+export class CreateWebhookRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  @Matches(new RegExp("^https?://"), { message: "url must be http or https" })
+  url!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @ArrayUnique()
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error">;
+
+  /** Generated (and shown once) when omitted. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  secret?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class GetWebhookParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateWebhookRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  @Matches(new RegExp("^https?://"), { message: "url must be http or https" })
+  url!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @ArrayUnique()
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error">;
+
+  /** Rotates the secret when given. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  secret?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class UpdateWebhookParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteWebhookParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class TestWebhookParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ListWebhookDeliveriesQueryDto {
+  @IsOptional()
+  @IsIn(["pending","delivering","delivered","failed"])
+  status?: "pending" | "delivering" | "delivered" | "failed";
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListWebhookDeliveriesParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class StreamEventsQueryDto {
+  /** Comma-separated event types; omitted, every visible event. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$"), { message: "types is a comma-separated list of event types" })
+  types?: string;
 }
 
 export class McpStreamContextParamsDto {

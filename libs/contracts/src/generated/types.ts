@@ -535,6 +535,146 @@ export interface Readiness {
   reasons?: Array<string>;
 }
 
+export interface AdminUserList {
+  users: Array<User>;
+  pagination: Pagination;
+}
+
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  organization?: string;
+  roles: Array<Role>;
+  permissions?: Array<Permission>;
+  /** Optional. Without it the answer carries a one-time set-password token instead. */
+  password?: string;
+}
+
+/** Shown in this answer only; the token is stored hashed and works once. */
+export interface PasswordSetup {
+  token: string;
+  expiresAt: string;
+  /** The path the user posts `{token, password}` to. */
+  url: string;
+}
+
+export interface CreatedUser {
+  user: User;
+  passwordSetup?: PasswordSetup;
+}
+
+export type Permission = string;
+
+export interface UpdateUserRolesRequest {
+  roles: Array<Role>;
+  /** Extra permissions on top of the roles'; omitted keeps the current ones. */
+  permissions?: Array<Permission>;
+}
+
+export interface UpdateUserStatusRequest {
+  status: "active" | "suspended" | "deleted";
+  reason?: string;
+}
+
+export interface SetPasswordRequest {
+  token: string;
+  password: string;
+}
+
+export interface AuditLog {
+  id: string;
+  timestamp: string;
+  userId: string | null;
+  action: string;
+  resource: string | null;
+  details: {
+    [key: string]: unknown;
+  };
+  result: "success" | "failure" | "denied";
+  ipAddress: string | null;
+  userAgent: string | null;
+  severity: AuditSeverity;
+  metadata: {
+    sessionId: string | null;
+    requestId: string | null;
+  };
+}
+
+export type AuditSeverity = "info" | "warning" | "error" | "critical";
+
+export interface AuditLogList {
+  logs: Array<AuditLog>;
+  pagination: Pagination;
+}
+
+export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error";
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: Array<WebhookEvent>;
+  active: boolean;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreatedWebhook {
+  id: string;
+  url: string;
+  events: Array<WebhookEvent>;
+  active: boolean;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Shown in this answer only; stored encrypted. Signs every delivery. */
+  secret: string;
+}
+
+export interface WebhookList {
+  webhooks: Array<Webhook>;
+}
+
+export interface CreateWebhookRequest {
+  url: string;
+  events: Array<WebhookEvent>;
+  /** Generated (and shown once) when omitted. */
+  secret?: string;
+  active?: boolean;
+  description?: string;
+}
+
+export interface UpdateWebhookRequest {
+  url: string;
+  events: Array<WebhookEvent>;
+  /** Rotates the secret when given. */
+  secret?: string;
+  active?: boolean;
+  description?: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  event: string;
+  /** The same for every webhook the event went to; receivers deduplicate on it. */
+  eventId: string;
+  status: "pending" | "delivering" | "delivered" | "failed";
+  attempts: number;
+  lastStatusCode: number | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  responseSnippet: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface WebhookDeliveryList {
+  deliveries: Array<WebhookDelivery>;
+  pagination: Pagination;
+}
+
 export type RegisterUserResponse201 = User;
 
 export type LoginUserResponse200 = LoginResponse;
@@ -596,6 +736,32 @@ export type UpdateServerResponse200 = UpstreamServer;
 export type ConnectServerResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
+
+export type ListUsersResponse200 = AdminUserList;
+
+export type CreateUserResponse201 = CreatedUser;
+
+export type UpdateUserRolesResponse200 = User;
+
+export type UpdateUserStatusResponse200 = User;
+
+export type SetPasswordResponse200 = MessageResponse;
+
+export type ListAuditLogsResponse200 = AuditLogList;
+
+export type ExportAuditLogsResponse200 = Array<AuditLog>;
+
+export type ListWebhooksResponse200 = WebhookList;
+
+export type CreateWebhookResponse201 = CreatedWebhook;
+
+export type GetWebhookResponse200 = Webhook;
+
+export type UpdateWebhookResponse200 = Webhook;
+
+export type TestWebhookResponse200 = WebhookDelivery;
+
+export type ListWebhookDeliveriesResponse200 = WebhookDeliveryList;
 
 export type McpPostResponse200 = JsonRpcMessage;
 
