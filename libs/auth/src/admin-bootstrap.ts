@@ -42,7 +42,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const admin = await users.save(users.create({ email, name: 'Administrator', passwordHash: await this.hasher.hash(password), roles: ['admin'], permissions: [] }));
     this.logger.log(`created the first admin ${email}`);
     await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: admin.id, details: { email, promoted: false } });
-    this.events.publish('user.created', { userId: admin.id, email, roles: admin.roles, source: 'bootstrap' });
+    await this.events.publishDurable('user.created', { userId: admin.id, email, roles: admin.roles, source: 'bootstrap' });
   }
 
   // The same rules as registration, from the same generated DTO.

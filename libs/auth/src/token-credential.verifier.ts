@@ -38,6 +38,9 @@ export class TokenCredentialVerifier extends CredentialVerifier {
     if (scheme !== 'bearer') throw ApiError.unauthorized(`Unsupported authorization scheme '${scheme}'`);
     const claims = this.jwt.verify(credential);
     if (this.revocations.isRevoked(claims.sid)) throw ApiError.unauthorized('This session has ended', 'TOKEN_REVOKED');
+    if (this.revocations.issuedBeforeFloor(claims.sub, typeof claims.iat_ms === 'number' ? claims.iat_ms : claims.iat * 1000)) {
+      throw ApiError.unauthorized('Your roles or status changed: sign in again or refresh', 'TOKEN_REVOKED');
+    }
     return { id: claims.sub, email: claims.email, roles: claims.roles, permissions: claims.permissions, sessionId: claims.sid, via: 'jwt' };
   }
 }

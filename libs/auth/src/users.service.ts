@@ -95,7 +95,7 @@ export class UsersService implements OnModuleDestroy {
       throw error;
     }
     await this.audit.record({ action: 'user.register', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email }, origin });
-    this.events.publish('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
+    await this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
     return toUserView(user);
   }
 }

@@ -95,7 +95,7 @@ export class ContextsService {
       }),
     );
     await this.audit.record({ action: 'context.create', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `context:${context.id}`, details: { name: context.name, tools: context.tools }, origin });
-    this.events.publish('context.created', { contextId: context.id, userId: context.userId, name: context.name });
+    await this.events.publishDurable('context.created', { contextId: context.id, userId: context.userId, name: context.name });
     return contextView(context);
   }
 
@@ -110,7 +110,7 @@ export class ContextsService {
     if (input.settings !== undefined) context.settings = this.settings(input.settings);
     const saved = await this.contexts.save(context);
     await this.audit.record({ action: 'context.update', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `context:${id}`, details: { changed }, origin });
-    this.events.publish('context.updated', { contextId: id, userId: saved.userId, name: saved.name, changed });
+    await this.events.publishDurable('context.updated', { contextId: id, userId: saved.userId, name: saved.name, changed });
     return contextView(saved);
   }
 
@@ -118,7 +118,7 @@ export class ContextsService {
     const context = await this.owned(caller, id);
     await this.contexts.delete({ id });
     await this.audit.record({ action: 'context.delete', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `context:${id}`, details: { name: context.name }, origin });
-    this.events.publish('context.deleted', { contextId: id, userId: context.userId, name: context.name });
+    await this.events.publishDurable('context.deleted', { contextId: id, userId: context.userId, name: context.name });
   }
 
   /** The context itself, when the caller owns it (or is an admin); 404 otherwise. */

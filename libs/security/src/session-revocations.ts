@@ -4,6 +4,8 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 declare module '@app/events' {
   interface EventMap {
     'session.revoked': { sessionIds: string[]; until: number };
+    /** The user's tokens issued before `before` (epoch ms) are refused: rights changed. */
+    'user.tokens.revoked': { userId: string; before: number };
   }
 }
 
@@ -17,11 +19,17 @@ const SWEEP_INTERVAL_MS = 60_000;
 @Injectable()
 export class SessionRevocations implements OnModuleDestroy {
   private readonly revoked = new Map<string, number>();
+  private readonly userFloors = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly events: EventBus) {
-    this.unsubscribe = events.on('session.revoked', (event) => this.remember(event.payload.sessionIds, event.payload.until));
+    const offSessions = events.on('session.revoked', (event) => this.remember(event.payload.sessionIds, event.payload.until));
+    const offUsers = events.on('user.tokens.revoked', (event) => this.rememberFloor(event.payload.userId, event.payload.before));
+    this.unsubscribe = () => {
+      offSessions();
+      offUsers();
+    };
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -36,6 +44,25 @@ export class SessionRevocations implements OnModuleDestroy {
     if (sessionIds.length === 0) return;
     this.remember(sessionIds, until);
     await this.events.publishAndWait('session.revoked', { sessionIds: [...sessionIds], until });
+  }
+
+  /**
+   * Refuses every token of the user issued before `before` (epoch ms), everywhere: their roles or
+   * status changed, and tokens carry the old rights. A refresh issues tokens with the new ones.
+   */
+  async revokeUserTokens(userId: string, before: number): Promise<void> {
+    this.rememberFloor(userId, before);
+    await this.events.publishAndWait('user.tokens.revoked', { userId, before });
+  }
+
+  rememberFloor(userId: string, before: number): void {
+    this.userFloors.set(userId, Math.max(before, this.userFloors.get(userId) ?? 0));
+  }
+
+  /** True when a token issued at `issuedAtMs` predates the user's latest change of rights. */
+  issuedBeforeFloor(userId: string, issuedAtMs: number): boolean {
+    const floor = this.userFloors.get(userId);
+    return floor !== undefined && issuedAtMs < floor;
   }
 
   remember(sessionIds: readonly string[], until: number): void {

@@ -148,8 +148,24 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     const ended = result.raw as Array<{ id: string; user_id: string }>;
     if (ended.length === 0) return false;
     await this.revocations.revoke([sessionId], this.revokedUntil());
-    this.events.publish('session.terminated', { sessionId, userId: ended[0].user_id, reason });
+    await this.events.publishDurable('session.terminated', { sessionId, userId: ended[0].user_id, reason });
     return true;
+  }
+
+  /** Ends every active session of a user (suspension, deletion); answers how many. */
+  async endAllForUser(userId: string, reason: string): Promise<number> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'terminated', endedAt: () => 'now()', endReason: reason.slice(0, 100) })
+      .where('user_id = :userId AND status = :active', { userId, active: 'active' })
+      .returning('id')
+      .execute();
+    const ids = (result.raw as Array<{ id: string }>).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    await this.revocations.revoke(ids, this.revokedUntil());
+    await Promise.all(ids.map((sessionId) => this.events.publishDurable('session.terminated', { sessionId, userId, reason })));
+    return ids.length;
   }
 
   /** How long a revoked session must stay refused: until its last access token has expired. */

@@ -66,9 +66,21 @@ export class ApiKeysService implements OnModuleDestroy {
   ) {
     this.keys = dataSource.getRepository(ApiKeyEntity);
     this.users = dataSource.getRepository(UserEntity);
-    this.unsubscribe = events.on('apikey.revoked', (event) => {
+    const offRevoked = events.on('apikey.revoked', (event) => {
       this.cache.delete(event.payload.keyHash);
     });
+    // A key acts with its owner's current rights: a change of roles or status drops cached keys.
+    const offUser = events.on('user.updated', (event) => this.forgetOwner(event.payload.userId));
+    const offTokens = events.on('user.tokens.revoked', (event) => this.forgetOwner(event.payload.userId));
+    this.unsubscribe = () => {
+      offRevoked();
+      offUser();
+      offTokens();
+    };
+  }
+
+  private forgetOwner(userId: string): void {
+    for (const [hash, entry] of this.cache) if (entry.user?.id === userId) this.cache.delete(hash);
   }
 
   onModuleDestroy(): void {

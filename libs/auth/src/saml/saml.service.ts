@@ -77,7 +77,7 @@ export class SamlService {
       return existing;
     }
     await this.audit.record({ action: 'user.provision', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email, source: 'saml', issuer: identity.issuer, roles: user.roles, groups: identity.groups }, origin });
-    this.events.publish('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'saml' });
+    await this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'saml' });
     return user;
   }
 

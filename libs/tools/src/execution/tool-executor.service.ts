@@ -28,6 +28,8 @@ declare module '@app/events' {
       error?: { code: string; message: string };
       timestamp: string;
     };
+    /** Something failed that an operator may want to hear about (a tool run that failed, not one refused). */
+    error: { source: 'tool'; code: string; message: string; userId: string; toolName: string; executionId: string };
   }
 }
 
@@ -139,8 +141,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const executionId = randomUUID();
     const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy);
     const row = this.row(executionId, definition, caller, input, run, timeoutMs, options, false);
-    await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, input, run, origin)]);
-    this.announce(row, run);
+    // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
+    await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, input, run, origin), this.announce(row, run)]);
     if (run.thrown) throw run.thrown;
     return { kind: 'finished', execution: executionView({ ...row, createdAt: run.startedAt } as ToolExecutionEntity) };
   }
@@ -297,9 +299,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     });
   }
 
-  private announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): void {
+  private async announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): Promise<void> {
     this.metrics.toolExecutions.labels(row.toolName, run.status === 'completed' ? 'success' : 'error').inc();
-    this.events.publish('tool.executed', {
+    const announced = this.events.publishDurable('tool.executed', {
       executionId: row.id,
       toolId: row.toolId,
       toolName: row.toolName,
@@ -311,6 +313,15 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       ...(run.error ? { error: run.error } : {}),
       timestamp: run.endedAt.toISOString(),
     });
+    const refused = run.thrown !== undefined && run.thrown.status < 500;
+    if (run.status !== 'failed' || refused || !run.error) {
+      await announced;
+      return;
+    }
+    await Promise.all([
+      announced,
+      this.events.publishDurable('error', { source: 'tool', code: run.error.code, message: run.error.message, userId: row.userId, toolName: row.toolName, executionId: row.id }),
+    ]);
   }
 
   // ---------------------------------------------------------------- async runs (outbox)
@@ -361,7 +372,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       }
       await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed });
       await this.auditRun(caller, definition, id, input, run, origin ?? {});
-      this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
+      await this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
     }
