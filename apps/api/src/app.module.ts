@@ -1,3 +1,4 @@
+import { AdminModule, PasswordSetupTokenEntity } from '@app/admin';
 import { AuditLogEntity, AuditModule } from '@app/audit';
 import { ApiKeyEntity, AuthModule, RefreshTokenEntity, UserEntity } from '@app/auth';
 import { type AppConfig, ConfigModule } from '@app/config';
@@ -11,6 +12,7 @@ import { RealtimeModule } from '@app/realtime';
 import { RpcModule } from '@app/rpc';
 import { SessionEntity, SessionsModule } from '@app/sessions';
 import { ToolExecutionEntity, ToolsModule, UpstreamServerEntity } from '@app/tools';
+import { WebhookDeliveryEntity, WebhookEntity, WebhooksModule } from '@app/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /** Composition only: every capability lives in its lib. */
@@ -21,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ContextEntity] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity] }),
         EventsModule,
         AuditModule,
         SecurityModule,
@@ -33,6 +35,8 @@ export class AppModule {
         ToolsModule,
         ContextsModule,
         RealtimeModule,
+        WebhooksModule,
+        AdminModule,
       ],
     };
   }

@@ -3,15 +3,15 @@ import { AppConfig } from '@app/config';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
 import { errorResponse, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
-import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
+import { PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 import { upgradedUser } from './rpc-ws.adapter';
 
-const SUBSCRIBABLE = new Set(['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'error', '*']);
 const HEARTBEAT_MS = 30_000;
 const SLOW_READER_BYTES = 1024 * 1024;
 const ABUSE_WINDOWS = 3;
@@ -30,12 +30,6 @@ interface Connection {
   abusiveWindows: number;
   alive: boolean;
   dropped: number;
-}
-
-function visibleTo(user: AuthenticatedUser, event: EventEnvelope): boolean {
-  if (holdsPermission(user.permissions, 'admin:*')) return true;
-  const payload = event.payload as { userId?: string };
-  return event.name !== 'user.created' && payload.userId === user.id;
 }
 
 /**
@@ -174,7 +168,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   }
 
   private subscribe(events: string[], context: RpcContext): Record<string, unknown> {
-    const unknown = events.filter((name) => !SUBSCRIBABLE.has(name));
+    const unknown = events.filter((name) => !PUBLIC_EVENTS.has(name));
     if (unknown.length > 0) throw new RpcError(-32602, `Unknown events: ${unknown.join(', ')}`, { code: 'VALIDATION_ERROR', details: unknown.map((name) => ({ field: 'events', message: `unknown event ${name}`, code: 'INVALID_VALUE' })) });
     for (const name of events) context.subscriptions?.add(name);
     return { subscribed: true, events };

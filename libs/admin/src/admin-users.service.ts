@@ -1,0 +1,167 @@
+import { AuditWriter } from '@app/audit';
+import { PasswordHasher, toUserView, UserEntity, type UserStatus } from '@app/auth';
+import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { SessionsService } from '@app/sessions';
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { PasswordSetupTokenEntity } from './password-setup-token.entity';
+import { UserTokenFloors } from './user-token-floors';
+
+const DEFAULT_PAGE_SIZE = 50;
+const SETUP_TOKEN_PREFIX = 'pst_';
+const SETUP_TOKEN_TTL_MS = 72 * 3600 * 1000;
+// Serialises changes that could leave no active admin (two admins demoting each other at once).
+const ADMINS_LOCK = 0x5ec_ad31;
+
+export const hashSetupToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+const isActiveAdmin = (user: Pick<UserEntity, 'roles' | 'status'>): boolean => user.status === 'active' && user.roles.includes('admin');
+
+/** Users as admins manage them: listing, creation, roles, status, and the one-time password setup. */
+@Injectable()
+export class AdminUsersService {
+  private readonly users: Repository<UserEntity>;
+  private readonly setupTokens: Repository<PasswordSetupTokenEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+    private readonly sessions: SessionsService,
+    private readonly floors: UserTokenFloors,
+  ) {
+    this.users = dataSource.getRepository(UserEntity);
+    this.setupTokens = dataSource.getRepository(PasswordSetupTokenEntity);
+  }
+
+  async list(query: ListUsersQueryDto): Promise<AdminUserList> {
+    const page = query.page ?? 1;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const builder = this.users.createQueryBuilder('user');
+    if (query.role) builder.andWhere(':role = ANY(user.roles)', { role: query.role });
+    if (query.status) builder.andWhere('user.status = :status', { status: query.status });
+    if (query.search) builder.andWhere('(user.email ILIKE :search OR user.name ILIKE :search)', { search: `%${escapeLike(query.search)}%` });
+    const [rows, total] = await builder.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'ASC').skip((page - 1) * limit).take(limit).getManyAndCount();
+    return { users: rows.map(toUserView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  }
+
+  /**
+   * Without a password the answer carries a one-time set-password token; only its hash is kept,
+   * and neither the token nor a password ever reaches a log.
+   */
+  async create(actor: string, input: CreateUserRequestDto, origin: RequestOrigin): Promise<CreatedUser> {
+    const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
+    let user: UserEntity;
+    try {
+      user = await this.users.save(
+        this.users.create({ email: input.email, name: input.name, organization: input.organization ?? null, passwordHash, roles: [...input.roles], permissions: [...(input.permissions ?? [])], status: 'active' }),
+      );
+    } catch (error) {
+      if (sqlState(error) === '23505') throw ApiError.conflict('A user with this email already exists', [{ field: 'email', message: 'email is taken', code: 'ALREADY_EXISTS' }]);
+      throw error;
+    }
+    const passwordSetup = passwordHash === null ? await this.issueSetupToken(user.id) : undefined;
+    await Promise.all([
+      this.audit.record({ action: 'admin.user.create', result: 'success', userId: actor, resource: `user:${user.id}`, details: { email: user.email, roles: user.roles, permissions: user.permissions, passwordSetup: passwordSetup ? 'token' : 'password' }, origin }),
+      this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'admin' }),
+    ]);
+    return { user: toUserView(user), ...(passwordSetup ? { passwordSetup } : {}) };
+  }
+
+  /** New rights take effect on the user's next request: older tokens are refused from now on. */
+  async updateRoles(actor: string, id: string, input: UpdateUserRolesRequestDto, origin: RequestOrigin): Promise<User> {
+    const { before, after } = await this.changeGuarded(id, (user) => {
+      user.roles = [...input.roles];
+      if (input.permissions !== undefined) user.permissions = [...input.permissions];
+    });
+    await this.afterRightsChanged(after, ['roles', 'permissions']);
+    await this.audit.record({
+      action: 'admin.user.roles',
+      result: 'success',
+      severity: 'warning',
+      userId: actor,
+      resource: `user:${id}`,
+      details: { from: { roles: before.roles, permissions: before.permissions }, to: { roles: after.roles, permissions: after.permissions } },
+      origin,
+    });
+    return toUserView(after);
+  }
+
+  /** Suspension or deletion ends every session of the user at once, on every instance. */
+  async updateStatus(actor: string, id: string, input: UpdateUserStatusRequestDto, origin: RequestOrigin): Promise<User> {
+    const { before, after } = await this.changeGuarded(id, (user) => {
+      user.status = input.status as UserStatus;
+    });
+    let sessionsEnded = 0;
+    if (after.status !== 'active') sessionsEnded = await this.sessions.endAllForUser(id, `user ${after.status}`);
+    await this.afterRightsChanged(after, ['status']);
+    await this.audit.record({
+      action: 'admin.user.status',
+      result: 'success',
+      severity: after.status === 'active' ? 'info' : 'warning',
+      userId: actor,
+      resource: `user:${id}`,
+      details: { from: before.status, to: after.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}) },
+      origin,
+    });
+    return toUserView(after);
+  }
+
+  /** Spends a set-password token: it works once, before it expires, for an active user. */
+  async setPassword(token: string, password: string, origin: RequestOrigin): Promise<void> {
+    const passwordHash = await this.hasher.hash(password);
+    const spent = await this.dataSource.transaction(async (manager) => {
+      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
+      const [rows] = (await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`, [hashSetupToken(token)])) as [Array<{ user_id: string }>, number];
+      if (rows.length === 0) return null;
+      const userId = rows[0].user_id;
+      const updated = await manager.getRepository(UserEntity).update({ id: userId, status: 'active' }, { passwordHash });
+      if (!updated.affected) return null;
+      await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+      return userId;
+    });
+    if (spent === null) {
+      await this.audit.record({ action: 'auth.password.set', result: 'denied', details: { reason: 'invalid, used or expired token' }, origin });
+      throw ApiError.unauthorized('The set-password token is invalid, used or expired');
+    }
+    await this.audit.record({ action: 'auth.password.set', result: 'success', userId: spent, resource: `user:${spent}`, origin });
+    this.events.publish('user.updated', { userId: spent, fields: ['password'] });
+  }
+
+  private async issueSetupToken(userId: string): Promise<NonNullable<CreatedUser['passwordSetup']>> {
+    const token = `${SETUP_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + SETUP_TOKEN_TTL_MS);
+    await this.setupTokens.insert({ userId, tokenHash: hashSetupToken(token), expiresAt });
+    return { token, expiresAt: expiresAt.toISOString(), url: '/api/v1/auth/set-password' };
+  }
+
+  /**
+   * Applies a change under a lock that serialises admin changes, refusing one that would leave
+   * no active admin (409).
+   */
+  private async changeGuarded(id: string, change: (user: UserEntity) => void): Promise<{ before: UserEntity; after: UserEntity }> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINS_LOCK]);
+      const repository = manager.getRepository(UserEntity);
+      const user = await repository.findOne({ where: { id } });
+      if (!user) throw ApiError.notFound('User');
+      const before = repository.create({ ...user, roles: [...user.roles], permissions: [...user.permissions] });
+      change(user);
+      if (isActiveAdmin(before) && !isActiveAdmin(user)) {
+        const others = await repository.createQueryBuilder('user').where('user.id <> :id', { id }).andWhere("user.status = 'active'").andWhere("'admin' = ANY(user.roles)").getCount();
+        if (others === 0) throw ApiError.conflict('The last active admin cannot be demoted, suspended or deleted', [{ field: 'id', message: 'is the last active admin', code: 'LAST_ADMIN' }]);
+      }
+      const after = await repository.save(user);
+      return { before, after };
+    });
+  }
+
+  private async afterRightsChanged(user: UserEntity, fields: string[]): Promise<void> {
+    await this.floors.raise(user.id);
+    await this.events.publishAndWait('user.updated', { userId: user.id, fields });
+  }
+}

@@ -1,0 +1,16 @@
+import type { EventEnvelope } from '@app/events';
+import { type AuthenticatedUser, holdsPermission } from '@app/security';
+
+/** The events clients may follow (WebSocket `subscribe`, SSE `types`); `*` is all of them. */
+export const PUBLIC_EVENTS: ReadonlySet<string> = new Set(['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'error', '*']);
+
+/** Admins see every event; anyone else only events about themselves, and never sign-ups. */
+export function visibleTo(user: AuthenticatedUser, event: EventEnvelope): boolean {
+  if (holdsPermission(user.permissions, 'admin:*')) return true;
+  const payload = event.payload as { userId?: string };
+  return event.name !== 'user.created' && payload.userId === user.id;
+}
+
+export function followed(names: ReadonlySet<string>, event: EventEnvelope): boolean {
+  return PUBLIC_EVENTS.has(event.name) && (names.has(event.name) || names.has('*'));
+}

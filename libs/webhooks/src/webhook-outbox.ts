@@ -1,0 +1,81 @@
+import { sqlState } from '@app/common';
+import { AppendLog } from '@app/database';
+import { type EventEnvelope, EventBus } from '@app/events';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookEntity } from './webhook.entity';
+
+declare module '@app/events' {
+  interface EventMap {
+    /** Webhook configuration changed: every instance reloads its routing table. */
+    'webhook.changed': { webhookId: string };
+  }
+}
+
+export const WEBHOOK_EVENTS = ['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'error'] as const;
+const REFRESH_MS = 30_000;
+const FOREIGN_KEY_VIOLATION = '23503';
+const COLUMNS = ['id', 'webhook_id', 'event', 'event_id', 'payload', 'status', 'attempts', 'next_attempt_at'];
+
+/**
+ * The outbox: for every durable event, one delivery row per subscribed webhook, appended in the same
+ * commit as the audit entry of the action, before the action is acknowledged.
+ */
+@Injectable()
+export class WebhookOutbox implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('WebhookOutbox');
+  private routes: Array<{ id: string; events: Set<string> }> = [];
+  private timer?: NodeJS.Timeout;
+  private readonly off: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: AppendLog,
+    private readonly events: EventBus,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.off.push(this.events.onDurable((envelope) => this.enqueue(envelope)));
+    this.off.push(this.events.on('webhook.changed', () => void this.reload()));
+    this.timer = setInterval(() => void this.reload(), REFRESH_MS);
+    this.timer.unref();
+    await this.reload();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    for (const off of this.off) off();
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const active = await this.dataSource.getRepository(WebhookEntity).find({ select: { id: true, events: true }, where: { active: true } });
+      this.routes = active.map((hook) => ({ id: hook.id, events: new Set(hook.events) }));
+    } catch (error) {
+      this.logger.warn(`webhook routes not reloaded: ${(error as Error).message}`);
+    }
+  }
+
+  private async enqueue(envelope: EventEnvelope): Promise<void> {
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(envelope.name)) return;
+    const targets = this.routes.filter((route) => route.events.has(envelope.name) || route.events.has('*'));
+    if (targets.length === 0) return;
+    const payload = { event: envelope.name, timestamp: envelope.timestamp, data: envelope.payload };
+    const now = new Date();
+    await Promise.all(targets.map((target) => this.append(target.id, envelope, payload, now)));
+    this.dispatcher.nudge();
+  }
+
+  // A webhook deleted a moment ago (the routes lag by one event) is not a reason to fail the action.
+  private async append(webhookId: string, envelope: EventEnvelope, payload: object, now: Date): Promise<void> {
+    try {
+      await this.log.append('webhook_deliveries', COLUMNS, [randomUUID(), webhookId, envelope.name, envelope.id, payload, 'pending', 0, now]);
+    } catch (error) {
+      if (sqlState(error) !== FOREIGN_KEY_VIOLATION) throw error;
+      this.logger.debug(`no delivery of ${envelope.name} to deleted webhook ${webhookId}`);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookOutbox } from './webhook-outbox';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+@Module({ controllers: [WebhooksController], providers: [WebhooksService, WebhookDispatcher, WebhookOutbox] })
+export class WebhooksModule {}
