@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { createTestDatabase, spawnServer, type TestDatabase } from '@app/testing';
+import { createTestDatabase, httpJson, spawnServer, type TestDatabase } from '@app/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,14 +38,7 @@ describe('upstreams across a restart', () => {
       ADMIN_PASSWORD: ADMIN.password,
       ...(database?.url ? { DATABASE_URL: database.url } : {}),
     };
-    const call = async (baseUrl: string, method: string, path: string, body?: unknown, token?: string) => {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    const call = httpJson;
 
     const first = await spawnServer(env);
     let pid: number;

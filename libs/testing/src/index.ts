@@ -16,5 +16,8 @@ export { startMcpTestServer } from './mcp-test-server';
 export type { McpTestServer } from './mcp-test-server';
 export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';
+export { startWebhookReceiver } from './webhook-receiver';
+export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';
+export { httpJson } from './http-json';
 export { TestSamlIdp } from './saml-idp';
 export type { AuthnRequestInfo, SamlResponseOptions, ServiceProvider } from './saml-idp';

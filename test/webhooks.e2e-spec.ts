@@ -1,0 +1,257 @@
+import { loadConfig } from '@app/config';
+import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from '@app/contracts';
+import { createTestDatabase, httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, type TestDatabase, useTestApp, type WebhookReceiver } from '@app/testing';
+import { verifyBodySignature } from '@app/webhooks';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; details?: Array<{ field: string; code: string }> };
+
+// The seed's verification function, as written there.
+function verifyWebhookSignature(payload: unknown, signature: string, secret: string): boolean {
+  const hash = createHmac('sha256', secret).update(JSON.stringify(payload)).digest('hex');
+  return `sha256=${hash}` === signature;
+}
+
+/** Both signatures a receiver can check: the seed's body field and the raw-body header. */
+function expectSigned(request: ReceivedWebhook, secret: string): { event: string; timestamp: string; data: Record<string, unknown> } {
+  const body = JSON.parse(request.body) as { event: string; timestamp: string; data: Record<string, unknown>; signature: string };
+  const { signature, ...payload } = body;
+  expect(verifyWebhookSignature(payload, signature, secret)).toBe(true);
+  expect(verifyBodySignature(secret, request.body, String(request.headers['x-webhook-signature']))).toBe(true);
+  expect(verifyBodySignature(`${secret}x`, request.body, String(request.headers['x-webhook-signature']))).toBe(false);
+  expect(request.headers['x-webhook-event']).toBe(body.event);
+  expect(request.headers['x-webhook-timestamp']).toBe(body.timestamp);
+  return payload;
+}
+
+const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> => {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe('webhooks', () => {
+  const t = useTestApp({ HTTP_TOOL_ALLOWLIST: '127.0.0.1', WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLoginAs(t, ['developer']);
+    receiver = await startWebhookReceiver();
+  });
+
+  afterAll(async () => {
+    await receiver.stop();
+  });
+
+  afterEach(async () => {
+    receiver.respondWith(200);
+    const hooks = await t.client.call<WebhookList>('listWebhooks', { headers: admin.auth });
+    for (const hook of hooks.body.webhooks) await t.client.call('deleteWebhook', { headers: admin.auth, params: { id: hook.id } });
+    receiver.received.length = 0;
+  });
+
+  const subscribe = async (events: string[], extra: Record<string, unknown> = {}, url = receiver.url) => {
+    const created = await t.client.call<CreatedWebhook & Envelope>('createWebhook', { headers: admin.auth, body: { url, events, ...extra } });
+    expect(created.status).toBe(201);
+    return created.body;
+  };
+  const createContext = (name: string) => t.client.call<Context>('createContext', { headers: user.auth, body: { name } });
+  const deliveries = (id: string, query: Record<string, string> = {}) => t.client.call<WebhookDeliveryList>('listWebhookDeliveries', { headers: admin.auth, params: { id }, query });
+
+  it('CRUD: the secret is generated when omitted, shown once, stored encrypted', async () => {
+    const hook = await subscribe(['context.created', 'tool.executed'], { description: 'ops' });
+    expect(hook.secret).toMatch(/^whsec_/);
+    expect(hook).toMatchObject({ url: receiver.url, events: ['context.created', 'tool.executed'], active: true, description: 'ops' });
+    const stored: Array<{ secret: string }> = await t.app.get(DataSource).query('SELECT secret FROM webhooks WHERE id = $1', [hook.id]);
+    expect(stored[0].secret).not.toContain(hook.secret);
+    const fetched = await t.client.call<Webhook>('getWebhook', { headers: admin.auth, params: { id: hook.id } });
+    expect(fetched.body).not.toHaveProperty('secret');
+    const updated = await t.client.call<Webhook>('updateWebhook', { headers: admin.auth, params: { id: hook.id }, body: { url: receiver.url, events: ['*'], active: false } });
+    expect(updated.body).toMatchObject({ events: ['*'], active: false, description: 'ops' });
+    expect((await t.client.call<WebhookList>('listWebhooks', { headers: admin.auth })).body.webhooks.map((h) => h.id)).toContain(hook.id);
+    expect((await t.client.call('deleteWebhook', { headers: admin.auth, params: { id: hook.id } })).status).toBe(204);
+    expect((await t.client.call<Envelope>('getWebhook', { headers: admin.auth, params: { id: hook.id } })).status).toBe(404);
+    expect((await t.client.call<Envelope>('deleteWebhook', { headers: admin.auth, params: { id: hook.id } })).status).toBe(404);
+    const audit: Array<{ action: string }> = await t.app.get(DataSource).query(`SELECT action FROM audit_logs WHERE resource = $1 ORDER BY timestamp`, [`webhook:${hook.id}`]);
+    expect(audit.map((row) => row.action)).toEqual(['webhook.create', 'webhook.update', 'webhook.delete']);
+  });
+
+  it('refuses bad bodies and targets the SSRF guard blocks', async () => {
+    const bodies = [
+      {},
+      { url: receiver.url, events: [] },
+      { url: receiver.url, events: ['user.deleted'] },
+      { url: 'ftp://127.0.0.1/x', events: ['*'] },
+      { url: 'not a url', events: ['*'] },
+      { url: receiver.url, events: ['*'], secret: 'short' },
+      { url: receiver.url, events: ['*'], extra: 1 },
+      { url: 'http://169.254.169.254/latest/meta-data', events: ['*'] },
+      { url: 'http://10.0.0.1/hook', events: ['*'] },
+      { url: 'http://[::1]:9/hook', events: ['*'] },
+    ];
+    for (const body of bodies) {
+      const response = await t.client.call<Envelope>('createWebhook', { headers: admin.auth, body });
+      expect([response.status, response.body.error]).toEqual([400, 'VALIDATION_ERROR']);
+    }
+  });
+
+  it('delivers a subscribed event once, signed both ways, and records the outcome', async () => {
+    const hook = await subscribe(['context.created'], { secret: 'a-shared-secret-of-32-characters' });
+    const context = await createContext('hooked');
+    const [request] = await receiver.waitFor(1);
+    const payload = expectSigned(request, 'a-shared-secret-of-32-characters');
+    expect(payload).toMatchObject({ event: 'context.created', data: { contextId: context.body.id, userId: user.userId } });
+    await until(async () => (await deliveries(hook.id)).body.deliveries[0]?.status === 'delivered');
+    const [delivery] = (await deliveries(hook.id)).body.deliveries;
+    expect(delivery).toMatchObject({ event: 'context.created', status: 'delivered', attempts: 1, lastStatusCode: 200, responseSnippet: 'ok', nextAttemptAt: null });
+    expect(request.headers['x-webhook-id']).toBe(delivery.id);
+    // Unsubscribed events do not go out.
+    await t.client.call('deleteContext', { headers: user.auth, params: { id: context.body.id } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a receiver that is down gets its deliveries when it returns, each exactly once', async () => {
+    const hook = await subscribe(['*']);
+    await receiver.stop();
+    for (let i = 0; i < 3; i++) await createContext(`while down ${i}`);
+    await until(async () => (await deliveries(hook.id)).body.deliveries.filter((d) => d.attempts >= 2).length === 3);
+    const pending = await deliveries(hook.id, { status: 'pending' });
+    expect(pending.body.deliveries.length).toBeGreaterThan(0);
+    expect(pending.body.deliveries[0].lastError).toBeTruthy();
+    await receiver.start();
+    await until(async () => (await deliveries(hook.id, { status: 'delivered' })).body.pagination.total === 3);
+    const ids = receiver.received.map((request) => request.headers['x-webhook-id']);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(3);
+    for (const request of receiver.received) expectSigned(request, hook.secret);
+  });
+
+  it('a receiver answering 5xx is retried with back-off until it answers 2xx', async () => {
+    const hook = await subscribe(['context.created']);
+    receiver.respondWith(503);
+    await createContext('retry me');
+    await receiver.waitFor(3);
+    const retrying = (await deliveries(hook.id)).body.deliveries[0];
+    expect(retrying).toMatchObject({ lastStatusCode: 503, lastError: 'HTTP 503', responseSnippet: 'unavailable' });
+    receiver.respondWith(200);
+    await until(async () => (await deliveries(hook.id)).body.deliveries[0]?.status === 'delivered');
+    const [delivery] = (await deliveries(hook.id)).body.deliveries;
+    expect(delivery.attempts).toBe(receiver.received.length);
+    expect(new Set(receiver.received.map((request) => request.headers['x-webhook-id'])).size).toBe(1);
+  });
+
+  it('test sends webhook.test now and answers the result; failures are recorded', async () => {
+    const hook = await subscribe(['error']);
+    const ok = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ event: 'webhook.test', status: 'delivered', attempts: 1, lastStatusCode: 200 });
+    expect(expectSigned(receiver.received[0], hook.secret).event).toBe('webhook.test');
+    receiver.respondWith(500);
+    const failed = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
+    expect(failed.body).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
+    receiver.respondWith(200);
+    const filtered = await deliveries(hook.id, { status: 'delivered' });
+    expect(filtered.body.deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
+    expect((await t.client.call<Envelope>('testWebhook', { headers: admin.auth, params: { id: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+    expect((await deliveries(hook.id, { status: 'lost' })).status).toBe(400);
+  });
+
+  it('tool runs, failures (error) and sign-ups (user.created) reach subscribers', async () => {
+    const hook = await subscribe(['tool.executed', 'error', 'user.created']);
+    await t.client.call('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'hi' } } });
+    const newcomer = await registerAndLogin(t.client);
+    // Nothing listens on port 9: the run fails (not refused), which is an `error` event.
+    const failed = await t.client.call<{ status: string }>('executeTool', { headers: user.auth, params: { id: 'http_request' }, body: { parameters: { url: 'http://127.0.0.1:9/', method: 'GET' } } });
+    expect(failed.body.status).toBe('failed');
+    await until(() => receiver.received.length >= 4).catch((error: Error) => {
+      throw new Error(`${error.message}: got ${receiver.received.map((request) => request.headers["x-webhook-event"]).join(",")}`);
+    });
+    const events = receiver.received.map((request) => expectSigned(request, hook.secret));
+    expect(events.map((event) => event.event).sort()).toEqual(['error', 'tool.executed', 'tool.executed', 'user.created']);
+    expect(events.find((event) => event.event === 'user.created')?.data).toMatchObject({ userId: newcomer.userId, source: 'register' });
+    expect(events.find((event) => event.event === 'error')?.data).toMatchObject({ source: 'tool', toolName: 'http_request', userId: user.userId });
+  });
+
+  it('an inactive webhook receives nothing', async () => {
+    await subscribe(['context.created'], { active: false });
+    await createContext('silent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe('webhooks without an allow-list', () => {
+  const t = useTestApp();
+
+  it('refuses loopback targets', async () => {
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const response = await t.client.call<Envelope>('createWebhook', { headers: admin.auth, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+    expect([response.status, response.body.details?.[0].field]).toEqual([400, 'url']);
+  });
+});
+
+/** Real processes: deliveries pending when the server is killed go out after it restarts. */
+describe('webhooks across a kill and restart', () => {
+  const base = loadConfig().database;
+  const ADMIN = { email: 'hooks.admin@example.test', password: 'Adm1n!Passw0rd-hooks' };
+  let dataDir: string | undefined;
+  let database: TestDatabase | undefined;
+  let receiver: WebhookReceiver | undefined;
+
+  afterEach(async () => {
+    await receiver?.stop();
+    await database?.drop().catch(() => undefined);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers what was pending at the kill, once', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'smcp-hooks-'));
+    database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
+    receiver = await startWebhookReceiver();
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      WEBHOOK_ALLOWLIST: '127.0.0.1',
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_POLL_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    };
+    const call = httpJson;
+
+    const first = await spawnServer(env);
+    const token = (await call(first.baseUrl, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;
+    const hook = await call(first.baseUrl, 'POST', '/api/v1/admin/webhooks', { url: receiver.url, events: ['context.created'] }, token);
+    expect(hook.status).toBe(201);
+    await receiver.stop();
+    for (let i = 0; i < 5; i++) expect((await call(first.baseUrl, 'POST', '/api/v1/contexts', { name: `pending ${i}` }, token)).status).toBe(201);
+    await first.kill9();
+
+    await receiver.start();
+    const second = await spawnServer(env);
+    try {
+      const received = await receiver.waitFor(5, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const ids = received.map((request) => request.headers['x-webhook-id']);
+      expect(new Set(ids).size).toBe(5);
+      expect(receiver.received).toHaveLength(5);
+      const names = received.map((request) => (JSON.parse(request.body) as { data: { name: string } }).data.name).sort();
+      expect(names).toEqual(['pending 0', 'pending 1', 'pending 2', 'pending 3', 'pending 4']);
+      for (const request of received) expectSigned(request, hook.body.secret as string);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
