@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { createTestDatabase, openWs, registerAndLogin, startTestApp, type TestApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, openWs, registerAndLogin, registerAndLoginAs, startTestApp, startWebhookReceiver, type TestApp, type TestDatabase } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -27,6 +27,9 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       SECRETS_KEY: randomBytes(32).toString('hex'),
       PUBLIC_URL: 'http://localhost:3000',
+      WEBHOOK_ALLOWLIST: '127.0.0.1',
+      WEBHOOK_POLL_MS: '20',
+      WEBHOOK_RETRY_BASE_MS: '50',
     };
     a = await startTestApp(shared, { isolateDatabase: false });
     b = await startTestApp(shared, { isolateDatabase: false });
@@ -76,4 +79,25 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect((await a.client.call('logoutUser', { headers: user.auth })).status).toBe(200);
     expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
   });
+
+  it('both instances deliver the webhook outbox; no delivery goes out twice', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const admin = await registerAndLoginAs(a, ['admin']);
+      const hook = await a.client.call<{ id: string }>('createWebhook', { headers: admin.auth, body: { url: receiver.url, events: ['context.created'] } });
+      expect(hook.status).toBe(201);
+      // While the receiver is down both dispatchers keep claiming and retrying the same rows.
+      await receiver.stop();
+      for (let i = 0; i < 40; i++) await (i % 2 === 0 ? a : b).client.call('createContext', { headers: admin.auth, body: { name: `shared ${i}` } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await receiver.start();
+      await receiver.waitFor(40, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const ids = receiver.received.map((request) => request.headers['x-webhook-id']);
+      expect(ids).toHaveLength(40);
+      expect(new Set(ids).size).toBe(40);
+    } finally {
+      await receiver.stop();
+    }
+  }, 60_000);
 });
