@@ -45,12 +45,12 @@ export class McpController {
   }
 
   @Delete('mcp')
-  remove(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  remove(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     return this.mcp.remove(request, reply);
   }
 
   @Delete('mcp/:contextId')
-  removeContext(@Param() params: McpDeleteContextParamsDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  removeContext(@Param() params: McpDeleteContextParamsDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     return this.mcp.remove(request, reply, params.contextId);
   }
 }

@@ -142,19 +142,18 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  async remove(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<void> {
+  /** Ends the session (204, no body) or answers why not with a JSON-RPC error. */
+  async remove(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<unknown> {
     this.checkOrigin(request);
     const caller = await this.authenticate(request, reply);
     const sessionHeader = request.headers['mcp-session-id'];
     const session = typeof sessionHeader === 'string' ? await this.find(sessionHeader, caller, pathContextId) : undefined;
-    if (!session) {
-      this.fail(reply, typeof sessionHeader === 'string' ? 404 : 400, typeof sessionHeader === 'string' ? 'Session not found' : 'Mcp-Session-Id header is required');
-      return;
-    }
+    if (!session) return this.fail(reply, typeof sessionHeader === 'string' ? 404 : 400, typeof sessionHeader === 'string' ? 'Session not found' : 'Mcp-Session-Id header is required');
     await this.sessions.end(session.id, 'closed by the client');
     this.cache.delete(session.id);
     this.closeStreams(session.id);
     void reply.status(204);
+    return undefined;
   }
 
   // Browsers send Origin; a page on another site must not drive a local MCP server (DNS rebinding).
