@@ -30,6 +30,7 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       WEBHOOK_ALLOWLIST: '127.0.0.1',
       WEBHOOK_POLL_MS: '20',
       WEBHOOK_RETRY_BASE_MS: '50',
+      RATE_LIMIT_LOGIN: '3/900',
     };
     a = await startTestApp(shared, { isolateDatabase: false });
     b = await startTestApp(shared, { isolateDatabase: false });
@@ -78,6 +79,25 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
     expect((await a.client.call('logoutUser', { headers: user.auth })).status).toBe(200);
     expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
+  });
+
+  it('a login limit spans both instances', async () => {
+    const user = await registerAndLogin(a.client);
+    const wrong = { email: user.input.email, password: 'Wr0ng!Passw0rd-both' };
+    const statuses: number[] = [];
+    for (const instance of [a, b, a, b]) statuses.push((await instance.client.call('loginUser', { body: wrong })).status);
+    // The login that came with the account counts too: 3 per window across both, where each
+    // instance alone would still be under its limit and answer 401 every time.
+    expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
+  it('a terminate on one instance closes the WebSocket held by the other', async () => {
+    const user = await registerAndLogin(a.client);
+    const socket = await openWs(a.baseUrl, { headers: user.auth });
+    const sid = (JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+    expect((await b.client.call('terminateSession', { headers: user.auth, params: { id: sid } })).status).toBe(200);
+    const closed = await Promise.race([socket.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
+    expect(closed?.code).toBe(1008);
   });
 
   it('both instances deliver the webhook outbox; no delivery goes out twice', async () => {
