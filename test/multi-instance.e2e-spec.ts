@@ -106,7 +106,9 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       const admin = await registerAndLoginAs(a, ['admin']);
       const hook = await a.client.call<{ id: string }>('createWebhook', { headers: admin.auth, body: { url: receiver.url, events: ['context.created'] } });
       expect(hook.status).toBe(201);
-      // While the receiver is down both dispatchers keep claiming and retrying the same rows.
+      // The other instance learns of the new webhook over Redis (milliseconds); then, while the
+      // receiver is down, both dispatchers keep claiming and retrying the same rows.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       await receiver.stop();
       for (let i = 0; i < 40; i++) await (i % 2 === 0 ? a : b).client.call('createContext', { headers: admin.auth, body: { name: `shared ${i}` } });
       await new Promise((resolve) => setTimeout(resolve, 500));

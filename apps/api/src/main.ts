@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { HealthService } from '@app/health';
 import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
 
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    // A keep-alive connection busy when the server stops would otherwise hold it open until the
+    // client gives up: close each one as soon as its last response is out.
+    const server = app.getHttpServer() as Server;
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
+    reaper.unref();
     await app.close();
     process.exit(0);
   };

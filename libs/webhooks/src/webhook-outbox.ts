@@ -1,7 +1,7 @@
 import { sqlState } from '@app/common';
 import { AppendLog } from '@app/database';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -24,7 +24,7 @@ const COLUMNS = ['id', 'webhook_id', 'event', 'event_id', 'payload', 'status', '
  * commit as the audit entry of the action, before the action is acknowledged.
  */
 @Injectable()
-export class WebhookOutbox implements OnApplicationBootstrap, OnModuleDestroy {
+export class WebhookOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WebhookOutbox');
   private routes: Array<{ id: string; events: Set<string> }> = [];
   private timer?: NodeJS.Timeout;
@@ -45,7 +45,8 @@ export class WebhookOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     await this.reload();
   }
 
-  onModuleDestroy(): void {
+  // Not before: requests still in flight while the app stops must get their outbox rows.
+  onApplicationShutdown(): void {
     clearInterval(this.timer);
     for (const off of this.off) off();
   }

@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { TEST_EVENT, WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookOutbox } from './webhook-outbox';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -45,6 +46,7 @@ export class WebhooksService {
     dataSource: DataSource,
     private readonly secrets: SecretBox,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly outbox: WebhookOutbox,
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
     config: AppConfig,
@@ -70,7 +72,7 @@ export class WebhooksService {
       this.webhooks.create({ url: input.url, events: [...new Set(input.events)], secret: this.secrets.encrypt(secret), active: input.active ?? true, description: input.description ?? null, createdBy: actor }),
     );
     await this.audit.record({ action: 'webhook.create', result: 'success', userId: actor, resource: `webhook:${hook.id}`, details: { url: hook.url, events: hook.events }, origin });
-    await this.events.publishAndWait('webhook.changed', { webhookId: hook.id });
+    await this.routesChanged(hook.id);
     return { ...webhookView(hook), secret };
   }
 
@@ -84,7 +86,7 @@ export class WebhooksService {
     if (input.secret !== undefined) hook.secret = this.secrets.encrypt(input.secret);
     const saved = await this.webhooks.save(hook);
     await this.audit.record({ action: 'webhook.update', result: 'success', userId: actor, resource: `webhook:${id}`, details: { url: saved.url, events: saved.events, active: saved.active, secretRotated: input.secret !== undefined }, origin });
-    await this.events.publishAndWait('webhook.changed', { webhookId: id });
+    await this.routesChanged(id);
     return webhookView(saved);
   }
 
@@ -92,7 +94,7 @@ export class WebhooksService {
     const hook = await this.find(id);
     await this.webhooks.delete({ id });
     await this.audit.record({ action: 'webhook.delete', result: 'success', userId: actor, resource: `webhook:${id}`, details: { url: hook.url }, origin });
-    await this.events.publishAndWait('webhook.changed', { webhookId: id });
+    await this.routesChanged(id);
   }
 
   /** Sends a `webhook.test` event now and answers how the delivery went. */
@@ -124,6 +126,13 @@ export class WebhooksService {
       take: limit,
     });
     return { deliveries: rows.map(deliveryView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  }
+
+  // This instance routes by the new configuration before the change is answered; the others as
+  // soon as the event reaches them.
+  private async routesChanged(webhookId: string): Promise<void> {
+    await this.outbox.reload();
+    await this.events.publishAndWait('webhook.changed', { webhookId });
   }
 
   private async find(id: string): Promise<WebhookEntity> {
