@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '@app/config';
-import { createTestDatabase, newUserInput, spawnServer, type TestDatabase } from '@app/testing';
+import { createTestDatabase, httpJson, newUserInput, spawnServer, type TestDatabase } from '@app/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ interface AuditRow {
  * The durability promise of the audit writer: a request that records an entry is answered only
  * after the entry is committed, so killing the server right after the answer loses nothing.
  */
-describe('audit entries survive kill -9 right after the response', () => {
+describe('audit entries and webhook outbox rows survive kill -9 right after the response', () => {
   const base = loadConfig().database;
   let dataDir: string | undefined;
   let database: TestDatabase | undefined;
@@ -27,13 +27,12 @@ describe('audit entries survive kill -9 right after the response', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function readAuditRows(): Promise<AuditRow[]> {
-    const sql = `SELECT user_id, action, request_id FROM audit_logs WHERE action = 'user.register' AND result = 'success'`;
+  async function readRows<T>(sql: string): Promise<T[]> {
     if (database?.url) {
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
-        return (await client.query<AuditRow>(sql)).rows;
+        return (await client.query(sql)).rows as T[];
       } finally {
         await client.end();
       }
@@ -41,7 +40,7 @@ describe('audit entries survive kill -9 right after the response', () => {
     // The embedded database's files, opened after the crash: PostgreSQL's recovery runs here.
     const db = await PGlite.create(join(dataDir as string, 'pgdata'));
     try {
-      return (await db.query<AuditRow>(sql)).rows;
+      return (await db.query(sql)).rows as T[];
     } finally {
       await db.close();
     }
@@ -50,7 +49,11 @@ describe('audit entries survive kill -9 right after the response', () => {
   it(`on the ${base.kind === 'postgres' ? 'PostgreSQL' : 'embedded'} database, for one request and for a concurrent burst`, async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'smcp-kill9-'));
     database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
-    const server = await spawnServer({ DATA_DIR: dataDir, RATE_LIMIT_REGISTER: '1000/3600', ...(database?.url ? { DATABASE_URL: database.url } : {}) });
+    const admin = { email: 'kill9.admin@example.test', password: 'Adm1n!Passw0rd-kill9' };
+    const server = await spawnServer({ DATA_DIR: dataDir, RATE_LIMIT_REGISTER: '1000/3600', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, WEBHOOK_ALLOWLIST: '127.0.0.1', ...(database?.url ? { DATABASE_URL: database.url } : {}) });
+    // A subscriber that never answers (nothing listens on port 9): every delivery stays pending.
+    const token = (await httpJson(server.baseUrl, 'POST', '/api/v1/auth/login', admin)).body.accessToken as string;
+    expect((await httpJson(server.baseUrl, 'POST', '/api/v1/admin/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['user.created'] }, token)).status).toBe(201);
     const register = async (requestId: string): Promise<{ id: string }> => {
       const response = await fetch(`${server.baseUrl}/api/v1/auth/register`, {
         method: 'POST',
@@ -64,10 +67,12 @@ describe('audit entries survive kill -9 right after the response', () => {
       const single = await register('kill9-single');
       const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => register(`kill9-burst-${i}`)));
       await server.kill9();
-      const rows = await readAuditRows();
+      const rows = await readRows<AuditRow>(`SELECT user_id, action, request_id FROM audit_logs WHERE action = 'user.register' AND result = 'success'`);
       const acknowledged = [single, ...burst].map((user) => user.id).sort();
       expect(rows.map((row) => row.user_id).sort()).toEqual(acknowledged);
       expect(rows.map((row) => row.request_id)).toContain('kill9-single');
+      const deliveries = await readRows<{ user_id: string }>(`SELECT payload->'data'->>'userId' AS user_id FROM webhook_deliveries WHERE event = 'user.created'`);
+      expect(deliveries.map((row) => row.user_id).sort()).toEqual(acknowledged);
     } finally {
       await server.kill9();
     }
