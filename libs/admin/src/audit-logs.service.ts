@@ -3,7 +3,6 @@ import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { AuditLog, AuditLogList, ExportAuditLogsQueryDto, ListAuditLogsQueryDto } from '@app/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Brackets, DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { csvRow } from './csv';
@@ -15,6 +14,19 @@ const PRUNE_BATCH = 5000;
 const CSV_COLUMNS = ['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'details'];
 
 type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity'>;
+
+/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
+function drainedOrClosed(out: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
 
 export function auditLogView(row: AuditLogEntity): AuditLog {
   return {
@@ -89,7 +101,7 @@ export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy
     const format = query.format ?? 'csv';
     const write = async (chunk: string): Promise<void> => {
       if (out.destroyed) return;
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      if (!out.write(chunk)) await drainedOrClosed(out);
     };
     out.writeHead(200, {
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
