@@ -13,8 +13,6 @@ import { UserTokenFloors } from './user-token-floors';
 const DEFAULT_PAGE_SIZE = 50;
 const SETUP_TOKEN_PREFIX = 'pst_';
 const SETUP_TOKEN_TTL_MS = 72 * 3600 * 1000;
-// Serialises changes that could leave no active admin (two admins demoting each other at once).
-const ADMINS_LOCK = 0x5ec_ad31;
 
 export const hashSetupToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -139,13 +137,12 @@ export class AdminUsersService {
     return { token, expiresAt: expiresAt.toISOString(), url: '/api/v1/auth/set-password' };
   }
 
-  /**
-   * Applies a change under a lock that serialises admin changes, refusing one that would leave
-   * no active admin (409).
-   */
+  /** Applies a change under row locks that serialise admin changes, refusing one that would leave no active admin (409). */
   private async changeGuarded(id: string, change: (user: UserEntity) => void): Promise<{ before: UserEntity; after: UserEntity }> {
     return this.dataSource.transaction(async (manager: EntityManager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINS_LOCK]);
+      // Row locks on every active admin (and the target), in one order: two admins demoting each
+      // other queue here instead of both seeing the other one still active.
+      await manager.query(`SELECT id FROM users WHERE id = $1 OR (status = 'active' AND 'admin' = ANY(roles)) ORDER BY id FOR UPDATE`, [id]);
       const repository = manager.getRepository(UserEntity);
       const user = await repository.findOne({ where: { id } });
       if (!user) throw ApiError.notFound('User');
