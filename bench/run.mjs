@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './lib/load.mjs';
 import { measureWs } from './lib/ws-load.mjs';
+import { measureIdleWebSockets } from './lib/idle-ws.mjs';
 import { consoleTable, describeEnvironment, markdownReport, scenarioRows } from './lib/report.mjs';
 import { startServer, stopAll, stopChildrenOnExit } from './lib/servers.mjs';
-import { scenarios } from './scenarios.mjs';
+import { IDLE_WS, scenarios } from './scenarios.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results', 'latest.md');
@@ -96,6 +97,26 @@ async function runScenario(scenario, { bare, runDir, settings }) {
   }
 }
 
+/** The memory scenario: many idle authenticated sockets against an RSS ceiling. */
+async function runIdleWs({ runDir, settings }) {
+  console.log(`\n== ${IDLE_WS.name}`);
+  const app = await startApp(IDLE_WS, { runDir, settings });
+  try {
+    const headers = await IDLE_WS.setup(app.baseUrl);
+    const result = await measureIdleWebSockets(app.baseUrl, app.child.pid, headers, IDLE_WS.load);
+    if (Object.keys(result.closeCodes).length > 0) console.log(`   closed by the server: ${JSON.stringify(result.closeCodes)}`);
+    const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+    const verdict = result.stillOpen === result.count && result.rssAfter <= IDLE_WS.target.maxRssBytes ? 'PASS' : 'MISS';
+    return (
+      `\n## ${IDLE_WS.name}\n\n| sockets | open after idle | opened in | RSS before | RSS after | per socket | ceiling | verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n` +
+      `| ${result.count} | ${result.stillOpen} | ${(result.openMs / 1000).toFixed(1)} s | ${mib(result.rssBefore)} MiB | ${mib(result.rssAfter)} MiB | ` +
+      `${((result.rssAfter - result.rssBefore) / result.count / 1024).toFixed(1)} KiB | ${mib(IDLE_WS.target.maxRssBytes)} MiB | ${verdict} |\n`
+    );
+  } finally {
+    await app.stop();
+  }
+}
+
 async function main() {
   stopChildrenOnExit();
   const settings = readSettings(process.env);
@@ -115,8 +136,10 @@ async function main() {
   const selected = scenarios.filter((scenario) => !process.env.BENCH_ONLY || scenario.name.includes(process.env.BENCH_ONLY));
   for (const scenario of selected) rows.push(...(await runScenario(scenario, { bare, runDir, settings })));
 
-  console.log(`\n${consoleTable(rows)}\n`);
-  const report = markdownReport(await describeEnvironment(ROOT), settings, rows);
+  const idle = !process.env.BENCH_ONLY || IDLE_WS.name.includes(process.env.BENCH_ONLY) ? await runIdleWs({ runDir, settings }) : '';
+
+  console.log(`\n${consoleTable(rows)}\n${idle}`);
+  const report = markdownReport(await describeEnvironment(ROOT), settings, rows) + idle;
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, report);
   console.log(`Results written to ${path.relative(ROOT, RESULTS_FILE)}`);

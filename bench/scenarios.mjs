@@ -120,3 +120,12 @@ export const scenarios = [
     target: { minRatio: 0.3 },
   },
 ];
+
+/** 10,000 idle authenticated WebSockets (one session row each) must fit in 1 GiB of RSS. */
+export const IDLE_WS = {
+  name: 'WS /ws 10,000 idle authenticated connections (memory)',
+  env: { ...UNLIMITED, WS_MAX_CONNECTIONS_PER_USER: '10000' },
+  setup: loggedIn,
+  load: { count: 10_000, idleMs: 5_000 },
+  target: { maxRssBytes: 1024 * 1024 * 1024 },
+};
