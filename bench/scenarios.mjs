@@ -100,7 +100,9 @@ export const scenarios = [
     name: 'POST /api/v1/tools/everything__echo/execute (stdio upstream)',
     env: { ...UNLIMITED, RATE_LIMIT_TOOLS_EXECUTE: '100000000/60', UPSTREAM_STDIO_COMMANDS: process.execPath, ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password },
     app: { method: 'POST', path: '/api/v1/tools/everything__echo/execute', headers: { 'content-type': 'application/json' }, body: ECHO_BODY, setup: withStdioUpstream },
-    baseline: { method: 'POST', path: '/echo', body: ECHO_BODY },
+    // Against a supergateway-style bridge to the same stdio server: what the gateway's engine,
+    // auth, audit and persistence cost over bare HTTP-to-stdio forwarding.
+    baseline: { server: 'bench/bare-stdio-bridge.mjs', method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: ECHO_BODY },
   },
   {
     // MCP tools/call through the whole gateway (auth, session, engine, audit) vs the bare SDK server.
