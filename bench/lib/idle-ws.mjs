@@ -30,6 +30,8 @@ function open(url, headers) {
  */
 export async function measureIdleWebSockets(baseUrl, pid, headers, { count, idleMs }) {
   const url = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+  // The app at rest first: right after boot and setup its heap still holds start-up garbage.
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
   const rssBefore = rssOf(pid);
   const sockets = [];
   const started = Date.now();
