@@ -1,8 +1,4 @@
-import { loadConfig } from '@app/config';
-import { createTestDatabase, httpJson, spawnServer, startWebhookReceiver, type TestDatabase, type WebhookReceiver } from '@app/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { httpJson, spawnServer, startWebhookReceiver, useProcessWorkspace, type WebhookReceiver } from '@app/testing';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -10,22 +6,17 @@ const ADMIN = { email: 'shutdown.admin@example.test', password: 'Adm1n!Passw0rd-
 
 /** SIGTERM on a real process: drain, close sockets with 1001, flush, exit 0 within 10 s. */
 describe('graceful shutdown', () => {
-  const base = loadConfig().database;
-  let dataDir: string | undefined;
-  let database: TestDatabase | undefined;
+  const workspace = useProcessWorkspace('shutdown');
   let receiver: WebhookReceiver | undefined;
 
   afterEach(async () => {
     await receiver?.stop();
-    await database?.drop().catch(() => undefined);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('finishes the in-flight run, closes WebSockets with 1001, keeps its audit entry and webhook delivery, exits 0', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'smcp-shutdown-'));
-    database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
+    const { env: storage } = await workspace.prepare();
     receiver = await startWebhookReceiver();
-    const env = { DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_MS: '50', ...(database?.url ? { DATABASE_URL: database.url } : {}) };
+    const env = { ...storage, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_MS: '50' };
 
     const first = await spawnServer(env);
     const token = (await httpJson(first.baseUrl, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;

@@ -1,10 +1,9 @@
 import { loadConfig } from '@app/config';
-import { createTestDatabase, openWs, registerAndLogin, registerAndLoginAs, startTestApp, startWebhookReceiver, type TestApp, type TestDatabase } from '@app/testing';
+import { openWs, registerAndLogin, registerAndLoginAs, startWebhookReceiver, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const base = loadConfig();
 
@@ -13,40 +12,13 @@ const base = loadConfig();
  * sessions: events reach sockets held by the other instance, and MCP sessions move freely.
  */
 describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instances sharing PostgreSQL and Redis', () => {
-  let database: TestDatabase;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(base.database);
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const shared = {
-      DATABASE_URL: database.url as string,
-      REDIS_KEY_PREFIX: `smcp-multi-${randomBytes(4).toString('hex')}:`,
-      JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      SECRETS_KEY: randomBytes(32).toString('hex'),
-      PUBLIC_URL: 'http://localhost:3000',
-      WEBHOOK_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_POLL_MS: '20',
-      WEBHOOK_RETRY_BASE_MS: '50',
-      RATE_LIMIT_LOGIN: '3/900',
-    };
-    a = await startTestApp(shared, { isolateDatabase: false });
-    b = await startTestApp(shared, { isolateDatabase: false });
-  });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  const pair = useTwoInstances({ PUBLIC_URL: 'http://localhost:3000', WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_MS: '20', WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_LOGIN: '3/900' });
 
   it('a subscriber on one instance receives the tool.executed of a run on the other', async () => {
-    const user = await registerAndLogin(a.client);
-    const socket = await openWs(a.baseUrl, { headers: user.auth });
+    const user = await registerAndLogin(pair.a.client);
+    const socket = await openWs(pair.a.baseUrl, { headers: user.auth });
     await socket.request('subscribe', { events: ['tool.executed'] });
-    const run = await b.client.call<{ executionId: string }>('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'from b' } } });
+    const run = await pair.b.client.call<{ executionId: string }>('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'from b' } } });
     const started = Date.now();
     while (socket.notifications.length === 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(socket.notifications[0]?.params).toMatchObject({ event: 'tool.executed', data: { executionId: run.body.executionId, userId: user.userId } });
@@ -54,48 +26,48 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
   });
 
   it('an MCP session opened on one instance continues on the other', async () => {
-    const user = await registerAndLogin(a.client);
+    const user = await registerAndLogin(pair.a.client);
     const headers = { authorization: `Bearer ${user.accessToken}` };
-    const onA = new StreamableHTTPClientTransport(new URL(`${a.baseUrl}/mcp`), { requestInit: { headers } });
+    const onA = new StreamableHTTPClientTransport(new URL(`${pair.a.baseUrl}/mcp`), { requestInit: { headers } });
     const client = new Client({ name: 'lb', version: '1' }, { capabilities: {} });
     await client.connect(onA);
     const sessionId = onA.sessionId as string;
     // The next request lands on the other instance, with the same session.
-    const onB = new StreamableHTTPClientTransport(new URL(`${b.baseUrl}/mcp`), { requestInit: { headers }, sessionId });
+    const onB = new StreamableHTTPClientTransport(new URL(`${pair.b.baseUrl}/mcp`), { requestInit: { headers }, sessionId });
     const resumed = new Client({ name: 'lb', version: '1' }, { capabilities: {} });
     await resumed.connect(onB);
     expect(onB.sessionId).toBe(sessionId);
     const result = (await resumed.callTool({ name: 'echo', arguments: { message: 'on b' } })) as CallToolResult;
     expect(result.structuredContent).toEqual({ message: 'on b' });
     await onB.terminateSession();
-    const after = await fetch(`${a.baseUrl}/mcp`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json', 'mcp-session-id': sessionId }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    const after = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json', 'mcp-session-id': sessionId }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
     expect(after.status).toBe(404);
     await client.close();
     await resumed.close();
   });
 
   it('logout on one instance refuses the token on the other', async () => {
-    const user = await registerAndLogin(a.client);
-    expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
-    expect((await a.client.call('logoutUser', { headers: user.auth })).status).toBe(200);
-    expect((await b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
+    const user = await registerAndLogin(pair.a.client);
+    expect((await pair.b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
+    expect((await pair.a.client.call('logoutUser', { headers: user.auth })).status).toBe(200);
+    expect((await pair.b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
   });
 
   it('a login limit spans both instances', async () => {
-    const user = await registerAndLogin(a.client);
+    const user = await registerAndLogin(pair.a.client);
     const wrong = { email: user.input.email, password: 'Wr0ng!Passw0rd-both' };
     const statuses: number[] = [];
-    for (const instance of [a, b, a, b]) statuses.push((await instance.client.call('loginUser', { body: wrong })).status);
+    for (const instance of [pair.a, pair.b, pair.a, pair.b]) statuses.push((await instance.client.call('loginUser', { body: wrong })).status);
     // The login that came with the account counts too: 3 per window across both, where each
     // instance alone would still be under its limit and answer 401 every time.
     expect(statuses).toEqual([401, 401, 429, 429]);
   });
 
   it('a terminate on one instance closes the WebSocket held by the other', async () => {
-    const user = await registerAndLogin(a.client);
-    const socket = await openWs(a.baseUrl, { headers: user.auth });
+    const user = await registerAndLogin(pair.a.client);
+    const socket = await openWs(pair.a.baseUrl, { headers: user.auth });
     const sid = (JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
-    expect((await b.client.call('terminateSession', { headers: user.auth, params: { id: sid } })).status).toBe(200);
+    expect((await pair.b.client.call('terminateSession', { headers: user.auth, params: { id: sid } })).status).toBe(200);
     const closed = await Promise.race([socket.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
     expect(closed?.code).toBe(1008);
   });
@@ -103,14 +75,14 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
   it('both instances deliver the webhook outbox; no delivery goes out twice', async () => {
     const receiver = await startWebhookReceiver();
     try {
-      const admin = await registerAndLoginAs(a, ['admin']);
-      const hook = await a.client.call<{ id: string }>('createWebhook', { headers: admin.auth, body: { url: receiver.url, events: ['context.created'] } });
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const hook = await pair.a.client.call<{ id: string }>('createWebhook', { headers: admin.auth, body: { url: receiver.url, events: ['context.created'] } });
       expect(hook.status).toBe(201);
       // The other instance learns of the new webhook over Redis (milliseconds); then, while the
       // receiver is down, both dispatchers keep claiming and retrying the same rows.
       await new Promise((resolve) => setTimeout(resolve, 300));
       await receiver.stop();
-      for (let i = 0; i < 40; i++) await (i % 2 === 0 ? a : b).client.call('createContext', { headers: admin.auth, body: { name: `shared ${i}` } });
+      for (let i = 0; i < 40; i++) await (i % 2 === 0 ? pair.a : pair.b).client.call('createContext', { headers: admin.auth, body: { name: `shared ${i}` } });
       await new Promise((resolve) => setTimeout(resolve, 500));
       await receiver.start();
       await receiver.waitFor(40, 30_000);

@@ -1,9 +1,6 @@
-import { loadConfig } from '@app/config';
-import { createTestDatabase, httpJson, spawnServer, type TestDatabase } from '@app/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { httpJson, spawnServer, useProcessWorkspace } from '@app/testing';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const ADMIN = { email: 'ops@example.test', password: 'Op3rator!Passw0rd' };
@@ -19,24 +16,15 @@ function alive(pid: number): boolean {
 
 /** Real processes: stdio children die with the server, and enabled upstreams return at start. */
 describe('upstreams across a restart', () => {
-  const base = loadConfig().database;
-  let dataDir: string | undefined;
-  let database: TestDatabase | undefined;
-
-  afterEach(async () => {
-    await database?.drop().catch(() => undefined);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  const workspace = useProcessWorkspace('upstream');
 
   it('kills the stdio child on shutdown and reconnects the enabled server at the next start', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'smcp-upstream-'));
-    database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
+    const { env: storage } = await workspace.prepare();
     const env = {
-      DATA_DIR: dataDir,
+      ...storage,
       UPSTREAM_STDIO_COMMANDS: process.execPath,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      ...(database?.url ? { DATABASE_URL: database.url } : {}),
     };
     const call = httpJson;
 

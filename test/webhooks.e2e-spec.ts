@@ -1,11 +1,7 @@
-import { loadConfig } from '@app/config';
 import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from '@app/contracts';
-import { createTestDatabase, httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, type TestDatabase, useTestApp, type WebhookReceiver } from '@app/testing';
+import { httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
 import { verifyBodySignature } from '@app/webhooks';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -203,31 +199,25 @@ describe('webhooks without an allow-list', () => {
 
 /** Real processes: deliveries pending when the server is killed go out after it restarts. */
 describe('webhooks across a kill and restart', () => {
-  const base = loadConfig().database;
   const ADMIN = { email: 'hooks.admin@example.test', password: 'Adm1n!Passw0rd-hooks' };
-  let dataDir: string | undefined;
-  let database: TestDatabase | undefined;
+  const workspace = useProcessWorkspace('hooks');
   let receiver: WebhookReceiver | undefined;
 
   afterEach(async () => {
     await receiver?.stop();
-    await database?.drop().catch(() => undefined);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('delivers what was pending at the kill, once', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'smcp-hooks-'));
-    database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
+    const { env: storage } = await workspace.prepare();
     receiver = await startWebhookReceiver();
     const env = {
-      DATA_DIR: dataDir,
+      ...storage,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       WEBHOOK_ALLOWLIST: '127.0.0.1',
       WEBHOOK_RETRY_BASE_MS: '100',
       WEBHOOK_POLL_MS: '50',
       WEBHOOK_TIMEOUT_MS: '1000',
-      ...(database?.url ? { DATABASE_URL: database.url } : {}),
     };
     const call = httpJson;
 

@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import type { AuditLog, AuditLogList, ExportAuditLogsQueryDto, ListAuditLogsQueryDto } from '@app/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { Brackets, DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { csvRow } from './csv';
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -161,7 +161,7 @@ export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy
     if (filters.userId) builder.andWhere('log.userId = :userId', { userId: filters.userId });
     if (filters.severity) builder.andWhere('log.severity = :severity', { severity: filters.severity });
     // A prefix match the pattern index can serve; the caller's wildcards are taken literally.
-    if (filters.action) builder.andWhere(new Brackets((where) => where.where('log.action LIKE :action', { action: `${filters.action?.replace(/[\\%_]/g, (c) => `\\${c}`)}%` })));
+    if (filters.action) builder.andWhere('log.action LIKE :action', { action: `${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     return builder;
   }
 }

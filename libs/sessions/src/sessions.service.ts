@@ -170,34 +170,38 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
    * Returns false when it was not active (already ended, or unknown).
    */
   async end(sessionId: string, reason: string): Promise<boolean> {
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'terminated', endedAt: () => 'now()', endReason: reason.slice(0, 100) })
-      .where('id = :sessionId AND status = :active', { sessionId, active: 'active' })
-      .returning('id, user_id')
-      .execute();
-    const ended = result.raw as Array<{ id: string; user_id: string }>;
+    const ended = await this.endWhere('id = :sessionId', { sessionId }, reason);
     if (ended.length === 0) return false;
-    await this.revocations.revoke([sessionId], this.revokedUntil());
-    await this.events.publishDurable('session.terminated', { sessionId, userId: ended[0].user_id, reason });
+    await this.afterEnded(ended, reason);
     return true;
   }
 
   /** Ends every active session of a user (suspension, deletion); answers how many. */
   async endAllForUser(userId: string, reason: string): Promise<number> {
+    const ended = await this.endWhere('user_id = :userId', { userId }, reason);
+    await this.afterEnded(ended, reason);
+    return ended.length;
+  }
+
+  private async endWhere(where: string, parameters: Record<string, string>, reason: string): Promise<Array<{ id: string; user_id: string }>> {
     const result = await this.sessions
       .createQueryBuilder()
       .update()
       .set({ status: 'terminated', endedAt: () => 'now()', endReason: reason.slice(0, 100) })
-      .where('user_id = :userId AND status = :active', { userId, active: 'active' })
-      .returning('id')
+      .where(`${where} AND status = :active`, { ...parameters, active: 'active' })
+      .returning('id, user_id')
       .execute();
-    const ids = (result.raw as Array<{ id: string }>).map((row) => row.id);
-    if (ids.length === 0) return 0;
-    await this.revocations.revoke(ids, this.revokedUntil());
-    await Promise.all(ids.map((sessionId) => this.events.publishDurable('session.terminated', { sessionId, userId, reason })));
-    return ids.length;
+    return result.raw as Array<{ id: string; user_id: string }>;
+  }
+
+  // Tokens refused everywhere first, then the durable event (webhooks, closing live connections).
+  private async afterEnded(ended: ReadonlyArray<{ id: string; user_id: string }>, reason: string): Promise<void> {
+    if (ended.length === 0) return;
+    await this.revocations.revoke(
+      ended.map((row) => row.id),
+      this.revokedUntil(),
+    );
+    await Promise.all(ended.map((row) => this.events.publishDurable('session.terminated', { sessionId: row.id, userId: row.user_id, reason })));
   }
 
   /** How long a revoked session must stay refused: until its last access token has expired. */

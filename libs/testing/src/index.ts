@@ -21,3 +21,7 @@ export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';
 export { httpJson } from './http-json';
 export { TestSamlIdp } from './saml-idp';
 export type { AuthnRequestInfo, SamlResponseOptions, ServiceProvider } from './saml-idp';
+export { useTwoInstances } from './two-instances';
+export type { TwoInstances } from './two-instances';
+export { useProcessWorkspace } from './process-workspace';
+export type { ProcessWorkspace } from './process-workspace';
