@@ -203,6 +203,16 @@ describe('tools: registry and execution engine', () => {
       expect(row.parameters.message).toBe('a\uFFFDb');
     });
 
+    it('stores runs whose input holds a lone surrogate (no valid UTF-8), in the history and the audit log', async () => {
+      const response = await run(user.auth, 'echo', { parameters: { message: 'x\ud800y', data: { 'k\u0000\udfff': '\\u0000' } } });
+      expect(response.status).toBe(200);
+      const db = t.app.get(DataSource);
+      const [row] = await db.query('SELECT parameters FROM tool_executions WHERE id = $1', [response.body.executionId]);
+      expect(row.parameters).toEqual({ message: 'x\uFFFDy', data: { 'k\uFFFD\uFFFD': '\\u0000' } });
+      const [entry] = await db.query(`SELECT details FROM audit_logs WHERE details->>'executionId' = $1`, [response.body.executionId]);
+      expect(entry.details.parameters.message).toBe('x\uFFFDy');
+    });
+
     it('lists a tool\'s runs, newest first: the caller\'s own, everyone\'s for admins', async () => {
       const mine = await t.client.call<ToolExecutionList>('listToolExecutions', { headers: user.auth, params: { id: 'tool_echo' }, query: { limit: 2 } });
       expect(mine.body.executions).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { type RequestOrigin, redactSecrets, storableJson } from '@app/common';
+import { type RequestOrigin, redactSecrets } from '@app/common';
 import { AppendLog } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { AuditResult, AuditSeverity } from './audit-log.entity';
@@ -19,7 +19,8 @@ const AUDIT_TABLE = 'audit_logs';
 const AUDIT_COLUMNS = ['timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
 
 function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  const redacted = storableJson(redactSecrets(details ?? {}));
+  // U+0000 is made storable by the append log, for the whole row at once.
+  const redacted = redactSecrets(details ?? {});
   const json = JSON.stringify(redacted);
   return json.length <= MAX_DETAILS_BYTES ? redacted : { truncated: true, preview: json.slice(0, 1024) };
 }

@@ -2,6 +2,7 @@ import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GroupCommitWriter } from './group-commit.writer';
 
+/** A column's value as JavaScript has it: objects go to json/jsonb columns as JSON, not as text. */
 type Value = string | number | boolean | Date | null | undefined | object;
 
 interface Entry {
@@ -10,14 +11,27 @@ interface Entry {
   readonly values: readonly Value[];
 }
 
-function encode(value: Value): unknown {
-  return value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : (value ?? null);
+// JSON.stringify writes U+0000 and lone surrogates as \u escapes, which PostgreSQL refuses in
+// json and text: a value a caller sent must never fail the batch its neighbours share.
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
+
+export function storableJsonText(json: string): string {
+  return json.includes('\\u') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
+}
+
+function rowObject(entry: Entry): Record<string, Value> {
+  const row: Record<string, Value> = {};
+  for (let i = 0; i < entry.columns.length; i++) row[entry.columns[i]] = entry.values[i] ?? null;
+  return row;
 }
 
 /**
  * Append-only rows of every table (audit entries, run history) committed together: one statement
  * per batch, its INSERTs chained as data-modifying CTEs, so a tool run's audit entry and its
  * history row share one round trip and one commit. `append` resolves once its row is committed.
+ *
+ * Each table's rows travel as one JSON parameter expanded by `json_populate_recordset`: binding
+ * hundreds of parameters one by one cost more, on both sides of the wire, than the rows themselves.
  */
 @Injectable()
 export class AppendLog implements BeforeApplicationShutdown {
@@ -43,12 +57,16 @@ export class AppendLog implements BeforeApplicationShutdown {
     const groups = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = `${entry.table}(${entry.columns.join(',')})`;
-      groups.set(key, [...(groups.get(key) ?? []), entry]);
+      const group = groups.get(key);
+      if (group) group.push(entry);
+      else groups.set(key, [entry]);
     }
-    const parameters: unknown[] = [];
+    const parameters: string[] = [];
     const statements = [...groups.values()].map((group) => {
-      const tuples = group.map((entry) => `(${entry.values.map((value) => `$${parameters.push(encode(value))}`).join(', ')})`);
-      return `INSERT INTO "${group[0].table}" (${group[0].columns.map((column) => `"${column}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
+      const { table, columns } = group[0];
+      const list = columns.map((column) => `"${column}"`).join(', ');
+      const position = parameters.push(storableJsonText(JSON.stringify(group.map(rowObject))));
+      return `INSERT INTO "${table}" (${list}) SELECT ${list} FROM json_populate_recordset(NULL::"${table}", $${position}::json)`;
     });
     const last = statements.pop() as string;
     const sql = statements.length === 0 ? last : `WITH ${statements.map((statement, i) => `w${i} AS (${statement} RETURNING 1)`).join(', ')} ${last}`;

@@ -34,8 +34,9 @@ export function echoTool(): ToolDefinition {
     },
     outputSchema: { type: 'object', properties: { message: { type: 'string' }, data: { type: 'object' } } },
     examples: [{ name: 'Echo a message', input: { message: 'hello' }, output: { message: 'hello' } }],
-    async run(input, { signal }) {
-      if (typeof input.delayMs === 'number' && input.delayMs > 0) await sleep(input.delayMs, signal);
+    // The signal is read only when there is a delay: making one costs more than the echo itself.
+    async run(input, context) {
+      if (typeof input.delayMs === 'number' && input.delayMs > 0) await sleep(input.delayMs, context.signal);
       const { secret: _secret, ...echoed } = input;
       return echoed;
     },

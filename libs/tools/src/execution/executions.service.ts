@@ -17,7 +17,7 @@ export function storableResult(result: unknown): unknown {
   if (result === undefined) return null;
   const json = JSON.stringify(result);
   if (json === undefined) return null;
-  return storableJson(Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) });
+  return Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) };
 }
 
 export function isAdmin(caller: AuthenticatedUser): boolean {
@@ -76,10 +76,10 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       row.contextId ?? null,
       row.status,
       row.isAsync ?? false,
-      storableJson(row.parameters ?? {}),
-      // Encoded here: a tool may return a bare string or number, which is JSON too.
-      row.result === null || row.result === undefined ? null : JSON.stringify(storableResult(row.result)),
-      storableJson(row.error ?? null),
+      row.parameters ?? {},
+      // A tool may return a bare string or number: it is stored as that JSON value.
+      storableResult(row.result) as object | string | number | boolean | null,
+      row.error ?? null,
       row.timeoutMs,
       row.startedAt ?? null,
       row.endedAt ?? null,
@@ -110,7 +110,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       { id },
       {
         status: update.status,
-        result: storableResult(update.result) as QueryDeepPartialEntity<unknown>,
+        result: storableJson(storableResult(update.result)) as QueryDeepPartialEntity<unknown>,
         error: storableJson(update.error ?? null),
         endedAt: update.endedAt,
         durationMs: update.durationMs,

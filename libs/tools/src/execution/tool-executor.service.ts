@@ -69,10 +69,21 @@ function windowSeconds(window: string): number {
   return match ? Math.max(1, Math.round(Number(match[1]) * WINDOW_UNITS[match[2]])) : 60;
 }
 
+const secretFieldsOf = new WeakMap<ToolDefinition, ReadonlySet<string>>();
+
+function secretFields(definition: ToolDefinition): ReadonlySet<string> {
+  let secret = secretFieldsOf.get(definition);
+  if (!secret) {
+    const properties = (definition.inputSchema.properties ?? {}) as Record<string, { writeOnly?: boolean; 'x-secret'?: boolean }>;
+    secret = new Set([...(definition.secretFields ?? []), ...Object.entries(properties).filter(([, schema]) => schema?.writeOnly || schema?.['x-secret']).map(([name]) => name)]);
+    secretFieldsOf.set(definition, secret);
+  }
+  return secret;
+}
+
 /** Parameters as they may be stored and audited: schema-marked secrets and secret-named keys hidden. */
 function redactParameters(definition: ToolDefinition, parameters: Record<string, unknown>): Record<string, unknown> {
-  const properties = (definition.inputSchema.properties ?? {}) as Record<string, { writeOnly?: boolean; 'x-secret'?: boolean }>;
-  const secret = new Set([...(definition.secretFields ?? []), ...Object.entries(properties).filter(([, schema]) => schema?.writeOnly || schema?.['x-secret']).map(([name]) => name)]);
+  const secret = secretFields(definition);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parameters)) copy[key] = secret.has(key) ? '[REDACTED]' : value;
   return redactSecrets(copy);
@@ -140,9 +151,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
     const executionId = randomUUID();
     const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy);
-    const row = this.row(executionId, definition, caller, input, run, timeoutMs, options, false);
+    const stored = redactParameters(definition, input);
+    const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
-    await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, input, run, origin), this.announce(row, run)]);
+    await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, stored, run, origin), this.announce(row, run)]);
     if (run.thrown) throw run.thrown;
     return { kind: 'finished', execution: executionView({ ...row, createdAt: run.startedAt } as ToolExecutionEntity) };
   }
@@ -255,7 +267,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     }
   }
 
-  private row(id: string, definition: ToolDefinition, caller: AuthenticatedUser, input: Record<string, unknown>, run: RunResult, timeoutMs: number, options: ExecuteOptions, isAsync: boolean) {
+  private row(id: string, definition: ToolDefinition, caller: AuthenticatedUser, parameters: Record<string, unknown>, run: RunResult, timeoutMs: number, options: ExecuteOptions, isAsync: boolean) {
     return {
       id,
       toolId: definition.id,
@@ -265,7 +277,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       contextId: options.contextId ?? null,
       status: run.status as ExecutionStatus,
       isAsync,
-      parameters: redactParameters(definition, input),
+      parameters,
       result: run.result ?? null,
       error: run.error ?? null,
       timeoutMs,
@@ -277,7 +289,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     };
   }
 
-  private auditRun(caller: AuthenticatedUser, definition: ToolDefinition, executionId: string, input: Record<string, unknown>, run: RunResult, origin: RequestOrigin): Promise<void> {
+  /** `parameters` are already redacted. */
+  private auditRun(caller: AuthenticatedUser, definition: ToolDefinition, executionId: string, parameters: Record<string, unknown>, run: RunResult, origin: RequestOrigin): Promise<void> {
     const refused = run.thrown && run.thrown.status < 500 && run.thrown.status !== 429;
     return this.audit.record({
       action: 'tool.execute',
@@ -289,7 +302,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         toolId: definition.id,
         toolName: definition.name,
         executionId,
-        parameters: redactParameters(definition, input),
+        parameters,
         status: run.status,
         durationMs: run.durationMs,
         ...(run.attempts > 1 ? { attempts: run.attempts } : {}),
@@ -371,7 +384,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
       }
       await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed });
-      await this.auditRun(caller, definition, id, input, run, origin ?? {});
+      await this.auditRun(caller, definition, id, redactParameters(definition, input), run, origin ?? {});
       await this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
