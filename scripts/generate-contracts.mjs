@@ -116,9 +116,14 @@ class DtoWriter {
     this.assertSupported(schema, where);
     const decorators = [];
     const use = (name) => this.validators.add(name);
-    if (!isRequired) {
+    if (!isRequired && schema.nullable) {
       use('IsOptional');
       decorators.push('@IsOptional()');
+    } else if (!isRequired) {
+      // IsOptional would let null through too, and a service would then get null where the
+      // contract allows only absence or a value (found by the fuzz: `password: null`).
+      use('ValidateIf');
+      decorators.push(`@ValidateIf((object: Record<string, unknown>) => object[${literal(prop)}] !== undefined)`);
     } else if (schema.nullable) {
       use('ValidateIf');
       decorators.push(`@ValidateIf((object: Record<string, unknown>) => object[${literal(prop)}] !== null)`);

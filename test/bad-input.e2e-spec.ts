@@ -114,4 +114,14 @@ describe('values the database cannot hold', () => {
     expect(response.status).toBe(400);
     expect((response.body as { error: string }).error).toBe('VALIDATION_ERROR');
   });
+
+  // validator.js's isEmail throws on a lone surrogate; found by the random fuzz rounds.
+  it.each([
+    ['/api/v1/auth/register', { email: 'a\ud800@example.test', password: 'Str0ng!Passw0rd', name: 'Lone' }],
+    ['/api/v1/auth/login', { email: '\udc8d', password: 'x' }],
+  ])('a lone surrogate in an email (%s) is a 400 naming the field, never a 500', async (path, body) => {
+    const response = await t.client.raw('POST', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ field: 'email', code: 'INVALID_VALUE' }] });
+  });
 });

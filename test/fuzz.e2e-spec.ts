@@ -150,6 +150,58 @@ function* mutations(operation: ContractOperation, auth: Record<string, string>, 
   }
 }
 
+// The random rounds after the fixed sweep: "about two minutes" of fuzzing in all.
+const RANDOM_ROUNDS_SECONDS = 100;
+const RPC_METHODS = ['tools/list', 'tools/execute', 'tools/call', 'initialize', 'ping', 'subscribe', 'unsubscribe', 'context/update', 'resources/list', 'resources/read', 'prompts/get', 'nope'];
+
+/** Any JSON value, odd ones weighted in. */
+function randomJson(random: () => number, depth = 0): unknown {
+  const roll = random();
+  if (depth > 4 || roll < 0.45) return ODD_VALUES[Math.floor(random() * ODD_VALUES.length)];
+  if (roll < 0.6) return Math.floor(random() * 2 ** 40) * (random() < 0.5 ? -1 : 1);
+  if (roll < 0.7) return String.fromCharCode(...Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * 0xffff)));
+  if (roll < 0.85) return Array.from({ length: Math.floor(random() * 4) }, () => randomJson(random, depth + 1));
+  return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [random() < 0.2 ? '__proto__' : `k${i}`, randomJson(random, depth + 1)]));
+}
+
+/** A valid-looking request to `operation` with a few things broken at random. */
+function randomRequest(operation: ContractOperation, auth: Record<string, string>, random: () => number): FuzzRequest {
+  const item = (SPEC.paths as Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>)[operation.path][operation.method.toLowerCase()];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const path = operation.path.replace(/\{([^}]+)\}/g, () => (random() < 0.5 ? '00000000-0000-4000-8000-000000000000' : pick(ODD_PATH_VALUES)));
+  const query = (item.parameters ?? [])
+    .map((parameter) => resolve(parameter))
+    .filter((parameter) => parameter.in === 'query' && random() < 0.5)
+    .map((parameter) => `${encodeURIComponent(parameter.name)}=${encodeLoosely(String(randomJson(random)).slice(0, 2000))}`)
+    .join('&');
+  const headers = { ...auth, 'content-type': 'application/json', ...(random() < 0.15 ? pick(ODD_HEADERS) : {}) };
+  const url = `${operation.basePath}${path}${query ? `?${query}` : ''}`;
+  if (operation.method === 'GET' || operation.method === 'DELETE') return { path: url, headers };
+  const schema = item.requestBody?.content?.['application/json']?.schema;
+  const valid = schema ? sample(schema) : {};
+  if (random() < 0.1) return { path: url, headers, body: JSON.stringify(randomJson(random)) };
+  if (!valid || typeof valid !== 'object' || Array.isArray(valid)) return { path: url, headers, body: JSON.stringify(valid) };
+  const body: Record<string, unknown> = { ...(valid as Record<string, unknown>) };
+  const keys = Object.keys(body);
+  for (let i = 0; i < 1 + Math.floor(random() * 3); i++) {
+    const key = keys.length > 0 && random() < 0.8 ? pick(keys) : `extra${i}`;
+    if (random() < 0.2) delete body[key];
+    else body[key] = randomJson(random);
+  }
+  return { path: url, headers, body: JSON.stringify(body) };
+}
+
+/** A JSON-RPC frame with random parts: method, id, params, or not JSON at all. */
+function randomRpc(random: () => number): string {
+  const roll = random();
+  if (roll < 0.05) return String(randomJson(random)).slice(0, 500);
+  const message: Record<string, unknown> = { jsonrpc: random() < 0.9 ? '2.0' : randomJson(random), method: RPC_METHODS[Math.floor(random() * RPC_METHODS.length)] };
+  if (random() < 0.85) message.id = random() < 0.8 ? Math.floor(random() * 1000) : randomJson(random);
+  if (random() < 0.9) message.params = random() < 0.3 ? randomJson(random) : { tool: 'echo', name: 'echo', arguments: randomJson(random), events: randomJson(random), contextId: randomJson(random) };
+  const text = JSON.stringify(message);
+  return roll < 0.1 ? `[${text},${text}]` : text;
+}
+
 describe('fuzz: every operation, the /ws and /mcp doors, with hostile input', () => {
   const t = useTestApp({ RATE_LIMIT_TOOLS_EXECUTE: '1000000/60', RATE_LIMIT_TOOLS_LIST: '1000000/60', RATE_LIMIT_MFA: '1000000/60', RATE_LIMIT_WS_MESSAGES: '1000000/1' });
   let admin: LoggedInUser;
@@ -158,48 +210,100 @@ describe('fuzz: every operation, the /ws and /mcp doors, with hostile input', ()
     admin = await registerAndLoginAs(t, ['admin']);
   });
 
+  /** Sends one request; returns what is wrong with the answer, or null when it is fine. */
+  async function probe(operation: ContractOperation, request: FuzzRequest): Promise<string | null> {
+    const label = `${operation.operationId} ${operation.method} ${request.path.slice(0, 120)} ${typeof request.body === 'string' ? request.body.slice(0, 80) : ''}`;
+    try {
+      const response = await fetch(`${t.baseUrl}${request.path}`, { method: operation.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(15_000), redirect: 'manual' });
+      const type = response.headers.get('content-type') ?? '';
+      if (type.includes('event-stream')) {
+        await response.body?.cancel();
+        return null;
+      }
+      const text = await response.text();
+      if (response.status >= 500) return `${response.status} ${label}: ${text.slice(0, 200)}`;
+      if (response.status >= 400 && response.status !== 404 && !type.includes('json')) return `${response.status} non-JSON error ${label}`;
+      if (response.status < 400) return null;
+      try {
+        // The MCP door speaks JSON-RPC: its errors are JSON-RPC error objects.
+        const parsed = JSON.parse(text) as { error?: unknown };
+        const jsonRpc = typeof parsed.error === 'object' && parsed.error !== null && typeof (parsed.error as { code?: unknown }).code === 'number';
+        if (!(operation.path.startsWith('/mcp') && jsonRpc)) t.client.validator.assertErrorEnvelope(parsed);
+        return null;
+      } catch (error) {
+        return `${response.status} ${label}: ${(error as Error).message.slice(0, 200)}`;
+      }
+    } catch (error) {
+      return `no answer ${label}: ${(error as Error).message}`;
+    }
+  }
+
+  /** A handful at a time: concurrency without turning the fuzz into a load test. */
+  async function probeAll(work: Array<[ContractOperation, FuzzRequest]>, failures: string[]): Promise<void> {
+    for (let i = 0; i < work.length; i += 8) {
+      for (const failure of await Promise.all(work.slice(i, i + 8).map(([operation, request]) => probe(operation, request)))) if (failure) failures.push(failure);
+    }
+  }
+
+  const operations = CONTRACT_OPERATIONS.filter((op) => !SKIPPED.has(op.operationId));
+
   it('answers every request below 500, every error in the envelope, none hanging', async () => {
     const random = prng(0x5eed);
     const failures: string[] = [];
+    const work = operations.flatMap((operation) => [...mutations(operation, admin.auth, random)].map((request): [ContractOperation, FuzzRequest] => [operation, request]));
+    await probeAll(work, failures);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(work.length).toBeGreaterThan(1500);
+  }, 240_000);
+
+  it(`keeps answering random mutations of every operation and door for ${RANDOM_ROUNDS_SECONDS} s`, async () => {
+    const failures: string[] = [];
+    const deadline = Date.now() + RANDOM_ROUNDS_SECONDS * 1000;
     let sent = 0;
-    for (const operation of CONTRACT_OPERATIONS.filter((op) => !SKIPPED.has(op.operationId))) {
-      const batch = [...mutations(operation, admin.auth, random)];
-      // A handful at a time: concurrency without turning the fuzz into a load test.
-      for (let i = 0; i < batch.length; i += 8) {
-        await Promise.all(
-          batch.slice(i, i + 8).map(async (request) => {
-            sent++;
-            const label = `${operation.operationId} ${operation.method} ${request.path.slice(0, 120)} ${typeof request.body === 'string' ? request.body.slice(0, 80) : ''}`;
-            try {
-              const response = await fetch(`${t.baseUrl}${request.path}`, { method: operation.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(15_000), redirect: 'manual' });
-              const type = response.headers.get('content-type') ?? '';
-              if (type.includes('event-stream')) {
-                await response.body?.cancel();
-                return;
-              }
-              const text = await response.text();
-              if (response.status >= 500) failures.push(`${response.status} ${label}: ${text.slice(0, 200)}`);
-              else if (response.status >= 400 && response.status !== 404 && !type.includes('json')) failures.push(`${response.status} non-JSON error ${label}`);
-              else if (response.status >= 400) {
-                try {
-                  // The MCP door speaks JSON-RPC: its errors are JSON-RPC error objects.
-                  const parsed = JSON.parse(text) as { error?: unknown };
-                  const jsonRpc = typeof parsed.error === 'object' && parsed.error !== null && typeof (parsed.error as { code?: unknown }).code === 'number';
-                  if (!(operation.path.startsWith('/mcp') && jsonRpc)) t.client.validator.assertErrorEnvelope(parsed);
-                } catch (error) {
-                  failures.push(`${response.status} ${label}: ${(error as Error).message.slice(0, 200)}`);
-                }
-              }
-            } catch (error) {
-              failures.push(`no answer ${label}: ${(error as Error).message}`);
-            }
-          }),
-        );
-      }
+    let frames = 0;
+    for (let round = 1; Date.now() < deadline; round++) {
+      const random = prng(0x5eed + round);
+      // The caller's token may not survive a round (a mutation can hit its own account): a fresh admin each round.
+      const caller = round === 1 ? admin : await registerAndLoginAs(t, ['admin']);
+      const work = Array.from({ length: 400 }, (): [ContractOperation, FuzzRequest] => {
+        const operation = operations[Math.floor(random() * operations.length)];
+        return [operation, randomRequest(operation, caller.auth, random)];
+      });
+      await probeAll(work, failures);
+      sent += work.length;
+      frames += await fuzzDoors(caller.auth, random, failures);
+      if (failures.length > 20) break;
     }
     expect(failures.slice(0, 20)).toEqual([]);
-    expect(sent).toBeGreaterThan(1500);
-  }, 240_000);
+    expect(sent).toBeGreaterThan(2000);
+    expect(frames).toBeGreaterThan(500);
+  }, (RANDOM_ROUNDS_SECONDS + 120) * 1000);
+
+  /** Random frames on one /ws connection and random bodies to /mcp; the socket must stay usable. */
+  async function fuzzDoors(auth: Record<string, string>, random: () => number, failures: string[]): Promise<number> {
+    const socket = new WebSocket(`${t.baseUrl.replace('http', 'ws')}/ws`, { headers: auth });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    let answered = false;
+    socket.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as { id?: unknown }).id === 'last') answered = true;
+    });
+    const bodies = Array.from({ length: 100 }, () => randomRpc(random));
+    for (const body of bodies) socket.send(body);
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 'last', method: 'ping' }));
+    const started = Date.now();
+    while (!answered && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!answered || socket.readyState !== WebSocket.OPEN) failures.push(`/ws stopped answering after ${bodies.map((body) => body.slice(0, 60)).join(' | ').slice(0, 300)}`);
+    socket.close();
+    for (const body of bodies.slice(0, 20)) {
+      const response = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body, signal: AbortSignal.timeout(15_000) }).catch((error: Error) => error);
+      if (response instanceof Error) failures.push(`/mcp no answer ${body.slice(0, 80)}: ${response.message}`);
+      else {
+        await response.body?.cancel();
+        if (response.status >= 500) failures.push(`/mcp ${response.status} ${body.slice(0, 80)}`);
+      }
+    }
+    return bodies.length + 20;
+  }
 
   it('/ws answers hostile frames with JSON-RPC errors and keeps the connection', async () => {
     const socket = new WebSocket(`${t.baseUrl.replace('http', 'ws')}/ws`, { headers: admin.auth });

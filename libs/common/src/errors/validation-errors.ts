@@ -1,5 +1,6 @@
-import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, HttpException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiError, type ErrorDetail } from './api-error';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 // class-validator constraint names -> the detail codes clients see.
 const DETAIL_CODES: Readonly<Record<string, string>> = {
@@ -63,8 +64,29 @@ class StrictValidationPipe extends ValidationPipe {
     if (isDto && exceedsDepth(value, MAX_NESTING)) {
       throw ApiError.validation('Request is nested too deeply', [{ field: `(${metadata.type})`, message: `nesting deeper than ${MAX_NESTING} levels`, code: 'TOO_DEEP' }]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof HttpException || error instanceof ApiError) throw error;
+      // A rule that throws (validator.js's isEmail on a lone surrogate) means the value is unusable, not that the server failed.
+      const field = illFormedField(value) ?? `(${metadata.type})`;
+      throw ApiError.validation('Request validation failed', [{ field, message: 'value could not be validated: it is not well-formed text', code: 'INVALID_VALUE' }]);
+    }
   }
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The path of the first string that is not well-formed Unicode (a lone surrogate), if any. */
+function illFormedField(root: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop() as [unknown, string];
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return path || '(body)';
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) stack.push([child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key]);
+  }
+  return undefined;
 }
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array]);
@@ -83,6 +105,7 @@ function exceedsDepth(root: unknown, limit: number): boolean {
 }
 
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

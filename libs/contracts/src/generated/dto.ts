@@ -1,7 +1,7 @@
 // GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
 /* eslint-disable */
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsISO8601, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsISO8601, IsIn, IsInt, IsNumber, IsObject, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsStringRecord, MaxJsonBytes } from '../validators';
 
 export class RegisterRequestDto {
@@ -23,14 +23,14 @@ export class RegisterRequestDto {
   @MaxLength(200)
   name!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["organization"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(200)
   organization?: string;
 
   /** E.164, e.g. +14155550100 */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["phone"] !== undefined)
   @IsString()
   @Matches(new RegExp("^\\+[1-9]\\d{1,14}$"), { message: "phone must be in E.164 format, e.g. +14155550100" })
   phone?: string;
@@ -47,12 +47,12 @@ export class LoginRequestDto {
   @MaxLength(128)
   password!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["mfaCode"] !== undefined)
   @IsString()
   @Matches(new RegExp("^[0-9]{6}$"), { message: "mfaCode must be 6 digits" })
   mfaCode?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["backupCode"] !== undefined)
   @IsString()
   @MinLength(8)
   @MaxLength(32)
@@ -60,7 +60,7 @@ export class LoginRequestDto {
 }
 
 export class RefreshRequestDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["refreshToken"] !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(4096)
@@ -72,7 +72,7 @@ export class MfaEnableRequestDto {
   type!: "totp" | "sms";
 
   /** E.164, required for `sms`. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["phoneNumber"] !== undefined)
   @IsString()
   @Matches(new RegExp("^\\+[1-9]\\d{1,14}$"), { message: "phoneNumber must be in E.164 format, e.g. +14155550100" })
   phoneNumber?: string;
@@ -89,7 +89,7 @@ export class MfaVerifyRequestDto {
 
 export class MfaDisableRequestDto {
   /** A current TOTP code, an SMS code (SMS users first call without a code to get one) or a backup code. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["code"] !== undefined)
   @IsString()
   @MinLength(6)
   @MaxLength(32)
@@ -103,12 +103,12 @@ export class VerifyMfaRequestDto {
   @MaxLength(256)
   mfaToken!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["code"] !== undefined)
   @IsString()
   @Matches(new RegExp("^[0-9]{6}$"), { message: "code must be 6 digits" })
   code?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["backupCode"] !== undefined)
   @IsString()
   @MinLength(8)
   @MaxLength(32)
@@ -133,7 +133,7 @@ export class CreateApiKeyRequestDto {
   scopes!: string[];
 
   /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["expiresIn"] !== undefined)
   @IsInt()
   @Min(60)
   @Max(63072000)
@@ -146,28 +146,28 @@ export class RevokeApiKeyParamsDto {
 }
 
 export class ListToolsQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
   category?: "system" | "data" | "analytics" | "monitoring";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["q"] !== undefined)
   @IsString()
   @MaxLength(100)
   q?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -184,17 +184,17 @@ export class GetToolParamsDto {
 }
 
 export class ExecuteToolRequestContextDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["sessionId"] !== undefined)
   @IsString()
   @MaxLength(64)
   sessionId?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["requestId"] !== undefined)
   @IsString()
   @MaxLength(128)
   requestId?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["contextId"] !== undefined)
   @IsString()
   @MaxLength(64)
   contextId?: string;
@@ -202,32 +202,32 @@ export class ExecuteToolRequestContextDto {
 
 export class ExecuteToolRequestOptionsDto {
   /** Milliseconds; capped by the server's maximum. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["timeout"] !== undefined)
   @IsInt()
   @Min(1)
   @Max(3600000)
   timeout?: number;
 
   /** Answer 202 at once and run in the background; poll GET /tools/executions/{executionId}. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["async"] !== undefined)
   @IsBoolean()
   async?: boolean;
 }
 
 export class ExecuteToolRequestDto {
   /** The tool's input, validated against its input schema (at most 2 MiB as JSON). */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["parameters"] !== undefined)
   @IsObject()
   @MaxJsonBytes(2097152)
   parameters?: Record<string, unknown>;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["context"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => ExecuteToolRequestContextDto)
   context?: ExecuteToolRequestContextDto;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["options"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => ExecuteToolRequestOptionsDto)
@@ -248,18 +248,18 @@ export class GetToolExecutionParamsDto {
 }
 
 export class ListToolExecutionsQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["pending","running","completed","failed"])
   status?: "pending" | "running" | "completed" | "failed";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -276,31 +276,31 @@ export class ListToolExecutionsParamsDto {
 }
 
 export class ListContextsQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["active","archived"])
   status?: "active" | "archived";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["sort"] !== undefined)
   @IsIn(["created","updated","name"])
   sort?: "created" | "updated" | "name";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["order"] !== undefined)
   @IsIn(["asc","desc"])
   order?: "asc" | "desc";
 
   /** Admins only. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
   @IsUUID(undefined)
   userId?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -310,13 +310,13 @@ export class ListContextsQueryDto {
 
 /** Transient upstream failures (502, 503) of runs in this context are retried. */
 export class ContextSettingsRetryPolicyDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["maxRetries"] !== undefined)
   @IsInt()
   @Min(0)
   @Max(5)
   maxRetries?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["backoffMultiplier"] !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1)
   @Max(10)
@@ -325,14 +325,14 @@ export class ContextSettingsRetryPolicyDto {
 
 export class ContextSettingsDto {
   /** Milliseconds; caps the timeout of every run in this context (at most the server's maximum). */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["maxExecutionTime"] !== undefined)
   @IsInt()
   @Min(1)
   @Max(3600000)
   maxExecutionTime?: number;
 
   /** Transient upstream failures (502, 503) of runs in this context are retried. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["retryPolicy"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => ContextSettingsRetryPolicyDto)
@@ -346,23 +346,23 @@ export class CreateContextRequestDto {
   @MaxLength(200)
   name!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
   @IsString()
   @MaxLength(2000)
   description?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["active","archived"])
   status?: "active" | "archived";
 
   /** Free JSON, at most 64 KiB. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["metadata"] !== undefined)
   @IsObject()
   @MaxJsonBytes(65536)
   metadata?: Record<string, unknown>;
 
   /** Tool ids or names; each must exist. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["tools"] !== undefined)
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -371,7 +371,7 @@ export class CreateContextRequestDto {
   @MaxLength(200, { each: true })
   tools?: string[];
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["settings"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => ContextSettingsDto)
@@ -385,28 +385,28 @@ export class GetContextParamsDto {
 
 /** Fields present replace the stored ones; absent fields are kept. */
 export class UpdateContextRequestDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["name"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
   @IsString()
   @MaxLength(2000)
   description?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["active","archived"])
   status?: "active" | "archived";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["metadata"] !== undefined)
   @IsObject()
   @MaxJsonBytes(65536)
   metadata?: Record<string, unknown>;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["tools"] !== undefined)
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -415,7 +415,7 @@ export class UpdateContextRequestDto {
   @MaxLength(200, { each: true })
   tools?: string[];
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["settings"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => ContextSettingsDto)
@@ -434,26 +434,26 @@ export class DeleteContextParamsDto {
 
 export class ListSessionsQueryDto {
   /** Admins only. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
   @IsUUID(undefined)
   userId?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["active","terminated","expired"])
   status?: "active" | "terminated" | "expired";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["connectionType"] !== undefined)
   @IsIn(["websocket","http","mcp"])
   connectionType?: "websocket" | "http" | "mcp";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -473,48 +473,48 @@ export class UpstreamTransportDto {
   @IsIn(["stdio","streamable-http","sse"])
   type!: "stdio" | "streamable-http" | "sse";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["command"] !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
   command?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["args"] !== undefined)
   @IsArray()
   @ArrayMaxSize(64)
   @IsString({ each: true })
   @MaxLength(4096, { each: true })
   args?: string[];
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["env"] !== undefined)
   @IsObject()
   @IsStringRecord({ maxEntries: 100, maxLength: 8192 })
   env?: Record<string, string>;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["cwd"] !== undefined)
   @IsString()
   @MaxLength(1024)
   cwd?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["url"] !== undefined)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   @MaxLength(2048)
   url?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["headers"] !== undefined)
   @IsObject()
   @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
   headers?: Record<string, string>;
 }
 
 export class UpstreamServerInputTimeoutsDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["connectMs"] !== undefined)
   @IsInt()
   @Min(100)
   @Max(120000)
   connectMs?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["requestMs"] !== undefined)
   @IsInt()
   @Min(100)
   @Max(3600000)
@@ -522,7 +522,7 @@ export class UpstreamServerInputTimeoutsDto {
 }
 
 export class UpstreamServerInputHealthCheckDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["intervalMs"] !== undefined)
   @IsInt()
   @Min(1000)
   @Max(3600000)
@@ -540,11 +540,11 @@ export class RateLimitDto {
 }
 
 export class UpstreamServerInputMetadataDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
   category?: "system" | "data" | "analytics" | "monitoring";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["tags"] !== undefined)
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
@@ -558,7 +558,7 @@ export class UpstreamServerInputDto {
   @Matches(new RegExp("^[a-z0-9][a-z0-9_-]{0,62}$"), { message: "name must be lower-case letters, digits, - and _ (up to 63), starting with a letter or digit" })
   name!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
   @IsString()
   @MaxLength(1000)
   description?: string;
@@ -569,29 +569,29 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamTransportDto)
   transport!: UpstreamTransportDto;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["timeouts"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamServerInputTimeoutsDto)
   timeouts?: UpstreamServerInputTimeoutsDto;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["healthCheck"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamServerInputHealthCheckDto)
   healthCheck?: UpstreamServerInputHealthCheckDto;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["rateLimits"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
   rateLimits?: RateLimitDto;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["metadata"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamServerInputMetadataDto)
@@ -624,29 +624,29 @@ export class DisconnectServerParamsDto {
 }
 
 export class ListUsersQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["role"] !== undefined)
   @IsIn(["admin","developer","user"])
   role?: "admin" | "developer" | "user";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["active","suspended","deleted"])
   status?: "active" | "suspended" | "deleted";
 
   /** Case-insensitive substring of the email or the name. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["search"] !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   search?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -666,7 +666,7 @@ export class CreateUserRequestDto {
   @MaxLength(100)
   name!: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["organization"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(100)
@@ -679,7 +679,7 @@ export class CreateUserRequestDto {
   @IsIn(["admin","developer","user"], { each: true })
   roles!: Array<"admin" | "developer" | "user">;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
   @IsArray()
   @ArrayMaxSize(64)
   @ArrayUnique()
@@ -689,7 +689,7 @@ export class CreateUserRequestDto {
   permissions?: string[];
 
   /** Optional. Without it the answer carries a one-time set-password token instead. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["password"] !== undefined)
   @IsString()
   @MinLength(12)
   @MaxLength(128)
@@ -705,7 +705,7 @@ export class UpdateUserRolesRequestDto {
   roles!: Array<"admin" | "developer" | "user">;
 
   /** Extra permissions on top of the roles'; omitted keeps the current ones. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
   @IsArray()
   @ArrayMaxSize(64)
   @ArrayUnique()
@@ -724,7 +724,7 @@ export class UpdateUserStatusRequestDto {
   @IsIn(["active","suspended","deleted"])
   status!: "active" | "suspended" | "deleted";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["reason"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(500)
@@ -750,39 +750,39 @@ export class SetPasswordRequestDto {
 
 export class ListAuditLogsQueryDto {
   /** Entries at or after this instant. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["startDate"] !== undefined)
   @IsISO8601({ strict: true })
   startDate?: string;
 
   /** Entries at or before this instant. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["endDate"] !== undefined)
   @IsISO8601({ strict: true })
   endDate?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
   @IsUUID(undefined)
   userId?: string;
 
   /** A prefix of the action (`auth.` or `auth.login`). */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["action"] !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(64)
   @Matches(new RegExp("^[a-z0-9_.:-]+$"), { message: "action is letters, digits, dots, underscores, colons and dashes" })
   action?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["severity"] !== undefined)
   @IsIn(["info","warning","error","critical"])
   severity?: "info" | "warning" | "error" | "critical";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -791,33 +791,33 @@ export class ListAuditLogsQueryDto {
 }
 
 export class ExportAuditLogsQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["format"] !== undefined)
   @IsIn(["csv","json"])
   format?: "csv" | "json";
 
   /** Entries at or after this instant. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["startDate"] !== undefined)
   @IsISO8601({ strict: true })
   startDate?: string;
 
   /** Entries at or before this instant. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["endDate"] !== undefined)
   @IsISO8601({ strict: true })
   endDate?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
   @IsUUID(undefined)
   userId?: string;
 
   /** A prefix of the action (`auth.` or `auth.login`). */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["action"] !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(64)
   @Matches(new RegExp("^[a-z0-9_.:-]+$"), { message: "action is letters, digits, dots, underscores, colons and dashes" })
   action?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["severity"] !== undefined)
   @IsIn(["info","warning","error","critical"])
   severity?: "info" | "warning" | "error" | "critical";
 }
@@ -837,17 +837,17 @@ export class CreateWebhookRequestDto {
   events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error">;
 
   /** Generated (and shown once) when omitted. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)
   @IsString()
   @MinLength(16)
   @MaxLength(256)
   secret?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["active"] !== undefined)
   @IsBoolean()
   active?: boolean;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(500)
@@ -874,17 +874,17 @@ export class UpdateWebhookRequestDto {
   events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error">;
 
   /** Rotates the secret when given. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)
   @IsString()
   @MinLength(16)
   @MaxLength(256)
   secret?: string;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["active"] !== undefined)
   @IsBoolean()
   active?: boolean;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(500)
@@ -907,18 +907,18 @@ export class TestWebhookParamsDto {
 }
 
 export class ListWebhookDeliveriesQueryDto {
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
   @IsIn(["pending","delivering","delivered","failed"])
   status?: "pending" | "delivering" | "delivered" | "failed";
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100000)
   page?: number;
 
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -933,7 +933,7 @@ export class ListWebhookDeliveriesParamsDto {
 
 export class StreamEventsQueryDto {
   /** Comma-separated event types; omitted, every visible event. */
-  @IsOptional()
+  @ValidateIf((object: Record<string, unknown>) => object["types"] !== undefined)
   @IsString()
   @MaxLength(500)
   @Matches(new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$"), { message: "types is a comma-separated list of event types" })
