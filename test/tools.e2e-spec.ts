@@ -1,22 +1,13 @@
 import { AuditLogEntity } from '@app/audit';
 import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList, ToolList } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
+import { type LoggedInUser, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { ToolRegistry } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string; message: string }> };
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() - started > withinMs) throw new Error(`not reached: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('tools: registry and execution engine', () => {
   const t = useTestApp();

@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,15 +9,6 @@ type Envelope = { error: string; message: string; details?: Array<{ field: strin
 
 const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() - started > withinMs) throw new Error(`not reached within ${withinMs} ms: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('upstream MCP servers', () => {
   const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath, UPSTREAM_BREAKER_THRESHOLD: '2', UPSTREAM_BREAKER_COOLDOWN_MS: '60000' });
@@ -103,7 +94,7 @@ describe('upstream MCP servers', () => {
     const answer = await inFlight;
     expect([502, 503]).toContain(answer.status);
     expect(['BAD_GATEWAY', 'SERVICE_UNAVAILABLE']).toContain(answer.body.error);
-    const restarted = await until(() => server(everythingId), (view) => view.status === 'connected' && view.pid !== before.pid);
+    const restarted = await until(() => server(everythingId), (view) => view.status === 'connected' && view.pid !== before.pid, 15_000);
     expect(restarted.pid).toBeGreaterThan(0);
     expect((await run('everything__echo', { message: 'again' })).body.status).toBe('completed');
   });

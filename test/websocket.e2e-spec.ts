@@ -1,19 +1,10 @@
 import type { CreatedApiKey, Session, SessionList } from '@app/contracts';
 import { SessionActivity } from '@app/sessions';
-import { type LoggedInUser, openWs, registerAndLogin, registerAndLoginAs, useTestApp, type WsClient } from '@app/testing';
+import { type LoggedInUser, openWs, registerAndLogin, registerAndLoginAs, until, useTestApp, type WsClient } from '@app/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const sidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid as string;
 
-async function until<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, withinMs = 3000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() - started > withinMs) throw new Error(`not reached: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('/ws: JSON-RPC 2.0 over WebSocket', () => {
   const t = useTestApp();
