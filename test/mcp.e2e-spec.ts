@@ -1,8 +1,8 @@
 import type { UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type CallToolResult, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,15 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
-async function until<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, withinMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() - started > withinMs) throw new Error(`not reached: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('/mcp: Model Context Protocol over Streamable HTTP, with the official SDK client', () => {
   const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath });
@@ -158,6 +149,39 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     expect((await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).status).toBe(400);
     expect(await (await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).json()).toMatchObject({ error: { code: -32700 } });
     expect((await post(auth, { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status).toBe(400);
+  });
+
+  it('relays resource subscriptions: updates reach the subscribed session’s stream until it unsubscribes', async () => {
+    const { client } = await connect(user.accessToken);
+    expect(client.getServerCapabilities()?.resources).toMatchObject({ subscribe: true });
+    const updates: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => void updates.push(notification.params.uri));
+    const other = (await connect(user.accessToken)).client;
+    const otherUpdates: string[] = [];
+    other.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => void otherUpdates.push(notification.params.uri));
+
+    expect(await client.subscribeResource({ uri: 'test://note' })).toEqual({});
+    expect(remote.subscriptions('test://note')).toBe(1);
+    await remote.updateResource('test://note');
+    await until(() => updates.length, (count) => count === 1);
+    expect(updates).toEqual(['test://note']);
+    expect(otherUpdates).toEqual([]);
+
+    await client.unsubscribeResource({ uri: 'test://note' });
+    await until(() => remote.subscriptions('test://note'), (count) => count === 0);
+    await remote.updateResource('test://note');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(updates).toHaveLength(1);
+
+    await expect(client.subscribeResource({ uri: 'test://nothing-here' })).rejects.toThrow(/not found/i);
+  });
+
+  it('ends an ended session’s subscriptions upstream', async () => {
+    const { client, transport } = await connect(user.accessToken);
+    await client.subscribeResource({ uri: 'test://note' });
+    expect(remote.subscriptions('test://note')).toBe(1);
+    await transport.terminateSession();
+    await until(() => remote.subscriptions('test://note'), (count) => count === 0);
   });
 
   it('proxies resources and prompts from upstreams', async () => {

@@ -1,11 +1,13 @@
 import { loadConfig } from '@app/config';
-import { openWs, registerAndLogin, registerAndLoginAs, startWebhookReceiver, useTwoInstances } from '@app/testing';
+import type { UpstreamServer } from '@app/contracts';
+import { openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 
 const base = loadConfig();
+
 
 /**
  * Two instances on one PostgreSQL and one Redis, as behind a load balancer without sticky
@@ -44,6 +46,40 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect(after.status).toBe(404);
     await client.close();
     await resumed.close();
+  });
+
+  it('a resource update reaches an MCP session subscribed on one instance through its stream on the other', async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const created = await pair.a.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'notes', transport: { type: 'streamable-http', url: remote.url } } });
+      expect(created.body.status).toBe('connected');
+      await until(async () => (await pair.b.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: created.body.id } })).body.status, (status) => status === 'connected');
+
+      const user = await registerAndLogin(pair.a.client);
+      const headers = { authorization: `Bearer ${user.accessToken}` };
+      const onA = new StreamableHTTPClientTransport(new URL(`${pair.a.baseUrl}/mcp`), { requestInit: { headers } });
+      const client = new Client({ name: 'lb', version: '1' }, { capabilities: {} });
+      await client.connect(onA);
+      await client.subscribeResource({ uri: 'test://note' });
+
+      const stream = await fetch(`${pair.b.baseUrl}/mcp`, { headers: { ...headers, accept: 'text/event-stream', 'mcp-session-id': onA.sessionId as string } });
+      expect(stream.status).toBe(200);
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read(); // the stream's opening comment
+      await remote.updateResource('test://note');
+      let received = '';
+      const deadline = Date.now() + 5000;
+      while (!received.includes('notifications/resources/updated') && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 250))]);
+        if (chunk?.value) received += Buffer.from(chunk.value).toString();
+      }
+      expect(received).toContain('"method":"notifications/resources/updated","params":{"uri":"test://note"}');
+      await reader.cancel();
+      await client.close();
+    } finally {
+      await remote.close();
+    }
   });
 
   it('logout on one instance refuses the token on the other', async () => {

@@ -352,9 +352,6 @@ const KNOWN_CAUSES = {
   'tools-call-elicitation': ELICITATION,
   'elicitation-sep1034-defaults': ELICITATION,
   'elicitation-sep1330-enums': ELICITATION,
-  'resources-subscribe':
-    'gateway limitation: `resources/subscribe` is not a registered method (-32601). Consistent with its capabilities (`resources: {}`, no `subscribe`), but unsupported: it would have to be proxied to the owning upstream and `notifications/resources/updated` relayed.',
-  'resources-unsubscribe': 'gateway limitation: fails at its first step, `resources/subscribe` (-32601); `resources/unsubscribe` is not registered either.',
 };
 
 const oneLine = (value, max = 300) => {

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,10 @@ export interface McpTestServer {
   addTool(name: string): void;
   /** The next `times` calls of `flaky` get HTTP 503 (a transient transport failure), then it works. */
   failNext(times: number): void;
+  /** Tells every session subscribed to `uri` that it changed (notifications/resources/updated). */
+  updateResource(uri: string): Promise<void>;
+  /** How many sessions are subscribed to `uri` right now. */
+  subscriptions(uri: string): number;
   /** Stops answering (the port closes), as a crashed server would. */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -30,17 +34,30 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo`, `slow` (honours cancellation), `fail` (an error result) and `flaky`.
+ * `echo`, `slow` (honours cancellation), `fail` (an error result) and `flaky`; one resource,
+ * `test://note`, that can be subscribed to.
  */
 export async function startMcpTestServer(): Promise<McpTestServer> {
   const calls = new Map<string, number>();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  const subscribed = new Map<McpServer, Set<string>>();
   let flakyFailures = 0;
   let authorization: string | undefined;
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
 
   function build(): McpServer {
-    const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true } } });
+    const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true } } });
+    server.registerResource('note', 'test://note', { mimeType: 'text/plain' }, async (uri) => ({ contents: [{ uri: uri.href, text: 'a note' }] }));
+    const uris = new Set<string>();
+    subscribed.set(server, uris);
+    server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
+      uris.add(request.params.uri);
+      return {};
+    });
+    server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+      uris.delete(request.params.uri);
+      return {};
+    });
     server.registerTool('echo', { description: 'Echo a message', inputSchema: { message: z.string().max(10_000) } }, async ({ message }) => {
       count('echo');
       return { content: [{ type: 'text', text: `echo: ${message}` }] };
@@ -119,6 +136,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     failNext: (times) => {
       flakyFailures = times;
     },
+    updateResource: async (uri) => {
+      await Promise.all([...sessions.values()].filter(({ server }) => subscribed.get(server)?.has(uri)).map(({ server }) => server.server.sendResourceUpdated({ uri })));
+    },
+    subscriptions: (uri) => [...sessions.values()].filter(({ server }) => subscribed.get(server)?.has(uri)).length,
     stop,
     close: async () => {
       await Promise.all([...sessions.values()].map(({ server }) => server.close().catch(() => undefined)));

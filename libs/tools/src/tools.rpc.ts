@@ -86,6 +86,16 @@ export class ToolsRpc implements OnModuleInit {
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
       handle: (params) => this.upstreams.readResource(params.uri as string),
     });
+    this.rpc.register('resources/subscribe', {
+      doors: ['mcp'],
+      params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
+      handle: (params, context) => this.upstreams.subscribeResource(params.uri as string, this.subscriber(context)),
+    });
+    this.rpc.register('resources/unsubscribe', {
+      doors: ['mcp'],
+      params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
+      handle: (params, context) => this.upstreams.unsubscribeResource(params.uri as string, this.subscriber(context)),
+    });
     this.rpc.register('prompts/list', { doors: ['mcp'], handle: async (_, context) => this.upstreams.listPrompts(await this.contextServers(context)) });
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
@@ -96,6 +106,12 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('completion/complete', { doors: ['mcp'], handle: () => ({ completion: { values: [], hasMore: false } }) });
   }
 
+  /** Updates are sent on the MCP session's stream, so a subscription belongs to the session. */
+  private subscriber(context: RpcContext): string {
+    if (!context.sessionId) throw new RpcError(INVALID_PARAMS, 'Resource subscriptions need an MCP session', { code: 'VALIDATION_ERROR' });
+    return context.sessionId;
+  }
+
   /** Capabilities: tools always; resources and prompts when a connected upstream offers them. */
   initialize(requested: unknown): Record<string, unknown> {
     const offers = this.upstreams.offers();
@@ -103,7 +119,7 @@ export class ToolsRpc implements OnModuleInit {
       protocolVersion: negotiateProtocolVersion(requested),
       capabilities: {
         tools: { listChanged: true },
-        ...(offers.resources ? { resources: {} } : {}),
+        ...(offers.resources ? { resources: offers.subscribe ? { subscribe: true } : {} } : {}),
         ...(offers.prompts ? { prompts: {} } : {}),
         logging: {},
       },

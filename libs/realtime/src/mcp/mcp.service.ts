@@ -5,7 +5,7 @@ import { EventBus } from '@app/events';
 import { errorResponse, INVALID_REQUEST, isSupportedProtocolVersion, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
-import { RunPolicies, ToolRegistry } from '@app/tools';
+import { RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
 import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
@@ -47,6 +47,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     private readonly activity: SessionActivity,
     private readonly revocations: SessionRevocations,
     private readonly registry: ToolRegistry,
+    private readonly upstreams: UpstreamService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
     @Optional() private readonly policies?: RunPolicies,
@@ -58,6 +59,14 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       this.events.on('session.terminated', (event) => {
         this.cache.delete(event.payload.sessionId);
         this.closeStreams(event.payload.sessionId);
+        // Ended by DELETE, logout or an admin: its resource subscriptions end with it.
+        void this.upstreams.dropSubscriber(event.payload.sessionId);
+      }),
+    );
+    this.unsubscribers.push(
+      this.events.on('resource.updated', (event) => {
+        const message = `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: event.payload.uri } })}\n\n`;
+        for (const sessionId of event.payload.subscribers) for (const stream of this.streams.get(sessionId) ?? []) if (!stream.writableEnded) stream.write(message);
       }),
     );
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), STREAM_HEARTBEAT_MS);

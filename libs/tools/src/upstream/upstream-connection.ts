@@ -5,7 +5,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ErrorCode, McpError, ResourceUpdatedNotificationSchema, type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type ToolDefinition, ToolFailure, type ToolCategory } from '../tool.types';
 import { CircuitBreaker } from './circuit-breaker';
 import type { StoredTransport } from './upstream-server.entity';
@@ -44,6 +44,10 @@ export class UpstreamConnection {
   tools: McpTool[] = [];
   resources = 0;
   prompts = 0;
+  /** The server accepts resources/subscribe. */
+  subscribable = false;
+  /** Resources this instance is subscribed to; subscribed again after a reconnect. */
+  private readonly subscribed = new Set<string>();
   private client?: Client;
   private transport?: Transport;
   private wanted = false;
@@ -58,6 +62,7 @@ export class UpstreamConnection {
     private readonly version: string,
     breaker: { threshold: number; cooldownMs: number },
     private readonly publishTools: (definitions: ToolDefinition[], reason: string) => void,
+    private readonly resourceUpdated: (uri: string) => void = () => undefined,
   ) {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
@@ -107,6 +112,22 @@ export class UpstreamConnection {
     return result;
   }
 
+  /** Subscribes this instance to a resource's updates (kept across reconnects). */
+  async subscribe(uri: string): Promise<void> {
+    const client = this.connectedClient();
+    if (!client || !this.subscribable) throw new ApiError(400, 'VALIDATION_ERROR', `Upstream '${this.settings.name}' does not offer resource subscriptions`);
+    if (this.subscribed.has(uri)) return;
+    await client.subscribeResource({ uri });
+    this.subscribed.add(uri);
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    if (!this.subscribed.delete(uri)) return;
+    await this.connectedClient()
+      ?.unsubscribeResource({ uri })
+      .catch((error: Error) => this.logger.warn(`unsubscribing from ${uri} failed: ${error.message}`));
+  }
+
   /** The upstream's MCP client while connected (resources and prompts are proxied through it). */
   connectedClient(): Client | undefined {
     return this.status === 'connected' ? this.client : undefined;
@@ -122,6 +143,9 @@ export class UpstreamConnection {
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       void this.refreshTools('tools/list_changed').catch((error: Error) => this.logger.warn(`re-listing tools failed: ${error.message}`));
     });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (this.subscribed.has(notification.params.uri)) this.resourceUpdated(notification.params.uri);
+    });
     this.client = client;
     this.transport = transport;
     try {
@@ -130,6 +154,8 @@ export class UpstreamConnection {
       const capabilities = client.getServerCapabilities() ?? {};
       this.resources = capabilities.resources ? (await client.listResources().catch(() => ({ resources: [] }))).resources.length : 0;
       this.prompts = capabilities.prompts ? (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.length : 0;
+      this.subscribable = capabilities.resources?.subscribe === true;
+      if (this.subscribable) await Promise.all([...this.subscribed].map((uri) => client.subscribeResource({ uri }).catch((error: Error) => this.logger.warn(`re-subscribing to ${uri} failed: ${error.message}`))));
     } catch (error) {
       this.lastError = this.describe(error);
       this.status = 'error';

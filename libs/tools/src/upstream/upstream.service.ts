@@ -16,6 +16,8 @@ declare module '@app/events' {
   interface EventMap {
     /** An upstream's configuration changed: every instance reconciles its own connection. */
     'upstream.changed': { serverId: string; action: 'created' | 'updated' | 'deleted' | 'connect' | 'disconnect' };
+    /** A subscribed upstream resource changed; `subscribers` are the MCP sessions to tell, wherever they are. */
+    'resource.updated': { uri: string; subscribers: string[] };
   }
 }
 
@@ -31,6 +33,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('Upstreams');
   private readonly servers: Repository<UpstreamServerEntity>;
   private readonly connections = new Map<string, UpstreamConnection>();
+  /** Per resource URI: the MCP sessions subscribed through this instance, and the upstream holding the subscription. */
+  private readonly subscribers = new Map<string, Set<string>>();
+  private readonly subscribedAt = new Map<string, UpstreamConnection>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -135,10 +140,14 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     return this.connections.get(serverId);
   }
 
-  /** Whether any connected upstream offers resources or prompts (the MCP door's capabilities). */
-  offers(): { resources: boolean; prompts: boolean } {
+  /** Whether any connected upstream offers resources (and their subscriptions) or prompts (the MCP door's capabilities). */
+  offers(): { resources: boolean; subscribe: boolean; prompts: boolean } {
     const live = this.live();
-    return { resources: live.some(({ connection }) => connection.resources > 0), prompts: live.some(({ connection }) => connection.prompts > 0) };
+    return {
+      resources: live.some(({ connection }) => connection.resources > 0),
+      subscribe: live.some(({ connection }) => connection.resources > 0 && connection.subscribable),
+      prompts: live.some(({ connection }) => connection.prompts > 0),
+    };
   }
 
   /** Every connected upstream's resources (URIs are the upstreams' own). */
@@ -154,16 +163,53 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Reads a resource from the upstream that lists it. */
   async readResource(uri: string): Promise<unknown> {
-    for (const { client } of this.live()) {
-      const { resources } = await client.listResources().catch(() => ({ resources: [] as Array<{ uri: string }> }));
-      if (resources.some((resource) => resource.uri === uri)) return client.readResource({ uri });
-    }
+    const listed = await this.listerOf(uri);
+    if (listed) return listed.client.readResource({ uri });
     // Templated URIs are not listed: the first upstream that can read it answers.
     for (const { client } of this.live()) {
       const answer = await client.readResource({ uri }).catch(() => undefined);
       if (answer) return answer;
     }
     throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
+  }
+
+  /**
+   * Subscribes an MCP session to a resource's updates. This instance holds one upstream
+   * subscription per resource, whatever the number of sessions; the updates reach each session's
+   * stream on whichever instance holds it (the `resource.updated` event).
+   */
+  async subscribeResource(uri: string, subscriber: string): Promise<Record<string, never>> {
+    const listed = await this.listerOf(uri);
+    if (!listed) throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
+    await listed.connection.subscribe(uri);
+    const subscribers = this.subscribers.get(uri) ?? new Set<string>();
+    subscribers.add(subscriber);
+    this.subscribers.set(uri, subscribers);
+    this.subscribedAt.set(uri, listed.connection);
+    return {};
+  }
+
+  async unsubscribeResource(uri: string, subscriber: string): Promise<Record<string, never>> {
+    const subscribers = this.subscribers.get(uri);
+    if (!subscribers?.delete(subscriber) || subscribers.size > 0) return {};
+    this.subscribers.delete(uri);
+    const connection = this.subscribedAt.get(uri);
+    this.subscribedAt.delete(uri);
+    await connection?.unsubscribe(uri);
+    return {};
+  }
+
+  /** A session that ended leaves all its subscriptions. */
+  async dropSubscriber(subscriber: string): Promise<void> {
+    for (const [uri, subscribers] of [...this.subscribers]) if (subscribers.has(subscriber)) await this.unsubscribeResource(uri, subscriber);
+  }
+
+  private async listerOf(uri: string): Promise<ReturnType<UpstreamService['live']>[number] | undefined> {
+    for (const live of this.live()) {
+      const { resources } = await live.client.listResources().catch(() => ({ resources: [] as Array<{ uri: string }> }));
+      if (resources.some((resource) => resource.uri === uri)) return live;
+    }
+    return undefined;
   }
 
   /**
@@ -223,6 +269,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         this.config.version,
         { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
         (definitions, reason) => this.registry.replaceServerTools(server.id, definitions, reason),
+        (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
       );
       this.connections.set(server.id, connection);
     }
