@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -149,6 +149,40 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     expect((await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).status).toBe(400);
     expect(await (await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).json()).toMatchObject({ error: { code: -32700 } });
     expect((await post(auth, { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status).toBe(400);
+  });
+
+  it('relays an upstream tool’s progress to the caller that asked for it, and only then', async () => {
+    const { client } = await connect(user.accessToken);
+    const updates: Array<{ progress: number; total?: number; message?: string }> = [];
+    const result = (await client.callTool({ name: 'remote__progress', arguments: { steps: 3 } }, undefined, { onprogress: (update) => void updates.push(update) })) as CallToolResult;
+    expect(result.content).toEqual([{ type: 'text', text: '3 steps' }]);
+    expect(updates).toEqual([1, 2, 3].map((step) => ({ progress: step, total: 3, message: `step ${step}` })));
+    const silent = (await client.callTool({ name: 'remote__progress', arguments: { steps: 2 } })) as CallToolResult;
+    expect(silent.content).toEqual([{ type: 'text', text: '2 steps (no progress token)' }]);
+  });
+
+  it('answers a call with a progress token as an event stream: the notifications, then the response', async () => {
+    const { transport } = await connect(user.accessToken);
+    const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId as string };
+    const call = (progressToken: unknown) => fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'remote__progress', arguments: { steps: 2 }, _meta: { progressToken } } }) });
+    const streamed = await call('tok-1');
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    const messages = (await streamed.text()).split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+    expect(messages.map((message) => message.method ?? `response ${String(message.id)}`)).toEqual(['notifications/progress', 'notifications/progress', 'response 9']);
+    expect(messages[0].params).toEqual({ progressToken: 'tok-1', progress: 1, total: 2, message: 'step 1' });
+    for (const odd of [{ an: 'object' }, 1.5, 'x'.repeat(300)]) {
+      const plain = await call(odd);
+      expect(plain.headers.get('content-type')).toContain('application/json');
+      expect(((await plain.json()) as { result: CallToolResult }).result.content).toEqual([{ type: 'text', text: '2 steps (no progress token)' }]);
+    }
+  });
+
+  it('relays progress over /ws too, as notifications before the reply', async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    const reply = await socket.request('tools/call', { name: 'remote__progress', arguments: { steps: 2 }, _meta: { progressToken: 7 } });
+    expect(reply.result).toMatchObject({ content: [{ type: 'text', text: '2 steps' }] });
+    expect(socket.unmatched).toEqual([1, 2].map((step) => ({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 7, progress: step, total: 2, message: `step ${step}` } })));
+    socket.close();
   });
 
   it('relays resource subscriptions: updates reach the subscribed session’s stream until it unsubscribes', async () => {

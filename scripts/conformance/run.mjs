@@ -344,9 +344,7 @@ const ELICITATION =
   'gateway limitation: its upstream client declares no capabilities (`capabilities: {}`), so the upstream cannot send `elicitation/create` (the fixture answers isError "client did not declare the elicitation capability"); server-to-client requests are not relayed to the /mcp client either.';
 const KNOWN_CAUSES = {
   'tools-call-with-logging':
-    "gateway limitation: the upstream's `notifications/message` (sent on its tools/call stream) are dropped by the gateway's upstream client, `logging/setLevel` is answered locally with `{}` and not forwarded, and /mcp answers tools/call as one JSON body, so nothing is relayed mid-call.",
-  'tools-call-with-progress':
-    'gateway limitation: `_meta.progressToken` is not passed to the upstream (the fixture says it got no token) and upstream `notifications/progress` would not be relayed to the /mcp client.',
+    "gateway limitation: the upstream's `notifications/message` are dropped by the gateway's upstream client (the SDK client hands them over without the request they belong to, and one upstream connection serves every caller, so they cannot go to the right caller), and `logging/setLevel` is answered locally with `{}` and not forwarded.",
   'tools-call-sampling':
     'gateway limitation: its upstream client declares no capabilities (`capabilities: {}`), so the upstream cannot send `sampling/createMessage` (the fixture answers isError "client did not declare the sampling capability"); server-to-client requests are not relayed to the /mcp client either.',
   'tools-call-elicitation': ELICITATION,

@@ -51,6 +51,8 @@ export interface RpcContext {
   readonly ownToolNames?: boolean;
   /** Event subscriptions of a WebSocket connection. */
   readonly subscriptions?: Set<string>;
+  /** Sends the caller a notification about the request in hand (MCP progress), when the door can. */
+  readonly notify?: (method: string, params: Record<string, unknown>) => void;
 }
 
 export class RpcError extends Error {

@@ -34,7 +34,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo`, `slow` (honours cancellation), `fail` (an error result) and `flaky`; one resource,
+ * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress` and `flaky`; one resource,
  * `test://note`, that can be subscribed to.
  */
 export async function startMcpTestServer(): Promise<McpTestServer> {
@@ -77,6 +77,15 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     server.registerTool('fail', { description: 'Always answers an error result', inputSchema: {} }, async () => {
       count('fail');
       return { isError: true, content: [{ type: 'text', text: 'this tool always fails' }] };
+    });
+    server.registerTool('progress', { description: 'Reports each of its steps as progress when asked for it', inputSchema: { steps: z.number().int().min(1).max(20) } }, async ({ steps }, extra) => {
+      count('progress');
+      const token = extra._meta?.progressToken;
+      for (let step = 1; step <= steps; step++) {
+        if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, total: steps, message: `step ${step}` } });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { content: [{ type: 'text', text: `${steps} steps${token === undefined ? ' (no progress token)' : ''}` }] };
     });
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');

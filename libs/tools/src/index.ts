@@ -14,3 +14,4 @@ export { UpstreamConnection } from './upstream/upstream-connection';
 export { UpstreamService } from './upstream/upstream.service';
 export { RunPolicies } from './execution/run-policies';
 export type { RunPolicy } from './execution/run-policies';
+export { progressTokenOf } from './tools.rpc';

@@ -3,11 +3,20 @@ import type { AuthenticatedUser } from '@app/security';
 export type ToolCategory = 'system' | 'data' | 'analytics' | 'monitoring';
 export type JsonSchema = Record<string, unknown>;
 
+/** How far a run has come (MCP's progress notification, without its token). */
+export interface ProgressUpdate {
+  readonly progress: number;
+  readonly total?: number;
+  readonly message?: string;
+}
+
 export interface ToolRunContext {
   /** Aborted on timeout, cancellation or shutdown: tools must stop their work when it fires. */
   readonly signal: AbortSignal;
   readonly caller: AuthenticatedUser;
   readonly executionId: string;
+  /** Present when the caller asked for progress; calls after the run ended are dropped. */
+  readonly progress?: (update: ProgressUpdate) => void;
 }
 
 /** A failure inside the tool (file missing, upstream error result): the run ends `failed`. */

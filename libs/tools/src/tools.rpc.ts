@@ -7,6 +7,7 @@ import { isAdmin } from './execution/executions.service';
 import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
+import type { ProgressUpdate } from './tool.types';
 import { UpstreamService } from './upstream/upstream.service';
 
 const PAGE_SIZE = 100;
@@ -23,6 +24,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isCallToolResult(value: unknown): value is { content: unknown[]; isError?: boolean } {
   return isPlainObject(value) && Array.isArray(value.content);
+}
+
+/** MCP's `_meta.progressToken` (a string or an integer); anything else asks for no progress. */
+export function progressTokenOf(params: unknown): string | number | undefined {
+  const meta = isPlainObject(params) ? params._meta : undefined;
+  const token = isPlainObject(meta) ? meta.progressToken : undefined;
+  return (typeof token === 'string' && token.length <= 256) || Number.isSafeInteger(token) ? (token as string | number) : undefined;
 }
 
 const encodeCursor = (offset: number): string => Buffer.from(String(offset)).toString('base64url');
@@ -62,7 +70,7 @@ export class ToolsRpc implements OnModuleInit {
     });
     this.rpc.register('tools/call', {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
-      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context),
+      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params)),
     });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
@@ -147,12 +155,14 @@ export class ToolsRpc implements OnModuleInit {
   }
 
   /** MCP tools/call: a failing tool is a result with isError, never a protocol error. */
-  async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext): Promise<Record<string, unknown>> {
+  async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext, progressToken?: string | number): Promise<Record<string, unknown>> {
     await this.limit('toolsExecute', context);
     const target = (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
+    const notify = context.notify;
+    const onProgress = progressToken !== undefined && notify ? (update: ProgressUpdate) => notify('notifications/progress', { progressToken, ...update }) : undefined;
     try {
-      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null }, context.origin);
+      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, onProgress }, context.origin);
       if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
       const { execution } = outcome;
       if (isCallToolResult(execution.result)) return execution.result;

@@ -5,10 +5,11 @@ import { EventBus } from '@app/events';
 import { errorResponse, INVALID_REQUEST, isSupportedProtocolVersion, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
-import { RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
+import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
 import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
 
 const SESSION_TTL_SECONDS = 24 * 3600;
 const SESSION_CACHE_MS = 30_000;
@@ -117,6 +118,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       session = found;
     }
     const context: RpcContext = { caller, origin: originOf(request), door: 'mcp', sessionId: session.id, contextId: session.contextId, ownToolNames: session.contextId !== null };
+    if (this.wantsProgress(request, body)) return this.answerAsStream(reply, body, context);
     const answer = await this.rpc.handleMessage(body, context);
     this.activity.exchange(session.id, answer !== null && (Array.isArray(answer) ? answer.some((r) => 'error' in r) : 'error' in answer));
     if (answer === null) {
@@ -124,6 +126,32 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       return undefined;
     }
     return answer;
+  }
+
+  /** A single tools/call with a progress token, from a client that reads event streams. */
+  private wantsProgress(request: FastifyRequest, body: unknown): boolean {
+    const message = body as JsonRpcLike | undefined;
+    const accept = request.headers.accept;
+    return !Array.isArray(body) && message?.method === 'tools/call' && typeof accept === 'string' && accept.includes('text/event-stream') && progressTokenOf(message.params) !== undefined;
+  }
+
+  /** The answer as an SSE stream: the call's progress notifications as they come, then its response. */
+  private answerAsStream(reply: FastifyReply, body: unknown, context: RpcContext): PassThrough {
+    const stream = new PassThrough();
+    const send = (message: unknown): void => {
+      if (!stream.writableEnded) stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    };
+    void reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache, no-transform');
+    void (async () => {
+      try {
+        const answer = await this.rpc.handleMessage(body, { ...context, notify: (method, params) => send({ jsonrpc: '2.0', method, params }) });
+        this.activity.exchange(context.sessionId as string, answer !== null && !Array.isArray(answer) && 'error' in answer);
+        if (answer !== null) send(answer);
+      } finally {
+        stream.end();
+      }
+    })();
+    return stream;
   }
 
   /** GET: the session's Server-Sent Events stream (list_changed and other notifications). */

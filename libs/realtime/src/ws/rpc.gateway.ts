@@ -97,7 +97,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       socket,
       user,
       sessionId: '',
-      context: { caller: user, origin, door: 'ws', contextId: null, subscriptions: new Set() },
+      context: { caller: user, origin, door: 'ws', contextId: null, subscriptions: new Set(), notify: (method, params) => this.notify(socket, method, params) },
       ready: started.then((session) => {
         connection.sessionId = session.id;
         connection.context = { ...connection.context, sessionId: session.id };
@@ -165,6 +165,11 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       // An unparsable frame over the limit still gets the limit answer.
     }
     return errorResponse(id, { code: -32029, message: 'Too many messages; slow down', data: { code: 'RATE_LIMIT_EXCEEDED' } });
+  }
+
+  /** A notification about a request in hand (MCP progress); a slow reader does without. */
+  private notify(socket: WebSocket, method: string, params: Record<string, unknown>): void {
+    if (socket.readyState === socket.OPEN && socket.bufferedAmount <= SLOW_READER_BYTES) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
   }
 
   private subscribe(events: string[], context: RpcContext): Record<string, unknown> {

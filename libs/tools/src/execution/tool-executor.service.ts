@@ -9,7 +9,7 @@ import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnAp
 import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
-import { type ToolDefinition, ToolFailure } from '../tool.types';
+import { type ProgressUpdate, type ToolDefinition, ToolFailure } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   readonly timeoutMs?: number;
   readonly async?: boolean;
   readonly contextId?: string | null;
+  /** The caller's progress channel (an MCP progress token); synchronous runs only. */
+  readonly onProgress?: (update: ProgressUpdate) => void;
 }
 
 export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
@@ -150,7 +152,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
     const executionId = randomUUID();
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy);
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, options.onProgress);
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -174,17 +176,25 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
    * Transient upstream failures (502, 503) are retried when the context's policy asks for it,
    * with growing pauses, all inside the one deadline of the run.
    */
-  private async runWithRetries(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, policy?: RunPolicy): Promise<RunResult> {
+  private async runWithRetries(
+    definition: ToolDefinition,
+    input: Record<string, unknown>,
+    caller: AuthenticatedUser,
+    executionId: string,
+    timeoutMs: number,
+    policy?: RunPolicy,
+    onProgress?: (update: ProgressUpdate) => void,
+  ): Promise<RunResult> {
     const deadline = Date.now() + timeoutMs;
     const maxAttempts = 1 + (policy?.retry?.maxRetries ?? 0);
-    let run = await this.run(definition, input, caller, executionId, timeoutMs);
+    let run = await this.run(definition, input, caller, executionId, timeoutMs, onProgress);
     for (let attempt = 2; attempt <= maxAttempts && isTransient(run); attempt++) {
       const pause = Math.round(RETRY_BASE_MS * (policy?.retry?.backoffMultiplier ?? 2) ** (attempt - 2));
       const remaining = deadline - Date.now() - pause;
       if (remaining <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
       const first = run;
-      run = await this.run(definition, input, caller, executionId, remaining);
+      run = await this.run(definition, input, caller, executionId, remaining, onProgress);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
     return run;
@@ -214,7 +224,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
   }
 
-  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number): Promise<RunResult> {
+  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, onProgress?: (update: ProgressUpdate) => void): Promise<RunResult> {
     // Most tools never look at their signal, and AbortControllers are costly on a hot path:
     // one is made only when the tool asks for it; the timeout itself is a plain timer.
     let controller: AbortController | undefined;
@@ -228,6 +238,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         reject(reason);
       }, timeoutMs);
     });
+    let ended = false;
     const context = {
       caller,
       executionId,
@@ -235,6 +246,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         controller ??= new AbortController();
         return controller.signal;
       },
+      // A tool that reports after its run ended (a late upstream notification) reaches nobody.
+      progress: onProgress ? (update: ProgressUpdate) => void (ended || onProgress(update)) : undefined,
     };
     const started = performance.now();
     const startedAt = new Date();
@@ -261,6 +274,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       this.logger.error({ err: error, tool: definition.name }, 'tool failed unexpectedly');
       return finish({ status: 'failed', error: { code: 'INTERNAL_ERROR', message: 'The tool failed unexpectedly' }, thrown: new ApiError(500, 'INTERNAL_ERROR', 'The tool failed unexpectedly') });
     } finally {
+      ended = true;
       clearTimeout(timer);
       // Work the tool started in the background (an upstream call) is told to stop.
       if (controller && !controller.signal.aborted) controller.abort(RUN_FINISHED);

@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, McpError, ResourceUpdatedNotificationSchema, type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type ToolDefinition, ToolFailure, type ToolCategory } from '../tool.types';
+import { type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory } from '../tool.types';
 import { CircuitBreaker } from './circuit-breaker';
 import type { StoredTransport } from './upstream-server.entity';
 
@@ -89,7 +89,7 @@ export class UpstreamConnection {
     this.publishTools([], 'upstream disconnected');
   }
 
-  async call(toolName: string, input: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
+  async call(toolName: string, input: Record<string, unknown>, signal: AbortSignal, progress?: (update: ProgressUpdate) => void): Promise<unknown> {
     this.breaker.guard();
     const client = this.client;
     if (!client || this.status !== 'connected') {
@@ -98,7 +98,9 @@ export class UpstreamConnection {
     }
     let result: CallToolResult;
     try {
-      result = (await client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs })) as CallToolResult;
+      // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
+      const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
+      result = (await client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs, onprogress })) as CallToolResult;
     } catch (error) {
       // Our own cancellation (timeout, shutdown) is not the upstream's fault.
       if (signal.aborted) throw signal.reason;
@@ -219,7 +221,7 @@ export class UpstreamConnection {
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
       permissions: ['execute:tools'],
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
-      run: (input, context) => this.call(tool.name, input, context.signal),
+      run: (input, context) => this.call(tool.name, input, context.signal, context.progress),
     };
   }
 
