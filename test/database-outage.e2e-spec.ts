@@ -1,18 +1,8 @@
 import type { User } from '@app/contracts';
 import { EmbeddedPostgres } from '@app/database';
 import { loadConfig } from '@app/config';
-import { createTestDatabase, newUserInput, startTestApp, TcpProxy, type TestApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, newUserInput, startTestApp, TcpProxy, type TestApp, type TestDatabase, waitFor } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<{ value: T; afterMs: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return { value, afterMs: Date.now() - started };
-    if (Date.now() - started > withinMs) throw new Error(`condition not met within ${withinMs} ms (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * The database goes away under a running app and comes back: the app must say so (/ready 503,

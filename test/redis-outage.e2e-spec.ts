@@ -1,16 +1,6 @@
 import { loadConfig } from '@app/config';
-import { newUserInput, registerAndLogin, startTestApp, TcpProxy, type TestApp } from '@app/testing';
+import { newUserInput, registerAndLogin, startTestApp, TcpProxy, type TestApp, waitFor } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<{ value: T; afterMs: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return { value, afterMs: Date.now() - started };
-    if (Date.now() - started > withinMs) throw new Error(`condition not met within ${withinMs} ms (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const base = loadConfig();
 

@@ -25,4 +25,4 @@ export { useTwoInstances } from './two-instances';
 export type { TwoInstances } from './two-instances';
 export { useProcessWorkspace } from './process-workspace';
 export type { ProcessWorkspace } from './process-workspace';
-export { until } from './until';
+export { until, waitFor } from './until';

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface ProcessWorkspace {
   /** A fresh DATA_DIR (and, on PostgreSQL, a fresh database) for a spawned server; gone after the test. */
-  prepare(): Promise<{ dataDir: string; env: Record<string, string> }>;
+  prepare(): Promise<{ dataDir: string; databaseUrl?: string; env: Record<string, string> }>;
 }
 
 /** What a real-process test needs around spawnServer: a data dir and a database that survive restarts. */
@@ -25,7 +25,7 @@ export function useProcessWorkspace(prefix: string): ProcessWorkspace {
     prepare: async () => {
       dataDir = mkdtempSync(join(tmpdir(), `smcp-${prefix}-`));
       database = base.kind === 'postgres' ? await createTestDatabase(base) : undefined;
-      return { dataDir, env: { DATA_DIR: dataDir, ...(database?.url ? { DATABASE_URL: database.url } : {}) } };
+      return { dataDir, databaseUrl: database?.url, env: { DATA_DIR: dataDir, ...(database?.url ? { DATABASE_URL: database.url } : {}) } };
     },
   };
 }

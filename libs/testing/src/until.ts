@@ -11,3 +11,10 @@ export async function until<T>(probe: () => T | Promise<T>, accept: (value: T) =
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** `until`, also saying how long it took (the outage suites measure recovery). */
+export async function waitFor<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<{ value: T; afterMs: number }> {
+  const started = Date.now();
+  const value = await until(probe, accept, withinMs, 100);
+  return { value, afterMs: Date.now() - started };
+}

@@ -281,14 +281,14 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     }
   }
 
+  /** Who ran what, where: the fields every execution row starts with. */
+  private origins(id: string, definition: ToolDefinition, caller: AuthenticatedUser, options: ExecuteOptions) {
+    return { id, toolId: definition.id, toolName: definition.name, userId: caller.id, sessionId: caller.sessionId ?? null, contextId: options.contextId ?? null };
+  }
+
   private row(id: string, definition: ToolDefinition, caller: AuthenticatedUser, parameters: Record<string, unknown>, run: RunResult, timeoutMs: number, options: ExecuteOptions, isAsync: boolean) {
     return {
-      id,
-      toolId: definition.id,
-      toolName: definition.name,
-      userId: caller.id,
-      sessionId: caller.sessionId ?? null,
-      contextId: options.contextId ?? null,
+      ...this.origins(id, definition, caller, options),
       status: run.status as ExecutionStatus,
       isAsync,
       parameters,
@@ -356,12 +356,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   private async accept(caller: AuthenticatedUser, definition: ToolDefinition, input: Record<string, unknown>, timeoutMs: number, options: ExecuteOptions, origin: RequestOrigin): Promise<AcceptedExecution> {
     const id = randomUUID();
     await this.executions.createPending({
-      id,
-      toolId: definition.id,
-      toolName: definition.name,
-      userId: caller.id,
-      sessionId: caller.sessionId ?? null,
-      contextId: options.contextId ?? null,
+      ...this.origins(id, definition, caller, options),
       status: 'pending',
       isAsync: true,
       parameters: redactParameters(definition, input),
