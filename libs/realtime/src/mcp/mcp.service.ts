@@ -2,7 +2,7 @@ import { effectivePermissions, ROLES, TokenCredentialVerifier } from '@app/auth'
 import { ApiError, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
-import { errorResponse, INVALID_REQUEST, isSupportedProtocolVersion, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
+import { errorResponse, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
@@ -22,6 +22,16 @@ interface McpSession {
   readonly contextId: string | null;
   readonly protocolVersion: string;
   readonly cachedAt: number;
+}
+
+/** One JSON-RPC message as a Server-Sent Event. */
+function sseMessage(message: unknown): string {
+  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+}
+
+/** Whether an answer (one response or a batch) carries an error, for the session's counters. */
+function hasError(answer: JsonRpcResponse | JsonRpcResponse[] | null): boolean {
+  return answer !== null && (Array.isArray(answer) ? answer.some((response) => 'error' in response) : 'error' in answer);
 }
 
 interface JsonRpcLike {
@@ -66,7 +76,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     );
     this.unsubscribers.push(
       this.events.on('resource.updated', (event) => {
-        const message = `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: event.payload.uri } })}\n\n`;
+        const message = sseMessage({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: event.payload.uri } });
         for (const sessionId of event.payload.subscribers) for (const stream of this.streams.get(sessionId) ?? []) if (!stream.writableEnded) stream.write(message);
       }),
     );
@@ -120,7 +130,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const context: RpcContext = { caller, origin: originOf(request), door: 'mcp', sessionId: session.id, contextId: session.contextId, ownToolNames: session.contextId !== null };
     if (this.wantsProgress(request, body)) return this.answerAsStream(reply, body, context);
     const answer = await this.rpc.handleMessage(body, context);
-    this.activity.exchange(session.id, answer !== null && (Array.isArray(answer) ? answer.some((r) => 'error' in r) : 'error' in answer));
+    this.activity.exchange(session.id, hasError(answer));
     if (answer === null) {
       void reply.status(202);
       return undefined;
@@ -139,13 +149,13 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private answerAsStream(reply: FastifyReply, body: unknown, context: RpcContext): PassThrough {
     const stream = new PassThrough();
     const send = (message: unknown): void => {
-      if (!stream.writableEnded) stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+      if (!stream.writableEnded) stream.write(sseMessage(message));
     };
     void reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache, no-transform');
     void (async () => {
       try {
         const answer = await this.rpc.handleMessage(body, { ...context, notify: (method, params) => send({ jsonrpc: '2.0', method, params }) });
-        this.activity.exchange(context.sessionId as string, answer !== null && !Array.isArray(answer) && 'error' in answer);
+        this.activity.exchange(context.sessionId as string, hasError(answer));
         if (answer !== null) send(answer);
       } finally {
         stream.end();
@@ -251,7 +261,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   }
 
   private broadcast(message: Record<string, unknown>): void {
-    this.writeAll(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    this.writeAll(sseMessage(message));
   }
 
   private writeAll(chunk: string): void {
