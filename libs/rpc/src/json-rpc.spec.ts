@@ -54,4 +54,18 @@ describe('JSON-RPC dispatch', () => {
     ]);
     expect(await registry().handleFrame('[{"jsonrpc":"2.0","method":"echo","params":{"text":"b"}}]', context)).toBeNull();
   });
+
+  it('hands the client’s answers to the door and replies nothing; without a door to take them they are invalid requests', async () => {
+    const answers: unknown[] = [];
+    const withDoor: RpcContext = { ...context, onResponse: (response) => void answers.push(response) };
+    const batch = '[{"jsonrpc":"2.0","id":"srv-1","result":{"ok":true}},{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}},{"jsonrpc":"2.0","id":3,"method":"echo","params":{"text":"c"}}]';
+    expect(await registry().handleFrame(batch, withDoor)).toEqual([{ jsonrpc: '2.0', id: 3, result: { text: 'c' } }]);
+    expect(answers).toEqual([
+      { jsonrpc: '2.0', id: 'srv-1', result: { ok: true } },
+      { jsonrpc: '2.0', id: 2, error: { code: -1, message: 'no' } },
+    ]);
+    // No id, or a method as well: not an answer.
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","result":{}}', withDoor)).toMatchObject({ error: { code: -32600 } });
+    expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"result":{}}', context)).toMatchObject({ id: 1, error: { code: -32600 } });
+  });
 });

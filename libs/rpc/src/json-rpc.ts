@@ -51,8 +51,18 @@ export interface RpcContext {
   readonly ownToolNames?: boolean;
   /** Event subscriptions of a WebSocket connection. */
   readonly subscriptions?: Set<string>;
-  /** Sends the caller a notification about the request in hand (MCP progress), when the door can. */
+  /** Sends the caller a notification about the request in hand (MCP progress and log messages), when the door can. */
   readonly notify?: (method: string, params: Record<string, unknown>) => void;
+  /** Sends the client a request about the request in hand (sampling, elicitation) and waits for its answer, when the door can. */
+  readonly ask?: (method: string, params: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /** What the client declared in its `initialize` (MCP capabilities: sampling, elicitation, ...). */
+  clientCapabilities?: Readonly<Record<string, unknown>>;
+  /** The least severe log level the client wants (MCP logging/setLevel); every level when unset. */
+  logLevel?: string;
+  /** Keeps the level for the rest of the session (an MCP session lives on any instance). */
+  readonly setLogLevel?: (level: string) => Promise<void>;
+  /** A JSON-RPC response from the client (to a request the server sent): the door routes it. */
+  readonly onResponse?: (response: JsonRpcResponse) => void;
 }
 
 export class RpcError extends Error {
@@ -94,6 +104,13 @@ export function validateRequest(message: unknown): { request?: JsonRpcRequest; i
   if ('id' in candidate && !isId(candidate.id)) return { id: null, problem: 'id must be a string, a number or null' };
   if ('params' in candidate && (typeof candidate.params !== 'object' || candidate.params === null)) return { id, problem: 'params must be an object or an array' };
   return { request: candidate as unknown as JsonRpcRequest, id };
+}
+
+/** A client's answer to a request the server sent: an id, and a result or an error, no method. */
+export function isResponse(message: unknown): message is JsonRpcResponse {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
+  const candidate = message as Record<string, unknown>;
+  return candidate.jsonrpc === '2.0' && !('method' in candidate) && (typeof candidate.id === 'string' || typeof candidate.id === 'number') && ('result' in candidate || 'error' in candidate);
 }
 
 /** Parses a frame without ever throwing: the value, or the parse error to answer. */

@@ -6,6 +6,7 @@ import {
   errorResponse,
   INVALID_PARAMS,
   INVALID_REQUEST,
+  isResponse,
   type JsonRpcResponse,
   METHOD_NOT_FOUND,
   parseFrame,
@@ -85,6 +86,11 @@ export class RpcRegistry {
   }
 
   private async handleOne(message: unknown, context: RpcContext): Promise<JsonRpcResponse | null> {
+    // Answers to our own requests are not requests: the door routes them, and nothing is replied.
+    if (context.onResponse && isResponse(message)) {
+      context.onResponse(message);
+      return null;
+    }
     const { request, id, problem } = validateRequest(message);
     if (!request) return errorResponse(id, { code: INVALID_REQUEST, message: `Invalid request: ${problem}` });
     const isNotification = !('id' in request);

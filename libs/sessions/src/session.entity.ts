@@ -59,4 +59,12 @@ export class SessionEntity {
   /** The MCP protocol version negotiated by an MCP session. */
   @Column({ name: 'protocol_version', type: 'varchar', length: 32, nullable: true })
   protocolVersion!: string | null;
+
+  /** What an MCP client declared it can answer (its initialize capabilities). */
+  @Column({ name: 'client_capabilities', type: 'jsonb', nullable: true })
+  clientCapabilities!: Record<string, unknown> | null;
+
+  /** The least severe log level an MCP client asked for (logging/setLevel). */
+  @Column({ name: 'log_level', type: 'varchar', length: 16, nullable: true })
+  logLevel!: string | null;
 }

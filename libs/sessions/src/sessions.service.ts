@@ -41,7 +41,7 @@ export function sessionView(session: SessionEntity): Session {
   };
 }
 
-const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at'];
+const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at'];
 
 export interface StartSession {
   readonly userId: string;
@@ -50,6 +50,7 @@ export interface StartSession {
   readonly ttlSeconds: number;
   readonly contextId?: string | null;
   readonly protocolVersion?: string | null;
+  readonly clientCapabilities?: Record<string, unknown> | null;
 }
 
 @Injectable()
@@ -131,6 +132,8 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       connectionType: input.connectionType,
       contextId: input.contextId ?? null,
       protocolVersion: input.protocolVersion ?? null,
+      clientCapabilities: input.clientCapabilities ?? null,
+      logLevel: null,
       ipAddress: input.origin.ipAddress ?? null,
       userAgent: input.origin.userAgent?.slice(0, 512) ?? null,
       startedAt: now,
@@ -150,6 +153,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       session.connectionType,
       session.contextId,
       session.protocolVersion,
+      session.clientCapabilities,
       session.ipAddress,
       session.userAgent,
       session.startedAt,
@@ -157,6 +161,11 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       session.expiresAt,
     ]);
     return session;
+  }
+
+  /** An MCP client's logging/setLevel, kept for whichever instance serves its next call. */
+  async setLogLevel(sessionId: string, level: string): Promise<void> {
+    await this.sessions.update({ id: sessionId }, { logLevel: level });
   }
 
   /** The session if it is still usable (active and not past its expiry). */
