@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/config';
 import type { UpstreamServer } from '@app/contracts';
-import { openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTwoInstances } from '@app/testing';
+import { openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startWebhookReceiver, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -77,6 +77,30 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       expect(received).toContain('"method":"notifications/resources/updated","params":{"uri":"test://note"}');
       await reader.cancel();
       await client.close();
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('an upstream’s sampling request, sent on one instance, is answered by a POST that lands on the other', async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const created = await pair.a.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'asks', transport: { type: 'streamable-http', url: remote.url } } });
+      expect(created.body.status).toBe('connected');
+      const user = await registerAndLogin(pair.a.client);
+      const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const init = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'lb', version: '1' } } }) });
+      const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+
+      const call = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'asks__sample', arguments: { prompt: 'across' } } }) });
+      const messages = sseMessages(call);
+      const request = (await messages.next()).value as { id: string; method: string };
+      expect(request.method).toBe('sampling/createMessage');
+      const answer = await fetch(`${pair.b.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: request.id, result: { role: 'assistant', model: 'm', content: { type: 'text', text: 'answered on b' } } }) });
+      expect(answer.status).toBe(202);
+      const response = (await messages.next()).value as { result: CallToolResult };
+      expect(response.result.content).toEqual([{ type: 'text', text: 'sampled: answered on b' }]);
     } finally {
       await remote.close();
     }

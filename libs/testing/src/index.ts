@@ -26,3 +26,4 @@ export type { TwoInstances } from './two-instances';
 export { useProcessWorkspace } from './process-workspace';
 export type { ProcessWorkspace } from './process-workspace';
 export { until, waitFor } from './until';
+export { sseMessages } from './sse-messages';

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageResultSchema, ElicitResultSchema, isInitializeRequest, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,8 +34,9 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress` and `flaky`; one resource,
- * `test://note`, that can be subscribed to.
+ * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, and `log`,
+ * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
+ * request on the call's own stream; one resource, `test://note`, that can be subscribed to.
  */
 export async function startMcpTestServer(): Promise<McpTestServer> {
   const calls = new Map<string, number>();
@@ -46,7 +47,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
 
   function build(): McpServer {
-    const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true } } });
+    const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true }, logging: {} } });
     server.registerResource('note', 'test://note', { mimeType: 'text/plain' }, async (uri) => ({ contents: [{ uri: uri.href, text: 'a note' }] }));
     const uris = new Set<string>();
     subscribed.set(server, uris);
@@ -86,6 +87,34 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return { content: [{ type: 'text', text: `${steps} steps${token === undefined ? ' (no progress token)' : ''}` }] };
+    });
+    server.registerTool('log', { description: 'Sends one log message per level, tagged, then answers', inputSchema: { tag: z.string().max(100) } }, async ({ tag }, extra) => {
+      count('log');
+      for (const level of ['debug', 'info', 'warning', 'error'] as const) {
+        await extra.sendNotification({ method: 'notifications/message', params: { level, logger: 'test-upstream', data: { tag, level } } });
+        // Spread out, so that concurrent callers' messages interleave.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return { content: [{ type: 'text', text: `logged 4 messages for ${tag}` }] };
+    });
+    server.registerTool('sample', { description: 'Asks the client to sample a completion of the prompt', inputSchema: { prompt: z.string().max(1000) } }, async ({ prompt }, extra) => {
+      count('sample');
+      try {
+        const result = await extra.sendRequest({ method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 50 } }, CreateMessageResultSchema);
+        return { content: [{ type: 'text', text: `sampled: ${result.content.type === 'text' ? result.content.text : result.content.type}` }] };
+      } catch (error) {
+        return { isError: true, content: [{ type: 'text', text: `sampling failed: ${(error as Error).message}` }] };
+      }
+    });
+    server.registerTool('elicit', { description: 'Asks the user (through the client) for a name', inputSchema: { question: z.string().max(1000) } }, async ({ question }, extra) => {
+      count('elicit');
+      try {
+        const requestedSchema = { type: 'object' as const, properties: { name: { type: 'string' as const } }, required: ['name'] };
+        const result = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'form', message: question, requestedSchema } }, ElicitResultSchema);
+        return { content: [{ type: 'text', text: `elicited: ${JSON.stringify({ action: result.action, content: result.content })}` }] };
+      } catch (error) {
+        return { isError: true, content: [{ type: 'text', text: `elicitation failed: ${(error as Error).message}` }] };
+      }
     });
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');

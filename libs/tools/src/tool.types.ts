@@ -10,13 +10,49 @@ export interface ProgressUpdate {
   readonly message?: string;
 }
 
-export interface ToolRunContext {
+/** MCP's log levels, least severe first (RFC 5424 severities). */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A tool's log message: the params of MCP's `notifications/message`. */
+export interface ToolLogMessage {
+  readonly level: LogLevel;
+  readonly logger?: string;
+  readonly data: unknown;
+}
+
+/** What a tool may ask of the caller's client while it runs. */
+export type ClientRequestMethod = 'sampling/createMessage' | 'elicitation/create';
+
+/** The client answered a request with an error, or could not be asked at all. */
+export class ClientRequestError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'ClientRequestError';
+  }
+}
+
+/**
+ * What the caller's door can carry back while a tool runs: progress, the tool's log messages and
+ * the tool's requests to the client (MCP sampling and elicitation). Each is absent when the door or
+ * the client cannot take it.
+ */
+export interface CallerChannel {
+  readonly progress?: (update: ProgressUpdate) => void;
+  readonly log?: (message: ToolLogMessage) => void;
+  /** The client's result; rejects with ClientRequestError when it refuses, or when `signal` fires. */
+  readonly ask?: (method: ClientRequestMethod, params: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+}
+
+export interface ToolRunContext extends CallerChannel {
   /** Aborted on timeout, cancellation or shutdown: tools must stop their work when it fires. */
   readonly signal: AbortSignal;
   readonly caller: AuthenticatedUser;
   readonly executionId: string;
-  /** Present when the caller asked for progress; calls after the run ended are dropped. */
-  readonly progress?: (update: ProgressUpdate) => void;
 }
 
 /** A failure inside the tool (file missing, upstream error result): the run ends `failed`. */

@@ -7,7 +7,7 @@ import { isAdmin } from './execution/executions.service';
 import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
-import type { ProgressUpdate } from './tool.types';
+import { type CallerChannel, ClientRequestError, LOG_LEVELS, type LogLevel, type ProgressUpdate, type ToolLogMessage } from './tool.types';
 import { UpstreamService } from './upstream/upstream.service';
 
 const PAGE_SIZE = 100;
@@ -31,6 +31,13 @@ export function progressTokenOf(params: unknown): string | number | undefined {
   const meta = isPlainObject(params) ? params._meta : undefined;
   const token = isPlainObject(meta) ? meta.progressToken : undefined;
   return (typeof token === 'string' && token.length <= 256) || Number.isSafeInteger(token) ? (token as string | number) : undefined;
+}
+
+/** Whether a message at `level` reaches a client that asked for `minimum` and above. */
+export function logLevelPasses(level: string, minimum: string | undefined): boolean {
+  if (minimum === undefined) return true;
+  const rank = (name: string): number => LOG_LEVELS.indexOf(name as LogLevel);
+  return rank(level) >= rank(minimum);
 }
 
 const encodeCursor = (offset: number): string => Buffer.from(String(offset)).toString('base64url');
@@ -61,7 +68,11 @@ export class ToolsRpc implements OnModuleInit {
   onModuleInit(): void {
     this.rpc.register('initialize', {
       params: { type: 'object', properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
-      handle: (params) => this.initialize(params.protocolVersion),
+      handle: (params, context) => {
+        // /ws keeps what the client can answer for the connection; /mcp keeps it with the session.
+        context.clientCapabilities = isPlainObject(params.capabilities) ? params.capabilities : {};
+        return this.initialize(params.protocolVersion);
+      },
     });
     this.rpc.register('notifications/initialized', { handle: () => ({}) });
     this.rpc.register('tools/list', {
@@ -110,7 +121,14 @@ export class ToolsRpc implements OnModuleInit {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
       handle: async (params, context) => this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.contextServers(context)),
     });
-    this.rpc.register('logging/setLevel', { doors: ['mcp'], params: { type: 'object', required: ['level'], properties: { level: { type: 'string' } } }, handle: () => ({}) });
+    this.rpc.register('logging/setLevel', {
+      params: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: [...LOG_LEVELS] } } },
+      handle: async (params, context) => {
+        await context.setLogLevel?.(params.level as string);
+        context.logLevel = params.level as string;
+        return {};
+      },
+    });
     this.rpc.register('completion/complete', { doors: ['mcp'], handle: () => ({ completion: { values: [], hasMore: false } }) });
   }
 
@@ -159,10 +177,8 @@ export class ToolsRpc implements OnModuleInit {
     await this.limit('toolsExecute', context);
     const target = (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
-    const notify = context.notify;
-    const onProgress = progressToken !== undefined && notify ? (update: ProgressUpdate) => notify('notifications/progress', { progressToken, ...update }) : undefined;
     try {
-      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, onProgress }, context.origin);
+      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, channel: this.channelOf(context, progressToken) }, context.origin);
       if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
       const { execution } = outcome;
       if (isCallToolResult(execution.result)) return execution.result;
@@ -173,6 +189,29 @@ export class ToolsRpc implements OnModuleInit {
       const details = error.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
       return { isError: true, content: [{ type: 'text', text: details ? `${error.message}: ${details}` : error.message }], _meta: { code: error.code } };
     }
+  }
+
+  /**
+   * What a tool may send back through this door during the call: progress when a token was given,
+   * log messages at or above the client's level, and requests the client declared it can answer.
+   */
+  private channelOf(context: RpcContext, progressToken: string | number | undefined): CallerChannel | undefined {
+    const { notify, ask } = context;
+    if (!notify) return undefined;
+    const capabilities = context.clientCapabilities ?? {};
+    return {
+      progress: progressToken !== undefined ? (update: ProgressUpdate) => notify('notifications/progress', { progressToken, ...update }) : undefined,
+      log: (message: ToolLogMessage) => {
+        if (logLevelPasses(message.level, context.logLevel)) notify('notifications/message', { ...message });
+      },
+      ask: ask
+        ? (method, params, signal) => {
+            const capability = method === 'sampling/createMessage' ? 'sampling' : 'elicitation';
+            if (!isPlainObject(capabilities[capability])) return Promise.reject(new ClientRequestError(-32601, `The caller's client did not declare the ${capability} capability`));
+            return ask(method, params, signal);
+          }
+        : undefined,
+    };
   }
 
   /** The seed's WebSocket tools/execute: `{output, metadata}`. */

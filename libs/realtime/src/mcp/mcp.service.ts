@@ -10,6 +10,7 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
+import { ClientRequests } from '../client-requests';
 
 const SESSION_TTL_SECONDS = 24 * 3600;
 const SESSION_CACHE_MS = 30_000;
@@ -21,7 +22,19 @@ interface McpSession {
   readonly userId: string;
   readonly contextId: string | null;
   readonly protocolVersion: string;
+  /** What the client can answer (sampling, elicitation), from its initialize. */
+  readonly capabilities: Readonly<Record<string, unknown>>;
+  logLevel?: string;
   readonly cachedAt: number;
+}
+
+const MAX_CAPABILITIES_CHARS = 4096;
+
+/** The client's declared capabilities, bounded: an oversized object keeps only its names. */
+function boundedCapabilities(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  if (JSON.stringify(value).length <= MAX_CAPABILITIES_CHARS) return value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(value).slice(0, 32).map((key) => [key.slice(0, 64), {}]));
 }
 
 /** One JSON-RPC message as a Server-Sent Event. */
@@ -37,7 +50,7 @@ function hasError(answer: JsonRpcResponse | JsonRpcResponse[] | null): boolean {
 interface JsonRpcLike {
   method?: unknown;
   id?: unknown;
-  params?: { protocolVersion?: unknown };
+  params?: { protocolVersion?: unknown; capabilities?: unknown };
 }
 
 /**
@@ -61,6 +74,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     private readonly upstreams: UpstreamService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly clientRequests: ClientRequests,
     @Optional() private readonly policies?: RunPolicies,
   ) {}
 
@@ -119,7 +133,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     if (initialize) {
       if (typeof sessionHeader === 'string') return this.fail(reply, 400, 'This session is already initialized');
       if (messages.length > 1 || Array.isArray(body)) return this.fail(reply, 400, 'initialize must be sent on its own');
-      session = await this.open(caller, request, negotiateProtocolVersion(initialize.params?.protocolVersion), pathContextId);
+      session = await this.open(caller, request, negotiateProtocolVersion(initialize.params?.protocolVersion), boundedCapabilities(initialize.params?.capabilities), pathContextId);
       void reply.header('mcp-session-id', session.id);
     } else {
       if (typeof sessionHeader !== 'string') return this.fail(reply, 400, 'Mcp-Session-Id header is required (initialize first)');
@@ -127,9 +141,21 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       if (!found) return this.fail(reply, 404, 'Session not found', -32001);
       session = found;
     }
-    const context: RpcContext = { caller, origin: originOf(request), door: 'mcp', sessionId: session.id, contextId: session.contextId, ownToolNames: session.contextId !== null };
-    if (this.wantsProgress(request, body)) return this.answerAsStream(reply, body, context);
-    const answer = await this.rpc.handleMessage(body, context);
+    const context: RpcContext = {
+      caller,
+      origin: originOf(request),
+      door: 'mcp',
+      sessionId: session.id,
+      contextId: session.contextId,
+      ownToolNames: session.contextId !== null,
+      clientCapabilities: session.capabilities,
+      logLevel: session.logLevel,
+      setLogLevel: (level) => this.setLogLevel(session, level),
+      onResponse: (response) => this.clientRequests.answer(session.id, response),
+    };
+    const streaming = this.streamingMode(request, body);
+    const answer = streaming ? await this.answerStreaming(reply, body, context, streaming === 'eager') : await this.rpc.handleMessage(body, context);
+    if (answer instanceof PassThrough) return answer;
     this.activity.exchange(session.id, hasError(answer));
     if (answer === null) {
       void reply.status(202);
@@ -138,30 +164,68 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     return answer;
   }
 
-  /** A single tools/call with a progress token, from a client that reads event streams. */
-  private wantsProgress(request: FastifyRequest, body: unknown): boolean {
+  /**
+   * A single tools/call from a client that reads event streams may be answered as one: at once
+   * when it asked for progress, otherwise only if the tool sends something (a log message, a
+   * sampling or elicitation request) before its result. Anything else is answered as JSON.
+   */
+  private streamingMode(request: FastifyRequest, body: unknown): 'eager' | 'lazy' | undefined {
     const message = body as JsonRpcLike | undefined;
     const accept = request.headers.accept;
-    return !Array.isArray(body) && message?.method === 'tools/call' && typeof accept === 'string' && accept.includes('text/event-stream') && progressTokenOf(message.params) !== undefined;
+    if (Array.isArray(body) || message?.method !== 'tools/call' || typeof accept !== 'string' || !accept.includes('text/event-stream')) return undefined;
+    return progressTokenOf(message.params) !== undefined ? 'eager' : 'lazy';
   }
 
-  /** The answer as an SSE stream: the call's progress notifications as they come, then its response. */
-  private answerAsStream(reply: FastifyReply, body: unknown, context: RpcContext): PassThrough {
-    const stream = new PassThrough();
-    const send = (message: unknown): void => {
-      if (!stream.writableEnded) stream.write(sseMessage(message));
+  /**
+   * Runs the call with a channel back to the client: its notifications and requests, then its
+   * response, go on an SSE stream opened by the first of them. Resolves with that stream, or with
+   * the plain answer when the call sent nothing before it ended.
+   */
+  private async answerStreaming(reply: FastifyReply, body: unknown, context: RpcContext, eager: boolean): Promise<PassThrough | JsonRpcResponse | JsonRpcResponse[] | null> {
+    let stream: PassThrough | undefined;
+    let finished = false;
+    let opened: (stream: PassThrough) => void = () => undefined;
+    const whenOpened = new Promise<PassThrough>((resolve) => (opened = resolve));
+    // Aborted when the client goes away: requests waiting for its answer give up. Made with the
+    // stream only: most calls send nothing early, and an AbortController is costly on this path.
+    let closed: AbortController | undefined;
+    const open = (): PassThrough => {
+      const controller = new AbortController();
+      closed = controller;
+      stream = new PassThrough();
+      stream.once('close', () => controller.abort());
+      void reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache, no-transform');
+      opened(stream);
+      return stream;
     };
-    void reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache, no-transform');
-    void (async () => {
-      try {
-        const answer = await this.rpc.handleMessage(body, { ...context, notify: (method, params) => send({ jsonrpc: '2.0', method, params }) });
-        this.activity.exchange(context.sessionId as string, hasError(answer));
-        if (answer !== null) send(answer);
-      } finally {
-        stream.end();
-      }
-    })();
-    return stream;
+    const send = (message: unknown): boolean => {
+      if (!stream && finished) return false;
+      const target = stream ?? open();
+      if (!target.writable) return false;
+      target.write(sseMessage(message));
+      return true;
+    };
+    if (eager) open();
+    const sessionId = context.sessionId as string;
+    const answering = this.rpc
+      .handleMessage(body, {
+        ...context,
+        notify: (method, params) => void send({ jsonrpc: '2.0', method, params }),
+        ask: (method, params, signal) => {
+          if (!stream && !finished) open();
+          return this.clientRequests.ask(sessionId, method, params, send, closed ? AbortSignal.any([signal, closed.signal]) : signal);
+        },
+      })
+      .then((answer) => {
+        finished = true;
+        if (stream) {
+          this.activity.exchange(sessionId, hasError(answer));
+          if (answer !== null) send(answer);
+          stream.end();
+        }
+        return answer;
+      });
+    return Promise.race([answering, whenOpened]);
   }
 
   /** GET: the session's Server-Sent Events stream (list_changed and other notifications). */
@@ -232,11 +296,11 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     return user;
   }
 
-  private async open(caller: AuthenticatedUser, request: FastifyRequest, protocolVersion: string, contextId: string | undefined): Promise<McpSession> {
+  private async open(caller: AuthenticatedUser, request: FastifyRequest, protocolVersion: string, capabilities: Record<string, unknown>, contextId: string | undefined): Promise<McpSession> {
     if (contextId && this.policies) await this.policies.forContext(caller, contextId);
     const origin: RequestOrigin = originOf(request);
-    const row = await this.sessions.start({ userId: caller.id, connectionType: 'mcp', origin, ttlSeconds: SESSION_TTL_SECONDS, contextId: contextId ?? null, protocolVersion });
-    const session: McpSession = { id: row.id, userId: caller.id, contextId: contextId ?? null, protocolVersion, cachedAt: Date.now() };
+    const row = await this.sessions.start({ userId: caller.id, connectionType: 'mcp', origin, ttlSeconds: SESSION_TTL_SECONDS, contextId: contextId ?? null, protocolVersion, clientCapabilities: capabilities });
+    const session: McpSession = { id: row.id, userId: caller.id, contextId: contextId ?? null, protocolVersion, capabilities, cachedAt: Date.now() };
     this.cache.set(session.id, session);
     return session;
   }
@@ -247,12 +311,20 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     let session = this.cache.get(id);
     if (!session || Date.now() - session.cachedAt > SESSION_CACHE_MS) {
       const row = await this.sessions.findActive(id);
-      session = row && row.connectionType === 'mcp' ? { id: row.id, userId: row.userId, contextId: row.contextId, protocolVersion: row.protocolVersion ?? '2025-03-26', cachedAt: Date.now() } : undefined;
+      session =
+        row && row.connectionType === 'mcp'
+          ? { id: row.id, userId: row.userId, contextId: row.contextId, protocolVersion: row.protocolVersion ?? '2025-03-26', capabilities: row.clientCapabilities ?? {}, logLevel: row.logLevel ?? undefined, cachedAt: Date.now() }
+          : undefined;
       if (session) this.cache.set(id, session);
       else this.cache.delete(id);
     }
     if (!session || session.userId !== caller.id || session.contextId !== (pathContextId ?? null)) return undefined;
     return session;
+  }
+
+  private async setLogLevel(session: McpSession, level: string): Promise<void> {
+    await this.sessions.setLogLevel(session.id, level);
+    session.logLevel = level;
   }
 
   private fail(reply: FastifyReply, status: number, message: string, code = INVALID_REQUEST): unknown {

@@ -10,6 +10,7 @@ import { type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, W
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { PUBLIC_EVENTS, visibleTo } from '../event-visibility';
+import { ClientRequests } from '../client-requests';
 import { upgradedUser } from './rpc-ws.adapter';
 
 const HEARTBEAT_MS = 30_000;
@@ -30,6 +31,8 @@ interface Connection {
   abusiveWindows: number;
   alive: boolean;
   dropped: number;
+  /** Aborted when the socket goes: requests waiting for this client's answer give up. */
+  readonly closed: AbortController;
 }
 
 /**
@@ -50,6 +53,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly clientRequests: ClientRequests,
   ) {}
 
   onModuleInit(): void {
@@ -100,13 +104,20 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       context: { caller: user, origin, door: 'ws', contextId: null, subscriptions: new Set(), notify: (method, params) => this.notify(socket, method, params) },
       ready: started.then((session) => {
         connection.sessionId = session.id;
-        connection.context = { ...connection.context, sessionId: session.id };
+        connection.context = {
+          ...connection.context,
+          sessionId: session.id,
+          // Requests to the client (sampling, elicitation) and its answers travel on the socket.
+          ask: (method, params, signal) => this.clientRequests.ask(session.id, method, params, (message) => this.sendFrame(socket, message), AbortSignal.any([signal, connection.closed.signal])),
+          onResponse: (response) => this.clientRequests.answer(session.id, response),
+        };
       }),
       windowStart: Date.now(),
       windowCount: 0,
       abusiveWindows: 0,
       alive: true,
       dropped: 0,
+      closed: new AbortController(),
     };
     this.connections.set(socket, connection);
     this.metrics.websocketConnections.inc();
@@ -124,6 +135,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     if (!connection) return;
     this.connections.delete(socket);
     this.metrics.websocketConnections.dec();
+    connection.closed.abort();
     await connection.ready.catch(() => undefined);
     if (!connection.sessionId) return;
     await this.sessions.end(connection.sessionId, 'connection closed').catch((error: Error) => this.logger.warn(`session not ended: ${error.message}`));
@@ -170,6 +182,12 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   /** A notification about a request in hand (MCP progress); a slow reader does without. */
   private notify(socket: WebSocket, method: string, params: Record<string, unknown>): void {
     if (socket.readyState === socket.OPEN && socket.bufferedAmount <= SLOW_READER_BYTES) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
+  }
+
+  private sendFrame(socket: WebSocket, message: Record<string, unknown>): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
   }
 
   private subscribe(events: string[], context: RpcContext): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnAp
 import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
-import { type ProgressUpdate, type ToolDefinition, ToolFailure } from '../tool.types';
+import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
@@ -38,8 +38,8 @@ export interface ExecuteOptions {
   readonly timeoutMs?: number;
   readonly async?: boolean;
   readonly contextId?: string | null;
-  /** The caller's progress channel (an MCP progress token); synchronous runs only. */
-  readonly onProgress?: (update: ProgressUpdate) => void;
+  /** What the caller's door can carry back during the run (progress, logs, client requests); synchronous runs only. */
+  readonly channel?: CallerChannel;
 }
 
 export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
@@ -152,7 +152,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
     const executionId = randomUUID();
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, options.onProgress);
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, options.channel);
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -183,18 +183,18 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     executionId: string,
     timeoutMs: number,
     policy?: RunPolicy,
-    onProgress?: (update: ProgressUpdate) => void,
+    channel?: CallerChannel,
   ): Promise<RunResult> {
     const deadline = Date.now() + timeoutMs;
     const maxAttempts = 1 + (policy?.retry?.maxRetries ?? 0);
-    let run = await this.run(definition, input, caller, executionId, timeoutMs, onProgress);
+    let run = await this.run(definition, input, caller, executionId, timeoutMs, channel);
     for (let attempt = 2; attempt <= maxAttempts && isTransient(run); attempt++) {
       const pause = Math.round(RETRY_BASE_MS * (policy?.retry?.backoffMultiplier ?? 2) ** (attempt - 2));
       const remaining = deadline - Date.now() - pause;
       if (remaining <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
       const first = run;
-      run = await this.run(definition, input, caller, executionId, remaining, onProgress);
+      run = await this.run(definition, input, caller, executionId, remaining, channel);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
     return run;
@@ -224,7 +224,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
   }
 
-  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, onProgress?: (update: ProgressUpdate) => void): Promise<RunResult> {
+  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, channel?: CallerChannel): Promise<RunResult> {
     // Most tools never look at their signal, and AbortControllers are costly on a hot path:
     // one is made only when the tool asks for it; the timeout itself is a plain timer.
     let controller: AbortController | undefined;
@@ -239,15 +239,19 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       }, timeoutMs);
     });
     let ended = false;
-    const context = {
+    const context: ToolRunContext = {
       caller,
       executionId,
       get signal(): AbortSignal {
         controller ??= new AbortController();
         return controller.signal;
       },
-      // A tool that reports after its run ended (a late upstream notification) reaches nobody.
-      progress: onProgress ? (update: ProgressUpdate) => void (ended || onProgress(update)) : undefined,
+      // A tool that reports or asks after its run ended (a late upstream message) reaches nobody.
+      progress: channel?.progress ? (update: ProgressUpdate) => void (ended || channel.progress?.(update)) : undefined,
+      log: channel?.log ? (message: ToolLogMessage) => void (ended || channel.log?.(message)) : undefined,
+      ask: channel?.ask
+        ? (method, params, signal) => (ended ? Promise.reject(new ClientRequestError(-32603, 'The tool run has ended')) : (channel.ask as NonNullable<CallerChannel['ask']>)(method, params, signal))
+        : undefined,
     };
     const started = performance.now();
     const startedAt = new Date();

@@ -5,8 +5,19 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type CallToolResult, ErrorCode, McpError, ResourceUpdatedNotificationSchema, type Tool as McpTool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory } from '../tool.types';
+import {
+  type CallToolResult,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  ResourceUpdatedNotificationSchema,
+  type Tool as McpTool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRunContext } from '../tool.types';
+import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
 import type { StoredTransport } from './upstream-server.entity';
 
@@ -56,6 +67,8 @@ export class UpstreamConnection {
   private healthTimer?: NodeJS.Timeout;
   private healthFailures = 0;
   private connecting?: Promise<void>;
+  /** Which caller the upstream's own messages (logs, sampling, elicitation) are for. */
+  private readonly routing: CallerRouting;
 
   constructor(
     readonly settings: UpstreamSettings,
@@ -66,6 +79,7 @@ export class UpstreamConnection {
   ) {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
+    this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
   }
 
   get pid(): number | null {
@@ -89,7 +103,8 @@ export class UpstreamConnection {
     this.publishTools([], 'upstream disconnected');
   }
 
-  async call(toolName: string, input: Record<string, unknown>, signal: AbortSignal, progress?: (update: ProgressUpdate) => void): Promise<unknown> {
+  async call(toolName: string, input: Record<string, unknown>, run: ToolRunContext): Promise<unknown> {
+    const { signal, progress } = run;
     this.breaker.guard();
     const client = this.client;
     if (!client || this.status !== 'connected') {
@@ -100,7 +115,7 @@ export class UpstreamConnection {
     try {
       // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
       const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
-      result = (await client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs, onprogress })) as CallToolResult;
+      result = (await this.routing.run(run, () => client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs, onprogress }))) as CallToolResult;
     } catch (error) {
       // Our own cancellation (timeout, shutdown) is not the upstream's fault.
       if (signal.aborted) throw signal.reason;
@@ -138,7 +153,9 @@ export class UpstreamConnection {
   private async open(): Promise<void> {
     await this.closeClient();
     this.status = 'connecting';
-    const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: {} });
+    // Sampling and elicitation are offered on behalf of the callers: each request goes to the
+    // caller whose call it belongs to, and is refused when that caller's client cannot answer it.
+    const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } } });
     const transport = this.createTransport();
     client.onclose = () => this.closed(client);
     client.onerror = (error: Error) => this.logger.debug(`transport: ${error.message}`);
@@ -148,6 +165,13 @@ export class UpstreamConnection {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (this.subscribed.has(notification.params.uri)) this.resourceUpdated(notification.params.uri);
     });
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      const call = this.routing.exact ? this.routing.callForLog(notification.params) : undefined;
+      if (call?.log) call.log(notification.params as ToolLogMessage);
+      else this.logger.debug(`log (${notification.params.level}): ${JSON.stringify(notification.params.data).slice(0, 500)}`);
+    });
+    client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => this.relay('sampling/createMessage', request.params, extra) as never);
+    client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.relay('elicitation/create', request.params, extra) as never);
     this.client = client;
     this.transport = transport;
     try {
@@ -188,7 +212,23 @@ export class UpstreamConnection {
       return transport;
     }
     const requestInit = { headers: config.headers ?? {} };
-    return config.type === 'sse' ? new SSEClientTransport(new URL(config.url as string), { requestInit }) : new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit });
+    if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit });
+    // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.
+    const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await fetch(url, init), this.routing.current());
+    return new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit, fetch: routedFetch });
+  }
+
+  /** An upstream's request to the client (sampling, elicitation), answered by the caller whose call it belongs to. */
+  private async relay(method: ClientRequestMethod, params: Record<string, unknown>, extra: { readonly requestId: string | number; readonly signal: AbortSignal }): Promise<Record<string, unknown>> {
+    const call = this.routing.callForRequest(extra.requestId);
+    if (!call) throw new McpError(ErrorCode.InvalidRequest, `${method} is only answered during a tool call${this.routing.exact ? '' : ' (and, over this transport, while only one call is in flight)'}`);
+    if (!call.ask) throw new McpError(ErrorCode.MethodNotFound, `The caller of this tool cannot answer ${method}: its client did not declare the capability, or its door cannot carry requests`);
+    try {
+      return await call.ask(method, params, AbortSignal.any([extra.signal, call.signal]));
+    } catch (error) {
+      if (error instanceof ClientRequestError) throw new McpError(error.code, error.message, error.data);
+      throw new McpError(ErrorCode.InternalError, `${method} could not be relayed: ${this.describe(error)}`);
+    }
   }
 
   /** Reads every page of the server's tools and hands them to the registry. */
@@ -221,7 +261,7 @@ export class UpstreamConnection {
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
       permissions: ['execute:tools'],
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
-      run: (input, context) => this.call(tool.name, input, context.signal, context.progress),
+      run: (input, context) => this.call(tool.name, input, context),
     };
   }
 
