@@ -101,6 +101,17 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       expect(answer.status).toBe(202);
       const response = (await messages.next()).value as { result: CallToolResult };
       expect(response.result.content).toEqual([{ type: 'text', text: 'sampled: answered on b' }]);
+
+      // The log level set through one instance filters what the other relays.
+      const level = await fetch(`${pair.b.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'logging/setLevel', params: { level: 'error' } }) });
+      expect(level.status).toBe(200);
+      const relayedLevels = async (): Promise<string[]> => {
+        const logged = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'asks__log', arguments: { tag: 'lb' } } }) });
+        const levels: string[] = [];
+        for await (const message of sseMessages(logged)) if (message.method === 'notifications/message') levels.push((message.params as { level: string }).level);
+        return levels;
+      };
+      expect(await until(relayedLevels, (levels) => levels.join() === 'error', 5000)).toEqual(['error']);
     } finally {
       await remote.close();
     }

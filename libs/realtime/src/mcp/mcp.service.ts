@@ -12,6 +12,13 @@ import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ClientRequests } from '../client-requests';
 
+declare module '@app/events' {
+  interface EventMap {
+    /** An MCP session's kept state changed (its log level): other instances re-read it. */
+    'mcp.session.changed': { sessionId: string };
+  }
+}
+
 const SESSION_TTL_SECONDS = 24 * 3600;
 const SESSION_CACHE_MS = 30_000;
 const STREAM_HEARTBEAT_MS = 25_000;
@@ -88,6 +95,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
         void this.upstreams.dropSubscriber(event.payload.sessionId);
       }),
     );
+    this.unsubscribers.push(this.events.on('mcp.session.changed', (event) => void (event.origin !== this.events.instanceId && this.cache.delete(event.payload.sessionId))));
     this.unsubscribers.push(
       this.events.on('resource.updated', (event) => {
         const message = sseMessage({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: event.payload.uri } });
@@ -325,6 +333,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private async setLogLevel(session: McpSession, level: string): Promise<void> {
     await this.sessions.setLogLevel(session.id, level);
     session.logLevel = level;
+    this.events.publish('mcp.session.changed', { sessionId: session.id });
   }
 
   private fail(reply: FastifyReply, status: number, message: string, code = INVALID_REQUEST): unknown {
