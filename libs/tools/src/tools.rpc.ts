@@ -175,7 +175,7 @@ export class ToolsRpc implements OnModuleInit {
   /** MCP tools/call: a failing tool is a result with isError, never a protocol error. */
   async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext, progressToken?: string | number): Promise<Record<string, unknown>> {
     await this.limit('toolsExecute', context);
-    const target = (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
+    const target = await this.target(name, context);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
     try {
       const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, channel: this.channelOf(context, progressToken) }, context.origin);
@@ -252,6 +252,16 @@ export class ToolsRpc implements OnModuleInit {
   private async limit(rule: 'toolsList' | 'toolsExecute', context: RpcContext): Promise<void> {
     const state = await this.limiter.consume(`${rule}:user:${context.caller.id}`, this.limiter.rule(rule));
     if (!state.allowed) throw rateLimitExceeded(state);
+  }
+
+  /** The tool a call names, if the caller sees it through this door. */
+  private async target(name: string, context: RpcContext): Promise<Exposed | undefined> {
+    if (!context.contextId && !context.ownToolNames) {
+      // Outside a context every tool goes by its registry name: no need to list them all.
+      const tool = this.registry.find(name);
+      return tool && (isAdmin(context.caller) || this.registry.mayRun(context.caller, tool)) ? { name: tool.definition.name, tool } : undefined;
+    }
+    return (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
   }
 
   /** The tools this caller sees through this door, with the names they are called by. */

@@ -97,9 +97,14 @@ export class ToolRegistry {
 
   /** By id or by name; 404 when neither matches. */
   resolve(ref: string): RegisteredTool {
-    const tool = this.byId.get(ref) ?? this.byName.get(ref);
+    const tool = this.find(ref);
     if (!tool) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
     return tool;
+  }
+
+  /** By id or by name. */
+  find(ref: string): RegisteredTool | undefined {
+    return this.byId.get(ref) ?? this.byName.get(ref);
   }
 
   all(): RegisteredTool[] {
