@@ -1,4 +1,4 @@
-import type { ToolExecution, UpstreamServer } from '@app/contracts';
+import type { AuditLogList, ToolExecution, UpstreamServer } from '@app/contracts';
 import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -17,6 +17,7 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
   const t = useTestApp();
   let user: LoggedInUser;
   let other: LoggedInUser;
+  let admin: LoggedInUser;
   let remote: McpTestServer;
   const clients: Client[] = [];
 
@@ -43,7 +44,7 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
   beforeAll(async () => {
     user = await registerAndLogin(t.client);
     other = await registerAndLogin(t.client);
-    const admin = await registerAndLoginAs(t, ['admin']);
+    admin = await registerAndLoginAs(t, ['admin']);
     remote = await startMcpTestServer();
     const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'relay', transport: { type: 'streamable-http', url: remote.url } } });
     expect(created.body.status).toBe('connected');
@@ -122,6 +123,13 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     const declined = await failing.callTool({ name: 'relay__sample', arguments: { prompt: 'please' } });
     expect(declined.isError).toBe(true);
     expect(textOf(declined)).toMatch(/the user declined/);
+
+    // Each request to a client is audited with its run and its outcome (not what was answered).
+    const audited = await t.client.call<AuditLogList>('listAuditLogs', { headers: admin.auth, query: { action: 'tool.client_request', userId: user.userId } });
+    const outcomes = audited.body.logs.map((log) => [log.result, log.details.method, log.details.code ?? null]);
+    expect(outcomes).toEqual(expect.arrayContaining([['denied', 'sampling/createMessage', -32601], ['failure', 'sampling/createMessage', expect.any(Number)], ['success', 'sampling/createMessage', null]]));
+    expect(audited.body.logs.every((log) => ['tool_relay__sample', 'tool_relay__elicit'].includes(log.resource as string) && typeof log.details.executionId === 'string')).toBe(true);
+    expect(JSON.stringify(audited.body.logs)).not.toContain('please');
 
     // REST has no way back to its caller during a run: the upstream hears so, and the run fails.
     const rest = await t.client.call<ToolExecution>('executeTool', { headers: user.auth, params: { id: 'relay__sample' }, body: { parameters: { prompt: 'over REST' } } });

@@ -1,4 +1,4 @@
-import { AuditWriter } from '@app/audit';
+import { type AuditResult, AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin, redactSecrets } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
@@ -58,6 +58,8 @@ interface RunResult {
 }
 
 const RECOVERY_INTERVAL_MS = 30_000;
+// JSON-RPC's "method not found": the client did not declare the capability it was asked for.
+const METHOD_NOT_FOUND = -32601;
 const RETRY_BASE_MS = 100;
 
 function isTransient(run: RunResult): boolean {
@@ -152,13 +154,42 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
     const executionId = randomUUID();
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, options.channel);
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, this.audited(options.channel, caller, definition, executionId, origin));
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
     await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, stored, run, origin), this.announce(row, run)]);
     if (run.thrown) throw run.thrown;
     return { kind: 'finished', execution: executionView({ createdAt: run.startedAt, ...row } as ToolExecutionEntity) };
+  }
+
+  /**
+   * A request a tool makes of the caller's client (an upstream asking for sampling or elicitation)
+   * is audited once it is answered or refused: who was asked what, for which run, and the outcome.
+   */
+  private audited(channel: CallerChannel | undefined, caller: AuthenticatedUser, definition: ToolDefinition, executionId: string, origin: RequestOrigin): CallerChannel | undefined {
+    const ask = channel?.ask;
+    if (!channel || !ask) return channel;
+    const record = (method: string, result: AuditResult, outcome: Record<string, unknown>): Promise<void> =>
+      this.audit
+        .record({ action: 'tool.client_request', result, userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { executionId, toolId: definition.id, method, ...outcome }, origin })
+        .catch((error: Error) => this.logger.warn(`client request not audited: ${error.message}`));
+    return {
+      progress: channel.progress,
+      log: channel.log,
+      ask: async (method, params, signal) => {
+        let answer: Record<string, unknown>;
+        try {
+          answer = await ask(method, params, signal);
+        } catch (error) {
+          const code = error instanceof ClientRequestError ? error.code : undefined;
+          await record(method, code === METHOD_NOT_FOUND ? 'denied' : 'failure', { code, message: (error as Error).message });
+          throw error;
+        }
+        await record(method, 'success', typeof answer.action === 'string' ? { action: answer.action } : {});
+        return answer;
+      },
+    };
   }
 
   /** The context's rules for this run: its tools only, and not while archived. */
