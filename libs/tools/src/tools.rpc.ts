@@ -4,6 +4,7 @@ import { RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { isAdmin } from './execution/executions.service';
+import { clientRefusal } from './client-capabilities';
 import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
@@ -206,8 +207,8 @@ export class ToolsRpc implements OnModuleInit {
       },
       ask: ask
         ? (method, params, signal) => {
-            const capability = method === 'sampling/createMessage' ? 'sampling' : 'elicitation';
-            if (!isPlainObject(capabilities[capability])) return Promise.reject(new ClientRequestError(-32601, `The caller's client did not declare the ${capability} capability`));
+            const missing = clientRefusal(capabilities, method, params);
+            if (missing) return Promise.reject(new ClientRequestError(-32601, `The caller's client did not declare ${missing}`));
             return ask(method, params, signal);
           }
         : undefined,
