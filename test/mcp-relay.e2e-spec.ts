@@ -167,6 +167,56 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     expect(plain.headers.get('content-type')).toContain('application/json');
   });
 
+  it('notifications/cancelled stops the run behind a call, upstream too, and the call gets no response', async () => {
+    const cancelledUpstream = () => remote.calls.get('slow:cancelled') ?? 0;
+    const latestSlowRun = async () => (await t.client.call<{ executions: ToolExecution[] }>('listToolExecutions', { headers: user.auth, params: { id: 'relay__slow' } })).body.executions[0];
+
+    // The SDK client cancels when its signal fires.
+    const { client } = await connect(user.accessToken, {});
+    const before = cancelledUpstream();
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'relay__slow', arguments: { ms: 20_000 } }, undefined, { signal: controller.signal });
+    await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 1);
+    controller.abort('changed my mind');
+    await expect(call).rejects.toThrow();
+    await until(cancelledUpstream, (count) => count === before + 1);
+    expect(await until(latestSlowRun, (run) => run?.status === 'failed')).toMatchObject({ status: 'failed', error: { code: 'CANCELLED', message: 'Cancelled by the caller: changed my mind' } });
+
+    // Raw HTTP, JSON answers: the call's POST ends with 202 and no body.
+    const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) });
+    const session = { ...headers, accept: 'application/json', 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+    const slow = fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 'slow-1', method: 'tools/call', params: { name: 'relay__slow', arguments: { ms: 20_000 } } }) });
+    await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 2);
+    const cancel = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-1', reason: 'raw' } }) });
+    expect(cancel.status).toBe(202);
+    const answered = await slow;
+    expect(answered.status).toBe(202);
+    expect(await answered.text()).toBe('');
+    await until(cancelledUpstream, (count) => count === before + 2);
+
+    // Another session cannot cancel it: the id is looked up in the caller's own session only.
+    const other = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) });
+    const otherSession = { ...session, 'mcp-session-id': other.headers.get('mcp-session-id') as string };
+    const kept = fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 'slow-2', method: 'tools/call', params: { name: 'relay__slow', arguments: { ms: 300 } } }) });
+    await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 3);
+    await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: otherSession, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-2' } }) });
+    const finished = await kept;
+    expect(finished.status).toBe(200);
+    expect(textOf(((await finished.json()) as { result: CallToolResult }).result)).toBe('slept 300 ms');
+
+    // /ws: the same notification as a frame; no reply frame for the cancelled id.
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    socket.socket.send(JSON.stringify({ jsonrpc: '2.0', id: 'ws-slow', method: 'tools/execute', params: { tool: 'relay__slow', arguments: { ms: 20_000 } } }));
+    await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 4);
+    socket.socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'ws-slow', reason: 'ws' } }));
+    await until(cancelledUpstream, (count) => count === before + 3);
+    const pong = await socket.request('ping');
+    expect(pong.result).toEqual({});
+    expect(socket.unmatched.filter((message) => (message as { id?: unknown }).id === 'ws-slow')).toEqual([]);
+    socket.close();
+  });
+
   it('over /ws: the request and the log messages arrive as frames, and the answer goes back as one', async () => {
     const socket = await openWs(t.baseUrl, { headers: user.auth, protocols: ['mcp'] });
     await socket.request('initialize', { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'ws', version: '1' } });

@@ -112,6 +112,15 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
         return levels;
       };
       expect(await until(relayedLevels, (levels) => levels.join() === 'error', 5000)).toEqual(['error']);
+
+      // A call running on one instance is cancelled by a notification that lands on the other.
+      const json = { ...session, accept: 'application/json' };
+      const slow = fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers: json, body: JSON.stringify({ jsonrpc: '2.0', id: 'long', method: 'tools/call', params: { name: 'asks__slow', arguments: { ms: 20_000 } } }) });
+      await until(() => remote.calls.get('slow') ?? 0, (count) => count === 1);
+      const cancel = await fetch(`${pair.b.baseUrl}/mcp`, { method: 'POST', headers: json, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'long', reason: 'from b' } }) });
+      expect(cancel.status).toBe(202);
+      expect((await slow).status).toBe(202);
+      await until(() => remote.calls.get('slow:cancelled') ?? 0, (count) => count === 1);
     } finally {
       await remote.close();
     }

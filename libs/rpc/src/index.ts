@@ -4,3 +4,4 @@ export { isSupportedProtocolVersion, LATEST_PROTOCOL_VERSION, negotiateProtocolV
 export { RpcModule } from './rpc.module';
 export { RpcRegistry } from './rpc-registry';
 export type { RpcMethod } from './rpc-registry';
+export { InFlightRequests, RequestCancellation } from './in-flight-requests';

@@ -1,6 +1,7 @@
 import { ApiError } from '@app/common';
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from './json-rpc';
+import { InFlightRequests } from './in-flight-requests';
 import { RpcRegistry } from './rpc-registry';
 
 const context: RpcContext = { caller: { id: 'u', email: 'u@x.io', roles: [], permissions: [], via: 'jwt' }, origin: {}, door: 'ws' };
@@ -67,5 +68,20 @@ describe('JSON-RPC dispatch', () => {
     // No id, or a method as well: not an answer.
     expect(await registry().handleFrame('{"jsonrpc":"2.0","result":{}}', withDoor)).toMatchObject({ error: { code: -32600 } });
     expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"result":{}}', context)).toMatchObject({ id: 1, error: { code: -32600 } });
+  });
+
+  it('lets a cancellable request be cancelled from its own session only; a cancelled one gets no response', async () => {
+    const rpc = registry();
+    rpc.register('wait', { cancellable: true, handle: (_params, ctx) => new Promise((resolve) => ctx.cancellation?.onCancel((reason) => resolve({ cancelled: reason }))) });
+    const inFlight = new InFlightRequests();
+    const session = { ...context, sessionId: 's1', inFlight };
+    const waiting = rpc.handleMessage({ jsonrpc: '2.0', id: 7, method: 'wait' }, session);
+    expect(inFlight.cancel('s2', 7, 'not yours')).toBe(false);
+    expect(inFlight.cancel('s1', '7', 'another id')).toBe(false);
+    expect(inFlight.cancel('s1', 7, 'changed my mind')).toBe(true);
+    expect(await waiting).toBeNull();
+    expect(inFlight.cancel('s1', 7, 'again')).toBe(false);
+    // Not cancellable: echo answers as usual, and has nothing to cancel.
+    expect(await rpc.handleMessage({ jsonrpc: '2.0', id: 8, method: 'echo', params: { text: 'x' } }, session)).toEqual({ jsonrpc: '2.0', id: 8, result: { text: 'x' } });
   });
 });

@@ -1,5 +1,6 @@
 import { ApiError, type ErrorDetail, type RequestOrigin } from '@app/common';
 import type { AuthenticatedUser } from '@app/security';
+import type { InFlightRequests, RequestCancellation } from './in-flight-requests';
 
 export type JsonRpcId = string | number | null;
 
@@ -63,6 +64,12 @@ export interface RpcContext {
   readonly setLogLevel?: (level: string) => Promise<void>;
   /** A JSON-RPC response from the client (to a request the server sent): the door routes it. */
   readonly onResponse?: (response: JsonRpcResponse) => void;
+  /** The door's cancellable requests in flight (`notifications/cancelled` finds them here). */
+  readonly inFlight?: InFlightRequests;
+  /** A cancellation for a request this instance does not hold (another instance may). */
+  readonly cancelElsewhere?: (requestId: string | number, reason: string) => void;
+  /** Set for a cancellable method's handler: the client may cancel this request. */
+  readonly cancellation?: RequestCancellation;
 }
 
 export class RpcError extends Error {

@@ -21,6 +21,8 @@ export interface RpcMethod {
   readonly params?: Record<string, unknown>;
   /** Which doors offer it; both when omitted. */
   readonly doors?: ReadonlyArray<RpcContext['door']>;
+  /** The client may cancel it (`notifications/cancelled`); a cancelled request gets no response. */
+  readonly cancellable?: boolean;
   handle(params: Record<string, unknown>, context: RpcContext): Promise<unknown> | unknown;
 }
 
@@ -94,12 +96,17 @@ export class RpcRegistry {
     const { request, id, problem } = validateRequest(message);
     if (!request) return errorResponse(id, { code: INVALID_REQUEST, message: `Invalid request: ${problem}` });
     const isNotification = !('id' in request);
+    const inFlight = context.inFlight;
+    const cancellation = inFlight && context.sessionId && request.id !== undefined && request.id !== null && this.methods.get(request.method)?.cancellable ? inFlight.begin(context.sessionId, request.id) : undefined;
     try {
-      const result = await this.call(request.method, request.params, context);
-      return isNotification ? null : { jsonrpc: '2.0', id: request.id ?? null, result: result ?? {} };
+      // Spread last: `{ ...context, more }` is a slow path on Node 20.
+      const result = await this.call(request.method, request.params, cancellation ? { cancellation, ...context } : context);
+      return isNotification || cancellation?.cancelled ? null : { jsonrpc: '2.0', id: request.id ?? null, result: result ?? {} };
     } catch (error) {
       if (!(error instanceof RpcError) && !(error instanceof ApiError)) this.logger.error({ err: error, method: request.method }, 'method failed unexpectedly');
-      return isNotification ? null : errorResponse(request.id ?? null, toRpcError(error));
+      return isNotification || cancellation?.cancelled ? null : errorResponse(request.id ?? null, toRpcError(error));
+    } finally {
+      if (cancellation) inFlight?.end(context.sessionId as string, request.id as string | number, cancellation);
     }
   }
 }

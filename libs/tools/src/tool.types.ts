@@ -36,6 +36,12 @@ export class ClientRequestError extends Error {
   }
 }
 
+/** A door's way to cancel a run it started (MCP `notifications/cancelled`). */
+export interface RunCancellation {
+  /** The engine's hook: called at once if the run was already cancelled. */
+  onCancel(listener: (reason: string) => void): void;
+}
+
 /**
  * What the caller's door can carry back while a tool runs: progress, the tool's log messages and
  * the tool's requests to the client (MCP sampling and elicitation). Each is absent when the door or
@@ -46,6 +52,8 @@ export interface CallerChannel {
   readonly log?: (message: ToolLogMessage) => void;
   /** The client's result; rejects with ClientRequestError when it refuses, or when `signal` fires. */
   readonly ask?: (method: ClientRequestMethod, params: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /** The caller may cancel the run: it then ends `failed` with code CANCELLED, and the tool's signal fires. */
+  readonly cancellation?: RunCancellation;
 }
 
 export interface ToolRunContext extends CallerChannel {

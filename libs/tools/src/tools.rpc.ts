@@ -82,6 +82,7 @@ export class ToolsRpc implements OnModuleInit {
     });
     this.rpc.register('tools/call', {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
+      cancellable: true,
       handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params)),
     });
     this.rpc.register('tools/execute', {
@@ -97,6 +98,7 @@ export class ToolsRpc implements OnModuleInit {
           options: { type: 'object', additionalProperties: false, properties: { timeout: { type: 'integer', minimum: 1, maximum: 3600000 }, async: { type: 'boolean' } } },
         },
       },
+      cancellable: true,
       handle: (params, context) => this.execute(params, context),
     });
     this.rpc.register('resources/list', { doors: ['mcp'], handle: () => this.upstreams.listResources() });
@@ -197,10 +199,11 @@ export class ToolsRpc implements OnModuleInit {
    * log messages at or above the client's level, and requests the client declared it can answer.
    */
   private channelOf(context: RpcContext, progressToken: string | number | undefined): CallerChannel | undefined {
-    const { notify, ask } = context;
-    if (!notify) return undefined;
+    const { notify, ask, cancellation } = context;
+    if (!notify) return cancellation ? { cancellation } : undefined;
     const capabilities = context.clientCapabilities ?? {};
     return {
+      cancellation,
       progress: progressToken !== undefined ? (update: ProgressUpdate) => notify('notifications/progress', { progressToken, ...update }) : undefined,
       log: (message: ToolLogMessage) => {
         if (logLevelPasses(message.level, context.logLevel)) notify('notifications/message', { ...message });
@@ -223,7 +226,7 @@ export class ToolsRpc implements OnModuleInit {
       context.caller,
       params.tool as string,
       params.arguments as Record<string, unknown> | undefined,
-      { timeoutMs: options.timeout, async: options.async, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null },
+      { timeoutMs: options.timeout, async: options.async, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null, channel: context.cancellation ? { cancellation: context.cancellation } : undefined },
       context.origin,
     );
     if (outcome.kind === 'accepted') return { output: null, metadata: { executionId: outcome.execution.executionId, status: 'pending' } };

@@ -2,7 +2,7 @@ import { effectivePermissions, ROLES, TokenCredentialVerifier } from '@app/auth'
 import { ApiError, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
-import { errorResponse, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
+import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
@@ -16,6 +16,8 @@ declare module '@app/events' {
   interface EventMap {
     /** An MCP session's kept state changed (its log level): other instances re-read it. */
     'mcp.session.changed': { sessionId: string };
+    /** A client cancelled a request that another instance is running. */
+    'client.cancelled': { sessionId: string; requestId: string | number; reason: string };
   }
 }
 
@@ -67,6 +69,7 @@ interface JsonRpcLike {
 @Injectable()
 export class McpService implements OnModuleInit, OnModuleDestroy {
   private readonly cache = new Map<string, McpSession>();
+  private readonly inFlight = new InFlightRequests();
   private readonly streams = new Map<string, Set<ServerResponse>>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
@@ -94,6 +97,9 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
         // Ended by DELETE, logout or an admin: its resource subscriptions end with it.
         void this.upstreams.dropSubscriber(event.payload.sessionId);
       }),
+    );
+    this.unsubscribers.push(
+      this.events.on('client.cancelled', (event) => void (event.origin !== this.events.instanceId && this.inFlight.cancel(event.payload.sessionId, event.payload.requestId, event.payload.reason))),
     );
     this.unsubscribers.push(this.events.on('mcp.session.changed', (event) => void (event.origin !== this.events.instanceId && this.cache.delete(event.payload.sessionId))));
     this.unsubscribers.push(
@@ -160,6 +166,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       logLevel: session.logLevel,
       setLogLevel: (level) => this.setLogLevel(session, level),
       onResponse: (response) => this.clientRequests.answer(session.id, response),
+      inFlight: this.inFlight,
+      cancelElsewhere: (requestId, reason) => this.events.publish('client.cancelled', { sessionId: session.id, requestId, reason }),
     };
     const streaming = this.streamingMode(request, body);
     const answer = streaming ? await this.answerStreaming(reply, body, context, streaming === 'eager') : await this.rpc.handleMessage(body, context);

@@ -2,7 +2,7 @@ import { type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
-import { errorResponse, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
+import { errorResponse, InFlightRequests, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
 import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -43,6 +43,7 @@ interface Connection {
 export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('WebSocket');
   private readonly connections = new Map<WebSocket, Connection>();
+  private readonly inFlight = new InFlightRequests();
   private heartbeat?: NodeJS.Timeout;
   private unsubscribe?: () => void;
 
@@ -110,6 +111,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
           // Requests to the client (sampling, elicitation) and its answers travel on the socket.
           ask: (method, params, signal) => this.clientRequests.ask(session.id, method, params, (message) => this.sendFrame(socket, message), AbortSignal.any([signal, connection.closed.signal])),
           onResponse: (response) => this.clientRequests.answer(session.id, response),
+          inFlight: this.inFlight,
         };
       }),
       windowStart: Date.now(),

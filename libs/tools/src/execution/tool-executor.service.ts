@@ -177,6 +177,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     return {
       progress: channel.progress,
       log: channel.log,
+      cancellation: channel.cancellation,
       ask: async (method, params, signal) => {
         let answer: Record<string, unknown>;
         try {
@@ -260,14 +261,22 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     // one is made only when the tool asks for it; the timeout itself is a plain timer.
     let controller: AbortController | undefined;
     let timedOut = false;
+    let cancelled: string | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        const reason = new TimeoutSignal(timeoutMs);
+    let stop: (reason: Error) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = (reason) => {
         controller?.abort(reason);
         reject(reason);
+      };
+      timer = setTimeout(() => {
+        timedOut = true;
+        stop(new TimeoutSignal(timeoutMs));
       }, timeoutMs);
+    });
+    channel?.cancellation?.onCancel((reason) => {
+      cancelled = reason;
+      stop(new Error(`cancelled: ${reason}`));
     });
     let ended = false;
     const context: ToolRunContext = {
@@ -301,9 +310,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     });
     try {
       // A tool that ignores its signal still cannot hold the caller past the timeout.
-      const result = await Promise.race([definition.run(input, context), timeout]);
+      const result = await Promise.race([definition.run(input, context), stopped]);
       return finish({ status: 'completed', result });
     } catch (error) {
+      if (cancelled !== undefined) return finish({ status: 'failed', error: { code: 'CANCELLED', message: `Cancelled by the caller${cancelled ? `: ${cancelled.slice(0, 200)}` : ''}` } });
       if (timedOut) {
         const message = `The run exceeded its timeout of ${timeoutMs} ms and was cancelled`;
         return finish({ status: 'failed', error: { code: 'TIMEOUT', message }, thrown: new ApiError(504, 'TIMEOUT', message) });
