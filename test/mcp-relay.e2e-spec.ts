@@ -217,6 +217,19 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     socket.close();
   });
 
+  it('proxies completion/complete to the upstream that owns the prompt or the resource template', async () => {
+    const { client } = await connect(user.accessToken, {});
+    expect(client.getServerCapabilities()?.completions).toEqual({});
+    const prompt = await client.complete({ ref: { type: 'ref/prompt', name: 'relay__greet' }, argument: { name: 'name', value: 'A' } });
+    expect(prompt.completion.values).toEqual(['Ada', 'Alan']);
+    const template = await client.complete({ ref: { type: 'ref/resource', uri: 'test://notes/{id}' }, argument: { name: 'id', value: '1' } });
+    expect(template.completion.values).toEqual(['1', '12']);
+    await expect(client.complete({ ref: { type: 'ref/prompt', name: 'nothing' }, argument: { name: 'name', value: '' } })).rejects.toThrow(/Unknown prompt/);
+    // The upstream's own refusal comes back as invalid params, with its message.
+    await expect(client.complete({ ref: { type: 'ref/prompt', name: 'relay__nothing' }, argument: { name: 'name', value: '' } })).rejects.toThrow(/-32602.*Prompt nothing not found/);
+    await expect(client.complete({ ref: { type: 'ref/resource', uri: 'test://elsewhere/{x}' }, argument: { name: 'x', value: '' } })).rejects.toThrow(/Unknown resource template/);
+  });
+
   it('over /ws: the request and the log messages arrive as frames, and the answer goes back as one', async () => {
     const socket = await openWs(t.baseUrl, { headers: user.auth, protocols: ['mcp'] });
     await socket.request('initialize', { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'ws', version: '1' } });

@@ -1,4 +1,5 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CreateMessageResultSchema, ElicitResultSchema, isInitializeRequest, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
  * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, and `log`,
  * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
- * request on the call's own stream; one resource, `test://note`, that can be subscribed to.
+ * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
+ * resource template `test://notes/{id}` and a prompt `greet`, both with argument completions.
  */
 export async function startMcpTestServer(): Promise<McpTestServer> {
   const calls = new Map<string, number>();
@@ -49,6 +51,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   function build(): McpServer {
     const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true }, logging: {} } });
     server.registerResource('note', 'test://note', { mimeType: 'text/plain' }, async (uri) => ({ contents: [{ uri: uri.href, text: 'a note' }] }));
+    // Completions: a prompt argument and a resource template variable.
+    const complete = (pool: string[]) => (value: string) => pool.filter((candidate) => candidate.startsWith(value));
+    server.registerResource('notes', new ResourceTemplate('test://notes/{id}', { list: undefined, complete: { id: complete(['1', '12', '2']) } }), { mimeType: 'text/plain' }, async (uri, { id }) => ({ contents: [{ uri: uri.href, text: `note ${String(id)}` }] }));
+    server.registerPrompt('greet', { description: 'Greets someone', argsSchema: { name: completable(z.string(), complete(['Ada', 'Alan', 'Grace'])) } }, ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Greet ${name}` } }] }));
     const uris = new Set<string>();
     subscribed.set(server, uris);
     server.server.setRequestHandler(SubscribeRequestSchema, (request) => {

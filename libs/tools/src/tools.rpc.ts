@@ -9,7 +9,7 @@ import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 import { type CallerChannel, ClientRequestError, LOG_LEVELS, type LogLevel, type ProgressUpdate, type ToolLogMessage } from './tool.types';
-import { UpstreamService } from './upstream/upstream.service';
+import { type CompletionRequest, UpstreamService } from './upstream/upstream.service';
 
 const PAGE_SIZE = 100;
 
@@ -132,7 +132,19 @@ export class ToolsRpc implements OnModuleInit {
         return {};
       },
     });
-    this.rpc.register('completion/complete', { doors: ['mcp'], handle: () => ({ completion: { values: [], hasMore: false } }) });
+    this.rpc.register('completion/complete', {
+      doors: ['mcp'],
+      params: {
+        type: 'object',
+        required: ['ref', 'argument'],
+        properties: {
+          ref: { type: 'object', required: ['type'], properties: { type: { enum: ['ref/prompt', 'ref/resource'] }, name: { type: 'string', maxLength: 200 }, uri: { type: 'string', maxLength: 4096 } } },
+          argument: { type: 'object', required: ['name', 'value'], properties: { name: { type: 'string', maxLength: 200 }, value: { type: 'string', maxLength: 4096 } } },
+          context: { type: 'object', properties: { arguments: { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 } } } },
+        },
+      },
+      handle: async (params, context) => this.upstreams.complete(params as unknown as CompletionRequest, await this.contextServers(context)),
+    });
   }
 
   /** Updates are sent on the MCP session's stream, so a subscription belongs to the session. */
@@ -150,6 +162,7 @@ export class ToolsRpc implements OnModuleInit {
         tools: { listChanged: true },
         ...(offers.resources ? { resources: offers.subscribe ? { subscribe: true } : {} } : {}),
         ...(offers.prompts ? { prompts: {} } : {}),
+        ...(offers.prompts || offers.resources ? { completions: {} } : {}),
         logging: {},
       },
       serverInfo: { name: 'secure-mcp-server', title: 'Secure MCP Server', version: this.config.version },

@@ -5,6 +5,7 @@ import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { ToolRegistry } from '../registry/tool-registry';
@@ -23,6 +24,25 @@ declare module '@app/events' {
 
 export const MASK = '********';
 const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
+
+/** MCP's completion/complete params: a prompt or resource-template reference and the argument so far. */
+export interface CompletionRequest {
+  readonly ref: { readonly type: 'ref/prompt' | 'ref/resource'; readonly name?: string; readonly uri?: string };
+  readonly argument: { readonly name: string; readonly value: string };
+  readonly context?: { readonly arguments?: Record<string, string> };
+}
+
+/** An upstream's refusal as ours: bad params stay the caller's fault (400), anything else is a bad gateway. */
+async function proxied<T>(call: Promise<T>, server: string): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof McpError)) throw error;
+    const message = error.message.replace(/^(MCP error -?\d+: )+/, '').slice(0, 500);
+    if (error.code === ErrorCode.InvalidParams) throw ApiError.validation(message);
+    throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${server}' failed: ${message}`);
+  }
+}
 
 /**
  * Upstream MCP servers: configuration in the database (secrets sealed), one live connection per
@@ -226,16 +246,45 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async getPrompt(name: string, args: Record<string, string> | undefined, scope?: ReadonlySet<string>): Promise<unknown> {
-    if (scope) {
-      for (const { client } of this.live(scope)) {
-        const { prompts } = await client.listPrompts().catch(() => ({ prompts: [] as Array<{ name: string }> }));
-        if (prompts.some((prompt) => prompt.name === name)) return client.getPrompt({ name, arguments: args });
-      }
-      throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
-    }
-    const owner = this.live().find((server) => name.startsWith(`${server.name}__`));
+    const owner = await this.promptOwner(name, scope);
     if (!owner) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
-    return owner.client.getPrompt({ name: name.slice(owner.name.length + 2), arguments: args });
+    return proxied(owner.live.client.getPrompt({ name: owner.name, arguments: args }), owner.live.name);
+  }
+
+  /**
+   * completion/complete: the upstream that serves the prompt (named as in prompts/list) or the
+   * resource template completes the argument; one that offers no completions has none to give.
+   */
+  async complete(params: CompletionRequest, scope?: ReadonlySet<string>): Promise<unknown> {
+    const { ref } = params;
+    if (ref.type === 'ref/prompt') {
+      const owner = await this.promptOwner(ref.name ?? '', scope);
+      if (!owner) throw ApiError.validation(`Unknown prompt: ${(ref.name ?? '').slice(0, 200)}`);
+      return this.completeWith(owner.live, { ...params, ref: { type: 'ref/prompt', name: owner.name } });
+    }
+    for (const live of this.live(scope)) {
+      const { resourceTemplates } = await live.client.listResourceTemplates().catch(() => ({ resourceTemplates: [] as Array<{ uriTemplate: string }> }));
+      if (resourceTemplates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params);
+    }
+    throw ApiError.validation(`Unknown resource template: ${(ref.uri ?? '').slice(0, 200)}`);
+  }
+
+  private completeWith(live: ReturnType<UpstreamService['live']>[number], params: CompletionRequest): Promise<unknown> {
+    if (!live.client.getServerCapabilities()?.completions) return Promise.resolve({ completion: { values: [], hasMore: false } });
+    return proxied(live.client.complete(params as Parameters<typeof live.client.complete>[0]), live.name);
+  }
+
+  /** The upstream serving a prompt and the prompt's own name there, as getPrompt finds them. */
+  private async promptOwner(name: string, scope?: ReadonlySet<string>): Promise<{ live: ReturnType<UpstreamService['live']>[number]; name: string } | undefined> {
+    if (scope) {
+      for (const live of this.live(scope)) {
+        const { prompts } = await live.client.listPrompts().catch(() => ({ prompts: [] as Array<{ name: string }> }));
+        if (prompts.some((prompt) => prompt.name === name)) return { live, name };
+      }
+      return undefined;
+    }
+    const live = this.live().find((server) => name.startsWith(`${server.name}__`));
+    return live ? { live, name: name.slice(live.name.length + 2) } : undefined;
   }
 
   private live(scope?: ReadonlySet<string>): Array<{ name: string; connection: UpstreamConnection; client: NonNullable<ReturnType<UpstreamConnection['connectedClient']>> }> {
