@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
-import type { Context, ContextList, ToolExecution, UpstreamServer } from '@app/contracts';
+import type { Context, ContextList, ToolExecution } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -101,7 +101,7 @@ describe('contexts', () => {
 
     beforeAll(async () => {
       remote = await startMcpTestServer();
-      const server = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'remote', transport: { type: 'streamable-http', url: remote.url } } });
+      const server = await addHttpUpstream(t.client, admin, 'remote', remote.url);
       expect(server.body.status).toBe('connected');
       contextId = (await create(owner.auth, { name: 'Runs', tools: ['echo', 'remote__flaky'], settings: { maxExecutionTime: 200, retryPolicy: { maxRetries: 3, backoffMultiplier: 2 } } })).body.id;
     });

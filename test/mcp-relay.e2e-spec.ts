@@ -1,5 +1,5 @@
-import type { AuditLogList, ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, until, useTestApp } from '@app/testing';
+import type { AuditLogList, ToolExecution } from '@app/contracts';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, type ClientCapabilities, CreateMessageRequestSchema, type CreateMessageRequest, ElicitRequestSchema, type ElicitRequest, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -46,7 +46,7 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     other = await registerAndLogin(t.client);
     admin = await registerAndLoginAs(t, ['admin']);
     remote = await startMcpTestServer();
-    const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'relay', transport: { type: 'streamable-http', url: remote.url } } });
+    const created = await addHttpUpstream(t.client, admin, 'relay', remote.url);
     expect(created.body.status).toBe('connected');
   });
 
@@ -138,14 +138,8 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
   });
 
   it('over raw HTTP: the call turns into an event stream, and only the session that was asked can answer', async () => {
-    const open = async (): Promise<Record<string, string>> => {
-      const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-      const init = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'raw', version: '1' } } }) });
-      expect(init.status).toBe(200);
-      return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id') as string };
-    };
-    const asked = await open();
-    const bystander = await open();
+    const asked = await openRawMcpSession(t.baseUrl, user.accessToken, { sampling: {} });
+    const bystander = await openRawMcpSession(t.baseUrl, user.accessToken, { sampling: {} });
     const call = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: asked, body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'relay__sample', arguments: { prompt: 'raw' } } }) });
     expect(call.headers.get('content-type')).toContain('text/event-stream');
     const messages = sseMessages(call);
@@ -183,9 +177,7 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     expect(await until(latestSlowRun, (run) => run?.status === 'failed')).toMatchObject({ status: 'failed', error: { code: 'CANCELLED', message: 'Cancelled by the caller: changed my mind' } });
 
     // Raw HTTP, JSON answers: the call's POST ends with 202 and no body.
-    const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const init = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) });
-    const session = { ...headers, accept: 'application/json', 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+    const session = { ...(await openRawMcpSession(t.baseUrl, user.accessToken)), accept: 'application/json' };
     const slow = fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 'slow-1', method: 'tools/call', params: { name: 'relay__slow', arguments: { ms: 20_000 } } }) });
     await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 2);
     const cancel = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-1', reason: 'raw' } }) });
@@ -196,8 +188,7 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     await until(cancelledUpstream, (count) => count === before + 2);
 
     // Another session cannot cancel it: the id is looked up in the caller's own session only.
-    const other = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) });
-    const otherSession = { ...session, 'mcp-session-id': other.headers.get('mcp-session-id') as string };
+    const otherSession = { ...(await openRawMcpSession(t.baseUrl, user.accessToken)), accept: 'application/json' };
     const kept = fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 'slow-2', method: 'tools/call', params: { name: 'relay__slow', arguments: { ms: 300 } } }) });
     await until(() => remote.calls.get('slow') ?? 0, (count) => count >= 3);
     await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: otherSession, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-2' } }) });

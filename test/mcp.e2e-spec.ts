@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -30,7 +30,7 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     user = await registerAndLogin(t.client);
     admin = await registerAndLoginAs(t, ['admin']);
     remote = await startMcpTestServer();
-    const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'remote', transport: { type: 'streamable-http', url: remote.url } } });
+    const created = await addHttpUpstream(t.client, admin, 'remote', remote.url);
     expect(created.body.status).toBe('connected');
   });
 

@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/config';
 import type { UpstreamServer } from '@app/contracts';
-import { openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startWebhookReceiver, until, useTwoInstances } from '@app/testing';
+import { addHttpUpstream, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startWebhookReceiver, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -52,7 +52,7 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     const remote = await startMcpTestServer();
     try {
       const admin = await registerAndLoginAs(pair.a, ['admin']);
-      const created = await pair.a.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'notes', transport: { type: 'streamable-http', url: remote.url } } });
+      const created = await addHttpUpstream(pair.a.client, admin, 'notes', remote.url);
       expect(created.body.status).toBe('connected');
       await until(async () => (await pair.b.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: created.body.id } })).body.status, (status) => status === 'connected');
 
@@ -86,12 +86,10 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     const remote = await startMcpTestServer();
     try {
       const admin = await registerAndLoginAs(pair.a, ['admin']);
-      const created = await pair.a.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'asks', transport: { type: 'streamable-http', url: remote.url } } });
+      const created = await addHttpUpstream(pair.a.client, admin, 'asks', remote.url);
       expect(created.body.status).toBe('connected');
       const user = await registerAndLogin(pair.a.client);
-      const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-      const init = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'lb', version: '1' } } }) });
-      const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id') as string };
+      const session = await openRawMcpSession(pair.a.baseUrl, user.accessToken, { sampling: {} });
 
       const call = await fetch(`${pair.a.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'asks__sample', arguments: { prompt: 'across' } } }) });
       const messages = sseMessages(call);

@@ -27,3 +27,4 @@ export { useProcessWorkspace } from './process-workspace';
 export type { ProcessWorkspace } from './process-workspace';
 export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';
+export { addHttpUpstream, openRawMcpSession } from './mcp-sessions';
