@@ -1,6 +1,9 @@
-import { ALL_MIGRATIONS } from '@app/database';
+import { ALL_MIGRATIONS, AppendLog } from '@app/database';
+import type { Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { describe, expect, it } from 'vitest';
 
 describe('database: migrations and entities agree', () => {
@@ -24,5 +27,35 @@ describe('database: migrations and entities agree', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries).toEqual([]);
+  });
+});
+
+describe('database: the append log', () => {
+  const t = useTestApp();
+  const COLUMNS = ['user_id', 'action', 'details', 'result', 'severity'];
+
+  async function appendAudit(marker: string, count: number): Promise<void> {
+    const log = t.app.get(AppendLog);
+    await Promise.all(Array.from({ length: count }, (_, i) => log.append('audit_logs', COLUMNS, [null, 'test.append', { marker, i }, 'success', 'info'])));
+  }
+
+  async function rowsMarked(marker: string): Promise<number> {
+    const [row] = (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM audit_logs WHERE details->>'marker' = $1`, [marker])) as Array<{ n: number }>;
+    return row.n;
+  }
+
+  // Its batches are prepared statements; the embedded database is one session that outlives a
+  // client connection, so a new connection must not collide with names an old one prepared.
+  it('keeps writing after its database connection is replaced', async () => {
+    const marker = randomUUID();
+    await appendAudit(marker, 3);
+    const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+    for (let i = 0; i < pool.totalCount; i++) {
+      const client = await pool.connect();
+      client.release(true);
+    }
+    await appendAudit(marker, 3);
+    await appendAudit(marker, 1);
+    expect(await rowsMarked(marker)).toBe(7);
   });
 });
