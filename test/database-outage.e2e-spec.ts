@@ -24,8 +24,8 @@ describe('database outage and recovery', () => {
       databaseUrl = (port) => Object.assign(new URL(url), { port: String(port) }).toString();
     } else {
       // No PostgreSQL on this machine: the embedded server, reached over TCP like a real one.
-      embedded = await EmbeddedPostgres.start();
-      proxy = await TcpProxy.start('127.0.0.1', embedded.port);
+      embedded = await EmbeddedPostgres.start(undefined, { tcp: true });
+      proxy = await TcpProxy.start('127.0.0.1', embedded.port as number);
       databaseUrl = (port) => `postgres://postgres@127.0.0.1:${port}/postgres`;
     }
     // PGlite serves one session at a time, so the app gets a pool of one in front of it.

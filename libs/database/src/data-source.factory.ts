@@ -19,7 +19,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   const connection =
     options.target.kind === 'postgres'
       ? { url: options.target.url }
-      : { host: '127.0.0.1', port: options.embedded?.port, username: 'postgres', database: 'postgres' };
+      : { host: 'embedded', username: 'postgres', database: 'postgres' };
+  const embedded = options.embedded;
   return new DataSource({
     type: 'postgres',
     ...connection,
@@ -36,6 +37,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      ...(embedded ? { stream: () => embedded.socket() } : {}),
     },
   });
 }

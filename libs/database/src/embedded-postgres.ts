@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { WORKER_SOURCE } from './embedded-postgres.worker-source';
+import { WorkerSocket } from './worker-socket';
 
 function processAlive(pid: number): boolean {
   try {
@@ -12,54 +14,42 @@ function processAlive(pid: number): boolean {
   }
 }
 
-// PGlite runs PostgreSQL as WebAssembly: on the event loop it would compete with every request,
-// so it lives in a worker thread and serves the socket from there.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { PGlite } = require(workerData.pglite);
-const { PGLiteSocketServer } = require(workerData.socket);
-let db;
-let server;
-parentPort.on('message', async (message) => {
-  if (message !== 'stop') return;
-  try {
-    if (server) await server.stop();
-    if (db) await db.close();
-  } finally {
-    parentPort.postMessage({ type: 'stopped' });
-  }
-});
-(async () => {
-  db = await PGlite.create(workerData.dataDir);
-  server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-  await server.start();
-  parentPort.postMessage({ type: 'ready', port: server.server.address().port });
-})().catch((error) => parentPort.postMessage({ type: 'error', message: error && error.message ? error.message : String(error) }));
-`;
+type WorkerMessage = { type: 'ready'; port: number | null } | { type: 'error'; message: string } | { type: 'stopped' };
 
-type WorkerMessage = { type: 'ready'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
+export interface EmbeddedPostgresOptions {
+  /** Serve it on a loopback TCP port (`port`) instead of in-process connections: for tests that cut a real socket. */
+  readonly tcp?: boolean;
+}
 
 /**
- * PGlite served over a loopback socket, so the ordinary `pg` driver and the same SQL run on the
- * embedded default and on a real PostgreSQL. PGlite has one session: clients use a pool of one.
+ * PGlite (PostgreSQL as WebAssembly) in a worker thread, so it does not compete with requests on
+ * the event loop. The ordinary `pg` driver reaches it through `socket()`, a stream over a
+ * MessagePort, so the same SQL runs on the embedded default and on a real PostgreSQL. PGlite has
+ * one session: clients use a pool of one.
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly worker: Worker,
-    readonly port: number,
+    /** The loopback port, when started with `tcp`. */
+    readonly port: number | null,
     private readonly lockFile?: string,
   ) {}
 
   /** `dataDir` undefined: a throwaway in-memory database. */
-  static async start(dataDir?: string): Promise<EmbeddedPostgres> {
+  static async start(dataDir?: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
     const lockFile = dataDir ? EmbeddedPostgres.lock(dataDir) : undefined;
     const resolveFrom = createRequire(join(__dirname, 'embedded-postgres.js'));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { pglite: resolveFrom.resolve('@electric-sql/pglite'), socket: resolveFrom.resolve('@electric-sql/pglite-socket'), dataDir: dataDir ? join(dataDir, 'pgdata') : undefined },
+      workerData: {
+        pglite: resolveFrom.resolve('@electric-sql/pglite'),
+        socket: resolveFrom.resolve('@electric-sql/pglite-socket'),
+        dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
+        tcp: options.tcp === true,
+      },
     });
     try {
-      const port = await new Promise<number>((resolve, reject) => {
+      const port = await new Promise<number | null>((resolve, reject) => {
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`embedded database worker exited with code ${code}`)));
         worker.on('message', (message: WorkerMessage) => {
@@ -90,6 +80,17 @@ export class EmbeddedPostgres {
     }
     writeFileSync(lockFile, String(process.pid));
     return lockFile;
+  }
+
+  /** A new connection's socket, for pg's `stream` option. */
+  socket(): WorkerSocket {
+    return new WorkerSocket(() => this.openPort());
+  }
+
+  private openPort(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'open', port: port2 }, [port2]);
+    return port1;
   }
 
   /** Closes the database cleanly (its files are consistent afterwards), then the worker. */
