@@ -55,8 +55,22 @@ export function validationDetails(errors: readonly ValidationError[]): ErrorDeta
  * required fields are reported); unknown properties are refused; values become the DTO's types.
  */
 class StrictValidationPipe extends ValidationPipe {
+  private readonly settled = new SettledParameters();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== Object && !PRIMITIVES.has(metadata.metatype);
+    const key = isDto && (metadata.type === 'param' || metadata.type === 'query') ? SettledParameters.keyOf(value) : undefined;
+    if (key !== undefined) {
+      const known = this.settled.get(metadata.metatype as DtoClass, key);
+      if (known) return known;
+      const transformed = await this.validated(value, metadata, isDto);
+      this.settled.remember(metadata.metatype as DtoClass, key, transformed);
+      return transformed;
+    }
+    return this.validated(value, metadata, isDto);
+  }
+
+  private async validated(value: unknown, metadata: ArgumentMetadata, isDto: boolean): Promise<unknown> {
     if (metadata.type === 'body' && isDto && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw ApiError.validation('Request body must be a JSON object', [{ field: '(body)', message: 'body must be a JSON object', code: 'INVALID_TYPE' }]);
     }
@@ -72,6 +86,53 @@ class StrictValidationPipe extends ValidationPipe {
       const field = illFormedField(value) ?? `(${metadata.type})`;
       throw ApiError.validation('Request validation failed', [{ field, message: 'value could not be validated: it is not well-formed text', code: 'INVALID_VALUE' }]);
     }
+  }
+}
+
+type DtoClass = abstract new (...args: never[]) => object;
+
+const MAX_SETTLED_PER_CLASS = 256;
+const MAX_SETTLED_KEY_LENGTH = 256;
+
+/**
+ * Path and query parameters the pipe has already accepted, per DTO class: the same `{ id: 'echo' }`
+ * arrives on every call of a route, and validating it is a pure function of its values. Only flat
+ * objects of primitives are kept (a hit is a fresh instance, so nothing is shared between
+ * requests); refusals are never kept. A class that sees too many distinct values starts over.
+ */
+class SettledParameters {
+  private readonly byClass = new Map<DtoClass, Map<string, Readonly<Record<string, unknown>>>>();
+
+  /** An unambiguous key for a flat object of primitives (JSON keeps strings apart; typeof keeps null and undefined apart). */
+  static keyOf(value: unknown): string | undefined {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const entries: Array<[string, string, unknown]> = [];
+    for (const [name, item] of Object.entries(value)) {
+      if (item !== null && typeof item === 'object') return undefined;
+      entries.push([name, typeof item, item]);
+    }
+    const key = JSON.stringify(entries);
+    return key.length > MAX_SETTLED_KEY_LENGTH ? undefined : key;
+  }
+
+  get(dto: DtoClass, key: string): object | undefined {
+    const fields = this.byClass.get(dto)?.get(key);
+    return fields ? Object.assign(Object.create(dto.prototype) as object, fields) : undefined;
+  }
+
+  remember(dto: DtoClass, key: string, transformed: unknown): void {
+    if (transformed === null || typeof transformed !== 'object' || Object.getPrototypeOf(transformed) !== dto.prototype) return;
+    const fields: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(transformed)) {
+      if (item !== null && typeof item === 'object') return;
+      fields[name] = item;
+    }
+    let known = this.byClass.get(dto);
+    if (!known || known.size >= MAX_SETTLED_PER_CLASS) {
+      known = new Map();
+      this.byClass.set(dto, known);
+    }
+    known.set(key, Object.freeze(fields));
   }
 }
 
