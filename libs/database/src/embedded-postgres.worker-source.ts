@@ -35,9 +35,10 @@ function endsIdle(bytes) {
 
 function send(connection, bytes) {
   if (connection.closed || bytes.length === 0) return;
-  // A copy of exactly these bytes, handed over without a second copy.
-  const copy = bytes.slice();
-  connection.port.postMessage(copy, [copy.buffer]);
+  // PGlite's answer usually owns its buffer and is moved as it is; a view into a larger buffer
+  // (the startup answer) is copied first, so nothing else is moved with it.
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  connection.port.postMessage(owned, [owned.buffer]);
 }
 
 async function pump() {
@@ -119,7 +120,7 @@ function receive(connection, data) {
   const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   connection.buffer = connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
   for (let unit = takeUnit(connection); unit; unit = unit.terminate || unit.error ? null : takeUnit(connection)) {
-    if (unit.bytes && unit.bytes.length > 0) queue.push({ connection, bytes: new Uint8Array(unit.bytes) });
+    if (unit.bytes && unit.bytes.length > 0) queue.push({ connection, bytes: unit.bytes });
     if (unit.terminate || unit.error) close(connection);
   }
   void pump();
