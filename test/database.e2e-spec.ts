@@ -1,6 +1,7 @@
 import { ALL_MIGRATIONS, AppendLog } from '@app/database';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -44,18 +45,28 @@ describe('database: the append log', () => {
     return row.n;
   }
 
+  function pool(): Pool {
+    return (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+  }
+
+  it('keeps a connection of its own, so a batch goes out the moment the previous one commits', async () => {
+    await appendAudit(randomUUID(), 3);
+    // Nothing else is running: the one checked-out connection is the log's.
+    expect(pool().totalCount - pool().idleCount).toBe(1);
+  });
+
   // Its batches are prepared statements; the embedded database is one session that outlives a
   // client connection, so a new connection must not collide with names an old one prepared.
-  it('keeps writing after its database connection is replaced', async () => {
+  it('keeps writing after every database connection drops, the one it keeps included', async () => {
     const marker = randomUUID();
     await appendAudit(marker, 3);
-    const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
-    for (let i = 0; i < pool.totalCount; i++) {
-      const client = await pool.connect();
-      client.release(true);
-    }
+    // pg-pool lists every client it made, idle or checked out.
+    const clients = (pool() as unknown as { _clients: Array<{ connection: { stream: Duplex } }> })._clients;
+    expect(clients.length).toBeGreaterThan(0);
+    for (const client of [...clients]) client.connection.stream.destroy();
     await appendAudit(marker, 3);
     await appendAudit(marker, 1);
     expect(await rowsMarked(marker)).toBe(7);
+    expect(pool().totalCount - pool().idleCount).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { GroupCommitWriter } from './group-commit.writer';
@@ -50,6 +50,11 @@ export class AppendLog implements BeforeApplicationShutdown {
   // Names are per connection: the embedded database is one session that outlives its client
   // connections, so a reconnected client must not reuse a name an earlier one prepared.
   private readonly connectionTags = new WeakMap<PoolClient, string>();
+  // The log keeps a connection of its own: a batch is then sent the moment the previous one
+  // commits, not after a pool checkout (which waits for every answer that commit released).
+  private client: PoolClient | null = null;
+  private readonly checkedOut = new Map<PoolClient, (error?: Error) => void>();
+  private closing = false;
 
   constructor(private readonly dataSource: DataSource) {
     this.writer = new GroupCommitWriter('AppendLog', (entries) => this.insert(entries));
@@ -65,6 +70,9 @@ export class AppendLog implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
+    // From here on each batch borrows a connection and returns it, so the pool can close.
+    this.closing = true;
+    if (this.client) this.giveBack(this.client);
   }
 
   private async insert(entries: Entry[]): Promise<void> {
@@ -88,13 +96,40 @@ export class AppendLog implements BeforeApplicationShutdown {
   }
 
   private async run(sql: string, parameters: string[]): Promise<void> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const client = await pool.connect();
+    const client = this.client ?? (await this.connect());
     try {
       await client.query({ name: this.statementName(client, sql), text: sql, values: parameters });
+    } catch (error) {
+      // A SQL error leaves the connection usable; anything else (a lost connection) does not.
+      if (!(error instanceof DatabaseError)) this.giveBack(client, error instanceof Error ? error : true);
+      throw error;
     } finally {
-      client.release();
+      if (this.client !== client) this.giveBack(client);
     }
+  }
+
+  private async connect(): Promise<PoolClient> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const client = await pool.connect();
+    // A checked-out client's errors are its holder's to handle; unhandled, they would end the process.
+    const lost = (error?: Error): void => this.giveBack(client, error ?? true);
+    client.on('error', lost);
+    client.on('end', lost);
+    this.checkedOut.set(client, lost);
+    // Holding the only connection of a pool of one would starve every other query.
+    if (!this.closing && (pool.options.max ?? 10) > 1) this.client = client;
+    return client;
+  }
+
+  /** Returns the connection to the pool, destroyed if it failed, so the next batch takes a fresh one. */
+  private giveBack(client: PoolClient, failure?: Error | true): void {
+    const lost = this.checkedOut.get(client);
+    if (!lost) return;
+    this.checkedOut.delete(client);
+    client.off('error', lost);
+    client.off('end', lost);
+    if (this.client === client) this.client = null;
+    client.release(failure);
   }
 
   /** The prepared statement's name on this connection; undefined (unnamed) for an unexpected shape. */

@@ -32,8 +32,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     installExtensions: false,
     logging: false,
     extra: {
-      // PGlite serialises everything through one session.
-      max: options.target.kind === 'postgres' ? (options.poolMax ?? 10) : 1,
+      // PGlite is one session its worker hands to one connection at a time: two are enough, the
+      // append log's own and one for everything else.
+      max: options.target.kind === 'postgres' ? (options.poolMax ?? 10) : 2,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
@@ -44,7 +45,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 
 /**
  * Runs pending migrations. On PostgreSQL, instances starting together queue on an advisory lock;
- * the embedded database has a single client and no advisory locks are needed (or used) there.
+ * the embedded database serves one app and no advisory locks are needed (or used) there.
  */
 export async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<void> {
   if (target.kind !== 'postgres') {

@@ -25,7 +25,7 @@ export interface EmbeddedPostgresOptions {
  * PGlite (PostgreSQL as WebAssembly) in a worker thread, so it does not compete with requests on
  * the event loop. The ordinary `pg` driver reaches it through `socket()`, a stream over a
  * MessagePort, so the same SQL runs on the embedded default and on a real PostgreSQL. PGlite has
- * one session: clients use a pool of one.
+ * one session, which the worker hands to one connection at a time.
  */
 export class EmbeddedPostgres {
   private constructor(

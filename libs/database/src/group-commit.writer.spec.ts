@@ -17,6 +17,23 @@ describe('GroupCommitWriter', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('sends the next batch before the writers of the committed one carry on', async () => {
+    const events: string[] = [];
+    const commits: Array<() => void> = [];
+    const writer = new GroupCommitWriter<number>('test', (rows) => {
+      events.push(`sent ${rows.join(',')}`);
+      return new Promise<void>((resolve) => commits.push(resolve));
+    });
+    const first = writer.write(1).then(() => events.push('writer of 1 carries on'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = writer.write(2).then(() => events.push('writer of 2 carries on'));
+    commits[0]();
+    await first;
+    commits[1]();
+    await second;
+    expect(events).toEqual(['sent 1', 'sent 2', 'writer of 1 carries on', 'writer of 2 carries on']);
+  });
+
   it('resolves a write only after its batch is committed', async () => {
     const committed: number[] = [];
     const writer = new GroupCommitWriter<number>('test', async (rows) => {

@@ -43,24 +43,41 @@ export class GroupCommitWriter<T> {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+      let current = this.startBatch();
+      while (current) {
+        const { batch, written } = current;
         try {
-          await this.insertWithRetry(batch.map((pending) => pending.row));
-          for (const pending of batch) pending.resolve();
+          await written;
         } catch (error) {
-          if (batch.length > 1 && !isDatabaseUnavailable(error)) {
-            // One bad row must not fail its neighbours: write them one by one.
-            await this.writeOneByOne(batch);
-            continue;
-          }
-          this.logger.error({ err: error, rows: batch.length }, 'batch could not be written');
-          for (const pending of batch) pending.reject(error);
+          await this.settleFailed(batch, error);
+          current = this.startBatch();
+          continue;
         }
+        // The next batch goes to the database before this one's writers carry on: their answers
+        // are then written while it commits, instead of the database waiting for them.
+        current = this.startBatch();
+        for (const pending of batch) pending.resolve();
       }
     } finally {
       this.draining = null;
     }
+  }
+
+  /** Takes the next batch off the queue and starts writing it (its statement is sent before this returns when the insert can). */
+  private startBatch(): { batch: Array<Pending<T>>; written: Promise<void> } | null {
+    if (this.queue.length === 0) return null;
+    const batch = this.queue.splice(0, this.maxBatch);
+    return { batch, written: this.insertWithRetry(batch.map((pending) => pending.row)) };
+  }
+
+  private async settleFailed(batch: Array<Pending<T>>, error: unknown): Promise<void> {
+    if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+      // One bad row must not fail its neighbours: write them one by one.
+      await this.writeOneByOne(batch);
+      return;
+    }
+    this.logger.error({ err: error, rows: batch.length }, 'batch could not be written');
+    for (const pending of batch) pending.reject(error);
   }
 
   private async writeOneByOne(batch: Array<Pending<T>>): Promise<void> {
