@@ -34,6 +34,11 @@ describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
     expect((await client.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
   });
 
+  it('runs with small shared buffers, which keep the resident memory of the app down', async () => {
+    const client = await connect();
+    expect((await client.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '32MB' }]);
+  });
+
   it('carries a statement larger than one message chunk', async () => {
     const client = await connect();
     const note = 'x'.repeat(3 * 1024 * 1024);

@@ -156,8 +156,12 @@ parentPort.on('message', async (message) => {
   }
 });
 
+// PostgreSQL's default 128 MB of shared buffers took about 400 MB of the app's resident memory
+// (854 against 436-454 MiB at rest after a login); 32 MB cost no measurable speed under load.
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 (async () => {
-  db = await PGlite.create(workerData.dataDir);
+  db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
   let port = null;
   if (workerData.tcp) {
     const { PGLiteSocketServer } = require(workerData.socket);
