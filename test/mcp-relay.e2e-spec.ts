@@ -64,6 +64,14 @@ describe('/mcp and /ws relay an upstream tool\u2019s log messages, sampling and 
     expect(runs.body.executions[0]).toMatchObject({ status: 'completed' });
   });
 
+  it('declares sampling and elicitation to the upstream, but never roots, even for a caller that has them', async () => {
+    // One upstream connection serves every user: one caller's roots must not set another's reach.
+    const { client } = await connect(user.accessToken, { roots: { listChanged: true }, sampling: {} });
+    const declared = JSON.parse(textOf(await client.callTool({ name: 'relay__client_capabilities', arguments: {} }))) as ClientCapabilities;
+    expect(declared).toMatchObject({ sampling: {}, elicitation: { form: {}, url: {} } });
+    expect(declared).not.toHaveProperty('roots');
+  });
+
   it('relays elicitation, with the client\u2019s action and content', async () => {
     const { client } = await connect(user.accessToken, { elicitation: { form: {} } });
     const asked: ElicitRequest['params'][] = [];

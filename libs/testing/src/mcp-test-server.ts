@@ -122,6 +122,9 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
         return { isError: true, content: [{ type: 'text', text: `elicitation failed: ${(error as Error).message}` }] };
       }
     });
+    server.registerTool('client_capabilities', { description: 'Answers the capabilities its client (the gateway) declared', inputSchema: {} }, async () => ({
+      content: [{ type: 'text', text: JSON.stringify(server.server.getClientCapabilities() ?? {}) }],
+    }));
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');
       return { content: [{ type: 'text', text: 'ok' }] };
