@@ -86,10 +86,10 @@ async function runScenario(scenario, { bare, runDir, settings }) {
     const measureWith = scenario.kind === 'ws' ? measureWs : measure;
     const appHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
     console.log(`   app  ${scenario.app.method ?? 'WS'} ${scenario.app.path}`);
-    const appResult = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, load);
+    const appResult = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, { ...load, pid: app.child.pid });
     const bareHeaders = (await scenario.baseline.setup?.(baseline.server.baseUrl)) ?? {};
     console.log(`   bare ${scenario.baseline.method ?? 'WS'} ${scenario.baseline.path}`);
-    const bareResult = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, load);
+    const bareResult = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, { ...load, pid: baseline.server.child.pid });
     return scenarioRows(scenario, appResult, bareResult);
   } finally {
     await baseline.stop();

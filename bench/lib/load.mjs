@@ -1,5 +1,6 @@
 // Load generation with autocannon's programmatic API, in this process.
 import autocannon from 'autocannon';
+import { withCpu } from './cpu.mjs';
 
 /** Turns a scenario request ({method, path, headers?, body?}) into autocannon options. */
 function requestOptions(baseUrl, { method, path, headers = {}, body }) {
@@ -38,21 +39,24 @@ function percentile(sorted, p) {
 
 /**
  * Warms the target up (results discarded: JIT, connection pools, caches),
- * then runs the measured load.
+ * then runs the measured load; `pid` (the server's) adds its CPU per request.
  */
-export async function measure(baseUrl, request, { duration, warmup, connections }) {
+export async function measure(baseUrl, request, { duration, warmup, connections, pid }) {
   const options = { ...requestOptions(baseUrl, request), connections };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
-  const instance = autocannon({ ...options, duration });
-  const sortedLatencies = recordLatencies(instance);
-  const result = await instance;
-  const latencies = sortedLatencies();
-  return {
-    reqPerSec: result.requests.average,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    non2xx: result.non2xx,
-    // Connection errors and timeouts (autocannon counts timeouts as errors).
-    errors: result.errors,
-  };
+  return withCpu(pid, async () => {
+    const instance = autocannon({ ...options, duration });
+    const sortedLatencies = recordLatencies(instance);
+    const result = await instance;
+    const latencies = sortedLatencies();
+    return {
+      reqPerSec: result.requests.average,
+      requests: result.requests.total,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      non2xx: result.non2xx,
+      // Connection errors and timeouts (autocannon counts timeouts as errors).
+      errors: result.errors,
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-const COLUMNS = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'app/bare', 'verdict'];
+const COLUMNS = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'CPU µs/req', 'main µs/req', 'app/bare', 'verdict'];
 
 /** Why a scenario missed its target, or [] when it met it. */
 function misses(target, app, ratio) {
@@ -27,6 +27,7 @@ function verdict(target, app, ratio) {
 
 /** One scenario's outcome -> two table rows (app, then bare). */
 const ms = (value) => (value === null ? 'n/a' : value.toFixed(2));
+const us = (value) => (value === null || value === undefined ? 'n/a' : value.toFixed(0));
 
 export function scenarioRows({ name, target }, app, bare) {
   const ratio = app.reqPerSec / bare.reqPerSec;
@@ -38,6 +39,8 @@ export function scenarioRows({ name, target }, app, bare) {
     ms(m.p99Ms),
     String(m.non2xx),
     String(m.errors),
+    us(m.cpuUs),
+    us(m.mainUs),
   ];
   return [
     [...cells('app', app), ratio.toFixed(2), verdict(target, app, ratio)],
@@ -95,5 +98,8 @@ ${markdownTable(rows)}
 
 \`app/bare\` is the app's average req/s divided by the bare Fastify baseline's.
 \`errors\` counts connection errors and timeouts; latencies are over 2xx responses only (n/a: none).
+\`CPU µs/req\` is the server process's CPU time (every thread: database worker, GC, libuv) per request
+while measured, and \`main µs/req\` its event loop thread's alone, from /proc. Throughput swings with the
+host; CPU per request is the steadier figure for comparing builds.
 `;
 }

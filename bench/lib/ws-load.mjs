@@ -1,6 +1,7 @@
 // Closed-loop WebSocket load: each connection sends a JSON-RPC request, waits for its answer,
 // sends the next. Reports messages per second and answer latency, like an HTTP measurement.
 import WebSocket from 'ws';
+import { withCpu } from './cpu.mjs';
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
@@ -47,12 +48,12 @@ async function run(url, { headers, message }, connections, seconds) {
   for (const socket of sockets) socket.close();
   await Promise.race([Promise.all(loops), new Promise((resolve) => setTimeout(resolve, 2000))]);
   latencies.sort((a, b) => a - b);
-  return { reqPerSec: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), non2xx: failed, errors };
+  return { reqPerSec: count / seconds, requests: count, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), non2xx: failed, errors };
 }
 
-/** Warm-up (discarded), then the measured run. */
-export async function measureWs(baseUrl, request, { duration, warmup, connections }) {
+/** Warm-up (discarded), then the measured run; `pid` (the server's) adds its CPU per message. */
+export async function measureWs(baseUrl, request, { duration, warmup, connections, pid }) {
   const url = `${baseUrl.replace(/^http/, 'ws')}${request.path}`;
   if (warmup > 0) await run(url, request, connections, warmup);
-  return run(url, request, connections, duration);
+  return withCpu(pid, () => run(url, request, connections, duration));
 }
