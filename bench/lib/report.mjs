@@ -100,6 +100,7 @@ ${markdownTable(rows)}
 \`errors\` counts connection errors and timeouts; latencies are over 2xx responses only (n/a: none).
 \`CPU µs/req\` is the server process's CPU time (every thread: database worker, GC, libuv) per request
 while measured, and \`main µs/req\` its event loop thread's alone, from /proc. Throughput swings with the
-host; CPU per request is the steadier figure for comparing builds.
+host. CPU per request shows where the time goes (the event loop's thread against the others), but it
+moves with the host too: compare it within one run, or between back-to-back runs.
 `;
 }
