@@ -45,17 +45,14 @@ describe('database: the append log', () => {
     return row.n;
   }
 
-  function pool(): Pool {
-    return (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
-  }
-
   // Its batches are prepared statements; the embedded database is one session that outlives a
   // client connection, so a new connection must not collide with names an old one prepared.
   it('keeps writing after every database connection drops, the one it keeps included', async () => {
     const marker = randomUUID();
     await appendAudit(marker, 3);
     // pg-pool lists every client it made, idle or checked out.
-    const clients = (pool() as unknown as { _clients: Array<{ connection: { stream: Duplex } }> })._clients;
+    const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+    const clients = (pool as unknown as { _clients: Array<{ connection: { stream: Duplex } }> })._clients;
     expect(clients.length).toBeGreaterThan(0);
     for (const client of [...clients]) client.connection.stream.destroy();
     await appendAudit(marker, 3);

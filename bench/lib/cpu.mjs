@@ -1,5 +1,5 @@
-// CPU time of a server process while it is measured, from /proc (Linux). Requests per second
-// swing with the host; CPU spent per request is the steadier figure to compare builds by.
+// CPU time of a server process while it is measured, from /proc (Linux): where the time goes
+// (the event loop's thread against the others). It moves with the host, like throughput.
 import { readdirSync, readFileSync } from 'node:fs';
 
 // Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream architecture.

@@ -1,7 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import { DatabaseError, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPoolOf } from './data-source.factory';
 import { GroupCommitWriter } from './group-commit.writer';
 
 /** A column's value as JavaScript has it: objects go to json/jsonb columns as JSON, not as text. */
@@ -109,7 +109,8 @@ export class AppendLog implements BeforeApplicationShutdown {
   }
 
   private async connect(): Promise<PoolClient> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const pool = pgPoolOf(this.dataSource);
+    if (!pool) throw new Error('The database is not initialised');
     const client = await pool.connect();
     // A checked-out client's errors are its holder's to handle; unhandled, they would end the process.
     const lost = (error?: Error): void => this.giveBack(client, error ?? true);

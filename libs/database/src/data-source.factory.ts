@@ -1,5 +1,7 @@
 import type { DatabaseTarget } from '@app/config';
+import type { Pool } from 'pg';
 import { DataSource, type EntitySchema, MigrationExecutor, type MixedList } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { EmbeddedPostgres } from './embedded-postgres';
 
 // Any constant works; it only has to be the same for every instance of this app.
@@ -41,6 +43,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       ...(embedded ? { stream: () => embedded.socket() } : {}),
     },
   });
+}
+
+/** The pg pool behind a data source (undefined before it is initialised). */
+export function pgPoolOf(dataSource: DataSource): Pool | undefined {
+  return (dataSource.driver as PostgresDriver).master as Pool | undefined;
 }
 
 /**

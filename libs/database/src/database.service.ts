@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { pgPoolOf } from './data-source.factory';
 
 export interface PoolStats {
   readonly active: number;
   readonly idle: number;
   readonly waiting: number;
   readonly max: number;
-}
-
-interface PgPoolLike {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options: { max: number };
 }
 
 /** What operations need to know about the database, without leaking the driver. */
@@ -36,8 +30,8 @@ export class DatabaseService {
   }
 
   poolStats(): PoolStats {
-    const pool = (this.dataSource.driver as unknown as { master?: PgPoolLike }).master;
+    const pool = pgPoolOf(this.dataSource);
     if (!pool) return { active: 0, idle: 0, waiting: 0, max: 0 };
-    return { active: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+    return { active: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
   }
 }
