@@ -90,6 +90,18 @@ describe('admin: users', () => {
     expect((await t.client.call<Envelope>('setPassword', { body: { token: setup?.token, password: 'short' } })).status).toBe(400);
   });
 
+  it('holds admin-made passwords to the registration policy', async () => {
+    const input = newUserInput();
+    const weak = await t.client.call<Envelope>('createUser', { headers: admin.auth, body: { email: input.email, name: input.name, roles: ['admin'], password: 'aaaaaaaaaaaa' } });
+    expect([weak.status, weak.body.details?.[0]]).toEqual([400, expect.objectContaining({ field: 'password', code: 'INVALID_FORMAT' })]);
+    const created = await t.client.call<CreatedUser>('createUser', { headers: admin.auth, body: { email: input.email, name: input.name, roles: ['user'] } });
+    const token = created.body.passwordSetup?.token;
+    const weakSet = await t.client.call<Envelope>('setPassword', { body: { token, password: '111111111111' } });
+    expect([weakSet.status, weakSet.body.details?.[0]?.field]).toEqual([400, 'password']);
+    // The refusal does not spend the token.
+    expect((await t.client.call('setPassword', { body: { token, password: input.password } })).status).toBe(200);
+  });
+
   it('refuses bad bodies with the envelope', async () => {
     const bodies = [
       {},

@@ -35,8 +35,8 @@ describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
     expect(envelope.message).toContain('application/json');
   });
 
-  it('a 2 MB body -> 413', async () => {
-    const body = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2 * 1024 * 1024), name: 'big' });
+  it('a 3 MB body -> 413', async () => {
+    const body = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(3 * 1024 * 1024), name: 'big' });
     await expectEnvelope(413, 'PAYLOAD_TOO_LARGE', t.client.raw('POST', REGISTER, { body, headers: JSON_HEADERS }));
   });
 

@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import type { Context, ContextList, ToolExecution } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,6 +56,14 @@ describe('contexts', () => {
     expect((await create(owner.auth, { name: 'x', settings: { maxExecutionTime: 120_000 } })).body.details?.[0].field).toBe('settings.maxExecutionTime');
     expect((await create(owner.auth, { name: 'x', settings: { retryPolicy: { maxRetries: 6 } } })).status).toBe(400);
     expect((await create(owner.auth, { name: '', tools: 'echo' })).status).toBe(400);
+  });
+
+  it('answers a tool the caller may not run like an unknown one, so contexts cannot probe for it', async () => {
+    const hidden = await create(other.auth, { name: 'probe', tools: ['echo', 'filesystem', 'tool_http_request'] });
+    expect(hidden.status).toBe(400);
+    expect(hidden.body.details).toEqual([expect.objectContaining({ field: 'tools[1]', code: 'UNKNOWN_TOOL' }), expect.objectContaining({ field: 'tools[2]', code: 'UNKNOWN_TOOL' })]);
+    expect((await t.client.call('getTool', { headers: other.auth, params: { id: 'filesystem' } })).status).toBe(404);
+    expect((await create(admin.auth, { name: 'admin may', tools: ['filesystem'] })).status).toBe(201);
   });
 
   it('updates the fields sent and keeps the rest; deletes with 204', async () => {
@@ -147,6 +155,21 @@ describe('contexts', () => {
       expect(refused.status).toBe(412);
       const foreign = await t.client.call<Envelope>('executeTool', { headers: other.auth, params: { id: 'echo' }, body: { parameters: {}, context: { contextId } } });
       expect(foreign.status).toBe(404);
+    });
+
+    it('answers a context id that is no UUID like an unknown one, on every door', async () => {
+      for (const odd of ['nope', 'ctx_456', `${contextId}x`]) {
+        const refused = await t.client.call<Envelope>('executeTool', { headers: owner.auth, params: { id: 'echo' }, body: { parameters: {}, context: { contextId: odd } } });
+        expect([refused.status, refused.body.error]).toEqual([404, 'NOT_FOUND']);
+        expect((await t.client.call<Envelope>('getContext', { headers: owner.auth, params: { id: odd } })).status).toBe(400);
+      }
+      const ws = await openWs(t.baseUrl, { headers: owner.auth });
+      try {
+        const answer = await ws.request('tools/execute', { tool: 'echo', arguments: { message: 'x' }, contextId: 'zzz' });
+        expect(answer.error).toMatchObject({ code: -32004 });
+      } finally {
+        ws.close();
+      }
     });
   });
 });

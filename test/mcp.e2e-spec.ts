@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { addHttpUpstream, ContractValidator, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -149,6 +149,70 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     expect((await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).status).toBe(400);
     expect(await (await post({ ...auth, 'mcp-session-id': sessionId }, '{"jsonrpc":')).json()).toMatchObject({ error: { code: -32700 } });
     expect((await post(auth, { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status).toBe(400);
+  });
+
+  it('opens a session only for an initialize it accepts', async () => {
+    const auth = { authorization: `Bearer ${user.accessToken}` };
+    const refused = await post(auth, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: 5 } });
+    expect([refused.status, refused.headers.get('mcp-session-id')]).toEqual([200, null]);
+    expect(await refused.json()).toMatchObject({ id: 1, error: { code: -32602 } });
+    const notification = await post(auth, { jsonrpc: '2.0', method: 'initialize', params: { protocolVersion: '2025-11-25' } });
+    expect([notification.status, notification.headers.get('mcp-session-id'), await notification.text()]).toEqual([202, null, '']);
+  });
+
+  it('answers a notification 202 with no body, even one that asks for progress', async () => {
+    const { transport } = await connect(user.accessToken);
+    const notification = { jsonrpc: '2.0', method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' }, _meta: { progressToken: 7 } } };
+    const response = await post({ authorization: `Bearer ${user.accessToken}`, 'mcp-session-id': transport.sessionId as string }, notification);
+    expect([response.status, await response.text()]).toEqual([202, '']);
+  });
+
+  it('asks for credentials before it looks at Accept', async () => {
+    const response = await post({ accept: 'text/html' }, initialize());
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
+    const stream = await fetch(`${t.baseUrl}/mcp`, { headers: { accept: 'text/html' } });
+    expect([stream.status, stream.headers.get('www-authenticate')?.startsWith('Bearer ')]).toEqual([401, true]);
+  });
+
+  it('refuses __proto__ keys as an invalid request, not as unparseable JSON', async () => {
+    const { transport } = await connect(user.accessToken);
+    const body = '{"jsonrpc":"2.0","method":"tools/call","id":1,"params":{"name":"echo","arguments":{"__proto__":{"x":1},"message":"m"}}}';
+    const response = await post({ authorization: `Bearer ${user.accessToken}`, 'mcp-session-id': transport.sessionId as string }, body);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    const rest = await fetch(`${t.baseUrl}/api/v1/tools/echo/execute`, { method: 'POST', headers: { ...user.auth, 'content-type': 'application/json' }, body: '{"parameters":{"__proto__":{"admin":true}}}' });
+    expect(rest.status).toBe(400);
+    expect(await rest.json()).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ field: '(body)', code: 'INVALID_VALUE' }] });
+  });
+
+  it('answers every refusal in a shape openapi.yaml documents', async () => {
+    const contract = await ContractValidator.load();
+    const auth = { authorization: `Bearer ${user.accessToken}` };
+    const { transport } = await connect(user.accessToken);
+    const session = { ...auth, 'mcp-session-id': transport.sessionId as string };
+    const unknownContext = '00000000-0000-4000-8000-000000000000';
+    const cases: Array<[string, Promise<Response>]> = [
+      ['mcpPost', post(auth, { jsonrpc: '2.0', id: 2, method: 'tools/list' })],
+      ['mcpPost', post({ ...auth, 'mcp-session-id': unknownContext }, { jsonrpc: '2.0', id: 2, method: 'tools/list' })],
+      ['mcpPost', post(session, '{"jsonrpc":')],
+      ['mcpPost', post(session, { jsonrpc: '2.0', id: 1.5, method: 'ping' })],
+      ['mcpPost', post(session, { jsonrpc: '2.0', id: null, method: 'ping' })],
+      ['mcpPost', fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: { ...session, 'content-type': 'text/plain' }, body: 'x' })],
+      ['mcpPost', post(session, { jsonrpc: '2.0', id: 3, method: 'ping', params: { pad: 'x'.repeat(3 * 1024 * 1024) } })],
+      ['mcpPostContext', post(auth, initialize(), '/mcp/not-a-uuid')],
+      ['mcpPostContext', post(auth, initialize(), `/mcp/${unknownContext}`)],
+      ['mcpStream', fetch(`${t.baseUrl}/mcp`, { headers: { ...auth, accept: 'text/event-stream' } })],
+      ['mcpDelete', fetch(`${t.baseUrl}/mcp`, { method: 'DELETE', headers: { ...auth, 'mcp-session-id': unknownContext } })],
+    ];
+    const statuses: number[] = [];
+    for (const [operationId, pending] of cases) {
+      const response = await pending;
+      const text = await response.text();
+      statuses.push(response.status);
+      contract.assertResponse(operationId, response.status, response.headers.get('content-type'), text === '' ? undefined : JSON.parse(text));
+    }
+    expect(statuses).toEqual([400, 404, 400, 200, 200, 415, 413, 400, 404, 400, 404]);
   });
 
   it('relays an upstream tool’s progress to the caller that asked for it, and only then', async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkErrorHandler, PinoNestLogger, requestIdFor } from '@app/common';
+import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkErrorHandler, installBodyParsers, PinoNestLogger, requestIdFor } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
@@ -37,11 +37,13 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    bodyParser: false, // installBodyParsers() below
   });
   const fastify = app.getHttpAdapter().getInstance();
   const routes = recordRoutes(fastify);
   // A text/plain body sent to a JSON API is a client mistake: answer 415 rather than parse it.
   fastify.removeContentTypeParser('text/plain');
+  installBodyParsers(fastify);
   installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
   // Discovery documents live at the root, where clients look for them.
   app.setGlobalPrefix('api/v1', {

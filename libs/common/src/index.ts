@@ -8,6 +8,7 @@ export { createValidationPipe, validationDetails } from './errors/validation-err
 export { requestIdFor, traceIdOf } from './http/request-id';
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
+export { installBodyParsers } from './http/body-parsers';
 export { originOf } from './http/request-origin';
 export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';

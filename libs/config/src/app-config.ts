@@ -363,8 +363,8 @@ export function parseConfig(env: Env): AppConfig {
       mcpAllowedOrigins: [new URL(publicUrl).origin, ...list(env, 'MCP_ALLOWED_ORIGINS')],
     },
     logLevel,
-    // 1 MiB of tool content plus its JSON envelope fits; a 2 MB body does not.
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1536 * 1024, 1024, 64 * 1024 * 1024),
+    // A tool run's parameters may take 2 MiB as JSON (openapi.yaml); the rest of its body fits beside them.
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 2560 * 1024, 1024, 64 * 1024 * 1024),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
   };

@@ -45,6 +45,7 @@ export function contextView(context: ContextEntity): Context {
 }
 
 const isAdmin = (caller: AuthenticatedUser): boolean => holdsPermission(caller.permissions, 'admin:*');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Contexts: owned by their creator; everyone else gets 404 (admins see all). */
 @Injectable()
@@ -90,7 +91,7 @@ export class ContextsService {
         description: input.description ?? null,
         status: input.status ?? 'active',
         metadata: boundedMetadata(input.metadata ?? {}),
-        tools: this.toolIds(input.tools ?? []),
+        tools: this.toolIds(caller, input.tools ?? []),
         settings: this.settings(input.settings),
       }),
     );
@@ -106,7 +107,7 @@ export class ContextsService {
     if (input.description !== undefined) context.description = input.description;
     if (input.status !== undefined) context.status = input.status;
     if (input.metadata !== undefined) context.metadata = boundedMetadata(input.metadata);
-    if (input.tools !== undefined) context.tools = this.toolIds(input.tools);
+    if (input.tools !== undefined) context.tools = this.toolIds(caller, input.tools);
     if (input.settings !== undefined) context.settings = this.settings(input.settings);
     const saved = await this.contexts.save(context);
     await this.audit.record({ action: 'context.update', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `context:${id}`, details: { changed }, origin });
@@ -123,21 +124,24 @@ export class ContextsService {
 
   /** The context itself, when the caller owns it (or is an admin); 404 otherwise. */
   async owned(caller: AuthenticatedUser, id: string): Promise<ContextEntity> {
+    // Context ids are UUIDs: any other text names no context, and must not reach the uuid column.
+    if (!UUID.test(id)) throw ApiError.notFound('Context');
     const context = await this.contexts.findOne({ where: { id } });
     if (!context || (context.userId !== caller.id && !isAdmin(caller))) throw ApiError.notFound('Context');
     return context;
   }
 
-  /** Every reference must name a registered tool; stored by id. */
-  private toolIds(refs: readonly string[]): string[] {
+  /**
+   * Every reference must name a registered tool the caller may run; stored by id. A tool the caller
+   * may not run is reported like a missing one, as everywhere else, so contexts cannot probe for it.
+   */
+  private toolIds(caller: AuthenticatedUser, refs: readonly string[]): string[] {
     const unknown: ErrorDetail[] = [];
     const ids = refs.map((ref, index) => {
-      try {
-        return this.registry.resolve(ref).definition.id;
-      } catch {
-        unknown.push({ field: `tools[${index}]`, message: `no tool named ${ref.slice(0, 200)}`, code: 'UNKNOWN_TOOL' });
-        return ref;
-      }
+      const tool = this.registry.find(ref);
+      if (tool && (isAdmin(caller) || this.registry.mayRun(caller, tool))) return tool.definition.id;
+      unknown.push({ field: `tools[${index}]`, message: `no tool named ${ref.slice(0, 200)}`, code: 'UNKNOWN_TOOL' });
+      return ref;
     });
     if (unknown.length > 0) throw ApiError.validation('Unknown tools in the context', unknown);
     return [...new Set(ids)];

@@ -20,6 +20,7 @@ function toJsonSchema(node: unknown): unknown {
   }
   if ((node as Json).nullable === true) {
     if (typeof copy.type === 'string') copy.type = [copy.type, 'null'];
+    else if (!Array.isArray(copy.enum)) return { anyOf: [{ type: 'null' }, copy] }; // e.g. a nullable oneOf
     if (Array.isArray(copy.enum)) copy.enum = [...copy.enum, null];
   }
   return copy;

@@ -18,6 +18,20 @@ function clientErrorMessage(status: number, fallback: string, request: FastifyRe
   return fallback;
 }
 
+// secure-json-parse refuses `__proto__` and `constructor.prototype` keys (prototype poisoning):
+// the JSON is valid, the request is not, so this is a validation error rather than a parse error.
+const FORBIDDEN_PROTOTYPE = /forbidden prototype property/i;
+const PROTOTYPE_KEYS = 'Keys named __proto__ or constructor.prototype are not accepted';
+
+function prototypeKeysRefused(): ApiError {
+  return ApiError.validation(PROTOTYPE_KEYS, [{ field: '(body)', message: PROTOTYPE_KEYS, code: 'INVALID_VALUE' }]);
+}
+
+/** A streamed answer whose client closed the connection before it ended. */
+function clientWentAway(exception: unknown): boolean {
+  return typeof exception === 'object' && exception !== null && (exception as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
 /** Writes an ApiError as the envelope: the one place the error shape is produced for HTTP. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: ApiError): void {
   const envelope: ErrorEnvelope = {
@@ -52,10 +66,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
+    if (clientWentAway(exception)) {
+      // Nothing can be answered, and nothing failed on our side: a client closed a stream early.
+      this.logger.debug(`client closed ${request.method} ${request.url} before its answer ended`);
+      return;
+    }
     const error = this.toApiError(exception, request);
-    // The MCP door speaks JSON-RPC even about a body it could not parse.
-    if ((request.routeOptions.config as { jsonRpcErrors?: boolean } | undefined)?.jsonRpcErrors && error.status === 400 && /JSON/i.test(error.message)) {
-      void reply.status(400).header('x-request-id', String(request.id)).send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not valid JSON' } });
+    // The MCP door speaks JSON-RPC even about a body it could not parse (or would not take).
+    if ((request.routeOptions.config as { jsonRpcErrors?: boolean } | undefined)?.jsonRpcErrors && error.status === 400 && (error.message === PROTOTYPE_KEYS || /JSON/i.test(error.message))) {
+      const rpcError = error.message === PROTOTYPE_KEYS ? { code: -32600, message: `Invalid Request: ${PROTOTYPE_KEYS}` } : { code: -32700, message: 'Parse error: the body is not valid JSON' };
+      void reply.status(400).header('x-request-id', String(request.id)).send({ jsonrpc: '2.0', id: null, error: rpcError });
       return;
     }
     if (error.status >= 502 && error.status <= 504) {
@@ -75,6 +95,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const fastifyError = (typeof exception === 'object' && exception !== null ? exception : {}) as FastifyErrorLike;
     const status = fastifyError.statusCode;
+    if (status === 400 && fastifyError.message !== undefined && FORBIDDEN_PROTOTYPE.test(fastifyError.message)) return prototypeKeysRefused();
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return new ApiError(status, errorCodeForStatus(status), clientErrorMessage(status, fastifyError.message ?? 'Bad request', request));
     }

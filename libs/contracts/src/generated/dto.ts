@@ -553,9 +553,9 @@ export class UpstreamServerInputMetadataDto {
 }
 
 export class UpstreamServerInputDto {
-  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`. */
+  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`, so it holds no `__` and does not end with `_`. */
   @IsString()
-  @Matches(new RegExp("^[a-z0-9][a-z0-9_-]{0,62}$"), { message: "name must be lower-case letters, digits, - and _ (up to 63), starting with a letter or digit" })
+  @Matches(new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$"), { message: "name must be lower-case letters, digits, - and single _ (up to 63), starting with a letter or digit and not ending with _" })
   name!: string;
 
   @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
@@ -688,11 +688,12 @@ export class CreateUserRequestDto {
   @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
   permissions?: string[];
 
-  /** Optional. Without it the answer carries a one-time set-password token instead. */
+  /** Optional; at least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. Without it the answer carries a one-time set-password token instead. */
   @ValidateIf((object: Record<string, unknown>) => object["password"] !== undefined)
   @IsString()
   @MinLength(12)
   @MaxLength(128)
+  @Matches(new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9]).+$"), { message: "password must contain an upper-case letter, a lower-case letter, a digit and a symbol" })
   password?: string;
 }
 
@@ -742,9 +743,11 @@ export class SetPasswordRequestDto {
   @MaxLength(256)
   token!: string;
 
+  /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. */
   @IsString()
   @MinLength(12)
   @MaxLength(128)
+  @Matches(new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9]).+$"), { message: "password must contain an upper-case letter, a lower-case letter, a digit and a symbol" })
   password!: string;
 }
 

@@ -167,7 +167,7 @@ export interface UpstreamTransport {
 }
 
 export interface UpstreamServerInput {
-  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`. */
+  /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`, so it holds no `__` and does not end with `_`. */
   name: string;
   description?: string;
   transport: UpstreamTransport;
@@ -465,7 +465,8 @@ export interface Jwks {
 /** A JSON-RPC 2.0 request, notification or response (or, for older protocol versions, an array of them). */
 export interface JsonRpcMessage {
   jsonrpc: "2.0";
-  id?: (string | number);
+  /** The request's id, echoed; null in an error answer to a message whose id could not be read. */
+  id?: (string | number) | null;
   method?: string;
   params?: {
     [key: string]: unknown;
@@ -546,7 +547,7 @@ export interface CreateUserRequest {
   organization?: string;
   roles: Array<Role>;
   permissions?: Array<Permission>;
-  /** Optional. Without it the answer carries a one-time set-password token instead. */
+  /** Optional; at least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. Without it the answer carries a one-time set-password token instead. */
   password?: string;
 }
 
@@ -578,6 +579,7 @@ export interface UpdateUserStatusRequest {
 
 export interface SetPasswordRequest {
   token: string;
+  /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. */
   password: string;
 }
 

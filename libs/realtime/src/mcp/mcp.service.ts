@@ -135,26 +135,23 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
 
   async post(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<unknown> {
     this.checkOrigin(request);
-    this.checkAccept(request, 'application/json');
+    // Credentials before content negotiation: a client without them learns where to get them.
     const caller = await this.authenticate(request, reply);
+    this.checkAccept(request, 'application/json');
     const body = request.body;
     const messages: JsonRpcLike[] = (Array.isArray(body) ? body : [body]).filter((m): m is JsonRpcLike => typeof m === 'object' && m !== null);
     const version = request.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !isSupportedProtocolVersion(version)) return this.fail(reply, 400, `Unsupported MCP-Protocol-Version: ${version.slice(0, 32)}`);
     const sessionHeader = request.headers['mcp-session-id'];
     const initialize = messages.find((message) => message.method === 'initialize');
-    let session: McpSession;
     if (initialize) {
       if (typeof sessionHeader === 'string') return this.fail(reply, 400, 'This session is already initialized');
       if (messages.length > 1 || Array.isArray(body)) return this.fail(reply, 400, 'initialize must be sent on its own');
-      session = await this.open(caller, request, negotiateProtocolVersion(initialize.params?.protocolVersion), boundedCapabilities(initialize.params?.capabilities), pathContextId);
-      void reply.header('mcp-session-id', session.id);
-    } else {
-      if (typeof sessionHeader !== 'string') return this.fail(reply, 400, 'Mcp-Session-Id header is required (initialize first)');
-      const found = await this.find(sessionHeader, caller, pathContextId);
-      if (!found) return this.fail(reply, 404, 'Session not found', -32001);
-      session = found;
+      return this.initialize(request, reply, caller, initialize, pathContextId);
     }
+    if (typeof sessionHeader !== 'string') return this.fail(reply, 400, 'Mcp-Session-Id header is required (initialize first)');
+    const session = await this.find(sessionHeader, caller, pathContextId);
+    if (!session) return this.fail(reply, 404, 'Session not found', -32001);
     const context: RpcContext = {
       caller,
       origin: originOf(request),
@@ -181,6 +178,23 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * Answers `initialize` first and opens the session only when it succeeded: a notification or an
+   * initialize with bad parameters gets its JSON-RPC answer and leaves no session behind.
+   */
+  private async initialize(request: FastifyRequest, reply: FastifyReply, caller: AuthenticatedUser, message: JsonRpcLike, pathContextId: string | undefined): Promise<unknown> {
+    const answer = await this.rpc.handleMessage(message, { caller, origin: originOf(request), door: 'mcp', contextId: pathContextId ?? null, ownToolNames: pathContextId !== undefined });
+    if (answer === null) {
+      void reply.status(202);
+      return undefined;
+    }
+    if (hasError(answer)) return answer;
+    const session = await this.open(caller, request, negotiateProtocolVersion(message.params?.protocolVersion), boundedCapabilities(message.params?.capabilities), pathContextId);
+    void reply.header('mcp-session-id', session.id);
+    this.activity.exchange(session.id, false);
+    return answer;
+  }
+
+  /**
    * A single tools/call from a client that reads event streams may be answered as one: at once
    * when it asked for progress, otherwise only if the tool sends something (a log message, a
    * sampling or elicitation request) before its result. Anything else is answered as JSON.
@@ -189,6 +203,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const message = body as JsonRpcLike | undefined;
     const accept = request.headers.accept;
     if (Array.isArray(body) || message?.method !== 'tools/call' || typeof accept !== 'string' || !accept.includes('text/event-stream')) return undefined;
+    // A notification is answered 202 with no body, whatever it asked for.
+    if (message.id === undefined || message.id === null) return undefined;
     return progressTokenOf(message.params) !== undefined ? 'eager' : 'lazy';
   }
 
@@ -248,8 +264,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   /** GET: the session's Server-Sent Events stream (list_changed and other notifications). */
   async stream(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<void> {
     this.checkOrigin(request);
-    this.checkAccept(request, 'text/event-stream');
     const caller = await this.authenticate(request, reply);
+    this.checkAccept(request, 'text/event-stream');
     const sessionHeader = request.headers['mcp-session-id'];
     const session = typeof sessionHeader === 'string' ? await this.find(sessionHeader, caller, pathContextId) : undefined;
     if (!session) {

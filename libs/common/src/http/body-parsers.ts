@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { parse as parseJson } from 'secure-json-parse';
+
+// What secure-json-parse throws for a refused key; broken text throws JSON.parse's own SyntaxError.
+const PROTOTYPE_REFUSAL = 'Object contains forbidden prototype property';
+
+type ClientError = Error & { statusCode: number };
+
+function clientError(message: string): ClientError {
+  return Object.assign(new Error(message), { statusCode: 400 });
+}
+
+/** Form fields as Nest's own parser gives them: a repeated field becomes an array. */
+function formFields(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(text)) {
+    const known = fields[name];
+    fields[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return fields;
+}
+
+/**
+ * The body parsers, installed in place of Nest's (the app is created with `bodyParser: false`).
+ * Fastify's JSON parser answers "not valid JSON" both for broken text and for valid JSON with a
+ * `__proto__` or `constructor.prototype` key (refused against prototype poisoning). This one keeps
+ * the two apart, so a client learns which it sent: the exception filter maps each to its answer.
+ * Forms are parsed for SAML's POST binding.
+ */
+export function installBodyParsers(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, formFields(body as string)));
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(clientError("Body cannot be empty when content-type is set to 'application/json'"), undefined);
+    try {
+      done(null, parseJson(text, null, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (error) {
+      done(clientError(error instanceof Error && error.message === PROTOTYPE_REFUSAL ? PROTOTYPE_REFUSAL : 'Body is not valid JSON'), undefined);
+    }
+  });
+}
