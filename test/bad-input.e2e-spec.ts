@@ -1,4 +1,4 @@
-import { useTestApp } from '@app/testing';
+import { registerAndLogin, useTestApp } from '@app/testing';
 import { describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string; message: string }>; requestId: string };
@@ -93,6 +93,10 @@ describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
   it('wrong methods on known paths and odd URLs get envelopes', async () => {
     await expectEnvelope(404, 'NOT_FOUND', t.client.raw('DELETE', '/api/v1/health'));
     await expectEnvelope(404, 'NOT_FOUND', t.client.raw('GET', `/api/v1/${'x'.repeat(4000)}`));
+    // A tool id may be 200 characters (an upstream's `<server>__<tool>`); a longer one is refused by validation.
+    const { auth } = await registerAndLogin(t.client);
+    await expectEnvelope(404, 'NOT_FOUND', t.client.raw('GET', `/api/v1/tools/${'x'.repeat(200)}`, { headers: auth }));
+    await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', `/api/v1/tools/${'x'.repeat(201)}`, { headers: auth }));
     const badUrl = await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', '/api/v1/%E0%A4%A'));
     expect(badUrl.message).toBe('Malformed URL');
   });
