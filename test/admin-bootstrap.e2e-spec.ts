@@ -1,4 +1,4 @@
-import { AdminBootstrap } from '@app/auth';
+import { AdminBootstrap, PasswordHasher } from '@app/auth';
 import type { LoginResponse } from '@app/contracts';
 import { runServerExpectingExit, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
@@ -22,11 +22,31 @@ describe('first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     const before = await admins();
     await t.app.get(AdminBootstrap).onApplicationBootstrap();
     expect(await admins()).toEqual(before);
-    // With no admin left, the existing account is promoted, its password kept.
+    // With no admin left, the account whose password is ADMIN_PASSWORD is promoted, its hash kept.
     await t.app.get(DataSource).query(`UPDATE users SET roles = '{user}' WHERE email = 'root@example.test'`);
-    await t.app.get(DataSource).query(`UPDATE users SET password_hash = 'kept-as-is' WHERE email = 'root@example.test'`);
     await t.app.get(AdminBootstrap).onApplicationBootstrap();
-    expect(await admins()).toEqual([{ email: 'root@example.test', password_hash: 'kept-as-is' }]);
+    expect(await admins()).toEqual(before);
+  });
+
+  it('never promotes an account somebody else registered with that email, nor one that is not active', async () => {
+    const db = t.app.get(DataSource);
+    const [{ password_hash: ownHash }] = await admins();
+    // Someone registered the address first, with a password the operator does not know.
+    const squatterHash = await t.app.get(PasswordHasher).hash('Squatt3r!Passw0rd-x');
+    await db.query(`UPDATE users SET roles = '{user}', password_hash = $1 WHERE email = 'root@example.test'`, [squatterHash]);
+    await t.app.get(AdminBootstrap).onApplicationBootstrap();
+    expect(await admins()).toEqual([]);
+    const squatter = await t.client.call<LoginResponse>('loginUser', { body: { email: 'root@example.test', password: 'Squatt3r!Passw0rd-x' } });
+    expect(squatter.body.user.roles).toEqual(['user']);
+    const refusals: Array<{ result: string; details: { reason: string } }> = await db.query(`SELECT result, details FROM audit_logs WHERE action = 'user.bootstrap_admin' AND result = 'failure'`);
+    expect(refusals.map((entry) => entry.details.reason)).toEqual(['ADMIN_PASSWORD is not its password']);
+    // The owner's password, but a suspended account: it stays as it is.
+    await db.query(`UPDATE users SET password_hash = $1, status = 'suspended' WHERE email = 'root@example.test'`, [ownHash]);
+    await t.app.get(AdminBootstrap).onApplicationBootstrap();
+    expect(await admins()).toEqual([]);
+    await db.query(`UPDATE users SET status = 'active' WHERE email = 'root@example.test'`);
+    await t.app.get(AdminBootstrap).onApplicationBootstrap();
+    expect(await admins()).toEqual([{ email: 'root@example.test', password_hash: ownHash }]);
   });
 
   it('refuses to start with a password that fails the policy', async () => {

@@ -11,7 +11,9 @@ import { UserEntity } from './user.entity';
 
 /**
  * ADMIN_EMAIL/ADMIN_PASSWORD create the first admin when no admin exists. Idempotent, and it never
- * touches an existing password: an existing account with that email is promoted, not reset.
+ * touches an existing password. An existing account with that email is promoted only when
+ * ADMIN_PASSWORD is its password: registration is open, so anyone could have taken the address
+ * first, and promoting their account would hand them the server.
  */
 @Injectable()
 export class AdminBootstrap implements OnApplicationBootstrap {
@@ -31,18 +33,26 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const users = this.dataSource.getRepository(UserEntity);
     if (await users.exists({ where: { roles: ArrayContains(['admin']), status: 'active' } })) return;
     const existing = await users.findOne({ where: { email } });
-    if (existing) {
-      await users.update({ id: existing.id }, { roles: [...new Set([...existing.roles, 'admin'])], status: 'active' });
-      this.events.publish('user.updated', { userId: existing.id, fields: ['roles', 'status'] });
-      this.logger.warn(`no admin existed: promoted ${email} to admin (its password was left unchanged)`);
-      await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: existing.id, details: { email, promoted: true } });
-      return;
-    }
+    if (existing) return this.promote(existing, password);
     await this.assertPolicy(email, password);
     const admin = await users.save(users.create({ email, name: 'Administrator', passwordHash: await this.hasher.hash(password), roles: ['admin'], permissions: [] }));
     this.logger.log(`created the first admin ${email}`);
     await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: admin.id, details: { email, promoted: false } });
     await this.events.publishDurable('user.created', { userId: admin.id, email, roles: admin.roles, source: 'bootstrap' });
+  }
+
+  private async promote(existing: UserEntity, password: string): Promise<void> {
+    const { email } = existing;
+    const refusal = existing.status !== 'active' ? `the account is ${existing.status}` : !(await this.hasher.verify(existing.passwordHash, password)) ? 'ADMIN_PASSWORD is not its password' : undefined;
+    if (refusal) {
+      this.logger.error(`no admin exists and ${email} is an existing account, not promoted: ${refusal}. Sign in as that account's owner or choose another ADMIN_EMAIL`);
+      await this.audit.record({ action: 'user.bootstrap_admin', result: 'failure', userId: existing.id, details: { email, promoted: false, reason: refusal } });
+      return;
+    }
+    await this.dataSource.getRepository(UserEntity).update({ id: existing.id }, { roles: [...new Set([...existing.roles, 'admin'])] });
+    this.events.publish('user.updated', { userId: existing.id, fields: ['roles'] });
+    this.logger.warn(`no admin existed: promoted ${email}, whose password is ADMIN_PASSWORD, to admin`);
+    await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: existing.id, details: { email, promoted: true } });
   }
 
   // The same rules as registration, from the same generated DTO.
