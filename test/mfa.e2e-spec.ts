@@ -312,6 +312,8 @@ describe('MFA: TOTP, backup codes, SMS', () => {
       expect(locked.status).toBe(429);
       expect(locked.body.error).toBe('RATE_LIMIT_EXCEEDED');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect([locked.headers.get('x-ratelimit-limit'), locked.headers.get('x-ratelimit-remaining')]).toEqual(['5', '0']);
+      expect(Number(locked.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
       const viaToken = await t.client.call<Envelope>('verifyMfaLogin', { body: { mfaToken: (await mfaRequired(user)).mfaToken, backupCode: 'AAAAA-AAAAA' } });
       expect(viaToken.status).toBe(429);
       const failures = await audits('auth.mfa_login', user.userId);

@@ -68,6 +68,8 @@ describe('rate limits from configuration', () => {
       const retryAfter = Number(locked.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(60);
+      // The lock-out's own figures, not the route limit's (which still had attempts left).
+      expectLimitHeaders(locked.headers, 3);
       expect((await t.client.call('loginUser', { body: { email: bystander.input.email, password: bystander.input.password } })).status).toBe(200);
       const audit = t.app.get(DataSource).getRepository(AuditLogEntity);
       expect(await audit.findOneBy({ action: 'auth.login', result: 'failure', severity: 'critical', userId: victim.userId })).not.toBeNull();

@@ -2,7 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { LoginRequestDto, LoginResponse, MessageResponse, TokenPair } from '@app/contracts';
-import { type AuthenticatedUser, RateLimiter } from '@app/security';
+import { type AuthenticatedUser, lockedOut, RateLimiter } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { MfaService } from './mfa/mfa.service';
@@ -35,8 +35,7 @@ export class AuthService {
     const lockedMs = await this.lockedFor(input.email);
     if (lockedMs > 0) {
       await this.audit.record({ action: 'auth.login', result: 'denied', severity: 'warning', details: { email: input.email, reason: 'account locked' }, origin });
-      const retryAfter = Math.ceil(lockedMs / 1000);
-      throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed logins; try again in ${retryAfter} s`, { headers: { 'Retry-After': String(retryAfter) } });
+      throw lockedOut(this.config.rateLimits.loginLockout.limit, lockedMs, 'Too many failed logins');
     }
     const user = await this.users.findByEmail(input.email);
     // Unknown emails are verified against a dummy hash: both failures take the same time.

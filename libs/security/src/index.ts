@@ -8,7 +8,7 @@ export type { RateLimitKey, RateLimitSpec } from './rate-limit/rate-limit.decora
 export { RateLimitGuard } from './rate-limit/rate-limit.guard';
 export { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
 export type { RateLimitStore, WindowCount } from './rate-limit/rate-limit.store';
-export { RateLimiter, rateLimitExceeded, rateLimitHeaders } from './rate-limit/rate-limiter.service';
+export { lockedOut, RateLimiter, rateLimitExceeded, rateLimitHeaders } from './rate-limit/rate-limiter.service';
 export type { RateLimitRuleName, RateLimitState } from './rate-limit/rate-limiter.service';
 export { SecretBox } from './secret-box';
 export { SecurityModule } from './security.module';

@@ -2,7 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { LoginResponse, MessageResponse, MfaDisableRequestDto, MfaEnableRequestDto, MfaEnrollment, MfaVerified, MfaVerifyRequestDto, VerifyMfaRequestDto } from '@app/contracts';
-import { type AuthenticatedUser, RateLimiter, SecretBox } from '@app/security';
+import { type AuthenticatedUser, lockedOut, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
@@ -288,7 +288,7 @@ export class MfaService {
     if (lockedMs <= 0) return;
     const retryAfter = Math.max(1, Math.ceil(lockedMs / 1000));
     await this.audit.record({ action: 'auth.mfa', result: 'denied', severity: 'warning', userId: user.id, details: { reason: 'too many failed codes', retryAfter }, origin });
-    throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed MFA codes; try again in ${retryAfter} s`, { headers: { 'Retry-After': String(retryAfter) } });
+    throw lockedOut(this.config.rateLimits.mfa.limit, lockedMs, 'Too many failed MFA codes');
   }
 
   /** Counts a failed code; at the limit, codes are refused for the rest of the window. */
@@ -334,7 +334,7 @@ export class MfaService {
   // Each send costs money and reaches a phone: the same per-user budget as failed codes.
   private async assertSmsBudget(userId: string): Promise<void> {
     const state = await this.limiter.consume(`sms-send:${userId}`, this.config.rateLimits.mfa);
-    if (!state.allowed) throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `Too many SMS codes requested; try again in ${state.retryAfter} s`, { headers: { 'Retry-After': String(state.retryAfter) } });
+    if (!state.allowed) throw rateLimitExceeded(state, 'Too many SMS codes requested');
   }
 
   private async sendCode(userId: string, phone: string, purpose: ChallengePurpose): Promise<void> {

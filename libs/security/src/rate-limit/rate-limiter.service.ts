@@ -67,3 +67,9 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 export function rateLimitExceeded(state: RateLimitState, message = 'Too many requests'): ApiError {
   return new ApiError(429, 'RATE_LIMIT_EXCEEDED', `${message}; retry in ${state.retryAfter} s`, { headers: rateLimitHeaders(state) });
 }
+
+/** A lock-out after too many failures, answered like any limit: the headers say when it lifts. */
+export function lockedOut(limit: number, lockedMs: number, message: string): ApiError {
+  const retryAfter = Math.max(1, Math.ceil(lockedMs / 1000));
+  return rateLimitExceeded({ allowed: false, limit, remaining: 0, reset: Math.ceil((Date.now() + lockedMs) / 1000), retryAfter }, message);
+}
