@@ -2,6 +2,8 @@ import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDelivery
 import { httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
 import { verifyBodySignature } from '@app/webhooks';
 import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -198,6 +200,129 @@ describe('webhooks without an allow-list', () => {
     const response = await t.client.call<Envelope>('createWebhook', { headers: admin.auth, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
     expect([response.status, response.body.details?.[0].field]).toEqual([400, 'url']);
   });
+});
+
+/** A receiver with a hand-written answer; it notes when each request arrived and when the sender hung up. */
+interface ScriptedReceiver {
+  readonly url: string;
+  readonly calls: Array<{ id: string; startedAt: number; closedAt?: number }>;
+  stop(): Promise<void>;
+}
+
+async function startScriptedReceiver(answer: (response: ServerResponse) => void): Promise<ScriptedReceiver> {
+  const calls: ScriptedReceiver['calls'] = [];
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const call: ScriptedReceiver['calls'][number] = { id: String(request.headers['x-webhook-id']), startedAt: Date.now() };
+    calls.push(call);
+    response.on('close', () => (call.closedAt = Date.now()));
+    request.resume();
+    request.on('end', () => answer(response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    calls,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Receivers that answer with bytes PostgreSQL cannot store, or too slowly. */
+describe('webhooks with hostile receivers', () => {
+  const TIMEOUT_MS = 1000;
+  // A long back-off keeps a failed delivery pending (and visible) instead of retried at once.
+  const t = useTestApp({ WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '60000', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) });
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  const receivers: ScriptedReceiver[] = [];
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLoginAs(t, ['developer']);
+  });
+
+  afterEach(async () => {
+    const hooks = await t.client.call<WebhookList>('listWebhooks', { headers: admin.auth });
+    for (const hook of hooks.body.webhooks) await t.client.call('deleteWebhook', { headers: admin.auth, params: { id: hook.id } });
+    for (const receiver of receivers.splice(0)) await receiver.stop();
+  });
+
+  const receiverThat = async (answer: (response: ServerResponse) => void): Promise<ScriptedReceiver> => {
+    const receiver = await startScriptedReceiver(answer);
+    receivers.push(receiver);
+    return receiver;
+  };
+  const subscribe = async (url: string, events: string[]): Promise<CreatedWebhook> => {
+    const created = await t.client.call<CreatedWebhook>('createWebhook', { headers: admin.auth, body: { url, events } });
+    expect(created.status).toBe(201);
+    return created.body;
+  };
+  const deliveries = async (id: string): Promise<WebhookDelivery[]> => (await t.client.call<WebhookDeliveryList>('listWebhookDeliveries', { headers: admin.auth, params: { id } })).body.deliveries;
+  const createContext = (name: string) => t.client.call<Context>('createContext', { headers: user.auth, body: { name } });
+  // NUL, then bytes that are not UTF-8 at all.
+  const unstorable = (response: ServerResponse): void => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end(Buffer.concat([Buffer.from('ok\u0000', 'utf8'), Buffer.from([0xff, 0xfe])]));
+  };
+
+  it('a response with a NUL byte and invalid UTF-8 is recorded as delivered, and sent once', async () => {
+    const receiver = await receiverThat(unstorable);
+    const hook = await subscribe(receiver.url, ['context.created']);
+    await createContext('nul answer');
+    await until(async () => (await deliveries(hook.id))[0]?.status === 'delivered', 5000);
+    const [delivery] = await deliveries(hook.id);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null, responseSnippet: 'ok\uFFFD\uFFFD\uFFFD' });
+    // Past the claim's lease (2 x timeout + 5 s = 7 s) nothing is sent again.
+    await new Promise((resolve) => setTimeout(resolve, 7500));
+    expect(receiver.calls.map((call) => call.id)).toEqual([delivery.id]);
+  }, 20_000);
+
+  it('a test send to such a receiver answers the delivery, not an error', async () => {
+    const receiver = await receiverThat(unstorable);
+    const hook = await subscribe(receiver.url, ['error']);
+    const sent = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ event: 'webhook.test', status: 'delivered', attempts: 1, lastStatusCode: 200, responseSnippet: 'ok\uFFFD\uFFFD\uFFFD' });
+    expect(receiver.calls).toHaveLength(1);
+    expect((await deliveries(hook.id))[0]).toMatchObject({ id: sent.body.id, status: 'delivered', responseSnippet: 'ok\uFFFD\uFFFD\uFFFD' });
+  });
+
+  it('the timeout is a deadline for the whole answer, and a slow receiver holds up no other', async () => {
+    // Headers at once, then one byte every 200 ms for 4 s: never idle long enough for a socket timeout.
+    const slow = await receiverThat((response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => response.write('.'), 200);
+      const end = setTimeout(() => response.end(), 4000);
+      response.on('close', () => {
+        clearInterval(drip);
+        clearTimeout(end);
+      });
+    });
+    const fast = await receiverThat((response) => response.writeHead(200).end('ok'));
+    const slowHook = await subscribe(slow.url, ['context.created']);
+    const fastHook = await subscribe(fast.url, ['context.updated']);
+    const context = await createContext('slow answer');
+    await until(() => slow.calls.length === 1, 5000);
+    const raised = Date.now();
+    expect((await t.client.call('updateContext', { headers: user.auth, params: { id: context.body.id }, body: { description: 'while the slow one drips' } })).status).toBe(200);
+    await until(() => fast.calls.length === 1, 5000);
+    expect(fast.calls[0].startedAt - raised).toBeLessThan(TIMEOUT_MS / 2);
+    await until(async () => (await deliveries(fastHook.id))[0]?.status === 'delivered', 5000);
+
+    await until(async () => (await deliveries(slowHook.id))[0]?.status === 'pending', 5000);
+    const [timedOut] = await deliveries(slowHook.id);
+    expect(timedOut).toMatchObject({ attempts: 1, deliveredAt: null });
+    expect(timedOut.lastError).toMatch(/^timeout/);
+    expect(timedOut.lastDurationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(timedOut.lastDurationMs).toBeLessThan(TIMEOUT_MS + 500);
+    expect(Date.parse(String(timedOut.nextAttemptAt)) - Date.now()).toBeGreaterThan(10_000);
+    // The sender hung up at the deadline, not when the receiver finished.
+    const [call] = slow.calls;
+    expect(call.closedAt).toBeDefined();
+    expect(Number(call.closedAt) - call.startedAt).toBeLessThan(TIMEOUT_MS + 500);
+  }, 20_000);
 });
 
 /** Real processes: deliveries pending when the server is killed go out after it restarts. */

@@ -4,10 +4,15 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { DataSource, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { signedDelivery } from './webhook-signature';
-import { type DeliveryAttempt, postPinned } from './webhook-transport';
+import { AttemptDeadline, type DeliveryAttempt, postPinned } from './webhook-transport';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 const CLAIM_BATCH = 20;
+// Deliveries one instance has on the wire at once; a slow receiver occupies one slot, not the worker.
+const MAX_IN_FLIGHT = 100;
+// Retries of a failed outcome write: 3.75 s in all, well inside what is left of the lease.
+const RECORD_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
+const UNSTORABLE_ANSWER = 'the outcome was recorded without the receiver\'s answer, which could not be stored';
 export const TEST_EVENT = 'webhook.test';
 const MAX_BACKOFF_MS = 24 * 3600 * 1000;
 
@@ -20,6 +25,7 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number 
 /**
  * Delivers the outbox. Due rows are claimed with FOR UPDATE SKIP LOCKED under a lease, so several
  * instances share the work without delivering a row twice, and a crashed instance's claim expires.
+ * A pass claims and starts deliveries without waiting for them, so a slow receiver holds up nobody.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
@@ -27,9 +33,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly deliveries: Repository<WebhookDeliveryEntity>;
   private readonly webhooks: Repository<WebhookEntity>;
   private readonly guard: SsrfGuard;
+  private readonly inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private saturated = false;
   private stopping = false;
 
   constructor(
@@ -52,10 +60,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     clearInterval(this.timer);
   }
 
+  /** Claims nothing more, and lets every delivery on the wire finish and be recorded. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     await this.running;
+    await Promise.all([...this.inFlight]);
   }
 
   /** Runs a delivery pass now (new outbox rows, or the poll timer). */
@@ -79,10 +89,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Sends one delivery now and records the outcome (also the admin's test send). */
   async deliver(delivery: WebhookDeliveryEntity, webhook: WebhookEntity | null): Promise<WebhookDeliveryEntity> {
     const attempt = await this.attempt(delivery, webhook);
-    const delivered = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
+    const recorded = await this.record(delivery.id, this.outcome(delivery, webhook, attempt));
+    return { ...delivery, ...recorded } as WebhookDeliveryEntity;
+  }
+
+  private outcome(delivery: WebhookDeliveryEntity, webhook: WebhookEntity | null, attempt: DeliveryAttempt): Partial<WebhookDeliveryEntity> {
+    // A 2xx whose body did not arrive in time is a timeout, not a delivery.
+    const delivered = attempt.error === null && attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
     // A test send is one attempt; a refused target or a gone webhook will not get better.
     const exhausted = delivery.event === TEST_EVENT || delivery.attempts >= this.config.webhooks.maxAttempts || attempt.error?.startsWith('refused:') === true || !webhook?.active;
-    const update: Partial<WebhookDeliveryEntity> = {
+    return {
       status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending',
       lastStatusCode: attempt.statusCode,
       lastDurationMs: attempt.durationMs,
@@ -92,22 +108,68 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       deliveredAt: delivered ? new Date() : null,
       nextAttemptAt: delivered || exhausted ? delivery.nextAttemptAt : new Date(Date.now() + backoffMs(delivery.attempts, this.config.webhooks.retryBaseMs)),
     };
-    await this.deliveries.update({ id: delivery.id }, update as QueryDeepPartialEntity<WebhookDeliveryEntity>);
-    return { ...delivery, ...update } as WebhookDeliveryEntity;
+  }
+
+  /**
+   * The attempt has gone out: a row left `delivering` would be claimed again when its lease expires
+   * and sent twice. So a refused write is retried without the receiver's text, then a few times more.
+   */
+  private async record(id: string, update: Partial<WebhookDeliveryEntity>): Promise<Partial<WebhookDeliveryEntity>> {
+    try {
+      await this.write(id, update);
+      return update;
+    } catch (error) {
+      this.logger.warn(`delivery ${id}: outcome not recorded (${(error as Error).message}); recording it without the answer`);
+    }
+    const bare = { ...update, responseSnippet: null, lastError: update.lastError === null ? null : UNSTORABLE_ANSWER };
+    for (const delayMs of RECORD_RETRY_DELAYS_MS) {
+      try {
+        await this.write(id, bare);
+        return bare;
+      } catch (error) {
+        this.logger.warn(`delivery ${id}: outcome not recorded (${(error as Error).message}); again in ${delayMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    await this.write(id, bare);
+    return bare;
+  }
+
+  private async write(id: string, update: Partial<WebhookDeliveryEntity>): Promise<void> {
+    await this.deliveries.update({ id }, update as QueryDeepPartialEntity<WebhookDeliveryEntity>);
   }
 
   private async pass(): Promise<void> {
     for (;;) {
-      const claimed = await this.claim();
-      if (claimed.length === 0 || this.stopping) return;
+      const room = MAX_IN_FLIGHT - this.inFlight.size;
+      // A full house is picked up again as soon as a delivery finishes.
+      this.saturated = room <= 0;
+      if (this.stopping || this.saturated) return;
+      const limit = Math.min(CLAIM_BATCH, room);
+      const claimed = await this.claim(limit);
+      if (claimed.length === 0) return;
       const hooks = await this.webhooks.findBy(claimed.map((delivery) => ({ id: delivery.webhookId })));
       const byId = new Map(hooks.map((hook) => [hook.id, hook]));
-      await Promise.all(claimed.map((delivery) => this.deliver(delivery, byId.get(delivery.webhookId) ?? null)));
-      if (claimed.length < CLAIM_BATCH) return;
+      for (const delivery of claimed) this.track(delivery.id, this.deliver(delivery, byId.get(delivery.webhookId) ?? null));
+      if (claimed.length < limit) return;
     }
   }
 
-  private async claim(): Promise<WebhookDeliveryEntity[]> {
+  // Shutdown waits for what is tracked here; a finished delivery frees a slot for the next claim.
+  private track(id: string, work: Promise<unknown>): void {
+    const settled: Promise<void> = work
+      .then(
+        () => undefined,
+        (error: Error) => this.logger.error(`delivery ${id} failed: ${error.message}`),
+      )
+      .finally(() => {
+        this.inFlight.delete(settled);
+        if (this.saturated) this.nudge();
+      });
+    this.inFlight.add(settled);
+  }
+
+  private async claim(limit: number): Promise<WebhookDeliveryEntity[]> {
     const result = await this.deliveries
       .createQueryBuilder()
       .update()
@@ -115,7 +177,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       .where(
         `id IN (SELECT id FROM webhook_deliveries
                  WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'delivering' AND locked_until < now())
-                 ORDER BY next_attempt_at LIMIT ${CLAIM_BATCH} FOR UPDATE SKIP LOCKED)`,
+                 ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
       )
       .returning('id')
       .execute();
@@ -123,7 +185,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return ids.length === 0 ? [] : this.deliveries.findBy(ids.map((id) => ({ id })));
   }
 
-  // Longer than any attempt can take, so a live claim never expires; a crashed one soon does.
+  // An attempt ends by its deadline (one timeout) and its outcome write retries for under 4 s, so a
+  // live claim never expires under another instance; a crashed one soon does.
   private leaseSeconds(): number {
     return Math.ceil((2 * this.config.webhooks.timeoutMs) / 1000) + 5;
   }
@@ -131,13 +194,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity | null): Promise<DeliveryAttempt> {
     if (!webhook) return { statusCode: null, durationMs: 0, snippet: null, error: 'refused: the webhook was deleted' };
     if (!webhook.active) return { statusCode: null, durationMs: 0, snippet: null, error: 'refused: the webhook is inactive' };
+    // One deadline from here: a slow DNS answer counts against it too.
+    const deadline = new AttemptDeadline(this.config.webhooks.timeoutMs);
     let destination;
     try {
-      destination = await this.guard.check(webhook.url);
+      destination = await deadline.race(this.guard.check(webhook.url));
     } catch (error) {
-      return { statusCode: null, durationMs: 0, snippet: null, error: `refused: ${(error as Error).message}` };
+      const message = (error as Error).message;
+      if (deadline.signal.aborted) return { statusCode: null, durationMs: deadline.ms, snippet: null, error: message };
+      return { statusCode: null, durationMs: 0, snippet: null, error: `refused: ${message}` };
     }
     const { body, headers } = signedDelivery(this.secrets.decrypt(webhook.secret), delivery.id, delivery.payload);
-    return postPinned(destination, body, headers, this.config.webhooks.timeoutMs);
+    return postPinned(destination, body, headers, deadline);
   }
 }
