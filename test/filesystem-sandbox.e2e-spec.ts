@@ -53,6 +53,69 @@ describe('filesystem tool sandbox', () => {
     expect((await fs({ operation: 'read', path: '/huge.bin' })).status).toBe(400);
   });
 
+  it('deletes an empty directory without recursive, as rmdir does', async () => {
+    const root = t.config.toolsRoot;
+    for (const parameters of [{}, { recursive: false }]) {
+      expect((await fs({ operation: 'mkdir', path: 'emptydir' })).body.status).toBe('completed');
+      const deleted = await fs({ operation: 'delete', path: 'emptydir', ...parameters });
+      expect([deleted.status, deleted.body.status]).toEqual([200, 'completed']);
+      expect(existsSync(join(root, 'emptydir'))).toBe(false);
+    }
+  });
+
+  it('refuses to delete a full directory without recursive with 400, and deletes nothing', async () => {
+    const root = t.config.toolsRoot;
+    expect((await fs({ operation: 'write', path: '/full/sub/keep.txt', content: 'keep me' })).body.status).toBe('completed');
+    for (const parameters of [{}, { recursive: false }]) {
+      const refused = await fs({ operation: 'delete', path: '/full', ...parameters });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ field: 'recursive', code: 'NOT_EMPTY' }] });
+      expect(readFileSync(join(root, 'full/sub/keep.txt'), 'utf8')).toBe('keep me');
+    }
+    expect((await fs({ operation: 'delete', path: '/full', recursive: true })).body.status).toBe('completed');
+    expect(existsSync(join(root, 'full'))).toBe(false);
+  });
+
+  // What the file system says about the caller's request is the caller's problem, never a 500.
+  const misuses: Array<[string, Record<string, unknown>, number, string]> = [
+    ['read a directory', { operation: 'read', path: '/odd/dir' }, 200, 'NOT_A_FILE'],
+    ['write over a directory', { operation: 'write', path: '/odd/dir', content: 'x' }, 200, 'IS_A_DIRECTORY'],
+    ['mkdir over a file', { operation: 'mkdir', path: '/odd/file.txt' }, 200, 'ALREADY_EXISTS'],
+    ['mkdir below a file', { operation: 'mkdir', path: '/odd/file.txt/sub' }, 200, 'NOT_A_DIRECTORY'],
+    ['list a file', { operation: 'list', path: '/odd/file.txt' }, 200, 'NOT_A_DIRECTORY'],
+    ['read below a file', { operation: 'read', path: '/odd/file.txt/x' }, 200, 'NOT_A_DIRECTORY'],
+    ['stat below a file', { operation: 'stat', path: '/odd/file.txt/x' }, 200, 'NOT_A_DIRECTORY'],
+    ['write below a file', { operation: 'write', path: '/odd/file.txt/x/y.txt', content: 'x' }, 200, 'NOT_A_DIRECTORY'],
+    ['delete below a file', { operation: 'delete', path: '/odd/file.txt/x' }, 200, 'NOT_A_DIRECTORY'],
+    ['read a missing file', { operation: 'read', path: '/odd/missing.txt' }, 200, 'NOT_FOUND'],
+    ['delete a missing directory', { operation: 'delete', path: '/odd/missing' }, 200, 'NOT_FOUND'],
+    ['read a symlink loop', { operation: 'read', path: '/odd/loop' }, 403, 'FORBIDDEN'],
+    ['read through a symlink loop', { operation: 'read', path: '/odd/loop/x' }, 403, 'FORBIDDEN'],
+    ['write through a symlink loop', { operation: 'write', path: '/odd/loop/x', content: 'x' }, 403, 'FORBIDDEN'],
+    ['mkdir through a symlink loop', { operation: 'mkdir', path: '/odd/loop/x' }, 403, 'FORBIDDEN'],
+    ['read a host path over PATH_MAX (multi-byte)', { operation: 'read', path: `${'é'.repeat(100)}/`.repeat(40) }, 400, 'VALIDATION_ERROR'],
+    // 4080 characters: under the caller's own cap of 4096, over PATH_MAX once the sandbox root is in front.
+    ['write a host path over PATH_MAX', { operation: 'write', path: `${'a'.repeat(254)}/`.repeat(16), content: 'x' }, 400, 'VALIDATION_ERROR'],
+    ['mkdir a host path over PATH_MAX', { operation: 'mkdir', path: `${'é'.repeat(100)}/`.repeat(40) }, 400, 'VALIDATION_ERROR'],
+    ['delete a host path over PATH_MAX', { operation: 'delete', path: `${'é'.repeat(100)}/`.repeat(40) }, 400, 'VALIDATION_ERROR'],
+  ];
+
+  beforeAll(() => {
+    const root = t.config.toolsRoot;
+    mkdirSync(join(root, 'odd/dir'), { recursive: true });
+    writeFileSync(join(root, 'odd/file.txt'), 'plain');
+    symlinkSync('loop', join(root, 'odd/loop'));
+  });
+
+  it.each(misuses)('%s: never a 500', async (_, parameters, status, code) => {
+    const root = t.config.toolsRoot;
+    const response = await fs(parameters);
+    expect(response.status).toBe(status);
+    if (status === 200) expect(response.body).toMatchObject({ status: 'failed', error: { code } });
+    else expect(response.body.error).toBe(code);
+    expect(readFileSync(join(root, 'odd/file.txt'), 'utf8')).toBe('plain');
+  });
+
   const hostile: Array<[string, Record<string, unknown>]> = [
     ['.. to /etc/passwd', { operation: 'read', path: '../etc/passwd' }],
     ['deep ..', { operation: 'read', path: '../../../../../../../../etc/passwd' }],

@@ -21,6 +21,8 @@ async function receiver(): Promise<Receiver> {
       const url = new URL(request.url ?? '/', 'http://x');
       seen.push({ path: url.pathname, headers: request.headers, body });
       if (url.pathname === '/redirect') return void response.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();
+      if (url.pathname === '/loop') return void response.writeHead(302, { location: '/loop' }).end();
+      if (url.pathname === '/no-location') return void response.writeHead(302).end('nowhere');
       if (url.pathname === '/slow') return void setTimeout(() => response.end('late'), 3_000);
       if (url.pathname === '/big') return void response.end('x'.repeat(100_000));
       response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=should-not-leak' }).end(JSON.stringify({ method: request.method, path: url.pathname, body }));
@@ -105,6 +107,17 @@ describe('http_request tool and its SSRF guard', () => {
     'http://[::ffff:127.0.0.1]/',
     'http://[::ffff:a9fe:a9fe]/',
     'http://[fe80::1]/',
+    // IPv4-compatible and IPv4-translated IPv6: the allow-listed 127.0.0.1:port is not reachable this way.
+    `http://[::127.0.0.1]:${first.port}/`,
+    `http://[::7f00:1]:${first.port}/`,
+    `http://[::ffff:0:127.0.0.1]:${first.port}/`,
+    `http://[0:0:0:0:0:0:127.0.0.1]:${first.port}/`,
+    'http://[::169.254.169.254]/latest/meta-data/',
+    'http://[::a9fe:a9fe]/',
+    'http://[::ffff:0:a9fe:a9fe]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    `${base()}/redirect?to=${encodeURIComponent(`http://[::127.0.0.1]:${second.port}/other`)}`,
+    `${base()}/redirect?to=${encodeURIComponent('http://[::ffff:0:a9fe:a9fe]/latest/meta-data/')}`,
     'http://[fc00::1]/',
     'file:///etc/passwd',
     'gopher://127.0.0.1:25/_HELO',
@@ -129,6 +142,53 @@ describe('http_request tool and its SSRF guard', () => {
       // Only the redirecting hop itself may have reached the allow-listed receiver.
       expect(first.seen.length - before, url).toBeLessThanOrEqual(url.includes('/redirect') ? 1 : 0);
     }
+  });
+
+  const badHeaders: Array<Record<string, string>> = [{ 'x-a': 'b\r\nX: y' }, { 'a b': 'c' }, { '': 'x' }, { 'x-a': 'ü€' }, { 'x-a': 'nul\u0000' }, { 'x\r\ny': 'z' }, { 'x:y': 'z' }];
+
+  it.each(badHeaders)('refuses the header %o with 400 naming it, before DNS or any connection', async (headers) => {
+    const [name] = Object.keys(headers);
+    const before = first.seen.length;
+    // An allow-listed receiver (it must see nothing) and a name that does not resolve (403 if DNS came first).
+    for (const url of [`${base()}/hello`, 'http://no-such-host.invalid/']) {
+      const response = await http({ method: 'GET', url, headers: { accept: 'text/plain', ...headers }, timeout: 3000 });
+      expect(response.status, url).toBe(400);
+      expect(response.body.error, url).toBe('VALIDATION_ERROR');
+      expect(response.body.message, url).toContain(JSON.stringify(name));
+      expect((response.body as unknown as { details: Array<{ field: string }> }).details[0].field, url).toContain('headers');
+    }
+    expect(first.seen.length).toBe(before);
+  });
+
+  it.each(['Content-Length', 'transfer-encoding', 'Host', 'connection', 'upgrade'])('refuses the framing header %s: the tool sets those', async (name) => {
+    const before = first.seen.length;
+    const response = await http({ method: 'GET', url: `${base()}/hello`, headers: { [name]: name.toLowerCase() === 'content-length' ? '5' : 'x' }, timeout: 3000 });
+    expect([response.status, response.body.error]).toEqual([400, 'VALIDATION_ERROR']);
+    expect((response.body as unknown as { details: Array<{ field: string }> }).details[0].field).toBe(`headers.${name}`);
+    expect(first.seen.length).toBe(before);
+  });
+
+  it('still sends headers that are valid, Latin-1 included', async () => {
+    const ok = await http({ method: 'GET', url: `${base()}/hello`, headers: { 'x-latin': 'caf\u00e9', "x-token!#$%&'*+.^_`|~": 'v' } });
+    expect(ok.body).toMatchObject({ status: 'completed', result: { status: 200 } });
+    expect(first.seen.at(-1)?.headers["x-token!#$%&'*+.^_`|~"]).toBe('v');
+  });
+
+  it.each(['http://[::1', 'http://127.0.0.1:99999/', 'http://exa mple.com/', '//'])('a redirect to the invalid Location %s fails the run cleanly', async (location) => {
+    const response = await http({ method: 'GET', url: `${base()}/redirect?to=${encodeURIComponent(location)}` });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'failed', error: { code: 'INVALID_REDIRECT' } });
+  });
+
+  it('ends cleanly on a redirect loop, a redirect without Location and one to another scheme', async () => {
+    const before = first.seen.length;
+    expect((await http({ method: 'GET', url: `${base()}/loop` })).body).toMatchObject({ status: 'failed', error: { code: 'TOO_MANY_REDIRECTS' } });
+    // The first request and five redirects, then it stops.
+    expect(first.seen.length - before).toBe(6);
+    const bare = await http({ method: 'GET', url: `${base()}/no-location` });
+    expect(bare.body).toMatchObject({ status: 'completed', result: { status: 302, body: 'nowhere', metadata: { redirects: 0 } } });
+    const gopher = await http({ method: 'GET', url: `${base()}/redirect?to=${encodeURIComponent('gopher://127.0.0.1:70/')}` });
+    expect([gopher.status, gopher.body.error]).toEqual([403, 'FORBIDDEN']);
   });
 
   it('refuses a malformed URL with 400 and a missing permission with 403', async () => {

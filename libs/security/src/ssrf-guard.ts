@@ -22,9 +22,12 @@ const BLOCKED_V4 = [
   ['240.0.0.0', 4],
 ] as const;
 const BLOCKED_V6 = [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible (deprecated, RFC 4291) and IPv4-translated (SIIT, RFC 2765): nothing public lives
+  // there, so they are refused whatever IPv4 address they carry. Includes :: and ::1.
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001::', 32],
   ['2001:db8::', 32],
@@ -39,18 +42,32 @@ const blocked = new BlockList();
 for (const [network, prefix] of BLOCKED_V4) blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of BLOCKED_V6) blocked.addSubnet(network, prefix, 'ipv6');
 
-/** An IPv4 address hidden in an IPv6 one (mapped, compatible, NAT64, 6to4): judged as IPv4. */
-function embeddedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
-    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/** The eight 16-bit groups of a valid IPv6 address, whatever its spelling (zero runs, dotted tail, zone). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return undefined;
+  const [head, tail] = text.split('::').map((part) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16))));
+  if (tail === undefined) return head;
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+/**
+ * An IPv4 address that IPv6 carries to an IPv4 host (mapped ::ffff:0:0/96, NAT64 64:ff9b::/96):
+ * judged as that IPv4 address. Compatible and translated forms are blocked outright instead.
+ */
+function embeddedIpv4(address: string): string | undefined {
+  if (isIP(address) !== 6) return undefined;
+  const groups = ipv6Groups(address);
+  const zero = (from: number, to: number): boolean => groups.slice(from, to).every((group) => group === 0);
+  const mapped = zero(0, 5) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6);
+  if (!mapped && !nat64) return undefined;
+  const [high, low] = [groups[6], groups[7]];
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 export function isPublicAddress(address: string): boolean {

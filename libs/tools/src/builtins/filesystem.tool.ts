@@ -1,6 +1,6 @@
 import { ApiError } from '@app/common';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, unlink, lstat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, rmdir, stat, unlink, lstat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
 import { NO_FOLLOW, type Sandbox } from './sandbox';
@@ -35,20 +35,32 @@ interface FilesystemInput {
   recursive?: boolean;
 }
 
+// What the caller did to the file system state, reported as a failed run (200, status: failed).
 const FS_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: 'NOT_FOUND',
   EEXIST: 'ALREADY_EXISTS',
   ENOTDIR: 'NOT_A_DIRECTORY',
   EISDIR: 'IS_A_DIRECTORY',
+  ERR_FS_EISDIR: 'IS_A_DIRECTORY',
   ENOTEMPTY: 'NOT_EMPTY',
-  ELOOP: 'SYMLINK_REFUSED',
   EACCES: 'ACCESS_DENIED',
   EPERM: 'ACCESS_DENIED',
+  EROFS: 'ACCESS_DENIED',
+  EBUSY: 'BUSY',
+  ETXTBSY: 'BUSY',
+  ENOSPC: 'NO_SPACE',
+  EDQUOT: 'NO_SPACE',
+  EFBIG: 'TOO_LARGE',
 };
 
+/** Node's error for a path the OS will not take whole, however the segments were checked. */
+const tooLong = (): ApiError => ApiError.validation('path is too long for the file system', [{ field: 'path', message: 'the path inside the sandbox is too long', code: 'TOO_LONG' }]);
+
+/** Maps an fs error to what the caller did wrong; anything else is ours and stays a 500. */
 function failure(error: unknown, shownPath: string): never {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (code === 'ELOOP') throw new ApiError(403, 'FORBIDDEN', 'Path is a symbolic link; it is not followed');
+  if (code === 'ENAMETOOLONG') throw tooLong();
   if (FS_ERRORS[code]) throw new ToolFailure(FS_ERRORS[code], `${FS_ERRORS[code].toLowerCase().replace(/_/g, ' ')}: ${shownPath}`);
   throw error;
 }
@@ -95,9 +107,24 @@ export function filesystemTool(sandbox: Sandbox): ToolDefinition {
     const path = await sandbox.existing(input.path, { followFinalLink: false });
     if (path === sandbox.root) throw new ApiError(403, 'FORBIDDEN', 'The sandbox root cannot be deleted');
     const info = await lstat(path);
-    if (info.isDirectory()) await rm(path, { recursive: input.recursive === true });
-    else await unlink(path);
+    if (!info.isDirectory()) await unlink(path);
+    else if (input.recursive === true) await rm(path, { recursive: true });
+    else await removeEmptyDirectory(path, input.path);
     return { success: true, metadata: { deleted: input.path } };
+  }
+
+  /** rmdir semantics: an empty directory goes; a full one needs `recursive`, so nothing is lost by surprise. */
+  async function removeEmptyDirectory(path: string, shownPath: string): Promise<void> {
+    try {
+      await rmdir(path);
+    } catch (error) {
+      // Some systems say EEXIST for a non-empty directory (POSIX allows both).
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      throw ApiError.validation(`Directory is not empty: ${shownPath}; pass recursive: true to delete it with its contents`, [
+        { field: 'recursive', message: 'required to delete a directory that is not empty', code: 'NOT_EMPTY' },
+      ]);
+    }
   }
 
   async function list(input: FilesystemInput) {
@@ -149,7 +176,7 @@ export function filesystemTool(sandbox: Sandbox): ToolDefinition {
         path: { type: 'string', minLength: 1, maxLength: 4096, description: 'A path inside the sandbox; a leading / is its root' },
         content: { type: 'string', maxLength: MAX_CONTENT_BYTES, description: 'For write: at most 1 MiB' },
         encoding: { type: 'string', enum: ['utf8', 'base64'] },
-        recursive: { type: 'boolean', description: 'For delete of a directory' },
+        recursive: { type: 'boolean', description: 'For delete: needed for a directory that is not empty (an empty one is removed without it)' },
       },
     },
     outputSchema: {

@@ -1,4 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { ApiError } from '@app/common';
+import { request as httpRequest, type IncomingMessage, validateHeaderName, validateHeaderValue } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
 import type { Destination, SsrfGuard } from '@app/security';
@@ -67,6 +68,37 @@ function exchange(destination: Destination, headers: Record<string, string>, met
   });
 }
 
+/** node:http throws on a bad header name or value; we refuse it as input, before any DNS or connection. */
+// Framing and connection headers are the tool's to set: a caller's Content-Length without a body
+// made the exchange wait for its timeout, and Host would address another site on the pinned IP.
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
+
+function assertValidHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw ApiError.validation(`Header ${name} is set by the tool`, [{ field: `headers.${name}`, message: 'framing and connection headers are set by the tool', code: 'INVALID_VALUE' }]);
+    }
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      // Quoted, so a CR/LF in the name cannot forge lines in the envelope or the logs; the value may be a secret.
+      const shown = JSON.stringify(name).slice(0, 100);
+      const field = /^[\w-]+$/.test(name) ? `headers.${name}` : `headers[${shown}]`;
+      throw ApiError.validation(`Header ${shown} has an invalid name or value`, [{ field, message: 'header names must be HTTP tokens and values must not contain control or non-Latin-1 characters', code: 'INVALID_FORMAT' }]);
+    }
+  }
+}
+
+/** Where a redirect leads; the receiver wrote the Location, so a broken one is its failure, not ours. */
+function redirectTarget(location: string, base: URL): URL {
+  try {
+    return new URL(location, base);
+  } catch {
+    throw new ToolFailure('INVALID_REDIRECT', `the redirect's Location is not a valid URL: ${location.slice(0, 200)}`);
+  }
+}
+
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !['authorization', 'cookie', 'proxy-authorization'].includes(name.toLowerCase())));
 }
@@ -104,6 +136,7 @@ export function httpRequestTool(guard: SsrfGuard, maxResponseBytes: number): Too
       let method: string = input.method;
       let body = input.body;
       let headers = input.headers ?? {};
+      assertValidHeaders(headers);
       let destination = await guard.check(input.url);
       for (let redirects = 0; ; redirects++) {
         let answer: HttpAnswer;
@@ -125,7 +158,7 @@ export function httpRequestTool(guard: SsrfGuard, maxResponseBytes: number): Too
         }
         if (redirects >= MAX_REDIRECTS) throw new ToolFailure('TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects`);
         // Every hop is checked again: a public site may redirect to a private address.
-        const next = await guard.check(new URL(answer.location as string, destination.url));
+        const next = await guard.check(redirectTarget(answer.location as string, destination.url));
         // Credentials are for the origin they were given to, as browsers treat them.
         if (next.url.origin !== destination.url.origin) headers = withoutCredentials(headers);
         destination = next;

@@ -5,6 +5,8 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 const MAX_PATH = 4096;
 const MAX_SEGMENT_BYTES = 255;
+/** Linux PATH_MAX less the NUL: the host path (root + caller's path) must fit, not only the caller's part. */
+const MAX_HOST_PATH_BYTES = 4095;
 /** Opening with this flag refuses a symlink as the final component (no swap-in after the check). */
 export const NO_FOLLOW = constants.O_NOFOLLOW;
 
@@ -70,6 +72,7 @@ export class Sandbox {
     }
     const candidate = resolve(this.root, userPath.replace(/^\/+/, ''));
     if (!this.contains(candidate)) throw refused('Path is outside the sandbox');
+    if (Buffer.byteLength(candidate) > MAX_HOST_PATH_BYTES) throw invalid('path is too long for the file system', 'TOO_LONG');
     return candidate;
   }
 
