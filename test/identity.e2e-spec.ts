@@ -95,6 +95,15 @@ describe('identity: login, tokens, sessions, logout, /users/me, API keys', () =>
       expect(me.status).toBe(200);
     });
 
+    it('takes the body’s refresh token beside an access token in the header, but not beside another refresh token', async () => {
+      const user = await registerAndLogin(t.client);
+      const refreshed = await t.client.call<TokenPair>('refreshToken', { headers: user.auth, body: { refreshToken: user.refreshToken } });
+      expect(refreshed.status).toBe(200);
+      const other = await registerAndLogin(t.client);
+      const twoTokens = await t.client.call<Envelope>('refreshToken', { headers: { authorization: `Bearer ${other.refreshToken}` }, body: { refreshToken: refreshed.body.refreshToken } });
+      expect([twoTokens.status, twoTokens.body.error]).toEqual([400, 'VALIDATION_ERROR']);
+    });
+
     it('reuse of a rotated token revokes the whole family and the session', async () => {
       const user = await registerAndLogin(t.client);
       const rotated = await t.client.call<TokenPair>('refreshToken', { body: { refreshToken: user.refreshToken } });
