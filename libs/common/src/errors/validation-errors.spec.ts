@@ -61,3 +61,41 @@ describe('the validation pipe on path and query parameters', () => {
     await expect(pipe.transform({ id: '' }, { type: 'body', metatype: ItemParams })).rejects.toBeInstanceOf(ApiError);
   });
 });
+
+class Login {
+  @MaxLength(320)
+  @IsString()
+  email!: string;
+
+  @IsOptional()
+  @MinLength(3)
+  @IsString()
+  name?: string;
+}
+
+describe('the codes of validation details', () => {
+  async function details(body: Record<string, unknown>): Promise<unknown> {
+    const refusal = await createValidationPipe().transform(body, { type: 'body', metatype: Login }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiError);
+    return (refusal as ApiError).details;
+  }
+
+  it('names a missing field REQUIRED, whatever else it fails', async () => {
+    expect(await details({})).toEqual([{ field: 'email', message: 'email is required', code: 'REQUIRED' }]);
+  });
+
+  it('names a value of the wrong type INVALID_TYPE, not the length rule it fails too', async () => {
+    expect(await details({ email: 42, name: ['x'] })).toEqual([
+      { field: 'email', message: 'email must be a string', code: 'INVALID_TYPE' },
+      { field: 'name', message: 'name must be a string', code: 'INVALID_TYPE' },
+    ]);
+  });
+
+  it('keeps the rule of a value of the right type, and names unknown fields', async () => {
+    const found = (await details({ email: 'a@b.co', name: 'ab', extra: 1 })) as Array<{ field: string }>;
+    expect([...found].sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+      { field: 'extra', message: 'property extra should not exist', code: 'UNKNOWN_FIELD' },
+      { field: 'name', message: 'name must be longer than or equal to 3 characters', code: 'TOO_SHORT' },
+    ]);
+  });
+});

@@ -30,15 +30,24 @@ const DETAIL_CODES: Readonly<Record<string, string>> = {
   isIn: 'INVALID_VALUE',
 };
 
+const TYPE_RULES = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'nestedValidation']);
+
+/**
+ * One entry per field, every message kept. The code names the root cause: a missing field fails
+ * every rule on it (length, format...), and a value of the wrong type fails its length rules too.
+ */
+function detailOf(field: string, value: unknown, constraints: ReadonlyArray<[string, string]>): ErrorDetail {
+  if (value === undefined && !constraints.some(([rule]) => rule === 'whitelistValidation')) return { field, message: `${field} is required`, code: 'REQUIRED' };
+  const typeRule = constraints.find(([rule]) => TYPE_RULES.has(rule));
+  if (typeRule) return { field, message: typeRule[1], code: 'INVALID_TYPE' };
+  return { field, message: constraints.map(([, message]) => message).join('; '), code: DETAIL_CODES[constraints[0][0]] ?? 'INVALID_VALUE' };
+}
+
 function collect(errors: readonly ValidationError[], parent: string, into: ErrorDetail[]): void {
   for (const error of errors) {
     const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
     const constraints = Object.entries(error.constraints ?? {});
-    if (constraints.length > 0) {
-      // One entry per field: the first failed rule gives the code, every message is kept.
-      const [[firstRule]] = constraints;
-      into.push({ field: field === '' ? '(body)' : field, message: constraints.map(([, message]) => message).join('; '), code: DETAIL_CODES[firstRule] ?? 'INVALID_VALUE' });
-    }
+    if (constraints.length > 0) into.push(detailOf(field === '' ? '(body)' : field, error.value, constraints));
     if (error.children?.length) collect(error.children, field, into);
   }
 }
@@ -173,7 +182,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // Values are kept in the errors (never in the answer) to tell a missing field from a bad one.
+    validationError: { target: false, value: true },
     stopAtFirstError: false,
     exceptionFactory: (errors: ValidationError[]) => {
       const details = validationDetails(errors);
