@@ -1,4 +1,5 @@
 import { registerAndLogin, useTestApp } from '@app/testing';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string; message: string }>; requestId: string };
@@ -99,6 +100,24 @@ describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
     await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', `/api/v1/tools/${'x'.repeat(201)}`, { headers: auth }));
     const badUrl = await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', '/api/v1/%E0%A4%A'));
     expect(badUrl.message).toBe('Malformed URL');
+  });
+
+  it('headers too large and bytes that are not HTTP get the envelope and a request id too', async () => {
+    const huge = await fetch(`${t.baseUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${'a'.repeat(20_000)}` } });
+    expect(huge.status).toBe(431);
+    const body = (await huge.json()) as Envelope;
+    expect(body).toMatchObject({ error: 'VALIDATION_ERROR', message: expect.stringContaining('headers') });
+    expect(body.requestId).toBe(huge.headers.get('x-request-id'));
+    const { port } = new URL(t.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'VALIDATION_ERROR', requestId: expect.stringMatching(/^req_/) });
   });
 
   it('the server is still healthy after all of that', async () => {

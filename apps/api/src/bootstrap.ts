@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AllExceptionsFilter, createLogger, createValidationPipe, frameworkErrorHandler, installBodyParsers, PinoNestLogger, requestIdFor } from '@app/common';
+import { AllExceptionsFilter, clientErrorHandler, createLogger, createValidationPipe, frameworkErrorHandler, installBodyParsers, PinoNestLogger, requestIdFor } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
@@ -27,6 +27,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestIdFor,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     bodyLimit: config.bodyLimitBytes,
     // Fastify answers 414 for a path parameter over 100 characters, but an upstream tool's id
     // (`<server>__<tool>`) may be 200: longer ones reach validation and get its 400.

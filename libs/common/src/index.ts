@@ -1,6 +1,6 @@
 export { ApiError } from './errors/api-error';
 export type { ApiErrorOptions, ErrorDetail, ErrorEnvelope } from './errors/api-error';
-export { AllExceptionsFilter, frameworkErrorHandler, sendError } from './errors/all-exceptions.filter';
+export { AllExceptionsFilter, clientErrorHandler, frameworkErrorHandler, sendError } from './errors/all-exceptions.filter';
 export { isDatabaseUnavailable, sqlState } from './errors/database-errors';
 export { ERROR_CODES, errorCodeForStatus } from './errors/error-codes';
 export type { ErrorCode } from './errors/error-codes';

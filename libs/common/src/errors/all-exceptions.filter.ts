@@ -1,5 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { traceIdOf } from '../http/request-id';
 import { ApiError, type ErrorEnvelope } from './api-error';
 import { isDatabaseUnavailable, sqlState } from './database-errors';
@@ -51,6 +54,28 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
 export function frameworkErrorHandler(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   const status = (error as FastifyErrorLike).statusCode ?? 400;
   sendError(reply, request, new ApiError(status, errorCodeForStatus(status), status === 400 ? 'Malformed URL' : 'Bad request'));
+}
+
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request headers are larger than the allowed limit'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time'],
+};
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (headers too large, bytes that are
+ * not HTTP), in the same envelope with a fresh request id; Fastify's default answer had neither.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
+  const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+  const body = JSON.stringify({ error: errorCodeForStatus(status), message, timestamp: new Date().toISOString(), requestId, traceId: randomBytes(16).toString('hex') });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**
