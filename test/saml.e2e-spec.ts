@@ -1,8 +1,9 @@
 import { AuditLogEntity } from '@app/audit';
 import { UserEntity } from '@app/auth';
 import type { LoginResponse, User } from '@app/contracts';
+import { loadConfig } from '@app/config';
 import { SessionEntity } from '@app/sessions';
-import { type AuthnRequestInfo, newUserInput, registerAndLogin, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
+import { type AuthnRequestInfo, newUserInput, registerAndLogin, type TestApp, TestSamlIdp, useTestApp, useTwoInstances } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 
@@ -32,8 +33,9 @@ async function read(response: Response): Promise<{ body: unknown; text: string }
 /** Browser steps, without following redirects; every answer is checked against openapi.yaml. */
 function browser(t: TestApp) {
   return {
-    async startLogin(): Promise<{ answer: Answer<string>; request: AuthnRequestInfo }> {
-      const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/login`, { redirect: 'manual' });
+    async startLogin(relayState?: string): Promise<{ answer: Answer<string>; request: AuthnRequestInfo }> {
+      const query = relayState === undefined ? '' : `?${new URLSearchParams({ RelayState: relayState }).toString()}`;
+      const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/login${query}`, { redirect: 'manual' });
       const { body } = await read(response);
       t.client.validator.assertResponse('samlLogin', response.status, response.headers.get('content-type'), body);
       expect(response.status).toBe(302);
@@ -41,8 +43,8 @@ function browser(t: TestApp) {
       return { answer: { status: response.status, headers: response.headers, body: body as string }, request: await idp.readAuthnRequest(location) };
     },
 
-    async post<T = unknown>(samlResponse: string | undefined): Promise<Answer<T>> {
-      const form = samlResponse === undefined ? '' : new URLSearchParams({ SAMLResponse: samlResponse }).toString();
+    async post<T = unknown>(samlResponse: string | undefined, extra: Readonly<Record<string, string>> = {}): Promise<Answer<T>> {
+      const form = new URLSearchParams({ ...(samlResponse === undefined ? {} : { SAMLResponse: samlResponse }), ...extra }).toString();
       const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/callback`, {
         method: 'POST',
         redirect: 'manual',
@@ -132,6 +134,61 @@ describe('SAML SSO', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.user.roles).toEqual(['user']);
       expect(await usersNamed(input.email)).toBe(1);
+    });
+  });
+
+  describe('roles synced from the IdP take effect on the next request, like an admin change', () => {
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const listUsers = (authorization: Record<string, string>) => t.client.call<{ error?: string }>('listUsers', { headers: authorization, query: { limit: 1 } });
+
+    it('a demotion: the admin token issued before it is refused (TOKEN_REVOKED); the new token works with the new roles', async () => {
+      const email = newEmail();
+      const asAdmin = await signIn(email, { groups: ['mcp-admins'] });
+      expect(asAdmin.body.user.roles).toEqual(['admin']);
+      expect((await listUsers(bearer(asAdmin.body.accessToken))).status).toBe(200);
+      const demoted = await signIn(email, { groups: [] });
+      expect(demoted.status).toBe(200);
+      expect(demoted.body.user.roles).toEqual(['user']);
+      const old = await listUsers(bearer(asAdmin.body.accessToken));
+      expect(old.status).toBe(401);
+      expect(old.body.error).toBe('TOKEN_REVOKED');
+      const me = await t.client.call<User>('getCurrentUser', { headers: bearer(demoted.body.accessToken) });
+      expect(me.status).toBe(200);
+      expect(me.body.roles).toEqual(['user']);
+      expect((await listUsers(bearer(demoted.body.accessToken))).status).toBe(403);
+      const sync = await db().getRepository(AuditLogEntity).findOneBy({ action: 'user.roles_sync', userId: demoted.body.user.id });
+      expect(sync?.details).toMatchObject({ source: 'saml', roles: ['user'] });
+    });
+
+    it('a promotion: the user token issued before it is refused; the new token has the admin rights', async () => {
+      const email = newEmail();
+      const asUser = await signIn(email, { groups: [] });
+      expect((await t.client.call('getCurrentUser', { headers: bearer(asUser.body.accessToken) })).status).toBe(200);
+      const promoted = await signIn(email, { groups: ['mcp-admins'] });
+      expect(promoted.body.user.roles).toEqual(['admin']);
+      const old = await t.client.call<{ error: string }>('getCurrentUser', { headers: bearer(asUser.body.accessToken) });
+      expect(old.status).toBe(401);
+      expect(old.body.error).toBe('TOKEN_REVOKED');
+      expect((await listUsers(bearer(promoted.body.accessToken))).status).toBe(200);
+    });
+
+    it('an unchanged role set leaves earlier tokens working', async () => {
+      const email = newEmail();
+      const first = await signIn(email, { groups: ['mcp-developers'] });
+      const second = await signIn(email, { groups: ['mcp-developers'] });
+      expect(second.body.user.roles).toEqual(['developer']);
+      expect((await t.client.call('getCurrentUser', { headers: bearer(first.body.accessToken) })).status).toBe(200);
+    });
+
+    it('a demotion cuts the scopes of the user\'s API keys', async () => {
+      const email = newEmail();
+      const asAdmin = await signIn(email, { groups: ['mcp-admins'] });
+      const created = await t.client.call<{ key: string }>('createApiKey', { headers: bearer(asAdmin.body.accessToken), body: { name: 'sso-admin-key', scopes: ['admin:*'] } });
+      expect(created.status).toBe(201);
+      const key = { authorization: `ApiKey ${created.body.key}` };
+      expect((await listUsers(key)).status).toBe(200);
+      await signIn(email, { groups: [] });
+      expect((await listUsers(key)).status).toBe(403);
     });
   });
 
@@ -232,6 +289,32 @@ describe('SAML SSO', () => {
       await expectRefused('%%%not-base64%%%', 'x', /./);
     });
 
+    describe('documents too large or too deep for the XML parser, refused before parsing', () => {
+      const wrap = (inner: string) => `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" Version="2.0">${inner}</samlp:Response>`;
+
+      it('the auditor\'s document: 120,000 nested elements (1.1 MB of base64)', async () => {
+        const depth = 120_000;
+        const hostile = TestSamlIdp.encode(wrap('<a>'.repeat(depth) + '</a>'.repeat(depth)));
+        expect(hostile.length).toBeGreaterThan(1_000_000);
+        await expectRefused(hostile, 'x', /SAMLResponse is larger than 262144 bytes/);
+      });
+
+      it('small but deeply nested, or with too many elements', async () => {
+        await expectRefused(TestSamlIdp.encode(wrap('<a>'.repeat(2_000) + '</a>'.repeat(2_000))), 'x', /nests deeper than 32 elements/);
+        await expectRefused(TestSamlIdp.encode(wrap('<a/>'.repeat(10_000))), 'x', /more than 5000 elements/);
+        await expectRefused(TestSamlIdp.encode(`<!DOCTYPE r [<!ENTITY e "x">]>${wrap('&e;')}`), 'x', /DTD/);
+      });
+
+      it('a real signed response with hundreds of groups still signs in', async () => {
+        const email = newEmail();
+        const { request } = await sso().startLogin();
+        const groups = [...Array.from({ length: 400 }, (_, index) => `corp-group-${index}`), 'mcp-developers'];
+        const answer = await sso().post<LoginResponse>(idp.response({ email, inResponseTo: request.id, attributes: { groups }, sign: 'both' }));
+        expect(answer.status).toBe(200);
+        expect(answer.body.user.roles).toEqual(['developer']);
+      });
+    });
+
     it('a suspended account', async () => {
       const email = newEmail();
       expect((await signIn(email)).status).toBe(200);
@@ -240,6 +323,38 @@ describe('SAML SSO', () => {
       expect(answer.status).toBe(401);
       const failure = await db().getRepository(AuditLogEntity).find({ where: { action: 'auth.saml' }, order: { timestamp: 'DESC' }, take: 1 });
       expect(failure[0].details).toMatchObject({ reason: 'account suspended', email });
+    });
+  });
+
+  describe('RelayState', () => {
+    it('goes to the IdP with the AuthnRequest', async () => {
+      const { answer, request } = await sso().startLogin('abc123');
+      expect(request.relayState).toBe('abc123');
+      expect(new URL(answer.headers.get('location') as string).searchParams.get('SAMLRequest')).toBeTruthy();
+      const longest = 'r'.repeat(80);
+      expect((await sso().startLogin(longest)).request.relayState).toBe(longest);
+      expect((await sso().startLogin()).request.relayState).toBeNull();
+    });
+
+    it('longer than 80 bytes, or given twice: 400', async () => {
+      for (const query of [`RelayState=${'r'.repeat(81)}`, `RelayState=${encodeURIComponent('é'.repeat(41))}`, 'RelayState=a&RelayState=b']) {
+        const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/login?${query}`, { redirect: 'manual' });
+        const body = (await response.json()) as Envelope & { details: Array<{ field: string }> };
+        t.client.validator.assertResponse('samlLogin', response.status, response.headers.get('content-type'), body);
+        expect(response.status).toBe(400);
+        expect(body.error).toBe('VALIDATION_ERROR');
+        expect(body.details[0].field).toBe('RelayState');
+        expect(response.headers.get('location')).toBeNull();
+      }
+    });
+
+    it('posted back with the response, it changes nothing in the login answer', async () => {
+      const email = newEmail();
+      const { request } = await sso().startLogin('https://evil.example.test/');
+      const answer = await sso().post<LoginResponse>(idp.response({ email, inResponseTo: request.id }), { RelayState: 'https://evil.example.test/' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('location')).toBeNull();
+      expect(answer.body.user.email).toBe(email);
     });
   });
 
@@ -270,7 +385,43 @@ describe('SAML SSO with SAML_SUCCESS_REDIRECT', () => {
     expect(me.status).toBe(200);
     expect(me.body.roles).toEqual(['user']);
   });
+
+  it('never redirects to the RelayState the IdP posts back (no open redirect)', async () => {
+    const { request } = await browser(t).startLogin('https://evil.example.test/steal');
+    expect(request.relayState).toBe('https://evil.example.test/steal');
+    const answer = await browser(t).post(idp.response({ email: newEmail(), inResponseTo: request.id }), { RelayState: 'https://evil.example.test/steal' });
+    expect(answer.status).toBe(302);
+    const location = answer.headers.get('location') as string;
+    expect(location.startsWith('https://app.example.test/sso/done#')).toBe(true);
+    expect(location).not.toContain('evil');
+  });
 });
+
+const base = loadConfig();
+
+describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('SAML role sync across two instances', () => {
+  const pair = useTwoInstances(idp.env({ SAML_ROLE_MAP: ROLE_MAP }));
+
+  it('a demotion signed in on one instance refuses the older token on the other at once', async () => {
+    const email = newEmail();
+    const asAdmin = await signInOn(pair.a, email, ['mcp-admins']);
+    const old = { authorization: `Bearer ${asAdmin.accessToken}` };
+    expect((await pair.b.client.call('listUsers', { headers: old, query: { limit: 1 } })).status).toBe(200);
+    const demoted = await signInOn(pair.a, email, []);
+    expect(demoted.user.roles).toEqual(['user']);
+    const onB = await pair.b.client.call<{ error: string }>('listUsers', { headers: old, query: { limit: 1 } });
+    expect(onB.status).toBe(401);
+    expect(onB.body.error).toBe('TOKEN_REVOKED');
+    expect((await pair.b.client.call('getCurrentUser', { headers: { authorization: `Bearer ${demoted.accessToken}` } })).status).toBe(200);
+  });
+});
+
+async function signInOn(t: TestApp, email: string, groups: string[]): Promise<LoginResponse> {
+  const { request } = await browser(t).startLogin();
+  const answer = await browser(t).post<LoginResponse>(idp.response({ email, inResponseTo: request.id, attributes: { groups } }));
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
 
 describe('SAML SSO when SAML_* are unset', () => {
   const t = useTestApp();

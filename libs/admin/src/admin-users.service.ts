@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { PasswordHasher, toUserView, UserEntity, type UserStatus } from '@app/auth';
+import { PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -8,7 +8,6 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { PasswordSetupTokenEntity } from './password-setup-token.entity';
-import { UserTokenFloors } from './user-token-floors';
 
 const DEFAULT_PAGE_SIZE = 50;
 const SETUP_TOKEN_PREFIX = 'pst_';

@@ -3,10 +3,9 @@ import { AdminUsersController, PasswordSetupController } from './admin-users.con
 import { AdminUsersService } from './admin-users.service';
 import { AuditLogsController } from './audit-logs.controller';
 import { AuditLogsService } from './audit-logs.service';
-import { UserTokenFloors } from './user-token-floors';
 
 @Module({
   controllers: [AdminUsersController, PasswordSetupController, AuditLogsController],
-  providers: [AdminUsersService, AuditLogsService, UserTokenFloors],
+  providers: [AdminUsersService, AuditLogsService],
 })
 export class AdminModule {}

@@ -3,4 +3,3 @@ export { AdminUsersService, hashSetupToken } from './admin-users.service';
 export { AuditLogsService, auditLogView } from './audit-logs.service';
 export { csvCell, csvRow } from './csv';
 export { PasswordSetupTokenEntity } from './password-setup-token.entity';
-export { UserTokenFloors } from './user-token-floors';

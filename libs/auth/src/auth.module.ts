@@ -22,6 +22,7 @@ import { SignInService } from './sign-in.service';
 import { TokenCredentialVerifier } from './token-credential.verifier';
 import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users.controller';
+import { UserTokenFloors } from './tokens/user-token-floors';
 import { UsersService } from './users.service';
 
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
@@ -48,9 +49,10 @@ import { UsersService } from './users.service';
     // null when SAML_* are unset: the SAML routes then answer 404.
     { provide: SamlStrategy, inject: [AppConfig, SamlRequestCache], useFactory: (config: AppConfig, requests: SamlRequestCache) => (config.saml ? new SamlStrategy(config.saml, requests) : null) },
     AdminBootstrap,
+    UserTokenFloors,
     TokenCredentialVerifier,
     { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },
   ],
-  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier],
+  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, UserTokenFloors],
 })
 export class AuthModule {}

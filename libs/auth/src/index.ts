@@ -11,6 +11,7 @@ export type { Role } from './roles';
 export { TokenCredentialVerifier } from './token-credential.verifier';
 export { RefreshTokenEntity } from './tokens/refresh-token.entity';
 export { REFRESH_TOKEN_PREFIX } from './tokens/tokens.service';
+export { UserTokenFloors } from './tokens/user-token-floors';
 export { UserEntity } from './user.entity';
 export type { UserStatus } from './user.entity';
 export { toUserView } from './user.view';

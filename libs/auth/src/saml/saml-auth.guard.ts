@@ -3,9 +3,33 @@ import { AppConfig } from '@app/config';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { PassportBridge, type PassportRequest } from './passport-fastify.bridge';
+import { type BridgeFields, PassportBridge, type PassportRequest } from './passport-fastify.bridge';
+import { assertParsableSamlResponse } from './saml-response.limits';
 import { SAML_STRATEGY, SamlRejection, type SamlIdentity } from './saml.strategy';
 import { SamlService } from './saml.service';
+
+/** The SAML bindings say RelayState "MUST NOT exceed 80 bytes". */
+export const MAX_RELAY_STATE_BYTES = 80;
+// Only what each step needs reaches the strategy: no SAMLResponse sneaks in through a GET. The
+// RelayState an IdP posts back is not passed on: nothing reads it, least of all as a redirect target.
+const LOGIN_FIELDS: BridgeFields = { query: ['RelayState'] };
+const RESPONSE_FIELDS: BridgeFields = { body: ['SAMLResponse'] };
+
+/** A RelayState for the IdP is one value of at most 80 bytes; anything else is a 400, not silently dropped. */
+function checkRelayState(query: unknown): void {
+  const value = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).RelayState : undefined;
+  if (value === undefined) return;
+  if (typeof value !== 'string') throw ApiError.validation('RelayState must be given once', [{ field: 'RelayState', message: 'must be a single value', code: 'INVALID_VALUE' }]);
+  if (Buffer.byteLength(value, 'utf8') > MAX_RELAY_STATE_BYTES) {
+    throw ApiError.validation(`RelayState must be at most ${MAX_RELAY_STATE_BYTES} bytes`, [{ field: 'RelayState', message: `must be at most ${MAX_RELAY_STATE_BYTES} bytes`, code: 'TOO_LONG' }]);
+  }
+}
+
+/** A response must be there, and small and shallow enough to parse, before node-saml sees it. */
+function checkResponseForm(samlResponse: string | undefined): void {
+  if (!samlResponse) throw new SamlRejection('no SAMLResponse in the form body');
+  assertParsableSamlResponse(samlResponse);
+}
 
 /** SAML routes exist whether or not SAML is configured (the contract lists them); off, they answer 404. */
 @Injectable()
@@ -33,10 +57,10 @@ export class SamlAuthGuard extends AuthGuard(SAML_STRATEGY) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const isResponse = request.method === 'POST';
-    // Only what each step needs reaches the strategy: no SAMLResponse sneaks in through a GET.
-    const bridge = PassportBridge.attach(request, isResponse ? { body: ['SAMLResponse'] } : {});
+    const bridge = PassportBridge.attach(request, isResponse ? RESPONSE_FIELDS : LOGIN_FIELDS);
     try {
-      if (isResponse && !bridge.request.body.SAMLResponse) throw new SamlRejection('no SAMLResponse in the form body');
+      if (isResponse) checkResponseForm(bridge.request.body.SAMLResponse);
+      else checkRelayState(request.query);
       // A redirect ends the response without calling back, so wait for whichever comes first.
       const outcome = await Promise.race([(super.canActivate(context) as Promise<boolean>).then(() => 'verified' as const), bridge.response.ended.then((answer) => answer)]);
       if (outcome === 'verified') {

@@ -3,6 +3,7 @@ import { ApiError, isDatabaseUnavailable, type RequestOrigin, sqlState } from '@
 import { AppConfig } from '@app/config';
 import type { LoginResponse } from '@app/contracts';
 import { EventBus } from '@app/events';
+import { UserTokenFloors } from '../tokens/user-token-floors';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { SignInService } from '../sign-in.service';
@@ -34,6 +35,7 @@ export class SamlService {
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly floors: UserTokenFloors,
   ) {
     this.users = dataSource.getRepository(UserEntity);
   }
@@ -42,12 +44,7 @@ export class SamlService {
     let user = await this.usersService.findByEmail(identity.email);
     if (user && user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
     user ??= await this.provision(identity, origin);
-    if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) {
-      await this.users.update({ id: user.id }, { roles: identity.roles });
-      user.roles = identity.roles;
-      this.usersService.changed(user.id, ['roles']);
-      await this.audit.record({ action: 'user.roles_sync', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { source: 'saml', roles: identity.roles, groups: identity.groups }, origin });
-    }
+    if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) await this.syncRoles(user, identity, origin);
     return this.signIn.complete(user, 'saml', origin);
   }
 
@@ -62,6 +59,21 @@ export class SamlService {
     if (!(error instanceof SamlRejection) && !(error instanceof ApiError)) this.logger.debug(`SAML response refused: ${reason}`);
     await this.audit.record({ action: 'auth.saml', result: 'failure', severity: 'warning', details: { reason, ...(email ? { email } : {}) }, origin });
     return ApiError.unauthorized(`SAML authentication failed: ${reason}`);
+  }
+
+  /**
+   * The IdP changed the user's roles: as with an admin's change, every token issued before now is
+   * refused from the next request on every instance (and on any started later: the floor is kept in
+   * the database), and cached API keys (whose scopes are cut to the owner's rights) are dropped.
+   * The tokens this login issues next are after the floor.
+   */
+  private async syncRoles(user: UserEntity, identity: SamlIdentity, origin: RequestOrigin): Promise<void> {
+    const from = user.roles;
+    await this.users.update({ id: user.id }, { roles: identity.roles });
+    user.roles = identity.roles;
+    await this.floors.raise(user.id);
+    this.usersService.changed(user.id, ['roles']);
+    await this.audit.record({ action: 'user.roles_sync', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { source: 'saml', from, roles: identity.roles, groups: identity.groups }, origin });
   }
 
   private async provision(identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {

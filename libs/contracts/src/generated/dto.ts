@@ -115,6 +115,14 @@ export class VerifyMfaRequestDto {
   backupCode?: string;
 }
 
+export class SamlLoginQueryDto {
+  /** Passed to the IdP, which sends it back with its response; at most 80 bytes (SAML bindings, 3.4.3). The callback does not act on it. */
+  @ValidateIf((object: Record<string, unknown>) => object["RelayState"] !== undefined)
+  @IsString()
+  @MaxLength(80)
+  RelayState?: string;
+}
+
 export class CreateApiKeyRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
