@@ -1,6 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
-import type { ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import type { AcceptedExecution, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,12 +47,23 @@ describe('upstream MCP servers', () => {
       [{ name: 'Bad Name', transport: { type: 'streamable-http', url: remote.url } }, 'name'],
       [{ name: 'a', transport: { type: 'streamable-http', url: 'not a url' } }, 'transport.url'],
       [{ name: 'a', transport: { type: 'streamable-http', url: remote.url, headers: { x: 1 } } }, 'transport.headers'],
+      // `__` separates a server from its tools: `fake__x` and `a_` would let one server publish another's names.
+      [{ name: 'fake__x', transport: { type: 'streamable-http', url: remote.url } }, 'name'],
+      [{ name: 'a_', transport: { type: 'streamable-http', url: remote.url } }, 'name'],
+      // Headers and env that could never be sent are refused, naming the field (and never echoing the value).
+      [{ name: 'h2', transport: { type: 'streamable-http', url: 'http://127.0.0.1:1/', headers: { a: 'b\r\nc: d' } }, timeouts: { connectMs: 500 } }, 'transport.headers.a'],
+      [{ name: 'h2', transport: { type: 'streamable-http', url: 'http://127.0.0.1:1/', headers: { 'bad name': 'v' } } }, 'transport.headers'],
+      [{ name: 'h2', transport: { type: 'sse', url: 'http://127.0.0.1:1/', headers: { a: 'x\u0000y' } } }, 'transport.headers.a'],
+      [{ name: 'e2', transport: { type: 'stdio', command: process.execPath, env: { A: 'b\u0000c' } } }, 'transport.env.A'],
+      [{ name: 'e2', transport: { type: 'stdio', command: process.execPath, env: { 'A=B': 'c' } } }, 'transport.env'],
     ];
     for (const [body, field] of cases) {
       const response = await t.client.call<Envelope>('createServer', { headers: admin.auth, body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.details?.map((detail) => detail.field), JSON.stringify(body)).toContain(field);
+      expect(JSON.stringify(response.body)).not.toMatch(/c: d|x\\u0000y|b\\u0000c/);
     }
+    expect((await t.client.call<{ servers: UpstreamServer[] }>('listServers', { headers: admin.auth })).body.servers).toEqual([]);
     const denied = await t.client.call<Envelope>('createServer', { headers: admin.auth, body: { name: 'a', transport: { type: 'stdio', command: '/bin/sh' } } });
     expect(denied.body.details).toEqual([expect.objectContaining({ code: 'NOT_ALLOWED' })]);
   });
@@ -107,7 +119,7 @@ describe('upstream MCP servers', () => {
     expect(created.status).toBe(201);
     remoteId = created.body.id;
     expect(created.body).toMatchObject({ status: 'connected', transport: { headers: { authorization: '********' } } });
-    expect(created.body.tools.sort()).toEqual(['remote__client_capabilities', 'remote__echo', 'remote__elicit', 'remote__fail', 'remote__flaky', 'remote__log', 'remote__progress', 'remote__sample', 'remote__slow']);
+    expect(created.body.tools.sort()).toEqual(['remote__client_capabilities', 'remote__configure', 'remote__echo', 'remote__elicit', 'remote__fail', 'remote__flaky', 'remote__log', 'remote__progress', 'remote__sample', 'remote__slow']);
     expect((await run('remote__echo', { message: 'x' })).body).toMatchObject({ status: 'completed', result: { content: [{ text: 'echo: x' }] } });
     expect(remote.lastAuthorization()).toBe('Bearer upstream-secret');
     const failed = await run('remote__fail', {});
@@ -173,5 +185,119 @@ describe('upstream MCP servers', () => {
     const unreachable = await t.client.call<Envelope>('connectServer', { headers: admin.auth, params: { id: remoteId } });
     expect(unreachable.status).toBe(502);
     expect((await t.client.call('listServers', { headers: admin.auth })).status).toBe(200);
+  });
+});
+
+/** Defects found in review: each test failed before its fix. */
+describe('upstream MCP servers: circuits, names, secrets and async retries', () => {
+  const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath, UPSTREAM_BREAKER_THRESHOLD: '3', UPSTREAM_BREAKER_COOLDOWN_MS: '500' });
+  let admin: LoggedInUser;
+  let remote: McpTestServer;
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    remote = await startMcpTestServer();
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+  });
+
+  const server = async (id: string) => (await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id } })).body;
+  const run = (tool: string, parameters: Record<string, unknown>, options?: Record<string, unknown>, context?: Record<string, unknown>) =>
+    t.client.call<ToolExecution & AcceptedExecution & Envelope>('executeTool', { headers: admin.auth, params: { id: tool }, body: { parameters, ...(options ? { options } : {}), ...(context ? { context } : {}) } });
+  const finished = (executionId: string) =>
+    until(
+      async () => (await t.client.call<ToolExecution>('getToolExecution', { headers: admin.auth, params: { executionId } })).body,
+      (execution) => execution.status === 'completed' || execution.status === 'failed',
+    );
+  const upstream = async (name: string, url = remote.url) => {
+    const created = await addHttpUpstream(t.client, admin, name, url);
+    expect(created.body.status).toBe('connected');
+    return created.body.id;
+  };
+
+  it('a half-open probe that times out frees the probe slot: the next call probes and closes the circuit', async () => {
+    const id = await upstream('probe');
+    remote.failNext(3);
+    for (let i = 0; i < 3; i++) expect((await run('probe__flaky', {})).status).toBe(502);
+    expect((await server(id)).circuit).toBe('open');
+    await until(() => server(id), (view) => view.circuit === 'half-open', 5_000);
+    // The probe is cancelled by the caller's timeout: no verdict on the upstream.
+    expect((await run('probe__slow', { ms: 5_000 }, { timeout: 300 })).status).toBe(504);
+    const next = await run('probe__echo', { message: 'after the probe' });
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ status: 'completed', result: { content: [{ text: 'echo: after the probe' }] } });
+    expect((await server(id)).circuit).toBe('closed');
+  });
+
+  it('async runs retry per the context\u2019s retryPolicy and record their attempts, like sync runs', async () => {
+    await upstream('retry');
+    const context = await t.client.call<{ id: string }>('createContext', { headers: admin.auth, body: { name: 'retries', tools: ['retry__flaky'], settings: { retryPolicy: { maxRetries: 2, backoffMultiplier: 1 } } } });
+    const contextId = context.body.id;
+    const refused = () => remote.calls.get('flaky:503') ?? 0;
+
+    remote.failNext(2);
+    let before = refused();
+    const recovered = await run('retry__flaky', {}, { async: true }, { contextId });
+    expect(recovered.status).toBe(202);
+    expect(await finished(recovered.body.executionId)).toMatchObject({ status: 'completed', attempts: 3, contextId });
+    expect(refused() - before).toBe(2);
+
+    // Every attempt fails: 3 upstream calls (the 3rd failure also opens this server's circuit).
+    remote.failNext(3);
+    before = refused();
+    const failing = await run('retry__flaky', {}, { async: true }, { contextId });
+    expect(await finished(failing.body.executionId)).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'BAD_GATEWAY' } });
+    expect(refused() - before).toBe(3);
+  });
+
+  it('secrets a tool schema marks below the top level are stored and audited redacted, sync and async', async () => {
+    await upstream('vault');
+    const sync = await run('vault__configure', { config: { pin: 'PIN-4242-SECRET', label: 'door' } });
+    expect(sync.body).toMatchObject({ status: 'completed', result: { content: [{ text: 'configured door' }] } });
+    const accepted = await run('vault__configure', { config: { pin: 'PIN-4243-SECRET', label: 'gate' } }, { async: true });
+    expect((await finished(accepted.body.executionId)).status).toBe('completed');
+    const db = t.app.get(DataSource);
+    const audited = (await db.query(`SELECT details FROM audit_logs WHERE action = 'tool.execute' AND resource = 'tool_vault__configure'`)) as Array<{ details: { parameters: unknown } }>;
+    expect(audited).toHaveLength(2);
+    for (const row of audited) expect(row.details.parameters).toEqual({ config: { pin: '[REDACTED]', label: expect.any(String) } });
+    const stored = (await db.query(`SELECT parameters, pending_input FROM tool_executions WHERE tool_id = 'tool_vault__configure'`)) as Array<{ parameters: unknown; pending_input: string | null }>;
+    expect(stored).toHaveLength(2);
+    for (const row of stored) expect(row.parameters).toEqual({ config: { pin: '[REDACTED]', label: expect.any(String) } });
+    expect(JSON.stringify([audited, stored])).not.toContain('SECRET');
+  });
+
+  it('one upstream cannot take over another upstream\u2019s tool names, nor remove them', async () => {
+    const other = await startMcpTestServer();
+    try {
+      // A server named before `__` was refused: `fake__x` serves `fake__x__echo`.
+      const legacy = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'legacy', enabled: false, transport: { type: 'streamable-http', url: remote.url } } });
+      await t.app.get(DataSource).query('UPDATE upstream_servers SET name = $1 WHERE id = $2', ['fake__x', legacy.body.id]);
+      expect((await t.client.call<UpstreamServer>('connectServer', { headers: admin.auth, params: { id: legacy.body.id } })).body.status).toBe('connected');
+      const fakeId = await upstream('fake', other.url);
+      // `fake` now publishes `x__echo`, which would be `fake__x__echo` too.
+      const relisted = new Promise<void>((resolve) => {
+        const off = t.app.get(EventBus).on('tools.changed', (event) => {
+          if (event.payload.serverId === fakeId && event.payload.reason === 'tools/list_changed') resolve(off());
+        });
+      });
+      other.addTool('x__echo');
+      await relisted;
+
+      const echo = await run('fake__x__echo', { message: 'mine' });
+      expect(echo.body).toMatchObject({ status: 'completed', toolId: 'tool_fake__x__echo', result: { content: [{ text: 'echo: mine' }] } });
+      expect((await server(fakeId)).tools).not.toContain('fake__x__echo');
+      expect((await server(legacy.body.id)).tools).toContain('fake__x__echo');
+      const listed = await t.client.call<ToolList>('listTools', { headers: admin.auth, query: { q: 'x__echo', limit: 100 } });
+      expect(listed.body.tools.filter((tool) => tool.name === 'fake__x__echo').map((tool) => tool.server)).toEqual(['fake__x']);
+
+      await t.client.call('disconnectServer', { headers: admin.auth, params: { id: fakeId } });
+      const still = await run('fake__x__echo', { message: 'still mine' });
+      expect(still.status).toBe(200);
+      expect(still.body.result).toMatchObject({ content: [{ text: 'echo: still mine' }] });
+    } finally {
+      await other.close();
+    }
   });
 });

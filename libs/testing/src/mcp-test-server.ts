@@ -35,7 +35,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, and `log`,
+ * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `configure`
+ * (a writeOnly field nested in an object), and `log`,
  * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
  * resource template `test://notes/{id}` and a prompt `greet`, both with argument completions.
@@ -125,6 +126,11 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     server.registerTool('client_capabilities', { description: 'Answers the capabilities its client (the gateway) declared', inputSchema: {} }, async () => ({
       content: [{ type: 'text', text: JSON.stringify(server.server.getClientCapabilities() ?? {}) }],
     }));
+    // A secret below the top level: the gateway must redact `config.pin` wherever it stores parameters.
+    server.registerTool('configure', { description: 'Takes a nested config whose pin is writeOnly', inputSchema: { config: z.object({ pin: z.string().max(100).meta({ writeOnly: true }), label: z.string().max(100).optional() }) } }, async ({ config }) => {
+      count('configure');
+      return { content: [{ type: 'text', text: `configured ${config.label ?? 'without label'}` }] };
+    });
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');
       return { content: [{ type: 'text', text: 'ok' }] };

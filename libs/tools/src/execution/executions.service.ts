@@ -105,7 +105,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     return (result.raw as unknown[]).length === 1 ? this.executions.findOne({ where: { id } }) : null;
   }
 
-  async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number }): Promise<void> {
+  async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number }): Promise<void> {
     await this.executions.update(
       { id },
       {
@@ -115,6 +115,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
         endedAt: update.endedAt,
         durationMs: update.durationMs,
         memoryUsed: update.memoryUsed,
+        attempts: update.attempts ?? 1,
         pendingInput: null,
       },
     );

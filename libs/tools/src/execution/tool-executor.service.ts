@@ -1,5 +1,5 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin, redactSecrets } from '@app/common';
+import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -12,6 +12,7 @@ import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../regist
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
+import { redactParameters } from './secret-parameters';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 declare module '@app/events' {
@@ -73,25 +74,10 @@ function windowSeconds(window: string): number {
   return match ? Math.max(1, Math.round(Number(match[1]) * WINDOW_UNITS[match[2]])) : 60;
 }
 
-const secretFieldsOf = new WeakMap<ToolDefinition, ReadonlySet<string>>();
+type RetryPolicy = NonNullable<RunPolicy['retry']>;
 
-function secretFields(definition: ToolDefinition): ReadonlySet<string> {
-  let secret = secretFieldsOf.get(definition);
-  if (!secret) {
-    const properties = (definition.inputSchema.properties ?? {}) as Record<string, { writeOnly?: boolean; 'x-secret'?: boolean }>;
-    secret = new Set([...(definition.secretFields ?? []), ...Object.entries(properties).filter(([, schema]) => schema?.writeOnly || schema?.['x-secret']).map(([name]) => name)]);
-    secretFieldsOf.set(definition, secret);
-  }
-  return secret;
-}
-
-/** Parameters as they may be stored and audited: schema-marked secrets and secret-named keys hidden. */
-function redactParameters(definition: ToolDefinition, parameters: Record<string, unknown>): Record<string, unknown> {
-  const secret = secretFields(definition);
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parameters)) copy[key] = secret.has(key) ? '[REDACTED]' : value;
-  return redactSecrets(copy);
-}
+/** What an async run keeps of its caller for later, possibly on another instance. */
+type PendingCaller = AuthenticatedUser & { readonly origin: RequestOrigin; readonly retryPolicy?: RetryPolicy };
 
 const RUN_FINISHED = new Error('run finished');
 
@@ -152,9 +138,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     await this.authorize(caller, tool, input, origin);
     await this.enforceToolLimit(caller, definition);
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
-    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin) };
+    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin, policy?.retry) };
     const executionId = randomUUID();
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy, this.audited(options.channel, caller, definition, executionId, origin));
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin));
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -214,14 +200,14 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     caller: AuthenticatedUser,
     executionId: string,
     timeoutMs: number,
-    policy?: RunPolicy,
+    retry?: RetryPolicy,
     channel?: CallerChannel,
   ): Promise<RunResult> {
     const deadline = Date.now() + timeoutMs;
-    const maxAttempts = 1 + (policy?.retry?.maxRetries ?? 0);
+    const maxAttempts = 1 + (retry?.maxRetries ?? 0);
     let run = await this.run(definition, input, caller, executionId, timeoutMs, channel);
     for (let attempt = 2; attempt <= maxAttempts && isTransient(run); attempt++) {
-      const pause = Math.round(RETRY_BASE_MS * (policy?.retry?.backoffMultiplier ?? 2) ** (attempt - 2));
+      const pause = Math.round(RETRY_BASE_MS * (retry?.backoffMultiplier ?? 2) ** (attempt - 2));
       const remaining = deadline - Date.now() - pause;
       if (remaining <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
@@ -402,15 +388,25 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
 
   // ---------------------------------------------------------------- async runs (outbox)
 
-  private async accept(caller: AuthenticatedUser, definition: ToolDefinition, input: Record<string, unknown>, timeoutMs: number, options: ExecuteOptions, origin: RequestOrigin): Promise<AcceptedExecution> {
+  private async accept(
+    caller: AuthenticatedUser,
+    definition: ToolDefinition,
+    input: Record<string, unknown>,
+    timeoutMs: number,
+    options: ExecuteOptions,
+    origin: RequestOrigin,
+    retry: RetryPolicy | undefined,
+  ): Promise<AcceptedExecution> {
     const id = randomUUID();
+    const pending: PendingCaller = { ...caller, origin, ...(retry ? { retryPolicy: retry } : {}) };
     await this.executions.createPending({
       ...this.origins(id, definition, caller, options),
       status: 'pending',
       isAsync: true,
       parameters: redactParameters(definition, input),
       timeoutMs,
-      caller: { ...caller, origin },
+      // The context's retry policy as it was when the run was accepted travels with the row.
+      caller: pending as unknown as Record<string, unknown>,
       pendingInput: this.secrets.encrypt(JSON.stringify(input)),
     });
     setImmediate(() => this.track(this.runPending(id)));
@@ -428,21 +424,22 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     try {
       const row = await this.executions.claim(id);
       if (!row) return;
-      const { origin, ...caller } = (row.caller ?? {}) as unknown as AuthenticatedUser & { origin?: RequestOrigin };
+      const { origin, retryPolicy, ...caller } = (row.caller ?? {}) as unknown as Partial<PendingCaller> & AuthenticatedUser;
       const input = row.pendingInput ? (JSON.parse(this.secrets.decrypt(row.pendingInput)) as Record<string, unknown>) : {};
       let run: RunResult;
       let definition: ToolDefinition;
       try {
         definition = this.registry.resolve(row.toolId).definition;
-        run = await this.run(definition, input, caller, id, row.timeoutMs);
+        run = await this.runWithRetries(definition, input, caller, id, row.timeoutMs, retryPolicy);
       } catch (error) {
         // The tool left the registry (an upstream went away) between acceptance and the run.
         definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
         const now = new Date();
         run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
       }
-      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed });
-      await this.auditRun(caller, definition, id, redactParameters(definition, input), run, origin ?? {});
+      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts });
+      // The parameters redacted at acceptance, with the tool's schema (which may be gone by now).
+      await this.auditRun(caller, definition, id, row.parameters, run, origin ?? {});
       await this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');

@@ -55,6 +55,23 @@ export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undef
   return (errors ?? []).map((error) => ({ field: fieldOf(error), message: error.message ?? 'is invalid', code: DETAIL_CODES[error.keyword] ?? 'INVALID_VALUE' }));
 }
 
+/** Who a tool belongs to: the built-ins, or one upstream server. */
+function ownerOf(definition: ToolDefinition): string {
+  return definition.server ? `upstream:${definition.server.id}` : 'builtin';
+}
+
+/** A tool would answer to an id or a name that another owner's tool already answers to. */
+export class ToolClashError extends Error {
+  constructor(definition: ToolDefinition, holder: ToolDefinition) {
+    super(`tool ${definition.name} (${definition.id}) of ${describeOwner(definition)} is not registered: ${holder.name} (${holder.id}) of ${describeOwner(holder)} already answers to that id or name`);
+    this.name = 'ToolClashError';
+  }
+}
+
+function describeOwner(definition: ToolDefinition): string {
+  return definition.server ? `upstream server '${definition.server.name}'` : 'the built-ins';
+}
+
 /**
  * Every tool the gateway serves — built-in and upstream — addressed by id (`tool_filesystem`) or
  * name (`filesystem`). Input schemas are compiled once, when a tool is registered.
@@ -75,19 +92,28 @@ export class ToolRegistry {
     for (const ajv of Object.values(this.dialects)) addFormats(ajv);
   }
 
+  /**
+   * Adds a tool, or replaces one of the same owner. A tool whose id or name another owner already
+   * answers to is refused (ToolClashError): nobody may take over another owner's tools.
+   */
   register(definition: ToolDefinition, enabled = true): RegisteredTool {
-    const existing = this.byId.get(definition.id) ?? this.byName.get(definition.name);
-    if (existing) this.remove(existing.definition.id);
+    const clash = this.clashWith(definition);
+    if (clash) throw new ToolClashError(definition, clash.definition);
+    for (const own of this.holdersOf(definition)) this.remove(own);
     const tool: RegisteredTool = { definition, enabled, validate: this.compile(definition) };
     this.byId.set(definition.id, tool);
     this.byName.set(definition.name, tool);
     return tool;
   }
 
-  /** Replaces every tool of an upstream server at once. */
+  /** Replaces every tool of an upstream server at once; a tool whose name another owner holds is skipped. */
   replaceServerTools(serverId: string, definitions: readonly ToolDefinition[], reason: string): void {
-    for (const tool of this.all()) if (tool.definition.server?.id === serverId) this.remove(tool.definition.id);
-    for (const definition of definitions) this.register(definition);
+    for (const tool of this.all()) if (tool.definition.server?.id === serverId) this.remove(tool);
+    for (const definition of definitions) {
+      const clash = this.clashWith(definition);
+      if (clash) this.logger.warn(new ToolClashError(definition, clash.definition).message);
+      else this.register(definition);
+    }
     this.events.publish('tools.changed', { reason, serverId });
   }
 
@@ -120,11 +146,22 @@ export class ToolRegistry {
     return tool.definition.permissions.every((permission) => holdsPermission(caller.permissions, permission));
   }
 
-  private remove(id: string): void {
-    const tool = this.byId.get(id);
-    if (!tool) return;
-    this.byId.delete(id);
-    this.byName.delete(tool.definition.name);
+  /** Every tool that `definition`'s id or name already resolves to, by id or by name. */
+  private holdersOf(definition: ToolDefinition): Set<RegisteredTool> {
+    const refs = [definition.id, definition.name];
+    return new Set(refs.flatMap((ref) => [this.byId.get(ref), this.byName.get(ref)]).filter((tool): tool is RegisteredTool => tool !== undefined));
+  }
+
+  private clashWith(definition: ToolDefinition): RegisteredTool | undefined {
+    const owner = ownerOf(definition);
+    return [...this.holdersOf(definition)].find((tool) => ownerOf(tool.definition) !== owner);
+  }
+
+  // Only the entries that point at this very tool: a name is never taken from whoever holds it now.
+  private remove(tool: RegisteredTool): void {
+    const { id, name } = tool.definition;
+    if (this.byId.get(id) === tool) this.byId.delete(id);
+    if (this.byName.get(name) === tool) this.byName.delete(name);
   }
 
   /** By the schema's `$schema`; without one, 2020-12 (MCP's default) and then draft-07. */

@@ -37,3 +37,57 @@ describe('CircuitBreaker', () => {
     expect(() => b.guard()).not.toThrow();
   });
 });
+
+describe('CircuitBreaker: a probe that ends without a verdict', () => {
+  function halfOpen() {
+    let now = 0;
+    const b = new CircuitBreaker('up', 3, 1000, () => now);
+    for (let i = 0; i < 3; i++) b.failed('502');
+    now += 1000;
+    return b;
+  }
+
+  it('frees the probe slot when abandoned, so the next call probes again and can close the circuit', () => {
+    const b = halfOpen();
+    const probe = b.guard();
+    expect(probe).toBeDefined();
+    expect(() => b.guard()).toThrow(expect.objectContaining({ status: 503 }));
+    b.abandoned(probe);
+    expect(b.state).toBe('half-open');
+    const next = b.guard();
+    expect(next).toBeDefined();
+    expect(next).not.toBe(probe);
+    b.succeeded();
+    expect(b.state).toBe('closed');
+  });
+
+  it('ignores the end of a call that was not the probe', () => {
+    const b = halfOpen();
+    const probe = b.guard();
+    b.abandoned(undefined);
+    b.abandoned(Symbol('probe'));
+    expect(() => b.guard()).toThrow(expect.objectContaining({ status: 503 }));
+    b.abandoned(probe);
+    expect(b.guard()).toBeDefined();
+  });
+
+  it('an old probe abandoned late does not free the slot of a newer probe', () => {
+    let now = 0;
+    const b = new CircuitBreaker('up', 1, 1000, () => now);
+    b.failed('x');
+    now += 1000;
+    const first = b.guard();
+    b.failed('still down');
+    now += 1000;
+    const second = b.guard();
+    b.abandoned(first);
+    expect(() => b.guard()).toThrow(expect.objectContaining({ status: 503 }));
+    b.abandoned(second);
+    expect(b.guard()).toBeDefined();
+  });
+
+  it('gives ordinary calls no ticket while closed', () => {
+    const b = new CircuitBreaker('up', 3, 1000, () => 0);
+    expect(b.guard()).toBeUndefined();
+  });
+});

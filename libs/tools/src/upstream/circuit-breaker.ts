@@ -2,6 +2,9 @@ import { ApiError } from '@app/common';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+/** Handed to the one call allowed through in half-open; the breaker only frees the slot for that call. */
+export type ProbeTicket = symbol;
+
 /**
  * Per upstream server: after `threshold` consecutive failures calls are refused (503, saying why)
  * until `cooldownMs` has passed; then one probe call decides between closing and reopening.
@@ -9,7 +12,8 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
-  private probing = false;
+  /** The probe in flight in half-open, if any. */
+  private probe: ProbeTicket | undefined;
   private lastError = '';
   private current: CircuitState = 'closed';
 
@@ -25,14 +29,17 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  /** Throws 503 while open; in half-open lets exactly one probe through. */
-  guard(): void {
+  /**
+   * Throws 503 while open; in half-open lets exactly one probe through and returns its ticket
+   * (undefined for an ordinary call), to hand back to `abandoned` if the probe ends without a verdict.
+   */
+  guard(): ProbeTicket | undefined {
     const state = this.state;
-    if (state === 'closed') return;
-    if (state === 'half-open' && !this.probing) {
-      this.probing = true;
+    if (state === 'closed') return undefined;
+    if (state === 'half-open' && this.probe === undefined) {
+      this.probe = Symbol('probe');
       this.current = 'half-open';
-      return;
+      return this.probe;
     }
     const retryIn = Math.max(1, Math.ceil((this.cooldownMs - (this.now() - this.openedAt)) / 1000));
     throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.serverName}' is unavailable: circuit open after ${this.failures} consecutive failures (last: ${this.lastError}); retry in ${retryIn} s`, {
@@ -42,7 +49,7 @@ export class CircuitBreaker {
 
   succeeded(): void {
     this.failures = 0;
-    this.probing = false;
+    this.probe = undefined;
     this.current = 'closed';
   }
 
@@ -53,6 +60,15 @@ export class CircuitBreaker {
       this.current = 'open';
       this.openedAt = this.now();
     }
-    this.probing = false;
+    this.probe = undefined;
+  }
+
+  /**
+   * A call ended without saying anything about the upstream (our caller's timeout or cancellation).
+   * If it was the probe, the slot is freed so that the next call probes again; the circuit stays
+   * half-open. Any other call's end changes nothing.
+   */
+  abandoned(ticket: ProbeTicket | undefined): void {
+    if (ticket !== undefined && ticket === this.probe) this.probe = undefined;
   }
 }

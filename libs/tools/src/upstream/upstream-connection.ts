@@ -19,6 +19,7 @@ import {
 import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
+import { MASK, secretScrubber } from './secret-scrubber';
 import type { StoredTransport } from './upstream-server.entity';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -69,6 +70,8 @@ export class UpstreamConnection {
   private connecting?: Promise<void>;
   /** Which caller the upstream's own messages (logs, sampling, elicitation) are for. */
   private readonly routing: CallerRouting;
+  /** Masks the server's env and header values in any text we keep, log or answer. */
+  readonly scrub: (text: string) => string;
 
   constructor(
     readonly settings: UpstreamSettings,
@@ -80,6 +83,7 @@ export class UpstreamConnection {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
     this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
+    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {})], MASK);
   }
 
   get pid(): number | null {
@@ -105,7 +109,7 @@ export class UpstreamConnection {
 
   async call(toolName: string, input: Record<string, unknown>, run: ToolRunContext): Promise<unknown> {
     const { signal, progress } = run;
-    this.breaker.guard();
+    const probe = this.breaker.guard();
     const client = this.client;
     if (!client || this.status !== 'connected') {
       this.breaker.failed('not connected');
@@ -117,8 +121,12 @@ export class UpstreamConnection {
       const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
       result = (await this.routing.run(run, () => client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs, onprogress }))) as CallToolResult;
     } catch (error) {
-      // Our own cancellation (timeout, shutdown) is not the upstream's fault.
-      if (signal.aborted) throw signal.reason;
+      // Our own cancellation (timeout, shutdown) says nothing about the upstream: no verdict, but a
+      // probe that ends this way must free its slot, or the circuit would stay half-open and refuse all.
+      if (signal.aborted) {
+        this.breaker.abandoned(probe);
+        throw signal.reason;
+      }
       const reason = this.describe(error);
       this.breaker.failed(reason);
       const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
@@ -142,7 +150,7 @@ export class UpstreamConnection {
     if (!this.subscribed.delete(uri)) return;
     await this.connectedClient()
       ?.unsubscribeResource({ uri })
-      .catch((error: Error) => this.logger.warn(`unsubscribing from ${uri} failed: ${error.message}`));
+      .catch((error: unknown) => this.logger.warn(`unsubscribing from ${uri} failed: ${this.describe(error)}`));
   }
 
   /** The upstream's MCP client while connected (resources and prompts are proxied through it). */
@@ -158,9 +166,9 @@ export class UpstreamConnection {
     const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } } });
     const transport = this.createTransport();
     client.onclose = () => this.closed(client);
-    client.onerror = (error: Error) => this.logger.debug(`transport: ${error.message}`);
+    client.onerror = (error: Error) => this.logger.debug(`transport: ${this.describe(error)}`);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      void this.refreshTools('tools/list_changed').catch((error: Error) => this.logger.warn(`re-listing tools failed: ${error.message}`));
+      void this.refreshTools('tools/list_changed').catch((error: unknown) => this.logger.warn(`re-listing tools failed: ${this.describe(error)}`));
     });
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (this.subscribed.has(notification.params.uri)) this.resourceUpdated(notification.params.uri);
@@ -168,7 +176,7 @@ export class UpstreamConnection {
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const call = this.routing.exact ? this.routing.callForLog(notification.params) : undefined;
       if (call?.log) call.log(notification.params as ToolLogMessage);
-      else this.logger.debug(`log (${notification.params.level}): ${JSON.stringify(notification.params.data).slice(0, 500)}`);
+      else this.logger.debug(`log (${notification.params.level}): ${this.scrub(JSON.stringify(notification.params.data) ?? '').slice(0, 500)}`);
     });
     client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => this.relay('sampling/createMessage', request.params, extra) as never);
     client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.relay('elicitation/create', request.params, extra) as never);
@@ -181,7 +189,7 @@ export class UpstreamConnection {
       this.resources = capabilities.resources ? (await client.listResources().catch(() => ({ resources: [] }))).resources.length : 0;
       this.prompts = capabilities.prompts ? (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.length : 0;
       this.subscribable = capabilities.resources?.subscribe === true;
-      if (this.subscribable) await Promise.all([...this.subscribed].map((uri) => client.subscribeResource({ uri }).catch((error: Error) => this.logger.warn(`re-subscribing to ${uri} failed: ${error.message}`))));
+      if (this.subscribable) await Promise.all([...this.subscribed].map((uri) => client.subscribeResource({ uri }).catch((error: unknown) => this.logger.warn(`re-subscribing to ${uri} failed: ${this.describe(error)}`))));
     } catch (error) {
       this.lastError = this.describe(error);
       this.status = 'error';
@@ -207,7 +215,7 @@ export class UpstreamConnection {
         buffered = (buffered + chunk.toString()).slice(-STDERR_LINE_LIMIT);
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') this.logger.log(`stderr: ${line.slice(0, 500)}`);
+        for (const line of lines) if (line.trim() !== '') this.logger.log(`stderr: ${this.scrub(line).slice(0, 500)}`);
       });
       return transport;
     }
@@ -304,6 +312,8 @@ export class UpstreamConnection {
     if (!client) return;
     try {
       await client.ping({ timeout: Math.min(this.settings.requestMs, 10_000) });
+      // Deliberately no breaker.succeeded(): a server can answer pings while its tool calls fail
+      // (the circuit counts call failures), so only a real call, the half-open probe, closes it.
       this.healthFailures = 0;
     } catch (error) {
       this.healthFailures++;
@@ -325,9 +335,10 @@ export class UpstreamConnection {
     if (client) await client.close().catch(() => undefined);
   }
 
+  /** An error as text we may keep, log and answer: the server's secret values masked. */
   private describe(error: unknown): string {
-    if (error instanceof McpError) return error.message.replace(/^MCP error -?\d+: /, '');
-    return error instanceof Error ? error.message : String(error);
+    if (error instanceof McpError) return this.scrub(error.message.replace(/^MCP error -?\d+: /, ''));
+    return this.scrub(error instanceof Error ? error.message : String(error));
   }
 
   private textOf(result: CallToolResult): string {

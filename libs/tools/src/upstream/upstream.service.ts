@@ -10,7 +10,9 @@ import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory } from '../tool.types';
+import { MASK } from './secret-scrubber';
 import { UpstreamConnection } from './upstream-connection';
+import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 
 declare module '@app/events' {
@@ -22,7 +24,7 @@ declare module '@app/events' {
   }
 }
 
-export const MASK = '********';
+export { MASK };
 const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
 
 /** MCP's completion/complete params: a prompt or resource-template reference and the argument so far. */
@@ -32,15 +34,15 @@ export interface CompletionRequest {
   readonly context?: { readonly arguments?: Record<string, string> };
 }
 
-/** An upstream's refusal as ours: bad params stay the caller's fault (400), anything else is a bad gateway. */
-async function proxied<T>(call: Promise<T>, server: string): Promise<T> {
+/** An upstream's refusal as ours (its secrets masked): bad params stay the caller's fault (400), anything else is a bad gateway. */
+async function proxied<T>(call: Promise<T>, upstream: UpstreamConnection): Promise<T> {
   try {
     return await call;
   } catch (error) {
     if (!(error instanceof McpError)) throw error;
-    const message = error.message.replace(/^(MCP error -?\d+: )+/, '').slice(0, 500);
+    const message = upstream.scrub(error.message.replace(/^(MCP error -?\d+: )+/, '')).slice(0, 500);
     if (error.code === ErrorCode.InvalidParams) throw ApiError.validation(message);
-    throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${server}' failed: ${message}`);
+    throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${upstream.settings.name}' failed: ${message}`);
   }
 }
 
@@ -95,6 +97,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    this.check(input);
     const transport = this.sealTransport(input, undefined);
     let server: UpstreamServerEntity;
     try {
@@ -112,6 +115,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async update(id: string, input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const existing = await this.find(id);
+    this.check(input);
     const transport = this.sealTransport(input, existing.transport);
     let server: UpstreamServerEntity;
     try {
@@ -248,7 +252,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async getPrompt(name: string, args: Record<string, string> | undefined, scope?: ReadonlySet<string>): Promise<unknown> {
     const owner = await this.promptOwner(name, scope);
     if (!owner) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
-    return proxied(owner.live.client.getPrompt({ name: owner.name, arguments: args }), owner.live.name);
+    return proxied(owner.live.client.getPrompt({ name: owner.name, arguments: args }), owner.live.connection);
   }
 
   /**
@@ -271,7 +275,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   private completeWith(live: ReturnType<UpstreamService['live']>[number], params: CompletionRequest): Promise<unknown> {
     if (!live.client.getServerCapabilities()?.completions) return Promise.resolve({ completion: { values: [], hasMore: false } });
-    return proxied(live.client.complete(params as Parameters<typeof live.client.complete>[0]), live.name);
+    return proxied(live.client.complete(params as Parameters<typeof live.client.complete>[0]), live.connection);
   }
 
   /** The upstream serving a prompt and the prompt's own name there, as getPrompt finds them. */
@@ -350,6 +354,13 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
+  /** What the contract's patterns cannot say: a name that keeps tool names apart, headers and env that can be sent. */
+  private check(input: UpstreamServerInputDto): void {
+    const transport = input.transport;
+    const problems = [...serverNameProblems(input.name), ...headerProblems(transport.headers as Record<string, string> | undefined), ...envProblems(transport.env as Record<string, string> | undefined)];
+    if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
+  }
+
   /** Validates the transport and seals its secrets; a masked value keeps what was stored. */
   private sealTransport(input: UpstreamServerInputDto, previous: StoredTransport | undefined): StoredTransport {
     const transport = input.transport;
@@ -396,7 +407,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthCheck: server.healthCheck,
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       metadata: server.metadata,
-      tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`),
+      // Only the names this server holds in the registry: a name another owner holds was skipped.
+      tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id),
       resources: connection?.resources ?? 0,
       prompts: connection?.prompts ?? 0,
       createdAt: server.createdAt.toISOString(),

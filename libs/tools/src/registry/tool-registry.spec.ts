@@ -1,0 +1,100 @@
+import type { EventBus } from '@app/events';
+import { Logger } from '@nestjs/common';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ToolDefinition } from '../tool.types';
+import { ToolClashError, ToolRegistry } from './tool-registry';
+
+function registry() {
+  const published: unknown[] = [];
+  const events = { publish: (name: string, payload: unknown) => void published.push({ name, payload }) } as unknown as EventBus;
+  return { registry: new ToolRegistry(events), published };
+}
+
+/** A tool as an upstream connection defines it: `<server>__<tool>`. */
+function upstreamTool(server: { id: string; name: string }, tool: string, answer = `${server.name}:${tool}`): ToolDefinition {
+  return {
+    id: `tool_${server.name}__${tool}`,
+    name: `${server.name}__${tool}`,
+    description: '',
+    version: '1',
+    category: 'data',
+    source: 'upstream',
+    server,
+    inputSchema: { type: 'object' },
+    permissions: ['execute:tools'],
+    run: async () => answer,
+  };
+}
+
+function builtin(name: string): ToolDefinition {
+  return { id: `tool_${name}`, name, description: '', version: '1', category: 'system', source: 'builtin', inputSchema: { type: 'object' }, permissions: [], run: async () => name };
+}
+
+const fakeX = { id: 's1', name: 'fake__x' };
+const fake = { id: 's2', name: 'fake' };
+
+describe('ToolRegistry: one owner never takes over another owner\u2019s tools', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('skips an upstream tool whose name another server holds, with a warning, and keeps the holder', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { registry: tools } = registry();
+    tools.replaceServerTools(fakeX.id, [upstreamTool(fakeX, 'echo', 'from fake__x')], 'connected');
+    tools.replaceServerTools(fake.id, [upstreamTool(fake, 'x__echo', 'from fake'), upstreamTool(fake, 'other')], 'connected');
+
+    const held = tools.resolve('fake__x__echo');
+    expect(held.definition.server).toEqual(fakeX);
+    expect(await held.definition.run({}, {} as never)).toBe('from fake__x');
+    expect(tools.resolve('tool_fake__x__echo').definition.server).toEqual(fakeX);
+    expect(tools.all().map((tool) => tool.definition.name).sort()).toEqual(['fake__other', 'fake__x__echo']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("tool fake__x__echo (tool_fake__x__echo) of upstream server 'fake' is not registered"));
+  });
+
+  it('removing one server\u2019s tools leaves another server\u2019s same-named tool in place', () => {
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { registry: tools } = registry();
+    tools.replaceServerTools(fakeX.id, [upstreamTool(fakeX, 'echo')], 'connected');
+    tools.replaceServerTools(fake.id, [upstreamTool(fake, 'x__echo')], 'connected');
+    tools.removeServerTools(fake.id, 'upstream disconnected');
+    expect(tools.find('fake__x__echo')?.definition.server).toEqual(fakeX);
+    expect(tools.find('tool_fake__x__echo')?.definition.server).toEqual(fakeX);
+  });
+
+  it('refuses a name that is another owner\u2019s id (and the other way round)', () => {
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { registry: tools } = registry();
+    const a = { id: 's1', name: 'a' };
+    const toolA = { id: 's2', name: 'tool_a' };
+    tools.replaceServerTools(a.id, [upstreamTool(a, 'b')], 'connected');
+    // Its name `tool_a__b` is a's id: it would be unreachable by name, so it is not registered.
+    tools.replaceServerTools(toolA.id, [upstreamTool(toolA, 'b')], 'connected');
+    expect(tools.all().map((tool) => tool.definition.server?.name)).toEqual(['a']);
+    expect(tools.resolve('tool_a__b').definition.server).toEqual(a);
+  });
+
+  it('never lets an upstream replace a built-in, and refuses a built-in that clashes with an upstream', () => {
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { registry: tools } = registry();
+    tools.register(builtin('echo'));
+    const impostor: ToolDefinition = { ...upstreamTool(fake, 'echo'), id: 'tool_echo', name: 'echo' };
+    tools.replaceServerTools(fake.id, [impostor], 'connected');
+    expect(tools.resolve('echo').definition.source).toBe('builtin');
+    expect(() => tools.register(impostor)).toThrow(ToolClashError);
+    tools.replaceServerTools(fake.id, [upstreamTool(fake, 'late')], 'connected');
+    expect(() => tools.register(builtin('fake__late'))).toThrow(ToolClashError);
+    expect(tools.resolve('fake__late').definition.server).toEqual(fake);
+  });
+
+  it('lets an owner replace its own tools (a re-listing, a built-in registered again)', () => {
+    const { registry: tools, published } = registry();
+    tools.register(builtin('echo'));
+    const again = builtin('echo');
+    tools.register(again);
+    expect(tools.resolve('echo').definition).toBe(again);
+    tools.replaceServerTools(fake.id, [upstreamTool(fake, 'one'), upstreamTool(fake, 'two')], 'connected');
+    tools.replaceServerTools(fake.id, [upstreamTool(fake, 'two', 'new')], 'tools/list_changed');
+    expect(tools.all().map((tool) => tool.definition.name).sort()).toEqual(['echo', 'fake__two']);
+    expect(tools.find('fake__one')).toBeUndefined();
+    expect(published).toHaveLength(2);
+  });
+});
