@@ -1,4 +1,4 @@
-import type { Context } from '@app/contracts';
+import type { Context, CreatedApiKey } from '@app/contracts';
 import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -93,6 +93,25 @@ describe('GET /events (Server-Sent Events)', () => {
     await t.client.call('terminateSession', { headers: admin.auth, params: { id: session.sid } });
     await until(() => stream.ended());
     await stream.close();
+  });
+
+  it('ends a stream whose API key is revoked, or whose user loses rights; others keep streaming', async () => {
+    const owner = await registerAndLogin(t.client);
+    const key = await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'sse', scopes: ['read:tools'] } });
+    const viaKey = await follow(t.baseUrl, { authorization: `ApiKey ${key.body.key}` });
+    const viaLogin = await follow(t.baseUrl, owner.auth);
+    expect([viaKey.response.status, viaLogin.response.status]).toEqual([200, 200]);
+    expect((await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: key.body.id } })).status).toBe(204);
+    await until(() => viaKey.ended());
+    const demoted = await registerAndLoginAs(t, ['developer']);
+    const demotedStream = await follow(t.baseUrl, demoted.auth);
+    await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: demoted.userId }, body: { roles: ['user'] } });
+    await until(() => demotedStream.ended());
+    // Neither change was the login stream's to lose: it still streams.
+    await t.client.call('createContext', { headers: owner.auth, body: { name: 'still here' } });
+    await until(() => viaLogin.messages.some((message) => message.event === 'context.created'));
+    expect(viaLogin.ended()).toBe(false);
+    for (const stream of [viaKey, viaLogin, demotedStream]) await stream.close();
   });
 
   it('refuses unknown types (400) and anonymous callers (401) with the envelope', async () => {

@@ -27,6 +27,20 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     socket.close();
   });
 
+  it('a WebSocket on one instance closes when the API key it was opened with, or its user\u2019s roles, change on the other', async () => {
+    const admin = await registerAndLoginAs(pair.a, ['admin']);
+    const user = await registerAndLoginAs(pair.a, ['developer']);
+    const key = await pair.b.client.call<{ id: string; key: string }>('createApiKey', { headers: user.auth, body: { name: 'ws', scopes: ['read:tools'] } });
+    const viaKey = await openWs(pair.a.baseUrl, { headers: { authorization: `ApiKey ${key.body.key}` } });
+    const viaLogin = await openWs(pair.a.baseUrl, { headers: user.auth });
+    expect((await viaKey.request('ping')).result).toEqual({});
+    expect((await pair.b.client.call('revokeApiKey', { headers: user.auth, params: { id: key.body.id } })).status).toBe(204);
+    expect(await viaKey.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('revoked') });
+    expect((await viaLogin.request('ping')).result).toEqual({});
+    expect((await pair.b.client.call('updateUserRoles', { headers: admin.auth, params: { id: user.userId }, body: { roles: ['user'] } })).status).toBe(200);
+    expect(await viaLogin.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('sign in again') });
+  });
+
   it('an MCP session opened on one instance continues on the other', async () => {
     const user = await registerAndLogin(pair.a.client);
     const headers = { authorization: `Bearer ${user.accessToken}` };

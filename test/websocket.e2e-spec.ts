@@ -1,9 +1,14 @@
 import type { CreatedApiKey, Session, SessionList } from '@app/contracts';
+import { EventBus } from '@app/events';
 import { SessionActivity } from '@app/sessions';
 import { type LoggedInUser, openWs, registerAndLogin, registerAndLoginAs, until, useTestApp, type WsClient } from '@app/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const sidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid as string;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const PUBLIC_EVENTS = ['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'error'];
+const write = (path: string) => ({ tool: 'filesystem', arguments: { operation: 'write', path, content: 'x' } });
 
 
 describe('/ws: JSON-RPC 2.0 over WebSocket', () => {
@@ -152,6 +157,58 @@ describe('/ws: JSON-RPC 2.0 over WebSocket', () => {
     });
   });
 
+  describe('rights that change while the connection is open', () => {
+    it('closes 1008 when an admin changes the user\u2019s roles, on the JWT and on the API-key connection alike', async () => {
+      const promoted = await registerAndLoginAs(t, ['admin']);
+      const key = await t.client.call<CreatedApiKey>('createApiKey', { headers: promoted.auth, body: { name: 'ws admin', scopes: ['read:tools', 'execute:tools', 'filesystem:read', 'filesystem:write'] } });
+      const socket = await connect(promoted.auth);
+      const viaKey = await connect({ authorization: `ApiKey ${key.body.key}` });
+      const watcher = await connect(admin.auth);
+      await socket.request('subscribe', { events: ['*'] });
+      await watcher.request('subscribe', { events: ['*'] });
+      expect((await socket.request('tools/execute', write('/promoted.txt'))).result).toMatchObject({ metadata: { status: 'completed' } });
+      expect((await viaKey.request('tools/execute', write('/promoted-key.txt'))).result).toMatchObject({ metadata: { status: 'completed' } });
+
+      const changed = await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: promoted.userId }, body: { roles: ['user'] } });
+      expect(changed.status).toBe(200);
+      expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('sign in again') });
+      expect(await viaKey.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('rights changed') });
+      expect((await t.client.call('getCurrentUser', { headers: promoted.auth })).status).toBe(401);
+      // The admin who made the change keeps its connection, and sees no internal events on '*'.
+      expect((await watcher.request('ping')).result).toEqual({});
+      expect(watcher.notifications.map((n) => n.params.event).filter((name) => !PUBLIC_EVENTS.includes(name))).toEqual([]);
+    });
+
+    it('closes 1008 a connection opened with an API key once that key is deleted; other keys and the login stay open', async () => {
+      const owner = await registerAndLoginAs(t, ['developer']);
+      const scopes = ['read:tools', 'execute:tools', 'filesystem:read', 'filesystem:write'];
+      const doomed = await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'doomed', scopes } });
+      const kept = await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'kept', scopes } });
+      const socket = await connect({ authorization: `Bearer ${doomed.body.key}` });
+      const other = await connect({ authorization: `ApiKey ${kept.body.key}` });
+      const login = await connect(owner.auth);
+      expect((await socket.request('tools/execute', write('/key.txt'))).result).toMatchObject({ metadata: { status: 'completed' } });
+
+      expect((await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: doomed.body.id } })).status).toBe(204);
+      expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('revoked') });
+      expect((await other.request('tools/execute', write('/kept.txt'))).result).toMatchObject({ metadata: { status: 'completed' } });
+      expect((await login.request('ping')).result).toEqual({});
+    });
+
+    it('leaves the connection open when another user\u2019s rights change, or when a change of the user takes no rights', async () => {
+      const keeper = await registerAndLoginAs(t, ['developer']);
+      const demoted = await registerAndLoginAs(t, ['developer']);
+      const socket = await connect(keeper.auth);
+      const theirs = await connect(demoted.auth);
+      await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: demoted.userId }, body: { roles: ['user'] } });
+      expect((await theirs.closed).code).toBe(1008);
+      t.app.get(EventBus).publish('user.updated', { userId: keeper.userId, fields: ['mfa'] });
+      await pause(100);
+      expect(socket.socket.readyState).toBe(WebSocket.OPEN);
+      expect((await socket.request('tools/execute', write('/keeper.txt'))).result).toMatchObject({ metadata: { status: 'completed' } });
+    });
+  });
+
   describe('terminate', () => {
     it('closes the socket with a reason, for the connection\u2019s session and for its login session', async () => {
       const client = await connect(user.auth);
@@ -202,10 +259,42 @@ describe('/ws limits', () => {
     }
   }, 15_000);
 
+  it('counts every message of a batch: those past the limit get RATE_LIMIT_EXCEEDED under their own ids', async () => {
+    const client = await openWs(t.baseUrl, { headers: user.auth });
+    try {
+      const pings = (ids: string[]): string => JSON.stringify(ids.map((id) => ({ jsonrpc: '2.0', method: 'ping', id })));
+      type Replies = Array<{ id: string; result?: unknown; error?: { code: number; data?: { code: string } } }>;
+      const first = (await client.raw(pings(['a1', 'a2', 'a3']))) as Replies;
+      const second = (await client.raw(pings(['b1', 'b2', 'b3']))) as Replies;
+      const third = (await client.raw(pings(['c1', 'c2']))) as Replies;
+      expect(first.map((reply) => reply.result)).toEqual([{}, {}, {}]);
+      expect(second).toEqual([
+        { jsonrpc: '2.0', id: 'b1', result: {} },
+        { jsonrpc: '2.0', id: 'b2', result: {} },
+        { jsonrpc: '2.0', id: 'b3', error: expect.objectContaining({ code: -32029, data: { code: 'RATE_LIMIT_EXCEEDED' } }) },
+      ]);
+      expect(third.map((reply) => [reply.id, reply.error?.code])).toEqual([['c1', -32029], ['c2', -32029]]);
+      // Over the limit: a batch's requests are each answered, its notifications are not.
+      const mixed = (await client.raw('[{"jsonrpc":"2.0","method":"ping","id":"d1"},{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","method":"ping","id":null}]')) as Array<{ id: string | null; error?: { code: number } }>;
+      expect(mixed.map((reply) => [reply.id, reply.error?.code])).toEqual([['d1', -32029], [null, -32029]]);
+      client.socket.send('[{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","method":"ping"}]');
+      await pause(100);
+      expect(client.unmatched).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('closes 1009 on a frame over 1 MiB', async () => {
     const client = await openWs(t.baseUrl, { headers: user.auth });
     client.socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/execute', params: { tool: 'echo', arguments: { message: 'x'.repeat(1024 * 1024 + 10) } } }));
     expect((await client.closed).code).toBe(1009);
+  });
+
+  it('closes 1007 on a text frame that is not UTF-8', async () => {
+    const client = await openWs(t.baseUrl, { headers: user.auth });
+    client.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await client.closed).code).toBe(1007);
   });
 
   it('caps live connections per user (429 on the upgrade)', async () => {

@@ -70,6 +70,27 @@ describe('JSON-RPC dispatch', () => {
     expect(await registry().handleFrame('{"jsonrpc":"2.0","id":1,"result":{}}', context)).toMatchObject({ id: 1, error: { code: -32600 } });
   });
 
+  it('counts each message of a batch against the door\u2019s limit: past it, requests get the refusal under their ids, notifications nothing', async () => {
+    const refusal = { code: -32029, message: 'slow down', data: { code: 'RATE_LIMIT_EXCEEDED' } };
+    let budget = 2;
+    const limited: RpcContext = { ...context, admit: () => (budget-- > 0 ? undefined : refusal) };
+    const rpc = registry();
+    const batch = '[{"jsonrpc":"2.0","id":1,"method":"echo","params":{"text":"a"}},{"jsonrpc":"2.0","method":"echo","params":{"text":"b"}},{"jsonrpc":"2.0","id":"b1","method":"echo","params":{"text":"c"}},{"jsonrpc":"2.0","method":"echo"},{"jsonrpc":"2.0","id":null,"method":"echo"},7]';
+    expect(await rpc.handleFrame(batch, limited)).toEqual([
+      { jsonrpc: '2.0', id: 1, result: { text: 'a' } },
+      { jsonrpc: '2.0', id: 'b1', error: refusal },
+      { jsonrpc: '2.0', id: null, error: refusal },
+      { jsonrpc: '2.0', id: null, error: refusal },
+    ]);
+    expect(await rpc.handleFrame('[{"jsonrpc":"2.0","method":"echo"},{"jsonrpc":"2.0","id":"r","result":{}}]', { ...limited, onResponse: () => undefined })).toBeNull();
+    // A frame refused whole (unparsable, empty batch) counts too, and gets the refusal once over.
+    expect(await rpc.handleFrame('{oops', limited)).toEqual({ jsonrpc: '2.0', id: null, error: refusal });
+    expect(await rpc.handleFrame('[]', limited)).toEqual({ jsonrpc: '2.0', id: null, error: refusal });
+    budget = 1;
+    expect(await rpc.handleFrame('{oops', limited)).toMatchObject({ error: { code: -32700 } });
+    expect(budget).toBe(0);
+  });
+
   it('lets a cancellable request be cancelled from its own session only; a cancelled one gets no response', async () => {
     const rpc = registry();
     rpc.register('wait', { cancellable: true, handle: (_params, ctx) => new Promise((resolve) => ctx.cancellation?.onCancel((reason) => resolve({ cancelled: reason }))) });

@@ -66,6 +66,8 @@ export interface RpcContext {
   readonly onResponse?: (response: JsonRpcResponse) => void;
   /** The door's cancellable requests in flight (`notifications/cancelled` finds them here). */
   readonly inFlight?: InFlightRequests;
+  /** A door's per-message limit (the /ws message rate): called once per message, the error to answer instead of handling it. */
+  readonly admit?: () => JsonRpcErrorObject | undefined;
   /** A cancellation for a request this instance does not hold (another instance may). */
   readonly cancelElsewhere?: (requestId: string | number, reason: string) => void;
   /** Set for a cancellable method's handler: the client may cancel this request. */
@@ -118,6 +120,14 @@ export function isResponse(message: unknown): message is JsonRpcResponse {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
   const candidate = message as Record<string, unknown>;
   return candidate.jsonrpc === '2.0' && !('method' in candidate) && (typeof candidate.id === 'string' || typeof candidate.id === 'number') && ('result' in candidate || 'error' in candidate);
+}
+
+/** The answer to a message refused unread (over a limit): a request gets the error under its id; notifications and responses get none. */
+export function refusedReply(message: unknown, error: JsonRpcErrorObject): JsonRpcResponse | null {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return errorResponse(null, error);
+  const candidate = message as Record<string, unknown>;
+  if (!('id' in candidate) || isResponse(message)) return null;
+  return errorResponse(isId(candidate.id) ? candidate.id : null, error);
 }
 
 /** Parses a frame without ever throwing: the value, or the parse error to answer. */

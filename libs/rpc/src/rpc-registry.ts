@@ -10,6 +10,7 @@ import {
   type JsonRpcResponse,
   METHOD_NOT_FOUND,
   parseFrame,
+  refusedReply,
   RpcError,
   type RpcContext,
   toRpcError,
@@ -58,14 +59,15 @@ export class RpcRegistry {
   /** One frame in (text), the reply out: an object, an array for a batch, or null for none. */
   async handleFrame(text: string, context: RpcContext): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
     const parsed = parseFrame(text);
-    if (parsed.error) return parsed.error;
+    if (parsed.error) return this.unhandled(parsed.error, context);
     return this.handleMessage(parsed.value, context);
   }
 
+  /** One message or a batch; with `context.admit`, each message of a batch counts against the door's limit. */
   async handleMessage(message: unknown, context: RpcContext): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
     if (!Array.isArray(message)) return this.handleOne(message, context);
-    if (message.length === 0) return errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid request: empty batch' });
-    if (message.length > MAX_BATCH) return errorResponse(null, { code: INVALID_REQUEST, message: `Invalid request: a batch holds at most ${MAX_BATCH} messages` });
+    if (message.length === 0) return this.unhandled(errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid request: empty batch' }), context);
+    if (message.length > MAX_BATCH) return this.unhandled(errorResponse(null, { code: INVALID_REQUEST, message: `Invalid request: a batch holds at most ${MAX_BATCH} messages` }), context);
     const replies = (await Promise.all(message.map((item: unknown) => this.handleOne(item, context)))).filter((reply): reply is JsonRpcResponse => reply !== null);
     return replies.length > 0 ? replies : null;
   }
@@ -87,7 +89,16 @@ export class RpcRegistry {
     return method.handle(input, context);
   }
 
+  // A frame refused as a whole still counts as one message: garbage must not be free.
+  private unhandled(reply: JsonRpcResponse, context: RpcContext): JsonRpcResponse {
+    const refusal = context.admit?.();
+    return refusal ? errorResponse(null, refusal) : reply;
+  }
+
   private async handleOne(message: unknown, context: RpcContext): Promise<JsonRpcResponse | null> {
+    // Counted before anything else, answers to our requests included (they may travel the event bus).
+    const refusal = context.admit?.();
+    if (refusal) return refusedReply(message, refusal);
     // Answers to our own requests are not requests: the door routes them, and nothing is replied.
     if (context.onResponse && isResponse(message)) {
       context.onResponse(message);

@@ -1,3 +1,4 @@
+import { TokenCredentialVerifier } from '@app/auth';
 import { ApiError } from '@app/common';
 import { StreamEventsQueryDto } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
@@ -5,6 +6,7 @@ import { type AuthenticatedUser, CurrentUser } from '@app/security';
 import { Controller, Get, type OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import { lostRights, mayRevoke } from '../credential-watch';
 import { followed, PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 
 const KEEPALIVE_MS = 15_000;
@@ -15,7 +17,10 @@ const SLOW_READER_BYTES = 1024 * 1024;
 export class EventsController implements OnModuleDestroy {
   private readonly open = new Set<ServerResponse>();
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly verifier: TokenCredentialVerifier,
+  ) {}
 
   @Get()
   stream(@CurrentUser() user: AuthenticatedUser, @Query() query: StreamEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
@@ -25,6 +30,17 @@ export class EventsController implements OnModuleDestroy {
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) });
     out.write(`retry: 5000\n: following ${[...names].join(',')}\n\n`);
     this.open.add(out);
+    const authorization = request.headers.authorization;
+    // While a check of the stream's credential is under way, nothing is written to it.
+    let checking = 0;
+    const recheck = async (): Promise<void> => {
+      checking++;
+      try {
+        if ((await lostRights(this.verifier, user, authorization ?? '')) !== null) close();
+      } finally {
+        checking--;
+      }
+    };
     const close = (): void => {
       off();
       clearInterval(keepalive);
@@ -33,7 +49,8 @@ export class EventsController implements OnModuleDestroy {
     };
     const off = this.events.on('*', (event) => {
       if (this.endsStream(user, event)) return close();
-      if (!followed(names, event) || !visibleTo(user, event) || out.writableLength > SLOW_READER_BYTES) return;
+      if (mayRevoke(user, event)) void recheck();
+      if (checking > 0 || !followed(names, event) || !visibleTo(user, event) || out.writableLength > SLOW_READER_BYTES) return;
       out.write(`id: ${event.id}\nevent: ${event.name}\ndata: ${JSON.stringify({ event: event.name, timestamp: event.timestamp, data: event.payload })}\n\n`);
     });
     const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
@@ -52,10 +69,9 @@ export class EventsController implements OnModuleDestroy {
     return names;
   }
 
-  // The caller's session ended, or their rights changed: the stream stops, as a WebSocket would.
+  // The caller's session ended: the stream stops, as a WebSocket would. Other events that may take
+  // rights away (revoked tokens or API key, changed roles) have the stream's credential checked again.
   private endsStream(user: AuthenticatedUser, event: EventEnvelope): boolean {
-    if (event.name === 'session.terminated') return user.sessionId !== undefined && (event.payload as { sessionId: string }).sessionId === user.sessionId;
-    if (event.name === 'user.tokens.revoked') return user.via === 'jwt' && (event.payload as { userId: string }).userId === user.id;
-    return false;
+    return event.name === 'session.terminated' && user.sessionId !== undefined && (event.payload as { sessionId: string }).sessionId === user.sessionId;
   }
 }

@@ -1,20 +1,40 @@
 import { ApiError } from '@app/common';
 import type { AuthenticatedUser } from '@app/security';
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { chooseProtocol, upgradeAuthorization } from './ws-credentials';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
-const USER = Symbol('wsUser');
+const UPGRADED = Symbol('wsUpgraded');
+const logger = new Logger('WebSocket');
+
+/** Who opened the connection, and the credential they opened it with (checked again when rights change). */
+export interface Upgraded {
+  readonly user: AuthenticatedUser;
+  readonly authorization: string;
+}
 
 export interface UpgradeGate {
   /** The caller for these upgrade credentials, or an ApiError (401, 429) to refuse with. */
   admit(authorization: string | undefined): Promise<AuthenticatedUser>;
 }
 
-export function upgradedUser(request: IncomingMessage): AuthenticatedUser | undefined {
-  return (request as unknown as Record<symbol, AuthenticatedUser | undefined>)[USER];
+export function upgraded(request: IncomingMessage): Upgraded | undefined {
+  return (request as unknown as Record<symbol, Upgraded | undefined>)[UPGRADED];
+}
+
+/** ws's codes for a peer that broke the protocol (bad UTF-8, oversize frame, ...): the client's fault, not ours. */
+function isClientFault(error: Error): boolean {
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
+}
+
+/** Logs a connection's error; ws has already closed it (1007, 1009, ...). */
+function logConnectionError(error: Error): void {
+  if (isClientFault(error)) logger.debug(`connection closed for a client fault: ${(error as Error & { code: string }).code}: ${error.message}`);
+  else logger.error(error);
 }
 
 /**
@@ -37,10 +57,11 @@ export class RpcWsAdapter extends WsAdapter {
       perMessageDeflate: false,
       handleProtocols: (offered: Set<string>) => chooseProtocol(offered),
       verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) => {
+        const authorization = upgradeAuthorization(info.req);
         this.gate
-          .admit(upgradeAuthorization(info.req))
+          .admit(authorization)
           .then((user) => {
-            (info.req as unknown as Record<symbol, AuthenticatedUser>)[USER] = user;
+            (info.req as unknown as Record<symbol, Upgraded>)[UPGRADED] = { user, authorization: authorization ?? '' };
             done(true);
           })
           .catch((error: unknown) => {
@@ -49,5 +70,12 @@ export class RpcWsAdapter extends WsAdapter {
           });
       },
     });
+  }
+
+  /** As Nest's, but a client's protocol fault is not logged as a server error. */
+  override bindErrorHandler<S extends EventEmitter>(server: S): S {
+    server.on('connection', (socket: EventEmitter) => socket.on('error', logConnectionError));
+    server.on('error', (error: Error) => logger.error(error));
+    return server;
   }
 }

@@ -1,28 +1,43 @@
+import { TokenCredentialVerifier } from '@app/auth';
 import { type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
-import { errorResponse, InFlightRequests, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
+import { InFlightRequests, type JsonRpcErrorObject, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
 import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { PUBLIC_EVENTS, visibleTo } from '../event-visibility';
+import { followed, PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 import { ClientRequests } from '../client-requests';
-import { upgradedUser } from './rpc-ws.adapter';
+import { lostRights, mayRevoke, REVOKING_EVENTS } from '../credential-watch';
+import { upgraded } from './rpc-ws.adapter';
 
 const HEARTBEAT_MS = 30_000;
 const SLOW_READER_BYTES = 1024 * 1024;
 const ABUSE_WINDOWS = 3;
 const CLOSE_POLICY = 1008;
 const CLOSE_GOING_AWAY = 1001;
+const CLOSE_REASON_CHARS = 120;
+const RATE_LIMITED: JsonRpcErrorObject = { code: -32029, message: 'Too many messages; slow down', data: { code: 'RATE_LIMIT_EXCEEDED' } };
+
+/** Closes with 1008; ws throws on a reason over 123 bytes, so it is kept short and ASCII. */
+function closeForPolicy(socket: WebSocket, reason: string): void {
+  socket.close(CLOSE_POLICY, reason.replace(/[^\x20-\x7e]/g, '?').slice(0, CLOSE_REASON_CHARS));
+}
 
 interface Connection {
   readonly socket: WebSocket;
   context: RpcContext;
   readonly user: AuthenticatedUser;
+  /** The credential the connection was opened with, checked again when the user's rights may have changed. */
+  readonly authorization: string;
+  /** The latest such check: frames wait for it, so none runs with rights already taken away. */
+  checked: Promise<void>;
+  /** Checks under way: notifications are held back (dropped, as for a slow reader) until it is known to keep its rights. */
+  checking: number;
   sessionId: string;
   /** Frames that arrive while the session row is being written wait for it. */
   readonly ready: Promise<void>;
@@ -55,6 +70,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly clientRequests: ClientRequests,
+    private readonly verifier: TokenCredentialVerifier,
   ) {}
 
   onModuleInit(): void {
@@ -90,19 +106,31 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
-    const user = upgradedUser(request);
-    if (!user) {
+    const opened = upgraded(request);
+    if (!opened) {
       socket.close(CLOSE_POLICY, 'unauthenticated');
       return;
     }
+    const { user, authorization } = opened;
     const userAgent = request.headers['user-agent'];
     const origin: RequestOrigin = { ipAddress: request.socket.remoteAddress, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
     const started = this.sessions.start({ userId: user.id, connectionType: 'websocket', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
     const connection: Connection = {
       socket,
       user,
+      authorization,
+      checked: Promise.resolve(),
+      checking: 0,
       sessionId: '',
-      context: { caller: user, origin, door: 'ws', contextId: null, subscriptions: new Set(), notify: (method, params) => this.notify(socket, method, params) },
+      context: {
+        caller: user,
+        origin,
+        door: 'ws',
+        contextId: null,
+        subscriptions: new Set(),
+        notify: (method, params) => this.notify(socket, method, params),
+        admit: () => (this.overLimit(connection) ? RATE_LIMITED : undefined),
+      },
       ready: started.then((session) => {
         connection.sessionId = session.id;
         connection.context = {
@@ -122,6 +150,8 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       closed: new AbortController(),
     };
     this.connections.set(socket, connection);
+    // A revocation that landed between the upgrade's check and now would otherwise be missed.
+    connection.checked = this.recheck(connection);
     this.metrics.websocketConnections.inc();
     socket.on('pong', () => (connection.alive = true));
     try {
@@ -143,13 +173,16 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     await this.sessions.end(connection.sessionId, 'connection closed').catch((error: Error) => this.logger.warn(`session not ended: ${error.message}`));
   }
 
-  /** Every frame: rate limit, then the shared dispatcher; the reply (if any) goes back as JSON. */
+  /** Every frame goes to the shared dispatcher, which counts each message against the rate; the reply (if any) goes back as JSON. */
   @SubscribeMessage('rpc')
   async onFrame(socket: WebSocket, frame: string): Promise<void> {
     const connection = this.connections.get(socket);
     if (!connection) return;
     await connection.ready;
-    const reply = this.overLimit(connection) ? this.limited(frame) : await this.rpc.handleFrame(frame, connection.context);
+    await connection.checked;
+    // Closing (rights taken away, abuse, shutdown): nothing more runs on this connection.
+    if (socket.readyState !== socket.OPEN) return;
+    const reply = await this.rpc.handleFrame(frame, connection.context);
     this.activity.exchange(connection.sessionId, reply !== null && (Array.isArray(reply) ? reply.some((r) => 'error' in r) : 'error' in reply));
     if (reply !== null && socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
   }
@@ -167,18 +200,6 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     if (connection.windowCount <= rule.limit) return false;
     if (connection.abusiveWindows >= ABUSE_WINDOWS) connection.socket.close(CLOSE_POLICY, 'message rate limit exceeded repeatedly');
     return true;
-  }
-
-  private limited(frame: string): ReturnType<typeof errorResponse> | null {
-    let id: string | number | null = null;
-    try {
-      const parsed = JSON.parse(frame) as { id?: unknown };
-      if (typeof parsed.id === 'string' || typeof parsed.id === 'number') id = parsed.id;
-      else if (!('id' in parsed)) return null;
-    } catch {
-      // An unparsable frame over the limit still gets the limit answer.
-    }
-    return errorResponse(id, { code: -32029, message: 'Too many messages; slow down', data: { code: 'RATE_LIMIT_EXCEEDED' } });
   }
 
   /** A notification about a request in hand (MCP progress); a slow reader does without. */
@@ -201,9 +222,11 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
 
   private deliver(event: EventEnvelope): void {
     if (event.name === 'session.terminated') this.closeTerminated(event as EventEnvelope<'session.terminated'>);
+    this.recheckAffected(event);
     for (const connection of this.connections.values()) {
       const subscribed = connection.context.subscriptions;
-      if (!subscribed || (!subscribed.has(event.name) && !subscribed.has('*')) || !visibleTo(connection.user, event)) continue;
+      // Internal events (revocations, cache hints) are never notifications, not even on '*'.
+      if (!subscribed || !followed(subscribed, event) || !visibleTo(connection.user, event) || !this.inGoodStanding(connection)) continue;
       // A client that does not read gets its notifications dropped, never the server's memory.
       if (connection.socket.bufferedAmount > SLOW_READER_BYTES) {
         connection.dropped++;
@@ -218,10 +241,38 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   private closeTerminated(event: EventEnvelope<'session.terminated'>): void {
     for (const connection of this.connections.values()) {
       if (connection.sessionId === event.payload.sessionId || connection.user.sessionId === event.payload.sessionId) {
-        connection.socket.close(CLOSE_POLICY, `session terminated: ${event.payload.reason}`.slice(0, 120));
+        closeForPolicy(connection.socket, `session terminated: ${event.payload.reason}`);
       }
     }
   }
+
+  /**
+   * A connection keeps the rights it was opened with only while its credential would still be
+   * accepted with the same rights: the event may come from any instance (Redis fans them out).
+   */
+  private recheckAffected(event: EventEnvelope): void {
+    if (!REVOKING_EVENTS.has(event.name)) return;
+    for (const connection of this.connections.values()) {
+      if (mayRevoke(connection.user, event)) connection.checked = this.recheck(connection);
+    }
+  }
+
+  private async recheck(connection: Connection): Promise<void> {
+    connection.checking++;
+    try {
+      const reason = await lostRights(this.verifier, connection.user, connection.authorization);
+      if (reason !== null) closeForPolicy(connection.socket, reason);
+    } finally {
+      connection.checking--;
+    }
+  }
+
+  /** Open, and not waiting to learn whether its rights were taken away. */
+  private inGoodStanding(connection: Connection): boolean {
+    return connection.checking === 0 && connection.socket.readyState === connection.socket.OPEN;
+  }
+
+
 
   private beat(): void {
     for (const connection of this.connections.values()) {

@@ -1,0 +1,47 @@
+import type { TokenCredentialVerifier } from '@app/auth';
+import type { EventEnvelope, EventName } from '@app/events';
+import type { AuthenticatedUser } from '@app/security';
+
+function is<K extends EventName>(event: EventEnvelope, name: K): event is EventEnvelope<K> {
+  return event.name === name;
+}
+
+/** The events that can take rights away; any other event is not looked at twice. */
+export const REVOKING_EVENTS: ReadonlySet<string> = new Set(['session.revoked', 'user.tokens.revoked', 'user.updated', 'apikey.revoked']);
+
+/**
+ * Whether an event may have taken away what a live connection was opened with: its login session
+ * revoked, the user's tokens refused or record changed (roles, permissions, status), or an API key
+ * of theirs revoked. Such a connection has its credential checked again; others are left alone.
+ */
+export function mayRevoke(user: AuthenticatedUser, event: EventEnvelope): boolean {
+  if (is(event, 'session.revoked')) return user.sessionId !== undefined && event.payload.sessionIds.includes(user.sessionId);
+  if (is(event, 'user.tokens.revoked') || is(event, 'user.updated')) return event.payload.userId === user.id;
+  if (is(event, 'apikey.revoked')) return user.via === 'api-key' && event.payload.userId === user.id;
+  return false;
+}
+
+/** Same roles and permissions, in any order: the connection may keep acting as before. */
+export function sameRights(before: AuthenticatedUser, now: AuthenticatedUser): boolean {
+  return sameSet(before.roles, now.roles) && sameSet(before.permissions, now.permissions);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((item) => right.has(item));
+}
+
+/**
+ * Why a live connection (a WebSocket, an event stream) opened with `authorization` as `user` may
+ * no longer act as opened, or null when it still may: the same check a new request would get.
+ */
+export async function lostRights(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string): Promise<string | null> {
+  try {
+    const now = await verifier.verifyAuthorization(authorization);
+    if (!now || now.id !== user.id) return 'credentials revoked';
+    return sameRights(user, now) ? null : 'rights changed: reconnect';
+  } catch (error) {
+    return `credentials revoked: ${error instanceof Error ? error.message : 'refused'}`;
+  }
+}
