@@ -31,7 +31,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     bodyLimit: config.bodyLimitBytes,
     // Fastify answers 414 for a path parameter over 100 characters, but an upstream tool's id
     // (`<server>__<tool>`) may be 200: longer ones reach validation and get its 400.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     trustProxy: config.trustProxy,
     rewriteUrl: aliasRoutes,
     requestTimeout: config.requestTimeoutMs,
