@@ -122,4 +122,13 @@ describe('redactParameters: schema-marked secrets at any depth', () => {
     const schema = { properties: { a: { $ref: 'https://example.com/schema' }, b: { $ref: '#/nowhere/%E0' }, c: { type: 'object', patternProperties: { '(': pin } }, s: pin } };
     expect(redactParameters(tool(schema), { a: 'x', b: 'y', c: { k: 'v' }, s: 'S' })).toEqual({ a: 'x', b: 'y', c: { k: 'v' }, s: REDACTED });
   });
+
+  it('answers the same on every run of one tool, also past the bound on remembered names', () => {
+    const definition = tool({ type: 'object', properties: { pin }, patternProperties: { '^k': pin }, additionalProperties: { type: 'object', properties: { pin } } });
+    for (let run = 0; run < 2; run++) {
+      for (let i = 0; i < 300; i++) {
+        expect(redactParameters(definition, { pin: 'P', [`k${i}`]: 'K', [`x${i}`]: { pin: 'Q', label: 'kept' } })).toEqual({ pin: REDACTED, [`k${i}`]: REDACTED, [`x${i}`]: { pin: REDACTED, label: 'kept' } });
+      }
+    }
+  });
 });

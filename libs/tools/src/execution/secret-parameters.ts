@@ -130,16 +130,54 @@ function redactValue(root: Schema, value: unknown, schemas: readonly Schema[], d
   return copy;
 }
 
-const schemaMarksSecrets = new WeakMap<ToolDefinition, boolean>();
+/** What a member of the top-level object needs: hidden whole, or walked with these schemas. */
+type MemberPlan = { readonly hidden: true } | { readonly hidden: false; readonly schemas: readonly Schema[] };
 
-function marksAnything(definition: ToolDefinition): boolean {
-  let marks = schemaMarksSecrets.get(definition);
-  if (marks === undefined) {
-    marks = mayMarkSecrets(definition.inputSchema);
-    schemaMarksSecrets.set(definition, marks);
+const MAX_PLANNED_MEMBERS = 256;
+
+/**
+ * A tool's redaction plan, worked out once: runs send the same few parameter names again and
+ * again, and expanding the schema for each of them on every run cost more than the run's rows.
+ */
+class RedactionPlan {
+  private readonly members = new Map<string, MemberPlan>();
+  private readonly declared: ReadonlySet<string>;
+  private readonly root: Schema;
+  /** The root's schemas; null when the root hides everything (marked, or too tangled to read). */
+  private readonly top: readonly Schema[] | null;
+
+  constructor(definition: ToolDefinition) {
+    this.declared = new Set(definition.secretFields ?? []);
+    this.root = definition.inputSchema as Schema;
+    // Most schemas mark nothing: then there is nothing to walk.
+    const top = mayMarkSecrets(this.root) ? expand(this.root, [this.root]) : [];
+    this.top = top === null || top.some(marksSecret) ? null : top;
   }
-  return marks;
+
+  redact(parameters: Record<string, unknown>): Record<string, unknown> {
+    if (this.top === null) return Object.fromEntries(Object.keys(parameters).map((key) => [key, REDACTED]));
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parameters)) {
+      const plan = this.member(key, this.top);
+      copy[key] = plan.hidden ? REDACTED : typeof value === 'object' && value !== null ? redactValue(this.root, value, plan.schemas, 1) : value;
+    }
+    return copy;
+  }
+
+  private member(key: string, top: readonly Schema[]): MemberPlan {
+    let plan = this.members.get(key);
+    if (!plan) {
+      const schemas = this.declared.has(key) ? null : top.length === 0 ? [] : expand(this.root, memberSchemas(top, key));
+      plan = schemas === null || schemas.some(marksSecret) ? { hidden: true } : { hidden: false, schemas };
+      // Names come from callers (additionalProperties may allow any): the plan stays bounded.
+      if (this.members.size >= MAX_PLANNED_MEMBERS) this.members.clear();
+      this.members.set(key, plan);
+    }
+    return plan;
+  }
 }
+
+const plans = new WeakMap<ToolDefinition, RedactionPlan>();
 
 /**
  * Parameters as they may be stored and audited: the tool's declared secret fields, values its
@@ -147,15 +185,7 @@ function marksAnything(definition: ToolDefinition): boolean {
  * properties, array items, allOf/anyOf/oneOf/if-then-else and local $ref, and secret-named keys.
  */
 export function redactParameters(definition: ToolDefinition, parameters: Record<string, unknown>): Record<string, unknown> {
-  const declared = new Set(definition.secretFields ?? []);
-  const root = definition.inputSchema as Schema;
-  // Most schemas mark nothing: the walk is skipped (this is on every run's path).
-  const top = marksAnything(definition) ? expand(root, [root]) : [];
-  // A root marked secret, or too tangled to read, hides every parameter.
-  if (top === null || top.some(marksSecret)) return Object.fromEntries(Object.keys(parameters).map((key) => [key, REDACTED]));
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parameters)) {
-    copy[key] = declared.has(key) ? REDACTED : top.length === 0 ? value : redactValue(root, value, memberSchemas(top, key), 1);
-  }
-  return redactSecrets(copy);
+  let plan = plans.get(definition);
+  if (!plan) plans.set(definition, (plan = new RedactionPlan(definition)));
+  return redactSecrets(plan.redact(parameters));
 }
