@@ -282,6 +282,11 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     await until(() => remote.subscriptions('test://note'), (count) => count === 0);
   });
 
+  it('answers an upstream’s failure to read a resource as a bad gateway, not as an internal error', async () => {
+    const { client } = await connect(user.accessToken);
+    await expect(client.readResource({ uri: 'test://broken' })).rejects.toMatchObject({ code: -32052, message: expect.stringContaining("Upstream 'remote' failed: the disk is on fire") });
+  });
+
   it('proxies resources and prompts from upstreams', async () => {
     await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } } });
     const { client } = await connect(user.accessToken);

@@ -1,7 +1,7 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CreateMessageResultSchema, ElicitResultSchema, isInitializeRequest, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageResultSchema, ElicitResultSchema, ErrorCode, isInitializeRequest, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +52,9 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   function build(): McpServer {
     const server = new McpServer({ name: 'test-upstream', version: '1.2.3' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true }, logging: {} } });
     server.registerResource('note', 'test://note', { mimeType: 'text/plain' }, async (uri) => ({ contents: [{ uri: uri.href, text: 'a note' }] }));
+    server.registerResource('broken', 'test://broken', { mimeType: 'text/plain' }, async () => {
+      throw new McpError(ErrorCode.InternalError, 'the disk is on fire');
+    });
     // Completions: a prompt argument and a resource template variable.
     const complete = (pool: string[]) => (value: string) => pool.filter((candidate) => candidate.startsWith(value));
     server.registerResource('notes', new ResourceTemplate('test://notes/{id}', { list: undefined, complete: { id: complete(['1', '12', '2']) } }), { mimeType: 'text/plain' }, async (uri, { id }) => ({ contents: [{ uri: uri.href, text: `note ${String(id)}` }] }));

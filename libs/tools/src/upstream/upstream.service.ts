@@ -188,7 +188,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Reads a resource from the upstream that lists it. */
   async readResource(uri: string): Promise<unknown> {
     const listed = await this.listerOf(uri);
-    if (listed) return listed.client.readResource({ uri });
+    // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
+    if (listed) return proxied(listed.client.readResource({ uri }), listed.connection);
     // Templated URIs are not listed: the first upstream that can read it answers.
     for (const { client } of this.live()) {
       const answer = await client.readResource({ uri }).catch(() => undefined);
