@@ -98,6 +98,9 @@ describe('bad input of any shape gets a 4xx envelope, never a 500', () => {
     const { auth } = await registerAndLogin(t.client);
     await expectEnvelope(404, 'NOT_FOUND', t.client.raw('GET', `/api/v1/tools/${'x'.repeat(200)}`, { headers: auth }));
     await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', `/api/v1/tools/${'x'.repeat(201)}`, { headers: auth }));
+    // No HEAD operation is documented: a HEAD is not run as its GET (which may be an audited export).
+    const head = await fetch(`${t.baseUrl}/api/v1/health`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('x-request-id')?.startsWith('req_')]).toEqual([404, true]);
     const badUrl = await expectEnvelope(400, 'VALIDATION_ERROR', t.client.raw('GET', '/api/v1/%E0%A4%A'));
     expect(badUrl.message).toBe('Malformed URL');
   });

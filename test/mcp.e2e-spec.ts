@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, ContractValidator, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { addHttpUpstream, ContractValidator, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -280,6 +280,77 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     expect(remote.subscriptions('test://note')).toBe(1);
     await transport.terminateSession();
     await until(() => remote.subscriptions('test://note'), (count) => count === 0);
+  });
+
+  /** A raw GET stream of a session, collecting its messages until closed. */
+  async function follow(headers: Record<string, string>, path = '/mcp'): Promise<{ messages: Array<Record<string, unknown>>; close: () => Promise<void> }> {
+    const controller = new AbortController();
+    const response = await fetch(`${t.baseUrl}${path}`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    const messages: Array<Record<string, unknown>> = [];
+    const reading = (async () => {
+      try {
+        for await (const message of sseMessages(response)) messages.push(message);
+      } catch {
+        // aborted by close()
+      }
+    })();
+    return { messages, close: async () => (controller.abort(), await reading) };
+  }
+
+  const listChanged = (messages: Array<Record<string, unknown>>) => messages.filter((message) => message.method === 'notifications/tools/list_changed').length;
+
+  it('sends each message on one of a session’s streams, never on all of them', async () => {
+    const session = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const older = await follow(session);
+    const newer = await follow(session);
+    remote.addTool('added_for_streams');
+    await until(() => listChanged(newer.messages), (count) => count >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(listChanged(older.messages)).toBe(0);
+    await newer.close();
+    remote.addTool('added_after_close');
+    await until(() => listChanged(older.messages), (count) => count >= 1);
+    await older.close();
+  });
+
+  it('tells a context’s sessions when the context’s tools change', async () => {
+    const context = await t.client.call<{ id: string }>('createContext', { headers: user.auth, body: { name: 'changing', tools: ['echo'] } });
+    const path = `/mcp/${context.body.id}`;
+    const opened = await post({ authorization: `Bearer ${user.accessToken}` }, initialize(), path);
+    const session = { authorization: `Bearer ${user.accessToken}`, 'mcp-session-id': opened.headers.get('mcp-session-id') as string };
+    const stream = await follow(session, path);
+    const elsewhere = await follow(await openRawMcpSession(t.baseUrl, user.accessToken));
+    await t.client.call('updateContext', { headers: user.auth, params: { id: context.body.id }, body: { tools: ['echo', 'system_info'] } });
+    await until(() => listChanged(stream.messages), (count) => count === 1);
+    const listed = (await (await post(session, { jsonrpc: '2.0', id: 5, method: 'tools/list' }, path)).json()) as { result: { tools: Array<{ name: string }> } };
+    expect(listed.result.tools.map((tool) => tool.name).sort()).toEqual(['echo', 'system_info']);
+    await t.client.call('updateContext', { headers: user.auth, params: { id: context.body.id }, body: { name: 'renamed only' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([listChanged(stream.messages), listChanged(elsewhere.messages)]).toEqual([1, 0]);
+    await stream.close();
+    await elsewhere.close();
+  });
+
+  it('holds requests to MCP’s ids and initialize to its required params', async () => {
+    const session = await openRawMcpSession(t.baseUrl, user.accessToken);
+    for (const id of [null, 1.5]) {
+      expect(await (await post(session, { jsonrpc: '2.0', id, method: 'ping' })).json()).toMatchObject({ jsonrpc: '2.0', id, error: { code: -32600 } });
+    }
+    expect(await (await post(session, { jsonrpc: '2.0', id: 'text-id', method: 'ping' })).json()).toEqual({ jsonrpc: '2.0', id: 'text-id', result: {} });
+    const bare = await post({ authorization: `Bearer ${user.accessToken}` }, { jsonrpc: '2.0', id: 1, method: 'initialize' });
+    expect([bare.headers.get('mcp-session-id'), ((await bare.json()) as { error: { code: number } }).error.code]).toEqual([null, -32602]);
+  });
+
+  it('refuses batches from 2025-06-18 on, and answers them for older sessions', async () => {
+    const auth = { authorization: `Bearer ${user.accessToken}` };
+    const batch = [{ jsonrpc: '2.0', id: 10, method: 'ping' }, { jsonrpc: '2.0', id: 11, method: 'ping' }];
+    const current = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const refused = await post(current, batch);
+    expect([refused.status, ((await refused.json()) as { error: { code: number } }).error.code]).toEqual([400, -32600]);
+    const old = await post(auth, initialize('2025-03-26'));
+    const answered = await post({ ...auth, 'mcp-session-id': old.headers.get('mcp-session-id') as string }, batch);
+    expect(await answered.json()).toEqual([{ jsonrpc: '2.0', id: 10, result: {} }, { jsonrpc: '2.0', id: 11, result: {} }]);
   });
 
   it('answers an upstream’s failure to read a resource as a bad gateway, not as an internal error', async () => {

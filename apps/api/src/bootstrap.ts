@@ -32,6 +32,9 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     // Fastify answers 414 for a path parameter over 100 characters, but an upstream tool's id
     // (`<server>__<tool>`) may be 200: longer ones reach validation and get its 400.
     routerOptions: { maxParamLength: 1024 },
+    // HEAD would run each GET handler in full (an audit export, audited) to send no body; the
+    // contract has no HEAD operation.
+    exposeHeadRoutes: false,
     trustProxy: config.trustProxy,
     rewriteUrl: aliasRoutes,
     requestTimeout: config.requestTimeoutMs,

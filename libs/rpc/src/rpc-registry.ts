@@ -107,6 +107,10 @@ export class RpcRegistry {
     const { request, id, problem } = validateRequest(message);
     if (!request) return errorResponse(id, { code: INVALID_REQUEST, message: `Invalid request: ${problem}` });
     const isNotification = !('id' in request);
+    // MCP narrows JSON-RPC: a request's id is a string or an integer, never null.
+    if (context.door === 'mcp' && !isNotification && !(typeof request.id === 'string' || Number.isInteger(request.id))) {
+      return errorResponse(id, { code: INVALID_REQUEST, message: 'Invalid request: an MCP request id is a string or an integer' });
+    }
     const inFlight = context.inFlight;
     const cancellation = inFlight && context.sessionId && request.id !== undefined && request.id !== null && this.methods.get(request.method)?.cancellable ? inFlight.begin(context.sessionId, request.id) : undefined;
     try {

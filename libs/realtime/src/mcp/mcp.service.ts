@@ -2,7 +2,7 @@ import { effectivePermissions, ROLES, TokenCredentialVerifier } from '@app/auth'
 import { ApiError, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
-import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
+import { errorResponse, InFlightRequests, INVALID_PARAMS, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
@@ -22,6 +22,9 @@ declare module '@app/events' {
 }
 
 const SESSION_TTL_SECONDS = 24 * 3600;
+const TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_changed' } as const;
+// Protocol versions from which JSON-RPC batches are gone (2025-06-18 removed them).
+const FIRST_VERSION_WITHOUT_BATCHES = '2025-06-18';
 const SESSION_CACHE_MS = 30_000;
 const STREAM_HEARTBEAT_MS = 25_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,6 +55,13 @@ function sseMessage(message: unknown): string {
 }
 
 /** Whether an answer (one response or a batch) carries an error, for the session's counters. */
+/** MCP's InitializeRequest params: all three are required by the schema, in every version. */
+function isInitializeParams(params: unknown): boolean {
+  const candidate = params as { protocolVersion?: unknown; capabilities?: unknown; clientInfo?: unknown } | undefined;
+  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isObject(candidate) && typeof candidate?.protocolVersion === 'string' && isObject(candidate?.capabilities) && isObject(candidate?.clientInfo);
+}
+
 function hasError(answer: JsonRpcResponse | JsonRpcResponse[] | null): boolean {
   return answer !== null && (Array.isArray(answer) ? answer.some((response) => 'error' in response) : 'error' in answer);
 }
@@ -71,6 +81,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private readonly cache = new Map<string, McpSession>();
   private readonly inFlight = new InFlightRequests();
   private readonly streams = new Map<string, Set<ServerResponse>>();
+  /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
+  private readonly streamContexts = new Map<string, string | null>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
 
@@ -89,7 +101,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribers.push(this.events.on('tools.changed', () => this.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })));
+    this.unsubscribers.push(this.events.on('tools.changed', () => this.broadcast(TOOLS_CHANGED)));
     this.unsubscribers.push(
       this.events.on('session.terminated', (event) => {
         this.cache.delete(event.payload.sessionId);
@@ -105,9 +117,16 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribers.push(
       this.events.on('resource.updated', (event) => {
         const message = sseMessage({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: event.payload.uri } });
-        for (const sessionId of event.payload.subscribers) for (const stream of this.streams.get(sessionId) ?? []) if (!stream.writableEnded) stream.write(message);
+        for (const sessionId of event.payload.subscribers) this.sendToSession(sessionId, message);
       }),
     );
+    // A context's tools are its own list: a session serving it hears when that list changes.
+    this.unsubscribers.push(
+      this.events.on('context.updated', (event) => {
+        if (event.payload.changed.some((field) => field === 'tools' || field === 'status')) this.notifyContext(event.payload.contextId, TOOLS_CHANGED);
+      }),
+    );
+    this.unsubscribers.push(this.events.on('context.deleted', (event) => this.notifyContext(event.payload.contextId, TOOLS_CHANGED)));
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), STREAM_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -152,6 +171,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     if (typeof sessionHeader !== 'string') return this.fail(reply, 400, 'Mcp-Session-Id header is required (initialize first)');
     const session = await this.find(sessionHeader, caller, pathContextId);
     if (!session) return this.fail(reply, 404, 'Session not found', -32001);
+    if (Array.isArray(body) && session.protocolVersion >= FIRST_VERSION_WITHOUT_BATCHES) return this.fail(reply, 400, `JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request`);
     const context: RpcContext = {
       caller,
       origin: originOf(request),
@@ -182,6 +202,11 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
    * initialize with bad parameters gets its JSON-RPC answer and leaves no session behind.
    */
   private async initialize(request: FastifyRequest, reply: FastifyReply, caller: AuthenticatedUser, message: JsonRpcLike, pathContextId: string | undefined): Promise<unknown> {
+    // An unknown or foreign context is the endpoint's 404, before anything is answered.
+    if (pathContextId && this.policies) await this.policies.forContext(caller, pathContextId);
+    if (message.id !== undefined && !isInitializeParams(message.params)) {
+      return errorResponse(typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null, { code: INVALID_PARAMS, message: 'Invalid params: initialize needs protocolVersion, capabilities and clientInfo' });
+    }
     const answer = await this.rpc.handleMessage(message, { caller, origin: originOf(request), door: 'mcp', contextId: pathContextId ?? null, ownToolNames: pathContextId !== undefined });
     if (answer === null) {
       void reply.status(202);
@@ -280,9 +305,12 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const set = this.streams.get(session.id) ?? new Set<ServerResponse>();
     set.add(raw);
     this.streams.set(session.id, set);
+    this.streamContexts.set(session.id, session.contextId);
     raw.on('close', () => {
       set.delete(raw);
-      if (set.size === 0) this.streams.delete(session.id);
+      if (set.size > 0) return;
+      this.streams.delete(session.id);
+      this.streamContexts.delete(session.id);
     });
   }
 
@@ -330,7 +358,6 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async open(caller: AuthenticatedUser, request: FastifyRequest, protocolVersion: string, capabilities: Record<string, unknown>, contextId: string | undefined): Promise<McpSession> {
-    if (contextId && this.policies) await this.policies.forContext(caller, contextId);
     const origin: RequestOrigin = originOf(request);
     const row = await this.sessions.start({ userId: caller.id, connectionType: 'mcp', origin, ttlSeconds: SESSION_TTL_SECONDS, contextId: contextId ?? null, protocolVersion, clientCapabilities: capabilities });
     const session: McpSession = { id: row.id, userId: caller.id, contextId: contextId ?? null, protocolVersion, capabilities, cachedAt: Date.now() };
@@ -367,9 +394,26 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   }
 
   private broadcast(message: Record<string, unknown>): void {
-    this.writeAll(sseMessage(message));
+    const chunk = sseMessage(message);
+    for (const sessionId of this.streams.keys()) this.sendToSession(sessionId, chunk);
   }
 
+  private notifyContext(contextId: string, message: Record<string, unknown>): void {
+    const chunk = sseMessage(message);
+    for (const [sessionId, served] of this.streamContexts) if (served === contextId) this.sendToSession(sessionId, chunk);
+  }
+
+  /**
+   * A message goes on one of the session's streams, the newest still open: the transport forbids
+   * sending one message on several (MCP 2025-11-25, Streamable HTTP, multiple connections).
+   */
+  private sendToSession(sessionId: string, chunk: string): void {
+    let newest: ServerResponse | undefined;
+    for (const stream of this.streams.get(sessionId) ?? []) if (!stream.writableEnded) newest = stream;
+    newest?.write(chunk);
+  }
+
+  /** Comments only (keep-alives): every stream needs them, and they are not messages. */
   private writeAll(chunk: string): void {
     for (const set of this.streams.values()) for (const stream of set) if (!stream.writableEnded) stream.write(chunk);
   }
