@@ -79,6 +79,10 @@ export interface ToolDefinition {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  /** A display name (an upstream tool's own `title`). */
+  readonly title?: string;
+  /** MCP tool annotations (hints such as `readOnlyHint`), passed on as the upstream gave them. */
+  readonly annotations?: Readonly<Record<string, unknown>>;
   readonly version: string;
   readonly category: ToolCategory;
   readonly source: 'builtin' | 'upstream';

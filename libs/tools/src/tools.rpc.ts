@@ -1,6 +1,6 @@
 import { ApiError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { RateLimiter, rateLimitExceeded } from '@app/security';
+import { holdsPermission, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { isAdmin } from './execution/executions.service';
@@ -9,7 +9,8 @@ import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 import { type CallerChannel, ClientRequestError, LOG_LEVELS, type LogLevel, type ProgressUpdate, type ToolLogMessage } from './tool.types';
-import { type CompletionRequest, UpstreamService } from './upstream/upstream.service';
+import { UPSTREAM_TOOL_PERMISSIONS } from './upstream/upstream-connection';
+import { type CompletionRequest, type UpstreamScope, UpstreamService } from './upstream/upstream.service';
 
 const PAGE_SIZE = 100;
 
@@ -41,13 +42,33 @@ export function logLevelPasses(level: string, minimum: string | undefined): bool
   return rank(level) >= rank(minimum);
 }
 
+/** MCP's "Resource not found" (Resources › Error Handling). */
+export const RESOURCE_NOT_FOUND = -32002;
+
 const encodeCursor = (offset: number): string => Buffer.from(String(offset)).toString('base64url');
 
-function decodeCursor(cursor: unknown): number {
+/** Only a cursor we could have minted is one: anything else (including "") is -32602 (Pagination › Error Handling). */
+export function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0;
-  const offset = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString()) : NaN;
-  if (!Number.isInteger(offset) || offset < 0) throw new RpcError(INVALID_PARAMS, 'Invalid params: unknown cursor', { code: 'VALIDATION_ERROR' });
+  const offset = typeof cursor === 'string' && cursor !== '' ? Number(Buffer.from(cursor, 'base64url').toString()) : NaN;
+  if (!Number.isInteger(offset) || offset < 0 || encodeCursor(offset) !== cursor) throw new RpcError(INVALID_PARAMS, 'Invalid params: unknown cursor', { code: 'VALIDATION_ERROR' });
   return offset;
+}
+
+/** One page of a list the gateway gathered, `key` naming it as MCP does; the cursor is checked before the list is read. */
+export async function paginate<T>(key: string, cursor: unknown, read: () => Promise<T[]>): Promise<Record<string, unknown>> {
+  const offset = decodeCursor(cursor);
+  const items = await read();
+  return { [key]: items.slice(offset, offset + PAGE_SIZE), ...(offset + PAGE_SIZE < items.length ? { nextCursor: encodeCursor(offset + PAGE_SIZE) } : {}) };
+}
+
+// MCP-only methods answer MCP's own codes; REST never reaches these.
+function resourceNotFound(uri: string): never {
+  throw new RpcError(RESOURCE_NOT_FOUND, 'Resource not found', { code: 'NOT_FOUND', uri: uri.slice(0, 4096) });
+}
+
+function unknownPrompt(name: string): never {
+  throw new RpcError(INVALID_PARAMS, `Unknown prompt: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
 }
 
 /**
@@ -69,10 +90,10 @@ export class ToolsRpc implements OnModuleInit {
   onModuleInit(): void {
     this.rpc.register('initialize', {
       params: { type: 'object', properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
-      handle: (params, context) => {
+      handle: async (params, context) => {
         // /ws keeps what the client can answer for the connection; /mcp keeps it with the session.
         context.clientCapabilities = isPlainObject(params.capabilities) ? params.capabilities : {};
-        return this.initialize(params.protocolVersion);
+        return this.initialize(params.protocolVersion, await this.upstreamScope(context));
       },
     });
     this.rpc.register('notifications/initialized', { handle: () => ({}) });
@@ -101,28 +122,43 @@ export class ToolsRpc implements OnModuleInit {
       cancellable: true,
       handle: (params, context) => this.execute(params, context),
     });
-    this.rpc.register('resources/list', { doors: ['mcp'], handle: () => this.upstreams.listResources() });
-    this.rpc.register('resources/templates/list', { doors: ['mcp'], handle: () => this.upstreams.listResourceTemplates() });
+    const cursorOnly = { type: 'object', properties: { cursor: { type: 'string', maxLength: 64 } } };
+    this.rpc.register('resources/list', {
+      doors: ['mcp'],
+      params: cursorOnly,
+      handle: async (params, context) => paginate('resources', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResources(scope))),
+    });
+    this.rpc.register('resources/templates/list', {
+      doors: ['mcp'],
+      params: cursorOnly,
+      handle: async (params, context) => paginate('resourceTemplates', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResourceTemplates(scope))),
+    });
     this.rpc.register('resources/read', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
-      handle: (params) => this.upstreams.readResource(params.uri as string),
+      handle: async (params, context) => (await this.upstreams.readResource(params.uri as string, await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string),
     });
     this.rpc.register('resources/subscribe', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
-      handle: (params, context) => this.upstreams.subscribeResource(params.uri as string, this.subscriber(context)),
+      handle: async (params, context) => (await this.upstreams.subscribeResource(params.uri as string, this.subscriber(context), await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string),
     });
     this.rpc.register('resources/unsubscribe', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
+      // A session only ever leaves its own subscriptions, which it could only make in scope.
       handle: (params, context) => this.upstreams.unsubscribeResource(params.uri as string, this.subscriber(context)),
     });
-    this.rpc.register('prompts/list', { doors: ['mcp'], handle: async (_, context) => this.upstreams.listPrompts(await this.contextServers(context)) });
+    this.rpc.register('prompts/list', {
+      doors: ['mcp'],
+      params: cursorOnly,
+      handle: async (params, context) => paginate('prompts', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listPrompts(scope))),
+    });
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
-      handle: async (params, context) => this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.contextServers(context)),
+      handle: async (params, context) =>
+        (await this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.upstreamScope(context))) ?? unknownPrompt(params.name as string),
     });
     this.rpc.register('logging/setLevel', {
       params: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: [...LOG_LEVELS] } } },
@@ -143,7 +179,7 @@ export class ToolsRpc implements OnModuleInit {
           context: { type: 'object', properties: { arguments: { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 } } } },
         },
       },
-      handle: async (params, context) => this.upstreams.complete(params as unknown as CompletionRequest, await this.contextServers(context)),
+      handle: async (params, context) => this.upstreams.complete(params as unknown as CompletionRequest, await this.upstreamScope(context)),
     });
   }
 
@@ -153,9 +189,9 @@ export class ToolsRpc implements OnModuleInit {
     return context.sessionId;
   }
 
-  /** Capabilities: tools always; resources and prompts when a connected upstream offers them. */
-  initialize(requested: unknown): Record<string, unknown> {
-    const offers = this.upstreams.offers();
+  /** Capabilities: tools always; resources and prompts when a connected upstream the caller reaches offers them. */
+  initialize(requested: unknown, scope: UpstreamScope): Record<string, unknown> {
+    const offers = this.upstreams.offers(scope);
     return {
       protocolVersion: negotiateProtocolVersion(requested),
       capabilities: {
@@ -178,8 +214,9 @@ export class ToolsRpc implements OnModuleInit {
       .filter(({ tool }) => params.enabled === undefined || tool.enabled === params.enabled);
     const page = exposed.slice(offset, offset + PAGE_SIZE).map(({ name, tool }) => ({
       name,
-      title: name,
+      ...(tool.definition.title ? { title: tool.definition.title } : {}),
       description: tool.definition.description,
+      ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
       inputSchema: { type: 'object', ...tool.definition.inputSchema },
       ...(tool.definition.source === 'upstream' && tool.definition.outputSchema ? { outputSchema: tool.definition.outputSchema } : {}),
       id: tool.definition.id,
@@ -257,9 +294,25 @@ export class ToolsRpc implements OnModuleInit {
     };
   }
 
+  /**
+   * The upstreams whose resources, prompts and completions a caller reaches. The rule: a caller
+   * reaches an upstream's resources, prompts and completions only if it may run that upstream's
+   * tools, i.e. it holds UPSTREAM_TOOL_PERMISSIONS ('execute:tools'), which every upstream tool
+   * requires; without them it reaches none (nothing listed, every item unknown). Inside a context
+   * (/mcp/{contextId}) it reaches only the servers whose tools the context holds. The same for
+   * every resource, prompt and completion method, and for initialize's capabilities.
+   */
+  private async upstreamScope(context: RpcContext): Promise<UpstreamScope> {
+    if (!UPSTREAM_TOOL_PERMISSIONS.every((permission) => holdsPermission(context.caller.permissions, permission))) return new Set<string>();
+    return context.ownToolNames ? this.contextServers(context) : 'all';
+  }
+
+  private async scoped<T>(context: RpcContext, list: (scope: UpstreamScope) => Promise<T[]>): Promise<T[]> {
+    return list(await this.upstreamScope(context));
+  }
+
   /** Inside a context (/mcp/{contextId}), the upstream servers whose tools it holds. */
-  private async contextServers(context: RpcContext): Promise<Set<string> | undefined> {
-    if (!context.ownToolNames) return undefined;
+  private async contextServers(context: RpcContext): Promise<Set<string>> {
     const servers = new Set<string>();
     for (const { tool } of await this.exposed(context)) if (tool.definition.server) servers.add(tool.definition.server.id);
     return servers;

@@ -19,6 +19,7 @@ import {
 import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
+import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
 import type { StoredTransport } from './upstream-server.entity';
 
@@ -34,6 +35,17 @@ export interface UpstreamSettings {
   readonly healthIntervalMs: number;
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
+}
+
+/**
+ * What every upstream tool requires. It is also what a caller needs to reach an upstream's
+ * resources, prompts and completions through the MCP door: whoever may not run its tools gets none of them.
+ */
+export const UPSTREAM_TOOL_PERMISSIONS: readonly string[] = ['execute:tools'];
+
+/** A tool that can only run as an MCP task: this gateway has no task support, so it cannot serve it. */
+export function requiresTask(tool: McpTool): boolean {
+  return tool.execution?.taskSupport === 'required';
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -186,8 +198,8 @@ export class UpstreamConnection {
       await client.connect(transport, { timeout: this.settings.connectMs });
       await this.refreshTools('connected');
       const capabilities = client.getServerCapabilities() ?? {};
-      this.resources = capabilities.resources ? (await client.listResources().catch(() => ({ resources: [] }))).resources.length : 0;
-      this.prompts = capabilities.prompts ? (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.length : 0;
+      this.resources = capabilities.resources ? (await listAllResources(client, this.settings.requestMs).catch(() => [])).length : 0;
+      this.prompts = capabilities.prompts ? (await listAllPrompts(client, this.settings.requestMs).catch(() => [])).length : 0;
       this.subscribable = capabilities.resources?.subscribe === true;
       if (this.subscribable) await Promise.all([...this.subscribed].map((uri) => client.subscribeResource({ uri }).catch((error: unknown) => this.logger.warn(`re-subscribing to ${uri} failed: ${this.describe(error)}`))));
     } catch (error) {
@@ -251,8 +263,10 @@ export class UpstreamConnection {
       cursor = answer.nextCursor;
       if (!cursor) break;
     }
-    this.tools = tools;
-    this.publishTools(tools.map((tool) => this.definitionOf(tool)), reason);
+    const needTasks = tools.filter(requiresTask);
+    if (needTasks.length > 0) this.logger.warn(`not served (they require MCP tasks, which this gateway does not support): ${needTasks.map((tool) => tool.name).join(', ').slice(0, 1000)}`);
+    this.tools = tools.filter((tool) => !requiresTask(tool));
+    this.publishTools(this.tools.map((tool) => this.definitionOf(tool)), reason);
   }
 
   private definitionOf(tool: McpTool): ToolDefinition {
@@ -261,13 +275,15 @@ export class UpstreamConnection {
       id: `tool_${server.name}__${tool.name}`,
       name: `${server.name}__${tool.name}`,
       description: tool.description ?? tool.title ?? '',
+      ...(tool.title ? { title: tool.title } : {}),
+      ...(tool.annotations ? { annotations: tool.annotations } : {}),
       version: this.client?.getServerVersion()?.version ?? '1.0.0',
       category: server.category,
       source: 'upstream',
       server: { id: server.id, name: server.name },
       inputSchema: tool.inputSchema as Record<string, unknown>,
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
-      permissions: ['execute:tools'],
+      permissions: UPSTREAM_TOOL_PERMISSIONS,
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
       run: (input, context) => this.call(tool.name, input, context),
     };

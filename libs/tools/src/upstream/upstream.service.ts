@@ -5,11 +5,13 @@ import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ErrorCode, type GetPromptResult, McpError, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory } from '../tool.types';
+import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
 import { UpstreamConnection } from './upstream-connection';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
@@ -33,6 +35,24 @@ export interface CompletionRequest {
   readonly argument: { readonly name: string; readonly value: string };
   readonly context?: { readonly arguments?: Record<string, string> };
 }
+
+/**
+ * The upstreams a caller reaches through resources, prompts and completion: every one (`all`,
+ * prompts named `<server>__<prompt>`) or those of a set of server ids (a context's, prompts under
+ * their own names; an empty set reaches none).
+ */
+export type UpstreamScope = 'all' | ReadonlySet<string>;
+
+/** A connected upstream: its name, its connection and its SDK client. */
+interface Live {
+  readonly name: string;
+  readonly connection: UpstreamConnection;
+  readonly client: Client;
+}
+
+const resourcesOf = ({ client, connection }: Live): Promise<Resource[]> => listAllResources(client, connection.settings.requestMs);
+const templatesOf = ({ client, connection }: Live): Promise<ResourceTemplate[]> => listAllResourceTemplates(client, connection.settings.requestMs);
+const promptsOf = ({ client, connection }: Live): Promise<Prompt[]> => listAllPrompts(client, connection.settings.requestMs);
 
 /** An upstream's refusal as ours (its secrets masked): bad params stay the caller's fault (400), anything else is a bad gateway. */
 async function proxied<T>(call: Promise<T>, upstream: UpstreamConnection): Promise<T> {
@@ -164,9 +184,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     return this.connections.get(serverId);
   }
 
-  /** Whether any connected upstream offers resources (and their subscriptions) or prompts (the MCP door's capabilities). */
-  offers(): { resources: boolean; subscribe: boolean; prompts: boolean } {
-    const live = this.live();
+  /** Whether an upstream in scope offers resources (and their subscriptions) or prompts (the MCP door's capabilities). */
+  offers(scope: UpstreamScope): { resources: boolean; subscribe: boolean; prompts: boolean } {
+    const live = this.live(scope);
     return {
       resources: live.some(({ connection }) => connection.resources > 0),
       subscribe: live.some(({ connection }) => connection.resources > 0 && connection.subscribable),
@@ -174,38 +194,37 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  /** Every connected upstream's resources (URIs are the upstreams' own). */
-  async listResources(): Promise<{ resources: unknown[] }> {
-    const lists = await Promise.all(this.live().map(async ({ client }) => (await client.listResources().catch(() => ({ resources: [] }))).resources));
-    return { resources: lists.flat() };
+  /** The resources of the upstreams in scope, every page of each (URIs are the upstreams' own). */
+  async listResources(scope: UpstreamScope): Promise<Resource[]> {
+    return (await Promise.all(this.live(scope).map((live) => resourcesOf(live).catch(() => [])))).flat();
   }
 
-  async listResourceTemplates(): Promise<{ resourceTemplates: unknown[] }> {
-    const lists = await Promise.all(this.live().map(async ({ client }) => (await client.listResourceTemplates().catch(() => ({ resourceTemplates: [] }))).resourceTemplates));
-    return { resourceTemplates: lists.flat() };
+  async listResourceTemplates(scope: UpstreamScope): Promise<ResourceTemplate[]> {
+    return (await Promise.all(this.live(scope).map((live) => templatesOf(live).catch(() => [])))).flat();
   }
 
-  /** Reads a resource from the upstream that lists it. */
-  async readResource(uri: string): Promise<unknown> {
-    const listed = await this.listerOf(uri);
+  /** Reads a resource from the upstream in scope that lists it; undefined when none serves it. */
+  async readResource(uri: string, scope: UpstreamScope): Promise<ReadResourceResult | undefined> {
+    const listed = await this.listerOf(uri, scope);
     // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
     if (listed) return proxied(listed.client.readResource({ uri }), listed.connection);
-    // Templated URIs are not listed: the first upstream that can read it answers.
-    for (const { client } of this.live()) {
+    // Templated URIs are not listed: the first upstream in scope that can read it answers.
+    for (const { client } of this.live(scope)) {
       const answer = await client.readResource({ uri }).catch(() => undefined);
       if (answer) return answer;
     }
-    throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
+    return undefined;
   }
 
   /**
-   * Subscribes an MCP session to a resource's updates. This instance holds one upstream
-   * subscription per resource, whatever the number of sessions; the updates reach each session's
-   * stream on whichever instance holds it (the `resource.updated` event).
+   * Subscribes an MCP session to a resource's updates; undefined when no upstream in scope lists
+   * it. This instance holds one upstream subscription per resource, whatever the number of
+   * sessions; the updates reach each session's stream on whichever instance holds it (the
+   * `resource.updated` event).
    */
-  async subscribeResource(uri: string, subscriber: string): Promise<Record<string, never>> {
-    const listed = await this.listerOf(uri);
-    if (!listed) throw ApiError.notFound(`Resource '${uri.slice(0, 200)}'`);
+  async subscribeResource(uri: string, subscriber: string, scope: UpstreamScope): Promise<Record<string, never> | undefined> {
+    const listed = await this.listerOf(uri, scope);
+    if (!listed) return undefined;
     await listed.connection.subscribe(uri);
     const subscribers = this.subscribers.get(uri) ?? new Set<string>();
     subscribers.add(subscriber);
@@ -229,30 +248,29 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     for (const [uri, subscribers] of [...this.subscribers]) if (subscribers.has(subscriber)) await this.unsubscribeResource(uri, subscriber);
   }
 
-  private async listerOf(uri: string): Promise<ReturnType<UpstreamService['live']>[number] | undefined> {
-    for (const live of this.live()) {
-      const { resources } = await live.client.listResources().catch(() => ({ resources: [] as Array<{ uri: string }> }));
+  private async listerOf(uri: string, scope: UpstreamScope): Promise<Live | undefined> {
+    for (const live of this.live(scope)) {
+      const resources = await resourcesOf(live).catch(() => []);
       if (resources.some((resource) => resource.uri === uri)) return live;
     }
     return undefined;
   }
 
   /**
-   * Prompts of the connected upstreams, named `<server>__<prompt>`; scoped to some servers (a
-   * context's), they keep their own names.
+   * Prompts of the upstreams in scope, every page of each: named `<server>__<prompt>` for the
+   * whole gateway; scoped to some servers (a context's), they keep their own names.
    */
-  async listPrompts(scope?: ReadonlySet<string>): Promise<{ prompts: unknown[] }> {
+  async listPrompts(scope: UpstreamScope): Promise<Prompt[]> {
     const lists = await Promise.all(
-      this.live(scope).map(async ({ name, client }) =>
-        (await client.listPrompts().catch(() => ({ prompts: [] }))).prompts.map((prompt) => ({ ...prompt, name: scope ? prompt.name : `${name}__${prompt.name}` })),
-      ),
+      this.live(scope).map(async (live) => (await promptsOf(live).catch(() => [])).map((prompt) => ({ ...prompt, name: scope === 'all' ? `${live.name}__${prompt.name}` : prompt.name }))),
     );
-    return { prompts: lists.flat() };
+    return lists.flat();
   }
 
-  async getPrompt(name: string, args: Record<string, string> | undefined, scope?: ReadonlySet<string>): Promise<unknown> {
+  /** A prompt from the upstream in scope that serves it; undefined when none does. */
+  async getPrompt(name: string, args: Record<string, string> | undefined, scope: UpstreamScope): Promise<GetPromptResult | undefined> {
     const owner = await this.promptOwner(name, scope);
-    if (!owner) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}'`);
+    if (!owner) return undefined;
     return proxied(owner.live.client.getPrompt({ name: owner.name, arguments: args }), owner.live.connection);
   }
 
@@ -260,7 +278,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
    * completion/complete: the upstream that serves the prompt (named as in prompts/list) or the
    * resource template completes the argument; one that offers no completions has none to give.
    */
-  async complete(params: CompletionRequest, scope?: ReadonlySet<string>): Promise<unknown> {
+  async complete(params: CompletionRequest, scope: UpstreamScope): Promise<unknown> {
     const { ref } = params;
     if (ref.type === 'ref/prompt') {
       const owner = await this.promptOwner(ref.name ?? '', scope);
@@ -268,33 +286,33 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       return this.completeWith(owner.live, { ...params, ref: { type: 'ref/prompt', name: owner.name } });
     }
     for (const live of this.live(scope)) {
-      const { resourceTemplates } = await live.client.listResourceTemplates().catch(() => ({ resourceTemplates: [] as Array<{ uriTemplate: string }> }));
-      if (resourceTemplates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params);
+      const templates = await templatesOf(live).catch(() => []);
+      if (templates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params);
     }
     throw ApiError.validation(`Unknown resource template: ${(ref.uri ?? '').slice(0, 200)}`);
   }
 
-  private completeWith(live: ReturnType<UpstreamService['live']>[number], params: CompletionRequest): Promise<unknown> {
+  private completeWith(live: Live, params: CompletionRequest): Promise<unknown> {
     if (!live.client.getServerCapabilities()?.completions) return Promise.resolve({ completion: { values: [], hasMore: false } });
     return proxied(live.client.complete(params as Parameters<typeof live.client.complete>[0]), live.connection);
   }
 
   /** The upstream serving a prompt and the prompt's own name there, as getPrompt finds them. */
-  private async promptOwner(name: string, scope?: ReadonlySet<string>): Promise<{ live: ReturnType<UpstreamService['live']>[number]; name: string } | undefined> {
-    if (scope) {
+  private async promptOwner(name: string, scope: UpstreamScope): Promise<{ live: Live; name: string } | undefined> {
+    if (scope !== 'all') {
       for (const live of this.live(scope)) {
-        const { prompts } = await live.client.listPrompts().catch(() => ({ prompts: [] as Array<{ name: string }> }));
+        const prompts = await promptsOf(live).catch(() => []);
         if (prompts.some((prompt) => prompt.name === name)) return { live, name };
       }
       return undefined;
     }
-    const live = this.live().find((server) => name.startsWith(`${server.name}__`));
+    const live = this.live(scope).find((server) => name.startsWith(`${server.name}__`));
     return live ? { live, name: name.slice(live.name.length + 2) } : undefined;
   }
 
-  private live(scope?: ReadonlySet<string>): Array<{ name: string; connection: UpstreamConnection; client: NonNullable<ReturnType<UpstreamConnection['connectedClient']>> }> {
+  private live(scope: UpstreamScope): Live[] {
     return [...this.connections.values()].flatMap((connection) => {
-      if (scope && !scope.has(connection.settings.id)) return [];
+      if (scope !== 'all' && !scope.has(connection.settings.id)) return [];
       const client = connection.connectedClient();
       return client ? [{ name: connection.settings.name, connection, client }] : [];
     });
