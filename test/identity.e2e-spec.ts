@@ -45,6 +45,17 @@ describe('identity: login, tokens, sessions, logout, /users/me, API keys', () =>
       expect(audit?.userId).toBe(response.body.user.id);
     });
 
+    it('answers the user exactly as /users/me does right after, the login time included', async () => {
+      const input = newUserInput();
+      await t.client.call('registerUser', { body: input });
+      // A moment between sign-up and login, so a stale updatedAt cannot pass for the login's.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const response = await t.client.call<LoginResponse>('loginUser', { body: { email: input.email, password: input.password } });
+      const me = await t.client.call<User>('getCurrentUser', { headers: { authorization: `Bearer ${response.body.accessToken}` } });
+      expect(response.body.user).toEqual(me.body);
+      expect(Date.parse(response.body.user.updatedAt)).toBeGreaterThanOrEqual(Date.parse(response.body.user.lastLogin as string));
+    });
+
     it('gives the same 401 INVALID_CREDENTIALS for an unknown email and for a wrong password, and audits both', async () => {
       const { input } = await registerAndLogin(t.client);
       const wrongPassword = await t.client.call<Envelope>('loginUser', { body: { email: input.email, password: 'Wrong-Passw0rd!' } });

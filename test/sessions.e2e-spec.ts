@@ -1,8 +1,11 @@
 import { AuditLogEntity } from '@app/audit';
 import type { Session, SessionList } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
+import { TokenCredentialVerifier } from '@app/auth';
+import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
-import { type LoggedInUser, login, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
+import { type LoggedInUser, login, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
+import { ToolExecutor } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -44,6 +47,31 @@ describe('sessions', () => {
     expect(after.metrics.errors - before.metrics.errors).toBe(1);
     expect(after.metrics.toolExecutions - before.metrics.toolExecutions).toBe(1);
     expect(Date.parse(after.lastActivity)).toBeGreaterThan(Date.parse(before.lastActivity));
+  });
+
+  it('counts a run made through a door (/mcp, /ws) on the door\u2019s session, not on the login session of its token', async () => {
+    const caller = (await t.app.get(TokenCredentialVerifier).verifyAuthorization(`Bearer ${user.accessToken}`)) as AuthenticatedUser;
+    const loginSession = caller.sessionId as string;
+    const door = await t.app.get(SessionsService).start({ userId: user.userId, connectionType: 'mcp', origin: { ipAddress: '127.0.0.1' }, ttlSeconds: 60 });
+    const announced: Array<EventEnvelope<'tool.executed'>> = [];
+    const off = t.app.get(EventBus).on('tool.executed', (event) => void announced.push(event));
+    const metricsOf = async (id: string) => ((await mine(user.auth)).sessions.find((s) => s.id === id) as Session).metrics;
+    const loginBefore = await metricsOf(loginSession);
+    const executor = t.app.get(ToolExecutor);
+    const sync = await executor.execute(caller, 'echo', { message: 'door' }, { sessionId: door.id }, {});
+    const accepted = await executor.execute(caller, 'echo', { message: 'door, later' }, { sessionId: door.id, async: true }, {});
+    const ids = [sync.execution.executionId, accepted.execution.executionId];
+    await until(async () => announced.filter((event) => ids.includes(event.payload.executionId)), (events) => events.length === 2);
+    off();
+    expect(announced.filter((event) => ids.includes(event.payload.executionId)).map((event) => event.payload.sessionId)).toEqual([door.id, door.id]);
+    await t.app.get(SessionActivity).flush();
+    expect((await metricsOf(door.id)).toolExecutions).toBe(2);
+    expect((await metricsOf(loginSession)).toolExecutions).toBe(loginBefore.toolExecutions);
+    const db = t.app.get(DataSource);
+    expect(await db.query('SELECT session_id FROM tool_executions WHERE id = ANY($1)', [ids])).toEqual([{ session_id: door.id }, { session_id: door.id }]);
+    // The audit entry names the credential's login session, as every other entry of that login does.
+    const audits = await db.query(`SELECT session_id FROM audit_logs WHERE action = 'tool.execute' AND details->>'executionId' = ANY($1)`, [ids]);
+    expect(audits).toEqual([{ session_id: loginSession }, { session_id: loginSession }]);
   });
 
   it('lets admins list everyone\u2019s, filtered; not users', async () => {

@@ -204,6 +204,27 @@ describe('tools: registry and execution engine', () => {
       expect(entry.details.parameters.message).toBe('x\uFFFDy');
     });
 
+    it('answers one createdAt, the run\'s start, through execute, get and list, for done, failed and async runs', async () => {
+      const get = async (id: string) => (await t.client.call<ToolExecution>('getToolExecution', { headers: developer.auth, params: { executionId: id } })).body;
+      const listed = async (tool: string, id: string) =>
+        (await t.client.call<ToolExecutionList>('listToolExecutions', { headers: developer.auth, params: { id: tool }, query: { limit: 100 } })).body.executions.find((execution) => execution.executionId === id);
+      // A slow run, so an insert-time createdAt would land well after the start.
+      const done = (await run(developer.auth, 'echo', { parameters: { message: 'when', delayMs: 50 } })).body;
+      const failed = (await run(developer.auth, 'filesystem', { parameters: { operation: 'read', path: '/does/not/exist.txt' } })).body;
+      for (const [tool, answer] of [['tool_echo', done], ['tool_filesystem', failed]] as const) {
+        expect(answer.createdAt).toBe(answer.metrics?.startTime);
+        expect((await get(answer.executionId)).createdAt).toBe(answer.createdAt);
+        expect((await listed(tool, answer.executionId))?.createdAt).toBe(answer.createdAt);
+      }
+      expect(Date.parse(failed.createdAt as string)).toBeLessThanOrEqual(Date.parse(failed.metrics?.endTime as string));
+      const accepted = (await run(developer.auth, 'echo', { parameters: { message: 'later', delayMs: 50 }, options: { async: true } })).body;
+      const finished = await until(() => get(accepted.executionId), (execution) => execution.status === 'completed');
+      // An async run is created when accepted, before it starts.
+      expect(Date.parse(finished.createdAt as string)).toBeLessThanOrEqual(Date.parse(finished.metrics?.startTime as string));
+      expect(Date.parse(finished.metrics?.startTime as string)).toBeLessThanOrEqual(Date.parse(finished.metrics?.endTime as string));
+      expect((await listed('tool_echo', accepted.executionId))?.createdAt).toBe(finished.createdAt);
+    });
+
     it('lists a tool\'s runs, newest first: the caller\'s own, everyone\'s for admins', async () => {
       const mine = await t.client.call<ToolExecutionList>('listToolExecutions', { headers: user.auth, params: { id: 'tool_echo' }, query: { limit: 2 } });
       expect(mine.body.executions).toHaveLength(2);

@@ -40,9 +40,15 @@ export class UsersService implements OnModuleDestroy {
     return this.users.findOne({ where: { id } });
   }
 
+  /**
+   * Stamps the login on the row and on `user` alike: updatedAt is set here rather than left to the
+   * database's now(), so the login answer built from `user` matches what /users/me reads next.
+   */
   async recordLogin(user: UserEntity): Promise<void> {
-    user.lastLoginAt = new Date();
-    await this.users.update({ id: user.id }, { lastLoginAt: user.lastLoginAt });
+    const now = new Date();
+    await this.users.update({ id: user.id }, { lastLoginAt: now, updatedAt: now });
+    user.lastLoginAt = now;
+    user.updatedAt = now;
     this.views.delete(user.id);
   }
 

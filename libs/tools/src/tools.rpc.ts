@@ -231,7 +231,7 @@ export class ToolsRpc implements OnModuleInit {
     const target = await this.target(name, context);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
     try {
-      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, channel: this.channelOf(context, progressToken) }, context.origin);
+      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, sessionId: context.sessionId, channel: this.channelOf(context, progressToken) }, context.origin);
       if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
       const { execution } = outcome;
       if (isCallToolResult(execution.result)) return execution.result;
@@ -276,7 +276,7 @@ export class ToolsRpc implements OnModuleInit {
       context.caller,
       params.tool as string,
       params.arguments as Record<string, unknown> | undefined,
-      { timeoutMs: options.timeout, async: options.async, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null, channel: context.cancellation ? { cancellation: context.cancellation } : undefined },
+      { timeoutMs: options.timeout, async: options.async, sessionId: context.sessionId, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null, channel: context.cancellation ? { cancellation: context.cancellation } : undefined },
       context.origin,
     );
     if (outcome.kind === 'accepted') return { output: null, metadata: { executionId: outcome.execution.executionId, status: 'pending' } };

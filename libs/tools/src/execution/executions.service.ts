@@ -8,7 +8,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
-const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts'];
+const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts', 'created_at'];
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
 
@@ -86,6 +86,8 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       row.durationMs ?? null,
       row.memoryUsed ?? null,
       row.attempts ?? 1,
+      // A finished run was created when it started, not when its batch reached the database.
+      row.createdAt ?? row.startedAt ?? new Date(),
     ]);
   }
 

@@ -41,6 +41,11 @@ export interface ExecuteOptions {
   readonly contextId?: string | null;
   /** What the caller's door can carry back during the run (progress, logs, client requests); synchronous runs only. */
   readonly channel?: CallerChannel;
+  /**
+   * The door's own session (an MCP session, a /ws connection): the run is stored and counted
+   * there. Without one (REST) it is the login session of the caller's token.
+   */
+  readonly sessionId?: string;
 }
 
 export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
@@ -146,7 +151,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
     await Promise.all([this.executions.record(row), this.auditRun(caller, definition, executionId, stored, run, origin), this.announce(row, run)]);
     if (run.thrown) throw run.thrown;
-    return { kind: 'finished', execution: executionView({ createdAt: run.startedAt, ...row } as ToolExecutionEntity) };
+    return { kind: 'finished', execution: executionView(row as ToolExecutionEntity) };
   }
 
   /**
@@ -316,9 +321,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     }
   }
 
-  /** Who ran what, where: the fields every execution row starts with. */
+  /** Who ran what, where: the fields every execution row starts with (and `tool.executed` carries, which counts the run on that session). */
   private origins(id: string, definition: ToolDefinition, caller: AuthenticatedUser, options: ExecuteOptions) {
-    return { id, toolId: definition.id, toolName: definition.name, userId: caller.id, sessionId: caller.sessionId ?? null, contextId: options.contextId ?? null };
+    return { id, toolId: definition.id, toolName: definition.name, userId: caller.id, sessionId: options.sessionId ?? caller.sessionId ?? null, contextId: options.contextId ?? null };
   }
 
   private row(id: string, definition: ToolDefinition, caller: AuthenticatedUser, parameters: Record<string, unknown>, run: RunResult, timeoutMs: number, options: ExecuteOptions, isAsync: boolean) {
@@ -335,6 +340,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       durationMs: run.durationMs,
       memoryUsed: run.memoryUsed,
       attempts: run.attempts,
+      createdAt: run.startedAt,
     });
   }
 
@@ -345,6 +351,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       action: 'tool.execute',
       result: run.status === 'completed' ? 'success' : refused ? 'denied' : 'failure',
       userId: caller.id,
+      // The login session of the credential, as in every audit entry; the run's row names the door's session.
       sessionId: caller.sessionId,
       resource: definition.id,
       details: {
