@@ -34,6 +34,11 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['SECRETS_KEY', 'short'],
     ['JWT_PRIVATE_KEY', 'not a pem'],
+    ['JWT_PRIVATE_KEY', '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----'],
+    ['JWT_PREVIOUS_PUBLIC_KEYS', '-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'not an origin'],
+    ['MCP_ALLOWED_ORIGINS', 'https://agent.example.com/mcp'],
     ['SAML_ROLE_MAP', '{"a":1}'],
   ])('refuses a bad %s with one line naming it', (variable, value) => {
     const env: Record<string, string> = { [variable]: value };

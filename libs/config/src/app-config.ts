@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -168,6 +169,23 @@ function list(env: Env, name: string): string[] {
     .filter((item) => item !== '');
 }
 
+/**
+ * Browser origins (`https://app.example.com`): a browser sends exactly that, so `.../` or a path
+ * would never match, and silently.
+ */
+function origins(env: Env, name: string): string[] {
+  return list(env, name).map((item) => {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== item) throw new ConfigError(name, `holds "${item.slice(0, 100)}", which is not an origin (scheme://host[:port], no path or trailing slash)`);
+    return item;
+  });
+}
+
 function rateLimit(env: Env, name: string, fallback: RateLimitRule): RateLimitRule {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -191,7 +209,19 @@ function pem(env: Env, name: string, kind: 'PRIVATE KEY' | 'PUBLIC KEY' | 'CERTI
   if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(value)) {
     throw new ConfigError(name, `must be a PEM ${kind.toLowerCase()}`);
   }
+  assertParses(name, value, kind);
   return value;
+}
+
+/** A PEM with the right markers can still hold garbage: parsed here, the error names the variable. */
+function assertParses(name: string, value: string, kind: 'PRIVATE KEY' | 'PUBLIC KEY' | 'CERTIFICATE'): void {
+  try {
+    if (kind === 'PRIVATE KEY') createPrivateKey(value);
+    else if (kind === 'PUBLIC KEY') createPublicKey(value);
+    else new X509Certificate(value);
+  } catch (error) {
+    throw new ConfigError(name, `holds a ${kind.toLowerCase()} that cannot be read (${(error as Error).message.split('\n')[0]})`);
+  }
 }
 
 function pemList(env: Env, name: string): string[] {
@@ -200,6 +230,7 @@ function pemList(env: Env, name: string): string[] {
   const value = raw.includes('\\n') ? raw.replace(/\\n/g, '\n') : raw;
   const keys = value.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
   if (keys.length === 0) throw new ConfigError(name, 'must hold one or more PEM public keys');
+  for (const key of keys) assertParses(name, key, 'PUBLIC KEY');
   return keys;
 }
 
@@ -353,14 +384,11 @@ export function parseConfig(env: Env): AppConfig {
       loginLockout: rateLimit(env, 'LOGIN_LOCKOUT', { limit: 10, windowSeconds: 900 }),
       mfa: rateLimit(env, 'RATE_LIMIT_MFA', { limit: 5, windowSeconds: 900 }),
     },
-    corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ''),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
     trustProxy: flag(env, 'TRUST_PROXY', false),
     realtime: {
       wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 20, 1, 10_000),
-      mcpAllowedOrigins: [new URL(publicUrl).origin, ...list(env, 'MCP_ALLOWED_ORIGINS')],
+      mcpAllowedOrigins: [new URL(publicUrl).origin, ...origins(env, 'MCP_ALLOWED_ORIGINS')],
     },
     logLevel,
     // A tool run's parameters may take 2 MiB as JSON (openapi.yaml); the rest of its body fits beside them.
