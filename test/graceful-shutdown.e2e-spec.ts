@@ -50,4 +50,17 @@ describe('graceful shutdown', () => {
       await second.stop();
     }
   }, 90_000);
+
+  it('is gone within SHUTDOWN_TIMEOUT_MS even when a run would outlast it', async () => {
+    const { env: storage } = await workspace.prepare();
+    const server = await spawnServer({ ...storage, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SHUTDOWN_TIMEOUT_MS: '4000' });
+    const token = (await httpJson(server.baseUrl, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;
+    const tooLong = httpJson(server.baseUrl, 'POST', '/api/v1/tools/echo/execute', { parameters: { message: 'never done', delayMs: 20_000 } }, token).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    const code = await server.stop();
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(code).toBe(1);
+    await tooLong;
+  }, 60_000);
 });

@@ -10,12 +10,14 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { aliasRoutes, installHttpHooks, recordRoutes, type RouteRecord } from './http-platform';
+import { aliasRoutes, installHttpHooks, installShutdownGate, recordRoutes, type RouteRecord } from './http-platform';
 
 export interface BootedApp {
   readonly app: NestFastifyApplication;
   /** Every route Fastify serves (Nest's and plugins'), as registered. */
   readonly routes: readonly RouteRecord[];
+  /** From now on, requests are answered 503 (and /ready its 503 Readiness): main.ts calls it on SIGTERM. */
+  readonly beginShutdown: () => void;
 }
 
 /** Builds the whole application, initialised but not listening: main.ts and tests share it. */
@@ -38,7 +40,8 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     trustProxy: config.trustProxy,
     rewriteUrl: aliasRoutes,
     requestTimeout: config.requestTimeoutMs,
-    return503OnClosing: true,
+    // installShutdownGate answers requests during shutdown, in the envelope.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -52,6 +55,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   fastify.removeContentTypeParser('text/plain');
   installBodyParsers(fastify);
   installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
+  const beginShutdown = installShutdownGate(fastify);
   // Discovery documents live at the root, where clients look for them.
   app.setGlobalPrefix('api/v1', {
     exclude: [
@@ -67,5 +71,5 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: true, exposedHeaders: ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'] });
   await registerSwaggerUi(fastify);
   await app.init();
-  return { app, routes };
+  return { app, routes, beginShutdown };
 }

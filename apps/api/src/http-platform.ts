@@ -1,4 +1,4 @@
-import { ApiError } from '@app/common';
+import { ApiError, sendError } from '@app/common';
 import type { MetricsService } from '@app/health';
 import { userOf } from '@app/security';
 import type { SessionActivity } from '@app/sessions';
@@ -78,4 +78,25 @@ export function recordRoutes(fastify: FastifyInstance): RouteRecord[] {
     for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
   });
   return routes;
+}
+
+/**
+ * Once shutdown begins, a request that still arrives (on a keep-alive connection, or before the
+ * listener closes) is answered 503 in the envelope, with its request id, and the connection is
+ * closed; `/ready` answers its own 503 Readiness. Fastify's stock 503 had neither shape nor id.
+ * Returns the switch that begins it.
+ */
+export function installShutdownGate(fastify: FastifyInstance): () => void {
+  let closing = false;
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (!closing || request.routeOptions.url === '/ready') {
+      done();
+      return;
+    }
+    void reply.header('connection', 'close');
+    sendError(reply, request, ApiError.unavailable('The server is shutting down; try again shortly'));
+  });
+  return () => {
+    closing = true;
+  };
 }

@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './bootstrap';
 
+const EXIT_MARGIN_MS = 2000;
+
 function configOrExit(): AppConfig {
   try {
     return loadConfig();
@@ -17,7 +19,7 @@ function configOrExit(): AppConfig {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const { app } = await createApp(config);
+  const { app, beginShutdown } = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const logger = new Logger('Main');
@@ -29,10 +31,14 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: draining and shutting down`);
     app.get(HealthService).markShuttingDown();
+    beginShutdown();
+    // Exiting itself takes a moment (the embedded database's worker): the drain stops early enough
+    // for the process to be gone within SHUTDOWN_TIMEOUT_MS.
+    const drainMs = Math.max(1000, config.shutdownTimeoutMs - EXIT_MARGIN_MS);
     const force = setTimeout(() => {
-      logger.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+      logger.error(`shutdown took longer than ${drainMs} ms; exiting`);
       process.exit(1);
-    }, config.shutdownTimeoutMs);
+    }, drainMs);
     force.unref();
     // A keep-alive connection busy when the server stops would otherwise hold it open until the
     // client gives up: close each one as soon as its last response is out.
