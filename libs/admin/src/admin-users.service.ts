@@ -2,6 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
+import { RedisService } from '@app/database';
 import { EventBus } from '@app/events';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
@@ -30,6 +31,7 @@ export class AdminUsersService {
     private readonly events: EventBus,
     private readonly sessions: SessionsService,
     private readonly floors: UserTokenFloors,
+    private readonly redis: RedisService,
   ) {
     this.users = dataSource.getRepository(UserEntity);
     this.setupTokens = dataSource.getRepository(PasswordSetupTokenEntity);
@@ -88,23 +90,37 @@ export class AdminUsersService {
     return toUserView(after);
   }
 
-  /** Suspension or deletion ends every session of the user at once, on every instance. */
+  /**
+   * Suspension or deletion ends every session of the user at once, on every instance. That goes
+   * over Redis: with Redis out the change is refused whole (503) before anything is written; if
+   * Redis goes away midway, the change (already in the database, which other instances reload)
+   * is still audited, with the failed broadcast noted, and answered 503.
+   */
   async updateStatus(actor: string, id: string, input: UpdateUserStatusRequestDto, origin: RequestOrigin): Promise<User> {
+    await this.redis.ensureReachable().catch((error: unknown) => {
+      throw ApiError.unavailable('Changing a user\'s status is temporarily unavailable; try again shortly', error);
+    });
     const { before, after } = await this.changeGuarded(id, (user) => {
       user.status = input.status as UserStatus;
     });
+    let broadcastFailure: unknown;
+    const tolerateRedisOutage = (error: unknown): void => {
+      if (!RedisService.isUnavailable(error)) throw error;
+      broadcastFailure ??= error;
+    };
     let sessionsEnded = 0;
-    if (after.status !== 'active') sessionsEnded = await this.sessions.endAllForUser(id, `user ${after.status}`);
-    await this.afterRightsChanged(after, ['status']);
+    if (after.status !== 'active') sessionsEnded = await this.sessions.endAllForUser(id, `user ${after.status}`).catch((error: unknown) => (tolerateRedisOutage(error), 0));
+    await this.afterRightsChanged(after, ['status']).catch(tolerateRedisOutage);
     await this.audit.record({
       action: 'admin.user.status',
       result: 'success',
       severity: after.status === 'active' ? 'info' : 'warning',
       userId: actor,
       resource: `user:${id}`,
-      details: { from: before.status, to: after.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}) },
+      details: { from: before.status, to: after.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}), ...(broadcastFailure ? { broadcast: 'failed: Redis unavailable' } : {}) },
       origin,
     });
+    if (broadcastFailure) throw ApiError.unavailable('The status was changed, but other instances could not be told yet; they will catch up shortly', broadcastFailure);
     return toUserView(after);
   }
 

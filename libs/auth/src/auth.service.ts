@@ -1,6 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
+import { RedisService } from '@app/database';
 import type { LoginRequestDto, LoginResponse, MessageResponse, TokenPair } from '@app/contracts';
 import { type AuthenticatedUser, lockedOut, RateLimiter } from '@app/security';
 import { SessionsService } from '@app/sessions';
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly mfa: MfaService,
     private readonly signIn: SignInService,
+    private readonly redis: RedisService,
   ) {}
 
   async login(input: LoginRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
@@ -88,9 +90,29 @@ export class AuthService {
 
   async logout(caller: AuthenticatedUser, origin: RequestOrigin): Promise<MessageResponse> {
     if (caller.via !== 'jwt' || !caller.sessionId) throw ApiError.validation('An API key has no session to end; revoke the key instead');
+    // Ending a session tells every instance over Redis: with Redis out, refuse the whole logout
+    // (503) before anything changes, rather than end it here, fail the broadcast and skip the audit.
+    await this.redis.ensureReachable().catch((error: unknown) => {
+      throw ApiError.unavailable('Logout is temporarily unavailable; try again shortly', error);
+    });
     await this.tokens.revokeSession(caller.sessionId);
-    await this.sessions.end(caller.sessionId, 'logout');
-    await this.audit.record({ action: 'auth.logout', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `session:${caller.sessionId}`, origin });
+    let broadcastFailure: unknown;
+    await this.sessions.end(caller.sessionId, 'logout').catch((error: unknown) => {
+      // Redis went away after the check: the session is ended in the database (other instances
+      // reload revocations from it), so the logout is recorded, then answered 503.
+      if (!RedisService.isUnavailable(error)) throw error;
+      broadcastFailure = error;
+    });
+    await this.audit.record({
+      action: 'auth.logout',
+      result: 'success',
+      userId: caller.id,
+      sessionId: caller.sessionId,
+      resource: `session:${caller.sessionId}`,
+      ...(broadcastFailure ? { details: { broadcast: 'failed: Redis unavailable' } } : {}),
+      origin,
+    });
+    if (broadcastFailure) throw ApiError.unavailable('The session was ended, but other instances could not be told yet; they will catch up shortly', broadcastFailure);
     return { message: 'Successfully logged out', timestamp: new Date().toISOString() };
   }
 

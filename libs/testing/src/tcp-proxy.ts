@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private frozen = false;
 
   private constructor(
     private readonly upstreamHost: string,
@@ -29,8 +30,17 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Accepts connections again on the same port. */
+  /**
+   * A silent stall: connections stay open (no RST, no FIN) and new ones are accepted, but every
+   * byte in either direction is dropped, as on a dead network path or a hung server.
+   */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Accepts connections again on the same port, and forwards bytes again after freeze(). */
   async restore(): Promise<void> {
+    this.frozen = false;
     if (!this.server) await this.listen();
   }
 
@@ -51,6 +61,14 @@ export class TcpProxy {
   }
 
   private pipe(client: Socket): void {
+    if (this.frozen) {
+      // Accepted and never answered: nothing reaches the other side.
+      this.sockets.add(client);
+      client.on('error', () => undefined);
+      client.on('data', () => undefined);
+      client.on('close', () => this.sockets.delete(client));
+      return;
+    }
     const upstream = connect(this.upstreamPort, this.upstreamHost);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
@@ -61,7 +79,11 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (!this.frozen) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!this.frozen) client.write(chunk);
+    });
   }
 }
