@@ -26,12 +26,16 @@ class FakeClient extends EventEmitter {
   readonly queries: string[] = [];
   released: Array<Error | boolean | undefined> = [];
   failNext: Error | null = null;
+  // A query that never gets its answer (a link gone silent) until `answer` is called.
+  hang = false;
+  answer: (error?: Error) => void = () => undefined;
 
   async query(config: { text: string }): Promise<object> {
     this.queries.push(config.text);
     const failure = this.failNext;
     this.failNext = null;
     if (failure) throw failure;
+    if (this.hang) await new Promise<void>((resolve, reject) => (this.answer = (error) => (error ? reject(error) : resolve())));
     return {};
   }
 
@@ -40,18 +44,21 @@ class FakeClient extends EventEmitter {
   }
 }
 
-function fakePool(max: number): { log: AppendLog; clients: FakeClient[] } {
+function fakePool(max: number): { log: AppendLog; clients: FakeClient[]; silent: { value: boolean } } {
   const clients: FakeClient[] = [];
+  // While set, new connections get no answer either.
+  const silent = { value: false };
   const pool = {
     options: { max },
     connect: async (): Promise<FakeClient> => {
       const client = new FakeClient();
+      client.hang = silent.value;
       clients.push(client);
       return client;
     },
   };
   const log = new AppendLog({ driver: { master: pool } } as unknown as DataSource);
-  return { log, clients };
+  return { log, clients, silent };
 }
 
 describe('AppendLog connections', () => {
@@ -107,5 +114,55 @@ describe('AppendLog connections', () => {
     await append(log, 3);
     expect(clients[0].released).toEqual([broken]);
     expect(clients).toHaveLength(2);
+  });
+
+  it('drops a connection whose query timed out, without retrying, and fails the rows queued behind it', async () => {
+    const { log, clients } = fakePool(2);
+    await append(log, 1);
+    clients[0].hang = true;
+    const stuck = append(log, 1).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = append(log, 2).catch((error: unknown) => error);
+    const timeout = new Error('Query read timeout');
+    clients[0].answer(timeout);
+    expect(await stuck).toBe(timeout);
+    expect(await queued).toBe(timeout);
+    // Destroyed (released with the error), not retried on it nor on a fresh one.
+    expect(clients[0].released).toEqual([timeout]);
+    expect(clients[0].queries).toHaveLength(2);
+    expect(clients).toHaveLength(1);
+    await append(log, 3);
+    expect(clients).toHaveLength(2);
+  });
+
+  it('reports a batch without an answer, and a failure until a probe on its own connection succeeds', async () => {
+    const { log, clients, silent } = fakePool(2);
+    await append(log, 1);
+    expect(await log.unavailable(1_000)).toBeUndefined();
+    // No round trip while all is well.
+    expect(clients[0].queries).toHaveLength(1);
+
+    clients[0].hang = true;
+    const stuck = append(log, 2).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await log.unavailable(10)).toMatch(/^append log: a write has had no answer/);
+    clients[0].answer(new Error('Query read timeout'));
+    await stuck;
+    // Still silent: the probe, on a fresh connection, gets no answer either.
+    silent.value = true;
+    expect(await log.unavailable(20)).toBe('append log: Query read timeout');
+    expect(clients).toHaveLength(2);
+    expect(clients[1].queries).toEqual(['SELECT 1']);
+    clients[1].answer(new Error('Query read timeout'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clients[1].released).toHaveLength(1);
+    // The link heals: the next probe takes a fresh connection, gets its answer, and the log is ready.
+    silent.value = false;
+    expect(await log.unavailable(1_000)).toBeUndefined();
+    expect(clients).toHaveLength(3);
+    expect(clients[2].queries).toEqual(['SELECT 1']);
+    expect(clients[2].released).toEqual([]);
+    await append(log, 3);
+    expect(clients[2].queries).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
+import { isDatabaseUnavailable } from '@app/common';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DatabaseError, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { pgPoolOf } from './data-source.factory';
+import { isQueryTimeout, pgPoolOf } from './data-source.factory';
 import { GroupCommitWriter } from './group-commit.writer';
 
 /** A column's value as JavaScript has it: objects go to json/jsonb columns as JSON, not as text. */
@@ -25,6 +26,12 @@ export function storableJsonText(json: string): string {
 const MAX_PREPARED_SHAPES = 32;
 // Module-wide, so two logs on one embedded database never pick the same name either.
 let connectionsTagged = 0;
+
+const CONNECT_TIMEOUT = /timeout exceeded when trying to connect/;
+
+function spentDeadline(error: unknown): boolean {
+  return isQueryTimeout(error) || (error instanceof Error && CONNECT_TIMEOUT.test(error.message));
+}
 
 function rowObject(entry: Entry): Record<string, Value> {
   const row: Record<string, Value> = {};
@@ -55,9 +62,16 @@ export class AppendLog implements BeforeApplicationShutdown {
   private client: PoolClient | null = null;
   private readonly checkedOut = new Map<PoolClient, (error?: Error) => void>();
   private closing = false;
+  // What readiness needs to know without a round trip: when the batch in flight was sent, and the
+  // reason the last statement could not reach the database (cleared by the next one that does).
+  private sentAt: number | null = null;
+  private failure: Error | null = null;
+  private probing: Promise<void> | null = null;
 
   constructor(private readonly dataSource: DataSource) {
-    this.writer = new GroupCommitWriter('AppendLog', (entries) => this.insert(entries));
+    // A batch that waited out a deadline (its answer's, or a connection's) is not retried: a retry
+    // would wait as long again and its writers' requests would expire before they hear a 503.
+    this.writer = new GroupCommitWriter('AppendLog', (entries) => this.insert(entries), undefined, (error) => !spentDeadline(error));
   }
 
   append(table: string, columns: readonly string[], values: readonly Value[]): Promise<void> {
@@ -66,6 +80,25 @@ export class AppendLog implements BeforeApplicationShutdown {
 
   flush(): Promise<void> {
     return this.writer.flush();
+  }
+
+  /**
+   * Why the log cannot write now, or undefined when it can: a batch without an answer for longer
+   * than `timeoutMs`, or the last statement's failure to reach the database. After a failure, the
+   * log checks on its own connection (rows stop arriving while readiness fails, so no write would
+   * tell it that the database is back); otherwise it answers from what it knows, without a query.
+   */
+  async unavailable(timeoutMs: number): Promise<string | undefined> {
+    const sentAt = this.sentAt;
+    if (sentAt !== null && Date.now() - sentAt > timeoutMs) return `append log: a write has had no answer for ${Date.now() - sentAt} ms`;
+    if (!this.failure) return undefined;
+    this.probing ??= this.run('SELECT 1', [], false)
+      .catch(() => undefined)
+      .finally(() => (this.probing = null));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.probing, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    return this.failure ? `append log: ${this.failure.message}` : undefined;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -92,19 +125,25 @@ export class AppendLog implements BeforeApplicationShutdown {
     });
     const last = statements.pop() as string;
     const sql = statements.length === 0 ? last : `WITH ${statements.map((statement, i) => `w${i} AS (${statement} RETURNING 1)`).join(', ')} ${last}`;
-    await this.run(sql, parameters);
+    await this.run(sql, parameters, true);
   }
 
-  private async run(sql: string, parameters: string[]): Promise<void> {
-    const client = this.client ?? (await this.connect());
+  private async run(sql: string, parameters: string[], batch: boolean): Promise<void> {
+    let client: PoolClient | undefined;
     try {
-      await client.query({ name: this.statementName(client, sql), text: sql, values: parameters });
+      client = this.client ?? (await this.connect());
+      if (batch) this.sentAt = Date.now();
+      await client.query({ name: batch ? this.statementName(client, sql) : undefined, text: sql, values: parameters });
+      this.failure = null;
     } catch (error) {
-      // A SQL error leaves the connection usable; anything else (a lost connection) does not.
-      if (!(error instanceof DatabaseError)) this.giveBack(client, error instanceof Error ? error : true);
+      if (isDatabaseUnavailable(error)) this.failure = error instanceof Error ? error : new Error('database unavailable');
+      // A SQL error leaves the connection usable; anything else (a lost connection, a query that
+      // timed out, its connection destroyed) does not: the pool must discard it, never hand it out again.
+      if (client && !(error instanceof DatabaseError)) this.giveBack(client, error instanceof Error ? error : true);
       throw error;
     } finally {
-      if (this.client !== client) this.giveBack(client);
+      if (batch) this.sentAt = null;
+      if (client && this.client !== client) this.giveBack(client);
     }
   }
 

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/config';
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { createDataSource, migrate } from './data-source.factory';
+import { createDataSource, migrate, queryTimeoutFor } from './data-source.factory';
 import { DatabaseService } from './database.service';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { RedisService } from './redis.service';
@@ -58,6 +58,7 @@ export class DatabaseModule {
               entities: options.entities,
               migrations: ALL_MIGRATIONS,
               poolMax: config.databasePoolMax,
+              queryTimeoutMs: queryTimeoutFor(config.requestTimeoutMs),
             });
             await dataSource.initialize();
             await migrate(dataSource, config.database);

@@ -74,4 +74,42 @@ describe('GroupCommitWriter with a bad row', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(committed.sort()).toEqual([1, 2]);
   });
+
+  it('does not retry a batch whose error is not retryable', async () => {
+    let attempts = 0;
+    const timeout = new Error('Query read timeout');
+    const writer = new GroupCommitWriter<number>(
+      'test',
+      async () => {
+        attempts++;
+        throw timeout;
+      },
+      undefined,
+      (error) => error !== timeout,
+    );
+    await expect(writer.write(1)).rejects.toBe(timeout);
+    expect(attempts).toBe(1);
+  });
+
+  it('fails the rows queued behind a batch that could not reach the database, with its error', async () => {
+    const batches: number[][] = [];
+    const lost = new Error('Query read timeout');
+    let fail: (error: Error) => void = () => undefined;
+    const writer = new GroupCommitWriter<number>(
+      'test',
+      (rows) => {
+        batches.push(rows);
+        return new Promise<void>((_, reject) => (fail = reject));
+      },
+      undefined,
+      () => false,
+    );
+    const first = writer.write(1).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = [2, 3].map((n) => writer.write(n).catch((error: unknown) => error));
+    fail(lost);
+    expect(await Promise.all([first, ...queued])).toEqual([lost, lost, lost]);
+    // The queued rows never went to the database.
+    expect(batches).toEqual([[1]]);
+  });
 });

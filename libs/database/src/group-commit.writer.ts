@@ -24,6 +24,7 @@ export class GroupCommitWriter<T> {
     name: string,
     private readonly insertBatch: (rows: T[]) => Promise<void>,
     private readonly maxBatch = DEFAULT_MAX_BATCH,
+    private readonly retryable: (error: unknown) => boolean = () => true,
   ) {
     this.logger = new Logger(name);
   }
@@ -50,6 +51,9 @@ export class GroupCommitWriter<T> {
           await written;
         } catch (error) {
           await this.settleFailed(batch, error);
+          // The rows queued while it failed would meet the same unreachable database: they fail
+          // now, with the same error, instead of each batch waiting out its own deadline.
+          if (isDatabaseUnavailable(error)) this.rejectQueued(error);
           current = this.startBatch();
           continue;
         }
@@ -80,6 +84,12 @@ export class GroupCommitWriter<T> {
     for (const pending of batch) pending.reject(error);
   }
 
+  private rejectQueued(error: unknown): void {
+    const queued = this.queue.splice(0);
+    if (queued.length > 0) this.logger.error({ err: error, rows: queued.length }, 'queued rows not written: the database is unavailable');
+    for (const pending of queued) pending.reject(error);
+  }
+
   private async writeOneByOne(batch: Array<Pending<T>>): Promise<void> {
     for (const pending of batch) {
       try {
@@ -98,7 +108,7 @@ export class GroupCommitWriter<T> {
         await this.insertBatch(rows);
         return;
       } catch (error) {
-        if (attempt >= RETRY_DELAYS_MS.length) throw error;
+        if (attempt >= RETRY_DELAYS_MS.length || !this.retryable(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
       }
     }

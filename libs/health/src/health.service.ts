@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { DatabaseService, RedisService } from '@app/database';
+import { AppendLog, DatabaseService, RedisService } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
@@ -30,6 +30,7 @@ export class HealthService {
     private readonly dataSource: DataSource,
     private readonly redis: RedisService,
     private readonly metrics: MetricsService,
+    private readonly appendLog: AppendLog,
   ) {}
 
   /** From SIGTERM on, readiness fails so load balancers drain this instance. */
@@ -81,12 +82,18 @@ export class HealthService {
     const started = performance.now();
     const connections = this.database.poolStats();
     // Terminus reports "down" in its result rather than by throwing.
-    const result = await this.typeOrm.pingCheck('database', { timeout: PING_TIMEOUT_MS, connection: this.dataSource }).catch((error: unknown) => ({
-      database: { status: 'down', message: reason(error) },
-    }));
+    // The pool's ping never meets the append log's own connection: a write stuck on it (a link that
+    // went silent) or failing to reach the database must fail readiness too.
+    const [result, appendLog] = await Promise.all([
+      this.typeOrm.pingCheck('database', { timeout: PING_TIMEOUT_MS, connection: this.dataSource }).catch((error: unknown) => ({
+        database: { status: 'down', message: reason(error) },
+      })),
+      this.appendLog.unavailable(PING_TIMEOUT_MS).catch((error: unknown) => `append log: ${reason(error)}`),
+    ]);
     const check = result.database as { status: string; message?: string };
     const common = { latency: elapsed(started), kind: this.config.database.kind, connections: pick(connections) };
-    return check.status === 'up' ? { status: 'healthy', ...common } : { status: 'unhealthy', error: check.message ?? 'database is not reachable', ...common };
+    if (check.status !== 'up') return { status: 'unhealthy', error: check.message ?? 'database is not reachable', ...common };
+    return appendLog === undefined ? { status: 'healthy', ...common } : { status: 'unhealthy', error: reason(new Error(appendLog)), ...common };
   }
 
   private async redisHealth(): Promise<ComponentHealth> {
