@@ -89,7 +89,8 @@ export class ToolsRpc implements OnModuleInit {
 
   onModuleInit(): void {
     this.rpc.register('initialize', {
-      params: { type: 'object', properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
+      // All three are required by MCP's InitializeRequest, in every version.
+      params: { type: 'object', required: ['protocolVersion', 'capabilities', 'clientInfo'], properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
       handle: async (params, context) => {
         // /ws keeps what the client can answer for the connection; /mcp keeps it with the session.
         context.clientCapabilities = isPlainObject(params.capabilities) ? params.capabilities : {};

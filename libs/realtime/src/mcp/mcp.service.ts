@@ -2,7 +2,7 @@ import { effectivePermissions, ROLES, TokenCredentialVerifier } from '@app/auth'
 import { ApiError, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
-import { errorResponse, InFlightRequests, INVALID_PARAMS, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
+import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
@@ -55,13 +55,6 @@ function sseMessage(message: unknown): string {
 }
 
 /** Whether an answer (one response or a batch) carries an error, for the session's counters. */
-/** MCP's InitializeRequest params: all three are required by the schema, in every version. */
-function isInitializeParams(params: unknown): boolean {
-  const candidate = params as { protocolVersion?: unknown; capabilities?: unknown; clientInfo?: unknown } | undefined;
-  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
-  return isObject(candidate) && typeof candidate?.protocolVersion === 'string' && isObject(candidate?.capabilities) && isObject(candidate?.clientInfo);
-}
-
 function hasError(answer: JsonRpcResponse | JsonRpcResponse[] | null): boolean {
   return answer !== null && (Array.isArray(answer) ? answer.some((response) => 'error' in response) : 'error' in answer);
 }
@@ -204,9 +197,6 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private async initialize(request: FastifyRequest, reply: FastifyReply, caller: AuthenticatedUser, message: JsonRpcLike, pathContextId: string | undefined): Promise<unknown> {
     // An unknown or foreign context is the endpoint's 404, before anything is answered.
     if (pathContextId && this.policies) await this.policies.forContext(caller, pathContextId);
-    if (message.id !== undefined && !isInitializeParams(message.params)) {
-      return errorResponse(typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null, { code: INVALID_PARAMS, message: 'Invalid params: initialize needs protocolVersion, capabilities and clientInfo' });
-    }
     const answer = await this.rpc.handleMessage(message, { caller, origin: originOf(request), door: 'mcp', contextId: pathContextId ?? null, ownToolNames: pathContextId !== undefined });
     if (answer === null) {
       void reply.status(202);
