@@ -1,6 +1,6 @@
 import { AuditWriter } from '@app/audit';
 import { PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
-import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, isRedisUnavailable, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { RedisService } from '@app/database';
 import { EventBus } from '@app/events';
@@ -105,7 +105,7 @@ export class AdminUsersService {
     });
     let broadcastFailure: unknown;
     const tolerateRedisOutage = (error: unknown): void => {
-      if (!RedisService.isUnavailable(error)) throw error;
+      if (!isRedisUnavailable(error)) throw error;
       broadcastFailure ??= error;
     };
     let sessionsEnded = 0;

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, isRedisUnavailable, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import { RedisService } from '@app/database';
 import type { LoginRequestDto, LoginResponse, MessageResponse, TokenPair } from '@app/contracts';
@@ -100,7 +100,7 @@ export class AuthService {
     await this.sessions.end(caller.sessionId, 'logout').catch((error: unknown) => {
       // Redis went away after the check: the session is ended in the database (other instances
       // reload revocations from it), so the logout is recorded, then answered 503.
-      if (!RedisService.isUnavailable(error)) throw error;
+      if (!isRedisUnavailable(error)) throw error;
       broadcastFailure = error;
     });
     await this.audit.record({

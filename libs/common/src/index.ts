@@ -1,7 +1,7 @@
 export { ApiError } from './errors/api-error';
 export type { ApiErrorOptions, ErrorDetail, ErrorEnvelope } from './errors/api-error';
 export { AllExceptionsFilter, clientErrorHandler, frameworkErrorHandler, sendError } from './errors/all-exceptions.filter';
-export { isDatabaseUnavailable, sqlState } from './errors/database-errors';
+export { isDatabaseUnavailable, isRedisUnavailable, sqlState } from './errors/database-errors';
 export { ERROR_CODES, errorCodeForStatus } from './errors/error-codes';
 export type { ErrorCode } from './errors/error-codes';
 export { createValidationPipe, validationDetails } from './errors/validation-errors';

@@ -6,7 +6,6 @@ import Redis from 'ioredis';
 export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 /** How often each connection is probed; a probe that gets no answer drops and redials the link. */
 export const REDIS_WATCHDOG_INTERVAL_MS = 1_000;
-const REDIS_UNAVAILABLE_MESSAGES = /Reached the max retries per request limit|^Connection is closed\.?$|^Command timed out$|Stream isn't writeable and enableOfflineQueue options is false|Redis did not answer within/;
 
 /**
  * The shared Redis connection when REDIS_URL is set (null-object otherwise): rate limits,
@@ -41,14 +40,6 @@ export class RedisService implements OnApplicationShutdown {
     if (this.client) await this.ping(REDIS_COMMAND_TIMEOUT_MS);
   }
 
-  /** True for the errors of a Redis that is down or stalled (retries spent, link closed, no answer). */
-  static isUnavailable(error: unknown): boolean {
-    for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
-      if (current.name === 'MaxRetriesPerRequestError' || REDIS_UNAVAILABLE_MESSAGES.test(current.message)) return true;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return false;
-  }
 
   async ping(timeoutMs: number): Promise<number> {
     if (!this.client) throw new Error('Redis is not configured');

@@ -1,7 +1,6 @@
-import { RedisService } from '@app/database';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, isRedisUnavailable } from './database-errors';
 
 describe('isDatabaseUnavailable: Redis (ioredis) outages are 503s too', () => {
   const outages: Array<[string, unknown]> = [
@@ -14,13 +13,13 @@ describe('isDatabaseUnavailable: Redis (ioredis) outages are 503s too', () => {
 
   it.each(outages)('%s', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
-    expect(RedisService.isUnavailable(error)).toBe(true);
+    expect(isRedisUnavailable(error)).toBe(true);
   });
 
   it('other errors stay 500s', () => {
     for (const error of [new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), new Error('boom'), new TypeError('x is undefined')]) {
       expect(isDatabaseUnavailable(error)).toBe(false);
-      expect(RedisService.isUnavailable(error)).toBe(false);
+      expect(isRedisUnavailable(error)).toBe(false);
     }
   });
 });

@@ -28,13 +28,22 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = typeof current.code === 'string' ? current.code : '';
     if (UNAVAILABLE_NODE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)) return true;
     if (typeof current.message === 'string' && UNAVAILABLE_MESSAGES.test(current.message)) return true;
-    if (isRedisUnavailable(current)) return true;
+    if (isRedisFailure(current)) return true;
     current = asDriverError(current.driverError ?? (current as { cause?: unknown }).cause);
   }
   return false;
 }
 
-function isRedisUnavailable(error: DriverErrorLike): boolean {
+/** True for the errors of a Redis that is down or stalled (retries spent, link closed, no answer), wrapped or not. */
+export function isRedisUnavailable(error: unknown): boolean {
+  for (let current = asDriverError(error), depth = 0; current && depth < 4; depth++) {
+    if (isRedisFailure(current)) return true;
+    current = asDriverError((current as { cause?: unknown }).cause);
+  }
+  return false;
+}
+
+function isRedisFailure(error: DriverErrorLike): boolean {
   const name = (error as { name?: unknown }).name;
   if (typeof name === 'string' && REDIS_UNAVAILABLE_NAMES.has(name)) return true;
   return typeof error.message === 'string' && REDIS_UNAVAILABLE_MESSAGES.test(error.message);
