@@ -19,7 +19,8 @@ describe.skipIf(!redisUrl)('event bus over Redis pub/sub', () => {
     connections.push(connection);
     return connection;
   };
-  const newInstance = (id: string): EventBus => new EventBus(new RedisEventTransport(connect(), connect(), id, (error) => { throw error; }), id);
+  const prefix = `smcp-events-${Date.now()}:`;
+  const newInstance = (id: string, keyPrefix = prefix): EventBus => new EventBus(new RedisEventTransport(connect(), connect(), id, (error) => { throw error; }, keyPrefix), id);
 
   afterAll(async () => {
     await Promise.all(connections.map((connection) => connection.quit()));
@@ -38,5 +39,20 @@ describe.skipIf(!redisUrl)('event bus over Redis pub/sub', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seenB.map((event) => [event.id, event.payload.n, event.origin])).toEqual([[sent.id, 7, a.instanceId]]);
     expect(seenA.map((event) => event.id)).toEqual([sent.id]);
+  });
+
+  it('keeps deployments with different key prefixes apart on one Redis', async () => {
+    const here = newInstance(`inst_here_${Date.now()}`);
+    const sameDeployment = newInstance(`inst_same_${Date.now()}`);
+    const otherDeployment = newInstance(`inst_other_${Date.now()}`, `${prefix}other:`);
+    const seenSame: number[] = [];
+    const seenOther: number[] = [];
+    sameDeployment.on('test.fanout', (event) => void seenSame.push(event.payload.n));
+    otherDeployment.on('test.fanout', (event) => void seenOther.push(event.payload.n));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    here.publish('test.fanout', { n: 8 });
+    for (let i = 0; i < 50 && seenSame.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([seenSame, seenOther]).toEqual([[8], []]);
   });
 });

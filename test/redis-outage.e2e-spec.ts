@@ -111,7 +111,7 @@ describe.skipIf(!base.redisUrl)('Redis outage and recovery', () => {
       const envelope = { id: crypto.randomUUID(), name: 'session.revoked', payload: { sessionIds: [sessionIdOf(other.accessToken)], until: Date.now() + 600_000 }, timestamp: new Date().toISOString(), origin: 'inst_elsewhere' };
       await until(
         async () => {
-          await direct.publish('secure-mcp:events', JSON.stringify(envelope));
+          await direct.publish(`${t.config.redisKeyPrefix}events`, JSON.stringify(envelope));
           return (await t.client.call('getCurrentUser', { headers: other.auth })).status;
         },
         (status) => status === 401,

@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import { RedisService } from '@app/database';
 import { Global, Logger, Module } from '@nestjs/common';
 import { EventBus, LocalOnlyTransport, newInstanceId } from './event-bus';
@@ -8,13 +9,14 @@ import { RedisEventTransport } from './redis.transport';
   providers: [
     {
       provide: EventBus,
-      inject: [RedisService],
-      useFactory: (redis: RedisService): EventBus => {
+      inject: [RedisService, AppConfig],
+      useFactory: (redis: RedisService, config: AppConfig): EventBus => {
         if (!redis.client) return new EventBus(new LocalOnlyTransport());
         const logger = new Logger('EventBus');
         const instanceId = newInstanceId();
         const transport = new RedisEventTransport(redis.client, redis.createConnection('events'), instanceId, (error) =>
           logger.warn(`event transport: ${error.message}`),
+          config.redisKeyPrefix,
         );
         return new EventBus(transport, instanceId);
       },

@@ -1,26 +1,31 @@
 import type Redis from 'ioredis';
 import type { EventEnvelope, EventTransport } from './event-map';
 
-const CHANNEL = 'secure-mcp:events';
-
-/** Pub/sub fan-out so every instance sees every event; an instance skips its own echoes. */
+/**
+ * Pub/sub fan-out so every instance sees every event; an instance skips its own echoes. The
+ * channel carries the deployment's REDIS_KEY_PREFIX: two deployments sharing one Redis must never
+ * hear each other's events (they carry user ids, sessions, runs).
+ */
 export class RedisEventTransport implements EventTransport {
   private readonly listeners: Array<(envelope: EventEnvelope) => void> = [];
+  private readonly channel: string;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly instanceId: string,
     private readonly onError: (error: Error) => void,
+    keyPrefix: string,
   ) {
-    subscriber.subscribe(CHANNEL).catch((error: Error) => onError(error));
+    this.channel = `${keyPrefix}events`;
+    subscriber.subscribe(this.channel).catch((error: Error) => onError(error));
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === CHANNEL) this.receive(message);
+      if (channel === this.channel) this.receive(message);
     });
   }
 
   async publish(envelope: EventEnvelope): Promise<void> {
-    await this.publisher.publish(CHANNEL, JSON.stringify(envelope));
+    await this.publisher.publish(this.channel, JSON.stringify(envelope));
   }
 
   onRemote(listener: (envelope: EventEnvelope) => void): void {
@@ -28,7 +33,7 @@ export class RedisEventTransport implements EventTransport {
   }
 
   async close(): Promise<void> {
-    await this.subscriber.unsubscribe(CHANNEL).catch(() => undefined);
+    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
   }
 
   private receive(message: string): void {
