@@ -1,6 +1,7 @@
 import { type RequestOrigin, redactSecrets } from '@app/common';
 import { AppendLog } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { AuditResult, AuditSeverity } from './audit-log.entity';
 
 export interface AuditEntry {
@@ -16,7 +17,8 @@ export interface AuditEntry {
 
 const MAX_DETAILS_BYTES = 16 * 1024;
 const AUDIT_TABLE = 'audit_logs';
-const AUDIT_COLUMNS = ['timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
+// The id is ours, not the database's default: a journal replay then skips an entry already stored.
+const AUDIT_COLUMNS = ['id', 'timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
 
 function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
   // U+0000 is made storable by the append log, for the whole row at once.
@@ -36,6 +38,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   record(entry: AuditEntry): Promise<void> {
     return this.log.append(AUDIT_TABLE, AUDIT_COLUMNS, [
+      randomUUID(),
       new Date(),
       entry.userId ?? null,
       entry.action,

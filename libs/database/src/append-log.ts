@@ -1,17 +1,26 @@
-import { isDatabaseUnavailable } from '@app/common';
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DatabaseError, type PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { isQueryTimeout, pgPoolOf } from './data-source.factory';
-import { GroupCommitWriter } from './group-commit.writer';
-
 /** A column's value as JavaScript has it: objects go to json/jsonb columns as JSON, not as text. */
-type Value = string | number | boolean | Date | null | undefined | object;
+export type AppendValue = string | number | boolean | Date | null | undefined | object;
 
-interface Entry {
+export interface AppendEntry {
   readonly table: string;
   readonly columns: readonly string[];
-  readonly values: readonly Value[];
+  readonly values: readonly AppendValue[];
+}
+
+/**
+ * Append-only rows of every table (audit entries, run history, sessions, webhook outbox rows),
+ * written together in batches. `append` resolves once the row is durable and visible to every
+ * query sent after that: committed on PostgreSQL; on the embedded database, in its journal and
+ * ahead of every later statement (see EmbeddedAppendLog).
+ */
+export abstract class AppendLog {
+  abstract append(table: string, columns: readonly string[], values: readonly AppendValue[]): Promise<void>;
+
+  /** Resolves when everything appended so far is committed (or has failed). */
+  abstract flush(): Promise<void>;
+
+  /** Why the log cannot write now, or undefined when it can (for readiness). */
+  abstract unavailable(timeoutMs: number): Promise<string | undefined>;
 }
 
 // JSON.stringify writes U+0000 and lone surrogates as \u escapes, which PostgreSQL refuses in
@@ -22,169 +31,41 @@ export function storableJsonText(json: string): string {
   return json.includes('\\u') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
 }
 
-// A batch's SQL depends only on which tables and columns it holds: a handful of shapes in all.
-const MAX_PREPARED_SHAPES = 32;
-// Module-wide, so two logs on one embedded database never pick the same name either.
-let connectionsTagged = 0;
+const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
 
-const CONNECT_TIMEOUT = /timeout exceeded when trying to connect/;
-
-function spentDeadline(error: unknown): boolean {
-  return isQueryTimeout(error) || (error instanceof Error && CONNECT_TIMEOUT.test(error.message));
+/** Entries grouped by table and columns, in order of first appearance. */
+export function groupByShape(entries: readonly AppendEntry[]): AppendEntry[][] {
+  const groups = new Map<string, AppendEntry[]>();
+  for (const entry of entries) {
+    const key = `${entry.table}(${entry.columns.join(',')})`;
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
+  }
+  return [...groups.values()];
 }
 
-function rowObject(entry: Entry): Record<string, Value> {
-  const row: Record<string, Value> = {};
-  for (let i = 0; i < entry.columns.length; i++) row[entry.columns[i]] = entry.values[i] ?? null;
-  return row;
+/** The group's rows as one JSON array of objects, for `json_populate_recordset`. */
+export function rowsJson(group: readonly AppendEntry[]): string {
+  const { columns } = group[0];
+  const rows = group.map((entry) => {
+    const row: Record<string, AppendValue> = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]] = entry.values[i] ?? null;
+    return row;
+  });
+  return storableJsonText(JSON.stringify(rows));
 }
 
-/**
- * Append-only rows of every table (audit entries, run history) committed together: one statement
- * per batch, its INSERTs chained as data-modifying CTEs, so a tool run's audit entry and its
- * history row share one round trip and one commit. `append` resolves once its row is committed.
- *
- * Each table's rows travel as one JSON parameter expanded by `json_populate_recordset`: binding
- * hundreds of parameters one by one cost more, on both sides of the wire, than the rows themselves.
- *
- * Each shape of batch is a prepared statement, parsed and planned once per connection: on the
- * embedded database that takes a lone run's commit from about 1.0 ms to 0.6 ms.
- */
-@Injectable()
-export class AppendLog implements BeforeApplicationShutdown {
-  private readonly writer: GroupCommitWriter<Entry>;
-  private readonly shapes = new Map<string, number>();
-  // Names are per connection: the embedded database is one session that outlives its client
-  // connections, so a reconnected client must not reuse a name an earlier one prepared.
-  private readonly connectionTags = new WeakMap<PoolClient, string>();
-  // The log keeps a connection of its own: a batch is then sent the moment the previous one
-  // commits, not after a pool checkout (which waits for every answer that commit released).
-  private client: PoolClient | null = null;
-  private readonly checkedOut = new Map<PoolClient, (error?: Error) => void>();
-  private closing = false;
-  // What readiness needs to know without a round trip: when the batch in flight was sent, and the
-  // reason the last statement could not reach the database (cleared by the next one that does).
-  private sentAt: number | null = null;
-  private failure: Error | null = null;
-  private probing: Promise<void> | null = null;
+const quotedLists = new Map<string, string>();
 
-  constructor(private readonly dataSource: DataSource) {
-    // A batch that waited out a deadline (its answer's, or a connection's) is not retried: a retry
-    // would wait as long again and its writers' requests would expire before they hear a 503.
-    this.writer = new GroupCommitWriter('AppendLog', (entries) => this.insert(entries), undefined, (error) => !spentDeadline(error));
+/** `"a", "b"` for a table's columns; names come from code, and are checked all the same. */
+export function quotedColumns(table: string, columns: readonly string[]): string {
+  const key = `${table}(${columns.join(',')})`;
+  let quoted = quotedLists.get(key);
+  if (quoted === undefined) {
+    for (const name of [table, ...columns]) if (!SQL_NAME.test(name)) throw new Error(`append log: '${name}' is not a plain SQL name`);
+    quoted = columns.map((column) => `"${column}"`).join(', ');
+    quotedLists.set(key, quoted);
   }
-
-  append(table: string, columns: readonly string[], values: readonly Value[]): Promise<void> {
-    return this.writer.write({ table, columns, values });
-  }
-
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  /**
-   * Why the log cannot write now, or undefined when it can: a batch without an answer for longer
-   * than `timeoutMs`, or the last statement's failure to reach the database. After a failure, the
-   * log checks on its own connection (rows stop arriving while readiness fails, so no write would
-   * tell it that the database is back); otherwise it answers from what it knows, without a query.
-   */
-  async unavailable(timeoutMs: number): Promise<string | undefined> {
-    const sentAt = this.sentAt;
-    if (sentAt !== null && Date.now() - sentAt > timeoutMs) return `append log: a write has had no answer for ${Date.now() - sentAt} ms`;
-    if (!this.failure) return undefined;
-    this.probing ??= this.run('SELECT 1', [], false)
-      .catch(() => undefined)
-      .finally(() => (this.probing = null));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.probing, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
-    return this.failure ? `append log: ${this.failure.message}` : undefined;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.flush();
-    // From here on each batch borrows a connection and returns it, so the pool can close.
-    this.closing = true;
-    if (this.client) this.giveBack(this.client);
-  }
-
-  private async insert(entries: Entry[]): Promise<void> {
-    const groups = new Map<string, Entry[]>();
-    for (const entry of entries) {
-      const key = `${entry.table}(${entry.columns.join(',')})`;
-      const group = groups.get(key);
-      if (group) group.push(entry);
-      else groups.set(key, [entry]);
-    }
-    const parameters: string[] = [];
-    const statements = [...groups.values()].map((group) => {
-      const { table, columns } = group[0];
-      const list = columns.map((column) => `"${column}"`).join(', ');
-      const position = parameters.push(storableJsonText(JSON.stringify(group.map(rowObject))));
-      return `INSERT INTO "${table}" (${list}) SELECT ${list} FROM json_populate_recordset(NULL::"${table}", $${position}::json)`;
-    });
-    const last = statements.pop() as string;
-    const sql = statements.length === 0 ? last : `WITH ${statements.map((statement, i) => `w${i} AS (${statement} RETURNING 1)`).join(', ')} ${last}`;
-    await this.run(sql, parameters, true);
-  }
-
-  private async run(sql: string, parameters: string[], batch: boolean): Promise<void> {
-    let client: PoolClient | undefined;
-    try {
-      client = this.client ?? (await this.connect());
-      if (batch) this.sentAt = Date.now();
-      await client.query({ name: batch ? this.statementName(client, sql) : undefined, text: sql, values: parameters });
-      this.failure = null;
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) this.failure = error instanceof Error ? error : new Error('database unavailable');
-      // A SQL error leaves the connection usable; anything else (a lost connection, a query that
-      // timed out, its connection destroyed) does not: the pool must discard it, never hand it out again.
-      if (client && !(error instanceof DatabaseError)) this.giveBack(client, error instanceof Error ? error : true);
-      throw error;
-    } finally {
-      if (batch) this.sentAt = null;
-      if (client && this.client !== client) this.giveBack(client);
-    }
-  }
-
-  private async connect(): Promise<PoolClient> {
-    const pool = pgPoolOf(this.dataSource);
-    if (!pool) throw new Error('The database is not initialised');
-    const client = await pool.connect();
-    // A checked-out client's errors are its holder's to handle; unhandled, they would end the process.
-    const lost = (error?: Error): void => this.giveBack(client, error ?? true);
-    client.on('error', lost);
-    client.on('end', lost);
-    this.checkedOut.set(client, lost);
-    // Holding the only connection of a pool of one would starve every other query.
-    if (!this.closing && (pool.options.max ?? 10) > 1) this.client = client;
-    return client;
-  }
-
-  /** Returns the connection to the pool, destroyed if it failed, so the next batch takes a fresh one. */
-  private giveBack(client: PoolClient, failure?: Error | true): void {
-    const lost = this.checkedOut.get(client);
-    if (!lost) return;
-    this.checkedOut.delete(client);
-    client.off('error', lost);
-    client.off('end', lost);
-    if (this.client === client) this.client = null;
-    client.release(failure);
-  }
-
-  /** The prepared statement's name on this connection; undefined (unnamed) for an unexpected shape. */
-  private statementName(client: PoolClient, sql: string): string | undefined {
-    let shape = this.shapes.get(sql);
-    if (shape === undefined) {
-      if (this.shapes.size >= MAX_PREPARED_SHAPES) return undefined;
-      shape = this.shapes.size;
-      this.shapes.set(sql, shape);
-    }
-    let tag = this.connectionTags.get(client);
-    if (tag === undefined) {
-      tag = String(++connectionsTagged);
-      this.connectionTags.set(client, tag);
-    }
-    return `append_log_${tag}_${shape}`;
-  }
+  return quoted;
 }

@@ -18,6 +18,7 @@ describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
     embedded = await EmbeddedPostgres.start();
     const setup = await connect();
     await setup.query('CREATE TABLE items (id int PRIMARY KEY, note text)');
+    await setup.query('CREATE TABLE entries (id int PRIMARY KEY, body jsonb NOT NULL, note varchar(8))');
   }, 60_000);
 
   afterAll(async () => {
@@ -84,5 +85,57 @@ describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
     const other = await connect();
     const { rows } = await other.query<{ count: string }>('SELECT count(*) AS count FROM items WHERE id = 5');
     expect(rows[0].count).toBe('0');
+  });
+
+  describe('append units', () => {
+    const COLUMNS = '"id", "body", "note"';
+    const unit = (...rows: Array<{ id: number; body?: object; note?: string }>): Array<readonly [string, string, string]> => [['entries', COLUMNS, JSON.stringify(rows.map((row) => ({ body: {}, ...row })))]];
+
+    it('are seen by a statement sent right after them, without waiting for them', async () => {
+      const client = await connect();
+      const stored = embedded.append(unit({ id: 1, body: { n: 1 } }, { id: 2, body: { n: 2 } }));
+      const { rows } = await client.query<{ id: number; body: object }>('SELECT id, body FROM entries WHERE id IN (1, 2) ORDER BY id');
+      expect(rows).toEqual([
+        { id: 1, body: { n: 1 } },
+        { id: 2, body: { n: 2 } },
+      ]);
+      expect(await stored).toEqual([]);
+    });
+
+    it('wait for a transaction that is open, and never join it', async () => {
+      const holder = await connect();
+      await holder.query('BEGIN');
+      await holder.query('INSERT INTO items VALUES (10, $1)', ['in transaction']);
+      let done = false;
+      const stored = embedded.append(unit({ id: 10 })).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(done).toBe(false);
+      await holder.query('ROLLBACK');
+      await stored;
+      const { rows } = await holder.query<{ count: string }>('SELECT (SELECT count(*) FROM items WHERE id = 10) + (SELECT count(*) FROM entries WHERE id = 10) AS count');
+      expect(rows[0].count).toBe('1');
+    });
+
+    it('store every row but the ones refused, which come back with the reason, also when sent together', async () => {
+      const client = await connect();
+      const first = embedded.append(unit({ id: 20 }, { id: 21, note: 'too long for the column' }, { id: 22 }));
+      const second = embedded.append(unit({ id: 23 }));
+      const refused = await first;
+      expect(refused).toEqual([{ table: 'entries', row: { id: 21, body: {}, note: 'too long for the column' }, code: '22001', message: expect.stringContaining('too long') }]);
+      expect(await second).toEqual([]);
+      const { rows } = await client.query<{ id: number }>('SELECT id FROM entries WHERE id BETWEEN 20 AND 23 ORDER BY id');
+      expect(rows.map((row) => row.id)).toEqual([20, 22, 23]);
+    });
+
+    it('replayed, skip the rows already stored', async () => {
+      const client = await connect();
+      expect(await embedded.append(unit({ id: 30, body: { v: 'first' } }))).toEqual([]);
+      expect(await embedded.append(unit({ id: 30, body: { v: 'again' } }, { id: 31 }), { replay: true })).toEqual([]);
+      const { rows } = await client.query<{ id: number; body: object }>('SELECT id, body FROM entries WHERE id IN (30, 31) ORDER BY id');
+      expect(rows).toEqual([
+        { id: 30, body: { v: 'first' } },
+        { id: 31, body: {} },
+      ]);
+    });
   });
 });

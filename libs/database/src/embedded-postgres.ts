@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WORKER_SOURCE } from './embedded-postgres.worker-source';
-import { WorkerSocket } from './worker-socket';
+import { type WorkerLink, WorkerSocket } from './worker-socket';
 
 function processAlive(pid: number): boolean {
   try {
@@ -16,24 +16,55 @@ function processAlive(pid: number): boolean {
 
 type WorkerMessage = { type: 'ready'; port: number | null } | { type: 'error'; message: string } | { type: 'stopped' };
 
+/** What comes back on the channel: a connection's bytes, its closing, or an append unit's outcome. */
+type ChannelMessage = { c: number; b: Uint8Array } | { x: number } | { a: number; failed: RejectedRow[] };
+
 export interface EmbeddedPostgresOptions {
   /** Serve it on a loopback TCP port (`port`) instead of in-process connections: for tests that cut a real socket. */
   readonly tcp?: boolean;
 }
 
+/** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
+export type AppendGroup = readonly [table: string, quotedColumns: string, rowsJson: string];
+
+/** A row the database refused (its JSON object), with PostgreSQL's reason. */
+export interface RejectedRow {
+  readonly table?: string;
+  readonly row?: unknown;
+  readonly code: string;
+  readonly message: string;
+}
+
+// Matches isDatabaseUnavailable's patterns: callers answer 503, not 500.
+const WORKER_GONE = 'Connection terminated: the embedded database worker stopped';
+
 /**
  * PGlite (PostgreSQL as WebAssembly) in a worker thread, so it does not compete with requests on
- * the event loop. The ordinary `pg` driver reaches it through `socket()`, a stream over a
- * MessagePort, so the same SQL runs on the embedded default and on a real PostgreSQL. PGlite has
- * one session, which the worker hands to one connection at a time.
+ * the event loop. The ordinary `pg` driver reaches it through `socket()`, a stream over the one
+ * channel to the worker, so the same SQL runs on the embedded default and on a real PostgreSQL.
+ * PGlite has one session, which the worker hands to one connection at a time.
+ *
+ * Everything crosses on one MessagePort, so the worker runs it in the order it was sent: rows
+ * given to `append` are visible to every statement sent after the call returns.
  */
-export class EmbeddedPostgres {
+export class EmbeddedPostgres implements WorkerLink {
+  private readonly sockets = new Map<number, WorkerSocket>();
+  private readonly appends = new Map<number, { resolve: (failed: RejectedRow[]) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private gone: Error | null = null;
+
   private constructor(
     private readonly worker: Worker,
+    private readonly channel: MessagePort,
     /** The loopback port, when started with `tcp`. */
     readonly port: number | null,
     private readonly lockFile?: string,
-  ) {}
+  ) {
+    channel.on('message', (message: ChannelMessage) => this.receive(message));
+    // A worker that dies takes every connection and every unconfirmed append with it.
+    worker.on('exit', () => this.lose(new Error(WORKER_GONE)));
+    worker.on('error', (error) => this.lose(new Error(`${WORKER_GONE}: ${error.message}`)));
+  }
 
   /** `dataDir` undefined: a throwaway in-memory database. */
   static async start(dataDir?: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
@@ -58,7 +89,10 @@ export class EmbeddedPostgres {
         });
       });
       worker.removeAllListeners('exit');
-      return new EmbeddedPostgres(worker, port, lockFile);
+      worker.removeAllListeners('error');
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ type: 'channel', port: port2 }, [port2]);
+      return new EmbeddedPostgres(worker, port1, port, lockFile);
     } catch (error) {
       await worker.terminate();
       if (lockFile) rmSync(lockFile, { force: true });
@@ -84,13 +118,63 @@ export class EmbeddedPostgres {
 
   /** A new connection's socket, for pg's `stream` option. */
   socket(): WorkerSocket {
-    return new WorkerSocket(() => this.openPort());
+    return new WorkerSocket(this);
   }
 
-  private openPort(): MessagePort {
-    const { port1, port2 } = new MessageChannel();
-    this.worker.postMessage({ type: 'open', port: port2 }, [port2]);
-    return port1;
+  /**
+   * Sends rows to be inserted, all in one transaction, after everything sent before and before
+   * everything sent later. Resolves once the worker has stored them, with the rows it refused
+   * (the others are stored); rejects only when the database is gone.
+   */
+  append(groups: readonly AppendGroup[], options: { replay?: boolean } = {}): Promise<RejectedRow[]> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.appends.set(id, { resolve, reject });
+      this.channel.postMessage(options.replay ? { a: id, g: groups, r: true } : { a: id, g: groups });
+    });
+  }
+
+  // ---------------------------------------------------------------- WorkerLink (for WorkerSocket)
+
+  open(socket: WorkerSocket): number {
+    if (this.gone) throw this.gone;
+    const id = this.nextId++;
+    this.sockets.set(id, socket);
+    this.channel.postMessage({ o: id });
+    return id;
+  }
+
+  send(id: number, bytes: Uint8Array): void {
+    this.channel.postMessage({ c: id, b: bytes }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** The socket closes once the worker answers that the connection is gone. */
+  end(id: number): void {
+    if (this.sockets.has(id)) this.channel.postMessage({ e: id });
+  }
+
+  private receive(message: ChannelMessage): void {
+    if ('a' in message) {
+      const waiting = this.appends.get(message.a);
+      this.appends.delete(message.a);
+      waiting?.resolve(message.failed);
+    } else if ('x' in message) {
+      const socket = this.sockets.get(message.x);
+      this.sockets.delete(message.x);
+      socket?.closedByWorker();
+    } else {
+      this.sockets.get(message.c)?.receive(message.b);
+    }
+  }
+
+  private lose(error: Error): void {
+    if (this.gone) return;
+    this.gone = error;
+    for (const { reject } of this.appends.values()) reject(error);
+    this.appends.clear();
+    for (const socket of this.sockets.values()) socket.closedByWorker();
+    this.sockets.clear();
   }
 
   /** Closes the database cleanly (its files are consistent afterwards), then the worker. */
@@ -105,6 +189,8 @@ export class EmbeddedPostgres {
       });
       this.worker.postMessage('stop');
     });
+    this.lose(new Error(WORKER_GONE));
+    this.channel.close();
     await this.worker.terminate();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
   }

@@ -2,15 +2,26 @@
  * The embedded database's worker thread, as source (evaluated by `new Worker(..., { eval: true })`
  * so it runs the same from the TypeScript sources under test and from the build).
  *
- * PGlite is one PostgreSQL session. Client connections reach it over MessagePorts: each one's
- * bytes are cut at message boundaries and every complete run of messages goes to PGlite in one
- * call (a Parse/Bind/Execute/Sync batch is one call, not five). A connection holds the session from
- * its first message until PGlite answers ReadyForQuery "idle": another connection's messages wait
+ * PGlite is one PostgreSQL session. Everything the main thread sends comes over one MessagePort,
+ * in the order it was sent, and runs in that order: a statement sent after an append unit sees its
+ * rows. Messages on the port:
+ * - `{ o: id }` opens client connection `id`, `{ c: id, b: bytes }` carries its protocol bytes,
+ *   `{ e: id }` ends it; answers go back as `{ c: id, b: bytes }`, and `{ x: id }` when the worker
+ *   closed it.
+ * - `{ a: id, g: [[table, quotedColumns, rowsJson], ...], r?: true }` is an append unit: rows for
+ *   the append log, inserted in one transaction (adjacent units share one); answered
+ *   `{ a: id, failed: [...] }` (`failed` empty when every row was stored). `r` (replay) skips rows
+ *   whose primary key is already there.
+ *
+ * A connection's bytes are cut at message boundaries and every complete run of messages goes to
+ * PGlite in one call (a Parse/Bind/Execute/Sync batch is one call, not five). A connection holds
+ * the session from its first message until PGlite answers ReadyForQuery "idle": the others wait
  * meanwhile, so an open transaction or a half-sent extended query is never interleaved with
- * another client's. A connection that goes away inside a transaction has it rolled back.
+ * another client's, nor with an append unit. A connection that goes away inside a transaction has
+ * it rolled back.
  *
  * With `tcp`, the session is served on a loopback port instead (pglite-socket), for tests that
- * need a real socket to cut; then MessagePort connections are refused.
+ * need a real socket to cut; then the port's connections are refused.
  */
 export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -20,12 +31,18 @@ const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 const TERMINATE = 0x58;
+// Adjacent append units share one transaction up to this much JSON.
+const MAX_MERGED_BYTES = 8 * 1024 * 1024;
+const MAX_PREPARED = 64;
 
 let db;
 let tcpServer;
+let channel = null;
+const connections = new Map();
 const queue = [];
 let owner = null;
 let pumping = false;
+const prepared = new Map();
 
 function endsIdle(bytes) {
   const n = bytes.length;
@@ -38,8 +55,139 @@ function send(connection, bytes) {
   // PGlite's answer usually owns its buffer and is moved as it is; a view into a larger buffer
   // (the startup answer) is copied first, so nothing else is moved with it.
   const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-  connection.port.postMessage(owned, [owned.buffer]);
+  channel.postMessage({ c: connection.id, b: owned }, [owned.buffer]);
 }
+
+// ---------------------------------------------------------------- append units
+
+function frame(type, parts) {
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(5);
+  head[0] = type.charCodeAt(0);
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+const cstring = (text) => Buffer.from(text + '\0', 'utf8');
+const int16 = (n) => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
+const int32 = (n) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+
+/** Parse (once per statement name), Bind with text parameters, Execute, Sync. */
+function extendedQuery(name, sql, values, parse) {
+  const parts = [];
+  if (parse) parts.push(frame('P', [cstring(name), cstring(sql), int16(0)]));
+  const bind = [cstring(''), cstring(name), int16(0), int16(values.length)];
+  for (const value of values) {
+    const bytes = Buffer.from(value, 'utf8');
+    bind.push(int32(bytes.length), bytes);
+  }
+  bind.push(int16(0));
+  parts.push(frame('B', bind), frame('E', [cstring(''), int32(0)]), frame('S', []));
+  return Buffer.concat(parts);
+}
+
+/** The first ErrorResponse of an answer, as { code, message }, or null. */
+function errorIn(answer) {
+  const bytes = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
+  for (let at = 0; at + 5 <= bytes.length; ) {
+    const type = bytes[at];
+    const length = bytes.readInt32BE(at + 1);
+    if (type === 0x45) {
+      const fields = {};
+      for (let f = at + 5; f < at + 1 + length && bytes[f] !== 0; ) {
+        const end = bytes.indexOf(0, f + 1);
+        fields[String.fromCharCode(bytes[f])] = bytes.toString('utf8', f + 1, end);
+        f = end + 1;
+      }
+      return { code: fields.C || 'XX000', message: fields.M || 'insert failed' };
+    }
+    at += 1 + length;
+  }
+  return null;
+}
+
+/** One statement inserting every group (its INSERTs chained as data-modifying CTEs), in one transaction. */
+async function insertGroups(groups, replay) {
+  const values = [];
+  const statements = groups.map(([table, columns, rows]) => {
+    const position = values.push(rows);
+    return 'INSERT INTO "' + table + '" (' + columns + ') SELECT ' + columns + ' FROM json_populate_recordset(NULL::"' + table + '", $' + position + '::json)' + (replay ? ' ON CONFLICT DO NOTHING' : '');
+  });
+  const last = statements.pop();
+  const sql = statements.length === 0 ? last : 'WITH ' + statements.map((statement, i) => 'w' + i + ' AS (' + statement + ' RETURNING 1)').join(', ') + ' ' + last;
+  // Each shape of batch is parsed and planned once; replays (at start only) are not kept.
+  let name = replay ? '' : prepared.get(sql);
+  const parse = name === undefined || name === '';
+  if (name === undefined) {
+    name = prepared.size < MAX_PREPARED ? 'append_unit_' + prepared.size : '';
+    if (name) prepared.set(sql, name);
+  }
+  const error = errorIn(await db.execProtocolRaw(extendedQuery(name, sql, values, parse)));
+  if (error && parse && name) prepared.delete(sql);
+  return error;
+}
+
+/** The units' groups with the same table and columns joined into one JSON array each. */
+function merged(units) {
+  const byShape = new Map();
+  for (const unit of units) {
+    for (const [table, columns, rows] of unit.g) {
+      const key = table + '(' + columns + ')';
+      const group = byShape.get(key);
+      if (group) group[2].push(rows);
+      else byShape.set(key, [table, columns, [rows]]);
+    }
+  }
+  return [...byShape.values()].map(([table, columns, parts]) => [table, columns, parts.length === 1 ? parts[0] : '[' + parts.map((rows) => rows.slice(1, -1)).filter((rows) => rows.length > 0).join(',') + ']']);
+}
+
+/** A unit that failed as a whole: its rows one by one, so one bad row costs only itself. */
+async function rowByRow(unit) {
+  const failed = [];
+  for (const [table, columns, rows] of unit.g) {
+    for (const row of JSON.parse(rows)) {
+      const error = await insertGroups([[table, columns, JSON.stringify([row])]], unit.r === true);
+      if (error) failed.push({ table, row, code: error.code, message: error.message });
+    }
+  }
+  return failed;
+}
+
+async function runAppends(units) {
+  let failure;
+  try {
+    failure = await insertGroups(merged(units), units[0].r === true);
+  } catch (error) {
+    failure = { code: 'XX000', message: error && error.message ? error.message : String(error) };
+  }
+  if (!failure) {
+    for (const unit of units) channel.postMessage({ a: unit.a, failed: [] });
+    return;
+  }
+  if (units.length > 1) {
+    for (const unit of units) await runAppends([unit]);
+    return;
+  }
+  let failed;
+  try {
+    failed = await rowByRow(units[0]);
+  } catch (error) {
+    failed = [{ code: 'XX000', message: error && error.message ? error.message : String(error) }];
+  }
+  channel.postMessage({ a: units[0].a, failed });
+}
+
+/** The append units at the head of the queue, up to a size, of one kind (replayed or not). */
+function takeAppends() {
+  const units = [queue.shift()];
+  let bytes = units[0].bytes;
+  while (queue.length > 0 && queue[0].g && queue[0].r === units[0].r && bytes + queue[0].bytes <= MAX_MERGED_BYTES) {
+    bytes += queue[0].bytes;
+    units.push(queue.shift());
+  }
+  return units;
+}
+
+// ---------------------------------------------------------------- the session, one holder at a time
 
 async function pump() {
   if (pumping) return;
@@ -48,6 +196,10 @@ async function pump() {
     for (;;) {
       const index = owner ? queue.findIndex((unit) => unit.connection === owner) : 0;
       if (index < 0 || queue.length === 0) break;
+      if (index === 0 && queue[0].g) {
+        await runAppends(takeAppends());
+        continue;
+      }
       const [unit] = queue.splice(index, 1);
       if (unit.rollback) {
         if (db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
@@ -90,7 +242,7 @@ function takeUnit(connection) {
     const code = buffer.readInt32BE(4);
     if (code === SSL_REQUEST && length === 8) {
       // No TLS inside one process: the client carries on in plain text.
-      connection.port.postMessage(new Uint8Array([0x4e]));
+      channel.postMessage({ c: connection.id, b: new Uint8Array([0x4e]) });
     } else if (code !== CANCEL_REQUEST && (code !== PROTOCOL_3 || length < 8)) {
       return { error: 'unsupported startup message' };
     } else if (buffer.length < length) {
@@ -123,30 +275,40 @@ function receive(connection, data) {
     if (unit.bytes && unit.bytes.length > 0) queue.push({ connection, bytes: unit.bytes });
     if (unit.terminate || unit.error) close(connection);
   }
-  void pump();
 }
 
 function close(connection) {
   if (connection.closed) return;
   connection.closed = true;
+  connections.delete(connection.id);
   for (let i = queue.length - 1; i >= 0; i--) if (queue[i].connection === connection) queue.splice(i, 1);
   if (owner === connection) queue.unshift({ connection, rollback: true });
-  connection.port.close();
+  channel.postMessage({ x: connection.id });
+}
+
+function onChannelMessage(message) {
+  if (message.g) {
+    queue.push({ a: message.a, g: message.g, r: message.r === true, bytes: message.g.reduce((sum, group) => sum + group[2].length, 0) });
+  } else if (message.o !== undefined) {
+    if (tcpServer) return channel.postMessage({ x: message.o });
+    connections.set(message.o, { id: message.o, buffer: Buffer.alloc(0), started: false, closed: false });
+  } else {
+    const id = message.c !== undefined ? message.c : message.e;
+    const connection = connections.get(id);
+    // The main thread's socket closes when the worker says the connection is gone.
+    if (message.e !== undefined && connection) close(connection);
+    else if (message.e !== undefined) channel.postMessage({ x: id });
+    else if (connection) receive(connection, message.b);
+  }
   void pump();
 }
 
-function open(port) {
-  if (tcpServer) {
-    port.close();
+parentPort.on('message', async (message) => {
+  if (message && message.type === 'channel') {
+    channel = message.port;
+    channel.on('message', onChannelMessage);
     return;
   }
-  const connection = { port, buffer: Buffer.alloc(0), started: false, closed: false };
-  port.on('message', (data) => (data === 'end' ? close(connection) : receive(connection, data)));
-  port.on('close', () => close(connection));
-}
-
-parentPort.on('message', async (message) => {
-  if (message && message.type === 'open') return open(message.port);
   if (message !== 'stop') return;
   try {
     if (tcpServer) await tcpServer.stop();
@@ -160,8 +322,25 @@ parentPort.on('message', async (message) => {
 // (854 against 436-454 MiB at rest after a login); 32 MB cost no measurable speed under load.
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
+/**
+ * The in-memory file system grows a file by 12.5% at a time past 1 MiB, copying all of it each
+ * time: a table or WAL file written a page at a time cost about a fifth of the worker's time under
+ * load. Doubling copies each byte about twice in all.
+ */
+function growFilesByDoubling(memfs) {
+  memfs.expandFileStorage = function expandFileStorage(node, wanted) {
+    const capacity = node.contents ? node.contents.length : 0;
+    if (capacity >= wanted) return;
+    const grown = new Uint8Array(Math.max(wanted, capacity * 2, 256));
+    if (node.usedBytes > 0) grown.set(node.contents.subarray(0, node.usedBytes), 0);
+    node.contents = grown;
+  };
+}
+
 (async () => {
   db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
+  const memfs = db.mod && db.mod.FS && db.mod.FS.filesystems && db.mod.FS.filesystems.MEMFS;
+  if (memfs && typeof memfs.expandFileStorage === 'function') growFilesByDoubling(memfs);
   let port = null;
   if (workerData.tcp) {
     const { PGLiteSocketServer } = require(workerData.socket);

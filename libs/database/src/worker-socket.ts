@@ -1,28 +1,48 @@
 import { Duplex } from 'node:stream';
-import type { MessagePort } from 'node:worker_threads';
+
+/** The embedded database's side of a connection: the channel every connection shares. */
+export interface WorkerLink {
+  /** Opens a connection for this socket and returns its id. */
+  open(socket: WorkerSocket): number;
+  /** Moves these bytes to the worker (the caller owns their buffer and gives it up). */
+  send(id: number, bytes: Uint8Array): void;
+  end(id: number): void;
+}
 
 /**
- * What the `pg` driver takes for a socket, carried over a MessagePort to the embedded database's
- * worker thread: no loopback TCP in between, and no port any other local process could reach.
+ * What the `pg` driver takes for a socket, carried to the embedded database's worker thread over
+ * the channel all connections share: no loopback TCP in between, and no port any other local
+ * process could reach.
  */
 export class WorkerSocket extends Duplex {
-  private port?: MessagePort;
+  private id?: number;
 
-  constructor(private readonly openPort: () => MessagePort) {
+  constructor(private readonly link: WorkerLink) {
     super();
   }
 
   /** pg calls this with a host and port; the worker is the only place to go. */
   connect(): this {
-    const port = this.openPort();
-    this.port = port;
-    port.on('message', (data: Uint8Array) => this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
-    port.on('close', () => {
-      this.push(null);
-      this.destroy();
-    });
+    try {
+      this.id = this.link.open(this);
+    } catch (error) {
+      process.nextTick(() => this.destroy(error as Error));
+      return this;
+    }
     process.nextTick(() => this.emit('connect'));
     return this;
+  }
+
+  /** The worker's answer for this connection. */
+  receive(data: Uint8Array): void {
+    this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** The worker dropped this connection (or is gone). */
+  closedByWorker(): void {
+    this.id = undefined;
+    this.push(null);
+    this.destroy();
   }
 
   setNoDelay(): this {
@@ -34,12 +54,10 @@ export class WorkerSocket extends Duplex {
   }
 
   ref(): this {
-    this.port?.ref();
     return this;
   }
 
   unref(): this {
-    this.port?.unref();
     return this;
   }
 
@@ -57,20 +75,25 @@ export class WorkerSocket extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.port?.postMessage('end');
+    this.close();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.port?.close();
+    this.close();
     callback(error);
   }
 
+  private close(): void {
+    if (this.id === undefined) return;
+    this.link.end(this.id);
+    this.id = undefined;
+  }
+
   private post(bytes: Buffer): Error | null {
-    if (!this.port) return Object.assign(new Error('The embedded database connection is not open'), { code: 'EPIPE' });
+    if (this.id === undefined) return Object.assign(new Error('The embedded database connection is not open'), { code: 'EPIPE' });
     // A copy of exactly these bytes (a Buffer may be a view into a shared pool), then moved, not copied again.
-    const copy = new Uint8Array(bytes);
-    this.port.postMessage(copy, [copy.buffer]);
+    this.link.send(this.id, new Uint8Array(bytes));
     return null;
   }
 }

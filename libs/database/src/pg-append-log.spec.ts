@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { DatabaseError } from 'pg';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { AppendLog, storableJsonText } from './append-log';
+import { storableJsonText } from './append-log';
+import { PgAppendLog as AppendLog } from './pg-append-log';
 
 describe('storableJsonText', () => {
   it('replaces escaped NUL and lone surrogates with U+FFFD', () => {
