@@ -2,6 +2,7 @@
 // Generates libs/contracts/src/generated/ from openapi/openapi.yaml:
 //   dto.ts         class-validator / class-transformer classes for request bodies, query and path params
 //   types.ts       TypeScript types for component schemas and for every operation's JSON responses
+//   accept.ts      for each DTO, the common case of the validation pipe without class-transformer (see AcceptorWriter)
 //   operations.ts  the operation table (id, method, path, public) used by the contract tests
 // `--check` writes nothing and exits 1 when the files on disk differ from what would be generated.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,7 @@ class DtoWriter {
     this.validators = new Set();
     this.transformers = new Set();
     this.custom = new Set(); // from libs/contracts/src/validators.ts
+    this.members = new Map(); // class name -> what its acceptor needs of each property
   }
 
   classFor(name, schema, where, inQuery = false) {
@@ -85,6 +87,7 @@ class DtoWriter {
     this.assertSupported(resolved, where);
     if (resolved.type !== 'object' && !resolved.properties) throw new Error(`${where}: a request body or nested DTO must be an object`);
     const required = new Set(resolved.required ?? []);
+    this.members.set(name, []);
     const members = Object.entries(resolved.properties ?? {}).map(([prop, propSchema]) =>
       this.member(name, prop, propSchema, required.has(prop), `${where}.${prop}`, inQuery),
     );
@@ -129,38 +132,36 @@ class DtoWriter {
       decorators.push(`@ValidateIf((object: Record<string, unknown>) => object[${literal(prop)}] !== null)`);
     }
     decorators.push(...this.transforms(schema, inQuery));
-    const { decorators: typeDecorators, tsType } = this.typeRules(owner, prop, rawSchema, schema, where, inQuery);
+    const { decorators: typeDecorators, tsType, nested } = this.typeRules(owner, prop, rawSchema, schema, where, inQuery);
     decorators.push(...typeDecorators);
+    this.members.get(owner).push({ prop, schema, isRequired, inQuery, nested });
     const nullable = schema.nullable ? ' | null' : '';
     const doc = schema.description ? `  /** ${schema.description.trim().replace(/\s+/g, ' ').replace(/\*\//g, '* /')} */\n` : '';
     const declaration = `${propertyKey(prop)}${isRequired ? '!' : '?'}: ${tsType}${nullable};`;
     return `${doc}${decorators.map((d) => `  ${d}`).join('\n')}\n  ${declaration}`;
   }
 
-  transforms(schema, inQuery) {
+  /** The value conversions of a property, as `(value) => ...` bodies, in the order they apply. */
+  transformExpressions(schema, inQuery) {
     const steps = [];
     if (schema['x-trim']) steps.push('value.trim()');
     if (schema['x-lowercase']) steps.push('.toLowerCase()');
     const out = [];
     if (steps.length > 0) {
-      this.transformers.add('Transform');
       const expression = schema['x-trim'] ? steps.join('') : `value${steps.join('')}`;
-      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? ${expression} : value))`);
+      out.push(`(typeof value === 'string' ? ${expression} : value)`);
     }
-    if (inQuery && (schema.type === 'integer' || schema.type === 'number')) {
-      this.transformers.add('Transform');
-      // Query strings are text; convert only clean numerals so "abc" or "1e999" still fail validation.
-      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\\d+(\\.\\d+)?$/.test(value) ? Number(value) : value))`);
-    }
-    if (inQuery && schema.type === 'boolean') {
-      this.transformers.add('Transform');
-      out.push(`@Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))`);
-    }
-    if (inQuery && schema.type === 'array') {
-      this.transformers.add('Transform');
-      out.push(`@Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter((part) => part !== '') : value))`);
-    }
+    // Query strings are text; convert only clean numerals so "abc" or "1e999" still fail validation.
+    if (inQuery && (schema.type === 'integer' || schema.type === 'number')) out.push(`(typeof value === 'string' && /^-?\\d+(\\.\\d+)?$/.test(value) ? Number(value) : value)`);
+    if (inQuery && schema.type === 'boolean') out.push(`(value === 'true' ? true : value === 'false' ? false : value)`);
+    if (inQuery && schema.type === 'array') out.push(`(typeof value === 'string' ? value.split(',').filter((part) => part !== '') : value)`);
     return out;
+  }
+
+  transforms(schema, inQuery) {
+    const expressions = this.transformExpressions(schema, inQuery);
+    if (expressions.length > 0) this.transformers.add('Transform');
+    return expressions.map((expression) => `@Transform(({ value }: { value: unknown }) => ${expression})`);
   }
 
   stringRules(schema, each) {
@@ -247,7 +248,7 @@ class DtoWriter {
           use('IsObject');
           use('ValidateNested');
           this.transformers.add('Type');
-          return { decorators: ['@IsObject()', '@ValidateNested()', `@Type(() => ${nested})`], tsType: nested };
+          return { decorators: ['@IsObject()', '@ValidateNested()', `@Type(() => ${nested})`], tsType: nested, nested };
         }
         if (schema.type === undefined) throw new Error(`${where}: give the property a type`);
         use('IsObject');
@@ -312,7 +313,7 @@ class DtoWriter {
       use('ValidateNested');
       this.transformers.add('Type');
       decorators.push('@ValidateNested({ each: true })', `@Type(() => ${nested})`);
-      return { decorators, tsType: `${nested}[]` };
+      return { decorators, tsType: `${nested}[]`, nested };
     }
     if (items.type === 'object') {
       use('IsObject');
@@ -333,6 +334,159 @@ class DtoWriter {
     // Nested classes must be declared before the classes that reference them via @Type.
     const bodies = [...this.classes.values()];
     return `${HEADER}/* eslint-disable */\n${imports.join('\n')}\n\n${bodies.join('\n')}`;
+  }
+}
+
+// ---------------------------------------------------------------- request acceptors
+
+/**
+ * For each DTO class, a function that returns the class's instance for a value every one of its
+ * rules accepts, built as the validation pipe would build it, and undefined for anything else. It
+ * calls class-validator's own functions with the decorators' arguments, so it can only accept what
+ * the decorators accept; whatever it does not accept goes through the full validation, which says
+ * why. This spares the common case class-transformer's copy and class-validator's metadata walk.
+ */
+class AcceptorWriter {
+  constructor(dto) {
+    this.dto = dto;
+    this.functions = new Set();
+    this.constants = [];
+    this.constantNames = new Map();
+    this.custom = new Set();
+  }
+
+  constant(prefix, code) {
+    const known = this.constantNames.get(code);
+    if (known) return known;
+    const name = `${prefix}_${this.constants.length}`;
+    this.constants.push(`const ${name} = ${code};`);
+    this.constantNames.set(code, name);
+    return name;
+  }
+
+  use(name) {
+    this.functions.add(name);
+    return name;
+  }
+
+  stringChecks(schema, value) {
+    // class-validator's string rules check the type themselves; the cast only satisfies their signatures.
+    const v = `${value} as string`;
+    const checks = [];
+    if (schema.enum) checks.push(`${this.use('isIn')}(${value}, ${this.constant('ALLOWED', literal(schema.enum))})`);
+    else if (schema.format === 'email') checks.push(`${this.use('isEmail')}(${v}, {})`);
+    else if (schema.format === 'uuid') checks.push(`${this.use('isUUID')}(${v}, undefined)`);
+    else if (schema.format === 'date-time') checks.push(`${this.use('isISO8601')}(${v}, { strict: true })`);
+    else if (schema.format === 'uri') checks.push(`${this.use('isURL')}(${v}, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] })`);
+    else checks.push(`${this.use('isString')}(${value})`);
+    if (schema.minLength !== undefined) checks.push(`${this.use('minLength')}(${v}, ${schema.minLength})`);
+    if (schema.maxLength !== undefined) checks.push(`${this.use('maxLength')}(${v}, ${schema.maxLength})`);
+    if (schema.pattern !== undefined) checks.push(`${this.use('matches')}(${v}, ${this.constant('PATTERN', `new RegExp(${literal(schema.pattern)})`)})`);
+    return checks;
+  }
+
+  numberChecks(schema, v) {
+    const checks = [schema.type === 'integer' ? `${this.use('isInt')}(${v})` : `${this.use('isNumber')}(${v}, { allowNaN: false, allowInfinity: false })`];
+    if (schema.minimum !== undefined) checks.push(`${this.use('min')}(${v}, ${schema.minimum})`);
+    if (schema.maximum !== undefined) checks.push(`${this.use('max')}(${v}, ${schema.maximum})`);
+    return checks;
+  }
+
+  /** Statements that check `value` (and may replace it with what the pipe would build), returning undefined on any doubt. */
+  valueStatements({ schema, nested }) {
+    const fail = 'return undefined;';
+    const all = (checks) => `if (!(${checks.join(' && ')})) ${fail}`;
+    switch (schema.type) {
+      case 'string':
+        return [all(this.stringChecks(schema, 'value'))];
+      case 'integer':
+      case 'number':
+        return [all(this.numberChecks(schema, 'value'))];
+      case 'boolean':
+        return [all([`${this.use('isBoolean')}(value)`])];
+      case 'array': {
+        const checks = [`${this.use('isArray')}(value)`];
+        if (schema.minItems !== undefined) checks.push(`${this.use('arrayMinSize')}(value, ${schema.minItems})`);
+        if (schema.maxItems !== undefined) checks.push(`${this.use('arrayMaxSize')}(value, ${schema.maxItems})`);
+        if (schema.uniqueItems) checks.push(`${this.use('arrayUnique')}(value)`);
+        const items = this.dto.spec.resolve(schema.items);
+        const statements = [all(checks)];
+        if (nested) {
+          statements.push(`const built: unknown[] = [];`, `for (const item of value as unknown[]) {`, `  const instance = ${this.use('isObject')}(item) ? accept${nested}(item) : undefined;`, `  if (instance === undefined) ${fail}`, `  built.push(instance);`, `}`, `value = built;`);
+          return statements;
+        }
+        let itemChecks;
+        if (items.type === 'string') itemChecks = this.stringChecks(items, 'item');
+        else if (items.type === 'integer' || items.type === 'number') itemChecks = this.numberChecks(items, 'item');
+        else if (items.type === 'boolean') itemChecks = [`${this.use('isBoolean')}(item)`];
+        else itemChecks = [`${this.use('isObject')}(item)`];
+        // class-transformer copies an array.
+        statements.push(`if (!(value as unknown[]).every((item) => ${itemChecks.join(' && ')})) ${fail}`, `value = [...(value as unknown[])];`);
+        return statements;
+      }
+      default: {
+        if (nested) return [`const instance = ${this.use('isObject')}(value) ? accept${nested}(value) : undefined;`, `if (instance === undefined) ${fail}`, `value = instance;`];
+        const checks = [`${this.use('isObject')}(value)`];
+        const additional = schema.additionalProperties && typeof schema.additionalProperties === 'object' ? this.dto.spec.resolve(schema.additionalProperties) : undefined;
+        if (additional?.type === 'string') {
+          this.custom.add('isStringRecord');
+          checks.push(`isStringRecord(value, ${literal({ ...(schema.maxProperties !== undefined ? { maxEntries: schema.maxProperties } : {}), ...(additional.maxLength !== undefined ? { maxLength: additional.maxLength } : {}) })})`);
+        }
+        if (schema['x-max-bytes'] !== undefined) {
+          this.custom.add('withinJsonBytes');
+          checks.push(`withinJsonBytes(value, ${schema['x-max-bytes']})`);
+        }
+        return [all(checks)];
+      }
+    }
+  }
+
+  memberCase(member) {
+    const { prop, schema, isRequired, inQuery } = member;
+    const lines = [`case ${literal(prop)}: {`];
+    for (const expression of this.dto.transformExpressions(schema, inQuery)) lines.push(`  value = ((value: any) => ${expression})(value);`);
+    // The conditions of @IsOptional / @ValidateIf: a value they let through is not validated.
+    if (!isRequired && schema.nullable) lines.push('  if (value === null || value === undefined) break;');
+    else if (!isRequired) lines.push('  if (value === undefined) break;');
+    else if (schema.nullable) lines.push('  if (value === null) break;');
+    for (const statement of this.valueStatements(member)) lines.push(`  ${statement}`);
+    lines.push('  break;', '}');
+    return lines.map((line) => `      ${line}`).join('\n');
+  }
+
+  acceptor(name) {
+    const members = this.dto.members.get(name);
+    const required = members.filter((member) => member.isRequired).map((member) => `source[${literal(member.prop)}] === undefined`);
+    return `function accept${name}(input: unknown): dto.${name} | undefined {
+  if (!${this.use('isObject')}(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  ${required.length > 0 ? `if (${required.join(' || ')}) return undefined;\n  ` : ''}const out = new dto.${name}() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+${members.map((member) => this.memberCase(member)).join('\n')}
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.${name};
+}
+`;
+  }
+
+  source() {
+    const names = [...this.dto.members.keys()];
+    const bodies = names.map((name) => this.acceptor(name));
+    const imports = [
+      `import { acceptWith } from '@app/common';`,
+      `import { ${[...this.functions].sort().join(', ')} } from 'class-validator';`,
+      this.custom.size ? `import { ${[...this.custom].sort().join(', ')} } from '../validators';` : '',
+      `import * as dto from './dto';`,
+    ].filter(Boolean);
+    const registrations = names.map((name) => `acceptWith(dto.${name}, accept${name});`);
+    return `${HEADER}/* eslint-disable */\n${imports.join('\n')}\n\n${this.constants.join('\n')}\n\n${bodies.join('\n')}\n${registrations.join('\n')}\n`;
   }
 }
 
@@ -445,9 +599,10 @@ function generate() {
   }
   return {
     'dto.ts': dto.source(),
+    'accept.ts': new AcceptorWriter(dto).source(),
     'types.ts': new TypeWriter(spec).source(operations),
     'operations.ts': operationsSource(operations, document),
-    'index.ts': `${HEADER}export * from './dto';\nexport * from './operations';\nexport * from './types';\n`,
+    'index.ts': `${HEADER}import './accept';\nexport * from './dto';\nexport * from './operations';\nexport * from './types';\n`,
   };
 }
 

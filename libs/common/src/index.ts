@@ -4,7 +4,7 @@ export { AllExceptionsFilter, clientErrorHandler, frameworkErrorHandler, sendErr
 export { isDatabaseUnavailable, isRedisUnavailable, sqlState } from './errors/database-errors';
 export { ERROR_CODES, errorCodeForStatus } from './errors/error-codes';
 export type { ErrorCode } from './errors/error-codes';
-export { createValidationPipe, validationDetails } from './errors/validation-errors';
+export { acceptWith, createValidationPipe, validationDetails } from './errors/validation-errors';
 export { requestIdFor, traceIdOf } from './http/request-id';
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';

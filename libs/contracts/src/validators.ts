@@ -6,16 +6,35 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+export interface StringRecordLimits {
+  readonly maxEntries?: number;
+  readonly maxLength?: number;
+}
+
 /** `additionalProperties: {type: string}`: an object whose every value is a string. */
-export function IsStringRecord(limits: { maxEntries?: number; maxLength?: number } = {}, options?: ValidationOptions): PropertyDecorator {
+export function isStringRecord(value: unknown, limits: StringRecordLimits = {}): boolean {
+  return (
+    isPlainObject(value) &&
+    (limits.maxEntries === undefined || Object.keys(value).length <= limits.maxEntries) &&
+    Object.values(value).every((item) => typeof item === 'string' && (limits.maxLength === undefined || item.length <= limits.maxLength))
+  );
+}
+
+/** `x-max-bytes`: the value's JSON encoding is at most `bytes` long. */
+export function withinJsonBytes(value: unknown, bytes: number): boolean {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '') <= bytes;
+  } catch {
+    return false;
+  }
+}
+
+export function IsStringRecord(limits: StringRecordLimits = {}, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isStringRecord',
       validator: {
-        validate: (value: unknown) =>
-          isPlainObject(value) &&
-          (limits.maxEntries === undefined || Object.keys(value).length <= limits.maxEntries) &&
-          Object.values(value).every((item) => typeof item === 'string' && (limits.maxLength === undefined || item.length <= limits.maxLength)),
+        validate: (value: unknown) => isStringRecord(value, limits),
         defaultMessage: () => `$property must be an object of strings${limits.maxLength ? ` of at most ${limits.maxLength} characters` : ''}`,
       },
     },
@@ -23,19 +42,12 @@ export function IsStringRecord(limits: { maxEntries?: number; maxLength?: number
   );
 }
 
-/** `x-max-bytes`: the value's JSON encoding is at most `bytes` long. */
 export function MaxJsonBytes(bytes: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'maxJsonBytes',
       validator: {
-        validate: (value: unknown) => {
-          try {
-            return Buffer.byteLength(JSON.stringify(value) ?? '') <= bytes;
-          } catch {
-            return false;
-          }
-        },
+        validate: (value: unknown) => withinJsonBytes(value, bytes),
         defaultMessage: () => `$property must be at most ${bytes} bytes as JSON`,
       },
     },

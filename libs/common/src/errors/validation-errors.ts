@@ -59,6 +59,18 @@ export function validationDetails(errors: readonly ValidationError[]): ErrorDeta
   return details;
 }
 
+type DtoAcceptor = (value: unknown) => object | undefined;
+const ACCEPTORS = new WeakMap<DtoClass, DtoAcceptor>();
+
+/**
+ * Registers the generated acceptor of a DTO class (libs/contracts/src/generated/accept.ts): it
+ * returns the instance the pipe would build for a value every rule of the class accepts, and
+ * undefined otherwise, when the pipe validates in full and reports why.
+ */
+export function acceptWith<T extends object>(dto: abstract new (...args: never[]) => T, acceptor: (value: unknown) => T | undefined): void {
+  ACCEPTORS.set(dto, acceptor);
+}
+
 /**
  * The strict global pipe. A body must be a JSON object (a missing one is validated as `{}`, so
  * required fields are reported); unknown properties are refused; values become the DTO's types.
@@ -79,6 +91,20 @@ class StrictValidationPipe extends ValidationPipe {
     return this.validated(value, metadata, isDto);
   }
 
+  /** The common case without class-transformer and class-validator's walk: see `acceptWith`. */
+  private accepted(value: unknown, dto: DtoClass): object | undefined {
+    const acceptor = ACCEPTORS.get(dto);
+    if (!acceptor) return undefined;
+    // As ValidationPipe does first: nothing is an absent body, and prototype keys go, in place.
+    const input = value === null || value === undefined ? {} : value;
+    this.stripProtoKeys(input);
+    try {
+      return acceptor(input);
+    } catch {
+      return undefined;
+    }
+  }
+
   private async validated(value: unknown, metadata: ArgumentMetadata, isDto: boolean): Promise<unknown> {
     if (metadata.type === 'body' && isDto && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw ApiError.validation('Request body must be a JSON object', [{ field: '(body)', message: 'body must be a JSON object', code: 'INVALID_TYPE' }]);
@@ -87,6 +113,8 @@ class StrictValidationPipe extends ValidationPipe {
     if (isDto && exceedsDepth(value, MAX_NESTING)) {
       throw ApiError.validation('Request is nested too deeply', [{ field: `(${metadata.type})`, message: `nesting deeper than ${MAX_NESTING} levels`, code: 'TOO_DEEP' }]);
     }
+    const accepted = isDto && this.toValidate(metadata) ? this.accepted(value, metadata.metatype as DtoClass) : undefined;
+    if (accepted !== undefined) return accepted;
     try {
       return await super.transform(value, metadata);
     } catch (error) {

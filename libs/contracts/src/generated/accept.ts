@@ -1,0 +1,1904 @@
+// GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
+/* eslint-disable */
+import { acceptWith } from '@app/common';
+import { arrayMaxSize, arrayMinSize, arrayUnique, isArray, isBoolean, isEmail, isISO8601, isIn, isInt, isNumber, isObject, isString, isURL, isUUID, matches, max, maxLength, min, minLength } from 'class-validator';
+import { isStringRecord, withinJsonBytes } from '../validators';
+import * as dto from './dto';
+
+const PATTERN_0 = new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9]).+$");
+const PATTERN_1 = new RegExp("^\\+[1-9]\\d{1,14}$");
+const PATTERN_2 = new RegExp("^[0-9]{6}$");
+const ALLOWED_3 = ["totp","sms"];
+const PATTERN_4 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
+const ALLOWED_5 = ["system","data","analytics","monitoring"];
+const ALLOWED_6 = ["pending","running","completed","failed"];
+const ALLOWED_7 = ["active","archived"];
+const ALLOWED_8 = ["created","updated","name"];
+const ALLOWED_9 = ["asc","desc"];
+const ALLOWED_10 = ["active","terminated","expired"];
+const ALLOWED_11 = ["websocket","http","mcp"];
+const PATTERN_12 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_13 = ["stdio","streamable-http","sse"];
+const PATTERN_14 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_15 = ["admin","developer","user"];
+const ALLOWED_16 = ["active","suspended","deleted"];
+const PATTERN_17 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_18 = ["info","warning","error","critical"];
+const ALLOWED_19 = ["csv","json"];
+const PATTERN_20 = new RegExp("^https?://");
+const ALLOWED_21 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error"];
+const ALLOWED_22 = ["pending","delivering","delivered","failed"];
+const PATTERN_23 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+
+function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["email"] === undefined || source["password"] === undefined || source["name"] === undefined) return undefined;
+  const out = new dto.RegisterRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "email": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim().toLowerCase() : value))(value);
+        if (!(isEmail(value as string, {}) && maxLength(value as string, 320))) return undefined;
+        break;
+      }
+      case "password": {
+        if (!(isString(value) && minLength(value as string, 12) && maxLength(value as string, 128) && matches(value as string, PATTERN_0))) return undefined;
+        break;
+      }
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "organization": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "phone": {
+        if (value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_1))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RegisterRequestDto;
+}
+
+function acceptLoginRequestDto(input: unknown): dto.LoginRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["email"] === undefined || source["password"] === undefined) return undefined;
+  const out = new dto.LoginRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "email": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim().toLowerCase() : value))(value);
+        if (!(isEmail(value as string, {}) && maxLength(value as string, 320))) return undefined;
+        break;
+      }
+      case "password": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 128))) return undefined;
+        break;
+      }
+      case "mfaCode": {
+        if (value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_2))) return undefined;
+        break;
+      }
+      case "backupCode": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 8) && maxLength(value as string, 32))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.LoginRequestDto;
+}
+
+function acceptRefreshRequestDto(input: unknown): dto.RefreshRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.RefreshRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "refreshToken": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 4096))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RefreshRequestDto;
+}
+
+function acceptMfaEnableRequestDto(input: unknown): dto.MfaEnableRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["type"] === undefined) return undefined;
+  const out = new dto.MfaEnableRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "type": {
+        if (!(isIn(value, ALLOWED_3))) return undefined;
+        break;
+      }
+      case "phoneNumber": {
+        if (value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_1))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.MfaEnableRequestDto;
+}
+
+function acceptMfaVerifyRequestDto(input: unknown): dto.MfaVerifyRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["code"] === undefined || source["type"] === undefined) return undefined;
+  const out = new dto.MfaVerifyRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "code": {
+        if (!(isString(value) && matches(value as string, PATTERN_2))) return undefined;
+        break;
+      }
+      case "type": {
+        if (!(isIn(value, ALLOWED_3))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.MfaVerifyRequestDto;
+}
+
+function acceptMfaDisableRequestDto(input: unknown): dto.MfaDisableRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.MfaDisableRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "code": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 6) && maxLength(value as string, 32))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.MfaDisableRequestDto;
+}
+
+function acceptVerifyMfaRequestDto(input: unknown): dto.VerifyMfaRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["mfaToken"] === undefined) return undefined;
+  const out = new dto.VerifyMfaRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "mfaToken": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 256))) return undefined;
+        break;
+      }
+      case "code": {
+        if (value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_2))) return undefined;
+        break;
+      }
+      case "backupCode": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 8) && maxLength(value as string, 32))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.VerifyMfaRequestDto;
+}
+
+function acceptSamlLoginQueryDto(input: unknown): dto.SamlLoginQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.SamlLoginQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "RelayState": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 80))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.SamlLoginQueryDto;
+}
+
+function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined || source["scopes"] === undefined) return undefined;
+  const out = new dto.CreateApiKeyRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "scopes": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "expiresIn": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 60) && max(value, 63072000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CreateApiKeyRequestDto;
+}
+
+function acceptRevokeApiKeyParamsDto(input: unknown): dto.RevokeApiKeyParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.RevokeApiKeyParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RevokeApiKeyParamsDto;
+}
+
+function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListToolsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "category": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_5))) return undefined;
+        break;
+      }
+      case "enabled": {
+        value = ((value: any) => (value === 'true' ? true : value === 'false' ? false : value))(value);
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "q": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListToolsQueryDto;
+}
+
+function acceptGetToolParamsDto(input: unknown): dto.GetToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetToolParamsDto;
+}
+
+function acceptExecuteToolRequestDto(input: unknown): dto.ExecuteToolRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ExecuteToolRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "parameters": {
+        if (value === undefined) break;
+        if (!(isObject(value) && withinJsonBytes(value, 2097152))) return undefined;
+        break;
+      }
+      case "context": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptExecuteToolRequestContextDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "options": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptExecuteToolRequestOptionsDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ExecuteToolRequestDto;
+}
+
+function acceptExecuteToolRequestContextDto(input: unknown): dto.ExecuteToolRequestContextDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ExecuteToolRequestContextDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "sessionId": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 64))) return undefined;
+        break;
+      }
+      case "requestId": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 128))) return undefined;
+        break;
+      }
+      case "contextId": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 64))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ExecuteToolRequestContextDto;
+}
+
+function acceptExecuteToolRequestOptionsDto(input: unknown): dto.ExecuteToolRequestOptionsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ExecuteToolRequestOptionsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "timeout": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 3600000))) return undefined;
+        break;
+      }
+      case "async": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ExecuteToolRequestOptionsDto;
+}
+
+function acceptExecuteToolParamsDto(input: unknown): dto.ExecuteToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ExecuteToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ExecuteToolParamsDto;
+}
+
+function acceptGetToolExecutionParamsDto(input: unknown): dto.GetToolExecutionParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["executionId"] === undefined) return undefined;
+  const out = new dto.GetToolExecutionParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "executionId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetToolExecutionParamsDto;
+}
+
+function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecutionsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListToolExecutionsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_6))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListToolExecutionsQueryDto;
+}
+
+function acceptListToolExecutionsParamsDto(input: unknown): dto.ListToolExecutionsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListToolExecutionsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListToolExecutionsParamsDto;
+}
+
+function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListContextsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_7))) return undefined;
+        break;
+      }
+      case "sort": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_8))) return undefined;
+        break;
+      }
+      case "order": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_9))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListContextsQueryDto;
+}
+
+function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.CreateContextRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
+        break;
+      }
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_7))) return undefined;
+        break;
+      }
+      case "metadata": {
+        if (value === undefined) break;
+        if (!(isObject(value) && withinJsonBytes(value, 65536))) return undefined;
+        break;
+      }
+      case "tools": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 200) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "settings": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptContextSettingsDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CreateContextRequestDto;
+}
+
+function acceptContextSettingsDto(input: unknown): dto.ContextSettingsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ContextSettingsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "maxExecutionTime": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 3600000))) return undefined;
+        break;
+      }
+      case "retryPolicy": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptContextSettingsRetryPolicyDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ContextSettingsDto;
+}
+
+function acceptContextSettingsRetryPolicyDto(input: unknown): dto.ContextSettingsRetryPolicyDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ContextSettingsRetryPolicyDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "maxRetries": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 0) && max(value, 5))) return undefined;
+        break;
+      }
+      case "backoffMultiplier": {
+        if (value === undefined) break;
+        if (!(isNumber(value, { allowNaN: false, allowInfinity: false }) && min(value, 1) && max(value, 10))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ContextSettingsRetryPolicyDto;
+}
+
+function acceptGetContextParamsDto(input: unknown): dto.GetContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetContextParamsDto;
+}
+
+function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpdateContextRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
+        break;
+      }
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_7))) return undefined;
+        break;
+      }
+      case "metadata": {
+        if (value === undefined) break;
+        if (!(isObject(value) && withinJsonBytes(value, 65536))) return undefined;
+        break;
+      }
+      case "tools": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 200) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "settings": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptContextSettingsDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateContextRequestDto;
+}
+
+function acceptUpdateContextParamsDto(input: unknown): dto.UpdateContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateContextParamsDto;
+}
+
+function acceptDeleteContextParamsDto(input: unknown): dto.DeleteContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteContextParamsDto;
+}
+
+function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListSessionsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
+        break;
+      }
+      case "connectionType": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListSessionsQueryDto;
+}
+
+function acceptTerminateSessionParamsDto(input: unknown): dto.TerminateSessionParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.TerminateSessionParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.TerminateSessionParamsDto;
+}
+
+function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined || source["transport"] === undefined) return undefined;
+  const out = new dto.UpstreamServerInputDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && matches(value as string, PATTERN_12))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 1000))) return undefined;
+        break;
+      }
+      case "transport": {
+        const instance = isObject(value) ? acceptUpstreamTransportDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "enabled": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "timeouts": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamServerInputTimeoutsDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "healthCheck": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamServerInputHealthCheckDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "rateLimits": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptRateLimitDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "metadata": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamServerInputMetadataDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamServerInputDto;
+}
+
+function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["type"] === undefined) return undefined;
+  const out = new dto.UpstreamTransportDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "type": {
+        if (!(isIn(value, ALLOWED_13))) return undefined;
+        break;
+      }
+      case "command": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 1024))) return undefined;
+        break;
+      }
+      case "args": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 64))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 4096))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "env": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":100,"maxLength":8192}))) return undefined;
+        break;
+      }
+      case "cwd": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 1024))) return undefined;
+        break;
+      }
+      case "url": {
+        if (value === undefined) break;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      case "headers": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":50,"maxLength":8192}))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamTransportDto;
+}
+
+function acceptUpstreamServerInputTimeoutsDto(input: unknown): dto.UpstreamServerInputTimeoutsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpstreamServerInputTimeoutsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "connectMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 100) && max(value, 120000))) return undefined;
+        break;
+      }
+      case "requestMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 100) && max(value, 3600000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamServerInputTimeoutsDto;
+}
+
+function acceptUpstreamServerInputHealthCheckDto(input: unknown): dto.UpstreamServerInputHealthCheckDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpstreamServerInputHealthCheckDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "intervalMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1000) && max(value, 3600000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamServerInputHealthCheckDto;
+}
+
+function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["requests"] === undefined || source["window"] === undefined) return undefined;
+  const out = new dto.RateLimitDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "requests": {
+        if (!(isInt(value) && min(value, 1))) return undefined;
+        break;
+      }
+      case "window": {
+        if (!(isString(value) && matches(value as string, PATTERN_14))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RateLimitDto;
+}
+
+function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServerInputMetadataDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpstreamServerInputMetadataDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "category": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_5))) return undefined;
+        break;
+      }
+      case "tags": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 32))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 64))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamServerInputMetadataDto;
+}
+
+function acceptGetServerParamsDto(input: unknown): dto.GetServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetServerParamsDto;
+}
+
+function acceptUpdateServerParamsDto(input: unknown): dto.UpdateServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateServerParamsDto;
+}
+
+function acceptDeleteServerParamsDto(input: unknown): dto.DeleteServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteServerParamsDto;
+}
+
+function acceptConnectServerParamsDto(input: unknown): dto.ConnectServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ConnectServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ConnectServerParamsDto;
+}
+
+function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DisconnectServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DisconnectServerParamsDto;
+}
+
+function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListUsersQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "role": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
+        break;
+      }
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_16))) return undefined;
+        break;
+      }
+      case "search": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListUsersQueryDto;
+}
+
+function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["email"] === undefined || source["name"] === undefined || source["roles"] === undefined) return undefined;
+  const out = new dto.CreateUserRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "email": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim().toLowerCase() : value))(value);
+        if (!(isEmail(value as string, {}) && maxLength(value as string, 254))) return undefined;
+        break;
+      }
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "organization": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "roles": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_15))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "permissions": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "password": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 12) && maxLength(value as string, 128) && matches(value as string, PATTERN_0))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CreateUserRequestDto;
+}
+
+function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["roles"] === undefined) return undefined;
+  const out = new dto.UpdateUserRolesRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "roles": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_15))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "permissions": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateUserRolesRequestDto;
+}
+
+function acceptUpdateUserRolesParamsDto(input: unknown): dto.UpdateUserRolesParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateUserRolesParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateUserRolesParamsDto;
+}
+
+function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["status"] === undefined) return undefined;
+  const out = new dto.UpdateUserStatusRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "status": {
+        if (!(isIn(value, ALLOWED_16))) return undefined;
+        break;
+      }
+      case "reason": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateUserStatusRequestDto;
+}
+
+function acceptUpdateUserStatusParamsDto(input: unknown): dto.UpdateUserStatusParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateUserStatusParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateUserStatusParamsDto;
+}
+
+function acceptSetPasswordRequestDto(input: unknown): dto.SetPasswordRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["token"] === undefined || source["password"] === undefined) return undefined;
+  const out = new dto.SetPasswordRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "token": {
+        if (!(isString(value) && minLength(value as string, 16) && maxLength(value as string, 256))) return undefined;
+        break;
+      }
+      case "password": {
+        if (!(isString(value) && minLength(value as string, 12) && maxLength(value as string, 128) && matches(value as string, PATTERN_0))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.SetPasswordRequestDto;
+}
+
+function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListAuditLogsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "startDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "endDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "action": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_17))) return undefined;
+        break;
+      }
+      case "severity": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListAuditLogsQueryDto;
+}
+
+function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ExportAuditLogsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "format": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
+        break;
+      }
+      case "startDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "endDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "action": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_17))) return undefined;
+        break;
+      }
+      case "severity": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ExportAuditLogsQueryDto;
+}
+
+function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["url"] === undefined || source["events"] === undefined) return undefined;
+  const out = new dto.CreateWebhookRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "url": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_20))) return undefined;
+        break;
+      }
+      case "events": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_21))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "secret": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 16) && maxLength(value as string, 256))) return undefined;
+        break;
+      }
+      case "active": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "description": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CreateWebhookRequestDto;
+}
+
+function acceptGetWebhookParamsDto(input: unknown): dto.GetWebhookParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetWebhookParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetWebhookParamsDto;
+}
+
+function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["url"] === undefined || source["events"] === undefined) return undefined;
+  const out = new dto.UpdateWebhookRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "url": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_20))) return undefined;
+        break;
+      }
+      case "events": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_21))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "secret": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 16) && maxLength(value as string, 256))) return undefined;
+        break;
+      }
+      case "active": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "description": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateWebhookRequestDto;
+}
+
+function acceptUpdateWebhookParamsDto(input: unknown): dto.UpdateWebhookParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateWebhookParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateWebhookParamsDto;
+}
+
+function acceptDeleteWebhookParamsDto(input: unknown): dto.DeleteWebhookParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteWebhookParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteWebhookParamsDto;
+}
+
+function acceptTestWebhookParamsDto(input: unknown): dto.TestWebhookParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.TestWebhookParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.TestWebhookParamsDto;
+}
+
+function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDeliveriesQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListWebhookDeliveriesQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListWebhookDeliveriesQueryDto;
+}
+
+function acceptListWebhookDeliveriesParamsDto(input: unknown): dto.ListWebhookDeliveriesParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListWebhookDeliveriesParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListWebhookDeliveriesParamsDto;
+}
+
+function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.StreamEventsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "types": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_23))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.StreamEventsQueryDto;
+}
+
+function acceptMcpStreamContextParamsDto(input: unknown): dto.McpStreamContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["contextId"] === undefined) return undefined;
+  const out = new dto.McpStreamContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "contextId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.McpStreamContextParamsDto;
+}
+
+function acceptMcpPostContextParamsDto(input: unknown): dto.McpPostContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["contextId"] === undefined) return undefined;
+  const out = new dto.McpPostContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "contextId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.McpPostContextParamsDto;
+}
+
+function acceptMcpDeleteContextParamsDto(input: unknown): dto.McpDeleteContextParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["contextId"] === undefined) return undefined;
+  const out = new dto.McpDeleteContextParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "contextId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.McpDeleteContextParamsDto;
+}
+
+acceptWith(dto.RegisterRequestDto, acceptRegisterRequestDto);
+acceptWith(dto.LoginRequestDto, acceptLoginRequestDto);
+acceptWith(dto.RefreshRequestDto, acceptRefreshRequestDto);
+acceptWith(dto.MfaEnableRequestDto, acceptMfaEnableRequestDto);
+acceptWith(dto.MfaVerifyRequestDto, acceptMfaVerifyRequestDto);
+acceptWith(dto.MfaDisableRequestDto, acceptMfaDisableRequestDto);
+acceptWith(dto.VerifyMfaRequestDto, acceptVerifyMfaRequestDto);
+acceptWith(dto.SamlLoginQueryDto, acceptSamlLoginQueryDto);
+acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
+acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
+acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);
+acceptWith(dto.GetToolParamsDto, acceptGetToolParamsDto);
+acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);
+acceptWith(dto.ExecuteToolRequestContextDto, acceptExecuteToolRequestContextDto);
+acceptWith(dto.ExecuteToolRequestOptionsDto, acceptExecuteToolRequestOptionsDto);
+acceptWith(dto.ExecuteToolParamsDto, acceptExecuteToolParamsDto);
+acceptWith(dto.GetToolExecutionParamsDto, acceptGetToolExecutionParamsDto);
+acceptWith(dto.ListToolExecutionsQueryDto, acceptListToolExecutionsQueryDto);
+acceptWith(dto.ListToolExecutionsParamsDto, acceptListToolExecutionsParamsDto);
+acceptWith(dto.ListContextsQueryDto, acceptListContextsQueryDto);
+acceptWith(dto.CreateContextRequestDto, acceptCreateContextRequestDto);
+acceptWith(dto.ContextSettingsDto, acceptContextSettingsDto);
+acceptWith(dto.ContextSettingsRetryPolicyDto, acceptContextSettingsRetryPolicyDto);
+acceptWith(dto.GetContextParamsDto, acceptGetContextParamsDto);
+acceptWith(dto.UpdateContextRequestDto, acceptUpdateContextRequestDto);
+acceptWith(dto.UpdateContextParamsDto, acceptUpdateContextParamsDto);
+acceptWith(dto.DeleteContextParamsDto, acceptDeleteContextParamsDto);
+acceptWith(dto.ListSessionsQueryDto, acceptListSessionsQueryDto);
+acceptWith(dto.TerminateSessionParamsDto, acceptTerminateSessionParamsDto);
+acceptWith(dto.UpstreamServerInputDto, acceptUpstreamServerInputDto);
+acceptWith(dto.UpstreamTransportDto, acceptUpstreamTransportDto);
+acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeoutsDto);
+acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealthCheckDto);
+acceptWith(dto.RateLimitDto, acceptRateLimitDto);
+acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadataDto);
+acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
+acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);
+acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
+acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
+acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
+acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
+acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);
+acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);
+acceptWith(dto.UpdateUserRolesParamsDto, acceptUpdateUserRolesParamsDto);
+acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
+acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
+acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
+acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);
+acceptWith(dto.ExportAuditLogsQueryDto, acceptExportAuditLogsQueryDto);
+acceptWith(dto.CreateWebhookRequestDto, acceptCreateWebhookRequestDto);
+acceptWith(dto.GetWebhookParamsDto, acceptGetWebhookParamsDto);
+acceptWith(dto.UpdateWebhookRequestDto, acceptUpdateWebhookRequestDto);
+acceptWith(dto.UpdateWebhookParamsDto, acceptUpdateWebhookParamsDto);
+acceptWith(dto.DeleteWebhookParamsDto, acceptDeleteWebhookParamsDto);
+acceptWith(dto.TestWebhookParamsDto, acceptTestWebhookParamsDto);
+acceptWith(dto.ListWebhookDeliveriesQueryDto, acceptListWebhookDeliveriesQueryDto);
+acceptWith(dto.ListWebhookDeliveriesParamsDto, acceptListWebhookDeliveriesParamsDto);
+acceptWith(dto.StreamEventsQueryDto, acceptStreamEventsQueryDto);
+acceptWith(dto.McpStreamContextParamsDto, acceptMcpStreamContextParamsDto);
+acceptWith(dto.McpPostContextParamsDto, acceptMcpPostContextParamsDto);
+acceptWith(dto.McpDeleteContextParamsDto, acceptMcpDeleteContextParamsDto);
