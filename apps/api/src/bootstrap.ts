@@ -28,6 +28,9 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     // One access-log line per request is written by our onResponse hook instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestIdFor,
+    // Fastify's per-request child logger cost a pino child (and a level set) on every request; our
+    // log lines carry the request id themselves, so requests share the one logger.
+    childLoggerFactory: () => logger,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     bodyLimit: config.bodyLimitBytes,

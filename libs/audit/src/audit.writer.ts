@@ -1,5 +1,5 @@
 import { type RequestOrigin, redactSecrets } from '@app/common';
-import { AppendLog } from '@app/database';
+import { AppendLog, JsonText } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuditResult, AuditSeverity } from './audit-log.entity';
@@ -20,11 +20,10 @@ const AUDIT_TABLE = 'audit_logs';
 // The id is ours, not the database's default: a journal replay then skips an entry already stored.
 const AUDIT_COLUMNS = ['id', 'timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
 
-function boundedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  // U+0000 is made storable by the append log, for the whole row at once.
-  const redacted = redactSecrets(details ?? {});
-  const json = JSON.stringify(redacted);
-  return json.length <= MAX_DETAILS_BYTES ? redacted : { truncated: true, preview: json.slice(0, 1024) };
+/** The details as JSON (measured, so written as they are); U+0000 is made storable by the append log, for the whole row at once. */
+function boundedDetails(details: Record<string, unknown> | undefined): JsonText | Record<string, unknown> {
+  const json = JSON.stringify(redactSecrets(details ?? {}));
+  return json.length <= MAX_DETAILS_BYTES ? new JsonText(json) : { truncated: true, preview: json.slice(0, 1024) };
 }
 
 /**

@@ -7,4 +7,4 @@ export { EmbeddedPostgres } from './embedded-postgres';
 export { ALL_MIGRATIONS } from './migrations';
 export { RedisService } from './redis.service';
 export { GroupCommitWriter } from './group-commit.writer';
-export { AppendLog } from './append-log';
+export { AppendLog, JsonText } from './append-log';

@@ -10,7 +10,9 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
   if (typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)) return incoming;
-  return `req_${randomUUID().replace(/-/g, '')}`;
+  // A random UUID without its dashes (slices: a regex replace cost more than the UUID).
+  const uuid = randomUUID();
+  return `req_${uuid.slice(0, 8)}${uuid.slice(9, 13)}${uuid.slice(14, 18)}${uuid.slice(19, 23)}${uuid.slice(24)}`;
 }
 
 /** The W3C trace id of the request when the caller sent one, else a fresh one for this answer. */
