@@ -6,7 +6,7 @@ export type ExecutionStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Entity('tool_executions')
 @Index('idx_tool_executions_tool_created', ['toolId', 'createdAt'])
 @Index('idx_tool_executions_user_created', ['userId', 'createdAt'])
-@Index('idx_tool_executions_status_created', ['status', 'createdAt'])
+@Index('idx_tool_executions_unfinished', ['status', 'createdAt'], { where: "status IN ('pending', 'running')" })
 export class ToolExecutionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_tool_executions' })
   id!: string;
