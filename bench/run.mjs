@@ -35,10 +35,11 @@ function readSettings(env) {
     duration: nonNegativeInt(env, 'BENCH_DURATION', 10),
     connections: nonNegativeInt(env, 'BENCH_CONNECTIONS', 50),
     warmup: nonNegativeInt(env, 'BENCH_WARMUP', 2),
+    rounds: nonNegativeInt(env, 'BENCH_ROUNDS', 3),
     appCommand: appCommand(env),
   };
-  if (settings.duration === 0 || settings.connections === 0) {
-    throw new Error('BENCH_DURATION and BENCH_CONNECTIONS must be at least 1');
+  if (settings.duration === 0 || settings.connections === 0 || settings.rounds === 0) {
+    throw new Error('BENCH_DURATION, BENCH_CONNECTIONS and BENCH_ROUNDS must be at least 1');
   }
   return settings;
 }
@@ -85,12 +86,29 @@ async function runScenario(scenario, { bare, runDir, settings }) {
     const load = { ...settings, connections: scenario.connections ?? settings.connections };
     const measureWith = scenario.kind === 'ws' ? measureWs : measure;
     const appHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
-    console.log(`   app  ${scenario.app.method ?? 'WS'} ${scenario.app.path}`);
-    const appResult = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, { ...load, pid: app.child.pid });
     const bareHeaders = (await scenario.baseline.setup?.(baseline.server.baseUrl)) ?? {};
-    console.log(`   bare ${scenario.baseline.method ?? 'WS'} ${scenario.baseline.path}`);
-    const bareResult = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, { ...load, pid: baseline.server.child.pid });
-    return scenarioRows(scenario, appResult, bareResult);
+    const measureApp = async () => {
+      const result = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, { ...load, pid: app.child.pid });
+      console.log(`   app  ${scenario.app.method ?? 'WS'} ${scenario.app.path}: ${result.reqPerSec.toFixed(0)}/s`);
+      return result;
+    };
+    const measureBare = async () => {
+      const result = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, { ...load, pid: baseline.server.child.pid });
+      console.log(`   bare ${scenario.baseline.method ?? 'WS'} ${scenario.baseline.path}: ${result.reqPerSec.toFixed(0)}/s`);
+      return result;
+    };
+    const rounds = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      // Alternating order, so a host slowing down or speeding up weighs on both sides alike.
+      if (round % 2 === 0) {
+        const appResult = await measureApp();
+        rounds.push({ app: appResult, bare: await measureBare() });
+      } else {
+        const bareResult = await measureBare();
+        rounds.push({ app: await measureApp(), bare: bareResult });
+      }
+    }
+    return scenarioRows(scenario, rounds);
   } finally {
     await baseline.stop();
     await app.stop();

@@ -29,8 +29,18 @@ function verdict(target, app, ratio) {
 const ms = (value) => (value === null ? 'n/a' : value.toFixed(2));
 const us = (value) => (value === null || value === undefined ? 'n/a' : value.toFixed(0));
 
-export function scenarioRows({ name, target }, app, bare) {
-  const ratio = app.reqPerSec / bare.reqPerSec;
+/**
+ * One scenario's rounds (each an app and a bare measurement, back to back) -> two table rows: the
+ * round whose ratio is the median, with every round's ratio beside it. A host whose speed drifts
+ * (other tenants) moves single measurements by 15% and more; the median of interleaved rounds
+ * is what compares.
+ */
+export function scenarioRows({ name, target }, rounds) {
+  const ratios = rounds.map(({ app, bare }) => app.reqPerSec / bare.reqPerSec);
+  const order = ratios.map((_, i) => i).sort((a, b) => ratios[a] - ratios[b]);
+  const median = order[Math.floor((order.length - 1) / 2)];
+  const { app, bare } = rounds[median];
+  const ratio = ratios[median];
   const cells = (label, m) => [
     name,
     label,
@@ -42,8 +52,9 @@ export function scenarioRows({ name, target }, app, bare) {
     us(m.cpuUs),
     us(m.mainUs),
   ];
+  const shown = rounds.length > 1 ? `${ratio.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})` : ratio.toFixed(2);
   return [
-    [...cells('app', app), ratio.toFixed(2), verdict(target, app, ratio)],
+    [...cells('app', app), shown, verdict(target, app, ratio)],
     [...cells('bare', bare), '', ''],
   ];
 }
@@ -91,12 +102,13 @@ export function markdownReport(environment, settings, rows) {
 - OS: ${environment.os}
 - Node: ${environment.node}
 - fastify ${environment.fastify}, @nestjs/core ${environment.nestCore}, autocannon ${environment.autocannon}
-- Load: ${settings.duration} s measured after ${settings.warmup} s warm-up, ${settings.connections} connections, 127.0.0.1
+- Load: ${settings.duration} s measured after ${settings.warmup} s warm-up, ${settings.connections} connections, 127.0.0.1; ${settings.rounds} round(s) per scenario, app and bare back to back, in alternating order
 - App command: \`${settings.appCommand.join(' ')}\`
 
 ${markdownTable(rows)}
 
-\`app/bare\` is the app's average req/s divided by the bare Fastify baseline's.
+\`app/bare\` is the app's average req/s divided by the bare Fastify baseline's, in the round with the median
+ratio (its rows are the ones shown); every round's ratio follows in brackets.
 \`errors\` counts connection errors and timeouts; latencies are over 2xx responses only (n/a: none).
 \`CPU µs/req\` is the server process's CPU time (every thread: database worker, GC, libuv) per request
 while measured, and \`main µs/req\` its event loop thread's alone, from /proc. Throughput swings with the
