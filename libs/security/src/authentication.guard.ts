@@ -3,7 +3,7 @@ import { type CanActivate, type ExecutionContext, Injectable, Optional } from '@
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { attachUser, CredentialVerifier } from './authenticated-user';
-import { IS_PUBLIC } from './decorators';
+import { routeSecurity } from './route-security';
 
 /** First guard: who is calling. Public routes still get a user attached when credentials are valid. */
 @Injectable()
@@ -15,8 +15,7 @@ export class AuthenticationGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true;
-    if (isPublic) return true;
+    if (routeSecurity(this.reflector, context).isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const user = this.verifier ? await this.verifier.verify(request) : null;
     if (!user) throw ApiError.unauthorized();

@@ -3,7 +3,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { holdsPermission, userOf } from './authenticated-user';
-import { IS_PUBLIC, REQUIRED_PERMISSIONS } from './decorators';
+import { routeSecurity } from './route-security';
 
 /** Second guard: may this caller do it. Runs after authentication, so a user is present. */
 @Injectable()
@@ -12,15 +12,11 @@ export class PermissionsGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
+    const { permissions: required, isPublic } = routeSecurity(this.reflector, context);
     if (required.length === 0) return true;
     const user = userOf(context.switchToHttp().getRequest<FastifyRequest>());
-    if (!user) {
-      // A public route that also asks for permissions is a programming error: deny.
-      const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true;
-      throw isPublic ? ApiError.forbidden() : ApiError.unauthorized();
-    }
+    // A public route that also asks for permissions is a programming error: deny.
+    if (!user) throw isPublic ? ApiError.forbidden() : ApiError.unauthorized();
     const missing = required.filter((permission) => !holdsPermission(user.permissions, permission));
     if (missing.length > 0) throw ApiError.forbidden(`Missing permission: ${missing.join(', ')}`);
     return true;

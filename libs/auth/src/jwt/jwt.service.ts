@@ -25,6 +25,8 @@ export type AccessSubject = Pick<AccessClaims, 'sub' | 'email' | 'roles' | 'perm
 
 const MAX_TOKEN_LENGTH = 8192;
 const VERIFIED_CACHE_MAX = 10_000;
+// 43 base64url characters: the last 256 bits of an RS256 signature.
+const VERIFIED_KEY_CHARS = 43;
 const CLOCK_SKEW_SECONDS = 30;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -49,7 +51,10 @@ const invalid = (): ApiError => ApiError.unauthorized('Invalid access token');
  */
 @Injectable()
 export class JwtService {
-  private readonly verified = new Map<string, AccessClaims>();
+  // Keyed by the signature's last characters, not the whole token: each request's token is a new
+  // string, and hashing all of it for the lookup cost more than the rest of the check. The entry
+  // keeps the whole token, and only the very same token is taken from it.
+  private readonly verified = new Map<string, { readonly token: string; readonly claims: AccessClaims }>();
 
   constructor(
     private readonly keys: JwtKeys,
@@ -83,17 +88,18 @@ export class JwtService {
    * expiry (like revocation, checked by the caller) is still judged on every call.
    */
   verify(token: string): AccessClaims {
-    const known = this.verified.get(token);
-    if (known) {
-      if (known.exp <= Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) {
-        this.verified.delete(token);
+    const key = token.slice(-VERIFIED_KEY_CHARS);
+    const known = this.verified.get(key);
+    if (known && known.token === token) {
+      if (known.claims.exp <= Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) {
+        this.verified.delete(key);
         throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
       }
-      return known;
+      return known.claims;
     }
     const claims = this.verifySignedToken(token);
     if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, claims);
+    this.verified.set(key, { token, claims });
     return claims;
   }
 

@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { userOf } from '../authenticated-user';
-import { RATE_LIMITS, type RateLimitSpec } from './rate-limit.decorator';
+import { routeSecurity } from '../route-security';
+import type { RateLimitSpec } from './rate-limit.decorator';
 import { RateLimiter, type RateLimitState, rateLimitExceeded, rateLimitHeaders } from './rate-limiter.service';
 
 const MAX_EMAIL_KEY = 320;
@@ -23,8 +24,8 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const limits = this.reflector.getAllAndOverride<RateLimitSpec[] | undefined>(RATE_LIMITS, [context.getHandler(), context.getClass()]);
-    if (!limits || limits.length === 0) return true;
+    const { limits } = routeSecurity(this.reflector, context);
+    if (limits.length === 0) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const states = await Promise.all(limits.map((limit) => this.limiter.consume(this.key(limit, request), this.limiter.rule(limit.rule))));
     const refused = states.find((state) => !state.allowed);
