@@ -58,6 +58,10 @@ interface Connection {
 export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('WebSocket');
   private readonly connections = new Map<WebSocket, Connection>();
+  // Connections that follow at least one event: an event is offered to these only, not to every
+  // socket (10,000 idle ones cost a pass over all of them for each tool run anywhere).
+  private readonly subscribers = new Set<Connection>();
+  private readonly ownerOf = new WeakMap<Set<string>, Connection>();
   private readonly inFlight = new InFlightRequests();
   private heartbeat?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -83,7 +87,10 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       doors: ['ws'],
       params: { type: 'object', required: ['events'], additionalProperties: false, properties: { events: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } } } },
       handle: (params, context) => {
-        for (const name of params.events as string[]) context.subscriptions?.delete(name);
+        const subscriptions = context.subscriptions;
+        for (const name of params.events as string[]) subscriptions?.delete(name);
+        const owner = subscriptions && this.ownerOf.get(subscriptions);
+        if (owner && subscriptions.size === 0) this.subscribers.delete(owner);
         return { unsubscribed: true, events: params.events };
       },
     });
@@ -115,6 +122,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     const userAgent = request.headers['user-agent'];
     const origin: RequestOrigin = { ipAddress: request.socket.remoteAddress, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
     const started = this.sessions.start({ userId: user.id, connectionType: 'websocket', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
+    const subscriptions = new Set<string>();
     const connection: Connection = {
       socket,
       user,
@@ -127,7 +135,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
         origin,
         door: 'ws',
         contextId: null,
-        subscriptions: new Set(),
+        subscriptions,
         notify: (method, params) => this.notify(socket, method, params),
         admit: () => (this.overLimit(connection) ? RATE_LIMITED : undefined),
       },
@@ -150,6 +158,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       closed: new AbortController(),
     };
     this.connections.set(socket, connection);
+    this.ownerOf.set(subscriptions, connection);
     // A revocation that landed between the upgrade's check and now would otherwise be missed.
     connection.checked = this.recheck(connection);
     this.metrics.websocketConnections.inc();
@@ -166,6 +175,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     const connection = this.connections.get(socket);
     if (!connection) return;
     this.connections.delete(socket);
+    this.subscribers.delete(connection);
     this.metrics.websocketConnections.dec();
     connection.closed.abort();
     await connection.ready.catch(() => undefined);
@@ -216,14 +226,17 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   private subscribe(events: string[], context: RpcContext): Record<string, unknown> {
     const unknown = events.filter((name) => !PUBLIC_EVENTS.has(name));
     if (unknown.length > 0) throw new RpcError(-32602, `Unknown events: ${unknown.join(', ')}`, { code: 'VALIDATION_ERROR', details: unknown.map((name) => ({ field: 'events', message: `unknown event ${name}`, code: 'INVALID_VALUE' })) });
-    for (const name of events) context.subscriptions?.add(name);
+    const subscriptions = context.subscriptions;
+    for (const name of events) subscriptions?.add(name);
+    const owner = subscriptions && this.ownerOf.get(subscriptions);
+    if (owner && this.connections.has(owner.socket)) this.subscribers.add(owner);
     return { subscribed: true, events };
   }
 
   private deliver(event: EventEnvelope): void {
     if (event.name === 'session.terminated') this.closeTerminated(event as EventEnvelope<'session.terminated'>);
     this.recheckAffected(event);
-    for (const connection of this.connections.values()) {
+    for (const connection of this.subscribers) {
       const subscribed = connection.context.subscriptions;
       // Internal events (revocations, cache hints) are never notifications, not even on '*'.
       if (!subscribed || !followed(subscribed, event) || !visibleTo(connection.user, event) || !this.inGoodStanding(connection)) continue;
