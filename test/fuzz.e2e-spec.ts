@@ -1,5 +1,5 @@
 import { CONTRACT_OPERATIONS, type ContractOperation } from '@app/contracts';
-import { type LoggedInUser, registerAndLoginAs, useTestApp } from '@app/testing';
+import { type LoggedInUser, prng, registerAndLoginAs, useTestApp } from '@app/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -14,17 +14,6 @@ const SPEC = parse(readFileSync(join(__dirname, '..', 'openapi', 'openapi.yaml')
 // input is covered by their own suites.
 const SKIPPED = new Set(['logoutUser']);
 
-/** A small deterministic PRNG, so a failure replays. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function resolve<T extends object>(node: T & { $ref?: string }): T {
   let current: T & { $ref?: string } = node;

@@ -1,4 +1,5 @@
 import { createValidationPipe } from '@app/common';
+import { prng } from '@app/testing';
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,16 +20,6 @@ const SPEC = parse(readFileSync(join(__dirname, '../../../openapi/openapi.yaml')
 const pascal = (text: string): string => text.replace(/[^A-Za-z0-9]+(.)?/g, (_, next?: string) => (next ? next.toUpperCase() : '')).replace(/^./, (first) => first.toUpperCase());
 const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(SPEC.components.schemas[schema.$ref.split('/').pop() as string]) : schema);
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ['', 'a', 'echo', ' padded ', 'User@Example.TEST', ' user@example.test ', 'user@example.test', 'Str0ng!Passw0rd-x', '0d4c5f1e-7c2a-4d8b-9f3e-2b1a0c9d8e7f', 'not-a-uuid', '2026-01-01T00:00:00Z', '2026-13-01', 'http://127.0.0.1:9/hook', 'https://example.test/x', 'ftp://example.test', 'read:tools', 'filesystem:*', '*', '123456', '12345', '+15551234567', '30s', '10x', 'tool.executed,context.*', 'JBSWY3DPEHPK3PXP', 'data:image/png;base64,AAAA', 'my_server-1', 'bad__name', 'true', 'false', '1', '-1', '1.5', 'a,b,,c', '😀', '\uFE0Fx'];
 

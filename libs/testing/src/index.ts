@@ -28,3 +28,4 @@ export type { ProcessWorkspace } from './process-workspace';
 export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';
 export { addHttpUpstream, openRawMcpSession } from './mcp-sessions';
+export { prng } from './prng';
