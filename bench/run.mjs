@@ -87,26 +87,21 @@ async function runScenario(scenario, { bare, runDir, settings }) {
     const measureWith = scenario.kind === 'ws' ? measureWs : measure;
     const appHeaders = (await scenario.app.setup?.(app.baseUrl)) ?? {};
     const bareHeaders = (await scenario.baseline.setup?.(baseline.server.baseUrl)) ?? {};
-    const measureApp = async () => {
-      const result = await measureWith(app.baseUrl, { ...scenario.app, headers: { ...scenario.app.headers, ...appHeaders } }, { ...load, pid: app.child.pid });
-      console.log(`   app  ${scenario.app.method ?? 'WS'} ${scenario.app.path}: ${result.reqPerSec.toFixed(0)}/s`);
+    const measureOne = async (label, server, request, headers) => {
+      const result = await measureWith(server.baseUrl, { ...request, headers: { ...request.headers, ...headers } }, { ...load, pid: server.child.pid });
+      console.log(`   ${label} ${request.method ?? 'WS'} ${request.path}: ${result.reqPerSec.toFixed(0)}/s`);
       return result;
     };
-    const measureBare = async () => {
-      const result = await measureWith(baseline.server.baseUrl, { ...scenario.baseline, headers: { ...scenario.baseline.headers, ...bareHeaders } }, { ...load, pid: baseline.server.child.pid });
-      console.log(`   bare ${scenario.baseline.method ?? 'WS'} ${scenario.baseline.path}: ${result.reqPerSec.toFixed(0)}/s`);
-      return result;
+    const measureSide = {
+      app: () => measureOne('app ', app, scenario.app, appHeaders),
+      bare: () => measureOne('bare', baseline.server, scenario.baseline, bareHeaders),
     };
     const rounds = [];
     for (let round = 0; round < settings.rounds; round++) {
       // Alternating order, so a host slowing down or speeding up weighs on both sides alike.
-      if (round % 2 === 0) {
-        const appResult = await measureApp();
-        rounds.push({ app: appResult, bare: await measureBare() });
-      } else {
-        const bareResult = await measureBare();
-        rounds.push({ app: await measureApp(), bare: bareResult });
-      }
+      const result = {};
+      for (const side of round % 2 === 0 ? ['app', 'bare'] : ['bare', 'app']) result[side] = await measureSide[side]();
+      rounds.push(result);
     }
     return scenarioRows(scenario, rounds);
   } finally {

@@ -31,27 +31,14 @@ function writeAll(fd: number, text: string): number {
 /** Rows the database refused after their writers heard they were stored, kept for the operator. */
 function keepRejected(dir: string, rows: readonly RejectedRow[]): void {
   const at = new Date().toISOString();
-  appendFileSync(join(dir, REJECTED_FILE), rows.map((row) => `${JSON.stringify({ at, ...row })}\n`).join(''));
+  appendFileSync(AppendJournal.rejectedFile(dir), rows.map((row) => `${JSON.stringify({ at, ...row })}\n`).join(''));
 }
 
 export interface ReplayOutcome {
   readonly units: number;
   readonly refused: number;
+  /** Journal lines that could not be read: a write cut short by a crash (the last line) or a damaged file. */
   readonly unreadable: readonly string[];
-}
-
-export interface JournalUnit {
-  readonly groups: AppendGroup[];
-  /** Where it was read from, for the operator, when it cannot be replayed. */
-  readonly source: string;
-}
-
-export interface JournalReading {
-  readonly units: JournalUnit[];
-  /** Lines that could not be read: a write cut short by a crash (the last line) or a damaged file. */
-  readonly unreadable: string[];
-  /** Deletes the segments read, once their units are stored. */
-  readonly discard: () => void;
 }
 
 /**
@@ -85,38 +72,32 @@ export class AppendJournal {
     return new AppendJournal(dir, (existing.at(-1) ?? 0) + 1);
   }
 
-  /** The units of the segments left in `dir` by a process that did not stop cleanly, oldest first. */
-  static read(dir: string): JournalReading {
-    const segments = AppendJournal.segments(dir);
-    const units: JournalUnit[] = [];
-    const unreadable: string[] = [];
-    for (const segment of segments) {
-      const name = segmentName(segment);
-      const lines = readFileSync(join(dir, name), 'utf8').split('\n');
-      lines.forEach((line, index) => {
-        if (line.length === 0) return;
-        const source = `${name}:${index + 1}`;
-        try {
-          const parsed = JSON.parse(line) as { g: Array<[string, string, unknown[]]> };
-          units.push({ groups: parsed.g.map(([table, columns, rows]) => [table, columns, JSON.stringify(rows)] as const), source });
-        } catch {
-          unreadable.push(source);
-        }
-      });
-    }
-    return { units, unreadable, discard: () => segments.forEach((segment) => rmSync(join(dir, segmentName(segment)), { force: true })) };
-  }
-
   /**
    * Stores what the segments in `dir` hold (rows already stored are skipped by their primary key),
    * then deletes them. Refused rows are kept in `rejected.jsonl`.
    */
   static async replay(dir: string, database: EmbeddedPostgres): Promise<ReplayOutcome> {
-    const reading = AppendJournal.read(dir);
-    const refused = (await Promise.all(reading.units.map((unit) => database.append(unit.groups, { replay: true })))).flat();
+    const segments = AppendJournal.segments(dir);
+    const units: AppendGroup[][] = [];
+    const unreadable: string[] = [];
+    for (const segment of segments) {
+      const name = segmentName(segment);
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (line.length === 0) return;
+          try {
+            const parsed = JSON.parse(line) as { g: Array<[string, string, unknown[]]> };
+            units.push(parsed.g.map(([table, columns, rows]) => [table, columns, JSON.stringify(rows)] as const));
+          } catch {
+            unreadable.push(`${name}:${index + 1}`);
+          }
+        });
+    }
+    const refused = (await Promise.all(units.map((groups) => database.append(groups, { replay: true })))).flat();
     if (refused.length > 0) keepRejected(dir, refused);
-    reading.discard();
-    return { units: reading.units.length, refused: refused.length, unreadable: reading.unreadable };
+    for (const segment of segments) rmSync(join(dir, segmentName(segment)), { force: true });
+    return { units: units.length, refused: refused.length, unreadable };
   }
 
   private static segments(dir: string): number[] {
@@ -161,7 +142,12 @@ export class AppendJournal {
   }
 
   get rejectedFile(): string {
-    return join(this.dir, REJECTED_FILE);
+    return AppendJournal.rejectedFile(this.dir);
+  }
+
+  /** Where the rows the database refused after their acknowledgement are kept. */
+  static rejectedFile(dir: string): string {
+    return join(dir, REJECTED_FILE);
   }
 
   /** Closes the current segment; deletes it too when everything in it is stored. */

@@ -32,7 +32,7 @@ async function replayJournal(config: AppConfig, embedded: EmbeddedPostgres): Pro
   const outcome = await AppendJournal.replay(dir, embedded);
   for (const source of outcome.unreadable) logger.warn(`journal line ${source} could not be read (a write cut short when the process was killed); skipped`);
   if (outcome.units > 0) logger.warn(`replayed ${outcome.units} journal unit(s) left by a process that did not stop cleanly`);
-  if (outcome.refused > 0) logger.error(`${outcome.refused} replayed row(s) were refused; kept in ${join(dir, 'rejected.jsonl')}`);
+  if (outcome.refused > 0) logger.error(`${outcome.refused} replayed row(s) were refused; kept in ${AppendJournal.rejectedFile(dir)}`);
 }
 
 /** Closes the pool before the embedded server it talks to. */

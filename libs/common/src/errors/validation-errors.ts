@@ -101,6 +101,7 @@ class StrictValidationPipe extends ValidationPipe {
     try {
       return acceptor(input);
     } catch {
+      // A rule that throws (validator.js on a lone surrogate): the full validation says why.
       return undefined;
     }
   }
