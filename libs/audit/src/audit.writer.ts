@@ -1,7 +1,6 @@
-import { type RequestOrigin, redactSecrets } from '@app/common';
+import { type RequestOrigin, redactSecrets, timeOrderedUuid } from '@app/common';
 import { AppendLog, JsonText } from '@app/database';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { AuditResult, AuditSeverity } from './audit-log.entity';
 
 export interface AuditEntry {
@@ -37,7 +36,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   record(entry: AuditEntry): Promise<void> {
     return this.log.append(AUDIT_TABLE, AUDIT_COLUMNS, [
-      randomUUID(),
+      timeOrderedUuid(),
       new Date(),
       entry.userId ?? null,
       entry.action,

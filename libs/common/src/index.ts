@@ -12,3 +12,4 @@ export { installBodyParsers } from './http/body-parsers';
 export { originOf } from './http/request-origin';
 export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';
+export { timeOrderedUuid } from './ids/time-ordered-uuid';

@@ -1,8 +1,7 @@
-import { sqlState } from '@app/common';
+import { sqlState, timeOrderedUuid } from '@app/common';
 import { AppendLog } from '@app/database';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEntity } from './webhook.entity';
@@ -73,7 +72,7 @@ export class WebhookOutbox implements OnApplicationBootstrap, OnApplicationShutd
   // A webhook deleted a moment ago (the routes lag by one event) is not a reason to fail the action.
   private async append(webhookId: string, envelope: EventEnvelope, payload: object, now: Date): Promise<void> {
     try {
-      await this.log.append('webhook_deliveries', COLUMNS, [randomUUID(), webhookId, envelope.name, envelope.id, payload, 'pending', 0, now]);
+      await this.log.append('webhook_deliveries', COLUMNS, [timeOrderedUuid(), webhookId, envelope.name, envelope.id, payload, 'pending', 0, now]);
     } catch (error) {
       if (sqlState(error) !== FOREIGN_KEY_VIOLATION) throw error;
       this.logger.debug(`no delivery of ${envelope.name} to deleted webhook ${webhookId}`);

@@ -1,12 +1,11 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, type RequestOrigin, timeOrderedUuid } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
@@ -144,7 +143,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     await this.enforceToolLimit(caller, definition);
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin, policy?.retry) };
-    const executionId = randomUUID();
+    const executionId = timeOrderedUuid();
     const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin));
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
@@ -404,7 +403,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     origin: RequestOrigin,
     retry: RetryPolicy | undefined,
   ): Promise<AcceptedExecution> {
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const pending: PendingCaller = { ...caller, origin, ...(retry ? { retryPolicy: retry } : {}) };
     await this.executions.createPending({
       ...this.origins(id, definition, caller, options),
