@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { WORKER_SOURCE } from './embedded-postgres.worker-source';
+import { EMBEDDED_SETTINGS, WORKER_SOURCE } from './embedded-postgres.worker-source';
 import { type WorkerLink, WorkerSocket } from './worker-socket';
 
 function processAlive(pid: number): boolean {
@@ -22,6 +22,8 @@ type ChannelMessage = { c: number; b: Uint8Array } | { x: number } | { a: number
 export interface EmbeddedPostgresOptions {
   /** Serve it on a loopback TCP port (`port`) instead of in-process connections: for tests that cut a real socket. */
   readonly tcp?: boolean;
+  /** PostgreSQL settings (`name=value`) instead of EMBEDDED_SETTINGS: for benchmarks that compare them. */
+  readonly settings?: readonly string[];
 }
 
 /** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
@@ -77,6 +79,7 @@ export class EmbeddedPostgres implements WorkerLink {
         socket: resolveFrom.resolve('@electric-sql/pglite-socket'),
         dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
         tcp: options.tcp === true,
+        settings: options.settings ?? EMBEDDED_SETTINGS,
       },
     });
     try {

@@ -4,6 +4,7 @@ export type { DatabaseModuleOptions } from './database.module';
 export { DatabaseService } from './database.service';
 export type { PoolStats } from './database.service';
 export { EmbeddedPostgres } from './embedded-postgres';
+export { EMBEDDED_SETTINGS } from './embedded-postgres.worker-source';
 export { ALL_MIGRATIONS } from './migrations';
 export { RedisService } from './redis.service';
 export { GroupCommitWriter } from './group-commit.writer';
