@@ -23,15 +23,6 @@
  * With `tcp`, the session is served on a loopback port instead (pglite-socket), for tests that
  * need a real socket to cut; then the port's connections are refused.
  */
-/**
- * PostgreSQL settings of the embedded database, on top of PGlite's defaults. The default 128 MB
- * of shared buffers took about 400 MB of the app's resident memory (854 against 436-454 MiB at
- * rest after a login); 32 MB cost no measurable speed under load. (Turning wal_init_zero and
- * full_page_writes off saved nothing measurable once run and audit ids were time-ordered:
- * bench/append-ab.mjs, 2026-12-04.)
- */
-export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers=32MB'];
-
 export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require(workerData.pglite);
@@ -327,7 +318,7 @@ parentPort.on('message', async (message) => {
   }
 });
 
-// PGlite's own start parameters, then ours (EMBEDDED_SETTINGS).
+// PGlite's own start parameters, then ours (EMBEDDED_SETTINGS in embedded-postgres.ts).
 const START_PARAMS = [...PGlite.defaultStartParams, ...workerData.settings.flatMap((setting) => ['-c', setting])];
 
 /**
