@@ -139,3 +139,41 @@ describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
     });
   });
 });
+
+describe('EmbeddedPostgres checkpoints (single-user PostgreSQL has no checkpointer)', () => {
+  let embedded: EmbeddedPostgres;
+  let client: Client;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const checkpointAt = async () => (await client.query<{ lsn: string }>('SELECT checkpoint_lsn::text AS lsn FROM pg_control_checkpoint()')).rows[0].lsn;
+
+  beforeAll(async () => {
+    embedded = await EmbeddedPostgres.start(undefined, { checkpointWalBytes: 1024 * 1024 });
+    client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => embedded.socket() });
+    await client.connect();
+    await client.query('CREATE TABLE pages (id int PRIMARY KEY, body text NOT NULL)');
+  }, 60_000);
+
+  afterAll(async () => {
+    await client.end().catch(() => undefined);
+    await embedded.stop();
+  });
+
+  it('are taken once enough WAL is written, and not before, nor while idle', async () => {
+    const start = await checkpointAt();
+    await client.query("INSERT INTO pages SELECT g, 'small' FROM generate_series(1, 100) g");
+    await sleep(2200);
+    expect(await checkpointAt()).toBe(start);
+
+    // About 4 MiB of WAL: incompressible text, so the pages are as large as they look.
+    await client.query("INSERT INTO pages SELECT g, string_agg(md5(g::text || i::text), '') FROM generate_series(101, 1100) g, generate_series(1, 100) i GROUP BY g");
+    let after = start;
+    for (let waited = 0; after === start && waited < 10_000; waited += 200) {
+      await sleep(200);
+      after = await checkpointAt();
+    }
+    expect(after).not.toBe(start);
+
+    await sleep(2200);
+    expect(await checkpointAt()).toBe(after);
+  }, 30_000);
+});

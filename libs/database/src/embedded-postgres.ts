@@ -33,6 +33,10 @@ export interface EmbeddedPostgresOptions {
   readonly tcp?: boolean;
   /** PostgreSQL settings (`name=value`) instead of EMBEDDED_SETTINGS: for benchmarks that compare them. */
   readonly settings?: readonly string[];
+  /** WAL written since the last checkpoint that calls for the next one (default 64 MiB, as max_wal_size would). */
+  readonly checkpointWalBytes?: number;
+  /** Time after which any WAL written calls for a checkpoint (default 5 min, as checkpoint_timeout would). */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
@@ -89,6 +93,8 @@ export class EmbeddedPostgres implements WorkerLink {
         dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
         tcp: options.tcp === true,
         settings: options.settings ?? EMBEDDED_SETTINGS,
+        checkpointWalBytes: options.checkpointWalBytes ?? 64 * 1024 * 1024,
+        checkpointIntervalMs: options.checkpointIntervalMs ?? 5 * 60 * 1000,
       },
     });
     try {

@@ -22,6 +22,11 @@
  *
  * With `tcp`, the session is served on a loopback port instead (pglite-socket), for tests that
  * need a real socket to cut; then the port's connections are refused.
+ *
+ * PGlite runs PostgreSQL in single-user mode, which has no checkpointer: without one the WAL is
+ * never recycled and grows with every row ever written (in memory for `memory`, on disk otherwise,
+ * where a restart replays all of it). The worker checkpoints as the checkpointer would, between
+ * units: after `checkpointWalBytes` of WAL, or every `checkpointIntervalMs` when anything was written.
  */
 export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -43,6 +48,9 @@ const queue = [];
 let owner = null;
 let pumping = false;
 const prepared = new Map();
+let checkpointCheckDue = false;
+let checkpointTimer = null;
+let lastCheckpoint = null;
 
 function endsIdle(bytes) {
   const n = bytes.length;
@@ -187,6 +195,31 @@ function takeAppends() {
   return units;
 }
 
+// ---------------------------------------------------------------- checkpoints
+
+/** A WAL position ('16/B374D848') as a byte count. */
+function lsnBytes(text) {
+  const [high, low] = text.split('/');
+  return BigInt('0x' + high) * 4294967296n + BigInt('0x' + low);
+}
+
+async function walPosition() {
+  const { rows } = await db.query('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  return lsnBytes(rows[0].lsn);
+}
+
+/** Checkpoints when enough WAL was written since the last one, or enough time went by with some. */
+async function checkpointIfDue() {
+  checkpointCheckDue = false;
+  if (db.isInTransaction()) return;
+  const written = (await walPosition()) - lastCheckpoint.lsn;
+  if (written <= 0n) return;
+  if (written < BigInt(workerData.checkpointWalBytes) && Date.now() - lastCheckpoint.at < workerData.checkpointIntervalMs) return;
+  await db.exec('CHECKPOINT');
+  // The checkpoint's own record is WAL too: counting from after it, an idle database stays idle.
+  lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
+}
+
 // ---------------------------------------------------------------- the session, one holder at a time
 
 async function pump() {
@@ -194,6 +227,7 @@ async function pump() {
   pumping = true;
   try {
     for (;;) {
+      if (checkpointCheckDue && owner === null) await checkpointIfDue().catch(() => undefined);
       const index = owner ? queue.findIndex((unit) => unit.connection === owner) : 0;
       if (index < 0 || queue.length === 0) break;
       if (index === 0 && queue[0].g) {
@@ -310,6 +344,7 @@ parentPort.on('message', async (message) => {
     return;
   }
   if (message !== 'stop') return;
+  clearInterval(checkpointTimer);
   try {
     if (tcpServer) await tcpServer.stop();
     if (db) await db.close();
@@ -340,6 +375,14 @@ function growFilesByDoubling(memfs) {
   db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
   const memfs = db.mod && db.mod.FS && db.mod.FS.filesystems && db.mod.FS.filesystems.MEMFS;
   if (memfs && typeof memfs.expandFileStorage === 'function') growFilesByDoubling(memfs);
+  if (!workerData.tcp) {
+    lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
+    // Checked once a second, at the next point where no client holds the session.
+    checkpointTimer = setInterval(() => {
+      checkpointCheckDue = true;
+      void pump();
+    }, 1000).unref();
+  }
   let port = null;
   if (workerData.tcp) {
     const { PGLiteSocketServer } = require(workerData.socket);
