@@ -28,6 +28,11 @@ type ChannelMessage = { c: number; b: Uint8Array } | { x: number } | { a: number
  */
 export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers=32MB'];
 
+// Single-user PostgreSQL has no checkpointer: the worker checkpoints at these, as max_wal_size and
+// checkpoint_timeout would.
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_INTERVAL_MS = 5 * 60 * 1000;
+
 export interface EmbeddedPostgresOptions {
   /** Serve it on a loopback TCP port (`port`) instead of in-process connections: for tests that cut a real socket. */
   readonly tcp?: boolean;
@@ -93,8 +98,8 @@ export class EmbeddedPostgres implements WorkerLink {
         dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
         tcp: options.tcp === true,
         settings: options.settings ?? EMBEDDED_SETTINGS,
-        checkpointWalBytes: options.checkpointWalBytes ?? 64 * 1024 * 1024,
-        checkpointIntervalMs: options.checkpointIntervalMs ?? 5 * 60 * 1000,
+        checkpointWalBytes: options.checkpointWalBytes ?? CHECKPOINT_WAL_BYTES,
+        checkpointIntervalMs: options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
       },
     });
     try {

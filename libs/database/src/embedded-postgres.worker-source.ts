@@ -211,13 +211,21 @@ async function walPosition() {
 /** Checkpoints when enough WAL was written since the last one, or enough time went by with some. */
 async function checkpointIfDue() {
   checkpointCheckDue = false;
-  if (db.isInTransaction()) return;
   const written = (await walPosition()) - lastCheckpoint.lsn;
   if (written <= 0n) return;
   if (written < BigInt(workerData.checkpointWalBytes) && Date.now() - lastCheckpoint.at < workerData.checkpointIntervalMs) return;
   await db.exec('CHECKPOINT');
   // The checkpoint's own record is WAL too: counting from after it, an idle database stays idle.
   lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
+}
+
+/** From now on, a check once a second, at the next point where no client holds the session. */
+async function startCheckpoints() {
+  lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
+  checkpointTimer = setInterval(() => {
+    checkpointCheckDue = true;
+    void pump();
+  }, 1000).unref();
 }
 
 // ---------------------------------------------------------------- the session, one holder at a time
@@ -375,20 +383,15 @@ function growFilesByDoubling(memfs) {
   db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
   const memfs = db.mod && db.mod.FS && db.mod.FS.filesystems && db.mod.FS.filesystems.MEMFS;
   if (memfs && typeof memfs.expandFileStorage === 'function') growFilesByDoubling(memfs);
-  if (!workerData.tcp) {
-    lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
-    // Checked once a second, at the next point where no client holds the session.
-    checkpointTimer = setInterval(() => {
-      checkpointCheckDue = true;
-      void pump();
-    }, 1000).unref();
-  }
   let port = null;
   if (workerData.tcp) {
     const { PGLiteSocketServer } = require(workerData.socket);
     tcpServer = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await tcpServer.start();
     port = tcpServer.server.address().port;
+  } else {
+    // Checkpoints run between the units of pump, which pglite-socket's connections bypass.
+    await startCheckpoints();
   }
   parentPort.postMessage({ type: 'ready', port });
 })().catch((error) => parentPort.postMessage({ type: 'error', message: error && error.message ? error.message : String(error) }));
