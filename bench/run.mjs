@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './lib/load.mjs';
 import { measureWs } from './lib/ws-load.mjs';
-import { measureIdleWebSockets } from './lib/idle-ws.mjs';
+import { measureIdleWebSockets, rssOf } from './lib/idle-ws.mjs';
 import { consoleTable, describeEnvironment, markdownReport, scenarioRows } from './lib/report.mjs';
 import { startServer, stopAll, stopChildrenOnExit } from './lib/servers.mjs';
-import { IDLE_WS, scenarios } from './scenarios.mjs';
+import { FIRST_START, IDLE_WS, scenarios } from './scenarios.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results', 'latest.md');
@@ -132,6 +132,28 @@ async function runIdleWs({ runDir, settings }) {
   }
 }
 
+/** Memory at rest after the first start on a new data directory: what a fresh deployment holds. */
+async function runFirstStart({ runDir, settings }) {
+  console.log(`\n== ${FIRST_START.name}`);
+  const started = performance.now();
+  const app = await startApp(FIRST_START, { runDir, settings });
+  try {
+    const readyMs = performance.now() - started;
+    await FIRST_START.setup(app.baseUrl);
+    await new Promise((resolve) => setTimeout(resolve, FIRST_START.restMs));
+    const rss = rssOf(app.child.pid);
+    const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+    const verdict = rss <= FIRST_START.target.maxRssBytes ? 'PASS' : 'MISS';
+    console.log(`   ready in ${(readyMs / 1000).toFixed(1)} s, RSS at rest ${mib(rss)} MiB: ${verdict}`);
+    return (
+      `\n## ${FIRST_START.name}\n\n| ready in | RSS at rest | ceiling | verdict |\n| --- | --- | --- | --- |\n` +
+      `| ${(readyMs / 1000).toFixed(1)} s | ${mib(rss)} MiB | ${mib(FIRST_START.target.maxRssBytes)} MiB | ${verdict} |\n`
+    );
+  } finally {
+    await app.stop();
+  }
+}
+
 async function main() {
   stopChildrenOnExit();
   const settings = readSettings(process.env);
@@ -152,9 +174,10 @@ async function main() {
   for (const scenario of selected) rows.push(...(await runScenario(scenario, { bare, runDir, settings })));
 
   const idle = !process.env.BENCH_ONLY || IDLE_WS.name.includes(process.env.BENCH_ONLY) ? await runIdleWs({ runDir, settings }) : '';
+  const firstStart = !process.env.BENCH_ONLY || FIRST_START.name.includes(process.env.BENCH_ONLY) ? await runFirstStart({ runDir, settings }) : '';
 
-  console.log(`\n${consoleTable(rows)}\n${idle}`);
-  const report = markdownReport(await describeEnvironment(ROOT), settings, rows) + idle;
+  console.log(`\n${consoleTable(rows)}\n${idle}${firstStart}`);
+  const report = markdownReport(await describeEnvironment(ROOT), settings, rows) + idle + firstStart;
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, report);
   console.log(`Results written to ${path.relative(ROOT, RESULTS_FILE)}`);

@@ -131,3 +131,13 @@ export const IDLE_WS = {
   load: { count: 10_000, idleMs: 5_000 },
   target: { maxRssBytes: 1024 * 1024 * 1024 },
 };
+
+/** The first start on a new data directory (the embedded default, on disk), at rest after a login. */
+export const FIRST_START = {
+  name: 'First start on a new data directory (embedded default), RSS at rest',
+  // An empty DATABASE_URL is the default: the embedded database in DATA_DIR.
+  env: { ...UNLIMITED, DATABASE_URL: '' },
+  setup: loggedIn,
+  restMs: 3_000,
+  target: { maxRssBytes: 512 * 1024 * 1024 },
+};

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,4 +179,54 @@ describe('EmbeddedPostgres checkpoints (single-user PostgreSQL has no checkpoint
     await sleep(2200);
     expect(await checkpointAt()).toBe(after);
   }, 30_000);
+});
+
+describe('EmbeddedPostgres on a data directory', () => {
+  const dirs: string[] = [];
+  const newDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedded-dir-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function withClient<T>(embedded: EmbeddedPostgres, use: (client: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => embedded.socket() });
+    await client.connect();
+    try {
+      return await use(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('makes a new cluster on the first start and opens it, rows and all, on the next', async () => {
+    const dir = newDir();
+    const first = await EmbeddedPostgres.start(dir);
+    expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
+    await withClient(first, async (client) => {
+      await client.query('CREATE TABLE kept (id int PRIMARY KEY)');
+      await client.query('INSERT INTO kept VALUES (1), (2)');
+    });
+    await first.stop();
+
+    const second = await EmbeddedPostgres.start(dir);
+    try {
+      const { rows } = await withClient(second, (client) => client.query<{ n: number }>('SELECT count(*)::int AS n FROM kept'));
+      expect(rows[0].n).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it('fails to start where no cluster can be made, with the reason, and leaves no lock behind', async () => {
+    const dir = newDir();
+    // A file where the cluster's directory belongs.
+    writeFileSync(join(dir, 'pgdata'), 'not a directory');
+    await expect(EmbeddedPostgres.start(dir)).rejects.toThrow(/embedded database/);
+    expect(existsSync(join(dir, 'pgdata.lock'))).toBe(false);
+  }, 60_000);
 });

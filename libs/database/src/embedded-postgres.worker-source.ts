@@ -381,6 +381,12 @@ function growFilesByDoubling(memfs) {
 
 (async () => {
   db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
+  if (workerData.initializeOnly) {
+    // Only made the cluster: the main thread ends this worker, and its memory with it.
+    await db.close();
+    parentPort.postMessage({ type: 'ready', port: null });
+    return;
+  }
   const memfs = db.mod && db.mod.FS && db.mod.FS.filesystems && db.mod.FS.filesystems.MEMFS;
   if (memfs && typeof memfs.expandFileStorage === 'function') growFilesByDoubling(memfs);
   let port = null;
