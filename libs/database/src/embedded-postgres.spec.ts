@@ -222,6 +222,36 @@ describe('EmbeddedPostgres on a data directory', () => {
     }
   }, 60_000);
 
+  it('freezes the template databases at a start once their transaction ids are older than templateFreezeAge', async () => {
+    const dir = newDir();
+    const ages = (client: Client) => client.query<{ datname: string; age: number }>('SELECT datname, age(datfrozenxid)::int AS age FROM pg_database ORDER BY datname').then(({ rows }) => Object.fromEntries(rows.map((row) => [row.datname, row.age])));
+    const first = await EmbeddedPostgres.start(dir);
+    await withClient(first, async (client) => {
+      await client.query('CREATE TABLE kept (id int PRIMARY KEY)');
+      // Each statement is its own transaction and takes a transaction id.
+      for (let i = 0; i < 300; i++) await client.query('INSERT INTO kept VALUES ($1)', [i]);
+    });
+    await first.stop();
+
+    const young = await EmbeddedPostgres.start(dir);
+    const before = await withClient(young, ages);
+    await young.stop();
+    expect(before.template0).toBeGreaterThanOrEqual(300);
+    expect(before.template1).toBeGreaterThanOrEqual(300);
+
+    const old = await EmbeddedPostgres.start(dir, { templateFreezeAge: 100 });
+    try {
+      const after = await withClient(old, ages);
+      expect(after.template0).toBeLessThan(100);
+      expect(after.template1).toBeLessThan(100);
+      expect(after.postgres).toBeGreaterThanOrEqual(300);
+      const { rows } = await withClient(old, (client) => client.query<{ n: number }>('SELECT count(*)::int AS n FROM kept'));
+      expect(rows[0].n).toBe(300);
+    } finally {
+      await old.stop();
+    }
+  }, 120_000);
+
   it('fails to start where no cluster can be made, with the reason, and leaves no lock behind', async () => {
     const dir = newDir();
     // A file where the cluster's directory belongs.
@@ -229,4 +259,41 @@ describe('EmbeddedPostgres on a data directory', () => {
     await expect(EmbeddedPostgres.start(dir)).rejects.toThrow(/embedded database/);
     expect(existsSync(join(dir, 'pgdata.lock'))).toBe(false);
   }, 60_000);
+});
+
+describe('EmbeddedPostgres vacuums (single-user PostgreSQL has no autovacuum either)', () => {
+  let embedded: EmbeddedPostgres;
+  let client: Client;
+
+  beforeAll(async () => {
+    embedded = await EmbeddedPostgres.start(undefined, { vacuumCheckMs: 200 });
+    client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => embedded.socket() });
+    await client.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await client.end().catch(() => undefined);
+    await embedded.stop();
+  });
+
+  it('a table whose rows were updated: dead rows reclaimed, statistics gathered, ids frozen', async () => {
+    await client.query('CREATE TABLE churn (id int PRIMARY KEY, note text NOT NULL)');
+    await client.query("INSERT INTO churn SELECT g, 'new' FROM generate_series(1, 1000) g");
+    await client.query("UPDATE churn SET note = 'changed' WHERE id <= 600");
+    const state = () =>
+      client
+        .query<{ vacuumed: boolean; analyzed: boolean; dead: number; tuples: number; age: number }>(
+          `SELECT s.last_vacuum IS NOT NULL AS vacuumed, s.last_analyze IS NOT NULL AS analyzed, s.n_dead_tup::int AS dead, c.reltuples::int AS tuples, age(c.relfrozenxid)::int AS age
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'churn'`,
+        )
+        .then(({ rows }) => rows[0]);
+    let seen = await state();
+    for (let waited = 0; !seen.vacuumed && waited < 15_000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      seen = await state();
+    }
+    expect(seen).toMatchObject({ vacuumed: true, analyzed: true, dead: 0, tuples: 1000 });
+    // FREEZE: the table's oldest unfrozen id is no older than the vacuum.
+    expect(seen.age).toBeLessThan(50);
+  }, 30_000);
 });

@@ -14,7 +14,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-type WorkerMessage = { type: 'ready'; port: number | null } | { type: 'error'; message: string } | { type: 'stopped' };
+type WorkerMessage = { type: 'ready'; port: number | null; oldTemplates: string[] } | { type: 'error'; message: string } | { type: 'stopped' };
 
 type WorkerData = Record<string, unknown> & { dataDir?: string };
 
@@ -34,6 +34,10 @@ export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers=32MB'];
 // checkpoint_timeout would.
 const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_INTERVAL_MS = 5 * 60 * 1000;
+// Nor has it autovacuum: the worker looks for a table to vacuum this often, and a start freezes the
+// template databases once their oldest transaction id is this old (wraparound stops writes near 2^31).
+const VACUUM_CHECK_MS = 10_000;
+const TEMPLATE_FREEZE_AGE = 100_000_000;
 
 export interface EmbeddedPostgresOptions {
   /** Serve it on a loopback TCP port (`port`) instead of in-process connections: for tests that cut a real socket. */
@@ -44,6 +48,10 @@ export interface EmbeddedPostgresOptions {
   readonly checkpointWalBytes?: number;
   /** Time after which any WAL written calls for a checkpoint (default 5 min, as checkpoint_timeout would). */
   readonly checkpointIntervalMs?: number;
+  /** How often the worker looks for a table that needs vacuuming or analyzing (default 10 s). */
+  readonly vacuumCheckMs?: number;
+  /** Age (in transaction ids) past which a start freezes the template databases (default 100 million). */
+  readonly templateFreezeAge?: number;
 }
 
 /** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
@@ -100,12 +108,22 @@ export class EmbeddedPostgres implements WorkerLink {
       settings: options.settings ?? EMBEDDED_SETTINGS,
       checkpointWalBytes: options.checkpointWalBytes ?? CHECKPOINT_WAL_BYTES,
       checkpointIntervalMs: options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
+      vacuumCheckMs: options.vacuumCheckMs ?? VACUUM_CHECK_MS,
+      templateFreezeAge: options.templateFreezeAge ?? TEMPLATE_FREEZE_AGE,
     };
     let worker: Worker | undefined;
     try {
-      if (workerData.dataDir && !existsSync(join(workerData.dataDir, 'PG_VERSION'))) await EmbeddedPostgres.initialize(workerData);
+      if (workerData.dataDir && !existsSync(join(workerData.dataDir, 'PG_VERSION'))) await EmbeddedPostgres.runOnce({ ...workerData, initializeOnly: true });
       worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-      const port = await EmbeddedPostgres.started(worker);
+      const ready = await EmbeddedPostgres.started(worker);
+      let port = ready.port;
+      if (ready.oldTemplates.length > 0) {
+        // Only one PGlite may hold the directory: the serving worker steps aside while they are frozen.
+        await EmbeddedPostgres.stopWorker(worker);
+        await EmbeddedPostgres.runOnce({ ...workerData, freezeDatabases: ready.oldTemplates });
+        worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+        port = (await EmbeddedPostgres.started(worker)).port;
+      }
       const { port1, port2 } = new MessageChannel();
       worker.postMessage({ type: 'channel', port: port2 }, [port2]);
       return new EmbeddedPostgres(worker, port1, port, lockFile);
@@ -117,12 +135,13 @@ export class EmbeddedPostgres implements WorkerLink {
   }
 
   /**
-   * Makes a new cluster in a worker of its own, which then ends. initdb runs a second PostgreSQL
-   * instance beside a copy of the first one's heap, and an idle server never collects them: a
-   * first start held 810 MiB at rest, a restart on the same directory 330 MiB.
+   * A worker that does one task and ends, its memory with it: making a new cluster
+   * (`initializeOnly`; initdb runs a second PostgreSQL instance beside a copy of the first one's
+   * heap, which an idle server never collected: a first start held 810 MiB at rest, a restart
+   * 330 MiB), or freezing other databases than the serving one (`freezeDatabases`).
    */
-  private static async initialize(workerData: WorkerData): Promise<void> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...workerData, initializeOnly: true } });
+  private static async runOnce(workerData: WorkerData): Promise<void> {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     try {
       await EmbeddedPostgres.started(worker);
     } finally {
@@ -130,14 +149,21 @@ export class EmbeddedPostgres implements WorkerLink {
     }
   }
 
-  /** Resolves with the worker's loopback port (null without tcp) once it is ready, or rejects with why it is not. */
-  private static async started(worker: Worker): Promise<number | null> {
+  private static async stopWorker(worker: Worker): Promise<void> {
+    const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    worker.postMessage('stop');
+    await stopped;
+    await worker.terminate();
+  }
+
+  /** Resolves once the worker is ready (with its loopback port, null without tcp), or rejects with why it is not. */
+  private static async started(worker: Worker): Promise<{ port: number | null; oldTemplates: string[] }> {
     try {
-      return await new Promise<number | null>((resolve, reject) => {
+      return await new Promise<{ port: number | null; oldTemplates: string[] }>((resolve, reject) => {
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`embedded database worker exited with code ${code}`)));
         worker.on('message', (message: WorkerMessage) => {
-          if (message.type === 'ready') resolve(message.port);
+          if (message.type === 'ready') resolve({ port: message.port, oldTemplates: message.oldTemplates });
           if (message.type === 'error') reject(new Error(`embedded database failed to start: ${message.message}`));
         });
       });

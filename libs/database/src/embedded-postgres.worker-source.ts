@@ -27,6 +27,9 @@
  * never recycled and grows with every row ever written (in memory for `memory`, on disk otherwise,
  * where a restart replays all of it). The worker checkpoints as the checkpointer would, between
  * units: after `checkpointWalBytes` of WAL, or every `checkpointIntervalMs` when anything was written.
+ * Nor is there autovacuum, so between units, every `vacuumCheckMs`, the worker also vacuums the
+ * table that most needs it (see vacuumIfDue), and at start it reports the template databases whose
+ * transaction ids have aged past `templateFreezeAge` (see oldTemplateDatabases).
  */
 export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -48,9 +51,10 @@ const queue = [];
 let owner = null;
 let pumping = false;
 const prepared = new Map();
-let checkpointCheckDue = false;
-let checkpointTimer = null;
+let housekeepingDue = false;
+let housekeepingTimer = null;
 let lastCheckpoint = null;
+let lastVacuumCheck = 0;
 
 function endsIdle(bytes) {
   const n = bytes.length;
@@ -210,7 +214,6 @@ async function walPosition() {
 
 /** Checkpoints when enough WAL was written since the last one, or enough time went by with some. */
 async function checkpointIfDue() {
-  checkpointCheckDue = false;
   const written = (await walPosition()) - lastCheckpoint.lsn;
   if (written <= 0n) return;
   if (written < BigInt(workerData.checkpointWalBytes) && Date.now() - lastCheckpoint.at < workerData.checkpointIntervalMs) return;
@@ -219,13 +222,71 @@ async function checkpointIfDue() {
   lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
 }
 
-/** From now on, a check once a second, at the next point where no client holds the session. */
-async function startCheckpoints() {
+// ---------------------------------------------------------------- vacuum
+
+// Autovacuum's own thresholds (autovacuum_vacuum_threshold and _scale_factor, the insert and
+// analyze ones, autovacuum_freeze_max_age), with the row counts capped: this vacuum holds the one
+// session, so a big table is vacuumed often and briefly rather than rarely and long.
+const VACUUM_CANDIDATE = [
+  "SELECT format('%I.%I', n.nspname, c.relname) AS name,",
+  '       coalesce(s.n_dead_tup > least(50 + 0.2 * greatest(c.reltuples, 0), $2)',
+  '             OR s.n_ins_since_vacuum > least(1000 + 0.2 * greatest(c.reltuples, 0), $2), false)',
+  '         OR age(c.relfrozenxid) > $1 AS vacuum',
+  '  FROM pg_class c',
+  '  JOIN pg_namespace n ON n.oid = c.relnamespace',
+  '  LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid',
+  " WHERE c.relkind IN ('r', 'm')",
+  '   AND (s.n_dead_tup > least(50 + 0.2 * greatest(c.reltuples, 0), $2)',
+  '     OR s.n_ins_since_vacuum > least(1000 + 0.2 * greatest(c.reltuples, 0), $2)',
+  '     OR s.n_mod_since_analyze > least(50 + 0.1 * greatest(c.reltuples, 0), $2)',
+  '     OR age(c.relfrozenxid) > $1)',
+  ' ORDER BY age(c.relfrozenxid) > $1 DESC,',
+  '          coalesce(s.n_dead_tup, 0) + coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_mod_since_analyze, 0) DESC',
+  ' LIMIT 1',
+].join('\n');
+const VACUUM_MAX_ROWS = 50000;
+const FREEZE_MAX_AGE = 200000000;
+
+/**
+ * Vacuums (or only analyzes) the one table that most needs it, as autovacuum would have: dead rows
+ * reclaimed, planner statistics kept, and transaction ids frozen as it goes (FREEZE), so the next
+ * pass reads only the pages written since and the cluster never nears id wraparound.
+ */
+async function vacuumIfDue() {
+  if (Date.now() - lastVacuumCheck < workerData.vacuumCheckMs) return;
+  lastVacuumCheck = Date.now();
+  const { rows } = await db.query(VACUUM_CANDIDATE, [FREEZE_MAX_AGE, VACUUM_MAX_ROWS]);
+  if (rows.length === 0) return;
+  await db.exec((rows[0].vacuum ? 'VACUUM (FREEZE, ANALYZE) ' : 'ANALYZE ') + rows[0].name);
+}
+
+/**
+ * The template databases whose oldest transaction id is older than templateFreezeAge. The cluster
+ * stops taking writes when its oldest database nears wraparound (about two billion ids), and this
+ * session cannot vacuum another database: EmbeddedPostgres.start has them frozen by a worker that
+ * opens each in turn (freezeDatabases), then starts this one again.
+ */
+async function oldTemplateDatabases() {
+  const { rows } = await db.query('SELECT datname FROM pg_database WHERE datistemplate AND age(datfrozenxid) > $1', [workerData.templateFreezeAge]);
+  return rows.map((row) => row.datname);
+}
+
+// ---------------------------------------------------------------- housekeeping
+
+/** From now on, checkpoints and vacuums are looked at once a second, at the next point where no client holds the session. */
+async function startHousekeeping() {
   lastCheckpoint = { lsn: await walPosition(), at: Date.now() };
-  checkpointTimer = setInterval(() => {
-    checkpointCheckDue = true;
+  lastVacuumCheck = Date.now();
+  housekeepingTimer = setInterval(() => {
+    housekeepingDue = true;
     void pump();
   }, 1000).unref();
+}
+
+async function housekeeping() {
+  housekeepingDue = false;
+  await vacuumIfDue().catch(() => undefined);
+  await checkpointIfDue().catch(() => undefined);
 }
 
 // ---------------------------------------------------------------- the session, one holder at a time
@@ -235,7 +296,7 @@ async function pump() {
   pumping = true;
   try {
     for (;;) {
-      if (checkpointCheckDue && owner === null) await checkpointIfDue().catch(() => undefined);
+      if (housekeepingDue && owner === null) await housekeeping();
       const index = owner ? queue.findIndex((unit) => unit.connection === owner) : 0;
       if (index < 0 || queue.length === 0) break;
       if (index === 0 && queue[0].g) {
@@ -352,7 +413,7 @@ parentPort.on('message', async (message) => {
     return;
   }
   if (message !== 'stop') return;
-  clearInterval(checkpointTimer);
+  clearInterval(housekeepingTimer);
   try {
     if (tcpServer) await tcpServer.stop();
     if (db) await db.close();
@@ -379,12 +440,29 @@ function growFilesByDoubling(memfs) {
   };
 }
 
+/** Vacuums (FREEZE) each of these databases, opening them in turn: another database than the serving session's. */
+async function freezeDatabases(names) {
+  for (const database of names) {
+    const other = await PGlite.create(workerData.dataDir, { database, startParams: START_PARAMS });
+    try {
+      await other.exec('VACUUM (FREEZE)');
+    } finally {
+      await other.close();
+    }
+  }
+}
+
 (async () => {
+  if (workerData.freezeDatabases) {
+    await freezeDatabases(workerData.freezeDatabases);
+    parentPort.postMessage({ type: 'ready', port: null, oldTemplates: [] });
+    return;
+  }
   db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
   if (workerData.initializeOnly) {
     // Only made the cluster: the main thread ends this worker, and its memory with it.
     await db.close();
-    parentPort.postMessage({ type: 'ready', port: null });
+    parentPort.postMessage({ type: 'ready', port: null, oldTemplates: [] });
     return;
   }
   const memfs = db.mod && db.mod.FS && db.mod.FS.filesystems && db.mod.FS.filesystems.MEMFS;
@@ -396,9 +474,10 @@ function growFilesByDoubling(memfs) {
     await tcpServer.start();
     port = tcpServer.server.address().port;
   } else {
-    // Checkpoints run between the units of pump, which pglite-socket's connections bypass.
-    await startCheckpoints();
+    // Checkpoints and vacuums run between the units of pump, which pglite-socket's connections bypass.
+    await startHousekeeping();
   }
-  parentPort.postMessage({ type: 'ready', port });
+  const oldTemplates = workerData.dataDir ? await oldTemplateDatabases() : [];
+  parentPort.postMessage({ type: 'ready', port, oldTemplates });
 })().catch((error) => parentPort.postMessage({ type: 'error', message: error && error.message ? error.message : String(error) }));
 `;
