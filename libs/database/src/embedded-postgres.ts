@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-type WorkerMessage = { type: 'ready'; port: number | null; oldTemplates: string[] } | { type: 'error'; message: string } | { type: 'stopped' };
+type WorkerMessage = { type: 'ready'; port: number | null; oldTemplates: string[] } | { type: 'error'; message: string } | { type: 'warning'; message: string } | { type: 'stopped' };
 
 type WorkerData = Record<string, unknown> & { dataDir?: string };
 
@@ -82,6 +83,7 @@ export class EmbeddedPostgres implements WorkerLink {
   private readonly appends = new Map<number, { resolve: (failed: RejectedRow[]) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private gone: Error | null = null;
+  private readonly logger = new Logger('EmbeddedPostgres');
 
   private constructor(
     private readonly worker: Worker,
@@ -91,6 +93,9 @@ export class EmbeddedPostgres implements WorkerLink {
     private readonly lockFile?: string,
   ) {
     channel.on('message', (message: ChannelMessage) => this.receive(message));
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'warning') this.logger.warn(message.message);
+    });
     // A worker that dies takes every connection and every unconfirmed append with it.
     worker.on('exit', () => this.lose(new Error(WORKER_GONE)));
     worker.on('error', (error) => this.lose(new Error(`${WORKER_GONE}: ${error.message}`)));
@@ -150,7 +155,7 @@ export class EmbeddedPostgres implements WorkerLink {
   }
 
   private static async stopWorker(worker: Worker): Promise<void> {
-    const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const stopped = new Promise<void>((resolve) => worker.on('message', (message: WorkerMessage) => message.type === 'stopped' && resolve()));
     worker.postMessage('stop');
     await stopped;
     await worker.terminate();

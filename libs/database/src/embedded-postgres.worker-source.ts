@@ -224,31 +224,32 @@ async function checkpointIfDue() {
 
 // ---------------------------------------------------------------- vacuum
 
-// Autovacuum's own thresholds (autovacuum_vacuum_threshold and _scale_factor, the insert and
-// analyze ones, autovacuum_freeze_max_age), with the row counts capped: this vacuum holds the one
-// session, so a big table is vacuumed often and briefly rather than rarely and long.
+// Autovacuum's own thresholds (autovacuum_vacuum_threshold and _scale_factor, the insert ones,
+// autovacuum_freeze_max_age), with the row counts capped: this vacuum holds the one session, so a
+// big table is vacuumed often and briefly rather than rarely and long. Analyzing reads a sample of
+// bounded size whatever was written, so its threshold (10% changed) is not capped.
 const VACUUM_CANDIDATE = [
-  "SELECT format('%I.%I', n.nspname, c.relname) AS name,",
-  '       coalesce(s.n_dead_tup > least(50 + 0.2 * greatest(c.reltuples, 0), $2)',
-  '             OR s.n_ins_since_vacuum > least(1000 + 0.2 * greatest(c.reltuples, 0), $2), false)',
-  '         OR age(c.relfrozenxid) > $1 AS vacuum',
-  '  FROM pg_class c',
-  '  JOIN pg_namespace n ON n.oid = c.relnamespace',
-  '  LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid',
-  " WHERE c.relkind IN ('r', 'm')",
-  '   AND (s.n_dead_tup > least(50 + 0.2 * greatest(c.reltuples, 0), $2)',
-  '     OR s.n_ins_since_vacuum > least(1000 + 0.2 * greatest(c.reltuples, 0), $2)',
-  '     OR s.n_mod_since_analyze > least(50 + 0.1 * greatest(c.reltuples, 0), $2)',
-  '     OR age(c.relfrozenxid) > $1)',
-  ' ORDER BY age(c.relfrozenxid) > $1 DESC,',
-  '          coalesce(s.n_dead_tup, 0) + coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_mod_since_analyze, 0) DESC',
-  ' LIMIT 1',
+  'SELECT name, needs_vacuum, needs_analyze FROM (',
+  "  SELECT format('%I.%I', n.nspname, c.relname) AS name,",
+  '         coalesce(s.n_dead_tup > least(50 + 0.2 * greatest(c.reltuples, 0), $2)',
+  '               OR s.n_ins_since_vacuum > least(1000 + 0.2 * greatest(c.reltuples, 0), $2), false)',
+  '           OR age(c.relfrozenxid) > $1 AS needs_vacuum,',
+  '         coalesce(s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0), false) AS needs_analyze,',
+  '         age(c.relfrozenxid) > $1 AS old,',
+  '         coalesce(s.n_dead_tup, 0) + coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_mod_since_analyze, 0) AS written',
+  '    FROM pg_class c',
+  '    JOIN pg_namespace n ON n.oid = c.relnamespace',
+  '    LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid',
+  "   WHERE c.relkind IN ('r', 'm')",
+  ') t WHERE needs_vacuum OR needs_analyze',
+  'ORDER BY old DESC, written DESC',
+  'LIMIT 1',
 ].join('\n');
 const VACUUM_MAX_ROWS = 50000;
 const FREEZE_MAX_AGE = 200000000;
 
 /**
- * Vacuums (or only analyzes) the one table that most needs it, as autovacuum would have: dead rows
+ * Vacuums and/or analyzes the one table that most needs it, as autovacuum would have: dead rows
  * reclaimed, planner statistics kept, and transaction ids frozen as it goes (FREEZE), so the next
  * pass reads only the pages written since and the cluster never nears id wraparound.
  */
@@ -257,7 +258,9 @@ async function vacuumIfDue() {
   lastVacuumCheck = Date.now();
   const { rows } = await db.query(VACUUM_CANDIDATE, [FREEZE_MAX_AGE, VACUUM_MAX_ROWS]);
   if (rows.length === 0) return;
-  await db.exec((rows[0].vacuum ? 'VACUUM (FREEZE, ANALYZE) ' : 'ANALYZE ') + rows[0].name);
+  const { name, needs_vacuum: vacuum, needs_analyze: analyze } = rows[0];
+  const command = vacuum ? (analyze ? 'VACUUM (FREEZE, ANALYZE) ' : 'VACUUM (FREEZE) ') : 'ANALYZE ';
+  await db.exec(command + name);
 }
 
 /**
@@ -283,10 +286,15 @@ async function startHousekeeping() {
   }, 1000).unref();
 }
 
+/** A housekeeping task that failed is tried again at its next turn; the main thread logs why. */
+function reportFailure(task) {
+  return (error) => parentPort.postMessage({ type: 'warning', message: task + ' failed: ' + (error && error.message ? error.message : String(error)) });
+}
+
 async function housekeeping() {
   housekeepingDue = false;
-  await vacuumIfDue().catch(() => undefined);
-  await checkpointIfDue().catch(() => undefined);
+  await vacuumIfDue().catch(reportFailure('vacuum'));
+  await checkpointIfDue().catch(reportFailure('checkpoint'));
 }
 
 // ---------------------------------------------------------------- the session, one holder at a time
