@@ -203,6 +203,8 @@ describe('EmbeddedPostgres on a data directory', () => {
     }
   }
 
+  const countOf = (embedded: EmbeddedPostgres, table: string) => withClient(embedded, (client) => client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).then(({ rows }) => rows[0].n);
+
   it('makes a new cluster on the first start and opens it, rows and all, on the next', async () => {
     const dir = newDir();
     const first = await EmbeddedPostgres.start(dir);
@@ -215,8 +217,7 @@ describe('EmbeddedPostgres on a data directory', () => {
 
     const second = await EmbeddedPostgres.start(dir);
     try {
-      const { rows } = await withClient(second, (client) => client.query<{ n: number }>('SELECT count(*)::int AS n FROM kept'));
-      expect(rows[0].n).toBe(2);
+      expect(await countOf(second, 'kept')).toBe(2);
     } finally {
       await second.stop();
     }
@@ -245,8 +246,7 @@ describe('EmbeddedPostgres on a data directory', () => {
       expect(after.template0).toBeLessThan(100);
       expect(after.template1).toBeLessThan(100);
       expect(after.postgres).toBeGreaterThanOrEqual(300);
-      const { rows } = await withClient(old, (client) => client.query<{ n: number }>('SELECT count(*)::int AS n FROM kept'));
-      expect(rows[0].n).toBe(300);
+      expect(await countOf(old, 'kept')).toBe(300);
     } finally {
       await old.stop();
     }

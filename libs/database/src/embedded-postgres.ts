@@ -119,14 +119,14 @@ export class EmbeddedPostgres implements WorkerLink {
     let worker: Worker | undefined;
     try {
       if (workerData.dataDir && !existsSync(join(workerData.dataDir, 'PG_VERSION'))) await EmbeddedPostgres.runOnce({ ...workerData, initializeOnly: true });
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+      worker = EmbeddedPostgres.spawn(workerData);
       const ready = await EmbeddedPostgres.started(worker);
       let port = ready.port;
       if (ready.oldTemplates.length > 0) {
         // Only one PGlite may hold the directory: the serving worker steps aside while they are frozen.
         await EmbeddedPostgres.stopWorker(worker);
         await EmbeddedPostgres.runOnce({ ...workerData, freezeDatabases: ready.oldTemplates });
-        worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+        worker = EmbeddedPostgres.spawn(workerData);
         port = (await EmbeddedPostgres.started(worker)).port;
       }
       const { port1, port2 } = new MessageChannel();
@@ -146,7 +146,7 @@ export class EmbeddedPostgres implements WorkerLink {
    * 330 MiB), or freezing other databases than the serving one (`freezeDatabases`).
    */
   private static async runOnce(workerData: WorkerData): Promise<void> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    const worker = EmbeddedPostgres.spawn(workerData);
     try {
       await EmbeddedPostgres.started(worker);
     } finally {
@@ -154,11 +154,23 @@ export class EmbeddedPostgres implements WorkerLink {
     }
   }
 
+  /** Asks the worker to close the database cleanly (waiting up to 10 s), then ends it. */
   private static async stopWorker(worker: Worker): Promise<void> {
-    const stopped = new Promise<void>((resolve) => worker.on('message', (message: WorkerMessage) => message.type === 'stopped' && resolve()));
-    worker.postMessage('stop');
-    await stopped;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'stopped') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      worker.postMessage('stop');
+    });
     await worker.terminate();
+  }
+
+  private static spawn(workerData: WorkerData): Worker {
+    return new Worker(WORKER_SOURCE, { eval: true, workerData });
   }
 
   /** Resolves once the worker is ready (with its loopback port, null without tcp), or rejects with why it is not. */
@@ -258,19 +270,9 @@ export class EmbeddedPostgres implements WorkerLink {
 
   /** Closes the database cleanly (its files are consistent afterwards), then the worker. */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 10_000);
-      this.worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'stopped') {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      this.worker.postMessage('stop');
-    });
+    await EmbeddedPostgres.stopWorker(this.worker);
     this.lose(new Error(WORKER_GONE));
     this.channel.close();
-    await this.worker.terminate();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
 }
