@@ -6,6 +6,18 @@ export class JsonText {
 /** A column's value as JavaScript has it: objects go to json/jsonb columns as JSON, not as text. */
 export type AppendValue = string | number | boolean | Date | null | undefined | object | JsonText;
 
+/**
+ * Counts kept beside an append-only table, written by the same statement as its rows, so they
+ * agree whatever happens to a batch: a row refused, a batch split, a journal replayed (a row
+ * already stored is not inserted, so not counted again). The insert returns `returning` of each
+ * row it stored; `statement` reads them from the relation `{stored}` (e.g. an INSERT of totals).
+ */
+export interface AppendRollup {
+  readonly table: string;
+  readonly returning: string;
+  readonly statement: string;
+}
+
 export interface AppendEntry {
   readonly table: string;
   readonly columns: readonly string[];
@@ -85,6 +97,31 @@ export function rowsJson(group: readonly AppendEntry[]): string {
     json += '}';
   }
   return storableJsonText(`${json}]`);
+}
+
+/**
+ * One statement inserting every group ($1, $2, ... its rows' JSON, in order), the INSERTs chained
+ * as data-modifying CTEs so they share one round trip and one commit; a rolled-up table's insert
+ * is followed by its rollup's statement. (The embedded worker builds the same SQL in its source.)
+ */
+export function appendStatement(groups: ReadonlyArray<{ readonly table: string; readonly quoted: string }>, rollups: ReadonlyMap<string, AppendRollup>): string {
+  const statements: Array<{ sql: string; cte?: string }> = [];
+  groups.forEach(({ table, quoted }, i) => {
+    const insert = `INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM json_populate_recordset(NULL::"${table}", $${i + 1}::json)`;
+    const rollup = rollups.get(table);
+    if (!rollup) {
+      statements.push({ sql: insert });
+      return;
+    }
+    statements.push({ sql: insert, cte: `s${i} AS (${insert} RETURNING ${rollup.returning})` }, { sql: rollup.statement.replaceAll('{stored}', `s${i}`) });
+  });
+  const last = statements.pop() as { sql: string };
+  if (statements.length === 0) return last.sql;
+  return `WITH ${statements.map((statement, i) => statement.cte ?? `w${i} AS (${statement.sql} RETURNING 1)`).join(', ')} ${last.sql}`;
+}
+
+export function rollupsByTable(rollups: readonly AppendRollup[]): ReadonlyMap<string, AppendRollup> {
+  return new Map(rollups.map((rollup) => [rollup.table, rollup]));
 }
 
 const quotedLists = new Map<string, string>();

@@ -7,7 +7,7 @@ import { DatabaseService } from './database.service';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { RedisService } from './redis.service';
 import { AppendJournal } from './append-journal';
-import { AppendLog } from './append-log';
+import { AppendLog, type AppendRollup } from './append-log';
 import { EmbeddedAppendLog } from './embedded-append-log';
 import { ALL_MIGRATIONS } from './migrations';
 import { PgAppendLog } from './pg-append-log';
@@ -15,6 +15,8 @@ import { PgAppendLog } from './pg-append-log';
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities: MixedList<Function | string | EntitySchema>;
+  /** Counts kept beside append-only tables, written with their rows (a journal replay included). */
+  readonly rollups?: readonly AppendRollup[];
 }
 
 const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
@@ -65,7 +67,7 @@ export class DatabaseModule {
           useFactory: async (config: AppConfig): Promise<EmbeddedPostgres | null> => {
             const target = config.database;
             if (target.kind === 'postgres') return null;
-            return EmbeddedPostgres.start(target.kind === 'embedded' ? target.dataDir : undefined);
+            return EmbeddedPostgres.start(target.kind === 'embedded' ? target.dataDir : undefined, { rollups: options.rollups });
           },
         },
         {
@@ -90,7 +92,7 @@ export class DatabaseModule {
           provide: AppendLog,
           inject: [AppConfig, DataSource, EMBEDDED],
           useFactory: (config: AppConfig, dataSource: DataSource, embedded: EmbeddedPostgres | null): AppendLog => {
-            if (!embedded) return new PgAppendLog(dataSource);
+            if (!embedded) return new PgAppendLog(dataSource, options.rollups);
             const dir = journalDir(config);
             return new EmbeddedAppendLog(embedded, dir ? AppendJournal.open(dir) : null);
           },

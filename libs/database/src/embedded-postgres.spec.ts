@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AppendRollup, appendStatement } from './append-log';
+import { type AppendGroup, EmbeddedPostgres } from './embedded-postgres';
 
 describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
   let embedded: EmbeddedPostgres;
@@ -296,4 +297,74 @@ describe('EmbeddedPostgres vacuums (single-user PostgreSQL has no autovacuum eit
     // FREEZE: the table's oldest unfrozen id is no older than the vacuum.
     expect(seen.age).toBeLessThan(50);
   }, 30_000);
+});
+
+describe('EmbeddedPostgres append units with a rollup (counts written by the statement that stores the rows)', () => {
+  let embedded: EmbeddedPostgres;
+  let client: Client;
+  const MEASURES: AppendRollup = {
+    table: 'measures',
+    returning: 'kind, size',
+    statement: 'INSERT INTO measure_totals (kind, rows, size_sum) SELECT kind, count(*), sum(size) FROM {stored} GROUP BY kind',
+  };
+  const measures = (...rows: Array<{ id: number; kind: string; size: number }>): AppendGroup => ['measures', '"id", "kind", "size"', JSON.stringify(rows)];
+  const notes = (...ids: number[]): AppendGroup => ['notes', '"id"', JSON.stringify(ids.map((id) => ({ id })))];
+  async function totals(): Promise<Record<string, { rows: number; size: number }>> {
+    const { rows } = await client.query<{ kind: string; rows: string; size: string }>('SELECT kind, sum(rows) AS rows, sum(size_sum) AS size FROM measure_totals GROUP BY kind');
+    return Object.fromEntries(rows.map((row) => [row.kind, { rows: Number(row.rows), size: Number(row.size) }]));
+  }
+
+  beforeAll(async () => {
+    embedded = await EmbeddedPostgres.start(undefined, { rollups: [MEASURES] });
+    client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => embedded.socket() });
+    await client.connect();
+    await client.query('CREATE TABLE measures (id int PRIMARY KEY, kind varchar(8) NOT NULL, size int NOT NULL)');
+    await client.query('CREATE TABLE measure_totals (kind text NOT NULL, rows bigint NOT NULL, size_sum bigint NOT NULL)');
+    await client.query('CREATE TABLE notes (id int PRIMARY KEY)');
+  }, 60_000);
+
+  afterAll(async () => {
+    await client.end();
+    await embedded.stop();
+  });
+
+  beforeEach(async () => {
+    await client.query('TRUNCATE measures, measure_totals, notes');
+  });
+
+  it('counts the rows of every unit, merged or not, beside the other tables of the unit', async () => {
+    const units = [
+      [notes(1), measures({ id: 1, kind: 'a', size: 10 }, { id: 2, kind: 'b', size: 5 })],
+      [measures({ id: 3, kind: 'a', size: 1 }), notes(2)],
+      [measures({ id: 4, kind: 'a', size: 100 })],
+    ];
+    expect(await Promise.all(units.map((groups) => embedded.append(groups)))).toEqual([[], [], []]);
+    expect(await totals()).toEqual({ a: { rows: 3, size: 111 }, b: { rows: 1, size: 5 } });
+    expect((await client.query('SELECT count(*)::int AS n FROM notes')).rows[0].n).toBe(2);
+  });
+
+  it('does not count a row the database refused', async () => {
+    const refused = await embedded.append([measures({ id: 10, kind: 'a', size: 1 }, { id: 11, kind: 'far too long', size: 2 }, { id: 12, kind: 'b', size: 3 })]);
+    expect(refused).toEqual([expect.objectContaining({ table: 'measures', code: '22001' })]);
+    expect(await totals()).toEqual({ a: { rows: 1, size: 1 }, b: { rows: 1, size: 3 } });
+  });
+
+  it('replayed, counts only the rows it stores', async () => {
+    await embedded.append([measures({ id: 20, kind: 'a', size: 7 })]);
+    await embedded.append([measures({ id: 20, kind: 'a', size: 7 }, { id: 21, kind: 'a', size: 8 })], { replay: true });
+    expect(await totals()).toEqual({ a: { rows: 2, size: 15 } });
+  });
+
+  it('is the same statement the PostgreSQL append log sends (appendStatement), whichever group comes last', async () => {
+    const rollups = new Map([[MEASURES.table, MEASURES]]);
+    const groups = [
+      { table: 'measures', quoted: '"id", "kind", "size"' },
+      { table: 'notes', quoted: '"id"' },
+    ];
+    await client.query(appendStatement(groups, rollups), [JSON.stringify([{ id: 30, kind: 'c', size: 2 }]), JSON.stringify([{ id: 30 }])]);
+    await client.query(appendStatement(groups.slice().reverse(), rollups), [JSON.stringify([{ id: 31 }]), JSON.stringify([{ id: 31, kind: 'c', size: 3 }])]);
+    await client.query(appendStatement(groups.slice(1), rollups), [JSON.stringify([{ id: 32 }])]);
+    expect(await totals()).toEqual({ c: { rows: 2, size: 5 } });
+    expect((await client.query('SELECT count(*)::int AS n FROM notes')).rows[0].n).toBe(3);
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { AppendRollup } from './append-log';
 import { WORKER_SOURCE } from './embedded-postgres.worker-source';
 import { type WorkerLink, WorkerSocket } from './worker-socket';
 
@@ -53,6 +54,8 @@ export interface EmbeddedPostgresOptions {
   readonly vacuumCheckMs?: number;
   /** Age (in transaction ids) past which a start freezes the template databases (default 100 million). */
   readonly templateFreezeAge?: number;
+  /** Counts the append units keep beside their tables (see AppendRollup). */
+  readonly rollups?: readonly AppendRollup[];
 }
 
 /** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
@@ -115,6 +118,7 @@ export class EmbeddedPostgres implements WorkerLink {
       checkpointIntervalMs: options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
       vacuumCheckMs: options.vacuumCheckMs ?? VACUUM_CHECK_MS,
       templateFreezeAge: options.templateFreezeAge ?? TEMPLATE_FREEZE_AGE,
+      rollups: (options.rollups ?? []).map(({ table, returning, statement }) => ({ table, returning, statement })),
     };
     let worker: Worker | undefined;
     try {

@@ -9,9 +9,9 @@
  *   `{ e: id }` ends it; answers go back as `{ c: id, b: bytes }`, and `{ x: id }` when the worker
  *   closed it.
  * - `{ a: id, g: [[table, quotedColumns, rowsJson], ...], r?: true }` is an append unit: rows for
- *   the append log, inserted in one transaction (adjacent units share one); answered
- *   `{ a: id, failed: [...] }` (`failed` empty when every row was stored). `r` (replay) skips rows
- *   whose primary key is already there.
+ *   the append log, inserted in one transaction (adjacent units share one), with the counts of the
+ *   tables that have a rollup (`workerData.rollups`); answered `{ a: id, failed: [...] }` (`failed`
+ *   empty when every row was stored). `r` (replay) skips rows whose primary key is already there.
  *
  * A connection's bytes are cut at message boundaries and every complete run of messages goes to
  * PGlite in one call (a Parse/Bind/Execute/Sync batch is one call, not five). A connection holds
@@ -117,15 +117,26 @@ function errorIn(answer) {
   return null;
 }
 
+// Counts kept beside a table, in the same statement as its rows (AppendRollup; appendStatement builds the same SQL).
+const rollups = new Map((workerData.rollups || []).map((rollup) => [rollup.table, rollup]));
+
 /** One statement inserting every group (its INSERTs chained as data-modifying CTEs), in one transaction. */
 async function insertGroups(groups, replay) {
   const values = [];
-  const statements = groups.map(([table, columns, rows]) => {
+  const statements = [];
+  for (const [table, columns, rows] of groups) {
     const position = values.push(rows);
-    return 'INSERT INTO "' + table + '" (' + columns + ') SELECT ' + columns + ' FROM json_populate_recordset(NULL::"' + table + '", $' + position + '::json)' + (replay ? ' ON CONFLICT DO NOTHING' : '');
-  });
-  const last = statements.pop();
-  const sql = statements.length === 0 ? last : 'WITH ' + statements.map((statement, i) => 'w' + i + ' AS (' + statement + ' RETURNING 1)').join(', ') + ' ' + last;
+    const insert = 'INSERT INTO "' + table + '" (' + columns + ') SELECT ' + columns + ' FROM json_populate_recordset(NULL::"' + table + '", $' + position + '::json)' + (replay ? ' ON CONFLICT DO NOTHING' : '');
+    const rollup = rollups.get(table);
+    if (!rollup) {
+      statements.push({ sql: insert });
+      continue;
+    }
+    const stored = 's' + (position - 1);
+    statements.push({ sql: insert, cte: stored + ' AS (' + insert + ' RETURNING ' + rollup.returning + ')' }, { sql: rollup.statement.replaceAll('{stored}', stored) });
+  }
+  const last = statements.pop().sql;
+  const sql = statements.length === 0 ? last : 'WITH ' + statements.map((statement, i) => statement.cte || 'w' + i + ' AS (' + statement.sql + ' RETURNING 1)').join(', ') + ' ' + last;
   // Each shape of batch is parsed and planned once; replays (at start only) are not kept.
   let name = replay ? '' : prepared.get(sql);
   const parse = name === undefined || name === '';

@@ -8,3 +8,4 @@ export { ALL_MIGRATIONS } from './migrations';
 export { RedisService } from './redis.service';
 export { GroupCommitWriter } from './group-commit.writer';
 export { AppendLog, JsonText } from './append-log';
+export type { AppendRollup } from './append-log';

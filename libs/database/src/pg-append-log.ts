@@ -2,7 +2,7 @@ import { isDatabaseUnavailable } from '@app/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { DatabaseError, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { type AppendEntry as Entry, AppendLog, type AppendValue, groupByShape, quotedColumns, rowsJson } from './append-log';
+import { type AppendEntry as Entry, AppendLog, type AppendRollup, appendStatement, type AppendValue, groupByShape, quotedColumns, rollupsByTable, rowsJson } from './append-log';
 import { isQueryTimeout, pgPoolOf } from './data-source.factory';
 import { GroupCommitWriter } from './group-commit.writer';
 
@@ -45,9 +45,14 @@ export class PgAppendLog extends AppendLog implements BeforeApplicationShutdown 
   private sentAt: number | null = null;
   private failure: Error | null = null;
   private probing: Promise<void> | null = null;
+  private readonly rollups: ReadonlyMap<string, AppendRollup>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    rollups: readonly AppendRollup[] = [],
+  ) {
     super();
+    this.rollups = rollupsByTable(rollups);
     // A batch that waited out a deadline (its answer's, or a connection's) is not retried: a retry
     // would wait as long again and its writers' requests would expire before they hear a 503.
     this.writer = new GroupCommitWriter('AppendLog', (entries) => this.insert(entries), undefined, (error) => !spentDeadline(error));
@@ -88,16 +93,12 @@ export class PgAppendLog extends AppendLog implements BeforeApplicationShutdown 
   }
 
   private async insert(entries: Entry[]): Promise<void> {
-    const parameters: string[] = [];
-    const statements = groupByShape(entries).map((group) => {
-      const { table, columns } = group[0];
-      const list = quotedColumns(table, columns);
-      const position = parameters.push(rowsJson(group));
-      return `INSERT INTO "${table}" (${list}) SELECT ${list} FROM json_populate_recordset(NULL::"${table}", $${position}::json)`;
-    });
-    const last = statements.pop() as string;
-    const sql = statements.length === 0 ? last : `WITH ${statements.map((statement, i) => `w${i} AS (${statement} RETURNING 1)`).join(', ')} ${last}`;
-    await this.run(sql, parameters, true);
+    const groups = groupByShape(entries);
+    const sql = appendStatement(
+      groups.map((group) => ({ table: group[0].table, quoted: quotedColumns(group[0].table, group[0].columns) })),
+      this.rollups,
+    );
+    await this.run(sql, groups.map(rowsJson), true);
   }
 
   private async run(sql: string, parameters: string[], batch: boolean): Promise<void> {
