@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BuiltinTools } from './builtins/builtin-tools';
+import { ExecutionTotals } from './execution/execution-totals';
 import { ExecutionsService } from './execution/executions.service';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { ToolRegistry } from './registry/tool-registry';
@@ -13,7 +14,7 @@ import { UpstreamService } from './upstream/upstream.service';
 @Global()
 @Module({
   controllers: [ToolsController, AdminServersController],
-  providers: [ToolRegistry, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ToolsRpc],
-  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, UpstreamService],
+  providers: [ToolRegistry, ExecutionTotals, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ToolsRpc],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, UpstreamService],
 })
 export class ToolsModule {}

@@ -5,6 +5,7 @@ import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ExecutionTotals, updateCounted } from './execution-totals';
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: AppendLog,
+    private readonly totals: ExecutionTotals,
   ) {
     this.executions = dataSource.getRepository(ToolExecutionEntity);
   }
@@ -81,34 +83,32 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   }
 
   async createPending(row: ExecutionRow): Promise<void> {
-    await this.executions.insert({ ...row, parameters: storableJson(row.parameters), caller: storableJson(row.caller) } as QueryDeepPartialEntity<ToolExecutionEntity>);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ToolExecutionEntity, { ...row, parameters: storableJson(row.parameters), caller: storableJson(row.caller) } as QueryDeepPartialEntity<ToolExecutionEntity>);
+      await this.totals.added(manager, { toolId: row.toolId, userId: row.userId, status: row.status });
+    });
   }
 
   /** Takes a pending run for this instance; null when another one already took it. */
   async claim(id: string): Promise<ToolExecutionEntity | null> {
-    const result = await this.executions
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'running', startedAt: () => 'now()' })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .returning('id')
-      .execute();
-    return (result.raw as unknown[]).length === 1 ? this.executions.findOne({ where: { id } }) : null;
+    const claimed = (await this.dataSource.query(updateCounted(`id = $1 AND status = 'pending'`, `status = 'running', started_at = now()`), [id])) as unknown[];
+    return claimed.length === 1 ? this.executions.findOne({ where: { id } }) : null;
   }
 
   async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number }): Promise<void> {
-    await this.executions.update(
-      { id },
-      {
-        status: update.status,
-        result: storableJson(storableResult(update.result)) as QueryDeepPartialEntity<unknown>,
-        error: storableJson(update.error ?? null),
-        endedAt: update.endedAt,
-        durationMs: update.durationMs,
-        memoryUsed: update.memoryUsed,
-        attempts: update.attempts ?? 1,
-        pendingInput: null,
-      },
+    const result = storableResult(update.result);
+    await this.dataSource.query(
+      updateCounted('id = $1', 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, pending_input = NULL'),
+      [
+        id,
+        update.status,
+        result === null ? null : JSON.stringify(storableJson(result)),
+        update.error ? JSON.stringify(storableJson(update.error)) : null,
+        update.endedAt,
+        update.durationMs,
+        update.memoryUsed,
+        update.attempts ?? 1,
+      ],
     );
   }
 
@@ -120,12 +120,14 @@ export class ExecutionsService implements BeforeApplicationShutdown {
 
   /** Runs whose instance died mid-run: they cannot be resumed safely, so they fail. */
   async failAbandoned(): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE tool_executions SET status = 'failed', ended_at = now(), pending_input = NULL,
-         error = '{"code":"INTERRUPTED","message":"the server stopped while this run was in progress"}'::jsonb
-       WHERE status = 'running' AND is_async AND started_at < now() - make_interval(secs => timeout_ms / 1000.0 + 60)`,
-    );
-    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+    const failed = (await this.dataSource.query(
+      updateCounted(
+        `status = 'running' AND is_async AND started_at < now() - make_interval(secs => timeout_ms / 1000.0 + 60)`,
+        `status = 'failed', ended_at = now(), pending_input = NULL,
+         error = '{"code":"INTERRUPTED","message":"the server stopped while this run was in progress"}'::jsonb`,
+      ),
+    )) as unknown[];
+    return failed.length;
   }
 
   /** Visible to the caller who started it and to admins; 404 for anyone else. */
@@ -135,27 +137,24 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     return executionView(row);
   }
 
+  /** A page of a tool's history, newest first; the total comes from the run counts, not from counting the history. */
   async list(caller: AuthenticatedUser, toolId: string, filter: { status?: ExecutionStatus; page: number; limit: number }): Promise<{ executions: ToolExecution[]; total: number }> {
-    const where = { toolId, ...(filter.status ? { status: filter.status } : {}), ...(isAdmin(caller) ? {} : { userId: caller.id }) };
-    const [rows, total] = await this.executions.findAndCount({ where, order: { createdAt: 'DESC' }, skip: (filter.page - 1) * filter.limit, take: filter.limit });
+    const userId = isAdmin(caller) ? undefined : caller.id;
+    const where = { toolId, ...(filter.status ? { status: filter.status } : {}), ...(userId ? { userId } : {}) };
+    const [rows, total] = await Promise.all([
+      this.executions.find({ where, order: { createdAt: 'DESC' }, skip: (filter.page - 1) * filter.limit, take: filter.limit }),
+      this.totals.count({ toolId, status: filter.status, userId }),
+    ]);
     return { executions: rows.map(executionView), total };
   }
 
   async statistics(toolId: string): Promise<ToolStatistics> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE status = 'completed')::int AS completed,
-              count(*) FILTER (WHERE status IN ('completed', 'failed'))::int AS finished,
-              coalesce(avg(duration_ms) FILTER (WHERE duration_ms IS NOT NULL), 0)::float AS average,
-              max(created_at) AS last
-         FROM tool_executions WHERE tool_id = $1`,
-      [toolId],
-    )) as Array<{ total: number; completed: number; finished: number; average: number; last: Date | null }>;
+    const [totals, last] = await Promise.all([this.totals.of(toolId), this.executions.findOne({ select: { createdAt: true }, where: { toolId }, order: { createdAt: 'DESC' } })]);
     return {
-      totalExecutions: row.total,
-      successRate: row.finished === 0 ? 0 : Math.round((row.completed / row.finished) * 1000) / 1000,
-      averageLatency: Math.round(row.average * 100) / 100,
-      lastExecuted: row.last ? new Date(row.last).toISOString() : null,
+      totalExecutions: totals.runs,
+      successRate: totals.finished === 0 ? 0 : Math.round((totals.completed / totals.finished) * 1000) / 1000,
+      averageLatency: Math.round(totals.averageMs * 100) / 100,
+      lastExecuted: last ? last.createdAt.toISOString() : null,
     };
   }
 

@@ -1,0 +1,101 @@
+import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList } from '@app/contracts';
+import { type LoggedInUser, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
+import { ExecutionsService, ExecutionTotals } from '@app/tools';
+import { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+type Key = { tool_id: string; user_id: string; status: string; runs: number; duration_sum: number; duration_runs: number };
+
+/**
+ * The run counts (tool_execution_totals) against the history they count: statistics and history
+ * totals are read from the counts, so every way a run is written or changes status must keep them
+ * equal to a count of the history itself.
+ */
+describe('tool run totals', () => {
+  const t = useTestApp();
+  let user: LoggedInUser;
+  let developer: LoggedInUser;
+  let admin: LoggedInUser;
+
+  beforeAll(async () => {
+    user = await registerAndLogin(t.client);
+    developer = await registerAndLoginAs(t, ['developer']);
+    admin = await registerAndLoginAs(t, ['admin']);
+  });
+
+  const run = (auth: Record<string, string>, tool: string, body: Record<string, unknown>) => t.client.call<ToolExecution & AcceptedExecution>('executeTool', { headers: auth, params: { id: tool }, body });
+  const get = (auth: Record<string, string>, id: string) => t.client.call<ToolExecution>('getToolExecution', { headers: auth, params: { executionId: id } });
+  const db = () => t.app.get(DataSource);
+
+  async function counted(): Promise<Key[]> {
+    return db().query(`SELECT tool_id, user_id::text, status, sum(runs)::int AS runs, sum(duration_sum)::int AS duration_sum, sum(duration_runs)::int AS duration_runs
+                         FROM tool_execution_totals GROUP BY tool_id, user_id, status HAVING sum(runs) <> 0 ORDER BY 1, 2, 3`);
+  }
+  async function truth(): Promise<Key[]> {
+    return db().query(`SELECT tool_id, user_id::text, status, count(*)::int AS runs, coalesce(sum(duration_ms), 0)::int AS duration_sum, count(duration_ms)::int AS duration_runs
+                         FROM tool_executions GROUP BY tool_id, user_id, status ORDER BY 1, 2, 3`);
+  }
+
+  it('count every run as the history holds it: sync, failed, async, timed out, abandoned, and after merging', async () => {
+    await Promise.all([1, 2, 3].map((n) => run(user.auth, 'echo', { parameters: { message: `sync ${n}`, delayMs: n } })));
+    await run(developer.auth, 'echo', { parameters: { message: 'sync' } });
+    expect((await run(developer.auth, 'filesystem', { parameters: { operation: 'read', path: '/does/not/exist.txt' } })).body.status).toBe('failed');
+    expect((await run(user.auth, 'echo', { parameters: { message: 'slow', delayMs: 1_000 }, options: { timeout: 50 } })).status).toBe(504);
+    const later = (await run(user.auth, 'echo', { parameters: { message: 'later', delayMs: 20 }, options: { async: true } })).body;
+    const timedOut = (await run(developer.auth, 'echo', { parameters: { message: 'too slow', delayMs: 5_000 }, options: { async: true, timeout: 100 } })).body;
+    // Left running, as by an instance that died: the recovery fails it, and its own finish comes after.
+    const abandoned = (await run(user.auth, 'echo', { parameters: { message: 'abandoned', delayMs: 1_500 }, options: { async: true } })).body;
+    await until(() => get(user.auth, later.executionId), (response) => response.body.status === 'completed');
+    await until(() => get(developer.auth, timedOut.executionId), (response) => response.body.status === 'failed');
+    await until(() => get(user.auth, abandoned.executionId), (response) => response.body.status === 'running');
+    await db().query(`UPDATE tool_executions SET started_at = now() - interval '1 hour' WHERE id = $1`, [abandoned.executionId]);
+    expect(await t.app.get(ExecutionsService).failAbandoned()).toBe(1);
+    expect(await counted()).toEqual(await truth());
+    await until(() => get(user.auth, abandoned.executionId), (response) => response.body.status === 'completed');
+
+    // Merges beside writers (and each other) neither lose nor double a run.
+    const totals = t.app.get(ExecutionTotals);
+    await Promise.all([...Array.from({ length: 20 }, (_, n) => run(n % 2 ? user.auth : developer.auth, 'echo', { parameters: { message: `beside a merge ${n}` } })), totals.merge(), totals.merge(), totals.merge()]);
+
+    const expected = await truth();
+    expect(expected.map((key) => key.status)).toEqual(expect.arrayContaining(['completed', 'failed']));
+    expect(await counted()).toEqual(expected);
+    const rowsBefore = Number((await db().query('SELECT count(*) AS n FROM tool_execution_totals'))[0].n);
+    await totals.merge();
+    expect(await counted()).toEqual(expected);
+    const rowsAfter = Number((await db().query('SELECT count(*) AS n FROM tool_execution_totals'))[0].n);
+    expect(rowsAfter).toBe(expected.length);
+    expect(rowsAfter).toBeLessThan(rowsBefore);
+    // Merging again changes nothing.
+    await totals.merge();
+    expect(await counted()).toEqual(expected);
+  });
+
+  it('answer statistics and history totals as counting the history would', async () => {
+    await Promise.all([run(user.auth, 'echo', { parameters: { message: 'one more' } }), run(admin.auth, 'echo', { parameters: { message: 'and the admin' } })]);
+    const [history] = (await db().query(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status IN ('completed', 'failed'))::int AS finished,
+              coalesce(avg(duration_ms), 0)::float AS average, max(created_at) AS last
+         FROM tool_executions WHERE tool_id = 'tool_echo'`,
+    )) as Array<{ total: number; completed: number; finished: number; average: number; last: Date }>;
+    const stats = (await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'echo' } })).body.statistics;
+    expect(stats).toEqual({
+      totalExecutions: history.total,
+      successRate: Math.round((history.completed / history.finished) * 1000) / 1000,
+      averageLatency: Math.round(history.average * 100) / 100,
+      lastExecuted: new Date(history.last).toISOString(),
+    });
+    expect(stats?.successRate).toBeLessThan(1);
+
+    const total = async (auth: Record<string, string>, query: Record<string, string> = {}) =>
+      (await t.client.call<ToolExecutionList>('listToolExecutions', { headers: auth, params: { id: 'echo' }, query: { limit: '1', ...query } })).body.pagination.total;
+    const countOf = async (where: string, parameters: unknown[]) => (await db().query(`SELECT count(*)::int AS n FROM tool_executions WHERE tool_id = 'tool_echo' AND ${where}`, parameters))[0].n as number;
+    expect(await total(admin.auth)).toBe(history.total);
+    expect(await total(user.auth)).toBe(await countOf('user_id = $1', [user.userId]));
+    expect(await total(user.auth, { status: 'failed' })).toBe(await countOf('user_id = $1 AND status = $2', [user.userId, 'failed']));
+    expect(await total(admin.auth, { status: 'completed' })).toBe(await countOf('status = $1', ['completed']));
+    expect(await total(admin.auth, { status: 'pending' })).toBe(0);
+    // A tool nobody ran yet.
+    expect((await t.client.call<Tool>('getTool', { headers: admin.auth, params: { id: 'system_info' } })).body.statistics).toEqual({ totalExecutions: 0, successRate: 0, averageLatency: 0, lastExecuted: null });
+  });
+});
