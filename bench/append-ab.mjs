@@ -8,7 +8,10 @@
 //   AB_A_SETTINGS / AB_B_SETTINGS  PostgreSQL settings, comma-separated (default: the app's
 //                                  EMBEDDED_SETTINGS on both sides)
 //   AB_A_IDS / AB_B_IDS            `random` (UUID v4, the ids before 2026-12-04) or `ordered`
-//                                  (UUID v7, the app's); default A random, B ordered
+//                                  (UUID v7, the app's); default ordered on both sides
+//   AB_A_ROLLUPS / AB_B_ROLLUPS    `none` or `app` (the app's run counts, tool_execution_totals,
+//                                  written by each append statement; since 2026-12-05); default
+//                                  A none, B app
 //   AB_BATCHES (3000), AB_ROWS (50 runs per batch, what 50 busy connections make)
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -19,21 +22,25 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { ALL_MIGRATIONS, EMBEDDED_SETTINGS, EmbeddedPostgres } = require(path.join(ROOT, 'dist/libs/database/src/index.js'));
 const { timeOrderedUuid } = require(path.join(ROOT, 'dist/libs/common/src/index.js'));
+const { TOOL_EXECUTION_TOTALS } = require(path.join(ROOT, 'dist/libs/tools/src/index.js'));
 const { Client } = require('pg');
 
 const WARMUP_BATCHES = 200;
 const ID_MAKERS = { random: randomUUID, ordered: () => timeOrderedUuid() };
+const ROLLUPS = { none: [], app: [TOOL_EXECUTION_TOTALS] };
 
 function side(name, env, defaults) {
   const settings = env[`AB_${name}_SETTINGS`] ? env[`AB_${name}_SETTINGS`].split(',').map((s) => s.trim()).filter(Boolean) : defaults.settings;
   const ids = env[`AB_${name}_IDS`] ?? defaults.ids;
   if (!ID_MAKERS[ids]) throw new Error(`AB_${name}_IDS must be random or ordered, got "${ids}"`);
-  return { name, settings, ids, newId: ID_MAKERS[ids], elapsedMs: 0 };
+  const rollups = env[`AB_${name}_ROLLUPS`] ?? defaults.rollups;
+  if (!ROLLUPS[rollups]) throw new Error(`AB_${name}_ROLLUPS must be none or app, got "${rollups}"`);
+  return { name, settings, ids, newId: ID_MAKERS[ids], rollups, elapsedMs: 0 };
 }
 
 /** An embedded database with the app's schema, as the app's migrations make it. */
-async function startWithSchema(settings) {
-  const database = await EmbeddedPostgres.start(undefined, { settings });
+async function startWithSchema(settings, rollups) {
+  const database = await EmbeddedPostgres.start(undefined, { settings, rollups: ROLLUPS[rollups] });
   const client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => database.socket() });
   await client.connect();
   const queryRunner = { query: (sql, parameters) => client.query(sql, parameters) };
@@ -76,11 +83,11 @@ async function main(env) {
   const batches = Number(env.AB_BATCHES ?? 3000);
   const rows = Number(env.AB_ROWS ?? 50);
   if (!Number.isInteger(batches) || batches <= WARMUP_BATCHES || !Number.isInteger(rows) || rows < 1) throw new Error(`AB_BATCHES must be an integer above ${WARMUP_BATCHES}, AB_ROWS at least 1`);
-  const a = side('A', env, { settings: [...EMBEDDED_SETTINGS], ids: 'random' });
-  const b = side('B', env, { settings: [...EMBEDDED_SETTINGS], ids: 'ordered' });
+  const a = side('A', env, { settings: [...EMBEDDED_SETTINGS], ids: 'ordered', rollups: 'none' });
+  const b = side('B', env, { settings: [...EMBEDDED_SETTINGS], ids: 'ordered', rollups: 'app' });
   const databases = new Map([
-    [a, await startWithSchema(a.settings)],
-    [b, await startWithSchema(b.settings)],
+    [a, await startWithSchema(a.settings, a.rollups)],
+    [b, await startWithSchema(b.settings, b.rollups)],
   ]);
   try {
     for (let i = 0; i < batches; i++) {
@@ -94,7 +101,7 @@ async function main(env) {
   }
   const runs = (batches - WARMUP_BATCHES) * rows;
   for (const current of [a, b]) {
-    console.log(`${current.name}: ${((current.elapsedMs * 1000) / runs).toFixed(1)} µs per run stored (run + audit entry); settings ${current.settings.join(' ')}; ${current.ids} ids`);
+    console.log(`${current.name}: ${((current.elapsedMs * 1000) / runs).toFixed(1)} µs per run stored (run + audit entry); settings ${current.settings.join(' ')}; ${current.ids} ids; rollups ${current.rollups}`);
   }
   console.log(`B/A: ${(b.elapsedMs / a.elapsedMs).toFixed(3)}`);
 }

@@ -11,7 +11,8 @@ import { measureWs } from './lib/ws-load.mjs';
 import { measureIdleWebSockets, rssOf } from './lib/idle-ws.mjs';
 import { consoleTable, describeEnvironment, markdownReport, scenarioRows } from './lib/report.mjs';
 import { startServer, stopAll, stopChildrenOnExit } from './lib/servers.mjs';
-import { FIRST_START, IDLE_WS, scenarios } from './scenarios.mjs';
+import { seedHistory, timeReads } from './lib/long-history.mjs';
+import { FIRST_START, IDLE_WS, LONG_HISTORY, scenarios } from './scenarios.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results', 'latest.md');
@@ -55,7 +56,7 @@ async function makeRunDir() {
 }
 
 /** A fresh app per scenario: its own env, empty data dir, no state left by earlier load. */
-async function startApp(scenario, { runDir, settings }) {
+async function startApp(scenario, { runDir, settings, dataDir }) {
   return startServer({
     name: 'app',
     command: settings.appCommand,
@@ -63,7 +64,7 @@ async function startApp(scenario, { runDir, settings }) {
     readyPath: '/ready',
     env: {
       DATABASE_URL: 'memory',
-      DATA_DIR: await mkdtemp(path.join(runDir, 'data-')),
+      DATA_DIR: dataDir ?? (await mkdtemp(path.join(runDir, 'data-'))),
       LOG_LEVEL: 'warn',
       ...scenario.env,
     },
@@ -154,6 +155,38 @@ async function runFirstStart({ runDir, settings }) {
   }
 }
 
+/** Reads of a tool with a long run history, written into the data directory between two starts. */
+async function runLongHistory({ runDir, settings }) {
+  const runs = nonNegativeInt(process.env, 'BENCH_HISTORY_RUNS', LONG_HISTORY.runs);
+  console.log(`\n== ${LONG_HISTORY.name}: ${runs} runs`);
+  const dataDir = await mkdtemp(path.join(runDir, 'data-'));
+  const first = await startApp(LONG_HISTORY, { runDir, settings, dataDir });
+  let userId;
+  try {
+    await LONG_HISTORY.register(first.baseUrl);
+    const { user } = await LONG_HISTORY.logIn(first.baseUrl);
+    userId = (await (await fetch(`${first.baseUrl}/api/v1/users/me`, { headers: user })).json()).id;
+  } finally {
+    await first.stop();
+  }
+  const seeding = performance.now();
+  await seedHistory(ROOT, dataDir, { runs, userId });
+  console.log(`   history written in ${((performance.now() - seeding) / 1000).toFixed(0)} s`);
+  const app = await startApp(LONG_HISTORY, { runDir, settings, dataDir });
+  try {
+    const results = await timeReads(app.baseUrl, await LONG_HISTORY.logIn(app.baseUrl), LONG_HISTORY.requests, LONG_HISTORY.samples);
+    const limit = LONG_HISTORY.target.maxMedianMs;
+    const lines = results.map((result) => {
+      const verdict = result.medianMs <= limit ? 'PASS' : 'MISS';
+      console.log(`   ${result.label}: median ${result.medianMs.toFixed(1)} ms, slowest ${result.maxMs.toFixed(1)} ms, total ${result.total}: ${verdict}`);
+      return `| ${result.label} | ${result.total} | ${result.medianMs.toFixed(1)} ms | ${result.maxMs.toFixed(1)} ms | ${limit} ms | ${verdict} |`;
+    });
+    return `\n## ${LONG_HISTORY.name}: ${runs} runs\n\n| request | total answered | median | slowest | ceiling (median) | verdict |\n| --- | --- | --- | --- | --- | --- |\n${lines.join('\n')}\n`;
+  } finally {
+    await app.stop();
+  }
+}
+
 async function main() {
   stopChildrenOnExit();
   const settings = readSettings(process.env);
@@ -175,9 +208,10 @@ async function main() {
 
   const idle = !process.env.BENCH_ONLY || IDLE_WS.name.includes(process.env.BENCH_ONLY) ? await runIdleWs({ runDir, settings }) : '';
   const firstStart = !process.env.BENCH_ONLY || FIRST_START.name.includes(process.env.BENCH_ONLY) ? await runFirstStart({ runDir, settings }) : '';
+  const history = !process.env.BENCH_ONLY || LONG_HISTORY.name.includes(process.env.BENCH_ONLY) ? await runLongHistory({ runDir, settings }) : '';
 
-  console.log(`\n${consoleTable(rows)}\n${idle}${firstStart}`);
-  const report = markdownReport(await describeEnvironment(ROOT), settings, rows) + idle + firstStart;
+  console.log(`\n${consoleTable(rows)}\n${idle}${firstStart}${history}`);
+  const report = markdownReport(await describeEnvironment(ROOT), settings, rows) + idle + firstStart + history;
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, report);
   console.log(`Results written to ${path.relative(ROOT, RESULTS_FILE)}`);

@@ -25,17 +25,20 @@ async function post(url, body, headers = {}) {
   return response.json();
 }
 
+async function logIn(baseUrl, account) {
+  const { accessToken } = await post(`${baseUrl}/api/v1/auth/login`, { email: account.email, password: account.password });
+  return { authorization: `Bearer ${accessToken}` };
+}
+
 /** Registers the bench user and returns its Authorization header. */
 async function loggedIn(baseUrl) {
   await post(`${baseUrl}/api/v1/auth/register`, BENCH_USER);
-  const { accessToken } = await post(`${baseUrl}/api/v1/auth/login`, { email: BENCH_USER.email, password: BENCH_USER.password });
-  return { authorization: `Bearer ${accessToken}` };
+  return logIn(baseUrl, BENCH_USER);
 }
 
 /** Logs the bootstrap admin in and adds server-everything over stdio as the upstream `everything`. */
 async function withStdioUpstream(baseUrl) {
-  const { accessToken } = await post(`${baseUrl}/api/v1/auth/login`, BENCH_ADMIN);
-  const authorization = `Bearer ${accessToken}`;
+  const { authorization } = await logIn(baseUrl, BENCH_ADMIN);
   const server = await post(`${baseUrl}/api/v1/admin/servers`, { name: 'everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } }, { authorization });
   if (server.status !== 'connected') throw new Error(`upstream did not connect: ${server.lastError}`);
   return { authorization };
@@ -140,4 +143,28 @@ export const FIRST_START = {
   setup: loggedIn,
   restMs: 3_000,
   target: { maxRssBytes: 512 * 1024 * 1024 },
+};
+
+/**
+ * A long run history: a tool's statistics and a page of its history must not cost in proportion
+ * to it (on the embedded database each such query holds the one session, and every request waits).
+ * The history is written straight into the data directory between two starts of the app.
+ */
+export const LONG_HISTORY = {
+  name: 'Statistics and history pages of a tool with a long run history (embedded default, on disk)',
+  env: { ...UNLIMITED, DATABASE_URL: '', ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password },
+  // BENCH_HISTORY_RUNS overrides it.
+  runs: 1_000_000,
+  register: (baseUrl) => post(`${baseUrl}/api/v1/auth/register`, BENCH_USER),
+  logIn: async (baseUrl) => ({ user: await logIn(baseUrl, BENCH_USER), admin: await logIn(baseUrl, BENCH_ADMIN) }),
+  // 1% of the runs are the bench user's, 0.5% failed (1 in 20,000 both); the rest belong to 1,000 other users.
+  requests: [
+    { label: 'GET /tools/echo (statistics)', as: 'user', path: '/api/v1/tools/echo' },
+    { label: 'history, first page (admin: all users)', as: 'admin', path: '/api/v1/tools/echo/executions?limit=20' },
+    { label: 'history, first page (own runs)', as: 'user', path: '/api/v1/tools/echo/executions?limit=20' },
+    { label: 'history, failed runs (admin)', as: 'admin', path: '/api/v1/tools/echo/executions?limit=20&status=failed' },
+    { label: 'history, own failed runs', as: 'user', path: '/api/v1/tools/echo/executions?limit=20&status=failed' },
+  ],
+  samples: 15,
+  target: { maxMedianMs: 50 },
 };
