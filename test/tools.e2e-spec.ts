@@ -147,7 +147,7 @@ describe('tools: registry and execution engine', () => {
 
     it('runs async: 202, then pending|running -> completed; only the owner and admins see it', async () => {
       const accepted = await run(user.auth, 'echo', { parameters: { message: 'background', delayMs: 200 }, options: { async: true } });
-      expect(accepted.status).toBe(202);
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
       expect(accepted.body).toEqual({ executionId: expect.any(String), toolId: 'tool_echo', status: 'pending' });
       const id = accepted.body.executionId;
       const done = await until(
@@ -202,6 +202,18 @@ describe('tools: registry and execution engine', () => {
       expect(row.parameters).toEqual({ message: 'x\uFFFDy', data: { 'k\uFFFD\uFFFD': '\\u0000' } });
       const [entry] = await db.query(`SELECT details FROM audit_logs WHERE details->>'executionId' = $1`, [response.body.executionId]);
       expect(entry.details.parameters.message).toBe('x\uFFFDy');
+    });
+
+    it('stores async runs whose input holds NUL or a lone surrogate, and finishes them', async () => {
+      const accepted = await run(user.auth, 'echo', { parameters: { message: 'x\ud800y\u0000z', data: { 'k\udfff': 'v' } }, options: { async: true } });
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+      const done = await until(
+        () => t.client.call<ToolExecution>('getToolExecution', { headers: user.auth, params: { executionId: accepted.body.executionId } }),
+        (response) => response.body.status === 'completed',
+      );
+      expect(done.body.result).toEqual({ message: 'x\uFFFDy\uFFFDz', data: { 'k\uFFFD': 'v' } });
+      const [row] = await t.app.get(DataSource).query('SELECT parameters FROM tool_executions WHERE id = $1', [accepted.body.executionId]);
+      expect(row.parameters).toEqual({ message: 'x\uFFFDy\uFFFDz', data: { 'k\uFFFD': 'v' } });
     });
 
     it('answers one createdAt, the run\'s start, through execute, get and list, for done, failed and async runs', async () => {

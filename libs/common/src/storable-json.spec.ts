@@ -8,4 +8,8 @@ describe('storableJson', () => {
     expect(storableJson('plain')).toBe('plain');
     expect(storableJson(undefined)).toBeUndefined();
   });
+
+  it('replaces lone surrogates, in strings and keys, and keeps well-formed pairs', () => {
+    expect(storableJson({ 'k\udfff': ['\ud800', 'a\udc00b', 'x\ud83d\ude00y', '\ude00\ud83d'] })).toEqual({ 'k\uFFFD': ['\uFFFD', 'a\uFFFDb', 'x\ud83d\ude00y', '\uFFFD\uFFFD'] });
+  });
 });
