@@ -12,7 +12,7 @@ const MERGE_INTERVAL_MS = 10_000;
  * longer has it.
  */
 function countedFrom(relation: string): string {
-  return `INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs)
+  return `INSERT INTO tool_execution_totals (${TOTALS_COLUMNS})
           SELECT tool_id, user_id, status, sum(weight), coalesce(sum(duration_ms * weight), 0), coalesce(sum(weight) FILTER (WHERE duration_ms IS NOT NULL), 0)
             FROM ${relation} GROUP BY tool_id, user_id, status`;
 }
@@ -21,7 +21,7 @@ function countedFrom(relation: string): string {
 export const TOOL_EXECUTION_TOTALS: AppendRollup = {
   table: 'tool_executions',
   returning: 'tool_id, user_id, status, duration_ms',
-  statement: `INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs)
+  statement: `INSERT INTO tool_execution_totals (${TOTALS_COLUMNS})
               SELECT tool_id, user_id, status, count(*), coalesce(sum(duration_ms), 0), count(duration_ms) FROM {stored} GROUP BY tool_id, user_id, status`,
 };
 
