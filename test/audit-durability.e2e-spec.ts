@@ -74,6 +74,9 @@ describe('audit entries, run history and webhook outbox rows survive kill -9 rig
       // Read through the API of the restarted server: every run is in the history.
       const history = await httpJson(restarted.baseUrl, 'GET', `/api/v1/tools/executions/${runs[runs.length - 1]}`, undefined, token);
       expect(history.status).toBe(200);
+      // And counted once in the tool's statistics, rows replayed from the journal included.
+      const echo = await httpJson(restarted.baseUrl, 'GET', '/api/v1/tools/echo', undefined, token);
+      expect((echo.body.statistics as { totalExecutions: number }).totalExecutions).toBe(runs.length);
       expect(await restarted.stop()).toBe(0);
       restarted = undefined;
       if (base.kind !== 'postgres') {
