@@ -118,7 +118,7 @@ export class EmbeddedPostgres implements WorkerLink {
       checkpointIntervalMs: options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
       vacuumCheckMs: options.vacuumCheckMs ?? VACUUM_CHECK_MS,
       templateFreezeAge: options.templateFreezeAge ?? TEMPLATE_FREEZE_AGE,
-      rollups: (options.rollups ?? []).map(({ table, returning, statement }) => ({ table, returning, statement })),
+      rollups: options.rollups ?? [],
     };
     let worker: Worker | undefined;
     try {
