@@ -7,6 +7,8 @@ export type ExecutionStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Index('idx_tool_executions_tool_created', ['toolId', 'createdAt'])
 @Index('idx_tool_executions_user_created', ['userId', 'createdAt'])
 @Index('idx_tool_executions_unfinished', ['status', 'createdAt'], { where: "status IN ('pending', 'running')" })
+@Index('idx_tool_executions_failed_tool', ['toolId', 'createdAt', 'id'], { where: "status = 'failed'" })
+@Index('idx_tool_executions_failed_user', ['userId', 'createdAt', 'id'], { where: "status = 'failed'" })
 export class ToolExecutionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_tool_executions' })
   id!: string;
