@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import type { AuditLog, AuditLogList, ExportAuditLogsQueryDto, ListAuditLogsQueryDto } from '@app/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { cappedPagination, countUpTo, keysetPage, MAX_PAGED_ROWS, pageWindow } from '@app/database';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { csvRow } from './csv';
 
@@ -71,10 +72,9 @@ export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async list(query: ListAuditLogsQueryDto): Promise<AuditLogList> {
-    const page = query.page ?? 1;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [rows, total] = await this.filtered(query).orderBy('log.timestamp', 'DESC').addOrderBy('log.id', 'DESC').skip((page - 1) * limit).take(limit).getManyAndCount();
-    return { logs: rows.map(auditLogView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    const window = pageWindow(query, DEFAULT_PAGE_SIZE);
+    const [page, counted] = await Promise.all([keysetPage(this.filtered(query), 'log', 'timestamp', window), countUpTo(this.filtered(query), MAX_PAGED_ROWS)]);
+    return { logs: page.rows.map(auditLogView), pagination: cappedPagination(window, counted, page.nextCursor) };
   }
 
   /** Validates the filters and records the export, before the answer starts streaming. */

@@ -1,5 +1,6 @@
 import { ApiError } from '@app/common';
 import type { ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolExecutionList, ToolList } from '@app/contracts';
+import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { ExecutionsService, isAdmin } from './execution/executions.service';
@@ -57,10 +58,9 @@ export class ToolsService {
 
   async history(caller: AuthenticatedUser, ref: string, query: ListToolExecutionsQueryDto): Promise<ToolExecutionList> {
     const tool = this.visible(caller, ref);
-    const page = query.page ?? 1;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { executions, total } = await this.executions.list(caller, tool.definition.id, { status: query.status, page, limit });
-    return { executions, pagination: pagination(page, limit, total) };
+    const window = pageWindow(query, DEFAULT_PAGE_SIZE);
+    const { executions, total, nextCursor } = await this.executions.list(caller, tool.definition.id, { status: query.status, window });
+    return { executions, pagination: { ...pagination(window.page, window.limit, total), totalExact: true, nextCursor } };
   }
 
   // A tool the caller may not run is answered like a missing one.

@@ -260,11 +260,12 @@ export class ListToolExecutionsQueryDto {
   @IsIn(["pending","running","completed","failed"])
   status?: "pending" | "running" | "completed" | "failed";
 
+  /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(10000)
   page?: number;
 
   @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
@@ -273,6 +274,13 @@ export class ListToolExecutionsQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  /** Continues a listing after the last entry of a page: the `pagination.nextCursor` that page answered (opaque). Send the same filters and `limit`; not together with `page`. */
+  @ValidateIf((object: Record<string, unknown>) => object["cursor"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  cursor?: string;
 }
 
 export class ListToolExecutionsParamsDto {
@@ -786,12 +794,20 @@ export class ListAuditLogsQueryDto {
   @IsIn(["info","warning","error","critical"])
   severity?: "info" | "warning" | "error" | "critical";
 
+  /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(10000)
   page?: number;
+
+  /** Continues a listing after the last entry of a page: the `pagination.nextCursor` that page answered (opaque). Send the same filters and `limit`; not together with `page`. */
+  @ValidateIf((object: Record<string, unknown>) => object["cursor"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  cursor?: string;
 
   @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))

@@ -20,6 +20,10 @@ export interface Pagination {
   limit: number;
   total: number;
   pages: number;
+  /** On listings that count at most 10,000 matches: false when there are more, and `total` and `pages` then stop at that count. Absent where totals are always exact. */
+  totalExact?: boolean;
+  /** On listings that page by cursor, the `cursor` of the next page; null on the last. */
+  nextCursor?: string | null;
 }
 
 export type Role = "admin" | "developer" | "user";

@@ -1,6 +1,6 @@
 import { ApiError, storableJson } from '@app/common';
 import type { ToolExecution, ToolStatistics } from '@app/contracts';
-import { AppendLog } from '@app/database';
+import { AppendLog, keysetPage, type PageWindow } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
@@ -138,14 +138,13 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   }
 
   /** A page of a tool's history, newest first; the total comes from the run counts, not from counting the history. */
-  async list(caller: AuthenticatedUser, toolId: string, filter: { status?: ExecutionStatus; page: number; limit: number }): Promise<{ executions: ToolExecution[]; total: number }> {
+  async list(caller: AuthenticatedUser, toolId: string, filter: { status?: ExecutionStatus; window: PageWindow }): Promise<{ executions: ToolExecution[]; total: number; nextCursor: string | null }> {
     const userId = isAdmin(caller) ? undefined : caller.id;
-    const where = { toolId, ...(filter.status ? { status: filter.status } : {}), ...(userId ? { userId } : {}) };
-    const [rows, total] = await Promise.all([
-      this.executions.find({ where, order: { createdAt: 'DESC' }, skip: (filter.page - 1) * filter.limit, take: filter.limit }),
-      this.totals.count({ toolId, status: filter.status, userId }),
-    ]);
-    return { executions: rows.map(executionView), total };
+    const builder = this.executions.createQueryBuilder('e').where('e.toolId = :toolId', { toolId });
+    if (filter.status) builder.andWhere('e.status = :status', { status: filter.status });
+    if (userId) builder.andWhere('e.userId = :userId', { userId });
+    const [page, total] = await Promise.all([keysetPage(builder, 'e', 'created_at', filter.window), this.totals.count({ toolId, status: filter.status, userId })]);
+    return { executions: page.rows.map(executionView), total, nextCursor: page.nextCursor };
   }
 
   async statistics(toolId: string): Promise<ToolStatistics> {
