@@ -12,6 +12,8 @@
 //   AB_A_ROLLUPS / AB_B_ROLLUPS    `none` or `app` (the app's run counts, tool_execution_totals,
 //                                  written by each append statement; since 2026-12-05); default
 //                                  A none, B app
+//   AB_A_SQL / AB_B_SQL            statements run after the migrations, separated by `;` (e.g. what
+//                                  an index costs: AB_B_SQL='DROP INDEX idx_audit_logs_severity')
 //   AB_BATCHES (3000), AB_ROWS (50 runs per batch, what 50 busy connections make)
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -35,16 +37,18 @@ function side(name, env, defaults) {
   if (!ID_MAKERS[ids]) throw new Error(`AB_${name}_IDS must be random or ordered, got "${ids}"`);
   const rollups = env[`AB_${name}_ROLLUPS`] ?? defaults.rollups;
   if (!ROLLUPS[rollups]) throw new Error(`AB_${name}_ROLLUPS must be none or app, got "${rollups}"`);
-  return { name, settings, ids, newId: ID_MAKERS[ids], rollups, elapsedMs: 0 };
+  const sql = (env[`AB_${name}_SQL`] ?? '').split(';').map((statement) => statement.trim()).filter(Boolean);
+  return { name, settings, ids, newId: ID_MAKERS[ids], rollups, sql, elapsedMs: 0 };
 }
 
 /** An embedded database with the app's schema, as the app's migrations make it. */
-async function startWithSchema(settings, rollups) {
+async function startWithSchema(settings, rollups, statements) {
   const database = await EmbeddedPostgres.start(undefined, { settings, rollups: ROLLUPS[rollups] });
   const client = new Client({ host: 'embedded', user: 'postgres', database: 'postgres', stream: () => database.socket() });
   await client.connect();
   const queryRunner = { query: (sql, parameters) => client.query(sql, parameters) };
   for (const Migration of ALL_MIGRATIONS) await new Migration().up(queryRunner);
+  for (const statement of statements) await client.query(statement);
   await client.end();
   return database;
 }
@@ -86,8 +90,8 @@ async function main(env) {
   const a = side('A', env, { settings: [...EMBEDDED_SETTINGS], ids: 'ordered', rollups: 'none' });
   const b = side('B', env, { settings: [...EMBEDDED_SETTINGS], ids: 'ordered', rollups: 'app' });
   const databases = new Map([
-    [a, await startWithSchema(a.settings, a.rollups)],
-    [b, await startWithSchema(b.settings, b.rollups)],
+    [a, await startWithSchema(a.settings, a.rollups, a.sql)],
+    [b, await startWithSchema(b.settings, b.rollups, b.sql)],
   ]);
   try {
     for (let i = 0; i < batches; i++) {

@@ -33,6 +33,14 @@ export async function seedHistory(root, dataDir, { runs, userId }) {
         [from, to, userId, runs],
       );
     }
+    // Each run's audit entry, as the app writes it (one per run).
+    await client.query(
+      `INSERT INTO audit_logs (id, timestamp, user_id, action, resource, details, result, ip_address, severity, session_id)
+       SELECT gen_random_uuid(), e.created_at, e.user_id, 'tool.execute', e.tool_id,
+              jsonb_build_object('toolId', e.tool_id, 'toolName', e.tool_name, 'executionId', e.id, 'parameters', e.parameters, 'status', e.status, 'durationMs', e.duration_ms),
+              CASE WHEN e.status = 'completed' THEN 'success' ELSE 'failure' END, '127.0.0.1', 'info', 'bench'
+         FROM tool_executions e`,
+    );
     const { rows } = await client.query(`SELECT to_regclass('tool_execution_totals') IS NOT NULL AS counted`);
     if (rows[0].counted) {
       await client.query(`DELETE FROM tool_execution_totals`);
@@ -40,21 +48,37 @@ export async function seedHistory(root, dataDir, { runs, userId }) {
                           SELECT tool_id, user_id, status, count(*), coalesce(sum(duration_ms), 0), count(duration_ms) FROM tool_executions GROUP BY tool_id, user_id, status`);
     }
     await client.query('VACUUM (FREEZE, ANALYZE) tool_executions');
+    await client.query('VACUUM (FREEZE, ANALYZE) audit_logs');
+    return {
+      userId,
+      deepRunCursor: await cursorAfter(client, `SELECT created_at::text AS at, id::text FROM tool_executions WHERE tool_id = 'tool_echo' ORDER BY created_at DESC, id DESC`, runs),
+      deepAuditCursor: await cursorAfter(client, `SELECT timestamp::text AS at, id::text FROM audit_logs ORDER BY timestamp DESC, id DESC`, runs),
+    };
   } finally {
     await client.end();
     await database.stop();
   }
 }
 
+/**
+ * The cursor a listing would answer after its first 90% of entries (the app's cursor format:
+ * base64url of [timestamp text, id, next page]); walking there page by page would take minutes.
+ */
+async function cursorAfter(client, ordered, entries) {
+  const skipped = Math.max(1, Math.floor(entries * 0.9));
+  const { rows } = await client.query(`${ordered} OFFSET ${skipped - 1} LIMIT 1`);
+  return Buffer.from(JSON.stringify([rows[0].at, rows[0].id, Math.floor(skipped / 20) + 1])).toString('base64url');
+}
+
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Each request `samples` times in a row (after two unmeasured): median and slowest, and the total it answered. */
-export async function timeReads(baseUrl, headersByRole, requests, samples) {
+export async function timeReads(baseUrl, headersByRole, requests, samples, seeded) {
   const results = [];
   for (const request of requests) {
     const call = async () => {
       const started = performance.now();
-      const response = await fetch(`${baseUrl}${request.path}`, { headers: headersByRole[request.as] });
+      const response = await fetch(`${baseUrl}${typeof request.path === 'function' ? request.path(seeded) : request.path}`, { headers: headersByRole[request.as] });
       const body = await response.json();
       if (!response.ok) throw new Error(`${request.path} answered ${response.status}: ${JSON.stringify(body)}`);
       return { ms: performance.now() - started, total: body.statistics?.totalExecutions ?? body.pagination?.total };
