@@ -1,5 +1,5 @@
-import type { AuditLogList, Pagination, ToolExecutionList } from '@app/contracts';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
+import type { AuditLogList, CreatedWebhook, Pagination, SessionList, ToolExecutionList, WebhookDeliveryList } from '@app/contracts';
+import { type LoggedInUser, login, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,12 +8,13 @@ type Query = Record<string, string | number>;
 type Listing = (query: Query) => Promise<{ status: number; body: { pagination: Pagination } & Envelope }>;
 
 /**
- * Long listings (a tool's runs, the audit log): numbered pages reach the first 10,000 entries, a
- * cursor every entry without gaps or repeats, and the audit log counts at most 10,000 matches; so
- * no page costs the database more than 10,000 rows, however long the history.
+ * Long listings (a tool's runs, the audit log, sessions, a webhook's deliveries): numbered pages
+ * reach the first 10,000 entries, a cursor every entry without gaps or repeats, and counts stop at
+ * 10,000 matches (a tool's runs are counted exactly by the run counts); so no page costs the
+ * database more than 10,000 rows, however long the history.
  */
 describe('long listings: cursors, page depth and capped counts', () => {
-  const t = useTestApp();
+  const t = useTestApp({ WEBHOOK_ALLOWLIST: '127.0.0.1' });
   let admin: LoggedInUser;
   let user: LoggedInUser;
 
@@ -24,6 +25,8 @@ describe('long listings: cursors, page depth and capped counts', () => {
 
   const db = () => t.app.get(DataSource);
   const audit = (query: Query) => t.client.call<AuditLogList & Envelope>('listAuditLogs', { headers: admin.auth, query });
+  const sessions = (auth: Record<string, string>, query: Query) => t.client.call<SessionList & Envelope>('listSessions', { headers: auth, query });
+  const deliveries = (id: string, query: Query) => t.client.call<WebhookDeliveryList & Envelope>('listWebhookDeliveries', { headers: admin.auth, params: { id }, query });
   const history = (auth: Record<string, string>, query: Query) => t.client.call<ToolExecutionList & Envelope>('listToolExecutions', { headers: auth, params: { id: 'echo' }, query });
 
   /** Every page of a listing by following nextCursor, with the pagination of each. */
@@ -109,12 +112,56 @@ describe('long listings: cursors, page depth and capped counts', () => {
     expect(beyond.body.logs.at(-1)?.id).toBe(oldest);
   });
 
+  it('walks sessions by cursor, own and as an admin, as the table orders them', async () => {
+    const member = await registerAndLogin(t.client);
+    for (let n = 0; n < 6; n++) await login(t.client, member.input);
+    const expected: Array<{ id: string }> = await db().query(`SELECT id::text FROM sessions WHERE user_id = $1 ORDER BY started_at DESC, id DESC`, [member.userId]);
+    expect(expected).toHaveLength(7);
+    const own = await walk((query) => sessions(member.auth, query), (body) => body.sessions, { limit: 3 });
+    expect(own.items.map((session) => session.id)).toEqual(expected.map((row) => row.id));
+    expect(own.pages.map(({ page, total, totalExact }) => [page, total, totalExact])).toEqual([
+      [1, 7, true],
+      [2, 7, true],
+      [3, 7, true],
+    ]);
+    const asAdmin = await walk((query) => sessions(admin.auth, query), (body) => body.sessions, { limit: 2, userId: member.userId });
+    expect(asAdmin.items.map((session) => session.id)).toEqual(expected.map((row) => row.id));
+    const everyone: Array<{ id: string }> = await db().query(`SELECT id::text FROM sessions ORDER BY started_at DESC, id DESC`);
+    expect((await walk((query) => sessions(admin.auth, query), (body) => body.sessions, { limit: 4 })).items.map((session) => session.id)).toEqual(everyone.map((row) => row.id));
+  });
+
+  it("walks a webhook's deliveries by cursor, failed ones by their own index, and counts at most 10,000", async () => {
+    const created = await t.client.call<CreatedWebhook>('createWebhook', { headers: admin.auth, body: { url: 'http://127.0.0.1:9/hook', events: ['user.created'], active: false } });
+    expect(created.status).toBe(201);
+    const hook = created.body.id;
+    await db().query(
+      `INSERT INTO webhook_deliveries (webhook_id, event, event_id, payload, status, attempts, created_at)
+       SELECT $1, 'user.created', gen_random_uuid(), '{}', CASE WHEN n % 500 = 0 THEN 'failed' ELSE 'delivered' END, 1, now() - n * interval '1 millisecond'
+         FROM generate_series(1, 10050) AS n`,
+      [hook],
+    );
+    const failed: Array<{ id: string }> = await db().query(`SELECT id::text FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'failed' ORDER BY created_at DESC, id DESC`, [hook]);
+    const walked = await walk((query) => deliveries(hook, query), (body) => body.deliveries, { status: 'failed', limit: 6 });
+    expect(walked.items.map((delivery) => delivery.id)).toEqual(failed.map((row) => row.id));
+    expect(walked.pages[0]).toMatchObject({ total: 20, pages: 4, totalExact: true });
+    const all = await deliveries(hook, { limit: 100 });
+    expect(all.body.pagination).toMatchObject({ total: 10_000, pages: 100, totalExact: false });
+    const last = await deliveries(hook, { limit: 100, page: 100 });
+    const beyond = await deliveries(hook, { limit: 100, cursor: last.body.pagination.nextCursor as string });
+    expect(beyond.body.deliveries).toHaveLength(50);
+    expect(beyond.body.pagination.nextCursor).toBeNull();
+    expect((await deliveries(hook, { limit: 100, page: 101 })).body.details?.[0]).toMatchObject({ field: 'page', code: 'OUT_OF_RANGE' });
+    expect((await deliveries(hook, { cursor: 'forged' })).body.details?.[0]).toMatchObject({ field: 'cursor' });
+  });
+
   it('refuses pages past 10,000 entries, a cursor with a page, and cursors it did not make, with 400', async () => {
     const deep: Array<[Listing, Query]> = [
       [audit, { page: 11, limit: 1000 }],
       [audit, { page: 101 }],
       [(query) => history(user.auth, query), { page: 101, limit: 100 }],
       [(query) => history(user.auth, query), { page: 501 }],
+      [(query) => sessions(user.auth, query), { page: 501 }],
+      [(query) => sessions(admin.auth, query), { page: 101, limit: 100 }],
     ];
     for (const [read, query] of deep) {
       const response = await read(query);
@@ -146,7 +193,7 @@ describe('long listings: cursors, page depth and capped counts', () => {
       'x'.repeat(201),
     ];
     for (const bad of forged) {
-      for (const response of [await history(user.auth, { cursor: bad }), await audit({ cursor: bad })]) {
+      for (const response of [await history(user.auth, { cursor: bad }), await audit({ cursor: bad }), await sessions(user.auth, { cursor: bad })]) {
         expect([response.status, response.body.error, response.body.details?.[0]?.field]).toEqual([400, 'VALIDATION_ERROR', 'cursor']);
       }
     }

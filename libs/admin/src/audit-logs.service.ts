@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import type { AuditLog, AuditLogList, ExportAuditLogsQueryDto, ListAuditLogsQueryDto } from '@app/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { cappedPagination, countUpTo, keysetPage, MAX_PAGED_ROWS, pageWindow } from '@app/database';
+import { cappedListPage, pageWindow } from '@app/database';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { csvRow } from './csv';
 
@@ -73,8 +73,8 @@ export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy
 
   async list(query: ListAuditLogsQueryDto): Promise<AuditLogList> {
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
-    const [page, counted] = await Promise.all([keysetPage(this.filtered(query), 'log', 'timestamp', window), countUpTo(this.filtered(query), MAX_PAGED_ROWS)]);
-    return { logs: page.rows.map(auditLogView), pagination: cappedPagination(window, counted, page.nextCursor) };
+    const { rows, pagination } = await cappedListPage(() => this.filtered(query), 'log', 'timestamp', window);
+    return { logs: rows.map(auditLogView), pagination };
   }
 
   /** Validates the filters and records the export, before the answer starts streaming. */

@@ -9,5 +9,5 @@ export { RedisService } from './redis.service';
 export { GroupCommitWriter } from './group-commit.writer';
 export { AppendLog, JsonText } from './append-log';
 export type { AppendRollup } from './append-log';
-export { cappedPagination, countUpTo, keysetPage, MAX_PAGED_ROWS, pageWindow } from './keyset-page';
-export type { KeysetPage, PageWindow } from './keyset-page';
+export { cappedListPage, keysetPage, MAX_PAGED_ROWS, pageWindow } from './keyset-page';
+export type { CappedPagination, KeysetPage, PageWindow } from './keyset-page';

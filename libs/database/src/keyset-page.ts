@@ -95,14 +95,27 @@ export async function keysetPage<T extends ObjectLiteral>(builder: SelectQueryBu
 }
 
 /** The rows `builder` matches, counted no further than one past `cap`: an exact count of millions would hold the database on every page. */
-export async function countUpTo<T extends ObjectLiteral>(builder: SelectQueryBuilder<T>, cap: number): Promise<number> {
+async function countUpTo<T extends ObjectLiteral>(builder: SelectQueryBuilder<T>, cap: number): Promise<number> {
   const [sql, parameters] = builder.select('1').orderBy().limit(cap + 1).getQueryAndParameters();
   const [{ n }] = (await builder.connection.query(`SELECT count(*)::int AS n FROM (${sql}) AS capped`, parameters)) as Array<{ n: number }>;
   return n;
 }
 
-/** A listing's pagination when its matches are counted up to MAX_PAGED_ROWS (countUpTo). */
-export function cappedPagination(window: PageWindow, counted: number, nextCursor: string | null) {
+export interface CappedPagination {
+  readonly page: number;
+  readonly limit: number;
+  readonly total: number;
+  readonly pages: number;
+  readonly totalExact: boolean;
+  readonly nextCursor: string | null;
+}
+
+/**
+ * A page of the rows `filtered` makes (a fresh builder per call), with its pagination: matches
+ * counted up to MAX_PAGED_ROWS, and the cursor of the next page.
+ */
+export async function cappedListPage<T extends ObjectLiteral>(filtered: () => SelectQueryBuilder<T>, alias: string, column: string, window: PageWindow): Promise<{ rows: T[]; pagination: CappedPagination }> {
+  const [page, counted] = await Promise.all([keysetPage(filtered(), alias, column, window), countUpTo(filtered(), MAX_PAGED_ROWS)]);
   const total = Math.min(counted, MAX_PAGED_ROWS);
-  return { page: window.page, limit: window.limit, total, pages: Math.ceil(total / window.limit), totalExact: counted <= MAX_PAGED_ROWS, nextCursor };
+  return { rows: page.rows, pagination: { page: window.page, limit: window.limit, total, pages: Math.ceil(total / window.limit), totalExact: counted <= MAX_PAGED_ROWS, nextCursor: page.nextCursor } };
 }

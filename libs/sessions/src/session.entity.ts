@@ -7,6 +7,7 @@ export type ConnectionType = 'http' | 'websocket' | 'mcp';
 @Entity('sessions')
 @Index('idx_sessions_user_started', ['userId', 'startedAt'])
 @Index('idx_sessions_status_ended', ['status', 'endedAt'])
+@Index('idx_sessions_started', ['startedAt', 'id'])
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
   id!: string;

@@ -1,13 +1,13 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
-import { AppendLog } from '@app/database';
+import { AppendLog, cappedListPage, pageWindow } from '@app/database';
 import type { ListSessionsQueryDto, Session, SessionList, SessionTerminated } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { type AuthenticatedUser, holdsPermission, SessionRevocations } from '@app/security';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
+import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { type ConnectionType, SessionEntity } from './session.entity';
 
 declare module '@app/events' {
@@ -87,15 +87,17 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   async list(caller: AuthenticatedUser, query: ListSessionsQueryDto): Promise<SessionList> {
     const admin = holdsPermission(caller.permissions, 'admin:*');
     if (query.userId && !admin) throw ApiError.forbidden('Only admins may list other users\u2019 sessions');
-    const where: FindOptionsWhere<SessionEntity> = {
-      ...(admin ? (query.userId ? { userId: query.userId } : {}) : { userId: caller.id }),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.connectionType ? { connectionType: query.connectionType } : {}),
+    const window = pageWindow(query, DEFAULT_PAGE_SIZE);
+    const userId = admin ? query.userId : caller.id;
+    const filtered = (): SelectQueryBuilder<SessionEntity> => {
+      const builder = this.sessions.createQueryBuilder('s');
+      if (userId) builder.andWhere('s.userId = :userId', { userId });
+      if (query.status) builder.andWhere('s.status = :status', { status: query.status });
+      if (query.connectionType) builder.andWhere('s.connectionType = :connectionType', { connectionType: query.connectionType });
+      return builder;
     };
-    const page = query.page ?? 1;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [rows, total] = await this.sessions.findAndCount({ where, order: { startedAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
-    return { sessions: rows.map(sessionView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    const { rows, pagination } = await cappedListPage(filtered, 's', 'started_at', window);
+    return { sessions: rows.map(sessionView), pagination };
   }
 
   /** Ends a session for its owner or an admin; anyone else gets 404, an ended one 409. */

@@ -37,6 +37,7 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
 @Entity('webhook_deliveries')
 @Index('idx_webhook_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('idx_webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
+@Index('idx_webhook_deliveries_failed', ['webhookId', 'createdAt', 'id'], { where: "status = 'failed'" })
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_webhook_deliveries' })
   id!: string;

@@ -6,7 +6,8 @@ import { EventBus } from '@app/events';
 import { SecretBox, SsrfGuard } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, type Repository } from 'typeorm';
+import { cappedListPage, pageWindow } from '@app/database';
+import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { TEST_EVENT, WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
@@ -117,15 +118,14 @@ export class WebhooksService {
 
   async listDeliveries(id: string, query: ListWebhookDeliveriesQueryDto): Promise<WebhookDeliveryList> {
     await this.find(id);
-    const page = query.page ?? 1;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [rows, total] = await this.deliveries.findAndCount({
-      where: { webhookId: id, ...(query.status ? { status: query.status } : {}) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: (page - 1) * limit,
-      take: limit,
-    });
-    return { deliveries: rows.map(deliveryView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    const window = pageWindow(query, DEFAULT_PAGE_SIZE);
+    const filtered = (): SelectQueryBuilder<WebhookDeliveryEntity> => {
+      const builder = this.deliveries.createQueryBuilder('d').where('d.webhookId = :id', { id });
+      if (query.status) builder.andWhere('d.status = :status', { status: query.status });
+      return builder;
+    };
+    const { rows, pagination } = await cappedListPage(filtered, 'd', 'created_at', window);
+    return { deliveries: rows.map(deliveryView), pagination };
   }
 
   // This instance routes by the new configuration before the change is answered; the others as

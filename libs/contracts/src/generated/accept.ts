@@ -858,13 +858,18 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       case "page": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
-        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        if (!(isInt(value) && min(value, 1) && max(value, 10000))) return undefined;
         break;
       }
       case "limit": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
         if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      case "cursor": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
         break;
       }
       default:
@@ -1729,13 +1734,18 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
       case "page": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
-        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        if (!(isInt(value) && min(value, 1) && max(value, 10000))) return undefined;
         break;
       }
       case "limit": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
         if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      case "cursor": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
         break;
       }
       default:

@@ -462,11 +462,12 @@ export class ListSessionsQueryDto {
   @IsIn(["websocket","http","mcp"])
   connectionType?: "websocket" | "http" | "mcp";
 
+  /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(10000)
   page?: number;
 
   @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
@@ -475,6 +476,13 @@ export class ListSessionsQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  /** Continues a listing after the last entry of a page: the `pagination.nextCursor` that page answered (opaque). Send the same filters and `limit`; not together with `page`. */
+  @ValidateIf((object: Record<string, unknown>) => object["cursor"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  cursor?: string;
 }
 
 export class TerminateSessionParamsDto {
@@ -938,11 +946,12 @@ export class ListWebhookDeliveriesQueryDto {
   @IsIn(["pending","delivering","delivered","failed"])
   status?: "pending" | "delivering" | "delivered" | "failed";
 
+  /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(10000)
   page?: number;
 
   @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
@@ -951,6 +960,13 @@ export class ListWebhookDeliveriesQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  /** Continues a listing after the last entry of a page: the `pagination.nextCursor` that page answered (opaque). Send the same filters and `limit`; not together with `page`. */
+  @ValidateIf((object: Record<string, unknown>) => object["cursor"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  cursor?: string;
 }
 
 export class ListWebhookDeliveriesParamsDto {
