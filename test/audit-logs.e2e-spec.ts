@@ -1,3 +1,4 @@
+import { AuditLogsService } from '@app/admin';
 import type { AuditLog, AuditLogList } from '@app/contracts';
 import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
 import { setFlagsFromString } from 'node:v8';
@@ -71,6 +72,14 @@ describe('admin: audit log', () => {
     expect((await list({})).body.pagination.limit).toBe(100);
     // `_` and `%` in the prefix are literal, not wildcards.
     expect((await list({ action: 'auth_' })).body.logs).toEqual([]);
+  });
+
+  it('prunes entries past the retention (365 days) and keeps the rest', async () => {
+    const db = t.app.get(DataSource);
+    await db.query(`INSERT INTO audit_logs (timestamp, action, details, result, severity) SELECT now() - $1::interval, 'test.retention', jsonb_build_object('age', $1::text), 'success', 'info' FROM unnest($2::text[]) AS age`, ['366 days', ['a', 'b']]);
+    await db.query(`INSERT INTO audit_logs (timestamp, action, details, result, severity) VALUES (now() - interval '364 days', 'test.retention', '{"age":"364 days"}', 'success', 'info')`);
+    await t.app.get(AuditLogsService).prune();
+    expect((await list({ action: 'test.retention' })).body.logs.map((log) => log.details)).toEqual([{ age: '364 days' }]);
   });
 
   it('refuses bad filters with 400', async () => {

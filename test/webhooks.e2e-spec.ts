@@ -1,6 +1,6 @@
 import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from '@app/contracts';
 import { httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
-import { verifyBodySignature } from '@app/webhooks';
+import { DeliveryRetention, verifyBodySignature } from '@app/webhooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -189,6 +189,37 @@ describe('webhooks', () => {
     await createContext('silent');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('prunes finished deliveries past the retention (30 days), of every webhook, never one still due', async () => {
+    const [first, second] = [await subscribe(['context.created'], { active: false }), await subscribe(['user.created'], { active: false })];
+    const insert = (hook: string, status: string, age: string, count = 1) =>
+      t.app.get(DataSource).query(
+        // Not due for a day, nor its lease over: the dispatcher leaves the unfinished ones alone.
+        `INSERT INTO webhook_deliveries (webhook_id, event, event_id, payload, status, created_at, next_attempt_at, locked_until)
+         SELECT $1, 'context.created', gen_random_uuid(), '{}', $2, now() - $3::interval, now() + interval '1 day', now() + interval '1 day' FROM generate_series(1, $4::int)`,
+        [hook, status, age, count],
+      );
+    // Past one batch of 5000, so the pruning goes round again.
+    await insert(first.id, 'delivered', '31 days', 5003);
+    await insert(first.id, 'failed', '40 days');
+    await insert(first.id, 'pending', '40 days');
+    await insert(first.id, 'delivering', '40 days');
+    await insert(first.id, 'delivered', '29 days');
+    await insert(second.id, 'failed', '31 days', 2);
+    await insert(second.id, 'delivered', '1 day');
+    expect(await t.app.get(DeliveryRetention).prune()).toBe(5006);
+    const left: Array<{ webhook_id: string; status: string; days: number }> = await t.app
+      .get(DataSource)
+      .query(`SELECT webhook_id::text, status, extract(day FROM now() - created_at)::int AS days FROM webhook_deliveries WHERE webhook_id IN ($1, $2) ORDER BY webhook_id = $1 DESC, status COLLATE "C", days`, [first.id, second.id]);
+    const expected = [
+      { webhook_id: first.id, status: 'delivered', days: 29 },
+      { webhook_id: first.id, status: 'delivering', days: 40 },
+      { webhook_id: first.id, status: 'pending', days: 40 },
+      { webhook_id: second.id, status: 'delivered', days: 1 },
+    ];
+    expect(left).toEqual(expected);
+    expect((await deliveries(first.id)).body.pagination.total).toBe(3);
   });
 });
 

@@ -17,6 +17,14 @@ describe('parseConfig', () => {
     expect(config.rateLimits.toolsList).toEqual({ limit: 1000, windowSeconds: 60 });
     expect(config.rateLimits.wsMessages).toEqual({ limit: 100, windowSeconds: 1 });
     expect(config.toolsRoot.endsWith('/data/workspace')).toBe(true);
+    expect(config.auditRetentionDays).toBe(365);
+    expect(config.webhooks.deliveryRetentionDays).toBe(30);
+  });
+
+  it('takes retention periods in days, 0 keeping everything, and refuses others', () => {
+    expect(parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '0' }).webhooks.deliveryRetentionDays).toBe(0);
+    expect(parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '7' }).webhooks.deliveryRetentionDays).toBe(7);
+    for (const bad of ['-1', '1.5', 'week', '36501']) expect(() => parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: bad })).toThrow(ConfigError);
   });
 
   it('selects the database from DATABASE_URL', () => {

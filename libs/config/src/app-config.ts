@@ -92,6 +92,8 @@ export class AppConfig {
     readonly timeoutMs: number;
     readonly retryBaseMs: number;
     readonly pollMs: number;
+    /** Finished deliveries older than this are pruned hourly; 0 keeps them forever. */
+    readonly deliveryRetentionDays: number;
   };
   /** Audit entries older than this are pruned hourly; 0 keeps them forever. */
   readonly auditRetentionDays!: number;
@@ -319,6 +321,7 @@ function webhooksConfig(env: Env): AppConfig['webhooks'] {
     timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000),
     pollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    deliveryRetentionDays: integer(env, 'WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 0, 36_500),
   };
 }
 

@@ -1,3 +1,4 @@
+export { DeliveryRetention } from './delivery-retention';
 export { backoffMs, WebhookDispatcher } from './webhook-dispatcher';
 export { WEBHOOK_EVENTS, WebhookOutbox } from './webhook-outbox';
 export { bodySignature, payloadSignature, signedDelivery, verifyBodySignature } from './webhook-signature';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { DeliveryRetention } from './delivery-retention';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-@Module({ controllers: [WebhooksController], providers: [WebhooksService, WebhookDispatcher, WebhookOutbox] })
+@Module({ controllers: [WebhooksController], providers: [WebhooksService, WebhookDispatcher, WebhookOutbox, DeliveryRetention] })
 export class WebhooksModule {}
