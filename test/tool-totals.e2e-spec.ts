@@ -1,6 +1,6 @@
 import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList } from '@app/contracts';
 import { type LoggedInUser, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
-import { ExecutionsService, ExecutionTotals } from '@app/tools';
+import { ExecutionRetention, ExecutionsService, ExecutionTotals } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -97,5 +97,40 @@ describe('tool run totals', () => {
     expect(await total(admin.auth, { status: 'pending' })).toBe(0);
     // A tool nobody ran yet.
     expect((await t.client.call<Tool>('getTool', { headers: admin.auth, params: { id: 'system_info' } })).body.statistics).toEqual({ totalExecutions: 0, successRate: 0, averageLatency: 0, lastExecuted: null });
+  });
+});
+
+describe('tool run retention', () => {
+  const t = useTestApp({ TOOL_EXECUTION_RETENTION_DAYS: '30' });
+  const db = () => t.app.get(DataSource);
+
+  it('prunes finished runs past the retention with their counts, never a run still going', async () => {
+    const user = await registerAndLogin(t.client);
+    const developer = await registerAndLoginAs(t, ['developer']);
+    const run = (auth: Record<string, string>, tool: string, body: Record<string, unknown>) => t.client.call<ToolExecution & AcceptedExecution>('executeTool', { headers: auth, params: { id: tool }, body });
+    const kept = (await run(user.auth, 'echo', { parameters: { message: 'recent' } })).body.executionId;
+    const old = [(await run(user.auth, 'echo', { parameters: { message: 'old' } })).body.executionId, (await run(developer.auth, 'filesystem', { parameters: { operation: 'read', path: '/nope.txt' } })).body.executionId];
+    const going = (await run(user.auth, 'echo', { parameters: { message: 'still going', delayMs: 3_000 }, options: { async: true } })).body.executionId;
+    // Past one batch of 5000, so the pruning goes round again; counted as the app counts them.
+    await db().query(
+      `WITH stored AS (
+         INSERT INTO tool_executions (id, tool_id, tool_name, user_id, status, is_async, parameters, timeout_ms, created_at, started_at, ended_at, duration_ms, attempts)
+         SELECT gen_random_uuid(), 'tool_echo', 'echo', $1, 'completed', false, '{}', 30000, now() - interval '40 days', now() - interval '40 days', now() - interval '40 days', 2, 1 FROM generate_series(1, 5003)
+         RETURNING tool_id, user_id, status, duration_ms)
+       INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs) SELECT tool_id, user_id, status, count(*), sum(duration_ms), count(duration_ms) FROM stored GROUP BY 1, 2, 3`,
+      [user.userId],
+    );
+    await db().query(`UPDATE tool_executions SET created_at = now() - interval '31 days' WHERE id = ANY($1::uuid[])`, [[...old, going]]);
+
+    expect(await t.app.get(ExecutionRetention).prune()).toBe(5005);
+    const left: Array<{ id: string }> = await db().query(`SELECT id::text FROM tool_executions ORDER BY created_at`);
+    expect(left.map((row) => row.id).sort()).toEqual([kept, going].sort());
+    expect((await t.client.call('getToolExecution', { headers: user.auth, params: { executionId: old[0] } })).status).toBe(404);
+    const counted = await db().query(`SELECT tool_id, user_id::text, status, sum(runs)::int AS runs FROM tool_execution_totals GROUP BY 1, 2, 3 HAVING sum(runs) <> 0 ORDER BY 1, 2, 3`);
+    const truth = await db().query(`SELECT tool_id, user_id::text, status, count(*)::int AS runs FROM tool_executions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    expect(counted).toEqual(truth);
+    expect((await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'echo' } })).body.statistics?.totalExecutions).toBe(2);
+    // The run still going was older than the retention, and finishes as usual.
+    await until(() => t.client.call<ToolExecution>('getToolExecution', { headers: user.auth, params: { executionId: going } }), (response) => response.body.status === 'completed');
   });
 });

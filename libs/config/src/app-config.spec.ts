@@ -19,12 +19,16 @@ describe('parseConfig', () => {
     expect(config.toolsRoot.endsWith('/data/workspace')).toBe(true);
     expect(config.auditRetentionDays).toBe(365);
     expect(config.webhooks.deliveryRetentionDays).toBe(30);
+    expect(config.tools.executionRetentionDays).toBe(0);
   });
 
   it('takes retention periods in days, 0 keeping everything, and refuses others', () => {
     expect(parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '0' }).webhooks.deliveryRetentionDays).toBe(0);
     expect(parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '7' }).webhooks.deliveryRetentionDays).toBe(7);
-    for (const bad of ['-1', '1.5', 'week', '36501']) expect(() => parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: bad })).toThrow(ConfigError);
+    expect(parseConfig({ TOOL_EXECUTION_RETENTION_DAYS: '90' }).tools.executionRetentionDays).toBe(90);
+    for (const name of ['WEBHOOK_DELIVERY_RETENTION_DAYS', 'TOOL_EXECUTION_RETENTION_DAYS']) {
+      for (const bad of ['-1', '1.5', 'week', '36501']) expect(() => parseConfig({ [name]: bad })).toThrow(ConfigError);
+    }
   });
 
   it('selects the database from DATABASE_URL', () => {

@@ -63,6 +63,8 @@ export class AppConfig {
     /** Hosts, IPs or CIDRs (optionally `:port`) that http_request may reach although private. */
     readonly httpAllowList: readonly string[];
     readonly httpMaxResponseBytes: number;
+    /** Finished runs older than this are pruned hourly; 0 keeps them forever. */
+    readonly executionRetentionDays: number;
   };
   readonly upstream!: {
     /** Commands (absolute paths or names) that stdio upstream servers may start. */
@@ -299,7 +301,13 @@ function toolsConfig(env: Env): AppConfig['tools'] {
   const defaultTimeoutMs = integer(env, 'TOOL_TIMEOUT_DEFAULT_MS', Math.min(30_000, maxTimeoutMs), 100, 3_600_000);
   if (defaultTimeoutMs > maxTimeoutMs) throw new ConfigError('TOOL_TIMEOUT_DEFAULT_MS', `must not exceed TOOL_TIMEOUT_MAX_MS (${maxTimeoutMs})`);
   const httpAllowList = allowList(env, 'HTTP_TOOL_ALLOWLIST');
-  return { defaultTimeoutMs, maxTimeoutMs, httpAllowList, httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+  return {
+    defaultTimeoutMs,
+    maxTimeoutMs,
+    httpAllowList,
+    httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    executionRetentionDays: integer(env, 'TOOL_EXECUTION_RETENTION_DAYS', 0, 0, 36_500),
+  };
 }
 
 /** A list of hosts, IPs and CIDRs (each with an optional port) let past the SSRF guard. */

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BuiltinTools } from './builtins/builtin-tools';
+import { ExecutionRetention } from './execution/execution-retention';
 import { ExecutionTotals } from './execution/execution-totals';
 import { ExecutionsService } from './execution/executions.service';
 import { ToolExecutor } from './execution/tool-executor.service';
@@ -14,7 +15,7 @@ import { UpstreamService } from './upstream/upstream.service';
 @Global()
 @Module({
   controllers: [ToolsController, AdminServersController],
-  providers: [ToolRegistry, ExecutionTotals, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ToolsRpc],
-  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, UpstreamService],
+  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ToolsRpc],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

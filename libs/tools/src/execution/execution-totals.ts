@@ -41,6 +41,14 @@ export function updateCounted(where: string, set: string): string {
           SELECT id FROM changed`;
 }
 
+/** A DELETE of (at most `limit` of) the runs `where` selects, with their differences to the totals, in one statement; answers how many it deleted (n). */
+export function deleteCounted(where: string, limit: number): string {
+  return `WITH gone AS (DELETE FROM tool_executions WHERE id IN (SELECT id FROM tool_executions WHERE ${where} LIMIT ${limit})
+                       RETURNING tool_id, user_id, status, duration_ms, -1 AS weight),
+               counted AS (${countedFrom('gone')} RETURNING 1)
+          SELECT count(*)::int AS n FROM gone`;
+}
+
 export interface TotalsFilter {
   readonly toolId: string;
   readonly status?: ExecutionStatus;
