@@ -1,8 +1,7 @@
 import { AuditLogEntity, AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
-import { AppConfig } from '@app/config';
 import type { AuditLog, AuditLogList, ExportAuditLogsQueryDto, ListAuditLogsQueryDto } from '@app/contracts';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { cappedListPage, pageWindow } from '@app/database';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
@@ -10,8 +9,6 @@ import { csvRow } from './csv';
 
 const DEFAULT_PAGE_SIZE = 100;
 const EXPORT_BATCH = 1000;
-const PRUNE_INTERVAL_MS = 3600_000;
-const PRUNE_BATCH = 5000;
 const CSV_COLUMNS = ['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'details'];
 
 type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity'>;
@@ -45,30 +42,17 @@ export function auditLogView(row: AuditLogEntity): AuditLog {
   };
 }
 
-/** Reads the audit log: filtered pages, streamed exports, and retention. */
+/** Reads the audit log: filtered pages and streamed exports. */
 @Injectable()
-export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy {
+export class AuditLogsService {
   private readonly logger = new Logger('AuditLogs');
   private readonly logs: Repository<AuditLogEntity>;
-  private pruner?: NodeJS.Timeout;
 
   constructor(
     dataSource: DataSource,
     private readonly audit: AuditWriter,
-    private readonly config: AppConfig,
   ) {
     this.logs = dataSource.getRepository(AuditLogEntity);
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.config.auditRetentionDays === 0) return;
-    this.pruner = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
-    this.pruner.unref();
-    void this.prune();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruner);
   }
 
   async list(query: ListAuditLogsQueryDto): Promise<AuditLogList> {
@@ -130,21 +114,6 @@ export class AuditLogsService implements OnApplicationBootstrap, OnModuleDestroy
     }
     if (format === 'json') await write('\n]\n');
     out.end();
-  }
-
-  async prune(): Promise<void> {
-    try {
-      for (;;) {
-        const result = await this.logs.query(
-          `DELETE FROM audit_logs WHERE id IN (SELECT id FROM audit_logs WHERE timestamp < now() - make_interval(days => $1) LIMIT ${PRUNE_BATCH})`,
-          [this.config.auditRetentionDays],
-        );
-        const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-        if (deleted < PRUNE_BATCH) return;
-      }
-    } catch (error) {
-      this.logger.warn(`audit retention not applied: ${(error as Error).message}`);
-    }
   }
 
   checkFilters(filters: Filters): void {
