@@ -10,5 +10,5 @@ export { GroupCommitWriter } from './group-commit.writer';
 export { AppendLog, JsonText } from './append-log';
 export type { AppendRollup } from './append-log';
 export { cappedListPage, keysetPage, MAX_PAGED_ROWS, pageWindow } from './keyset-page';
-export type { CappedPagination, KeysetPage, PageWindow } from './keyset-page';
+export type { CappedPagination, PageWindow } from './keyset-page';
 export { deletedCount, HourlyRetention, PRUNE_BATCH, pruneInBatches } from './retention';

@@ -21,7 +21,7 @@ export interface PageWindow {
   readonly after?: Position;
 }
 
-export interface KeysetPage<T> {
+interface KeysetPage<T> {
   readonly rows: T[];
   readonly nextCursor: string | null;
 }
@@ -43,7 +43,7 @@ function isTimestampText(text: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second && Number(parts[9]) <= 15 && Number(parts[10] ?? 0) < 60;
 }
 
-export function encodeCursor(position: Position, page: number): string {
+function encodeCursor(position: Position, page: number): string {
   return Buffer.from(JSON.stringify([position.at, position.id, page])).toString('base64url');
 }
 
