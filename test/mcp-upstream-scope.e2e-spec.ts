@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -195,7 +195,41 @@ describe('/mcp: upstream resources, prompts and completion, scoped to the caller
     });
   });
 
-  describe('6. upstream tool titles and annotations pass through; task-only tools are left out', () => {
+  describe('6. upstream tool titles, annotations and safe icons pass through; task-only tools are left out', () => {
+    // The paging fixture's ICONS: these two survive; an inline SVG, a javascript: URL, plain http and an https SVG do not.
+    const SAFE_ICONS = [
+      { src: 'https://icons.example.com/paging.png', mimeType: 'image/png', sizes: ['48x48'], theme: 'light' },
+      { src: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
+    ];
+
+    it('passes on only the safe icons of tools, resources, templates and prompts, on the gateway and in a context', async () => {
+      const client = await connect(user.accessToken);
+      const tools = (await client.listTools()).tools;
+      expect(tools.find((tool) => tool.name === 'paging__annotated')?.icons).toEqual(SAFE_ICONS);
+      expect(tools.find((tool) => tool.name === 'paging__plain')).not.toHaveProperty('icons');
+      const { resources } = await allResources(client);
+      expect(resources.find((resource) => resource.uri === 'pag://r/0')?.icons).toEqual(SAFE_ICONS);
+      expect(resources.find((resource) => resource.uri === 'pag://r/1')).not.toHaveProperty('icons');
+      const templates = (await client.listResourceTemplates()).resourceTemplates;
+      expect(templates.find((template) => template.uriTemplate === 'pag://t0/{id}')?.icons).toEqual(SAFE_ICONS);
+      const prompts = (await client.listPrompts()).prompts;
+      expect(prompts.find((prompt) => prompt.name === 'paging__p0')?.icons).toEqual(SAFE_ICONS);
+      expect(prompts.find((prompt) => prompt.name === 'paging__p1')).not.toHaveProperty('icons');
+
+      const inContext = await connect(user.accessToken, await contextEndpoint(['paging__annotated']));
+      expect((await inContext.listTools()).tools).toEqual([expect.objectContaining({ name: 'annotated', icons: SAFE_ICONS })]);
+      expect((await inContext.listPrompts()).prompts.find((prompt) => prompt.name === 'p0')?.icons).toEqual(SAFE_ICONS);
+    });
+
+    it('shows the same icons to a WebSocket client, and none on REST', async () => {
+      const ws = await openWs(t.baseUrl, { headers: user.auth });
+      const listed = await ws.request<{ tools: Array<{ name: string; icons?: unknown }> }>('tools/list');
+      ws.close();
+      expect(listed.result?.tools.find((tool) => tool.name === 'paging__annotated')?.icons).toEqual(SAFE_ICONS);
+      const rest = await t.client.call<{ tools: Array<Record<string, unknown>> }>('listTools', { headers: user.auth });
+      expect(rest.body.tools.find((tool) => tool.name === 'paging__annotated')).not.toHaveProperty('icons');
+    });
+
     it('keeps the upstream’s title and annotations, and omits a title it did not give', async () => {
       const client = await connect(user.accessToken);
       const { tools } = await client.listTools();

@@ -1,4 +1,5 @@
 import type { AuthenticatedUser } from '@app/security';
+import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 
 export type ToolCategory = 'system' | 'data' | 'analytics' | 'monitoring';
 export type JsonSchema = Record<string, unknown>;
@@ -83,6 +84,8 @@ export interface ToolDefinition {
   readonly title?: string;
   /** MCP tool annotations (hints such as `readOnlyHint`), passed on as the upstream gave them. */
   readonly annotations?: Readonly<Record<string, unknown>>;
+  /** An upstream tool's icons, as safeIcons keeps them (MCP only; REST does not show them). */
+  readonly icons?: readonly Icon[];
   readonly version: string;
   readonly category: ToolCategory;
   readonly source: 'builtin' | 'upstream';

@@ -218,6 +218,7 @@ export class ToolsRpc implements OnModuleInit {
       ...(tool.definition.title ? { title: tool.definition.title } : {}),
       description: tool.definition.description,
       ...(tool.definition.annotations ? { annotations: tool.definition.annotations } : {}),
+      ...(tool.definition.icons ? { icons: tool.definition.icons } : {}),
       inputSchema: { type: 'object', ...tool.definition.inputSchema },
       ...(tool.definition.source === 'upstream' && tool.definition.outputSchema ? { outputSchema: tool.definition.outputSchema } : {}),
       id: tool.definition.id,

@@ -21,6 +21,7 @@ import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
 import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
+import { safeIcons } from './upstream-icons';
 import type { StoredTransport } from './upstream-server.entity';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -271,12 +272,14 @@ export class UpstreamConnection {
 
   private definitionOf(tool: McpTool): ToolDefinition {
     const server = this.settings;
+    const icons = safeIcons(tool.icons);
     return {
       id: `tool_${server.name}__${tool.name}`,
       name: `${server.name}__${tool.name}`,
       description: tool.description ?? tool.title ?? '',
       ...(tool.title ? { title: tool.title } : {}),
       ...(tool.annotations ? { annotations: tool.annotations } : {}),
+      ...(icons ? { icons } : {}),
       version: this.client?.getServerVersion()?.version ?? '1.0.0',
       category: server.category,
       source: 'upstream',

@@ -14,6 +14,7 @@ import type { ToolCategory } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
 import { UpstreamConnection } from './upstream-connection';
+import { withSafeIcons } from './upstream-icons';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 
@@ -196,11 +197,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** The resources of the upstreams in scope, every page of each (URIs are the upstreams' own). */
   async listResources(scope: UpstreamScope): Promise<Resource[]> {
-    return (await Promise.all(this.live(scope).map((live) => resourcesOf(live).catch(() => [])))).flat();
+    return (await Promise.all(this.live(scope).map((live) => resourcesOf(live).catch(() => [])))).flat().map(withSafeIcons);
   }
 
   async listResourceTemplates(scope: UpstreamScope): Promise<ResourceTemplate[]> {
-    return (await Promise.all(this.live(scope).map((live) => templatesOf(live).catch(() => [])))).flat();
+    return (await Promise.all(this.live(scope).map((live) => templatesOf(live).catch(() => [])))).flat().map(withSafeIcons);
   }
 
   /** Reads a resource from the upstream in scope that lists it; undefined when none serves it. */
@@ -262,7 +263,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
    */
   async listPrompts(scope: UpstreamScope): Promise<Prompt[]> {
     const lists = await Promise.all(
-      this.live(scope).map(async (live) => (await promptsOf(live).catch(() => [])).map((prompt) => ({ ...prompt, name: scope === 'all' ? `${live.name}__${prompt.name}` : prompt.name }))),
+      this.live(scope).map(async (live) => (await promptsOf(live).catch(() => [])).map((prompt) => withSafeIcons({ ...prompt, name: scope === 'all' ? `${live.name}__${prompt.name}` : prompt.name }))),
     );
     return lists.flat();
   }
