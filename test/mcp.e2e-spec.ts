@@ -111,12 +111,12 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32001 } });
   });
 
-  it('answers 401 with WWW-Authenticate naming the protected resource metadata, which is served', async () => {
+  it('answers 401 with WWW-Authenticate naming the protected resource metadata (served) and the scope to ask for', async () => {
     const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token' }];
     for (const headers of attempts) {
       const response = await post(headers, initialize());
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource"${headers.authorization ? ', error="invalid_token"' : ''}`);
+      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource", scope="read:tools execute:tools"${headers.authorization ? ', error="invalid_token"' : ''}`);
     }
     const metadata = await t.client.call<{ resource: string; authorization_servers: string[]; bearer_methods_supported: string[]; scopes_supported: string[] }>('getProtectedResourceMetadata');
     expect(metadata.body).toMatchObject({ resource: `${t.config.publicUrl}/mcp`, authorization_servers: [t.config.publicUrl], bearer_methods_supported: ['header'] });

@@ -22,6 +22,8 @@ declare module '@app/events' {
 }
 
 const SESSION_TTL_SECONDS = 24 * 3600;
+// What listing and calling tools takes (an API key scoped to less sees less).
+const MCP_SCOPES = 'read:tools execute:tools';
 const TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_changed' } as const;
 // Protocol versions from which JSON-RPC batches are gone (2025-06-18 removed them).
 const FIRST_VERSION_WITHOUT_BATCHES = '2025-06-18';
@@ -332,16 +334,17 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedUser> {
-    const metadata = `${this.config.publicUrl}/.well-known/oauth-protected-resource`;
+    // MCP 2025-11-25: the scope a client should ask for comes first from the challenge itself.
+    const challenge = `Bearer resource_metadata="${this.config.publicUrl}/.well-known/oauth-protected-resource", scope="${MCP_SCOPES}"`;
     let user: AuthenticatedUser | null;
     try {
       user = await this.verifier.verifyAuthorization(request.headers.authorization);
     } catch (error) {
-      void reply.header('WWW-Authenticate', `Bearer resource_metadata="${metadata}", error="invalid_token"`);
+      void reply.header('WWW-Authenticate', `${challenge}, error="invalid_token"`);
       throw error;
     }
     if (!user) {
-      void reply.header('WWW-Authenticate', `Bearer resource_metadata="${metadata}"`);
+      void reply.header('WWW-Authenticate', challenge);
       throw ApiError.unauthorized();
     }
     return user;
