@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList, ToolList } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, metricValue, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { ToolRegistry } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -176,9 +176,19 @@ describe('tools: registry and execution engine', () => {
       expect(JSON.stringify(audits[0].details)).not.toContain('do-not-store');
       await until(async () => executed.find((event) => event.payload.executionId === id), (event) => event !== undefined);
       expect(executed.find((event) => event.payload.executionId === id)?.payload).toMatchObject({ toolId: 'tool_echo', toolName: 'echo', userId: user.userId, status: 'completed' });
+      expect((await run(user.auth, 'echo', { parameters: { delayMs: 120 } })).status).toBe(200);
       const metrics = await t.client.call('getMetrics');
       expect(metrics.text).toMatch(/mcp_tool_executions_total\{tool="echo",status="success"\} \d+/);
       expect(metrics.text).toMatch(/mcp_tool_executions_total\{tool="echo",status="error"\} \d+/);
+      // Every run is timed too, in as many observations as it is counted.
+      for (const status of ['success', 'error']) {
+        const counted = metricValue(metrics.text, 'mcp_tool_executions_total', { tool: 'echo', status });
+        expect(metricValue(metrics.text, 'mcp_tool_execution_duration_seconds_count', { tool: 'echo', status })).toBe(counted);
+        expect(metricValue(metrics.text, 'mcp_tool_execution_duration_seconds_bucket', { tool: 'echo', status, le: '+Inf' })).toBe(counted);
+      }
+      // The 120 ms run is past the 0.1 s bucket.
+      const fast = metricValue(metrics.text, 'mcp_tool_execution_duration_seconds_bucket', { tool: 'echo', status: 'success', le: '0.1' }) ?? 0;
+      expect(metricValue(metrics.text, 'mcp_tool_execution_duration_seconds_bucket', { tool: 'echo', status: 'success', le: '0.25' })).toBeGreaterThan(fast);
       const stats = (await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'echo' } })).body.statistics;
       expect(stats?.totalExecutions).toBeGreaterThanOrEqual(5);
       expect(stats?.successRate).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import type { AcceptedExecution, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, metricValue, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe('upstream MCP servers', () => {
   });
 
   const server = async (id: string) => (await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id } })).body;
+  const gauge = async (name: string, upstream: string) => metricValue((await t.client.call('getMetrics')).text, name, { server: upstream });
   const run = (tool: string, parameters: Record<string, unknown>, options?: Record<string, unknown>, auth = admin.auth) =>
     t.client.call<ToolExecution & Envelope>('executeTool', { headers: auth, params: { id: tool }, body: { parameters, ...(options ? { options } : {}) } });
 
@@ -170,20 +171,33 @@ describe('upstream MCP servers', () => {
     expect(statuses.at(-1)).toBe(503);
     expect(last?.message).toMatch(/circuit open after \d+ consecutive failures|not connected/);
     expect((await server(remoteId)).circuit).toBe('open');
+    expect(await gauge('mcp_upstream_circuit_state', 'remote')).toBe(2);
   });
 
-  it('disconnect removes the tools, connect brings them back, delete removes the server', async () => {
+  it('disconnect removes the tools, connect brings them back, delete removes the server (and its metrics)', async () => {
+    const served = (await server(everythingId)).tools.length;
+    expect(served).toBeGreaterThan(0);
+    expect(await gauge('mcp_upstream_up', 'everything')).toBe(1);
+    expect(await gauge('mcp_upstream_circuit_state', 'everything')).toBe(0);
+    expect(await gauge('mcp_upstream_tools', 'everything')).toBe(served);
     const off = await t.client.call<UpstreamServer>('disconnectServer', { headers: admin.auth, params: { id: everythingId } });
     expect(off.body).toMatchObject({ status: 'disconnected', tools: [], pid: null });
+    // Not meant to be served any more: no series, rather than a 0 that would page someone.
+    expect(await gauge('mcp_upstream_up', 'everything')).toBeUndefined();
     expect((await t.client.call('getTool', { headers: admin.auth, params: { id: 'everything__echo' } })).status).toBe(404);
     const on = await t.client.call<UpstreamServer>('connectServer', { headers: admin.auth, params: { id: everythingId } });
     expect(on.body.status).toBe('connected');
     expect((await run('everything__echo', { message: 'back' })).body.status).toBe('completed');
+    expect(await gauge('mcp_upstream_up', 'everything')).toBe(1);
     expect((await t.client.call('deleteServer', { headers: admin.auth, params: { id: everythingId } })).status).toBe(204);
+    for (const name of ['mcp_upstream_up', 'mcp_upstream_circuit_state', 'mcp_upstream_tools']) expect(await gauge(name, 'everything')).toBeUndefined();
     expect((await t.client.call('getServer', { headers: admin.auth, params: { id: everythingId } })).status).toBe(404);
     expect((await t.client.call('getTool', { headers: admin.auth, params: { id: 'everything__echo' } })).status).toBe(404);
     const unreachable = await t.client.call<Envelope>('connectServer', { headers: admin.auth, params: { id: remoteId } });
     expect(unreachable.status).toBe(502);
+    // Meant to be served but down: 0, with no tools, while it retries.
+    expect(await gauge('mcp_upstream_up', 'remote')).toBe(0);
+    expect(await gauge('mcp_upstream_tools', 'remote')).toBe(0);
     expect((await t.client.call('listServers', { headers: admin.auth })).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from '@app/contracts';
-import { httpJson, type LoggedInUser, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
+import { httpJson, type LoggedInUser, metricValue, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
 import { DeliveryRetention, verifyBodySignature } from '@app/webhooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -152,7 +152,9 @@ describe('webhooks', () => {
     expect(new Set(receiver.received.map((request) => request.headers['x-webhook-id'])).size).toBe(1);
   });
 
-  it('test sends webhook.test now and answers the result; failures are recorded', async () => {
+  it('test sends webhook.test now and answers the result; failures are recorded and counted', async () => {
+    const counted = async (result: string) => metricValue((await t.client.call('getMetrics')).text, 'mcp_webhook_deliveries_total', { result }) ?? 0;
+    const [deliveredBefore, failedBefore] = [await counted('delivered'), await counted('failed')];
     const hook = await subscribe(['error']);
     const ok = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
     expect(ok.status).toBe(200);
@@ -161,6 +163,9 @@ describe('webhooks', () => {
     receiver.respondWith(500);
     const failed = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
     expect(failed.body).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
+    // Other deliveries of this suite may land meanwhile: at least these two were counted.
+    expect(await counted('delivered')).toBeGreaterThanOrEqual(deliveredBefore + 1);
+    expect(await counted('failed')).toBeGreaterThanOrEqual(failedBefore + 1);
     receiver.respondWith(200);
     const filtered = await deliveries(hook.id, { status: 'delivered' });
     expect(filtered.body.deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);

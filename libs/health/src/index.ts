@@ -1,3 +1,4 @@
 export { HealthModule } from './health.module';
 export { HealthService } from './health.service';
 export { MetricsService } from './metrics.service';
+export type { UpstreamMetricState } from './metrics.service';

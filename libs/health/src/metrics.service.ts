@@ -10,6 +10,35 @@ function singleton<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();
 }
 
+/** An upstream MCP server as the metrics show it, read when Prometheus scrapes. */
+export interface UpstreamMetricState {
+  readonly server: string;
+  readonly connected: boolean;
+  readonly circuit: 'closed' | 'half-open' | 'open';
+  readonly tools: number;
+}
+
+const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+// Module-wide, as the metrics are: every app booted in this process (tests boot several) adds its own.
+const upstreamSources = new Set<() => Iterable<UpstreamMetricState>>();
+
+function upstreamGauge(name: string, help: string, value: (state: UpstreamMetricState) => number): Gauge<'server'> {
+  return singleton(
+    name,
+    () =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['server'],
+        // Set afresh at each scrape, so a deleted server's series goes with it.
+        collect(this: Gauge<'server'>) {
+          this.reset();
+          for (const source of upstreamSources) for (const state of source()) this.labels(state.server).set(value(state));
+        },
+      }),
+  );
+}
+
 /**
  * The seed's metrics (DESIGN.md §9) and the live figures /health/detailed reports. `endpoint` is
  * always a route template, so label cardinality stays bounded whatever URLs clients send.
@@ -38,6 +67,23 @@ export class MetricsService {
     'mcp_tool_executions_total',
     () => new Counter({ name: 'mcp_tool_executions_total', help: 'Total number of tool executions', labelNames: ['tool', 'status'] }),
   );
+  readonly toolExecutionDuration = singleton(
+    'mcp_tool_execution_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'mcp_tool_execution_duration_seconds',
+        help: 'Tool run duration in seconds, on every door (REST, /ws, /mcp)',
+        labelNames: ['tool', 'status'],
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      }),
+  );
+  readonly webhookDeliveries = singleton(
+    'mcp_webhook_deliveries_total',
+    () => new Counter({ name: 'mcp_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retrying (failed, tried again later) or failed (given up)', labelNames: ['result'] }),
+  );
+  readonly upstreamUp = upstreamGauge('mcp_upstream_up', 'Upstream MCP server connected (1) or not (0), on this instance', (state) => (state.connected ? 1 : 0));
+  readonly upstreamCircuit = upstreamGauge('mcp_upstream_circuit_state', "Upstream MCP server's circuit on this instance: 0 closed, 1 half-open, 2 open", (state) => CIRCUIT_VALUE[state.circuit]);
+  readonly upstreamTools = upstreamGauge('mcp_upstream_tools', 'Tools an upstream MCP server serves through this instance', (state) => state.tools);
 
   private readonly eventLoop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   // Requests per second over a sliding window of one-second buckets: O(1) per request.
@@ -56,6 +102,12 @@ export class MetricsService {
     this.requests.labels(method, endpoint, String(status)).inc();
     this.requestDuration.labels(method, endpoint).observe(seconds);
     this.tick()[this.currentSecond % RATE_WINDOW_SECONDS]++;
+  }
+
+  /** Adds a source of upstream states for the upstream gauges; returns its removal. */
+  watchUpstreams(source: () => Iterable<UpstreamMetricState>): () => void {
+    upstreamSources.add(source);
+    return () => upstreamSources.delete(source);
   }
 
   connectionOpened(): void {

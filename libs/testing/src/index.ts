@@ -29,3 +29,4 @@ export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';
 export { addHttpUpstream, openRawMcpSession } from './mcp-sessions';
 export { prng } from './prng';
+export { metricValue } from './prometheus-text';

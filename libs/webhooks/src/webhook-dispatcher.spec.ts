@@ -1,4 +1,5 @@
 import type { AppConfig } from '@app/config';
+import { MetricsService } from '@app/health';
 import type { SecretBox } from '@app/security';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -79,10 +80,16 @@ async function receiverAfter(delayMs: number): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
+const metrics = new MetricsService();
+
+async function deliveriesCounted(result: string): Promise<number> {
+  return (await metrics.webhookDeliveries.get()).values.find((value) => value.labels.result === result)?.value ?? 0;
+}
+
 function dispatcherOn(store: FakeStore, timeoutMs = 2000): WebhookDispatcher {
   const config = { webhooks: { allowList: ['127.0.0.1'], maxAttempts: 5, timeoutMs, retryBaseMs: 60_000, pollMs: 60_000 } } as unknown as AppConfig;
   const secrets = { decrypt: (sealed: string) => sealed } as unknown as SecretBox;
-  return new WebhookDispatcher(store.dataSource(), secrets, config);
+  return new WebhookDispatcher(store.dataSource(), secrets, config, metrics);
 }
 
 const until = async (check: () => boolean, timeoutMs = 3000): Promise<void> => {
@@ -105,8 +112,10 @@ describe('WebhookDispatcher.deliver', () => {
     const store = new FakeStore();
     const delivery = store.add(await receiverAfter(0));
     store.failWrites = 1;
+    const before = await deliveriesCounted('delivered');
     const result = await dispatcherOn(store).deliver(delivery, store.hooks.get(delivery.webhookId) ?? null);
     expect(result).toMatchObject({ status: 'delivered', lastStatusCode: 200, responseSnippet: null, lastError: null, lockedUntil: null });
+    expect(await deliveriesCounted('delivered')).toBe(before + 1);
     expect(store.updates).toHaveLength(1);
     expect(store.updates[0].update).toMatchObject({ status: 'delivered', responseSnippet: null, lockedUntil: null });
   });
@@ -123,8 +132,10 @@ describe('WebhookDispatcher.deliver', () => {
   it('records a timed-out attempt as a failure to retry, not as delivered', async () => {
     const store = new FakeStore();
     const delivery = store.add(await receiverAfter(5000));
+    const before = await deliveriesCounted('retrying');
     const result = await dispatcherOn(store, 300).deliver(delivery, store.hooks.get(delivery.webhookId) ?? null);
     expect(result).toMatchObject({ status: 'pending', lastError: 'timeout: no complete answer within 300 ms', deliveredAt: null });
+    expect(await deliveriesCounted('retrying')).toBe(before + 1);
     expect(result.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 10_000);
   });
 });

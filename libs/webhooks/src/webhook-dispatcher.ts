@@ -1,4 +1,5 @@
 import { AppConfig } from '@app/config';
+import { MetricsService } from '@app/health';
 import { SecretBox, SsrfGuard } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
@@ -44,6 +45,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     dataSource: DataSource,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.deliveries = dataSource.getRepository(WebhookDeliveryEntity);
     this.webhooks = dataSource.getRepository(WebhookEntity);
@@ -89,7 +91,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Sends one delivery now and records the outcome (also the admin's test send). */
   async deliver(delivery: WebhookDeliveryEntity, webhook: WebhookEntity | null): Promise<WebhookDeliveryEntity> {
     const attempt = await this.attempt(delivery, webhook);
-    const recorded = await this.record(delivery.id, this.outcome(delivery, webhook, attempt));
+    const outcome = this.outcome(delivery, webhook, attempt);
+    this.metrics.webhookDeliveries.labels(outcome.status === 'pending' ? 'retrying' : (outcome.status ?? 'failed')).inc();
+    const recorded = await this.record(delivery.id, outcome);
     return { ...delivery, ...recorded } as WebhookDeliveryEntity;
   }
 

@@ -368,7 +368,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   }
 
   private async announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): Promise<void> {
-    this.metrics.toolExecutions.labels(row.toolName, run.status === 'completed' ? 'success' : 'error').inc();
+    const outcome = run.status === 'completed' ? 'success' : 'error';
+    this.metrics.toolExecutions.labels(row.toolName, outcome).inc();
+    this.metrics.toolExecutionDuration.labels(row.toolName, outcome).observe(run.durationMs / 1000);
     const announced = this.events.publishDurable('tool.executed', {
       executionId: row.id,
       toolId: row.toolId,

@@ -3,6 +3,7 @@ import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
+import { MetricsService, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -80,6 +81,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly subscribers = new Map<string, Set<string>>();
   private readonly subscribedAt = new Map<string, UpstreamConnection>();
   private unsubscribe?: () => void;
+  private unwatch?: () => void;
 
   constructor(
     dataSource: DataSource,
@@ -88,11 +90,13 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.servers = dataSource.getRepository(UpstreamServerEntity);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.unwatch = this.metrics.watchUpstreams(() => this.metricStates());
     this.unsubscribe = this.events.on('upstream.changed', (event) => {
       if (event.origin !== this.events.instanceId) void this.reconcile(event.payload.serverId);
     });
@@ -106,7 +110,18 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async beforeApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.unwatch?.();
     await Promise.all([...this.connections.values()].map((connection) => connection.disconnect()));
+  }
+
+  /** Each configured server's connection on this instance, for the upstream gauges. */
+  private metricStates(): UpstreamMetricState[] {
+    return [...this.connections.values()].map((connection) => ({
+      server: connection.settings.name,
+      connected: connection.status === 'connected',
+      circuit: connection.breaker.state,
+      tools: connection.status === 'connected' ? connection.tools.length : 0,
+    }));
   }
 
   async list(): Promise<UpstreamServer[]> {
