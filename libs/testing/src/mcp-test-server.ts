@@ -1,5 +1,5 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type RegisteredTool, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CreateMessageResultSchema, ElicitResultSchema, ErrorCode, isInitializeRequest, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
@@ -13,8 +13,10 @@ export interface McpTestServer {
   readonly calls: Map<string, number>;
   /** The Authorization header of the latest request, to check what the gateway sent. */
   lastAuthorization(): string | undefined;
-  /** Registers one more tool on every open session (each client gets tools/list_changed). */
+  /** Registers one more tool on every open session (each client gets tools/list_changed) and on new ones. */
   addTool(name: string): void;
+  /** Rewrites echo's description on every open session and for new ones (clients get tools/list_changed). */
+  describeEcho(description: string): void;
   /** The next `times` calls of `flaky` get HTTP 503 (a transient transport failure), then it works. */
   failNext(times: number): void;
   /** Tells every session subscribed to `uri` that it changed (notifications/resources/updated). */
@@ -35,7 +37,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo`, `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `configure`
+ * `echo` (whose description can be rewritten), `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `configure`
  * (a writeOnly field nested in an object), and `log`,
  * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
@@ -46,6 +48,11 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
   const subscribed = new Map<McpServer, Set<string>>();
   let flakyFailures = 0;
+  let echoDescription = 'Echo a message';
+  const addedTools: string[] = [];
+  const addLateTool = (server: McpServer, name: string) =>
+    server.registerTool(name, { description: `added later: ${name}`, inputSchema: {} }, async () => ({ content: [{ type: 'text', text: name }] }));
+  const echoTools = new Map<McpServer, RegisteredTool>();
   let authorization: string | undefined;
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
 
@@ -69,10 +76,12 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       uris.delete(request.params.uri);
       return {};
     });
-    server.registerTool('echo', { description: 'Echo a message', inputSchema: { message: z.string().max(10_000) } }, async ({ message }) => {
+    const echo = server.registerTool('echo', { description: echoDescription, inputSchema: { message: z.string().max(10_000) } }, async ({ message }) => {
       count('echo');
       return { content: [{ type: 'text', text: `echo: ${message}` }] };
     });
+    echoTools.set(server, echo);
+    for (const name of addedTools) addLateTool(server, name);
     server.registerTool('slow', { description: 'Waits ms milliseconds', inputSchema: { ms: z.number().int().min(0).max(60_000) } }, async ({ ms }, extra) => {
       count('slow');
       await new Promise<void>((resolve, reject) => {
@@ -185,9 +194,12 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     calls,
     lastAuthorization: () => authorization,
     addTool: (name) => {
-      for (const { server } of sessions.values()) {
-        server.registerTool(name, { description: `added later: ${name}`, inputSchema: {} }, async () => ({ content: [{ type: 'text', text: name }] }));
-      }
+      addedTools.push(name);
+      for (const { server } of sessions.values()) addLateTool(server, name);
+    },
+    describeEcho: (description) => {
+      echoDescription = description;
+      for (const echo of echoTools.values()) echo.update({ description });
     },
     failNext: (times) => {
       flakyFailures = times;

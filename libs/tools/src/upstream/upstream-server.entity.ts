@@ -44,6 +44,10 @@ export class UpstreamServerEntity {
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };
 
+  /** Each tool's fingerprint when the server last listed them (see tool-fingerprints.ts); never returned. */
+  @Column({ name: 'tool_fingerprints', type: 'jsonb', nullable: true, select: false })
+  toolFingerprints!: Record<string, string> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

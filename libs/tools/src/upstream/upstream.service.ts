@@ -11,11 +11,12 @@ import { ErrorCode, type GetPromptResult, McpError, type Prompt, type ReadResour
 import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { ToolRegistry } from '../registry/tool-registry';
-import type { ToolCategory } from '../tool.types';
+import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
 import { UpstreamConnection } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
+import { fingerprintTools, toolChanges } from './tool-fingerprints';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 
@@ -356,12 +357,44 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         },
         this.config.version,
         { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
-        (definitions, reason) => this.registry.replaceServerTools(server.id, definitions, reason),
+        (definitions, reason) => {
+          this.registry.replaceServerTools(server.id, definitions, reason);
+          // A listing, not a disconnection (which publishes none).
+          if (definitions.length > 0) void this.auditToolChanges(server, definitions);
+        },
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
       );
       this.connections.set(server.id, connection);
     }
     return connection;
+  }
+
+  /**
+   * Keeps each tool's fingerprint and audits a listing that differs from the last one kept: tools
+   * added, removed, or rewritten (a description that now asks the model for more than it did).
+   * The row lock makes one instance the one that audits a change every instance sees.
+   */
+  private async auditToolChanges(server: UpstreamServerEntity, definitions: readonly ToolDefinition[]): Promise<void> {
+    const fingerprints = fingerprintTools(definitions, server.name);
+    try {
+      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
+      const [rows] = (await this.servers.query(
+        `WITH old AS (SELECT tool_fingerprints FROM upstream_servers WHERE id = $1 FOR UPDATE)
+         UPDATE upstream_servers SET tool_fingerprints = $2::jsonb FROM old
+         WHERE upstream_servers.id = $1 AND old.tool_fingerprints IS DISTINCT FROM $2::jsonb
+         RETURNING old.tool_fingerprints AS previous`,
+        [server.id, JSON.stringify(fingerprints)],
+      )) as [Array<{ previous: Record<string, string> | null }>, number];
+      // No row: unchanged (or the server is gone). A first listing has nothing to compare with.
+      const previous = rows[0]?.previous;
+      if (!previous) return;
+      const changes = toolChanges(previous, fingerprints);
+      if (!changes) return;
+      this.logger.warn(`${server.name}: its tools changed (added: ${changes.added.join(', ') || 'none'}; removed: ${changes.removed.join(', ') || 'none'}; changed: ${changes.changed.join(', ') || 'none'})`.slice(0, 2000));
+      await this.audit.record({ action: 'upstream.tools.changed', result: 'success', severity: 'warning', resource: `upstream:${server.id}`, details: { name: server.name, ...changes } });
+    } catch (error) {
+      this.logger.warn(`${server.name}: tool changes not checked: ${(error as Error).message}`);
+    }
   }
 
   private async dropConnection(id: string): Promise<void> {
