@@ -26,7 +26,7 @@ const PATTERN_17 = new RegExp("^[a-z0-9_.:-]+$");
 const ALLOWED_18 = ["info","warning","error","critical"];
 const ALLOWED_19 = ["csv","json"];
 const PATTERN_20 = new RegExp("^https?://");
-const ALLOWED_21 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error"];
+const ALLOWED_21 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
 const ALLOWED_22 = ["pending","delivering","delivered","failed"];
 const PATTERN_23 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 

@@ -26,6 +26,8 @@ declare module '@app/events' {
     'upstream.changed': { serverId: string; action: 'created' | 'updated' | 'deleted' | 'connect' | 'disconnect' };
     /** A subscribed upstream resource changed; `subscribers` are the MCP sessions to tell, wherever they are. */
     'resource.updated': { uri: string; subscribers: string[] };
+    /** What an upstream's tools say changed (audited once, by the instance that saw it first); a webhook event. */
+    'upstream.tools.changed': { serverId: string; name: string; added: string[]; removed: string[]; changed: string[] };
   }
 }
 
@@ -392,6 +394,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       if (!changes) return;
       this.logger.warn(`${server.name}: its tools changed (added: ${changes.added.join(', ') || 'none'}; removed: ${changes.removed.join(', ') || 'none'}; changed: ${changes.changed.join(', ') || 'none'})`.slice(0, 2000));
       await this.audit.record({ action: 'upstream.tools.changed', result: 'success', severity: 'warning', resource: `upstream:${server.id}`, details: { name: server.name, ...changes } });
+      await this.events.publishDurable('upstream.tools.changed', { serverId: server.id, name: server.name, ...changes });
     } catch (error) {
       this.logger.warn(`${server.name}: tool changes not checked: ${(error as Error).message}`);
     }
