@@ -14,9 +14,9 @@ import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
+import { fingerprintTools, toolChanges } from './tool-fingerprints';
 import { UpstreamConnection } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
-import { fingerprintTools, toolChanges } from './tool-fingerprints';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 
