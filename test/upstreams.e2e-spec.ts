@@ -1,6 +1,8 @@
 import { AuditLogEntity } from '@app/audit';
+import { loadConfig } from '@app/config';
 import type { AcceptedExecution, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
 import { EventBus } from '@app/events';
+import { swapToolFingerprints } from '@app/tools';
 import { addHttpUpstream, type LoggedInUser, type McpTestServer, metricValue, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTestApp, type WebhookReceiver } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -353,5 +355,32 @@ describe('upstream MCP servers: circuits, names, secrets and async retries', () 
     } finally {
       await other.close();
     }
+  });
+});
+
+// Instances that see the same change at the same moment: only PostgreSQL has several connections.
+describe.skipIf(loadConfig().database.kind !== 'postgres')('upstream tool fingerprints: two instances storing one change at once', () => {
+  const t = useTestApp();
+
+  it('the second to store the same listing finds it stored, even when both started before either wrote', async () => {
+    const dataSource = t.app.get(DataSource);
+    const [{ id }] = await dataSource.query(
+      `INSERT INTO upstream_servers (name, transport, timeouts, health_check, tool_fingerprints) VALUES ('racing', '{}', '{}', '{}', '{"echo":"old"}') RETURNING id`,
+    );
+    const query = (sql: string, parameters: unknown[]) => dataSource.query(sql, parameters);
+    // A third connection holds the row, so both swaps are under way before either can write.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM upstream_servers WHERE id = $1 FOR UPDATE', [id]);
+    const swaps = [swapToolFingerprints(query, id, { echo: 'new' }), swapToolFingerprints(query, id, { echo: 'new' })];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.commitTransaction();
+    await holder.release();
+    const answers = await Promise.all(swaps);
+    expect(answers.filter((answer) => answer !== undefined)).toEqual([{ previous: { echo: 'old' } }]);
+    expect((await dataSource.query('SELECT tool_fingerprints FROM upstream_servers WHERE id = $1', [id]))[0].tool_fingerprints).toEqual({ echo: 'new' });
+    // Unknown server: nothing to swap.
+    expect(await swapToolFingerprints(query, '00000000-0000-4000-8000-000000000000', { echo: 'x' })).toBeUndefined();
   });
 });

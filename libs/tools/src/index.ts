@@ -14,6 +14,7 @@ export { toolView, ToolsService } from './tools.service';
 export { UpstreamServerEntity } from './upstream/upstream-server.entity';
 export { UpstreamConnection } from './upstream/upstream-connection';
 export { UpstreamService } from './upstream/upstream.service';
+export { swapToolFingerprints } from './upstream/tool-fingerprints';
 export { RunPolicies } from './execution/run-policies';
 export type { RunPolicy } from './execution/run-policies';
 export { progressTokenOf } from './tools.rpc';

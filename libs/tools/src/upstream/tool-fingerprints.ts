@@ -44,3 +44,23 @@ export function toolChanges(previous: Readonly<Record<string, string>>, next: Re
   if (added.length + removed.length + changed.length === 0) return null;
   return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
 }
+
+type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
+
+// FOR UPDATE in the CTE: an instance that comes second waits, then reads the row as the first left
+// it, finds its listing already stored, and updates nothing. Without it, both would read the old
+// value before either wrote, and both would report the change.
+const SWAP_SQL = `WITH old AS (SELECT tool_fingerprints FROM upstream_servers WHERE id = $1 FOR UPDATE)
+  UPDATE upstream_servers SET tool_fingerprints = $2::jsonb FROM old
+  WHERE upstream_servers.id = $1 AND old.tool_fingerprints IS DISTINCT FROM $2::jsonb
+  RETURNING old.tool_fingerprints AS previous`;
+
+/**
+ * Stores a server's listing and answers the fingerprints it replaced (null for its first listing);
+ * undefined when the stored ones were the same, or the server is gone. `query` is TypeORM's, which
+ * answers an UPDATE … RETURNING as [rows, rowCount].
+ */
+export async function swapToolFingerprints(query: Query, serverId: string, fingerprints: Readonly<Record<string, string>>): Promise<{ previous: Record<string, string> | null } | undefined> {
+  const [rows] = (await query(SWAP_SQL, [serverId, JSON.stringify(fingerprints)])) as [Array<{ previous: Record<string, string> | null }>, number];
+  return rows[0];
+}

@@ -14,7 +14,7 @@ import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
-import { fingerprintTools, toolChanges } from './tool-fingerprints';
+import { fingerprintTools, swapToolFingerprints, toolChanges } from './tool-fingerprints';
 import { UpstreamConnection } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
@@ -374,21 +374,14 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /**
    * Keeps each tool's fingerprint and audits a listing that differs from the last one kept: tools
    * added, removed, or rewritten (a description that now asks the model for more than it did).
-   * The row lock makes one instance the one that audits a change every instance sees.
+   * One instance audits a change every instance sees (swapToolFingerprints).
    */
   private async auditToolChanges(server: UpstreamServerEntity, definitions: readonly ToolDefinition[]): Promise<void> {
     const fingerprints = fingerprintTools(definitions, server.name);
     try {
-      // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows] = (await this.servers.query(
-        `WITH old AS (SELECT tool_fingerprints FROM upstream_servers WHERE id = $1 FOR UPDATE)
-         UPDATE upstream_servers SET tool_fingerprints = $2::jsonb FROM old
-         WHERE upstream_servers.id = $1 AND old.tool_fingerprints IS DISTINCT FROM $2::jsonb
-         RETURNING old.tool_fingerprints AS previous`,
-        [server.id, JSON.stringify(fingerprints)],
-      )) as [Array<{ previous: Record<string, string> | null }>, number];
-      // No row: unchanged (or the server is gone). A first listing has nothing to compare with.
-      const previous = rows[0]?.previous;
+      const swapped = await swapToolFingerprints((sql, parameters) => this.servers.query(sql, parameters), server.id, fingerprints);
+      // Unchanged, or the server is gone; a first listing has nothing to compare with.
+      const previous = swapped?.previous;
       if (!previous) return;
       const changes = toolChanges(previous, fingerprints);
       if (!changes) return;
