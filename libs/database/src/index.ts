@@ -11,4 +11,4 @@ export { AppendLog, JsonText } from './append-log';
 export type { AppendRollup } from './append-log';
 export { cappedListPage, keysetPage, MAX_PAGED_ROWS, pageWindow } from './keyset-page';
 export type { CappedPagination, PageWindow } from './keyset-page';
-export { deletedCount, HourlyRetention, PRUNE_BATCH, pruneInBatches } from './retention';
+export { deletedCount, HourlyRetention, PRUNE_BATCH, pruneEachInBatches, pruneInBatches } from './retention';

@@ -14,6 +14,13 @@ export async function pruneInBatches(batch: () => Promise<number>): Promise<numb
   }
 }
 
+/** pruneInBatches for each key in turn (a tool, a webhook), each through its own index; answers how many in all. */
+export async function pruneEachInBatches<K>(keys: readonly K[], batch: (key: K) => Promise<number>): Promise<number> {
+  let pruned = 0;
+  for (const key of keys) pruned += await pruneInBatches(() => batch(key));
+  return pruned;
+}
+
 /** How many rows a `DELETE` run through DataSource.query removed (PostgreSQL answers [rows, count]). */
 export function deletedCount(result: unknown): number {
   return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { deletedCount, HourlyRetention, PRUNE_BATCH, pruneInBatches } from '@app/database';
+import { deletedCount, HourlyRetention, PRUNE_BATCH, pruneEachInBatches } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -20,20 +20,16 @@ export class DeliveryRetention extends HourlyRetention {
   /** Webhook by webhook, through its (webhook_id, created_at) index. */
   protected async pruneOlderThan(days: number): Promise<number> {
     const hooks = (await this.dataSource.query('SELECT id FROM webhooks')) as Array<{ id: string }>;
-    let pruned = 0;
-    for (const { id } of hooks) {
-      pruned += await pruneInBatches(async () =>
-        deletedCount(
-          await this.dataSource.query(
-            `DELETE FROM webhook_deliveries WHERE id IN (
-               SELECT id FROM webhook_deliveries
-                WHERE webhook_id = $1 AND created_at < now() - make_interval(days => $2) AND status IN ('delivered', 'failed')
-                LIMIT ${PRUNE_BATCH})`,
-            [id, days],
-          ),
+    return pruneEachInBatches(hooks, async ({ id }) =>
+      deletedCount(
+        await this.dataSource.query(
+          `DELETE FROM webhook_deliveries WHERE id IN (
+             SELECT id FROM webhook_deliveries
+              WHERE webhook_id = $1 AND created_at < now() - make_interval(days => $2) AND status IN ('delivered', 'failed')
+              LIMIT ${PRUNE_BATCH})`,
+          [id, days],
         ),
-      );
-    }
-    return pruned;
+      ),
+    );
   }
 }

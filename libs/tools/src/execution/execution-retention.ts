@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { HourlyRetention, PRUNE_BATCH, pruneInBatches } from '@app/database';
+import { HourlyRetention, PRUNE_BATCH, pruneEachInBatches } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deleteCounted } from './execution-totals';
@@ -23,10 +23,6 @@ export class ExecutionRetention extends HourlyRetention {
   /** Tool by tool, through the (tool_id, created_at) index. */
   protected async pruneOlderThan(days: number): Promise<number> {
     const tools = (await this.dataSource.query('SELECT DISTINCT tool_id FROM tool_execution_totals')) as Array<{ tool_id: string }>;
-    let pruned = 0;
-    for (const { tool_id: toolId } of tools) {
-      pruned += await pruneInBatches(async () => ((await this.dataSource.query(PRUNE_RUNS, [toolId, days])) as Array<{ n: number }>)[0].n);
-    }
-    return pruned;
+    return pruneEachInBatches(tools, async ({ tool_id: toolId }) => ((await this.dataSource.query(PRUNE_RUNS, [toolId, days])) as Array<{ n: number }>)[0].n);
   }
 }
