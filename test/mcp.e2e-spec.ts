@@ -116,11 +116,13 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
     for (const headers of attempts) {
       const response = await post(headers, initialize());
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource", scope="read:tools execute:tools"${headers.authorization ? ', error="invalid_token"' : ''}`);
+      // Listing and calling, then what the built-in tools (and the filesystem's writes) require.
+      const scope = 'read:tools execute:tools filesystem:read filesystem:write network:http';
+      expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${t.config.publicUrl}/.well-known/oauth-protected-resource", scope="${scope}"${headers.authorization ? ', error="invalid_token"' : ''}`);
     }
     const metadata = await t.client.call<{ resource: string; authorization_servers: string[]; bearer_methods_supported: string[]; scopes_supported: string[] }>('getProtectedResourceMetadata');
     expect(metadata.body).toMatchObject({ resource: `${t.config.publicUrl}/mcp`, authorization_servers: [t.config.publicUrl], bearer_methods_supported: ['header'] });
-    expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['execute:tools', 'read:tools']));
+    expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['execute:tools', 'read:tools', 'filesystem:write']));
   });
 
   it('refuses tokens minted for another audience', async () => {

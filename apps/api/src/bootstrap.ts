@@ -64,6 +64,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     exclude: [
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
       { path: '.well-known/oauth-protected-resource', method: RequestMethod.GET },
+      { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
       { path: 'mcp', method: RequestMethod.ALL },
       { path: 'mcp/:contextId', method: RequestMethod.ALL },
     ],

@@ -12,6 +12,10 @@ import { MfaChallengeStore } from './mfa/mfa-challenge.store';
 import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
+import { OAuthClientsService } from './oauth/oauth-clients.service';
+import { OAuthRetention } from './oauth/oauth-retention';
+import { OAuthController, OAuthMetadataController } from './oauth/oauth.controller';
+import { OAuthService } from './oauth/oauth.service';
 import { PasswordHasher } from './password.hasher';
 import { SamlAuthGuard, SamlEnabledGuard } from './saml/saml-auth.guard';
 import { SamlRequestCache } from './saml/saml-request.cache';
@@ -28,7 +32,7 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController],
+  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController],
   providers: [
     PasswordHasher,
     UsersService,
@@ -48,6 +52,9 @@ import { UsersService } from './users.service';
     SamlAuthGuard,
     // null when SAML_* are unset: the SAML routes then answer 404.
     { provide: SamlStrategy, inject: [AppConfig, SamlRequestCache], useFactory: (config: AppConfig, requests: SamlRequestCache) => (config.saml ? new SamlStrategy(config.saml, requests) : null) },
+    OAuthClientsService,
+    OAuthService,
+    OAuthRetention,
     AdminBootstrap,
     UserTokenFloors,
     TokenCredentialVerifier,

@@ -8,8 +8,9 @@ import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './password.hasher';
-import { SignInService, subjectOf } from './sign-in.service';
-import { refreshFailure, TokensService } from './tokens/tokens.service';
+import { withinGrant } from './oauth/scopes';
+import { type SignInMethod, SignInService, subjectOf } from './sign-in.service';
+import { type ClientGrant, refreshFailure, TokensService } from './tokens/tokens.service';
 import type { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -34,6 +35,15 @@ export class AuthService {
   ) {}
 
   async login(input: LoginRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
+    const { user, method } = await this.verifyCredentials(input, origin);
+    return this.signIn.complete(user, method, origin);
+  }
+
+  /**
+   * Everything a login checks before it signs in: lockout, password, account status and the
+   * second factor (throwing MFA_REQUIRED when it is owed). The OAuth sign-in page uses it too.
+   */
+  async verifyCredentials(input: Pick<LoginRequestDto, 'email' | 'password' | 'mfaCode' | 'backupCode'>, origin: RequestOrigin): Promise<{ readonly user: UserEntity; readonly method: SignInMethod }> {
     const lockedMs = await this.lockedFor(input.email);
     if (lockedMs > 0) {
       await this.audit.record({ action: 'auth.login', result: 'denied', severity: 'warning', details: { email: input.email, reason: 'account locked' }, origin });
@@ -51,15 +61,27 @@ export class AuthService {
       throw ApiError.forbidden(`This account is ${user.status}`);
     }
     await this.limiter.store.reset(this.failureKey(input.email));
-    if (!user.mfaEnabled) return this.signIn.complete(user, 'password', origin);
+    if (!user.mfaEnabled) return { user, method: 'password' };
     // The password was right; the second factor is still owed: in this request, or via verify-mfa.
     if (input.mfaCode === undefined && input.backupCode === undefined) throw await this.mfa.challenge(user, origin);
-    const method = await this.mfa.verifyLoginFactor(user, input, origin);
-    return this.signIn.complete(user, method, origin);
+    return { user, method: await this.mfa.verifyLoginFactor(user, input, origin) };
   }
 
   async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {
-    const outcome = await this.tokens.spend(refreshToken);
+    return (await this.rotate(refreshToken, origin, null)).tokens;
+  }
+
+  /**
+   * The OAuth refresh grant: a refresh token issued to a client is spent only by that client, which
+   * may ask for a narrower scope; the new pair keeps the client and the scope.
+   */
+  refreshGrant(refreshToken: string, origin: RequestOrigin, client: ClientGrant): Promise<{ readonly tokens: TokenPair; readonly permissions: readonly string[] }> {
+    return this.rotate(refreshToken, origin, client);
+  }
+
+  private async rotate(refreshToken: string, origin: RequestOrigin, client: ClientGrant | null): Promise<{ readonly tokens: TokenPair; readonly permissions: readonly string[] }> {
+    const narrower = client?.scope ?? null;
+    const outcome = await this.tokens.spend(refreshToken, client?.clientId ?? null, (granted) => narrower === null || withinGrant(granted, narrower));
     if (outcome.kind === 'reused') {
       // A spent token came back: someone holds a copy. End everything it could reach.
       await this.tokens.revokeFamily(outcome.familyId);
@@ -85,7 +107,10 @@ export class AuthService {
       throw refreshFailure('revoked');
     }
     // Fresh claims: role and permission changes reach the new access token.
-    return this.tokens.issue(subjectOf(user, session.id), outcome.familyId);
+    const scope = narrower ?? outcome.scope;
+    const subject = subjectOf(user, session.id, scope);
+    const tokens = await this.tokens.issue(subject, outcome.familyId, client ? { clientId: client.clientId, scope } : null);
+    return { tokens, permissions: subject.permissions };
   }
 
   async logout(caller: AuthenticatedUser, origin: RequestOrigin): Promise<MessageResponse> {

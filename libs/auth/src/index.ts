@@ -24,3 +24,6 @@ export type { SamlIdentity } from './saml/saml.strategy';
 export { SignInService } from './sign-in.service';
 export type { SignInMethod } from './sign-in.service';
 export type { AuthSource, MfaMethod } from './user.entity';
+export { AuthorizationCodeEntity } from './oauth/authorization-code.entity';
+export { OAuthClientEntity } from './oauth/oauth-client.entity';
+export { OAuthRetention } from './oauth/oauth-retention';

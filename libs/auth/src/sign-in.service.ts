@@ -5,8 +5,9 @@ import type { LoginResponse } from '@app/contracts';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import type { AccessSubject } from './jwt/jwt.service';
+import { grantedScope } from './oauth/scopes';
 import { effectivePermissions } from './roles';
-import { TokensService } from './tokens/tokens.service';
+import { type ClientGrant, type IssuedTokens, TokensService } from './tokens/tokens.service';
 import type { UserEntity } from './user.entity';
 import { toUserView } from './user.view';
 import { UsersService } from './users.service';
@@ -14,8 +15,9 @@ import { UsersService } from './users.service';
 /** How the user proved who they are, for the audit log. */
 export type SignInMethod = 'password' | 'password+totp' | 'password+sms' | 'password+backup-code' | 'saml';
 
-export function subjectOf(user: UserEntity, sessionId: string): AccessSubject {
-  return { sub: user.id, email: user.email, roles: user.roles, permissions: effectivePermissions(user.roles, user.permissions), sid: sessionId };
+/** The claims of a user's access token; an OAuth grant's scope narrows its permissions (never widens them). */
+export function subjectOf(user: UserEntity, sessionId: string, scope: readonly string[] | null = null): AccessSubject {
+  return { sub: user.id, email: user.email, roles: user.roles, permissions: grantedScope(effectivePermissions(user.roles, user.permissions), scope), sid: sessionId };
 }
 
 /**
@@ -33,10 +35,23 @@ export class SignInService {
   ) {}
 
   async complete(user: UserEntity, method: SignInMethod, origin: RequestOrigin): Promise<LoginResponse> {
+    const { tokens } = await this.begin(user, method, origin, null);
+    return { ...tokens, user: toUserView(user) };
+  }
+
+  /** The same for an OAuth client: the pair is bound to the client and carries the granted scope. */
+  async completeGrant(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant): Promise<{ readonly tokens: IssuedTokens; readonly permissions: readonly string[] }> {
+    const { tokens, subject } = await this.begin(user, method, origin, grant);
+    return { tokens, permissions: subject.permissions };
+  }
+
+  private async begin(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant | null): Promise<{ readonly tokens: IssuedTokens; readonly subject: AccessSubject }> {
     const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
     await this.users.recordLogin(user);
-    const tokens = await this.tokens.issue(subjectOf(user, session.id));
-    await this.audit.record({ action: 'auth.login', result: 'success', userId: user.id, sessionId: session.id, resource: `session:${session.id}`, details: { email: user.email, method }, origin });
-    return { ...tokens, user: toUserView(user) };
+    const subject = subjectOf(user, session.id, grant?.scope ?? null);
+    const tokens = await this.tokens.issue(subject, undefined, grant);
+    const details = grant ? { email: user.email, method, oauthClient: grant.clientId } : { email: user.email, method };
+    await this.audit.record({ action: 'auth.login', result: 'success', userId: user.id, sessionId: session.id, resource: `session:${session.id}`, details, origin });
+    return { tokens, subject };
   }
 }

@@ -75,10 +75,16 @@ export class AppConfig {
   };
   readonly saml?: SamlConfig;
   readonly sms!: SmsConfig;
+  readonly oauth!: {
+    /** Whether MCP clients may register themselves (RFC 7591); off, only the metadata and sign-in remain for clients registered before. */
+    readonly dynamicRegistration: boolean;
+  };
   readonly rateLimits!: {
     readonly login: RateLimitRule;
     readonly loginIp: RateLimitRule;
     readonly register: RateLimitRule;
+    /** OAuth client registrations per address (RFC 7591 is open to anyone). */
+    readonly oauthRegister: RateLimitRule;
     readonly toolsExecute: RateLimitRule;
     readonly toolsList: RateLimitRule;
     readonly wsMessages: RateLimitRule;
@@ -385,10 +391,12 @@ export function parseConfig(env: Env): AppConfig {
     },
     saml: saml(env, publicUrl),
     sms: sms(env),
+    oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true) },
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),
       loginIp: rateLimit(env, 'RATE_LIMIT_LOGIN_IP', { limit: 300, windowSeconds: 900 }),
       register: rateLimit(env, 'RATE_LIMIT_REGISTER', { limit: 3, windowSeconds: 3600 }),
+      oauthRegister: rateLimit(env, 'RATE_LIMIT_OAUTH_REGISTER', { limit: 20, windowSeconds: 3600 }),
       toolsExecute: rateLimit(env, 'RATE_LIMIT_TOOLS_EXECUTE', { limit: 100, windowSeconds: 60 }),
       toolsList: rateLimit(env, 'RATE_LIMIT_TOOLS_LIST', { limit: 1000, windowSeconds: 60 }),
       wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),

@@ -1,4 +1,5 @@
 import { SessionEntity } from '@app/sessions';
+import { OAuthClientEntity } from '../oauth/oauth-client.entity';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** One refresh token, stored only as a keyed hash; tokens rotated from one login share a family. */
@@ -24,6 +25,18 @@ export class RefreshTokenEntity {
 
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
+
+  /** Set when issued through OAuth: only that client may spend it. */
+  @Column({ name: 'client_id', type: 'uuid', nullable: true })
+  clientId!: string | null;
+
+  @ManyToOne(() => OAuthClientEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'fk_refresh_tokens_oauth_client' })
+  client?: OAuthClientEntity;
+
+  /** The permissions an OAuth grant was narrowed to; null: all the user holds. */
+  @Column({ type: 'text', array: true, nullable: true })
+  scope!: string[] | null;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;

@@ -16,10 +16,17 @@ export interface IssuedTokens {
   readonly tokenType: 'Bearer';
 }
 
+/** What an OAuth grant adds to a token pair: the client it is bound to and the scope it keeps. */
+export interface ClientGrant {
+  readonly clientId: string;
+  /** null: every permission the user holds. */
+  readonly scope: readonly string[] | null;
+}
+
 export type RefreshOutcome =
-  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly familyId: string }
+  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly familyId: string; readonly scope: readonly string[] | null }
   | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly familyId: string }
-  | { readonly kind: 'invalid' | 'expired' | 'revoked' };
+  | { readonly kind: 'invalid' | 'expired' | 'revoked' | 'beyond-grant' };
 
 /** Access tokens (JWT) and refresh tokens (opaque, single use, rotated within a family). */
 @Injectable()
@@ -36,13 +43,15 @@ export class TokensService {
   }
 
   /** A new pair for a session; `familyId` continues a rotation chain, or starts one. */
-  async issue(subject: AccessSubject, familyId: string = randomUUID()): Promise<IssuedTokens> {
+  async issue(subject: AccessSubject, familyId: string = randomUUID(), grant: ClientGrant | null = null): Promise<IssuedTokens> {
     const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     await this.refreshTokens.insert({
       tokenHash: this.secrets.mac(refreshToken),
       familyId,
       sessionId: subject.sid,
       userId: subject.sub,
+      clientId: grant?.clientId ?? null,
+      scope: grant?.scope ? [...grant.scope] : null,
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
     });
     return { accessToken: this.jwt.sign(subject), refreshToken, expiresIn: this.jwt.expiresIn, tokenType: 'Bearer' };
@@ -51,17 +60,20 @@ export class TokensService {
   /**
    * Spends a refresh token. Exactly one caller can spend it (an atomic claim); anyone presenting it
    * afterwards is told `reused`, and the caller must then revoke the family and the session.
+   * A token issued to an OAuth client is spent only by that client (`clientId`), and a narrower
+   * scope it asks for is checked before the claim, so a refused request costs the client nothing.
    */
-  async spend(refreshToken: string): Promise<RefreshOutcome> {
+  async spend(refreshToken: string, clientId: string | null = null, within: (granted: readonly string[] | null) => boolean = () => true): Promise<RefreshOutcome> {
     if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 128) return { kind: 'invalid' };
     const token = await this.refreshTokens.findOne({ where: { tokenHash: this.secrets.mac(refreshToken) } });
-    if (!token) return { kind: 'invalid' };
+    if (!token || token.clientId !== clientId) return { kind: 'invalid' };
     if (token.revokedAt) return { kind: 'revoked' };
+    if (!within(token.scope)) return { kind: 'beyond-grant' };
     const owner = { sessionId: token.sessionId, userId: token.userId, familyId: token.familyId };
     const claimed = await this.refreshTokens.update({ id: token.id, usedAt: IsNull() }, { usedAt: () => 'now()' });
     if (claimed.affected !== 1) return { kind: 'reused', ...owner };
     if (token.expiresAt.getTime() <= Date.now()) return { kind: 'expired' };
-    return { kind: 'rotated', ...owner };
+    return { kind: 'rotated', ...owner, scope: token.scope };
   }
 
   async revokeFamily(familyId: string): Promise<void> {
@@ -80,6 +92,8 @@ export function refreshFailure(outcome: RefreshOutcome['kind']): ApiError {
     case 'revoked':
     case 'reused':
       return ApiError.unauthorized('Refresh token has been revoked', 'TOKEN_REVOKED');
+    case 'beyond-grant':
+      return ApiError.validation('The scope asked for is wider than the refresh token was granted');
     default:
       return ApiError.unauthorized('Invalid refresh token');
   }

@@ -9,26 +9,30 @@ const PATTERN_0 = new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9])
 const PATTERN_1 = new RegExp("^\\+[1-9]\\d{1,14}$");
 const PATTERN_2 = new RegExp("^[0-9]{6}$");
 const ALLOWED_3 = ["totp","sms"];
-const PATTERN_4 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
-const ALLOWED_5 = ["system","data","analytics","monitoring"];
-const ALLOWED_6 = ["pending","running","completed","failed"];
-const ALLOWED_7 = ["active","archived"];
-const ALLOWED_8 = ["created","updated","name"];
-const ALLOWED_9 = ["asc","desc"];
-const ALLOWED_10 = ["active","terminated","expired"];
-const ALLOWED_11 = ["websocket","http","mcp"];
-const PATTERN_12 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_13 = ["stdio","streamable-http","sse"];
-const PATTERN_14 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_15 = ["admin","developer","user"];
-const ALLOWED_16 = ["active","suspended","deleted"];
-const PATTERN_17 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_18 = ["info","warning","error","critical"];
-const ALLOWED_19 = ["csv","json"];
-const PATTERN_20 = new RegExp("^https?://");
-const ALLOWED_21 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_22 = ["pending","delivering","delivered","failed"];
-const PATTERN_23 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_4 = ["authorization_code","refresh_token"];
+const ALLOWED_5 = ["code"];
+const ALLOWED_6 = ["none","client_secret_post","client_secret_basic"];
+const ALLOWED_7 = ["S256"];
+const PATTERN_8 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
+const ALLOWED_9 = ["system","data","analytics","monitoring"];
+const ALLOWED_10 = ["pending","running","completed","failed"];
+const ALLOWED_11 = ["active","archived"];
+const ALLOWED_12 = ["created","updated","name"];
+const ALLOWED_13 = ["asc","desc"];
+const ALLOWED_14 = ["active","terminated","expired"];
+const ALLOWED_15 = ["websocket","http","mcp"];
+const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_17 = ["stdio","streamable-http","sse"];
+const PATTERN_18 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_19 = ["admin","developer","user"];
+const ALLOWED_20 = ["active","suspended","deleted"];
+const PATTERN_21 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_22 = ["info","warning","error","critical"];
+const ALLOWED_23 = ["csv","json"];
+const PATTERN_24 = new RegExp("^https?://");
+const ALLOWED_25 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_26 = ["pending","delivering","delivered","failed"];
+const PATTERN_27 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -253,6 +257,187 @@ function acceptSamlLoginQueryDto(input: unknown): dto.SamlLoginQueryDto | undefi
   return out as unknown as dto.SamlLoginQueryDto;
 }
 
+function acceptOAuthClientMetadataDto(input: unknown): dto.OAuthClientMetadataDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["redirect_uris"] === undefined) return undefined;
+  const out = new dto.OAuthClientMetadataDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "redirect_uris": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 10))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 2000))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "client_name": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "grant_types": {
+        if (value === undefined) break;
+        if (!(isArray(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_4))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "response_types": {
+        if (value === undefined) break;
+        if (!(isArray(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_5))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "token_endpoint_auth_method": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_6))) return undefined;
+        break;
+      }
+      case "scope": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
+        break;
+      }
+      case "client_uri": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
+        break;
+      }
+      case "software_id": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "software_version": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OAuthClientMetadataDto;
+}
+
+function acceptOauthAuthorizeQueryDto(input: unknown): dto.OauthAuthorizeQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["client_id"] === undefined || source["response_type"] === undefined || source["code_challenge"] === undefined || source["code_challenge_method"] === undefined) return undefined;
+  const out = new dto.OauthAuthorizeQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "client_id": {
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "redirect_uri": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "response_type": {
+        if (!(isIn(value, ALLOWED_5))) return undefined;
+        break;
+      }
+      case "code_challenge": {
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "code_challenge_method": {
+        if (!(isIn(value, ALLOWED_7))) return undefined;
+        break;
+      }
+      case "state": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "scope": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "resource": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OauthAuthorizeQueryDto;
+}
+
+function acceptOAuthTokenRequestDto(input: unknown): dto.OAuthTokenRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["grant_type"] === undefined) return undefined;
+  const out = new dto.OAuthTokenRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "grant_type": {
+        if (!(isIn(value, ALLOWED_4))) return undefined;
+        break;
+      }
+      case "code": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "redirect_uri": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "code_verifier": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "client_id": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "client_secret": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "refresh_token": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "resource": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "scope": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OAuthTokenRequestDto;
+}
+
 function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -269,7 +454,7 @@ function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDt
       }
       case "scopes": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -317,7 +502,7 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_5))) return undefined;
+        if (!(isIn(value, ALLOWED_9))) return undefined;
         break;
       }
       case "enabled": {
@@ -516,7 +701,7 @@ function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecution
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_6))) return undefined;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
         break;
       }
       case "page": {
@@ -575,17 +760,17 @@ function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | 
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_7))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "sort": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_8))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "order": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_9))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "userId": {
@@ -634,7 +819,7 @@ function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_7))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "metadata": {
@@ -760,7 +945,7 @@ function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_7))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "metadata": {
@@ -847,12 +1032,12 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "connectionType": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "page": {
@@ -911,7 +1096,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_12))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_16))) return undefined;
         break;
       }
       case "description": {
@@ -976,7 +1161,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
         break;
       }
       case "command": {
@@ -1080,7 +1265,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_14))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_18))) return undefined;
         break;
       }
       default:
@@ -1101,7 +1286,7 @@ function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServe
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_5))) return undefined;
+        if (!(isIn(value, ALLOWED_9))) return undefined;
         break;
       }
       case "tags": {
@@ -1234,12 +1419,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_15))) return undefined;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_16))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "search": {
@@ -1294,14 +1479,14 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_15))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_19))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "permissions": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1329,14 +1514,14 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_15))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_19))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "permissions": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_4))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1379,7 +1564,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_16))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "reason": {
@@ -1467,12 +1652,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_17))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "page": {
@@ -1510,7 +1695,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "startDate": {
@@ -1530,12 +1715,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_17))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       default:
@@ -1557,12 +1742,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_21))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_25))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1622,12 +1807,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_21))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_25))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1728,7 +1913,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       case "page": {
@@ -1787,7 +1972,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_23))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       default:
@@ -1869,6 +2054,9 @@ acceptWith(dto.MfaVerifyRequestDto, acceptMfaVerifyRequestDto);
 acceptWith(dto.MfaDisableRequestDto, acceptMfaDisableRequestDto);
 acceptWith(dto.VerifyMfaRequestDto, acceptVerifyMfaRequestDto);
 acceptWith(dto.SamlLoginQueryDto, acceptSamlLoginQueryDto);
+acceptWith(dto.OAuthClientMetadataDto, acceptOAuthClientMetadataDto);
+acceptWith(dto.OauthAuthorizeQueryDto, acceptOauthAuthorizeQueryDto);
+acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
 acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);

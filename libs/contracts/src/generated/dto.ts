@@ -123,6 +123,129 @@ export class SamlLoginQueryDto {
   RelayState?: string;
 }
 
+/** Dynamic client registration (RFC 7591). `redirect_uris` must be https, a loopback http
+address (`localhost`, `127.0.0.1`, `[::1]`; any port at authorization, RFC 8252), or a
+private-use scheme of a native app (`vscode:`, `cursor:`); no fragments, no credentials. */
+export class OAuthClientMetadataDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  redirect_uris!: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["client_name"] !== undefined)
+  @IsString()
+  @MaxLength(200)
+  client_name?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["grant_types"] !== undefined)
+  @IsArray()
+  @IsIn(["authorization_code","refresh_token"], { each: true })
+  grant_types?: Array<"authorization_code" | "refresh_token">;
+
+  @ValidateIf((object: Record<string, unknown>) => object["response_types"] !== undefined)
+  @IsArray()
+  @IsIn(["code"], { each: true })
+  response_types?: Array<"code">;
+
+  @ValidateIf((object: Record<string, unknown>) => object["token_endpoint_auth_method"] !== undefined)
+  @IsIn(["none","client_secret_post","client_secret_basic"])
+  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+
+  @ValidateIf((object: Record<string, unknown>) => object["scope"] !== undefined)
+  @IsString()
+  @MaxLength(2000)
+  scope?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["client_uri"] !== undefined)
+  @IsString()
+  @MaxLength(2000)
+  client_uri?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["software_id"] !== undefined)
+  @IsString()
+  @MaxLength(200)
+  software_id?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["software_version"] !== undefined)
+  @IsString()
+  @MaxLength(200)
+  software_version?: string;
+}
+
+export class OauthAuthorizeQueryDto {
+  @IsString()
+  client_id!: string;
+
+  /** Required unless the client registered exactly one */
+  @ValidateIf((object: Record<string, unknown>) => object["redirect_uri"] !== undefined)
+  @IsString()
+  redirect_uri?: string;
+
+  @IsIn(["code"])
+  response_type!: "code";
+
+  @IsString()
+  code_challenge!: string;
+
+  @IsIn(["S256"])
+  code_challenge_method!: "S256";
+
+  @ValidateIf((object: Record<string, unknown>) => object["state"] !== undefined)
+  @IsString()
+  state?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["scope"] !== undefined)
+  @IsString()
+  scope?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
+  @IsString()
+  resource?: string;
+}
+
+/** `authorization_code` (with `code`, `redirect_uri`, `code_verifier`) or `refresh_token` (with `refresh_token`). */
+export class OAuthTokenRequestDto {
+  @IsIn(["authorization_code","refresh_token"])
+  grant_type!: "authorization_code" | "refresh_token";
+
+  @ValidateIf((object: Record<string, unknown>) => object["code"] !== undefined)
+  @IsString()
+  code?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["redirect_uri"] !== undefined)
+  @IsString()
+  redirect_uri?: string;
+
+  /** PKCE (RFC 7636), 43–128 characters; required with a code. */
+  @ValidateIf((object: Record<string, unknown>) => object["code_verifier"] !== undefined)
+  @IsString()
+  code_verifier?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["client_id"] !== undefined)
+  @IsString()
+  client_id?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["client_secret"] !== undefined)
+  @IsString()
+  client_secret?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["refresh_token"] !== undefined)
+  @IsString()
+  refresh_token?: string;
+
+  /** RFC 8707; when given, must be this server's MCP endpoint (as at authorization). */
+  @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
+  @IsString()
+  resource?: string;
+
+  /** With `refresh_token`, a narrower scope than was granted. */
+  @ValidateIf((object: Record<string, unknown>) => object["scope"] !== undefined)
+  @IsString()
+  scope?: string;
+}
+
 export class CreateApiKeyRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()

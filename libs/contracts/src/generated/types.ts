@@ -490,6 +490,100 @@ export interface ProtectedResourceMetadata {
   resource_documentation?: string;
 }
 
+/** OAuth 2.0 authorization server metadata (RFC 8414), for MCP clients that sign users in. */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  /** Absent when `OAUTH_DYNAMIC_REGISTRATION` is off. */
+  registration_endpoint?: string;
+  jwks_uri?: string;
+  scopes_supported: Array<string>;
+  response_types_supported: Array<"code">;
+  response_modes_supported?: Array<string>;
+  grant_types_supported: Array<"authorization_code" | "refresh_token">;
+  token_endpoint_auth_methods_supported: Array<"none" | "client_secret_post" | "client_secret_basic">;
+  code_challenge_methods_supported: Array<"S256">;
+  authorization_response_iss_parameter_supported?: boolean;
+  service_documentation?: string;
+}
+
+/** Dynamic client registration (RFC 7591). `redirect_uris` must be https, a loopback http address (`localhost`, `127.0.0.1`, `[::1]`; any port at authorization, RFC 8252), or a private-use scheme of a native app (`vscode:`, `cursor:`); no fragments, no credentials. */
+export interface OAuthClientMetadata {
+  redirect_uris: Array<string>;
+  client_name?: string;
+  grant_types?: Array<"authorization_code" | "refresh_token">;
+  response_types?: Array<"code">;
+  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+  scope?: string;
+  client_uri?: string;
+  software_id?: string;
+  software_version?: string;
+}
+
+export interface OAuthClientInformation {
+  client_id: string;
+  client_id_issued_at: number;
+  /** Only for confidential clients, shown once. */
+  client_secret?: string;
+  /** 0, the secret does not expire. */
+  client_secret_expires_at?: number;
+  client_name?: string;
+  redirect_uris: Array<string>;
+  grant_types: Array<string>;
+  response_types: Array<string>;
+  token_endpoint_auth_method: string;
+  scope?: string;
+}
+
+/** `authorization_code` (with `code`, `redirect_uri`, `code_verifier`) or `refresh_token` (with `refresh_token`). */
+export interface OAuthTokenRequest {
+  grant_type: "authorization_code" | "refresh_token";
+  code?: string;
+  redirect_uri?: string;
+  /** PKCE (RFC 7636), 43–128 characters; required with a code. */
+  code_verifier?: string;
+  client_id?: string;
+  client_secret?: string;
+  refresh_token?: string;
+  /** RFC 8707; when given, must be this server's MCP endpoint (as at authorization). */
+  resource?: string;
+  /** With `refresh_token`, a narrower scope than was granted. */
+  scope?: string;
+}
+
+export interface OAuthTokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  /** The permissions the token carries, space-separated. */
+  scope: string;
+}
+
+/** RFC 6749 §5.2 and RFC 7591 §3.2.2 errors. `error` is the OAuth code (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`, `invalid_target`, `invalid_redirect_uri`, `invalid_client_metadata`, `access_denied`, `temporarily_unavailable`); the envelope's fields come with it. */
+export type OAuthError = Error & {
+  /** Present on every error the OAuth endpoints answer themselves; a body that cannot be parsed gets the envelope alone. */
+  error_description?: string;
+};
+
+/** The sign-in page's form. The authorization request's parameters travel in hidden fields. */
+export interface OAuthLoginForm {
+  client_id: string;
+  redirect_uri: string;
+  response_type: string;
+  code_challenge: string;
+  code_challenge_method: string;
+  state?: string;
+  scope?: string;
+  resource?: string;
+  email: string;
+  password: string;
+  /** The authenticator's 6 digits, an SMS code or a backup code, when the account has MFA. */
+  code?: string;
+  decision?: "allow" | "deny";
+}
+
 export interface HealthStatus {
   status: "healthy" | "degraded" | "unhealthy";
   timestamp: string;
@@ -701,6 +795,10 @@ export type VerifyMfaLoginResponse200 = LoginResponse;
 
 export type SamlCallbackResponse200 = LoginResponse;
 
+export type RegisterOAuthClientResponse201 = OAuthClientInformation;
+
+export type OauthTokenResponse200 = OAuthTokenResponse;
+
 export type GetCurrentUserResponse200 = User;
 
 export type ListApiKeysResponse200 = ApiKeyList;
@@ -774,6 +872,8 @@ export type McpPostResponse200 = JsonRpcMessage;
 export type McpPostContextResponse200 = JsonRpcMessage;
 
 export type GetProtectedResourceMetadataResponse200 = ProtectedResourceMetadata;
+
+export type GetAuthorizationServerMetadataResponse200 = AuthorizationServerMetadata;
 
 export type GetJwksResponse200 = Jwks;
 

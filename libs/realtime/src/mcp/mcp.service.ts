@@ -22,8 +22,8 @@ declare module '@app/events' {
 }
 
 const SESSION_TTL_SECONDS = 24 * 3600;
-// What listing and calling tools takes (an API key scoped to less sees less).
-const MCP_SCOPES = 'read:tools execute:tools';
+// What listing and calling tools takes (an API key scoped to less sees less); tools add their own.
+const MCP_SCOPES = ['read:tools', 'execute:tools'];
 const TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_changed' } as const;
 // Protocol versions from which JSON-RPC batches are gone (2025-06-18 removed them).
 const FIRST_VERSION_WITHOUT_BATCHES = '2025-06-18';
@@ -135,8 +135,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   /** RFC 9728: what protects /mcp and how to get a token for it. */
   protectedResource(): Record<string, unknown> {
     const base = this.config.publicUrl;
-    const scopes = new Set<string>(ROLES.flatMap((role) => effectivePermissions([role], [])));
-    for (const tool of this.registry.all()) for (const permission of tool.definition.permissions) scopes.add(permission);
+    const scopes = new Set<string>([...ROLES.flatMap((role) => effectivePermissions([role], [])), ...this.toolPermissions()]);
     return {
       resource: `${base}/mcp`,
       authorization_servers: [base],
@@ -145,6 +144,19 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       resource_name: 'Secure MCP Server',
       resource_documentation: `${base}/api/docs`,
     };
+  }
+
+  /**
+   * The scope a client should ask for to use the MCP endpoint: listing and calling tools, and what
+   * each tool requires. An OAuth token carries only what it was granted, so a narrower ask sees less.
+   */
+  private mcpScopes(): string {
+    return [...new Set([...MCP_SCOPES, ...this.toolPermissions()])].join(' ');
+  }
+
+  /** Every permission a tool, or one of its operations, requires. */
+  private toolPermissions(): string[] {
+    return this.registry.all().flatMap(({ definition }) => [...definition.permissions, ...Object.values(definition.operationPermissions ?? {}).flat()]);
   }
 
   async post(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<unknown> {
@@ -335,16 +347,16 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedUser> {
     // MCP 2025-11-25: the scope a client should ask for comes first from the challenge itself.
-    const challenge = `Bearer resource_metadata="${this.config.publicUrl}/.well-known/oauth-protected-resource", scope="${MCP_SCOPES}"`;
+    const challenge = (): string => `Bearer resource_metadata="${this.config.publicUrl}/.well-known/oauth-protected-resource", scope="${this.mcpScopes()}"`;
     let user: AuthenticatedUser | null;
     try {
       user = await this.verifier.verifyAuthorization(request.headers.authorization);
     } catch (error) {
-      void reply.header('WWW-Authenticate', `${challenge}, error="invalid_token"`);
+      void reply.header('WWW-Authenticate', `${challenge()}, error="invalid_token"`);
       throw error;
     }
     if (!user) {
-      void reply.header('WWW-Authenticate', challenge);
+      void reply.header('WWW-Authenticate', challenge());
       throw ApiError.unauthorized();
     }
     return user;

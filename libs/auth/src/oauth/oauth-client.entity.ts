@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
+
+/** An OAuth client that registered itself (RFC 7591): an MCP client that signs users in. */
+@Entity('oauth_clients')
+export class OAuthClientEntity {
+  @PrimaryColumn('uuid', { primaryKeyConstraintName: 'pk_oauth_clients' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name!: string | null;
+
+  @Column({ name: 'redirect_uris', type: 'text', array: true })
+  redirectUris!: string[];
+
+  @Column({ name: 'grant_types', type: 'text', array: true })
+  grantTypes!: string[];
+
+  @Column({ name: 'auth_method', type: 'varchar', length: 32 })
+  authMethod!: ClientAuthMethod;
+
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
+  secretHash!: string | null;
+
+  @Column({ type: 'text', array: true, nullable: true })
+  scope!: string[] | null;
+
+  @Column({ name: 'client_uri', type: 'varchar', length: 2000, nullable: true })
+  clientUri!: string | null;
+
+  @Column({ name: 'software_id', type: 'varchar', length: 200, nullable: true })
+  softwareId!: string | null;
+
+  @Column({ name: 'software_version', type: 'varchar', length: 200, nullable: true })
+  softwareVersion!: string | null;
+
+  @Column({ name: 'registered_from', type: 'varchar', length: 64, nullable: true })
+  registeredFrom!: string | null;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,102 @@
+import { originOf } from '@app/common';
+import type { AuthorizationServerMetadata, OAuthClientInformation, OAuthTokenResponse } from '@app/contracts';
+import { Public, RateLimit } from '@app/security';
+import { Controller, Get, Header, Post, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthClientsService } from './oauth-clients.service';
+import { OAuthError, sendOAuthError } from './oauth-error';
+import { type AuthorizeOutcome, OAuthService } from './oauth.service';
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** The sign-in page may not be framed (clickjacking) and its form goes only here and to the client. */
+function pageHeaders(formTarget: string | undefined): Record<string, string> {
+  const formAction = formTarget ? `'self' ${formTarget}` : `'self'`;
+  return {
+    ...NO_STORE,
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.includes('text/html');
+}
+
+/** A redirect, or the page for a browser; a client that does not take HTML gets a refusal as JSON. */
+async function answer(request: FastifyRequest, reply: FastifyReply, outcome: AuthorizeOutcome): Promise<void> {
+  if (outcome.kind === 'redirect') {
+    await reply.status(outcome.status).headers(NO_STORE).header('location', outcome.location).send();
+    return;
+  }
+  if (outcome.status >= 400 && !acceptsHtml(request)) {
+    const code = outcome.status === 400 ? 'invalid_request' : 'access_denied';
+    sendOAuthError(reply, request, new OAuthError(code, outcome.problem ?? 'The request was refused', outcome.status));
+    return;
+  }
+  await reply.status(outcome.status).headers(pageHeaders(outcome.formTarget)).type('text/html; charset=utf-8').send(outcome.html);
+}
+
+/** Runs an OAuth endpoint, answering its own errors in RFC 6749's shape. */
+async function oauthAnswer<T>(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<T>): Promise<void> {
+  try {
+    const body = await work();
+    await reply.status(status).headers(NO_STORE).send(body);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    sendOAuthError(reply, request, error);
+  }
+}
+
+/** OAuth 2.1 for MCP clients: registration, the sign-in page and the token endpoint. Public by nature. */
+@Public()
+@Controller('oauth')
+export class OAuthController {
+  constructor(
+    private readonly oauth: OAuthService,
+    private readonly clients: OAuthClientsService,
+  ) {}
+
+  @Post('register')
+  @RateLimit({ rule: 'oauthRegister', by: 'ip' })
+  async register(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await oauthAnswer<OAuthClientInformation>(request, reply, 201, () => this.clients.register(request.body, originOf(request)));
+  }
+
+  @Get('authorize')
+  @RateLimit({ rule: 'loginIp', by: 'ip' })
+  async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await answer(request, reply, await this.oauth.authorizePage(request.query));
+  }
+
+  @Post('authorize')
+  @RouteConfig({ acceptsForm: true })
+  @RateLimit({ rule: 'login', by: 'email+ip' }, { rule: 'loginIp', by: 'ip' })
+  async submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await answer(request, reply, await this.oauth.authorizeSubmit(request.body, originOf(request)));
+  }
+
+  @Post('token')
+  @RouteConfig({ acceptsForm: true })
+  @RateLimit({ rule: 'loginIp', by: 'ip' })
+  async token(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await oauthAnswer<OAuthTokenResponse>(request, reply, 200, () => this.oauth.token(request.body, request.headers.authorization, originOf(request)));
+  }
+}
+
+/** RFC 8414 metadata, at the root where clients look for it (excluded from the /api/v1 prefix). */
+@Public()
+@Controller('.well-known')
+export class OAuthMetadataController {
+  constructor(private readonly oauth: OAuthService) {}
+
+  @Get('oauth-authorization-server')
+  @Header('Cache-Control', 'public, max-age=300')
+  metadata(): AuthorizationServerMetadata {
+    return this.oauth.metadata();
+  }
+}

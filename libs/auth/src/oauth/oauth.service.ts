@@ -1,0 +1,276 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { AuthorizationServerMetadata, OAuthTokenResponse } from '@app/contracts';
+import { SecretBox } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, type Repository } from 'typeorm';
+import { AuthService } from '../auth.service';
+import { effectivePermissions, ROLES } from '../roles';
+import { SignInService } from '../sign-in.service';
+import type { IssuedTokens } from '../tokens/tokens.service';
+import { UsersService } from '../users.service';
+import { AuthorizationCodeEntity } from './authorization-code.entity';
+import type { OAuthClientEntity } from './oauth-client.entity';
+import { OAuthClientsService } from './oauth-clients.service';
+import { OAuthError, type OAuthErrorCode } from './oauth-error';
+import { isS256Challenge, verifierMatches } from './pkce';
+import { formActionSource, matchRedirectUri, withParameters } from './redirect-uris';
+import { parseScope } from './scopes';
+import { REQUEST_FIELDS, type RequestField, renderErrorPage, renderSignInPage, type SignInPageView } from './sign-in-page';
+
+const CODE_TTL_MS = 60_000;
+const CODE_PREFIX = 'mcp_ac_';
+const MAX_PARAMETER_LENGTH = 4096;
+const BACKUP_CODE = /^[A-Za-z0-9 -]{8,32}$/;
+const SIX_DIGITS = /^[0-9]{6}$/;
+
+/** What the authorization endpoint answers: a page for the user, or a redirect to the client. */
+export type AuthorizeOutcome =
+  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly formTarget?: string; readonly problem?: string }
+  | { readonly kind: 'redirect'; readonly status: 302 | 303; readonly location: string };
+
+interface AuthorizationRequest {
+  readonly client: OAuthClientEntity;
+  readonly redirectUri: string;
+  readonly codeChallenge: string;
+  readonly state?: string;
+  readonly scope: string[] | null;
+  readonly resource?: string;
+  readonly fields: Partial<Record<RequestField, string>>;
+}
+
+type Checked = { readonly kind: 'ok'; readonly request: AuthorizationRequest } | { readonly kind: 'refused'; readonly outcome: AuthorizeOutcome };
+
+/** Single values of a query or form; a repeated or non-string parameter is refused (RFC 6749 §3.1). */
+function singleValues(input: unknown): { readonly values: Record<string, string>; readonly repeated?: string } {
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (typeof input !== 'object' || input === null) return { values };
+  for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
+    if (typeof value !== 'string') return { values, repeated: name };
+    values[name] = value;
+  }
+  return { values };
+}
+
+/**
+ * The OAuth 2.1 authorization server MCP clients sign users in with: the authorization code grant
+ * with PKCE (S256 only), refresh rotation bound to the client, and the sign-in page. Identity is
+ * checked by AuthService exactly as for `POST /auth/login`.
+ */
+@Injectable()
+export class OAuthService {
+  private readonly codes: Repository<AuthorizationCodeEntity>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly clients: OAuthClientsService,
+    private readonly auth: AuthService,
+    private readonly signIn: SignInService,
+    private readonly users: UsersService,
+    private readonly secrets: SecretBox,
+    private readonly audit: AuditWriter,
+    private readonly config: AppConfig,
+  ) {
+    this.codes = dataSource.getRepository(AuthorizationCodeEntity);
+  }
+
+  get issuer(): string {
+    return this.config.publicUrl;
+  }
+
+  metadata(): AuthorizationServerMetadata {
+    const base = this.config.publicUrl;
+    return {
+      issuer: base,
+      authorization_endpoint: `${base}/api/v1/oauth/authorize`,
+      token_endpoint: `${base}/api/v1/oauth/token`,
+      ...(this.config.oauth.dynamicRegistration ? { registration_endpoint: `${base}/api/v1/oauth/register` } : {}),
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      scopes_supported: [...new Set(ROLES.flatMap((role) => effectivePermissions([role], [])))].sort(),
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${base}/api/docs`,
+    };
+  }
+
+  /** GET: the sign-in page for a valid request. */
+  async authorizePage(query: unknown): Promise<AuthorizeOutcome> {
+    const checked = await this.check(query);
+    if (checked.kind === 'refused') return checked.outcome;
+    return this.page(checked.request, 200, {});
+  }
+
+  /** POST: the form. Checks the request again, then the user, then sends a code to the client. */
+  async authorizeSubmit(body: unknown, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const checked = await this.check(body);
+    if (checked.kind === 'refused') return checked.outcome;
+    const request = checked.request;
+    const form = singleValues(body).values;
+    if (form.decision === 'deny') {
+      await this.audit.record({ action: 'oauth.authorize', result: 'denied', resource: `oauth-client:${request.client.id}`, details: { reason: 'the user denied the request' }, origin });
+      return this.redirect(request, 303, { error: 'access_denied', error_description: 'The user denied the request' });
+    }
+    const email = (form.email ?? '').trim().toLowerCase();
+    const password = form.password ?? '';
+    const code = (form.code ?? '').trim();
+    if (email === '' || email.length > 320 || password === '' || password.length > 128) return this.page(request, 401, { email, message: 'Enter your email and password.' });
+    if (code !== '' && !SIX_DIGITS.test(code) && !BACKUP_CODE.test(code)) return this.page(request, 401, { email, message: 'That code is not in a known format: 6 digits, or a backup code.', askForCode: true });
+    let signedIn: Awaited<ReturnType<AuthService['verifyCredentials']>>;
+    try {
+      signedIn = await this.auth.verifyCredentials({ email, password, ...(code === '' ? {} : SIX_DIGITS.test(code) ? { mfaCode: code } : { backupCode: code }) }, origin);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      const askForCode = error.code === 'MFA_REQUIRED' || code !== '';
+      const message = error.code !== 'MFA_REQUIRED' ? error.message : error.extra?.mfaType === 'sms' ? 'A code was sent to your phone by SMS: enter it to continue.' : 'Enter your authentication code to continue.';
+      return this.page(request, error.status, { email, message, askForCode });
+    }
+    const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await this.codes.insert({
+      codeHash: this.secrets.mac(issued),
+      clientId: request.client.id,
+      userId: signedIn.user.id,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: request.scope,
+      resource: request.resource ?? null,
+      method: signedIn.method,
+      expiresAt: new Date(Date.now() + CODE_TTL_MS),
+    });
+    await this.audit.record({
+      action: 'oauth.authorize',
+      result: 'success',
+      userId: signedIn.user.id,
+      resource: `oauth-client:${request.client.id}`,
+      details: { clientName: request.client.name, redirectUri: request.redirectUri, scope: request.scope, method: signedIn.method },
+      origin,
+    });
+    return this.redirect(request, 303, { code: issued });
+  }
+
+  /** The token endpoint: an authorization code or a refresh token for a token pair. */
+  async token(body: unknown, authorization: string | undefined, origin: RequestOrigin): Promise<OAuthTokenResponse> {
+    const { values, repeated } = singleValues(body);
+    if (repeated) throw new OAuthError('invalid_request', `${repeated.slice(0, 64)} must be given once, as a string`);
+    const grantType = values.grant_type;
+    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
+    const client = await this.clients.authenticate(values, authorization);
+    if (!client.grantTypes.includes(grantType)) throw new OAuthError('unauthorized_client', `This client did not register the ${grantType} grant`);
+    const answer = grantType === 'authorization_code' ? await this.exchangeCode(client, values, origin) : await this.refresh(client, values, origin);
+    await this.clients.markUsed(client);
+    return answer;
+  }
+
+  private async exchangeCode(client: OAuthClientEntity, values: Readonly<Record<string, string>>, origin: RequestOrigin): Promise<OAuthTokenResponse> {
+    const { code, redirect_uri: redirectUri, code_verifier: verifier } = values;
+    if (!code || !redirectUri || !verifier) throw new OAuthError('invalid_request', 'code, redirect_uri and code_verifier are required');
+    if (values.resource !== undefined && !this.isOurResource(values.resource)) throw new OAuthError('invalid_target', 'resource must be this server (its MCP endpoint)');
+    // Spent by deleting it: of two requests with the same code, one gets the row.
+    const spent = code.startsWith(CODE_PREFIX) && code.length <= 128 ? await this.spendCode(this.secrets.mac(code)) : undefined;
+    const refuse = (description: string): OAuthError => new OAuthError('invalid_grant', description);
+    if (!spent || spent.expiresAt.getTime() <= Date.now()) throw refuse('The authorization code is invalid, expired or already used');
+    if (spent.clientId !== client.id) throw refuse('The authorization code was issued to another client');
+    if (spent.redirectUri !== redirectUri) throw refuse('redirect_uri differs from the one of the authorization request');
+    if (!verifierMatches(verifier, spent.codeChallenge)) throw refuse('code_verifier does not match the code challenge');
+    if (values.resource !== undefined && spent.resource !== null && values.resource !== spent.resource) throw new OAuthError('invalid_target', 'resource differs from the one of the authorization request');
+    const user = await this.users.findById(spent.userId);
+    if (!user || user.status !== 'active') throw refuse('The account is no longer active');
+    const { tokens, permissions } = await this.signIn.completeGrant(user, spent.method as Parameters<SignInService['completeGrant']>[1], origin, { clientId: client.id, scope: spent.scope });
+    return tokenResponse(tokens, permissions);
+  }
+
+  private async refresh(client: OAuthClientEntity, values: Readonly<Record<string, string>>, origin: RequestOrigin): Promise<OAuthTokenResponse> {
+    if (!values.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is required');
+    if (values.resource !== undefined && !this.isOurResource(values.resource)) throw new OAuthError('invalid_target', 'resource must be this server (its MCP endpoint)');
+    const scope = parseScope(values.scope);
+    if (scope === undefined) throw new OAuthError('invalid_scope', 'scope must be space-separated scope tokens');
+    try {
+      const { tokens, permissions } = await this.auth.refreshGrant(values.refresh_token, origin, { clientId: client.id, scope });
+      return tokenResponse(tokens, permissions);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 503) throw new OAuthError('temporarily_unavailable', error.message);
+      if (error.code === 'VALIDATION_ERROR') throw new OAuthError('invalid_scope', error.message);
+      if (error.status === 401) throw new OAuthError('invalid_grant', error.message);
+      throw error;
+    }
+  }
+
+  private async spendCode(codeHash: string): Promise<AuthorizationCodeEntity | undefined> {
+    const [rows] = (await this.codes.query(`DELETE FROM oauth_authorization_codes WHERE code_hash = $1 RETURNING client_id, user_id, redirect_uri, code_challenge, scope, resource, method, expires_at`, [codeHash])) as [
+      Array<{ client_id: string; user_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; method: string; expires_at: Date }>,
+      number,
+    ];
+    const row = rows[0];
+    if (!row) return undefined;
+    return this.codes.create({ codeHash, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, scope: row.scope, resource: row.resource, method: row.method, expiresAt: new Date(row.expires_at) });
+  }
+
+  /** RFC 8707: the resource a token is for is this server, or its MCP endpoint (a context's included). */
+  private isOurResource(resource: string): boolean {
+    const base = this.config.publicUrl;
+    return resource === base || resource === `${base}/` || resource === `${base}/mcp` || (resource.startsWith(`${base}/mcp/`) && !resource.includes('#') && resource.length <= 2000);
+  }
+
+  /**
+   * Checks an authorization request. Who asks and where to answer come first: until both are
+   * known, problems are told to the user, never sent anywhere (no open redirect).
+   */
+  private async check(input: unknown): Promise<Checked> {
+    const { values, repeated } = singleValues(input);
+    const refusePage = (message: string): Checked => ({ kind: 'refused', outcome: { kind: 'page', status: 400, html: renderErrorPage(message), problem: message } });
+    if (repeated === 'client_id' || repeated === 'redirect_uri') return refusePage(`${repeated} must be given once`);
+    const client = values.client_id ? await this.clients.find(values.client_id) : undefined;
+    if (!client) return refusePage(values.client_id ? 'This application is not registered with the server.' : 'The request names no client (client_id).');
+    const redirectUri = values.redirect_uri === undefined ? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined) : matchRedirectUri(client.redirectUris, values.redirect_uri);
+    if (!redirectUri) return refusePage(values.redirect_uri === undefined ? 'The request must name its redirect_uri.' : 'The redirect_uri is not one this application registered.');
+    const fields: Partial<Record<RequestField, string>> = { redirect_uri: redirectUri };
+    for (const name of REQUEST_FIELDS) if (values[name] !== undefined && name !== 'redirect_uri') fields[name] = values[name];
+    const state = values.state;
+    const base = { client, redirectUri, state, fields };
+    const refuse = (code: OAuthErrorCode, description: string): Checked => ({ kind: 'refused', outcome: this.redirect(base, 302, { error: code, error_description: description }) });
+    if (repeated) return refuse('invalid_request', `${repeated.slice(0, 64)} must be given once, as a string`);
+    if (Object.values(values).some((value) => value.length > MAX_PARAMETER_LENGTH)) return refuse('invalid_request', `Parameters may be at most ${MAX_PARAMETER_LENGTH} characters`);
+    if (values.response_type !== 'code') return refuse('unsupported_response_type', 'response_type must be code');
+    if (values.code_challenge_method !== 'S256' || !values.code_challenge || !isS256Challenge(values.code_challenge)) {
+      return refuse('invalid_request', 'PKCE is required: code_challenge (43 base64url characters) with code_challenge_method S256');
+    }
+    const scope = parseScope(values.scope);
+    if (scope === undefined) return refuse('invalid_scope', 'scope must be space-separated scope tokens');
+    if (values.resource !== undefined && !this.isOurResource(values.resource)) return refuse('invalid_target', 'resource must be this server (its MCP endpoint)');
+    return { kind: 'ok', request: { ...base, codeChallenge: values.code_challenge, scope: scope ?? client.scope, resource: values.resource } };
+  }
+
+  private page(request: AuthorizationRequest, status: number, view: Partial<Pick<SignInPageView, 'email' | 'message' | 'askForCode'>>): AuthorizeOutcome {
+    const html = renderSignInPage(
+      {
+        clientName: request.client.name,
+        clientId: request.client.id,
+        returnsTo: formActionSource(request.redirectUri),
+        scopes: request.scope,
+        fields: request.fields,
+        email: view.email,
+        message: view.message,
+        askForCode: view.askForCode ?? false,
+      },
+      // Relative: the form goes back to the host the page was served from.
+      'authorize',
+    );
+    return { kind: 'page', status, html, formTarget: formActionSource(request.redirectUri), problem: view.message };
+  }
+
+  private redirect(request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>, status: 302 | 303, parameters: Record<string, string>): AuthorizeOutcome {
+    // RFC 9207: `iss` tells the client which server answered (mix-up attacks).
+    return { kind: 'redirect', status, location: withParameters(request.redirectUri, { ...parameters, state: request.state, iss: this.issuer }) };
+  }
+}
+
+function tokenResponse(tokens: IssuedTokens, permissions: readonly string[]): OAuthTokenResponse {
+  return { access_token: tokens.accessToken, token_type: 'Bearer', expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope: permissions.join(' ') };
+}

@@ -1,0 +1,58 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class OAuthAuthorization1795300000014 implements MigrationInterface {
+  name = 'OAuthAuthorization1795300000014';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    // Clients registered by MCP clients (RFC 7591); a secret, when there is one, is kept as a keyed hash.
+    await queryRunner.query(`
+      CREATE TABLE "oauth_clients" (
+        "id" uuid NOT NULL,
+        "name" character varying(200),
+        "redirect_uris" text array NOT NULL,
+        "grant_types" text array NOT NULL,
+        "auth_method" character varying(32) NOT NULL,
+        "secret_hash" character varying(64),
+        "scope" text array,
+        "client_uri" character varying(2000),
+        "software_id" character varying(200),
+        "software_version" character varying(200),
+        "registered_from" character varying(64),
+        "last_used_at" TIMESTAMP WITH TIME ZONE,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "pk_oauth_clients" PRIMARY KEY ("id")
+      )`);
+    // Authorization codes: single use (deleted when spent), a minute of life, bound to client, redirect and PKCE challenge.
+    await queryRunner.query(`
+      CREATE TABLE "oauth_authorization_codes" (
+        "code_hash" character varying(64) NOT NULL,
+        "client_id" uuid NOT NULL,
+        "user_id" uuid NOT NULL,
+        "redirect_uri" text NOT NULL,
+        "code_challenge" character varying(128) NOT NULL,
+        "scope" text array,
+        "resource" text,
+        "method" character varying(32) NOT NULL,
+        "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "pk_oauth_authorization_codes" PRIMARY KEY ("code_hash"),
+        CONSTRAINT "fk_oauth_codes_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE,
+        CONSTRAINT "fk_oauth_codes_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
+      )`);
+    await queryRunner.query(`CREATE INDEX "idx_oauth_codes_expires" ON "oauth_authorization_codes" ("expires_at")`);
+    // A refresh token issued through OAuth is bound to its client and keeps the scope it was granted.
+    await queryRunner.query(`ALTER TABLE "refresh_tokens" ADD COLUMN "client_id" uuid`);
+    await queryRunner.query(`ALTER TABLE "refresh_tokens" ADD COLUMN "scope" text array`);
+    await queryRunner.query(
+      `ALTER TABLE "refresh_tokens" ADD CONSTRAINT "fk_refresh_tokens_oauth_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP CONSTRAINT "fk_refresh_tokens_oauth_client"`);
+    await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "scope"`);
+    await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "client_id"`);
+    await queryRunner.query(`DROP TABLE "oauth_authorization_codes"`);
+    await queryRunner.query(`DROP TABLE "oauth_clients"`);
+  }
+}

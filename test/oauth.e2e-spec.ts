@@ -1,0 +1,578 @@
+import { AuditLogEntity } from '@app/audit';
+import { OAuthRetention } from '@app/auth';
+import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthTokenResponse, ToolList } from '@app/contracts';
+import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, useTestApp } from '@app/testing';
+import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, describe, expect, it } from 'vitest';
+
+type OAuthErrorBody = { error: string; error_description?: string };
+
+interface Answer<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly location?: URL;
+}
+
+const CALLBACK = 'http://127.0.0.1:8765/callback';
+const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+/** What an MCP client keeps between its steps, in memory, as the SDK's interface asks. */
+class MemoryProvider implements OAuthClientProvider {
+  client?: OAuthClientInformationMixed;
+  stored?: OAuthTokens;
+  verifier = '';
+  authorizationUrl?: URL;
+
+  constructor(private readonly extra: Partial<OAuthClientMetadata> = {}) {}
+
+  get redirectUrl(): string {
+    return CALLBACK;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: 'E2E agent', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', ...this.extra };
+  }
+
+  state(): string {
+    return 'sdk-state';
+  }
+
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.client;
+  }
+
+  saveClientInformation(information: OAuthClientInformationMixed): void {
+    this.client = information;
+  }
+
+  tokens(): OAuthTokens | undefined {
+    return this.stored;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.stored = tokens;
+  }
+
+  redirectToAuthorization(url: URL): void {
+    this.authorizationUrl = url;
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    return this.verifier;
+  }
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The hidden fields of the sign-in page, as a browser would submit them. */
+function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[match[1]] = unescapeHtml(match[2]);
+  return fields;
+}
+
+function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** A browser and an MCP client's raw requests; every answer is checked against openapi.yaml. */
+function oauthClient(t: TestApp) {
+  async function read(operationId: string, response: Response): Promise<Answer> {
+    const text = await response.text();
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    const body: unknown = json && text ? JSON.parse(text) : text;
+    t.client.validator.assertResponse(operationId, response.status, response.headers.get('content-type'), body);
+    const location = response.headers.get('location');
+    return { status: response.status, headers: response.headers, body, location: location ? new URL(location) : undefined };
+  }
+
+  return {
+    async register(metadata: unknown): Promise<Answer<OAuthClientInformation & OAuthErrorBody>> {
+      const response = await fetch(`${t.baseUrl}/api/v1/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(metadata) });
+      return (await read('registerOAuthClient', response)) as Answer<OAuthClientInformation & OAuthErrorBody>;
+    },
+
+    async page(query: string): Promise<Answer<string>> {
+      return (await read('oauthAuthorize', await fetch(`${t.baseUrl}/api/v1/oauth/authorize?${query}`, { redirect: 'manual', headers: BROWSER }))) as Answer<string>;
+    },
+
+    async submit(fields: Readonly<Record<string, string>>): Promise<Answer<string>> {
+      const response = await fetch(`${t.baseUrl}/api/v1/oauth/authorize`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+      return (await read('oauthAuthorizeSubmit', response)) as Answer<string>;
+    },
+
+    async token(fields: Readonly<Record<string, string>> | string, headers: Readonly<Record<string, string>> = {}): Promise<Answer<OAuthTokenResponse & OAuthErrorBody>> {
+      const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
+      const response = await fetch(`${t.baseUrl}/api/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+      return (await read('oauthToken', response)) as Answer<OAuthTokenResponse & OAuthErrorBody>;
+    },
+  };
+}
+
+describe('OAuth 2.1 authorization server for MCP clients', () => {
+  const t = useTestApp({}, { publicUrlOnPort: true });
+  const http = oauthClient(t);
+  const db = () => t.app.get(DataSource);
+  const audits = (action: string) => db().getRepository(AuditLogEntity).find({ where: { action }, order: { timestamp: 'ASC' } });
+  const clients: Client[] = [];
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+  });
+
+  async function publicClient(extra: Record<string, unknown> = {}): Promise<OAuthClientInformation> {
+    const registered = await http.register({ client_name: 'Test agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none', ...extra });
+    expect(registered.status).toBe(201);
+    return registered.body;
+  }
+
+  function authorizeQuery(client: Pick<OAuthClientInformation, 'client_id'>, challenge: string, extra: Record<string, string> = {}): string {
+    return new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 'st-1', ...extra }).toString();
+  }
+
+  /** The page, then the form with the user's credentials: the code the client receives. */
+  async function authorize(client: Pick<OAuthClientInformation, 'client_id'>, user: LoggedInUser, options: { scope?: string; code?: string; query?: Record<string, string> } = {}): Promise<{ code: string; verifier: string }> {
+    const { verifier, challenge } = pkcePair();
+    const page = await http.page(authorizeQuery(client, challenge, { ...(options.scope ? { scope: options.scope } : {}), ...options.query }));
+    expect(page.status).toBe(200);
+    const answer = await http.submit({ ...hiddenFields(page.body), email: user.input.email, password: user.input.password, ...(options.code ? { code: options.code } : {}), decision: 'allow' });
+    expect(answer.status).toBe(303);
+    const code = answer.location?.searchParams.get('code');
+    expect(code).toMatch(/^mcp_ac_/);
+    return { code: code as string, verifier };
+  }
+
+  async function tokensFor(client: Pick<OAuthClientInformation, 'client_id'>, user: LoggedInUser, scope?: string): Promise<OAuthTokenResponse> {
+    const { code, verifier } = await authorize(client, user, { scope });
+    const answer = await http.token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id });
+    expect(answer.status).toBe(200);
+    return answer.body;
+  }
+
+  describe('discovery', () => {
+    it('publishes RFC 8414 metadata for the issuer the protected resource names', async () => {
+      const resource = await t.client.call<{ authorization_servers: string[] }>('getProtectedResourceMetadata');
+      const metadata = await t.client.call<AuthorizationServerMetadata>('getAuthorizationServerMetadata');
+      expect(metadata.status).toBe(200);
+      expect(resource.body.authorization_servers).toEqual([metadata.body.issuer]);
+      expect(metadata.body).toMatchObject({
+        issuer: t.config.publicUrl,
+        authorization_endpoint: `${t.config.publicUrl}/api/v1/oauth/authorize`,
+        token_endpoint: `${t.config.publicUrl}/api/v1/oauth/token`,
+        registration_endpoint: `${t.config.publicUrl}/api/v1/oauth/register`,
+        code_challenge_methods_supported: ['S256'],
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        authorization_response_iss_parameter_supported: true,
+      });
+      expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['read:tools', 'execute:tools', 'filesystem:*']));
+    });
+  });
+
+  describe('the official SDK client, end to end', () => {
+    let user: LoggedInUser;
+    const provider = new MemoryProvider();
+    const serverUrl = () => new URL(`${t.config.publicUrl}/mcp`);
+
+    it('discovers, registers, sends the user to sign in, exchanges the code with PKCE and calls tools', async () => {
+      user = await registerAndLogin(t.client);
+      const client = new Client({ name: 'e2e-oauth', version: '1.0.0' }, { capabilities: {} });
+      clients.push(client);
+      const first = new StreamableHTTPClientTransport(serverUrl(), { authProvider: provider });
+      await expect(client.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+      // Registered itself (RFC 7591) and built the authorization URL from the metadata.
+      expect(provider.client?.client_id).toMatch(/^[0-9a-f-]{36}$/);
+      const url = provider.authorizationUrl as URL;
+      expect(`${url.origin}${url.pathname}`).toBe(`${t.config.publicUrl}/api/v1/oauth/authorize`);
+      expect(url.searchParams.get('resource')).toBe(`${t.config.publicUrl}/mcp`);
+      expect(url.searchParams.get('scope')).toBe('read:tools execute:tools filesystem:read filesystem:write network:http');
+
+      const page = await http.page(url.searchParams.toString());
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('content-security-policy')).toContain("form-action 'self' http://127.0.0.1:8765");
+      expect(page.headers.get('x-frame-options')).toBe('DENY');
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(page.body).toContain('E2E agent');
+      expect(page.body).toContain('http://127.0.0.1:8765');
+      const answer = await http.submit({ ...hiddenFields(page.body), email: user.input.email, password: user.input.password, decision: 'allow' });
+      expect(answer.status).toBe(303);
+      const callback = answer.location as URL;
+      expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
+      expect(callback.searchParams.get('state')).toBe('sdk-state');
+      expect(callback.searchParams.get('iss')).toBe(t.config.publicUrl);
+
+      await first.finishAuth(callback.searchParams.get('code') as string);
+      // A user holds read:tools and execute:tools of what was asked; the token carries just those.
+      expect(provider.stored).toMatchObject({ token_type: 'Bearer', scope: 'read:tools execute:tools' });
+      const connected = new Client({ name: 'e2e-oauth', version: '1.0.0' }, { capabilities: {} });
+      clients.push(connected);
+      await connected.connect(new StreamableHTTPClientTransport(serverUrl(), { authProvider: provider }));
+      const tools = await connected.listTools();
+      expect(tools.tools.map((tool) => tool.name)).toContain('echo');
+      const result = (await connected.callTool({ name: 'echo', arguments: { message: 'signed in through OAuth' } })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect(JSON.stringify(result.content)).toContain('signed in through OAuth');
+
+      const [login] = (await audits('auth.login')).filter((entry) => entry.userId === user.userId && entry.details?.oauthClient === provider.client?.client_id);
+      expect(login).toMatchObject({ result: 'success', details: { method: 'password' } });
+      expect((await audits('oauth.authorize')).some((entry) => entry.userId === user.userId && entry.result === 'success')).toBe(true);
+      expect((await audits('oauth.client.register')).some((entry) => entry.resource === `oauth-client:${provider.client?.client_id}`)).toBe(true);
+    });
+
+    it('refreshes through the SDK; a spent refresh token presented again revokes the whole grant', async () => {
+      const before = provider.stored as OAuthTokens;
+      expect(await auth(provider, { serverUrl: serverUrl() })).toBe('AUTHORIZED');
+      const after = provider.stored as OAuthTokens;
+      expect(after.refresh_token).not.toBe(before.refresh_token);
+      expect(after.scope).toBe('read:tools execute:tools');
+      const me = await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${after.access_token}` } });
+      expect(me.status).toBe(200);
+
+      const replay = await http.token({ grant_type: 'refresh_token', refresh_token: before.refresh_token as string, client_id: provider.client?.client_id as string });
+      expect(replay.status).toBe(400);
+      expect(replay.body.error).toBe('invalid_grant');
+      const next = await http.token({ grant_type: 'refresh_token', refresh_token: after.refresh_token as string, client_id: provider.client?.client_id as string });
+      expect(next.body.error).toBe('invalid_grant');
+      const ended = await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${after.access_token}` } });
+      expect(ended.status).toBe(401);
+    });
+  });
+
+  describe('the sign-in page', () => {
+    it('signs in a user with TOTP: the page asks for the code, then a code or a backup code completes it', async () => {
+      const user = await registerAndLogin(t.client);
+      const enabled = await t.client.call<MfaEnrollment>('enableMfa', { headers: user.auth, body: { type: 'totp' } });
+      const authenticator = new Authenticator(enabled.body.secret as string);
+      expect((await t.client.call('verifyMfaSetup', { headers: user.auth, body: { code: await authenticator.freshCode(), type: 'totp' } })).status).toBe(200);
+      const client = await publicClient();
+      const { challenge } = pkcePair();
+      const page = await http.page(authorizeQuery(client, challenge));
+      const fields = { ...hiddenFields(page.body), email: user.input.email, password: user.input.password, decision: 'allow' };
+
+      const owed = await http.submit(fields);
+      expect(owed.status).toBe(401);
+      expect(owed.location).toBeUndefined();
+      expect(owed.body).toContain('Enter your authentication code');
+      expect(owed.body).toMatch(/<input id="code" name="code"[^>]* required/);
+
+      const wrong = await http.submit({ ...fields, code: await authenticator.wrongCode() });
+      expect(wrong.status).toBe(401);
+      expect(wrong.location).toBeUndefined();
+
+      const signedIn = await http.submit({ ...fields, code: await authenticator.freshCode() });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
+      const withBackup = await http.submit({ ...fields, code: enabled.body.backupCodes[0].toLowerCase() });
+      expect(withBackup.status).toBe(303);
+      expect((await http.submit({ ...fields, code: enabled.body.backupCodes[0] })).status).toBe(401);
+    });
+
+    it('shows wrong credentials on the page, sends a denial back to the client, and escapes what clients supply', async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient({ client_name: '<img src=x onerror=alert(1)>' });
+      const { challenge } = pkcePair();
+      const page = await http.page(authorizeQuery(client, challenge, { state: '"><script>alert(2)</script>' }));
+      expect(page.status).toBe(200);
+      expect(page.body).not.toMatch(/<img|<script/);
+      const fields = hiddenFields(page.body);
+      expect(fields.state).toBe('"><script>alert(2)</script>');
+
+      const wrong = await http.submit({ ...fields, email: user.input.email, password: 'not the password', decision: 'allow' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toContain('Invalid email or password');
+      expect(wrong.location).toBeUndefined();
+
+      const denied = await http.submit({ ...fields, decision: 'deny' });
+      expect(denied.status).toBe(303);
+      expect(Object.fromEntries(denied.location?.searchParams ?? [])).toMatchObject({ error: 'access_denied', state: '"><script>alert(2)</script>', iss: t.config.publicUrl });
+      expect(denied.location?.searchParams.get('code')).toBeNull();
+    });
+
+    it('never redirects a request whose client or redirect URI it cannot trust', async () => {
+      const client = await publicClient();
+      const { challenge } = pkcePair();
+      const base = { response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's' };
+      const untrusted: Array<Record<string, string> | string> = [
+        { ...base, redirect_uri: CALLBACK },
+        { ...base, client_id: 'not-a-client', redirect_uri: CALLBACK },
+        { ...base, client_id: randomUUID(), redirect_uri: CALLBACK },
+        { ...base, client_id: client.client_id, redirect_uri: 'https://attacker.example/callback' },
+        { ...base, client_id: client.client_id, redirect_uri: 'javascript:alert(1)' },
+        { ...base, client_id: client.client_id, redirect_uri: 'http://127.0.0.1:8765/other' },
+        { ...base, client_id: client.client_id, redirect_uri: 'http://localhost:8765/callback' },
+        `${new URLSearchParams({ ...base, client_id: client.client_id, redirect_uri: CALLBACK }).toString()}&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`,
+      ];
+      for (const query of untrusted) {
+        const answer = await http.page(typeof query === 'string' ? query : new URLSearchParams(query).toString());
+        expect(answer.status, JSON.stringify(query)).toBe(400);
+        expect(answer.location).toBeUndefined();
+        expect(answer.body).toContain('cannot be completed');
+        // The form says the same: no code, no redirect, nothing signed in.
+        const submitted = await http.submit(typeof query === 'string' ? Object.fromEntries(new URLSearchParams(query)) : query);
+        expect(submitted.status).toBe(400);
+        expect(submitted.location).toBeUndefined();
+      }
+      // A client that does not take HTML is told the same as an OAuth error.
+      const api = await fetch(`${t.baseUrl}/api/v1/oauth/authorize?${new URLSearchParams({ ...base, client_id: randomUUID(), redirect_uri: CALLBACK }).toString()}`, { redirect: 'manual' });
+      const refusal = (await api.json()) as OAuthErrorBody;
+      t.client.validator.assertResponse('oauthAuthorize', api.status, api.headers.get('content-type'), refusal);
+      expect(api.status).toBe(400);
+      expect(refusal).toMatchObject({ error: 'invalid_request', error_description: 'This application is not registered with the server.' });
+    });
+
+    it('sends every other problem back to the registered URI with state and iss', async () => {
+      const client = await publicClient();
+      const { challenge } = pkcePair();
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ response_type: 'token' }, 'unsupported_response_type'],
+        [{ code_challenge: '' }, 'invalid_request'],
+        [{ code_challenge_method: 'plain' }, 'invalid_request'],
+        [{ code_challenge: 'too-short' }, 'invalid_request'],
+        [{ scope: 'read:"tools"' }, 'invalid_scope'],
+        [{ resource: 'https://attacker.example/mcp' }, 'invalid_target'],
+        [{ resource: `${t.config.publicUrl}/mcp#x` }, 'invalid_target'],
+        [{ state: 'x'.repeat(5000) }, 'invalid_request'],
+      ];
+      for (const [change, error] of cases) {
+        const answer = await http.page(authorizeQuery(client, challenge, change));
+        expect(answer.status, JSON.stringify(change)).toBe(302);
+        expect(`${answer.location?.origin}${answer.location?.pathname}`).toBe(CALLBACK);
+        expect(answer.location?.searchParams.get('error')).toBe(error);
+        expect(answer.location?.searchParams.get('iss')).toBe(t.config.publicUrl);
+      }
+      const twice = await http.page(`${authorizeQuery(client, challenge)}&scope=read%3Atools&scope=execute%3Atools`);
+      expect(twice.location?.searchParams.get('error')).toBe('invalid_request');
+      // RFC 8252 §7.3: a loopback redirect URI may come back on another port.
+      const otherPort = await http.page(authorizeQuery(client, challenge, { redirect_uri: 'http://127.0.0.1:40123/callback' }));
+      expect(otherPort.status).toBe(200);
+      expect(otherPort.headers.get('content-security-policy')).toContain('http://127.0.0.1:40123');
+    });
+  });
+
+  describe('the token endpoint', () => {
+    let user: LoggedInUser;
+    let client: OAuthClientInformation;
+
+    it('exchanges a code once, for the client, redirect URI and verifier it was issued with', async () => {
+      user = await registerAndLogin(t.client);
+      client = await publicClient();
+      const other = await publicClient();
+      const exchange = (code: string, verifier: string, change: Record<string, string> = {}) =>
+        http.token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id, ...change });
+      const refused = async (change: Record<string, string>) => {
+        const { code, verifier } = await authorize(client, user);
+        const answer = await exchange(code, verifier, change);
+        expect(answer.status, JSON.stringify(change)).toBe(400);
+        expect(answer.body.error).toBe('invalid_grant');
+        // The code is gone with the attempt: the right request after it fails too.
+        expect((await exchange(code, verifier)).body.error).toBe('invalid_grant');
+      };
+      await refused({ code_verifier: pkcePair().verifier });
+      await refused({ redirect_uri: 'http://127.0.0.1:8765/callback/' });
+      await refused({ client_id: other.client_id });
+      for (const forged of [`mcp_ac_${randomBytes(32).toString('base64url')}`, 'mcp_ac_', 'x'.repeat(200), "' OR 1=1 --"]) {
+        expect((await exchange(forged, pkcePair().verifier)).body.error).toBe('invalid_grant');
+      }
+
+      const expired = await authorize(client, user);
+      await db().query(`UPDATE oauth_authorization_codes SET expires_at = now() - interval '1 second'`);
+      expect((await exchange(expired.code, expired.verifier)).body.error).toBe('invalid_grant');
+
+      const { code, verifier } = await authorize(client, user);
+      const first = await exchange(code, verifier);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-store');
+      expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: t.config.accessTokenTtlSeconds, scope: 'execute:tools read:contexts read:sessions read:tools write:contexts' });
+      expect((await exchange(code, verifier)).body.error).toBe('invalid_grant');
+    });
+
+    it('lets one of two simultaneous exchanges of a code through', async () => {
+      const { code, verifier } = await authorize(client, user);
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => http.token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id })),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400, 400, 400]);
+    });
+
+    it('answers malformed requests with RFC 6749 errors', async () => {
+      const { code, verifier } = await authorize(client, user);
+      const cases: Array<[Record<string, string> | string, number, string]> = [
+        [{ client_id: client.client_id }, 400, 'invalid_request'],
+        [{ grant_type: 'password', client_id: client.client_id }, 400, 'unsupported_grant_type'],
+        [{ grant_type: 'client_credentials', client_id: client.client_id }, 400, 'unsupported_grant_type'],
+        [{ grant_type: 'authorization_code' }, 401, 'invalid_client'],
+        [{ grant_type: 'authorization_code', client_id: 'not-a-uuid' }, 401, 'invalid_client'],
+        [{ grant_type: 'authorization_code', client_id: randomUUID() }, 401, 'invalid_client'],
+        [{ grant_type: 'authorization_code', client_id: client.client_id, client_secret: 'a secret a public client never had' }, 401, 'invalid_client'],
+        [{ grant_type: 'authorization_code', client_id: client.client_id, code }, 400, 'invalid_request'],
+        [{ grant_type: 'refresh_token', client_id: client.client_id }, 400, 'invalid_request'],
+        [{ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: 'mcp_rt_forged' }, 400, 'invalid_grant'],
+        [{ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: 'x', scope: 'a"b' }, 400, 'invalid_scope'],
+        [{ grant_type: 'authorization_code', client_id: client.client_id, code, redirect_uri: CALLBACK, code_verifier: verifier, resource: 'https://attacker.example/mcp' }, 400, 'invalid_target'],
+        [`grant_type=authorization_code&grant_type=refresh_token&client_id=${client.client_id}`, 400, 'invalid_request'],
+      ];
+      for (const [fields, status, error] of cases) {
+        const answer = await http.token(fields);
+        expect(answer.status, JSON.stringify(fields)).toBe(status);
+        expect(answer.body.error).toBe(error);
+        expect(answer.body.error_description).toEqual(expect.any(String));
+        if (status === 401) expect(answer.headers.get('www-authenticate')).toContain('Basic');
+      }
+      // The code survived every refused request that did not reach it.
+      const good = await http.token({ grant_type: 'authorization_code', client_id: client.client_id, code, redirect_uri: CALLBACK, code_verifier: verifier, resource: `${t.config.publicUrl}/mcp` });
+      expect(good.status).toBe(200);
+      const json = await fetch(`${t.baseUrl}/api/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=refresh_token' });
+      expect(json.status).toBe(415);
+    });
+
+    it('authenticates a confidential client as it registered (Basic), and refuses it any other way', async () => {
+      const registered = await http.register({ client_name: 'Server-side agent', redirect_uris: ['https://agent.example.com/oauth/callback'] });
+      expect(registered.status).toBe(201);
+      expect(registered.body).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', client_secret: expect.stringMatching(/^mcp_cs_/), client_secret_expires_at: 0 });
+      const confidential = registered.body;
+      const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` });
+      const { verifier, challenge } = pkcePair();
+      const page = await http.page(authorizeQuery(confidential, challenge, { redirect_uri: 'https://agent.example.com/oauth/callback' }));
+      const signedIn = await http.submit({ ...hiddenFields(page.body), email: user.input.email, password: user.input.password, decision: 'allow' });
+      const code = signedIn.location?.searchParams.get('code') as string;
+      const request = { grant_type: 'authorization_code', code, redirect_uri: 'https://agent.example.com/oauth/callback', code_verifier: verifier };
+      expect((await http.token({ ...request, client_id: confidential.client_id })).status).toBe(401);
+      expect((await http.token(request, basic(confidential.client_id, 'mcp_cs_wrong'))).status).toBe(401);
+      expect((await http.token({ ...request, client_id: confidential.client_id, client_secret: confidential.client_secret as string })).body.error).toBe('invalid_client');
+      expect((await http.token({ ...request, client_id: client.client_id }, basic(confidential.client_id, confidential.client_secret as string))).body.error).toBe('invalid_request');
+      expect((await http.token(request, { authorization: 'Bearer something' })).body.error).toBe('invalid_client');
+      const good = await http.token(request, basic(confidential.client_id, confidential.client_secret as string));
+      expect(good.status).toBe(200);
+    });
+
+    it('narrows a grant to the scope asked for, and keeps refreshes within it', async () => {
+      const developer = await registerAndLoginAs(t, ['developer']);
+      const full = await tokensFor(client, developer);
+      expect(full.scope.split(' ')).toEqual(expect.arrayContaining(['filesystem:*', 'network:http']));
+      const listed = async (token: string) => (await t.client.call<ToolList>('listTools', { headers: { authorization: `Bearer ${token}` } })).body.tools.map((tool) => tool.name);
+      expect(await listed(full.access_token)).toEqual(expect.arrayContaining(['echo', 'filesystem', 'http_request']));
+
+      const narrow = await tokensFor(client, developer, 'read:tools execute:tools filesystem:read write:users');
+      expect(narrow.scope).toBe('read:tools execute:tools filesystem:read');
+      const tools = await listed(narrow.access_token);
+      expect(tools).toEqual(expect.arrayContaining(['echo', 'filesystem']));
+      expect(tools).not.toContain('http_request');
+      const write = await t.client.call('executeTool', { params: { id: 'filesystem' }, headers: { authorization: `Bearer ${narrow.access_token}` }, body: { parameters: { operation: 'write', path: '/oauth.txt', content: 'x' } } });
+      expect(write.status).toBe(403);
+
+      const wider = await http.token({ grant_type: 'refresh_token', refresh_token: narrow.refresh_token, client_id: client.client_id, scope: 'read:tools network:http' });
+      expect(wider.body.error).toBe('invalid_scope');
+      // Refused before it was spent: the same refresh token still works, narrower still.
+      const narrower = await http.token({ grant_type: 'refresh_token', refresh_token: narrow.refresh_token, client_id: client.client_id, scope: 'read:tools' });
+      expect(narrower.status).toBe(200);
+      expect(narrower.body.scope).toBe('read:tools');
+      const kept = await http.token({ grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token, client_id: client.client_id });
+      expect(kept.body.scope).toBe('read:tools');
+
+      const nothingHeld = await tokensFor(client, developer, 'write:users');
+      expect(nothingHeld.scope).toBe('');
+      expect((await t.client.call('listTools', { headers: { authorization: `Bearer ${nothingHeld.access_token}` } })).status).toBe(403);
+    });
+
+    it('binds a refresh token to its client: another client, or POST /auth/refresh, cannot spend it; logout ends it', async () => {
+      const tokens = await tokensFor(client, user);
+      const other = await publicClient();
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: other.client_id })).body.error).toBe('invalid_grant');
+      expect((await t.client.call('refreshToken', { body: { refreshToken: tokens.refresh_token } })).status).toBe(401);
+      const logout = await t.client.call('logoutUser', { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(logout.status).toBe(200);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('dynamic client registration', () => {
+    it('registers a public client with what it asked for', async () => {
+      const answer = await http.register({ client_name: 'VS Code', redirect_uris: ['vscode://vscode.github-authentication/did-authenticate', 'http://127.0.0.1:33418/'], token_endpoint_auth_method: 'none', scope: 'read:tools', software_id: 'vscode' });
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.body).toMatchObject({ client_name: 'VS Code', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'read:tools' });
+      expect(answer.body.client_secret).toBeUndefined();
+    });
+
+    it('refuses metadata it cannot honour', async () => {
+      const cases: Array<[unknown, string]> = [
+        [[], 'invalid_client_metadata'],
+        ['a string', 'invalid_client_metadata'],
+        [{}, 'invalid_redirect_uri'],
+        [{ redirect_uris: [] }, 'invalid_redirect_uri'],
+        [{ redirect_uris: 'https://a.example/cb' }, 'invalid_redirect_uri'],
+        [{ redirect_uris: [42] }, 'invalid_redirect_uri'],
+        [{ redirect_uris: ['http://app.example.com/cb'] }, 'invalid_redirect_uri'],
+        [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+        [{ redirect_uris: ['https://a.example/cb#frag'] }, 'invalid_redirect_uri'],
+        [{ redirect_uris: Array.from({ length: 11 }, (_, i) => `https://a.example/${i}`) }, 'invalid_redirect_uri'],
+        [{ redirect_uris: [CALLBACK], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], grant_types: ['refresh_token'] }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], response_types: ['token'] }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], client_name: 'x'.repeat(201) }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], client_name: 'line\nbreak' }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], client_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
+        [{ redirect_uris: [CALLBACK], scope: 'a"b' }, 'invalid_client_metadata'],
+      ];
+      for (const [metadata, error] of cases) {
+        const answer = await http.register(metadata);
+        expect(answer.status, JSON.stringify(metadata)).toBe(400);
+        expect(answer.body.error).toBe(error);
+      }
+      const broken = await fetch(`${t.baseUrl}/api/v1/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uris": [' });
+      expect(broken.status).toBe(400);
+      t.client.validator.assertResponse('registerOAuthClient', broken.status, broken.headers.get('content-type'), await broken.json());
+    });
+
+    it('forgets clients unused for 30 days that hold no live refresh token, and expired codes', async () => {
+      const idle = await publicClient();
+      const active = await publicClient();
+      const holder = await registerAndLogin(t.client);
+      await tokensFor(active, holder);
+      await authorize(active, holder);
+      await db().query(`UPDATE oauth_clients SET created_at = now() - interval '31 days', last_used_at = NULL WHERE id = ANY($1)`, [[idle.client_id, active.client_id]]);
+      await db().query(`UPDATE oauth_authorization_codes SET expires_at = now() - interval '1 minute' WHERE client_id = $1`, [active.client_id]);
+      expect(await t.app.get(OAuthRetention).prune()).toBeGreaterThanOrEqual(2);
+      const left = (await db().query(`SELECT id FROM oauth_clients WHERE id = ANY($1)`, [[idle.client_id, active.client_id]])) as Array<{ id: string }>;
+      expect(left.map((row) => row.id)).toEqual([active.client_id]);
+      expect(await db().query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [active.client_id])).toEqual([]);
+    });
+  });
+});
+
+describe('OAuth with dynamic registration off', () => {
+  const t = useTestApp({ OAUTH_DYNAMIC_REGISTRATION: 'false', RATE_LIMIT_OAUTH_REGISTER: '2/3600' });
+  const http = oauthClient(t);
+
+  it('leaves registration out of the metadata and refuses it (403), rate-limited per address', async () => {
+    const metadata = await t.client.call<AuthorizationServerMetadata>('getAuthorizationServerMetadata');
+    expect(metadata.body.registration_endpoint).toBeUndefined();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await http.register({ redirect_uris: [CALLBACK] });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('access_denied');
+    }
+    expect((await http.register({ redirect_uris: [CALLBACK] })).status).toBe(429);
+  });
+});
