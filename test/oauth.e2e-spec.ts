@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
 import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthTokenResponse, ToolList } from '@app/contracts';
-import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, useTestApp } from '@app/testing';
+import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
 import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -367,6 +367,17 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(otherPort.status).toBe(200);
       expect(otherPort.headers.get('content-security-policy')).toContain('http://127.0.0.1:40123');
     });
+
+    it('offers no SSO button and refuses decision=sso', async () => {
+      const client = (await http.register({ redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' })).body;
+      const page = await http.page(new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString());
+      expect(page.status).toBe(200);
+      expect(page.body).not.toContain('Sign in with SSO');
+      const sso = await http.submit({ ...hiddenFields(page.body), decision: 'sso' });
+      expect(sso.status).toBe(400);
+      expect(sso.location).toBeUndefined();
+      expect(sso.body).toContain('Single sign-on is not configured');
+    });
   });
 
   describe('the token endpoint', () => {
@@ -576,3 +587,86 @@ describe('OAuth with dynamic registration off', () => {
     expect((await http.register({ redirect_uris: [CALLBACK] })).status).toBe(429);
   });
 });
+
+describe('OAuth sign-in through SAML single sign-on', () => {
+  const idp = TestSamlIdp.create({ entityId: 'secure-mcp-oauth-sp', acsUrl: 'https://mcp.example.test/api/v1/auth/saml/callback' });
+  const t = useTestApp(idp.env({ SAML_ROLE_ATTRIBUTE: 'groups', SAML_ROLE_MAP: JSON.stringify({ 'mcp-developers': 'developer' }) }), { publicUrlOnPort: true });
+  const http = oauthClient(t);
+
+  /** The IdP's form POST back to the assertion consumer service, as a browser sends it. */
+  async function postAssertion(email: string, inResponseTo: string, relayState: string): Promise<Answer<string>> {
+    const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/callback`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: idp.response({ email, inResponseTo, attributes: { groups: ['mcp-developers'] } }), RelayState: relayState }).toString(),
+    });
+    const text = await response.text();
+    t.client.validator.assertResponse('samlCallback', response.status, response.headers.get('content-type'), text);
+    const location = response.headers.get('location');
+    return { status: response.status, headers: response.headers, body: text, location: location ? new URL(location) : undefined };
+  }
+
+  it('a user without a password signs in at the IdP from the page; the client gets its code and a token with the IdP roles', async () => {
+    const registered = await http.register({ client_name: 'SSO agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' });
+    const client = registered.body;
+    const { verifier, challenge } = pkcePair();
+    const page = await http.page(new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 'sso-state', scope: 'read:tools execute:tools filesystem:read' }).toString());
+    expect(page.body).toContain('Sign in with SSO');
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' http://127.0.0.1:8765 ${new URL(idp.entryPoint).origin}`);
+
+    const toSso = await http.submit({ ...hiddenFields(page.body), decision: 'sso' });
+    expect(toSso.status).toBe(303);
+    expect(`${toSso.location?.origin}${toSso.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/auth/saml/login`);
+    const relayState = toSso.location?.searchParams.get('RelayState') as string;
+    expect(relayState).toMatch(/^oauth:[A-Za-z0-9_-]{32}$/);
+    expect(Buffer.byteLength(relayState)).toBeLessThanOrEqual(80);
+
+    const toIdp = await fetch(toSso.location as URL, { redirect: 'manual' });
+    expect(toIdp.status).toBe(302);
+    const authnRequest = await idp.readAuthnRequest(toIdp.headers.get('location') as string);
+    expect(authnRequest.relayState).toBe(relayState);
+
+    const email = `sso.oauth.${randomBytes(4).toString('hex')}@corp.example.test`;
+    const back = await postAssertion(email, authnRequest.id, relayState);
+    expect(back.status).toBe(303);
+    expect(`${back.location?.origin}${back.location?.pathname}`).toBe(CALLBACK);
+    expect(back.location?.searchParams.get('state')).toBe('sso-state');
+    const code = back.location?.searchParams.get('code') as string;
+    const tokens = await http.token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id });
+    expect(tokens.status).toBe(200);
+    // Provisioned as a developer by the IdP's groups; the grant keeps what was asked for.
+    expect(tokens.body.scope).toBe('read:tools execute:tools filesystem:read');
+    const me = await t.client.call<{ email: string; roles: string[] }>('getCurrentUser', { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+    expect(me.body).toMatchObject({ email, roles: ['developer'] });
+    const [login] = (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'oauth.authorize', resource: `oauth-client:${client.client_id}` } })).filter((entry) => entry.result === 'success');
+    expect(login.details).toMatchObject({ method: 'saml' });
+
+    // The parked request is spent: the same RelayState with another valid assertion gets no code.
+    const again = await fetch(toSso.location as URL, { redirect: 'manual' });
+    const second = await idp.readAuthnRequest(again.headers.get('location') as string);
+    const replay = await postAssertion(email, second.id, relayState);
+    expect(replay.status).toBe(400);
+    expect(replay.location).toBeUndefined();
+    expect(replay.body).toContain('expired or was already completed');
+  });
+
+  it('a forged or expired RelayState gets no code, and a plain SSO login is unchanged', async () => {
+    const start = await fetch(`${t.baseUrl}/api/v1/auth/saml/login?RelayState=${encodeURIComponent('oauth:forged-relay-state')}`, { redirect: 'manual' });
+    const request = await idp.readAuthnRequest(start.headers.get('location') as string);
+    const forged = await postAssertion(`sso.forged.${randomBytes(4).toString('hex')}@corp.example.test`, request.id, 'oauth:forged-relay-state');
+    expect(forged.status).toBe(400);
+    expect(forged.location).toBeUndefined();
+
+    const plain = await fetch(`${t.baseUrl}/api/v1/auth/saml/login`, { redirect: 'manual' });
+    const plainRequest = await idp.readAuthnRequest(plain.headers.get('location') as string);
+    const response = await fetch(`${t.baseUrl}/api/v1/auth/saml/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: idp.response({ email: `sso.plain.${randomBytes(4).toString('hex')}@corp.example.test`, inResponseTo: plainRequest.id }), RelayState: 'somewhere' }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ tokenType: 'Bearer' });
+  });
+});
+

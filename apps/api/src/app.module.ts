@@ -1,6 +1,6 @@
 import { AdminModule, PasswordSetupTokenEntity } from '@app/admin';
 import { AuditLogEntity, AuditModule } from '@app/audit';
-import { ApiKeyEntity, AuthModule, AuthorizationCodeEntity, OAuthClientEntity, RefreshTokenEntity, UserEntity } from '@app/auth';
+import { ApiKeyEntity, AuthModule, AuthorizationCodeEntity, OAuthClientEntity, OAuthSsoRequestEntity, RefreshTokenEntity, UserEntity } from '@app/auth';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { ContractsModule } from '@app/contracts';
 import { DatabaseModule } from '@app/database';
@@ -23,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
         EventsModule,
         AuditModule,
         SecurityModule,

@@ -26,4 +26,5 @@ export type { SignInMethod } from './sign-in.service';
 export type { AuthSource, MfaMethod } from './user.entity';
 export { AuthorizationCodeEntity } from './oauth/authorization-code.entity';
 export { OAuthClientEntity } from './oauth/oauth-client.entity';
+export { OAuthSsoRequestEntity } from './oauth/sso-request.entity';
 export { OAuthRetention } from './oauth/oauth-retention';

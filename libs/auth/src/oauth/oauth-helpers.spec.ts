@@ -121,11 +121,13 @@ describe('the sign-in page', () => {
         email: '"onfocus=alert(3) x="',
         message: '<img src=x>',
         askForCode: true,
+        singleSignOn: true,
       },
       'authorize',
     );
     expect(html).not.toMatch(/<script|<img|<b>|<i>|"onfocus/);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('name="state" value="&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"');
+    expect(html).toContain('name="decision" value="sso"');
   });
 });

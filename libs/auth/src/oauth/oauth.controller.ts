@@ -6,40 +6,8 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthClientsService } from './oauth-clients.service';
 import { OAuthError, sendOAuthError } from './oauth-error';
-import { type AuthorizeOutcome, OAuthService } from './oauth.service';
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
-
-/** The sign-in page may not be framed (clickjacking) and its form goes only here and to the client. */
-function pageHeaders(formTarget: string | undefined): Record<string, string> {
-  const formAction = formTarget ? `'self' ${formTarget}` : `'self'`;
-  return {
-    ...NO_STORE,
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'x-content-type-options': 'nosniff',
-  };
-}
-
-function acceptsHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  return typeof accept === 'string' && accept.includes('text/html');
-}
-
-/** A redirect, or the page for a browser; a client that does not take HTML gets a refusal as JSON. */
-async function answer(request: FastifyRequest, reply: FastifyReply, outcome: AuthorizeOutcome): Promise<void> {
-  if (outcome.kind === 'redirect') {
-    await reply.status(outcome.status).headers(NO_STORE).header('location', outcome.location).send();
-    return;
-  }
-  if (outcome.status >= 400 && !acceptsHtml(request)) {
-    const code = outcome.status === 400 ? 'invalid_request' : 'access_denied';
-    sendOAuthError(reply, request, new OAuthError(code, outcome.problem ?? 'The request was refused', outcome.status));
-    return;
-  }
-  await reply.status(outcome.status).headers(pageHeaders(outcome.formTarget)).type('text/html; charset=utf-8').send(outcome.html);
-}
+import { answerAuthorize, NO_STORE } from './authorize-answer';
+import { OAuthService } from './oauth.service';
 
 /** Runs an OAuth endpoint, answering its own errors in RFC 6749's shape. */
 async function oauthAnswer<T>(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<T>): Promise<void> {
@@ -70,14 +38,14 @@ export class OAuthController {
   @Get('authorize')
   @RateLimit({ rule: 'loginIp', by: 'ip' })
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answer(request, reply, await this.oauth.authorizePage(request.query));
+    await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query));
   }
 
   @Post('authorize')
   @RouteConfig({ acceptsForm: true })
   @RateLimit({ rule: 'login', by: 'email+ip' }, { rule: 'loginIp', by: 'ip' })
   async submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answer(request, reply, await this.oauth.authorizeSubmit(request.body, originOf(request)));
+    await answerAuthorize(request, reply, await this.oauth.authorizeSubmit(request.body, originOf(request)));
   }
 
   @Post('token')

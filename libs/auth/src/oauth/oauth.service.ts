@@ -14,6 +14,7 @@ import { UsersService } from '../users.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import type { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientsService } from './oauth-clients.service';
+import { OAuthSsoRequestEntity } from './sso-request.entity';
 import { OAuthError, type OAuthErrorCode } from './oauth-error';
 import { isS256Challenge, verifierMatches } from './pkce';
 import { formActionSource, matchRedirectUri, withParameters } from './redirect-uris';
@@ -22,13 +23,16 @@ import { REQUEST_FIELDS, type RequestField, renderErrorPage, renderSignInPage, t
 
 const CODE_TTL_MS = 60_000;
 const CODE_PREFIX = 'mcp_ac_';
+const SSO_REQUEST_TTL_MS = 10 * 60_000;
+/** RelayState of a SAML login made for an authorization request (kept under SAML's 80 bytes). */
+export const OAUTH_RELAY_PREFIX = 'oauth:';
 const MAX_PARAMETER_LENGTH = 4096;
 const BACKUP_CODE = /^[A-Za-z0-9 -]{8,32}$/;
 const SIX_DIGITS = /^[0-9]{6}$/;
 
 /** What the authorization endpoint answers: a page for the user, or a redirect to the client. */
 export type AuthorizeOutcome =
-  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly formTarget?: string; readonly problem?: string }
+  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly formTargets?: readonly string[]; readonly problem?: string }
   | { readonly kind: 'redirect'; readonly status: 302 | 303; readonly location: string };
 
 interface AuthorizationRequest {
@@ -62,6 +66,7 @@ function singleValues(input: unknown): { readonly values: Record<string, string>
 @Injectable()
 export class OAuthService {
   private readonly codes: Repository<AuthorizationCodeEntity>;
+  private readonly ssoRequests: Repository<OAuthSsoRequestEntity>;
 
   constructor(
     dataSource: DataSource,
@@ -74,6 +79,7 @@ export class OAuthService {
     private readonly config: AppConfig,
   ) {
     this.codes = dataSource.getRepository(AuthorizationCodeEntity);
+    this.ssoRequests = dataSource.getRepository(OAuthSsoRequestEntity);
   }
 
   get issuer(): string {
@@ -116,6 +122,7 @@ export class OAuthService {
       await this.audit.record({ action: 'oauth.authorize', result: 'denied', resource: `oauth-client:${request.client.id}`, details: { reason: 'the user denied the request' }, origin });
       return this.redirect(request, 303, { error: 'access_denied', error_description: 'The user denied the request' });
     }
+    if (form.decision === 'sso') return this.startSso(request);
     const email = (form.email ?? '').trim().toLowerCase();
     const password = form.password ?? '';
     const code = (form.code ?? '').trim();
@@ -130,24 +137,80 @@ export class OAuthService {
       const message = error.code !== 'MFA_REQUIRED' ? error.message : error.extra?.mfaType === 'sms' ? 'A code was sent to your phone by SMS: enter it to continue.' : 'Enter your authentication code to continue.';
       return this.page(request, error.status, { email, message, askForCode });
     }
-    const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
-    await this.codes.insert({
-      codeHash: this.secrets.mac(issued),
+    return this.issueCode(request, signedIn.user.id, signedIn.method, origin);
+  }
+
+  /**
+   * The user chose single sign-on: the checked request is parked and the browser goes to the SAML
+   * login, whose RelayState brings it back to `completeSso`.
+   */
+  private async startSso(request: AuthorizationRequest): Promise<AuthorizeOutcome> {
+    if (!this.config.saml) return this.page(request, 400, { message: 'Single sign-on is not configured on this server.' });
+    const token = randomBytes(24).toString('base64url');
+    await this.ssoRequests.insert({
+      tokenHash: this.secrets.mac(token),
       clientId: request.client.id,
-      userId: signedIn.user.id,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
       scope: request.scope,
       resource: request.resource ?? null,
-      method: signedIn.method,
+      state: request.state ?? null,
+      expiresAt: new Date(Date.now() + SSO_REQUEST_TTL_MS),
+    });
+    const login = new URL(`${this.config.publicUrl}/api/v1/auth/saml/login`);
+    login.searchParams.set('RelayState', `${OAUTH_RELAY_PREFIX}${token}`);
+    return { kind: 'redirect', status: 303, location: login.toString() };
+  }
+
+  /** Back from the IdP with a verified user: the parked request gets its code (once, within 10 minutes). */
+  async completeSso(relayState: string, userId: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const parked = await this.spendSsoRequest(this.secrets.mac(relayState.slice(OAUTH_RELAY_PREFIX.length)));
+    const client = parked && parked.expiresAt.getTime() > Date.now() ? await this.clients.find(parked.clientId) : undefined;
+    if (!parked || !client) {
+      const message = 'This sign-in request has expired or was already completed; start again from the application.';
+      return { kind: 'page', status: 400, html: renderErrorPage(message), problem: message };
+    }
+    return this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, userId, 'saml', origin);
+  }
+
+  private async spendSsoRequest(tokenHash: string): Promise<OAuthSsoRequestEntity | undefined> {
+    const [rows] = (await this.ssoRequests.query(
+      `DELETE FROM oauth_sso_requests WHERE token_hash = $1 RETURNING client_id, redirect_uri, code_challenge, scope, resource, state, expires_at`,
+      [tokenHash],
+    )) as [Array<{ client_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; state: string | null; expires_at: Date }>, number];
+    const row = rows[0];
+    if (!row) return undefined;
+    return this.ssoRequests.create({
+      tokenHash,
+      clientId: row.client_id,
+      redirectUri: row.redirect_uri,
+      codeChallenge: row.code_challenge,
+      scope: row.scope,
+      resource: row.resource,
+      state: row.state,
+      expiresAt: new Date(row.expires_at),
+    });
+  }
+
+  private async issueCode(request: Pick<AuthorizationRequest, 'client' | 'redirectUri' | 'codeChallenge' | 'scope' | 'resource' | 'state'>, userId: string, method: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await this.codes.insert({
+      codeHash: this.secrets.mac(issued),
+      clientId: request.client.id,
+      userId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: request.scope,
+      resource: request.resource ?? null,
+      method,
       expiresAt: new Date(Date.now() + CODE_TTL_MS),
     });
     await this.audit.record({
       action: 'oauth.authorize',
       result: 'success',
-      userId: signedIn.user.id,
+      userId,
       resource: `oauth-client:${request.client.id}`,
-      details: { clientName: request.client.name, redirectUri: request.redirectUri, scope: request.scope, method: signedIn.method },
+      details: { clientName: request.client.name, redirectUri: request.redirectUri, scope: request.scope, method },
       origin,
     });
     return this.redirect(request, 303, { code: issued });
@@ -258,11 +321,14 @@ export class OAuthService {
         email: view.email,
         message: view.message,
         askForCode: view.askForCode ?? false,
+        singleSignOn: this.config.saml !== undefined,
       },
       // Relative: the form goes back to the host the page was served from.
       'authorize',
     );
-    return { kind: 'page', status, html, formTarget: formActionSource(request.redirectUri), problem: view.message };
+    // The form's answers redirect to the client, or on to the IdP: CSP's form-action covers redirects.
+    const formTargets = [formActionSource(request.redirectUri), ...(this.config.saml ? [new URL(this.config.saml.entryPoint).origin] : [])];
+    return { kind: 'page', status, html, formTargets, problem: view.message };
   }
 
   private redirect(request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>, status: 302 | 303, parameters: Record<string, string>): AuthorizeOutcome {

@@ -12,6 +12,8 @@ export interface SignInPageView {
   readonly email?: string;
   readonly message?: string;
   readonly askForCode: boolean;
+  /** Offer "Sign in with SSO" (SAML is configured). */
+  readonly singleSignOn: boolean;
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
@@ -51,6 +53,7 @@ ${view.message ? `<p class="error" role="alert">${escapeHtml(view.message)}</p>`
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 ${code}
 <div class="actions"><button type="submit" name="decision" value="deny" formnovalidate>Deny</button><button type="submit" name="decision" value="allow">Sign in and allow</button></div>
+${view.singleSignOn ? '<p class="note">Or, with your organization\'s account (this allows the request too):</p><div class="actions"><button type="submit" name="decision" value="sso" formnovalidate>Sign in with SSO</button></div>' : ''}
 </form>`;
   return page('Sign in - Secure MCP Server', body);
 }

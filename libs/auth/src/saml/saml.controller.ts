@@ -3,6 +3,7 @@ import { Public, RateLimit } from '@app/security';
 import { Controller, Get, Header, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerAuthorize } from '../oauth/authorize-answer';
 import { PassportBridge } from './passport-fastify.bridge';
 import { SamlAuthGuard, SamlEnabledGuard, samlIdentityOf } from './saml-auth.guard';
 import { SamlService } from './saml.service';
@@ -33,7 +34,9 @@ export class SamlController {
   @RateLimit({ rule: 'loginIp', by: 'ip' })
   @UseGuards(SamlAuthGuard)
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const login = await this.saml.login(samlIdentityOf(request), originOf(request));
+    const answer = await this.saml.callback(samlIdentityOf(request), (request.body as Record<string, unknown> | undefined)?.RelayState, originOf(request));
+    if (answer.kind === 'oauth') return answerAuthorize(request, reply, answer.outcome);
+    const login = answer.login;
     const redirect = this.saml.successRedirect(login);
     void reply.header('cache-control', 'no-store');
     if (redirect) await reply.status(302).header('location', redirect).send();

@@ -10,6 +10,7 @@ import type { AuthSource, UserEntity } from '../user.entity';
 import { UserTokenFloors } from '../tokens/user-token-floors';
 import type { UsersService } from '../users.service';
 import type { SamlIdentity } from './saml.strategy';
+import type { OAuthService } from '../oauth/oauth.service';
 import { SamlService } from './saml.service';
 
 const USER_ID = 'u-1';
@@ -38,7 +39,8 @@ function setUp(stored: { roles: string[]; authSource: AuthSource }) {
     },
   } as unknown as SignInService;
   const audit = { record: async (entry: { action: string }) => void trace.push(entry.action) } as unknown as AuditWriter;
-  const service = new SamlService(dataSource, users, signIn, audit, bus, {} as AppConfig, floors);
+  // The OAuth hand-off is not reached by a plain login.
+  const service = new SamlService(dataSource, users, signIn, audit, bus, {} as AppConfig, floors, {} as OAuthService);
   bus.on('user.tokens.revoked', () => void trace.push('user.tokens.revoked'));
   return { service, revocations, trace, signedInAt, bus, floorRows };
 }

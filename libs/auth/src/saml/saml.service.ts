@@ -6,12 +6,15 @@ import { EventBus } from '@app/events';
 import { UserTokenFloors } from '../tokens/user-token-floors';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import { type AuthorizeOutcome, OAUTH_RELAY_PREFIX, OAuthService } from '../oauth/oauth.service';
 import { SignInService } from '../sign-in.service';
 import { UserEntity } from '../user.entity';
 import { UsersService } from '../users.service';
 import { SamlRejection, type SamlIdentity } from './saml.strategy';
 
 const UNIQUE_VIOLATION = '23505';
+
+export type SamlCallbackOutcome = { readonly kind: 'login'; readonly login: LoginResponse } | { readonly kind: 'oauth'; readonly outcome: AuthorizeOutcome };
 const MAX_REASON_LENGTH = 200;
 
 function sameRoles(a: readonly string[], b: readonly string[]): boolean {
@@ -36,16 +39,34 @@ export class SamlService {
     private readonly events: EventBus,
     private readonly config: AppConfig,
     private readonly floors: UserTokenFloors,
+    private readonly oauth: OAuthService,
   ) {
     this.users = dataSource.getRepository(UserEntity);
   }
 
   async login(identity: SamlIdentity, origin: RequestOrigin): Promise<LoginResponse> {
+    return this.signIn.complete(await this.identify(identity, origin), 'saml', origin);
+  }
+
+  /**
+   * The assertion consumer service's answer: the login, or, when the SSO was started from the OAuth
+   * sign-in page (its RelayState), the authorization code for the client that is waiting.
+   */
+  async callback(identity: SamlIdentity, relayState: unknown, origin: RequestOrigin): Promise<SamlCallbackOutcome> {
+    if (typeof relayState === 'string' && relayState.startsWith(OAUTH_RELAY_PREFIX)) {
+      const user = await this.identify(identity, origin);
+      return { kind: 'oauth', outcome: await this.oauth.completeSso(relayState, user.id, origin) };
+    }
+    return { kind: 'login', login: await this.login(identity, origin) };
+  }
+
+  /** The active user the IdP vouched for: found, or provisioned just in time, with roles following the IdP. */
+  private async identify(identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {
     let user = await this.usersService.findByEmail(identity.email);
     if (user && user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
     user ??= await this.provision(identity, origin);
     if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) await this.syncRoles(user, identity, origin);
-    return this.signIn.complete(user, 'saml', origin);
+    return user;
   }
 
   /**

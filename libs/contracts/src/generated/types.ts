@@ -581,7 +581,8 @@ export interface OAuthLoginForm {
   password: string;
   /** The authenticator's 6 digits, an SMS code or a backup code, when the account has MFA. */
   code?: string;
-  decision?: "allow" | "deny";
+  /** `sso` signs in at the SAML IdP instead of with a password (when SAML is configured). */
+  decision?: "allow" | "deny" | "sso";
 }
 
 export interface HealthStatus {

@@ -40,6 +40,22 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
         CONSTRAINT "fk_oauth_codes_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
     await queryRunner.query(`CREATE INDEX "idx_oauth_codes_expires" ON "oauth_authorization_codes" ("expires_at")`);
+    // An authorization request waiting for the user's single sign-on: found again by the SAML RelayState.
+    await queryRunner.query(`
+      CREATE TABLE "oauth_sso_requests" (
+        "token_hash" character varying(64) NOT NULL,
+        "client_id" uuid NOT NULL,
+        "redirect_uri" text NOT NULL,
+        "code_challenge" character varying(128) NOT NULL,
+        "scope" text array,
+        "resource" text,
+        "state" text,
+        "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "pk_oauth_sso_requests" PRIMARY KEY ("token_hash"),
+        CONSTRAINT "fk_oauth_sso_requests_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE
+      )`);
+    await queryRunner.query(`CREATE INDEX "idx_oauth_sso_requests_expires" ON "oauth_sso_requests" ("expires_at")`);
     // A refresh token issued through OAuth is bound to its client and keeps the scope it was granted.
     await queryRunner.query(`ALTER TABLE "refresh_tokens" ADD COLUMN "client_id" uuid`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" ADD COLUMN "scope" text array`);
@@ -52,6 +68,7 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP CONSTRAINT "fk_refresh_tokens_oauth_client"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "scope"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "client_id"`);
+    await queryRunner.query(`DROP TABLE "oauth_sso_requests"`);
     await queryRunner.query(`DROP TABLE "oauth_authorization_codes"`);
     await queryRunner.query(`DROP TABLE "oauth_clients"`);
   }
