@@ -186,6 +186,25 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       });
       expect(metadata.body.scopes_supported).toEqual(expect.arrayContaining(['read:tools', 'execute:tools', 'filesystem:*']));
     });
+
+    it('lets browser-based clients (any origin, no credentials) fetch discovery, register and exchange tokens, and nothing else', async () => {
+      const origin = { origin: 'http://localhost:6274' };
+      for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/api/v1/oauth/register', '/api/v1/oauth/token', '/api/oauth/token']) {
+        const preflight = await fetch(`${t.baseUrl}${path}`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+        expect(preflight.status, path).toBe(204);
+        expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+        expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+        expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+      const metadata = await fetch(`${t.baseUrl}/.well-known/oauth-authorization-server`, { headers: origin });
+      expect(metadata.headers.get('access-control-allow-origin')).toBe('*');
+      const token = await fetch(`${t.baseUrl}/api/v1/oauth/token`, { method: 'POST', headers: { ...origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token' });
+      expect(token.headers.get('access-control-allow-origin')).toBe('*');
+      for (const path of ['/api/v1/oauth/authorize', '/api/v1/users/me', '/mcp']) {
+        const other = await fetch(`${t.baseUrl}${path}`, { headers: origin });
+        expect(other.headers.get('access-control-allow-origin'), path).toBeNull();
+      }
+    });
   });
 
   describe('the official SDK client, end to end', () => {
@@ -573,8 +592,21 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
 });
 
 describe('OAuth with dynamic registration off', () => {
-  const t = useTestApp({ OAUTH_DYNAMIC_REGISTRATION: 'false', RATE_LIMIT_OAUTH_REGISTER: '2/3600' });
+  const t = useTestApp({ OAUTH_DYNAMIC_REGISTRATION: 'false', RATE_LIMIT_OAUTH_REGISTER: '2/3600', CORS_ORIGINS: 'https://console.example.com' });
   const http = oauthClient(t);
+
+  it('keeps the configured CORS for the API beside the open CORS of the OAuth endpoints', async () => {
+    const preflight = (path: string, origin: string) => fetch(`${t.baseUrl}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    const token = await preflight('/api/v1/oauth/token', 'http://localhost:6274');
+    expect(token.status).toBe(204);
+    expect(token.headers.get('access-control-allow-origin')).toBe('*');
+    const api = await preflight('/api/v1/auth/login', 'https://console.example.com');
+    expect(api.status).toBe(204);
+    expect(api.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    expect(api.headers.get('access-control-allow-credentials')).toBe('true');
+    const stranger = await preflight('/api/v1/auth/login', 'http://localhost:6274');
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
 
   it('leaves registration out of the metadata and refuses it (403), rate-limited per address', async () => {
     const metadata = await t.client.call<AuthorizationServerMetadata>('getAuthorizationServerMetadata');

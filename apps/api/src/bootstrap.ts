@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { aliasRoutes, installHttpHooks, installShutdownGate, recordRoutes, type RouteRecord } from './http-platform';
+import { aliasRoutes, configuredCors, installHttpHooks, installOpenCors, installShutdownGate, recordRoutes, type RouteRecord } from './http-platform';
 
 export interface BootedApp {
   readonly app: NestFastifyApplication;
@@ -58,6 +58,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   fastify.removeContentTypeParser('text/plain');
   installBodyParsers(fastify);
   installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
+  installOpenCors(fastify);
   const beginShutdown = installShutdownGate(fastify);
   // Discovery documents live at the root, where clients look for them.
   app.setGlobalPrefix('api/v1', {
@@ -72,7 +73,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   app.useWebSocketAdapter(new RpcWsAdapter(app, app.get(WsUpgradeGate)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: true, exposedHeaders: ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'] });
+  if (config.corsOrigins.length > 0) app.enableCors({ delegator: configuredCors(config.corsOrigins) });
   await registerSwaggerUi(fastify);
   await app.init();
   return { app, routes, beginShutdown };

@@ -71,6 +71,55 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsServi
   });
 }
 
+/**
+ * What a browser-based MCP client (the MCP Inspector, a web agent) fetches to sign its user in:
+ * the discovery documents, registration and the token endpoint. None of them uses cookies, so any
+ * origin may call them (no credentials). The authorization endpoint is a navigation, not a fetch.
+ */
+const OPEN_CORS_PATHS = new Set([
+  '/.well-known/oauth-protected-resource',
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/jwks.json',
+  `${API_PREFIX}/oauth/register`,
+  `${API_PREFIX}/oauth/token`,
+]);
+
+const API_EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
+
+function isOpenCorsPath(url: string): boolean {
+  const query = url.indexOf('?');
+  return OPEN_CORS_PATHS.has(query === -1 ? url : url.slice(0, query));
+}
+
+/** Any origin may fetch the OAuth paths above: the headers, and the answer to a preflight. */
+export function installOpenCors(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (!isOpenCorsPath(request.url)) {
+      done();
+      return;
+    }
+    void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'WWW-Authenticate, X-Request-ID');
+    if (request.method !== 'OPTIONS') {
+      done();
+      return;
+    }
+    void reply
+      .status(204)
+      .headers({ 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'Authorization, Content-Type, MCP-Protocol-Version', 'access-control-max-age': '600' })
+      .send();
+  });
+}
+
+/**
+ * CORS_ORIGINS for the rest of the API (with credentials), as an options delegate of
+ * @fastify/cors, which runs before installOpenCors's hook: it leaves the open paths to that hook.
+ */
+export function configuredCors(corsOrigins: readonly string[]): (request: FastifyRequest, callback: (error: Error | null, options: Readonly<Record<string, unknown>>) => void) => void {
+  const api = { origin: [...corsOrigins], credentials: true, exposedHeaders: API_EXPOSED_HEADERS };
+  const open = { origin: false };
+  return (request, callback) => callback(null, isOpenCorsPath(request.url) ? open : api);
+}
+
 /** Records every route Fastify registers, for the contract test's route <-> spec comparison. */
 export function recordRoutes(fastify: FastifyInstance): RouteRecord[] {
   const routes: RouteRecord[] = [];
