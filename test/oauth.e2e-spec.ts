@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
-import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthTokenResponse, ToolList } from '@app/contracts';
+import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, ToolList } from '@app/contracts';
 import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
 import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -532,6 +532,38 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const logout = await t.client.call('logoutUser', { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(logout.status).toBe(200);
       expect((await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('admins', () => {
+    it('list the clients with their use, and remove one: its sessions end at once and its tokens stop', async () => {
+      const admin = await registerAndLoginAs(t, ['admin']);
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient({ client_name: 'Rogue agent', software_id: 'rogue', software_version: '0.1' });
+      const tokens = await tokensFor(client, user);
+      const bearer = { authorization: `Bearer ${tokens.access_token}` };
+
+      expect((await t.client.call('listOAuthClients', { headers: user.auth })).status).toBe(403);
+      expect((await t.client.call('listOAuthClients', { headers: admin.auth, query: { limit: 0 } })).status).toBe(400);
+      const listed = await t.client.call<OAuthClientList>('listOAuthClients', { headers: admin.auth, query: { limit: 100 } });
+      expect(listed.status).toBe(200);
+      const entry = listed.body.clients.find((candidate) => candidate.clientId === client.client_id);
+      expect(entry).toMatchObject({ name: 'Rogue agent', redirectUris: [CALLBACK], tokenEndpointAuthMethod: 'none', softwareId: 'rogue', softwareVersion: '0.1', registeredFrom: '127.0.0.1', activeSessions: 1 });
+      expect(entry?.lastUsedAt).toEqual(expect.any(String));
+      expect(listed.body.pagination).toMatchObject({ page: 1, limit: 100 });
+      expect(listed.body.pagination.total).toBeGreaterThanOrEqual(listed.body.clients.length);
+
+      expect((await t.client.call('getCurrentUser', { headers: bearer })).status).toBe(200);
+      expect((await t.client.call('deleteOAuthClient', { headers: user.auth, params: { id: client.client_id } })).status).toBe(403);
+      const removed = await t.client.call('deleteOAuthClient', { headers: admin.auth, params: { id: client.client_id } });
+      expect(removed.status).toBe(204);
+      expect((await t.client.call('getCurrentUser', { headers: bearer })).status).toBe(401);
+      const refresh = await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id });
+      expect(refresh.body.error).toBe('invalid_client');
+      const [audit] = await db().getRepository(AuditLogEntity).find({ where: { action: 'admin.oauth_client.delete', resource: `oauth-client:${client.client_id}` } });
+      expect(audit).toMatchObject({ userId: admin.userId, details: { clientName: 'Rogue agent', endedSessions: 1 } });
+      expect((await t.client.call('deleteOAuthClient', { headers: admin.auth, params: { id: client.client_id } })).status).toBe(404);
+      expect((await t.client.call('deleteOAuthClient', { headers: admin.auth, params: { id: 'not-a-uuid' } })).status).toBe(400);
     });
   });
 

@@ -12,6 +12,7 @@ import { MfaChallengeStore } from './mfa/mfa-challenge.store';
 import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
+import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
 import { OAuthClientsService } from './oauth/oauth-clients.service';
 import { OAuthRetention } from './oauth/oauth-retention';
 import { OAuthController, OAuthMetadataController } from './oauth/oauth.controller';
@@ -32,7 +33,7 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController],
+  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController, AdminOAuthClientsController],
   providers: [
     PasswordHasher,
     UsersService,

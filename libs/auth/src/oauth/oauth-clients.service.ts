@@ -1,7 +1,8 @@
 import { AuditWriter } from '@app/audit';
-import type { RequestOrigin } from '@app/common';
+import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { OAuthClientInformation } from '@app/contracts';
+import type { ListOAuthClientsQueryDto, OAuthClient, OAuthClientInformation, OAuthClientList } from '@app/contracts';
+import { SessionsService } from '@app/sessions';
 import { SecretBox } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -15,6 +16,7 @@ const CLIENT_SECRET_PREFIX = 'mcp_cs_';
 const MAX_REDIRECT_URIS = 10;
 const AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic'];
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
+const DEFAULT_PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const badMetadata = (description: string): OAuthError => new OAuthError('invalid_client_metadata', description);
@@ -90,12 +92,54 @@ export class OAuthClientsService {
   private readonly clients: Repository<OAuthClientEntity>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly secrets: SecretBox,
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
   ) {
     this.clients = dataSource.getRepository(OAuthClientEntity);
+  }
+
+  /** For admins: newest first, with the sessions each still holds. */
+  async list(query: ListOAuthClientsQueryDto): Promise<OAuthClientList> {
+    const page = query.page ?? 1;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [rows, total] = await this.clients.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+    const held = await this.liveSessions(rows.map((row) => row.id));
+    return { clients: rows.map((row) => clientView(row, held.get(row.id)?.size ?? 0)), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  }
+
+  /**
+   * Removes a client with everything it holds: codes and refresh tokens go with the row, and the
+   * sessions signed in through it end on every instance, so its access tokens stop at once.
+   */
+  async remove(actorId: string, clientId: string, origin: RequestOrigin): Promise<void> {
+    const client = await this.find(clientId);
+    if (!client) throw ApiError.notFound('OAuth client');
+    const sessionIds = [...((await this.liveSessions([client.id])).get(client.id) ?? [])];
+    for (const sessionId of sessionIds) await this.sessions.end(sessionId, 'OAuth client removed');
+    await this.clients.delete({ id: client.id });
+    await this.audit.record({
+      action: 'admin.oauth_client.delete',
+      result: 'success',
+      userId: actorId,
+      resource: `oauth-client:${client.id}`,
+      details: { clientName: client.name, redirectUris: client.redirectUris, endedSessions: sessionIds.length },
+      origin,
+    });
+  }
+
+  /** Sessions signed in through each client whose refresh token can still be spent. */
+  private async liveSessions(clientIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const held = new Map<string, Set<string>>();
+    if (clientIds.length === 0) return held;
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT client_id, session_id FROM refresh_tokens WHERE client_id = ANY($1) AND revoked_at IS NULL AND used_at IS NULL AND expires_at > now()`,
+      [clientIds],
+    )) as Array<{ client_id: string; session_id: string }>;
+    for (const row of rows) held.set(row.client_id, (held.get(row.client_id) ?? new Set()).add(row.session_id));
+    return held;
   }
 
   async register(body: unknown, origin: RequestOrigin): Promise<OAuthClientInformation> {
@@ -163,6 +207,24 @@ export class OAuthClientsService {
     const known = Buffer.from(hash);
     return given.length === known.length && timingSafeEqual(given, known);
   }
+}
+
+function clientView(row: OAuthClientEntity, activeSessions: number): OAuthClient {
+  return {
+    clientId: row.id,
+    name: row.name,
+    redirectUris: row.redirectUris,
+    grantTypes: row.grantTypes,
+    tokenEndpointAuthMethod: row.authMethod,
+    scope: row.scope?.join(' ') ?? null,
+    clientUri: row.clientUri,
+    softwareId: row.softwareId,
+    softwareVersion: row.softwareVersion,
+    registeredFrom: row.registeredFrom,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    activeSessions,
+  };
 }
 
 function basicCredentials(authorization: string | undefined): { readonly clientId: string; readonly secret: string } | undefined {

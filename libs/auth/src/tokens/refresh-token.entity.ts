@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 @Entity('refresh_tokens')
 @Unique('uq_refresh_tokens_hash', ['tokenHash'])
 @Index('idx_refresh_tokens_family', ['familyId'])
+@Index('idx_refresh_tokens_client', ['clientId'])
 export class RefreshTokenEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_refresh_tokens' })
   id!: string;

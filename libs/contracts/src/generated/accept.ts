@@ -1731,6 +1731,55 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
   return out as unknown as dto.ExportAuditLogsQueryDto;
 }
 
+function acceptListOAuthClientsQueryDto(input: unknown): dto.ListOAuthClientsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListOAuthClientsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOAuthClientsQueryDto;
+}
+
+function acceptDeleteOAuthClientParamsDto(input: unknown): dto.DeleteOAuthClientParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteOAuthClientParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteOAuthClientParamsDto;
+}
+
 function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2098,6 +2147,8 @@ acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);
 acceptWith(dto.ExportAuditLogsQueryDto, acceptExportAuditLogsQueryDto);
+acceptWith(dto.ListOAuthClientsQueryDto, acceptListOAuthClientsQueryDto);
+acceptWith(dto.DeleteOAuthClientParamsDto, acceptDeleteOAuthClientParamsDto);
 acceptWith(dto.CreateWebhookRequestDto, acceptCreateWebhookRequestDto);
 acceptWith(dto.GetWebhookParamsDto, acceptGetWebhookParamsDto);
 acceptWith(dto.UpdateWebhookRequestDto, acceptUpdateWebhookRequestDto);

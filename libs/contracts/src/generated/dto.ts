@@ -980,6 +980,27 @@ export class ExportAuditLogsQueryDto {
   severity?: "info" | "warning" | "error" | "critical";
 }
 
+export class ListOAuthClientsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class DeleteOAuthClientParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class CreateWebhookRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })

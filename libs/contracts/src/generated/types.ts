@@ -536,6 +536,32 @@ export interface OAuthClientInformation {
   scope?: string;
 }
 
+/** A registered OAuth client, as an admin sees it (its secret is never shown again). */
+export interface OAuthClient {
+  clientId: string;
+  /** As the client gave it; not verified. */
+  name: string | null;
+  redirectUris: Array<string>;
+  grantTypes: Array<string>;
+  tokenEndpointAuthMethod: "none" | "client_secret_post" | "client_secret_basic";
+  scope: string | null;
+  clientUri: string | null;
+  softwareId: string | null;
+  softwareVersion: string | null;
+  /** The address the registration came from. */
+  registeredFrom: string | null;
+  createdAt: string;
+  /** The last code or refresh exchanged by it. */
+  lastUsedAt: string | null;
+  /** Sessions signed in through it that can still be refreshed. */
+  activeSessions: number;
+}
+
+export interface OAuthClientList {
+  clients: Array<OAuthClient>;
+  pagination: Pagination;
+}
+
 /** `authorization_code` (with `code`, `redirect_uri`, `code_verifier`) or `refresh_token` (with `refresh_token`). */
 export interface OAuthTokenRequest {
   grant_type: "authorization_code" | "refresh_token";
@@ -855,6 +881,8 @@ export type SetPasswordResponse200 = MessageResponse;
 export type ListAuditLogsResponse200 = AuditLogList;
 
 export type ExportAuditLogsResponse200 = Array<AuditLog>;
+
+export type ListOAuthClientsResponse200 = OAuthClientList;
 
 export type ListWebhooksResponse200 = WebhookList;
 

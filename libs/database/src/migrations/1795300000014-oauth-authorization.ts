@@ -62,9 +62,12 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "refresh_tokens" ADD CONSTRAINT "fk_refresh_tokens_oauth_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE`,
     );
+    // A client's tokens are found (its sessions, its removal's cascade) without reading them all.
+    await queryRunner.query(`CREATE INDEX "idx_refresh_tokens_client" ON "refresh_tokens" ("client_id")`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "idx_refresh_tokens_client"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP CONSTRAINT "fk_refresh_tokens_oauth_client"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "scope"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "client_id"`);

@@ -1,0 +1,23 @@
+import { originOf } from '@app/common';
+import { DeleteOAuthClientParamsDto, ListOAuthClientsQueryDto, type OAuthClientList } from '@app/contracts';
+import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
+import { Controller, Delete, Get, HttpCode, Param, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { OAuthClientsService } from './oauth-clients.service';
+
+@Controller('admin/oauth-clients')
+@RequirePermissions('admin:*')
+export class AdminOAuthClientsController {
+  constructor(private readonly clients: OAuthClientsService) {}
+
+  @Get()
+  list(@Query() query: ListOAuthClientsQueryDto): Promise<OAuthClientList> {
+    return this.clients.list(query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteOAuthClientParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.clients.remove(user.id, params.id, originOf(request));
+  }
+}
