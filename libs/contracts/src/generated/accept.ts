@@ -22,17 +22,18 @@ const ALLOWED_13 = ["asc","desc"];
 const ALLOWED_14 = ["active","terminated","expired"];
 const ALLOWED_15 = ["websocket","http","mcp"];
 const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_17 = ["stdio","streamable-http","sse"];
-const PATTERN_18 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_19 = ["admin","developer","user"];
-const ALLOWED_20 = ["active","suspended","deleted"];
-const PATTERN_21 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_22 = ["info","warning","error","critical"];
-const ALLOWED_23 = ["csv","json"];
-const PATTERN_24 = new RegExp("^https?://");
-const ALLOWED_25 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_26 = ["pending","delivering","delivered","failed"];
-const PATTERN_27 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_17 = ["serve","hold"];
+const ALLOWED_18 = ["stdio","streamable-http","sse"];
+const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_20 = ["admin","developer","user"];
+const ALLOWED_21 = ["active","suspended","deleted"];
+const PATTERN_22 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_23 = ["info","warning","error","critical"];
+const ALLOWED_24 = ["csv","json"];
+const PATTERN_25 = new RegExp("^https?://");
+const ALLOWED_26 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_27 = ["pending","delivering","delivered","failed"];
+const PATTERN_28 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1136,6 +1137,11 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "toolChanges": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
+        break;
+      }
       case "metadata": {
         if (value === undefined) break;
         const instance = isObject(value) ? acceptUpstreamServerInputMetadataDto(value) : undefined;
@@ -1161,7 +1167,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_17))) return undefined;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
       case "command": {
@@ -1265,7 +1271,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_18))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
         break;
       }
       default:
@@ -1388,6 +1394,27 @@ function acceptConnectServerParamsDto(input: unknown): dto.ConnectServerParamsDt
   return out as unknown as dto.ConnectServerParamsDto;
 }
 
+function acceptApproveServerToolsParamsDto(input: unknown): dto.ApproveServerToolsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ApproveServerToolsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ApproveServerToolsParamsDto;
+}
+
 function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1419,12 +1446,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "search": {
@@ -1479,7 +1506,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_19))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_20))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1514,7 +1541,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_19))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_20))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1564,7 +1591,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "reason": {
@@ -1652,12 +1679,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_22))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "page": {
@@ -1695,7 +1722,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "startDate": {
@@ -1715,12 +1742,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_22))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       default:
@@ -1791,12 +1818,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_25))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_26))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1856,12 +1883,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_25))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_26))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1962,7 +1989,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_27))) return undefined;
         break;
       }
       case "page": {
@@ -2021,7 +2048,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       default:
@@ -2137,6 +2164,7 @@ acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);
 acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
+acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
 acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);

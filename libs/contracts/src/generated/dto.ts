@@ -738,6 +738,11 @@ export class UpstreamServerInputDto {
   @Type(() => RateLimitDto)
   rateLimits?: RateLimitDto;
 
+  /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
+  @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
+  @IsIn(["serve","hold"])
+  toolChanges?: "serve" | "hold";
+
   @ValidateIf((object: Record<string, unknown>) => object["metadata"] !== undefined)
   @IsObject()
   @ValidateNested()
@@ -761,6 +766,11 @@ export class DeleteServerParamsDto {
 }
 
 export class ConnectServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ApproveServerToolsParamsDto {
   @IsUUID(undefined)
   id!: string;
 }

@@ -49,6 +49,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "updateServer", method: "PUT", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "deleteServer", method: "DELETE", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "connectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/connect", public: false },
+  { operationId: "approveServerTools", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/approve-tools", public: false },
   { operationId: "disconnectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/disconnect", public: false },
   { operationId: "listUsers", method: "GET", basePath: "/api/v1", path: "/admin/users", public: false },
   { operationId: "createUser", method: "POST", basePath: "/api/v1", path: "/admin/users", public: false },

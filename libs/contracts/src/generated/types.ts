@@ -184,6 +184,8 @@ export interface UpstreamServerInput {
     intervalMs?: number;
   };
   rateLimits?: RateLimit;
+  /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
+  toolChanges?: "serve" | "hold";
   metadata?: {
     category?: "system" | "data" | "analytics" | "monitoring";
     tags?: Array<string>;
@@ -216,6 +218,9 @@ export interface UpstreamServer {
   };
   /** Names of the tools it serves (as registered, `<server>__<tool>`). */
   tools: Array<string>;
+  toolChanges: "serve" | "hold";
+  /** With `toolChanges` hold, the tools it lists that are new or changed since the approved listing, and so not served (`<server>__<tool>`; as seen on this instance). */
+  heldTools: Array<string>;
   /** How many resources it offers. */
   resources?: number;
   /** How many prompts it offers. */
@@ -865,6 +870,8 @@ export type GetServerResponse200 = UpstreamServer;
 export type UpdateServerResponse200 = UpstreamServer;
 
 export type ConnectServerResponse200 = UpstreamServer;
+
+export type ApproveServerToolsResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
 

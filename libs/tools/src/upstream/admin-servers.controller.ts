@@ -1,5 +1,6 @@
 import { originOf } from '@app/common';
 import {
+  ApproveServerToolsParamsDto,
   ConnectServerParamsDto,
   DeleteServerParamsDto,
   DisconnectServerParamsDto,
@@ -56,5 +57,11 @@ export class AdminServersController {
   @HttpCode(200)
   disconnect(@CurrentUser() user: AuthenticatedUser, @Param() params: DisconnectServerParamsDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
     return this.upstreams.disconnect(params.id, user.id, originOf(request));
+  }
+
+  @Post(':id/approve-tools')
+  @HttpCode(200)
+  approveTools(@CurrentUser() user: AuthenticatedUser, @Param() params: ApproveServerToolsParamsDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.approveTools(params.id, user.id, originOf(request));
   }
 }

@@ -25,15 +25,33 @@ function canonicalJson(value: unknown): string {
  * approved (a "rug pull") changes its fingerprint.
  */
 export function fingerprintTools(definitions: readonly ToolDefinition[], serverName: string): Record<string, string> {
-  const prefix = `${serverName}__`;
   // fromEntries defines own properties, so a tool named `__proto__` is a name like any other.
   return Object.fromEntries(
     definitions.map((definition) => {
-      const name = definition.name.startsWith(prefix) ? definition.name.slice(prefix.length) : definition.name;
+      const name = upstreamName(definition, serverName);
       const seen = { title: definition.title, description: definition.description, inputSchema: definition.inputSchema, outputSchema: definition.outputSchema, annotations: definition.annotations };
       return [name, createHash('sha256').update(canonicalJson(seen)).digest('base64url')];
     }),
   );
+}
+
+/** A tool's name on its upstream (registered as `<server>__<name>`). */
+export function upstreamName(definition: ToolDefinition, serverName: string): string {
+  const prefix = `${serverName}__`;
+  return definition.name.startsWith(prefix) ? definition.name.slice(prefix.length) : definition.name;
+}
+
+/** The tools whose fingerprint is the approved one, and the upstream names of the rest (new or changed). */
+export function splitByApproval(definitions: readonly ToolDefinition[], serverName: string, approved: Readonly<Record<string, string>>): { served: ToolDefinition[]; held: string[] } {
+  const fingerprints = fingerprintTools(definitions, serverName);
+  const served: ToolDefinition[] = [];
+  const held: string[] = [];
+  for (const definition of definitions) {
+    const name = upstreamName(definition, serverName);
+    if (Object.hasOwn(approved, name) && approved[name] === fingerprints[name]) served.push(definition);
+    else held.push(name);
+  }
+  return { served, held: held.sort() };
 }
 
 /** What differs between two listings; null when nothing does. */
@@ -63,4 +81,18 @@ const SWAP_SQL = `WITH old AS (SELECT tool_fingerprints FROM upstream_servers WH
 export async function swapToolFingerprints(query: Query, serverId: string, fingerprints: Readonly<Record<string, string>>): Promise<{ previous: Record<string, string> | null } | undefined> {
   const [rows] = (await query(SWAP_SQL, [serverId, JSON.stringify(fingerprints)])) as [Array<{ previous: Record<string, string> | null }>, number];
   return rows[0];
+}
+
+/**
+ * The approved listing a held server's tools are compared with; its first listing is adopted as
+ * approved (by whichever instance lists it first). undefined when the server is gone.
+ */
+export async function approvedListing(query: Query, serverId: string, firstListing: Readonly<Record<string, string>>): Promise<Record<string, string> | undefined> {
+  const [adopted] = (await query(`UPDATE upstream_servers SET approved_tools = $2::jsonb WHERE id = $1 AND approved_tools IS NULL RETURNING approved_tools`, [serverId, JSON.stringify(firstListing)])) as [
+    Array<{ approved_tools: Record<string, string> }>,
+    number,
+  ];
+  if (adopted[0]) return adopted[0].approved_tools;
+  const rows = (await query(`SELECT approved_tools FROM upstream_servers WHERE id = $1`, [serverId])) as Array<{ approved_tools: Record<string, string> | null }>;
+  return rows[0]?.approved_tools ?? undefined;
 }

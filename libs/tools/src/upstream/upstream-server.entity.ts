@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export type TransportType = 'stdio' | 'streamable-http' | 'sse';
+export type ToolChangePolicy = 'serve' | 'hold';
 
 /** Stored transport: secret values (env, headers) are sealed with the SecretBox. */
 export interface StoredTransport {
@@ -43,6 +44,14 @@ export class UpstreamServerEntity {
 
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };
+
+  /** serve: changed tools are served at once; hold: new or changed tools wait for approval. */
+  @Column({ name: 'tool_changes', type: 'varchar', length: 8, default: 'serve' })
+  toolChanges!: ToolChangePolicy;
+
+  /** The approved listing (name → fingerprint) that hold compares with; never returned. */
+  @Column({ name: 'approved_tools', type: 'jsonb', nullable: true, select: false })
+  approvedTools!: Record<string, string> | null;
 
   /** Each tool's fingerprint when the server last listed them (see tool-fingerprints.ts); never returned. */
   @Column({ name: 'tool_fingerprints', type: 'jsonb', nullable: true, select: false })

@@ -14,7 +14,7 @@ import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
-import { fingerprintTools, swapToolFingerprints, toolChanges } from './tool-fingerprints';
+import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { UpstreamConnection } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
 import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
@@ -28,6 +28,8 @@ declare module '@app/events' {
     'resource.updated': { uri: string; subscribers: string[] };
     /** What an upstream's tools say changed (audited once, by the instance that saw it first); a webhook event. */
     'upstream.tools.changed': { serverId: string; name: string; added: string[]; removed: string[]; changed: string[] };
+    /** An admin approved a held server's listing: every instance serves what it now holds back. */
+    'upstream.tools.approved': { serverId: string };
   }
 }
 
@@ -84,7 +86,12 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly subscribers = new Map<string, Set<string>>();
   private readonly subscribedAt = new Map<string, UpstreamConnection>();
   private unsubscribe?: () => void;
+  private unsubscribeApprovals?: () => void;
   private unwatch?: () => void;
+  /** Per server on this instance: its last listing, the tools held back from it, and the check of it in flight. */
+  private readonly listings = new Map<string, { readonly server: UpstreamServerEntity; readonly definitions: ToolDefinition[]; readonly turn: number }>();
+  private readonly held = new Map<string, string[]>();
+  private readonly approvals = new Map<string, Promise<void>>();
 
   constructor(
     dataSource: DataSource,
@@ -103,6 +110,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.unsubscribe = this.events.on('upstream.changed', (event) => {
       if (event.origin !== this.events.instanceId) void this.reconcile(event.payload.serverId);
     });
+    this.unsubscribeApprovals = this.events.on('upstream.tools.approved', (event) => {
+      if (event.origin !== this.events.instanceId) this.relist(event.payload.serverId);
+    });
     // Enabled servers come back at start, without holding the start up.
     for (const server of await this.servers.find({ where: { enabled: true } })) {
       void this.connection(server)
@@ -113,6 +123,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async beforeApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.unsubscribeApprovals?.();
     this.unwatch?.();
     await Promise.all([...this.connections.values()].map((connection) => connection.disconnect()));
   }
@@ -149,6 +160,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.events.publish('upstream.changed', { serverId: server.id, action: 'created' });
     // A server that cannot be reached is still created; its status says why.
     if (server.enabled) await this.connection(server).connect().catch(() => undefined);
+    await this.approvals.get(server.id);
     return this.view(server);
   }
 
@@ -167,6 +179,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.events.publish('upstream.changed', { serverId: id, action: 'updated' });
     await this.dropConnection(id);
     if (server.enabled) await this.connection(server).connect().catch(() => undefined);
+    await this.approvals.get(id);
     return this.view(server);
   }
 
@@ -187,6 +200,25 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       await this.audit.record({ action: 'upstream.connect', result: this.connections.get(id)?.status === 'connected' ? 'success' : 'failure', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     }
     this.events.publish('upstream.changed', { serverId: id, action: 'connect' });
+    await this.approvals.get(id);
+    return this.view(server);
+  }
+
+  /**
+   * What the server lists now (on this instance) becomes its approved listing: the tools held back
+   * are served, here and, through the event, on every other instance.
+   */
+  async approveTools(id: string, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const server = await this.find(id);
+    const listing = this.connections.get(id)?.status === 'connected' ? this.listings.get(id) : undefined;
+    if (!listing) throw ApiError.conflict(`'${server.name}' is not connected on this instance: connect it, then approve what it lists`);
+    const approved = fingerprintTools(listing.definitions, server.name);
+    const released = this.held.get(id) ?? [];
+    await this.servers.update({ id }, { approvedTools: approved });
+    await this.audit.record({ action: 'upstream.tools.approve', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name, released, tools: Object.keys(approved).sort() }, origin });
+    this.events.publish('upstream.tools.approved', { serverId: id });
+    this.relist(id);
+    await this.approvals.get(id);
     return this.view(server);
   }
 
@@ -360,7 +392,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         this.config.version,
         { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
         (definitions, reason) => {
-          this.registry.replaceServerTools(server.id, definitions, reason);
+          this.serveListing(server, definitions, reason);
           // A listing, not a disconnection (which publishes none).
           if (definitions.length > 0) void this.auditToolChanges(server, definitions);
         },
@@ -369,6 +401,44 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       this.connections.set(server.id, connection);
     }
     return connection;
+  }
+
+  /**
+   * Registers a listing: all of it, or (toolChanges hold) only the tools whose fingerprint is the
+   * approved one. A later listing overtakes a check still in flight.
+   */
+  private serveListing(server: UpstreamServerEntity, definitions: ToolDefinition[], reason: string): void {
+    const turn = (this.listings.get(server.id)?.turn ?? 0) + 1;
+    this.listings.set(server.id, { server, definitions, turn });
+    if (server.toolChanges !== 'hold' || definitions.length === 0) {
+      this.held.delete(server.id);
+      this.approvals.delete(server.id);
+      this.registry.replaceServerTools(server.id, definitions, reason);
+      return;
+    }
+    this.approvals.set(server.id, this.serveApproved(server, definitions, reason, turn));
+  }
+
+  private async serveApproved(server: UpstreamServerEntity, definitions: ToolDefinition[], reason: string, turn: number): Promise<void> {
+    let served: ToolDefinition[] = [];
+    let held: string[] = definitions.map((definition) => upstreamName(definition, server.name));
+    try {
+      const approved = await approvedListing((sql, parameters) => this.servers.query(sql, parameters), server.id, fingerprintTools(definitions, server.name));
+      if (approved) ({ served, held } = splitByApproval(definitions, server.name, approved));
+    } catch (error) {
+      // Fail closed: with the approved listing unknown, nothing of this listing is served.
+      this.logger.warn(`${server.name}: approved tools not read, serving none: ${(error as Error).message}`);
+    }
+    if (this.listings.get(server.id)?.turn !== turn) return;
+    this.held.set(server.id, held.map((name) => `${server.name}__${name}`));
+    if (held.length > 0) this.logger.warn(`${server.name}: holding ${held.join(', ')} until an admin approves them`.slice(0, 2000));
+    this.registry.replaceServerTools(server.id, served, reason);
+  }
+
+  /** Serves a server's last listing again, against the approved listing as it is now. */
+  private relist(serverId: string): void {
+    const listing = this.listings.get(serverId);
+    if (listing) this.serveListing(listing.server, listing.definitions, 'upstream tools approved');
   }
 
   /**
@@ -386,7 +456,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       const changes = toolChanges(previous, fingerprints);
       if (!changes) return;
       this.logger.warn(`${server.name}: its tools changed (added: ${changes.added.join(', ') || 'none'}; removed: ${changes.removed.join(', ') || 'none'}; changed: ${changes.changed.join(', ') || 'none'})`.slice(0, 2000));
-      await this.audit.record({ action: 'upstream.tools.changed', result: 'success', severity: 'warning', resource: `upstream:${server.id}`, details: { name: server.name, ...changes } });
+      await this.audit.record({ action: 'upstream.tools.changed', result: 'success', severity: 'warning', resource: `upstream:${server.id}`, details: { name: server.name, ...changes, toolChanges: server.toolChanges } });
       await this.events.publishDurable('upstream.tools.changed', { serverId: server.id, name: server.name, ...changes });
     } catch (error) {
       this.logger.warn(`${server.name}: tool changes not checked: ${(error as Error).message}`);
@@ -397,6 +467,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const connection = this.connections.get(id);
     this.connections.delete(id);
     if (connection) await connection.disconnect();
+    // After the disconnection, whose own (empty) listing would otherwise be kept.
+    this.listings.delete(id);
+    this.held.delete(id);
+    this.approvals.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
   }
 
@@ -414,6 +488,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       timeouts: { ...DEFAULTS.timeouts, ...input.timeouts },
       healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
+      toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
   }
@@ -473,6 +548,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       metadata: server.metadata,
       // Only the names this server holds in the registry: a name another owner holds was skipped.
       tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id),
+      toolChanges: server.toolChanges,
+      heldTools: this.held.get(server.id) ?? [],
       resources: connection?.resources ?? 0,
       prompts: connection?.prompts ?? 0,
       createdAt: server.createdAt.toISOString(),
