@@ -189,7 +189,7 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
 
     it('lets browser-based clients (any origin, no credentials) fetch discovery, register and exchange tokens, and nothing else', async () => {
       const origin = { origin: 'http://localhost:6274' };
-      for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/api/v1/oauth/register', '/api/v1/oauth/token', '/api/oauth/token']) {
+      for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json', '/api/v1/oauth/register', '/api/v1/oauth/token', '/api/v1/oauth/revoke', '/api/oauth/token']) {
         const preflight = await fetch(`${t.baseUrl}${path}`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
         expect(preflight.status, path).toBe(204);
         expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -532,6 +532,47 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const logout = await t.client.call('logoutUser', { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(logout.status).toBe(200);
       expect((await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('revocation (RFC 7009)', () => {
+    it('ends a grant by its refresh or its access token, for the client it was issued to only', async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient();
+      const other = await publicClient();
+      const revoke = async (fields: Record<string, string>) => {
+        const response = await fetch(`${t.baseUrl}/api/v1/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+        const text = await response.text();
+        const body: unknown = text ? JSON.parse(text) : text;
+        t.client.validator.assertResponse('oauthRevoke', response.status, response.headers.get('content-type'), body);
+        return { status: response.status, body: body as OAuthErrorBody };
+      };
+      const alive = async (tokens: OAuthTokenResponse) => (await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${tokens.access_token}` } })).status === 200;
+      expect((await t.client.call<AuthorizationServerMetadata>('getAuthorizationServerMetadata')).body.revocation_endpoint).toBe(`${t.config.publicUrl}/api/v1/oauth/revoke`);
+
+      const byRefresh = await tokensFor(client, user);
+      // Another client's request, an unknown token, garbage: 200, and nothing changes.
+      for (const token of [byRefresh.refresh_token, byRefresh.access_token]) expect((await revoke({ token, client_id: other.client_id })).status).toBe(200);
+      for (const token of ['mcp_rt_unknown', 'garbage', 'a.b.c']) expect((await revoke({ token, client_id: client.client_id })).status).toBe(200);
+      expect(await alive(byRefresh)).toBe(true);
+      expect((await revoke({ token: byRefresh.refresh_token, token_type_hint: 'refresh_token', client_id: client.client_id })).status).toBe(200);
+      expect(await alive(byRefresh)).toBe(false);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: byRefresh.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+
+      const byAccess = await tokensFor(client, user);
+      expect((await revoke({ token: byAccess.access_token, token_type_hint: 'access_token', client_id: client.client_id })).status).toBe(200);
+      expect(await alive(byAccess)).toBe(false);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: byAccess.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+      // A login's own token is not an OAuth client's to revoke.
+      expect((await revoke({ token: user.accessToken, client_id: client.client_id })).status).toBe(200);
+      expect((await t.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
+
+      expect((await revoke({ client_id: client.client_id })).body.error).toBe('invalid_request');
+      const unknown = await revoke({ token: 'x', client_id: randomUUID() });
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.error).toBe('invalid_client');
+      const audited = await db().getRepository(AuditLogEntity).find({ where: { action: 'oauth.revoke', resource: `oauth-client:${client.client_id}` } });
+      expect(audited).toHaveLength(2);
     });
   });
 

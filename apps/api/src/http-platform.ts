@@ -82,6 +82,7 @@ const OPEN_CORS_PATHS = new Set([
   '/.well-known/jwks.json',
   `${API_PREFIX}/oauth/register`,
   `${API_PREFIX}/oauth/token`,
+  `${API_PREFIX}/oauth/revoke`,
 ]);
 
 const API_EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];

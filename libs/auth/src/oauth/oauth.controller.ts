@@ -48,6 +48,13 @@ export class OAuthController {
     await answerAuthorize(request, reply, await this.oauth.authorizeSubmit(request.body, originOf(request)));
   }
 
+  @Post('revoke')
+  @RouteConfig({ acceptsForm: true })
+  @RateLimit({ rule: 'loginIp', by: 'ip' })
+  async revoke(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await oauthAnswer<void>(request, reply, 200, () => this.oauth.revoke(request.body, request.headers.authorization, originOf(request)));
+  }
+
   @Post('token')
   @RouteConfig({ acceptsForm: true })
   @RateLimit({ rule: 'loginIp', by: 'ip' })

@@ -1,15 +1,17 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, isRedisUnavailable, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { AuthorizationServerMetadata, OAuthTokenResponse } from '@app/contracts';
 import { SecretBox } from '@app/security';
+import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { AuthService } from '../auth.service';
 import { effectivePermissions, ROLES } from '../roles';
 import { SignInService } from '../sign-in.service';
-import type { IssuedTokens } from '../tokens/tokens.service';
+import { JwtService } from '../jwt/jwt.service';
+import { type IssuedTokens, REFRESH_TOKEN_PREFIX, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import type { OAuthClientEntity } from './oauth-client.entity';
@@ -77,6 +79,9 @@ export class OAuthService {
     private readonly secrets: SecretBox,
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
+    private readonly tokens: TokensService,
+    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
   ) {
     this.codes = dataSource.getRepository(AuthorizationCodeEntity);
     this.ssoRequests = dataSource.getRepository(OAuthSsoRequestEntity);
@@ -93,6 +98,8 @@ export class OAuthService {
       authorization_endpoint: `${base}/api/v1/oauth/authorize`,
       token_endpoint: `${base}/api/v1/oauth/token`,
       ...(this.config.oauth.dynamicRegistration ? { registration_endpoint: `${base}/api/v1/oauth/register` } : {}),
+      revocation_endpoint: `${base}/api/v1/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
       jwks_uri: `${base}/.well-known/jwks.json`,
       scopes_supported: [...new Set(ROLES.flatMap((role) => effectivePermissions([role], [])))].sort(),
       response_types_supported: ['code'],
@@ -228,6 +235,38 @@ export class OAuthService {
     const answer = grantType === 'authorization_code' ? await this.exchangeCode(client, values, origin) : await this.refresh(client, values, origin);
     await this.clients.markUsed(client);
     return answer;
+  }
+
+  /**
+   * RFC 7009: a refresh or access token the client was issued ends its grant: the session's
+   * refresh tokens are revoked and the session ends everywhere. Anything else changes nothing.
+   */
+  async revoke(body: unknown, authorization: string | undefined, origin: RequestOrigin): Promise<void> {
+    const { values, repeated } = singleValues(body);
+    if (repeated) throw new OAuthError('invalid_request', `${repeated.slice(0, 64)} must be given once, as a string`);
+    if (!values.token) throw new OAuthError('invalid_request', 'token is required');
+    const client = await this.clients.authenticate(values, authorization);
+    const sessionId = await this.sessionOfToken(values.token, client.id);
+    if (!sessionId) return;
+    await this.tokens.revokeSession(sessionId);
+    try {
+      await this.sessions.end(sessionId, 'OAuth token revoked');
+    } catch (error) {
+      if (isRedisUnavailable(error)) throw new OAuthError('temporarily_unavailable', 'The grant was revoked here; other instances will catch up shortly');
+      throw error;
+    }
+    await this.audit.record({ action: 'oauth.revoke', result: 'success', resource: `oauth-client:${client.id}`, sessionId, details: { clientName: client.name }, origin });
+  }
+
+  private async sessionOfToken(token: string, clientId: string): Promise<string | undefined> {
+    if (token.startsWith(REFRESH_TOKEN_PREFIX)) return this.tokens.sessionOfClientToken(token, clientId);
+    let sessionId: string;
+    try {
+      sessionId = this.jwt.verify(token).sid;
+    } catch {
+      return undefined;
+    }
+    return (await this.tokens.sessionHeldBy(sessionId, clientId)) ? sessionId : undefined;
   }
 
   private async exchangeCode(client: OAuthClientEntity, values: Readonly<Record<string, string>>, origin: RequestOrigin): Promise<OAuthTokenResponse> {

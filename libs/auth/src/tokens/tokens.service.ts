@@ -76,6 +76,17 @@ export class TokensService {
     return { kind: 'rotated', ...owner, scope: token.scope };
   }
 
+  /** The session a refresh token issued to `clientId` belongs to (spent or not); undefined otherwise. */
+  async sessionOfClientToken(refreshToken: string, clientId: string): Promise<string | undefined> {
+    if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 128) return undefined;
+    return (await this.refreshTokens.findOne({ where: { tokenHash: this.secrets.mac(refreshToken), clientId } }))?.sessionId;
+  }
+
+  /** Whether a session was signed in through `clientId`. */
+  async sessionHeldBy(sessionId: string, clientId: string): Promise<boolean> {
+    return (await this.refreshTokens.count({ where: { sessionId, clientId }, take: 1 })) > 0;
+  }
+
   async revokeFamily(familyId: string): Promise<void> {
     await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }

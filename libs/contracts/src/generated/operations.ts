@@ -27,6 +27,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "oauthAuthorize", method: "GET", basePath: "/api/v1", path: "/oauth/authorize", public: true },
   { operationId: "oauthAuthorizeSubmit", method: "POST", basePath: "/api/v1", path: "/oauth/authorize", public: true },
   { operationId: "oauthToken", method: "POST", basePath: "/api/v1", path: "/oauth/token", public: true },
+  { operationId: "oauthRevoke", method: "POST", basePath: "/api/v1", path: "/oauth/revoke", public: true },
   { operationId: "getCurrentUser", method: "GET", basePath: "/api/v1", path: "/users/me", public: false },
   { operationId: "listApiKeys", method: "GET", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "createApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys", public: false },

@@ -502,6 +502,8 @@ export interface AuthorizationServerMetadata {
   token_endpoint: string;
   /** Absent when `OAUTH_DYNAMIC_REGISTRATION` is off. */
   registration_endpoint?: string;
+  revocation_endpoint?: string;
+  revocation_endpoint_auth_methods_supported?: Array<string>;
   jwks_uri?: string;
   scopes_supported: Array<string>;
   response_types_supported: Array<"code">;
@@ -581,6 +583,13 @@ export interface OAuthTokenRequest {
   resource?: string;
   /** With `refresh_token`, a narrower scope than was granted. */
   scope?: string;
+}
+
+export interface OAuthRevokeRequest {
+  token: string;
+  token_type_hint?: "access_token" | "refresh_token";
+  client_id?: string;
+  client_secret?: string;
 }
 
 export interface OAuthTokenResponse {
