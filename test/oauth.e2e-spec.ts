@@ -712,48 +712,89 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     return { status: response.status, headers: response.headers, body: text, location: location ? new URL(location) : undefined };
   }
 
-  it('a user without a password signs in at the IdP from the page; the client gets its code and a token with the IdP roles', async () => {
-    const registered = await http.register({ client_name: 'SSO agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' });
-    const client = registered.body;
-    const { verifier, challenge } = pkcePair();
+  async function finish(location: URL, cookie?: string): Promise<Answer<string>> {
+    const response = await fetch(location, { redirect: 'manual', headers: { ...BROWSER, ...(cookie ? { cookie } : {}) } });
+    const text = await response.text();
+    t.client.validator.assertResponse('oauthFinishSso', response.status, response.headers.get('content-type'), text);
+    const next = response.headers.get('location');
+    return { status: response.status, headers: response.headers, body: text, location: next ? new URL(next) : undefined };
+  }
+
+  /** The page, "Sign in with SSO", and the IdP's AuthnRequest: what the browser holds before the IdP. */
+  async function startSso(client: OAuthClientInformation, challenge: string): Promise<{ relayState: string; cookie: string; requestId: string; toSso: Answer<string> }> {
     const page = await http.page(new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 'sso-state', scope: 'read:tools execute:tools filesystem:read' }).toString());
     expect(page.body).toContain('Sign in with SSO');
-    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' http://127.0.0.1:8765 ${new URL(idp.entryPoint).origin}`);
-
     const toSso = await http.submit({ ...hiddenFields(page.body), decision: 'sso' });
     expect(toSso.status).toBe(303);
-    expect(`${toSso.location?.origin}${toSso.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/auth/saml/login`);
+    const setCookie = toSso.headers.get('set-cookie') as string;
+    expect(setCookie).toMatch(/^smcp_oauth_sso=[A-Za-z0-9_-]{43}; Path=\/api\/v1\/oauth\/authorize; Max-Age=600; HttpOnly; SameSite=Lax$/);
     const relayState = toSso.location?.searchParams.get('RelayState') as string;
+    const toIdp = await fetch(toSso.location as URL, { redirect: 'manual' });
+    const authnRequest = await idp.readAuthnRequest(toIdp.headers.get('location') as string);
+    expect(authnRequest.relayState).toBe(relayState);
+    return { relayState, cookie: setCookie.split(';')[0], requestId: authnRequest.id, toSso };
+  }
+
+  it('a user without a password signs in at the IdP from the page; the client gets its code and a token with the IdP roles', async () => {
+    const client = (await http.register({ client_name: 'SSO agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' })).body;
+    const { verifier, challenge } = pkcePair();
+    const page = await http.page(new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256' }).toString());
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' http://127.0.0.1:8765 ${new URL(idp.entryPoint).origin}`);
+    const { relayState, cookie, requestId, toSso } = await startSso(client, challenge);
+    expect(`${toSso.location?.origin}${toSso.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/auth/saml/login`);
     expect(relayState).toMatch(/^oauth:[A-Za-z0-9_-]{32}$/);
     expect(Buffer.byteLength(relayState)).toBeLessThanOrEqual(80);
 
-    const toIdp = await fetch(toSso.location as URL, { redirect: 'manual' });
-    expect(toIdp.status).toBe(302);
-    const authnRequest = await idp.readAuthnRequest(toIdp.headers.get('location') as string);
-    expect(authnRequest.relayState).toBe(relayState);
-
     const email = `sso.oauth.${randomBytes(4).toString('hex')}@corp.example.test`;
-    const back = await postAssertion(email, authnRequest.id, relayState);
+    const back = await postAssertion(email, requestId, relayState);
     expect(back.status).toBe(303);
-    expect(`${back.location?.origin}${back.location?.pathname}`).toBe(CALLBACK);
-    expect(back.location?.searchParams.get('state')).toBe('sso-state');
-    const code = back.location?.searchParams.get('code') as string;
-    const tokens = await http.token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id });
+    expect(`${back.location?.origin}${back.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/oauth/authorize/sso`);
+    const done = await finish(back.location as URL, cookie);
+    expect(done.status).toBe(303);
+    expect(done.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
+    expect(`${done.location?.origin}${done.location?.pathname}`).toBe(CALLBACK);
+    expect(done.location?.searchParams.get('state')).toBe('sso-state');
+    const tokens = await http.token({ grant_type: 'authorization_code', code: done.location?.searchParams.get('code') as string, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id });
     expect(tokens.status).toBe(200);
     // Provisioned as a developer by the IdP's groups; the grant keeps what was asked for.
     expect(tokens.body.scope).toBe('read:tools execute:tools filesystem:read');
     const me = await t.client.call<{ email: string; roles: string[] }>('getCurrentUser', { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
     expect(me.body).toMatchObject({ email, roles: ['developer'] });
-    const [login] = (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'oauth.authorize', resource: `oauth-client:${client.client_id}` } })).filter((entry) => entry.result === 'success');
-    expect(login.details).toMatchObject({ method: 'saml' });
+    const [authorized] = (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'oauth.authorize', resource: `oauth-client:${client.client_id}` } })).filter((entry) => entry.result === 'success');
+    expect(authorized.details).toMatchObject({ method: 'saml' });
 
-    // The parked request is spent: the same RelayState with another valid assertion gets no code.
+    // Spent: the same finish again, or the same RelayState with another valid assertion, gets no code.
+    expect((await finish(back.location as URL, cookie)).status).toBe(400);
     const again = await fetch(toSso.location as URL, { redirect: 'manual' });
     const second = await idp.readAuthnRequest(again.headers.get('location') as string);
     const replay = await postAssertion(email, second.id, relayState);
     expect(replay.status).toBe(400);
     expect(replay.location).toBeUndefined();
     expect(replay.body).toContain('expired or was already completed');
+  });
+
+  it('a request started by an attacker and completed by a victim signed in at the IdP gives the attacker no code', async () => {
+    const attackerClient = (await http.register({ client_name: 'Totally VS Code', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' })).body;
+    const attacker = await startSso(attackerClient, pkcePair().challenge);
+    // The victim follows the attacker's link; the IdP, where the victim is signed in, answers at once.
+    const victim = `sso.victim.${randomBytes(4).toString('hex')}@corp.example.test`;
+    const back = await postAssertion(victim, attacker.requestId, attacker.relayState);
+    expect(back.status).toBe(303);
+    // The victim's browser has no binding cookie: no code.
+    const atVictim = await finish(back.location as URL);
+    expect(atVictim.status).toBe(400);
+    expect(atVictim.location).toBeUndefined();
+    // The attacker has the cookie, but not the completion secret the redirect carried to the victim.
+    const guessed = new URL(back.location as URL);
+    guessed.searchParams.set('completion', randomBytes(32).toString('base64url'));
+    expect((await finish(guessed, attacker.cookie)).status).toBe(400);
+    const withoutCompletion = new URL(back.location as URL);
+    withoutCompletion.searchParams.delete('completion');
+    expect((await finish(withoutCompletion, attacker.cookie)).status).toBe(400);
+    // Refused answers do not burn it for the starter (a mis-click), but it expires in 10 minutes and is completed once.
+    expect((await finish(back.location as URL, 'smcp_oauth_sso=forged')).status).toBe(400);
+    const codes = (await t.app.get(DataSource).query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [attackerClient.client_id])) as unknown[];
+    expect(codes).toEqual([]);
   });
 
   it('a forged or expired RelayState gets no code, and a plain SSO login is unchanged', async () => {
@@ -774,4 +815,3 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     expect(await response.json()).toMatchObject({ tokenType: 'Bearer' });
   });
 });
-

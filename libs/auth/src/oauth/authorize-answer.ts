@@ -23,6 +23,7 @@ function acceptsHtml(request: FastifyRequest): boolean {
 
 /** A redirect, or the page for a browser; a client that does not take HTML gets a refusal as JSON. */
 export async function answerAuthorize(request: FastifyRequest, reply: FastifyReply, outcome: AuthorizeOutcome): Promise<void> {
+  if (outcome.cookies) void reply.header('set-cookie', [...outcome.cookies]);
   if (outcome.kind === 'redirect') {
     await reply.status(outcome.status).headers(NO_STORE).header('location', outcome.location).send();
     return;

@@ -41,6 +41,13 @@ export class OAuthController {
     await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query));
   }
 
+  /** Single sign-on's last step, after the IdP: the browser that started it gets the code. */
+  @Get('authorize/sso')
+  @RateLimit({ rule: 'loginIp', by: 'ip' })
+  async finishSso(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await answerAuthorize(request, reply, await this.oauth.finishSso(request.query, request.headers.cookie, originOf(request)));
+  }
+
   @Post('authorize')
   @RouteConfig({ acceptsForm: true })
   @RateLimit({ rule: 'login', by: 'email+ip' }, { rule: 'loginIp', by: 'ip' })

@@ -28,14 +28,16 @@ const CODE_PREFIX = 'mcp_ac_';
 const SSO_REQUEST_TTL_MS = 10 * 60_000;
 /** RelayState of a SAML login made for an authorization request (kept under SAML's 80 bytes). */
 export const OAUTH_RELAY_PREFIX = 'oauth:';
+const SSO_COOKIE = 'smcp_oauth_sso';
+const SSO_COOKIE_PATH = '/api/v1/oauth/authorize';
 const MAX_PARAMETER_LENGTH = 4096;
 const BACKUP_CODE = /^[A-Za-z0-9 -]{8,32}$/;
 const SIX_DIGITS = /^[0-9]{6}$/;
 
 /** What the authorization endpoint answers: a page for the user, or a redirect to the client. */
 export type AuthorizeOutcome =
-  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly formTargets?: readonly string[]; readonly problem?: string }
-  | { readonly kind: 'redirect'; readonly status: 302 | 303; readonly location: string };
+  | { readonly kind: 'page'; readonly status: number; readonly html: string; readonly formTargets?: readonly string[]; readonly problem?: string; readonly cookies?: readonly string[] }
+  | { readonly kind: 'redirect'; readonly status: 302 | 303; readonly location: string; readonly cookies?: readonly string[] };
 
 interface AuthorizationRequest {
   readonly client: OAuthClientEntity;
@@ -148,14 +150,18 @@ export class OAuthService {
   }
 
   /**
-   * The user chose single sign-on: the checked request is parked and the browser goes to the SAML
-   * login, whose RelayState brings it back to `completeSso`.
+   * The user chose single sign-on: the checked request is parked, this browser gets a cookie that
+   * binds it, and goes to the SAML login, whose RelayState brings the answer back to `completeSso`.
    */
   private async startSso(request: AuthorizationRequest): Promise<AuthorizeOutcome> {
     if (!this.config.saml) return this.page(request, 400, { message: 'Single sign-on is not configured on this server.' });
     const token = randomBytes(24).toString('base64url');
+    const binding = randomBytes(32).toString('base64url');
     await this.ssoRequests.insert({
       tokenHash: this.secrets.mac(token),
+      bindingHash: this.secrets.mac(binding),
+      userId: null,
+      completionHash: null,
       clientId: request.client.id,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
@@ -166,29 +172,52 @@ export class OAuthService {
     });
     const login = new URL(`${this.config.publicUrl}/api/v1/auth/saml/login`);
     login.searchParams.set('RelayState', `${OAUTH_RELAY_PREFIX}${token}`);
-    return { kind: 'redirect', status: 303, location: login.toString() };
+    return { kind: 'redirect', status: 303, location: login.toString(), cookies: [this.ssoCookie(binding, SSO_REQUEST_TTL_MS / 1000)] };
   }
 
-  /** Back from the IdP with a verified user: the parked request gets its code (once, within 10 minutes). */
-  async completeSso(relayState: string, userId: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
-    const parked = await this.spendSsoRequest(this.secrets.mac(relayState.slice(OAUTH_RELAY_PREFIX.length)));
-    const client = parked && parked.expiresAt.getTime() > Date.now() ? await this.clients.find(parked.clientId) : undefined;
-    if (!parked || !client) {
-      const message = 'This sign-in request has expired or was already completed; start again from the application.';
-      return { kind: 'page', status: 400, html: renderErrorPage(message), problem: message };
-    }
-    return this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, userId, 'saml', origin);
-  }
-
-  private async spendSsoRequest(tokenHash: string): Promise<OAuthSsoRequestEntity | undefined> {
+  /**
+   * At the assertion consumer service, with the user the IdP vouched for. The code is not issued
+   * here: a request started in one browser (an attacker's) could be completed by another (a victim
+   * already signed in at the IdP). The browser is sent on to `finishSso` with a secret of its own,
+   * and only the browser that also holds the starting cookie gets the code.
+   */
+  async completeSso(relayState: string, userId: string): Promise<AuthorizeOutcome> {
+    const token = relayState.slice(OAUTH_RELAY_PREFIX.length);
+    const completion = randomBytes(32).toString('base64url');
     const [rows] = (await this.ssoRequests.query(
-      `DELETE FROM oauth_sso_requests WHERE token_hash = $1 RETURNING client_id, redirect_uri, code_challenge, scope, resource, state, expires_at`,
-      [tokenHash],
-    )) as [Array<{ client_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; state: string | null; expires_at: Date }>, number];
+      `UPDATE oauth_sso_requests SET user_id = $2, completion_hash = $3 WHERE token_hash = $1 AND user_id IS NULL AND expires_at > now() RETURNING token_hash`,
+      [this.secrets.mac(token), userId, this.secrets.mac(completion)],
+    )) as [unknown[], number];
+    if (rows.length === 0) return ssoRefused('This sign-in request has expired or was already completed; start again from the application.');
+    const finish = new URL(`${this.config.publicUrl}/api/v1/oauth/authorize/sso`);
+    finish.searchParams.set('request', token);
+    finish.searchParams.set('completion', completion);
+    return { kind: 'redirect', status: 303, location: finish.toString() };
+  }
+
+  /** The last step of single sign-on: the browser that started it and came back from the IdP gets the code. */
+  async finishSso(query: unknown, cookieHeader: string | undefined, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const { values } = singleValues(query);
+    const binding = cookieValue(cookieHeader, SSO_COOKIE);
+    const parked = values.request && values.completion && binding ? await this.spendSsoRequest(values.request, values.completion, binding) : undefined;
+    const client = parked?.userId ? await this.clients.find(parked.clientId) : undefined;
+    if (!parked?.userId || !client) {
+      return { ...ssoRefused('This sign-in cannot be completed here: finish it in the browser where you started it, within 10 minutes.'), cookies: [this.ssoCookie('', 0)] };
+    }
+    const outcome = await this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, parked.userId, 'saml', origin);
+    return { ...outcome, cookies: [this.ssoCookie('', 0)] };
+  }
+
+  private async spendSsoRequest(token: string, completion: string, binding: string): Promise<OAuthSsoRequestEntity | undefined> {
+    const [rows] = (await this.ssoRequests.query(
+      `DELETE FROM oauth_sso_requests WHERE token_hash = $1 AND completion_hash = $2 AND binding_hash = $3 AND expires_at > now()
+         RETURNING user_id, client_id, redirect_uri, code_challenge, scope, resource, state, expires_at`,
+      [this.secrets.mac(token), this.secrets.mac(completion), this.secrets.mac(binding)],
+    )) as [Array<{ user_id: string | null; client_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; state: string | null; expires_at: Date }>, number];
     const row = rows[0];
     if (!row) return undefined;
     return this.ssoRequests.create({
-      tokenHash,
+      userId: row.user_id,
       clientId: row.client_id,
       redirectUri: row.redirect_uri,
       codeChallenge: row.code_challenge,
@@ -197,6 +226,12 @@ export class OAuthService {
       state: row.state,
       expiresAt: new Date(row.expires_at),
     });
+  }
+
+  /** The binding cookie: only for the authorization endpoint, never readable by scripts. */
+  private ssoCookie(value: string, maxAgeSeconds: number): string {
+    const secure = this.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+    return `${SSO_COOKIE}=${value}; Path=${SSO_COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
   }
 
   private async issueCode(request: Pick<AuthorizationRequest, 'client' | 'redirectUri' | 'codeChallenge' | 'scope' | 'resource' | 'state'>, userId: string, method: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
@@ -374,6 +409,19 @@ export class OAuthService {
     // RFC 9207: `iss` tells the client which server answered (mix-up attacks).
     return { kind: 'redirect', status, location: withParameters(request.redirectUri, { ...parameters, state: request.state, iss: this.issuer }) };
   }
+}
+
+function ssoRefused(message: string): AuthorizeOutcome {
+  return { kind: 'page', status: 400, html: renderErrorPage(message), problem: message };
+}
+
+/** One cookie's value from a Cookie header. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 function tokenResponse(tokens: IssuedTokens, permissions: readonly string[]): OAuthTokenResponse {

@@ -55,7 +55,7 @@ export class SamlService {
   async callback(identity: SamlIdentity, relayState: unknown, origin: RequestOrigin): Promise<SamlCallbackOutcome> {
     if (typeof relayState === 'string' && relayState.startsWith(OAUTH_RELAY_PREFIX)) {
       const user = await this.identify(identity, origin);
-      return { kind: 'oauth', outcome: await this.oauth.completeSso(relayState, user.id, origin) };
+      return { kind: 'oauth', outcome: await this.oauth.completeSso(relayState, user.id) };
     }
     return { kind: 'login', login: await this.login(identity, origin) };
   }

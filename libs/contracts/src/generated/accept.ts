@@ -378,6 +378,32 @@ function acceptOauthAuthorizeQueryDto(input: unknown): dto.OauthAuthorizeQueryDt
   return out as unknown as dto.OauthAuthorizeQueryDto;
 }
 
+function acceptOauthFinishSsoQueryDto(input: unknown): dto.OauthFinishSsoQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.OauthFinishSsoQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "request": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "completion": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OauthFinishSsoQueryDto;
+}
+
 function acceptOAuthTokenRequestDto(input: unknown): dto.OAuthTokenRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2132,6 +2158,7 @@ acceptWith(dto.VerifyMfaRequestDto, acceptVerifyMfaRequestDto);
 acceptWith(dto.SamlLoginQueryDto, acceptSamlLoginQueryDto);
 acceptWith(dto.OAuthClientMetadataDto, acceptOAuthClientMetadataDto);
 acceptWith(dto.OauthAuthorizeQueryDto, acceptOauthAuthorizeQueryDto);
+acceptWith(dto.OauthFinishSsoQueryDto, acceptOauthFinishSsoQueryDto);
 acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);

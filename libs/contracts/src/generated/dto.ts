@@ -205,6 +205,16 @@ export class OauthAuthorizeQueryDto {
   resource?: string;
 }
 
+export class OauthFinishSsoQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["request"] !== undefined)
+  @IsString()
+  request?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["completion"] !== undefined)
+  @IsString()
+  completion?: string;
+}
+
 /** `authorization_code` (with `code`, `redirect_uri`, `code_verifier`) or `refresh_token` (with `refresh_token`). */
 export class OAuthTokenRequestDto {
   @IsIn(["authorization_code","refresh_token"])

@@ -26,6 +26,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "registerOAuthClient", method: "POST", basePath: "/api/v1", path: "/oauth/register", public: true },
   { operationId: "oauthAuthorize", method: "GET", basePath: "/api/v1", path: "/oauth/authorize", public: true },
   { operationId: "oauthAuthorizeSubmit", method: "POST", basePath: "/api/v1", path: "/oauth/authorize", public: true },
+  { operationId: "oauthFinishSso", method: "GET", basePath: "/api/v1", path: "/oauth/authorize/sso", public: true },
   { operationId: "oauthToken", method: "POST", basePath: "/api/v1", path: "/oauth/token", public: true },
   { operationId: "oauthRevoke", method: "POST", basePath: "/api/v1", path: "/oauth/revoke", public: true },
   { operationId: "getCurrentUser", method: "GET", basePath: "/api/v1", path: "/users/me", public: false },

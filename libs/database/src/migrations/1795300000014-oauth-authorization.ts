@@ -40,10 +40,15 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
         CONSTRAINT "fk_oauth_codes_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
     await queryRunner.query(`CREATE INDEX "idx_oauth_codes_expires" ON "oauth_authorization_codes" ("expires_at")`);
-    // An authorization request waiting for the user's single sign-on: found again by the SAML RelayState.
+    // An authorization request waiting for the user's single sign-on: found again by the SAML RelayState,
+    // completed only in the browser that started it (binding_hash: a cookie) and that came back from the IdP
+    // (completion_hash: a secret in the redirect after the assertion), for the user the IdP named.
     await queryRunner.query(`
       CREATE TABLE "oauth_sso_requests" (
         "token_hash" character varying(64) NOT NULL,
+        "binding_hash" character varying(64) NOT NULL,
+        "user_id" uuid,
+        "completion_hash" character varying(64),
         "client_id" uuid NOT NULL,
         "redirect_uri" text NOT NULL,
         "code_challenge" character varying(128) NOT NULL,
@@ -53,7 +58,8 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
         "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "pk_oauth_sso_requests" PRIMARY KEY ("token_hash"),
-        CONSTRAINT "fk_oauth_sso_requests_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE
+        CONSTRAINT "fk_oauth_sso_requests_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE,
+        CONSTRAINT "fk_oauth_sso_requests_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
     await queryRunner.query(`CREATE INDEX "idx_oauth_sso_requests_expires" ON "oauth_sso_requests" ("expires_at")`);
     // A refresh token issued through OAuth is bound to its client and keeps the scope it was granted.
