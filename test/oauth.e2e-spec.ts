@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
-import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, ToolList } from '@app/contracts';
+import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, SessionList, ToolList } from '@app/contracts';
 import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
 import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -252,6 +252,11 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(result.isError).toBeFalsy();
       expect(JSON.stringify(result.content)).toContain('signed in through OAuth');
 
+      // The user's session list says which client holds the session; a login's says none.
+      const sessions = await t.client.call<SessionList>('listSessions', { headers: user.auth });
+      const viaClient = sessions.body.sessions.filter((session) => session.oauthClient !== null && session.oauthClient !== undefined);
+      expect(viaClient.map((session) => session.oauthClient)).toEqual([{ id: provider.client?.client_id, name: 'E2E agent' }]);
+      expect(sessions.body.sessions.filter((session) => session.connectionType === 'http' && !session.oauthClient)).toHaveLength(1);
       const [login] = (await audits('auth.login')).filter((entry) => entry.userId === user.userId && entry.details?.oauthClient === provider.client?.client_id);
       expect(login).toMatchObject({ result: 'success', details: { method: 'password' } });
       expect((await audits('oauth.authorize')).some((entry) => entry.userId === user.userId && entry.result === 'success')).toBe(true);

@@ -46,7 +46,8 @@ export class SignInService {
   }
 
   private async begin(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant | null): Promise<{ readonly tokens: IssuedTokens; readonly subject: AccessSubject }> {
-    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
+    const oauthClient = grant ? { id: grant.clientId, name: grant.clientName ?? null } : null;
+    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds, oauthClient });
     await this.users.recordLogin(user);
     const subject = subjectOf(user, session.id, grant?.scope ?? null);
     const tokens = await this.tokens.issue(subject, undefined, grant);

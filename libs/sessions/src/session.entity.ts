@@ -65,6 +65,13 @@ export class SessionEntity {
   @Column({ name: 'client_capabilities', type: 'jsonb', nullable: true })
   clientCapabilities!: Record<string, unknown> | null;
 
+  /** The OAuth client a session was signed in through (as registered then); null for any other sign-in. */
+  @Column({ name: 'oauth_client_id', type: 'uuid', nullable: true })
+  oauthClientId!: string | null;
+
+  @Column({ name: 'oauth_client_name', type: 'varchar', length: 200, nullable: true })
+  oauthClientName!: string | null;
+
   /** The least severe log level an MCP client asked for (logging/setLevel). */
   @Column({ name: 'log_level', type: 'varchar', length: 16, nullable: true })
   logLevel!: string | null;

@@ -37,11 +37,12 @@ export function sessionView(session: SessionEntity): Session {
     expiresAt: session.expiresAt.toISOString(),
     endedAt: session.endedAt?.toISOString() ?? null,
     endReason: session.endReason,
+    oauthClient: session.oauthClientId ? { id: session.oauthClientId, name: session.oauthClientName } : null,
     metrics: { messagesReceived: session.messagesReceived, messagesSent: session.messagesSent, toolExecutions: session.toolExecutions, errors: session.errors },
   };
 }
 
-const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at'];
+const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at', 'oauth_client_id', 'oauth_client_name'];
 
 export interface StartSession {
   readonly userId: string;
@@ -51,6 +52,8 @@ export interface StartSession {
   readonly contextId?: string | null;
   readonly protocolVersion?: string | null;
   readonly clientCapabilities?: Record<string, unknown> | null;
+  /** The OAuth client signing the user in, if one is. */
+  readonly oauthClient?: { readonly id: string; readonly name: string | null } | null;
 }
 
 @Injectable()
@@ -135,6 +138,8 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       contextId: input.contextId ?? null,
       protocolVersion: input.protocolVersion ?? null,
       clientCapabilities: input.clientCapabilities ?? null,
+      oauthClientId: input.oauthClient?.id ?? null,
+      oauthClientName: input.oauthClient?.name ?? null,
       logLevel: null,
       ipAddress: input.origin.ipAddress ?? null,
       userAgent: input.origin.userAgent?.slice(0, 512) ?? null,
@@ -161,6 +166,8 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       session.startedAt,
       session.lastActivity,
       session.expiresAt,
+      session.oauthClientId,
+      session.oauthClientName,
     ]);
     return session;
   }

@@ -318,7 +318,7 @@ export class OAuthService {
     if (values.resource !== undefined && spent.resource !== null && values.resource !== spent.resource) throw new OAuthError('invalid_target', 'resource differs from the one of the authorization request');
     const user = await this.users.findById(spent.userId);
     if (!user || user.status !== 'active') throw refuse('The account is no longer active');
-    const { tokens, permissions } = await this.signIn.completeGrant(user, spent.method as Parameters<SignInService['completeGrant']>[1], origin, { clientId: client.id, scope: spent.scope });
+    const { tokens, permissions } = await this.signIn.completeGrant(user, spent.method as Parameters<SignInService['completeGrant']>[1], origin, { clientId: client.id, scope: spent.scope, clientName: client.name });
     return tokenResponse(tokens, permissions);
   }
 

@@ -21,6 +21,8 @@ export interface ClientGrant {
   readonly clientId: string;
   /** null: every permission the user holds. */
   readonly scope: readonly string[] | null;
+  /** The client's registered name, shown with the session it signs in. */
+  readonly clientName?: string | null;
 }
 
 export type RefreshOutcome =

@@ -302,6 +302,12 @@ export interface Session {
   expiresAt: string;
   endedAt?: string | null;
   endReason?: string | null;
+  /** The OAuth client (an MCP client such as an IDE) this session was signed in through; null for a login, SSO, WebSocket or MCP session. */
+  oauthClient?: {
+    id: string;
+    /** As the client registered it; not verified. */
+    name: string | null;
+  } | null;
   metrics: {
     messagesReceived: number;
     messagesSent: number;

@@ -68,11 +68,16 @@ export class OAuthAuthorization1795300000014 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "refresh_tokens" ADD CONSTRAINT "fk_refresh_tokens_oauth_client" FOREIGN KEY ("client_id") REFERENCES "oauth_clients"("id") ON DELETE CASCADE`,
     );
+    // Which OAuth client a session was signed in through, for the user's and the admin's lists.
+    await queryRunner.query(`ALTER TABLE "sessions" ADD COLUMN "oauth_client_id" uuid`);
+    await queryRunner.query(`ALTER TABLE "sessions" ADD COLUMN "oauth_client_name" character varying(200)`);
     // A client's tokens are found (its sessions, its removal's cascade) without reading them all.
     await queryRunner.query(`CREATE INDEX "idx_refresh_tokens_client" ON "refresh_tokens" ("client_id")`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "sessions" DROP COLUMN "oauth_client_name"`);
+    await queryRunner.query(`ALTER TABLE "sessions" DROP COLUMN "oauth_client_id"`);
     await queryRunner.query(`DROP INDEX "idx_refresh_tokens_client"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP CONSTRAINT "fk_refresh_tokens_oauth_client"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "scope"`);
