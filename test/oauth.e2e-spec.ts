@@ -796,7 +796,7 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     const withoutCompletion = new URL(back.location as URL);
     withoutCompletion.searchParams.delete('completion');
     expect((await finish(withoutCompletion, attacker.cookie)).status).toBe(400);
-    // Refused answers do not burn it for the starter (a mis-click), but it expires in 10 minutes and is completed once.
+    // A refused finish leaves the parked request as it was: it still expires in 10 minutes and completes once.
     expect((await finish(back.location as URL, 'smcp_oauth_sso=forged')).status).toBe(400);
     const codes = (await t.app.get(DataSource).query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [attackerClient.client_id])) as unknown[];
     expect(codes).toEqual([]);
