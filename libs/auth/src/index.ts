@@ -6,7 +6,7 @@ export { AuthService } from './auth.service';
 export { JwtService } from './jwt/jwt.service';
 export type { AccessClaims } from './jwt/jwt.service';
 export { PasswordHasher } from './password.hasher';
-export { effectivePermissions, isRole, ROLE_PERMISSIONS, ROLES } from './roles';
+export { effectivePermissions, isRole, ROLE_PERMISSIONS, ROLES, roleScopes } from './roles';
 export type { Role } from './roles';
 export { TokenCredentialVerifier } from './token-credential.verifier';
 export { RefreshTokenEntity } from './tokens/refresh-token.entity';

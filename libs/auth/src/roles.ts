@@ -20,3 +20,8 @@ export function effectivePermissions(roles: readonly string[], explicit: readonl
   for (const role of roles) if (isRole(role)) for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
   return [...granted].sort();
 }
+
+/** Every permission some role grants, sorted: the scopes a client may ask for beyond the tools' own. */
+export function roleScopes(): string[] {
+  return [...new Set(ROLES.flatMap((role) => effectivePermissions([role], [])))].sort();
+}

@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { AuthService } from '../auth.service';
-import { effectivePermissions, ROLES } from '../roles';
+import { roleScopes } from '../roles';
 import { SignInService } from '../sign-in.service';
 import { JwtService } from '../jwt/jwt.service';
 import { type IssuedTokens, REFRESH_TOKEN_PREFIX, TokensService } from '../tokens/tokens.service';
@@ -103,7 +103,7 @@ export class OAuthService {
       revocation_endpoint: `${base}/api/v1/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
       jwks_uri: `${base}/.well-known/jwks.json`,
-      scopes_supported: [...new Set(ROLES.flatMap((role) => effectivePermissions([role], [])))].sort(),
+      scopes_supported: roleScopes(),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],

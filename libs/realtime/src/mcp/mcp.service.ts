@@ -1,4 +1,4 @@
-import { effectivePermissions, ROLES, TokenCredentialVerifier } from '@app/auth';
+import { roleScopes, TokenCredentialVerifier } from '@app/auth';
 import { ApiError, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
@@ -135,7 +135,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   /** RFC 9728: what protects /mcp and how to get a token for it. */
   protectedResource(): Record<string, unknown> {
     const base = this.config.publicUrl;
-    const scopes = new Set<string>([...ROLES.flatMap((role) => effectivePermissions([role], [])), ...this.toolPermissions()]);
+    const scopes = new Set<string>([...roleScopes(), ...this.toolPermissions()]);
     return {
       resource: `${base}/mcp`,
       authorization_servers: [base],
