@@ -1,13 +1,13 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
 import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, SessionList, ToolList } from '@app/contracts';
-import { Authenticator, type LoggedInUser, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
-import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Authenticator, BROWSER, hiddenFields, type LoggedInUser, MemoryProvider, pkcePair, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
+import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -21,73 +21,6 @@ interface Answer<T = unknown> {
 }
 
 const CALLBACK = 'http://127.0.0.1:8765/callback';
-const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
-
-/** What an MCP client keeps between its steps, in memory, as the SDK's interface asks. */
-class MemoryProvider implements OAuthClientProvider {
-  client?: OAuthClientInformationMixed;
-  stored?: OAuthTokens;
-  verifier = '';
-  authorizationUrl?: URL;
-
-  constructor(private readonly extra: Partial<OAuthClientMetadata> = {}) {}
-
-  get redirectUrl(): string {
-    return CALLBACK;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'E2E agent', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', ...this.extra };
-  }
-
-  state(): string {
-    return 'sdk-state';
-  }
-
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.client;
-  }
-
-  saveClientInformation(information: OAuthClientInformationMixed): void {
-    this.client = information;
-  }
-
-  tokens(): OAuthTokens | undefined {
-    return this.stored;
-  }
-
-  saveTokens(tokens: OAuthTokens): void {
-    this.stored = tokens;
-  }
-
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    return this.verifier;
-  }
-}
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-/** The hidden fields of the sign-in page, as a browser would submit them. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[match[1]] = unescapeHtml(match[2]);
-  return fields;
-}
-
-function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
 /** A browser and an MCP client's raw requests; every answer is checked against openapi.yaml. */
 function oauthClient(t: TestApp) {

@@ -2,7 +2,7 @@ import { loadConfig } from '@app/config';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface ProcessWorkspace {
@@ -10,17 +10,22 @@ export interface ProcessWorkspace {
   prepare(): Promise<{ dataDir: string; databaseUrl?: string; env: Record<string, string> }>;
 }
 
-/** What a real-process test needs around spawnServer: a data dir and a database that survive restarts. */
-export function useProcessWorkspace(prefix: string): ProcessWorkspace {
+/**
+ * What a real-process test needs around spawnServer: a data dir and a database that survive
+ * restarts, gone after each test, or after the file's last (`lasts: 'file'`, one server for many tests).
+ */
+export function useProcessWorkspace(prefix: string, options: { readonly lasts?: 'test' | 'file' } = {}): ProcessWorkspace {
   const base = loadConfig().database;
   let dataDir: string | undefined;
   let database: TestDatabase | undefined;
-  afterEach(async () => {
+  const cleanUp = async (): Promise<void> => {
     await database?.drop().catch(() => undefined);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     database = undefined;
     dataDir = undefined;
-  });
+  };
+  if (options.lasts === 'file') afterAll(cleanUp);
+  else afterEach(cleanUp);
   return {
     prepare: async () => {
       dataDir = mkdtempSync(join(tmpdir(), `smcp-${prefix}-`));
