@@ -13,6 +13,7 @@ import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
+import { ClientMetadataFetcher } from './oauth/client-metadata-fetcher';
 import { OAuthClientsService } from './oauth/oauth-clients.service';
 import { OAuthRetention } from './oauth/oauth-retention';
 import { OAuthController, OAuthMetadataController } from './oauth/oauth.controller';
@@ -54,6 +55,7 @@ import { UsersService } from './users.service';
     // null when SAML_* are unset: the SAML routes then answer 404.
     { provide: SamlStrategy, inject: [AppConfig, SamlRequestCache], useFactory: (config: AppConfig, requests: SamlRequestCache) => (config.saml ? new SamlStrategy(config.saml, requests) : null) },
     OAuthClientsService,
+    ClientMetadataFetcher,
     OAuthService,
     OAuthRetention,
     AdminBootstrap,

@@ -36,6 +36,15 @@ describe('parseConfig', () => {
     expect(parseConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
   });
 
+  it('reads where OAuth clients metadata documents may come from', () => {
+    expect(parseConfig({}).oauth).toEqual({ dynamicRegistration: true, clientIdMetadata: true, clientIdMetadataHosts: [] });
+    expect(parseConfig({ OAUTH_CLIENT_ID_METADATA: 'false', OAUTH_CLIENT_ID_METADATA_HOSTS: 'Agents.Example.com, *.corp.example, 10.0.0.5:8443' }).oauth).toEqual({
+      dynamicRegistration: true,
+      clientIdMetadata: false,
+      clientIdMetadataHosts: ['agents.example.com', '*.corp.example', '10.0.0.5:8443'],
+    });
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -52,6 +61,10 @@ describe('parseConfig', () => {
     ['CORS_ORIGINS', 'not an origin'],
     ['MCP_ALLOWED_ORIGINS', 'https://agent.example.com/mcp'],
     ['SAML_ROLE_MAP', '{"a":1}'],
+    ['OAUTH_CLIENT_ID_METADATA', 'maybe'],
+    ['OAUTH_CLIENT_ID_METADATA_HOSTS', 'https://agents.example.com'],
+    ['OAUTH_CLIENT_ID_METADATA_HOSTS', 'agents.example.com/clients'],
+    ['OAUTH_CLIENT_ID_METADATA_HOSTS', '*'],
   ])('refuses a bad %s with one line naming it', (variable, value) => {
     const env: Record<string, string> = { [variable]: value };
     if (variable === 'SAML_ROLE_MAP') Object.assign(env, { SAML_ENTRY_POINT: 'https://idp.example/sso', SAML_IDP_CERT: 'MIIBase64Body' });

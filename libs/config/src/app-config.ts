@@ -78,6 +78,13 @@ export class AppConfig {
   readonly oauth!: {
     /** Whether MCP clients may register themselves (RFC 7591); off, only the metadata and sign-in remain for clients registered before. */
     readonly dynamicRegistration: boolean;
+    /** Whether a client may name itself by the https URL of its metadata document (Client ID Metadata Documents). */
+    readonly clientIdMetadata: boolean;
+    /**
+     * Hosts whose metadata documents are accepted (`host`, `host:port` or `*.domain`); empty: any
+     * public host. A listed exact host may also be private (an intranet's clients).
+     */
+    readonly clientIdMetadataHosts: readonly string[];
   };
   readonly rateLimits!: {
     readonly login: RateLimitRule;
@@ -327,6 +334,16 @@ function allowList(env: Env, name: string): string[] {
   return entries;
 }
 
+/** `host`, `host:port` or `*.domain` entries: where clients' metadata documents may live. */
+function metadataHosts(env: Env): string[] {
+  const name = 'OAUTH_CLIENT_ID_METADATA_HOSTS';
+  const entries = list(env, name).map((entry) => entry.toLowerCase());
+  for (const entry of entries) {
+    if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(entry)) throw new ConfigError(name, `has an entry that is not a host, host:port or *.domain: "${entry}"`);
+  }
+  return entries;
+}
+
 // Ten attempts at 5 s doubling (with jitter) span about 40 minutes; 15 reach past a day.
 function webhooksConfig(env: Env): AppConfig['webhooks'] {
   return {
@@ -391,7 +408,7 @@ export function parseConfig(env: Env): AppConfig {
     },
     saml: saml(env, publicUrl),
     sms: sms(env),
-    oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true) },
+    oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true), clientIdMetadata: flag(env, 'OAUTH_CLIENT_ID_METADATA', true), clientIdMetadataHosts: metadataHosts(env) },
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),
       loginIp: rateLimit(env, 'RATE_LIMIT_LOGIN_IP', { limit: 300, windowSeconds: 900 }),

@@ -1,9 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique } from 'typeorm';
 
 export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 
-/** An OAuth client that registered itself (RFC 7591): an MCP client that signs users in. */
+/** An OAuth client (an MCP client that signs users in): registered (RFC 7591), or known by its metadata document. */
 @Entity('oauth_clients')
+@Unique('uq_oauth_clients_metadata_url', ['metadataUrl'])
 export class OAuthClientEntity {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'pk_oauth_clients' })
   id!: string;
@@ -34,6 +35,14 @@ export class OAuthClientEntity {
 
   @Column({ name: 'software_version', type: 'varchar', length: 200, nullable: true })
   softwareVersion!: string | null;
+
+  /** The URL of the client's metadata document, which is its client_id; null for a registered client. */
+  @Column({ name: 'metadata_url', type: 'varchar', length: 2000, nullable: true })
+  metadataUrl!: string | null;
+
+  /** When the document kept here must be fetched again. */
+  @Column({ name: 'metadata_expires_at', type: 'timestamptz', nullable: true })
+  metadataExpiresAt!: Date | null;
 
   @Column({ name: 'registered_from', type: 'varchar', length: 64, nullable: true })
   registeredFrom!: string | null;

@@ -9,87 +9,21 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { type ClientAuthMethod, OAuthClientEntity } from './oauth-client.entity';
 import { OAuthError } from './oauth-error';
-import { hasControlCharacters, redirectUriProblem } from './redirect-uris';
-import { parseScope } from './scopes';
+import { documentRegistration, freshUntil, hostAccepted, isMetadataClientId, metadataUrlProblem } from './client-id-metadata';
+import { ClientMetadataFetcher, MetadataFetchError } from './client-metadata-fetcher';
+import { type ClientRegistration, registrationOf } from './client-registration';
 
 const CLIENT_SECRET_PREFIX = 'mcp_cs_';
-const MAX_REDIRECT_URIS = 10;
-const AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic'];
-const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 const DEFAULT_PAGE_SIZE = 50;
+const FAILURE_MEMORY_MS = 60_000;
+const MAX_REMEMBERED_FAILURES = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const badMetadata = (description: string): OAuthError => new OAuthError('invalid_client_metadata', description);
-
-function optionalText(body: Record<string, unknown>, field: string, maxLength: number): string | null {
-  const value = body[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > maxLength || hasControlCharacters(value)) throw badMetadata(`${field} must be a string of at most ${maxLength} printable characters`);
-  return value.trim() === '' ? null : value.trim();
-}
-
-function stringList(body: Record<string, unknown>, field: string): string[] | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) throw badMetadata(`${field} must be an array of strings`);
-  return value;
-}
-
-function redirectUrisOf(body: Record<string, unknown>): string[] {
-  const uris = body.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_REDIRECT_URIS) throw new OAuthError('invalid_redirect_uri', `redirect_uris must list 1 to ${MAX_REDIRECT_URIS} URIs`);
-  return uris.map((uri: unknown, index) => {
-    if (typeof uri !== 'string') throw new OAuthError('invalid_redirect_uri', `redirect_uris[${index}] must be a string`);
-    const problem = redirectUriProblem(uri);
-    if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uris[${index}] ${problem}`);
-    return uri;
-  });
-}
-
-function clientUriOf(body: Record<string, unknown>): string | null {
-  const uri = optionalText(body, 'client_uri', 2000);
-  if (uri === null) return null;
-  try {
-    if (new URL(uri).protocol === 'https:') return uri;
-  } catch {
-    // reported below
-  }
-  throw badMetadata('client_uri must be an https URL');
-}
-
-/** What a registration asks for, checked field by field (RFC 7591 §2); unknown fields are ignored. */
-function registrationOf(body: unknown): Omit<OAuthClientEntity, 'id' | 'secretHash' | 'registeredFrom' | 'lastUsedAt' | 'createdAt'> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badMetadata('The body must be a JSON object of client metadata');
-  const fields = body as Record<string, unknown>;
-  const redirectUris = [...new Set(redirectUrisOf(fields))];
-  const grantTypes = stringList(fields, 'grant_types') ?? [...GRANT_TYPES];
-  if (!grantTypes.includes('authorization_code') || grantTypes.some((grant) => !GRANT_TYPES.includes(grant))) {
-    throw badMetadata(`grant_types must include authorization_code and may add refresh_token; nothing else is offered`);
-  }
-  const responseTypes = stringList(fields, 'response_types') ?? ['code'];
-  if (responseTypes.length === 0 || responseTypes.some((type) => type !== 'code')) throw badMetadata('response_types may only be ["code"]');
-  // RFC 7591 §2: a client that names no method authenticates with a secret (client_secret_basic).
-  const authMethod = fields.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (typeof authMethod !== 'string' || !AUTH_METHODS.includes(authMethod as ClientAuthMethod)) throw badMetadata(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
-  const scopeText = optionalText(fields, 'scope', 2000);
-  const scope = parseScope(scopeText ?? undefined);
-  if (scope === undefined) throw badMetadata('scope must be space-separated scope tokens');
-  return {
-    name: optionalText(fields, 'client_name', 200),
-    redirectUris,
-    grantTypes: [...new Set(grantTypes)],
-    authMethod: authMethod as ClientAuthMethod,
-    scope,
-    clientUri: clientUriOf(fields),
-    softwareId: optionalText(fields, 'software_id', 200),
-    softwareVersion: optionalText(fields, 'software_version', 200),
-  };
-}
 
 /** OAuth clients: registered by MCP clients themselves, found and authenticated at every grant. */
 @Injectable()
 export class OAuthClientsService {
   private readonly clients: Repository<OAuthClientEntity>;
+  private readonly failedDocuments = new Map<string, { readonly until: number; readonly reason: string }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -97,6 +31,7 @@ export class OAuthClientsService {
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
     private readonly sessions: SessionsService,
+    private readonly fetcher: ClientMetadataFetcher,
   ) {
     this.clients = dataSource.getRepository(OAuthClientEntity);
   }
@@ -169,10 +104,85 @@ export class OAuthClientsService {
     };
   }
 
-  /** A registered client by its id; undefined for anything else (a malformed id never reaches SQL). */
+  /**
+   * A client by the client_id it uses: a registered client's id, or the URL of a metadata document
+   * already fetched (token and revocation requests never fetch: the authorization request did).
+   * Undefined for anything else; a malformed id never reaches SQL.
+   */
   async find(clientId: string): Promise<OAuthClientEntity | undefined> {
+    if (isMetadataClientId(clientId)) {
+      if (!this.config.oauth.clientIdMetadata || metadataUrlProblem(clientId)) return undefined;
+      return (await this.clients.findOne({ where: { metadataUrl: clientId } })) ?? undefined;
+    }
     if (!UUID.test(clientId)) return undefined;
     return (await this.clients.findOne({ where: { id: clientId.toLowerCase() } })) ?? undefined;
+  }
+
+  /**
+   * The client of an authorization request. A URL client_id is looked up in its metadata document,
+   * fetched again once the copy kept is stale; a document that cannot be had or used refuses the
+   * request (what it said before is not trusted past its freshness).
+   */
+  async forAuthorization(clientId: string, origin: RequestOrigin): Promise<{ readonly client: OAuthClientEntity } | { readonly problem: string }> {
+    if (!isMetadataClientId(clientId)) {
+      const client = await this.find(clientId);
+      return client ? { client } : { problem: 'This application is not registered with the server.' };
+    }
+    const refuse = (why: string): { problem: string } => ({ problem: `The application's metadata document (${clientId.slice(0, 200)}) cannot be used: ${why}.` });
+    if (!this.config.oauth.clientIdMetadata) return refuse('this server does not accept metadata documents as client ids');
+    const problem = metadataUrlProblem(clientId);
+    if (problem) return refuse(`its URL ${problem}`);
+    const url = new URL(clientId);
+    if (!hostAccepted(url, this.config.oauth.clientIdMetadataHosts)) return refuse(`${url.host} is not a host this server takes clients from`);
+    const kept = await this.clients.findOne({ where: { metadataUrl: clientId } });
+    if (kept?.metadataExpiresAt && kept.metadataExpiresAt.getTime() > Date.now()) return { client: kept };
+    const recentFailure = this.failedDocuments.get(clientId);
+    if (recentFailure && recentFailure.until > Date.now()) return refuse(recentFailure.reason);
+    let registration: ClientRegistration;
+    let expiresAt: Date;
+    try {
+      const fetched = await this.fetcher.fetch(url);
+      registration = documentRegistration(fetched.document, clientId);
+      expiresAt = freshUntil(fetched.cacheControl, Date.now());
+    } catch (error) {
+      if (!(error instanceof MetadataFetchError) && !(error instanceof OAuthError)) throw error;
+      const reason = error instanceof OAuthError ? error.description : error.message;
+      this.rememberFailure(clientId, reason);
+      return refuse(reason);
+    }
+    this.failedDocuments.delete(clientId);
+    return { client: await this.keepDocument(clientId, registration, expiresAt, kept ?? undefined, origin) };
+  }
+
+  /** Stores what a document says (one row per URL, however many requests fetched it at once), and audits what is new. */
+  private async keepDocument(metadataUrl: string, registration: ClientRegistration, expiresAt: Date, kept: OAuthClientEntity | undefined, origin: RequestOrigin): Promise<OAuthClientEntity> {
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO oauth_clients (id, name, redirect_uris, grant_types, auth_method, secret_hash, scope, client_uri, software_id, software_version, metadata_url, metadata_expires_at, registered_from)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, NULL)
+       ON CONFLICT ON CONSTRAINT uq_oauth_clients_metadata_url DO UPDATE SET name = EXCLUDED.name, redirect_uris = EXCLUDED.redirect_uris, grant_types = EXCLUDED.grant_types,
+         auth_method = EXCLUDED.auth_method, scope = EXCLUDED.scope, client_uri = EXCLUDED.client_uri, software_id = EXCLUDED.software_id,
+         software_version = EXCLUDED.software_version, metadata_expires_at = EXCLUDED.metadata_expires_at
+       RETURNING id, (xmax = 0) AS inserted`,
+      [randomUUID(), registration.name, registration.redirectUris, registration.grantTypes, registration.authMethod, registration.scope, registration.clientUri, registration.softwareId, registration.softwareVersion, metadataUrl, expiresAt],
+    )) as Array<{ id: string; inserted: boolean }>;
+    const client = (await this.clients.findOne({ where: { id: row.id } })) as OAuthClientEntity;
+    const changed = kept !== undefined && (kept.redirectUris.join(' ') !== client.redirectUris.join(' ') || kept.name !== client.name);
+    if (row.inserted || changed) {
+      await this.audit.record({
+        action: row.inserted ? 'oauth.client.register' : 'oauth.client.update',
+        result: 'success',
+        resource: `oauth-client:${client.id}`,
+        details: { metadataUrl, clientName: client.name, redirectUris: client.redirectUris, ...(changed ? { before: { clientName: kept.name, redirectUris: kept.redirectUris } } : {}) },
+        origin,
+      });
+    }
+    return client;
+  }
+
+  // Anyone can put any URL in an authorization request: a document that failed is not fetched again for a minute.
+  private rememberFailure(url: string, reason: string): void {
+    if (this.failedDocuments.size >= MAX_REMEMBERED_FAILURES) this.failedDocuments.delete(this.failedDocuments.keys().next().value as string);
+    this.failedDocuments.set(url, { until: Date.now() + FAILURE_MEMORY_MS, reason });
   }
 
   /**
@@ -212,6 +222,7 @@ export class OAuthClientsService {
 function clientView(row: OAuthClientEntity, activeSessions: number): OAuthClient {
   return {
     clientId: row.id,
+    metadataDocument: row.metadataUrl,
     name: row.name,
     redirectUris: row.redirectUris,
     grantTypes: row.grantTypes,

@@ -38,7 +38,7 @@ export class OAuthController {
   @Get('authorize')
   @RateLimit({ rule: 'loginIp', by: 'ip' })
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query));
+    await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query, originOf(request)));
   }
 
   /** Single sign-on's last step, after the IdP: the browser that started it gets the code. */

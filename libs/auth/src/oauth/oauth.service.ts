@@ -100,6 +100,7 @@ export class OAuthService {
       authorization_endpoint: `${base}/api/v1/oauth/authorize`,
       token_endpoint: `${base}/api/v1/oauth/token`,
       ...(this.config.oauth.dynamicRegistration ? { registration_endpoint: `${base}/api/v1/oauth/register` } : {}),
+      client_id_metadata_document_supported: this.config.oauth.clientIdMetadata,
       revocation_endpoint: `${base}/api/v1/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
       jwks_uri: `${base}/.well-known/jwks.json`,
@@ -115,15 +116,15 @@ export class OAuthService {
   }
 
   /** GET: the sign-in page for a valid request. */
-  async authorizePage(query: unknown): Promise<AuthorizeOutcome> {
-    const checked = await this.check(query);
+  async authorizePage(query: unknown, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const checked = await this.check(query, origin);
     if (checked.kind === 'refused') return checked.outcome;
     return this.page(checked.request, 200, {});
   }
 
   /** POST: the form. Checks the request again, then the user, then sends a code to the client. */
   async authorizeSubmit(body: unknown, origin: RequestOrigin): Promise<AuthorizeOutcome> {
-    const checked = await this.check(body);
+    const checked = await this.check(body, origin);
     if (checked.kind === 'refused') return checked.outcome;
     const request = checked.request;
     const form = singleValues(body).values;
@@ -359,12 +360,14 @@ export class OAuthService {
    * Checks an authorization request. Who asks and where to answer come first: until both are
    * known, problems are told to the user, never sent anywhere (no open redirect).
    */
-  private async check(input: unknown): Promise<Checked> {
+  private async check(input: unknown, origin: RequestOrigin): Promise<Checked> {
     const { values, repeated } = singleValues(input);
     const refusePage = (message: string): Checked => ({ kind: 'refused', outcome: { kind: 'page', status: 400, html: renderErrorPage(message), problem: message } });
     if (repeated === 'client_id' || repeated === 'redirect_uri') return refusePage(`${repeated} must be given once`);
-    const client = values.client_id ? await this.clients.find(values.client_id) : undefined;
-    if (!client) return refusePage(values.client_id ? 'This application is not registered with the server.' : 'The request names no client (client_id).');
+    if (!values.client_id) return refusePage('The request names no client (client_id).');
+    const found = await this.clients.forAuthorization(values.client_id, origin);
+    if ('problem' in found) return refusePage(found.problem);
+    const client = found.client;
     const redirectUri = values.redirect_uri === undefined ? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined) : matchRedirectUri(client.redirectUris, values.redirect_uri);
     if (!redirectUri) return refusePage(values.redirect_uri === undefined ? 'The request must name its redirect_uri.' : 'The redirect_uri is not one this application registered.');
     const fields: Partial<Record<RequestField, string>> = { redirect_uri: redirectUri };
@@ -388,7 +391,8 @@ export class OAuthService {
     const html = renderSignInPage(
       {
         clientName: request.client.name,
-        clientId: request.client.id,
+        clientId: request.client.metadataUrl ?? request.client.id,
+        metadataDocument: request.client.metadataUrl ?? undefined,
         returnsTo: formActionSource(request.redirectUri),
         scopes: request.scope,
         fields: request.fields,

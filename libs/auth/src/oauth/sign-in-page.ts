@@ -5,6 +5,8 @@ export type RequestField = (typeof REQUEST_FIELDS)[number];
 export interface SignInPageView {
   readonly clientName: string | null;
   readonly clientId: string;
+  /** The URL of the client's metadata document: its host is the one thing about the client that TLS vouches for. */
+  readonly metadataDocument?: string;
   /** Where the user will be sent back: shown, since a registered name proves nothing. */
   readonly returnsTo: string;
   readonly scopes: readonly string[] | null;
@@ -35,7 +37,8 @@ function page(title: string, body: string): string {
 
 /** The sign-in page of an authorization request: who asks, where the answer goes, and the form. */
 export function renderSignInPage(view: SignInPageView, action: string): string {
-  const client = view.clientName ? `<strong>${escapeHtml(view.clientName)}</strong> <span class="note">(name given by the client, not verified)</span>` : `the client <code>${escapeHtml(view.clientId)}</code>`;
+  const named = view.clientName ? `<strong>${escapeHtml(view.clientName)}</strong> <span class="note">(name given by the client, not verified)</span>` : `the client <code>${escapeHtml(view.clientId)}</code>`;
+  const client = view.metadataDocument ? `${named}, described by <code>${escapeHtml(new URL(view.metadataDocument).host)}</code>,` : named;
   const scopes = view.scopes === null ? 'everything your account may do' : view.scopes.map((scope) => `<code>${escapeHtml(scope)}</code>`).join(', ');
   const hidden = REQUEST_FIELDS.flatMap((name) => {
     const value = view.fields[name];

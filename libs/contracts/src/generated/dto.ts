@@ -175,6 +175,7 @@ export class OAuthClientMetadataDto {
 }
 
 export class OauthAuthorizeQueryDto {
+  /** A registered client id, or the https URL of the client's metadata document */
   @IsString()
   client_id!: string;
 

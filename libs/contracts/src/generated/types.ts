@@ -508,6 +508,8 @@ export interface AuthorizationServerMetadata {
   token_endpoint: string;
   /** Absent when `OAUTH_DYNAMIC_REGISTRATION` is off. */
   registration_endpoint?: string;
+  /** Whether a client may name itself by the https URL of its metadata document (OAuth Client ID Metadata Document, the MCP 2025-11-25 way) instead of registering. False when `OAUTH_CLIENT_ID_METADATA` is off. */
+  client_id_metadata_document_supported?: boolean;
   revocation_endpoint?: string;
   revocation_endpoint_auth_methods_supported?: Array<string>;
   jwks_uri?: string;
@@ -549,9 +551,12 @@ export interface OAuthClientInformation {
   scope?: string;
 }
 
-/** A registered OAuth client, as an admin sees it (its secret is never shown again). */
+/** An OAuth client, as an admin sees it: registered (its secret is never shown again), or known by its metadata document, which it names as its client_id. */
 export interface OAuthClient {
+  /** The server's id of the client (the one to remove it by). */
   clientId: string;
+  /** For a client known by its Client ID Metadata Document, the document's URL: the client_id the client itself uses. Null for a registered client, whose client_id is `clientId`. */
+  metadataDocument: string | null;
   /** As the client gave it; not verified. */
   name: string | null;
   redirectUris: Array<string>;
@@ -561,7 +566,7 @@ export interface OAuthClient {
   clientUri: string | null;
   softwareId: string | null;
   softwareVersion: string | null;
-  /** The address the registration came from. */
+  /** The address the registration came from; null for a client known by its metadata document. */
   registeredFrom: string | null;
   createdAt: string;
   /** The last code or refresh exchanged by it. */
