@@ -111,7 +111,8 @@ export class OAuthClientsService {
    */
   async find(clientId: string): Promise<OAuthClientEntity | undefined> {
     if (isMetadataClientId(clientId)) {
-      if (!this.config.oauth.clientIdMetadata || metadataUrlProblem(clientId)) return undefined;
+      // Taken while metadata documents, and this host, are: turning either off stops its grants too.
+      if (!this.config.oauth.clientIdMetadata || metadataUrlProblem(clientId) || !hostAccepted(new URL(clientId), this.config.oauth.clientIdMetadataHosts)) return undefined;
       return (await this.clients.findOne({ where: { metadataUrl: clientId } })) ?? undefined;
     }
     if (!UUID.test(clientId)) return undefined;
