@@ -24,6 +24,24 @@ describe('redactSecrets', () => {
     expect(input.password).toBe('hunter2');
   });
 
+  it('returns a tree with nothing to hide as it is, and copies one that has', () => {
+    const clean = { message: 'hello', nested: { list: [1, 'two', { ok: true }], none: null } };
+    expect(redactSecrets(clean)).toBe(clean);
+    const withSecret = { nested: [{ token: 'abc' }] };
+    expect(redactSecrets(withSecret)).toEqual({ nested: [{ token: REDACTED }] });
+    expect(withSecret.nested[0].token).toBe('abc');
+    // Not plain data (a Date, an Error, a class instance): copied exactly as before.
+    const when = new Date(0);
+    const mixed = { when, error: new Error('x') };
+    const copied = redactSecrets(mixed);
+    expect(copied).not.toBe(mixed);
+    expect(copied.when).toBe(when);
+    expect(copied.error).toEqual({});
+    // A secret-named key holding nothing hides nothing.
+    const empty = { password: null, token: undefined };
+    expect(redactSecrets(empty)).toBe(empty);
+  });
+
   it('survives cycles and deep nesting', () => {
     const cyclic: Record<string, unknown> = { name: 'x' };
     cyclic.self = cyclic;

@@ -9,6 +9,8 @@ export function newInstanceId(): string {
 }
 
 type AnyHandler = (envelope: EventEnvelope) => void | Promise<void>;
+/** A durable event's consequence: a promise of it being committed, or nothing when there is none (most events, most of the time). */
+type DurableHook = (envelope: EventEnvelope) => Promise<void> | undefined;
 
 /** Where other instances' events come from when there is no shared transport. */
 export class LocalOnlyTransport implements EventTransport {
@@ -24,7 +26,7 @@ export class LocalOnlyTransport implements EventTransport {
 export class EventBus implements OnApplicationShutdown {
   private readonly logger = new Logger('EventBus');
   private readonly handlers = new Map<string, Set<AnyHandler>>();
-  private readonly durableHooks = new Set<(envelope: EventEnvelope) => Promise<void>>();
+  private readonly durableHooks = new Set<DurableHook>();
   constructor(
     private readonly transport: EventTransport,
     readonly instanceId: string = newInstanceId(),
@@ -46,14 +48,19 @@ export class EventBus implements OnApplicationShutdown {
    */
   async publishDurable<K extends EventName>(name: K, payload: EventMap[K]): Promise<EventEnvelope<K>> {
     const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
-    await Promise.all([...this.durableHooks].map((hook) => hook(envelope as unknown as EventEnvelope)));
+    const committing: Array<Promise<void>> = [];
+    for (const hook of this.durableHooks) {
+      const work = hook(envelope as unknown as EventEnvelope);
+      if (work) committing.push(work);
+    }
+    if (committing.length > 0) await Promise.all(committing);
     queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
     this.transport.publish(envelope as unknown as EventEnvelope).catch((error: Error) => this.logger.warn(`event ${name} not fanned out: ${error.message}`));
     return envelope;
   }
 
   /** Registers a hook that publishDurable awaits (only on the instance that publishes). */
-  onDurable(hook: (envelope: EventEnvelope) => Promise<void>): () => void {
+  onDurable(hook: DurableHook): () => void {
     this.durableHooks.add(hook);
     return () => this.durableHooks.delete(hook);
   }

@@ -10,6 +10,27 @@ function singleton<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();
 }
 
+// A bound on the children kept per metric; label sets are bounded anyway (route templates, tool names).
+const MAX_CHILDREN = 10_000;
+
+/**
+ * `metric.labels(...values)` made once per distinct values: prom-client builds two closures and
+ * checks the labels on every call, and these run on every request and every tool run.
+ */
+function childrenOf<C>(labels: (...values: string[]) => C): (...values: string[]) => C {
+  const children = new Map<string, C>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let child = children.get(key);
+    if (child === undefined) {
+      if (children.size >= MAX_CHILDREN) children.clear();
+      child = labels(...values);
+      children.set(key, child);
+    }
+    return child;
+  };
+}
+
 /** An upstream MCP server as the metrics show it, read when Prometheus scrapes. */
 export interface UpstreamMetricState {
   readonly server: string;
@@ -85,6 +106,10 @@ export class MetricsService {
   readonly upstreamCircuit = upstreamGauge('mcp_upstream_circuit_state', "Upstream MCP server's circuit on this instance: 0 closed, 1 half-open, 2 open", (state) => CIRCUIT_VALUE[state.circuit]);
   readonly upstreamTools = upstreamGauge('mcp_upstream_tools', 'Tools an upstream MCP server serves through this instance', (state) => state.tools);
 
+  private readonly requestCounter = childrenOf((...values) => this.requests.labels(...values));
+  private readonly requestTimer = childrenOf((...values) => this.requestDuration.labels(...values));
+  private readonly toolCounter = childrenOf((...values) => this.toolExecutions.labels(...values));
+  private readonly toolTimer = childrenOf((...values) => this.toolExecutionDuration.labels(...values));
   private readonly eventLoop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   // Requests per second over a sliding window of one-second buckets: O(1) per request.
   private readonly perSecond = new Array<number>(RATE_WINDOW_SECONDS).fill(0);
@@ -99,9 +124,15 @@ export class MetricsService {
 
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
     const endpoint = route ?? UNMATCHED_ROUTE;
-    this.requests.labels(method, endpoint, String(status)).inc();
-    this.requestDuration.labels(method, endpoint).observe(seconds);
+    this.requestCounter(method, endpoint, String(status)).inc();
+    this.requestTimer(method, endpoint).observe(seconds);
     this.tick()[this.currentSecond % RATE_WINDOW_SECONDS]++;
+  }
+
+  /** A finished tool run: counted and timed by tool and outcome (`success` or `error`). */
+  observeToolRun(toolName: string, outcome: 'success' | 'error', seconds: number): void {
+    this.toolCounter(toolName, outcome).inc();
+    this.toolTimer(toolName, outcome).observe(seconds);
   }
 
   /** Adds a source of upstream states for the upstream gauges; returns its removal. */

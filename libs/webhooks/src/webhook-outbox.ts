@@ -59,14 +59,14 @@ export class WebhookOutbox implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async enqueue(envelope: EventEnvelope): Promise<void> {
-    if (!(WEBHOOK_EVENTS as readonly string[]).includes(envelope.name)) return;
+  /** Nothing (not a promise) when no webhook takes the event: the publisher then has nothing to wait for. */
+  private enqueue(envelope: EventEnvelope): Promise<void> | undefined {
+    if (this.routes.length === 0 || !(WEBHOOK_EVENTS as readonly string[]).includes(envelope.name)) return undefined;
     const targets = this.routes.filter((route) => route.events.has(envelope.name) || route.events.has('*'));
-    if (targets.length === 0) return;
+    if (targets.length === 0) return undefined;
     const payload = { event: envelope.name, timestamp: envelope.timestamp, data: envelope.payload };
     const now = new Date();
-    await Promise.all(targets.map((target) => this.append(target.id, envelope, payload, now)));
-    this.dispatcher.nudge();
+    return Promise.all(targets.map((target) => this.append(target.id, envelope, payload, now))).then(() => this.dispatcher.nudge());
   }
 
   // A webhook deleted a moment ago (the routes lag by one event) is not a reason to fail the action.

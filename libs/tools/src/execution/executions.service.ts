@@ -1,6 +1,6 @@
 import { ApiError, storableJson } from '@app/common';
 import type { ToolExecution, ToolStatistics } from '@app/contracts';
-import { AppendLog, keysetPage, type PageWindow } from '@app/database';
+import { AppendLog, JsonText, keysetPage, type PageWindow } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
@@ -13,12 +13,17 @@ const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id'
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
 
-/** What is kept of a result: the whole of it up to 1 MiB, a preview beyond. */
-export function storableResult(result: unknown): unknown {
+/**
+ * What is kept of a result: the whole of it up to 1 MiB, as the JSON made to measure it (the
+ * append log writes that text as it is), or a preview beyond; null for none.
+ */
+function keptResult(result: unknown): JsonText | { truncated: true; bytes: number; preview: string } | null {
   if (result === undefined) return null;
   const json = JSON.stringify(result);
   if (json === undefined) return null;
-  return Buffer.byteLength(json) <= MAX_STORED_RESULT_BYTES ? result : { truncated: true, bytes: Buffer.byteLength(json), preview: json.slice(0, 4096) };
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most results are measured without counting.
+  const bytes = json.length * 3 <= MAX_STORED_RESULT_BYTES ? json.length : Buffer.byteLength(json);
+  return bytes <= MAX_STORED_RESULT_BYTES ? new JsonText(json) : { truncated: true, bytes, preview: json.slice(0, 4096) };
 }
 
 export function isAdmin(caller: AuthenticatedUser): boolean {
@@ -69,7 +74,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       row.isAsync ?? false,
       row.parameters ?? {},
       // A tool may return a bare string or number: it is stored as that JSON value.
-      storableResult(row.result) as object | string | number | boolean | null,
+      keptResult(row.result),
       row.error ?? null,
       row.timeoutMs,
       row.startedAt ?? null,
@@ -96,7 +101,8 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   }
 
   async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number }): Promise<void> {
-    const result = storableResult(update.result);
+    const kept = keptResult(update.result);
+    const result = kept instanceof JsonText ? update.result : kept;
     await this.dataSource.query(
       updateCounted('id = $1', 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, pending_input = NULL'),
       [

@@ -254,20 +254,6 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     let cancelled: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     let stop: (reason: Error) => void = () => undefined;
-    const stopped = new Promise<never>((_, reject) => {
-      stop = (reason) => {
-        controller?.abort(reason);
-        reject(reason);
-      };
-      timer = setTimeout(() => {
-        timedOut = true;
-        stop(new TimeoutSignal(timeoutMs));
-      }, timeoutMs);
-    });
-    channel?.cancellation?.onCancel((reason) => {
-      cancelled = reason;
-      stop(new Error(`cancelled: ${reason}`));
-    });
     let ended = false;
     const context: ToolRunContext = {
       caller,
@@ -299,8 +285,23 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       memoryUsed: Math.max(0, getHeapStatistics().used_heap_size - heapBefore),
     });
     try {
-      // A tool that ignores its signal still cannot hold the caller past the timeout.
-      const result = await Promise.race([definition.run(input, context), stopped]);
+      // A tool that ignores its signal still cannot hold the caller past the timeout. One promise
+      // settled by whichever comes first (the tool, the timer, a cancellation), not a race of two.
+      const result = await new Promise<unknown>((resolve, reject) => {
+        stop = (reason) => {
+          controller?.abort(reason);
+          reject(reason);
+        };
+        timer = setTimeout(() => {
+          timedOut = true;
+          stop(new TimeoutSignal(timeoutMs));
+        }, timeoutMs);
+        channel?.cancellation?.onCancel((reason) => {
+          cancelled = reason;
+          stop(new Error(`cancelled: ${reason}`));
+        });
+        definition.run(input, context).then(resolve, reject);
+      });
       return finish({ status: 'completed', result });
     } catch (error) {
       if (cancelled !== undefined) return finish({ status: 'failed', error: { code: 'CANCELLED', message: `Cancelled by the caller${cancelled ? `: ${cancelled.slice(0, 200)}` : ''}` } });
@@ -369,8 +370,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
 
   private async announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): Promise<void> {
     const outcome = run.status === 'completed' ? 'success' : 'error';
-    this.metrics.toolExecutions.labels(row.toolName, outcome).inc();
-    this.metrics.toolExecutionDuration.labels(row.toolName, outcome).observe(run.durationMs / 1000);
+    this.metrics.observeToolRun(row.toolName, outcome, run.durationMs / 1000);
     const announced = this.events.publishDurable('tool.executed', {
       executionId: row.id,
       toolId: row.toolId,
