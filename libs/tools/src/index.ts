@@ -12,6 +12,7 @@ export { ClientRequestError, LOG_LEVELS, ToolFailure } from './tool.types';
 export { ToolsModule } from './tools.module';
 export { toolView, ToolsService } from './tools.service';
 export { UpstreamServerEntity } from './upstream/upstream-server.entity';
+export { ServerGroupEntity } from './upstream/server-group.entity';
 export { UpstreamConnection } from './upstream/upstream-connection';
 export { UpstreamService } from './upstream/upstream.service';
 export { swapToolFingerprints } from './upstream/tool-fingerprints';

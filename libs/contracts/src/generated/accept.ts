@@ -25,15 +25,17 @@ const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
 const ALLOWED_17 = ["serve","hold"];
 const ALLOWED_18 = ["stdio","streamable-http","sse"];
 const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_20 = ["admin","developer","user"];
-const ALLOWED_21 = ["active","suspended","deleted"];
-const PATTERN_22 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_23 = ["info","warning","error","critical"];
-const ALLOWED_24 = ["csv","json"];
-const PATTERN_25 = new RegExp("^https?://");
-const ALLOWED_26 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_27 = ["pending","delivering","delivered","failed"];
-const PATTERN_28 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_20 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_21 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_22 = ["admin","developer","user"];
+const ALLOWED_23 = ["active","suspended","deleted"];
+const PATTERN_24 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_25 = ["info","warning","error","critical"];
+const ALLOWED_26 = ["csv","json"];
+const PATTERN_27 = new RegExp("^https?://");
+const ALLOWED_28 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_29 = ["pending","delivering","delivered","failed"];
+const PATTERN_30 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1462,6 +1464,221 @@ function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerPa
   return out as unknown as dto.DisconnectServerParamsDto;
 }
 
+function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.ServerGroupInputDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === null || value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
+      case "color": {
+        if (value === null || value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        break;
+      }
+      case "icon": {
+        if (value === null || value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
+        break;
+      }
+      case "sortOrder": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 0) && max(value, 100000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ServerGroupInputDto;
+}
+
+function acceptGetServerGroupParamsDto(input: unknown): dto.GetServerGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetServerGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetServerGroupParamsDto;
+}
+
+function acceptUpdateServerGroupParamsDto(input: unknown): dto.UpdateServerGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateServerGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateServerGroupParamsDto;
+}
+
+function acceptDeleteServerGroupParamsDto(input: unknown): dto.DeleteServerGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteServerGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteServerGroupParamsDto;
+}
+
+function acceptServerGroupMembersDto(input: unknown): dto.ServerGroupMembersDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serverIds"] === undefined) return undefined;
+  const out = new dto.ServerGroupMembersDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serverIds": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 100) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isUUID(item as string, undefined))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ServerGroupMembersDto;
+}
+
+function acceptAddServersToGroupParamsDto(input: unknown): dto.AddServersToGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.AddServersToGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.AddServersToGroupParamsDto;
+}
+
+function acceptRemoveServerFromGroupParamsDto(input: unknown): dto.RemoveServerFromGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined || source["serverId"] === undefined) return undefined;
+  const out = new dto.RemoveServerFromGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "serverId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveServerFromGroupParamsDto;
+}
+
+function acceptConnectServerGroupParamsDto(input: unknown): dto.ConnectServerGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ConnectServerGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ConnectServerGroupParamsDto;
+}
+
+function acceptDisconnectServerGroupParamsDto(input: unknown): dto.DisconnectServerGroupParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DisconnectServerGroupParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DisconnectServerGroupParamsDto;
+}
+
 function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1472,12 +1689,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "search": {
@@ -1532,7 +1749,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_20))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_22))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1567,7 +1784,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_20))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_22))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1617,7 +1834,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "reason": {
@@ -1705,12 +1922,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       case "page": {
@@ -1748,7 +1965,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       case "startDate": {
@@ -1768,12 +1985,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       default:
@@ -1844,12 +2061,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_26))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1909,12 +2126,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_26))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2015,7 +2232,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_27))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       case "page": {
@@ -2074,7 +2291,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       default:
@@ -2193,6 +2410,15 @@ acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
 acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
+acceptWith(dto.ServerGroupInputDto, acceptServerGroupInputDto);
+acceptWith(dto.GetServerGroupParamsDto, acceptGetServerGroupParamsDto);
+acceptWith(dto.UpdateServerGroupParamsDto, acceptUpdateServerGroupParamsDto);
+acceptWith(dto.DeleteServerGroupParamsDto, acceptDeleteServerGroupParamsDto);
+acceptWith(dto.ServerGroupMembersDto, acceptServerGroupMembersDto);
+acceptWith(dto.AddServersToGroupParamsDto, acceptAddServersToGroupParamsDto);
+acceptWith(dto.RemoveServerFromGroupParamsDto, acceptRemoveServerFromGroupParamsDto);
+acceptWith(dto.ConnectServerGroupParamsDto, acceptConnectServerGroupParamsDto);
+acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParamsDto);
 acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);
 acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);

@@ -1,7 +1,7 @@
 // GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.
 /* eslint-disable */
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsISO8601, IsIn, IsInt, IsNumber, IsObject, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsISO8601, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsStringRecord, MaxJsonBytes } from '../validators';
 
 export class RegisterRequestDto {
@@ -787,6 +787,83 @@ export class ApproveServerToolsParamsDto {
 }
 
 export class DisconnectServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+/** A named set of upstream servers, to find them and to connect or disconnect them together. */
+export class ServerGroupInputDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @Matches(new RegExp("^#[0-9a-fA-F]{6}$"))
+  color?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @Matches(new RegExp("^[a-z0-9-]{1,50}$"))
+  icon?: string | null;
+
+  @ValidateIf((object: Record<string, unknown>) => object["sortOrder"] !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  sortOrder?: number;
+}
+
+export class GetServerGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateServerGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteServerGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ServerGroupMembersDto {
+  /** Servers to put in the group (each leaves the group it was in). Unique, existing servers; one unknown id changes nothing. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  serverIds!: string[];
+}
+
+export class AddServersToGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class RemoveServerFromGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+
+  @IsUUID(undefined)
+  serverId!: string;
+}
+
+export class ConnectServerGroupParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DisconnectServerGroupParamsDto {
   @IsUUID(undefined)
   id!: string;
 }

@@ -196,6 +196,8 @@ export interface UpstreamServer {
   id: string;
   name: string;
   description?: string | null;
+  /** The server group it belongs to (`/admin/server-groups`); null when ungrouped. */
+  groupId: string | null;
   transport: UpstreamTransport;
   enabled: boolean;
   status: "connected" | "disconnected" | "error" | "connecting";
@@ -231,6 +233,53 @@ export interface UpstreamServer {
 
 export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
+}
+
+/** A named set of upstream servers, to find them and to connect or disconnect them together. */
+export interface ServerGroupInput {
+  name: string;
+  description?: string | null;
+  color?: string | null;
+  icon?: string | null;
+  sortOrder?: number;
+}
+
+export interface ServerGroup {
+  id: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  icon: string | null;
+  sortOrder: number;
+  /** Its servers' ids, ordered by the servers' names. */
+  serverIds: Array<string>;
+  serverCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServerGroupList {
+  /** By sortOrder, then name. */
+  groups: Array<ServerGroup>;
+}
+
+export interface ServerGroupMembers {
+  /** Servers to put in the group (each leaves the group it was in). Unique, existing servers; one unknown id changes nothing. */
+  serverIds: Array<string>;
+}
+
+export interface ServerGroupBulkResult {
+  groupId: string;
+  action: "connect" | "disconnect";
+  /** One per server of the group, by name; a server that failed does not stop the others. */
+  results: Array<{
+    serverId: string;
+    name: string;
+    outcome: "connected" | "disconnected" | "failed";
+    status: "connected" | "disconnected" | "error" | "connecting";
+    /** Why it failed (as `lastError` says). */
+    error?: string;
+  }>;
 }
 
 export interface ContextSettings {
@@ -894,6 +943,22 @@ export type ConnectServerResponse200 = UpstreamServer;
 export type ApproveServerToolsResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
+
+export type ListServerGroupsResponse200 = ServerGroupList;
+
+export type CreateServerGroupResponse201 = ServerGroup;
+
+export type GetServerGroupResponse200 = ServerGroup;
+
+export type UpdateServerGroupResponse200 = ServerGroup;
+
+export type AddServersToGroupResponse200 = ServerGroup;
+
+export type RemoveServerFromGroupResponse200 = ServerGroup;
+
+export type ConnectServerGroupResponse200 = ServerGroupBulkResult;
+
+export type DisconnectServerGroupResponse200 = ServerGroupBulkResult;
 
 export type ListUsersResponse200 = AdminUserList;
 

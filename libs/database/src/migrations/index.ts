@@ -15,6 +15,7 @@ import { UpstreamToolFingerprints1795300000013 } from './1795300000013-upstream-
 import { OAuthAuthorization1795300000014 } from './1795300000014-oauth-authorization';
 import { UpstreamToolApproval1795300000015 } from './1795300000015-upstream-tool-approval';
 import { OAuthClientMetadataDocuments1795300000016 } from './1795300000016-oauth-client-metadata-documents';
+import { UpstreamServerGroups1795300000017 } from './1795300000017-upstream-server-groups';
 
 /** Every migration, oldest first. A new one is a timestamped file with up and down, added here. */
-export const ALL_MIGRATIONS = [CreateAuditLogs1795300000000, CreateUsers1795300000001, CreateSessionsAndCredentials1795300000002, CreateTools1795300000003, CreateContexts1795300000004, SessionProtocolVersion1795300000005, MfaAndSaml1795300000006, AdminAndWebhooks1795300000007, McpClientState1795300000008, UnfinishedRunsIndex1795300000009, ToolExecutionTotals1795300000010, FailedRunsIndexes1795300000011, ListingIndexes1795300000012, UpstreamToolFingerprints1795300000013, OAuthAuthorization1795300000014, UpstreamToolApproval1795300000015, OAuthClientMetadataDocuments1795300000016];
+export const ALL_MIGRATIONS = [CreateAuditLogs1795300000000, CreateUsers1795300000001, CreateSessionsAndCredentials1795300000002, CreateTools1795300000003, CreateContexts1795300000004, SessionProtocolVersion1795300000005, MfaAndSaml1795300000006, AdminAndWebhooks1795300000007, McpClientState1795300000008, UnfinishedRunsIndex1795300000009, ToolExecutionTotals1795300000010, FailedRunsIndexes1795300000011, ListingIndexes1795300000012, UpstreamToolFingerprints1795300000013, OAuthAuthorization1795300000014, UpstreamToolApproval1795300000015, OAuthClientMetadataDocuments1795300000016, UpstreamServerGroups1795300000017];

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { ServerGroupEntity } from './server-group.entity';
 
 export type TransportType = 'stdio' | 'streamable-http' | 'sse';
 export type ToolChangePolicy = 'serve' | 'hold';
@@ -17,6 +18,7 @@ export interface StoredTransport {
 /** An upstream MCP server's configuration; its live state (connection, circuit) is per instance. */
 @Entity('upstream_servers')
 @Unique('uq_upstream_servers_name', ['name'])
+@Index('idx_upstream_servers_group', ['groupId'])
 export class UpstreamServerEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_upstream_servers' })
   id!: string;
@@ -26,6 +28,14 @@ export class UpstreamServerEntity {
 
   @Column({ type: 'text', nullable: true })
   description!: string | null;
+
+  /** Its server group; null when ungrouped (a deleted group leaves its servers here). */
+  @Column({ name: 'group_id', type: 'uuid', nullable: true })
+  groupId!: string | null;
+
+  @ManyToOne(() => ServerGroupEntity, { onDelete: 'SET NULL', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'group_id', foreignKeyConstraintName: 'fk_upstream_servers_group' })
+  group?: ServerGroupEntity;
 
   @Column({ type: 'jsonb' })
   transport!: StoredTransport;

@@ -535,6 +535,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       id: server.id,
       name: server.name,
       description: server.description,
+      groupId: server.groupId,
       transport: { ...transport, ...(env ? { env: masked(env) } : {}), ...(headers ? { headers: masked(headers) } : {}) },
       enabled: server.enabled,
       status: connection?.status ?? 'disconnected',
