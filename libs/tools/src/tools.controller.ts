@@ -5,6 +5,7 @@ import {
   ExecuteToolRequestDto,
   GetToolExecutionParamsDto,
   GetToolParamsDto,
+  ListExecutionsQueryDto,
   ListToolExecutionsParamsDto,
   ListToolExecutionsQueryDto,
   ListToolsQueryDto,
@@ -33,6 +34,13 @@ export class ToolsController {
   @RateLimit({ rule: 'toolsList', by: 'user' })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListToolsQueryDto): ToolList {
     return this.tools.list(user, query);
+  }
+
+  @Get('executions')
+  @RequirePermissions('read:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  runs(@CurrentUser() user: AuthenticatedUser, @Query() query: ListExecutionsQueryDto): Promise<ToolExecutionList> {
+    return this.tools.runs(user, query);
   }
 
   @Get('executions/:executionId')

@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import type { ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolExecutionList, ToolList } from '@app/contracts';
+import type { ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolExecutionList, ToolList } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -61,6 +61,20 @@ export class ToolsService {
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
     const { executions, total, nextCursor } = await this.executions.list(caller, tool.definition.id, { status: query.status, window });
     return { executions, pagination: { ...pagination(window.page, window.limit, total), totalExact: true, nextCursor } };
+  }
+
+  /** The caller's runs across every tool (admins: anyone's, by userId); a gone tool's id still filters its history. */
+  async runs(caller: AuthenticatedUser, query: ListExecutionsQueryDto): Promise<ToolExecutionList> {
+    if (query.userId !== undefined && query.userId !== caller.id && !isAdmin(caller)) throw ApiError.forbidden("Only admins may read another user's runs");
+    if (query.startDate && query.endDate && Date.parse(query.startDate) > Date.parse(query.endDate)) {
+      throw ApiError.validation('startDate is after endDate', [{ field: 'startDate', message: 'must not be after endDate', code: 'INVALID_VALUE' }]);
+    }
+    const toolId = query.toolId === undefined ? undefined : (this.registry.find(query.toolId)?.definition.id ?? query.toolId);
+    const window = pageWindow(query, DEFAULT_PAGE_SIZE);
+    return this.executions.listRuns(
+      { userId: query.userId ?? caller.id, toolId, status: query.status, contextId: query.contextId, start: query.startDate ? new Date(query.startDate) : undefined, end: query.endDate ? new Date(query.endDate) : undefined },
+      window,
+    );
   }
 
   // A tool the caller may not run is answered like a missing one.

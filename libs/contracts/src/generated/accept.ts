@@ -699,6 +699,69 @@ function acceptExecuteToolParamsDto(input: unknown): dto.ExecuteToolParamsDto | 
   return out as unknown as dto.ExecuteToolParamsDto;
 }
 
+function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListExecutionsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "toolId": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
+        break;
+      }
+      case "contextId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "startDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "endDate": {
+        if (value === undefined) break;
+        if (!(isISO8601(value as string, { strict: true }))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 10000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      case "cursor": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListExecutionsQueryDto;
+}
+
 function acceptGetToolExecutionParamsDto(input: unknown): dto.GetToolExecutionParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2385,6 +2448,7 @@ acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);
 acceptWith(dto.ExecuteToolRequestContextDto, acceptExecuteToolRequestContextDto);
 acceptWith(dto.ExecuteToolRequestOptionsDto, acceptExecuteToolRequestOptionsDto);
 acceptWith(dto.ExecuteToolParamsDto, acceptExecuteToolParamsDto);
+acceptWith(dto.ListExecutionsQueryDto, acceptListExecutionsQueryDto);
 acceptWith(dto.GetToolExecutionParamsDto, acceptGetToolExecutionParamsDto);
 acceptWith(dto.ListToolExecutionsQueryDto, acceptListToolExecutionsQueryDto);
 acceptWith(dto.ListToolExecutionsParamsDto, acceptListToolExecutionsParamsDto);

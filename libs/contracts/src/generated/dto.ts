@@ -384,6 +384,59 @@ export class ExecuteToolParamsDto {
   id!: string;
 }
 
+export class ListExecutionsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["toolId"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  toolId?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
+  @IsIn(["pending","running","completed","failed"])
+  status?: "pending" | "running" | "completed" | "failed";
+
+  @ValidateIf((object: Record<string, unknown>) => object["contextId"] !== undefined)
+  @IsUUID(undefined)
+  contextId?: string;
+
+  /** Admins only (anyone may name themselves). */
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
+  @IsUUID(undefined)
+  userId?: string;
+
+  /** Runs created at or after this instant. */
+  @ValidateIf((object: Record<string, unknown>) => object["startDate"] !== undefined)
+  @IsISO8601({ strict: true })
+  startDate?: string;
+
+  /** Runs created at or before this instant. */
+  @ValidateIf((object: Record<string, unknown>) => object["endDate"] !== undefined)
+  @IsISO8601({ strict: true })
+  endDate?: string;
+
+  /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  /** Continues a listing after the last entry of a page: the `pagination.nextCursor` that page answered (opaque). Send the same filters and `limit`; not together with `page`. */
+  @ValidateIf((object: Record<string, unknown>) => object["cursor"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  cursor?: string;
+}
+
 export class GetToolExecutionParamsDto {
   @IsUUID(undefined)
   executionId!: string;

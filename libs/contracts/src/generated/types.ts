@@ -914,6 +914,8 @@ export type ExecuteToolResponse200 = ToolExecution;
 
 export type ExecuteToolResponse202 = AcceptedExecution;
 
+export type ListExecutionsResponse200 = ToolExecutionList;
+
 export type GetToolExecutionResponse200 = ToolExecution;
 
 export type ListToolExecutionsResponse200 = ToolExecutionList;

@@ -1,6 +1,6 @@
 import { ApiError, storableJson } from '@app/common';
-import type { ToolExecution, ToolStatistics } from '@app/contracts';
-import { AppendLog, JsonText, keysetPage, type PageWindow } from '@app/database';
+import type { ToolExecution, ToolExecutionList, ToolStatistics } from '@app/contracts';
+import { AppendLog, cappedListPage, JsonText, keysetPage, type PageWindow } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
@@ -10,6 +10,15 @@ import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.enti
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
 const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts', 'created_at'];
+
+export interface RunFilter {
+  readonly userId: string;
+  readonly toolId?: string;
+  readonly status?: ExecutionStatus;
+  readonly contextId?: string;
+  readonly start?: Date;
+  readonly end?: Date;
+}
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
 
@@ -151,6 +160,21 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     if (userId) builder.andWhere('e.userId = :userId', { userId });
     const [page, total] = await Promise.all([keysetPage(builder, 'e', 'created_at', filter.window), this.totals.count({ toolId, status: filter.status, userId })]);
     return { executions: page.rows.map(executionView), total, nextCursor: page.nextCursor };
+  }
+
+  /** One user's runs across tools, newest first, by the (user, created) index; matches counted up to 10,000. */
+  async listRuns(filter: RunFilter, window: PageWindow): Promise<ToolExecutionList> {
+    const filtered = () => {
+      const builder = this.executions.createQueryBuilder('e').where('e.userId = :userId', { userId: filter.userId });
+      if (filter.toolId) builder.andWhere('e.toolId = :toolId', { toolId: filter.toolId });
+      if (filter.status) builder.andWhere('e.status = :status', { status: filter.status });
+      if (filter.contextId) builder.andWhere('e.contextId = :contextId', { contextId: filter.contextId });
+      if (filter.start) builder.andWhere('e.createdAt >= :start', { start: filter.start });
+      if (filter.end) builder.andWhere('e.createdAt <= :end', { end: filter.end });
+      return builder;
+    };
+    const { rows, pagination } = await cappedListPage(filtered, 'e', 'created_at', window);
+    return { executions: rows.map(executionView), pagination };
   }
 
   async statistics(toolId: string): Promise<ToolStatistics> {
