@@ -7,6 +7,7 @@ describe('bad configuration stops the process with one line naming the variable'
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['RATE_LIMIT_LOGIN', 'five'],
     ['LOG_LEVEL', 'chatty'],
+    ['UPSTREAM_TEMPLATES_FILE', '/nonexistent/templates.json'],
   ])('%s=%s', async (variable, value) => {
     const { code, output } = await runServerExpectingExit({ [variable]: value, DATABASE_URL: 'memory', ...(variable === 'DATABASE_URL' ? { DATABASE_URL: value } : {}) });
     expect(code).toBe(1);

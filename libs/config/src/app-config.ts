@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseServerTemplates, type ServerTemplateConfig } from './server-templates';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -72,6 +73,8 @@ export class AppConfig {
     /** Consecutive failures that open a server's circuit. */
     readonly breakerThreshold: number;
     readonly breakerCooldownMs: number;
+    /** The templates of UPSTREAM_TEMPLATES_FILE (beside the built-in ones, which a template of the same id replaces). */
+    readonly templates: readonly ServerTemplateConfig[];
   };
   readonly saml?: SamlConfig;
   readonly sms!: SmsConfig;
@@ -334,6 +337,23 @@ function allowList(env: Env, name: string): string[] {
   return entries;
 }
 
+function serverTemplates(env: Env): ServerTemplateConfig[] {
+  const name = 'UPSTREAM_TEMPLATES_FILE';
+  const path = text(env, name);
+  if (path === undefined) return [];
+  let json: string;
+  try {
+    json = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(name, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
+  }
+  try {
+    return parseServerTemplates(json);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+}
+
 /** `host`, `host:port` or `*.domain` entries: where clients' metadata documents may live. */
 function metadataHosts(env: Env): string[] {
   const name = 'OAUTH_CLIENT_ID_METADATA_HOSTS';
@@ -405,6 +425,7 @@ export function parseConfig(env: Env): AppConfig {
       stdioCommands: list(env, 'UPSTREAM_STDIO_COMMANDS'),
       breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 5, 1, 1000),
       breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+      templates: serverTemplates(env),
     },
     saml: saml(env, publicUrl),
     sms: sms(env),

@@ -10,14 +10,16 @@ import { ToolsRpc } from './tools.rpc';
 import { ToolsService } from './tools.service';
 import { AdminServerGroupsController } from './upstream/admin-server-groups.controller';
 import { ServerGroupsService } from './upstream/server-groups.service';
+import { AdminServerTemplatesController } from './upstream/admin-server-templates.controller';
+import { ServerTemplatesService } from './upstream/server-templates.service';
 import { AdminServersController } from './upstream/admin-servers.controller';
 import { UpstreamService } from './upstream/upstream.service';
 
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, AdminServersController, AdminServerGroupsController],
-  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ToolsRpc],
+  controllers: [ToolsController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController],
+  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, ToolsRpc],
   exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

@@ -25,17 +25,18 @@ const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
 const ALLOWED_17 = ["serve","hold"];
 const ALLOWED_18 = ["stdio","streamable-http","sse"];
 const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const PATTERN_20 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_21 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_22 = ["admin","developer","user"];
-const ALLOWED_23 = ["active","suspended","deleted"];
-const PATTERN_24 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_25 = ["info","warning","error","critical"];
-const ALLOWED_26 = ["csv","json"];
-const PATTERN_27 = new RegExp("^https?://");
-const ALLOWED_28 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_29 = ["pending","delivering","delivered","failed"];
-const PATTERN_30 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_20 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_21 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_22 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_23 = ["admin","developer","user"];
+const ALLOWED_24 = ["active","suspended","deleted"];
+const PATTERN_25 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_26 = ["info","warning","error","critical"];
+const ALLOWED_27 = ["csv","json"];
+const PATTERN_28 = new RegExp("^https?://");
+const ALLOWED_29 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_30 = ["pending","delivering","delivered","failed"];
+const PATTERN_31 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1527,6 +1528,99 @@ function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerPa
   return out as unknown as dto.DisconnectServerParamsDto;
 }
 
+function acceptListServerTemplatesQueryDto(input: unknown): dto.ListServerTemplatesQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListServerTemplatesQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "category": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 50))) return undefined;
+        break;
+      }
+      case "q": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServerTemplatesQueryDto;
+}
+
+function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInstanceDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.ServerTemplateInstanceDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && matches(value as string, PATTERN_16))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 1000))) return undefined;
+        break;
+      }
+      case "values": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":50,"maxLength":4096}))) return undefined;
+        break;
+      }
+      case "enabled": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "toolChanges": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
+        break;
+      }
+      case "groupId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ServerTemplateInstanceDto;
+}
+
+function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.InstantiateServerTemplateParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.InstantiateServerTemplateParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.InstantiateServerTemplateParamsDto;
+}
+
 function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1547,12 +1641,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_22))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -1752,12 +1846,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "search": {
@@ -1812,7 +1906,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_22))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_23))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1847,7 +1941,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_22))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_23))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1897,7 +1991,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "reason": {
@@ -1985,12 +2079,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       case "page": {
@@ -2028,7 +2122,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_27))) return undefined;
         break;
       }
       case "startDate": {
@@ -2048,12 +2142,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       default:
@@ -2124,12 +2218,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2189,12 +2283,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2295,7 +2389,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "page": {
@@ -2354,7 +2448,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       default:
@@ -2474,6 +2568,9 @@ acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
 acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
+acceptWith(dto.ListServerTemplatesQueryDto, acceptListServerTemplatesQueryDto);
+acceptWith(dto.ServerTemplateInstanceDto, acceptServerTemplateInstanceDto);
+acceptWith(dto.InstantiateServerTemplateParamsDto, acceptInstantiateServerTemplateParamsDto);
 acceptWith(dto.ServerGroupInputDto, acceptServerGroupInputDto);
 acceptWith(dto.GetServerGroupParamsDto, acceptGetServerGroupParamsDto);
 acceptWith(dto.UpdateServerGroupParamsDto, acceptUpdateServerGroupParamsDto);

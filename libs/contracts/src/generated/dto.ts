@@ -844,6 +844,56 @@ export class DisconnectServerParamsDto {
   id!: string;
 }
 
+export class ListServerTemplatesQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
+  @IsString()
+  @MaxLength(50)
+  category?: string;
+
+  /** Matches the name or the description, ignoring case. */
+  @ValidateIf((object: Record<string, unknown>) => object["q"] !== undefined)
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class ServerTemplateInstanceDto {
+  /** The new server's name (as for `POST /admin/servers`). */
+  @IsString()
+  @Matches(new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$"), { message: "name must be lower-case letters, digits, - and single _ (up to 63), starting with a letter or digit and not ending with _" })
+  name!: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["description"] !== undefined)
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  /** The template's placeholders by key; required ones must be given, unknown keys are refused. */
+  @ValidateIf((object: Record<string, unknown>) => object["values"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxEntries: 50, maxLength: 4096 })
+  values?: Record<string, string>;
+
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
+  @IsIn(["serve","hold"])
+  toolChanges?: "serve" | "hold";
+
+  /** A server group to put the new server in. */
+  @ValidateIf((object: Record<string, unknown>) => object["groupId"] !== undefined)
+  @IsUUID(undefined)
+  groupId?: string;
+}
+
+export class InstantiateServerTemplateParamsDto {
+  @IsString()
+  @Matches(new RegExp("^[a-z0-9][a-z0-9-]{0,62}$"))
+  id!: string;
+}
+
 /** A named set of upstream servers, to find them and to connect or disconnect them together. */
 export class ServerGroupInputDto {
   @IsString()

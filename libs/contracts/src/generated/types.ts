@@ -235,6 +235,52 @@ export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
 }
 
+export interface ServerTemplatePlaceholder {
+  /** The value's name in `values`; for `env` and `header`, also the variable's or header's name. */
+  key: string;
+  description: string;
+  required: boolean;
+  /** Sealed at rest and masked in every answer (all `env` and `header` values are). */
+  secret: boolean;
+  /** `env`: an environment variable of a stdio server; `header`: an HTTP header; `arg`: replaces `{{key}}` in `args` or `url`. */
+  in: "env" | "header" | "arg";
+}
+
+export interface ServerTemplate {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  documentation?: string;
+  /** Shipped with the server, or read from `UPSTREAM_TEMPLATES_FILE` (which may replace a built-in of the same id). */
+  source: "builtin" | "config";
+  transport: {
+    type: "stdio" | "streamable-http" | "sse";
+    command?: string;
+    args?: Array<string>;
+    url?: string;
+  };
+  placeholders: Array<ServerTemplatePlaceholder>;
+}
+
+export interface ServerTemplateList {
+  templates: Array<ServerTemplate>;
+}
+
+export interface ServerTemplateInstance {
+  /** The new server's name (as for `POST /admin/servers`). */
+  name: string;
+  description?: string;
+  /** The template's placeholders by key; required ones must be given, unknown keys are refused. */
+  values?: {
+    [key: string]: string;
+  };
+  enabled?: boolean;
+  toolChanges?: "serve" | "hold";
+  /** A server group to put the new server in. */
+  groupId?: string;
+}
+
 /** A named set of upstream servers, to find them and to connect or disconnect them together. */
 export interface ServerGroupInput {
   name: string;
@@ -945,6 +991,10 @@ export type ConnectServerResponse200 = UpstreamServer;
 export type ApproveServerToolsResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
+
+export type ListServerTemplatesResponse200 = ServerTemplateList;
+
+export type InstantiateServerTemplateResponse201 = UpstreamServer;
 
 export type ListServerGroupsResponse200 = ServerGroupList;
 

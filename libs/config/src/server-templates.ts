@@ -1,0 +1,84 @@
+/** A value an admin gives when creating a server from a template. */
+export interface TemplatePlaceholder {
+  readonly key: string;
+  readonly description: string;
+  readonly required: boolean;
+  readonly secret: boolean;
+  /** env: a stdio server's environment variable; header: an HTTP header; arg: replaces `{{key}}` in args or url. */
+  readonly in: 'env' | 'header' | 'arg';
+}
+
+export type TemplateTransport = { readonly type: 'stdio'; readonly command: string; readonly args: readonly string[] } | { readonly type: 'streamable-http' | 'sse'; readonly url: string };
+
+/** A ready-made upstream server configuration (MCP Connect's templates). */
+export interface ServerTemplateConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly category: string;
+  readonly documentation?: string;
+  readonly transport: TemplateTransport;
+  readonly placeholders: readonly TemplatePlaceholder[];
+}
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
+const MAX_TEMPLATES = 500;
+
+function text(value: unknown, where: string, maxLength: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) throw new Error(`${where} must be a string of 1 to ${maxLength} characters`);
+  return value;
+}
+
+function transportOf(value: unknown, where: string): TemplateTransport {
+  const transport = (value ?? {}) as Record<string, unknown>;
+  if (transport.type === 'stdio') {
+    const args = transport.args ?? [];
+    if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string' && arg.length <= 4096)) throw new Error(`${where}.transport.args must be an array of strings`);
+    return { type: 'stdio', command: text(transport.command, `${where}.transport.command`, 1000), args };
+  }
+  if (transport.type === 'streamable-http' || transport.type === 'sse') return { type: transport.type, url: text(transport.url, `${where}.transport.url`, 2000) };
+  throw new Error(`${where}.transport.type must be stdio, streamable-http or sse`);
+}
+
+function placeholderOf(value: unknown, where: string): TemplatePlaceholder {
+  const placeholder = (value ?? {}) as Record<string, unknown>;
+  const key = text(placeholder.key, `${where}.key`, 100);
+  if (!KEY.test(key)) throw new Error(`${where}.key must be letters, digits, _ and -, starting with a letter or _`);
+  if (placeholder.in !== 'env' && placeholder.in !== 'header' && placeholder.in !== 'arg') throw new Error(`${where}.in must be env, header or arg`);
+  // args and urls are stored and shown as they are; env and header values are sealed.
+  if (placeholder.secret === true && placeholder.in === 'arg') throw new Error(`${where} is secret, so it must be in env or header (sealed at rest), not an arg`);
+  return { key, description: text(placeholder.description, `${where}.description`, 500), required: placeholder.required === true, secret: placeholder.secret === true, in: placeholder.in };
+}
+
+/** The templates of an UPSTREAM_TEMPLATES_FILE (a JSON array); throws the first problem, naming where it is. */
+export function parseServerTemplates(json: string): ServerTemplateConfig[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error('is not valid JSON');
+  }
+  if (!Array.isArray(parsed) || parsed.length > MAX_TEMPLATES) throw new Error(`must hold a JSON array of at most ${MAX_TEMPLATES} templates`);
+  const ids = new Set<string>();
+  return parsed.map((value: unknown, index) => {
+    const where = `[${index}]`;
+    const template = (value ?? {}) as Record<string, unknown>;
+    const id = text(template.id, `${where}.id`, 63);
+    if (!ID.test(id)) throw new Error(`${where}.id must be lower-case letters, digits and -`);
+    if (ids.has(id)) throw new Error(`${where}.id ${id} is given twice`);
+    ids.add(id);
+    const transport = transportOf(template.transport, where);
+    const placeholders = template.placeholders ?? [];
+    if (!Array.isArray(placeholders)) throw new Error(`${where}.placeholders must be an array`);
+    return {
+      id,
+      name: text(template.name, `${where}.name`, 100),
+      description: text(template.description, `${where}.description`, 1000),
+      category: text(template.category ?? 'other', `${where}.category`, 50),
+      ...(template.documentation === undefined ? {} : { documentation: text(template.documentation, `${where}.documentation`, 2000) }),
+      transport,
+      placeholders: placeholders.map((placeholder: unknown, at) => placeholderOf(placeholder, `${where}.placeholders[${at}]`)),
+    };
+  });
+}
