@@ -13,5 +13,5 @@ export type { RateLimitRuleName, RateLimitState } from './rate-limit/rate-limite
 export { SecretBox } from './secret-box';
 export { SecurityModule } from './security.module';
 export { SessionRevocations } from './session-revocations';
-export { isPublicAddress, SsrfGuard } from './ssrf-guard';
+export { isPublicAddress, pinnedRequestOptions, SsrfGuard } from './ssrf-guard';
 export type { Destination } from './ssrf-guard';

@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { isPublicAddress, SsrfGuard } from './ssrf-guard';
+import { isPublicAddress, pinnedRequestOptions, SsrfGuard } from './ssrf-guard';
 
 // Real DNS unless a test says otherwise: lets a test play a hostile AAAA record.
 vi.mock('node:dns/promises', async (importOriginal) => {
@@ -113,5 +113,17 @@ describe('SsrfGuard.check', () => {
       vi.mocked(lookup as (hostname: string, options: LookupAllOptions) => Promise<LookupAddress[]>).mockResolvedValueOnce(answers);
       await expect(guard.check('http://rebind.example.test/'), address).rejects.toMatchObject({ status: 403, message: expect.stringContaining(address) });
     }
+  });
+});
+
+describe('pinnedRequestOptions', () => {
+  it('connects to the checked address, with the URL host for TLS and Host', () => {
+    const options = pinnedRequestOptions({ url: new URL('https://api.example.com:8443/v1/x?y=1'), address: '93.184.216.34', family: 4, port: 8443 }, 'GET', { accept: 'application/json', host: 'evil.example' });
+    expect(options).toEqual({ host: '93.184.216.34', family: 4, port: 8443, path: '/v1/x?y=1', method: 'GET', servername: 'api.example.com', headers: { accept: 'application/json', host: 'api.example.com:8443' } });
+  });
+
+  it('names no TLS server over plain http, and strips the brackets of an IPv6 host', () => {
+    expect(pinnedRequestOptions({ url: new URL('http://example.com/'), address: '93.184.216.34', family: 4, port: 80 }, 'POST', {}).servername).toBeUndefined();
+    expect(pinnedRequestOptions({ url: new URL('https://[2606:2800:220:1::1]/'), address: '2606:2800:220:1::1', family: 6, port: 443 }, 'GET', {}).servername).toBe('2606:2800:220:1::1');
   });
 });

@@ -1,5 +1,6 @@
 import { ApiError } from '@app/common';
 import { lookup } from 'node:dns/promises';
+import type { RequestOptions } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
 // Everything that is not the public Internet: private, loopback, link-local (cloud metadata),
@@ -103,6 +104,23 @@ export interface Destination {
   readonly address: string;
   readonly family: 4 | 6;
   readonly port: number;
+}
+
+/**
+ * The options of a node:http(s) request to a checked destination: connect to its pinned address
+ * (no second DNS answer), while TLS checks the certificate against the URL's host and Host names it.
+ */
+export function pinnedRequestOptions(destination: Destination, method: string, headers: Readonly<Record<string, string>>): RequestOptions {
+  const { url } = destination;
+  return {
+    host: destination.address,
+    family: destination.family,
+    port: destination.port,
+    path: `${url.pathname}${url.search}`,
+    method,
+    servername: url.protocol === 'https:' ? url.hostname.replace(/^\[|\]$/g, '') : undefined,
+    headers: { ...headers, host: url.host },
+  };
 }
 
 const refuse = (reason: string): ApiError => new ApiError(403, 'FORBIDDEN', `Destination not allowed: ${reason}`);

@@ -1,4 +1,4 @@
-import type { Destination } from '@app/security';
+import { type Destination, pinnedRequestOptions } from '@app/security';
 import type { IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -57,15 +57,7 @@ export function postPinned(destination: Destination, body: string, headers: Reco
       deadline.signal.removeEventListener('abort', expire);
       resolve({ statusCode: res?.statusCode ?? null, durationMs: Math.round(performance.now() - started), snippet: res ? snippet.text() : null, error: error === null ? null : storableText(error).slice(0, ERROR_CHARS) });
     };
-    const req = send({
-      host: destination.address,
-      family: destination.family,
-      port: destination.port,
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      servername: url.protocol === 'https:' ? url.hostname.replace(/^\[|\]$/g, '') : undefined,
-      headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
-    });
+    const req = send(pinnedRequestOptions(destination, 'POST', { ...headers, 'content-length': String(Buffer.byteLength(body)) }));
     const expire = (): void => {
       done(deadline.message);
       res?.destroy();

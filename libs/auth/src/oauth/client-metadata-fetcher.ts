@@ -1,6 +1,6 @@
 import { ApiError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { type Destination, SsrfGuard } from '@app/security';
+import { type Destination, pinnedRequestOptions, SsrfGuard } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { request } from 'node:https';
 import { MAX_DOCUMENT_BYTES, privateHostsAllowed } from './client-id-metadata';
@@ -58,19 +58,9 @@ interface RawAnswer {
 
 /** One GET to the checked address, with the TLS name of the URL's host; the body read up to the cap. */
 function getPinned(destination: Destination, deadline: AbortSignal): Promise<RawAnswer> {
-  const { url } = destination;
   return new Promise((resolve, reject) => {
     const fail = (message: string): void => reject(new MetadataFetchError(message));
-    const req = request({
-      host: destination.address,
-      family: destination.family,
-      port: destination.port,
-      path: `${url.pathname}${url.search}`,
-      method: 'GET',
-      servername: url.hostname.replace(/^\[|\]$/g, ''),
-      headers: { host: url.host, accept: 'application/json', 'user-agent': 'secure-mcp-server (client metadata)' },
-      signal: deadline,
-    });
+    const req = request({ ...pinnedRequestOptions(destination, 'GET', { accept: 'application/json', 'user-agent': 'secure-mcp-server (client metadata)' }), signal: deadline });
     req.on('error', (error: NodeJS.ErrnoException) => fail(deadline.aborted ? `no complete answer within ${FETCH_TIMEOUT_MS} ms` : `it could not be fetched (${error.code ?? error.message})`));
     req.on('response', (response) => {
       const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@ import { ApiError } from '@app/common';
 import { request as httpRequest, type IncomingMessage, validateHeaderName, validateHeaderValue } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type ToolDefinition, ToolFailure } from '../tool.types';
-import type { Destination, SsrfGuard } from '@app/security';
+import { type Destination, pinnedRequestOptions, type SsrfGuard } from '@app/security';
 
 const MAX_REDIRECTS = 5;
 const MAX_TIMEOUT_MS = 60_000;
@@ -30,17 +30,7 @@ function exchange(destination: Destination, headers: Record<string, string>, met
   const { url } = destination;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send({
-      host: destination.address,
-      family: destination.family,
-      port: destination.port,
-      path: `${url.pathname}${url.search}`,
-      method,
-      // TLS checks the certificate against the name the caller asked for, not the pinned address.
-      servername: url.protocol === 'https:' ? url.hostname.replace(/^\[|\]$/g, '') : undefined,
-      headers: { ...headers, host: url.host, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
-      signal,
-    });
+    const req = send({ ...pinnedRequestOptions(destination, method, { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }), signal });
     req.on('error', (error: NodeJS.ErrnoException) => reject(signal.aborted ? signal.reason : new ToolFailure('CONNECTION_FAILED', `${url.host}: ${error.code ?? error.message}`)));
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
