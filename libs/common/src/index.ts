@@ -13,3 +13,4 @@ export { originOf } from './http/request-origin';
 export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';
+export { isoString } from './time/iso-string';

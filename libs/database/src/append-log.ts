@@ -1,3 +1,4 @@
+import { isoString } from '@app/common';
 /** JSON text a writer has already made (to measure it): written into the row as it is, not encoded again. */
 export class JsonText {
   constructor(readonly text: string) {}
@@ -50,11 +51,23 @@ export function storableJsonText(json: string): string {
 
 const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
 
+const columnKeys = new WeakMap<readonly string[], string>();
+
+/** `a,b,c` for a column list: writers pass the same constant array every time, so it is joined once. */
+function columnsKey(columns: readonly string[]): string {
+  let key = columnKeys.get(columns);
+  if (key === undefined) {
+    key = columns.join(',');
+    columnKeys.set(columns, key);
+  }
+  return key;
+}
+
 /** Entries grouped by table and columns, in order of first appearance. */
 export function groupByShape(entries: readonly AppendEntry[]): AppendEntry[][] {
   const groups = new Map<string, AppendEntry[]>();
   for (const entry of entries) {
-    const key = `${entry.table}(${entry.columns.join(',')})`;
+    const key = `${entry.table}(${columnsKey(entry.columns)})`;
     const group = groups.get(key);
     if (group) group.push(entry);
     else groups.set(key, [entry]);
@@ -66,7 +79,7 @@ const keyLists = new Map<string, string[]>();
 
 /** `{"a":`, `,"b":`, ... for a column list: the text before each value of a row. */
 function keysOf(columns: readonly string[]): string[] {
-  const key = columns.join(',');
+  const key = columnsKey(columns);
   let keys = keyLists.get(key);
   if (keys === undefined) {
     keys = columns.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column)}:`);
@@ -78,7 +91,7 @@ function keysOf(columns: readonly string[]): string[] {
 function valueJson(value: AppendValue): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof Date) return `"${value.toISOString()}"`;
+  if (value instanceof Date) return `"${isoString(value)}"`;
   if (value instanceof JsonText) return value.text;
   return JSON.stringify(value) ?? 'null';
 }
@@ -128,7 +141,7 @@ const quotedLists = new Map<string, string>();
 
 /** `"a", "b"` for a table's columns; names come from code, and are checked all the same. */
 export function quotedColumns(table: string, columns: readonly string[]): string {
-  const key = `${table}(${columns.join(',')})`;
+  const key = `${table}(${columnsKey(columns)})`;
   let quoted = quotedLists.get(key);
   if (quoted === undefined) {
     for (const name of [table, ...columns]) if (!SQL_NAME.test(name)) throw new Error(`append log: '${name}' is not a plain SQL name`);

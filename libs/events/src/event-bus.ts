@@ -1,3 +1,4 @@
+import { isoString } from '@app/common';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventName, EventTransport } from './event-map';
@@ -35,7 +36,7 @@ export class EventBus implements OnApplicationShutdown {
   }
 
   publish<K extends EventName>(name: K, payload: EventMap[K]): EventEnvelope<K> {
-    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: isoString(new Date()), origin: this.instanceId };
     queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
     this.transport.publish(envelope as unknown as EventEnvelope).catch((error: Error) => this.logger.warn(`event ${name} not fanned out: ${error.message}`));
     return envelope;
@@ -47,7 +48,7 @@ export class EventBus implements OnApplicationShutdown {
    * acknowledge its action knowing nothing is lost. Then it is published as usual.
    */
   async publishDurable<K extends EventName>(name: K, payload: EventMap[K]): Promise<EventEnvelope<K>> {
-    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: isoString(new Date()), origin: this.instanceId };
     const committing: Array<Promise<void>> = [];
     for (const hook of this.durableHooks) {
       const work = hook(envelope as unknown as EventEnvelope);
@@ -67,7 +68,7 @@ export class EventBus implements OnApplicationShutdown {
 
   /** Like publish, but resolves once the transport has taken the event for the other instances. */
   async publishAndWait<K extends EventName>(name: K, payload: EventMap[K]): Promise<EventEnvelope<K>> {
-    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: new Date().toISOString(), origin: this.instanceId };
+    const envelope: EventEnvelope<K> = { id: randomUUID(), name, payload, timestamp: isoString(new Date()), origin: this.instanceId };
     queueMicrotask(() => this.dispatch(envelope as unknown as EventEnvelope));
     await this.transport.publish(envelope as unknown as EventEnvelope);
     return envelope;

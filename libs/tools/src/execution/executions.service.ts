@@ -1,4 +1,4 @@
-import { ApiError, storableJson } from '@app/common';
+import { ApiError, isoString, storableJson } from '@app/common';
 import type { ToolExecution, ToolExecutionList, ToolStatistics } from '@app/contracts';
 import { AppendLog, cappedListPage, JsonText, keysetPage, type PageWindow } from '@app/database';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
@@ -45,12 +45,12 @@ export function executionView(row: ToolExecutionEntity): ToolExecution {
   if (row.result !== null && row.result !== undefined) view.result = row.result;
   if (row.error) view.error = row.error;
   if (row.startedAt && row.endedAt) {
-    view.metrics = { startTime: row.startedAt.toISOString(), endTime: row.endedAt.toISOString(), duration: row.durationMs ?? 0, memoryUsed: row.memoryUsed ?? 0 };
+    view.metrics = { startTime: isoString(row.startedAt), endTime: isoString(row.endedAt), duration: row.durationMs ?? 0, memoryUsed: row.memoryUsed ?? 0 };
   }
   if (row.attempts > 1) view.attempts = row.attempts;
   view.contextId = row.contextId;
   view.userId = row.userId;
-  view.createdAt = row.createdAt.toISOString();
+  view.createdAt = isoString(row.createdAt);
   return view as unknown as ToolExecution;
 }
 

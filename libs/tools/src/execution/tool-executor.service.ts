@@ -1,5 +1,5 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin, timeOrderedUuid } from '@app/common';
+import { ApiError, isoString, type RequestOrigin, timeOrderedUuid } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -381,7 +381,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       status: run.status,
       durationMs: run.durationMs,
       ...(run.error ? { error: run.error } : {}),
-      timestamp: run.endedAt.toISOString(),
+      timestamp: isoString(run.endedAt),
     });
     const refused = run.thrown !== undefined && run.thrown.status < 500;
     if (run.status !== 'failed' || refused || !run.error) {
