@@ -23,7 +23,10 @@ export function isStringRecord(value: unknown, limits: StringRecordLimits = {}):
 /** `x-max-bytes`: the value's JSON encoding is at most `bytes` long. */
 export function withinJsonBytes(value: unknown, bytes: number): boolean {
   try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '') <= bytes;
+    const json = JSON.stringify(value) ?? '';
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: the length alone settles most values without counting.
+    if (json.length > bytes) return false;
+    return json.length * 3 <= bytes || Buffer.byteLength(json) <= bytes;
   } catch {
     return false;
   }
