@@ -1,5 +1,5 @@
 import { AuditLogEntity } from '@app/audit';
-import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList, ToolList } from '@app/contracts';
+import type { AcceptedExecution, Tool, ToolCategoryList, ToolExecution, ToolExecutionList, ToolList } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { type LoggedInUser, metricValue, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { ToolRegistry } from '@app/tools';
@@ -31,6 +31,20 @@ describe('tools: registry and execution engine', () => {
       expect(await names(user.auth)).toEqual(['echo', 'system_info']);
       expect(await names(developer.auth)).toEqual(['echo', 'filesystem', 'http_request', 'system_info']);
       expect(await names(admin.auth)).toEqual(['echo', 'filesystem', 'http_request', 'system_info']);
+    });
+
+    it('counts the tools of each category that the caller may run', async () => {
+      const categories = async (auth: Record<string, string>) => (await t.client.call<ToolCategoryList>('listToolCategories', { headers: auth })).body.categories;
+      expect(await categories(user.auth)).toEqual([
+        { name: 'system', count: 1, enabled: 1 },
+        { name: 'data', count: 0, enabled: 0 },
+        { name: 'analytics', count: 0, enabled: 0 },
+        { name: 'monitoring', count: 1, enabled: 1 },
+      ]);
+      const mine = new Map((await categories(developer.auth)).map((category) => [category.name, category.count]));
+      const all = (await t.client.call<ToolList>('listTools', { headers: developer.auth, query: { limit: 100 } })).body.tools;
+      for (const name of ['system', 'data', 'analytics', 'monitoring'] as const) expect(mine.get(name), name).toBe(all.filter((tool) => tool.category === name).length);
+      expect((await t.client.call('listToolCategories')).status).toBe(401);
     });
 
     it('filters by category, enabled and q, and paginates', async () => {

@@ -10,6 +10,7 @@ import {
   ListToolExecutionsQueryDto,
   ListToolsQueryDto,
   type Tool,
+  type ToolCategoryList,
   type ToolExecution,
   type ToolExecutionList,
   type ToolList,
@@ -34,6 +35,13 @@ export class ToolsController {
   @RateLimit({ rule: 'toolsList', by: 'user' })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListToolsQueryDto): ToolList {
     return this.tools.list(user, query);
+  }
+
+  @Get('categories')
+  @RequirePermissions('read:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  categories(@CurrentUser() user: AuthenticatedUser): ToolCategoryList {
+    return this.tools.categories(user);
   }
 
   @Get('executions')

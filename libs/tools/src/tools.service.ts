@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import type { ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolExecutionList, ToolList } from '@app/contracts';
+import type { ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -7,6 +7,7 @@ import { ExecutionsService, isAdmin } from './execution/executions.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 
 const DEFAULT_PAGE_SIZE = 20;
+const TOOL_CATEGORIES: ReadonlyArray<ToolCategoryList['categories'][number]['name']> = ['system', 'data', 'analytics', 'monitoring'];
 
 export function toolView(tool: RegisteredTool): Tool {
   const definition = tool.definition;
@@ -49,6 +50,17 @@ export class ToolsService {
     const page = query.page ?? 1;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     return { tools: matching.slice((page - 1) * limit, page * limit).map(toolView), pagination: pagination(page, limit, matching.length) };
+  }
+
+  /** Every category with the tools in it that the caller may run (admins: all), and how many of those are enabled. */
+  categories(caller: AuthenticatedUser): ToolCategoryList {
+    const tools = isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller);
+    return {
+      categories: TOOL_CATEGORIES.map((name) => {
+        const inCategory = tools.filter((tool) => tool.definition.category === name);
+        return { name, count: inCategory.length, enabled: inCategory.filter((tool) => tool.enabled).length };
+      }),
+    };
   }
 
   async get(caller: AuthenticatedUser, ref: string): Promise<Tool> {

@@ -235,6 +235,15 @@ export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
 }
 
+export interface ToolCategoryList {
+  categories: Array<{
+    name: "system" | "data" | "analytics" | "monitoring";
+    count: number;
+    /** How many of them are enabled. */
+    enabled: number;
+  }>;
+}
+
 export interface ServerTemplatePlaceholder {
   /** The value's name in `values`; for `env` and `header`, also the variable's or header's name. */
   key: string;
@@ -959,6 +968,8 @@ export type GetToolResponse200 = Tool;
 export type ExecuteToolResponse200 = ToolExecution;
 
 export type ExecuteToolResponse202 = AcceptedExecution;
+
+export type ListToolCategoriesResponse200 = ToolCategoryList;
 
 export type ListExecutionsResponse200 = ToolExecutionList;
 
