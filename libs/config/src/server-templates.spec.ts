@@ -34,6 +34,9 @@ describe('UPSTREAM_TEMPLATES_FILE', () => {
     [JSON.stringify([{ ...GOOD, placeholders: [{ key: '1x', description: 'd', in: 'env' }] }]), '[0].placeholders[0].key'],
     [JSON.stringify([{ ...GOOD, placeholders: [{ key: 'A', description: 'd', in: 'query' }] }]), '[0].placeholders[0].in'],
     [JSON.stringify([{ ...GOOD, placeholders: [{ key: 'A', description: 'd', in: 'arg', secret: true }] }]), 'must be in env or header'],
+    [JSON.stringify([{ ...GOOD, placeholders: [GOOD.placeholders[1]] }]), 'uses {{MODE}}, which is not an arg placeholder'],
+    [JSON.stringify([{ ...GOOD, transport: { type: 'stdio', command: 'node', args: ['{{API_TOKEN}}'] } }]), 'uses {{API_TOKEN}}'],
+    [JSON.stringify([{ ...GOOD, transport: { type: 'sse', url: 'https://{{HOST}}/sse' } }]), 'uses {{HOST}}'],
   ])('refuses %s, saying where', (json, problem) => {
     expect(() => parseServerTemplates(json)).toThrow(problem);
   });

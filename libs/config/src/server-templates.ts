@@ -24,6 +24,7 @@ export interface ServerTemplateConfig {
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 const MAX_TEMPLATES = 500;
+const REFERENCE = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
 
 function text(value: unknown, where: string, maxLength: number): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) throw new Error(`${where} must be a string of 1 to ${maxLength} characters`);
@@ -71,6 +72,12 @@ export function parseServerTemplates(json: string): ServerTemplateConfig[] {
     const transport = transportOf(template.transport, where);
     const placeholders = template.placeholders ?? [];
     if (!Array.isArray(placeholders)) throw new Error(`${where}.placeholders must be an array`);
+    const parsed = placeholders.map((placeholder: unknown, at) => placeholderOf(placeholder, `${where}.placeholders[${at}]`));
+    // Only an arg placeholder may be written into args or the url: env and header values are secrets' places.
+    const texts = transport.type === 'stdio' ? transport.args : [transport.url];
+    for (const [, key] of texts.join('\n').matchAll(REFERENCE)) {
+      if (!parsed.some((placeholder) => placeholder.key === key && placeholder.in === 'arg')) throw new Error(`${where}.transport uses {{${key}}}, which is not an arg placeholder`);
+    }
     return {
       id,
       name: text(template.name, `${where}.name`, 100),
@@ -78,7 +85,7 @@ export function parseServerTemplates(json: string): ServerTemplateConfig[] {
       category: text(template.category ?? 'other', `${where}.category`, 50),
       ...(template.documentation === undefined ? {} : { documentation: text(template.documentation, `${where}.documentation`, 2000) }),
       transport,
-      placeholders: placeholders.map((placeholder: unknown, at) => placeholderOf(placeholder, `${where}.placeholders[${at}]`)),
+      placeholders: parsed,
     };
   });
 }

@@ -118,14 +118,16 @@ export class ServerTemplatesService {
 
   /** The server the template makes with these values, validated as the body of `POST /admin/servers` is. */
   private async serverInput(template: ServerTemplateConfig, input: ServerTemplateInstanceDto, values: Readonly<Record<string, string>>): Promise<UpstreamServerInputDto> {
+    // Only arg values go into args and the url (the file's check keeps env and header keys out of them).
+    const argValues = Object.fromEntries(template.placeholders.filter((placeholder) => placeholder.in === 'arg' && values[placeholder.key] !== undefined).map((placeholder) => [placeholder.key, values[placeholder.key]]));
     const only = (where: 'env' | 'header'): Record<string, string> | undefined => {
       const picked = template.placeholders.filter((placeholder) => placeholder.in === where && values[placeholder.key]).map((placeholder) => [placeholder.key, values[placeholder.key]] as const);
       return picked.length > 0 ? Object.fromEntries(picked) : undefined;
     };
     const transport =
       template.transport.type === 'stdio'
-        ? { type: 'stdio', command: template.transport.command, args: template.transport.args.map((arg) => filled(arg, values)).filter((arg) => arg !== ''), ...(only('env') ? { env: only('env') } : {}) }
-        : { type: template.transport.type, url: filled(template.transport.url, values), ...(only('header') ? { headers: only('header') } : {}) };
+        ? { type: 'stdio', command: template.transport.command, args: template.transport.args.map((arg) => filled(arg, argValues)).filter((arg) => arg !== ''), ...(only('env') ? { env: only('env') } : {}) }
+        : { type: template.transport.type, url: filled(template.transport.url, argValues), ...(only('header') ? { headers: only('header') } : {}) };
     const body = {
       name: input.name,
       description: input.description ?? template.description,
