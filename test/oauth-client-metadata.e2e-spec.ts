@@ -158,6 +158,16 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(audit.body.logs.filter((entry) => entry.details?.metadataUrl === clientId)).toHaveLength(1);
   });
 
+  it('a document first asked for by many requests at once makes one client and one audit entry', async () => {
+    const clientId = serveClient('/agents/concurrent.json', { client_name: 'Concurrent Agent' });
+    const pages = await Promise.all(Array.from({ length: 6 }, () => page(authorizeQuery(clientId))));
+    expect(pages.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const listed = await read<OAuthClientList>('listOAuthClients', await fetch(`${publicUrl}/api/v1/admin/oauth-clients?limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }));
+    expect(listed.body.clients.filter((client) => client.metadataDocument === clientId)).toHaveLength(1);
+    const audit = await read<AuditLogList>('listAuditLogs', await fetch(`${publicUrl}/api/v1/admin/audit-logs?action=oauth.client.register`, { headers: { authorization: `Bearer ${adminToken}` } }));
+    expect(audit.body.logs.filter((entry) => entry.details?.metadataUrl === clientId)).toHaveLength(1);
+  });
+
   it('a token request names the document URL as client_id: unknown until authorized, and never with a secret', async () => {
     const unknown = await token({ grant_type: 'authorization_code', code: 'mcp_ac_x', redirect_uri: CALLBACK, code_verifier: pkcePair().verifier, client_id: `${docs.origin}/agents/never-authorized.json` });
     expect(unknown.status).toBe(401);
