@@ -20,28 +20,36 @@ export class RequestCancellation {
   }
 }
 
-/** A door's cancellable requests in flight, by session and JSON-RPC id. */
+/**
+ * A door's cancellable requests in flight, by session and JSON-RPC id. Map keys keep `7` and `'7'`
+ * apart as JSON-RPC does, so no key text is made per request.
+ */
 export class InFlightRequests {
-  private readonly requests = new Map<string, RequestCancellation>();
+  private readonly sessions = new Map<string, Map<string | number, RequestCancellation>>();
 
   begin(sessionId: string, id: string | number): RequestCancellation {
     const cancellation = new RequestCancellation();
-    this.requests.set(key(sessionId, id), cancellation);
+    let requests = this.sessions.get(sessionId);
+    if (!requests) {
+      requests = new Map();
+      this.sessions.set(sessionId, requests);
+    }
+    requests.set(id, cancellation);
     return cancellation;
   }
 
   end(sessionId: string, id: string | number, cancellation: RequestCancellation): void {
-    const name = key(sessionId, id);
-    if (this.requests.get(name) === cancellation) this.requests.delete(name);
+    const requests = this.sessions.get(sessionId);
+    if (requests?.get(id) !== cancellation) return;
+    requests.delete(id);
+    if (requests.size === 0) this.sessions.delete(sessionId);
   }
 
   /** False when no such request is in flight here. */
   cancel(sessionId: string, id: unknown, reason: string): boolean {
     if (typeof id !== 'string' && typeof id !== 'number') return false;
-    const cancellation = this.requests.get(key(sessionId, id));
+    const cancellation = this.sessions.get(sessionId)?.get(id);
     cancellation?.cancel(reason);
     return cancellation !== undefined;
   }
 }
-
-const key = (sessionId: string, id: string | number): string => `${sessionId} ${JSON.stringify(id)}`;
