@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { BuiltinTools } from './builtins/builtin-tools';
 import { ExecutionRetention } from './execution/execution-retention';
+import { FavoritesController } from './favorites/favorites.controller';
+import { FavoritesService } from './favorites/favorites.service';
 import { ExecutionTotals } from './execution/execution-totals';
 import { ExecutionsService } from './execution/executions.service';
 import { ToolExecutor } from './execution/tool-executor.service';
@@ -18,8 +20,8 @@ import { UpstreamService } from './upstream/upstream.service';
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController],
-  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, ToolsRpc],
+  controllers: [ToolsController, FavoritesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController],
+  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, ToolsRpc],
   exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

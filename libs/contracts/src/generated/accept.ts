@@ -522,6 +522,48 @@ function acceptRevokeApiKeyParamsDto(input: unknown): dto.RevokeApiKeyParamsDto 
   return out as unknown as dto.RevokeApiKeyParamsDto;
 }
 
+function acceptAddFavoriteToolParamsDto(input: unknown): dto.AddFavoriteToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.AddFavoriteToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.AddFavoriteToolParamsDto;
+}
+
+function acceptRemoveFavoriteToolParamsDto(input: unknown): dto.RemoveFavoriteToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.RemoveFavoriteToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveFavoriteToolParamsDto;
+}
+
 function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2536,6 +2578,8 @@ acceptWith(dto.OauthFinishSsoQueryDto, acceptOauthFinishSsoQueryDto);
 acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
+acceptWith(dto.AddFavoriteToolParamsDto, acceptAddFavoriteToolParamsDto);
+acceptWith(dto.RemoveFavoriteToolParamsDto, acceptRemoveFavoriteToolParamsDto);
 acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);
 acceptWith(dto.GetToolParamsDto, acceptGetToolParamsDto);
 acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);

@@ -287,6 +287,22 @@ export class RevokeApiKeyParamsDto {
   id!: string;
 }
 
+export class AddFavoriteToolParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
+export class RemoveFavoriteToolParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
 export class ListToolsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])

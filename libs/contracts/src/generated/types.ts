@@ -235,6 +235,21 @@ export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
 }
 
+export interface FavoriteTool {
+  toolId: string;
+  /** The tool's name now, or its id when the tool is gone. */
+  toolName: string;
+  /** For an upstream tool, its server. */
+  serverId?: string;
+  /** Whether the caller may run it now (it exists and they hold its permissions). */
+  available: boolean;
+  favoritedAt: string;
+}
+
+export interface FavoriteToolList {
+  favorites: Array<FavoriteTool>;
+}
+
 export interface ToolCategoryList {
   categories: Array<{
     name: "system" | "data" | "analytics" | "monitoring";
@@ -960,6 +975,10 @@ export type GetCurrentUserResponse200 = User;
 export type ListApiKeysResponse200 = ApiKeyList;
 
 export type CreateApiKeyResponse201 = CreatedApiKey;
+
+export type ListFavoriteToolsResponse200 = FavoriteToolList;
+
+export type AddFavoriteToolResponse200 = FavoriteTool;
 
 export type ListToolsResponse200 = ToolList;
 
