@@ -54,7 +54,8 @@ export class ToolsService {
 
   /** Every category with the tools in it that the caller may run (admins: all), and how many of those are enabled. */
   categories(caller: AuthenticatedUser): ToolCategoryList {
-    const tools = isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller);
+    // visibleTo holds every tool for an admin (admin:* grants every permission).
+    const tools = this.registry.visibleTo(caller);
     return {
       categories: TOOL_CATEGORIES.map((name) => {
         const inCategory = tools.filter((tool) => tool.definition.category === name);
@@ -89,8 +90,8 @@ export class ToolsService {
     );
   }
 
-  // A tool the caller may not run is answered like a missing one.
-  private visible(caller: AuthenticatedUser, ref: string): RegisteredTool {
+  /** A tool by id or name that the caller may run; one they may not is answered like a missing one (404). */
+  visible(caller: AuthenticatedUser, ref: string): RegisteredTool {
     const tool = this.registry.resolve(ref);
     if (!isAdmin(caller) && !this.registry.mayRun(caller, tool)) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
     return tool;

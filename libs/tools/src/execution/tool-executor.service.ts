@@ -253,7 +253,6 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     let timedOut = false;
     let cancelled: string | undefined;
     let timer: NodeJS.Timeout | undefined;
-    let stop: (reason: Error) => void = () => undefined;
     let ended = false;
     const context: ToolRunContext = {
       caller,
@@ -288,7 +287,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       // A tool that ignores its signal still cannot hold the caller past the timeout. One promise
       // settled by whichever comes first (the tool, the timer, a cancellation), not a race of two.
       const result = await new Promise<unknown>((resolve, reject) => {
-        stop = (reason) => {
+        const stop = (reason: Error): void => {
           controller?.abort(reason);
           reject(reason);
         };

@@ -3,8 +3,8 @@ import type { FavoriteTool, FavoriteToolList } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { isAdmin } from '../execution/executions.service';
 import { ToolRegistry } from '../registry/tool-registry';
+import { ToolsService } from '../tools.service';
 import { FavoriteToolEntity } from './favorite-tool.entity';
 
 const MAX_FAVORITES = 100;
@@ -17,6 +17,7 @@ export class FavoritesService {
   constructor(
     dataSource: DataSource,
     private readonly registry: ToolRegistry,
+    private readonly tools: ToolsService,
   ) {
     this.favorites = dataSource.getRepository(FavoriteToolEntity);
   }
@@ -28,9 +29,7 @@ export class FavoritesService {
 
   /** Only a tool the caller may run now; keeping one twice answers the first. */
   async add(caller: AuthenticatedUser, ref: string): Promise<FavoriteTool> {
-    const tool = this.registry.find(ref);
-    if (!tool || (!isAdmin(caller) && !this.registry.mayRun(caller, tool))) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
-    const toolId = tool.definition.id;
+    const toolId = this.tools.visible(caller, ref).definition.id;
     const kept = await this.favorites.findOne({ where: { userId: caller.id, toolId } });
     if (kept) return this.view(caller, kept);
     if ((await this.favorites.count({ where: { userId: caller.id } })) >= MAX_FAVORITES) throw ApiError.conflict(`At most ${MAX_FAVORITES} favorite tools; forget one first`);
@@ -51,7 +50,8 @@ export class FavoritesService {
       toolId: row.toolId,
       toolName: tool?.definition.name ?? row.toolId,
       ...(tool?.definition.server ? { serverId: tool.definition.server.id } : {}),
-      available: tool !== undefined && (isAdmin(caller) || this.registry.mayRun(caller, tool)),
+      // mayRun holds for an admin too (admin:* grants every permission).
+      available: tool !== undefined && this.registry.mayRun(caller, tool),
       favoritedAt: row.createdAt.toISOString(),
     };
   }
