@@ -9,9 +9,10 @@
 //                                  EMBEDDED_SETTINGS on both sides)
 //   AB_A_IDS / AB_B_IDS            `random` (UUID v4, the ids before 2026-12-04) or `ordered`
 //                                  (UUID v7, the app's); default ordered on both sides
-//   AB_A_ROLLUPS / AB_B_ROLLUPS    `none` or `app` (the app's run counts, tool_execution_totals,
-//                                  written by each append statement; since 2026-12-05); default
-//                                  A none, B app
+//   AB_A_ROLLUPS / AB_B_ROLLUPS    `none`, `totals` (the run counts in all, tool_execution_totals,
+//                                  written by each append statement; 2026-12-05 on) or `app` (those
+//                                  and the counts by day, tool_execution_days; 2026-12-06 on);
+//                                  default A none, B app
 //   AB_A_SQL / AB_B_SQL            statements run after the migrations, separated by `;` (e.g. what
 //                                  an index costs: AB_B_SQL='DROP INDEX idx_audit_logs_severity')
 //   AB_BATCHES (3000), AB_ROWS (50 runs per batch, what 50 busy connections make)
@@ -29,14 +30,14 @@ const { Client } = require('pg');
 
 const WARMUP_BATCHES = 200;
 const ID_MAKERS = { random: randomUUID, ordered: () => timeOrderedUuid() };
-const ROLLUPS = { none: [], app: [TOOL_EXECUTION_TOTALS] };
+const ROLLUPS = { none: [], totals: [{ ...TOOL_EXECUTION_TOTALS, statements: TOOL_EXECUTION_TOTALS.statements.slice(0, 1) }], app: [TOOL_EXECUTION_TOTALS] };
 
 function side(name, env, defaults) {
   const settings = env[`AB_${name}_SETTINGS`] ? env[`AB_${name}_SETTINGS`].split(',').map((s) => s.trim()).filter(Boolean) : defaults.settings;
   const ids = env[`AB_${name}_IDS`] ?? defaults.ids;
   if (!ID_MAKERS[ids]) throw new Error(`AB_${name}_IDS must be random or ordered, got "${ids}"`);
   const rollups = env[`AB_${name}_ROLLUPS`] ?? defaults.rollups;
-  if (!ROLLUPS[rollups]) throw new Error(`AB_${name}_ROLLUPS must be none or app, got "${rollups}"`);
+  if (!ROLLUPS[rollups]) throw new Error(`AB_${name}_ROLLUPS must be none, totals or app, got "${rollups}"`);
   const sql = (env[`AB_${name}_SQL`] ?? '').split(';').map((statement) => statement.trim()).filter(Boolean);
   return { name, settings, ids, newId: ID_MAKERS[ids], rollups, sql, elapsedMs: 0 };
 }

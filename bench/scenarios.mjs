@@ -157,7 +157,7 @@ export const LONG_HISTORY = {
   runs: 1_000_000,
   register: (baseUrl) => post(`${baseUrl}/api/v1/auth/register`, BENCH_USER),
   logIn: async (baseUrl) => ({ user: await logIn(baseUrl, BENCH_USER), admin: await logIn(baseUrl, BENCH_ADMIN) }),
-  // 1% of the runs are the bench user's, 0.5% failed (1 in 20,000 both); the rest belong to 1,000 other users.
+  // 1% of the runs are the bench user's, 0.5% failed (1 in 20,000 both); the rest belong to 1,000 other users; spread over a year.
   requests: [
     { label: 'GET /tools/echo (statistics)', as: 'user', path: '/api/v1/tools/echo' },
     { label: 'history, first page (admin: all users)', as: 'admin', path: '/api/v1/tools/echo/executions?limit=20' },
@@ -168,6 +168,9 @@ export const LONG_HISTORY = {
     { label: 'runs across tools, first page (own, counted to 10,000)', as: 'user', path: '/api/v1/tools/executions?limit=20' },
     { label: 'runs across tools, own failed runs', as: 'user', path: '/api/v1/tools/executions?limit=20&status=failed' },
     { label: "runs across tools, a user's (admin)", as: 'admin', path: (seeded) => `/api/v1/tools/executions?limit=20&userId=${seeded.userId}` },
+    { label: 'usage by day, own (30 days)', as: 'user', path: '/api/v1/tools/stats' },
+    { label: "usage by day, everyone's (admin, 30 days)", as: 'admin', path: '/api/v1/tools/stats?allUsers=true' },
+    { label: "usage by day, everyone's (admin, a year)", as: 'admin', path: '/api/v1/tools/stats?allUsers=true&days=366' },
     { label: 'audit log, first page (counted to 10,000)', as: 'admin', path: '/api/v1/admin/audit-logs?limit=20' },
     { label: 'audit log, tool runs', as: 'admin', path: '/api/v1/admin/audit-logs?limit=20&action=tool.' },
     { label: "audit log, a user's entries", as: 'admin', path: (seeded) => `/api/v1/admin/audit-logs?limit=20&userId=${seeded.userId}` },

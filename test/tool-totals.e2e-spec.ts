@@ -1,10 +1,26 @@
 import type { AcceptedExecution, Tool, ToolExecution, ToolExecutionList } from '@app/contracts';
 import { type LoggedInUser, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
-import { ExecutionRetention, ExecutionsService, ExecutionTotals } from '@app/tools';
+import { EVERYONE, ExecutionRetention, ExecutionsService, ExecutionTotals } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 type Key = { tool_id: string; user_id: string; status: string; runs: number; duration_sum: number; duration_runs: number };
+type DayKey = { day: string; tool_id: string; user_id: string; status: string; runs: number };
+
+/**
+ * The counts by day against the history, by the day (UTC) each run was created: each user's, and
+ * everyone's (under the nil uuid).
+ */
+async function daysAgainstHistory(db: DataSource): Promise<{ counted: DayKey[]; truth: DayKey[] }> {
+  const counted: DayKey[] = await db.query(`SELECT day::text, tool_id, user_id::text, status, sum(runs)::int AS runs
+                                              FROM tool_execution_days GROUP BY 1, 2, 3, 4 HAVING sum(runs) <> 0 ORDER BY 1, 2, 3, 4`);
+  const truth: DayKey[] = await db.query(`SELECT (created_at AT TIME ZONE 'UTC')::date::text AS day, tool_id, user_id::text, status, count(*)::int AS runs FROM tool_executions GROUP BY 1, 2, 3, 4
+                                          UNION ALL
+                                          SELECT (created_at AT TIME ZONE 'UTC')::date::text, tool_id, '${EVERYONE}', status, count(*)::int FROM tool_executions GROUP BY 1, 2, 4
+                                          ORDER BY 1, 2, 3, 4`);
+  expect(truth.some((key) => key.user_id === EVERYONE)).toBe(true);
+  return { counted, truth };
+}
 
 /**
  * The run counts (tool_execution_totals) against the history they count: statistics and history
@@ -60,15 +76,23 @@ describe('tool run totals', () => {
     const expected = await truth();
     expect(expected.map((key) => key.status)).toEqual(expect.arrayContaining(['completed', 'failed']));
     expect(await counted()).toEqual(expected);
+    const days = await daysAgainstHistory(db());
+    expect(days.counted).toEqual(days.truth);
     const rowsBefore = Number((await db().query('SELECT count(*) AS n FROM tool_execution_totals'))[0].n);
+    const dayRowsBefore = Number((await db().query('SELECT count(*) AS n FROM tool_execution_days'))[0].n);
     await totals.merge();
     expect(await counted()).toEqual(expected);
     const rowsAfter = Number((await db().query('SELECT count(*) AS n FROM tool_execution_totals'))[0].n);
     expect(rowsAfter).toBe(expected.length);
     expect(rowsAfter).toBeLessThan(rowsBefore);
+    const dayRowsAfter: Array<{ n: string; unmerged: string }> = await db().query('SELECT count(*) AS n, count(*) FILTER (WHERE NOT merged) AS unmerged FROM tool_execution_days');
+    expect(Number(dayRowsAfter[0].n)).toBe(days.truth.length);
+    expect(Number(dayRowsAfter[0].n)).toBeLessThan(dayRowsBefore);
+    expect(Number(dayRowsAfter[0].unmerged)).toBe(0);
     // Merging again changes nothing.
     await totals.merge();
     expect(await counted()).toEqual(expected);
+    expect((await daysAgainstHistory(db())).counted).toEqual(days.truth);
   });
 
   it('answer statistics and history totals as counting the history would', async () => {
@@ -116,11 +140,24 @@ describe('tool run retention', () => {
       `WITH stored AS (
          INSERT INTO tool_executions (id, tool_id, tool_name, user_id, status, is_async, parameters, timeout_ms, created_at, started_at, ended_at, duration_ms, attempts)
          SELECT gen_random_uuid(), 'tool_echo', 'echo', $1, 'completed', false, '{}', 30000, now() - interval '40 days', now() - interval '40 days', now() - interval '40 days', 2, 1 FROM generate_series(1, 5003)
-         RETURNING tool_id, user_id, status, duration_ms)
-       INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs) SELECT tool_id, user_id, status, count(*), sum(duration_ms), count(duration_ms) FROM stored GROUP BY 1, 2, 3`,
+         RETURNING tool_id, user_id, status, duration_ms, created_at),
+       totals AS (INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs) SELECT tool_id, user_id, status, count(*), sum(duration_ms), count(duration_ms) FROM stored GROUP BY 1, 2, 3 RETURNING 1)
+       INSERT INTO tool_execution_days (day, tool_id, user_id, status, runs)
+       SELECT (created_at AT TIME ZONE 'UTC')::date, tool_id, user_id, status, count(*) FROM stored GROUP BY 1, 2, 3, 4
+       UNION ALL SELECT (created_at AT TIME ZONE 'UTC')::date, tool_id, '${EVERYONE}', status, count(*) FROM stored GROUP BY 1, 2, 4`,
       [user.userId],
     );
-    await db().query(`UPDATE tool_executions SET created_at = now() - interval '31 days' WHERE id = ANY($1::uuid[])`, [[...old, going]]);
+    // Backdated, with their day counts moved as well (a run's creation never changes in the app).
+    await db().query(
+      `WITH was AS (SELECT id, created_at FROM tool_executions WHERE id = ANY($1::uuid[])),
+            moved AS (UPDATE tool_executions t SET created_at = now() - interval '31 days' FROM was WHERE t.id = was.id
+                      RETURNING t.tool_id, t.user_id, t.status, t.created_at, was.created_at AS was_created)
+       INSERT INTO tool_execution_days (day, tool_id, user_id, status, runs)
+       SELECT (created_at AT TIME ZONE 'UTC')::date, tool_id, owner, status, 1 FROM moved, LATERAL (VALUES (user_id), ('${EVERYONE}'::uuid)) AS counted(owner)
+       UNION ALL
+       SELECT (was_created AT TIME ZONE 'UTC')::date, tool_id, owner, status, -1 FROM moved, LATERAL (VALUES (user_id), ('${EVERYONE}'::uuid)) AS counted(owner)`,
+      [[...old, going]],
+    );
 
     expect(await t.app.get(ExecutionRetention).prune()).toBe(5005);
     const left: Array<{ id: string }> = await db().query(`SELECT id::text FROM tool_executions ORDER BY created_at`);
@@ -129,8 +166,12 @@ describe('tool run retention', () => {
     const counted = await db().query(`SELECT tool_id, user_id::text, status, sum(runs)::int AS runs FROM tool_execution_totals GROUP BY 1, 2, 3 HAVING sum(runs) <> 0 ORDER BY 1, 2, 3`);
     const truth = await db().query(`SELECT tool_id, user_id::text, status, count(*)::int AS runs FROM tool_executions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
     expect(counted).toEqual(truth);
+    const days = await daysAgainstHistory(db());
+    expect(days.counted).toEqual(days.truth);
     expect((await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'echo' } })).body.statistics?.totalExecutions).toBe(2);
-    // The run still going was older than the retention, and finishes as usual.
+    // The run still going was older than the retention, and finishes as usual, counted on its day.
     await until(() => t.client.call<ToolExecution>('getToolExecution', { headers: user.auth, params: { executionId: going } }), (response) => response.body.status === 'completed');
+    const finished = await daysAgainstHistory(db());
+    expect(finished.counted).toEqual(finished.truth);
   });
 });

@@ -7,8 +7,8 @@ const SEED_BATCH = 250_000;
 
 /**
  * Writes `runs` finished runs of echo into the stopped app's data directory, as the app would have
- * stored them: 1% by `userId`, 0.5% failed (a few of them the user's), the rest by 1,000 other users, over the last hours;
- * with their counts when the build keeps counts, and vacuumed and analyzed, as a long-running
+ * stored them: 1% by `userId`, 0.5% failed (a few of them the user's), the rest by 1,000 other users, over the last year;
+ * with their counts (in all and by day) when the build keeps them, and vacuumed and analyzed, as a long-running
  * server's tables are.
  */
 export async function seedHistory(root, dataDir, { runs, userId }) {
@@ -29,7 +29,7 @@ export async function seedHistory(root, dataDir, { runs, userId }) {
                 '{"message":"hello from the benchmark"}', '{"message":"hello from the benchmark"}',
                 CASE WHEN g % 199 = 0 THEN '{"code":"FAILED","message":"failed on purpose"}'::jsonb END, 30000,
                 at, at, at, g % 7, 1672, 1
-           FROM generate_series($1::int, $2::int) AS g, LATERAL (SELECT now() - ($4::int - g) * interval '10 ms' AS at) AS t`,
+           FROM generate_series($1::int, $2::int) AS g, LATERAL (SELECT now() - ($4::int - g) * (interval '365 days' / $4::int) AS at) AS t`,
         [from, to, userId, runs],
       );
     }
@@ -46,6 +46,15 @@ export async function seedHistory(root, dataDir, { runs, userId }) {
       await client.query(`DELETE FROM tool_execution_totals`);
       await client.query(`INSERT INTO tool_execution_totals (tool_id, user_id, status, runs, duration_sum, duration_runs)
                           SELECT tool_id, user_id, status, count(*), coalesce(sum(duration_ms), 0), count(duration_ms) FROM tool_executions GROUP BY tool_id, user_id, status`);
+    }
+    const { rows: dated } = await client.query(`SELECT to_regclass('tool_execution_days') IS NOT NULL AS dated`);
+    if (dated[0].dated) {
+      await client.query(`DELETE FROM tool_execution_days`);
+      await client.query(`INSERT INTO tool_execution_days (day, tool_id, user_id, status, runs, merged)
+                          SELECT day, tool_id, coalesce(user_id, '00000000-0000-0000-0000-000000000000'), status, count(*), true
+                            FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, tool_id, user_id, status FROM tool_executions) AS run
+                           GROUP BY GROUPING SETS ((day, tool_id, user_id, status), (day, tool_id, status))`);
+      await client.query('VACUUM (FREEZE, ANALYZE) tool_execution_days');
     }
     await client.query('VACUUM (FREEZE, ANALYZE) tool_executions');
     await client.query('VACUUM (FREEZE, ANALYZE) audit_logs');
@@ -81,7 +90,7 @@ export async function timeReads(baseUrl, headersByRole, requests, samples, seede
       const response = await fetch(`${baseUrl}${typeof request.path === 'function' ? request.path(seeded) : request.path}`, { headers: headersByRole[request.as] });
       const body = await response.json();
       if (!response.ok) throw new Error(`${request.path} answered ${response.status}: ${JSON.stringify(body)}`);
-      return { ms: performance.now() - started, total: body.statistics?.totalExecutions ?? body.pagination?.total };
+      return { ms: performance.now() - started, total: body.statistics?.totalExecutions ?? body.pagination?.total ?? body.totalInvocations };
     };
     await call();
     await call();

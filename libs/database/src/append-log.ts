@@ -11,12 +11,13 @@ export type AppendValue = string | number | boolean | Date | null | undefined | 
  * Counts kept beside an append-only table, written by the same statement as its rows, so they
  * agree whatever happens to a batch: a row refused, a batch split, a journal replayed (a row
  * already stored is not inserted, so not counted again). The insert returns `returning` of each
- * row it stored; `statement` reads them from the relation `{stored}` (e.g. an INSERT of totals).
+ * row it stored; each of `statements` reads them from the relation `{stored}` (e.g. an INSERT of
+ * totals).
  */
 export interface AppendRollup {
   readonly table: string;
   readonly returning: string;
-  readonly statement: string;
+  readonly statements: readonly string[];
 }
 
 export interface AppendEntry {
@@ -126,7 +127,7 @@ export function appendStatement(groups: ReadonlyArray<{ readonly table: string; 
       statements.push({ sql: insert });
       return;
     }
-    statements.push({ sql: insert, cte: `s${i} AS (${insert} RETURNING ${rollup.returning})` }, { sql: rollup.statement.replaceAll('{stored}', `s${i}`) });
+    statements.push({ sql: insert, cte: `s${i} AS (${insert} RETURNING ${rollup.returning})` }, ...rollup.statements.map((sql) => ({ sql: sql.replaceAll('{stored}', `s${i}`) })));
   });
   const last = statements.pop() as { sql: string };
   if (statements.length === 0) return last.sql;

@@ -305,13 +305,21 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
   const MEASURES: AppendRollup = {
     table: 'measures',
     returning: 'kind, size',
-    statement: 'INSERT INTO measure_totals (kind, rows, size_sum) SELECT kind, count(*), sum(size) FROM {stored} GROUP BY kind',
+    statements: [
+      'INSERT INTO measure_totals (kind, rows, size_sum) SELECT kind, count(*), sum(size) FROM {stored} GROUP BY kind',
+      'INSERT INTO measure_sizes (big, rows) SELECT size >= 10, count(*) FROM {stored} GROUP BY 1',
+    ],
   };
   const measures = (...rows: Array<{ id: number; kind: string; size: number }>): AppendGroup => ['measures', '"id", "kind", "size"', JSON.stringify(rows)];
   const notes = (...ids: number[]): AppendGroup => ['notes', '"id"', JSON.stringify(ids.map((id) => ({ id })))];
   async function totals(): Promise<Record<string, { rows: number; size: number }>> {
     const { rows } = await client.query<{ kind: string; rows: string; size: string }>('SELECT kind, sum(rows) AS rows, sum(size_sum) AS size FROM measure_totals GROUP BY kind');
     return Object.fromEntries(rows.map((row) => [row.kind, { rows: Number(row.rows), size: Number(row.size) }]));
+  }
+  /** The second statement of the rollup: rows by size, small (< 10) and big. */
+  async function sizes(): Promise<{ small: number; big: number }> {
+    const { rows } = await client.query<{ big: boolean; rows: string }>('SELECT big, sum(rows) AS rows FROM measure_sizes GROUP BY big');
+    return { small: Number(rows.find((row) => !row.big)?.rows ?? 0), big: Number(rows.find((row) => row.big)?.rows ?? 0) };
   }
 
   beforeAll(async () => {
@@ -320,6 +328,7 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
     await client.connect();
     await client.query('CREATE TABLE measures (id int PRIMARY KEY, kind varchar(8) NOT NULL, size int NOT NULL)');
     await client.query('CREATE TABLE measure_totals (kind text NOT NULL, rows bigint NOT NULL, size_sum bigint NOT NULL)');
+    await client.query('CREATE TABLE measure_sizes (big boolean NOT NULL, rows bigint NOT NULL)');
     await client.query('CREATE TABLE notes (id int PRIMARY KEY)');
   }, 60_000);
 
@@ -329,7 +338,7 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
   });
 
   beforeEach(async () => {
-    await client.query('TRUNCATE measures, measure_totals, notes');
+    await client.query('TRUNCATE measures, measure_totals, measure_sizes, notes');
   });
 
   it('counts the rows of every unit, merged or not, beside the other tables of the unit', async () => {
@@ -340,6 +349,7 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
     ];
     expect(await Promise.all(units.map((groups) => embedded.append(groups)))).toEqual([[], [], []]);
     expect(await totals()).toEqual({ a: { rows: 3, size: 111 }, b: { rows: 1, size: 5 } });
+    expect(await sizes()).toEqual({ small: 2, big: 2 });
     expect((await client.query('SELECT count(*)::int AS n FROM notes')).rows[0].n).toBe(2);
   });
 
@@ -347,12 +357,14 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
     const refused = await embedded.append([measures({ id: 10, kind: 'a', size: 1 }, { id: 11, kind: 'far too long', size: 2 }, { id: 12, kind: 'b', size: 3 })]);
     expect(refused).toEqual([expect.objectContaining({ table: 'measures', code: '22001' })]);
     expect(await totals()).toEqual({ a: { rows: 1, size: 1 }, b: { rows: 1, size: 3 } });
+    expect(await sizes()).toEqual({ small: 2, big: 0 });
   });
 
   it('replayed, counts only the rows it stores', async () => {
     await embedded.append([measures({ id: 20, kind: 'a', size: 7 })]);
     await embedded.append([measures({ id: 20, kind: 'a', size: 7 }, { id: 21, kind: 'a', size: 8 })], { replay: true });
     expect(await totals()).toEqual({ a: { rows: 2, size: 15 } });
+    expect(await sizes()).toEqual({ small: 2, big: 0 });
   });
 
   it('is the same statement the PostgreSQL append log sends (appendStatement), whichever group comes last', async () => {
@@ -365,6 +377,7 @@ describe('EmbeddedPostgres append units with a rollup (counts written by the sta
     await client.query(appendStatement(groups.slice().reverse(), rollups), [JSON.stringify([{ id: 31 }]), JSON.stringify([{ id: 31, kind: 'c', size: 3 }])]);
     await client.query(appendStatement(groups.slice(1), rollups), [JSON.stringify([{ id: 32 }])]);
     expect(await totals()).toEqual({ c: { rows: 2, size: 5 } });
+    expect(await sizes()).toEqual({ small: 2, big: 0 });
     expect((await client.query('SELECT count(*)::int AS n FROM notes')).rows[0].n).toBe(3);
   });
 });

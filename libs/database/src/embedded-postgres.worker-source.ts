@@ -133,7 +133,8 @@ async function insertGroups(groups, replay) {
       continue;
     }
     const stored = 's' + (position - 1);
-    statements.push({ sql: insert, cte: stored + ' AS (' + insert + ' RETURNING ' + rollup.returning + ')' }, { sql: rollup.statement.replaceAll('{stored}', stored) });
+    statements.push({ sql: insert, cte: stored + ' AS (' + insert + ' RETURNING ' + rollup.returning + ')' });
+    for (const sql of rollup.statements) statements.push({ sql: sql.replaceAll('{stored}', stored) });
   }
   const last = statements.pop().sql;
   const sql = statements.length === 0 ? last : 'WITH ' + statements.map((statement, i) => statement.cte || 'w' + i + ' AS (' + statement.sql + ' RETURNING 1)').join(', ') + ' ' + last;

@@ -1,6 +1,6 @@
 export { ExecutionsService } from './execution/executions.service';
 export { ExecutionRetention } from './execution/execution-retention';
-export { ExecutionTotals, TOOL_EXECUTION_TOTALS } from './execution/execution-totals';
+export { EVERYONE, ExecutionTotals, TOOL_EXECUTION_TOTALS } from './execution/execution-totals';
 export { ToolExecutionEntity } from './execution/tool-execution.entity';
 export type { ExecutionStatus } from './execution/tool-execution.entity';
 export { ToolExecutor } from './execution/tool-executor.service';

@@ -5,6 +5,7 @@ import {
   ExecuteToolRequestDto,
   GetToolExecutionParamsDto,
   GetToolParamsDto,
+  GetToolStatsQueryDto,
   ListExecutionsQueryDto,
   ListToolExecutionsParamsDto,
   ListToolExecutionsQueryDto,
@@ -14,6 +15,7 @@ import {
   type ToolExecution,
   type ToolExecutionList,
   type ToolList,
+  type ToolUsageStats,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RateLimit, RequirePermissions } from '@app/security';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
@@ -42,6 +44,13 @@ export class ToolsController {
   @RateLimit({ rule: 'toolsList', by: 'user' })
   categories(@CurrentUser() user: AuthenticatedUser): ToolCategoryList {
     return this.tools.categories(user);
+  }
+
+  @Get('stats')
+  @RequirePermissions('read:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  stats(@CurrentUser() user: AuthenticatedUser, @Query() query: GetToolStatsQueryDto): Promise<ToolUsageStats> {
+    return this.tools.stats(user, query);
   }
 
   @Get('executions')

@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import type { ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList } from '@app/contracts';
+import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -7,6 +7,10 @@ import { ExecutionsService, isAdmin } from './execution/executions.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 
 const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_STATS_DAYS = 30;
+const DEFAULT_TOP_TOOLS = 10;
+const DAY_MS = 86_400_000;
+const NO_RUNS = { runs: 0, completed: 0, failed: 0 } as const;
 const TOOL_CATEGORIES: ReadonlyArray<ToolCategoryList['categories'][number]['name']> = ['system', 'data', 'analytics', 'monitoring'];
 
 export function toolView(tool: RegisteredTool): Tool {
@@ -26,6 +30,11 @@ export function toolView(tool: RegisteredTool): Tool {
     ...(definition.rateLimit ? { rateLimit: { ...definition.rateLimit } } : {}),
     ...(definition.examples ? { examples: definition.examples.map((example) => ({ ...example })) } : {}),
   };
+}
+
+/** The `days` days up to today (UTC, YYYY-MM-DD), newest first. */
+function daysUpTo(now: number, days: number): string[] {
+  return Array.from({ length: days }, (_, back) => new Date(now - back * DAY_MS).toISOString().slice(0, 10));
 }
 
 function pagination(page: number, limit: number, total: number) {
@@ -88,6 +97,45 @@ export class ToolsService {
       { userId: query.userId ?? caller.id, toolId, status: query.status, contextId: query.contextId, start: query.startDate ? new Date(query.startDate) : undefined, end: query.endDate ? new Date(query.endDate) : undefined },
       window,
     );
+  }
+
+  /**
+   * Runs started by day over the last days, and the tools run most: the caller's own, or (admins)
+   * another user's or everyone's. Read from the day counts, whatever the history's length.
+   */
+  async stats(caller: AuthenticatedUser, query: GetToolStatsQueryDto): Promise<ToolUsageStats> {
+    if (query.allUsers === true && query.userId !== undefined) {
+      throw ApiError.validation('allUsers and userId exclude each other', [{ field: 'allUsers', message: 'must not be given with userId', code: 'INVALID_VALUE' }]);
+    }
+    const othersAsked = query.allUsers === true || (query.userId !== undefined && query.userId !== caller.id);
+    if (othersAsked && !isAdmin(caller)) throw ApiError.forbidden("Only admins may read another user's usage");
+    const userId = query.allUsers === true ? undefined : (query.userId ?? caller.id);
+    const dates = daysUpTo(Date.now(), query.days ?? DEFAULT_STATS_DAYS);
+    const usage = await this.executions.usage({ userId, since: dates[dates.length - 1], until: dates[0] });
+    const byDay = dates.map((date) => {
+      const count = usage.byDay.get(date) ?? NO_RUNS;
+      return { date, count: count.runs, completed: count.completed, failed: count.failed };
+    });
+    const topTools = [...usage.byTool]
+      .sort(([toolA, a], [toolB, b]) => b.runs - a.runs || (toolA < toolB ? -1 : 1))
+      .slice(0, query.top ?? DEFAULT_TOP_TOOLS)
+      .map(([toolId, count]) => {
+        const tool = this.registry.find(toolId);
+        const known = tool?.definition.id === toolId;
+        return { toolId, name: known ? tool.definition.name : null, available: known, invocations: count.runs, completed: count.completed, failed: count.failed };
+      });
+    return {
+      userId: userId ?? null,
+      from: dates[dates.length - 1],
+      to: dates[0],
+      days: dates.length,
+      totalTools: this.registry.visibleTo(caller).length,
+      totalInvocations: byDay.reduce((sum, day) => sum + day.count, 0),
+      completed: byDay.reduce((sum, day) => sum + day.completed, 0),
+      failed: byDay.reduce((sum, day) => sum + day.failed, 0),
+      topTools,
+      invocationsByDay: byDay,
+    };
   }
 
   /** A tool by id or name that the caller may run; one they may not is answered like a missing one (404). */

@@ -742,6 +742,45 @@ function acceptExecuteToolParamsDto(input: unknown): dto.ExecuteToolParamsDto | 
   return out as unknown as dto.ExecuteToolParamsDto;
 }
 
+function acceptGetToolStatsQueryDto(input: unknown): dto.GetToolStatsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.GetToolStatsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "days": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 366))) return undefined;
+        break;
+      }
+      case "top": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 50))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "allUsers": {
+        value = ((value: any) => (value === 'true' ? true : value === 'false' ? false : value))(value);
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetToolStatsQueryDto;
+}
+
 function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2586,6 +2625,7 @@ acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);
 acceptWith(dto.ExecuteToolRequestContextDto, acceptExecuteToolRequestContextDto);
 acceptWith(dto.ExecuteToolRequestOptionsDto, acceptExecuteToolRequestOptionsDto);
 acceptWith(dto.ExecuteToolParamsDto, acceptExecuteToolParamsDto);
+acceptWith(dto.GetToolStatsQueryDto, acceptGetToolStatsQueryDto);
 acceptWith(dto.ListExecutionsQueryDto, acceptListExecutionsQueryDto);
 acceptWith(dto.GetToolExecutionParamsDto, acceptGetToolExecutionParamsDto);
 acceptWith(dto.ListToolExecutionsQueryDto, acceptListToolExecutionsQueryDto);

@@ -400,6 +400,35 @@ export class ExecuteToolParamsDto {
   id!: string;
 }
 
+export class GetToolStatsQueryDto {
+  /** How many days back, today included. */
+  @ValidateIf((object: Record<string, unknown>) => object["days"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+
+  /** How many of the most used tools. */
+  @ValidateIf((object: Record<string, unknown>) => object["top"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  top?: number;
+
+  /** Admins only (anyone may name themselves). */
+  @ValidateIf((object: Record<string, unknown>) => object["userId"] !== undefined)
+  @IsUUID(undefined)
+  userId?: string;
+
+  /** Admins only; not with `userId`. */
+  @ValidateIf((object: Record<string, unknown>) => object["allUsers"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  allUsers?: boolean;
+}
+
 export class ListExecutionsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["toolId"] !== undefined)
   @IsString()

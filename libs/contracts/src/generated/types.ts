@@ -259,6 +259,40 @@ export interface ToolCategoryList {
   }>;
 }
 
+export interface ToolUsageStats {
+  /** Whose runs are counted; null for everyone's (`allUsers`). */
+  userId: string | null;
+  /** The window's first day (UTC). */
+  from: string;
+  /** The window's last day, today (UTC). */
+  to: string;
+  days: number;
+  /** Tools the caller may run now (admins every tool). */
+  totalTools: number;
+  /** Runs started in the window, whatever their status. */
+  totalInvocations: number;
+  completed: number;
+  failed: number;
+  /** Most runs first (ties by tool id). */
+  topTools: Array<{
+    toolId: string;
+    /** The tool's name; null for a tool that is gone. */
+    name: string | null;
+    /** Whether the tool is in the registry now. */
+    available: boolean;
+    invocations: number;
+    completed: number;
+    failed: number;
+  }>;
+  /** Every day of the window, newest first. */
+  invocationsByDay: Array<{
+    date: string;
+    count: number;
+    completed: number;
+    failed: number;
+  }>;
+}
+
 export interface ServerTemplatePlaceholder {
   /** The value's name in `values`; for `env` and `header`, also the variable's or header's name. */
   key: string;
@@ -989,6 +1023,8 @@ export type ExecuteToolResponse200 = ToolExecution;
 export type ExecuteToolResponse202 = AcceptedExecution;
 
 export type ListToolCategoriesResponse200 = ToolCategoryList;
+
+export type GetToolStatsResponse200 = ToolUsageStats;
 
 export type ListExecutionsResponse200 = ToolExecutionList;
 

@@ -4,6 +4,24 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ExecutionStatus } from './tool-execution.entity';
 
 const TOTALS_COLUMNS = 'tool_id, user_id, status, runs, duration_sum, duration_runs';
+const DAYS_COLUMNS = 'day, tool_id, user_id, status, runs';
+/**
+ * The user id of the day counts of everyone's runs (no user has it), kept beside each user's so
+ * that everyone's usage over a year sums days and tools, not days, tools and users.
+ */
+export const EVERYONE = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * An INSERT of the differences `runs` (an aggregate) to the day counts, from a relation of runs
+ * with their created_at: a run is counted on the day (UTC) it was created, whenever it finishes,
+ * for its user and for everyone.
+ */
+function datedFrom(relation: string, runs: string): string {
+  return `INSERT INTO tool_execution_days (${DAYS_COLUMNS})
+          SELECT day, tool_id, coalesce(user_id, '${EVERYONE}'), status, ${runs}
+            FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, * FROM ${relation}) AS run
+           GROUP BY GROUPING SETS ((day, tool_id, user_id, status), (day, tool_id, status))`;
+}
 const MERGE_INTERVAL_MS = 10_000;
 
 /**
@@ -20,9 +38,12 @@ function countedFrom(relation: string): string {
 /** Runs appended by the append log are counted by its statement (a journal replay counts only what it stores). */
 export const TOOL_EXECUTION_TOTALS: AppendRollup = {
   table: 'tool_executions',
-  returning: 'tool_id, user_id, status, duration_ms',
-  statement: `INSERT INTO tool_execution_totals (${TOTALS_COLUMNS})
-              SELECT tool_id, user_id, status, count(*), coalesce(sum(duration_ms), 0), count(duration_ms) FROM {stored} GROUP BY tool_id, user_id, status`,
+  returning: 'tool_id, user_id, status, duration_ms, created_at',
+  statements: [
+    `INSERT INTO tool_execution_totals (${TOTALS_COLUMNS})
+     SELECT tool_id, user_id, status, count(*), coalesce(sum(duration_ms), 0), count(duration_ms) FROM {stored} GROUP BY tool_id, user_id, status`,
+    datedFrom('{stored}', 'count(*)'),
+  ],
 };
 
 /**
@@ -34,18 +55,20 @@ export const TOOL_EXECUTION_TOTALS: AppendRollup = {
 export function updateCounted(where: string, set: string): string {
   return `WITH before AS (SELECT id, status, duration_ms FROM tool_executions WHERE ${where} FOR UPDATE),
                changed AS (UPDATE tool_executions t SET ${set} FROM before WHERE t.id = before.id
-                           RETURNING t.id, t.tool_id, t.user_id, t.status, t.duration_ms, before.status AS was_status, before.duration_ms AS was_duration),
-               moves AS (SELECT tool_id, user_id, status, duration_ms, 1 AS weight FROM changed
-                         UNION ALL SELECT tool_id, user_id, was_status, was_duration, -1 FROM changed),
-               counted AS (${countedFrom('moves')} RETURNING 1)
+                           RETURNING t.id, t.tool_id, t.user_id, t.status, t.duration_ms, t.created_at, before.status AS was_status, before.duration_ms AS was_duration),
+               moves AS (SELECT tool_id, user_id, status, duration_ms, created_at, 1 AS weight FROM changed
+                         UNION ALL SELECT tool_id, user_id, was_status, was_duration, created_at, -1 FROM changed),
+               counted AS (${countedFrom('moves')} RETURNING 1),
+               dated AS (${datedFrom('moves', 'sum(weight)')} RETURNING 1)
           SELECT id FROM changed`;
 }
 
 /** A DELETE of (at most `limit` of) the runs `where` selects, with their differences to the totals, in one statement; answers how many it deleted (n). */
 export function deleteCounted(where: string, limit: number): string {
   return `WITH gone AS (DELETE FROM tool_executions WHERE id IN (SELECT id FROM tool_executions WHERE ${where} LIMIT ${limit})
-                       RETURNING tool_id, user_id, status, duration_ms, -1 AS weight),
-               counted AS (${countedFrom('gone')} RETURNING 1)
+                       RETURNING tool_id, user_id, status, duration_ms, created_at, -1 AS weight),
+               counted AS (${countedFrom('gone')} RETURNING 1),
+               dated AS (${datedFrom('gone', 'sum(weight)')} RETURNING 1)
           SELECT count(*)::int AS n FROM gone`;
 }
 
@@ -53,6 +76,32 @@ export interface TotalsFilter {
   readonly toolId: string;
   readonly status?: ExecutionStatus;
   readonly userId?: string;
+}
+
+/** Whose runs a usage count covers: one user's, or everyone's (undefined). */
+export interface UsageFilter {
+  readonly userId?: string;
+  /** The first and last days counted (UTC, YYYY-MM-DD). */
+  readonly since: string;
+  readonly until: string;
+}
+
+export interface UsageCount {
+  readonly runs: number;
+  readonly completed: number;
+  readonly failed: number;
+}
+
+export interface Usage {
+  /** By day (YYYY-MM-DD); days without runs are absent. */
+  readonly byDay: ReadonlyMap<string, UsageCount>;
+  /** By tool id. */
+  readonly byTool: ReadonlyMap<string, UsageCount>;
+}
+
+function addTo(counts: Map<string, UsageCount>, key: string, status: string, runs: number): void {
+  const count = counts.get(key) ?? { runs: 0, completed: 0, failed: 0 };
+  counts.set(key, { runs: count.runs + runs, completed: count.completed + (status === 'completed' ? runs : 0), failed: count.failed + (status === 'failed' ? runs : 0) });
 }
 
 export interface ToolTotals {
@@ -65,9 +114,10 @@ export interface ToolTotals {
 
 /**
  * Run counts by tool, user and status, so that statistics and history totals cost the same at a
- * million runs as at ten. Every write to tool_executions adds its differences in the same
- * statement or transaction (rows, not updates of one hot row: concurrent writers never wait on
- * each other); every 10 s the rows of each key are merged into one, so a read sums a handful.
+ * million runs as at ten, and the same by day for usage. Every write to tool_executions adds its
+ * differences in the same statement or transaction (rows, not updates of one hot row: concurrent
+ * writers never wait on each other); every 10 s the rows of each key are merged into one, so a
+ * read sums a handful.
  */
 @Injectable()
 export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
@@ -85,9 +135,31 @@ export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  /** A new run's row, in the transaction that inserts it. */
-  async added(manager: EntityManager, run: { toolId: string; userId: string; status: ExecutionStatus }): Promise<void> {
-    await manager.query(`INSERT INTO tool_execution_totals (${TOTALS_COLUMNS}) VALUES ($1, $2, $3, 1, 0, 0)`, [run.toolId, run.userId, run.status]);
+  /** A new run, counted in the transaction that inserted its row. */
+  async added(manager: EntityManager, runId: string): Promise<void> {
+    await manager.query(
+      `WITH run AS (SELECT tool_id, user_id, status, created_at FROM tool_executions WHERE id = $1),
+            counted AS (INSERT INTO tool_execution_totals (${TOTALS_COLUMNS}) SELECT tool_id, user_id, status, 1, 0, 0 FROM run RETURNING 1)
+       ${datedFrom('run', 'count(*)')}`,
+      [runId],
+    );
+  }
+
+  /** Runs created in a span of days, by day and by tool. */
+  async usage(filter: UsageFilter): Promise<Usage> {
+    const rows = (await this.dataSource.query(
+      `SELECT day::text AS day, tool_id, status, sum(runs)::bigint AS runs FROM tool_execution_days
+        WHERE user_id = $1 AND day BETWEEN $2 AND $3
+        GROUP BY GROUPING SETS ((day, status), (tool_id, status)) HAVING sum(runs) <> 0`,
+      [filter.userId ?? EVERYONE, filter.since, filter.until],
+    )) as Array<{ day: string | null; tool_id: string | null; status: string; runs: string }>;
+    const byDay = new Map<string, UsageCount>();
+    const byTool = new Map<string, UsageCount>();
+    for (const row of rows) {
+      if (row.day !== null) addTo(byDay, row.day, row.status, Number(row.runs));
+      else if (row.tool_id !== null) addTo(byTool, row.tool_id, row.status, Number(row.runs));
+    }
+    return { byDay, byTool };
   }
 
   async of(toolId: string): Promise<ToolTotals> {
@@ -117,6 +189,11 @@ export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
    * a row another merge took first is skipped.
    */
   async merge(): Promise<void> {
+    await this.mergeTotals();
+    await this.mergeDays();
+  }
+
+  private async mergeTotals(): Promise<void> {
     await this.dataSource.query(
       `WITH merged AS (
          DELETE FROM tool_execution_totals
@@ -125,6 +202,23 @@ export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
        INSERT INTO tool_execution_totals (${TOTALS_COLUMNS})
        SELECT tool_id, user_id, status, sum(runs), sum(duration_sum), sum(duration_runs) FROM merged
         GROUP BY tool_id, user_id, status HAVING sum(runs) <> 0`,
+    );
+  }
+
+  /**
+   * The days' rows grow with every day, so only keys with rows added since the last merge are
+   * merged (merged rows are marked), not the whole table.
+   */
+  private async mergeDays(): Promise<void> {
+    await this.dataSource.query(
+      `WITH keys AS (SELECT DISTINCT day, tool_id, user_id, status FROM tool_execution_days WHERE NOT merged),
+            merged AS (
+              DELETE FROM tool_execution_days d USING keys k
+               WHERE d.user_id = k.user_id AND d.day = k.day AND d.tool_id = k.tool_id AND d.status = k.status
+               RETURNING d.day, d.tool_id, d.user_id, d.status, d.runs)
+       INSERT INTO tool_execution_days (${DAYS_COLUMNS}, merged)
+       SELECT day, tool_id, user_id, status, sum(runs), true FROM merged
+        GROUP BY day, tool_id, user_id, status HAVING sum(runs) <> 0`,
     );
   }
 }

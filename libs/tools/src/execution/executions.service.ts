@@ -5,7 +5,7 @@ import { type AuthenticatedUser, holdsPermission } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ExecutionTotals, updateCounted } from './execution-totals';
+import { ExecutionTotals, type Usage, type UsageFilter, updateCounted } from './execution-totals';
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
@@ -99,7 +99,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   async createPending(row: ExecutionRow): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(ToolExecutionEntity, { ...row, parameters: storableJson(row.parameters), caller: storableJson(row.caller) } as QueryDeepPartialEntity<ToolExecutionEntity>);
-      await this.totals.added(manager, { toolId: row.toolId, userId: row.userId, status: row.status });
+      await this.totals.added(manager, row.id);
     });
   }
 
@@ -185,6 +185,11 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       averageLatency: Math.round(totals.averageMs * 100) / 100,
       lastExecuted: last ? last.createdAt.toISOString() : null,
     };
+  }
+
+  /** Runs created in a span of days, by day and by tool: one user's, or everyone's. */
+  usage(filter: UsageFilter): Promise<Usage> {
+    return this.totals.usage(filter);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
