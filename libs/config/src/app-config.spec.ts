@@ -20,6 +20,13 @@ describe('parseConfig', () => {
     expect(config.auditRetentionDays).toBe(365);
     expect(config.webhooks.deliveryRetentionDays).toBe(30);
     expect(config.tools.executionRetentionDays).toBe(0);
+    expect(config.tools.cacheMaxBytes).toBe(64 * 1024 * 1024);
+  });
+
+  it('sizes the cache of upstream results in bytes, 0 keeping none, and refuses others', () => {
+    expect(parseConfig({ TOOL_CACHE_MAX_BYTES: '0' }).tools.cacheMaxBytes).toBe(0);
+    expect(parseConfig({ TOOL_CACHE_MAX_BYTES: '1048576' }).tools.cacheMaxBytes).toBe(1_048_576);
+    for (const bad of ['-1', '1.5', '64MiB', String(4 * 1024 ** 3 + 1)]) expect(() => parseConfig({ TOOL_CACHE_MAX_BYTES: bad })).toThrow(ConfigError);
   });
 
   it('takes retention periods in days, 0 keeping everything, and refuses others', () => {

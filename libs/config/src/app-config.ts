@@ -66,6 +66,8 @@ export class AppConfig {
     readonly httpMaxResponseBytes: number;
     /** Finished runs older than this are pruned hourly; 0 keeps them forever. */
     readonly executionRetentionDays: number;
+    /** The cache of upstream results (servers with `cache`), per instance; 0 keeps none. */
+    readonly cacheMaxBytes: number;
   };
   readonly upstream!: {
     /** Commands (absolute paths or names) that stdio upstream servers may start. */
@@ -323,6 +325,7 @@ function toolsConfig(env: Env): AppConfig['tools'] {
     httpAllowList,
     httpMaxResponseBytes: integer(env, 'HTTP_TOOL_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     executionRetentionDays: integer(env, 'TOOL_EXECUTION_RETENTION_DAYS', 0, 0, 36_500),
+    cacheMaxBytes: integer(env, 'TOOL_CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
   };
 }
 

@@ -98,6 +98,10 @@ export class MetricsService {
         buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       }),
   );
+  readonly toolCacheLookups = singleton(
+    'mcp_tool_cache_lookups_total',
+    () => new Counter({ name: 'mcp_tool_cache_lookups_total', help: 'Lookups in the cache of upstream results, for tools it may keep: hit or miss', labelNames: ['result'] }),
+  );
   readonly webhookDeliveries = singleton(
     'mcp_webhook_deliveries_total',
     () => new Counter({ name: 'mcp_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retrying (failed, tried again later) or failed (given up)', labelNames: ['result'] }),
@@ -133,6 +137,10 @@ export class MetricsService {
   observeToolRun(toolName: string, outcome: 'success' | 'error', seconds: number): void {
     this.toolCounter(toolName, outcome).inc();
     this.toolTimer(toolName, outcome).observe(seconds);
+  }
+
+  observeCacheLookup(hit: boolean): void {
+    this.toolCacheLookups.labels(hit ? 'hit' : 'miss').inc();
   }
 
   /** Adds a source of upstream states for the upstream gauges; returns its removal. */

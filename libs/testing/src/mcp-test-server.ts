@@ -37,7 +37,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo` (whose description can be rewritten), `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `configure`
+ * `echo` (whose description can be rewritten), `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `lookup` (read-only), `configure`
  * (a writeOnly field nested in an object), and `log`,
  * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
@@ -143,6 +143,16 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       count('configure');
       return { content: [{ type: 'text', text: `configured ${config.label ?? 'without label'}` }] };
     });
+    // Read-only by its annotation; its answer counts the calls, so a test can tell a kept answer from a new one.
+    server.registerTool(
+      'lookup',
+      { description: 'Looks a key up (read-only); answers which call this was', inputSchema: { key: z.string().max(100), filter: z.object({ a: z.number(), b: z.number() }).partial().optional() }, annotations: { readOnlyHint: true } },
+      async ({ key }) => {
+        count('lookup');
+        if (key === 'missing') return { content: [{ type: 'text', text: `no ${key}` }], isError: true };
+        return { content: [{ type: 'text', text: `${key} #${calls.get('lookup')}` }] };
+      },
+    );
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');
       return { content: [{ type: 'text', text: 'ok' }] };

@@ -3,6 +3,7 @@ export { ExecutionRetention } from './execution/execution-retention';
 export { EVERYONE, ExecutionTotals, TOOL_EXECUTION_TOTALS } from './execution/execution-totals';
 export { ToolExecutionEntity } from './execution/tool-execution.entity';
 export type { ExecutionStatus } from './execution/tool-execution.entity';
+export { ToolCache } from './execution/tool-cache';
 export { ToolExecutor } from './execution/tool-executor.service';
 export type { ExecuteOptions, ExecutionOutcome } from './execution/tool-executor.service';
 export { ToolRegistry } from './registry/tool-registry';

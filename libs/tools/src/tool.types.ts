@@ -97,6 +97,8 @@ export interface ToolDefinition {
   /** Further permissions for particular values of the `operation` parameter. */
   readonly operationPermissions?: Readonly<Record<string, readonly string[]>>;
   readonly rateLimit?: { readonly requests: number; readonly window: string };
+  /** How long the gateway keeps a completed result, per caller and arguments (upstream tools whose server asks for it). */
+  readonly cacheTtlMs?: number;
   readonly examples?: ReadonlyArray<{ readonly name: string; readonly input: Record<string, unknown>; readonly output?: Record<string, unknown> }>;
   /** Input properties whose values never reach the audit log or the run history. */
   readonly secretFields?: readonly string[];

@@ -5,6 +5,7 @@ import { FavoritesController } from './favorites/favorites.controller';
 import { FavoritesService } from './favorites/favorites.service';
 import { ExecutionTotals } from './execution/execution-totals';
 import { ExecutionsService } from './execution/executions.service';
+import { ToolCache } from './execution/tool-cache';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { ToolRegistry } from './registry/tool-registry';
 import { ToolsController } from './tools.controller';
@@ -15,13 +16,14 @@ import { ServerGroupsService } from './upstream/server-groups.service';
 import { AdminServerTemplatesController } from './upstream/admin-server-templates.controller';
 import { ServerTemplatesService } from './upstream/server-templates.service';
 import { AdminServersController } from './upstream/admin-servers.controller';
+import { AdminCacheController } from './upstream/admin-cache.controller';
 import { UpstreamService } from './upstream/upstream.service';
 
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, FavoritesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController],
-  providers: [ToolRegistry, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, ToolsRpc],
-  exports: [ToolRegistry, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
+  controllers: [ToolsController, FavoritesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController],
+  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, ToolsRpc],
+  exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

@@ -291,6 +291,7 @@ export class ToolsRpc implements OnModuleInit {
         status: execution.status,
         executionTime: execution.metrics?.duration ?? 0,
         ...(execution.attempts ? { attempts: execution.attempts } : {}),
+        ...(execution.cached ? { cached: true } : {}),
         ...(execution.error ? { error: execution.error } : {}),
       },
     };

@@ -1310,6 +1310,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "cache": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamCacheDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "toolChanges": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_17))) return undefined;
@@ -1453,6 +1460,34 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
     out[key] = value;
   }
   return out as unknown as dto.RateLimitDto;
+}
+
+function acceptUpstreamCacheDto(input: unknown): dto.UpstreamCacheDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["ttlSeconds"] === undefined) return undefined;
+  const out = new dto.UpstreamCacheDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "ttlSeconds": {
+        if (!(isInt(value) && min(value, 1) && max(value, 86400))) return undefined;
+        break;
+      }
+      case "tools": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamCacheDto;
 }
 
 function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServerInputMetadataDto | undefined {
@@ -1915,6 +1950,32 @@ function acceptDisconnectServerGroupParamsDto(input: unknown): dto.DisconnectSer
     out[key] = value;
   }
   return out as unknown as dto.DisconnectServerGroupParamsDto;
+}
+
+function acceptClearToolCacheQueryDto(input: unknown): dto.ClearToolCacheQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ClearToolCacheQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serverId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "tool": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ClearToolCacheQueryDto;
 }
 
 function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefined {
@@ -2645,6 +2706,7 @@ acceptWith(dto.UpstreamTransportDto, acceptUpstreamTransportDto);
 acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeoutsDto);
 acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealthCheckDto);
 acceptWith(dto.RateLimitDto, acceptRateLimitDto);
+acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
 acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadataDto);
 acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);
@@ -2664,6 +2726,7 @@ acceptWith(dto.AddServersToGroupParamsDto, acceptAddServersToGroupParamsDto);
 acceptWith(dto.RemoveServerFromGroupParamsDto, acceptRemoveServerFromGroupParamsDto);
 acceptWith(dto.ConnectServerGroupParamsDto, acceptConnectServerGroupParamsDto);
 acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParamsDto);
+acceptWith(dto.ClearToolCacheQueryDto, acceptClearToolCacheQueryDto);
 acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);
 acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);

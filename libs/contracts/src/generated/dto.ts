@@ -795,6 +795,29 @@ export class RateLimitDto {
   window!: string;
 }
 
+/** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and
+exact arguments, and served without calling the upstream (the run is still authorized,
+limited, recorded and audited, with `cached: true`). Which tools: those named in `tools`,
+or without `tools`, those the upstream annotates `readOnlyHint: true`. Only completed
+results up to 1 MiB are kept. Emptied for the server when its tools change or it
+reconnects; null or absent: nothing is kept. */
+export class UpstreamCacheDto {
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  ttlSeconds!: number;
+
+  /** The upstream's own tool names (without the `<server>__` prefix). */
+  @ValidateIf((object: Record<string, unknown>) => object["tools"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(128, { each: true })
+  tools?: string[];
+}
+
 export class UpstreamServerInputMetadataDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
@@ -846,6 +869,13 @@ export class UpstreamServerInputDto {
   @ValidateNested()
   @Type(() => RateLimitDto)
   rateLimits?: RateLimitDto;
+
+  /** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and exact arguments, and served without calling the upstream (the run is still authorized, limited, recorded and audited, with `cached: true`). Which tools: those named in `tools`, or without `tools`, those the upstream annotates `readOnlyHint: true`. Only completed results up to 1 MiB are kept. Emptied for the server when its tools change or it reconnects; null or absent: nothing is kept. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamCacheDto)
+  cache?: UpstreamCacheDto | null;
 
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
@@ -1014,6 +1044,19 @@ export class ConnectServerGroupParamsDto {
 export class DisconnectServerGroupParamsDto {
   @IsUUID(undefined)
   id!: string;
+}
+
+export class ClearToolCacheQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["serverId"] !== undefined)
+  @IsUUID(undefined)
+  serverId?: string;
+
+  /** A tool's registered name (`<server>__<tool>`) or id; a trailing `*` matches a prefix. */
+  @ValidateIf((object: Record<string, unknown>) => object["tool"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  tool?: string;
 }
 
 export class ListUsersQueryDto {

@@ -139,6 +139,8 @@ export interface ToolExecution {
   metrics?: ExecutionMetrics;
   /** Runs made, when a context's retry policy retried transient failures. */
   attempts?: number;
+  /** Present (true) when the result was served from the gateway's cache of the upstream's results (the server's `cache`), without calling the upstream. */
+  cached?: boolean;
   contextId?: string | null;
   userId?: string;
   createdAt?: string;
@@ -170,6 +172,13 @@ export interface UpstreamTransport {
   };
 }
 
+/** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and exact arguments, and served without calling the upstream (the run is still authorized, limited, recorded and audited, with `cached: true`). Which tools: those named in `tools`, or without `tools`, those the upstream annotates `readOnlyHint: true`. Only completed results up to 1 MiB are kept. Emptied for the server when its tools change or it reconnects; null or absent: nothing is kept. */
+export type UpstreamCache = {
+  ttlSeconds: number;
+  /** The upstream's own tool names (without the `<server>__` prefix). */
+  tools?: Array<string>;
+} | null;
+
 export interface UpstreamServerInput {
   /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`, so it holds no `__` and does not end with `_`. */
   name: string;
@@ -184,6 +193,7 @@ export interface UpstreamServerInput {
     intervalMs?: number;
   };
   rateLimits?: RateLimit;
+  cache?: UpstreamCache;
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -214,6 +224,7 @@ export interface UpstreamServer {
     intervalMs: number;
   };
   rateLimits?: RateLimit;
+  cache?: UpstreamCache;
   metadata: {
     category?: string;
     tags?: Array<string>;
@@ -291,6 +302,33 @@ export interface ToolUsageStats {
     completed: number;
     failed: number;
   }>;
+}
+
+/** This instance's cache of upstream results (each instance keeps its own). */
+export interface ToolCacheStats {
+  /** False when `TOOL_CACHE_MAX_BYTES` is 0. */
+  enabled: boolean;
+  maxBytes: number;
+  entries: number;
+  /** The kept results' JSON size. */
+  bytes: number;
+  /** Since this instance started. */
+  hits: number;
+  misses: number;
+  hitRate: number;
+  oldestEntry: string | null;
+  /** Entries by server, for the servers that have any. */
+  servers: Array<{
+    serverId: string;
+    server: string;
+    entries: number;
+    bytes: number;
+  }>;
+}
+
+export interface ToolCacheCleared {
+  /** Entries removed on this instance (every other instance clears the same). */
+  removed: number;
 }
 
 export interface ServerTemplatePlaceholder {
@@ -1077,6 +1115,10 @@ export type RemoveServerFromGroupResponse200 = ServerGroup;
 export type ConnectServerGroupResponse200 = ServerGroupBulkResult;
 
 export type DisconnectServerGroupResponse200 = ServerGroupBulkResult;
+
+export type GetToolCacheStatsResponse200 = ToolCacheStats;
+
+export type ClearToolCacheResponse200 = ToolCacheCleared;
 
 export type ListUsersResponse200 = AdminUserList;
 

@@ -9,7 +9,7 @@ import { ExecutionTotals, type Usage, type UsageFilter, updateCounted } from './
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
-const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts', 'created_at'];
+const EXECUTION_COLUMNS = ['id', 'tool_id', 'tool_name', 'user_id', 'session_id', 'context_id', 'status', 'is_async', 'parameters', 'result', 'error', 'timeout_ms', 'started_at', 'ended_at', 'duration_ms', 'memory_used', 'attempts', 'cached', 'created_at'];
 
 export interface RunFilter {
   readonly userId: string;
@@ -48,6 +48,7 @@ export function executionView(row: ToolExecutionEntity): ToolExecution {
     view.metrics = { startTime: isoString(row.startedAt), endTime: isoString(row.endedAt), duration: row.durationMs ?? 0, memoryUsed: row.memoryUsed ?? 0 };
   }
   if (row.attempts > 1) view.attempts = row.attempts;
+  if (row.cached) view.cached = true;
   view.contextId = row.contextId;
   view.userId = row.userId;
   view.createdAt = isoString(row.createdAt);
@@ -91,6 +92,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       row.durationMs ?? null,
       row.memoryUsed ?? null,
       row.attempts ?? 1,
+      row.cached ?? false,
       // A finished run was created when it started, not when its batch reached the database.
       row.createdAt ?? row.startedAt ?? new Date(),
     ]);
@@ -109,11 +111,14 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     return claimed.length === 1 ? this.executions.findOne({ where: { id } }) : null;
   }
 
-  async finish(id: string, update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number }): Promise<void> {
+  async finish(
+    id: string,
+    update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number; cached?: boolean },
+  ): Promise<void> {
     const kept = keptResult(update.result);
     const result = kept instanceof JsonText ? update.result : kept;
     await this.dataSource.query(
-      updateCounted('id = $1', 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, pending_input = NULL'),
+      updateCounted('id = $1', 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, cached = $9, pending_input = NULL'),
       [
         id,
         update.status,
@@ -123,6 +128,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
         update.durationMs,
         update.memoryUsed,
         update.attempts ?? 1,
+        update.cached ?? false,
       ],
     );
   }

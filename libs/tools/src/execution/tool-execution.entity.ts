@@ -73,4 +73,8 @@ export class ToolExecutionEntity {
   /** Runs made; more than one when a context's retry policy retried transient failures. */
   @Column({ type: 'integer', default: 1 })
   attempts!: number;
+
+  /** Served from the cache of upstream results, without calling the upstream. */
+  @Column({ type: 'boolean', default: false })
+  cached!: boolean;
 }

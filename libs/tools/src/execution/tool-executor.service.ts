@@ -11,6 +11,7 @@ import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../regist
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
+import { ToolCache } from './tool-cache';
 import { redactParameters } from './secret-parameters';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
@@ -60,6 +61,8 @@ interface RunResult {
   endedAt: Date;
   durationMs: number;
   memoryUsed: number;
+  /** Served from the cache of upstream results. */
+  cached?: boolean;
 }
 
 const RECOVERY_INTERVAL_MS = 30_000;
@@ -113,6 +116,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     private readonly metrics: MetricsService,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    private readonly cache: ToolCache,
     @Optional() policies?: RunPolicies,
   ) {
     this.policies = policies;
@@ -144,7 +148,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin, policy?.retry) };
     const executionId = timeOrderedUuid();
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin));
+    const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin));
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -192,6 +196,29 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       throw ApiError.forbidden(`Tool '${definition.name}' is not part of this context`);
     }
     return policy;
+  }
+
+  /**
+   * A result the cache keeps for this caller and these arguments is answered as it is; otherwise
+   * the tool runs, and a completed result of a tool whose results are kept is kept.
+   */
+  private async runOrRecall(
+    definition: ToolDefinition,
+    input: Record<string, unknown>,
+    caller: AuthenticatedUser,
+    executionId: string,
+    timeoutMs: number,
+    retry?: RetryPolicy,
+    channel?: CallerChannel,
+  ): Promise<RunResult> {
+    const lookup = this.cache.lookup(definition, caller.id, input);
+    if (lookup?.hit) {
+      const now = new Date();
+      return { status: 'completed', result: lookup.result, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0, cached: true };
+    }
+    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, retry, channel);
+    if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result);
+    return run;
   }
 
   /**
@@ -339,6 +366,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       durationMs: run.durationMs,
       memoryUsed: run.memoryUsed,
       attempts: run.attempts,
+      cached: run.cached === true,
       createdAt: run.startedAt,
     });
   }
@@ -361,6 +389,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         status: run.status,
         durationMs: run.durationMs,
         ...(run.attempts > 1 ? { attempts: run.attempts } : {}),
+        ...(run.cached ? { cached: true } : {}),
         ...(run.error ? { error: run.error } : {}),
       },
       origin,
@@ -437,14 +466,14 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       let definition: ToolDefinition;
       try {
         definition = this.registry.resolve(row.toolId).definition;
-        run = await this.runWithRetries(definition, input, caller, id, row.timeoutMs, retryPolicy);
+        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy);
       } catch (error) {
         // The tool left the registry (an upstream went away) between acceptance and the run.
         definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
         const now = new Date();
         run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
       }
-      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts });
+      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts, cached: run.cached === true });
       // The parameters redacted at acceptance, with the tool's schema (which may be gone by now).
       await this.auditRun(caller, definition, id, row.parameters, run, origin ?? {});
       await this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);

@@ -36,6 +36,8 @@ export interface UpstreamSettings {
   readonly healthIntervalMs: number;
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
+  /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
+  readonly cache?: { readonly ttlSeconds: number; readonly tools?: readonly string[] };
 }
 
 /**
@@ -47,6 +49,11 @@ export const UPSTREAM_TOOL_PERMISSIONS: readonly string[] = ['execute:tools'];
 /** A tool that can only run as an MCP task: this gateway has no task support, so it cannot serve it. */
 export function requiresTask(tool: McpTool): boolean {
   return tool.execution?.taskSupport === 'required';
+}
+
+/** A tool whose results the gateway keeps: one the server's cache names, or else one the upstream says only reads. */
+export function cachedTool(tool: McpTool, cache: NonNullable<UpstreamSettings['cache']>): boolean {
+  return cache.tools ? cache.tools.includes(tool.name) : tool.annotations?.readOnlyHint === true;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -288,6 +295,7 @@ export class UpstreamConnection {
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
       permissions: UPSTREAM_TOOL_PERMISSIONS,
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
+      ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
       run: (input, context) => this.call(tool.name, input, context),
     };
   }

@@ -4,6 +4,13 @@ import { ServerGroupEntity } from './server-group.entity';
 export type TransportType = 'stdio' | 'streamable-http' | 'sse';
 export type ToolChangePolicy = 'serve' | 'hold';
 
+/** Which of a server's results the gateway keeps, and for how long (the API's UpstreamCache). */
+export interface UpstreamCacheSettings {
+  ttlSeconds: number;
+  /** The upstream's own tool names; absent: the tools it annotates readOnlyHint. */
+  tools?: string[];
+}
+
 /** Stored transport: secret values (env, headers) are sealed with the SecretBox. */
 export interface StoredTransport {
   type: TransportType;
@@ -51,6 +58,10 @@ export class UpstreamServerEntity {
 
   @Column({ name: 'rate_limits', type: 'jsonb', nullable: true })
   rateLimits!: { requests: number; window: string } | null;
+
+  /** Results of its read-only tools kept by the gateway; null keeps none. */
+  @Column({ type: 'jsonb', nullable: true })
+  cache!: UpstreamCacheSettings | null;
 
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };

@@ -388,6 +388,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
           healthIntervalMs: server.healthCheck.intervalMs,
           category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
           rateLimit: server.rateLimits ?? undefined,
+          cache: server.cache ?? undefined,
         },
         this.config.version,
         { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
@@ -488,6 +489,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       timeouts: { ...DEFAULTS.timeouts, ...input.timeouts },
       healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
+      cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -546,6 +548,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       timeouts: server.timeouts,
       healthCheck: server.healthCheck,
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
+      cache: server.cache,
       metadata: server.metadata,
       // Only the names this server holds in the registry: a name another owner holds was skipped.
       tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id),
