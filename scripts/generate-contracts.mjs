@@ -22,6 +22,8 @@ const pascal = (text) =>
     .replace(/[^A-Za-z0-9]+(.)?/g, (_, next) => (next ? next.toUpperCase() : ''))
     .replace(/^./, (first) => first.toUpperCase());
 const literal = (value) => JSON.stringify(value);
+/** The schemes a `format: uri` string may have: http(s), unless the schema says otherwise (`x-url-schemes`). */
+const urlSchemes = (schema) => literal(schema['x-url-schemes'] ?? ['http', 'https']).replaceAll('"', "'").replaceAll(',', ', ');
 const propertyKey = (name) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : literal(name));
 
 class Spec {
@@ -183,7 +185,7 @@ class DtoWriter {
       out.push(`@IsISO8601({ strict: true }${each ? ', { each: true }' : ''})`);
     } else if (schema.format === 'uri') {
       use('IsUrl');
-      out.push(`@IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }${each ? ', { each: true }' : ''})`);
+      out.push(`@IsUrl({ require_tld: false, require_protocol: true, protocols: ${urlSchemes(schema)} }${each ? ', { each: true }' : ''})`);
     } else {
       use('IsString');
       out.push(`@IsString(${opts})`);
@@ -377,7 +379,7 @@ class AcceptorWriter {
     else if (schema.format === 'email') checks.push(`${this.use('isEmail')}(${v}, {})`);
     else if (schema.format === 'uuid') checks.push(`${this.use('isUUID')}(${v}, undefined)`);
     else if (schema.format === 'date-time') checks.push(`${this.use('isISO8601')}(${v}, { strict: true })`);
-    else if (schema.format === 'uri') checks.push(`${this.use('isURL')}(${v}, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] })`);
+    else if (schema.format === 'uri') checks.push(`${this.use('isURL')}(${v}, { require_tld: false, require_protocol: true, protocols: ${urlSchemes(schema)} })`);
     else checks.push(`${this.use('isString')}(${value})`);
     if (schema.minLength !== undefined) checks.push(`${this.use('minLength')}(${v}, ${schema.minLength})`);
     if (schema.maxLength !== undefined) checks.push(`${this.use('maxLength')}(${v}, ${schema.maxLength})`);

@@ -8,7 +8,7 @@ export interface TemplatePlaceholder {
   readonly in: 'env' | 'header' | 'arg';
 }
 
-export type TemplateTransport = { readonly type: 'stdio'; readonly command: string; readonly args: readonly string[] } | { readonly type: 'streamable-http' | 'sse'; readonly url: string };
+export type TemplateTransport = { readonly type: 'stdio'; readonly command: string; readonly args: readonly string[] } | { readonly type: 'streamable-http' | 'sse' | 'websocket'; readonly url: string };
 
 /** A ready-made upstream server configuration (MCP Connect's templates). */
 export interface ServerTemplateConfig {
@@ -38,8 +38,8 @@ function transportOf(value: unknown, where: string): TemplateTransport {
     if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string' && arg.length <= 4096)) throw new Error(`${where}.transport.args must be an array of strings`);
     return { type: 'stdio', command: text(transport.command, `${where}.transport.command`, 1000), args };
   }
-  if (transport.type === 'streamable-http' || transport.type === 'sse') return { type: transport.type, url: text(transport.url, `${where}.transport.url`, 2000) };
-  throw new Error(`${where}.transport.type must be stdio, streamable-http or sse`);
+  if (transport.type === 'streamable-http' || transport.type === 'sse' || transport.type === 'websocket') return { type: transport.type, url: text(transport.url, `${where}.transport.url`, 2000) };
+  throw new Error(`${where}.transport.type must be stdio, streamable-http, sse or websocket`);
 }
 
 function placeholderOf(value: unknown, where: string): TemplatePlaceholder {

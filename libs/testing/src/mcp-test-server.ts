@@ -1,14 +1,28 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, type RegisteredTool, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CreateMessageResultSchema, ElicitResultSchema, ErrorCode, isInitializeRequest, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  ErrorCode,
+  isInitializeRequest,
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  McpError,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 
 export interface McpTestServer {
   readonly url: string;
+  /** The same server over WebSocket (subprotocol `mcp`, one JSON-RPC message per text frame). */
+  readonly wsUrl: string;
   /** Calls received per tool name. */
   readonly calls: Map<string, number>;
   /** The Authorization header of the latest request, to check what the gateway sent. */
@@ -26,6 +40,38 @@ export interface McpTestServer {
   /** Stops answering (the port closes), as a crashed server would. */
   stop(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One WebSocket connection as an SDK server transport (the SDK ships a WebSocket client only). */
+class WebSocketServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  constructor(private readonly socket: WebSocket) {}
+
+  async start(): Promise<void> {
+    this.socket.on('message', (data: RawData) => {
+      let message: JSONRPCMessage;
+      try {
+        message = JSONRPCMessageSchema.parse(JSON.parse(data.toString()));
+      } catch (error) {
+        this.onerror?.(error as Error);
+        return;
+      }
+      this.onmessage?.(message);
+    });
+    this.socket.on('close', () => this.onclose?.());
+    this.socket.on('error', (error: Error) => this.onerror?.(error));
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+  }
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -192,20 +238,41 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
+  // MCP over WebSocket on /ws: a server of its own per connection, as per HTTP session.
+  const wsServers = new Set<McpServer>();
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('mcp') ? 'mcp' : false) });
+  http.on('upgrade', (request, socket, head) => {
+    authorization = request.headers.authorization;
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => {
+      const server = build();
+      wsServers.add(server);
+      client.on('close', () => wsServers.delete(server));
+      void server.connect(new WebSocketServerTransport(client));
+    });
+  });
+  const servers = (): McpServer[] => [...[...sessions.values()].map(({ server }) => server), ...wsServers];
+
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/mcp`;
 
   const stop = async () => {
+    for (const client of wss.clients) client.terminate();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   };
   return {
     url,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
     calls,
     lastAuthorization: () => authorization,
     addTool: (name) => {
       addedTools.push(name);
-      for (const { server } of sessions.values()) addLateTool(server, name);
+      for (const server of servers()) addLateTool(server, name);
     },
     describeEcho: (description) => {
       echoDescription = description;
@@ -215,12 +282,12 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       flakyFailures = times;
     },
     updateResource: async (uri) => {
-      await Promise.all([...sessions.values()].filter(({ server }) => subscribed.get(server)?.has(uri)).map(({ server }) => server.server.sendResourceUpdated({ uri })));
+      await Promise.all(servers().filter((server) => subscribed.get(server)?.has(uri)).map((server) => server.server.sendResourceUpdated({ uri })));
     },
-    subscriptions: (uri) => [...sessions.values()].filter(({ server }) => subscribed.get(server)?.has(uri)).length,
+    subscriptions: (uri) => servers().filter((server) => subscribed.get(server)?.has(uri)).length,
     stop,
     close: async () => {
-      await Promise.all([...sessions.values()].map(({ server }) => server.close().catch(() => undefined)));
+      await Promise.all(servers().map((server) => server.close().catch(() => undefined)));
       if (http.listening) await stop();
     },
   };

@@ -23,7 +23,7 @@ const ALLOWED_14 = ["active","terminated","expired"];
 const ALLOWED_15 = ["websocket","http","mcp"];
 const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
 const ALLOWED_17 = ["serve","hold"];
-const ALLOWED_18 = ["stdio","streamable-http","sse"];
+const ALLOWED_18 = ["stdio","streamable-http","sse","websocket"];
 const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
 const PATTERN_20 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
 const PATTERN_21 = new RegExp("^#[0-9a-fA-F]{6}$");
@@ -1374,7 +1374,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
       }
       case "url": {
         if (value === undefined) break;
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ws', 'wss'] }) && maxLength(value as string, 2048))) return undefined;
         break;
       }
       case "headers": {

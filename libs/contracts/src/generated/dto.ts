@@ -723,11 +723,13 @@ export class TerminateSessionParamsDto {
 }
 
 /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`,
-`env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and
-`headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+`env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`;
+`websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with
+`headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as
+`********`; sending `********` back keeps them. */
 export class UpstreamTransportDto {
-  @IsIn(["stdio","streamable-http","sse"])
-  type!: "stdio" | "streamable-http" | "sse";
+  @IsIn(["stdio","streamable-http","sse","websocket"])
+  type!: "stdio" | "streamable-http" | "sse" | "websocket";
 
   @ValidateIf((object: Record<string, unknown>) => object["command"] !== undefined)
   @IsString()
@@ -753,7 +755,7 @@ export class UpstreamTransportDto {
   cwd?: string;
 
   @ValidateIf((object: Record<string, unknown>) => object["url"] !== undefined)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ws', 'wss'] })
   @MaxLength(2048)
   url?: string;
 
@@ -842,7 +844,7 @@ export class UpstreamServerInputDto {
   @MaxLength(1000)
   description?: string;
 
-  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamTransportDto)

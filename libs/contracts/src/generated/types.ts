@@ -157,9 +157,9 @@ export interface ToolExecutionList {
   pagination: Pagination;
 }
 
-/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to `url` with `headers`. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
 export interface UpstreamTransport {
-  type: "stdio" | "streamable-http" | "sse";
+  type: "stdio" | "streamable-http" | "sse" | "websocket";
   command?: string;
   args?: Array<string>;
   env?: {
@@ -351,7 +351,7 @@ export interface ServerTemplate {
   /** Shipped with the server, or read from `UPSTREAM_TEMPLATES_FILE` (which may replace a built-in of the same id). */
   source: "builtin" | "config";
   transport: {
-    type: "stdio" | "streamable-http" | "sse";
+    type: "stdio" | "streamable-http" | "sse" | "websocket";
     command?: string;
     args?: Array<string>;
     url?: string;

@@ -23,6 +23,7 @@ import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
 import { safeIcons } from './upstream-icons';
 import type { StoredTransport } from './upstream-server.entity';
+import { WebSocketClientTransport } from './websocket-client-transport';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
 
@@ -239,6 +240,7 @@ export class UpstreamConnection {
       });
       return transport;
     }
+    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), config.headers ?? {});
     const requestInit = { headers: config.headers ?? {} };
     if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit });
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.

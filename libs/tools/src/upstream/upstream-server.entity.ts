@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
 
-export type TransportType = 'stdio' | 'streamable-http' | 'sse';
+export type TransportType = 'stdio' | 'streamable-http' | 'sse' | 'websocket';
 export type ToolChangePolicy = 'serve' | 'hold';
 
 /** Which of a server's results the gateway keeps, and for how long (the API's UpstreamCache). */

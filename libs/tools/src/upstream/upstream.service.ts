@@ -516,6 +516,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (!transport.url) throw invalid('url', `a ${transport.type} server needs a url`, 'REQUIRED');
     if (transport.command || transport.args || transport.env || transport.cwd) throw invalid('command', 'command, args, env and cwd belong to stdio transports');
+    const schemes = transport.type === 'websocket' ? ['ws:', 'wss:'] : ['http:', 'https:'];
+    if (!schemes.includes(new URL(transport.url).protocol)) throw invalid('url', `a ${transport.type} server's url starts with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
     return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers) };
   }
 
