@@ -27,6 +27,8 @@ export interface McpTestServer {
   readonly calls: Map<string, number>;
   /** The Authorization header of the latest request, to check what the gateway sent. */
   lastAuthorization(): string | undefined;
+  /** From now on, requests and upgrades whose Authorization header is not one of these get 401 (undefined: any is fine). */
+  requireAuthorization(accepted: readonly string[] | undefined): void;
   /** Registers one more tool on every open session (each client gets tools/list_changed) and on new ones. */
   addTool(name: string): void;
   /** Rewrites echo's description on every open session and for new ones (clients get tools/list_changed). */
@@ -100,6 +102,8 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     server.registerTool(name, { description: `added later: ${name}`, inputSchema: {} }, async () => ({ content: [{ type: 'text', text: name }] }));
   const echoTools = new Map<McpServer, RegisteredTool>();
   let authorization: string | undefined;
+  let accepted: readonly string[] | undefined;
+  const refused = (value: string | undefined): boolean => accepted !== undefined && !accepted.includes(value ?? '');
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
 
   function build(): McpServer {
@@ -209,6 +213,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const http: Server = createServer((request, response) => {
     void (async () => {
       authorization = request.headers.authorization;
+      if (refused(authorization)) {
+        response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }).end(JSON.stringify({ error: 'invalid_token' }));
+        return;
+      }
       const sessionId = request.headers['mcp-session-id'];
       const body = request.method === 'POST' ? await readJson(request) : undefined;
       const call = body as { method?: string; params?: { name?: string } } | undefined;
@@ -243,6 +251,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('mcp') ? 'mcp' : false) });
   http.on('upgrade', (request, socket, head) => {
     authorization = request.headers.authorization;
+    if (refused(authorization)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
@@ -270,6 +282,9 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     calls,
     lastAuthorization: () => authorization,
+    requireAuthorization: (values) => {
+      accepted = values;
+    },
     addTool: (name) => {
       addedTools.push(name);
       for (const server of servers()) addLateTool(server, name);

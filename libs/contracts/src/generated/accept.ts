@@ -25,18 +25,22 @@ const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
 const ALLOWED_17 = ["serve","hold"];
 const ALLOWED_18 = ["stdio","streamable-http","sse","websocket"];
 const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const PATTERN_20 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_21 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_22 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_23 = ["admin","developer","user"];
-const ALLOWED_24 = ["active","suspended","deleted"];
-const PATTERN_25 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_26 = ["info","warning","error","critical"];
-const ALLOWED_27 = ["csv","json"];
-const PATTERN_28 = new RegExp("^https?://");
-const ALLOWED_29 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_30 = ["pending","delivering","delivered","failed"];
-const PATTERN_31 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_20 = ["none","api_key","oauth2"];
+const PATTERN_21 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_22 = new RegExp("^[!-~]*$");
+const PATTERN_23 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_24 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_25 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_26 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_27 = ["admin","developer","user"];
+const ALLOWED_28 = ["active","suspended","deleted"];
+const PATTERN_29 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_30 = ["info","warning","error","critical"];
+const ALLOWED_31 = ["csv","json"];
+const PATTERN_32 = new RegExp("^https?://");
+const ALLOWED_33 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_34 = ["pending","delivering","delivered","failed"];
+const PATTERN_35 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1317,6 +1321,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "auth": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamAuthDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "toolChanges": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_17))) return undefined;
@@ -1488,6 +1499,69 @@ function acceptUpstreamCacheDto(input: unknown): dto.UpstreamCacheDto | undefine
     out[key] = value;
   }
   return out as unknown as dto.UpstreamCacheDto;
+}
+
+function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["type"] === undefined) return undefined;
+  const out = new dto.UpstreamAuthDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "type": {
+        if (!(isIn(value, ALLOWED_20))) return undefined;
+        break;
+      }
+      case "key": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 8192))) return undefined;
+        break;
+      }
+      case "header": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_21))) return undefined;
+        break;
+      }
+      case "prefix": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_22))) return undefined;
+        break;
+      }
+      case "clientId": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 512))) return undefined;
+        break;
+      }
+      case "clientSecret": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 8192))) return undefined;
+        break;
+      }
+      case "tokenUrl": {
+        if (value === undefined) break;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      case "scopes": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_23))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "resource": {
+        if (value === undefined) break;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamAuthDto;
 }
 
 function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServerInputMetadataDto | undefined {
@@ -1726,7 +1800,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       default:
@@ -1757,12 +1831,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -1988,12 +2062,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_27))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       case "search": {
@@ -2048,7 +2122,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_23))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_27))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2083,7 +2157,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_23))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_27))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2133,7 +2207,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       case "reason": {
@@ -2221,12 +2295,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "page": {
@@ -2264,7 +2338,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_27))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "startDate": {
@@ -2284,12 +2358,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       default:
@@ -2360,12 +2434,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2425,12 +2499,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2531,7 +2605,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       case "page": {
@@ -2590,7 +2664,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       default:
@@ -2707,6 +2781,7 @@ acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeouts
 acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealthCheckDto);
 acceptWith(dto.RateLimitDto, acceptRateLimitDto);
 acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
+acceptWith(dto.UpstreamAuthDto, acceptUpstreamAuthDto);
 acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadataDto);
 acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);

@@ -820,6 +820,71 @@ export class UpstreamCacheDto {
   tools?: string[];
 }
 
+/** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`;
+not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in
+`header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none).
+`oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the
+RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept
+until shortly before it expires, and fetched again at once when the upstream answers 401.
+`tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are
+stored encrypted and answered as `********`; sending `********` back keeps them. The header
+it sets may not also be in `transport.headers`. */
+export class UpstreamAuthDto {
+  @IsIn(["none","api_key","oauth2"])
+  type!: "none" | "api_key" | "oauth2";
+
+  @ValidateIf((object: Record<string, unknown>) => object["key"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(8192)
+  key?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["header"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"), { message: "header must be an HTTP header name" })
+  header?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["prefix"] !== undefined)
+  @IsString()
+  @MaxLength(50)
+  @Matches(new RegExp("^[!-~]*$"), { message: "prefix must be printable ASCII without spaces" })
+  prefix?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["clientId"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  clientId?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["clientSecret"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(8192)
+  clientSecret?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["tokenUrl"] !== undefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  tokenUrl?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["scopes"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  @Matches(new RegExp("^[!#-\\[\\]-~]+$"), { each: true, message: "a scope is printable ASCII without spaces, quotes or backslashes" })
+  scopes?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  resource?: string;
+}
+
 export class UpstreamServerInputMetadataDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
@@ -878,6 +943,13 @@ export class UpstreamServerInputDto {
   @ValidateNested()
   @Type(() => UpstreamCacheDto)
   cache?: UpstreamCacheDto | null;
+
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them. The header it sets may not also be in `transport.headers`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamAuthDto)
+  auth?: UpstreamAuthDto | null;
 
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)

@@ -172,6 +172,19 @@ export interface UpstreamTransport {
   };
 }
 
+/** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them. The header it sets may not also be in `transport.headers`. */
+export type UpstreamAuth = {
+  type: "none" | "api_key" | "oauth2";
+  key?: string;
+  header?: string;
+  prefix?: string;
+  clientId?: string;
+  clientSecret?: string;
+  tokenUrl?: string;
+  scopes?: Array<string>;
+  resource?: string;
+} | null;
+
 /** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and exact arguments, and served without calling the upstream (the run is still authorized, limited, recorded and audited, with `cached: true`). Which tools: those named in `tools`, or without `tools`, those the upstream annotates `readOnlyHint: true`. Only completed results up to 1 MiB are kept. Emptied for the server when its tools change or it reconnects; null or absent: nothing is kept. */
 export type UpstreamCache = {
   ttlSeconds: number;
@@ -194,6 +207,7 @@ export interface UpstreamServerInput {
   };
   rateLimits?: RateLimit;
   cache?: UpstreamCache;
+  auth?: UpstreamAuth;
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -225,6 +239,7 @@ export interface UpstreamServer {
   };
   rateLimits?: RateLimit;
   cache?: UpstreamCache;
+  auth?: UpstreamAuth;
   metadata: {
     category?: string;
     tags?: Array<string>;

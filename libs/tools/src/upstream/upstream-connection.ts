@@ -23,6 +23,7 @@ import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
 import { safeIcons } from './upstream-icons';
 import type { StoredTransport } from './upstream-server.entity';
+import { UpstreamCredentials, type UpstreamAuthSettings } from './upstream-auth';
 import { WebSocketClientTransport } from './websocket-client-transport';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -37,6 +38,7 @@ export interface UpstreamSettings {
   readonly healthIntervalMs: number;
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
+  readonly auth?: UpstreamAuthSettings;
   /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
   readonly cache?: { readonly ttlSeconds: number; readonly tools?: readonly string[] };
 }
@@ -93,6 +95,7 @@ export class UpstreamConnection {
   private readonly routing: CallerRouting;
   /** Masks the server's env and header values in any text we keep, log or answer. */
   readonly scrub: (text: string) => string;
+  private readonly credentials: UpstreamCredentials;
 
   constructor(
     readonly settings: UpstreamSettings,
@@ -104,7 +107,9 @@ export class UpstreamConnection {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
     this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
-    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {})], MASK);
+    this.credentials = new UpstreamCredentials(settings.auth);
+    const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
+    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets], MASK);
   }
 
   get pid(): number | null {
@@ -185,7 +190,7 @@ export class UpstreamConnection {
     // Sampling and elicitation are offered on behalf of the callers: each request goes to the
     // caller whose call it belongs to, and is refused when that caller's client cannot answer it.
     const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } } });
-    const transport = this.createTransport();
+    const transport = await this.createTransport();
     client.onclose = () => this.closed(client);
     client.onerror = (error: Error) => this.logger.debug(`transport: ${this.describe(error)}`);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
@@ -227,7 +232,7 @@ export class UpstreamConnection {
     this.logger.log(`connected: ${this.tools.length} tools, ${this.resources} resources, ${this.prompts} prompts`);
   }
 
-  private createTransport(): Transport {
+  private async createTransport(): Promise<Transport> {
     const config = this.settings.transport;
     if (config.type === 'stdio') {
       const transport = new StdioClientTransport({ command: config.command as string, args: config.args ?? [], env: config.env, cwd: config.cwd, stderr: 'pipe' });
@@ -240,12 +245,29 @@ export class UpstreamConnection {
       });
       return transport;
     }
-    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), config.headers ?? {});
+    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), { ...config.headers, ...(await this.credentials.headers()) });
     const requestInit = { headers: config.headers ?? {} };
-    if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit });
+    if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit, fetch: (url, init) => this.authorizedFetch(url, init) });
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.
-    const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await fetch(url, init), this.routing.current());
+    const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await this.authorizedFetch(url, init), this.routing.current());
     return new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit, fetch: routedFetch });
+  }
+
+  /**
+   * A request with the server's credentials; a 401 with an oauth2 token is tried once more with a
+   * new token (the old one may have been revoked or have expired early).
+   */
+  private async authorizedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+    const send = async (): Promise<Response> => {
+      const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(await this.credentials.headers())) headers.set(name, value);
+      return fetch(url, { ...init, headers });
+    };
+    const response = await send();
+    if (response.status !== 401 || !this.credentials.renewable) return response;
+    await response.body?.cancel();
+    this.credentials.invalidate();
+    return send();
   }
 
   /** An upstream's request to the client (sampling, elicitation), answered by the caller whose call it belongs to. */

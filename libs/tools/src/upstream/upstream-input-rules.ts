@@ -56,3 +56,58 @@ export function envProblems(env: Readonly<Record<string, string>> | undefined): 
     return [];
   });
 }
+
+/** The API's UpstreamAuth as the rules read it. */
+export interface AuthInput {
+  readonly type: string;
+  readonly key?: string;
+  readonly header?: string;
+  readonly prefix?: string;
+  readonly tokenUrl?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly scopes?: readonly string[];
+  readonly resource?: string;
+}
+
+const AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  none: [],
+  api_key: ['key', 'header', 'prefix'],
+  oauth2: ['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'resource'],
+};
+const REQUIRED_AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = { none: [], api_key: ['key'], oauth2: ['tokenUrl', 'clientId', 'clientSecret'] };
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/** The header an auth sets on every request, if any. */
+export function authHeader(auth: AuthInput | null | undefined): string | undefined {
+  if (auth?.type === 'api_key') return auth.header ?? 'Authorization';
+  return auth?.type === 'oauth2' ? 'Authorization' : undefined;
+}
+
+/**
+ * What the contract cannot say of a server's auth: the fields its type needs and no others, not on
+ * stdio, a token endpoint that never sees the secret in clear text off the host, and no header
+ * set twice. Secret values are never echoed.
+ */
+export function authProblems(auth: AuthInput | null | undefined, transport: { readonly type: string; readonly headers?: Readonly<Record<string, string>> }): ErrorDetail[] {
+  if (!auth) return [];
+  const own = AUTH_FIELDS[auth.type] ?? [];
+  const given = Object.keys(auth).filter((field) => field !== 'type' && (auth as unknown as Record<string, unknown>)[field] !== undefined);
+  const problems = [
+    ...given.filter((field) => !own.includes(field)).map((field) => detail(`auth.${field}`, `${field} does not belong to auth type ${auth.type}`, 'INVALID_VALUE')),
+    ...(REQUIRED_AUTH_FIELDS[auth.type] ?? []).filter((field) => !given.includes(field)).map((field) => detail(`auth.${field}`, `auth type ${auth.type} needs ${field}`, 'REQUIRED')),
+  ];
+  if (auth.type !== 'none' && transport.type === 'stdio') problems.push(detail('auth.type', 'a stdio server takes its secrets in transport.env, not in auth', 'INVALID_VALUE'));
+  if (auth.key !== undefined && unsendableHeaderValue(`${auth.prefix ?? ''} ${auth.key}`)) problems.push(detail('auth.key', 'the key holds a character no HTTP header can carry (CR, LF, NUL or beyond \\u00ff)'));
+  if (auth.tokenUrl !== undefined) {
+    const url = new URL(auth.tokenUrl);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))) {
+      problems.push(detail('auth.tokenUrl', 'tokenUrl must be https (or http on a loopback address): the client secret goes there', 'INVALID_VALUE'));
+    }
+  }
+  const header = authHeader(auth)?.toLowerCase();
+  if (header && Object.keys(transport.headers ?? {}).some((name) => name.toLowerCase() === header)) {
+    problems.push(detail(auth.type === 'api_key' ? 'auth.header' : 'auth.type', `auth sets the ${header} header, which transport.headers also sets`, 'CONFLICT'));
+  }
+  return problems;
+}

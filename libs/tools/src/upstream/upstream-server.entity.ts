@@ -22,6 +22,19 @@ export interface StoredTransport {
   headers?: Record<string, string>;
 }
 
+/** Stored auth: `key` and `clientSecret` are sealed with the SecretBox. */
+export interface StoredAuth {
+  type: 'none' | 'api_key' | 'oauth2';
+  key?: string;
+  header?: string;
+  prefix?: string;
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+  resource?: string;
+}
+
 /** An upstream MCP server's configuration; its live state (connection, circuit) is per instance. */
 @Entity('upstream_servers')
 @Unique('uq_upstream_servers_name', ['name'])
@@ -58,6 +71,10 @@ export class UpstreamServerEntity {
 
   @Column({ name: 'rate_limits', type: 'jsonb', nullable: true })
   rateLimits!: { requests: number; window: string } | null;
+
+  /** How the gateway authenticates to it beyond its headers; null: not at all. */
+  @Column({ type: 'jsonb', nullable: true })
+  auth!: StoredAuth | null;
 
   /** Results of its read-only tools kept by the gateway; null keeps none. */
   @Column({ type: 'jsonb', nullable: true })

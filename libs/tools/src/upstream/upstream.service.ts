@@ -16,9 +16,10 @@ import { listAllPrompts, listAllResources, listAllResourceTemplates } from './pa
 import { MASK } from './secret-scrubber';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { UpstreamConnection } from './upstream-connection';
+import type { UpstreamAuthSettings } from './upstream-auth';
 import { withSafeIcons } from './upstream-icons';
-import { envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
-import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+import { authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
+import { type StoredAuth, type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 
 declare module '@app/events' {
   interface EventMap {
@@ -149,9 +150,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     this.check(input);
     const transport = this.sealTransport(input, undefined);
+    const auth = this.sealAuth(input, undefined);
     let server: UpstreamServerEntity;
     try {
-      server = await this.servers.save(this.servers.create({ ...this.fields(input), transport }));
+      server = await this.servers.save(this.servers.create({ ...this.fields(input), transport, auth }));
     } catch (error) {
       if (sqlState(error) === '23505') throw ApiError.conflict(`An upstream server named '${input.name}' already exists`, [{ field: 'name', message: 'name is taken', code: 'ALREADY_EXISTS' }]);
       throw error;
@@ -168,9 +170,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const existing = await this.find(id);
     this.check(input);
     const transport = this.sealTransport(input, existing.transport);
+    const auth = this.sealAuth(input, existing.auth);
     let server: UpstreamServerEntity;
     try {
-      server = await this.servers.save({ ...existing, ...this.fields(input), transport });
+      server = await this.servers.save({ ...existing, ...this.fields(input), transport, auth });
     } catch (error) {
       if (sqlState(error) === '23505') throw ApiError.conflict(`An upstream server named '${input.name}' already exists`);
       throw error;
@@ -389,6 +392,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
           category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
           rateLimit: server.rateLimits ?? undefined,
           cache: server.cache ?? undefined,
+          auth: this.unsealAuth(server.auth),
         },
         this.config.version,
         { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
@@ -498,7 +502,12 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** What the contract's patterns cannot say: a name that keeps tool names apart, headers and env that can be sent. */
   private check(input: UpstreamServerInputDto): void {
     const transport = input.transport;
-    const problems = [...serverNameProblems(input.name), ...headerProblems(transport.headers as Record<string, string> | undefined), ...envProblems(transport.env as Record<string, string> | undefined)];
+    const problems = [
+      ...serverNameProblems(input.name),
+      ...headerProblems(transport.headers as Record<string, string> | undefined),
+      ...envProblems(transport.env as Record<string, string> | undefined),
+      ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
+    ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
 
@@ -519,6 +528,36 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const schemes = transport.type === 'websocket' ? ['ws:', 'wss:'] : ['http:', 'https:'];
     if (!schemes.includes(new URL(transport.url).protocol)) throw invalid('url', `a ${transport.type} server's url starts with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
     return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers) };
+  }
+
+  /** The auth to store, its secrets sealed; a masked secret keeps what was stored for the same type. */
+  private sealAuth(input: UpstreamServerInputDto, previous: StoredAuth | null | undefined): StoredAuth | null {
+    const auth = input.auth;
+    if (!auth || auth.type === 'none') return auth ? { type: 'none' } : null;
+    const seal = (value: string | undefined, before: string | undefined): string | undefined =>
+      value === undefined ? undefined : value === MASK && before && previous?.type === auth.type ? before : this.secrets.encrypt(value);
+    if (auth.type === 'api_key') return { type: 'api_key', key: seal(auth.key, previous?.key), header: auth.header ?? 'Authorization', prefix: auth.prefix ?? 'Bearer' };
+    return {
+      type: 'oauth2',
+      tokenUrl: auth.tokenUrl,
+      clientId: auth.clientId,
+      clientSecret: seal(auth.clientSecret, previous?.clientSecret),
+      ...(auth.scopes ? { scopes: [...auth.scopes] } : {}),
+      ...(auth.resource ? { resource: auth.resource } : {}),
+    };
+  }
+
+  private unsealAuth(stored: StoredAuth | null): UpstreamAuthSettings | undefined {
+    if (!stored || stored.type === 'none') return undefined;
+    if (stored.type === 'api_key') return { type: 'api_key', key: this.secrets.decrypt(stored.key as string), header: stored.header ?? 'Authorization', prefix: stored.prefix ?? 'Bearer' };
+    return {
+      type: 'oauth2',
+      tokenUrl: stored.tokenUrl as string,
+      clientId: stored.clientId as string,
+      clientSecret: this.secrets.decrypt(stored.clientSecret as string),
+      ...(stored.scopes ? { scopes: stored.scopes } : {}),
+      ...(stored.resource ? { resource: stored.resource } : {}),
+    };
   }
 
   private unsealTransport(stored: StoredTransport): StoredTransport {
@@ -551,6 +590,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthCheck: server.healthCheck,
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       cache: server.cache,
+      auth: server.auth ? { ...server.auth, ...(server.auth.key ? { key: MASK } : {}), ...(server.auth.clientSecret ? { clientSecret: MASK } : {}) } : null,
       metadata: server.metadata,
       // Only the names this server holds in the registry: a name another owner holds was skipped.
       tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id),

@@ -1,0 +1,165 @@
+import type { ToolExecution, UpstreamServer } from '@app/contracts';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
+
+interface TokenRequest {
+  readonly authorization?: string;
+  readonly form: Record<string, string>;
+}
+
+/** An OAuth token endpoint for the client credentials grant: numbered tokens, or the failure it is told to answer. */
+async function startTokenEndpoint(): Promise<{ url: string; requests: TokenRequest[]; expiresIn: number | undefined; failWith?: { status: number; body: unknown }; close(): Promise<void> }> {
+  const state = {
+    url: '',
+    requests: [] as TokenRequest[],
+    expiresIn: 3600 as number | undefined,
+    failWith: undefined as { status: number; body: unknown } | undefined,
+    close: async () => undefined,
+  };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      state.requests.push({ authorization: request.headers.authorization, form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())) });
+      const answer = state.failWith ?? { status: 200, body: { access_token: `tok-${state.requests.length}`, token_type: 'Bearer', ...(state.expiresIn ? { expires_in: state.expiresIn } : {}) } };
+      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+  state.close = () => new Promise<undefined>((resolve) => server.close(() => resolve(undefined)));
+  return state;
+}
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+describe('Upstream authentication: API keys and OAuth client credentials (MCP Connect)', () => {
+  const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath });
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  let remote: McpTestServer;
+  let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
+
+  const run = (tool: string, parameters: Record<string, unknown> = {}) => t.client.call<ToolExecution & Envelope>('executeTool', { headers: user.auth, params: { id: tool }, body: { parameters } });
+  const create = (body: Record<string, unknown>) => t.client.call<UpstreamServer & Envelope>('createServer', { headers: admin.auth, body });
+  const oauth = (overrides: Record<string, unknown> = {}) => ({ type: 'oauth2', tokenUrl: tokens.url, clientId: 'gateway client', clientSecret: 's3cret/+value', scopes: ['tools:read', 'tools:call'], ...overrides });
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLogin(t.client);
+    remote = await startMcpTestServer();
+    tokens = await startTokenEndpoint();
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+    await tokens?.close();
+  });
+
+  it('sends an API key in the header it names, never answering it', async () => {
+    remote.requireAuthorization(['Token k-secret']);
+    const created = await create({ name: 'keyed', transport: { type: 'streamable-http', url: remote.url }, auth: { type: 'api_key', key: 'k-secret', prefix: 'Token' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ status: 'connected', auth: { type: 'api_key', key: '********', header: 'Authorization', prefix: 'Token' } });
+    expect(JSON.stringify(created.body)).not.toContain('k-secret');
+    expect((await run('keyed__echo', { message: 'with a key' })).status).toBe(200);
+    remote.requireAuthorization(undefined);
+  });
+
+  it('gets a token by the client credentials grant, keeps it, and sends it as a Bearer token', async () => {
+    remote.requireAuthorization(['Bearer tok-1']);
+    const created = await create({ name: 'granted', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ resource: remote.url }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ status: 'connected', auth: { type: 'oauth2', tokenUrl: tokens.url, clientId: 'gateway client', clientSecret: '********', scopes: ['tools:read', 'tools:call'] } });
+    expect(tokens.requests).toEqual([{ authorization: basic('gateway client', 's3cret/+value'), form: { grant_type: 'client_credentials', scope: 'tools:read tools:call', resource: remote.url } }]);
+    for (let i = 0; i < 3; i++) expect((await run('granted__echo', { message: `call ${i}` })).status).toBe(200);
+    expect(tokens.requests).toHaveLength(1);
+  });
+
+  it('fetches a new token at once when the upstream refuses the one it has, and before one expires', async () => {
+    // The upstream now accepts only the next token: the 401 is answered by fetching it and trying again.
+    remote.requireAuthorization(['Bearer tok-2']);
+    expect((await run('granted__echo', { message: 'after a revocation' })).status).toBe(200);
+    expect(tokens.requests).toHaveLength(2);
+
+    remote.requireAuthorization(undefined);
+    tokens.expiresIn = 1;
+    remote.requireAuthorization(['Bearer tok-3']);
+    expect((await run('granted__echo', { message: 'one more refusal' })).status).toBe(200);
+    expect(tokens.requests).toHaveLength(3);
+    // tok-3 lives a second: the next request after that fetches tok-4 without being refused first.
+    remote.requireAuthorization(['Bearer tok-3', 'Bearer tok-4']);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await run('granted__echo', { message: 'later' })).status).toBe(200);
+    expect(tokens.requests).toHaveLength(4);
+    expect(remote.lastAuthorization()).toBe('Bearer tok-4');
+    tokens.expiresIn = 3600;
+    remote.requireAuthorization(undefined);
+  });
+
+  it('sends the token on a WebSocket upgrade', async () => {
+    const before = tokens.requests.length;
+    const created = await create({ name: 'granted-ws', transport: { type: 'websocket', url: remote.wsUrl }, auth: oauth() });
+    expect(created.body.status).toBe('connected');
+    expect(remote.lastAuthorization()).toBe(`Bearer tok-${before + 1}`);
+    expect((await run('granted-ws__echo', { message: 'over a socket' })).status).toBe(200);
+  });
+
+  it('keeps the stored secret when an update sends the mask back', async () => {
+    const server = (await t.client.call<{ servers: UpstreamServer[] }>('listServers', { headers: admin.auth })).body.servers.find((candidate) => candidate.name === 'granted') as UpstreamServer;
+    const updated = await t.client.call<UpstreamServer>('updateServer', { headers: admin.auth, params: { id: server.id }, body: { name: 'granted', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientSecret: '********' }) } });
+    expect(updated.body.status).toBe('connected');
+    expect(tokens.requests.at(-1)?.authorization).toBe(basic('gateway client', 's3cret/+value'));
+  });
+
+  it('says why no token could be had, without the secret', async () => {
+    tokens.failWith = { status: 401, body: { error: 'invalid_client', error_description: 'the client secret is wrong' } };
+    const refused = await create({ name: 'denied', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientSecret: 'not-the-secret' }), timeouts: { connectMs: 3_000 } });
+    expect(refused.status).toBe(201);
+    expect(refused.body.status).toBe('error');
+    expect(refused.body.lastError).toContain('the token endpoint answered HTTP 401 (invalid_client: the client secret is wrong)');
+    expect(JSON.stringify(refused.body)).not.toContain('not-the-secret');
+    tokens.failWith = { status: 200, body: { access_token: 'has spaces', token_type: 'Bearer' } };
+    const malformed = await create({ name: 'malformed', transport: { type: 'streamable-http', url: remote.url }, auth: oauth(), timeouts: { connectMs: 3_000 } });
+    expect(malformed.body.lastError).toContain('cannot be sent as a Bearer token');
+    tokens.failWith = { status: 200, body: { access_token: 'mac-token', token_type: 'mac' } };
+    expect((await create({ name: 'not-bearer', transport: { type: 'streamable-http', url: remote.url }, auth: oauth(), timeouts: { connectMs: 3_000 } })).body.lastError).toContain('not a Bearer token');
+    tokens.failWith = undefined;
+    const unreachable = await create({ name: 'no-endpoint', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ tokenUrl: 'http://127.0.0.1:1/token' }), timeouts: { connectMs: 3_000 } });
+    expect(unreachable.body.lastError).toContain('the token endpoint could not be reached');
+  });
+
+  it('refuses auth settings that cannot work, naming the field and echoing no secret', async () => {
+    const http = { type: 'streamable-http', url: remote.url };
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>, string]> = [
+      [{ type: 'stdio', command: process.execPath }, { type: 'api_key', key: 'x' }, 'auth.type'],
+      [http, { type: 'api_key' }, 'auth.key'],
+      [http, { type: 'oauth2', tokenUrl: tokens.url, clientId: 'c' }, 'auth.clientSecret'],
+      [http, { type: 'oauth2', clientId: 'c', clientSecret: 'hidden-1' }, 'auth.tokenUrl'],
+      [http, oauth({ tokenUrl: 'http://auth.example.com/token' }), 'auth.tokenUrl'],
+      [http, { type: 'api_key', key: 'hidden-2', tokenUrl: tokens.url }, 'auth.tokenUrl'],
+      [http, { type: 'none', key: 'hidden-3' }, 'auth.key'],
+      [{ ...http, headers: { authorization: 'Bearer fixed' } }, oauth(), 'auth.type'],
+      [{ ...http, headers: { 'X-Key': 'v' } }, { type: 'api_key', key: 'hidden-4', header: 'x-key' }, 'auth.header'],
+      [http, { type: 'api_key', key: 'hidden\r\n5' }, 'auth.key'],
+      [http, { type: 'api_key', key: 'k', prefix: 'Two words' }, 'auth.prefix'],
+      [http, { type: 'api_key', key: 'k', header: 'bad header' }, 'auth.header'],
+      [http, oauth({ scopes: ['has space'] }), 'auth.scopes'],
+      [http, oauth({ tokenUrl: 'not a url' }), 'auth.tokenUrl'],
+      [http, { type: 'basic', key: 'k' }, 'auth.type'],
+      [http, { type: 'api_key', key: 'k', extra: 1 }, 'auth.extra'],
+    ];
+    for (const [transport, auth, field] of cases) {
+      const refused = await create({ name: 'refused', transport, auth });
+      expect(refused.status, JSON.stringify(auth)).toBe(400);
+      expect(refused.body.details?.map((detail) => detail.field), JSON.stringify(auth)).toContain(field);
+      expect(JSON.stringify(refused.body)).not.toMatch(/hidden/);
+    }
+    const names = (await t.client.call<{ servers: UpstreamServer[] }>('listServers', { headers: admin.auth })).body.servers.map((server) => server.name);
+    expect(names).not.toContain('refused');
+  });
+});
