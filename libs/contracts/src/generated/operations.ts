@@ -70,6 +70,8 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "removeServerFromGroup", method: "DELETE", basePath: "/api/v1", path: "/admin/server-groups/{id}/servers/{serverId}", public: false },
   { operationId: "connectServerGroup", method: "POST", basePath: "/api/v1", path: "/admin/server-groups/{id}/connect", public: false },
   { operationId: "disconnectServerGroup", method: "POST", basePath: "/api/v1", path: "/admin/server-groups/{id}/disconnect", public: false },
+  { operationId: "getMonitor", method: "GET", basePath: "/api/v1", path: "/admin/monitor", public: false },
+  { operationId: "listCircuitBreakers", method: "GET", basePath: "/api/v1", path: "/admin/monitor/circuit-breakers", public: false },
   { operationId: "getToolCacheStats", method: "GET", basePath: "/api/v1", path: "/admin/cache", public: false },
   { operationId: "clearToolCache", method: "DELETE", basePath: "/api/v1", path: "/admin/cache", public: false },
   { operationId: "listUsers", method: "GET", basePath: "/api/v1", path: "/admin/users", public: false },

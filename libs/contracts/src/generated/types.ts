@@ -319,6 +319,58 @@ export interface ToolUsageStats {
   }>;
 }
 
+/** A server's circuit breaker on this instance (each instance has its own). */
+export interface CircuitBreakerState {
+  serverId: string;
+  serverName: string;
+  state: "closed" | "open" | "half-open";
+  /** Consecutive failures now. */
+  failures: number;
+  /** Successful calls since this instance connected the server. */
+  successes: number;
+  lastError: string | null;
+  lastFailureAt: string | null;
+  lastStateChange: string;
+  /** When an open circuit lets one probe call through; null unless open. */
+  cooldownEndsAt: string | null;
+}
+
+export interface CircuitBreakerList {
+  circuitBreakers: Array<CircuitBreakerState>;
+}
+
+/** The gateway as an operator watches it, from the instance that answers. */
+export interface MonitorOverview {
+  instanceId: string;
+  timestamp: string;
+  /** Seconds since this instance started. */
+  uptime: number;
+  overview: {
+    totalServers: number;
+    enabledServers: number;
+    /** Connected on this instance. */
+    connectedServers: number;
+    /** Open or half-open on this instance. */
+    openCircuits: number;
+    totalTools: number;
+    upstreamTools: number;
+    /** Runs started today (UTC) by anyone, on every instance. */
+    runsToday: number;
+    failedRunsToday: number;
+  };
+  /** Every configured server, by name. */
+  servers: Array<{
+    id: string;
+    name: string;
+    enabled: boolean;
+    status: "connected" | "disconnected" | "error" | "connecting";
+    tools: number;
+    lastError: string | null;
+    lastConnectedAt: string | null;
+    circuit: CircuitBreakerState;
+  }>;
+}
+
 /** This instance's cache of upstream results (each instance keeps its own). */
 export interface ToolCacheStats {
   /** False when `TOOL_CACHE_MAX_BYTES` is 0. */
@@ -1130,6 +1182,10 @@ export type RemoveServerFromGroupResponse200 = ServerGroup;
 export type ConnectServerGroupResponse200 = ServerGroupBulkResult;
 
 export type DisconnectServerGroupResponse200 = ServerGroupBulkResult;
+
+export type GetMonitorResponse200 = MonitorOverview;
+
+export type ListCircuitBreakersResponse200 = CircuitBreakerList;
 
 export type GetToolCacheStatsResponse200 = ToolCacheStats;
 

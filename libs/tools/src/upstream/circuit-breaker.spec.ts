@@ -91,3 +91,23 @@ describe('CircuitBreaker: a probe that ends without a verdict', () => {
     expect(b.guard()).toBeUndefined();
   });
 });
+
+describe('CircuitBreaker.snapshot', () => {
+  it('tells an operator its state, counts, last failure and when it changed or will let a probe through', () => {
+    let now = 0;
+    const b = new CircuitBreaker('up', 3, 1000, () => now);
+    const advance = (ms: number) => (now += ms);
+    expect(b.snapshot()).toEqual({ state: 'closed', failures: 0, successes: 0, lastError: null, lastFailureAt: null, lastStateChange: 0, cooldownEndsAt: null });
+    b.succeeded();
+    b.succeeded();
+    advance(10);
+    for (const reason of ['a', 'b', 'c']) b.failed(reason);
+    expect(b.snapshot()).toEqual({ state: 'open', failures: 3, successes: 2, lastError: 'c', lastFailureAt: 10, lastStateChange: 10, cooldownEndsAt: 1010 });
+    advance(1000);
+    expect(b.snapshot()).toMatchObject({ state: 'half-open', lastStateChange: 1010, cooldownEndsAt: null });
+    b.guard();
+    advance(5);
+    b.succeeded();
+    expect(b.snapshot()).toEqual({ state: 'closed', failures: 0, successes: 3, lastError: 'c', lastFailureAt: 10, lastStateChange: 1015, cooldownEndsAt: null });
+  });
+});

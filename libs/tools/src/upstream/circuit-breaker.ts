@@ -2,6 +2,20 @@ import { ApiError } from '@app/common';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+/** What an operator sees of a breaker (times in ms since the epoch). */
+export interface CircuitSnapshot {
+  readonly state: CircuitState;
+  /** Consecutive failures now. */
+  readonly failures: number;
+  /** Successful calls since this instance made the breaker. */
+  readonly successes: number;
+  readonly lastError: string | null;
+  readonly lastFailureAt: number | null;
+  readonly lastStateChange: number;
+  /** When an open circuit lets a probe through; null unless open. */
+  readonly cooldownEndsAt: number | null;
+}
+
 /** Handed to the one call allowed through in half-open; the breaker only frees the slot for that call. */
 export type ProbeTicket = symbol;
 
@@ -16,13 +30,18 @@ export class CircuitBreaker {
   private probe: ProbeTicket | undefined;
   private lastError = '';
   private current: CircuitState = 'closed';
+  private successes = 0;
+  private lastFailureAt: number | null = null;
+  private changedAt: number;
 
   constructor(
     private readonly serverName: string,
     private readonly threshold: number,
     private readonly cooldownMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.changedAt = now();
+  }
 
   get state(): CircuitState {
     if (this.current === 'open' && this.now() - this.openedAt >= this.cooldownMs) return 'half-open';
@@ -48,6 +67,8 @@ export class CircuitBreaker {
   }
 
   succeeded(): void {
+    if (this.current !== 'closed') this.changedAt = this.now();
+    this.successes++;
     this.failures = 0;
     this.probe = undefined;
     this.current = 'closed';
@@ -56,11 +77,28 @@ export class CircuitBreaker {
   failed(reason: string): void {
     this.failures++;
     this.lastError = reason.slice(0, 200);
+    this.lastFailureAt = this.now();
     if (this.current === 'half-open' || this.failures >= this.threshold) {
+      if (this.current !== 'open' || this.state === 'half-open') this.changedAt = this.now();
       this.current = 'open';
       this.openedAt = this.now();
     }
     this.probe = undefined;
+  }
+
+  snapshot(): CircuitSnapshot {
+    const state = this.state;
+    const cooldownEndsAt = this.openedAt + this.cooldownMs;
+    return {
+      state,
+      failures: this.failures,
+      successes: this.successes,
+      lastError: this.lastError || null,
+      lastFailureAt: this.lastFailureAt,
+      // Half-open comes by itself, when the cool-down ends.
+      lastStateChange: state === 'half-open' && this.current === 'open' ? cooldownEndsAt : this.changedAt,
+      cooldownEndsAt: state === 'open' ? cooldownEndsAt : null,
+    };
   }
 
   /**

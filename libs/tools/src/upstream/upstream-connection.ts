@@ -389,7 +389,11 @@ export class UpstreamConnection {
   /** An error as text we may keep, log and answer: the server's secret values masked. */
   private describe(error: unknown): string {
     if (error instanceof McpError) return this.scrub(error.message.replace(/^MCP error -?\d+: /, ''));
-    return this.scrub(error instanceof Error ? error.message : String(error));
+    if (!(error instanceof Error)) return this.scrub(String(error));
+    // fetch says only "fetch failed"; why (ECONNREFUSED, a certificate, DNS) is in its cause.
+    const cause = (error as Error & { cause?: unknown }).cause;
+    const why = cause instanceof Error && cause.message && !error.message.includes(cause.message) ? ` (${cause.message})` : '';
+    return this.scrub(`${error.message}${why}`);
   }
 
   private textOf(result: CallToolResult): string {

@@ -129,6 +129,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     await Promise.all([...this.connections.values()].map((connection) => connection.disconnect()));
   }
 
+  /** Every configured server by name, with its connection on this instance (none when it has not been connected here). */
+  async withConnections(): Promise<Array<{ readonly server: UpstreamServerEntity; readonly connection?: UpstreamConnection }>> {
+    return (await this.servers.find({ order: { name: 'ASC' } })).map((server) => ({ server, connection: this.connections.get(server.id) }));
+  }
+
   /** Each configured server's connection on this instance, for the upstream gauges. */
   private metricStates(): UpstreamMetricState[] {
     return [...this.connections.values()].map((connection) => ({
