@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
-import type { ServerGroup, ServerGroupBulkResult, ServerGroupList, UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import type { ServerBulkResult, ServerGroup, ServerGroupBulkResult, ServerGroupList, UpstreamServer } from '@app/contracts';
+import { addHttpUpstream, freePort, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { createRequire } from 'node:module';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,79 @@ describe('Server groups (admin)', () => {
     await call('addServersToGroup', { params: { id: last.id }, body: { serverIds: [downId] } });
     expect((await call('deleteServer', { params: { id: downId } })).status).toBe(204);
     expect((await call<ServerGroup>('getServerGroup', { params: { id: last.id } })).body).toMatchObject({ serverIds: [], serverCount: 0 });
+  });
+});
+
+describe('Bulk actions on servers named by id (MCP Connect)', () => {
+  const t = useTestApp({ UPSTREAM_STDIO_COMMANDS: process.execPath });
+  let admin: LoggedInUser;
+  let remote: McpTestServer;
+  const ids: Record<string, string> = {};
+  const call = <T = unknown>(operationId: string, options: Record<string, unknown> = {}) => t.client.call<T & Envelope>(operationId, { headers: admin.auth, ...options });
+  const bulk = (action: string, serverIds: unknown) => call<ServerBulkResult>('bulkServerAction', { params: { action }, body: { serverIds } });
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    remote = await startMcpTestServer();
+    ids.remote = (await addHttpUpstream(t.client, admin, 'bulk-remote', remote.url)).body.id;
+    ids.everything = (await call<UpstreamServer>('createServer', { body: { name: 'bulk-everything', transport: { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'] } } })).body.id;
+    ids.down = (await call<UpstreamServer>('createServer', { body: { name: 'bulk-down', transport: { type: 'streamable-http', url: `http://127.0.0.1:${await freePort()}/mcp` }, timeouts: { connectMs: 1_000 } } })).body.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await remote?.close();
+  });
+
+  it('disconnect and connect each server as its own endpoint does, one unreachable server failing alone', async () => {
+    const off = await bulk('disconnect', [ids.remote, ids.everything]);
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({
+      action: 'disconnect',
+      results: [
+        { serverId: ids.everything, name: 'bulk-everything', outcome: 'disconnected', status: 'disconnected' },
+        { serverId: ids.remote, name: 'bulk-remote', outcome: 'disconnected', status: 'disconnected' },
+      ],
+      summary: { total: 2, succeeded: 2, failed: 0 },
+    });
+
+    const on = await bulk('connect', [ids.remote, ids.down, ids.everything]);
+    expect(on.status).toBe(200);
+    expect(on.body.summary).toEqual({ total: 3, succeeded: 2, failed: 1 });
+    expect(on.body.results.map((result) => [result.name, result.outcome])).toEqual([
+      ['bulk-down', 'failed'],
+      ['bulk-everything', 'connected'],
+      ['bulk-remote', 'connected'],
+    ]);
+    expect(on.body.results[0].error).toMatch(/ECONNREFUSED/);
+    expect(on.body.results[2].toolCount).toBe((await call<UpstreamServer>('getServer', { params: { id: ids.remote } })).body.tools.length);
+    expect(on.body.results[1].toolCount).toBeGreaterThan(0);
+
+    const audits = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'upstream.bulk.connect' } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ result: 'failure', details: { servers: ['bulk-down', 'bulk-everything', 'bulk-remote'], failed: ['bulk-down'] } });
+    const own = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'upstream.connect', resource: `upstream:${ids.remote}` } });
+    expect(own.at(-1)?.result).toBe('success');
+  }, 60_000);
+
+  it('refuse an unknown server before doing anything, and bad requests', async () => {
+    const unknown = await bulk('disconnect', [ids.remote, MISSING]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain(MISSING);
+    expect((await call<UpstreamServer>('getServer', { params: { id: ids.remote } })).body.status).toBe('connected');
+    const cases: Array<[string, unknown, string]> = [
+      ['connect', [], 'serverIds'],
+      ['connect', [ids.remote, ids.remote], 'serverIds'],
+      ['connect', ['not-a-uuid'], 'serverIds'],
+      ['connect', Array.from({ length: 101 }, () => MISSING), 'serverIds'],
+      ['connect', 'all', 'serverIds'],
+      ['restart', [ids.remote], 'action'],
+    ];
+    for (const [action, serverIds, field] of cases) {
+      const refused = await bulk(action, serverIds);
+      expect(refused.status, JSON.stringify([action, serverIds])).toBe(400);
+      expect(refused.body.details?.map((detail) => detail.field)).toContain(field);
+    }
+    const user = await registerAndLogin(t.client);
+    expect((await t.client.call('bulkServerAction', { headers: user.auth, params: { action: 'connect' }, body: { serverIds: [ids.remote] } })).status).toBe(403);
   });
 });

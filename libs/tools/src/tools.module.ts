@@ -19,13 +19,14 @@ import { AdminServersController } from './upstream/admin-servers.controller';
 import { AdminCacheController } from './upstream/admin-cache.controller';
 import { AdminMonitorController } from './upstream/admin-monitor.controller';
 import { MonitorService } from './upstream/monitor.service';
+import { UpstreamBulk } from './upstream/upstream-bulk';
 import { UpstreamService } from './upstream/upstream.service';
 
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
   controllers: [ToolsController, FavoritesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, ToolsRpc],
+  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

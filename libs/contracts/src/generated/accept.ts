@@ -29,18 +29,19 @@ const ALLOWED_20 = ["none","api_key","oauth2"];
 const PATTERN_21 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
 const PATTERN_22 = new RegExp("^[!-~]*$");
 const PATTERN_23 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_24 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_25 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_26 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_27 = ["admin","developer","user"];
-const ALLOWED_28 = ["active","suspended","deleted"];
-const PATTERN_29 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_30 = ["info","warning","error","critical"];
-const ALLOWED_31 = ["csv","json"];
-const PATTERN_32 = new RegExp("^https?://");
-const ALLOWED_33 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_34 = ["pending","delivering","delivered","failed"];
-const PATTERN_35 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_24 = ["connect","disconnect"];
+const PATTERN_25 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_26 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_27 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_28 = ["admin","developer","user"];
+const ALLOWED_29 = ["active","suspended","deleted"];
+const PATTERN_30 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_31 = ["info","warning","error","critical"];
+const ALLOWED_32 = ["csv","json"];
+const PATTERN_33 = new RegExp("^https?://");
+const ALLOWED_34 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_35 = ["pending","delivering","delivered","failed"];
+const PATTERN_36 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1718,6 +1719,50 @@ function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerPa
   return out as unknown as dto.DisconnectServerParamsDto;
 }
 
+function acceptServerBulkRequestDto(input: unknown): dto.ServerBulkRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serverIds"] === undefined) return undefined;
+  const out = new dto.ServerBulkRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serverIds": {
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 100) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isUUID(item as string, undefined))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ServerBulkRequestDto;
+}
+
+function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["action"] === undefined) return undefined;
+  const out = new dto.BulkServerActionParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "action": {
+        if (!(isIn(value, ALLOWED_24))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.BulkServerActionParamsDto;
+}
+
 function acceptListServerTemplatesQueryDto(input: unknown): dto.ListServerTemplatesQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1800,7 +1845,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       default:
@@ -1831,12 +1876,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2062,12 +2107,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_27))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_28))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       case "search": {
@@ -2122,7 +2167,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_27))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2157,7 +2202,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_27))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2207,7 +2252,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_28))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       case "reason": {
@@ -2295,12 +2340,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "page": {
@@ -2338,7 +2383,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       case "startDate": {
@@ -2358,12 +2403,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       default:
@@ -2434,12 +2479,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_34))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2499,12 +2544,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_34))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2605,7 +2650,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       case "page": {
@@ -2664,7 +2709,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       default:
@@ -2789,6 +2834,8 @@ acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
 acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
+acceptWith(dto.ServerBulkRequestDto, acceptServerBulkRequestDto);
+acceptWith(dto.BulkServerActionParamsDto, acceptBulkServerActionParamsDto);
 acceptWith(dto.ListServerTemplatesQueryDto, acceptListServerTemplatesQueryDto);
 acceptWith(dto.ServerTemplateInstanceDto, acceptServerTemplateInstanceDto);
 acceptWith(dto.InstantiateServerTemplateParamsDto, acceptInstantiateServerTemplateParamsDto);

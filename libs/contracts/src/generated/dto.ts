@@ -993,6 +993,20 @@ export class DisconnectServerParamsDto {
   id!: string;
 }
 
+export class ServerBulkRequestDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  serverIds!: string[];
+}
+
+export class BulkServerActionParamsDto {
+  @IsIn(["connect","disconnect"])
+  action!: "connect" | "disconnect";
+}
+
 export class ListServerTemplatesQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsString()

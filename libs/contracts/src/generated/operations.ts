@@ -59,6 +59,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "connectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/connect", public: false },
   { operationId: "approveServerTools", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/approve-tools", public: false },
   { operationId: "disconnectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/disconnect", public: false },
+  { operationId: "bulkServerAction", method: "POST", basePath: "/api/v1", path: "/admin/servers/bulk/{action}", public: false },
   { operationId: "listServerTemplates", method: "GET", basePath: "/api/v1", path: "/admin/server-templates", public: false },
   { operationId: "instantiateServerTemplate", method: "POST", basePath: "/api/v1", path: "/admin/server-templates/{id}/instantiate", public: false },
   { operationId: "listServerGroups", method: "GET", basePath: "/api/v1", path: "/admin/server-groups", public: false },

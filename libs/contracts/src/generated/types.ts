@@ -481,14 +481,33 @@ export interface ServerGroupBulkResult {
   groupId: string;
   action: "connect" | "disconnect";
   /** One per server of the group, by name; a server that failed does not stop the others. */
-  results: Array<{
-    serverId: string;
-    name: string;
-    outcome: "connected" | "disconnected" | "failed";
-    status: "connected" | "disconnected" | "error" | "connecting";
-    /** Why it failed (as `lastError` says). */
-    error?: string;
-  }>;
+  results: Array<ServerBulkOutcome>;
+}
+
+export interface ServerBulkOutcome {
+  serverId: string;
+  name: string;
+  outcome: "connected" | "disconnected" | "failed";
+  status: "connected" | "disconnected" | "error" | "connecting";
+  /** Why it failed (as `lastError` says). */
+  error?: string;
+  /** The tools it serves now (connected servers). */
+  toolCount?: number;
+}
+
+export interface ServerBulkRequest {
+  serverIds: Array<string>;
+}
+
+export interface ServerBulkResult {
+  action: "connect" | "disconnect";
+  /** One per server asked for, by name; a server that failed does not stop the others. */
+  results: Array<ServerBulkOutcome>;
+  summary: {
+    total: number;
+    succeeded: number;
+    failed: number;
+  };
 }
 
 export interface ContextSettings {
@@ -1162,6 +1181,8 @@ export type ConnectServerResponse200 = UpstreamServer;
 export type ApproveServerToolsResponse200 = UpstreamServer;
 
 export type DisconnectServerResponse200 = UpstreamServer;
+
+export type BulkServerActionResponse200 = ServerBulkResult;
 
 export type ListServerTemplatesResponse200 = ServerTemplateList;
 

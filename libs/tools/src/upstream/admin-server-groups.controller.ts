@@ -65,12 +65,12 @@ export class AdminServerGroupsController {
   @Post(':id/connect')
   @HttpCode(200)
   connect(@CurrentUser() user: AuthenticatedUser, @Param() params: ConnectServerGroupParamsDto, @Req() request: FastifyRequest): Promise<ServerGroupBulkResult> {
-    return this.groups.connectAll(params.id, user.id, originOf(request));
+    return this.groups.bulk(params.id, 'connect', user.id, originOf(request));
   }
 
   @Post(':id/disconnect')
   @HttpCode(200)
   disconnect(@CurrentUser() user: AuthenticatedUser, @Param() params: DisconnectServerGroupParamsDto, @Req() request: FastifyRequest): Promise<ServerGroupBulkResult> {
-    return this.groups.disconnectAll(params.id, user.id, originOf(request));
+    return this.groups.bulk(params.id, 'disconnect', user.id, originOf(request));
   }
 }

@@ -1,10 +1,13 @@
 import { originOf } from '@app/common';
 import {
   ApproveServerToolsParamsDto,
+  BulkServerActionParamsDto,
   ConnectServerParamsDto,
   DeleteServerParamsDto,
   DisconnectServerParamsDto,
   GetServerParamsDto,
+  ServerBulkRequestDto,
+  type ServerBulkResult,
   UpdateServerParamsDto,
   type UpstreamServer,
   UpstreamServerInputDto,
@@ -13,12 +16,16 @@ import {
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { UpstreamBulk } from './upstream-bulk';
 import { UpstreamService } from './upstream.service';
 
 @Controller('admin/servers')
 @RequirePermissions('admin:servers')
 export class AdminServersController {
-  constructor(private readonly upstreams: UpstreamService) {}
+  constructor(
+    private readonly upstreams: UpstreamService,
+    private readonly bulk: UpstreamBulk,
+  ) {}
 
   @Get()
   async list(): Promise<UpstreamServerList> {
@@ -29,6 +36,12 @@ export class AdminServersController {
   @HttpCode(201)
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: UpstreamServerInputDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
     return this.upstreams.create(body, user.id, originOf(request));
+  }
+
+  @Post('bulk/:action')
+  @HttpCode(200)
+  bulkAction(@CurrentUser() user: AuthenticatedUser, @Param() params: BulkServerActionParamsDto, @Body() body: ServerBulkRequestDto, @Req() request: FastifyRequest): Promise<ServerBulkResult> {
+    return this.bulk.forIds(body.serverIds, params.action, user.id, originOf(request));
   }
 
   @Get(':id')

@@ -5,27 +5,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, type Repository } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
 import { UpstreamServerEntity } from './upstream-server.entity';
-import { UpstreamService } from './upstream.service';
+import { type BulkAction, UpstreamBulk } from './upstream-bulk';
 
 const UNIQUE_VIOLATION = '23505';
-// Connections start processes and open sockets: a large group is brought up a few at a time.
-const BULK_CONCURRENCY = 4;
-
-type BulkOutcome = ServerGroupBulkResult['results'][number];
-
-/** Runs `work` over `items`, at most `limit` at a time; results in the order of `items`. */
-async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /**
  * Server groups: a server is in one group or none. Connecting or disconnecting a group is the same
@@ -38,7 +20,7 @@ export class ServerGroupsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly upstreams: UpstreamService,
+    private readonly each: UpstreamBulk,
     private readonly audit: AuditWriter,
   ) {
     this.groups = dataSource.getRepository(ServerGroupEntity);
@@ -100,38 +82,11 @@ export class ServerGroupsService {
     return this.viewOf(group);
   }
 
-  async connectAll(id: string, actor: string, origin: RequestOrigin): Promise<ServerGroupBulkResult> {
-    return this.bulk(id, 'connect', actor, origin, async (serverId) => {
-      const server = await this.upstreams.connect(serverId, actor, origin);
-      return server.status === 'connected' ? { outcome: 'connected', status: server.status } : { outcome: 'failed', status: server.status, error: server.lastError ?? 'not connected' };
-    });
-  }
-
-  async disconnectAll(id: string, actor: string, origin: RequestOrigin): Promise<ServerGroupBulkResult> {
-    return this.bulk(id, 'disconnect', actor, origin, async (serverId) => {
-      const server = await this.upstreams.disconnect(serverId, actor, origin);
-      return { outcome: 'disconnected', status: server.status };
-    });
-  }
-
-  private async bulk(
-    id: string,
-    action: ServerGroupBulkResult['action'],
-    actor: string,
-    origin: RequestOrigin,
-    act: (serverId: string) => Promise<Omit<BulkOutcome, 'serverId' | 'name'>>,
-  ): Promise<ServerGroupBulkResult> {
+  /** Every server of the group, connected or disconnected as its own endpoint does it. */
+  async bulk(id: string, action: BulkAction, actor: string, origin: RequestOrigin): Promise<ServerGroupBulkResult> {
     const group = await this.find(id);
     const members = await this.servers.find({ select: { id: true, name: true }, where: { groupId: id }, order: { name: 'ASC' } });
-    const results = await inBatches(members, BULK_CONCURRENCY, async (server): Promise<BulkOutcome> => {
-      try {
-        return { serverId: server.id, name: server.name, ...(await act(server.id)) };
-      } catch (error) {
-        // Deleted meanwhile, or unreachable (502): said for this server, and the others go on.
-        const status = await this.upstreams.get(server.id).then((now) => now.status, () => 'disconnected' as const);
-        return { serverId: server.id, name: server.name, outcome: 'failed', status, error: error instanceof Error ? error.message : String(error) };
-      }
-    });
+    const results = await this.each.run(members, action, actor, origin);
     const failed = results.filter((result) => result.outcome === 'failed').map((result) => result.name);
     await this.audit.record({
       action: `upstream.group.${action}`,
