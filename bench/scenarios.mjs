@@ -169,6 +169,7 @@ export const LONG_HISTORY = {
     { label: 'runs across tools, own failed runs', as: 'user', path: '/api/v1/tools/executions?limit=20&status=failed' },
     { label: "runs across tools, a user's (admin)", as: 'admin', path: (seeded) => `/api/v1/tools/executions?limit=20&userId=${seeded.userId}` },
     { label: 'usage by day, own (30 days)', as: 'user', path: '/api/v1/tools/stats' },
+    { label: 'tools run last, own', as: 'user', path: '/api/v1/tools/recent' },
     { label: "usage by day, everyone's (admin, 30 days)", as: 'admin', path: '/api/v1/tools/stats?allUsers=true' },
     { label: "usage by day, everyone's (admin, a year)", as: 'admin', path: '/api/v1/tools/stats?allUsers=true&days=366' },
     { label: 'audit log, first page (counted to 10,000)', as: 'admin', path: '/api/v1/admin/audit-logs?limit=20' },

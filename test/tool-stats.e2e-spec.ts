@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AcceptedExecution, ToolExecution, ToolList, ToolUsageStats } from '@app/contracts';
+import type { AcceptedExecution, RecentToolList, ToolExecution, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { type LoggedInUser, openWs, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { type ExecutionStatus, ExecutionsService, ExecutionTotals } from '@app/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ type Envelope = { error: string; message: string; details?: Array<{ field: strin
 
 const DAY_MS = 86_400_000;
 const utcDay = (daysAgo: number): string => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
+const utcDayOf = (instant: string): string => new Date(instant).toISOString().slice(0, 10);
 
 describe('GET /tools/stats: usage by day and the tools run most', () => {
   const t = useTestApp();
@@ -71,6 +72,30 @@ describe('GET /tools/stats: usage by day and the tools run most', () => {
       { toolId: 'tool_system_info', name: 'system_info', available: true, invocations: 1, completed: 1, failed: 0 },
     ]);
     expect((await stats(developer.auth, { top: 1 })).body.topTools.map((tool) => tool.toolId)).toEqual(['tool_echo']);
+  });
+
+  it('lists the tools the caller ran last, newest first, with their runs, a gone tool included (GET /tools/recent)', async () => {
+    const recent = (limit?: number, user = developer) => t.client.call<RecentToolList & Envelope>('listRecentTools', { headers: user.auth, query: limit === undefined ? {} : { limit } });
+    const mine = await recent();
+    expect(mine.status).toBe(200);
+    expect(mine.body.tools.map(({ toolId, name, available, runs }) => [toolId, name, available, runs])).toEqual([
+      ['tool_echo', 'echo', true, 6],
+      ['tool_filesystem', 'filesystem', true, 1],
+      ['tool_system_info', 'system_info', true, 1],
+      ['tool_removed_long_ago', null, false, 2],
+    ]);
+    const times = mine.body.tools.map((tool) => Date.parse(tool.lastUsedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(utcDayOf(mine.body.tools[3].lastUsedAt)).toBe(utcDay(3));
+    // The last echo of all was the one over /ws: its time is the run's own.
+    const lastRun = (await t.client.call<ToolExecutionList>('listExecutions', { headers: developer.auth, query: { toolId: 'echo', limit: 1 } })).body.executions[0];
+    expect(mine.body.tools[0].lastUsedAt).toBe(lastRun.createdAt);
+    expect((await recent(2)).body.tools.map((tool) => tool.toolId)).toEqual(['tool_echo', 'tool_filesystem']);
+    expect((await recent(1)).body.tools.map((tool) => tool.toolId)).toEqual(['tool_echo']);
+    expect((await recent(undefined, other)).body.tools.map(({ toolId, runs }) => [toolId, runs])).toEqual([['tool_echo', 2]]);
+    expect((await recent(undefined, admin)).body.tools).toEqual([]);
+    for (const limit of [0, 51, 1.5]) expect((await recent(limit)).status, String(limit)).toBe(400);
+    expect((await t.client.call('listRecentTools')).status).toBe(401);
   });
 
   it('counts over the days asked for: today alone, or far enough back to reach an old run', async () => {

@@ -90,7 +90,7 @@ export async function timeReads(baseUrl, headersByRole, requests, samples, seede
       const response = await fetch(`${baseUrl}${typeof request.path === 'function' ? request.path(seeded) : request.path}`, { headers: headersByRole[request.as] });
       const body = await response.json();
       if (!response.ok) throw new Error(`${request.path} answered ${response.status}: ${JSON.stringify(body)}`);
-      return { ms: performance.now() - started, total: body.statistics?.totalExecutions ?? body.pagination?.total ?? body.totalInvocations };
+      return { ms: performance.now() - started, total: body.statistics?.totalExecutions ?? body.pagination?.total ?? body.totalInvocations ?? body.tools?.reduce((sum, tool) => sum + tool.runs, 0) };
     };
     await call();
     await call();

@@ -7,6 +7,7 @@ import {
   GetToolParamsDto,
   GetToolStatsQueryDto,
   ListExecutionsQueryDto,
+  ListRecentToolsQueryDto,
   ListToolExecutionsParamsDto,
   ListToolExecutionsQueryDto,
   ListToolsQueryDto,
@@ -15,6 +16,7 @@ import {
   type ToolExecution,
   type ToolExecutionList,
   type ToolList,
+  type RecentToolList,
   type ToolUsageStats,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RateLimit, RequirePermissions } from '@app/security';
@@ -44,6 +46,13 @@ export class ToolsController {
   @RateLimit({ rule: 'toolsList', by: 'user' })
   categories(@CurrentUser() user: AuthenticatedUser): ToolCategoryList {
     return this.tools.categories(user);
+  }
+
+  @Get('recent')
+  @RequirePermissions('read:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  recent(@CurrentUser() user: AuthenticatedUser, @Query() query: ListRecentToolsQueryDto): Promise<RecentToolList> {
+    return this.tools.recent(user, query);
   }
 
   @Get('stats')

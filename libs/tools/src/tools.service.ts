@@ -1,5 +1,5 @@
-import { ApiError } from '@app/common';
-import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
+import { ApiError, isoString } from '@app/common';
+import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListRecentToolsQueryDto, RecentToolList, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -9,6 +9,7 @@ import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 const DEFAULT_PAGE_SIZE = 20;
 const DEFAULT_STATS_DAYS = 30;
 const DEFAULT_TOP_TOOLS = 10;
+const DEFAULT_RECENT_TOOLS = 10;
 const DAY_MS = 86_400_000;
 const NO_RUNS = { runs: 0, completed: 0, failed: 0 } as const;
 const TOOL_CATEGORIES: ReadonlyArray<ToolCategoryList['categories'][number]['name']> = ['system', 'data', 'analytics', 'monitoring'];
@@ -99,6 +100,12 @@ export class ToolsService {
     );
   }
 
+  /** The caller's tools by their last run, newest first; a gone tool shows as not available. */
+  async recent(caller: AuthenticatedUser, query: ListRecentToolsQueryDto): Promise<RecentToolList> {
+    const recent = await this.executions.recentTools(caller.id, query.limit ?? DEFAULT_RECENT_TOOLS);
+    return { tools: recent.map(({ toolId, lastUsedAt, runs }) => ({ ...this.known(toolId), lastUsedAt: isoString(lastUsedAt), runs })) };
+  }
+
   /**
    * Runs started by day over the last days, and the tools run most: the caller's own, or (admins)
    * another user's or everyone's. Read from the day counts, whatever the history's length.
@@ -119,11 +126,7 @@ export class ToolsService {
     const topTools = [...usage.byTool]
       .sort(([toolA, a], [toolB, b]) => b.runs - a.runs || (toolA < toolB ? -1 : 1))
       .slice(0, query.top ?? DEFAULT_TOP_TOOLS)
-      .map(([toolId, count]) => {
-        const tool = this.registry.find(toolId);
-        const known = tool?.definition.id === toolId;
-        return { toolId, name: known ? tool.definition.name : null, available: known, invocations: count.runs, completed: count.completed, failed: count.failed };
-      });
+      .map(([toolId, count]) => ({ ...this.known(toolId), invocations: count.runs, completed: count.completed, failed: count.failed }));
     return {
       userId: userId ?? null,
       from: dates[dates.length - 1],
@@ -136,6 +139,12 @@ export class ToolsService {
       topTools,
       invocationsByDay: byDay,
     };
+  }
+
+  /** A tool's id with its name while it is in the registry (a gone tool's history keeps only the id). */
+  private known(toolId: string): { toolId: string; name: string | null; available: boolean } {
+    const tool = this.registry.find(toolId);
+    return tool?.definition.id === toolId ? { toolId, name: tool.definition.name, available: true } : { toolId, name: null, available: false };
   }
 
   /** A tool by id or name that the caller may run; one they may not is answered like a missing one (404). */

@@ -747,6 +747,28 @@ function acceptExecuteToolParamsDto(input: unknown): dto.ExecuteToolParamsDto | 
   return out as unknown as dto.ExecuteToolParamsDto;
 }
 
+function acceptListRecentToolsQueryDto(input: unknown): dto.ListRecentToolsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListRecentToolsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 50))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListRecentToolsQueryDto;
+}
+
 function acceptGetToolStatsQueryDto(input: unknown): dto.GetToolStatsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2805,6 +2827,7 @@ acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);
 acceptWith(dto.ExecuteToolRequestContextDto, acceptExecuteToolRequestContextDto);
 acceptWith(dto.ExecuteToolRequestOptionsDto, acceptExecuteToolRequestOptionsDto);
 acceptWith(dto.ExecuteToolParamsDto, acceptExecuteToolParamsDto);
+acceptWith(dto.ListRecentToolsQueryDto, acceptListRecentToolsQueryDto);
 acceptWith(dto.GetToolStatsQueryDto, acceptGetToolStatsQueryDto);
 acceptWith(dto.ListExecutionsQueryDto, acceptListExecutionsQueryDto);
 acceptWith(dto.GetToolExecutionParamsDto, acceptGetToolExecutionParamsDto);

@@ -400,6 +400,15 @@ export class ExecuteToolParamsDto {
   id!: string;
 }
 
+export class ListRecentToolsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
 export class GetToolStatsQueryDto {
   /** How many days back, today included. */
   @ValidateIf((object: Record<string, unknown>) => object["days"] !== undefined)

@@ -40,6 +40,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "getTool", method: "GET", basePath: "/api/v1", path: "/tools/{id}", public: false },
   { operationId: "executeTool", method: "POST", basePath: "/api/v1", path: "/tools/{id}/execute", public: false },
   { operationId: "listToolCategories", method: "GET", basePath: "/api/v1", path: "/tools/categories", public: false },
+  { operationId: "listRecentTools", method: "GET", basePath: "/api/v1", path: "/tools/recent", public: false },
   { operationId: "getToolStats", method: "GET", basePath: "/api/v1", path: "/tools/stats", public: false },
   { operationId: "listExecutions", method: "GET", basePath: "/api/v1", path: "/tools/executions", public: false },
   { operationId: "getToolExecution", method: "GET", basePath: "/api/v1", path: "/tools/executions/{executionId}", public: false },

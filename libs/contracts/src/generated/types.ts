@@ -285,6 +285,18 @@ export interface ToolCategoryList {
   }>;
 }
 
+export interface RecentToolList {
+  tools: Array<{
+    toolId: string;
+    /** The tool's name; null for a tool that is gone. */
+    name: string | null;
+    available: boolean;
+    lastUsedAt: string;
+    /** The caller's runs of it that are kept. */
+    runs: number;
+  }>;
+}
+
 export interface ToolUsageStats {
   /** Whose runs are counted; null for everyone's (`allUsers`). */
   userId: string | null;
@@ -1147,6 +1159,8 @@ export type ExecuteToolResponse200 = ToolExecution;
 export type ExecuteToolResponse202 = AcceptedExecution;
 
 export type ListToolCategoriesResponse200 = ToolCategoryList;
+
+export type ListRecentToolsResponse200 = RecentToolList;
 
 export type GetToolStatsResponse200 = ToolUsageStats;
 

@@ -145,6 +145,29 @@ export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * A user's tools by their last run, newest first: the day counts say which tools and on which
+   * day each was last run; the exact time is read from the user's runs of that one day only.
+   * Tools whose last day ties with the `limit`-th are all timed, so none is cut by the tie.
+   */
+  async recent(userId: string, limit: number): Promise<Array<{ toolId: string; lastUsedAt: Date; runs: number }>> {
+    const rows = (await this.dataSource.query(
+      `WITH used AS (SELECT tool_id, day, sum(runs) AS runs FROM tool_execution_days WHERE user_id = $1 GROUP BY tool_id, day HAVING sum(runs) > 0),
+            last AS (SELECT tool_id, max(day) AS day, sum(runs) AS runs FROM used GROUP BY tool_id),
+            cut AS (SELECT day FROM last ORDER BY day DESC OFFSET $2 - 1 LIMIT 1)
+       SELECT l.tool_id, l.runs::bigint AS runs, r.at
+         FROM last l
+         CROSS JOIN LATERAL (SELECT max(created_at) AS at FROM tool_executions e
+                              WHERE e.user_id = $1 AND e.tool_id = l.tool_id
+                                AND e.created_at >= (l.day::timestamp AT TIME ZONE 'UTC') AND e.created_at < ((l.day + 1)::timestamp AT TIME ZONE 'UTC')) r
+        WHERE l.day >= coalesce((SELECT day FROM cut), '-infinity'::date) AND r.at IS NOT NULL
+        ORDER BY r.at DESC, l.tool_id
+        LIMIT $2`,
+      [userId, limit],
+    )) as Array<{ tool_id: string; runs: string; at: Date }>;
+    return rows.map((row) => ({ toolId: row.tool_id, lastUsedAt: row.at, runs: Number(row.runs) }));
+  }
+
   /** Runs created in a span of days, by day and by tool. */
   async usage(filter: UsageFilter): Promise<Usage> {
     const rows = (await this.dataSource.query(

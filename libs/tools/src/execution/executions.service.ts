@@ -193,6 +193,11 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     };
   }
 
+  /** A user's tools by their last run, newest first. */
+  recentTools(userId: string, limit: number): Promise<Array<{ toolId: string; lastUsedAt: Date; runs: number }>> {
+    return this.totals.recent(userId, limit);
+  }
+
   /** Runs created in a span of days, by day and by tool: one user's, or everyone's. */
   usage(filter: UsageFilter): Promise<Usage> {
     return this.totals.usage(filter);
