@@ -109,6 +109,18 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
     expect((await run('granted-ws__echo', { message: 'over a socket' })).status).toBe(200);
   });
 
+  it('sends the token on the SSE stream and on every message posted to it', async () => {
+    // Refused without it: both the GET of the stream and the POSTs must carry it.
+    remote.requireAuthorization([`Bearer tok-${tokens.requests.length + 1}`]);
+    const created = await create({ name: 'granted-sse', transport: { type: 'sse', url: remote.sseUrl }, auth: oauth() });
+    expect(created.body.status, created.body.lastError ?? '').toBe('connected');
+    expect(created.body.tools).toContain('granted-sse__echo');
+    const echoed = await run('granted-sse__echo', { message: 'over sse' });
+    expect(echoed.status).toBe(200);
+    expect(JSON.stringify(echoed.body.result)).toContain('over sse');
+    remote.requireAuthorization(undefined);
+  });
+
   it('keeps the stored secret when an update sends the mask back', async () => {
     const server = (await t.client.call<{ servers: UpstreamServer[] }>('listServers', { headers: admin.auth })).body.servers.find((candidate) => candidate.name === 'granted') as UpstreamServer;
     const updated = await t.client.call<UpstreamServer>('updateServer', { headers: admin.auth, params: { id: server.id }, body: { name: 'granted', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientSecret: '********' }) } });

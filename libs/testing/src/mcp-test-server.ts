@@ -1,5 +1,6 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, type RegisteredTool, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -23,6 +24,8 @@ export interface McpTestServer {
   readonly url: string;
   /** The same server over WebSocket (subprotocol `mcp`, one JSON-RPC message per text frame). */
   readonly wsUrl: string;
+  /** The same server over the older HTTP+SSE transport (GET the stream, POST to the endpoint it names). */
+  readonly sseUrl: string;
   /** Calls received per tool name. */
   readonly calls: Map<string, number>;
   /** The Authorization header of the latest request, to check what the gateway sent. */
@@ -94,6 +97,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 export async function startMcpTestServer(): Promise<McpTestServer> {
   const calls = new Map<string, number>();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  const sseSessions = new Map<string, { transport: SSEServerTransport; server: McpServer }>();
   const subscribed = new Map<McpServer, Set<string>>();
   let flakyFailures = 0;
   let echoDescription = 'Echo a message';
@@ -219,6 +223,24 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       }
       const sessionId = request.headers['mcp-session-id'];
       const body = request.method === 'POST' ? await readJson(request) : undefined;
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path === '/sse' && request.method === 'GET') {
+        const server = build();
+        const transport = new SSEServerTransport('/messages', response);
+        sseSessions.set(transport.sessionId, { transport, server });
+        response.on('close', () => sseSessions.delete(transport.sessionId));
+        await server.connect(transport);
+        return;
+      }
+      if (path === '/messages' && request.method === 'POST') {
+        const entry = sseSessions.get(new URL(request.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? '');
+        if (!entry) {
+          response.writeHead(404).end('no such session');
+          return;
+        }
+        await entry.transport.handlePostMessage(request, response, body);
+        return;
+      }
       const call = body as { method?: string; params?: { name?: string } } | undefined;
       if (flakyFailures > 0 && call?.method === 'tools/call' && call.params?.name === 'flaky') {
         flakyFailures--;
@@ -266,7 +288,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       void server.connect(new WebSocketServerTransport(client));
     });
   });
-  const servers = (): McpServer[] => [...[...sessions.values()].map(({ server }) => server), ...wsServers];
+  const servers = (): McpServer[] => [...[...sessions.values(), ...sseSessions.values()].map(({ server }) => server), ...wsServers];
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
@@ -280,6 +302,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   return {
     url,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    sseUrl: `http://127.0.0.1:${port}/sse`,
     calls,
     lastAuthorization: () => authorization,
     requireAuthorization: (values) => {
