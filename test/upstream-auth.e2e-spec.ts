@@ -128,6 +128,39 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
     expect(tokens.requests.at(-1)?.authorization).toBe(basic('gateway client', 's3cret/+value'));
   });
 
+  it('never sends a stored secret anywhere but where it was given for: a mask beside a changed destination is refused', async () => {
+    const servers = (await t.client.call<{ servers: UpstreamServer[] }>('listServers', { headers: admin.auth })).body.servers;
+    const granted = servers.find((candidate) => candidate.name === 'granted') as UpstreamServer;
+    const keyed = servers.find((candidate) => candidate.name === 'keyed') as UpstreamServer;
+    const update = (id: string, body: Record<string, unknown>) => t.client.call<UpstreamServer & Envelope>('updateServer', { headers: admin.auth, params: { id }, body });
+    const elsewhere = await startMcpTestServer();
+    try {
+      const cases: Array<[string, Record<string, unknown>, string]> = [
+        // The client secret to another token endpoint.
+        [granted.id, { name: 'granted', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ tokenUrl: `${tokens.url}?elsewhere=1`, clientSecret: '********' }) }, 'auth.clientSecret'],
+        // The API key, or a header, to another server.
+        [keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: elsewhere.url }, auth: { type: 'api_key', key: '********', prefix: 'Token' } }, 'auth.key'],
+        [keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: elsewhere.url, headers: { 'X-Extra': '********' } } }, 'transport.headers.X-Extra'],
+        // A mask where nothing was stored.
+        [keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientSecret: '********' }) }, 'auth.clientSecret'],
+      ];
+      for (const [id, body, field] of cases) {
+        const refused = await update(id, body);
+        expect(refused.status, JSON.stringify(body)).toBe(400);
+        expect(refused.body.details).toEqual([expect.objectContaining({ field, code: 'MASKED_VALUE' })]);
+      }
+      expect((await create({ name: 'masked-new', transport: { type: 'stdio', command: process.execPath, env: { TOKEN: '********' } } })).body.details).toEqual([expect.objectContaining({ field: 'transport.env.TOKEN', code: 'MASKED_VALUE' })]);
+      // Nothing was sent anywhere new.
+      expect(elsewhere.lastAuthorization()).toBeUndefined();
+      // The same destination keeps the secret (a path changed on the same server is the same server).
+      const kept = await update(keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: `${remote.url}?v=2` }, auth: { type: 'api_key', key: '********', prefix: 'Token' } });
+      expect(kept.status).toBe(200);
+      expect(remote.lastAuthorization()).toBe('Token k-secret');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('says why no token could be had, without the secret', async () => {
     tokens.failWith = { status: 401, body: { error: 'invalid_client', error_description: 'the client secret is wrong' } };
     const refused = await create({ name: 'denied', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientSecret: 'not-the-secret' }), timeouts: { connectMs: 3_000 } });
@@ -135,6 +168,11 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
     expect(refused.body.status).toBe('error');
     expect(refused.body.lastError).toContain('the token endpoint answered HTTP 401 (invalid_client: the client secret is wrong)');
     expect(JSON.stringify(refused.body)).not.toContain('not-the-secret');
+    // The same over WebSocket, where the token is asked for before the upgrade.
+    const overWs = await create({ name: 'denied-ws', transport: { type: 'websocket', url: remote.wsUrl }, auth: oauth({ clientSecret: 'not-the-secret' }), timeouts: { connectMs: 3_000 } });
+    expect(overWs.status).toBe(201);
+    expect(overWs.body.status).toBe('error');
+    expect(overWs.body.lastError).toContain('the token endpoint answered HTTP 401 (invalid_client');
     tokens.failWith = { status: 200, body: { access_token: 'has spaces', token_type: 'Bearer' } };
     const malformed = await create({ name: 'malformed', transport: { type: 'streamable-http', url: remote.url }, auth: oauth(), timeouts: { connectMs: 3_000 } });
     expect(malformed.body.lastError).toContain('cannot be sent as a Bearer token');

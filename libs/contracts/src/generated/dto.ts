@@ -735,7 +735,8 @@ export class TerminateSessionParamsDto {
 `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`;
 `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with
 `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as
-`********`; sending `********` back keeps them. */
+`********`; sending `********` back keeps them, a header's only while `url` stays on the same
+server (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
 export class UpstreamTransportDto {
   @IsIn(["stdio","streamable-http","sse","websocket"])
   type!: "stdio" | "streamable-http" | "sse" | "websocket";
@@ -836,8 +837,10 @@ not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sen
 RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept
 until shortly before it expires, and fetched again at once when the upstream answers 401.
 `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are
-stored encrypted and answered as `********`; sending `********` back keeps them. The header
-it sets may not also be in `transport.headers`. */
+stored encrypted and answered as `********`; sending `********` back keeps them while they
+go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is
+refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in
+`transport.headers`. */
 export class UpstreamAuthDto {
   @IsIn(["none","api_key","oauth2"])
   type!: "none" | "api_key" | "oauth2";
@@ -918,7 +921,7 @@ export class UpstreamServerInputDto {
   @MaxLength(1000)
   description?: string;
 
-  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them, a header's only while `url` stays on the same server (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamTransportDto)
@@ -953,7 +956,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamCacheDto)
   cache?: UpstreamCacheDto | null;
 
-  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them. The header it sets may not also be in `transport.headers`. */
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()

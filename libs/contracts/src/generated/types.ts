@@ -157,7 +157,7 @@ export interface ToolExecutionList {
   pagination: Pagination;
 }
 
-/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them. */
+/** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them, a header's only while `url` stays on the same server (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
 export interface UpstreamTransport {
   type: "stdio" | "streamable-http" | "sse" | "websocket";
   command?: string;
@@ -172,7 +172,7 @@ export interface UpstreamTransport {
   };
 }
 
-/** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them. The header it sets may not also be in `transport.headers`. */
+/** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
 export type UpstreamAuth = {
   type: "none" | "api_key" | "oauth2";
   key?: string;

@@ -199,8 +199,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   }
 
   /**
-   * A result the cache keeps for this caller and these arguments is answered as it is; otherwise
-   * the tool runs, and a completed result of a tool whose results are kept is kept.
+   * A result the cache keeps for this caller and these arguments is answered as it is. Otherwise
+   * the tool runs; transient upstream failures (502, 503) are retried when the context's policy
+   * asks for it, with growing pauses, all inside the one deadline of the run; and a completed
+   * result of a tool whose results are kept is kept.
    */
   private async runOrRecall(
     definition: ToolDefinition,
@@ -216,24 +218,6 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       const now = new Date();
       return { status: 'completed', result: lookup.result, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0, cached: true };
     }
-    const run = await this.runWithRetries(definition, input, caller, executionId, timeoutMs, retry, channel);
-    if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result);
-    return run;
-  }
-
-  /**
-   * Transient upstream failures (502, 503) are retried when the context's policy asks for it,
-   * with growing pauses, all inside the one deadline of the run.
-   */
-  private async runWithRetries(
-    definition: ToolDefinition,
-    input: Record<string, unknown>,
-    caller: AuthenticatedUser,
-    executionId: string,
-    timeoutMs: number,
-    retry?: RetryPolicy,
-    channel?: CallerChannel,
-  ): Promise<RunResult> {
     const deadline = Date.now() + timeoutMs;
     const maxAttempts = 1 + (retry?.maxRetries ?? 0);
     let run = await this.run(definition, input, caller, executionId, timeoutMs, channel);
@@ -246,6 +230,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       run = await this.run(definition, input, caller, executionId, remaining, channel);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
+    if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result);
     return run;
   }
 

@@ -190,7 +190,7 @@ export class UpstreamConnection {
     // Sampling and elicitation are offered on behalf of the callers: each request goes to the
     // caller whose call it belongs to, and is refused when that caller's client cannot answer it.
     const client = new Client({ name: 'secure-mcp-gateway', version: this.version }, { capabilities: { sampling: {}, elicitation: { form: {}, url: {} } } });
-    const transport = await this.createTransport();
+    const transport = this.createTransport();
     client.onclose = () => this.closed(client);
     client.onerror = (error: Error) => this.logger.debug(`transport: ${this.describe(error)}`);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
@@ -232,7 +232,7 @@ export class UpstreamConnection {
     this.logger.log(`connected: ${this.tools.length} tools, ${this.resources} resources, ${this.prompts} prompts`);
   }
 
-  private async createTransport(): Promise<Transport> {
+  private createTransport(): Transport {
     const config = this.settings.transport;
     if (config.type === 'stdio') {
       const transport = new StdioClientTransport({ command: config.command as string, args: config.args ?? [], env: config.env, cwd: config.cwd, stderr: 'pipe' });
@@ -245,7 +245,7 @@ export class UpstreamConnection {
       });
       return transport;
     }
-    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), { ...config.headers, ...(await this.credentials.headers()) });
+    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), async () => ({ ...config.headers, ...(await this.credentials.headers()) }));
     const requestInit = { headers: config.headers ?? {} };
     if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit, fetch: (url, init) => this.authorizedFetch(url, init) });
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.

@@ -37,6 +37,11 @@ declare module '@app/events' {
 export { MASK };
 const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
 
+/** Whether two urls reach the same server (scheme, host and port); false when either is missing. */
+function sameOrigin(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && new URL(a).origin === new URL(b).origin;
+}
+
 /** MCP's completion/complete params: a prompt or resource-template reference and the argument so far. */
 export interface CompletionRequest {
   readonly ref: { readonly type: 'ref/prompt' | 'ref/resource'; readonly name?: string; readonly uri?: string };
@@ -175,7 +180,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const existing = await this.find(id);
     this.check(input);
     const transport = this.sealTransport(input, existing.transport);
-    const auth = this.sealAuth(input, existing.auth);
+    const auth = this.sealAuth(input, existing);
     let server: UpstreamServerEntity;
     try {
       server = await this.servers.save({ ...existing, ...this.fields(input), transport, auth });
@@ -520,33 +525,55 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private sealTransport(input: UpstreamServerInputDto, previous: StoredTransport | undefined): StoredTransport {
     const transport = input.transport;
     const invalid = (field: string, message: string, code = 'INVALID_VALUE'): ApiError => ApiError.validation(message, [{ field: `transport.${field}`, message, code }]);
-    const seal = (values: Record<string, string> | undefined, before: Record<string, string> | undefined): Record<string, string> | undefined =>
-      values ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === MASK && before?.[key] ? before[key] : this.secrets.encrypt(value)])) : undefined;
+    // A header's stored value goes only to the server it was given for: not to a url changed beside the mask.
+    const sameServer = previous?.type === transport.type && sameOrigin(previous.url, transport.url);
+    const seal = (values: Record<string, string> | undefined, before: Record<string, string> | undefined, field: 'env' | 'headers', keep: boolean): Record<string, string> | undefined =>
+      values
+        ? Object.fromEntries(
+            Object.entries(values).map(([key, value]) => {
+              if (value !== MASK) return [key, this.secrets.encrypt(value)];
+              if (keep && before?.[key]) return [key, before[key]];
+              throw invalid(`${field}.${key}`, keep ? `${key} has no stored value to keep: send it` : `send ${key} again: a stored value goes only to the server it was given for`, 'MASKED_VALUE');
+            }),
+          )
+        : undefined;
     if (transport.type === 'stdio') {
       if (!transport.command) throw invalid('command', 'a stdio server needs a command', 'REQUIRED');
       if (transport.url || transport.headers) throw invalid('url', 'url and headers belong to http transports');
       if (!this.commandAllowed(transport.command)) throw invalid('command', `command '${transport.command}' is not on UPSTREAM_STDIO_COMMANDS`, 'NOT_ALLOWED');
-      return { type: 'stdio', command: transport.command, args: transport.args ?? [], env: seal(transport.env as Record<string, string> | undefined, previous?.env), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
+      return { type: 'stdio', command: transport.command, args: transport.args ?? [], env: seal(transport.env as Record<string, string> | undefined, previous?.env, 'env', true), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
     }
     if (!transport.url) throw invalid('url', `a ${transport.type} server needs a url`, 'REQUIRED');
     if (transport.command || transport.args || transport.env || transport.cwd) throw invalid('command', 'command, args, env and cwd belong to stdio transports');
     const schemes = transport.type === 'websocket' ? ['ws:', 'wss:'] : ['http:', 'https:'];
     if (!schemes.includes(new URL(transport.url).protocol)) throw invalid('url', `a ${transport.type} server's url starts with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
-    return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers) };
+    return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers, 'headers', sameServer) };
   }
 
-  /** The auth to store, its secrets sealed; a masked secret keeps what was stored for the same type. */
-  private sealAuth(input: UpstreamServerInputDto, previous: StoredAuth | null | undefined): StoredAuth | null {
+  /**
+   * The auth to store, its secrets sealed. A masked secret keeps the stored one only where it goes
+   * to the same place: an API key to the same server, a client secret to the same token endpoint.
+   */
+  private sealAuth(input: UpstreamServerInputDto, existing: UpstreamServerEntity | undefined): StoredAuth | null {
     const auth = input.auth;
+    const previous = existing?.auth;
     if (!auth || auth.type === 'none') return auth ? { type: 'none' } : null;
-    const seal = (value: string | undefined, before: string | undefined): string | undefined =>
-      value === undefined ? undefined : value === MASK && before && previous?.type === auth.type ? before : this.secrets.encrypt(value);
-    if (auth.type === 'api_key') return { type: 'api_key', key: seal(auth.key, previous?.key), header: auth.header ?? 'Authorization', prefix: auth.prefix ?? 'Bearer' };
+    const seal = (field: 'key' | 'clientSecret', value: string | undefined, keep: boolean): string | undefined => {
+      if (value !== MASK) return value === undefined ? undefined : this.secrets.encrypt(value);
+      const before = previous?.type === auth.type ? previous[field] : undefined;
+      if (keep && before) return before;
+      const message = before ? `send ${field} again: a stored secret goes only where it was given for` : `${field} has no stored value to keep: send it`;
+      throw ApiError.validation(message, [{ field: `auth.${field}`, message, code: 'MASKED_VALUE' }]);
+    };
+    if (auth.type === 'api_key') {
+      const key = seal('key', auth.key, sameOrigin(existing?.transport.url, input.transport.url));
+      return { type: 'api_key', key, header: auth.header ?? 'Authorization', prefix: auth.prefix ?? 'Bearer' };
+    }
     return {
       type: 'oauth2',
       tokenUrl: auth.tokenUrl,
       clientId: auth.clientId,
-      clientSecret: seal(auth.clientSecret, previous?.clientSecret),
+      clientSecret: seal('clientSecret', auth.clientSecret, previous?.tokenUrl === auth.tokenUrl),
       ...(auth.scopes ? { scopes: [...auth.scopes] } : {}),
       ...(auth.resource ? { resource: auth.resource } : {}),
     };

@@ -28,7 +28,7 @@ describe('WebSocketClientTransport', () => {
 
   it('speaks subprotocol mcp with its headers, passes JSON-RPC messages both ways, and reports what is not one', async () => {
     const { url, connected } = await serve([Buffer.from('binary'), 'not json', JSON.stringify({ not: 'json-rpc' }), JSON.stringify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })]);
-    const transport = new WebSocketClientTransport(url, { authorization: 'Bearer t' });
+    const transport = new WebSocketClientTransport(url, async () => ({ authorization: 'Bearer t' }));
     const messages: JSONRPCMessage[] = [];
     const errors: Error[] = [];
     transport.onmessage = (message) => messages.push(message);
@@ -55,8 +55,9 @@ describe('WebSocketClientTransport', () => {
   it('fails to start with the HTTP status of a refused upgrade, or the reason it could not connect', async () => {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1', verifyClient: (_info, done) => done(false, 401) });
     await new Promise<void>((resolve) => server?.once('listening', () => resolve()));
-    const refused = new WebSocketClientTransport(new URL(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`), {});
+    const refused = new WebSocketClientTransport(new URL(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`), async () => ({}));
     await expect(refused.start()).rejects.toThrow('HTTP 401');
-    await expect(new WebSocketClientTransport(new URL('ws://127.0.0.1:1/'), {}).start()).rejects.toThrow(/ECONNREFUSED/);
+    await expect(new WebSocketClientTransport(new URL('ws://127.0.0.1:1/'), async () => ({})).start()).rejects.toThrow(/ECONNREFUSED/);
+    await expect(new WebSocketClientTransport(new URL('ws://127.0.0.1:1/'), () => Promise.reject(new Error('no token'))).start()).rejects.toThrow('no token');
   });
 });

@@ -18,15 +18,17 @@ export class WebSocketClientTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private socket?: WebSocket;
 
+  /** `headers` are asked for when the connection opens (an OAuth token may have to be fetched first). */
   constructor(
     private readonly url: URL,
-    private readonly headers: Record<string, string>,
+    private readonly headers: () => Promise<Record<string, string>>,
   ) {}
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     if (this.socket) throw new Error('WebSocketClientTransport already started');
+    const headers = await this.headers();
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url, MCP_SUBPROTOCOL, { headers: this.headers, maxPayload: MAX_FRAME_BYTES, followRedirects: false });
+      const socket = new WebSocket(this.url, MCP_SUBPROTOCOL, { headers, maxPayload: MAX_FRAME_BYTES, followRedirects: false });
       this.socket = socket;
       let opened = false;
       socket.on('open', () => {
