@@ -4,7 +4,7 @@ import { EventBus, LocalOnlyTransport } from '@app/events';
 import { MetricsService } from '@app/health';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ToolDefinition } from '../tool.types';
-import { canonicalJson, ToolCache } from './tool-cache';
+import { canonicalJson, ENTRY_OVERHEAD_BYTES, ToolCache } from './tool-cache';
 
 const SERVER = { id: '0190d5a4-7c5e-7000-8000-00000000000a', name: 'remote' };
 
@@ -73,8 +73,9 @@ describe('ToolCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
   });
 
-  it('stays within its size, the least recently used going first, and keeps nothing larger than itself', () => {
-    const cache = cacheOf(100);
+  it('stays within its size (JSON and an overhead per entry), the least recently used going first, and keeps nothing larger than itself', () => {
+    const cost = (json: number) => json + ENTRY_OVERHEAD_BYTES;
+    const cache = cacheOf(3 * cost(30));
     const tool = toolNamed('lookup');
     const thirty = 'x'.repeat(28); // 30 bytes as JSON
     for (const key of ['a', 'b', 'c']) store(cache, tool, 'u', { key }, thirty);
@@ -85,11 +86,13 @@ describe('ToolCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 3, bytes: 90 });
     expect(cache.lookup(tool, 'u', { key: 'b' })).toMatchObject({ hit: false });
     for (const key of ['a', 'c', 'd']) expect(cache.lookup(tool, 'u', { key })).toMatchObject({ hit: true });
-    store(cache, tool, 'u', { key: 'huge' }, 'x'.repeat(200));
+    store(cache, tool, 'u', { key: 'huge' }, 'x'.repeat(3 * cost(30)));
     expect(cache.stats()).toMatchObject({ entries: 3, bytes: 90 });
-    // UTF-8 bytes, not characters.
-    store(cache, tool, 'u', { key: 'wide' }, 'é'.repeat(49));
-    expect(cache.stats().bytes).toBeLessThanOrEqual(100);
+    // UTF-8 bytes, not characters: 2 + 2 × 99 bytes, so the two least recently used (a, then c) make room.
+    store(cache, tool, 'u', { key: 'wide' }, 'é'.repeat(99));
+    expect(cache.stats()).toMatchObject({ entries: 2, bytes: 30 + 200 });
+    expect(cache.lookup(tool, 'u', { key: 'd' })).toMatchObject({ hit: true });
+    expect(cache.lookup(tool, 'u', { key: 'a' })).toMatchObject({ hit: false });
   });
 
   it('removes by server, by tool name or id, by prefix, or everything', () => {

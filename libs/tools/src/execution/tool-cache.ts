@@ -36,6 +36,11 @@ interface Entry {
 export type CacheLookup = { readonly hit: true; readonly result: unknown } | { readonly hit: false; readonly key: string };
 
 const MAX_ENTRY_BYTES = 1024 * 1024;
+/**
+ * What an entry costs beyond its JSON (its key, the object, the map's slot), counted against the
+ * size: without it, a size of tiny results would hold millions of entries and many times the memory.
+ */
+export const ENTRY_OVERHEAD_BYTES = 256;
 
 /** JSON with every object's keys in order, so that the same arguments written in another order are one entry. */
 export function canonicalJson(value: unknown): string {
@@ -121,11 +126,11 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
     if (definition.cacheTtlMs === undefined || !definition.server) return;
     const json = JSON.stringify(result ?? null);
     const bytes = Buffer.byteLength(json);
-    if (bytes > MAX_ENTRY_BYTES || bytes > this.maxBytes) return;
+    if (bytes > MAX_ENTRY_BYTES || bytes + ENTRY_OVERHEAD_BYTES > this.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous) this.drop(key, previous);
     for (const [oldest, entry] of this.entries) {
-      if (this.bytes + bytes <= this.maxBytes) break;
+      if (this.footprint() + bytes + ENTRY_OVERHEAD_BYTES <= this.maxBytes) break;
       this.drop(oldest, entry);
     }
     const now = Date.now();
@@ -174,6 +179,11 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       oldestEntry: oldest === undefined ? null : new Date(oldest).toISOString(),
       servers: [...servers.values()].sort((a, b) => a.server.localeCompare(b.server)),
     };
+  }
+
+  /** What the entries hold against the size: their JSON and each one's overhead. */
+  private footprint(): number {
+    return this.bytes + this.entries.size * ENTRY_OVERHEAD_BYTES;
   }
 
   private drop(key: string, entry: Entry): void {
