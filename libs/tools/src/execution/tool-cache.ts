@@ -94,7 +94,10 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       this.events.on('tools.changed', (event) => {
         if (event.payload.serverId) this.remove({ serverId: event.payload.serverId });
       }),
-      this.events.on('tools.cache.cleared', (event) => void this.remove(event.payload)),
+      // This instance cleared its own at once (and counted it); the event is for the others.
+      this.events.on('tools.cache.cleared', (event) => {
+        if (event.origin !== this.events.instanceId) this.remove(event.payload);
+      }),
     );
   }
 

@@ -19,7 +19,8 @@ function circuitOf(server: UpstreamServerEntity, connection: UpstreamConnection 
     state: snapshot.state,
     failures: snapshot.failures,
     successes: snapshot.successes,
-    lastError: snapshot.lastError === null ? null : connection ? connection.scrub(snapshot.lastError) : snapshot.lastError,
+    // The breaker is told only reasons the connection has already masked (describe, lastError).
+    lastError: snapshot.lastError,
     lastFailureAt: iso(snapshot.lastFailureAt),
     lastStateChange: iso(snapshot.lastStateChange) as string,
     cooldownEndsAt: iso(snapshot.cooldownEndsAt),
