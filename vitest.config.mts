@@ -10,6 +10,7 @@ export default defineConfig({
     alias: Object.fromEntries(libs.map((lib) => [`@app/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src`)])),
   },
   test: {
+    globalSetup: ['libs/testing/src/global-setup.ts'],
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -12,7 +12,8 @@ export interface RateLimitRule {
 
 export type DatabaseTarget =
   | { readonly kind: 'embedded'; readonly dataDir: string }
-  | { readonly kind: 'memory' }
+  // template: a tarball of a data directory to start from (tests start each app from one migrated cluster).
+  | { readonly kind: 'memory'; readonly template?: string }
   | { readonly kind: 'postgres'; readonly url: string };
 
 export interface SamlConfig {

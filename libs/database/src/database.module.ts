@@ -67,7 +67,8 @@ export class DatabaseModule {
           useFactory: async (config: AppConfig): Promise<EmbeddedPostgres | null> => {
             const target = config.database;
             if (target.kind === 'postgres') return null;
-            return EmbeddedPostgres.start(target.kind === 'embedded' ? target.dataDir : undefined, { rollups: options.rollups });
+            if (target.kind === 'embedded') return EmbeddedPostgres.start(target.dataDir, { rollups: options.rollups });
+            return EmbeddedPostgres.start(undefined, { rollups: options.rollups, template: target.template });
           },
         },
         {

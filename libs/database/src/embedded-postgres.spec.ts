@@ -224,6 +224,28 @@ describe('EmbeddedPostgres on a data directory', () => {
     }
   }, 60_000);
 
+  it('dumps itself on stop (dumpTo), and memory databases started from that template each get their own copy', async () => {
+    const template = join(newDir(), 'template.tar');
+    const source = await EmbeddedPostgres.start();
+    await withClient(source, async (client) => {
+      await client.query('CREATE TABLE seeded (id int PRIMARY KEY)');
+      await client.query('INSERT INTO seeded VALUES (1), (2), (3)');
+    });
+    await source.stop({ dumpTo: template });
+    expect(existsSync(template)).toBe(true);
+
+    const [one, two] = await Promise.all([EmbeddedPostgres.start(undefined, { template }), EmbeddedPostgres.start(undefined, { template })]);
+    try {
+      expect(await countOf(one, 'seeded')).toBe(3);
+      await withClient(one, (client) => client.query('INSERT INTO seeded VALUES (4)'));
+      expect(await countOf(one, 'seeded')).toBe(4);
+      expect(await countOf(two, 'seeded')).toBe(3);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
+    await expect(EmbeddedPostgres.start(undefined, { template: join(newDir(), 'missing.tar') })).rejects.toThrow(/missing\.tar/);
+  }, 60_000);
+
   it('freezes the template databases at a start once their transaction ids are older than templateFreezeAge', async () => {
     const dir = newDir();
     const ages = (client: Client) => client.query<{ datname: string; age: number }>('SELECT datname, age(datfrozenxid)::int AS age FROM pg_database ORDER BY datname').then(({ rows }) => Object.fromEntries(rows.map((row) => [row.datname, row.age])));

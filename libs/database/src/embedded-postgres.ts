@@ -16,7 +16,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-type WorkerMessage = { type: 'ready'; port: number | null; oldTemplates: string[] } | { type: 'error'; message: string } | { type: 'warning'; message: string } | { type: 'stopped' };
+type WorkerMessage = { type: 'ready'; port: number | null; oldTemplates: string[] } | { type: 'error'; message: string } | { type: 'warning'; message: string } | { type: 'stopped'; error?: string };
 
 type WorkerData = Record<string, unknown> & { dataDir?: string };
 
@@ -56,6 +56,8 @@ export interface EmbeddedPostgresOptions {
   readonly templateFreezeAge?: number;
   /** Counts the append units keep beside their tables (see AppendRollup). */
   readonly rollups?: readonly AppendRollup[];
+  /** A memory database only: start from this tarball of a data directory (see `stop`'s `dumpTo`) instead of an empty cluster. */
+  readonly template?: string;
 }
 
 /** Rows for one table: its name, its column list (quoted, comma-separated) and the rows as a JSON array of objects. */
@@ -119,6 +121,7 @@ export class EmbeddedPostgres implements WorkerLink {
       vacuumCheckMs: options.vacuumCheckMs ?? VACUUM_CHECK_MS,
       templateFreezeAge: options.templateFreezeAge ?? TEMPLATE_FREEZE_AGE,
       rollups: options.rollups ?? [],
+      template: dataDir ? undefined : options.template,
     };
     let worker: Worker | undefined;
     try {
@@ -159,18 +162,21 @@ export class EmbeddedPostgres implements WorkerLink {
   }
 
   /** Asks the worker to close the database cleanly (waiting up to 10 s), then ends it. */
-  private static async stopWorker(worker: Worker): Promise<void> {
+  private static async stopWorker(worker: Worker, dumpTo?: string): Promise<void> {
+    let failure: string | undefined;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 10_000);
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'stopped') {
           clearTimeout(timer);
+          failure = message.error;
           resolve();
         }
       });
-      worker.postMessage('stop');
+      worker.postMessage({ type: 'stop', dumpTo });
     });
     await worker.terminate();
+    if (failure) throw new Error(`embedded database could not be dumped: ${failure}`);
   }
 
   private static spawn(workerData: WorkerData): Worker {
@@ -273,10 +279,17 @@ export class EmbeddedPostgres implements WorkerLink {
   }
 
   /** Closes the database cleanly (its files are consistent afterwards), then the worker. */
-  async stop(): Promise<void> {
-    await EmbeddedPostgres.stopWorker(this.worker);
-    this.lose(new Error(WORKER_GONE));
-    this.channel.close();
-    if (this.lockFile) rmSync(this.lockFile, { force: true });
+  /**
+   * Closes the database. With `dumpTo`, first checkpoints and writes its whole data directory there
+   * as a tarball, from which memory databases can start (`template`) without making a cluster.
+   */
+  async stop(options: { dumpTo?: string } = {}): Promise<void> {
+    try {
+      await EmbeddedPostgres.stopWorker(this.worker, options.dumpTo);
+    } finally {
+      this.lose(new Error(WORKER_GONE));
+      this.channel.close();
+      if (this.lockFile) rmSync(this.lockFile, { force: true });
+    }
   }
 }

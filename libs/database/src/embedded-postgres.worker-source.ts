@@ -432,13 +432,15 @@ parentPort.on('message', async (message) => {
     channel.on('message', onChannelMessage);
     return;
   }
-  if (message !== 'stop') return;
+  if (!message || message.type !== 'stop') return;
   clearInterval(housekeepingTimer);
+  let error;
   try {
     if (tcpServer) await tcpServer.stop();
+    if (db && message.dumpTo) await dumpDataDir(message.dumpTo).catch((failure) => (error = failure && failure.message ? failure.message : String(failure)));
     if (db) await db.close();
   } finally {
-    parentPort.postMessage({ type: 'stopped' });
+    parentPort.postMessage({ type: 'stopped', error });
   }
 });
 
@@ -460,6 +462,13 @@ function growFilesByDoubling(memfs) {
   };
 }
 
+/** The data directory as an uncompressed tarball, its pages checkpointed so a start needs no recovery. */
+async function dumpDataDir(file) {
+  await db.exec('CHECKPOINT');
+  const tarball = await db.dumpDataDir('none');
+  require('node:fs').writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
+}
+
 /** Vacuums (FREEZE) each of these databases, opening them in turn: another database than the serving session's. */
 async function freezeDatabases(names) {
   for (const database of names) {
@@ -478,7 +487,8 @@ async function freezeDatabases(names) {
     parentPort.postMessage({ type: 'ready', port: null, oldTemplates: [] });
     return;
   }
-  db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS });
+  const loadDataDir = workerData.template ? new Blob([require('node:fs').readFileSync(workerData.template)]) : undefined;
+  db = await PGlite.create(workerData.dataDir, { startParams: START_PARAMS, loadDataDir });
   if (workerData.initializeOnly) {
     // Only made the cluster: the main thread ends this worker, and its memory with it.
     await db.close();

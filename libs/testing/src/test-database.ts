@@ -1,6 +1,7 @@
 import type { DatabaseTarget } from '@app/config';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { inject } from 'vitest';
 
 export interface TestDatabase {
   readonly target: DatabaseTarget;
@@ -15,11 +16,12 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
- * A fresh, empty database for one app: in-memory PGlite by default, or a new database on the
- * PostgreSQL server that DATABASE_URL names (dropped afterwards), so test files never share state.
+ * A fresh database for one app: in-memory PGlite by default (a copy of the run's migrated
+ * template, see global-setup.ts), or a new, empty database on the PostgreSQL server that
+ * DATABASE_URL names (dropped afterwards), so test files never share state.
  */
 export async function createTestDatabase(base: DatabaseTarget): Promise<TestDatabase> {
-  if (base.kind !== 'postgres') return { target: { kind: 'memory' }, drop: async () => undefined };
+  if (base.kind !== 'postgres') return { target: { kind: 'memory', template: inject('embeddedTemplate') }, drop: async () => undefined };
   const name = `smcp_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: base.url });
   await admin.connect();
