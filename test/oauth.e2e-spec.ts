@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
 import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, SessionList, ToolList } from '@app/contracts';
-import { Authenticator, BROWSER, hiddenFields, type LoggedInUser, MemoryProvider, pkcePair, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
+import { Authenticator, BROWSER, hiddenFields, type LoggedInUser, MemoryProvider, openRawMcpSession, openWs, pkcePair, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -470,6 +470,128 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const logout = await t.client.call('logoutUser', { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(logout.status).toBe(200);
       expect((await http.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id })).body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('step-up authorization on /mcp (insufficient_scope)', () => {
+    type RpcAnswer = { jsonrpc: '2.0'; id: number; result?: { tools?: Array<{ name: string }>; isError?: boolean; content?: Array<{ text?: string }>; _meta?: { code?: string } }; error?: { code: number; message: string; data?: { code?: string; scope?: string } } };
+
+    async function mcpCall(headers: Record<string, string>, method: string, params: Record<string, unknown>): Promise<{ status: number; challenge: string | null; body: RpcAnswer }> {
+      const response = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+      const body = (await response.json()) as RpcAnswer;
+      t.client.validator.assertResponse('mcpPost', response.status, response.headers.get('content-type'), body);
+      return { status: response.status, challenge: response.headers.get('www-authenticate'), body };
+    }
+
+    /** The parameters of a Bearer challenge (RFC 6750 §3). */
+    function challengeParams(header: string | null): Record<string, string> {
+      expect(header).toMatch(/^Bearer /);
+      return Object.fromEntries([...(header as string).matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
+    }
+
+    const writeFile = (path: string) => ({ name: 'filesystem', arguments: { operation: 'write', path, content: 'stepped up' } });
+
+    it('shows a narrowed token its user’s tools, answers a call beyond its scope 403 with the scope to ask for, and that scope lets it through', async () => {
+      const developer = await registerAndLoginAs(t, ['developer']);
+      const client = await publicClient();
+      const narrow = await tokensFor(client, developer, 'read:tools execute:tools filesystem:read');
+      const headers = await openRawMcpSession(t.baseUrl, narrow.access_token);
+
+      const listed = await mcpCall(headers, 'tools/list', {});
+      expect(listed.body.result?.tools?.map((tool) => tool.name)).toEqual(expect.arrayContaining(['echo', 'filesystem', 'http_request']));
+      const within = await mcpCall(headers, 'tools/call', { name: 'echo', arguments: { message: 'within scope' } });
+      expect(within.status).toBe(200);
+      expect(within.body.result?.isError).toBeFalsy();
+
+      const write = await mcpCall(headers, 'tools/call', writeFile('/step-up.txt'));
+      expect(write.status).toBe(403);
+      const params = challengeParams(write.challenge);
+      expect(params.error).toBe('insufficient_scope');
+      expect(params.resource_metadata).toBe(`${t.config.publicUrl}/.well-known/oauth-protected-resource`);
+      // What the token has and what the call lacks: a grant of it replaces the token's.
+      expect(params.scope.split(' ').sort()).toEqual(['execute:tools', 'filesystem:read', 'filesystem:write', 'read:tools']);
+      expect(write.body.error).toMatchObject({ code: -32003, data: { code: 'FORBIDDEN', scope: params.scope } });
+      const http = await mcpCall(headers, 'tools/call', { name: 'http_request', arguments: { url: 'https://example.com' } });
+      expect(http.status).toBe(403);
+      expect(challengeParams(http.challenge).scope.split(' ')).toContain('network:http');
+      const denied = (await audits('tool.execute')).filter((entry) => entry.userId === developer.userId && entry.result === 'denied');
+      expect(denied.map((entry) => entry.details?.missing)).toEqual([['filesystem:write'], ['network:http']]);
+
+      const stepped = await tokensFor(client, developer, params.scope);
+      expect(stepped.scope.split(' ')).toContain('filesystem:write');
+      const wider = await openRawMcpSession(t.baseUrl, stepped.access_token);
+      const written = await mcpCall(wider, 'tools/call', writeFile('/step-up.txt'));
+      expect(written.status).toBe(200);
+      expect(written.body.result?.isError).toBeFalsy();
+      const read = await mcpCall(wider, 'tools/call', { name: 'filesystem', arguments: { operation: 'read', path: '/step-up.txt' } });
+      expect(JSON.stringify(read.body.result?.content)).toContain('stepped up');
+    });
+
+    it('asks only for what a new grant could give: a permission the user lacks, an API key and the WebSocket door get the usual refusal', async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient();
+      // A user holds execute:tools: a token without it is shown echo and asked to step up for it.
+      const listOnly = await tokensFor(client, user, 'read:tools');
+      const listOnlySession = await openRawMcpSession(t.baseUrl, listOnly.access_token);
+      expect((await mcpCall(listOnlySession, 'tools/list', {})).body.result?.tools?.map((tool) => tool.name)).toContain('echo');
+      const echo = await mcpCall(listOnlySession, 'tools/call', { name: 'echo', arguments: { message: 'x' } });
+      expect(echo.status).toBe(403);
+      expect(challengeParams(echo.challenge).scope).toBe('read:tools execute:tools');
+      // The filesystem tool needs filesystem:read, which no grant gives this user: unknown here, as before.
+      const full = await tokensFor(client, user);
+      const fullSession = await openRawMcpSession(t.baseUrl, full.access_token);
+      expect((await mcpCall(fullSession, 'tools/list', {})).body.result?.tools?.map((tool) => tool.name)).not.toContain('filesystem');
+      const unheld = await mcpCall(fullSession, 'tools/call', writeFile('/nope.txt'));
+      expect(unheld.status).toBe(200);
+      expect(unheld.challenge).toBeNull();
+      expect(unheld.body.error).toMatchObject({ code: -32602, message: 'Unknown tool: filesystem' });
+
+      // An API key cannot be granted anew: its scopes are what it acts with.
+      const developer = await registerAndLoginAs(t, ['developer']);
+      const key = await t.client.call<{ key: string }>('createApiKey', { headers: developer.auth, body: { name: 'narrow', scopes: ['read:tools', 'execute:tools', 'filesystem:read'] } });
+      expect(key.status).toBe(201);
+      const keySession = await openRawMcpSession(t.baseUrl, key.body.key);
+      expect((await mcpCall(keySession, 'tools/list', {})).body.result?.tools?.map((tool) => tool.name)).not.toContain('http_request');
+      const keyWrite = await mcpCall(keySession, 'tools/call', writeFile('/key.txt'));
+      expect(keyWrite.status).toBe(200);
+      expect(keyWrite.challenge).toBeNull();
+      expect(keyWrite.body.result).toMatchObject({ isError: true, _meta: { code: 'FORBIDDEN' } });
+
+      // /ws has no way to ask for a new grant mid-connection: the call's own refusal, unchanged.
+      const narrow = await tokensFor(client, developer, 'read:tools execute:tools filesystem:read');
+      const ws = await openWs(t.baseUrl, { headers: { authorization: `Bearer ${narrow.access_token}` } });
+      try {
+        const answer = await ws.request('tools/call', writeFile('/ws.txt'));
+        expect(answer.result).toMatchObject({ isError: true, _meta: { code: 'FORBIDDEN' } });
+      } finally {
+        ws.close();
+      }
+    });
+
+    it('the official SDK client reads the challenge and sends the user to grant the wider scope, then the call goes through', async () => {
+      const developer = await registerAndLoginAs(t, ['developer']);
+      const registered = await publicClient();
+      const narrow = await tokensFor(registered, developer, 'read:tools execute:tools filesystem:read');
+      // Without a refresh token the SDK goes straight to the authorization page (with one, it
+      // refreshes first, which cannot widen a grant: RFC 6749 §6).
+      const provider = new MemoryProvider();
+      provider.client = registered;
+      provider.stored = { access_token: narrow.access_token, token_type: 'Bearer', scope: narrow.scope };
+      const sdk = new Client({ name: 'e2e-step-up', version: '1.0.0' }, { capabilities: {} });
+      clients.push(sdk);
+      const transport = new StreamableHTTPClientTransport(new URL(`${t.config.publicUrl}/mcp`), { authProvider: provider });
+      await sdk.connect(transport);
+      await expect(sdk.callTool(writeFile('/sdk.txt'))).rejects.toBeInstanceOf(UnauthorizedError);
+      const url = provider.authorizationUrl as URL;
+      expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['execute:tools', 'filesystem:read', 'filesystem:write', 'read:tools']);
+
+      const page = await http.page(url.searchParams.toString());
+      const answer = await http.submit({ ...hiddenFields(page.body), email: developer.input.email, password: developer.input.password, decision: 'allow' });
+      expect(answer.status).toBe(303);
+      await transport.finishAuth(answer.location?.searchParams.get('code') as string);
+      expect(provider.stored?.scope?.split(' ')).toContain('filesystem:write');
+      const result = (await sdk.callTool(writeFile('/sdk.txt'))) as CallToolResult;
+      expect(result.isError).toBeFalsy();
     });
   });
 

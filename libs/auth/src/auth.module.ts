@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { CredentialVerifier } from '@app/security';
+import { CredentialVerifier, PermissionLookup } from '@app/security';
 import { Global, Module } from '@nestjs/common';
 import { AdminBootstrap } from './admin-bootstrap';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -62,7 +62,8 @@ import { UsersService } from './users.service';
     UserTokenFloors,
     TokenCredentialVerifier,
     { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },
+    { provide: PermissionLookup, useExisting: UsersService },
   ],
-  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, UserTokenFloors],
+  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, UserTokenFloors],
 })
 export class AuthModule {}

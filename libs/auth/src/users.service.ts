@@ -2,6 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import type { RegisterRequestDto, User } from '@app/contracts';
 import { EventBus } from '@app/events';
+import type { PermissionLookup } from '@app/security';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import './auth.events';
@@ -14,7 +15,7 @@ const VIEW_TTL_MS = 5_000;
 const VIEW_CACHE_MAX = 10_000;
 
 @Injectable()
-export class UsersService implements OnModuleDestroy {
+export class UsersService implements OnModuleDestroy, PermissionLookup {
   private readonly users: Repository<UserEntity>;
 
   private readonly views = new Map<string, { view: User; at: number }>();
@@ -71,6 +72,16 @@ export class UsersService implements OnModuleDestroy {
     if (this.views.size >= VIEW_CACHE_MAX) this.views.delete(this.views.keys().next().value as string);
     this.views.set(userId, { view, at: Date.now() });
     return view;
+  }
+
+  /** What the user holds now, from the same cached record (none once deleted). */
+  async heldBy(userId: string): Promise<readonly string[]> {
+    try {
+      return (await this.me(userId)).permissions;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return [];
+      throw error;
+    }
   }
 
   onModuleDestroy(): void {

@@ -1,4 +1,4 @@
-export { ApiError } from './errors/api-error';
+export { ApiError, MissingPermissionsError } from './errors/api-error';
 export type { ApiErrorOptions, ErrorDetail, ErrorEnvelope } from './errors/api-error';
 export { AllExceptionsFilter, clientErrorHandler, frameworkErrorHandler, sendError } from './errors/all-exceptions.filter';
 export { isDatabaseUnavailable, isRedisUnavailable, sqlState } from './errors/database-errors';

@@ -19,6 +19,14 @@ export abstract class CredentialVerifier {
   abstract verify(request: FastifyRequest): Promise<AuthenticatedUser | null>;
 }
 
+/**
+ * What a user holds now (roles and explicit grants), whatever a token in hand was narrowed to:
+ * whether asking for a wider grant would help (MCP step-up). Identity binds it.
+ */
+export abstract class PermissionLookup {
+  abstract heldBy(userId: string): Promise<readonly string[]>;
+}
+
 const USER = Symbol('authenticatedUser');
 
 export function attachUser(request: FastifyRequest, user: AuthenticatedUser): void {

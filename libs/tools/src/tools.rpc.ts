@@ -1,7 +1,7 @@
-import { ApiError } from '@app/common';
+import { ApiError, MissingPermissionsError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { holdsPermission, RateLimiter, rateLimitExceeded } from '@app/security';
-import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
+import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
+import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { isAdmin } from './execution/executions.service';
 import { clientRefusal } from './client-capabilities';
@@ -85,6 +85,7 @@ export class ToolsRpc implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
     @Optional() private readonly policies?: RunPolicies,
+    @Optional() private readonly permissionLookup?: PermissionLookup,
   ) {}
 
   onModuleInit(): void {
@@ -210,7 +211,7 @@ export class ToolsRpc implements OnModuleInit {
   async list(params: Record<string, unknown>, context: RpcContext): Promise<Record<string, unknown>> {
     await this.limit('toolsList', context);
     const offset = decodeCursor(params.cursor);
-    const exposed = (await this.exposed(context))
+    const exposed = (await this.exposed(context, await this.stepUpViewer(context)))
       .filter(({ tool }) => params.category === undefined || tool.definition.category === params.category)
       .filter(({ tool }) => params.enabled === undefined || tool.enabled === params.enabled);
     const page = exposed.slice(offset, offset + PAGE_SIZE).map(({ name, tool }) => ({
@@ -241,6 +242,7 @@ export class ToolsRpc implements OnModuleInit {
       return { content: [{ type: 'text', text: JSON.stringify(execution.result ?? null) }], ...(isPlainObject(execution.result) ? { structuredContent: execution.result } : {}) };
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 404) throw error;
+      if (error instanceof MissingPermissionsError) await this.challengeStepUp(error, context);
       const details = error.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
       return { isError: true, content: [{ type: 'text', text: details ? `${error.message}: ${details}` : error.message }], _meta: { code: error.code } };
     }
@@ -327,19 +329,51 @@ export class ToolsRpc implements OnModuleInit {
     if (!state.allowed) throw rateLimitExceeded(state);
   }
 
-  /** The tool a call names, if the caller sees it through this door. */
+  /**
+   * The tool a call names, if the caller sees it through this door: with its token's permissions,
+   * or else with its user's when the door can ask for a wider grant (the call then meets that ask).
+   */
   private async target(name: string, context: RpcContext): Promise<Exposed | undefined> {
     if (!context.contextId && !context.ownToolNames) {
       // Outside a context every tool goes by its registry name: no need to list them all.
       const tool = this.registry.find(name);
-      return tool && (isAdmin(context.caller) || this.registry.mayRun(context.caller, tool)) ? { name: tool.definition.name, tool } : undefined;
+      if (!tool) return undefined;
+      if (isAdmin(context.caller) || this.registry.mayRun(context.caller, tool)) return { name: tool.definition.name, tool };
+      const viewer = await this.stepUpViewer(context);
+      return viewer !== context.caller && this.registry.mayRun(viewer, tool) ? { name: tool.definition.name, tool } : undefined;
     }
-    return (await this.exposed(context)).find((entry) => entry.name === name || entry.tool.definition.id === name);
+    const named = (entry: Exposed): boolean => entry.name === name || entry.tool.definition.id === name;
+    const found = (await this.exposed(context)).find(named);
+    if (found) return found;
+    const viewer = await this.stepUpViewer(context);
+    return viewer !== context.caller ? (await this.exposed(context, viewer)).find(named) : undefined;
   }
 
-  /** The tools this caller sees through this door, with the names they are called by. */
-  private async exposed(context: RpcContext): Promise<Exposed[]> {
-    let tools = isAdmin(context.caller) ? this.registry.all() : this.registry.visibleTo(context.caller);
+  /**
+   * MCP step-up: a JWT on /mcp may carry less than its user holds (an OAuth grant narrowed to the
+   * scope asked for). Such a caller is shown the tools its user may run, and a call its token does
+   * not cover is answered with the scope to ask for (403 insufficient_scope). Anyone else: itself.
+   */
+  private async stepUpViewer(context: RpcContext): Promise<AuthenticatedUser> {
+    const caller = context.caller;
+    if (context.door !== 'mcp' || caller.via !== 'jwt' || !this.permissionLookup || isAdmin(caller)) return caller;
+    const held = await this.permissionLookup.heldBy(caller.id);
+    return held.every((permission) => holdsPermission(caller.permissions, permission)) ? caller : Object.assign({}, caller, { permissions: held });
+  }
+
+  /** Throws the insufficient-scope refusal when a wider grant would let the call through; returns otherwise. */
+  private async challengeStepUp(error: MissingPermissionsError, context: RpcContext): Promise<void> {
+    const viewer = await this.stepUpViewer(context);
+    if (viewer === context.caller || !error.missing.every((permission) => holdsPermission(viewer.permissions, permission))) return;
+    // The scope to ask for keeps what the token has: a new grant replaces it.
+    const scope = [...new Set([...context.caller.permissions, ...error.missing])].join(' ');
+    const refusal = toRpcError(error);
+    throw new RpcError(refusal.code, `${error.message} (this token's scope does not include it; authorize again with scope "${scope}")`, { code: 'FORBIDDEN', scope });
+  }
+
+  /** The tools this viewer (the caller unless said) sees through this door, with the names they are called by. */
+  private async exposed(context: RpcContext, viewer: AuthenticatedUser = context.caller): Promise<Exposed[]> {
+    let tools = isAdmin(viewer) ? this.registry.all() : this.registry.visibleTo(viewer);
     if (context.contextId && this.policies) {
       const policy = await this.policies.forContext(context.caller, context.contextId);
       tools = tools.filter((tool) => policy.allowedToolIds.has(tool.definition.id));

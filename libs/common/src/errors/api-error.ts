@@ -72,3 +72,14 @@ export class ApiError extends Error {
     return new ApiError(503, 'SERVICE_UNAVAILABLE', message, { cause });
   }
 }
+
+/** A 403 naming the permissions the caller lacks: a door that can ask for a wider grant (MCP step-up) reads them. */
+export class MissingPermissionsError extends ApiError {
+  constructor(
+    message: string,
+    readonly missing: readonly string[],
+  ) {
+    super(403, 'FORBIDDEN', message);
+    this.name = 'MissingPermissionsError';
+  }
+}

@@ -61,6 +61,13 @@ function hasError(answer: JsonRpcResponse | JsonRpcResponse[] | null): boolean {
   return answer !== null && (Array.isArray(answer) ? answer.some((response) => 'error' in response) : 'error' in answer);
 }
 
+/** The scope a refused call names (a token narrower than its user's grant), for a single answer. */
+function insufficientScope(answer: JsonRpcResponse | JsonRpcResponse[] | null): string | undefined {
+  if (answer === null || Array.isArray(answer) || !('error' in answer)) return undefined;
+  const data = answer.error.data;
+  return data?.code === 'FORBIDDEN' && typeof data.scope === 'string' ? data.scope : undefined;
+}
+
 interface JsonRpcLike {
   method?: unknown;
   id?: unknown;
@@ -146,6 +153,10 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  private resourceMetadataUrl(): string {
+    return `${this.config.publicUrl}/.well-known/oauth-protected-resource`;
+  }
+
   /**
    * The scope a client should ask for to use the MCP endpoint: listing and calling tools, and what
    * each tool requires. An OAuth token carries only what it was granted, so a narrower ask sees less.
@@ -197,6 +208,9 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const answer = streaming ? await this.answerStreaming(reply, body, context, streaming === 'eager') : await this.rpc.handleMessage(body, context);
     if (answer instanceof PassThrough) return answer;
     this.activity.exchange(session.id, hasError(answer));
+    const scope = insufficientScope(answer);
+    // MCP 2025-11-25 step-up: the HTTP answer tells an OAuth client which scope to ask for.
+    if (scope) void reply.status(403).header('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}", resource_metadata="${this.resourceMetadataUrl()}", error_description="The access token lacks a scope this call needs"`);
     if (answer === null) {
       void reply.status(202);
       return undefined;
@@ -347,7 +361,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedUser> {
     // MCP 2025-11-25: the scope a client should ask for comes first from the challenge itself.
-    const challenge = (): string => `Bearer resource_metadata="${this.config.publicUrl}/.well-known/oauth-protected-resource", scope="${this.mcpScopes()}"`;
+    const challenge = (): string => `Bearer resource_metadata="${this.resourceMetadataUrl()}", scope="${this.mcpScopes()}"`;
     let user: AuthenticatedUser | null;
     try {
       user = await this.verifier.verifyAuthorization(request.headers.authorization);

@@ -1,5 +1,5 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, isoString, type RequestOrigin, timeOrderedUuid } from '@app/common';
+import { ApiError, isoString, MissingPermissionsError, type RequestOrigin, timeOrderedUuid } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -238,7 +238,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const definition = tool.definition;
     const deny = async (missing: string[]): Promise<never> => {
       await this.audit.record({ action: 'tool.execute', result: 'denied', userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { toolId: definition.id, missing }, origin });
-      throw ApiError.forbidden(`Missing permission for ${definition.name}: ${missing.join(', ')}`);
+      throw new MissingPermissionsError(`Missing permission for ${definition.name}: ${missing.join(', ')}`, missing);
     };
     const missing = definition.permissions.filter((permission) => !holdsPermission(caller.permissions, permission));
     if (missing.length > 0) await deny(missing);
