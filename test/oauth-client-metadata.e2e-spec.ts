@@ -1,6 +1,7 @@
 import type { AuditLogList, AuthorizationServerMetadata, OAuthClientList, SessionList } from '@app/contracts';
 import {
   BROWSER,
+  clientKeyPair,
   ContractValidator,
   freePort,
   hiddenFields,
@@ -9,11 +10,13 @@ import {
   newUserInput,
   pkcePair,
   type ServerProcess,
+  signClientAssertion,
   spawnServer,
   startTestApp,
   startTlsDocumentServer,
   type TestApp,
   type TlsDocumentServer,
+  until,
   useProcessWorkspace,
 } from '@app/testing';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -156,6 +159,75 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(known?.clientId).toBe(viaClient?.oauthClient?.id);
     const audit = await read<AuditLogList>('listAuditLogs', await fetch(`${publicUrl}/api/v1/admin/audit-logs?action=oauth.client.register`, { headers: { authorization: `Bearer ${adminToken}` } }));
     expect(audit.body.logs.filter((entry) => entry.details?.metadataUrl === clientId)).toHaveLength(1);
+  });
+
+  it('a private_key_jwt client publishes its keys at a jwks_uri, proves itself with them, and may rotate them', async () => {
+    const first = clientKeyPair('ec', 'first');
+    const jwksPath = '/agents/keyed/jwks.json';
+    docs.serve(jwksPath, { body: { keys: [first.jwk] }, headers: { 'cache-control': 'max-age=3600' } });
+    const clientId = serveClient('/agents/keyed.json', { client_name: 'Keyed Agent', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docs.origin}${jwksPath}` });
+    const audience = `${publicUrl}/api/v1/oauth/token`;
+    const proof = (key: ReturnType<typeof clientKeyPair>) => ({
+      client_id: clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: signClientAssertion(key.privateKey, { clientId, audience, kid: key.jwk.kid }),
+    });
+
+    const { verifier, challenge } = pkcePair();
+    const query = new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' });
+    const signIn = await page(query);
+    expect(signIn.status).toBe(200);
+    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
+    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const exchange = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier };
+    expect((await token({ ...exchange, client_id: clientId })).body.error).toBe('invalid_client');
+    const tokens = await token({ ...exchange, ...proof(first) });
+    expect(tokens.status).toBe(200);
+    expect(docs.hits(jwksPath)).toBe(1);
+
+    // The client rotates: a kid not seen yet has the keys fetched again (at most once every 10 s).
+    const second = clientKeyPair('ec', 'second');
+    docs.serve(jwksPath, { body: { keys: [second.jwk] }, headers: { 'cache-control': 'max-age=3600' } });
+    let refresh = tokens.body as { refresh_token?: string };
+    const rotated = await until(
+      () => token({ grant_type: 'refresh_token', refresh_token: refresh.refresh_token as string, ...proof(second) }),
+      (answer) => answer.status === 200,
+      20_000,
+      500,
+    );
+    refresh = rotated.body as { refresh_token?: string };
+    expect(docs.hits(jwksPath)).toBe(2);
+    // The retired key no longer proves anything.
+    const retired = await token({ grant_type: 'refresh_token', refresh_token: refresh.refresh_token as string, ...proof(first) });
+    expect(retired.status).toBe(401);
+
+    const listed = await read<OAuthClientList>('listOAuthClients', await fetch(`${publicUrl}/api/v1/admin/oauth-clients?limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }));
+    expect(listed.body.clients.find((client) => client.metadataDocument === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt' });
+  }, 60_000);
+
+  it('a private_key_jwt document with keys elsewhere, or none, is refused; its jwks_uri must be on a host taken for documents', async () => {
+    const noKeys = serveClient('/agents/keyless.json', { token_endpoint_auth_method: 'private_key_jwt' });
+    const refused = await page(authorizeQuery(noKeys));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('jwks_uri or jwks');
+
+    const elsewhere = serveClient('/agents/keys-elsewhere.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://keys.example/jwks.json' });
+    const { verifier, challenge } = pkcePair();
+    const signIn = await page(new URLSearchParams({ client_id: elsewhere, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' }));
+    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
+    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const key = clientKeyPair('ec');
+    const tokens = await token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: verifier,
+      client_id: elsewhere,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: signClientAssertion(key.privateKey, { clientId: elsewhere, audience: publicUrl }),
+    });
+    expect(tokens.status).toBe(401);
+    expect((tokens.body as { error_description?: string }).error_description).toContain('keys.example, not a host this server takes clients from');
   });
 
   it('a document first asked for by many requests at once makes one client and one audit entry', async () => {

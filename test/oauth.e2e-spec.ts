@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
 import { OAuthRetention } from '@app/auth';
 import type { AuthorizationServerMetadata, MfaEnrollment, OAuthClientInformation, OAuthClientList, OAuthTokenResponse, SessionList, ToolList } from '@app/contracts';
-import { Authenticator, BROWSER, hiddenFields, type LoggedInUser, MemoryProvider, openRawMcpSession, openWs, pkcePair, registerAndLogin, registerAndLoginAs, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
+import { Authenticator, BROWSER, clientKeyPair, hiddenFields, type LoggedInUser, MemoryProvider, openRawMcpSession, openWs, pkcePair, registerAndLogin, registerAndLoginAs, signClientAssertion, type TestApp, TestSamlIdp, useTestApp } from '@app/testing';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -592,6 +592,90 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(provider.stored?.scope?.split(' ')).toContain('filesystem:write');
       const result = (await sdk.callTool(writeFile('/sdk.txt'))) as CallToolResult;
       expect(result.isError).toBeFalsy();
+    });
+  });
+
+  describe('private_key_jwt clients (RFC 7523)', () => {
+    const tokenEndpoint = () => `${t.config.publicUrl}/api/v1/oauth/token`;
+    const assertionFields = (clientId: string, assertion: string): Record<string, string> => ({ client_id: clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+
+    it('registers with its public keys, proves itself with a signed assertion at every grant, and each assertion works once', async () => {
+      const key = clientKeyPair('ec');
+      const registered = await http.register({ client_name: 'Keyed agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+      expect(registered.status).toBe(201);
+      expect(registered.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+      expect(registered.body.client_secret).toBeUndefined();
+      const clientId = registered.body.client_id;
+      const sign = (options: Partial<Parameters<typeof signClientAssertion>[1]> = {}) => signClientAssertion(key.privateKey, { clientId, audience: tokenEndpoint(), kid: key.jwk.kid, ...options });
+      const user = await registerAndLogin(t.client);
+
+      const first = await authorize(registered.body, user);
+      const exchange = { grant_type: 'authorization_code', code: first.code, redirect_uri: CALLBACK, code_verifier: first.verifier };
+      // Without proof, or with a proof that does not hold, the code stays unspent.
+      expect((await http.token({ ...exchange, client_id: clientId })).body.error).toBe('invalid_client');
+      const wrongKey = await http.token({ ...exchange, ...assertionFields(clientId, signClientAssertion(clientKeyPair('ec').privateKey, { clientId, audience: tokenEndpoint() })) });
+      expect(wrongKey.status).toBe(401);
+      expect(wrongKey.body.error_description).toMatch(/signature does not verify/);
+      const elsewhere = await http.token({ ...exchange, ...assertionFields(clientId, sign({ audience: 'https://other.example/token' })) });
+      expect(elsewhere.body.error_description).toMatch(/aud must name this server/);
+      const alsoSecret = await http.token({ ...exchange, ...assertionFields(clientId, sign()), client_secret: 'mcp_cs_x' });
+      expect(alsoSecret.body.error).toBe('invalid_request');
+      const badType = await http.token({ ...exchange, ...assertionFields(clientId, sign()), client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer' });
+      expect(badType.body.error).toBe('invalid_client');
+
+      // client_id may be left out: the assertion's sub names the client.
+      const assertion = sign();
+      const { client_id: _omitted, ...withoutId } = assertionFields(clientId, assertion);
+      const tokens = await http.token({ ...exchange, ...withoutId });
+      expect(tokens.status).toBe(200);
+      const me = await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+      expect(me.status).toBe(200);
+
+      // The same assertion again (a replay), even for another grant: refused.
+      const refreshFields = { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token };
+      const replay = await http.token({ ...refreshFields, ...assertionFields(clientId, assertion) });
+      expect(replay.status).toBe(401);
+      expect(replay.body.error_description).toMatch(/jti was already used/);
+      const refreshed = await http.token({ ...refreshFields, ...assertionFields(clientId, sign({ audience: t.config.publicUrl })) });
+      expect(refreshed.status).toBe(200);
+      // A secret-style request from this client is not enough.
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, client_id: clientId })).body.error).toBe('invalid_client');
+
+      const revoked = await fetch(`${t.baseUrl}/api/v1/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: refreshed.body.refresh_token, ...assertionFields(clientId, sign({ audience: `${t.config.publicUrl}/api/v1/oauth/revoke` })) }).toString(),
+      });
+      expect(revoked.status).toBe(200);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, ...assertionFields(clientId, sign()) })).body.error).toBe('invalid_grant');
+      expect(await db().query(`SELECT count(*)::int AS n FROM oauth_client_assertions`)).toEqual([{ n: 4 }]);
+    });
+
+    it('refuses registrations whose keys cannot prove anything', async () => {
+      const { jwk, privateKey } = clientKeyPair('ec');
+      const base = { redirect_uris: [CALLBACK], token_endpoint_auth_method: 'private_key_jwt' };
+      const refusals: Array<[Record<string, unknown>, RegExp]> = [
+        [{}, /jwks_uri or jwks/],
+        [{ jwks: { keys: [jwk] }, jwks_uri: 'https://agent.example/jwks.json' }, /one of the two/],
+        [{ jwks: { keys: [privateKey.export({ format: 'jwk' })] } }, /private member "d"/],
+        [{ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /RSA, EC or OKP/],
+        [{ jwks: [jwk] }, /JWK Set/],
+        [{ jwks_uri: 'http://agent.example/jwks.json' }, /https URL/],
+      ];
+      for (const [fields, reason] of refusals) {
+        const answer = await http.register({ ...base, ...fields });
+        expect(answer.status, JSON.stringify(fields)).toBe(400);
+        expect(answer.body).toMatchObject({ error: 'invalid_client_metadata' });
+        expect(answer.body.error_description).toMatch(reason);
+      }
+    });
+
+    it('is announced in the metadata, with the algorithms an assertion may use', async () => {
+      const metadata = await fetch(`${t.baseUrl}/.well-known/oauth-authorization-server`).then((response) => response.json() as Promise<AuthorizationServerMetadata>);
+      expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+      expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(expect.arrayContaining(['RS256', 'ES256', 'EdDSA']));
+      expect(metadata.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
+      expect(metadata.revocation_endpoint_auth_methods_supported).toContain('private_key_jwt');
     });
   });
 

@@ -13,6 +13,7 @@ import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
+import { ClientAssertions } from './oauth/client-assertions.service';
 import { ClientMetadataFetcher } from './oauth/client-metadata-fetcher';
 import { OAuthClientsService } from './oauth/oauth-clients.service';
 import { OAuthRetention } from './oauth/oauth-retention';
@@ -56,6 +57,7 @@ import { UsersService } from './users.service';
     { provide: SamlStrategy, inject: [AppConfig, SamlRequestCache], useFactory: (config: AppConfig, requests: SamlRequestCache) => (config.saml ? new SamlStrategy(config.saml, requests) : null) },
     OAuthClientsService,
     ClientMetadataFetcher,
+    ClientAssertions,
     OAuthService,
     OAuthRetention,
     AdminBootstrap,

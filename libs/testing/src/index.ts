@@ -34,4 +34,4 @@ export { metricValue } from './prometheus-text';
 export { Authenticator } from './totp-authenticator';
 export { startTlsDocumentServer } from './tls-document-server';
 export type { ServedDocument, TlsDocumentServer } from './tls-document-server';
-export { BROWSER, hiddenFields, MemoryProvider, pkcePair } from './oauth-client-kit';
+export { BROWSER, clientKeyPair, hiddenFields, MemoryProvider, pkcePair, signClientAssertion } from './oauth-client-kit';

@@ -1,6 +1,6 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { constants, createHash, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes, sign } from 'node:crypto';
 
 /** The Accept header of a browser navigating to a page. */
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
@@ -80,3 +80,31 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+
+/** A client's key pair for private_key_jwt: the private key, and the public JWK to publish (with its kid). */
+export function clientKeyPair(type: 'ec' | 'rsa' | 'ed25519' = 'ec', kid = `k-${randomBytes(4).toString('hex')}`): { privateKey: KeyObject; jwk: JsonWebKey & { kid: string } } {
+  const { privateKey, publicKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+  return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid } };
+}
+
+const SIGNING: Record<string, { hash: string | null; options?: Record<string, unknown> }> = {
+  ES256: { hash: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
+  RS256: { hash: 'sha256' },
+  PS256: { hash: 'sha256', options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } },
+  EdDSA: { hash: null },
+};
+
+/**
+ * A client assertion (RFC 7523) as a private_key_jwt client makes one: iss and sub the client_id,
+ * aud the token endpoint, five minutes of life, a fresh jti; `claims` and `header` override.
+ */
+export function signClientAssertion(privateKey: KeyObject, options: { clientId: string; audience: string; alg?: string; kid?: string; claims?: Record<string, unknown>; header?: Record<string, unknown> }): string {
+  const alg = options.alg ?? 'ES256';
+  const now = Math.floor(Date.now() / 1000);
+  const header = { alg, typ: 'JWT', ...(options.kid ? { kid: options.kid } : {}), ...options.header };
+  const claims = { iss: options.clientId, sub: options.clientId, aud: options.audience, iat: now, exp: now + 300, jti: randomBytes(12).toString('hex'), ...options.claims };
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signing = SIGNING[alg] ?? SIGNING.RS256;
+  const signature = sign(signing.hash, Buffer.from(input), { key: privateKey, ...signing.options } as Parameters<typeof sign>[2]);
+  return `${input}.${signature.toString('base64url')}`;
+}

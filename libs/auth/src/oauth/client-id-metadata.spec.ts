@@ -1,3 +1,4 @@
+import { clientKeyPair } from '@app/testing';
 import { describe, expect, it } from 'vitest';
 import { documentRegistration, freshUntil, hostAccepted, isMetadataClientId, metadataUrlProblem, privateHostsAllowed } from './client-id-metadata';
 import { OAuthError } from './oauth-error';
@@ -71,6 +72,15 @@ describe('a fetched document', () => {
     expect(documentRegistration(DOCUMENT, URL_ID)).toMatchObject({ name: 'Example Agent', redirectUris: DOCUMENT.redirect_uris, authMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'] });
   });
 
+  it('may instead prove itself with a key whose public half it gives (private_key_jwt), by URL or inline', () => {
+    const jwksUri = 'https://app.example.com/oauth/jwks.json';
+    expect(documentRegistration({ ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri }, URL_ID)).toMatchObject({ authMethod: 'private_key_jwt', jwksUri, jwks: null });
+    const { jwk } = clientKeyPair('ec');
+    expect(documentRegistration({ ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }, URL_ID)).toMatchObject({ authMethod: 'private_key_jwt', jwksUri: null, jwks: [jwk] });
+    // Keys beside another method are not kept: they would prove nothing.
+    expect(documentRegistration({ ...DOCUMENT, jwks_uri: jwksUri }, URL_ID)).toMatchObject({ authMethod: 'none', jwksUri: null, jwks: null });
+  });
+
   it.each([
     [null, 'not a JSON object'],
     [[DOCUMENT], 'not a JSON object'],
@@ -81,7 +91,8 @@ describe('a fetched document', () => {
     [{ ...DOCUMENT, client_secret: 's3cret' }, 'client_secret'],
     [{ ...DOCUMENT, client_secret_expires_at: 0 }, 'client_secret_expires_at'],
     [{ ...DOCUMENT, token_endpoint_auth_method: 'client_secret_basic' }, 'token_endpoint_auth_method'],
-    [{ ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt' }, 'token_endpoint_auth_method'],
+    [{ ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt' }, 'jwks_uri or jwks'],
+    [{ ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://app.example.com/jwks.json' }, 'jwks_uri must be an https URL'],
     [{ ...DOCUMENT, redirect_uris: [] }, 'redirect_uris'],
     [{ ...DOCUMENT, redirect_uris: ['javascript:alert(1)'] }, 'scheme'],
     [{ ...DOCUMENT, redirect_uris: ['http://app.example.com/cb'] }, 'http is allowed only'],

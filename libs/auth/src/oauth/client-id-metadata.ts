@@ -8,8 +8,9 @@ const MAX_URL_LENGTH = 2000;
 const MIN_FRESH_MS = 5 * 60_000;
 const DEFAULT_FRESH_MS = 60 * 60_000;
 const MAX_FRESH_MS = 24 * 60 * 60_000;
-// No shared secret can be agreed through a public document: only public clients are known this way.
-const METADATA_RULES = { defaultAuthMethod: 'none', authMethods: ['none'] } as const;
+// No shared secret can be agreed through a public document: clients known this way are public, or
+// prove themselves with a key whose public half the document gives (private_key_jwt).
+const METADATA_RULES = { defaultAuthMethod: 'none', authMethods: ['none', 'private_key_jwt'] } as const;
 const SECRET_FIELDS = ['client_secret', 'client_secret_expires_at'];
 
 /** Whether a client_id is meant as the URL of a metadata document rather than a registered id. */

@@ -1,10 +1,12 @@
+import type { JsonWebKey } from 'node:crypto';
+import { publicKeysOf } from './client-assertion';
 import type { ClientAuthMethod, OAuthClientEntity } from './oauth-client.entity';
 import { OAuthError } from './oauth-error';
 import { hasControlCharacters, redirectUriProblem } from './redirect-uris';
 import { parseScope } from './scopes';
 
 const MAX_REDIRECT_URIS = 10;
-const AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic'];
+const AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
 const badMetadata = (description: string): OAuthError => new OAuthError('invalid_client_metadata', description);
@@ -45,6 +47,23 @@ function clientUriOf(body: Record<string, unknown>): string | null {
   throw badMetadata('client_uri must be an https URL');
 }
 
+/** Where a private_key_jwt client's keys are: inline (`jwks`) or at an https URL (`jwks_uri`), one of the two. */
+function keysOf(body: Record<string, unknown>, authMethod: ClientAuthMethod): { jwks: JsonWebKey[] | null; jwksUri: string | null } {
+  if (authMethod !== 'private_key_jwt') return { jwks: null, jwksUri: null };
+  const uri = optionalText(body, 'jwks_uri', 2000);
+  const inline = body.jwks;
+  if ((uri === null) === (inline === undefined || inline === null)) throw badMetadata('private_key_jwt needs the public keys: jwks_uri or jwks, one of the two');
+  if (inline !== undefined && inline !== null) return { jwks: publicKeysOf(inline), jwksUri: null };
+  let url: URL | undefined;
+  try {
+    url = new URL(uri as string);
+  } catch {
+    // reported below
+  }
+  if (!url || url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.hash !== '') throw badMetadata('jwks_uri must be an https URL without credentials or fragment');
+  return { jwks: null, jwksUri: url.href };
+}
+
 /** What a client's metadata says of it, as stored. */
 export type ClientRegistration = Omit<OAuthClientEntity, 'id' | 'secretHash' | 'registeredFrom' | 'lastUsedAt' | 'createdAt' | 'metadataUrl' | 'metadataExpiresAt'>;
 
@@ -78,6 +97,7 @@ export function registrationOf(body: unknown, rules: RegistrationRules = REGISTR
     redirectUris,
     grantTypes: [...new Set(grantTypes)],
     authMethod: authMethod as ClientAuthMethod,
+    ...keysOf(fields, authMethod as ClientAuthMethod),
     scope,
     clientUri: clientUriOf(fields),
     softwareId: optionalText(fields, 'software_id', 200),

@@ -1,6 +1,7 @@
+import type { JsonWebKey } from 'node:crypto';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique } from 'typeorm';
 
-export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
+export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
 
 /** An OAuth client (an MCP client that signs users in): registered (RFC 7591), or known by its metadata document. */
 @Entity('oauth_clients')
@@ -26,6 +27,14 @@ export class OAuthClientEntity {
 
   @Column({ type: 'text', array: true, nullable: true })
   scope!: string[] | null;
+
+  /** A private_key_jwt client's public keys, when given inline (a JWK Set's `keys`). */
+  @Column({ type: 'jsonb', nullable: true })
+  jwks!: JsonWebKey[] | null;
+
+  /** Where a private_key_jwt client publishes its public keys (a JWK Set), when not inline. */
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2000, nullable: true })
+  jwksUri!: string | null;
 
   @Column({ name: 'client_uri', type: 'varchar', length: 2000, nullable: true })
   clientUri!: string | null;

@@ -12,6 +12,8 @@ import { OAuthError } from './oauth-error';
 import { documentRegistration, freshUntil, hostAccepted, isMetadataClientId, metadataUrlProblem } from './client-id-metadata';
 import { ClientMetadataFetcher, MetadataFetchError } from './client-metadata-fetcher';
 import { type ClientRegistration, registrationOf } from './client-registration';
+import { decodeAssertion, JWT_BEARER_ASSERTION } from './client-assertion';
+import { ClientAssertions } from './client-assertions.service';
 
 const CLIENT_SECRET_PREFIX = 'mcp_cs_';
 const DEFAULT_PAGE_SIZE = 50;
@@ -32,6 +34,7 @@ export class OAuthClientsService {
     private readonly config: AppConfig,
     private readonly sessions: SessionsService,
     private readonly fetcher: ClientMetadataFetcher,
+    private readonly assertions: ClientAssertions,
   ) {
     this.clients = dataSource.getRepository(OAuthClientEntity);
   }
@@ -80,7 +83,7 @@ export class OAuthClientsService {
   async register(body: unknown, origin: RequestOrigin): Promise<OAuthClientInformation> {
     if (!this.config.oauth.dynamicRegistration) throw new OAuthError('access_denied', 'Client registration is turned off on this server; ask an administrator');
     const registration = registrationOf(body);
-    const secret = registration.authMethod === 'none' ? undefined : `${CLIENT_SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const secret = registration.authMethod.startsWith('client_secret_') ? `${CLIENT_SECRET_PREFIX}${randomBytes(32).toString('base64url')}` : undefined;
     const client = await this.clients.save(
       this.clients.create({ ...registration, id: randomUUID(), secretHash: secret ? this.secrets.mac(secret) : null, registeredFrom: origin.ipAddress?.slice(0, 64) ?? null, lastUsedAt: null }),
     );
@@ -100,6 +103,8 @@ export class OAuthClientsService {
       grant_types: client.grantTypes,
       response_types: ['code'],
       token_endpoint_auth_method: client.authMethod,
+      ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+      ...(client.jwks ? { jwks: { keys: client.jwks } } : {}),
       ...(client.scope ? { scope: client.scope.join(' ') } : {}),
     };
   }
@@ -158,13 +163,27 @@ export class OAuthClientsService {
   /** Stores what a document says (one row per URL, however many requests fetched it at once), and audits what is new. */
   private async keepDocument(metadataUrl: string, registration: ClientRegistration, expiresAt: Date, kept: OAuthClientEntity | undefined, origin: RequestOrigin): Promise<OAuthClientEntity> {
     const [row] = (await this.dataSource.query(
-      `INSERT INTO oauth_clients (id, name, redirect_uris, grant_types, auth_method, secret_hash, scope, client_uri, software_id, software_version, metadata_url, metadata_expires_at, registered_from)
-         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, NULL)
+      `INSERT INTO oauth_clients (id, name, redirect_uris, grant_types, auth_method, secret_hash, scope, client_uri, software_id, software_version, metadata_url, metadata_expires_at, registered_from, jwks, jwks_uri)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, NULL, $12::jsonb, $13)
        ON CONFLICT ON CONSTRAINT uq_oauth_clients_metadata_url DO UPDATE SET name = EXCLUDED.name, redirect_uris = EXCLUDED.redirect_uris, grant_types = EXCLUDED.grant_types,
          auth_method = EXCLUDED.auth_method, scope = EXCLUDED.scope, client_uri = EXCLUDED.client_uri, software_id = EXCLUDED.software_id,
-         software_version = EXCLUDED.software_version, metadata_expires_at = EXCLUDED.metadata_expires_at
+         software_version = EXCLUDED.software_version, metadata_expires_at = EXCLUDED.metadata_expires_at, jwks = EXCLUDED.jwks, jwks_uri = EXCLUDED.jwks_uri
        RETURNING id, (xmax = 0) AS inserted`,
-      [randomUUID(), registration.name, registration.redirectUris, registration.grantTypes, registration.authMethod, registration.scope, registration.clientUri, registration.softwareId, registration.softwareVersion, metadataUrl, expiresAt],
+      [
+        randomUUID(),
+        registration.name,
+        registration.redirectUris,
+        registration.grantTypes,
+        registration.authMethod,
+        registration.scope,
+        registration.clientUri,
+        registration.softwareId,
+        registration.softwareVersion,
+        metadataUrl,
+        expiresAt,
+        registration.jwks ? JSON.stringify(registration.jwks) : null,
+        registration.jwksUri,
+      ],
     )) as Array<{ id: string; inserted: boolean }>;
     const client = (await this.clients.findOne({ where: { id: row.id } })) as OAuthClientEntity;
     const changed = kept !== undefined && (kept.redirectUris.join(' ') !== client.redirectUris.join(' ') || kept.name !== client.name);
@@ -191,6 +210,7 @@ export class OAuthClientsService {
    * its secret in the Basic header or the body otherwise (RFC 6749 §2.3.1).
    */
   async authenticate(body: Readonly<Record<string, string>>, authorization: string | undefined): Promise<OAuthClientEntity> {
+    if (body.client_assertion_type !== undefined || body.client_assertion !== undefined) return this.authenticateByAssertion(body, authorization);
     const basic = basicCredentials(authorization);
     const clientId = basic?.clientId ?? body.client_id;
     if (basic && body.client_id !== undefined && body.client_id !== basic.clientId) throw new OAuthError('invalid_request', 'client_id in the body differs from the Authorization header');
@@ -202,10 +222,28 @@ export class OAuthClientsService {
       if (secret !== undefined && secret !== '') throw new OAuthError('invalid_client', 'This client is public and has no secret');
       return client;
     }
+    if (client.authMethod === 'private_key_jwt') throw new OAuthError('invalid_client', 'This client authenticates with a signed assertion (private_key_jwt)');
     const method: ClientAuthMethod = basic ? 'client_secret_basic' : 'client_secret_post';
     if (secret === undefined || method !== client.authMethod || !client.secretHash || !this.sameSecret(secret, client.secretHash)) {
       throw new OAuthError('invalid_client', `Client authentication failed (this client uses ${client.authMethod})`);
     }
+    return client;
+  }
+
+  /** A private_key_jwt client (RFC 7523 §2.2): the assertion alone names and proves it. */
+  private async authenticateByAssertion(body: Readonly<Record<string, string>>, authorization: string | undefined): Promise<OAuthClientEntity> {
+    if (authorization !== undefined && authorization !== '') throw new OAuthError('invalid_request', 'A client authenticates one way: an assertion or the Authorization header, not both');
+    if (body.client_secret !== undefined) throw new OAuthError('invalid_request', 'A client authenticates one way: an assertion or a secret, not both');
+    if (body.client_assertion_type !== JWT_BEARER_ASSERTION) throw new OAuthError('invalid_client', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
+    if (typeof body.client_assertion !== 'string' || body.client_assertion === '') throw new OAuthError('invalid_client', 'client_assertion is required with client_assertion_type');
+    const decoded = decodeAssertion(body.client_assertion);
+    const subject = decoded.claims.sub;
+    const clientId = body.client_id ?? (typeof subject === 'string' ? subject : undefined);
+    if (clientId === undefined) throw new OAuthError('invalid_client', 'The assertion names no client (sub)');
+    const client = await this.find(clientId);
+    if (!client) throw new OAuthError('invalid_client', 'Unknown client');
+    if (client.authMethod !== 'private_key_jwt') throw new OAuthError('invalid_client', `Client authentication failed (this client uses ${client.authMethod})`);
+    await this.assertions.verify(client, clientId, decoded);
     return client;
   }
 

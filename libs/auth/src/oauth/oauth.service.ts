@@ -14,7 +14,8 @@ import { JwtService } from '../jwt/jwt.service';
 import { type IssuedTokens, REFRESH_TOKEN_PREFIX, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
-import type { OAuthClientEntity } from './oauth-client.entity';
+import { ASSERTION_ALGORITHMS } from './client-assertion';
+import type { ClientAuthMethod, OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientsService } from './oauth-clients.service';
 import { OAuthSsoRequestEntity } from './sso-request.entity';
 import { OAuthError, type OAuthErrorCode } from './oauth-error';
@@ -24,6 +25,7 @@ import { parseScope } from './scopes';
 import { REQUEST_FIELDS, type RequestField, renderErrorPage, renderSignInPage, type SignInPageView } from './sign-in-page';
 
 const CODE_TTL_MS = 60_000;
+const CLIENT_AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
 const CODE_PREFIX = 'mcp_ac_';
 const SSO_REQUEST_TTL_MS = 10 * 60_000;
 /** RelayState of a SAML login made for an authorization request (kept under SAML's 80 bytes). */
@@ -102,13 +104,15 @@ export class OAuthService {
       ...(this.config.oauth.dynamicRegistration ? { registration_endpoint: `${base}/api/v1/oauth/register` } : {}),
       client_id_metadata_document_supported: this.config.oauth.clientIdMetadata,
       revocation_endpoint: `${base}/api/v1/oauth/revoke`,
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       jwks_uri: `${base}/.well-known/jwks.json`,
       scopes_supported: roleScopes(),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/api/docs`,

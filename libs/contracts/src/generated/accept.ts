@@ -11,7 +11,7 @@ const PATTERN_2 = new RegExp("^[0-9]{6}$");
 const ALLOWED_3 = ["totp","sms"];
 const ALLOWED_4 = ["authorization_code","refresh_token"];
 const ALLOWED_5 = ["code"];
-const ALLOWED_6 = ["none","client_secret_post","client_secret_basic"];
+const ALLOWED_6 = ["none","client_secret_post","client_secret_basic","private_key_jwt"];
 const ALLOWED_7 = ["S256"];
 const PATTERN_8 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
 const ALLOWED_9 = ["system","data","analytics","monitoring"];
@@ -305,6 +305,16 @@ function acceptOAuthClientMetadataDto(input: unknown): dto.OAuthClientMetadataDt
         if (!(isIn(value, ALLOWED_6))) return undefined;
         break;
       }
+      case "jwks_uri": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
+        break;
+      }
+      case "jwks": {
+        if (value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
       case "scope": {
         if (value === undefined) break;
         if (!(isString(value) && maxLength(value as string, 2000))) return undefined;
@@ -446,6 +456,16 @@ function acceptOAuthTokenRequestDto(input: unknown): dto.OAuthTokenRequestDto | 
         break;
       }
       case "client_secret": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "client_assertion_type": {
+        if (value === undefined) break;
+        if (!(isString(value))) return undefined;
+        break;
+      }
+      case "client_assertion": {
         if (value === undefined) break;
         if (!(isString(value))) return undefined;
         break;

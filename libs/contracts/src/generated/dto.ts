@@ -150,8 +150,19 @@ export class OAuthClientMetadataDto {
   response_types?: Array<"code">;
 
   @ValidateIf((object: Record<string, unknown>) => object["token_endpoint_auth_method"] !== undefined)
-  @IsIn(["none","client_secret_post","client_secret_basic"])
-  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+  @IsIn(["none","client_secret_post","client_secret_basic","private_key_jwt"])
+  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
+
+  /** With `private_key_jwt`, an https URL of the client's public keys (a JWK Set); or give `jwks`. */
+  @ValidateIf((object: Record<string, unknown>) => object["jwks_uri"] !== undefined)
+  @IsString()
+  @MaxLength(2000)
+  jwks_uri?: string;
+
+  /** With `private_key_jwt`, the client's public keys as a JWK Set (`{"keys": [...]}`, 1 to 10 RSA, EC or OKP keys, no private members). */
+  @ValidateIf((object: Record<string, unknown>) => object["jwks"] !== undefined)
+  @IsObject()
+  jwks?: Record<string, unknown>;
 
   @ValidateIf((object: Record<string, unknown>) => object["scope"] !== undefined)
   @IsString()
@@ -241,6 +252,16 @@ export class OAuthTokenRequestDto {
   @ValidateIf((object: Record<string, unknown>) => object["client_secret"] !== undefined)
   @IsString()
   client_secret?: string;
+
+  /** `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, for a `private_key_jwt` client (RFC 7523). */
+  @ValidateIf((object: Record<string, unknown>) => object["client_assertion_type"] !== undefined)
+  @IsString()
+  client_assertion_type?: string;
+
+  /** A JWT signed by one of the client's keys: `iss` and `sub` its client_id, `aud` the issuer or this endpoint, `exp` within an hour, a `jti` used once. */
+  @ValidateIf((object: Record<string, unknown>) => object["client_assertion"] !== undefined)
+  @IsString()
+  client_assertion?: string;
 
   @ValidateIf((object: Record<string, unknown>) => object["refresh_token"] !== undefined)
   @IsString()

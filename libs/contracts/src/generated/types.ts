@@ -806,7 +806,10 @@ export interface AuthorizationServerMetadata {
   response_types_supported: Array<"code">;
   response_modes_supported?: Array<string>;
   grant_types_supported: Array<"authorization_code" | "refresh_token">;
-  token_endpoint_auth_methods_supported: Array<"none" | "client_secret_post" | "client_secret_basic">;
+  token_endpoint_auth_methods_supported: Array<"none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt">;
+  /** What a `private_key_jwt` client assertion may be signed with (RFC 7523). */
+  token_endpoint_auth_signing_alg_values_supported?: Array<string>;
+  revocation_endpoint_auth_signing_alg_values_supported?: Array<string>;
   code_challenge_methods_supported: Array<"S256">;
   authorization_response_iss_parameter_supported?: boolean;
   service_documentation?: string;
@@ -818,7 +821,13 @@ export interface OAuthClientMetadata {
   client_name?: string;
   grant_types?: Array<"authorization_code" | "refresh_token">;
   response_types?: Array<"code">;
-  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+  token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
+  /** With `private_key_jwt`, an https URL of the client's public keys (a JWK Set); or give `jwks`. */
+  jwks_uri?: string;
+  /** With `private_key_jwt`, the client's public keys as a JWK Set (`{"keys": [...]}`, 1 to 10 RSA, EC or OKP keys, no private members). */
+  jwks?: {
+    [key: string]: unknown;
+  };
   scope?: string;
   client_uri?: string;
   software_id?: string;
@@ -837,6 +846,10 @@ export interface OAuthClientInformation {
   grant_types: Array<string>;
   response_types: Array<string>;
   token_endpoint_auth_method: string;
+  jwks_uri?: string;
+  jwks?: {
+    [key: string]: unknown;
+  };
   scope?: string;
 }
 
@@ -850,7 +863,7 @@ export interface OAuthClient {
   name: string | null;
   redirectUris: Array<string>;
   grantTypes: Array<string>;
-  tokenEndpointAuthMethod: "none" | "client_secret_post" | "client_secret_basic";
+  tokenEndpointAuthMethod: "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
   scope: string | null;
   clientUri: string | null;
   softwareId: string | null;
@@ -878,6 +891,10 @@ export interface OAuthTokenRequest {
   code_verifier?: string;
   client_id?: string;
   client_secret?: string;
+  /** `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, for a `private_key_jwt` client (RFC 7523). */
+  client_assertion_type?: string;
+  /** A JWT signed by one of the client's keys: `iss` and `sub` its client_id, `aud` the issuer or this endpoint, `exp` within an hour, a `jti` used once. */
+  client_assertion?: string;
   refresh_token?: string;
   /** RFC 8707; when given, must be this server's MCP endpoint (as at authorization). */
   resource?: string;
@@ -890,6 +907,8 @@ export interface OAuthRevokeRequest {
   token_type_hint?: "access_token" | "refresh_token";
   client_id?: string;
   client_secret?: string;
+  client_assertion_type?: string;
+  client_assertion?: string;
 }
 
 export interface OAuthTokenResponse {
