@@ -186,13 +186,20 @@ export class OAuthClientsService {
       ],
     )) as Array<{ id: string; inserted: boolean }>;
     const client = (await this.clients.findOne({ where: { id: row.id } })) as OAuthClientEntity;
-    const changed = kept !== undefined && (kept.redirectUris.join(' ') !== client.redirectUris.join(' ') || kept.name !== client.name);
+    const changed = kept !== undefined && (kept.redirectUris.join(' ') !== client.redirectUris.join(' ') || kept.name !== client.name || !sameKeys(kept, client));
     if (row.inserted || changed) {
       await this.audit.record({
         action: row.inserted ? 'oauth.client.register' : 'oauth.client.update',
         result: 'success',
         resource: `oauth-client:${client.id}`,
-        details: { metadataUrl, clientName: client.name, redirectUris: client.redirectUris, ...(changed ? { before: { clientName: kept.name, redirectUris: kept.redirectUris } } : {}) },
+        details: {
+          metadataUrl,
+          clientName: client.name,
+          redirectUris: client.redirectUris,
+          authMethod: client.authMethod,
+          ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
+          ...(changed ? { before: { clientName: kept.name, redirectUris: kept.redirectUris, authMethod: kept.authMethod, ...(sameKeys(kept, client) ? {} : { keysChanged: true }) } } : {}),
+        },
         origin,
       });
     }
@@ -256,6 +263,11 @@ export class OAuthClientsService {
     const known = Buffer.from(hash);
     return given.length === known.length && timingSafeEqual(given, known);
   }
+}
+
+/** Whether two copies of a document prove the client the same way (a change of keys is worth an audit entry). */
+function sameKeys(a: OAuthClientEntity, b: OAuthClientEntity): boolean {
+  return a.authMethod === b.authMethod && a.jwksUri === b.jwksUri && JSON.stringify(a.jwks) === JSON.stringify(b.jwks);
 }
 
 function clientView(row: OAuthClientEntity, activeSessions: number): OAuthClient {

@@ -159,7 +159,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The scope a client should ask for to use the MCP endpoint: listing and calling tools, and what
-   * each tool requires. An OAuth token carries only what it was granted, so a narrower ask sees less.
+   * each tool requires. An OAuth token carries only what it was granted: a narrower ask runs less,
+   * and is asked for more (step-up) when it calls what its user holds and it does not.
    */
   private mcpScopes(): string {
     return [...new Set([...MCP_SCOPES, ...this.toolPermissions()])].join(' ');
