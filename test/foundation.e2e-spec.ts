@@ -27,6 +27,7 @@ describe('foundation: operations endpoints, errors, request ids, aliases', () =>
     expect(response.body.components.database.latency).toBeGreaterThanOrEqual(0);
     expect(response.body.components.database.connections.max).toBeGreaterThanOrEqual(1);
     expect(response.body.metrics.memory.rss).toBeGreaterThan(0);
+    expect((response.body.components as Record<string, unknown>).upstreams).toEqual({ status: 'healthy', total: 0, connected: 0, circuitNotClosed: 0 });
   });
 
   it('the operations endpoints answer at the root, under /api/v1 and under /api', async () => {

@@ -33,6 +33,15 @@ describe('GET /admin/monitor and /admin/monitor/circuit-breakers (MCP Connect)',
     await remote?.close();
   });
 
+  it('GET /health/detailed counts the upstreams (no names): one not connected makes the report degraded, never the instance unready', async () => {
+    const health = await t.client.call<{ status: string; components: { upstreams: Record<string, unknown> } }>('getDetailedHealth');
+    expect(health.status).toBe(200);
+    expect(health.body.components.upstreams).toEqual({ status: 'unhealthy', total: 2, connected: 1, circuitNotClosed: 0, error: '1 of 2 upstream servers not connected' });
+    expect(health.body.status).toBe('degraded');
+    expect(JSON.stringify(health.body)).not.toContain('broken');
+    expect((await t.client.call<{ ready: boolean }>('getReadiness')).body.ready).toBe(true);
+  });
+
   it('shows every server with its connection and circuit here, the tools, and the runs of today', async () => {
     const seen = await monitor();
     const tools = (await t.client.call<ToolList>('listTools', { headers: admin.auth, query: { limit: 100 } })).body;

@@ -51,7 +51,8 @@ export class HealthService {
   }
 
   async detailed(): Promise<Record<string, unknown>> {
-    const components = await this.components();
+    // Upstreams count towards the report only: a server of someone else's going down must not make load balancers drop this instance.
+    const components: Record<string, ComponentHealth> = { ...(await this.components()), upstreams: this.upstreamsHealth() };
     const statuses = Object.values(components).map((component) => component.status);
     const status: Status = components.database.status !== 'healthy' ? 'unhealthy' : statuses.every((s) => s === 'healthy') ? 'healthy' : 'degraded';
     const memory = process.memoryUsage();
@@ -75,6 +76,17 @@ export class HealthService {
   private async components(): Promise<Record<string, ComponentHealth>> {
     const [database, redis] = await Promise.all([this.databaseHealth(), this.redis.enabled ? this.redisHealth() : undefined]);
     return redis ? { database, redis } : { database };
+  }
+
+  private upstreamsHealth(): ComponentHealth {
+    const states = this.metrics.upstreamStates();
+    const connected = states.filter((state) => state.connected).length;
+    const circuitNotClosed = states.filter((state) => state.circuit !== 'closed').length;
+    const problems = [
+      ...(connected < states.length ? [`${states.length - connected} of ${states.length} upstream servers not connected`] : []),
+      ...(circuitNotClosed > 0 ? [`${circuitNotClosed} with the circuit not closed`] : []),
+    ];
+    return { status: problems.length === 0 ? 'healthy' : 'unhealthy', total: states.length, connected, circuitNotClosed, ...(problems.length > 0 ? { error: problems.join('; ') } : {}) };
   }
 
   private async databaseHealth(): Promise<ComponentHealth> {

@@ -66,6 +66,7 @@ function upstreamGauge(name: string, help: string, value: (state: UpstreamMetric
  */
 @Injectable()
 export class MetricsService {
+  private readonly ownUpstreamSources = new Set<() => Iterable<UpstreamMetricState>>();
   readonly requests = singleton(
     'mcp_server_requests_total',
     () => new Counter({ name: 'mcp_server_requests_total', help: 'Total number of HTTP requests', labelNames: ['method', 'endpoint', 'status'] }),
@@ -143,10 +144,19 @@ export class MetricsService {
     this.toolCacheLookups.labels(hit ? 'hit' : 'miss').inc();
   }
 
-  /** Adds a source of upstream states for the upstream gauges; returns its removal. */
+  /** Adds a source of upstream states for the upstream gauges and this app's health report; returns its removal. */
   watchUpstreams(source: () => Iterable<UpstreamMetricState>): () => void {
     upstreamSources.add(source);
-    return () => upstreamSources.delete(source);
+    this.ownUpstreamSources.add(source);
+    return () => {
+      upstreamSources.delete(source);
+      this.ownUpstreamSources.delete(source);
+    };
+  }
+
+  /** The upstream servers of this app (the gauges read those of every app in the process). */
+  upstreamStates(): UpstreamMetricState[] {
+    return [...this.ownUpstreamSources].flatMap((source) => [...source()]);
   }
 
   connectionOpened(): void {

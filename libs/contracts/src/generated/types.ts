@@ -950,6 +950,16 @@ export interface HealthStatus {
   version: string;
 }
 
+/** The upstream MCP servers this instance serves (enabled, or connected by an admin): counts only, names are for admins (`GET /admin/monitor`). `unhealthy` when one is not connected or its circuit is not closed; that makes the report `degraded`, never the instance unready. */
+export interface UpstreamsHealth {
+  status: "healthy" | "unhealthy";
+  total: number;
+  connected: number;
+  /** Servers whose circuit is open or half-open on this instance. */
+  circuitNotClosed: number;
+  error?: string;
+}
+
 export interface ComponentHealth {
   status: "healthy" | "unhealthy";
   /** Round trip in milliseconds. */
@@ -970,6 +980,7 @@ export interface DetailedHealth {
   components: {
     database: ComponentHealth;
     redis?: ComponentHealth;
+    upstreams?: UpstreamsHealth;
   };
   metrics: {
     /** Seconds since the process started. */
