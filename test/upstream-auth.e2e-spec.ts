@@ -101,6 +101,20 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
     remote.requireAuthorization(undefined);
   });
 
+  it('authenticates to the token endpoint in the form when told to (client_secret_post)', async () => {
+    const before = tokens.requests.length;
+    remote.requireAuthorization([`Bearer tok-${before + 1}`]);
+    const created = await create({ name: 'granted-post', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientAuthMethod: 'client_secret_post', scopes: undefined }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ status: 'connected', auth: { type: 'oauth2', clientAuthMethod: 'client_secret_post', clientSecret: '********' } });
+    expect(tokens.requests.slice(before)).toEqual([{ authorization: undefined, form: { grant_type: 'client_credentials', client_id: 'gateway client', client_secret: 's3cret/+value' } }]);
+    expect((await run('granted-post__echo', { message: 'posted' })).status).toBe(200);
+    const wrong = await create({ name: 'granted-wrong', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ clientAuthMethod: 'private_key_jwt' }) });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.details?.[0].field).toBe('auth.clientAuthMethod');
+    remote.requireAuthorization(undefined);
+  });
+
   it('sends the token on a WebSocket upgrade', async () => {
     const before = tokens.requests.length;
     const created = await create({ name: 'granted-ws', transport: { type: 'websocket', url: remote.wsUrl }, auth: oauth() });

@@ -28,20 +28,21 @@ const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
 const ALLOWED_20 = ["none","api_key","oauth2"];
 const PATTERN_21 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
 const PATTERN_22 = new RegExp("^[!-~]*$");
-const PATTERN_23 = new RegExp("^[!#-\\[\\]-~]+$");
-const ALLOWED_24 = ["connect","disconnect"];
-const PATTERN_25 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_26 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_27 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_28 = ["admin","developer","user"];
-const ALLOWED_29 = ["active","suspended","deleted"];
-const PATTERN_30 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_31 = ["info","warning","error","critical"];
-const ALLOWED_32 = ["csv","json"];
-const PATTERN_33 = new RegExp("^https?://");
-const ALLOWED_34 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_35 = ["pending","delivering","delivered","failed"];
-const PATTERN_36 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_23 = ["client_secret_basic","client_secret_post"];
+const PATTERN_24 = new RegExp("^[!#-\\[\\]-~]+$");
+const ALLOWED_25 = ["connect","disconnect"];
+const PATTERN_26 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_27 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_28 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_29 = ["admin","developer","user"];
+const ALLOWED_30 = ["active","suspended","deleted"];
+const PATTERN_31 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_32 = ["info","warning","error","critical"];
+const ALLOWED_33 = ["csv","json"];
+const PATTERN_34 = new RegExp("^https?://");
+const ALLOWED_35 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_36 = ["pending","delivering","delivered","failed"];
+const PATTERN_37 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1582,6 +1583,11 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
         if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 8192))) return undefined;
         break;
       }
+      case "clientAuthMethod": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
+        break;
+      }
       case "tokenUrl": {
         if (value === undefined) break;
         if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048))) return undefined;
@@ -1590,7 +1596,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_23))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_24))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1794,7 +1800,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       default:
@@ -1887,7 +1893,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       default:
@@ -1918,12 +1924,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2149,12 +2155,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_28))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "search": {
@@ -2209,7 +2215,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2244,7 +2250,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2294,7 +2300,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "reason": {
@@ -2382,12 +2388,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       case "page": {
@@ -2425,7 +2431,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "startDate": {
@@ -2445,12 +2451,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       default:
@@ -2521,12 +2527,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_34))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2586,12 +2592,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_34))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2692,7 +2698,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "page": {
@@ -2751,7 +2757,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       default:

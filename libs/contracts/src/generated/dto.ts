@@ -854,8 +854,9 @@ export class UpstreamCacheDto {
 /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`;
 not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in
 `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none).
-`oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the
-RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept
+`oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as
+`clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes`
+and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept
 until shortly before it expires, and fetched again at once when the upstream answers 401.
 `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are
 stored encrypted and answered as `********`; sending `********` back keeps them while they
@@ -896,6 +897,11 @@ export class UpstreamAuthDto {
   @MinLength(1)
   @MaxLength(8192)
   clientSecret?: string;
+
+  /** How the client id and secret reach the token endpoint (RFC 6749 §2.3.1); absent, client_secret_basic. */
+  @ValidateIf((object: Record<string, unknown>) => object["clientAuthMethod"] !== undefined)
+  @IsIn(["client_secret_basic","client_secret_post"])
+  clientAuthMethod?: "client_secret_basic" | "client_secret_post";
 
   @ValidateIf((object: Record<string, unknown>) => object["tokenUrl"] !== undefined)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -977,7 +983,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamCacheDto)
   cache?: UpstreamCacheDto | null;
 
-  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl` (client_secret_basic; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -45,6 +45,21 @@ describe('UpstreamCredentials', () => {
     expect(await credentials.headers()).toEqual({ Authorization: 'Bearer t3' });
   });
 
+  it('authenticates to the token endpoint with Basic by default, or in the form with client_secret_post', async () => {
+    const requestOf = async (auth: typeof OAUTH & { clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' }) => {
+      const fetchImpl = endpoint(3600);
+      await new UpstreamCredentials({ ...auth, clientSecret: 's/+ e' }, fetchImpl).headers();
+      const init = fetchImpl.mock.calls[0][1] as RequestInit;
+      return { headers: init.headers as Record<string, string>, form: Object.fromEntries(new URLSearchParams(init.body as string)) };
+    };
+    const basic = await requestOf(OAUTH);
+    expect(basic.headers.authorization).toBe(`Basic ${Buffer.from('id:s%2F%2B%20e').toString('base64')}`);
+    expect(basic.form).toEqual({ grant_type: 'client_credentials' });
+    const post = await requestOf({ ...OAUTH, clientAuthMethod: 'client_secret_post' });
+    expect(post.headers.authorization).toBeUndefined();
+    expect(post.form).toEqual({ grant_type: 'client_credentials', client_id: 'id', client_secret: 's/+ e' });
+  });
+
   it('renews a short-lived token a tenth of its life early, and assumes five minutes without expires_in', async () => {
     vi.useFakeTimers({ now: 0, toFake: ['Date'] });
     const short = new UpstreamCredentials(OAUTH, endpoint(10));

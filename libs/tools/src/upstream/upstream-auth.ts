@@ -2,7 +2,15 @@
 export type UpstreamAuthSettings =
   | { readonly type: 'none' }
   | { readonly type: 'api_key'; readonly key: string; readonly header: string; readonly prefix: string }
-  | { readonly type: 'oauth2'; readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scopes?: readonly string[]; readonly resource?: string };
+  | {
+      readonly type: 'oauth2';
+      readonly tokenUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+      readonly scopes?: readonly string[];
+      readonly resource?: string;
+    };
 
 const TOKEN_TIMEOUT_MS = 10_000;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
@@ -80,13 +88,19 @@ export class UpstreamCredentials {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (auth.scopes && auth.scopes.length > 0) form.set('scope', auth.scopes.join(' '));
     if (auth.resource) form.set('resource', auth.resource);
-    // client_secret_basic: both parts form-encoded first (RFC 6749, section 2.3.1).
-    const basic = Buffer.from(`${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.clientSecret)}`).toString('base64');
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (auth.clientAuthMethod === 'client_secret_post') {
+      form.set('client_id', auth.clientId);
+      form.set('client_secret', auth.clientSecret);
+    } else {
+      // client_secret_basic: both parts form-encoded first (RFC 6749, section 2.3.1).
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.clientSecret)}`).toString('base64')}`;
+    }
     let response: Response;
     try {
       response = await this.fetchImpl(auth.tokenUrl, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers,
         body: form.toString(),
         redirect: 'error',
         signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),

@@ -66,6 +66,7 @@ export interface AuthInput {
   readonly tokenUrl?: string;
   readonly clientId?: string;
   readonly clientSecret?: string;
+  readonly clientAuthMethod?: string;
   readonly scopes?: readonly string[];
   readonly resource?: string;
 }
@@ -73,7 +74,7 @@ export interface AuthInput {
 const AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = {
   none: [],
   api_key: ['key', 'header', 'prefix'],
-  oauth2: ['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'resource'],
+  oauth2: ['tokenUrl', 'clientId', 'clientSecret', 'clientAuthMethod', 'scopes', 'resource'],
 };
 const REQUIRED_AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = { none: [], api_key: ['key'], oauth2: ['tokenUrl', 'clientId', 'clientSecret'] };
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;

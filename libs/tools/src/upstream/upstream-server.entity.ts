@@ -31,6 +31,7 @@ export interface StoredAuth {
   tokenUrl?: string;
   clientId?: string;
   clientSecret?: string;
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   scopes?: string[];
   resource?: string;
 }

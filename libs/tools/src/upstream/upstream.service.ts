@@ -574,6 +574,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       tokenUrl: auth.tokenUrl,
       clientId: auth.clientId,
       clientSecret: seal('clientSecret', auth.clientSecret, previous?.tokenUrl === auth.tokenUrl),
+      ...(auth.clientAuthMethod ? { clientAuthMethod: auth.clientAuthMethod } : {}),
       ...(auth.scopes ? { scopes: [...auth.scopes] } : {}),
       ...(auth.resource ? { resource: auth.resource } : {}),
     };
@@ -587,6 +588,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       tokenUrl: stored.tokenUrl as string,
       clientId: stored.clientId as string,
       clientSecret: this.secrets.decrypt(stored.clientSecret as string),
+      ...(stored.clientAuthMethod ? { clientAuthMethod: stored.clientAuthMethod } : {}),
       ...(stored.scopes ? { scopes: stored.scopes } : {}),
       ...(stored.resource ? { resource: stored.resource } : {}),
     };
