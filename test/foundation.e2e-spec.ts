@@ -28,6 +28,14 @@ describe('foundation: operations endpoints, errors, request ids, aliases', () =>
     expect(response.body.components.database.connections.max).toBeGreaterThanOrEqual(1);
     expect(response.body.metrics.memory.rss).toBeGreaterThan(0);
     expect((response.body.components as Record<string, unknown>).upstreams).toEqual({ status: 'healthy', total: 0, connected: 0, circuitNotClosed: 0 });
+    const metrics = response.body.metrics as unknown as { cpuUsage: number; memoryUsage: number; memory: { rss: number; limit: number } };
+    expect(metrics.cpuUsage).toBeGreaterThanOrEqual(0);
+    expect(metrics.memory.limit).toBeGreaterThanOrEqual(metrics.memory.rss);
+    expect(metrics.memoryUsage).toBeCloseTo((metrics.memory.rss / metrics.memory.limit) * 100, 1);
+    // The seed's Redis memory figures, where Redis is configured (the PostgreSQL + Redis run).
+    const redis = (response.body.components as Record<string, { memory?: { used: number; max: number | null; percentage: number | null } } | undefined>).redis;
+    if (t.config.redisUrl) expect(redis?.memory?.used).toBeGreaterThan(0);
+    else expect(redis).toBeUndefined();
   });
 
   it('the operations endpoints answer at the root, under /api/v1 and under /api', async () => {

@@ -63,6 +63,19 @@ export class RedisService implements OnApplicationShutdown {
     }
   }
 
+  /** What Redis says of its memory (INFO memory): bytes used, its maxmemory (null: no limit) and the share used. */
+  async memory(): Promise<{ used: number; max: number | null; percentage: number | null }> {
+    if (!this.client) throw new Error('Redis is not configured');
+    const info = await this.client.info('memory');
+    const field = (name: string): number | undefined => {
+      const match = new RegExp(`^${name}:(\\d+)\\r?$`, 'm').exec(info);
+      return match ? Number(match[1]) : undefined;
+    };
+    const used = field('used_memory') ?? 0;
+    const max = field('maxmemory') || null;
+    return { used, max, percentage: max ? Math.round((used / max) * 10_000) / 100 : null };
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.watchdogs) clearInterval(timer);
     await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));

@@ -1,11 +1,14 @@
 import { AppConfig } from '@app/config';
 import { AppendLog, DatabaseService, RedisService } from '@app/database';
 import { Injectable } from '@nestjs/common';
+import { totalmem } from 'node:os';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { MetricsService } from './metrics.service';
 
 const PING_TIMEOUT_MS = 2_000;
+// CPU use is measured over the time between two reports, and over at least this long.
+const MIN_CPU_WINDOW_MS = 1_000;
 
 type Status = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -21,6 +24,10 @@ export interface ComponentHealth {
 export class HealthService {
   private readonly startedAt = Date.now();
   private shuttingDown = false;
+  private cpuSample = { at: performance.now(), usage: process.cpuUsage() };
+  private cpuPercent = percentOfOneCore(process.cpuUsage(), process.uptime() * 1000);
+  // The memory this process may use: a container's limit (cgroup) when there is one, else the host's.
+  private readonly memoryLimit = Math.min(process.constrainedMemory?.() || Infinity, totalmem());
 
   constructor(
     private readonly config: AppConfig,
@@ -53,6 +60,10 @@ export class HealthService {
   async detailed(): Promise<Record<string, unknown>> {
     // Upstreams count towards the report only: a server of someone else's going down must not make load balancers drop this instance.
     const components: Record<string, ComponentHealth> = { ...(await this.components()), upstreams: this.upstreamsHealth() };
+    if (components.redis?.status === 'healthy') {
+      const memory = await this.redis.memory().catch(() => undefined);
+      if (memory) components.redis = { ...components.redis, memory };
+    }
     const statuses = Object.values(components).map((component) => component.status);
     const status: Status = components.database.status !== 'healthy' ? 'unhealthy' : statuses.every((s) => s === 'healthy') ? 'healthy' : 'degraded';
     const memory = process.memoryUsage();
@@ -64,7 +75,9 @@ export class HealthService {
       components,
       metrics: {
         uptime: Math.round((Date.now() - this.startedAt) / 1000),
-        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external },
+        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, limit: this.memoryLimit },
+        memoryUsage: Math.round((memory.rss / this.memoryLimit) * 10_000) / 100,
+        cpuUsage: this.cpuUsage(),
         eventLoopLag: live.eventLoopLagMs,
         eventLoopLagP99: live.eventLoopLagP99Ms,
         requestsPerSecond: live.requestsPerSecond,
@@ -76,6 +89,17 @@ export class HealthService {
   private async components(): Promise<Record<string, ComponentHealth>> {
     const [database, redis] = await Promise.all([this.databaseHealth(), this.redis.enabled ? this.redisHealth() : undefined]);
     return redis ? { database, redis } : { database };
+  }
+
+  /** Percent of one core this process used since the previous report (at least a second back), or since it started. */
+  private cpuUsage(): number {
+    const now = performance.now();
+    if (now - this.cpuSample.at >= MIN_CPU_WINDOW_MS) {
+      const usage = process.cpuUsage(this.cpuSample.usage);
+      this.cpuPercent = percentOfOneCore(usage, now - this.cpuSample.at);
+      this.cpuSample = { at: now, usage: process.cpuUsage() };
+    }
+    return this.cpuPercent;
   }
 
   private upstreamsHealth(): ComponentHealth {
@@ -132,6 +156,10 @@ export class HealthService {
       return { status: 'unhealthy', error: reason(error) };
     }
   }
+}
+
+function percentOfOneCore(usage: NodeJS.CpuUsage, wallMs: number): number {
+  return wallMs > 0 ? Math.round(((usage.user + usage.system) / 1000 / wallMs) * 10_000) / 100 : 0;
 }
 
 function elapsed(started: number): number {

@@ -973,6 +973,12 @@ export interface ComponentHealth {
     idle: number;
     max: number;
   };
+  /** Redis only (INFO memory): bytes used, its maxmemory (null: no limit), and the share of it used. */
+  memory?: {
+    used: number;
+    max: number | null;
+    percentage: number | null;
+  };
 }
 
 export interface DetailedHealth {
@@ -992,7 +998,13 @@ export interface DetailedHealth {
       heapUsed: number;
       heapTotal: number;
       external?: number;
+      /** What the process may use, in bytes (a container's memory limit, else the host's memory). */
+      limit?: number;
     };
+    /** Resident memory as a percentage of `memory.limit`. */
+    memoryUsage?: number;
+    /** CPU used by the process, as a percentage of one core, since the previous report (at least a second back) or since it started. */
+    cpuUsage?: number;
     /** Mean event-loop delay in milliseconds. */
     eventLoopLag: number;
     eventLoopLagP99?: number;
