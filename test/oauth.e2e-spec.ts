@@ -39,15 +39,15 @@ function oauthClient(t: TestApp) {
       return (await read('registerOAuthClient', response)) as Answer<OAuthClientInformation & OAuthErrorBody>;
     },
 
-    async page(query: string): Promise<Answer<string>> {
-      return (await read('oauthAuthorize', await fetch(`${t.baseUrl}/api/v1/oauth/authorize?${query}`, { redirect: 'manual', headers: BROWSER }))) as Answer<string>;
+    async page(query: string, headers: Readonly<Record<string, string>> = {}): Promise<Answer<string>> {
+      return (await read('oauthAuthorize', await fetch(`${t.baseUrl}/api/v1/oauth/authorize?${query}`, { redirect: 'manual', headers: { ...BROWSER, ...headers } }))) as Answer<string>;
     },
 
-    async submit(fields: Readonly<Record<string, string>>): Promise<Answer<string>> {
+    async submit(fields: Readonly<Record<string, string>>, headers: Readonly<Record<string, string>> = {}): Promise<Answer<string>> {
       const response = await fetch(`${t.baseUrl}/api/v1/oauth/authorize`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body: new URLSearchParams(fields).toString(),
       });
       return (await read('oauthAuthorizeSubmit', response)) as Answer<string>;
@@ -676,6 +676,107 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(expect.arrayContaining(['RS256', 'ES256', 'EdDSA']));
       expect(metadata.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
       expect(metadata.revocation_endpoint_auth_methods_supported).toContain('private_key_jwt');
+    });
+  });
+
+  describe('a browser signed in at the authorization endpoint', () => {
+    const SIGN_IN = 'smcp_oauth_signin';
+
+    /** The sign-in cookie an answer sets, as a Cookie header (undefined when it sets none). */
+    function signInCookie(answer: Answer<string>): string | undefined {
+      const set = answer.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SIGN_IN}=`));
+      return set ? set.split(';')[0] : undefined;
+    }
+
+    function query(client: Pick<OAuthClientInformation, 'client_id'>, extra: Record<string, string> = {}): { query: string; verifier: string } {
+      const { verifier, challenge } = pkcePair();
+      return { query: authorizeQuery(client, challenge, extra), verifier };
+    }
+
+    async function signInThroughForm(client: Pick<OAuthClientInformation, 'client_id'>, user: LoggedInUser, scope: string): Promise<string> {
+      const first = await http.page(query(client, { scope }).query);
+      const answer = await http.submit({ ...hiddenFields(first.body), email: user.input.email, password: user.input.password, decision: 'allow' });
+      expect(answer.status).toBe(303);
+      const setCookie = answer.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SIGN_IN}=`)) as string;
+      // Only for this endpoint, never for scripts, gone when the browser closes.
+      expect(setCookie).toMatch(/; Path=\/api\/v1\/oauth\/authorize; HttpOnly; SameSite=Lax$/);
+      return signInCookie(answer) as string;
+    }
+
+    const codeOf = (answer: Answer<string>) => answer.location?.searchParams.get('code');
+
+    it('asks a signed-in browser for a click, then for nothing it allowed before; prompt asks again, or never', async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient();
+      const cookie = { cookie: await signInThroughForm(client, user, 'read:tools') };
+
+      // Allowed before, in this browser: the code at once, and it is the user's.
+      const again = query(client, { scope: 'read:tools' });
+      const silent = await http.page(again.query, cookie);
+      expect(silent.status).toBe(302);
+      const tokens = await http.token({ grant_type: 'authorization_code', code: codeOf(silent) as string, redirect_uri: CALLBACK, code_verifier: again.verifier, client_id: client.client_id });
+      expect(tokens.status).toBe(200);
+      expect(tokens.body.scope).toBe('read:tools');
+      const me = await t.client.call<{ id: string }>('getCurrentUser', { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+      expect(me.body.id).toBe(user.userId);
+
+      // More than was allowed: a page that says who is signed in, with no password field.
+      const wider = query(client, { scope: 'read:tools execute:tools' });
+      const consent = await http.page(wider.query, cookie);
+      expect(consent.status).toBe(200);
+      expect(consent.body).toContain(`Signed in as <strong>${user.input.email}</strong>`);
+      expect(consent.body).not.toContain('type="password"');
+      const allowed = await http.submit({ ...hiddenFields(consent.body), decision: 'allow' }, cookie);
+      expect(allowed.status).toBe(303);
+      expect(codeOf(allowed)).toMatch(/^mcp_ac_/);
+      expect((await http.page(query(client, { scope: 'execute:tools' }).query, cookie)).status).toBe(302);
+
+      expect((await http.page(query(client, { scope: 'read:tools', prompt: 'consent' }).query, cookie)).body).toContain('Signed in as');
+      expect((await http.page(query(client, { scope: 'read:tools', prompt: 'login' }).query, cookie)).body).toContain('type="password"');
+      expect(codeOf(await http.page(query(client, { scope: 'read:tools', prompt: 'none' }).query, cookie))).toMatch(/^mcp_ac_/);
+      const notSignedIn = await http.page(query(client, { prompt: 'none' }).query);
+      expect(notSignedIn.location?.searchParams.get('error')).toBe('login_required');
+      const otherClient = await publicClient();
+      const notAllowed = await http.page(query(otherClient, { prompt: 'none' }).query, cookie);
+      expect(notAllowed.location?.searchParams.get('error')).toBe('consent_required');
+      expect((await http.page(query(client, { prompt: 'select_account' }).query, cookie)).location?.searchParams.get('error')).toBe('invalid_request');
+      const silentAudits = (await audits('oauth.authorize')).filter((entry) => entry.userId === user.userId && entry.details?.allowedBefore === true);
+      expect(silentAudits).toHaveLength(3);
+    });
+
+    it("takes an allow only with this browser's sign-in and its own page; switching, a change of rights or of status ends the sign-in", async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient();
+      const cookie = { cookie: await signInThroughForm(client, user, 'read:tools') };
+      const consentPage = await http.page(query(client, { scope: 'execute:tools' }).query, cookie);
+      const fields = hiddenFields(consentPage.body);
+      expect(fields.consent).toBeTruthy();
+
+      // Another site's form reaches here without the cookie (SameSite=Lax), or without this page's value.
+      const noCookie = await http.submit({ ...fields, decision: 'allow' });
+      expect(noCookie.status).toBe(401);
+      expect(noCookie.body).toContain('type="password"');
+      expect((await http.submit({ ...fields, consent: 'forged', decision: 'allow' }, cookie)).status).toBe(403);
+      const otherBrowser = { cookie: await signInThroughForm(client, user, 'read:tools') };
+      expect((await http.submit({ ...fields, decision: 'allow' }, otherBrowser)).status).toBe(403);
+
+      // "Use another account": the sign-in form, the cookie cleared, the sign-in gone.
+      const switched = await http.submit({ ...fields, decision: 'switch' }, cookie);
+      expect(switched.status).toBe(200);
+      expect(switched.body).toContain('type="password"');
+      expect(switched.headers.getSetCookie().some((set) => set.startsWith(`${SIGN_IN}=;`) && set.includes('Max-Age=0'))).toBe(true);
+      expect((await http.page(query(client, { scope: 'read:tools' }).query, cookie)).status).toBe(200);
+
+      // The user's rights change: every browser signed in as them signs in again.
+      expect((await http.page(query(client, { scope: 'read:tools' }).query, otherBrowser)).status).toBe(302);
+      const admin = await registerAndLoginAs(t, ['admin']);
+      expect((await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: user.userId }, body: { roles: ['user', 'developer'] } })).status).toBe(200);
+      expect((await http.page(query(client, { scope: 'read:tools' }).query, otherBrowser)).body).toContain('type="password"');
+
+      // Suspended: the sign-in no longer counts.
+      const third = { cookie: await signInThroughForm(client, user, 'read:tools') };
+      await db().query(`UPDATE users SET status = 'suspended' WHERE id = $1`, [user.userId]);
+      expect((await http.page(query(client, { scope: 'read:tools' }).query, third)).body).toContain('type="password"');
     });
   });
 

@@ -13,6 +13,7 @@ import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
+import { OAuthBrowserSessions } from './oauth/browser-sessions';
 import { ClientAssertions } from './oauth/client-assertions.service';
 import { ClientMetadataFetcher } from './oauth/client-metadata-fetcher';
 import { OAuthClientsService } from './oauth/oauth-clients.service';
@@ -58,6 +59,7 @@ import { UsersService } from './users.service';
     OAuthClientsService,
     ClientMetadataFetcher,
     ClientAssertions,
+    OAuthBrowserSessions,
     OAuthService,
     OAuthRetention,
     AdminBootstrap,

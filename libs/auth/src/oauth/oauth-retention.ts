@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 const UNUSED_CLIENT_DAYS = 30;
 
 /**
- * Hourly: expired authorization codes, SSO requests and client assertion ids, and clients no one has used for 30 days that hold no live
+ * Hourly: expired authorization codes, SSO requests, client assertion ids and browser sign-ins, and clients no one has used for 30 days that hold no live
  * refresh token (registration is open, so abandoned registrations must not pile up).
  */
 @Injectable()
@@ -18,6 +18,7 @@ export class OAuthRetention extends HourlyRetention {
     const codes = deletedCount(await this.dataSource.query(`DELETE FROM oauth_authorization_codes WHERE expires_at < now()`));
     const ssoRequests = deletedCount(await this.dataSource.query(`DELETE FROM oauth_sso_requests WHERE expires_at < now()`));
     const assertions = deletedCount(await this.dataSource.query(`DELETE FROM oauth_client_assertions WHERE expires_at < now()`));
+    const browserSessions = deletedCount(await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE expires_at < now()`));
     const clients = deletedCount(
       await this.dataSource.query(
         `DELETE FROM oauth_clients c WHERE coalesce(c.last_used_at, c.created_at) < now() - make_interval(days => $1)
@@ -25,6 +26,6 @@ export class OAuthRetention extends HourlyRetention {
         [days],
       ),
     );
-    return codes + ssoRequests + assertions + clients;
+    return codes + ssoRequests + assertions + browserSessions + clients;
   }
 }

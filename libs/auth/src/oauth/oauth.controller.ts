@@ -38,7 +38,7 @@ export class OAuthController {
   @Get('authorize')
   @RateLimit({ rule: 'loginIp', by: 'ip' })
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query, originOf(request)));
+    await answerAuthorize(request, reply, await this.oauth.authorizePage(request.query, request.headers.cookie, originOf(request)));
   }
 
   /** Single sign-on's last step, after the IdP: the browser that started it gets the code. */
@@ -52,7 +52,7 @@ export class OAuthController {
   @RouteConfig({ acceptsForm: true })
   @RateLimit({ rule: 'login', by: 'email+ip' }, { rule: 'loginIp', by: 'ip' })
   async submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answerAuthorize(request, reply, await this.oauth.authorizeSubmit(request.body, originOf(request)));
+    await answerAuthorize(request, reply, await this.oauth.authorizeSubmit(request.body, request.headers.cookie, originOf(request)));
   }
 
   @Post('revoke')

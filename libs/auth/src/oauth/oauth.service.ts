@@ -5,7 +5,7 @@ import type { AuthorizationServerMetadata, OAuthTokenResponse } from '@app/contr
 import { SecretBox } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { AuthService } from '../auth.service';
 import { roleScopes } from '../roles';
@@ -14,6 +14,7 @@ import { JwtService } from '../jwt/jwt.service';
 import { type IssuedTokens, REFRESH_TOKEN_PREFIX, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { type BrowserSignIn, OAuthBrowserSessions } from './browser-sessions';
 import { ASSERTION_ALGORITHMS } from './client-assertion';
 import type { ClientAuthMethod, OAuthClientEntity } from './oauth-client.entity';
 import { OAuthClientsService } from './oauth-clients.service';
@@ -22,7 +23,7 @@ import { OAuthError, type OAuthErrorCode } from './oauth-error';
 import { isS256Challenge, verifierMatches } from './pkce';
 import { formActionSource, matchRedirectUri, withParameters } from './redirect-uris';
 import { parseScope } from './scopes';
-import { REQUEST_FIELDS, type RequestField, renderErrorPage, renderSignInPage, type SignInPageView } from './sign-in-page';
+import { REQUEST_FIELDS, type RequestField, renderConsentPage, renderErrorPage, renderSignInPage, type SignInPageView } from './sign-in-page';
 
 const CODE_TTL_MS = 60_000;
 const CLIENT_AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
@@ -31,6 +32,9 @@ const SSO_REQUEST_TTL_MS = 10 * 60_000;
 /** RelayState of a SAML login made for an authorization request (kept under SAML's 80 bytes). */
 export const OAUTH_RELAY_PREFIX = 'oauth:';
 const SSO_COOKIE = 'smcp_oauth_sso';
+// Who is signed in at the authorization endpoint in this browser (see OAuthBrowserSessions).
+const SIGN_IN_COOKIE = 'smcp_oauth_signin';
+const PROMPTS = ['none', 'login', 'consent'];
 const SSO_COOKIE_PATH = '/api/v1/oauth/authorize';
 const MAX_PARAMETER_LENGTH = 4096;
 const BACKUP_CODE = /^[A-Za-z0-9 -]{8,32}$/;
@@ -86,6 +90,7 @@ export class OAuthService {
     private readonly tokens: TokensService,
     private readonly jwt: JwtService,
     private readonly sessions: SessionsService,
+    private readonly browserSessions: OAuthBrowserSessions,
   ) {
     this.codes = dataSource.getRepository(AuthorizationCodeEntity);
     this.ssoRequests = dataSource.getRepository(OAuthSsoRequestEntity);
@@ -119,15 +124,31 @@ export class OAuthService {
     };
   }
 
-  /** GET: the sign-in page for a valid request. */
-  async authorizePage(query: unknown, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+  /**
+   * GET: the sign-in page for a valid request. A browser signed in here gets a click to allow it
+   * instead, or the code at once when its user already allowed this client this much (OpenID
+   * Connect's `prompt`: `login` asks for the password again, `consent` for the click, `none` for
+   * neither, answering `login_required` or `consent_required` when one is needed).
+   */
+  async authorizePage(query: unknown, cookieHeader: string | undefined, origin: RequestOrigin): Promise<AuthorizeOutcome> {
     const checked = await this.check(query, origin);
     if (checked.kind === 'refused') return checked.outcome;
-    return this.page(checked.request, 200, {});
+    const request = checked.request;
+    const prompt = singleValues(query).values.prompt;
+    if (prompt !== undefined && !PROMPTS.includes(prompt)) return this.redirect(request, 302, { error: 'invalid_request', error_description: `prompt must be one of ${PROMPTS.join(', ')}` });
+    const browserToken = cookieValue(cookieHeader, SIGN_IN_COOKIE);
+    const signedIn = prompt === 'login' ? undefined : await this.browserSessions.find(browserToken);
+    if (signedIn && prompt !== 'consent' && (await this.browserSessions.consented(signedIn.userId, request.client.id, request.scope))) {
+      return this.issueCode(request, signedIn.userId, signedIn.method, origin, { allowedBefore: true });
+    }
+    if (prompt === 'none') {
+      return this.redirect(request, 302, signedIn ? { error: 'consent_required', error_description: 'The user has not allowed this request yet' } : { error: 'login_required', error_description: 'The user is not signed in here' });
+    }
+    return signedIn ? this.consentPage(request, signedIn, browserToken as string) : this.page(request, 200, {});
   }
 
   /** POST: the form. Checks the request again, then the user, then sends a code to the client. */
-  async authorizeSubmit(body: unknown, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+  async authorizeSubmit(body: unknown, cookieHeader: string | undefined, origin: RequestOrigin): Promise<AuthorizeOutcome> {
     const checked = await this.check(body, origin);
     if (checked.kind === 'refused') return checked.outcome;
     const request = checked.request;
@@ -137,6 +158,12 @@ export class OAuthService {
       return this.redirect(request, 303, { error: 'access_denied', error_description: 'The user denied the request' });
     }
     if (form.decision === 'sso') return this.startSso(request);
+    const browserToken = cookieValue(cookieHeader, SIGN_IN_COOKIE);
+    if (form.decision === 'switch') {
+      await this.browserSessions.end(browserToken);
+      return { ...this.page(request, 200, {}), cookies: [this.signInCookie('', 0)] };
+    }
+    if (form.email === undefined && form.password === undefined && form.consent !== undefined) return this.allowAsSignedIn(request, browserToken, form.consent, origin);
     const email = (form.email ?? '').trim().toLowerCase();
     const password = form.password ?? '';
     const code = (form.code ?? '').trim();
@@ -151,7 +178,52 @@ export class OAuthService {
       const message = error.code !== 'MFA_REQUIRED' ? error.message : error.extra?.mfaType === 'sms' ? 'A code was sent to your phone by SMS: enter it to continue.' : 'Enter your authentication code to continue.';
       return this.page(request, error.status, { email, message, askForCode });
     }
-    return this.issueCode(request, signedIn.user.id, signedIn.method, origin);
+    const outcome = await this.issueCode(request, signedIn.user.id, signedIn.method, origin);
+    await this.browserSessions.end(browserToken);
+    return { ...outcome, cookies: [this.signInCookie(await this.browserSessions.start(signedIn.user.id, signedIn.method))] };
+  }
+
+  /** "Allow" on the page of a browser already signed in: only with the form that page gave this browser. */
+  private async allowAsSignedIn(request: AuthorizationRequest, browserToken: string | undefined, consent: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+    const signedIn = await this.browserSessions.find(browserToken);
+    if (!signedIn) return { ...this.page(request, 401, { message: 'You are no longer signed in here: sign in to continue.' }), cookies: [this.signInCookie('', 0)] };
+    // The page's own form carries a value only this browser's sign-in yields: another site cannot post an "allow" for it.
+    if (!this.sameSecret(consent, this.consentProof(browserToken as string))) return this.page(request, 403, { message: 'This form did not come from this server: start again from the application.' });
+    return this.issueCode(request, signedIn.userId, signedIn.method, origin);
+  }
+
+  private consentPage(request: AuthorizationRequest, signedIn: BrowserSignIn, browserToken: string): AuthorizeOutcome {
+    const html = renderConsentPage(
+      {
+        clientName: request.client.name,
+        clientId: request.client.metadataUrl ?? request.client.id,
+        metadataDocument: request.client.metadataUrl ?? undefined,
+        returnsTo: formActionSource(request.redirectUri),
+        scopes: request.scope,
+        fields: request.fields,
+        signedInAs: signedIn.email,
+        consentProof: this.consentProof(browserToken),
+      },
+      'authorize',
+    );
+    return { kind: 'page', status: 200, html, formTargets: [formActionSource(request.redirectUri)] };
+  }
+
+  private consentProof(browserToken: string): string {
+    return this.secrets.mac(`oauth-consent:${browserToken}`);
+  }
+
+  private sameSecret(given: string, expected: string): boolean {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** The sign-in cookie: only for the authorization endpoint, never readable by scripts, gone with the browser. */
+  private signInCookie(value: string, maxAgeSeconds?: number): string {
+    const secure = this.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+    const lifetime = maxAgeSeconds === undefined ? '' : `; Max-Age=${maxAgeSeconds}`;
+    return `${SIGN_IN_COOKIE}=${value}; Path=${SSO_COOKIE_PATH}${lifetime}; HttpOnly; SameSite=Lax${secure}`;
   }
 
   /**
@@ -210,7 +282,7 @@ export class OAuthService {
       return { ...ssoRefused('This sign-in cannot be completed here: finish it in the browser where you started it, within 10 minutes.'), cookies: [this.ssoCookie('', 0)] };
     }
     const outcome = await this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, parked.userId, 'saml', origin);
-    return { ...outcome, cookies: [this.ssoCookie('', 0)] };
+    return { ...outcome, cookies: [this.ssoCookie('', 0), this.signInCookie(await this.browserSessions.start(parked.userId, 'saml'))] };
   }
 
   private async spendSsoRequest(token: string, completion: string, binding: string): Promise<OAuthSsoRequestEntity | undefined> {
@@ -239,7 +311,15 @@ export class OAuthService {
     return `${SSO_COOKIE}=${value}; Path=${SSO_COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
   }
 
-  private async issueCode(request: Pick<AuthorizationRequest, 'client' | 'redirectUri' | 'codeChallenge' | 'scope' | 'resource' | 'state'>, userId: string, method: string, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+  /** The code for the client; what the user allowed is remembered for the next request of this client. */
+  private async issueCode(
+    request: Pick<AuthorizationRequest, 'client' | 'redirectUri' | 'codeChallenge' | 'scope' | 'resource' | 'state'>,
+    userId: string,
+    method: string,
+    origin: RequestOrigin,
+    options: { readonly allowedBefore?: boolean } = {},
+  ): Promise<AuthorizeOutcome> {
+    if (!options.allowedBefore) await this.browserSessions.consent(userId, request.client.id, request.scope);
     const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
     await this.codes.insert({
       codeHash: this.secrets.mac(issued),
@@ -257,10 +337,11 @@ export class OAuthService {
       result: 'success',
       userId,
       resource: `oauth-client:${request.client.id}`,
-      details: { clientName: request.client.name, redirectUri: request.redirectUri, scope: request.scope, method },
+      details: { clientName: request.client.name, redirectUri: request.redirectUri, scope: request.scope, method, ...(options.allowedBefore ? { allowedBefore: true } : {}) },
       origin,
     });
-    return this.redirect(request, 303, { code: issued });
+    // Allowed before, the code answers the GET itself (302); a form's POST is answered 303.
+    return this.redirect(request, options.allowedBefore ? 302 : 303, { code: issued });
   }
 
   /** The token endpoint: an authorization code or a refresh token for a token pair. */

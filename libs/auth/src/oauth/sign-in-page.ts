@@ -35,21 +35,48 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-/** The sign-in page of an authorization request: who asks, where the answer goes, and the form. */
-export function renderSignInPage(view: SignInPageView, action: string): string {
+/** Who asks, for what, and where the answer goes: said the same way on every page of a request. */
+function requestSummary(view: Pick<SignInPageView, 'clientName' | 'clientId' | 'metadataDocument' | 'scopes' | 'returnsTo'>, after: string): string {
   const named = view.clientName ? `<strong>${escapeHtml(view.clientName)}</strong> <span class="note">(name given by the client, not verified)</span>` : `the client <code>${escapeHtml(view.clientId)}</code>`;
   const client = view.metadataDocument ? `${named}, described by <code>${escapeHtml(new URL(view.metadataDocument).host)}</code>,` : named;
   const scopes = view.scopes === null ? 'everything your account may do' : view.scopes.map((scope) => `<code>${escapeHtml(scope)}</code>`).join(', ');
-  const hidden = REQUEST_FIELDS.flatMap((name) => {
-    const value = view.fields[name];
+  return `<p>${client} asks to use Secure MCP Server as you, with ${scopes}.</p>
+<p class="note">${after} you will be sent back to <code>${escapeHtml(view.returnsTo)}</code>. Continue only if you started this from that application.</p>`;
+}
+
+function hiddenRequestFields(fields: SignInPageView['fields']): string {
+  return REQUEST_FIELDS.flatMap((name) => {
+    const value = fields[name];
     return value === undefined ? [] : [`<input type="hidden" name="${name}" value="${escapeHtml(value)}">`];
   }).join('');
+}
+
+/**
+ * The page for a browser already signed in here: the same request, a click to allow it. "Use
+ * another account" ends this browser's sign-in and shows the sign-in form.
+ */
+export function renderConsentPage(
+  view: Pick<SignInPageView, 'clientName' | 'clientId' | 'metadataDocument' | 'scopes' | 'returnsTo' | 'fields'> & { readonly signedInAs: string; readonly consentProof: string },
+  action: string,
+): string {
+  const body = `<h1>Allow access to Secure MCP Server</h1>
+<p>Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>.</p>
+${requestSummary(view, 'If you allow it,')}
+<form method="post" action="${escapeHtml(action)}">${hiddenRequestFields(view.fields)}<input type="hidden" name="consent" value="${escapeHtml(view.consentProof)}">
+<div class="actions"><button type="submit" name="decision" value="deny">Deny</button><button type="submit" name="decision" value="allow" autofocus>Allow</button></div>
+<p class="note">Not you?</p><div class="actions"><button type="submit" name="decision" value="switch">Use another account</button></div>
+</form>`;
+  return page('Allow access - Secure MCP Server', body);
+}
+
+/** The sign-in page of an authorization request: who asks, where the answer goes, and the form. */
+export function renderSignInPage(view: SignInPageView, action: string): string {
+  const hidden = hiddenRequestFields(view.fields);
   const code = view.askForCode
     ? `<label for="code">Authentication code (from your app or SMS, or a backup code)</label><input id="code" name="code" autocomplete="one-time-code" required autofocus>`
     : `<label for="code">Authentication code <span class="note">(only if your account uses MFA)</span></label><input id="code" name="code" autocomplete="one-time-code">`;
   const body = `<h1>Sign in to Secure MCP Server</h1>
-<p>${client} asks to use Secure MCP Server as you, with ${scopes}.</p>
-<p class="note">After you sign in you will be sent back to <code>${escapeHtml(view.returnsTo)}</code>. Continue only if you started this from that application.</p>
+${requestSummary(view, 'After you sign in')}
 ${view.message ? `<p class="error" role="alert">${escapeHtml(view.message)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}">${hidden}
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(view.email ?? '')}"${view.askForCode ? '' : ' autofocus'}>

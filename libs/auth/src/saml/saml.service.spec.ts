@@ -28,7 +28,11 @@ function setUp(stored: { roles: string[]; authSource: AuthSource }) {
   const signedInAt: number[] = [];
   const repository = { update: async () => void trace.push('update') };
   const floorRows: unknown[][] = [];
-  const dataSource = { getRepository: () => repository, query: async (_sql: string, parameters: unknown[]) => void floorRows.push(parameters) } as unknown as DataSource;
+  const endedBrowserSignIns: unknown[][] = [];
+  const dataSource = {
+    getRepository: () => repository,
+    query: async (sql: string, parameters: unknown[]) => void (sql.includes('oauth_browser_sessions') ? endedBrowserSignIns : floorRows).push(parameters),
+  } as unknown as DataSource;
   const floors = new UserTokenFloors(dataSource, revocations, { accessTokenTtlSeconds: 3600 } as AppConfig);
   const users = { findByEmail: async () => user, changed: () => void trace.push('changed') } as unknown as UsersService;
   const signIn = {
@@ -42,7 +46,7 @@ function setUp(stored: { roles: string[]; authSource: AuthSource }) {
   // The OAuth hand-off is not reached by a plain login.
   const service = new SamlService(dataSource, users, signIn, audit, bus, {} as AppConfig, floors, {} as OAuthService);
   bus.on('user.tokens.revoked', () => void trace.push('user.tokens.revoked'));
-  return { service, revocations, trace, signedInAt, bus, floorRows };
+  return { service, revocations, trace, signedInAt, bus, floorRows, endedBrowserSignIns };
 }
 
 describe('SamlService.login: roles synced from the IdP', () => {
@@ -60,10 +64,12 @@ describe('SamlService.login: roles synced from the IdP', () => {
   }
 
   it('a changed role set refuses older tokens everywhere before this login issues its own', async () => {
-    const { revocations, trace, signedInAt, oldTokenIssuedAt, floorRows } = await loginAfterAToken({ roles: ['admin'], authSource: 'saml' }, ['user']);
+    const { revocations, trace, signedInAt, oldTokenIssuedAt, floorRows, endedBrowserSignIns } = await loginAfterAToken({ roles: ['admin'], authSource: 'saml' }, ['user']);
     expect(revocations.issuedBeforeFloor(USER_ID, oldTokenIssuedAt)).toBe(true);
     // Kept in the database too, for instances that start later or missed the event.
     expect(floorRows).toEqual([[USER_ID, expect.any(Date)]]);
+    // Browsers signed in at the authorization endpoint as this user sign in again.
+    expect(endedBrowserSignIns).toEqual([[USER_ID]]);
     expect(revocations.issuedBeforeFloor(USER_ID, signedInAt[0])).toBe(false);
     expect(trace.indexOf('user.tokens.revoked')).toBeGreaterThan(trace.indexOf('update'));
     expect(trace.indexOf('user.tokens.revoked')).toBeLessThan(trace.indexOf('complete'));

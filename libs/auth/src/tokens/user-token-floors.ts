@@ -41,6 +41,8 @@ export class UserTokenFloors implements OnApplicationBootstrap, OnModuleDestroy 
       [userId, new Date(now)],
     );
     await this.revocations.revokeUserTokens(userId, now);
+    // Signed in at the authorization endpoint in a browser: that ends too, so the next grant asks again.
+    await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE user_id = $1`, [userId]);
   }
 
   private async reload(): Promise<void> {

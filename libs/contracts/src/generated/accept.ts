@@ -13,36 +13,37 @@ const ALLOWED_4 = ["authorization_code","refresh_token"];
 const ALLOWED_5 = ["code"];
 const ALLOWED_6 = ["none","client_secret_post","client_secret_basic","private_key_jwt"];
 const ALLOWED_7 = ["S256"];
-const PATTERN_8 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
-const ALLOWED_9 = ["system","data","analytics","monitoring"];
-const ALLOWED_10 = ["pending","running","completed","failed"];
-const ALLOWED_11 = ["active","archived"];
-const ALLOWED_12 = ["created","updated","name"];
-const ALLOWED_13 = ["asc","desc"];
-const ALLOWED_14 = ["active","terminated","expired"];
-const ALLOWED_15 = ["websocket","http","mcp"];
-const PATTERN_16 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_17 = ["serve","hold"];
-const ALLOWED_18 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_19 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_20 = ["none","api_key","oauth2"];
-const PATTERN_21 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_22 = new RegExp("^[!-~]*$");
-const ALLOWED_23 = ["client_secret_basic","client_secret_post"];
-const PATTERN_24 = new RegExp("^[!#-\\[\\]-~]+$");
-const ALLOWED_25 = ["connect","disconnect"];
-const PATTERN_26 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_27 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_28 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_29 = ["admin","developer","user"];
-const ALLOWED_30 = ["active","suspended","deleted"];
-const PATTERN_31 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_32 = ["info","warning","error","critical"];
-const ALLOWED_33 = ["csv","json"];
-const PATTERN_34 = new RegExp("^https?://");
-const ALLOWED_35 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
-const ALLOWED_36 = ["pending","delivering","delivered","failed"];
-const PATTERN_37 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_8 = ["none","login","consent"];
+const PATTERN_9 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
+const ALLOWED_10 = ["system","data","analytics","monitoring"];
+const ALLOWED_11 = ["pending","running","completed","failed"];
+const ALLOWED_12 = ["active","archived"];
+const ALLOWED_13 = ["created","updated","name"];
+const ALLOWED_14 = ["asc","desc"];
+const ALLOWED_15 = ["active","terminated","expired"];
+const ALLOWED_16 = ["websocket","http","mcp"];
+const PATTERN_17 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_18 = ["serve","hold"];
+const ALLOWED_19 = ["stdio","streamable-http","sse","websocket"];
+const PATTERN_20 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_21 = ["none","api_key","oauth2"];
+const PATTERN_22 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_23 = new RegExp("^[!-~]*$");
+const ALLOWED_24 = ["client_secret_basic","client_secret_post"];
+const PATTERN_25 = new RegExp("^[!#-\\[\\]-~]+$");
+const ALLOWED_26 = ["connect","disconnect"];
+const PATTERN_27 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_28 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_29 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_30 = ["admin","developer","user"];
+const ALLOWED_31 = ["active","suspended","deleted"];
+const PATTERN_32 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_33 = ["info","warning","error","critical"];
+const ALLOWED_34 = ["csv","json"];
+const PATTERN_35 = new RegExp("^https?://");
+const ALLOWED_36 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_37 = ["pending","delivering","delivered","failed"];
+const PATTERN_38 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -389,6 +390,11 @@ function acceptOauthAuthorizeQueryDto(input: unknown): dto.OauthAuthorizeQueryDt
         if (!(isString(value))) return undefined;
         break;
       }
+      case "prompt": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_8))) return undefined;
+        break;
+      }
       default:
         return undefined;
     }
@@ -510,7 +516,7 @@ function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDt
       }
       case "scopes": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -600,7 +606,7 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_9))) return undefined;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
         break;
       }
       case "enabled": {
@@ -844,7 +850,7 @@ function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDt
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "contextId": {
@@ -923,7 +929,7 @@ function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecution
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "page": {
@@ -982,17 +988,17 @@ function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | 
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "sort": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "order": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "userId": {
@@ -1041,7 +1047,7 @@ function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "metadata": {
@@ -1167,7 +1173,7 @@ function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "metadata": {
@@ -1254,12 +1260,12 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "connectionType": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_15))) return undefined;
+        if (!(isIn(value, ALLOWED_16))) return undefined;
         break;
       }
       case "page": {
@@ -1318,7 +1324,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_16))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_17))) return undefined;
         break;
       }
       case "description": {
@@ -1374,7 +1380,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_17))) return undefined;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
       case "metadata": {
@@ -1402,7 +1408,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "command": {
@@ -1506,7 +1512,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
         break;
       }
       default:
@@ -1555,7 +1561,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "key": {
@@ -1565,12 +1571,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_22))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_23))) return undefined;
         break;
       }
       case "clientId": {
@@ -1585,7 +1591,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -1596,7 +1602,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_24))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_25))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -1623,7 +1629,7 @@ function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServe
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_9))) return undefined;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
         break;
       }
       case "tags": {
@@ -1800,7 +1806,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       default:
@@ -1847,7 +1853,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_16))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_17))) return undefined;
         break;
       }
       case "description": {
@@ -1867,7 +1873,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_17))) return undefined;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
       case "groupId": {
@@ -1893,7 +1899,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       default:
@@ -1924,12 +1930,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2155,12 +2161,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "search": {
@@ -2215,14 +2221,14 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_30))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "permissions": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2250,14 +2256,14 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_29))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_30))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "permissions": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 64) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_8))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2300,7 +2306,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "reason": {
@@ -2388,12 +2394,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "page": {
@@ -2431,7 +2437,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       case "startDate": {
@@ -2451,12 +2457,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       default:
@@ -2527,12 +2533,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_36))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2592,12 +2598,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_36))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2698,7 +2704,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       case "page": {
@@ -2757,7 +2763,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       default:

@@ -215,6 +215,11 @@ export class OauthAuthorizeQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
   @IsString()
   resource?: string;
+
+  /** OpenID Connect's: `login` asks for the credentials even in a signed-in browser, `consent` for the click even when allowed before, `none` for neither (`login_required` or `consent_required` when one is needed) */
+  @ValidateIf((object: Record<string, unknown>) => object["prompt"] !== undefined)
+  @IsIn(["none","login","consent"])
+  prompt?: "none" | "login" | "consent";
 }
 
 export class OauthFinishSsoQueryDto {

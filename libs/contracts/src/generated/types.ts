@@ -928,7 +928,7 @@ export type OAuthError = Error & {
   error_description?: string;
 };
 
-/** The sign-in page's form. The authorization request's parameters travel in hidden fields. */
+/** The sign-in page's form, or the page's for a browser already signed in here (`consent`, no credentials). The authorization request's parameters travel in hidden fields. */
 export interface OAuthLoginForm {
   client_id: string;
   redirect_uri: string;
@@ -938,12 +938,14 @@ export interface OAuthLoginForm {
   state?: string;
   scope?: string;
   resource?: string;
-  email: string;
-  password: string;
+  email?: string;
+  password?: string;
   /** The authenticator's 6 digits, an SMS code or a backup code, when the account has MFA. */
   code?: string;
+  /** The value the page of a signed-in browser carries (bound to that browser's sign-in); with it, `allow` needs no credentials. */
+  consent?: string;
   /** `sso` signs in at the SAML IdP instead of with a password (when SAML is configured). */
-  decision?: "allow" | "deny" | "sso";
+  decision?: "allow" | "deny" | "sso" | "switch";
 }
 
 export interface HealthStatus {
