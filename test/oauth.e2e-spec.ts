@@ -997,6 +997,12 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     const done = await finish(back.location as URL, cookie);
     expect(done.status).toBe(303);
     expect(done.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
+    // Signed in at the IdP, the browser is signed in here too: the next request of this client gets its code at once.
+    const signedIn = done.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=mcp_bs_'));
+    expect(signedIn).toBeDefined();
+    const nextQuery = new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256', scope: 'read:tools' });
+    const next = await http.page(nextQuery.toString(), { cookie: (signedIn as string).split(';')[0] });
+    expect(next.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
     expect(`${done.location?.origin}${done.location?.pathname}`).toBe(CALLBACK);
     expect(done.location?.searchParams.get('state')).toBe('sso-state');
     const tokens = await http.token({ grant_type: 'authorization_code', code: done.location?.searchParams.get('code') as string, redirect_uri: CALLBACK, code_verifier: verifier, client_id: client.client_id });

@@ -282,6 +282,7 @@ export class OAuthService {
       return { ...ssoRefused('This sign-in cannot be completed here: finish it in the browser where you started it, within 10 minutes.'), cookies: [this.ssoCookie('', 0)] };
     }
     const outcome = await this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, parked.userId, 'saml', origin);
+    await this.browserSessions.end(cookieValue(cookieHeader, SIGN_IN_COOKIE));
     return { ...outcome, cookies: [this.ssoCookie('', 0), this.signInCookie(await this.browserSessions.start(parked.userId, 'saml'))] };
   }
 
