@@ -780,6 +780,43 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
     });
   });
 
+  describe("a user's own list of the applications it let in", () => {
+    type GrantList = { grants: Array<{ clientId: string; name: string | null; scope: string | null; grantedAt: string | null; activeSessions: number }> };
+
+    it('lists what each client was allowed and holds; withdrawing one ends its sessions at once and forgets what it was allowed', async () => {
+      const user = await registerAndLogin(t.client);
+      const other = await registerAndLogin(t.client);
+      const kept = await publicClient({ client_name: 'Kept agent' });
+      const withdrawn = await publicClient({ client_name: 'Withdrawn agent' });
+      await tokensFor(kept, user, 'read:tools');
+      const held = await tokensFor(withdrawn, user, 'read:tools execute:tools');
+      await tokensFor(withdrawn, user, 'read:tools');
+      const othersGrant = await tokensFor(withdrawn, other, 'read:tools');
+
+      const listed = await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth });
+      expect(listed.status).toBe(200);
+      expect(listed.body.grants.map((grant) => [grant.name, grant.scope, grant.activeSessions])).toEqual([
+        ['Withdrawn agent', 'execute:tools read:tools', 2],
+        ['Kept agent', 'read:tools', 1],
+      ]);
+      const withdrawnId = listed.body.grants[0].clientId;
+
+      expect((await t.client.call('revokeOAuthGrant', { headers: user.auth, params: { clientId: withdrawnId } })).status).toBe(204);
+      // Its tokens stop at once; its refresh token is spent; the other client and the other user keep theirs.
+      expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${held.access_token}` } })).status).toBe(401);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: held.refresh_token, client_id: withdrawn.client_id })).body.error).toBe('invalid_grant');
+      expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${othersGrant.access_token}` } })).status).toBe(200);
+      expect((await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth })).body.grants.map((grant) => grant.name)).toEqual(['Kept agent']);
+      expect((await audits('oauth.grant.revoke')).find((entry) => entry.userId === user.userId)).toMatchObject({ result: 'success', details: { endedSessions: 2 } });
+
+      // Nothing left to withdraw, a malformed id, or someone else's: refused.
+      expect((await t.client.call('revokeOAuthGrant', { headers: user.auth, params: { clientId: withdrawnId } })).status).toBe(404);
+      expect((await t.client.call('revokeOAuthGrant', { headers: user.auth, params: { clientId: 'not-a-uuid' } })).status).toBe(400);
+      expect((await t.client.call('revokeOAuthGrant', { headers: other.auth, params: { clientId: listed.body.grants[1].clientId } })).status).toBe(404);
+      expect((await t.client.call('listOAuthGrants')).status).toBe(401);
+    });
+  });
+
   describe('revocation (RFC 7009)', () => {
     it('ends a grant by its refresh or its access token, for the client it was issued to only', async () => {
       const user = await registerAndLogin(t.client);

@@ -14,6 +14,7 @@ import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
 import { OAuthBrowserSessions } from './oauth/browser-sessions';
+import { OAuthGrantsService } from './oauth/oauth-grants.service';
 import { ClientAssertions } from './oauth/client-assertions.service';
 import { ClientMetadataFetcher } from './oauth/client-metadata-fetcher';
 import { OAuthClientsService } from './oauth/oauth-clients.service';
@@ -60,6 +61,7 @@ import { UsersService } from './users.service';
     ClientMetadataFetcher,
     ClientAssertions,
     OAuthBrowserSessions,
+    OAuthGrantsService,
     OAuthService,
     OAuthRetention,
     AdminBootstrap,

@@ -1,9 +1,10 @@
 import { originOf } from '@app/common';
-import { type ApiKeyList, CreateApiKeyRequestDto, type CreatedApiKey, RevokeApiKeyParamsDto, type User } from '@app/contracts';
+import { type ApiKeyList, CreateApiKeyRequestDto, type CreatedApiKey, type OAuthGrantList, RevokeApiKeyParamsDto, RevokeOAuthGrantParamsDto, type User } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser } from '@app/security';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { OAuthGrantsService } from './oauth/oauth-grants.service';
 import { UsersService } from './users.service';
 
 @Controller('users/me')
@@ -11,6 +12,7 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly apiKeys: ApiKeysService,
+    private readonly grants: OAuthGrantsService,
   ) {}
 
   @Get()
@@ -33,5 +35,16 @@ export class UsersController {
   @HttpCode(204)
   revokeApiKey(@CurrentUser() user: AuthenticatedUser, @Param() params: RevokeApiKeyParamsDto, @Req() request: FastifyRequest): Promise<void> {
     return this.apiKeys.revoke(user, params.id, originOf(request));
+  }
+
+  @Get('oauth-grants')
+  async listOAuthGrants(@CurrentUser() user: AuthenticatedUser): Promise<OAuthGrantList> {
+    return { grants: await this.grants.list(user.id) };
+  }
+
+  @Delete('oauth-grants/:clientId')
+  @HttpCode(204)
+  revokeOAuthGrant(@CurrentUser() user: AuthenticatedUser, @Param() params: RevokeOAuthGrantParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.grants.withdraw(user.id, params.clientId, originOf(request));
   }
 }

@@ -554,6 +554,27 @@ function acceptRevokeApiKeyParamsDto(input: unknown): dto.RevokeApiKeyParamsDto 
   return out as unknown as dto.RevokeApiKeyParamsDto;
 }
 
+function acceptRevokeOAuthGrantParamsDto(input: unknown): dto.RevokeOAuthGrantParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["clientId"] === undefined) return undefined;
+  const out = new dto.RevokeOAuthGrantParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "clientId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RevokeOAuthGrantParamsDto;
+}
+
 function acceptAddFavoriteToolParamsDto(input: unknown): dto.AddFavoriteToolParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2851,6 +2872,7 @@ acceptWith(dto.OauthFinishSsoQueryDto, acceptOauthFinishSsoQueryDto);
 acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
+acceptWith(dto.RevokeOAuthGrantParamsDto, acceptRevokeOAuthGrantParamsDto);
 acceptWith(dto.AddFavoriteToolParamsDto, acceptAddFavoriteToolParamsDto);
 acceptWith(dto.RemoveFavoriteToolParamsDto, acceptRemoveFavoriteToolParamsDto);
 acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);

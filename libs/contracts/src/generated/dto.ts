@@ -313,6 +313,12 @@ export class RevokeApiKeyParamsDto {
   id!: string;
 }
 
+export class RevokeOAuthGrantParamsDto {
+  /** The server's id of the client (`clientId` in the list) */
+  @IsUUID(undefined)
+  clientId!: string;
+}
+
 export class AddFavoriteToolParamsDto {
   /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
   @IsString()

@@ -33,6 +33,8 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "listApiKeys", method: "GET", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "createApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "revokeApiKey", method: "DELETE", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
+  { operationId: "listOAuthGrants", method: "GET", basePath: "/api/v1", path: "/users/me/oauth-grants", public: false },
+  { operationId: "revokeOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/users/me/oauth-grants/{clientId}", public: false },
   { operationId: "listFavoriteTools", method: "GET", basePath: "/api/v1", path: "/users/me/favorites", public: false },
   { operationId: "addFavoriteTool", method: "PUT", basePath: "/api/v1", path: "/users/me/favorites/{id}", public: false },
   { operationId: "removeFavoriteTool", method: "DELETE", basePath: "/api/v1", path: "/users/me/favorites/{id}", public: false },

@@ -734,6 +734,25 @@ export interface ApiKey {
   status: "active" | "expired" | "revoked";
 }
 
+export interface OAuthGrant {
+  /** The server's id of the client (the one to withdraw it by). */
+  clientId: string;
+  /** For a client known by its metadata document, the document's URL (its client_id). */
+  metadataDocument: string | null;
+  /** As the client gave it; not verified. */
+  name: string | null;
+  /** What the caller allowed it, space-separated; null: everything the caller holds (no scope was asked for), or nothing recorded (a sign-in from before consents were kept). */
+  scope: string | null;
+  /** When the caller last allowed it; null when only a session remains. */
+  grantedAt: string | null;
+  /** The caller's sessions signed in through it that can still be refreshed. */
+  activeSessions: number;
+}
+
+export interface OAuthGrantList {
+  grants: Array<OAuthGrant>;
+}
+
 export interface ApiKeyList {
   apiKeys: Array<ApiKey>;
 }
@@ -1191,6 +1210,8 @@ export type GetCurrentUserResponse200 = User;
 export type ListApiKeysResponse200 = ApiKeyList;
 
 export type CreateApiKeyResponse201 = CreatedApiKey;
+
+export type ListOAuthGrantsResponse200 = OAuthGrantList;
 
 export type ListFavoriteToolsResponse200 = FavoriteToolList;
 

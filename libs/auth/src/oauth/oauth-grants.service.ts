@@ -1,0 +1,64 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin } from '@app/common';
+import type { OAuthGrant } from '@app/contracts';
+import { SessionsService } from '@app/sessions';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TokensService } from '../tokens/tokens.service';
+
+interface GrantRow {
+  readonly client_id: string;
+  readonly metadata_url: string | null;
+  readonly name: string | null;
+  readonly scope: string[] | null;
+  readonly granted_at: Date | null;
+  readonly active_sessions: number;
+}
+
+// A session counts while one of its refresh tokens can still be spent.
+const LIVE_TOKEN = `t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()`;
+
+/** A user's own view of the OAuth clients they let in: what each was allowed, and withdrawing it. */
+@Injectable()
+export class OAuthGrantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokensService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  async list(userId: string): Promise<OAuthGrant[]> {
+    const rows = (await this.dataSource.query(
+      `WITH live AS (SELECT t.client_id, count(DISTINCT t.session_id)::int AS sessions FROM refresh_tokens t
+                      WHERE t.user_id = $1 AND t.client_id IS NOT NULL AND ${LIVE_TOKEN} GROUP BY t.client_id)
+       SELECT c.id AS client_id, c.metadata_url, c.name, g.scope, g.granted_at, coalesce(l.sessions, 0) AS active_sessions
+         FROM oauth_clients c
+         LEFT JOIN oauth_consents g ON g.client_id = c.id AND g.user_id = $1
+         LEFT JOIN live l ON l.client_id = c.id
+        WHERE g.user_id IS NOT NULL OR l.client_id IS NOT NULL
+        ORDER BY g.granted_at DESC NULLS LAST, c.id`,
+      [userId],
+    )) as GrantRow[];
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      metadataDocument: row.metadata_url,
+      name: row.name,
+      scope: row.scope?.join(' ') ?? null,
+      grantedAt: row.granted_at ? new Date(row.granted_at).toISOString() : null,
+      activeSessions: Number(row.active_sessions),
+    }));
+  }
+
+  /** Forgets the consent and ends the user's sessions through the client, on every instance. */
+  async withdraw(userId: string, clientId: string, origin: RequestOrigin): Promise<void> {
+    const forgotten = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2 RETURNING client_id`, [userId, clientId])) as [unknown[], number];
+    const sessions = (await this.dataSource.query(`SELECT DISTINCT t.session_id FROM refresh_tokens t WHERE t.user_id = $1 AND t.client_id = $2 AND ${LIVE_TOKEN}`, [userId, clientId])) as Array<{ session_id: string }>;
+    if (forgotten[0].length === 0 && sessions.length === 0) throw ApiError.notFound('OAuth grant');
+    for (const { session_id: sessionId } of sessions) {
+      await this.tokens.revokeSession(sessionId);
+      await this.sessions.end(sessionId, 'OAuth access withdrawn by the user');
+    }
+    await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions: sessions.length }, origin });
+  }
+}
