@@ -195,12 +195,7 @@ export class OAuthService {
   private consentPage(request: AuthorizationRequest, signedIn: BrowserSignIn, browserToken: string): AuthorizeOutcome {
     const html = renderConsentPage(
       {
-        clientName: request.client.name,
-        clientId: request.client.metadataUrl ?? request.client.id,
-        metadataDocument: request.client.metadataUrl ?? undefined,
-        returnsTo: formActionSource(request.redirectUri),
-        scopes: request.scope,
-        fields: request.fields,
+        ...requestView(request),
         signedInAs: signedIn.email,
         consentProof: this.consentProof(browserToken),
       },
@@ -476,12 +471,7 @@ export class OAuthService {
   private page(request: AuthorizationRequest, status: number, view: Partial<Pick<SignInPageView, 'email' | 'message' | 'askForCode'>>): AuthorizeOutcome {
     const html = renderSignInPage(
       {
-        clientName: request.client.name,
-        clientId: request.client.metadataUrl ?? request.client.id,
-        metadataDocument: request.client.metadataUrl ?? undefined,
-        returnsTo: formActionSource(request.redirectUri),
-        scopes: request.scope,
-        fields: request.fields,
+        ...requestView(request),
         email: view.email,
         message: view.message,
         askForCode: view.askForCode ?? false,
@@ -499,6 +489,18 @@ export class OAuthService {
     // RFC 9207: `iss` tells the client which server answered (mix-up attacks).
     return { kind: 'redirect', status, location: withParameters(request.redirectUri, { ...parameters, state: request.state, iss: this.issuer }) };
   }
+}
+
+/** What every page of a request says of it: who asks, for what, where the answer goes, and its hidden fields. */
+function requestView(request: AuthorizationRequest): Pick<SignInPageView, 'clientName' | 'clientId' | 'metadataDocument' | 'returnsTo' | 'scopes' | 'fields'> {
+  return {
+    clientName: request.client.name,
+    clientId: request.client.metadataUrl ?? request.client.id,
+    metadataDocument: request.client.metadataUrl ?? undefined,
+    returnsTo: formActionSource(request.redirectUri),
+    scopes: request.scope,
+    fields: request.fields,
+  };
 }
 
 function ssoRefused(message: string): AuthorizeOutcome {
