@@ -202,7 +202,7 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(retired.status).toBe(401);
 
     const listed = await read<OAuthClientList>('listOAuthClients', await fetch(`${publicUrl}/api/v1/admin/oauth-clients?limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }));
-    expect(listed.body.clients.find((client) => client.metadataDocument === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt' });
+    expect(listed.body.clients.find((client) => client.metadataDocument === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${docs.origin}${jwksPath}`, inlineKeys: 0 });
   }, 60_000);
 
   it('a private_key_jwt document with keys elsewhere, or none, is refused; its jwks_uri must be on a host taken for documents', async () => {

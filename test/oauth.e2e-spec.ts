@@ -606,6 +606,9 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(registered.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
       expect(registered.body.client_secret).toBeUndefined();
       const clientId = registered.body.client_id;
+      const admin = await registerAndLoginAs(t, ['admin']);
+      const listed = await t.client.call<OAuthClientList>('listOAuthClients', { headers: admin.auth, query: { limit: 100 } });
+      expect(listed.body.clients.find((client) => client.clientId === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: null, inlineKeys: 1 });
       const sign = (options: Partial<Parameters<typeof signClientAssertion>[1]> = {}) => signClientAssertion(key.privateKey, { clientId, audience: tokenEndpoint(), kid: key.jwk.kid, ...options });
       const user = await registerAndLogin(t.client);
 
@@ -871,7 +874,7 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const listed = await t.client.call<OAuthClientList>('listOAuthClients', { headers: admin.auth, query: { limit: 100 } });
       expect(listed.status).toBe(200);
       const entry = listed.body.clients.find((candidate) => candidate.clientId === client.client_id);
-      expect(entry).toMatchObject({ name: 'Rogue agent', redirectUris: [CALLBACK], tokenEndpointAuthMethod: 'none', softwareId: 'rogue', softwareVersion: '0.1', registeredFrom: '127.0.0.1', activeSessions: 1 });
+      expect(entry).toMatchObject({ name: 'Rogue agent', redirectUris: [CALLBACK], tokenEndpointAuthMethod: 'none', jwksUri: null, inlineKeys: 0, softwareId: 'rogue', softwareVersion: '0.1', registeredFrom: '127.0.0.1', activeSessions: 1 });
       expect(entry?.lastUsedAt).toEqual(expect.any(String));
       expect(listed.body.pagination).toMatchObject({ page: 1, limit: 100 });
       expect(listed.body.pagination.total).toBeGreaterThanOrEqual(listed.body.clients.length);

@@ -278,6 +278,8 @@ function clientView(row: OAuthClientEntity, activeSessions: number): OAuthClient
     redirectUris: row.redirectUris,
     grantTypes: row.grantTypes,
     tokenEndpointAuthMethod: row.authMethod,
+    jwksUri: row.jwksUri,
+    inlineKeys: row.jwks?.length ?? 0,
     scope: row.scope?.join(' ') ?? null,
     clientUri: row.clientUri,
     softwareId: row.softwareId,

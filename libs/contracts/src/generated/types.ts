@@ -885,6 +885,10 @@ export interface OAuthClient {
   redirectUris: Array<string>;
   grantTypes: Array<string>;
   tokenEndpointAuthMethod: "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
+  /** Where a private_key_jwt client publishes its public keys; null when they are inline, or for other methods. */
+  jwksUri: string | null;
+  /** How many public keys a private_key_jwt client gave inline (0 otherwise). */
+  inlineKeys: number;
   scope: string | null;
   clientUri: string | null;
   softwareId: string | null;
