@@ -747,7 +747,7 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(silentAudits).toHaveLength(3);
     });
 
-    it("takes an allow only with this browser's sign-in and its own page; switching, a change of rights or of status ends the sign-in", async () => {
+    it("takes an allow only with this browser's sign-in and its own page; switching, a change of rights, a new password or a change of status ends the sign-in", async () => {
       const user = await registerAndLogin(t.client);
       const client = await publicClient();
       const cookie = { cookie: await signInThroughForm(client, user, 'read:tools') };
@@ -775,6 +775,13 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const admin = await registerAndLoginAs(t, ['admin']);
       expect((await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: user.userId }, body: { roles: ['user', 'developer'] } })).status).toBe(200);
       expect((await http.page(query(client, { scope: 'read:tools' }).query, otherBrowser)).body).toContain('type="password"');
+
+      // A new password (set here as a password reset would): the sign-in no longer counts.
+      const beforeReset = { cookie: await signInThroughForm(client, user, 'read:tools') };
+      const [{ password_hash: hash }] = (await db().query(`SELECT password_hash FROM users WHERE id = $1`, [user.userId])) as Array<{ password_hash: string }>;
+      await db().query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [user.userId, `${hash}-reset`]);
+      expect((await http.page(query(client, { scope: 'read:tools' }).query, beforeReset)).body).toContain('type="password"');
+      await db().query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [user.userId, hash]);
 
       // Suspended: the sign-in no longer counts.
       const third = { cookie: await signInThroughForm(client, user, 'read:tools') };
