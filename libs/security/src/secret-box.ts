@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,5 +59,12 @@ export class SecretBox {
   /** A keyed hash (HMAC-SHA256, hex): lookups of secrets that are never stored in clear. */
   mac(value: string): string {
     return createHmac('sha256', this.macKey).update(value).digest('hex');
+  }
+
+  /** Whether `known` is the keyed hash of `value`, compared in constant time. */
+  macMatches(value: string, known: string): boolean {
+    const given = Buffer.from(this.mac(value));
+    const expected = Buffer.from(known);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

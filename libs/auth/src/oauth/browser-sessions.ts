@@ -53,11 +53,6 @@ export class OAuthBrowserSessions {
     if (token?.startsWith(TOKEN_PREFIX)) await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE token_hash = $1`, [this.secrets.mac(token)]);
   }
 
-  /** Ends every browser session of the user (their rights changed). */
-  async endAllOf(userId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE user_id = $1`, [userId]);
-  }
-
   /** Whether the user already allowed this client this much (a null scope asks for, or allowed, all the user holds). */
   async consented(userId: string, clientId: string, scope: readonly string[] | null): Promise<boolean> {
     const rows = (await this.dataSource.query(`SELECT scope FROM oauth_consents WHERE user_id = $1 AND client_id = $2`, [userId, clientId])) as Array<{ scope: string[] | null }>;

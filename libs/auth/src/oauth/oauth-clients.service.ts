@@ -5,7 +5,7 @@ import type { ListOAuthClientsQueryDto, OAuthClient, OAuthClientInformation, OAu
 import { SessionsService } from '@app/sessions';
 import { SecretBox } from '@app/security';
 import { Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { type ClientAuthMethod, OAuthClientEntity } from './oauth-client.entity';
 import { OAuthError } from './oauth-error';
@@ -231,7 +231,7 @@ export class OAuthClientsService {
     }
     if (client.authMethod === 'private_key_jwt') throw new OAuthError('invalid_client', 'This client authenticates with a signed assertion (private_key_jwt)');
     const method: ClientAuthMethod = basic ? 'client_secret_basic' : 'client_secret_post';
-    if (secret === undefined || method !== client.authMethod || !client.secretHash || !this.sameSecret(secret, client.secretHash)) {
+    if (secret === undefined || method !== client.authMethod || !client.secretHash || !this.secrets.macMatches(secret, client.secretHash)) {
       throw new OAuthError('invalid_client', `Client authentication failed (this client uses ${client.authMethod})`);
     }
     return client;
@@ -258,11 +258,6 @@ export class OAuthClientsService {
     await this.clients.update({ id: client.id }, { lastUsedAt: () => 'now()' });
   }
 
-  private sameSecret(secret: string, hash: string): boolean {
-    const given = Buffer.from(this.secrets.mac(secret));
-    const known = Buffer.from(hash);
-    return given.length === known.length && timingSafeEqual(given, known);
-  }
 }
 
 /** Whether two copies of a document prove the client the same way (a change of keys is worth an audit entry). */

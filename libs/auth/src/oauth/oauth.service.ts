@@ -5,7 +5,7 @@ import type { AuthorizationServerMetadata, OAuthTokenResponse } from '@app/contr
 import { SecretBox } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { AuthService } from '../auth.service';
 import { roleScopes } from '../roles';
@@ -188,7 +188,7 @@ export class OAuthService {
     const signedIn = await this.browserSessions.find(browserToken);
     if (!signedIn) return { ...this.page(request, 401, { message: 'You are no longer signed in here: sign in to continue.' }), cookies: [this.signInCookie('', 0)] };
     // The page's own form carries a value only this browser's sign-in yields: another site cannot post an "allow" for it.
-    if (!this.sameSecret(consent, this.consentProof(browserToken as string))) return this.page(request, 403, { message: 'This form did not come from this server: start again from the application.' });
+    if (!this.secrets.macMatches(consentInput(browserToken as string), consent)) return this.page(request, 403, { message: 'This form did not come from this server: start again from the application.' });
     return this.issueCode(request, signedIn.userId, signedIn.method, origin);
   }
 
@@ -205,13 +205,7 @@ export class OAuthService {
   }
 
   private consentProof(browserToken: string): string {
-    return this.secrets.mac(`oauth-consent:${browserToken}`);
-  }
-
-  private sameSecret(given: string, expected: string): boolean {
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return this.secrets.mac(consentInput(browserToken));
   }
 
   /** The sign-in cookie: only for the authorization endpoint, never readable by scripts, gone with the browser. */
@@ -489,6 +483,11 @@ export class OAuthService {
     // RFC 9207: `iss` tells the client which server answered (mix-up attacks).
     return { kind: 'redirect', status, location: withParameters(request.redirectUri, { ...parameters, state: request.state, iss: this.issuer }) };
   }
+}
+
+/** What the consent form's value is the keyed hash of: the browser's sign-in, for this purpose only. */
+function consentInput(browserToken: string): string {
+  return `oauth-consent:${browserToken}`;
 }
 
 /** What every page of a request says of it: who asks, for what, where the answer goes, and its hidden fields. */
