@@ -825,6 +825,45 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect((await t.client.call('revokeOAuthGrant', { headers: other.auth, params: { clientId: listed.body.grants[1].clientId } })).status).toBe(404);
       expect((await t.client.call('listOAuthGrants')).status).toBe(401);
     });
+
+    it("an admin sees a user's list and can withdraw a client's access to that user, as the admin's audited act", async () => {
+      const admin = await registerAndLoginAs(t, ['admin']);
+      const user = await registerAndLogin(t.client);
+      const other = await registerAndLogin(t.client);
+      const kept = await publicClient({ client_name: 'Kept by the user' });
+      const suspect = await publicClient({ client_name: 'Suspect agent' });
+      await tokensFor(kept, user, 'read:tools');
+      const held = await tokensFor(suspect, user, 'read:tools');
+      const othersGrant = await tokensFor(suspect, other, 'read:tools');
+
+      const ownList = await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth });
+      const adminList = await t.client.call<GrantList>('listUserOAuthGrants', { headers: admin.auth, params: { id: user.userId } });
+      expect(adminList.status).toBe(200);
+      expect(adminList.body).toEqual(ownList.body);
+      const suspectId = adminList.body.grants.find((grant) => grant.name === 'Suspect agent')?.clientId as string;
+
+      expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: user.userId, clientId: suspectId } })).status).toBe(204);
+      expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${held.access_token}` } })).status).toBe(401);
+      expect((await http.token({ grant_type: 'refresh_token', refresh_token: held.refresh_token, client_id: suspect.client_id })).body.error).toBe('invalid_grant');
+      // The client's other users keep their access; the user keeps the other client.
+      expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${othersGrant.access_token}` } })).status).toBe(200);
+      expect((await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth })).body.grants.map((grant) => grant.name)).toEqual(['Kept by the user']);
+      const [entry] = (await audits('admin.oauth_grant.revoke')).filter((audit) => audit.resource === `user:${user.userId}`);
+      expect(entry).toMatchObject({ userId: admin.userId, result: 'success', details: { clientId: suspectId, endedSessions: 1 } });
+
+      // Nothing left to withdraw, an unknown or malformed user, a malformed client: refused.
+      expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: user.userId, clientId: suspectId } })).status).toBe(404);
+      expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: randomUUID(), clientId: suspectId } })).status).toBe(404);
+      expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: user.userId, clientId: 'not-a-uuid' } })).status).toBe(400);
+      expect((await t.client.call('listUserOAuthGrants', { headers: admin.auth, params: { id: randomUUID() } })).status).toBe(404);
+      expect((await t.client.call('listUserOAuthGrants', { headers: admin.auth, params: { id: 'not-a-uuid' } })).status).toBe(400);
+      expect((await t.client.call<GrantList>('listUserOAuthGrants', { headers: admin.auth, params: { id: other.userId } })).body.grants.map((grant) => grant.name)).toEqual(['Suspect agent']);
+
+      // Only admins: a user may not read or withdraw another's (nor their own) this way.
+      expect((await t.client.call('listUserOAuthGrants', { headers: user.auth, params: { id: other.userId } })).status).toBe(403);
+      expect((await t.client.call('revokeUserOAuthGrant', { headers: user.auth, params: { id: other.userId, clientId: suspectId } })).status).toBe(403);
+      expect((await t.client.call('listUserOAuthGrants', { params: { id: user.userId } })).status).toBe(401);
+    });
   });
 
   describe('revocation (RFC 7009)', () => {

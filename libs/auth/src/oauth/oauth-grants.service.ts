@@ -52,13 +52,37 @@ export class OAuthGrantsService {
 
   /** Forgets the consent and ends the user's sessions through the client, on every instance. */
   async withdraw(userId: string, clientId: string, origin: RequestOrigin): Promise<void> {
+    const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by the user');
+    await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions }, origin });
+  }
+
+  /** An admin's view of a user's grants: the user's own list, for a user who exists. */
+  async listFor(userId: string): Promise<OAuthGrant[]> {
+    await this.userMustExist(userId);
+    return this.list(userId);
+  }
+
+  /** An admin withdraws a client's access to a user, as the user could; audited as the admin's act. */
+  async withdrawFor(actorId: string, userId: string, clientId: string, origin: RequestOrigin): Promise<void> {
+    await this.userMustExist(userId);
+    const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by an admin');
+    await this.audit.record({ action: 'admin.oauth_grant.revoke', result: 'success', userId: actorId, resource: `user:${userId}`, details: { clientId, endedSessions }, origin });
+  }
+
+  /** Forgets the consent, revokes the client's refresh tokens for the user, ends those sessions; how many ended. */
+  private async end(userId: string, clientId: string, reason: string): Promise<number> {
     const forgotten = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2 RETURNING client_id`, [userId, clientId])) as [unknown[], number];
     const sessions = (await this.dataSource.query(`SELECT DISTINCT t.session_id FROM refresh_tokens t WHERE t.user_id = $1 AND t.client_id = $2 AND ${LIVE_TOKEN}`, [userId, clientId])) as Array<{ session_id: string }>;
     if (forgotten[0].length === 0 && sessions.length === 0) throw ApiError.notFound('OAuth grant');
     for (const { session_id: sessionId } of sessions) {
       await this.tokens.revokeSession(sessionId);
-      await this.sessions.end(sessionId, 'OAuth access withdrawn by the user');
+      await this.sessions.end(sessionId, reason);
     }
-    await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions: sessions.length }, origin });
+    return sessions.length;
+  }
+
+  private async userMustExist(userId: string): Promise<void> {
+    const found = (await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [userId])) as unknown[];
+    if (found.length === 0) throw ApiError.notFound('User');
   }
 }

@@ -2365,6 +2365,52 @@ function acceptUpdateUserStatusParamsDto(input: unknown): dto.UpdateUserStatusPa
   return out as unknown as dto.UpdateUserStatusParamsDto;
 }
 
+function acceptListUserOAuthGrantsParamsDto(input: unknown): dto.ListUserOAuthGrantsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListUserOAuthGrantsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListUserOAuthGrantsParamsDto;
+}
+
+function acceptRevokeUserOAuthGrantParamsDto(input: unknown): dto.RevokeUserOAuthGrantParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined || source["clientId"] === undefined) return undefined;
+  const out = new dto.RevokeUserOAuthGrantParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "clientId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RevokeUserOAuthGrantParamsDto;
+}
+
 function acceptSetPasswordRequestDto(input: unknown): dto.SetPasswordRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2932,6 +2978,8 @@ acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);
 acceptWith(dto.UpdateUserRolesParamsDto, acceptUpdateUserRolesParamsDto);
 acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
 acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
+acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
+acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);
 acceptWith(dto.ExportAuditLogsQueryDto, acceptExportAuditLogsQueryDto);

@@ -1311,6 +1311,20 @@ export class UpdateUserStatusParamsDto {
   id!: string;
 }
 
+export class ListUserOAuthGrantsParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class RevokeUserOAuthGrantParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+
+  /** The server's id of the client (`clientId` in the list) */
+  @IsUUID(undefined)
+  clientId!: string;
+}
+
 export class SetPasswordRequestDto {
   @IsString()
   @MinLength(16)

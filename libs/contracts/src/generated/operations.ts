@@ -82,6 +82,8 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "createUser", method: "POST", basePath: "/api/v1", path: "/admin/users", public: false },
   { operationId: "updateUserRoles", method: "PUT", basePath: "/api/v1", path: "/admin/users/{id}/roles", public: false },
   { operationId: "updateUserStatus", method: "PUT", basePath: "/api/v1", path: "/admin/users/{id}/status", public: false },
+  { operationId: "listUserOAuthGrants", method: "GET", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants", public: false },
+  { operationId: "revokeUserOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants/{clientId}", public: false },
   { operationId: "setPassword", method: "POST", basePath: "/api/v1", path: "/auth/set-password", public: true },
   { operationId: "listAuditLogs", method: "GET", basePath: "/api/v1", path: "/admin/audit-logs", public: false },
   { operationId: "exportAuditLogs", method: "GET", basePath: "/api/v1", path: "/admin/audit-logs/export", public: false },

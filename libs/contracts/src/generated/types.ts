@@ -1305,6 +1305,8 @@ export type UpdateUserRolesResponse200 = User;
 
 export type UpdateUserStatusResponse200 = User;
 
+export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
+
 export type SetPasswordResponse200 = MessageResponse;
 
 export type ListAuditLogsResponse200 = AuditLogList;
