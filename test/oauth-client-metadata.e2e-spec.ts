@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import type { AuditLogList, AuthorizationServerMetadata, OAuthClientList, SessionList } from '@app/contracts';
 import {
   BROWSER,
@@ -205,6 +206,55 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(listed.body.clients.find((client) => client.metadataDocument === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${docs.origin}${jwksPath}`, inlineKeys: 0 });
   }, 60_000);
 
+  it('a private_key_jwt client with its keys in its document rotates them there: an unseen kid has the document read again, and the change is audited', async () => {
+    const first = clientKeyPair('ec', 'inline-first');
+    const documentPath = '/agents/inline-keys.json';
+    const keyed = (keys: unknown[]) => ({ client_name: 'Inline Keys Agent', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } });
+    const clientId = serveClient(documentPath, keyed([first.jwk]), { 'cache-control': 'max-age=3600' });
+    const audience = `${publicUrl}/api/v1/oauth/token`;
+    const proof = (key: ReturnType<typeof clientKeyPair>) => ({
+      client_id: clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: signClientAssertion(key.privateKey, { clientId, audience, kid: key.jwk.kid }),
+    });
+
+    const { verifier, challenge } = pkcePair();
+    const signIn = await page(new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' }));
+    expect(signIn.status).toBe(200);
+    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
+    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const tokens = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, ...proof(first) });
+    expect(tokens.status).toBe(200);
+    expect(docs.hits(documentPath)).toBe(1);
+
+    // The client publishes a new key and drops the old one; the copy kept is fresh for an hour.
+    const second = clientKeyPair('ec', 'inline-second');
+    docs.serve(documentPath, { body: { client_id: clientId, redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], ...keyed([second.jwk]) }, headers: { 'cache-control': 'max-age=3600' } });
+    let refresh = (tokens.body as { refresh_token: string }).refresh_token;
+    const rotated = await until(
+      () => token({ grant_type: 'refresh_token', refresh_token: refresh, ...proof(second) }),
+      (reply) => reply.status === 200,
+      20_000,
+      500,
+    );
+    refresh = (rotated.body as { refresh_token: string }).refresh_token;
+    expect(docs.hits(documentPath)).toBe(2);
+
+    // The dropped key proves nothing now, and kids nobody published do not have the document read again and again.
+    const retired = await token({ grant_type: 'refresh_token', refresh_token: refresh, ...proof(first) });
+    expect(retired.status).toBe(401);
+    expect(retired.body.error).toBe('invalid_client');
+    const stranger = clientKeyPair('ec', 'never-published');
+    for (let attempt = 0; attempt < 3; attempt++) expect((await token({ grant_type: 'refresh_token', refresh_token: refresh, ...proof(stranger) })).status).toBe(401);
+    expect(docs.hits(documentPath)).toBe(2);
+    expect((await token({ grant_type: 'refresh_token', refresh_token: refresh, ...proof(second) })).status).toBe(200);
+
+    const audit = await read<AuditLogList>('listAuditLogs', await fetch(`${publicUrl}/api/v1/admin/audit-logs?action=oauth.client.update`, { headers: { authorization: `Bearer ${adminToken}` } }));
+    const updates = audit.body.logs.filter((entry) => entry.details?.metadataUrl === clientId);
+    expect(updates).toHaveLength(1);
+    expect(updates[0].details).toMatchObject({ authMethod: 'private_key_jwt', before: { keysChanged: true } });
+  }, 60_000);
+
   it('a private_key_jwt document with keys elsewhere, or none, is refused; its jwks_uri must be on a host taken for documents', async () => {
     const noKeys = serveClient('/agents/keyless.json', { token_endpoint_auth_method: 'private_key_jwt' });
     const refused = await page(authorizeQuery(noKeys));
@@ -373,6 +423,43 @@ describe('Client ID Metadata Documents the server cannot trust', () => {
     const refused = await refusalOf(t, stale);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('it could not be fetched');
+    expect(docs.connections()).toBe(connections + 1);
+  });
+
+  it("a private_key_jwt client's stale copy is read again at the token endpoint, and its keys refused when that fails", async () => {
+    const key = clientKeyPair('ec', 'kept-key');
+    const keepKeyed = async (clientId: string, expiresAt: Date): Promise<void> => {
+      await t.app.get(DataSource).query(
+        `INSERT INTO oauth_clients (id, name, redirect_uris, grant_types, auth_method, metadata_url, metadata_expires_at, jwks) VALUES ($1, 'Keyed Kept Agent', $2, $3, 'private_key_jwt', $4, $5, $6::jsonb)`,
+        [randomUUID(), [CALLBACK], ['authorization_code', 'refresh_token'], clientId, expiresAt, JSON.stringify([key.jwk])],
+      );
+    };
+    const refreshWith = async (clientId: string): Promise<{ status: number; body: { error?: string; error_description?: string } }> => {
+      const fields = {
+        grant_type: 'refresh_token',
+        refresh_token: 'mcp_rt_not-a-real-one',
+        client_id: clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: signClientAssertion(key.privateKey, { clientId, audience: `${t.app.get(AppConfig).publicUrl}/api/v1/oauth/token`, kid: key.jwk.kid }),
+      };
+      const response = await fetch(`${t.baseUrl}/api/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      return { status: response.status, body: (await response.json()) as { error?: string; error_description?: string } };
+    };
+
+    // Fresh: the kept keys prove the client (the refresh token is what is refused), and nothing is fetched.
+    const fresh = `${docs.origin}/kept/keyed-fresh.json`;
+    await keepKeyed(fresh, new Date(Date.now() + 600_000));
+    const connections = docs.connections();
+    expect((await refreshWith(fresh)).body.error).toBe('invalid_grant');
+    expect(docs.connections()).toBe(connections);
+
+    // Stale: the document is fetched again; this process cannot complete TLS with its server, so the keys kept are not trusted.
+    const stale = `${docs.origin}/kept/keyed-stale.json`;
+    await keepKeyed(stale, new Date(Date.now() - 1_000));
+    const refused = await refreshWith(stale);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
+    expect(refused.body.error_description).toContain("The client's metadata document cannot be used: it could not be fetched");
     expect(docs.connections()).toBe(connections + 1);
   });
 

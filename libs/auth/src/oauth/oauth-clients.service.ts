@@ -12,13 +12,15 @@ import { OAuthError } from './oauth-error';
 import { documentRegistration, freshUntil, hostAccepted, isMetadataClientId, metadataUrlProblem } from './client-id-metadata';
 import { ClientMetadataFetcher, MetadataFetchError } from './client-metadata-fetcher';
 import { type ClientRegistration, registrationOf } from './client-registration';
-import { decodeAssertion, JWT_BEARER_ASSERTION } from './client-assertion';
+import { decodeAssertion, JWT_BEARER_ASSERTION, keysNamed } from './client-assertion';
 import { ClientAssertions } from './client-assertions.service';
 
 const CLIENT_SECRET_PREFIX = 'mcp_cs_';
 const DEFAULT_PAGE_SIZE = 50;
 const FAILURE_MEMORY_MS = 60_000;
 const MAX_REMEMBERED_FAILURES = 1_000;
+// Anyone can send an assertion naming a client: its document is read again for an unseen kid at most this often.
+const REREAD_AFTER_MS = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** OAuth clients: registered by MCP clients themselves, found and authenticated at every grant. */
@@ -26,6 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class OAuthClientsService {
   private readonly clients: Repository<OAuthClientEntity>;
   private readonly failedDocuments = new Map<string, { readonly until: number; readonly reason: string }>();
+  private readonly documentReads = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -141,23 +144,57 @@ export class OAuthClientsService {
     const url = new URL(clientId);
     if (!hostAccepted(url, this.config.oauth.clientIdMetadataHosts)) return refuse(`${url.host} is not a host this server takes clients from`);
     const kept = await this.clients.findOne({ where: { metadataUrl: clientId } });
-    if (kept?.metadataExpiresAt && kept.metadataExpiresAt.getTime() > Date.now()) return { client: kept };
-    const recentFailure = this.failedDocuments.get(clientId);
-    if (recentFailure && recentFailure.until > Date.now()) return refuse(recentFailure.reason);
+    if (kept && isFresh(kept)) return { client: kept };
+    const read = await this.readDocument(clientId, url, kept ?? undefined, origin);
+    return 'client' in read ? read : refuse(read.reason);
+  }
+
+  /** Fetches a client's document and keeps what it says; a document that failed is not fetched again for a minute. */
+  private async readDocument(metadataUrl: string, url: URL, kept: OAuthClientEntity | undefined, origin: RequestOrigin): Promise<{ readonly client: OAuthClientEntity } | { readonly reason: string }> {
+    const recentFailure = this.failedDocuments.get(metadataUrl);
+    if (recentFailure && recentFailure.until > Date.now()) return { reason: recentFailure.reason };
+    this.rememberRead(metadataUrl);
     let registration: ClientRegistration;
     let expiresAt: Date;
     try {
       const fetched = await this.fetcher.fetch(url);
-      registration = documentRegistration(fetched.document, clientId);
+      registration = documentRegistration(fetched.document, metadataUrl);
       expiresAt = freshUntil(fetched.cacheControl, Date.now());
     } catch (error) {
       if (!(error instanceof MetadataFetchError) && !(error instanceof OAuthError)) throw error;
       const reason = error instanceof OAuthError ? error.description : error.message;
-      this.rememberFailure(clientId, reason);
-      return refuse(reason);
+      this.rememberFailure(metadataUrl, reason);
+      return { reason };
     }
-    this.failedDocuments.delete(clientId);
-    return { client: await this.keepDocument(clientId, registration, expiresAt, kept ?? undefined, origin) };
+    this.failedDocuments.delete(metadataUrl);
+    return { client: await this.keepDocument(metadataUrl, registration, expiresAt, kept, origin) };
+  }
+
+  /**
+   * A client known by its document proves itself with the keys its document gives now: a copy past
+   * its freshness is read again, and refused if it cannot be (a client that took a key back must not
+   * be proved by it until a browser next comes by); a kid the copy lacks (the client rotated its keys)
+   * has the document read again, at most once every 10 s whatever the assertions say.
+   */
+  private async withCurrentDocument(client: OAuthClientEntity, metadataUrl: string, kid: unknown, origin: RequestOrigin): Promise<OAuthClientEntity> {
+    const stale = !isFresh(client);
+    const rotated = !stale && client.jwks !== null && typeof kid === 'string' && keysNamed(client.jwks, kid).length === 0 && this.mayReadAgain(metadataUrl);
+    if (!stale && !rotated) return client;
+    const read = await this.readDocument(metadataUrl, new URL(metadataUrl), client, origin);
+    if ('client' in read) return read.client;
+    if (stale) throw new OAuthError('invalid_client', `The client's metadata document cannot be used: ${read.reason}`);
+    return client;
+  }
+
+  private mayReadAgain(metadataUrl: string): boolean {
+    const last = this.documentReads.get(metadataUrl);
+    return last === undefined || Date.now() - last >= REREAD_AFTER_MS;
+  }
+
+  private rememberRead(metadataUrl: string): void {
+    this.documentReads.delete(metadataUrl);
+    if (this.documentReads.size >= MAX_REMEMBERED_FAILURES) this.documentReads.delete(this.documentReads.keys().next().value as string);
+    this.documentReads.set(metadataUrl, Date.now());
   }
 
   /** Stores what a document says (one row per URL, however many requests fetched it at once), and audits what is new. */
@@ -216,8 +253,8 @@ export class OAuthClientsService {
    * The client of a token request, authenticated as it registered: no secret for a public client,
    * its secret in the Basic header or the body otherwise (RFC 6749 §2.3.1).
    */
-  async authenticate(body: Readonly<Record<string, string>>, authorization: string | undefined): Promise<OAuthClientEntity> {
-    if (body.client_assertion_type !== undefined || body.client_assertion !== undefined) return this.authenticateByAssertion(body, authorization);
+  async authenticate(body: Readonly<Record<string, string>>, authorization: string | undefined, origin: RequestOrigin): Promise<OAuthClientEntity> {
+    if (body.client_assertion_type !== undefined || body.client_assertion !== undefined) return this.authenticateByAssertion(body, authorization, origin);
     const basic = basicCredentials(authorization);
     const clientId = basic?.clientId ?? body.client_id;
     if (basic && body.client_id !== undefined && body.client_id !== basic.clientId) throw new OAuthError('invalid_request', 'client_id in the body differs from the Authorization header');
@@ -238,7 +275,7 @@ export class OAuthClientsService {
   }
 
   /** A private_key_jwt client (RFC 7523 §2.2): the assertion alone names and proves it. */
-  private async authenticateByAssertion(body: Readonly<Record<string, string>>, authorization: string | undefined): Promise<OAuthClientEntity> {
+  private async authenticateByAssertion(body: Readonly<Record<string, string>>, authorization: string | undefined, origin: RequestOrigin): Promise<OAuthClientEntity> {
     if (authorization !== undefined && authorization !== '') throw new OAuthError('invalid_request', 'A client authenticates one way: an assertion or the Authorization header, not both');
     if (body.client_secret !== undefined) throw new OAuthError('invalid_request', 'A client authenticates one way: an assertion or a secret, not both');
     if (body.client_assertion_type !== JWT_BEARER_ASSERTION) throw new OAuthError('invalid_client', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
@@ -247,8 +284,9 @@ export class OAuthClientsService {
     const subject = decoded.claims.sub;
     const clientId = body.client_id ?? (typeof subject === 'string' ? subject : undefined);
     if (clientId === undefined) throw new OAuthError('invalid_client', 'The assertion names no client (sub)');
-    const client = await this.find(clientId);
-    if (!client) throw new OAuthError('invalid_client', 'Unknown client');
+    const found = await this.find(clientId);
+    if (!found) throw new OAuthError('invalid_client', 'Unknown client');
+    const client = found.metadataUrl ? await this.withCurrentDocument(found, found.metadataUrl, decoded.header.kid, origin) : found;
     if (client.authMethod !== 'private_key_jwt') throw new OAuthError('invalid_client', `Client authentication failed (this client uses ${client.authMethod})`);
     await this.assertions.verify(client, clientId, decoded);
     return client;
@@ -258,6 +296,10 @@ export class OAuthClientsService {
     await this.clients.update({ id: client.id }, { lastUsedAt: () => 'now()' });
   }
 
+}
+
+function isFresh(client: OAuthClientEntity): boolean {
+  return client.metadataExpiresAt !== null && client.metadataExpiresAt.getTime() > Date.now();
 }
 
 /** Whether two copies of a document prove the client the same way (a change of keys is worth an audit entry). */

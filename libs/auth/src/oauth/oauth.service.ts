@@ -341,7 +341,7 @@ export class OAuthService {
     const grantType = values.grant_type;
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
-    const client = await this.clients.authenticate(values, authorization);
+    const client = await this.clients.authenticate(values, authorization, origin);
     if (!client.grantTypes.includes(grantType)) throw new OAuthError('unauthorized_client', `This client did not register the ${grantType} grant`);
     const answer = grantType === 'authorization_code' ? await this.exchangeCode(client, values, origin) : await this.refresh(client, values, origin);
     await this.clients.markUsed(client);
@@ -356,7 +356,7 @@ export class OAuthService {
     const { values, repeated } = singleValues(body);
     if (repeated) throw new OAuthError('invalid_request', `${repeated.slice(0, 64)} must be given once, as a string`);
     if (!values.token) throw new OAuthError('invalid_request', 'token is required');
-    const client = await this.clients.authenticate(values, authorization);
+    const client = await this.clients.authenticate(values, authorization, origin);
     const sessionId = await this.sessionOfToken(values.token, client.id);
     if (!sessionId) return;
     await this.tokens.revokeSession(sessionId);
