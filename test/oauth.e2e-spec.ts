@@ -842,6 +842,21 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect(adminList.body).toEqual(ownList.body);
       const suspectId = adminList.body.grants.find((grant) => grant.name === 'Suspect agent')?.clientId as string;
 
+      // Who let the suspect client in: most recently allowed first, a page at a time.
+      type HolderList = { grants: Array<{ userId: string; email: string; scope: string | null; activeSessions: number }>; pagination: { total: number } };
+      const holders = await t.client.call<HolderList>('listOAuthClientGrants', { headers: admin.auth, params: { id: suspectId } });
+      expect(holders.status).toBe(200);
+      expect(holders.body.grants.map((grant) => [grant.userId, grant.email, grant.scope, grant.activeSessions])).toEqual([
+        [other.userId, other.input.email, 'read:tools', 1],
+        [user.userId, user.input.email, 'read:tools', 1],
+      ]);
+      const secondPage = await t.client.call<HolderList>('listOAuthClientGrants', { headers: admin.auth, params: { id: suspectId }, query: { page: 2, limit: 1 } });
+      expect([secondPage.body.grants.map((grant) => grant.userId), secondPage.body.pagination.total]).toEqual([[user.userId], 2]);
+      expect((await t.client.call('listOAuthClientGrants', { headers: admin.auth, params: { id: randomUUID() } })).status).toBe(404);
+      expect((await t.client.call('listOAuthClientGrants', { headers: admin.auth, params: { id: 'not-a-uuid' } })).status).toBe(400);
+      expect((await t.client.call('listOAuthClientGrants', { headers: admin.auth, params: { id: suspectId }, query: { limit: 0 } })).status).toBe(400);
+      expect((await t.client.call('listOAuthClientGrants', { headers: user.auth, params: { id: suspectId } })).status).toBe(403);
+
       expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: user.userId, clientId: suspectId } })).status).toBe(204);
       expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${held.access_token}` } })).status).toBe(401);
       expect((await http.token({ grant_type: 'refresh_token', refresh_token: held.refresh_token, client_id: suspect.client_id })).body.error).toBe('invalid_grant');
@@ -850,6 +865,7 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       expect((await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth })).body.grants.map((grant) => grant.name)).toEqual(['Kept by the user']);
       const [entry] = (await audits('admin.oauth_grant.revoke')).filter((audit) => audit.resource === `user:${user.userId}`);
       expect(entry).toMatchObject({ userId: admin.userId, result: 'success', details: { clientId: suspectId, endedSessions: 1 } });
+      expect((await t.client.call<HolderList>('listOAuthClientGrants', { headers: admin.auth, params: { id: suspectId } })).body.grants.map((grant) => grant.userId)).toEqual([other.userId]);
 
       // Nothing left to withdraw, an unknown or malformed user, a malformed client: refused.
       expect((await t.client.call('revokeUserOAuthGrant', { headers: admin.auth, params: { id: user.userId, clientId: suspectId } })).status).toBe(404);

@@ -1,6 +1,6 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
-import type { OAuthGrant } from '@app/contracts';
+import type { OAuthClientGrantList, OAuthGrant } from '@app/contracts';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -15,8 +15,25 @@ interface GrantRow {
   readonly active_sessions: number;
 }
 
+interface ClientGrantRow {
+  readonly user_id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly scope: string[] | null;
+  readonly granted_at: Date | null;
+  readonly active_sessions: number;
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+
 // A session counts while one of its refresh tokens can still be spent.
 const LIVE_TOKEN = `t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()`;
+
+// The users of client $1: those who allowed it, and those whose session it still holds.
+const HOLDERS = `WITH live AS (SELECT t.user_id, count(DISTINCT t.session_id)::int AS sessions FROM refresh_tokens t
+                                WHERE t.client_id = $1 AND ${LIVE_TOKEN} GROUP BY t.user_id),
+                      holders AS (SELECT coalesce(g.user_id, l.user_id) AS user_id, g.scope, g.granted_at, coalesce(l.sessions, 0) AS active_sessions
+                                    FROM (SELECT user_id, scope, granted_at FROM oauth_consents WHERE client_id = $1) g FULL JOIN live l ON l.user_id = g.user_id)`;
 
 /** A user's own view of the OAuth clients they let in: what each was allowed, and withdrawing it. */
 @Injectable()
@@ -54,6 +71,31 @@ export class OAuthGrantsService {
   async withdraw(userId: string, clientId: string, origin: RequestOrigin): Promise<void> {
     const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by the user');
     await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions }, origin });
+  }
+
+  /** For admins: who let a client in (a consent or a live session), most recently allowed first. */
+  async holdersOf(clientId: string, page = 1, limit = DEFAULT_PAGE_SIZE): Promise<OAuthClientGrantList> {
+    const known = (await this.dataSource.query(`SELECT 1 FROM oauth_clients WHERE id = $1`, [clientId])) as unknown[];
+    if (known.length === 0) throw ApiError.notFound('OAuth client');
+    const [{ total }] = (await this.dataSource.query(`${HOLDERS} SELECT count(*)::int AS total FROM holders h JOIN users u ON u.id = h.user_id`, [clientId])) as Array<{ total: number }>;
+    const rows = (await this.dataSource.query(
+      `${HOLDERS} SELECT h.user_id, u.email, u.name, h.scope, h.granted_at, h.active_sessions
+         FROM holders h JOIN users u ON u.id = h.user_id
+        ORDER BY h.granted_at DESC NULLS LAST, h.user_id
+        LIMIT $2 OFFSET $3`,
+      [clientId, limit, (page - 1) * limit],
+    )) as ClientGrantRow[];
+    return {
+      grants: rows.map((row) => ({
+        userId: row.user_id,
+        email: row.email,
+        name: row.name,
+        scope: row.scope?.join(' ') ?? null,
+        grantedAt: row.granted_at ? new Date(row.granted_at).toISOString() : null,
+        activeSessions: Number(row.active_sessions),
+      })),
+      pagination: { page, limit, total: Number(total), pages: Math.ceil(Number(total) / limit) },
+    };
   }
 
   /** An admin's view of a user's grants: the user's own list, for a user who exists. */

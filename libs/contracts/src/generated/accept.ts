@@ -2568,6 +2568,55 @@ function acceptListOAuthClientsQueryDto(input: unknown): dto.ListOAuthClientsQue
   return out as unknown as dto.ListOAuthClientsQueryDto;
 }
 
+function acceptListOAuthClientGrantsQueryDto(input: unknown): dto.ListOAuthClientGrantsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListOAuthClientGrantsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOAuthClientGrantsQueryDto;
+}
+
+function acceptListOAuthClientGrantsParamsDto(input: unknown): dto.ListOAuthClientGrantsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListOAuthClientGrantsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOAuthClientGrantsParamsDto;
+}
+
 function acceptDeleteOAuthClientParamsDto(input: unknown): dto.DeleteOAuthClientParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2984,6 +3033,8 @@ acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);
 acceptWith(dto.ExportAuditLogsQueryDto, acceptExportAuditLogsQueryDto);
 acceptWith(dto.ListOAuthClientsQueryDto, acceptListOAuthClientsQueryDto);
+acceptWith(dto.ListOAuthClientGrantsQueryDto, acceptListOAuthClientGrantsQueryDto);
+acceptWith(dto.ListOAuthClientGrantsParamsDto, acceptListOAuthClientGrantsParamsDto);
 acceptWith(dto.DeleteOAuthClientParamsDto, acceptDeleteOAuthClientParamsDto);
 acceptWith(dto.CreateWebhookRequestDto, acceptCreateWebhookRequestDto);
 acceptWith(dto.GetWebhookParamsDto, acceptGetWebhookParamsDto);

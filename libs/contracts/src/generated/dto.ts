@@ -1437,6 +1437,27 @@ export class ListOAuthClientsQueryDto {
   limit?: number;
 }
 
+export class ListOAuthClientGrantsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListOAuthClientGrantsParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class DeleteOAuthClientParamsDto {
   @IsUUID(undefined)
   id!: string;

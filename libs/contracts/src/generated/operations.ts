@@ -88,6 +88,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "listAuditLogs", method: "GET", basePath: "/api/v1", path: "/admin/audit-logs", public: false },
   { operationId: "exportAuditLogs", method: "GET", basePath: "/api/v1", path: "/admin/audit-logs/export", public: false },
   { operationId: "listOAuthClients", method: "GET", basePath: "/api/v1", path: "/admin/oauth-clients", public: false },
+  { operationId: "listOAuthClientGrants", method: "GET", basePath: "/api/v1", path: "/admin/oauth-clients/{id}/grants", public: false },
   { operationId: "deleteOAuthClient", method: "DELETE", basePath: "/api/v1", path: "/admin/oauth-clients/{id}", public: false },
   { operationId: "listWebhooks", method: "GET", basePath: "/api/v1", path: "/admin/webhooks", public: false },
   { operationId: "createWebhook", method: "POST", basePath: "/api/v1", path: "/admin/webhooks", public: false },

@@ -907,6 +907,23 @@ export interface OAuthClientList {
   pagination: Pagination;
 }
 
+export interface OAuthClientGrant {
+  userId: string;
+  email: string;
+  name: string;
+  /** What the user allowed the client, space-separated; null: everything the user holds (no scope was asked for), or nothing recorded (only a session remains). */
+  scope: string | null;
+  /** When the user last allowed it; null when only a session remains. */
+  grantedAt: string | null;
+  /** The user's sessions signed in through the client that can still be refreshed. */
+  activeSessions: number;
+}
+
+export interface OAuthClientGrantList {
+  grants: Array<OAuthClientGrant>;
+  pagination: Pagination;
+}
+
 /** `authorization_code` (with `code`, `redirect_uri`, `code_verifier`) or `refresh_token` (with `refresh_token`). */
 export interface OAuthTokenRequest {
   grant_type: "authorization_code" | "refresh_token";
@@ -1314,6 +1331,8 @@ export type ListAuditLogsResponse200 = AuditLogList;
 export type ExportAuditLogsResponse200 = Array<AuditLog>;
 
 export type ListOAuthClientsResponse200 = OAuthClientList;
+
+export type ListOAuthClientGrantsResponse200 = OAuthClientGrantList;
 
 export type ListWebhooksResponse200 = WebhookList;
 
