@@ -78,6 +78,22 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     return new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', state: 's1' });
   }
 
+  /** The token request fields by which a private_key_jwt client proves itself with `key`. */
+  const assertedBy = (clientId: string, key: ReturnType<typeof clientKeyPair>): Record<string, string> => ({
+    client_id: clientId,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: signClientAssertion(key.privateKey, { clientId, audience: `${publicUrl}/api/v1/oauth/token`, kid: key.jwk.kid }),
+  });
+
+  /** The test user signs in on the page and allows the client: the code, and the verifier to spend it with. */
+  async function allowedCode(clientId: string): Promise<{ code: string; verifier: string }> {
+    const { verifier, challenge } = pkcePair();
+    const signIn = await page(new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' }));
+    expect(signIn.status).toBe(200);
+    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
+    return { code: new URL(answer.headers.get('location') as string).searchParams.get('code') as string, verifier };
+  }
+
   beforeAll(async () => {
     docs = await startTlsDocumentServer();
     validator = await ContractValidator.load();
@@ -167,19 +183,9 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     const jwksPath = '/agents/keyed/jwks.json';
     docs.serve(jwksPath, { body: { keys: [first.jwk] }, headers: { 'cache-control': 'max-age=3600' } });
     const clientId = serveClient('/agents/keyed.json', { client_name: 'Keyed Agent', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docs.origin}${jwksPath}` });
-    const audience = `${publicUrl}/api/v1/oauth/token`;
-    const proof = (key: ReturnType<typeof clientKeyPair>) => ({
-      client_id: clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: signClientAssertion(key.privateKey, { clientId, audience, kid: key.jwk.kid }),
-    });
+    const proof = (key: ReturnType<typeof clientKeyPair>) => assertedBy(clientId, key);
 
-    const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' });
-    const signIn = await page(query);
-    expect(signIn.status).toBe(200);
-    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
-    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const { code, verifier } = await allowedCode(clientId);
     const exchange = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier };
     expect((await token({ ...exchange, client_id: clientId })).body.error).toBe('invalid_client');
     const tokens = await token({ ...exchange, ...proof(first) });
@@ -211,18 +217,9 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     const documentPath = '/agents/inline-keys.json';
     const keyed = (keys: unknown[]) => ({ client_name: 'Inline Keys Agent', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } });
     const clientId = serveClient(documentPath, keyed([first.jwk]), { 'cache-control': 'max-age=3600' });
-    const audience = `${publicUrl}/api/v1/oauth/token`;
-    const proof = (key: ReturnType<typeof clientKeyPair>) => ({
-      client_id: clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: signClientAssertion(key.privateKey, { clientId, audience, kid: key.jwk.kid }),
-    });
+    const proof = (key: ReturnType<typeof clientKeyPair>) => assertedBy(clientId, key);
 
-    const { verifier, challenge } = pkcePair();
-    const signIn = await page(new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' }));
-    expect(signIn.status).toBe(200);
-    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
-    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const { code, verifier } = await allowedCode(clientId);
     const tokens = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, ...proof(first) });
     expect(tokens.status).toBe(200);
     expect(docs.hits(documentPath)).toBe(1);
@@ -262,10 +259,7 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(refused.body).toContain('jwks_uri or jwks');
 
     const elsewhere = serveClient('/agents/keys-elsewhere.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://keys.example/jwks.json' });
-    const { verifier, challenge } = pkcePair();
-    const signIn = await page(new URLSearchParams({ client_id: elsewhere, redirect_uri: CALLBACK, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', state: 's1' }));
-    const answer = await submit({ ...hiddenFields(signIn.body), email: user.email, password: user.password, decision: 'allow' });
-    const code = new URL(answer.headers.get('location') as string).searchParams.get('code') as string;
+    const { code, verifier } = await allowedCode(elsewhere);
     const key = clientKeyPair('ec');
     const tokens = await token({
       grant_type: 'authorization_code',

@@ -57,14 +57,7 @@ export class OAuthGrantsService {
         ORDER BY g.granted_at DESC NULLS LAST, c.id`,
       [userId],
     )) as GrantRow[];
-    return rows.map((row) => ({
-      clientId: row.client_id,
-      metadataDocument: row.metadata_url,
-      name: row.name,
-      scope: row.scope?.join(' ') ?? null,
-      grantedAt: row.granted_at ? new Date(row.granted_at).toISOString() : null,
-      activeSessions: Number(row.active_sessions),
-    }));
+    return rows.map((row) => Object.assign({ clientId: row.client_id, metadataDocument: row.metadata_url, name: row.name }, grantFields(row)));
   }
 
   /** Forgets the consent and ends the user's sessions through the client, on every instance. */
@@ -86,14 +79,7 @@ export class OAuthGrantsService {
       [clientId, limit, (page - 1) * limit],
     )) as ClientGrantRow[];
     return {
-      grants: rows.map((row) => ({
-        userId: row.user_id,
-        email: row.email,
-        name: row.name,
-        scope: row.scope?.join(' ') ?? null,
-        grantedAt: row.granted_at ? new Date(row.granted_at).toISOString() : null,
-        activeSessions: Number(row.active_sessions),
-      })),
+      grants: rows.map((row) => Object.assign({ userId: row.user_id, email: row.email, name: row.name }, grantFields(row))),
       pagination: { page, limit, total: Number(total), pages: Math.ceil(Number(total) / limit) },
     };
   }
@@ -127,4 +113,9 @@ export class OAuthGrantsService {
     const found = (await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [userId])) as unknown[];
     if (found.length === 0) throw ApiError.notFound('User');
   }
+}
+
+/** What a consent and the sessions beside it say, in either list. */
+function grantFields(row: { readonly scope: string[] | null; readonly granted_at: Date | null; readonly active_sessions: number }): Pick<OAuthGrant, 'scope' | 'grantedAt' | 'activeSessions'> {
+  return { scope: row.scope?.join(' ') ?? null, grantedAt: row.granted_at ? new Date(row.granted_at).toISOString() : null, activeSessions: Number(row.active_sessions) };
 }
