@@ -5,7 +5,7 @@ export { isDatabaseUnavailable, isRedisUnavailable, sqlState } from './errors/da
 export { ERROR_CODES, errorCodeForStatus } from './errors/error-codes';
 export type { ErrorCode } from './errors/error-codes';
 export { acceptWith, createValidationPipe, validationDetails } from './errors/validation-errors';
-export { requestIdFor, traceIdOf } from './http/request-id';
+export { requestIdFor, traceIdOf, VALID_TRACEPARENT, validTraceparent } from './http/request-id';
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';

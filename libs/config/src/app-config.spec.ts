@@ -72,6 +72,8 @@ describe('parseConfig', () => {
     ['OAUTH_CLIENT_ID_METADATA_HOSTS', 'https://agents.example.com'],
     ['OAUTH_CLIENT_ID_METADATA_HOSTS', 'agents.example.com/clients'],
     ['OAUTH_CLIENT_ID_METADATA_HOSTS', '*'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'collector:4318'],
   ])('refuses a bad %s with one line naming it', (variable, value) => {
     const env: Record<string, string> = { [variable]: value };
     if (variable === 'SAML_ROLE_MAP') Object.assign(env, { SAML_ENTRY_POINT: 'https://idp.example/sso', SAML_IDP_CERT: 'MIIBase64Body' });
@@ -85,6 +87,23 @@ describe('parseConfig', () => {
     expect((caught as ConfigError).variable).toBe(variable);
     expect((caught as ConfigError).message).toContain(variable);
     expect((caught as ConfigError).message).not.toContain('\n');
+  });
+
+  it('traces tool runs only when an OTLP endpoint is set, with the headers OpenTelemetry documents', () => {
+    expect(parseConfig({ OTEL_SERVICE_NAME: 'gateway', OTEL_EXPORTER_OTLP_HEADERS: 'x=1' }).tracing).toBeUndefined();
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({ endpoint: 'http://collector:4318/v1/traces', serviceName: 'secure-mcp-server', headers: {} });
+    expect(
+      parseConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp/v1/traces',
+        OTEL_SERVICE_NAME: 'mcp-gateway-eu',
+        OTEL_EXPORTER_OTLP_HEADERS: 'Api-Key=abc%3D%3D, x-tenant = eu',
+      }).tracing,
+    ).toEqual({ endpoint: 'https://traces.example/otlp/v1/traces', serviceName: 'mcp-gateway-eu', headers: { 'api-key': 'abc==', 'x-tenant': 'eu' } });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2' }).tracing?.headers).toEqual({ b: '2' });
+    for (const bad of ['novalue', '=x', 'bad key=1', 'k=%E0%A4%A']) {
+      expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: bad })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS/);
+    }
   });
 
   it('requires pairs to be set together', () => {

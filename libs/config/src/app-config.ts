@@ -27,6 +27,15 @@ export interface SamlConfig {
 }
 
 /** Where MFA codes sent by SMS go: a webhook (POST `{to, message}`), the log (development), or nowhere. */
+/** OpenTelemetry traces of tool runs, sent by OTLP over HTTP (JSON); absent, nothing is traced. */
+export interface TracingConfig {
+  /** Where spans are POSTed (the OTLP traces endpoint, `…/v1/traces`). */
+  readonly endpoint: string;
+  readonly serviceName: string;
+  /** Sent with every export (a collector's API key). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export type SmsConfig =
   | { readonly sender: 'webhook'; readonly webhookUrl: string; readonly webhookSecret?: string }
   | { readonly sender: 'log' }
@@ -81,6 +90,7 @@ export class AppConfig {
   };
   readonly saml?: SamlConfig;
   readonly sms!: SmsConfig;
+  readonly tracing?: TracingConfig;
   readonly oauth!: {
     /** Whether MCP clients may register themselves (RFC 7591); off, only the metadata and sign-in remain for clients registered before. */
     readonly dynamicRegistration: boolean;
@@ -368,6 +378,37 @@ function metadataHosts(env: Env): string[] {
   return entries;
 }
 
+/**
+ * OpenTelemetry's own variables, as operators already set them for other services: the traces
+ * endpoint as given, or the base endpoint with `/v1/traces`; headers as `key=value` pairs, comma
+ * separated, values percent-encoded.
+ */
+function tracing(env: Env): TracingConfig | undefined {
+  const tracesEndpoint = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  const baseEndpoint = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const endpoint = tracesEndpoint ?? (baseEndpoint === undefined ? undefined : `${baseEndpoint.replace(/\/+$/, '')}/v1/traces`);
+  if (endpoint === undefined) return undefined;
+  const headersVariable = text(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_HEADERS' : 'OTEL_EXPORTER_OTLP_HEADERS';
+  return { endpoint, serviceName: text(env, 'OTEL_SERVICE_NAME') ?? 'secure-mcp-server', headers: otlpHeaders(env, headersVariable) };
+}
+
+function otlpHeaders(env: Env, name: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of list(env, name)) {
+    const equals = pair.indexOf('=');
+    const key = equals > 0 ? pair.slice(0, equals).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) throw new ConfigError(name, `must be key=value pairs, comma separated (got "${pair.slice(0, 100)}")`);
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      throw new ConfigError(name, `holds a value that is not percent-encoded properly (for ${key})`);
+    }
+    headers[key.toLowerCase()] = value;
+  }
+  return headers;
+}
+
 // Ten attempts at 5 s doubling (with jitter) span about 40 minutes; 15 reach past a day.
 function webhooksConfig(env: Env): AppConfig['webhooks'] {
   return {
@@ -433,6 +474,7 @@ export function parseConfig(env: Env): AppConfig {
     },
     saml: saml(env, publicUrl),
     sms: sms(env),
+    tracing: tracing(env),
     oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true), clientIdMetadata: flag(env, 'OAUTH_CLIENT_ID_METADATA', true), clientIdMetadataHosts: metadataHosts(env) },
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),

@@ -5,12 +5,13 @@ import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { Tracing } from './tracing.service';
 
 @Global()
 @Module({
   imports: [TerminusModule, PrometheusModule.register({ controller: MetricsController, path: 'metrics', defaultMetrics: { enabled: false } })],
   controllers: [HealthController],
-  providers: [HealthService, MetricsService],
-  exports: [HealthService, MetricsService],
+  providers: [HealthService, MetricsService, Tracing],
+  exports: [HealthService, MetricsService, Tracing],
 })
 export class HealthModule {}

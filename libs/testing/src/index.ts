@@ -17,6 +17,8 @@ export { startMcpTestServer } from './mcp-test-server';
 export type { McpTestServer } from './mcp-test-server';
 export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';
+export { startOtlpCollector } from './otlp-collector';
+export type { CollectedSpan, OtlpCollector } from './otlp-collector';
 export { startWebhookReceiver } from './webhook-receiver';
 export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';
 export { httpJson } from './http-json';

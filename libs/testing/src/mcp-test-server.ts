@@ -30,6 +30,8 @@ export interface McpTestServer {
   readonly calls: Map<string, number>;
   /** The Authorization header of the latest request, to check what the gateway sent. */
   lastAuthorization(): string | undefined;
+  /** The traceparent header of the latest request that carried one (the gateway continuing a trace). */
+  lastTraceparent(): string | undefined;
   /** From now on, requests and upgrades whose Authorization header is not one of these get 401 (undefined: any is fine). */
   requireAuthorization(accepted: readonly string[] | undefined): void;
   /** Registers one more tool on every open session (each client gets tools/list_changed) and on new ones. */
@@ -106,6 +108,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     server.registerTool(name, { description: `added later: ${name}`, inputSchema: {} }, async () => ({ content: [{ type: 'text', text: name }] }));
   const echoTools = new Map<McpServer, RegisteredTool>();
   let authorization: string | undefined;
+  let traceparent: string | undefined;
   let accepted: readonly string[] | undefined;
   const refused = (value: string | undefined): boolean => accepted !== undefined && !accepted.includes(value ?? '');
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
@@ -207,6 +210,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
         return { content: [{ type: 'text', text: `${key} #${calls.get('lookup')}` }] };
       },
     );
+    server.registerTool('call_meta', { description: "Answers the _meta its call came with (progress token left out)", inputSchema: {} }, async (_input, extra) => {
+      const { progressToken: _progress, ...meta } = extra._meta ?? {};
+      return { content: [{ type: 'text', text: JSON.stringify(meta) }], structuredContent: meta };
+    });
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');
       return { content: [{ type: 'text', text: 'ok' }] };
@@ -217,6 +224,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const http: Server = createServer((request, response) => {
     void (async () => {
       authorization = request.headers.authorization;
+      if (typeof request.headers.traceparent === 'string') traceparent = request.headers.traceparent;
       if (refused(authorization)) {
         response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }).end(JSON.stringify({ error: 'invalid_token' }));
         return;
@@ -305,6 +313,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     sseUrl: `http://127.0.0.1:${port}/sse`,
     calls,
     lastAuthorization: () => authorization,
+    lastTraceparent: () => traceparent,
     requireAuthorization: (values) => {
       accepted = values;
     },

@@ -62,6 +62,8 @@ export interface ToolRunContext extends CallerChannel {
   readonly signal: AbortSignal;
   readonly caller: AuthenticatedUser;
   readonly executionId: string;
+  /** The W3C trace context of the run's span when runs are traced: what the tool calls continues the trace. */
+  readonly traceparent?: string;
 }
 
 /** A failure inside the tool (file missing, upstream error result): the run ends `failed`. */

@@ -1,4 +1,4 @@
-import { ApiError, MissingPermissionsError } from '@app/common';
+import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
 import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
@@ -33,6 +33,12 @@ export function progressTokenOf(params: unknown): string | number | undefined {
   const meta = isPlainObject(params) ? params._meta : undefined;
   const token = isPlainObject(meta) ? meta.progressToken : undefined;
   return (typeof token === 'string' && token.length <= 256) || Number.isSafeInteger(token) ? (token as string | number) : undefined;
+}
+
+/** The caller's trace context in `_meta.traceparent` (OpenTelemetry's convention for MCP), when valid. */
+export function traceparentOf(params: unknown): string | undefined {
+  const meta = isPlainObject(params) ? params._meta : undefined;
+  return isPlainObject(meta) ? validTraceparent(meta.traceparent) : undefined;
 }
 
 /** Whether a message at `level` reaches a client that asked for `minimum` and above. */
@@ -106,7 +112,7 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('tools/call', {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
       cancellable: true,
-      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params)),
+      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params), traceparentOf(params)),
     });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
@@ -119,6 +125,7 @@ export class ToolsRpc implements OnModuleInit {
           arguments: { type: 'object' },
           contextId: { type: 'string', maxLength: 64 },
           options: { type: 'object', additionalProperties: false, properties: { timeout: { type: 'integer', minimum: 1, maximum: 3600000 }, async: { type: 'boolean' } } },
+          _meta: { type: 'object' },
         },
       },
       cancellable: true,
@@ -229,12 +236,12 @@ export class ToolsRpc implements OnModuleInit {
   }
 
   /** MCP tools/call: a failing tool is a result with isError, never a protocol error. */
-  async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext, progressToken?: string | number): Promise<Record<string, unknown>> {
+  async call(name: string, input: Record<string, unknown> | undefined, context: RpcContext, progressToken?: string | number, traceparent?: string): Promise<Record<string, unknown>> {
     await this.limit('toolsExecute', context);
     const target = await this.target(name, context);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
     try {
-      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, sessionId: context.sessionId, channel: this.channelOf(context, progressToken) }, context.origin);
+      const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, sessionId: context.sessionId, channel: this.channelOf(context, progressToken), traceparent }, context.origin);
       if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
       const { execution } = outcome;
       if (isCallToolResult(execution.result)) return execution.result;
@@ -280,7 +287,14 @@ export class ToolsRpc implements OnModuleInit {
       context.caller,
       params.tool as string,
       params.arguments as Record<string, unknown> | undefined,
-      { timeoutMs: options.timeout, async: options.async, sessionId: context.sessionId, contextId: (params.contextId as string | undefined) ?? context.contextId ?? null, channel: context.cancellation ? { cancellation: context.cancellation } : undefined },
+      {
+        timeoutMs: options.timeout,
+        async: options.async,
+        sessionId: context.sessionId,
+        contextId: (params.contextId as string | undefined) ?? context.contextId ?? null,
+        channel: context.cancellation ? { cancellation: context.cancellation } : undefined,
+        traceparent: traceparentOf(params),
+      },
       context.origin,
     );
     if (outcome.kind === 'accepted') return { output: null, metadata: { executionId: outcome.execution.executionId, status: 'pending' } };

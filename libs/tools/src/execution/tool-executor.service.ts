@@ -3,8 +3,9 @@ import { ApiError, isoString, MissingPermissionsError, type RequestOrigin, timeO
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { MetricsService } from '@app/health';
+import { MetricsService, type TraceSpan, Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
+import type { Attributes } from '@opentelemetry/api';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
    * there. Without one (REST) it is the login session of the caller's token.
    */
   readonly sessionId?: string;
+  /** The caller's W3C trace context from the message itself (MCP's `_meta.traceparent`); else the request's header. */
+  readonly traceparent?: string;
 }
 
 export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
@@ -83,6 +86,38 @@ function windowSeconds(window: string): number {
 
 type RetryPolicy = NonNullable<RunPolicy['retry']>;
 
+/** What a tool run's span says of it, after OpenTelemetry's conventions for MCP and GenAI tools. */
+function spanAttributes(caller: AuthenticatedUser, definition: ToolDefinition, options: ExecuteOptions): Attributes {
+  const attributes: Attributes = {
+    'mcp.method.name': 'tools/call',
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': definition.name,
+    'secure_mcp.tool.id': definition.id,
+    'enduser.id': caller.id,
+  };
+  if (definition.server) attributes['secure_mcp.upstream.name'] = definition.server.name;
+  if (options.sessionId) attributes['session.id'] = options.sessionId;
+  if (options.contextId) attributes['secure_mcp.context.id'] = options.contextId;
+  return attributes;
+}
+
+/** Ends the run's span with what came of it: a failed run or a refusal is an error of its kind. */
+async function traced(span: TraceSpan, outcome: Promise<ExecutionOutcome>): Promise<ExecutionOutcome> {
+  let settled: ExecutionOutcome;
+  try {
+    settled = await outcome;
+  } catch (error) {
+    span.end({ errorType: error instanceof ApiError ? error.code : 'INTERNAL_ERROR', errorMessage: (error as Error).message });
+    throw error;
+  }
+  const { execution } = settled;
+  const attributes: Attributes = { 'secure_mcp.execution.id': execution.executionId, 'secure_mcp.execution.status': execution.status };
+  if (settled.kind === 'finished' && settled.execution.cached) attributes['secure_mcp.execution.cached'] = true;
+  const error = settled.kind === 'finished' ? settled.execution.error : undefined;
+  span.end(error ? { errorType: error.code, errorMessage: error.message, attributes } : { attributes });
+  return settled;
+}
+
 /** What an async run keeps of its caller for later, possibly on another instance. */
 type PendingCaller = AuthenticatedUser & { readonly origin: RequestOrigin; readonly retryPolicy?: RetryPolicy };
 
@@ -117,6 +152,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly cache: ToolCache,
+    private readonly tracing: Tracing,
     @Optional() policies?: RunPolicies,
   ) {
     this.policies = policies;
@@ -139,6 +175,13 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
 
   async execute(caller: AuthenticatedUser, toolRef: string, parameters: Record<string, unknown> | undefined, options: ExecuteOptions, origin: RequestOrigin): Promise<ExecutionOutcome> {
     const tool = this.registry.resolve(toolRef);
+    // Untraced (the default), a run builds nothing for a span.
+    const span = this.tracing.enabled ? this.tracing.start(`tools/call ${tool.definition.name}`, options.traceparent ?? origin.traceparent, spanAttributes(caller, tool.definition, options)) : undefined;
+    if (!span) return this.executeTool(caller, tool, parameters, options, origin);
+    return traced(span, this.executeTool(caller, tool, parameters, options, origin, span.traceparent));
+  }
+
+  private async executeTool(caller: AuthenticatedUser, tool: RegisteredTool, parameters: Record<string, unknown> | undefined, options: ExecuteOptions, origin: RequestOrigin, traceparent?: string): Promise<ExecutionOutcome> {
     const definition = tool.definition;
     if (!tool.enabled) throw new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' is disabled`);
     const input = parameters ?? {};
@@ -148,7 +191,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin, policy?.retry) };
     const executionId = timeOrderedUuid();
-    const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin));
+    const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin), traceparent);
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -212,6 +255,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     timeoutMs: number,
     retry?: RetryPolicy,
     channel?: CallerChannel,
+    traceparent?: string,
   ): Promise<RunResult> {
     const lookup = this.cache.lookup(definition, caller.id, input);
     if (lookup?.hit) {
@@ -220,14 +264,14 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     }
     const deadline = Date.now() + timeoutMs;
     const maxAttempts = 1 + (retry?.maxRetries ?? 0);
-    let run = await this.run(definition, input, caller, executionId, timeoutMs, channel);
+    let run = await this.run(definition, input, caller, executionId, timeoutMs, channel, traceparent);
     for (let attempt = 2; attempt <= maxAttempts && isTransient(run); attempt++) {
       const pause = Math.round(RETRY_BASE_MS * (retry?.backoffMultiplier ?? 2) ** (attempt - 2));
       const remaining = deadline - Date.now() - pause;
       if (remaining <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
       const first = run;
-      run = await this.run(definition, input, caller, executionId, remaining, channel);
+      run = await this.run(definition, input, caller, executionId, remaining, channel, traceparent);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
     if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result);
@@ -258,7 +302,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
   }
 
-  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, channel?: CallerChannel): Promise<RunResult> {
+  private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, channel?: CallerChannel, traceparent?: string): Promise<RunResult> {
     // Most tools never look at their signal, and AbortControllers are costly on a hot path:
     // one is made only when the tool asks for it; the timeout itself is a plain timer.
     let controller: AbortController | undefined;
@@ -269,6 +313,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const context: ToolRunContext = {
       caller,
       executionId,
+      traceparent,
       get signal(): AbortSignal {
         controller ??= new AbortController();
         return controller.signal;

@@ -145,7 +145,9 @@ export class UpstreamConnection {
     try {
       // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
       const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
-      result = (await this.routing.run(run, () => client.callTool({ name: toolName, arguments: input }, undefined, { signal, timeout: this.settings.requestMs, onprogress }))) as CallToolResult;
+      // The run's trace goes on in the upstream: in `_meta` for every transport, and as an HTTP header.
+      const params = run.traceparent ? { name: toolName, arguments: input, _meta: { traceparent: run.traceparent } } : { name: toolName, arguments: input };
+      result = (await this.routing.run(run, () => client.callTool(params, undefined, { signal, timeout: this.settings.requestMs, onprogress }))) as CallToolResult;
     } catch (error) {
       // Our own cancellation (timeout, shutdown) says nothing about the upstream: no verdict, but a
       // probe that ends this way must free its slot, or the circuit would stay half-open and refuse all.
@@ -258,9 +260,11 @@ export class UpstreamConnection {
    * new token (the old one may have been revoked or have expired early).
    */
   private async authorizedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+    const traceparent = this.routing.current()?.traceparent;
     const send = async (): Promise<Response> => {
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(await this.credentials.headers())) headers.set(name, value);
+      if (traceparent) headers.set('traceparent', traceparent);
       return fetch(url, { ...init, headers });
     };
     const response = await send();

@@ -1,0 +1,131 @@
+import type { ToolExecution, UpstreamServer } from '@app/contracts';
+import { type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, type OtlpCollector, registerAndLogin, registerAndLoginAs, startMcpTestServer, startOtlpCollector, startTestApp, type TestApp } from '@app/testing';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SERVER_KIND = 2;
+const ERROR_STATUS = 2;
+
+/** A caller's W3C trace context: a fresh trace id, the caller's span id, sampled or not. */
+function callerContext(sampled = true): { traceparent: string; traceId: string; spanId: string } {
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`, traceId, spanId };
+}
+
+describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
+  let collector: OtlpCollector;
+  let remote: McpTestServer;
+  let t: TestApp;
+  let user: LoggedInUser;
+
+  const run = (tool: string, parameters: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    t.client.call<ToolExecution & { error: string }>('executeTool', { headers: { ...user.auth, ...headers }, params: { id: tool }, body: { parameters } });
+
+  beforeAll(async () => {
+    collector = await startOtlpCollector();
+    remote = await startMcpTestServer();
+    t = await startTestApp({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'gateway-under-test', OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%3D1' });
+    user = await registerAndLogin(t.client);
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'traced', transport: { type: 'streamable-http', url: remote.url } } });
+    expect(created.body.status).toBe('connected');
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await remote?.close();
+    await collector?.close();
+  });
+
+  it("continues the caller's trace: one server span per run, named as OpenTelemetry names MCP tool calls", async () => {
+    const caller = callerContext();
+    const answer = await run('echo', { message: 'traced' }, { traceparent: caller.traceparent });
+    expect(answer.status).toBe(200);
+
+    const span = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId);
+    expect(span).toMatchObject({ name: 'tools/call echo', kind: SERVER_KIND, parentSpanId: caller.spanId, statusCode: 0 });
+    expect(span.attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'echo',
+      'enduser.id': user.userId,
+      'secure_mcp.execution.id': answer.body.executionId,
+      'secure_mcp.execution.status': 'completed',
+    });
+    expect(span.resource).toMatchObject({ 'service.name': 'gateway-under-test' });
+    // The configured headers go with every export, decoded.
+    expect(span.headers['x-collector-key']).toBe('k=1');
+  });
+
+  it('starts a trace of its own without a valid traceparent, and records refusals and failed runs as errors', async () => {
+    const garbage = `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`;
+    const before = new Set(collector.spans.map((span) => span.spanId));
+    for (const traceparent of [garbage, 'not a trace context', `01-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`]) {
+      const answer = await run('echo', { message: 'untraced caller' }, { traceparent });
+      expect(answer.status).toBe(200);
+      const span = await collector.waitForSpan((candidate) => candidate.attributes['secure_mcp.execution.id'] === answer.body.executionId);
+      expect(span.parentSpanId).toBe('');
+      expect(before.has(span.spanId)).toBe(false);
+    }
+
+    const refused = callerContext();
+    expect((await run('echo', { message: 42 }, { traceparent: refused.traceparent })).status).toBe(400);
+    const refusal = await collector.waitForSpan((candidate) => candidate.traceId === refused.traceId);
+    expect(refusal).toMatchObject({ name: 'tools/call echo', statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': 'VALIDATION_ERROR' }) });
+
+    const failing = callerContext();
+    const failed = await run('traced__fail', {}, { traceparent: failing.traceparent });
+    expect(failed.body.status).toBe('failed');
+    const failure = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId);
+    expect(failure).toMatchObject({ statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': 'UPSTREAM_TOOL_ERROR', 'secure_mcp.upstream.name': 'traced' }) });
+  });
+
+  it('hands the run on to an upstream server: its traceparent header and _meta name the run span as parent', async () => {
+    const caller = callerContext();
+    const answer = await run('traced__call_meta', {}, { traceparent: caller.traceparent });
+    expect(answer.status).toBe(200);
+    const span = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId);
+    const expected = `00-${caller.traceId}-${span.spanId}-01`;
+    expect(answer.body.result).toMatchObject({ structuredContent: { traceparent: expected } });
+    expect(remote.lastTraceparent()).toBe(expected);
+  });
+
+  it('takes the trace context of an MCP request from _meta.traceparent, over /mcp and over /ws', async () => {
+    const overMcp = callerContext();
+    const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'over mcp' }, _meta: { traceparent: overMcp.traceparent } } };
+    expect((await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify(call) })).status).toBe(200);
+    expect(await collector.waitForSpan((candidate) => candidate.traceId === overMcp.traceId)).toMatchObject({ parentSpanId: overMcp.spanId, attributes: expect.objectContaining({ 'session.id': headers['mcp-session-id'] }) });
+
+    // The header of the HTTP request counts when the message names none.
+    const byHeader = callerContext();
+    const plainCall = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'by header' } } };
+    expect((await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: { ...headers, traceparent: byHeader.traceparent }, body: JSON.stringify(plainCall) })).status).toBe(200);
+    expect((await collector.waitForSpan((candidate) => candidate.traceId === byHeader.traceId)).parentSpanId).toBe(byHeader.spanId);
+
+    const overWs = callerContext();
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    try {
+      const answer = await socket.request('tools/execute', { tool: 'echo', arguments: { message: 'over ws' }, _meta: { traceparent: overWs.traceparent } });
+      expect(answer.error).toBeUndefined();
+      expect((await collector.waitForSpan((candidate) => candidate.traceId === overWs.traceId)).parentSpanId).toBe(overWs.spanId);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("follows a caller that sampled its trace out: nothing is exported, and the upstream hears it was not sampled", async () => {
+    const unsampled = callerContext(false);
+    const answer = await run('traced__call_meta', {}, { traceparent: unsampled.traceparent });
+    expect(answer.status).toBe(200);
+    const forwarded = remote.lastTraceparent() as string;
+    expect(forwarded).toMatch(new RegExp(`^00-${unsampled.traceId}-[0-9a-f]{16}-00$`));
+
+    // Spans leave in the order they end: once a later run's span is in, the unsampled one would be too.
+    const later = callerContext();
+    await run('echo', { message: 'after' }, { traceparent: later.traceparent });
+    await collector.waitForSpan((candidate) => candidate.traceId === later.traceId);
+    expect(collector.spans.filter((span) => span.traceId === unsampled.traceId)).toEqual([]);
+  });
+});
