@@ -91,6 +91,21 @@ describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
     expect(remote.lastTraceparent()).toBe(expected);
   });
 
+  it('traces an async run under its acceptance: the run that follows is the child of the span that accepted it', async () => {
+    const caller = callerContext();
+    const accepted = await t.client.call<{ executionId: string; status: string }>('executeTool', {
+      headers: { ...user.auth, traceparent: caller.traceparent },
+      params: { id: 'traced__call_meta' },
+      body: { parameters: {}, options: { async: true } },
+    });
+    expect(accepted.status).toBe(202);
+    const acceptance = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === caller.spanId);
+    const run = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === acceptance.spanId);
+    expect(run).toMatchObject({ name: 'tools/call traced__call_meta', attributes: expect.objectContaining({ 'secure_mcp.execution.id': accepted.body.executionId, 'secure_mcp.execution.async': true, 'secure_mcp.execution.status': 'completed' }) });
+    expect(acceptance.attributes['secure_mcp.execution.status']).toBe('pending');
+    expect(remote.lastTraceparent()).toBe(`00-${caller.traceId}-${run.spanId}-01`);
+  });
+
   it('takes the trace context of an MCP request from _meta.traceparent, over /mcp and over /ws', async () => {
     const overMcp = callerContext();
     const headers = await openRawMcpSession(t.baseUrl, user.accessToken);

@@ -189,7 +189,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     await this.authorize(caller, tool, input, origin);
     await this.enforceToolLimit(caller, definition);
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
-    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, origin, policy?.retry) };
+    // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
+    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry) };
     const executionId = timeOrderedUuid();
     const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin), traceparent);
     const stored = redactParameters(definition, input);
@@ -494,15 +495,18 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       const input = row.pendingInput ? (JSON.parse(this.secrets.decrypt(row.pendingInput)) as Record<string, unknown>) : {};
       let run: RunResult;
       let definition: ToolDefinition;
+      let span: TraceSpan | undefined;
       try {
         definition = this.registry.resolve(row.toolId).definition;
-        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy);
+        span = this.tracing.enabled ? this.tracing.start(`tools/call ${definition.name}`, origin?.traceparent, spanAttributes(caller, definition, { sessionId: row.sessionId ?? undefined, contextId: row.contextId })) : undefined;
+        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy, undefined, span?.traceparent);
       } catch (error) {
         // The tool left the registry (an upstream went away) between acceptance and the run.
         definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
         const now = new Date();
         run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
       }
+      span?.end({ errorType: run.error?.code, errorMessage: run.error?.message, attributes: { 'secure_mcp.execution.id': id, 'secure_mcp.execution.status': run.status, 'secure_mcp.execution.async': true } });
       await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts, cached: run.cached === true });
       // The parameters redacted at acceptance, with the tool's schema (which may be gone by now).
       await this.auditRun(caller, definition, id, row.parameters, run, origin ?? {});
