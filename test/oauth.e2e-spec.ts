@@ -790,6 +790,37 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
     });
   });
 
+  describe("what an application's token may not do", () => {
+    it("says which client holds it, runs tools within its grant, and never touches the account's credentials", async () => {
+      const user = await registerAndLogin(t.client);
+      const client = await publicClient({ client_name: 'Grabby agent' });
+      const held = await tokensFor(client, user, 'read:tools execute:tools');
+      const claims = JSON.parse(Buffer.from(held.access_token.split('.')[1], 'base64url').toString()) as { client_id?: string };
+      expect(claims.client_id).toBe(client.client_id);
+      expect(JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString())).not.toHaveProperty('client_id');
+      const refreshed = await http.token({ grant_type: 'refresh_token', refresh_token: held.refresh_token as string, client_id: client.client_id });
+      expect(JSON.parse(Buffer.from(refreshed.body.access_token.split('.')[1], 'base64url').toString())).toMatchObject({ client_id: client.client_id });
+
+      const asApp = { authorization: `Bearer ${refreshed.body.access_token}` };
+      expect((await t.client.call('getCurrentUser', { headers: asApp })).status).toBe(200);
+      expect((await t.client.call('executeTool', { headers: asApp, params: { id: 'echo' }, body: { parameters: { message: 'within the grant' } } })).status).toBe(200);
+      // A key that would outlive the grant, MFA turned on or off with the app's own secret, the other apps let in: refused.
+      const refusals = [
+        await t.client.call('createApiKey', { headers: asApp, body: { name: 'forever', scopes: ['read:tools'] } }),
+        await t.client.call('listApiKeys', { headers: asApp }),
+        await t.client.call('enableMfa', { headers: asApp, body: { type: 'totp' } }),
+        await t.client.call('disableMfa', { headers: asApp, body: { code: '000000' } }),
+        await t.client.call('listOAuthGrants', { headers: asApp }),
+        await t.client.call('revokeOAuthGrant', { headers: asApp, params: { clientId: client.client_id } }),
+      ];
+      expect(refusals.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
+      expect((await t.client.call<{ apiKeys: unknown[] }>('listApiKeys', { headers: user.auth })).body.apiKeys).toEqual([]);
+      // The user's own sign-in still does all of it.
+      expect((await t.client.call('createApiKey', { headers: user.auth, body: { name: 'mine', scopes: ['read:tools'] } })).status).toBe(201);
+      expect((await t.client.call<{ grants: unknown[] }>('listOAuthGrants', { headers: user.auth })).body.grants).toHaveLength(1);
+    });
+  });
+
   describe("a user's own list of the applications it let in", () => {
     type GrantList = { grants: Array<{ clientId: string; name: string | null; scope: string | null; grantedAt: string | null; activeSessions: number }> };
 

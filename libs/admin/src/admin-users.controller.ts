@@ -10,6 +10,8 @@ import {
   UpdateUserRolesRequestDto,
   UpdateUserStatusParamsDto,
   UpdateUserStatusRequestDto,
+  type PasswordSetup,
+  ResetUserPasswordParamsDto,
   type User,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, Public, RateLimit, RequirePermissions } from '@app/security';
@@ -36,6 +38,12 @@ export class AdminUsersController {
   @Put(':id/roles')
   updateRoles(@CurrentUser() actor: AuthenticatedUser, @Param() params: UpdateUserRolesParamsDto, @Body() body: UpdateUserRolesRequestDto, @Req() request: FastifyRequest): Promise<User> {
     return this.users.updateRoles(actor.id, params.id, body, originOf(request));
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(201)
+  resetPassword(@CurrentUser() actor: AuthenticatedUser, @Param() params: ResetUserPasswordParamsDto, @Req() request: FastifyRequest): Promise<PasswordSetup> {
+    return this.users.resetPassword(actor.id, params.id, originOf(request));
   }
 
   @Put(':id/status')

@@ -124,6 +124,20 @@ export class AdminUsersService {
     return toUserView(after);
   }
 
+  /**
+   * A one-time token for a user who forgot their password, replacing any they held; the current
+   * password works until it is spent (an admin cannot lock someone out by asking).
+   */
+  async resetPassword(actor: string, id: string, origin: RequestOrigin): Promise<NonNullable<CreatedUser['passwordSetup']>> {
+    const user = await this.users.findOne({ where: { id } });
+    if (!user) throw ApiError.notFound('User');
+    if (user.status !== 'active') throw ApiError.conflict(`The user is ${user.status}: activate the account first`);
+    await this.dataSource.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [id]);
+    const setup = await this.issueSetupToken(id);
+    await this.audit.record({ action: 'admin.user.password_reset', result: 'success', userId: actor, resource: `user:${id}`, details: { email: user.email, expiresAt: setup.expiresAt }, origin });
+    return setup;
+  }
+
   /** Spends a set-password token: it works once, before it expires, for an active user. */
   async setPassword(token: string, password: string, origin: RequestOrigin): Promise<void> {
     const passwordHash = await this.hasher.hash(password);
@@ -141,7 +155,9 @@ export class AdminUsersService {
       await this.audit.record({ action: 'auth.password.set', result: 'denied', details: { reason: 'invalid, used or expired token' }, origin });
       throw ApiError.unauthorized('The set-password token is invalid, used or expired');
     }
-    await this.audit.record({ action: 'auth.password.set', result: 'success', userId: spent, resource: `user:${spent}`, origin });
+    // A new password ends whatever was signed in with the old one (a reset after a compromise).
+    const endedSessions = await this.sessions.endAllForUser(spent, 'password set');
+    await this.audit.record({ action: 'auth.password.set', result: 'success', userId: spent, resource: `user:${spent}`, details: { endedSessions }, origin });
     this.events.publish('user.updated', { userId: spent, fields: ['password'] });
   }
 

@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { CredentialVerifier, PermissionLookup } from '@app/security';
 import { Global, Module } from '@nestjs/common';
+import { AccountService } from './account.service';
 import { AdminBootstrap } from './admin-bootstrap';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
@@ -63,6 +64,7 @@ import { UsersService } from './users.service';
     ClientAssertions,
     OAuthBrowserSessions,
     OAuthGrantsService,
+    AccountService,
     OAuthService,
     OAuthRetention,
     AdminBootstrap,

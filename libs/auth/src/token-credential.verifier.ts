@@ -41,6 +41,6 @@ export class TokenCredentialVerifier extends CredentialVerifier {
     if (this.revocations.issuedBeforeFloor(claims.sub, typeof claims.iat_ms === 'number' ? claims.iat_ms : claims.iat * 1000)) {
       throw ApiError.unauthorized('Your roles or status changed: sign in again or refresh', 'TOKEN_REVOKED');
     }
-    return { id: claims.sub, email: claims.email, roles: claims.roles, permissions: claims.permissions, sessionId: claims.sid, via: 'jwt' };
+    return { id: claims.sub, email: claims.email, roles: claims.roles, permissions: claims.permissions, sessionId: claims.sid, via: 'jwt', clientId: claims.client_id };
   }
 }

@@ -1,8 +1,20 @@
 import { originOf } from '@app/common';
-import { type ApiKeyList, CreateApiKeyRequestDto, type CreatedApiKey, type OAuthGrantList, RevokeApiKeyParamsDto, RevokeOAuthGrantParamsDto, type User } from '@app/contracts';
-import { type AuthenticatedUser, CurrentUser } from '@app/security';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import {
+  type ApiKeyList,
+  ChangePasswordRequestDto,
+  CreateApiKeyRequestDto,
+  type CreatedApiKey,
+  type OAuthGrantList,
+  type PasswordChanged,
+  RevokeApiKeyParamsDto,
+  RevokeOAuthGrantParamsDto,
+  UpdateProfileRequestDto,
+  type User,
+} from '@app/contracts';
+import { type AuthenticatedUser, CurrentUser, RateLimit } from '@app/security';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { AccountService } from './account.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { OAuthGrantsService } from './oauth/oauth-grants.service';
 import { UsersService } from './users.service';
@@ -13,11 +25,23 @@ export class UsersController {
     private readonly users: UsersService,
     private readonly apiKeys: ApiKeysService,
     private readonly grants: OAuthGrantsService,
+    private readonly account: AccountService,
   ) {}
 
   @Get()
   me(@CurrentUser() user: AuthenticatedUser): Promise<User> {
     return this.users.me(user.id);
+  }
+
+  @Patch()
+  updateProfile(@CurrentUser() user: AuthenticatedUser, @Body() body: UpdateProfileRequestDto, @Req() request: FastifyRequest): Promise<User> {
+    return this.account.updateProfile(user, body, originOf(request));
+  }
+
+  @Put('password')
+  @RateLimit({ rule: 'login', by: 'user' })
+  changePassword(@CurrentUser() user: AuthenticatedUser, @Body() body: ChangePasswordRequestDto, @Req() request: FastifyRequest): Promise<PasswordChanged> {
+    return this.account.changePassword(user, body, originOf(request));
   }
 
   @Get('api-keys')
@@ -39,12 +63,12 @@ export class UsersController {
 
   @Get('oauth-grants')
   async listOAuthGrants(@CurrentUser() user: AuthenticatedUser): Promise<OAuthGrantList> {
-    return { grants: await this.grants.list(user.id) };
+    return { grants: await this.grants.listOwn(user) };
   }
 
   @Delete('oauth-grants/:clientId')
   @HttpCode(204)
   revokeOAuthGrant(@CurrentUser() user: AuthenticatedUser, @Param() params: RevokeOAuthGrantParamsDto, @Req() request: FastifyRequest): Promise<void> {
-    return this.grants.withdraw(user.id, params.clientId, originOf(request));
+    return this.grants.withdraw(user, params.clientId, originOf(request));
   }
 }

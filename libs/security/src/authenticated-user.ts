@@ -1,3 +1,4 @@
+import { ApiError } from '@app/common';
 import type { FastifyRequest } from 'fastify';
 
 /** The caller, as every door sees it once credentials are verified. */
@@ -8,6 +9,17 @@ export interface AuthenticatedUser {
   readonly permissions: readonly string[];
   readonly sessionId?: string;
   readonly via: 'jwt' | 'api-key';
+  /** The OAuth client acting for the user with a token it was granted (absent: the user's own sign-in). */
+  readonly clientId?: string;
+}
+
+/**
+ * The account's credentials (API keys, MFA, password, the applications let in) are managed only
+ * with its own sign-in: a leaked API key, or an application acting within its grant, must not mint
+ * a key that outlives the grant, turn MFA off or on, or let itself or others in.
+ */
+export function requireOwnSignIn(user: AuthenticatedUser, what: string): void {
+  if (user.via !== 'jwt' || user.clientId !== undefined) throw ApiError.forbidden(`${what} with a login session of the account itself, not with an API key or a token an application holds`);
 }
 
 /**

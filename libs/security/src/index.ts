@@ -1,4 +1,4 @@
-export { attachUser, CredentialVerifier, holdsPermission, PermissionLookup, userOf } from './authenticated-user';
+export { attachUser, CredentialVerifier, holdsPermission, PermissionLookup, requireOwnSignIn, userOf } from './authenticated-user';
 export type { AuthenticatedUser } from './authenticated-user';
 export { AuthenticationGuard } from './authentication.guard';
 export { CurrentUser, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions } from './decorators';

@@ -201,6 +201,13 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     return ended.length;
   }
 
+  /** Ends every active session of a user but `keep` (the caller's own, when it has one); answers how many. */
+  async endOthersOfUser(userId: string, keep: string | undefined, reason: string): Promise<number> {
+    const ended = keep === undefined ? await this.endWhere('user_id = :userId', { userId }, reason) : await this.endWhere('user_id = :userId AND id <> :keep', { userId, keep }, reason);
+    await this.afterEnded(ended, reason);
+    return ended.length;
+  }
+
   private async endWhere(where: string, parameters: Record<string, string>, reason: string): Promise<Array<{ id: string; user_id: string }>> {
     const result = await this.sessions
       .createQueryBuilder()

@@ -2,7 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { type AuthenticatedUser, holdsPermission, SecretBox } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type Repository } from 'typeorm';
@@ -184,8 +184,8 @@ export class ApiKeysService implements OnModuleDestroy {
     this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`last-used not recorded: ${error.message}`));
   }
 
-  // A leaked key must not be able to mint or list more keys.
+  // A leaked key must not be able to mint or list more keys, nor an application one that outlives its grant.
   private requireLoginSession(user: AuthenticatedUser): void {
-    if (user.via !== 'jwt') throw ApiError.forbidden('API keys are managed with a login session, not with an API key');
+    requireOwnSignIn(user, 'API keys are managed');
   }
 }

@@ -19,9 +19,11 @@ export interface AccessClaims {
   readonly iat_ms?: number;
   /** Marks the token kind, so no other token we sign can pass as an access token. */
   readonly token_use: 'access';
+  /** RFC 9068: the OAuth client the token was issued to (absent: the account's own sign-in). */
+  readonly client_id?: string;
 }
 
-export type AccessSubject = Pick<AccessClaims, 'sub' | 'email' | 'roles' | 'permissions' | 'sid'>;
+export type AccessSubject = Pick<AccessClaims, 'sub' | 'email' | 'roles' | 'permissions' | 'sid' | 'client_id'>;
 
 const MAX_TOKEN_LENGTH = 8192;
 const VERIFIED_CACHE_MAX = 10_000;
@@ -134,7 +136,8 @@ export class JwtService {
       Number.isInteger(claims.iat) &&
       Number.isInteger(claims.exp) &&
       strings(claims.roles) &&
-      strings(claims.permissions)
+      strings(claims.permissions) &&
+      (claims.client_id === undefined || typeof claims.client_id === 'string')
     );
   }
 }

@@ -2,7 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { LoginResponse, MessageResponse, MfaDisableRequestDto, MfaEnableRequestDto, MfaEnrollment, MfaVerified, MfaVerifyRequestDto, VerifyMfaRequestDto } from '@app/contracts';
-import { type AuthenticatedUser, lockedOut, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
+import { type AuthenticatedUser, lockedOut, RateLimiter, rateLimitExceeded, requireOwnSignIn, SecretBox } from '@app/security';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
@@ -357,9 +357,8 @@ export class MfaService {
 
   // ------------------------------------------------------------------ callers
 
-  // MFA settings change only with a login session: a leaked API key must not turn MFA off.
   private async loadCaller(caller: AuthenticatedUser): Promise<UserEntity> {
-    if (caller.via !== 'jwt') throw ApiError.forbidden('MFA is managed with a login session, not with an API key');
+    requireOwnSignIn(caller, 'MFA is managed');
     const user = await this.usersService.findById(caller.id);
     if (!user || user.status !== 'active') throw ApiError.unauthorized('User no longer exists or is not active', 'TOKEN_REVOKED');
     return user;

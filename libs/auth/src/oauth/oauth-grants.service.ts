@@ -1,6 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import type { OAuthClientGrantList, OAuthGrant } from '@app/contracts';
+import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -45,7 +46,13 @@ export class OAuthGrantsService {
     private readonly audit: AuditWriter,
   ) {}
 
-  async list(userId: string): Promise<OAuthGrant[]> {
+  /** The caller's own list: with the account's own sign-in only (an application does not see or end the others). */
+  async listOwn(caller: AuthenticatedUser): Promise<OAuthGrant[]> {
+    requireOwnSignIn(caller, 'The applications let in are managed');
+    return this.list(caller.id);
+  }
+
+  private async list(userId: string): Promise<OAuthGrant[]> {
     const rows = (await this.dataSource.query(
       `WITH live AS (SELECT t.client_id, count(DISTINCT t.session_id)::int AS sessions FROM refresh_tokens t
                       WHERE t.user_id = $1 AND t.client_id IS NOT NULL AND ${LIVE_TOKEN} GROUP BY t.client_id)
@@ -61,7 +68,9 @@ export class OAuthGrantsService {
   }
 
   /** Forgets the consent and ends the user's sessions through the client, on every instance. */
-  async withdraw(userId: string, clientId: string, origin: RequestOrigin): Promise<void> {
+  async withdraw(caller: AuthenticatedUser, clientId: string, origin: RequestOrigin): Promise<void> {
+    requireOwnSignIn(caller, 'The applications let in are managed');
+    const userId = caller.id;
     const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by the user');
     await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions }, origin });
   }

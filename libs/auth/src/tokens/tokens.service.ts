@@ -56,7 +56,9 @@ export class TokensService {
       scope: grant?.scope ? [...grant.scope] : null,
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtlSeconds * 1000),
     });
-    return { accessToken: this.jwt.sign(subject), refreshToken, expiresIn: this.jwt.expiresIn, tokenType: 'Bearer' };
+    // A token an OAuth client holds says so: it acts within its grant, never on the account's credentials.
+    const accessToken = this.jwt.sign(grant ? Object.assign({ client_id: grant.clientId }, subject) : subject);
+    return { accessToken, refreshToken, expiresIn: this.jwt.expiresIn, tokenType: 'Bearer' };
   }
 
   /**

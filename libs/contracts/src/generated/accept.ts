@@ -500,6 +500,53 @@ function acceptOAuthTokenRequestDto(input: unknown): dto.OAuthTokenRequestDto | 
   return out as unknown as dto.OAuthTokenRequestDto;
 }
 
+function acceptUpdateProfileRequestDto(input: unknown): dto.UpdateProfileRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.UpdateProfileRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateProfileRequestDto;
+}
+
+function acceptChangePasswordRequestDto(input: unknown): dto.ChangePasswordRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["currentPassword"] === undefined || source["newPassword"] === undefined) return undefined;
+  const out = new dto.ChangePasswordRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "currentPassword": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 128))) return undefined;
+        break;
+      }
+      case "newPassword": {
+        if (!(isString(value) && minLength(value as string, 12) && maxLength(value as string, 128) && matches(value as string, PATTERN_0))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ChangePasswordRequestDto;
+}
+
 function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2365,6 +2412,27 @@ function acceptUpdateUserStatusParamsDto(input: unknown): dto.UpdateUserStatusPa
   return out as unknown as dto.UpdateUserStatusParamsDto;
 }
 
+function acceptResetUserPasswordParamsDto(input: unknown): dto.ResetUserPasswordParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ResetUserPasswordParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ResetUserPasswordParamsDto;
+}
+
 function acceptListUserOAuthGrantsParamsDto(input: unknown): dto.ListUserOAuthGrantsParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2965,6 +3033,8 @@ acceptWith(dto.OAuthClientMetadataDto, acceptOAuthClientMetadataDto);
 acceptWith(dto.OauthAuthorizeQueryDto, acceptOauthAuthorizeQueryDto);
 acceptWith(dto.OauthFinishSsoQueryDto, acceptOauthFinishSsoQueryDto);
 acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
+acceptWith(dto.UpdateProfileRequestDto, acceptUpdateProfileRequestDto);
+acceptWith(dto.ChangePasswordRequestDto, acceptChangePasswordRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
 acceptWith(dto.RevokeOAuthGrantParamsDto, acceptRevokeOAuthGrantParamsDto);
@@ -3027,6 +3097,7 @@ acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);
 acceptWith(dto.UpdateUserRolesParamsDto, acceptUpdateUserRolesParamsDto);
 acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
 acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
+acceptWith(dto.ResetUserPasswordParamsDto, acceptResetUserPasswordParamsDto);
 acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);

@@ -283,6 +283,28 @@ export class OAuthTokenRequestDto {
   scope?: string;
 }
 
+export class UpdateProfileRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class ChangePasswordRequestDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  currentPassword!: string;
+
+  /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol; not the current one. */
+  @IsString()
+  @MinLength(12)
+  @MaxLength(128)
+  @Matches(new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9]).+$"), { message: "password must contain an upper-case letter, a lower-case letter, a digit and a symbol" })
+  newPassword!: string;
+}
+
 export class CreateApiKeyRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -1307,6 +1329,11 @@ export class UpdateUserStatusRequestDto {
 }
 
 export class UpdateUserStatusParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ResetUserPasswordParamsDto {
   @IsUUID(undefined)
   id!: string;
 }

@@ -1102,6 +1102,23 @@ export interface UpdateUserStatusRequest {
   reason?: string;
 }
 
+export interface UpdateProfileRequest {
+  name: string;
+}
+
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol; not the current one. */
+  newPassword: string;
+}
+
+export interface PasswordChanged {
+  message: string;
+  /** The account's other sessions, ended. */
+  endedSessions: number;
+  timestamp: string;
+}
+
 export interface SetPasswordRequest {
   token: string;
   /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. */
@@ -1228,6 +1245,10 @@ export type OauthTokenResponse200 = OAuthTokenResponse;
 
 export type GetCurrentUserResponse200 = User;
 
+export type UpdateCurrentUserResponse200 = User;
+
+export type ChangePasswordResponse200 = PasswordChanged;
+
 export type ListApiKeysResponse200 = ApiKeyList;
 
 export type CreateApiKeyResponse201 = CreatedApiKey;
@@ -1321,6 +1342,8 @@ export type CreateUserResponse201 = CreatedUser;
 export type UpdateUserRolesResponse200 = User;
 
 export type UpdateUserStatusResponse200 = User;
+
+export type ResetUserPasswordResponse201 = PasswordSetup;
 
 export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
 
