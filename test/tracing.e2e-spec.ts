@@ -144,3 +144,26 @@ describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
     expect(collector.spans.filter((span) => span.traceId === unsampled.traceId)).toEqual([]);
   });
 });
+
+describe('traces when the collector is down', () => {
+  it('tool runs go on as if nothing were traced: spans that cannot be sent are dropped, and shutdown does not wait for them', async () => {
+    const collector = await startOtlpCollector();
+    const unreachable = collector.url;
+    await collector.close();
+    const t = await startTestApp({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unreachable });
+    try {
+      const user = await registerAndLogin(t.client);
+      const run = () => t.client.call<ToolExecution>('executeTool', { headers: { ...user.auth, traceparent: callerContext().traceparent }, params: { id: 'echo' }, body: { parameters: { message: 'nobody listens' } } });
+      expect((await run()).status).toBe(200);
+      // Past an export attempt (one a second), the app still answers and runs tools.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect((await run()).body.status).toBe('completed');
+      expect((await fetch(`${t.baseUrl}/ready`)).status).toBe(200);
+    } finally {
+      // The spans still queued are given up after 2 s, not the exporter's 10 s per attempt.
+      const closing = Date.now();
+      await t.close();
+      expect(Date.now() - closing).toBeLessThan(6_000);
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSa
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 
+const SHUTDOWN_FLUSH_MS = 2_000;
+
 /** A span in progress: its W3C traceparent (for whatever it calls), and how it ends. */
 export interface TraceSpan {
   readonly traceparent: string;
@@ -51,8 +53,18 @@ export class Tracing implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // What is still queued is sent before the process ends.
-    await this.provider?.shutdown().catch((error: Error) => this.logger.warn(`spans not sent at shutdown: ${error.message}`));
+    if (!this.provider) return;
+    // What is still queued is sent before the process ends, but a collector that does not answer
+    // must not eat the shutdown's time: past 2 s the spans are given up.
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_FLUSH_MS).unref()));
+    const flushed = this.provider.shutdown().then(
+      () => 'sent' as const,
+      (error: Error) => error.message,
+    );
+    const outcome = await Promise.race([flushed, givenUp]);
+    clearTimeout(timer);
+    if (outcome !== 'sent') this.logger.warn(`spans not sent at shutdown: ${outcome === 'late' ? `the collector did not answer within ${SHUTDOWN_FLUSH_MS} ms` : outcome}`);
   }
 }
 
