@@ -9,6 +9,7 @@ import { Injectable } from '@nestjs/common';
 import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './password.hasher';
 import { withinGrant } from './oauth/scopes';
+import { isStrongSignIn } from './roles';
 import { type SignInMethod, SignInService, subjectOf } from './sign-in.service';
 import { type ClientGrant, refreshFailure, TokensService } from './tokens/tokens.service';
 import type { UserEntity } from './user.entity';
@@ -108,7 +109,7 @@ export class AuthService {
     }
     // Fresh claims: role and permission changes reach the new access token.
     const scope = narrower ?? outcome.scope;
-    const subject = subjectOf(user, session.id, scope);
+    const subject = subjectOf(user, session.id, scope, this.config.adminRequiresMfa && !isStrongSignIn(session.signInMethod));
     const tokens = await this.tokens.issue(subject, outcome.familyId, client ? { clientId: client.clientId, scope } : null);
     return { tokens, permissions: subject.permissions };
   }

@@ -21,6 +21,21 @@ export function effectivePermissions(roles: readonly string[], explicit: readonl
   return [...granted].sort();
 }
 
+/**
+ * What a sign-in without a second factor holds when ADMIN_REQUIRES_MFA is on: no admin or wildcard
+ * grant; an admin keeps what their other roles give, and at least a user's rights.
+ */
+export function withoutAdminRights(roles: readonly string[], explicit: readonly string[]): string[] {
+  const others = roles.filter((role) => role !== 'admin');
+  const kept = others.length === 0 && roles.includes('admin') ? ['user'] : others;
+  return effectivePermissions(kept, explicit.filter((permission) => permission !== '*' && !permission.startsWith('admin:')));
+}
+
+/** Whether a sign-in proved more than a password: a second factor, or the IdP of a single sign-on. */
+export function isStrongSignIn(method: string | null): boolean {
+  return method !== null && method !== 'password';
+}
+
 /** Every permission some role grants, sorted: the scopes a client may ask for beyond the tools' own. */
 export function roleScopes(): string[] {
   return [...new Set(ROLES.flatMap((role) => effectivePermissions([role], [])))].sort();

@@ -6,7 +6,7 @@ import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import type { AccessSubject } from './jwt/jwt.service';
 import { grantedScope } from './oauth/scopes';
-import { effectivePermissions } from './roles';
+import { effectivePermissions, isStrongSignIn, withoutAdminRights } from './roles';
 import { type ClientGrant, type IssuedTokens, TokensService } from './tokens/tokens.service';
 import type { UserEntity } from './user.entity';
 import { toUserView } from './user.view';
@@ -15,9 +15,13 @@ import { UsersService } from './users.service';
 /** How the user proved who they are, for the audit log. */
 export type SignInMethod = 'password' | 'password+totp' | 'password+sms' | 'password+backup-code' | 'saml';
 
-/** The claims of a user's access token; an OAuth grant's scope narrows its permissions (never widens them). */
-export function subjectOf(user: UserEntity, sessionId: string, scope: readonly string[] | null = null): AccessSubject {
-  return { sub: user.id, email: user.email, roles: user.roles, permissions: grantedScope(effectivePermissions(user.roles, user.permissions), scope), sid: sessionId };
+/**
+ * The claims of a user's access token; an OAuth grant's scope narrows its permissions (never widens
+ * them), and a sign-in that may not carry admin rights (ADMIN_REQUIRES_MFA) drops them.
+ */
+export function subjectOf(user: UserEntity, sessionId: string, scope: readonly string[] | null, withoutAdmin: boolean): AccessSubject {
+  const held = withoutAdmin ? withoutAdminRights(user.roles, user.permissions) : effectivePermissions(user.roles, user.permissions);
+  return { sub: user.id, email: user.email, roles: user.roles, permissions: grantedScope(held, scope), sid: sessionId };
 }
 
 /**
@@ -47,9 +51,9 @@ export class SignInService {
 
   private async begin(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant | null): Promise<{ readonly tokens: IssuedTokens; readonly subject: AccessSubject }> {
     const oauthClient = grant ? { id: grant.clientId, name: grant.clientName ?? null } : null;
-    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds, oauthClient });
+    const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds, oauthClient, signInMethod: method });
     await this.users.recordLogin(user);
-    const subject = subjectOf(user, session.id, grant?.scope ?? null);
+    const subject = subjectOf(user, session.id, grant?.scope ?? null, this.config.adminRequiresMfa && !isStrongSignIn(method));
     const tokens = await this.tokens.issue(subject, undefined, grant);
     const details = grant ? { email: user.email, method, oauthClient: grant.clientId } : { email: user.email, method };
     await this.audit.record({ action: 'auth.login', result: 'success', userId: user.id, sessionId: session.id, resource: `session:${session.id}`, details, origin });

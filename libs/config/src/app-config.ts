@@ -91,6 +91,8 @@ export class AppConfig {
   readonly saml?: SamlConfig;
   readonly sms!: SmsConfig;
   readonly tracing?: TracingConfig;
+  /** Admin rights only for a sign-in with a second factor (or SSO): never for a password alone or an API key. */
+  readonly adminRequiresMfa!: boolean;
   readonly oauth!: {
     /** Whether MCP clients may register themselves (RFC 7591); off, only the metadata and sign-in remain for clients registered before. */
     readonly dynamicRegistration: boolean;
@@ -475,6 +477,7 @@ export function parseConfig(env: Env): AppConfig {
     saml: saml(env, publicUrl),
     sms: sms(env),
     tracing: tracing(env),
+    adminRequiresMfa: flag(env, 'ADMIN_REQUIRES_MFA', false),
     oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true), clientIdMetadata: flag(env, 'OAUTH_CLIENT_ID_METADATA', true), clientIdMetadataHosts: metadataHosts(env) },
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),

@@ -72,6 +72,10 @@ export class SessionEntity {
   @Column({ name: 'oauth_client_name', type: 'varchar', length: 200, nullable: true })
   oauthClientName!: string | null;
 
+  /** How a login session was signed in (`password`, `password+totp`, `saml`…); null for door sessions. */
+  @Column({ name: 'sign_in_method', type: 'varchar', length: 32, nullable: true })
+  signInMethod!: string | null;
+
   /** The least severe log level an MCP client asked for (logging/setLevel). */
   @Column({ name: 'log_level', type: 'varchar', length: 16, nullable: true })
   logLevel!: string | null;

@@ -42,7 +42,7 @@ export function sessionView(session: SessionEntity): Session {
   };
 }
 
-const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at', 'oauth_client_id', 'oauth_client_name'];
+const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at', 'oauth_client_id', 'oauth_client_name', 'sign_in_method'];
 
 export interface StartSession {
   readonly userId: string;
@@ -54,6 +54,8 @@ export interface StartSession {
   readonly clientCapabilities?: Record<string, unknown> | null;
   /** The OAuth client signing the user in, if one is. */
   readonly oauthClient?: { readonly id: string; readonly name: string | null } | null;
+  /** How a login proved who the user is; door sessions leave it out. */
+  readonly signInMethod?: string;
 }
 
 @Injectable()
@@ -140,6 +142,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       clientCapabilities: input.clientCapabilities ?? null,
       oauthClientId: input.oauthClient?.id ?? null,
       oauthClientName: input.oauthClient?.name ?? null,
+      signInMethod: input.signInMethod ?? null,
       logLevel: null,
       ipAddress: input.origin.ipAddress ?? null,
       userAgent: input.origin.userAgent?.slice(0, 512) ?? null,
@@ -168,6 +171,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       session.expiresAt,
       session.oauthClientId,
       session.oauthClientName,
+      session.signInMethod,
     ]);
     return session;
   }

@@ -1,12 +1,13 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
+import { AppConfig } from '@app/config';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type Repository } from 'typeorm';
-import { effectivePermissions } from '../roles';
+import { effectivePermissions, withoutAdminRights } from '../roles';
 import { UserEntity } from '../user.entity';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -63,6 +64,7 @@ export class ApiKeysService implements OnModuleDestroy {
     private readonly secrets: SecretBox,
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
   ) {
     this.keys = dataSource.getRepository(ApiKeyEntity);
     this.users = dataSource.getRepository(UserEntity);
@@ -161,7 +163,8 @@ export class ApiKeysService implements OnModuleDestroy {
     const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     const owner = key ? await this.users.findOne({ where: { id: key.userId } }) : null;
     if (!key || !owner || owner.status !== 'active') return { user: null, keyId: null, cachedAt: now, expiresAt: 0 };
-    const ownerPermissions = effectivePermissions(owner.roles, owner.permissions);
+    // A key proves no second factor: with ADMIN_REQUIRES_MFA it never carries admin rights.
+    const ownerPermissions = this.config.adminRequiresMfa ? withoutAdminRights(owner.roles, owner.permissions) : effectivePermissions(owner.roles, owner.permissions);
     // Never more than the owner holds now: a scope the owner lost is dropped.
     const permissions = key.scopes.filter((scope) => holdsPermission(ownerPermissions, scope));
     return {
