@@ -87,6 +87,20 @@ describe('GET /events (Server-Sent Events)', () => {
     for (const stream of [adminStream, aliceStream, bobStream]) await stream.close();
   });
 
+  it('user.security reaches the account concerned and admins, nobody else', async () => {
+    const carol = await registerAndLogin(t.client);
+    const carolStream = await follow(t.baseUrl, carol.auth, 'user.security');
+    const bobStream = await follow(t.baseUrl, bob.auth, 'user.security');
+    const adminStream = await follow(t.baseUrl, admin.auth, 'user.security');
+    expect((await t.client.call('createApiKey', { headers: carol.auth, body: { name: 'watched', scopes: ['read:tools'] } })).status).toBe(201);
+    await until(() => carolStream.messages.length >= 1 && adminStream.messages.length >= 1);
+    expect(carolStream.messages[0].data).toMatchObject({ event: 'user.security', data: { userId: carol.userId, change: 'apikey.created', actorId: carol.userId } });
+    expect(adminStream.messages[0].data.data).toMatchObject({ userId: carol.userId, change: 'apikey.created' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bobStream.messages).toEqual([]);
+    for (const stream of [carolStream, bobStream, adminStream]) await stream.close();
+  });
+
   it('ends the stream when the caller’s session is terminated', async () => {
     const stream = await follow(t.baseUrl, bob.auth);
     const session = JSON.parse(Buffer.from(bob.accessToken.split('.')[1], 'base64url').toString()) as { sid: string };

@@ -84,6 +84,31 @@ describe('webhooks', () => {
     expect(audit.map((row) => row.action)).toEqual(['webhook.create', 'webhook.update', 'webhook.delete']);
   });
 
+  it('user.security: how an account proves itself changed, for a SIEM: who did what to whose account, never a secret', async () => {
+    await subscribe(['user.security']);
+    const someone = await registerAndLogin(t.client);
+    const key = await t.client.call<{ id: string; key: string }>('createApiKey', { headers: someone.auth, body: { name: 'ci', scopes: ['read:tools'] } });
+    expect(key.status).toBe(201);
+    expect((await t.client.call('revokeApiKey', { headers: someone.auth, params: { id: key.body.id } })).status).toBe(204);
+    expect((await t.client.call('changePassword', { headers: someone.auth, body: { currentPassword: someone.input.password, newPassword: 'Rotated!Passw0rd-99' } })).status).toBe(200);
+    expect((await t.client.call('resetUserPassword', { headers: admin.auth, params: { id: someone.userId } })).status).toBe(201);
+
+    const received = await receiver.waitFor(4);
+    const changes = received.map((delivery) => JSON.parse(delivery.body) as { event: string; data: { userId: string; change: string; actorId: string } });
+    expect(changes.map((change) => change.event)).toEqual(['user.security', 'user.security', 'user.security', 'user.security']);
+    // Deliveries may overtake one another: compared in the order of their names.
+    expect(changes.map((change) => [change.data.change, change.data.userId, change.data.actorId]).sort()).toEqual([
+      ['apikey.created', someone.userId, someone.userId],
+      ['apikey.revoked', someone.userId, someone.userId],
+      ['password.changed', someone.userId, someone.userId],
+      ['password.reset_issued', someone.userId, admin.userId],
+    ]);
+    for (const delivery of received) {
+      expect(delivery.body).not.toContain(key.body.key);
+      expect(delivery.body).not.toContain('Rotated!Passw0rd-99');
+    }
+  });
+
   it('refuses bad bodies and targets the SSRF guard blocks', async () => {
     const bodies = [
       {},

@@ -135,6 +135,7 @@ export class AdminUsersService {
     await this.dataSource.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [id]);
     const setup = await this.issueSetupToken(id);
     await this.audit.record({ action: 'admin.user.password_reset', result: 'success', userId: actor, resource: `user:${id}`, details: { email: user.email, expiresAt: setup.expiresAt }, origin });
+    await this.events.publishDurable('user.security', { userId: id, change: 'password.reset_issued', actorId: actor });
     return setup;
   }
 
@@ -159,6 +160,7 @@ export class AdminUsersService {
     const endedSessions = await this.sessions.endAllForUser(spent, 'password set');
     await this.audit.record({ action: 'auth.password.set', result: 'success', userId: spent, resource: `user:${spent}`, details: { endedSessions }, origin });
     this.events.publish('user.updated', { userId: spent, fields: ['password'] });
+    await this.events.publishDurable('user.security', { userId: spent, change: 'password.set', actorId: spent });
   }
 
   private async issueSetupToken(userId: string): Promise<NonNullable<CreatedUser['passwordSetup']>> {

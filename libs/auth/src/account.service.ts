@@ -1,10 +1,12 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import type { ChangePasswordRequestDto, PasswordChanged, UpdateProfileRequestDto, User } from '@app/contracts';
+import { EventBus } from '@app/events';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import './auth.events';
 import { PasswordHasher } from './password.hasher';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
@@ -20,6 +22,7 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly audit: AuditWriter,
+    private readonly events: EventBus,
   ) {
     this.users = dataSource.getRepository(UserEntity);
   }
@@ -57,6 +60,7 @@ export class AccountService {
     const endedSessions = await this.sessions.endOthersOfUser(user.id, caller.sessionId, 'password changed');
     this.profiles.changed(user.id, ['password']);
     await this.audit.record({ action: 'auth.password.change', result: 'success', userId: user.id, resource: `user:${user.id}`, sessionId: caller.sessionId, details: { endedSessions }, origin });
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'password.changed', actorId: user.id });
     return { message: 'Password changed; the other sessions of the account have ended', endedSessions, timestamp: new Date().toISOString() };
   }
 

@@ -117,6 +117,7 @@ export class ApiKeysService implements OnModuleDestroy {
       details: { name: key.name, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null },
       origin,
     });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: owner.id });
     const { id, name, prefix, scopes, createdAt, expiresAt } = view(key);
     return { id, name, key: secret, prefix, scopes, createdAt, expiresAt };
   }
@@ -142,6 +143,7 @@ export class ApiKeysService implements OnModuleDestroy {
     this.cache.delete(revoked[0].key_hash);
     await this.events.publishAndWait('apikey.revoked', { keyId, keyHash: revoked[0].key_hash, userId: owner.id });
     await this.audit.record({ action: 'apikey.revoke', result: 'success', userId: owner.id, sessionId: owner.sessionId, resource: `apikey:${keyId}`, origin });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.revoked', actorId: owner.id });
   }
 
   /** The caller a key stands for, or null when it is unknown, revoked, expired or its owner inactive. */

@@ -2,6 +2,7 @@ import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { LoginResponse, MessageResponse, MfaDisableRequestDto, MfaEnableRequestDto, MfaEnrollment, MfaVerified, MfaVerifyRequestDto, VerifyMfaRequestDto } from '@app/contracts';
+import { EventBus } from '@app/events';
 import { type AuthenticatedUser, lockedOut, RateLimiter, rateLimitExceeded, requireOwnSignIn, SecretBox } from '@app/security';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
@@ -66,6 +67,7 @@ export class MfaService {
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
     private readonly signIn: SignInService,
+    private readonly events: EventBus,
     @Inject(SmsSender) private readonly sms: SmsSender | null,
   ) {
     this.users = dataSource.getRepository(UserEntity);
@@ -118,6 +120,7 @@ export class MfaService {
     if (enabled.affected !== 1) throw ApiError.conflict('The enrolment changed meanwhile; start again');
     await this.succeeded(user.id, ['mfaEnabled']);
     await this.audit.record({ action: 'auth.mfa_verify', result: 'success', userId: user.id, sessionId: caller.sessionId, resource: `user:${user.id}`, details: { type: user.mfaMethod }, origin });
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'mfa.enabled', actorId: user.id });
     return { verified: true, timestamp: new Date().toISOString() };
   }
 
@@ -145,6 +148,7 @@ export class MfaService {
     await this.challenges.discard(user.id, ['login', 'sms-enroll', 'sms-disable']);
     await this.succeeded(user.id, ['mfaEnabled']);
     await this.audit.record({ action: 'auth.mfa_disable', result: 'success', severity: 'warning', userId: user.id, sessionId: caller.sessionId, resource: `user:${user.id}`, details: { with: check.method }, origin });
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'mfa.disabled', actorId: user.id });
     return { status: 200, body: { message: 'MFA disabled', timestamp: new Date().toISOString() } };
   }
 

@@ -1,10 +1,12 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import type { OAuthClientGrantList, OAuthGrant } from '@app/contracts';
+import { EventBus } from '@app/events';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import '../auth.events';
 import { TokensService } from '../tokens/tokens.service';
 
 interface GrantRow {
@@ -44,6 +46,7 @@ export class OAuthGrantsService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokensService,
     private readonly audit: AuditWriter,
+    private readonly events: EventBus,
   ) {}
 
   /** The caller's own list: with the account's own sign-in only (an application does not see or end the others). */
@@ -73,6 +76,7 @@ export class OAuthGrantsService {
     const userId = caller.id;
     const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by the user');
     await this.audit.record({ action: 'oauth.grant.revoke', result: 'success', userId, resource: `oauth-client:${clientId}`, details: { endedSessions }, origin });
+    await this.events.publishDurable('user.security', { userId, change: 'oauth_grant.revoked', actorId: userId });
   }
 
   /** For admins: who let a client in (a consent or a live session), most recently allowed first. */
@@ -104,6 +108,7 @@ export class OAuthGrantsService {
     await this.userMustExist(userId);
     const endedSessions = await this.end(userId, clientId, 'OAuth access withdrawn by an admin');
     await this.audit.record({ action: 'admin.oauth_grant.revoke', result: 'success', userId: actorId, resource: `user:${userId}`, details: { clientId, endedSessions }, origin });
+    await this.events.publishDurable('user.security', { userId, change: 'oauth_grant.revoked', actorId });
   }
 
   /** Forgets the consent, revokes the client's refresh tokens for the user, ends those sessions; how many ended. */

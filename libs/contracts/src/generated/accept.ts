@@ -41,7 +41,7 @@ const PATTERN_32 = new RegExp("^[a-z0-9_.:-]+$");
 const ALLOWED_33 = ["info","warning","error","critical"];
 const ALLOWED_34 = ["csv","json"];
 const PATTERN_35 = new RegExp("^https?://");
-const ALLOWED_36 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"];
+const ALLOWED_36 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
 const ALLOWED_37 = ["pending","delivering","delivered","failed"];
 const PATTERN_38 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 

@@ -1501,8 +1501,8 @@ export class CreateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error" | "upstream.tools.changed">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed">;
 
   /** Generated (and shown once) when omitted. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)
@@ -1538,8 +1538,8 @@ export class UpdateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","error","upstream.tools.changed"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error" | "upstream.tools.changed">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed">;
 
   /** Rotates the secret when given. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)

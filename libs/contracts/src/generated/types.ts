@@ -1151,7 +1151,7 @@ export interface AuditLogList {
   pagination: Pagination;
 }
 
-export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "error" | "upstream.tools.changed";
+export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed";
 
 export interface Webhook {
   id: string;
