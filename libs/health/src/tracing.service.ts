@@ -6,7 +6,6 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
-
 const SHUTDOWN_FLUSH_MS = 2_000;
 
 /** A span in progress: its W3C traceparent (for whatever it calls), and how it ends. */
