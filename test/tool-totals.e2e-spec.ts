@@ -72,6 +72,8 @@ describe('tool run totals', () => {
     // Merges beside writers (and each other) neither lose nor double a run.
     const totals = t.app.get(ExecutionTotals);
     await Promise.all([...Array.from({ length: 20 }, (_, n) => run(n % 2 ? user.auth : developer.auth, 'echo', { parameters: { message: `beside a merge ${n}` } })), totals.merge(), totals.merge(), totals.merge()]);
+    // One run after them all, so that something is left to merge however the merges above fell.
+    expect((await run(user.auth, 'echo', { parameters: { message: 'after the merges' } })).status).toBe(200);
 
     const expected = await truth();
     expect(expected.map((key) => key.status)).toEqual(expect.arrayContaining(['completed', 'failed']));
