@@ -178,7 +178,8 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(audit.body.logs.filter((entry) => entry.details?.metadataUrl === clientId)).toHaveLength(1);
   });
 
-  it('a private_key_jwt client publishes its keys at a jwks_uri, proves itself with them, and may rotate them', async () => {
+  // The two rotations wait out the same 10 s refetch window, side by side (their clients and documents are their own).
+  it.concurrent('a private_key_jwt client publishes its keys at a jwks_uri, proves itself with them, and may rotate them', async () => {
     const first = clientKeyPair('ec', 'first');
     const jwksPath = '/agents/keyed/jwks.json';
     docs.serve(jwksPath, { body: { keys: [first.jwk] }, headers: { 'cache-control': 'max-age=3600' } });
@@ -212,7 +213,7 @@ describe('OAuth clients known by their Client ID Metadata Documents', () => {
     expect(listed.body.clients.find((client) => client.metadataDocument === clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${docs.origin}${jwksPath}`, inlineKeys: 0 });
   }, 60_000);
 
-  it('a private_key_jwt client with its keys in its document rotates them there: an unseen kid has the document read again, and the change is audited', async () => {
+  it.concurrent('a private_key_jwt client with its keys in its document rotates them there: an unseen kid has the document read again, and the change is audited', async () => {
     const first = clientKeyPair('ec', 'inline-first');
     const documentPath = '/agents/inline-keys.json';
     const keyed = (keys: unknown[]) => ({ client_name: 'Inline Keys Agent', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } });

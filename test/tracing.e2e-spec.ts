@@ -155,7 +155,7 @@ describe('traces when the collector is down', () => {
       const user = await registerAndLogin(t.client);
       const run = () => t.client.call<ToolExecution>('executeTool', { headers: { ...user.auth, traceparent: callerContext().traceparent }, params: { id: 'echo' }, body: { parameters: { message: 'nobody listens' } } });
       expect((await run()).status).toBe(200);
-      // Past an export attempt (one a second), the app still answers and runs tools.
+      // Past an export attempt (one every half second), the app still answers and runs tools.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect((await run()).body.status).toBe('completed');
       expect((await fetch(`${t.baseUrl}/ready`)).status).toBe(200);

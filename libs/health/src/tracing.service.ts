@@ -34,7 +34,7 @@ export class Tracing implements OnApplicationShutdown {
       // A caller that sampled its trace out is followed; a trace started here is kept.
       sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
       // Bounded: spans a collector cannot take fast enough are dropped, never held without end.
-      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 1000 })],
+      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 500 })],
     });
     this.tracer = this.provider.getTracer('secure-mcp-server', config.version);
     this.logger.log(`tool runs are traced to ${config.tracing.endpoint}`);
