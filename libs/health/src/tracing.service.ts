@@ -1,10 +1,9 @@
 import { VALID_TRACEPARENT } from '@app/common';
 import { AppConfig } from '@app/config';
-import { type Attributes, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 
 const SHUTDOWN_FLUSH_MS = 2_000;
 
@@ -18,26 +17,38 @@ export interface TraceSpan {
  * OpenTelemetry traces of the work the gateway does for its callers (a tool run, wherever it came
  * from), exported by OTLP over HTTP when an endpoint is configured. A span continues the caller's
  * trace when it sent a W3C traceparent, and what the work calls (an upstream server) continues it
- * in turn. Off, `start` returns undefined and costs nothing.
+ * in turn. Off, the SDK is not even loaded, and `start` returns undefined.
  */
 @Injectable()
-export class Tracing implements OnApplicationShutdown {
+export class Tracing implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Tracing');
-  private readonly provider?: BasicTracerProvider;
-  private readonly tracer?: Tracer;
+  private api?: typeof OtelApi;
+  private provider?: BasicTracerProvider;
+  private tracer?: Tracer;
 
-  constructor(config: AppConfig) {
-    if (!config.tracing) return;
-    const exporter = new OTLPTraceExporter({ url: config.tracing.endpoint, headers: { ...config.tracing.headers }, timeoutMillis: 10_000 });
-    this.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': config.tracing.serviceName, 'service.version': config.version }),
+  constructor(private readonly config: AppConfig) {}
+
+  // Loaded only when traces are on: a server that does not trace pays nothing for the SDK, not even its import.
+  async onModuleInit(): Promise<void> {
+    const tracing = this.config.tracing;
+    if (!tracing) return;
+    const [api, sdk, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+      import('@opentelemetry/api'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+    ]);
+    const exporter = new OTLPTraceExporter({ url: tracing.endpoint, headers: { ...tracing.headers }, timeoutMillis: 10_000 });
+    this.provider = new sdk.BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': tracing.serviceName, 'service.version': this.config.version }),
       // A caller that sampled its trace out is followed; a trace started here is kept.
-      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      sampler: new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
       // Bounded: spans a collector cannot take fast enough are dropped, never held without end.
-      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 500 })],
+      spanProcessors: [new sdk.BatchSpanProcessor(exporter, { maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 500 })],
     });
-    this.tracer = this.provider.getTracer('secure-mcp-server', config.version);
-    this.logger.log(`tool runs are traced to ${config.tracing.endpoint}`);
+    this.api = api;
+    this.tracer = this.provider.getTracer('secure-mcp-server', this.config.version);
+    this.logger.log(`tool runs are traced to ${tracing.endpoint}`);
   }
 
   get enabled(): boolean {
@@ -46,9 +57,10 @@ export class Tracing implements OnApplicationShutdown {
 
   /** A server span named `name`, the child of `traceparent` when the caller sent a valid one. */
   start(name: string, traceparent: string | undefined, attributes: Attributes): TraceSpan | undefined {
-    if (!this.tracer) return undefined;
-    const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parentContext(traceparent));
-    return { traceparent: traceparentOf(span), end: (outcome) => endSpan(span, outcome) };
+    const { tracer, api } = this;
+    if (!tracer || !api) return undefined;
+    const span = tracer.startSpan(name, { kind: api.SpanKind.SERVER, attributes }, parentContext(api, traceparent));
+    return { traceparent: traceparentOf(span), end: (outcome) => endSpan(api, span, outcome) };
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -67,10 +79,10 @@ export class Tracing implements OnApplicationShutdown {
   }
 }
 
-function parentContext(traceparent: string | undefined): typeof ROOT_CONTEXT {
+function parentContext(api: typeof OtelApi, traceparent: string | undefined): Context {
   const match = traceparent === undefined ? null : VALID_TRACEPARENT.exec(traceparent);
-  if (!match) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: match[1], spanId: match[2], traceFlags: parseInt(match[3], 16) & 1, isRemote: true });
+  if (!match) return api.ROOT_CONTEXT;
+  return api.trace.setSpanContext(api.ROOT_CONTEXT, { traceId: match[1], spanId: match[2], traceFlags: parseInt(match[3], 16) & 1, isRemote: true });
 }
 
 function traceparentOf(span: Span): string {
@@ -78,11 +90,11 @@ function traceparentOf(span: Span): string {
   return `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`;
 }
 
-function endSpan(span: Span, outcome: { readonly errorType?: string; readonly errorMessage?: string; readonly attributes?: Attributes }): void {
+function endSpan(api: typeof OtelApi, span: Span, outcome: { readonly errorType?: string; readonly errorMessage?: string; readonly attributes?: Attributes }): void {
   if (outcome.attributes) span.setAttributes(outcome.attributes);
   if (outcome.errorType !== undefined) {
     span.setAttribute('error.type', outcome.errorType);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorMessage?.slice(0, 500) });
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome.errorMessage?.slice(0, 500) });
   }
   span.end();
 }
