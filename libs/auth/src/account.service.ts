@@ -65,7 +65,7 @@ export class AccountService {
   }
 
   private async activeUser(id: string): Promise<UserEntity> {
-    const user = await this.users.findOne({ where: { id } });
+    const user = await this.profiles.findById(id);
     if (!user || user.status !== 'active') throw ApiError.unauthorized('User no longer exists or is not active', 'TOKEN_REVOKED');
     return user;
   }

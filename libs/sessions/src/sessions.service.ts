@@ -199,10 +199,8 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** Ends every active session of a user (suspension, deletion); answers how many. */
-  async endAllForUser(userId: string, reason: string): Promise<number> {
-    const ended = await this.endWhere('user_id = :userId', { userId }, reason);
-    await this.afterEnded(ended, reason);
-    return ended.length;
+  endAllForUser(userId: string, reason: string): Promise<number> {
+    return this.endOthersOfUser(userId, undefined, reason);
   }
 
   /** Ends every active session of a user but `keep` (the caller's own, when it has one); answers how many. */

@@ -18,7 +18,8 @@ import { ClientAssertions } from './client-assertions.service';
 const CLIENT_SECRET_PREFIX = 'mcp_cs_';
 const DEFAULT_PAGE_SIZE = 50;
 const FAILURE_MEMORY_MS = 60_000;
-const MAX_REMEMBERED_FAILURES = 1_000;
+// Failures and reads remembered per document URL (anyone can name any URL): bounded, oldest out first.
+const MAX_REMEMBERED_DOCUMENTS = 1_000;
 // Anyone can send an assertion naming a client: its document is read again for an unseen kid at most this often.
 const REREAD_AFTER_MS = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -193,7 +194,7 @@ export class OAuthClientsService {
 
   private rememberRead(metadataUrl: string): void {
     this.documentReads.delete(metadataUrl);
-    if (this.documentReads.size >= MAX_REMEMBERED_FAILURES) this.documentReads.delete(this.documentReads.keys().next().value as string);
+    if (this.documentReads.size >= MAX_REMEMBERED_DOCUMENTS) this.documentReads.delete(this.documentReads.keys().next().value as string);
     this.documentReads.set(metadataUrl, Date.now());
   }
 
@@ -245,7 +246,7 @@ export class OAuthClientsService {
 
   // Anyone can put any URL in an authorization request: a document that failed is not fetched again for a minute.
   private rememberFailure(url: string, reason: string): void {
-    if (this.failedDocuments.size >= MAX_REMEMBERED_FAILURES) this.failedDocuments.delete(this.failedDocuments.keys().next().value as string);
+    if (this.failedDocuments.size >= MAX_REMEMBERED_DOCUMENTS) this.failedDocuments.delete(this.failedDocuments.keys().next().value as string);
     this.failedDocuments.set(url, { until: Date.now() + FAILURE_MEMORY_MS, reason });
   }
 
