@@ -815,9 +815,20 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       ];
       expect(refusals.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
       expect((await t.client.call<{ apiKeys: unknown[] }>('listApiKeys', { headers: user.auth })).body.apiKeys).toEqual([]);
+      // Signing the user out of the login session: refused; someone else's session: not found, as for the user.
+      const sessionOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+      const signOutUser = await t.client.call<{ message: string }>('terminateSession', { headers: asApp, params: { id: sessionOf(user.accessToken) } });
+      expect(signOutUser.status).toBe(403);
+      expect(signOutUser.body.message).toContain('only its own session');
+      const stranger = await registerAndLogin(t.client);
+      expect((await t.client.call('terminateSession', { headers: asApp, params: { id: sessionOf(stranger.accessToken) } })).status).toBe(404);
+      expect((await t.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);
       // The user's own sign-in still does all of it.
       expect((await t.client.call('createApiKey', { headers: user.auth, body: { name: 'mine', scopes: ['read:tools'] } })).status).toBe(201);
       expect((await t.client.call<{ grants: unknown[] }>('listOAuthGrants', { headers: user.auth })).body.grants).toHaveLength(1);
+      // The application signs itself out: its own session ends, its token stops.
+      expect((await t.client.call('terminateSession', { headers: asApp, params: { id: sessionOf(refreshed.body.access_token) } })).status).toBe(200);
+      expect((await t.client.call('getCurrentUser', { headers: asApp })).status).toBe(401);
     });
   });
 

@@ -105,10 +105,14 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     return { sessions: rows.map(sessionView), pagination };
   }
 
-  /** Ends a session for its owner or an admin; anyone else gets 404, an ended one 409. */
+  /** Ends a session for its owner or an admin; anyone else gets 404, an ended one 409, an application another session than its own 403. */
   async terminate(caller: AuthenticatedUser, sessionId: string, origin: RequestOrigin): Promise<SessionTerminated> {
     const session = await this.sessions.findOne({ where: { id: sessionId } });
     if (!session || (session.userId !== caller.id && !holdsPermission(caller.permissions, 'admin:*'))) throw ApiError.notFound('Session');
+    // An application signs itself out; signing the user out of everything else is not within a grant.
+    if (caller.clientId !== undefined && sessionId !== caller.sessionId) {
+      throw ApiError.forbidden('A token an application holds ends only its own session; other sessions are ended with a login session of the account itself');
+    }
     if (!(await this.end(sessionId, caller.id === session.userId ? 'terminated by its user' : 'terminated by an admin'))) {
       throw ApiError.conflict(`Session is already ${session.status}`);
     }
