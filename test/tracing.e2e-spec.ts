@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SERVER_KIND = 2;
+const CLIENT_KIND = 3;
 const ERROR_STATUS = 2;
 
 /** A caller's W3C trace context: a fresh trace id, the caller's span id, sampled or not. */
@@ -13,7 +14,7 @@ function callerContext(sampled = true): { traceparent: string; traceId: string; 
   return { traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`, traceId, spanId };
 }
 
-describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
+describe('OpenTelemetry traces of tool runs and upstream requests (OTLP over HTTP)', () => {
   let collector: OtlpCollector;
   let remote: McpTestServer;
   let t: TestApp;
@@ -77,18 +78,70 @@ describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
     const failing = callerContext();
     const failed = await run('traced__fail', {}, { traceparent: failing.traceparent });
     expect(failed.body.status).toBe('failed');
-    const failure = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId);
+    const failure = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId && candidate.kind === SERVER_KIND);
     expect(failure).toMatchObject({ statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': 'UPSTREAM_TOOL_ERROR', 'secure_mcp.upstream.name': 'traced' }) });
+    // The upstream's answer was an error result: its client span says so.
+    const request = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId && candidate.kind === CLIENT_KIND);
+    expect(request).toMatchObject({ name: 'tools/call fail', parentSpanId: failure.spanId, statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': 'tool_error' }) });
   });
 
-  it('hands the run on to an upstream server: its traceparent header and _meta name the run span as parent', async () => {
+  it('hands the run on to an upstream server through a client span: its traceparent header and _meta name that span as parent', async () => {
     const caller = callerContext();
     const answer = await run('traced__call_meta', {}, { traceparent: caller.traceparent });
     expect(answer.status).toBe(200);
-    const span = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId);
-    const expected = `00-${caller.traceId}-${span.spanId}-01`;
+    const span = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.kind === SERVER_KIND);
+    const request = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === span.spanId);
+    expect(request).toMatchObject({ name: 'tools/call call_meta', kind: CLIENT_KIND, statusCode: 0 });
+    expect(request.attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'call_meta',
+      'secure_mcp.upstream.name': 'traced',
+      'network.transport': 'tcp',
+      'server.address': new URL(remote.url).hostname,
+      'server.port': Number(new URL(remote.url).port),
+    });
+    const expected = `00-${caller.traceId}-${request.spanId}-01`;
     expect(answer.body.result).toMatchObject({ structuredContent: { traceparent: expected } });
     expect(remote.lastTraceparent()).toBe(expected);
+  });
+
+  it('traces resources/read, prompts/get and completion/complete over /mcp, and what each asks the upstream', async () => {
+    const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const ask = async (method: string, params: Record<string, unknown>): Promise<{ result?: Record<string, unknown>; error?: { code: number } }> => {
+      const response = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+      const text = await response.text();
+      return JSON.parse((response.headers.get('content-type') ?? '').includes('event-stream') ? (/^data: (.*)$/m.exec(text)?.[1] ?? 'null') : text) as { result?: Record<string, unknown> };
+    };
+    const cases = [
+      { method: 'resources/read', params: { uri: 'test://note' }, served: 'resources/read', sent: 'resources/read', attributes: { 'mcp.resource.uri': 'test://note' } },
+      { method: 'prompts/get', params: { name: 'traced__greet', arguments: { name: 'Ada' } }, served: 'prompts/get traced__greet', sent: 'prompts/get greet', attributes: { 'gen_ai.prompt.name': 'greet' } },
+      { method: 'completion/complete', params: { ref: { type: 'ref/prompt', name: 'traced__greet' }, argument: { name: 'name', value: 'A' } }, served: 'completion/complete', sent: 'completion/complete', attributes: {} },
+    ];
+    for (const { method, params, served, sent, attributes } of cases) {
+      const caller = callerContext();
+      const answer = await ask(method, { ...params, _meta: { traceparent: caller.traceparent } });
+      expect(answer.error).toBeUndefined();
+      const server = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.kind === SERVER_KIND);
+      expect(server).toMatchObject({ name: served, parentSpanId: caller.spanId, statusCode: 0, attributes: expect.objectContaining({ 'mcp.method.name': method, 'enduser.id': user.userId, 'session.id': headers['mcp-session-id'] }) });
+      const client = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === server.spanId);
+      expect(client).toMatchObject({ name: sent, kind: CLIENT_KIND, statusCode: 0, attributes: expect.objectContaining({ 'mcp.method.name': method, 'secure_mcp.upstream.name': 'traced', ...attributes }) });
+      // The upstream continues the client span, from _meta and from the header alike.
+      expect(remote.lastMeta(method)).toEqual({ traceparent: `00-${caller.traceId}-${client.spanId}-01` });
+      expect(remote.lastTraceparent()).toBe(`00-${caller.traceId}-${client.spanId}-01`);
+    }
+
+    // A resource the upstream fails to read: both spans are errors, with the JSON-RPC code the caller got.
+    const failing = callerContext();
+    const refused = await ask('resources/read', { uri: 'test://broken', _meta: { traceparent: failing.traceparent } });
+    expect(refused.error?.code).toBe(-32052);
+    const server = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId && candidate.kind === SERVER_KIND);
+    expect(server).toMatchObject({ statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': 'BAD_GATEWAY', 'rpc.response.status_code': '-32052' }) });
+    const client = await collector.waitForSpan((candidate) => candidate.traceId === failing.traceId && candidate.kind === CLIENT_KIND);
+    expect(client).toMatchObject({ parentSpanId: server.spanId, statusCode: ERROR_STATUS, attributes: expect.objectContaining({ 'error.type': '-32603', 'rpc.response.status_code': '-32603' }) });
+
+    // Without a trace context of its own, the request starts a trace.
+    expect((await ask('resources/read', { uri: 'test://note' })).error).toBeUndefined();
+    expect(remote.lastMeta('resources/read')?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 
   it('traces an async run under its acceptance: the run that follows is the child of the span that accepted it', async () => {
@@ -103,7 +156,9 @@ describe('OpenTelemetry traces of tool runs (OTLP over HTTP)', () => {
     const run = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === acceptance.spanId);
     expect(run).toMatchObject({ name: 'tools/call traced__call_meta', attributes: expect.objectContaining({ 'secure_mcp.execution.id': accepted.body.executionId, 'secure_mcp.execution.async': true, 'secure_mcp.execution.status': 'completed' }) });
     expect(acceptance.attributes['secure_mcp.execution.status']).toBe('pending');
-    expect(remote.lastTraceparent()).toBe(`00-${caller.traceId}-${run.spanId}-01`);
+    const request = await collector.waitForSpan((candidate) => candidate.traceId === caller.traceId && candidate.parentSpanId === run.spanId);
+    expect(request.kind).toBe(CLIENT_KIND);
+    expect(remote.lastTraceparent()).toBe(`00-${caller.traceId}-${request.spanId}-01`);
   });
 
   it('takes the trace context of an MCP request from _meta.traceparent, over /mcp and over /ws', async () => {

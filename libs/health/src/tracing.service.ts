@@ -48,18 +48,21 @@ export class Tracing implements OnModuleInit, OnApplicationShutdown {
     });
     this.api = api;
     this.tracer = this.provider.getTracer('secure-mcp-server', this.config.version);
-    this.logger.log(`tool runs are traced to ${tracing.endpoint}`);
+    this.logger.log(`tool runs and upstream requests are traced to ${tracing.endpoint}`);
   }
 
   get enabled(): boolean {
     return this.tracer !== undefined;
   }
 
-  /** A server span named `name`, the child of `traceparent` when the caller sent a valid one. */
-  start(name: string, traceparent: string | undefined, attributes: Attributes): TraceSpan | undefined {
+  /**
+   * A span named `name`, the child of `traceparent` when it is a valid one: a server span for work
+   * done for a caller, a client span for a request the gateway sends on (to an upstream server).
+   */
+  start(name: string, traceparent: string | undefined, attributes: Attributes, kind: 'server' | 'client' = 'server'): TraceSpan | undefined {
     const { tracer, api } = this;
     if (!tracer || !api) return undefined;
-    const span = tracer.startSpan(name, { kind: api.SpanKind.SERVER, attributes }, parentContext(api, traceparent));
+    const span = tracer.startSpan(name, { kind: kind === 'server' ? api.SpanKind.SERVER : api.SpanKind.CLIENT, attributes }, parentContext(api, traceparent));
     return { traceparent: traceparentOf(span), end: (outcome) => endSpan(api, span, outcome) };
   }
 

@@ -32,6 +32,8 @@ export interface McpTestServer {
   lastAuthorization(): string | undefined;
   /** The traceparent header of the latest request that carried one (the gateway continuing a trace). */
   lastTraceparent(): string | undefined;
+  /** The `_meta` of the latest request of this method over Streamable HTTP (undefined: none, or it carried none). */
+  lastMeta(method: string): Record<string, unknown> | undefined;
   /** From now on, requests and upgrades whose Authorization header is not one of these get 401 (undefined: any is fine). */
   requireAuthorization(accepted: readonly string[] | undefined): void;
   /** Registers one more tool on every open session (each client gets tools/list_changed) and on new ones. */
@@ -109,6 +111,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const echoTools = new Map<McpServer, RegisteredTool>();
   let authorization: string | undefined;
   let traceparent: string | undefined;
+  const metaByMethod = new Map<string, Record<string, unknown> | undefined>();
   let accepted: readonly string[] | undefined;
   const refused = (value: string | undefined): boolean => accepted !== undefined && !accepted.includes(value ?? '');
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
@@ -249,7 +252,8 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
         await entry.transport.handlePostMessage(request, response, body);
         return;
       }
-      const call = body as { method?: string; params?: { name?: string } } | undefined;
+      const call = body as { method?: string; params?: { name?: string; _meta?: Record<string, unknown> } } | undefined;
+      if (typeof call?.method === 'string') metaByMethod.set(call.method, call.params?._meta);
       if (flakyFailures > 0 && call?.method === 'tools/call' && call.params?.name === 'flaky') {
         flakyFailures--;
         count('flaky:503');
@@ -314,6 +318,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     calls,
     lastAuthorization: () => authorization,
     lastTraceparent: () => traceparent,
+    lastMeta: (method) => metaByMethod.get(method),
     requireAuthorization: (values) => {
       accepted = values;
     },

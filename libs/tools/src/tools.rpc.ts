@@ -1,8 +1,10 @@
 import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
+import { Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import type { Attributes } from '@opentelemetry/api';
 import { isAdmin } from './execution/executions.service';
 import { clientRefusal } from './client-capabilities';
 import { RunPolicies } from './execution/run-policies';
@@ -90,6 +92,7 @@ export class ToolsRpc implements OnModuleInit {
     private readonly upstreams: UpstreamService,
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
+    private readonly tracing: Tracing,
     @Optional() private readonly policies?: RunPolicies,
     @Optional() private readonly permissionLookup?: PermissionLookup,
   ) {}
@@ -145,7 +148,8 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('resources/read', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
-      handle: async (params, context) => (await this.upstreams.readResource(params.uri as string, await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string),
+      handle: (params, context) =>
+        this.served('resources/read', undefined, { 'mcp.resource.uri': params.uri as string }, params, context, async (traceparent) => (await this.upstreams.readResource(params.uri as string, await this.upstreamScope(context), traceparent)) ?? resourceNotFound(params.uri as string)),
     });
     this.rpc.register('resources/subscribe', {
       doors: ['mcp'],
@@ -166,8 +170,10 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
-      handle: async (params, context) =>
-        (await this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.upstreamScope(context))) ?? unknownPrompt(params.name as string),
+      handle: (params, context) =>
+        this.served('prompts/get', params.name as string, { 'gen_ai.prompt.name': params.name as string }, params, context, async (traceparent) =>
+          (await this.upstreams.getPrompt(params.name as string, params.arguments as Record<string, string> | undefined, await this.upstreamScope(context), traceparent)) ?? unknownPrompt(params.name as string),
+        ),
     });
     this.rpc.register('logging/setLevel', {
       params: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: [...LOG_LEVELS] } } },
@@ -188,8 +194,33 @@ export class ToolsRpc implements OnModuleInit {
           context: { type: 'object', properties: { arguments: { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 } } } },
         },
       },
-      handle: async (params, context) => this.upstreams.complete(params as unknown as CompletionRequest, await this.upstreamScope(context)),
+      handle: (params, context) => this.served('completion/complete', undefined, {}, params, context, async (traceparent) => this.upstreams.complete(params as unknown as CompletionRequest, await this.upstreamScope(context), traceparent)),
     });
+  }
+
+  /**
+   * An MCP request answered from upstream servers, traced (when traces are on) as a server span
+   * that continues the caller's trace (`_meta.traceparent`, else the HTTP header); what it asks
+   * the upstreams is traced under it. Tool calls have their span in the engine, on every door.
+   */
+  private async served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+    if (!this.tracing.enabled) return serve(undefined);
+    const span = this.tracing.start(target === undefined ? method : `${method} ${target}`, traceparentOf(params) ?? context.origin.traceparent, {
+      'mcp.method.name': method,
+      'enduser.id': context.caller.id,
+      ...(context.sessionId ? { 'session.id': context.sessionId } : {}),
+      ...attributes,
+    });
+    let answer: T;
+    try {
+      answer = await serve(span?.traceparent);
+    } catch (error) {
+      const outcome = toRpcError(error);
+      span?.end({ errorType: outcome.data?.code ?? String(outcome.code), errorMessage: outcome.message, attributes: { 'rpc.response.status_code': String(outcome.code) } });
+      throw error;
+    }
+    span?.end({});
+    return answer;
   }
 
   /** Updates are sent on the MCP session's stream, so a subscription belongs to the session. */

@@ -1,5 +1,7 @@
 import { ApiError } from '@app/common';
 import { Logger } from '@nestjs/common';
+import type { Attributes } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -24,6 +26,7 @@ import { MASK, secretScrubber } from './secret-scrubber';
 import { safeIcons } from './upstream-icons';
 import type { StoredTransport } from './upstream-server.entity';
 import { UpstreamCredentials, type UpstreamAuthSettings } from './upstream-auth';
+import { type ClientSpanStarter, errorOutcome, peerAttributes } from './upstream-tracing';
 import { WebSocketClientTransport } from './websocket-client-transport';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -96,6 +99,9 @@ export class UpstreamConnection {
   /** Masks the server's env and header values in any text we keep, log or answer. */
   readonly scrub: (text: string) => string;
   private readonly credentials: UpstreamCredentials;
+  // The client span of the request being sent: its traceparent goes in the HTTP header too.
+  private readonly traceScope = new AsyncLocalStorage<string>();
+  private readonly peer: Attributes;
 
   constructor(
     readonly settings: UpstreamSettings,
@@ -103,11 +109,13 @@ export class UpstreamConnection {
     breaker: { threshold: number; cooldownMs: number },
     private readonly publishTools: (definitions: ToolDefinition[], reason: string) => void,
     private readonly resourceUpdated: (uri: string) => void = () => undefined,
+    private readonly startClientSpan: ClientSpanStarter = () => undefined,
   ) {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
     this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
     this.credentials = new UpstreamCredentials(settings.auth);
+    this.peer = peerAttributes(settings.name, settings.transport);
     const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
     this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets], MASK);
   }
@@ -145,9 +153,17 @@ export class UpstreamConnection {
     try {
       // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
       const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
-      // The run's trace goes on in the upstream: in `_meta` for every transport, and as an HTTP header.
-      const params = run.traceparent ? { name: toolName, arguments: input, _meta: { traceparent: run.traceparent } } : { name: toolName, arguments: input };
-      result = (await this.routing.run(run, () => client.callTool(params, undefined, { signal, timeout: this.settings.requestMs, onprogress }))) as CallToolResult;
+      result = await this.traced(
+        'tools/call',
+        toolName,
+        run.traceparent,
+        { 'gen_ai.tool.name': toolName, 'gen_ai.operation.name': 'execute_tool' },
+        (traceparent) => {
+          const params = traceparent ? { name: toolName, arguments: input, _meta: { traceparent } } : { name: toolName, arguments: input };
+          return this.routing.run(run, async () => (await client.callTool(params, undefined, { signal, timeout: this.settings.requestMs, onprogress })) as CallToolResult);
+        },
+        (answer) => (answer.isError ? 'tool_error' : undefined),
+      );
     } catch (error) {
       // Our own cancellation (timeout, shutdown) says nothing about the upstream: no verdict, but a
       // probe that ends this way must free its slot, or the circuit would stay half-open and refuse all.
@@ -163,6 +179,26 @@ export class UpstreamConnection {
     this.breaker.succeeded();
     if (result.isError) throw new ToolFailure('UPSTREAM_TOOL_ERROR', this.textOf(result) || 'the upstream tool reported an error', result);
     return result;
+  }
+
+  /**
+   * A request to the upstream on behalf of work traced as `parent`: a client span of it (named as
+   * OpenTelemetry names MCP requests), which the upstream continues from `_meta.traceparent` and,
+   * over HTTP, the `traceparent` header. Untraced work (`parent` undefined) is sent as it is.
+   */
+  async traced<T>(method: string, target: string | undefined, parent: string | undefined, attributes: Attributes, send: (traceparent: string | undefined) => Promise<T>, failureOf?: (answer: T) => string | undefined): Promise<T> {
+    const span = parent === undefined ? undefined : this.startClientSpan(target === undefined ? method : `${method} ${target}`, parent, { 'mcp.method.name': method, ...this.peer, ...attributes });
+    if (!span) return send(parent);
+    let answer: T;
+    try {
+      answer = await this.traceScope.run(span.traceparent, () => send(span.traceparent));
+    } catch (error) {
+      span.end(errorOutcome(error));
+      throw error;
+    }
+    const failure = failureOf?.(answer);
+    span.end(failure ? { errorType: failure, errorMessage: `the upstream answered with an error (${failure})` } : {});
+    return answer;
   }
 
   /** Subscribes this instance to a resource's updates (kept across reconnects). */
@@ -260,7 +296,7 @@ export class UpstreamConnection {
    * new token (the old one may have been revoked or have expired early).
    */
   private async authorizedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
-    const traceparent = this.routing.current()?.traceparent;
+    const traceparent = this.traceScope.getStore() ?? this.routing.current()?.traceparent;
     const send = async (): Promise<Response> => {
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(await this.credentials.headers())) headers.set(name, value);

@@ -3,7 +3,7 @@ import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { MetricsService, type UpstreamMetricState } from '@app/health';
+import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -107,6 +107,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly events: EventBus,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly tracing: Tracing,
   ) {
     this.servers = dataSource.getRepository(UpstreamServerEntity);
   }
@@ -267,14 +268,16 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     return (await Promise.all(this.live(scope).map((live) => templatesOf(live).catch(() => [])))).flat().map(withSafeIcons);
   }
 
-  /** Reads a resource from the upstream in scope that lists it; undefined when none serves it. */
-  async readResource(uri: string, scope: UpstreamScope): Promise<ReadResourceResult | undefined> {
+  /** Reads a resource from the upstream in scope that lists it; undefined when none serves it. `traceparent`: the caller's request, when traced. */
+  async readResource(uri: string, scope: UpstreamScope, traceparent?: string): Promise<ReadResourceResult | undefined> {
+    const read = ({ client, connection }: Live): Promise<ReadResourceResult> =>
+      connection.traced('resources/read', undefined, traceparent, { 'mcp.resource.uri': uri }, (forwarded) => client.readResource(forwarded ? { uri, _meta: { traceparent: forwarded } } : { uri }));
     const listed = await this.listerOf(uri, scope);
     // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
-    if (listed) return proxied(listed.client.readResource({ uri }), listed.connection);
+    if (listed) return proxied(read(listed), listed.connection);
     // Templated URIs are not listed: the first upstream in scope that can read it answers.
-    for (const { client } of this.live(scope)) {
-      const answer = await client.readResource({ uri }).catch(() => undefined);
+    for (const live of this.live(scope)) {
+      const answer = await read(live).catch(() => undefined);
       if (answer) return answer;
     }
     return undefined;
@@ -332,33 +335,42 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** A prompt from the upstream in scope that serves it; undefined when none does. */
-  async getPrompt(name: string, args: Record<string, string> | undefined, scope: UpstreamScope): Promise<GetPromptResult | undefined> {
+  async getPrompt(name: string, args: Record<string, string> | undefined, scope: UpstreamScope, traceparent?: string): Promise<GetPromptResult | undefined> {
     const owner = await this.promptOwner(name, scope);
     if (!owner) return undefined;
-    return proxied(owner.live.client.getPrompt({ name: owner.name, arguments: args }), owner.live.connection);
+    const { client, connection } = owner.live;
+    const request = { name: owner.name, arguments: args };
+    return proxied(
+      connection.traced('prompts/get', owner.name, traceparent, { 'gen_ai.prompt.name': owner.name }, (forwarded) => client.getPrompt(forwarded ? { ...request, _meta: { traceparent: forwarded } } : request)),
+      connection,
+    );
   }
 
   /**
    * completion/complete: the upstream that serves the prompt (named as in prompts/list) or the
    * resource template completes the argument; one that offers no completions has none to give.
    */
-  async complete(params: CompletionRequest, scope: UpstreamScope): Promise<unknown> {
+  async complete(params: CompletionRequest, scope: UpstreamScope, traceparent?: string): Promise<unknown> {
     const { ref } = params;
     if (ref.type === 'ref/prompt') {
       const owner = await this.promptOwner(ref.name ?? '', scope);
       if (!owner) throw ApiError.validation(`Unknown prompt: ${(ref.name ?? '').slice(0, 200)}`);
-      return this.completeWith(owner.live, { ...params, ref: { type: 'ref/prompt', name: owner.name } });
+      return this.completeWith(owner.live, { ...params, ref: { type: 'ref/prompt', name: owner.name } }, traceparent);
     }
     for (const live of this.live(scope)) {
       const templates = await templatesOf(live).catch(() => []);
-      if (templates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params);
+      if (templates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params, traceparent);
     }
     throw ApiError.validation(`Unknown resource template: ${(ref.uri ?? '').slice(0, 200)}`);
   }
 
-  private completeWith(live: Live, params: CompletionRequest): Promise<unknown> {
+  private completeWith(live: Live, params: CompletionRequest, traceparent: string | undefined): Promise<unknown> {
     if (!live.client.getServerCapabilities()?.completions) return Promise.resolve({ completion: { values: [], hasMore: false } });
-    return proxied(live.client.complete(params as Parameters<typeof live.client.complete>[0]), live.connection);
+    const request = params as Parameters<typeof live.client.complete>[0];
+    return proxied(
+      live.connection.traced('completion/complete', undefined, traceparent, {}, (forwarded) => live.client.complete(forwarded ? { ...request, _meta: { traceparent: forwarded } } : request)),
+      live.connection,
+    );
   }
 
   /** The upstream serving a prompt and the prompt's own name there, as getPrompt finds them. */
@@ -412,6 +424,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
           if (definitions.length > 0) void this.auditToolChanges(server, definitions);
         },
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
+        (name, parent, attributes) => this.tracing.start(name, parent, attributes, 'client'),
       );
       this.connections.set(server.id, connection);
     }
