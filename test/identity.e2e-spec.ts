@@ -225,7 +225,7 @@ describe('identity: login, tokens, sessions, logout, /users/me, API keys', () =>
         expect(me.status).toBe(200);
         expect(me.body.id).toBe(owner.userId);
       }
-      const caller = await t.app.get(TokenCredentialVerifier).verifyAuthorization(`ApiKey ${created.body.key}`);
+      const caller = await t.app.get(TokenCredentialVerifier).verifyAuthorization(`ApiKey ${created.body.key}`, '127.0.0.1');
       expect(caller).toMatchObject({ id: owner.userId, via: 'api-key', permissions: ['read:tools'] });
       const audit = await db().getRepository(AuditLogEntity).findOneBy({ action: 'apikey.create', userId: owner.userId });
       expect(JSON.stringify(audit?.details)).not.toContain(created.body.key);
@@ -240,7 +240,7 @@ describe('identity: login, tokens, sessions, logout, /users/me, API keys', () =>
       expect(created.body.expiresAt).toBeNull();
       // The owner loses execute:tools before the key is first used: the key acts without it.
       await db().query(`UPDATE users SET roles = '{}', permissions = '{read:tools}' WHERE id = $1`, [owner.userId]);
-      const caller = await t.app.get(TokenCredentialVerifier).verifyAuthorization(`ApiKey ${created.body.key}`);
+      const caller = await t.app.get(TokenCredentialVerifier).verifyAuthorization(`ApiKey ${created.body.key}`, '127.0.0.1');
       expect(caller?.permissions).toEqual(['read:tools']);
     });
 

@@ -50,7 +50,7 @@ describe('sessions', () => {
   });
 
   it('counts a run made through a door (/mcp, /ws) on the door\u2019s session, not on the login session of its token', async () => {
-    const caller = (await t.app.get(TokenCredentialVerifier).verifyAuthorization(`Bearer ${user.accessToken}`)) as AuthenticatedUser;
+    const caller = (await t.app.get(TokenCredentialVerifier).verifyAuthorization(`Bearer ${user.accessToken}`, '127.0.0.1')) as AuthenticatedUser;
     const loginSession = caller.sessionId as string;
     const door = await t.app.get(SessionsService).start({ userId: user.userId, connectionType: 'mcp', origin: { ipAddress: '127.0.0.1' }, ttlSeconds: 60 });
     const announced: Array<EventEnvelope<'tool.executed'>> = [];

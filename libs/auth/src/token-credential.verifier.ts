@@ -20,18 +20,21 @@ export class TokenCredentialVerifier extends CredentialVerifier {
   }
 
   verify(request: FastifyRequest): Promise<AuthenticatedUser | null> {
-    return this.verifyAuthorization(request.headers.authorization);
+    return this.verifyAuthorization(request.headers.authorization, request.ip);
   }
 
-  /** The same check for any door that has an Authorization value (WebSocket upgrade, MCP). */
-  async verifyAuthorization(header: string | undefined): Promise<AuthenticatedUser | null> {
+  /**
+   * The same check for any door that has an Authorization value (WebSocket upgrade, MCP);
+   * `address` is the client's, for API keys limited to some addresses.
+   */
+  async verifyAuthorization(header: string | undefined, address: string | undefined): Promise<AuthenticatedUser | null> {
     if (header === undefined || header === '') return null;
     const space = header.indexOf(' ');
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
     const credential = space > 0 ? header.slice(space + 1).trim() : '';
     if (credential === '') throw ApiError.unauthorized('Malformed Authorization header');
     if (scheme === 'apikey' || (scheme === 'bearer' && credential.startsWith(API_KEY_PREFIX))) {
-      const user = await this.apiKeys.authenticate(credential);
+      const user = await this.apiKeys.authenticate(credential, address);
       if (!user) throw ApiError.unauthorized('Invalid, expired or revoked API key');
       return user;
     }

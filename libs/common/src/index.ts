@@ -9,7 +9,7 @@ export { requestIdFor, traceIdOf, VALID_TRACEPARENT, validTraceparent } from './
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';
-export { originOf } from './http/request-origin';
+export { clientAddressOf, originOf } from './http/request-origin';
 export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';

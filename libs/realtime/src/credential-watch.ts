@@ -36,9 +36,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * Why a live connection (a WebSocket, an event stream) opened with `authorization` as `user` may
  * no longer act as opened, or null when it still may: the same check a new request would get.
  */
-export async function lostRights(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string): Promise<string | null> {
+export async function lostRights(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<string | null> {
   try {
-    const now = await verifier.verifyAuthorization(authorization);
+    const now = await verifier.verifyAuthorization(authorization, address);
     if (!now || now.id !== user.id) return 'credentials revoked';
     return sameRights(user, now) ? null : 'rights changed: reconnect';
   } catch (error) {

@@ -1,3 +1,4 @@
+export { AddressAllowList, addressListProblems } from './address-allow-list';
 export { attachUser, CredentialVerifier, holdsPermission, PermissionLookup, requireOwnSignIn, userOf } from './authenticated-user';
 export type { AuthenticatedUser } from './authenticated-user';
 export { AuthenticationGuard } from './authentication.guard';

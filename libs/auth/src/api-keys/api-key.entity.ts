@@ -29,6 +29,10 @@ export class ApiKeyEntity {
   @Column({ type: 'text', array: true })
   scopes!: string[];
 
+  /** Addresses and CIDR networks the key works from; empty: anywhere. */
+  @Column({ name: 'allowed_ips', type: 'text', array: true, default: () => "'{}'" })
+  allowedIps!: string[];
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 

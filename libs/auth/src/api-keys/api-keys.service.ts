@@ -3,7 +3,7 @@ import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
+import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type Repository } from 'typeorm';
@@ -22,6 +22,7 @@ const DISPLAY_PREFIX_LENGTH = 12;
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_ENTRIES = 10_000;
 const TOUCH_INTERVAL_MS = 60_000;
+const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 
 interface CachedKey {
   readonly user: AuthenticatedUser | null;
@@ -29,6 +30,8 @@ interface CachedKey {
   readonly cachedAt: number;
   /** The key stops working at this instant even while cached. */
   readonly expiresAt: number;
+  /** Where the key works from; undefined: anywhere. */
+  readonly allowed?: AddressAllowList;
 }
 
 function view(key: ApiKeyEntity): ApiKey {
@@ -39,6 +42,7 @@ function view(key: ApiKeyEntity): ApiKey {
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
+    allowedIps: key.allowedIps,
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt?.toISOString() ?? null,
     lastUsed: key.lastUsedAt?.toISOString() ?? null,
@@ -57,6 +61,7 @@ export class ApiKeysService implements OnModuleDestroy {
   private readonly users: Repository<UserEntity>;
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastTouched = new Map<string, number>();
+  private readonly lastRefusalAudited = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -97,6 +102,9 @@ export class ApiKeysService implements OnModuleDestroy {
         details: beyond.map((scope) => ({ field: 'scopes', message: `you do not hold ${scope}`, code: 'NOT_HELD' })),
       });
     }
+    const allowedIps = [...new Set((input.allowedIps ?? []).map((entry) => entry.trim().toLowerCase()))];
+    const problems = addressListProblems(allowedIps, 'allowedIps');
+    if (problems.length > 0) throw ApiError.validation('allowedIps holds entries that are neither addresses nor CIDR networks', problems);
     const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const key = await this.keys.save(
       this.keys.create({
@@ -105,6 +113,7 @@ export class ApiKeysService implements OnModuleDestroy {
         prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
         keyHash: this.secrets.mac(secret),
         scopes: input.scopes,
+        allowedIps,
         expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
       }),
     );
@@ -114,12 +123,12 @@ export class ApiKeysService implements OnModuleDestroy {
       userId: owner.id,
       sessionId: owner.sessionId,
       resource: `apikey:${key.id}`,
-      details: { name: key.name, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null },
+      details: { name: key.name, scopes: key.scopes, allowedIps: key.allowedIps, expiresAt: key.expiresAt?.toISOString() ?? null },
       origin,
     });
     await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: owner.id });
     const { id, name, prefix, scopes, createdAt, expiresAt } = view(key);
-    return { id, name, key: secret, prefix, scopes, createdAt, expiresAt };
+    return { id, name, key: secret, prefix, scopes, allowedIps: key.allowedIps, createdAt, expiresAt };
   }
 
   async list(owner: AuthenticatedUser): Promise<ApiKey[]> {
@@ -146,8 +155,11 @@ export class ApiKeysService implements OnModuleDestroy {
     await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.revoked', actorId: owner.id });
   }
 
-  /** The caller a key stands for, or null when it is unknown, revoked, expired or its owner inactive. */
-  async authenticate(secret: string): Promise<AuthenticatedUser | null> {
+  /**
+   * The caller a key stands for, or null when it is unknown, revoked, expired or its owner inactive.
+   * A key limited to some addresses is refused (403) from `address` when it is not one of them.
+   */
+  async authenticate(secret: string, address: string | undefined): Promise<AuthenticatedUser | null> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
     const hash = this.secrets.mac(secret);
     const now = Date.now();
@@ -157,6 +169,10 @@ export class ApiKeysService implements OnModuleDestroy {
       this.remember(hash, cached);
     }
     if (!cached.user || cached.expiresAt <= now) return null;
+    if (cached.allowed && !cached.allowed.allows(address)) {
+      this.auditRefusal(cached.keyId as string, cached.user, address, now);
+      throw ApiError.forbidden(`This API key is not accepted from ${address ?? 'an unknown address'}`);
+    }
     this.touch(cached.keyId as string, now);
     return cached.user;
   }
@@ -174,7 +190,17 @@ export class ApiKeysService implements OnModuleDestroy {
       keyId: key.id,
       cachedAt: now,
       expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
+      allowed: key.allowedIps.length > 0 ? new AddressAllowList(key.allowedIps) : undefined,
     };
+  }
+
+  // A key used from elsewhere may well have leaked: worth an audit entry, but one a minute per key, not one per request.
+  private auditRefusal(keyId: string, owner: AuthenticatedUser, address: string | undefined, now: number): void {
+    if (now - (this.lastRefusalAudited.get(keyId) ?? 0) < REFUSAL_AUDIT_INTERVAL_MS) return;
+    this.lastRefusalAudited.set(keyId, now);
+    void this.audit
+      .record({ action: 'apikey.address_refused', result: 'denied', userId: owner.id, resource: `apikey:${keyId}`, details: { address: address ?? null }, origin: { ipAddress: address } })
+      .catch((error: Error) => this.logger.warn(`refusal not audited: ${error.message}`));
   }
 
   private remember(hash: string, entry: CachedKey): void {

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { validTraceparent } from './request-id';
 
 /** Who is calling from where: what every door hands to services for audit and sessions. */
@@ -19,4 +21,14 @@ export function originOf(request: FastifyRequest): RequestOrigin {
     requestId: String(request.id),
     traceparent: traceparent === undefined ? undefined : validTraceparent(traceparent),
   };
+}
+
+/**
+ * The client's address on a request Fastify never saw (a WebSocket upgrade), as `request.ip` would
+ * give it: behind a trusted proxy, the first `X-Forwarded-For` entry; else the socket's peer.
+ */
+export function clientAddressOf(request: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? request.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first && isIP(first) !== 0 ? first : request.socket.remoteAddress;
 }

@@ -572,6 +572,13 @@ function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDt
         if (!(isInt(value) && min(value, 60) && max(value, 63072000))) return undefined;
         break;
       }
+      case "allowedIps": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 2) && maxLength(item as string, 64))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       default:
         return undefined;
     }

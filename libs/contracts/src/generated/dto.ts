@@ -328,6 +328,16 @@ export class CreateApiKeyRequestDto {
   @Min(60)
   @Max(63072000)
   expiresIn?: number;
+
+  /** Where the key may be used from: IPv4 or IPv6 addresses and CIDR networks (`203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`). Omitted or empty, from anywhere. Behind a proxy the client address is the one `TRUST_PROXY` lets the server see. */
+  @ValidateIf((object: Record<string, unknown>) => object["allowedIps"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(2, { each: true })
+  @MaxLength(64, { each: true })
+  allowedIps?: string[];
 }
 
 export class RevokeApiKeyParamsDto {

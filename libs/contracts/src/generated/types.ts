@@ -728,6 +728,8 @@ export interface ApiKey {
   /** The first characters of the key, to recognise it. */
   prefix: string;
   scopes: Array<string>;
+  /** The addresses and networks the key works from, normalized (empty, from anywhere). */
+  allowedIps: Array<string>;
   createdAt: string;
   expiresAt: string | null;
   lastUsed: string | null;
@@ -763,6 +765,8 @@ export interface CreateApiKeyRequest {
   scopes: Array<string>;
   /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. */
   expiresIn?: number;
+  /** Where the key may be used from: IPv4 or IPv6 addresses and CIDR networks (`203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`). Omitted or empty, from anywhere. Behind a proxy the client address is the one `TRUST_PROXY` lets the server see. */
+  allowedIps?: Array<string>;
 }
 
 export interface CreatedApiKey {
@@ -772,6 +776,7 @@ export interface CreatedApiKey {
   key: string;
   prefix: string;
   scopes: Array<string>;
+  allowedIps: Array<string>;
   createdAt: string;
   expiresAt: string | null;
 }

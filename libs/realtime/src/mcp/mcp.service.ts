@@ -365,9 +365,10 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const challenge = (): string => `Bearer resource_metadata="${this.resourceMetadataUrl()}", scope="${this.mcpScopes()}"`;
     let user: AuthenticatedUser | null;
     try {
-      user = await this.verifier.verifyAuthorization(request.headers.authorization);
+      user = await this.verifier.verifyAuthorization(request.headers.authorization, request.ip);
     } catch (error) {
-      void reply.header('WWW-Authenticate', `${challenge()}, error="invalid_token"`);
+      // A credential refused from this address (403) is not an invalid token: no challenge to retry.
+      if (!(error instanceof ApiError) || error.status === 401) void reply.header('WWW-Authenticate', `${challenge()}, error="invalid_token"`);
       throw error;
     }
     if (!user) {

@@ -36,7 +36,7 @@ export class EventsController implements OnModuleDestroy {
     const recheck = async (): Promise<void> => {
       checking++;
       try {
-        if ((await lostRights(this.verifier, user, authorization ?? '')) !== null) close();
+        if ((await lostRights(this.verifier, user, authorization ?? '', request.ip)) !== null) close();
       } finally {
         checking--;
       }

@@ -20,8 +20,8 @@ export interface Upgraded {
 }
 
 export interface UpgradeGate {
-  /** The caller for these upgrade credentials, or an ApiError (401, 429) to refuse with. */
-  admit(authorization: string | undefined): Promise<AuthenticatedUser>;
+  /** The caller for these upgrade credentials, or an ApiError (401, 403, 429) to refuse with. */
+  admit(authorization: string | undefined, request: IncomingMessage): Promise<AuthenticatedUser>;
 }
 
 export function upgraded(request: IncomingMessage): Upgraded | undefined {
@@ -62,7 +62,7 @@ export class RpcWsAdapter extends WsAdapter {
       verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) => {
         const authorization = upgradeAuthorization(info.req);
         this.gate
-          .admit(authorization)
+          .admit(authorization, info.req)
           .then((user) => {
             (info.req as unknown as Record<symbol, Upgraded>)[UPGRADED] = { user, authorization: authorization ?? '' };
             done(true);

@@ -1,5 +1,5 @@
 import { TokenCredentialVerifier } from '@app/auth';
-import { type RequestOrigin } from '@app/common';
+import { clientAddressOf, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { MetricsService } from '@app/health';
@@ -120,7 +120,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     }
     const { user, authorization } = opened;
     const userAgent = request.headers['user-agent'];
-    const origin: RequestOrigin = { ipAddress: request.socket.remoteAddress, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
+    const origin: RequestOrigin = { ipAddress: clientAddressOf(request, this.config.trustProxy), userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
     const started = this.sessions.start({ userId: user.id, connectionType: 'websocket', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
     const subscriptions = new Set<string>();
     const connection: Connection = {
@@ -273,7 +273,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   private async recheck(connection: Connection): Promise<void> {
     connection.checking++;
     try {
-      const reason = await lostRights(this.verifier, connection.user, connection.authorization);
+      const reason = await lostRights(this.verifier, connection.user, connection.authorization, connection.context.origin.ipAddress);
       if (reason !== null) closeForPolicy(connection.socket, reason);
     } finally {
       connection.checking--;

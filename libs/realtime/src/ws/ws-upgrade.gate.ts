@@ -1,8 +1,9 @@
 import { TokenCredentialVerifier } from '@app/auth';
-import { ApiError } from '@app/common';
+import { ApiError, clientAddressOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { RpcGateway } from './rpc.gateway';
 import type { UpgradeGate } from './rpc-ws.adapter';
 
@@ -15,8 +16,8 @@ export class WsUpgradeGate implements UpgradeGate {
     private readonly config: AppConfig,
   ) {}
 
-  async admit(authorization: string | undefined): Promise<AuthenticatedUser> {
-    const user = await this.verifier.verifyAuthorization(authorization);
+  async admit(authorization: string | undefined, request: IncomingMessage): Promise<AuthenticatedUser> {
+    const user = await this.verifier.verifyAuthorization(authorization, clientAddressOf(request, this.config.trustProxy));
     if (!user) throw ApiError.unauthorized();
     const cap = this.config.realtime.wsMaxConnectionsPerUser;
     if (this.gateway.countFor(user.id) >= cap) throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `At most ${cap} live connections per user`);
