@@ -15,7 +15,8 @@ const SPEC = join(ROOT, 'openapi/openapi.yaml');
 const OUT = join(ROOT, 'libs/contracts/src/generated');
 const HEADER = '// GENERATED from openapi/openapi.yaml by scripts/generate-contracts.mjs. Do not edit: run `npm run generate`.\n';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-const UNSUPPORTED_IN_REQUESTS = ['oneOf', 'anyOf', 'allOf', 'not'];
+// Keywords the generated validation would not enforce: refused rather than silently promised.
+const UNSUPPORTED_IN_REQUESTS = ['oneOf', 'anyOf', 'allOf', 'not', 'minProperties', 'dependentRequired'];
 
 const pascal = (text) =>
   text

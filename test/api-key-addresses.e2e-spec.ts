@@ -85,6 +85,61 @@ describe('API keys limited to addresses (allowedIps)', () => {
     expect(listed.body.apiKeys.find((key) => key.id === created.body.id)?.lastUsed).toBeNull();
   });
 
+  it('is renamed or given a new list without a new secret: the list holds from the next request, and live connections from elsewhere close', async () => {
+    const created = await createKey(t, owner);
+    const socket = await openWs(t.baseUrl, { headers: asKey(created.body) });
+    expect((await socket.request('ping')).error).toBeUndefined();
+
+    const narrowed = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: created.body.id }, body: { allowedIps: ['10.0.0.0/8'] } });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body).toMatchObject({ id: created.body.id, name: 'limited', prefix: created.body.prefix, scopes: ['read:tools', 'execute:tools'], allowedIps: ['10.0.0.0/8'], status: 'active' });
+    // At once, although the key was cached a moment ago, and the socket it opened from here closes.
+    expect((await t.client.call('listTools', { headers: asKey(created.body) })).status).toBe(403);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('not accepted from') });
+
+    const widened = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: created.body.id }, body: { name: '  renamed  ', allowedIps: [] } });
+    expect(widened.body).toMatchObject({ name: 'renamed', allowedIps: [] });
+    expect((await t.client.call('listTools', { headers: asKey(created.body) })).status).toBe(200);
+    // A rename alone leaves live connections be.
+    const kept = await openWs(t.baseUrl, { headers: asKey(created.body) });
+    expect((await t.client.call('updateApiKey', { headers: owner.auth, params: { id: created.body.id }, body: { name: 'again' } })).status).toBe(200);
+    expect((await kept.request('ping')).error).toBeUndefined();
+    kept.close();
+
+    const audited = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'apikey.update', resource: `apikey:${created.body.id}` }, order: { timestamp: 'ASC', id: 'ASC' } });
+    expect(audited.map((entry) => entry.details)).toEqual([
+      { before: { name: 'limited', allowedIps: [] }, after: { name: 'limited', allowedIps: ['10.0.0.0/8'] } },
+      { before: { name: 'limited', allowedIps: ['10.0.0.0/8'] }, after: { name: 'renamed', allowedIps: [] } },
+      { before: { name: 'renamed', allowedIps: [] }, after: { name: 'again', allowedIps: [] } },
+    ]);
+  });
+
+  it('refuses changes that are malformed, to someone else\'s or a revoked key, or made with a key', async () => {
+    const created = await createKey(t, owner);
+    const update = (body: unknown, id = created.body.id, headers = owner.auth) => t.client.call<Envelope>('updateApiKey', { headers, params: { id }, body });
+    // An empty change changes nothing.
+    expect(await update({})).toMatchObject({ status: 200, body: { id: created.body.id, name: 'limited', allowedIps: [] } });
+    const statuses = [
+      (await update([])).status,
+      (await update({ allowedIps: ['10.0.0.0/40'] })).status,
+      (await update({ scopes: ['admin:*'] })).status,
+      (await update({ name: '' })).status,
+      (await update({ allowedIps: '10.0.0.0/8' })).status,
+      (await update({ name: 'x' }, 'not-a-uuid')).status,
+      (await update({ name: 'x' }, '00000000-0000-4000-8000-000000000000')).status,
+      (await update({ name: 'x' }, created.body.id, (await registerAndLogin(t.client)).auth)).status,
+      (await update({ name: 'x' }, created.body.id, asKey(created.body))).status,
+      (await update({ name: 'x' }, created.body.id, {})).status,
+    ];
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400, 404, 404, 403, 401]);
+    expect((await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: created.body.id } })).status).toBe(204);
+    const revoked = await update({ allowedIps: [] });
+    expect([revoked.status, revoked.body.error]).toEqual([409, 'CONFLICT']);
+    // Nothing above changed the key.
+    const listed = await t.client.call<{ apiKeys: ApiKey[] }>('listApiKeys', { headers: owner.auth });
+    expect(listed.body.apiKeys.find((key) => key.id === created.body.id)).toMatchObject({ name: 'limited', allowedIps: [], status: 'revoked' });
+  });
+
   it('refuses entries that are neither addresses nor CIDR networks, one detail each, and lists of the wrong shape', async () => {
     const bad = await createKey(t, owner, ['10.0.0.0/33', 'not-an-ip', '1.2.3.4/8/9', '::1/129', '10.0.0.0/', '256.1.1.1', '127.0.0.1']);
     expect(bad.status).toBe(400);

@@ -1,5 +1,6 @@
 import { originOf } from '@app/common';
 import {
+  type ApiKey,
   type ApiKeyList,
   ChangePasswordRequestDto,
   CreateApiKeyRequestDto,
@@ -8,6 +9,8 @@ import {
   type PasswordChanged,
   RevokeApiKeyParamsDto,
   RevokeOAuthGrantParamsDto,
+  UpdateApiKeyParamsDto,
+  UpdateApiKeyRequestDto,
   UpdateProfileRequestDto,
   type User,
 } from '@app/contracts';
@@ -53,6 +56,11 @@ export class UsersController {
   @HttpCode(201)
   createApiKey(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<CreatedApiKey> {
     return this.apiKeys.create(user, body, originOf(request));
+  }
+
+  @Patch('api-keys/:id')
+  updateApiKey(@CurrentUser() user: AuthenticatedUser, @Param() params: UpdateApiKeyParamsDto, @Body() body: UpdateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<ApiKey> {
+    return this.apiKeys.update(user, params.id, body, originOf(request));
   }
 
   @Delete('api-keys/:id')

@@ -7,17 +7,17 @@ function is<K extends EventName>(event: EventEnvelope, name: K): event is EventE
 }
 
 /** The events that can take rights away; any other event is not looked at twice. */
-export const REVOKING_EVENTS: ReadonlySet<string> = new Set(['session.revoked', 'user.tokens.revoked', 'user.updated', 'apikey.revoked']);
+export const REVOKING_EVENTS: ReadonlySet<string> = new Set(['session.revoked', 'user.tokens.revoked', 'user.updated', 'apikey.revoked', 'apikey.updated']);
 
 /**
  * Whether an event may have taken away what a live connection was opened with: its login session
  * revoked, the user's tokens refused or record changed (roles, permissions, status), or an API key
- * of theirs revoked. Such a connection has its credential checked again; others are left alone.
+ * of theirs revoked or limited to other addresses. Such a connection has its credential checked again; others are left alone.
  */
 export function mayRevoke(user: AuthenticatedUser, event: EventEnvelope): boolean {
   if (is(event, 'session.revoked')) return user.sessionId !== undefined && event.payload.sessionIds.includes(user.sessionId);
   if (is(event, 'user.tokens.revoked') || is(event, 'user.updated')) return event.payload.userId === user.id;
-  if (is(event, 'apikey.revoked')) return user.via === 'api-key' && event.payload.userId === user.id;
+  if (is(event, 'apikey.revoked') || is(event, 'apikey.updated')) return user.via === 'api-key' && event.payload.userId === user.id;
   return false;
 }
 

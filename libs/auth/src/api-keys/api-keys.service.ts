@@ -1,7 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey } from '@app/contracts';
+import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, UpdateApiKeyRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -14,6 +14,8 @@ import { ApiKeyEntity } from './api-key.entity';
 declare module '@app/events' {
   interface EventMap {
     'apikey.revoked': { keyId: string; keyHash: string; userId: string };
+    /** Where a key works from changed: cached copies are dropped, live connections opened with it checked again. */
+    'apikey.updated': { keyId: string; keyHash: string; userId: string };
   }
 }
 
@@ -32,6 +34,18 @@ interface CachedKey {
   readonly expiresAt: number;
   /** Where the key works from; undefined: anywhere. */
   readonly allowed?: AddressAllowList;
+}
+
+function sameEntries(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((entry) => b.includes(entry));
+}
+
+/** The list as stored: trimmed, lower case, once each; 400 naming each entry that is not an address or network. */
+function checkedAllowedIps(entries: readonly string[]): string[] {
+  const allowedIps = [...new Set(entries.map((entry) => entry.trim().toLowerCase()))];
+  const problems = addressListProblems(allowedIps, 'allowedIps');
+  if (problems.length > 0) throw ApiError.validation('allowedIps holds entries that are neither addresses nor CIDR networks', problems);
+  return allowedIps;
 }
 
 function view(key: ApiKeyEntity): ApiKey {
@@ -76,11 +90,15 @@ export class ApiKeysService implements OnModuleDestroy {
     const offRevoked = events.on('apikey.revoked', (event) => {
       this.cache.delete(event.payload.keyHash);
     });
+    const offUpdated = events.on('apikey.updated', (event) => {
+      this.cache.delete(event.payload.keyHash);
+    });
     // A key acts with its owner's current rights: a change of roles or status drops cached keys.
     const offUser = events.on('user.updated', (event) => this.forgetOwner(event.payload.userId));
     const offTokens = events.on('user.tokens.revoked', (event) => this.forgetOwner(event.payload.userId));
     this.unsubscribe = () => {
       offRevoked();
+      offUpdated();
       offUser();
       offTokens();
     };
@@ -102,9 +120,7 @@ export class ApiKeysService implements OnModuleDestroy {
         details: beyond.map((scope) => ({ field: 'scopes', message: `you do not hold ${scope}`, code: 'NOT_HELD' })),
       });
     }
-    const allowedIps = [...new Set((input.allowedIps ?? []).map((entry) => entry.trim().toLowerCase()))];
-    const problems = addressListProblems(allowedIps, 'allowedIps');
-    if (problems.length > 0) throw ApiError.validation('allowedIps holds entries that are neither addresses nor CIDR networks', problems);
+    const allowedIps = checkedAllowedIps(input.allowedIps ?? []);
     const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const key = await this.keys.save(
       this.keys.create({
@@ -135,6 +151,41 @@ export class ApiKeysService implements OnModuleDestroy {
     this.requireLoginSession(owner);
     const keys = await this.keys.find({ where: { userId: owner.id }, order: { createdAt: 'DESC' } });
     return keys.map(view);
+  }
+
+  /** Renames a live key or changes where it works from; someone else's answers 404, a revoked or expired one 409. */
+  async update(owner: AuthenticatedUser, keyId: string, input: UpdateApiKeyRequestDto, origin: RequestOrigin): Promise<ApiKey> {
+    this.requireLoginSession(owner);
+    const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
+    const key = await this.keys.findOne({ where: { id: keyId, userId: owner.id } });
+    if (!key) throw ApiError.notFound('API key');
+    const { status } = view(key);
+    if (status !== 'active') throw ApiError.conflict(`The API key is ${status}; make a new one`);
+    if (input.name === undefined && allowedIps === undefined) return view(key);
+    const before = { name: key.name, allowedIps: key.allowedIps };
+    const addressesChanged = allowedIps !== undefined && !sameEntries(allowedIps, key.allowedIps);
+    // Only a key still live is changed: a revocation that lands meanwhile wins.
+    const result = await this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(allowedIps !== undefined ? { allowedIps } : {}) })
+      .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId: owner.id })
+      .returning('*')
+      .execute();
+    if ((result.raw as unknown[]).length === 0) throw ApiError.conflict('The API key is revoked; make a new one');
+    const updated = this.keys.create({ ...key, name: input.name ?? key.name, allowedIps: allowedIps ?? key.allowedIps });
+    if (addressesChanged) await this.events.publishAndWait('apikey.updated', { keyId, keyHash: key.keyHash, userId: owner.id });
+    await this.audit.record({
+      action: 'apikey.update',
+      result: 'success',
+      userId: owner.id,
+      sessionId: owner.sessionId,
+      resource: `apikey:${keyId}`,
+      details: { before, after: { name: updated.name, allowedIps: updated.allowedIps } },
+      origin,
+    });
+    if (addressesChanged) await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.updated', actorId: owner.id });
+    return view(updated);
   }
 
   async revoke(owner: AuthenticatedUser, keyId: string, origin: RequestOrigin): Promise<void> {

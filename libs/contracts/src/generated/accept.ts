@@ -608,6 +608,56 @@ function acceptRevokeApiKeyParamsDto(input: unknown): dto.RevokeApiKeyParamsDto 
   return out as unknown as dto.RevokeApiKeyParamsDto;
 }
 
+function acceptUpdateApiKeyRequestDto(input: unknown): dto.UpdateApiKeyRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpdateApiKeyRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "allowedIps": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 2) && maxLength(item as string, 64))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateApiKeyRequestDto;
+}
+
+function acceptUpdateApiKeyParamsDto(input: unknown): dto.UpdateApiKeyParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateApiKeyParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateApiKeyParamsDto;
+}
+
 function acceptRevokeOAuthGrantParamsDto(input: unknown): dto.RevokeOAuthGrantParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3044,6 +3094,8 @@ acceptWith(dto.UpdateProfileRequestDto, acceptUpdateProfileRequestDto);
 acceptWith(dto.ChangePasswordRequestDto, acceptChangePasswordRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
+acceptWith(dto.UpdateApiKeyRequestDto, acceptUpdateApiKeyRequestDto);
+acceptWith(dto.UpdateApiKeyParamsDto, acceptUpdateApiKeyParamsDto);
 acceptWith(dto.RevokeOAuthGrantParamsDto, acceptRevokeOAuthGrantParamsDto);
 acceptWith(dto.AddFavoriteToolParamsDto, acceptAddFavoriteToolParamsDto);
 acceptWith(dto.RemoveFavoriteToolParamsDto, acceptRemoveFavoriteToolParamsDto);

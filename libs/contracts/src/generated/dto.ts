@@ -345,6 +345,31 @@ export class RevokeApiKeyParamsDto {
   id!: string;
 }
 
+/** What to change; a member left out stays as it is (an empty body changes nothing). */
+export class UpdateApiKeyRequestDto {
+  @ValidateIf((object: Record<string, unknown>) => object["name"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  /** The new list (replacing the old one); empty, from anywhere. */
+  @ValidateIf((object: Record<string, unknown>) => object["allowedIps"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(2, { each: true })
+  @MaxLength(64, { each: true })
+  allowedIps?: string[];
+}
+
+export class UpdateApiKeyParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class RevokeOAuthGrantParamsDto {
   /** The server's id of the client (`clientId` in the list) */
   @IsUUID(undefined)

@@ -35,6 +35,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "listApiKeys", method: "GET", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "createApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "revokeApiKey", method: "DELETE", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
+  { operationId: "updateApiKey", method: "PATCH", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
   { operationId: "listOAuthGrants", method: "GET", basePath: "/api/v1", path: "/users/me/oauth-grants", public: false },
   { operationId: "revokeOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/users/me/oauth-grants/{clientId}", public: false },
   { operationId: "listFavoriteTools", method: "GET", basePath: "/api/v1", path: "/users/me/favorites", public: false },

@@ -769,6 +769,13 @@ export interface CreateApiKeyRequest {
   allowedIps?: Array<string>;
 }
 
+/** What to change; a member left out stays as it is (an empty body changes nothing). */
+export interface UpdateApiKeyRequest {
+  name?: string;
+  /** The new list (replacing the old one); empty, from anywhere. */
+  allowedIps?: Array<string>;
+}
+
 export interface CreatedApiKey {
   id: string;
   name: string;
@@ -1257,6 +1264,8 @@ export type ChangePasswordResponse200 = PasswordChanged;
 export type ListApiKeysResponse200 = ApiKeyList;
 
 export type CreateApiKeyResponse201 = CreatedApiKey;
+
+export type UpdateApiKeyResponse200 = ApiKey;
 
 export type ListOAuthGrantsResponse200 = OAuthGrantList;
 
