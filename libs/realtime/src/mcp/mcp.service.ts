@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ClientRequests } from '../client-requests';
+import { lostRights, mayRevoke, REVOKING_EVENTS } from '../credential-watch';
 
 declare module '@app/events' {
   interface EventMap {
@@ -85,6 +86,8 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Map<string, Set<ServerResponse>>();
   /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
   private readonly streamContexts = new Map<string, string | null>();
+  /** Who opened each GET stream, and with what: checked again when their rights may have changed. */
+  private readonly streamOwners = new Map<ServerResponse, { readonly user: AuthenticatedUser; readonly authorization: string; readonly address: string | undefined }>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
 
@@ -129,6 +132,15 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       }),
     );
     this.unsubscribers.push(this.events.on('context.deleted', (event) => this.notifyContext(event.payload.contextId, TOOLS_CHANGED)));
+    // A stream opened with a credential since revoked or limited (an API key, a session) closes, as /ws connections do.
+    this.unsubscribers.push(
+      this.events.on('*', (event) => {
+        if (!REVOKING_EVENTS.has(event.name)) return;
+        for (const [stream, owner] of this.streamOwners) {
+          if (mayRevoke(owner.user, event)) void lostRights(this.verifier, owner.user, owner.authorization, owner.address).then((reason) => reason !== null && stream.end());
+        }
+      }),
+    );
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), STREAM_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -325,7 +337,9 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     set.add(raw);
     this.streams.set(session.id, set);
     this.streamContexts.set(session.id, session.contextId);
+    this.streamOwners.set(raw, { user: caller, authorization: request.headers.authorization ?? '', address: request.ip });
     raw.on('close', () => {
+      this.streamOwners.delete(raw);
       set.delete(raw);
       if (set.size > 0) return;
       this.streams.delete(session.id);
