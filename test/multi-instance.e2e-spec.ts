@@ -42,6 +42,19 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect(await viaLogin.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('sign in again') });
   });
 
+  it('an API key limited to other addresses on one instance is refused at once on the other, where it was cached, and its socket there closes', async () => {
+    const user = await registerAndLogin(pair.a.client);
+    const key = await pair.a.client.call<{ id: string; key: string }>('createApiKey', { headers: user.auth, body: { name: 'moving', scopes: ['read:tools'] } });
+    const asKey = { authorization: `ApiKey ${key.body.key}` };
+    expect((await pair.b.client.call('listTools', { headers: asKey })).status).toBe(200);
+    const socket = await openWs(pair.b.baseUrl, { headers: asKey });
+    expect((await pair.a.client.call('updateApiKey', { headers: user.auth, params: { id: key.body.id }, body: { allowedIps: ['10.0.0.0/8'] } })).status).toBe(200);
+    expect((await pair.b.client.call('listTools', { headers: asKey })).status).toBe(403);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('not accepted from') });
+    expect((await pair.a.client.call('updateApiKey', { headers: user.auth, params: { id: key.body.id }, body: { allowedIps: ['127.0.0.1', '::1'] } })).status).toBe(200);
+    expect((await pair.b.client.call('listTools', { headers: asKey })).status).toBe(200);
+  });
+
   it('an MCP session opened on one instance continues on the other', async () => {
     const user = await registerAndLogin(pair.a.client);
     const headers = { authorization: `Bearer ${user.accessToken}` };
