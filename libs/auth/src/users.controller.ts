@@ -9,6 +9,8 @@ import {
   type PasswordChanged,
   RevokeApiKeyParamsDto,
   RevokeOAuthGrantParamsDto,
+  RotateApiKeyParamsDto,
+  RotateApiKeyRequestDto,
   UpdateApiKeyParamsDto,
   UpdateApiKeyRequestDto,
   UpdateProfileRequestDto,
@@ -61,6 +63,12 @@ export class UsersController {
   @Patch('api-keys/:id')
   updateApiKey(@CurrentUser() user: AuthenticatedUser, @Param() params: UpdateApiKeyParamsDto, @Body() body: UpdateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<ApiKey> {
     return this.apiKeys.update(user, params.id, body, originOf(request));
+  }
+
+  @Post('api-keys/:id/rotate')
+  @HttpCode(201)
+  rotateApiKey(@CurrentUser() user: AuthenticatedUser, @Param() params: RotateApiKeyParamsDto, @Body() body: RotateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<CreatedApiKey> {
+    return this.apiKeys.rotate(user, params.id, body, originOf(request));
   }
 
   @Delete('api-keys/:id')

@@ -1,7 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, UpdateApiKeyRequestDto } from '@app/contracts';
+import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, RotateApiKeyRequestDto, UpdateApiKeyRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -34,6 +34,16 @@ interface CachedKey {
   readonly expiresAt: number;
   /** Where the key works from; undefined: anywhere. */
   readonly allowed?: AddressAllowList;
+}
+
+function newSecret(): string {
+  return `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** The answer that shows a key's secret, the only one. */
+function createdView(key: ApiKeyEntity, secret: string): CreatedApiKey {
+  const { id, name, prefix, scopes, allowedIps, createdAt, expiresAt } = view(key);
+  return { id, name, key: secret, prefix, scopes, allowedIps, createdAt, expiresAt };
 }
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
@@ -79,7 +89,7 @@ export class ApiKeysService implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly secrets: SecretBox,
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
@@ -121,13 +131,12 @@ export class ApiKeysService implements OnModuleDestroy {
       });
     }
     const allowedIps = checkedAllowedIps(input.allowedIps ?? []);
-    const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const secret = newSecret();
     const key = await this.keys.save(
       this.keys.create({
         userId: owner.id,
         name: input.name,
-        prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
-        keyHash: this.secrets.mac(secret),
+        ...this.secretFields(secret),
         scopes: input.scopes,
         allowedIps,
         expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
@@ -143,8 +152,57 @@ export class ApiKeysService implements OnModuleDestroy {
       origin,
     });
     await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: owner.id });
-    const { id, name, prefix, scopes, createdAt, expiresAt } = view(key);
-    return { id, name, key: secret, prefix, scopes, allowedIps: key.allowedIps, createdAt, expiresAt };
+    return createdView(key, secret);
+  }
+
+  /**
+   * A new key with the old one's settings; the old secret stops now, or after the grace period
+   * (never past its own expiry). Someone else's key answers 404, a revoked or expired one 409.
+   */
+  async rotate(owner: AuthenticatedUser, keyId: string, input: RotateApiKeyRequestDto | undefined, origin: RequestOrigin): Promise<CreatedApiKey> {
+    this.requireLoginSession(owner);
+    const old = await this.keys.findOne({ where: { id: keyId, userId: owner.id } });
+    if (!old) throw ApiError.notFound('API key');
+    const { status } = view(old);
+    if (status !== 'active') throw ApiError.conflict(`The API key is ${status}; make a new one`);
+    const now = Date.now();
+    const graceMs = (input?.gracePeriod ?? 0) * 1000;
+    const oldUntil = graceMs > 0 ? new Date(Math.min(old.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY, now + graceMs)) : null;
+    const secret = newSecret();
+    const replacement = await this.dataSource.transaction(async (manager) => {
+      const keys = manager.getRepository(ApiKeyEntity);
+      // Only a key still live is rotated: a revocation that lands meanwhile wins.
+      const ended = await keys
+        .createQueryBuilder()
+        .update()
+        .set(oldUntil ? { expiresAt: oldUntil } : { revokedAt: () => 'now()' })
+        .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId: owner.id })
+        .execute();
+      if (!ended.affected) throw ApiError.conflict('The API key is revoked; make a new one');
+      return keys.save(
+        keys.create({
+          userId: owner.id,
+          name: old.name,
+          ...this.secretFields(secret),
+          scopes: old.scopes,
+          allowedIps: old.allowedIps,
+          expiresAt: input?.expiresIn ? new Date(now + input.expiresIn * 1000) : old.expiresAt,
+        }),
+      );
+    });
+    // Every instance drops its cached copy of the old key; ended at once, its live connections close.
+    await this.events.publishAndWait(oldUntil ? 'apikey.updated' : 'apikey.revoked', { keyId, keyHash: old.keyHash, userId: owner.id });
+    await this.audit.record({
+      action: 'apikey.rotate',
+      result: 'success',
+      userId: owner.id,
+      sessionId: owner.sessionId,
+      resource: `apikey:${keyId}`,
+      details: { replacedBy: replacement.id, oldValidUntil: oldUntil?.toISOString() ?? null, expiresAt: replacement.expiresAt?.toISOString() ?? null },
+      origin,
+    });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.rotated', actorId: owner.id });
+    return createdView(replacement, secret);
   }
 
   async list(owner: AuthenticatedUser): Promise<ApiKey[]> {
@@ -264,6 +322,10 @@ export class ApiKeysService implements OnModuleDestroy {
     if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
     this.lastTouched.set(keyId, now);
     this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`last-used not recorded: ${error.message}`));
+  }
+
+  private secretFields(secret: string): Pick<ApiKeyEntity, 'prefix' | 'keyHash'> {
+    return { prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH), keyHash: this.secrets.mac(secret) };
   }
 
   // A leaked key must not be able to mint or list more keys, nor an application one that outlives its grant.

@@ -658,6 +658,53 @@ function acceptUpdateApiKeyParamsDto(input: unknown): dto.UpdateApiKeyParamsDto 
   return out as unknown as dto.UpdateApiKeyParamsDto;
 }
 
+function acceptRotateApiKeyRequestDto(input: unknown): dto.RotateApiKeyRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.RotateApiKeyRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "gracePeriod": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 0) && max(value, 604800))) return undefined;
+        break;
+      }
+      case "expiresIn": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 60) && max(value, 63072000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RotateApiKeyRequestDto;
+}
+
+function acceptRotateApiKeyParamsDto(input: unknown): dto.RotateApiKeyParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.RotateApiKeyParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RotateApiKeyParamsDto;
+}
+
 function acceptRevokeOAuthGrantParamsDto(input: unknown): dto.RevokeOAuthGrantParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3096,6 +3143,8 @@ acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
 acceptWith(dto.UpdateApiKeyRequestDto, acceptUpdateApiKeyRequestDto);
 acceptWith(dto.UpdateApiKeyParamsDto, acceptUpdateApiKeyParamsDto);
+acceptWith(dto.RotateApiKeyRequestDto, acceptRotateApiKeyRequestDto);
+acceptWith(dto.RotateApiKeyParamsDto, acceptRotateApiKeyParamsDto);
 acceptWith(dto.RevokeOAuthGrantParamsDto, acceptRevokeOAuthGrantParamsDto);
 acceptWith(dto.AddFavoriteToolParamsDto, acceptAddFavoriteToolParamsDto);
 acceptWith(dto.RemoveFavoriteToolParamsDto, acceptRemoveFavoriteToolParamsDto);

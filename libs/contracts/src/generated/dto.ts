@@ -370,6 +370,27 @@ export class UpdateApiKeyParamsDto {
   id!: string;
 }
 
+export class RotateApiKeyRequestDto {
+  /** Seconds the old secret keeps working (at most 7 days); omitted or 0, it stops at once. */
+  @ValidateIf((object: Record<string, unknown>) => object["gracePeriod"] !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(604800)
+  gracePeriod?: number;
+
+  /** The new key's lifetime in seconds (60 s to 2 years); omitted, it expires when the old one would have. */
+  @ValidateIf((object: Record<string, unknown>) => object["expiresIn"] !== undefined)
+  @IsInt()
+  @Min(60)
+  @Max(63072000)
+  expiresIn?: number;
+}
+
+export class RotateApiKeyParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class RevokeOAuthGrantParamsDto {
   /** The server's id of the client (`clientId` in the list) */
   @IsUUID(undefined)

@@ -36,6 +36,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "createApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys", public: false },
   { operationId: "revokeApiKey", method: "DELETE", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
   { operationId: "updateApiKey", method: "PATCH", basePath: "/api/v1", path: "/users/me/api-keys/{id}", public: false },
+  { operationId: "rotateApiKey", method: "POST", basePath: "/api/v1", path: "/users/me/api-keys/{id}/rotate", public: false },
   { operationId: "listOAuthGrants", method: "GET", basePath: "/api/v1", path: "/users/me/oauth-grants", public: false },
   { operationId: "revokeOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/users/me/oauth-grants/{clientId}", public: false },
   { operationId: "listFavoriteTools", method: "GET", basePath: "/api/v1", path: "/users/me/favorites", public: false },

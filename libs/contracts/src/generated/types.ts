@@ -769,6 +769,13 @@ export interface CreateApiKeyRequest {
   allowedIps?: Array<string>;
 }
 
+export interface RotateApiKeyRequest {
+  /** Seconds the old secret keeps working (at most 7 days); omitted or 0, it stops at once. */
+  gracePeriod?: number;
+  /** The new key's lifetime in seconds (60 s to 2 years); omitted, it expires when the old one would have. */
+  expiresIn?: number;
+}
+
 /** What to change; a member left out stays as it is (an empty body changes nothing). */
 export interface UpdateApiKeyRequest {
   name?: string;
@@ -1266,6 +1273,8 @@ export type ListApiKeysResponse200 = ApiKeyList;
 export type CreateApiKeyResponse201 = CreatedApiKey;
 
 export type UpdateApiKeyResponse200 = ApiKey;
+
+export type RotateApiKeyResponse201 = CreatedApiKey;
 
 export type ListOAuthGrantsResponse200 = OAuthGrantList;
 

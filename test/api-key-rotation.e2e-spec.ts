@@ -1,0 +1,90 @@
+import { AuditLogEntity } from '@app/audit';
+import type { ApiKey, CreatedApiKey } from '@app/contracts';
+import { openWs, registerAndLogin, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string };
+
+describe('API key rotation', () => {
+  const t = useTestApp();
+  const asKey = (key: CreatedApiKey): Record<string, string> => ({ authorization: `ApiKey ${key.key}` });
+  const keysOf = async (auth: Record<string, string>): Promise<ApiKey[]> => (await t.client.call<{ apiKeys: ApiKey[] }>('listApiKeys', { headers: auth })).body.apiKeys;
+
+  it('gives a new key with the old settings; the old secret stops at once on every door, its socket closes', async () => {
+    const owner = await registerAndLogin(t.client);
+    const old = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'deploy', scopes: ['read:tools', 'execute:tools'], allowedIps: ['127.0.0.1', '::1'] } })).body;
+    const socket = await openWs(t.baseUrl, { headers: asKey(old) });
+
+    const rotated = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: old.id } });
+    expect(rotated.status).toBe(201);
+    expect(rotated.body).toMatchObject({ name: 'deploy', scopes: ['read:tools', 'execute:tools'], allowedIps: ['127.0.0.1', '::1'], expiresAt: null });
+    expect(rotated.body.id).not.toBe(old.id);
+    expect(rotated.body.key).not.toBe(old.key);
+
+    expect((await t.client.call('listTools', { headers: asKey(old) })).status).toBe(401);
+    expect((await t.client.call('listTools', { headers: asKey(rotated.body) })).status).toBe(200);
+    expect(await socket.closed).toMatchObject({ code: 1008 });
+    const keys = await keysOf(owner.auth);
+    expect(keys.map((key) => [key.id, key.status])).toEqual(expect.arrayContaining([[old.id, 'revoked'], [rotated.body.id, 'active']]));
+
+    const [audit] = await t.app.get(DataSource).getRepository(AuditLogEntity).findBy({ action: 'apikey.rotate', resource: `apikey:${old.id}` });
+    expect(audit).toMatchObject({ result: 'success', userId: owner.userId, details: { replacedBy: rotated.body.id, oldValidUntil: null, expiresAt: null } });
+    expect(JSON.stringify(audit.details)).not.toContain(rotated.body.key);
+  });
+
+  it('with a grace period the old secret works until then, never past its own expiry; expiresIn gives the new key a lifetime of its own', async () => {
+    const owner = await registerAndLogin(t.client);
+    const lasting = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'lasting', scopes: ['read:tools'] } })).body;
+    const before = Date.now();
+    const graced = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: lasting.id }, body: { gracePeriod: 3600, expiresIn: 86_400 } });
+    expect(graced.status).toBe(201);
+    expect(Date.parse(graced.body.expiresAt as string)).toBeGreaterThanOrEqual(before + 86_400_000 - 1000);
+    expect((await t.client.call('listTools', { headers: asKey(lasting) })).status).toBe(200);
+    expect((await t.client.call('listTools', { headers: asKey(graced.body) })).status).toBe(200);
+    const oldView = (await keysOf(owner.auth)).find((key) => key.id === lasting.id) as ApiKey;
+    expect(oldView.status).toBe('active');
+    expect(Math.abs(Date.parse(oldView.expiresAt as string) - (before + 3_600_000))).toBeLessThan(60_000);
+
+    // The end of the grace period holds although the old key was cached with no expiry.
+    const brief = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'brief', scopes: ['read:tools'] } })).body;
+    expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(200);
+    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: brief.id }, body: { gracePeriod: 1 } })).status).toBe(201);
+    expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(401);
+
+    // A key about to expire keeps its expiry through a longer grace period, and the new one inherits it.
+    const short = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'short', scopes: ['read:tools'], expiresIn: 120 } })).body;
+    const next = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: short.id }, body: { gracePeriod: 604_800 } });
+    expect(next.body.expiresAt).toBe(short.expiresAt);
+    expect((await keysOf(owner.auth)).find((key) => key.id === short.id)?.expiresAt).toBe(short.expiresAt);
+  });
+
+  it('refuses bad settings, someone else\u2019s or a revoked key, and a key rotating itself', async () => {
+    const owner = await registerAndLogin(t.client);
+    const key = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'kept', scopes: ['read:tools'] } })).body;
+    const rotate = (body: unknown, id = key.id, headers = owner.auth) => t.client.call<Envelope>('rotateApiKey', { headers, params: { id }, body });
+    const statuses = [
+      (await rotate({ gracePeriod: -1 })).status,
+      (await rotate({ gracePeriod: 604_801 })).status,
+      (await rotate({ gracePeriod: '60' })).status,
+      (await rotate({ expiresIn: 59 })).status,
+      (await rotate({ name: 'renamed' })).status,
+      (await rotate([])).status,
+      (await rotate({}, 'not-a-uuid')).status,
+      (await rotate({}, '00000000-0000-4000-8000-000000000000')).status,
+      (await rotate({}, key.id, (await registerAndLogin(t.client)).auth)).status,
+      (await rotate({}, key.id, asKey(key))).status,
+      (await rotate({}, key.id, {})).status,
+    ];
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400, 400, 404, 404, 403, 401]);
+    // None of it rotated anything: the key still works, and is the owner's only one.
+    expect((await t.client.call('listTools', { headers: asKey(key) })).status).toBe(200);
+    expect((await keysOf(owner.auth)).map((listed) => listed.id)).toEqual([key.id]);
+
+    expect((await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: key.id } })).status).toBe(204);
+    const revoked = await rotate({});
+    expect([revoked.status, revoked.body.error]).toEqual([409, 'CONFLICT']);
+  });
+});
