@@ -1,6 +1,6 @@
 import type { ApiKey, CreatedApiKey } from '@app/contracts';
 import { AuditLogEntity } from '@app/audit';
-import { type LoggedInUser, openRawMcpSession, openWs, registerAndLogin, startTestApp, type TestApp, until } from '@app/testing';
+import { endsWithin, type LoggedInUser, openMcpStream, openWs, registerAndLogin, startTestApp, type TestApp, until } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,19 +26,6 @@ async function mcpStatus(t: TestApp, headers: Record<string, string>): Promise<{
   const response = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
   await response.body?.cancel();
   return { status: response.status, challenge: response.headers.get('www-authenticate') };
-}
-
-/** An MCP session opened with the key, and its GET event stream: `ended` resolves when the server closes it. */
-async function openMcpStream(t: TestApp, key: string): Promise<{ ended: Promise<'ended'> }> {
-  const headers = await openRawMcpSession(t.baseUrl, key);
-  const response = await fetch(`${t.baseUrl}/mcp`, { headers: { authorization: headers.authorization, accept: 'text/event-stream', 'mcp-session-id': headers['mcp-session-id'] } });
-  expect(response.status).toBe(200);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const ended = (async () => {
-    while (!(await reader.read()).done);
-    return 'ended' as const;
-  })();
-  return { ended };
 }
 
 describe('API keys limited to addresses (allowedIps)', () => {
@@ -102,7 +89,8 @@ describe('API keys limited to addresses (allowedIps)', () => {
     const created = await createKey(t, owner);
     const socket = await openWs(t.baseUrl, { headers: asKey(created.body) });
     expect((await socket.request('ping')).error).toBeUndefined();
-    const mcpStream = await openMcpStream(t, created.body.key);
+    const mcpStream = await openMcpStream(t.baseUrl, created.body.key);
+    expect(mcpStream.status).toBe(200);
 
     const narrowed = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: created.body.id }, body: { allowedIps: ['10.0.0.0/8'] } });
     expect(narrowed.status).toBe(200);
@@ -110,7 +98,7 @@ describe('API keys limited to addresses (allowedIps)', () => {
     // At once, although the key was cached a moment ago, and the socket it opened from here closes.
     expect((await t.client.call('listTools', { headers: asKey(created.body) })).status).toBe(403);
     expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('not accepted from') });
-    expect(await Promise.race([mcpStream.ended, new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))])).toBe('ended');
+    expect(await endsWithin(mcpStream, 5_000)).toBe(true);
 
     const widened = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: created.body.id }, body: { name: '  renamed  ', allowedIps: [] } });
     expect(widened.body).toMatchObject({ name: 'renamed', allowedIps: [] });

@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { ApiKey, CreatedApiKey } from '@app/contracts';
-import { openWs, registerAndLogin, useTestApp } from '@app/testing';
+import { endsWithin, openMcpStream, openStream, openWs, registerAndLogin, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 
@@ -53,6 +53,18 @@ describe('API key rotation', () => {
     expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(401);
+
+    // What was opened with the old secret closes when the grace period ends, on every kind of connection.
+    const leaving = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'leaving', scopes: ['read:tools', 'execute:tools'] } })).body;
+    const socket = await openWs(t.baseUrl, { headers: asKey(leaving) });
+    const events = await openStream(`${t.baseUrl}/api/v1/events`, asKey(leaving));
+    const mcp = await openMcpStream(t.baseUrl, leaving.key);
+    expect([events.status, mcp.status]).toEqual([200, 200]);
+    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: leaving.id }, body: { gracePeriod: 1 } })).status).toBe(201);
+    expect((await socket.request('ping')).error).toBeUndefined();
+    expect(await Promise.race([socket.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000))])).toMatchObject({ code: 1008, reason: expect.stringContaining('revoked') });
+    expect(await endsWithin(events, 3_000)).toBe(true);
+    expect(await endsWithin(mcp, 3_000)).toBe(true);
 
     // A key about to expire keeps its expiry through a longer grace period, and the new one inherits it.
     const short = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'short', scopes: ['read:tools'], expiresIn: 120 } })).body;

@@ -1,7 +1,7 @@
 import type { EventEnvelope, EventName } from '@app/events';
 import type { AuthenticatedUser } from '@app/security';
-import { describe, expect, it } from 'vitest';
-import { mayRevoke, sameRights } from './credential-watch';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { atExpiry, mayRevoke, sameRights } from './credential-watch';
 
 const viaJwt: AuthenticatedUser = { id: 'u1', email: 'u1@x.io', roles: ['admin'], permissions: ['admin:*'], sessionId: 's1', via: 'jwt' };
 const viaKey: AuthenticatedUser = { id: 'u1', email: 'u1@x.io', roles: ['admin'], permissions: ['read:tools'], via: 'api-key' };
@@ -45,5 +45,41 @@ describe('sameRights', () => {
     expect(sameRights(viaJwt, { ...viaJwt, roles: ['user'] })).toBe(false);
     expect(sameRights(viaKey, { ...viaKey, permissions: [] })).toBe(false);
     expect(sameRights(viaKey, { ...viaKey, permissions: ['read:tools', 'execute:tools'] })).toBe(false);
+  });
+});
+
+describe('atExpiry', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('calls the check once the key has expired, never for a credential without an expiry, and not once disarmed', () => {
+    vi.useFakeTimers();
+    const check = vi.fn();
+    atExpiry({ ...viaKey, expiresAt: Date.now() + 5_000 }, check);
+    vi.advanceTimersByTime(5_000);
+    expect(check).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(100);
+    expect(check).toHaveBeenCalledTimes(1);
+
+    const never = vi.fn();
+    atExpiry(viaJwt, never);
+    atExpiry(viaKey, never);
+    const disarm = atExpiry({ ...viaKey, expiresAt: Date.now() + 1_000 }, never);
+    disarm();
+    vi.advanceTimersByTime(60_000);
+    expect(never).not.toHaveBeenCalled();
+  });
+
+  it('waits at most the longest timer for a far expiry (checked, then armed again), and checks at once one already past', () => {
+    vi.useFakeTimers();
+    const far = vi.fn();
+    atExpiry({ ...viaKey, expiresAt: Date.now() + 60 * 24 * 3600 * 1000 }, far);
+    vi.advanceTimersByTime(2 ** 31 - 1);
+    expect(far).toHaveBeenCalledTimes(1);
+    const past = vi.fn();
+    atExpiry({ ...viaKey, expiresAt: Date.now() - 1_000 }, past);
+    vi.advanceTimersByTime(100);
+    expect(past).toHaveBeenCalledTimes(1);
   });
 });

@@ -37,11 +37,31 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * no longer act as opened, or null when it still may: the same check a new request would get.
  */
 export async function lostRights(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<string | null> {
+  return (await recheckCredential(verifier, user, authorization, address)).reason;
+}
+
+/** As lostRights, with the caller as the credential stands for it now when it still holds (its expiry may have moved). */
+export async function recheckCredential(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<{ reason: string | null; now?: AuthenticatedUser }> {
   try {
     const now = await verifier.verifyAuthorization(authorization, address);
-    if (!now || now.id !== user.id) return 'credentials revoked';
-    return sameRights(user, now) ? null : 'rights changed: reconnect';
+    if (!now || now.id !== user.id) return { reason: 'credentials revoked' };
+    return sameRights(user, now) ? { reason: null, now } : { reason: 'rights changed: reconnect' };
   } catch (error) {
-    return `credentials revoked: ${error instanceof Error ? error.message : 'refused'}`;
+    return { reason: `credentials revoked: ${error instanceof Error ? error.message : 'refused'}` };
   }
+}
+
+// setTimeout's longest delay (about 24.8 days): a later expiry is re-armed when this one fires.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `recheck` once the credential's expiry (an API key's) has passed, so a live connection
+ * does not outlive the key it was opened with; returns what disarms it. Nothing for credentials
+ * without one (a login session's connection lives as long as the session).
+ */
+export function atExpiry(user: AuthenticatedUser, recheck: () => void): () => void {
+  if (user.expiresAt === undefined) return () => undefined;
+  const timer = setTimeout(recheck, Math.min(Math.max(0, user.expiresAt - Date.now()) + 100, MAX_TIMER_MS));
+  timer.unref();
+  return () => clearTimeout(timer);
 }

@@ -11,6 +11,8 @@ export interface AuthenticatedUser {
   readonly via: 'jwt' | 'api-key';
   /** The OAuth client acting for the user with a token it was granted (absent: the user's own sign-in). */
   readonly clientId?: string;
+  /** When an API key with an expiry stops working (ms since the epoch); live connections opened with it close then. */
+  readonly expiresAt?: number;
 }
 
 /**

@@ -31,6 +31,8 @@ export type { ProcessWorkspace } from './process-workspace';
 export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';
 export { addHttpUpstream, openRawMcpSession } from './mcp-sessions';
+export { endsWithin, openMcpStream, openStream } from './streams';
+export type { OpenStream } from './streams';
 export { prng } from './prng';
 export { metricValue } from './prometheus-text';
 export { Authenticator } from './totp-authenticator';

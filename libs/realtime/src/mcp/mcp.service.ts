@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ClientRequests } from '../client-requests';
-import { lostRights, mayRevoke, REVOKING_EVENTS } from '../credential-watch';
+import { atExpiry, mayRevoke, recheckCredential, REVOKING_EVENTS } from '../credential-watch';
 
 declare module '@app/events' {
   interface EventMap {
@@ -20,6 +20,14 @@ declare module '@app/events' {
     /** A client cancelled a request that another instance is running. */
     'client.cancelled': { sessionId: string; requestId: string | number; reason: string };
   }
+}
+
+/** Who opened a GET stream, and with what: checked again when their rights may have changed or their key expires. */
+interface StreamOwner {
+  readonly user: AuthenticatedUser;
+  readonly authorization: string;
+  readonly address: string | undefined;
+  disarm: () => void;
 }
 
 const SESSION_TTL_SECONDS = 24 * 3600;
@@ -87,7 +95,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
   private readonly streamContexts = new Map<string, string | null>();
   /** Who opened each GET stream, and with what: checked again when their rights may have changed. */
-  private readonly streamOwners = new Map<ServerResponse, { readonly user: AuthenticatedUser; readonly authorization: string; readonly address: string | undefined }>();
+  private readonly streamOwners = new Map<ServerResponse, StreamOwner>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
 
@@ -136,9 +144,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribers.push(
       this.events.on('*', (event) => {
         if (!REVOKING_EVENTS.has(event.name)) return;
-        for (const [stream, owner] of this.streamOwners) {
-          if (mayRevoke(owner.user, event)) void lostRights(this.verifier, owner.user, owner.authorization, owner.address).then((reason) => reason !== null && stream.end());
-        }
+        for (const [stream, owner] of this.streamOwners) if (mayRevoke(owner.user, event)) void this.recheckStream(stream, owner);
       }),
     );
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), STREAM_HEARTBEAT_MS);
@@ -337,8 +343,11 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     set.add(raw);
     this.streams.set(session.id, set);
     this.streamContexts.set(session.id, session.contextId);
-    this.streamOwners.set(raw, { user: caller, authorization: request.headers.authorization ?? '', address: request.ip });
+    const owner: StreamOwner = { user: caller, authorization: request.headers.authorization ?? '', address: request.ip, disarm: () => undefined };
+    owner.disarm = atExpiry(caller, () => void this.recheckStream(raw, owner));
+    this.streamOwners.set(raw, owner);
     raw.on('close', () => {
+      owner.disarm();
       this.streamOwners.delete(raw);
       set.delete(raw);
       if (set.size > 0) return;
@@ -451,6 +460,14 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   /** Comments only (keep-alives): every stream needs them, and they are not messages. */
   private writeAll(chunk: string): void {
     for (const set of this.streams.values()) for (const stream of set) if (!stream.writableEnded) stream.write(chunk);
+  }
+
+  /** A stream whose credential no longer holds ends; one that still holds is checked again when it expires. */
+  private async recheckStream(stream: ServerResponse, owner: StreamOwner): Promise<void> {
+    const { reason, now } = await recheckCredential(this.verifier, owner.user, owner.authorization, owner.address);
+    owner.disarm();
+    if (reason !== null) stream.end();
+    else if (now && this.streamOwners.has(stream)) owner.disarm = atExpiry(now, () => void this.recheckStream(stream, owner));
   }
 
   private closeStreams(sessionId: string): void {

@@ -6,7 +6,7 @@ import { type AuthenticatedUser, CurrentUser } from '@app/security';
 import { Controller, Get, type OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { lostRights, mayRevoke } from '../credential-watch';
+import { atExpiry, mayRevoke, recheckCredential } from '../credential-watch';
 import { followed, PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 
 const KEEPALIVE_MS = 15_000;
@@ -36,13 +36,19 @@ export class EventsController implements OnModuleDestroy {
     const recheck = async (): Promise<void> => {
       checking++;
       try {
-        if ((await lostRights(this.verifier, user, authorization ?? '', request.ip)) !== null) close();
+        const { reason, now } = await recheckCredential(this.verifier, user, authorization ?? '', request.ip);
+        disarm();
+        if (reason !== null) close();
+        else if (now && !out.writableEnded) disarm = atExpiry(now, () => void recheck());
       } finally {
         checking--;
       }
     };
+    // An API key's expiry ends the stream as it ends the key.
+    let disarm = atExpiry(user, () => void recheck());
     const close = (): void => {
       off();
+      disarm();
       clearInterval(keepalive);
       this.open.delete(out);
       if (!out.writableEnded) out.end();

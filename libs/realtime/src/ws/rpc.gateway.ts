@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { followed, PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 import { ClientRequests } from '../client-requests';
-import { lostRights, mayRevoke, REVOKING_EVENTS } from '../credential-watch';
+import { atExpiry, mayRevoke, recheckCredential, REVOKING_EVENTS } from '../credential-watch';
 import { upgraded } from './rpc-ws.adapter';
 
 const HEARTBEAT_MS = 30_000;
@@ -38,6 +38,8 @@ interface Connection {
   checked: Promise<void>;
   /** Checks under way: notifications are held back (dropped, as for a slow reader) until it is known to keep its rights. */
   checking: number;
+  /** Disarms the check due when the credential (an API key) expires. */
+  disarm: () => void;
   sessionId: string;
   /** Frames that arrive while the session row is being written wait for it. */
   readonly ready: Promise<void>;
@@ -129,6 +131,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       authorization,
       checked: Promise.resolve(),
       checking: 0,
+      disarm: () => undefined,
       sessionId: '',
       context: {
         caller: user,
@@ -161,6 +164,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     this.ownerOf.set(subscriptions, connection);
     // A revocation that landed between the upgrade's check and now would otherwise be missed.
     connection.checked = this.recheck(connection);
+    connection.disarm = atExpiry(user, () => (connection.checked = this.recheck(connection)));
     this.metrics.websocketConnections.inc();
     socket.on('pong', () => (connection.alive = true));
     try {
@@ -176,6 +180,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     if (!connection) return;
     this.connections.delete(socket);
     this.subscribers.delete(connection);
+    connection.disarm();
     this.metrics.websocketConnections.dec();
     connection.closed.abort();
     await connection.ready.catch(() => undefined);
@@ -273,8 +278,11 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   private async recheck(connection: Connection): Promise<void> {
     connection.checking++;
     try {
-      const reason = await lostRights(this.verifier, connection.user, connection.authorization, connection.context.origin.ipAddress);
+      const { reason, now } = await recheckCredential(this.verifier, connection.user, connection.authorization, connection.context.origin.ipAddress);
+      connection.disarm();
       if (reason !== null) closeForPolicy(connection.socket, reason);
+      // Its expiry may have moved (a key rotated with a grace period): the check is due then.
+      else if (now && this.connections.has(connection.socket)) connection.disarm = atExpiry(now, () => (connection.checked = this.recheck(connection)));
     } finally {
       connection.checking--;
     }
