@@ -4,7 +4,7 @@ import { type EventEnvelope, EventBus } from '@app/events';
 import { TokenCredentialVerifier } from '@app/auth';
 import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
-import { type LoggedInUser, login, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, login, openWs, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { ToolExecutor } from '@app/tools';
 import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -109,15 +109,19 @@ describe('sessions', () => {
     expect((await t.client.call('getCurrentUser', { headers: target.auth })).status).toBe(401);
   });
 
-  it('marks sessions past their expiry as expired and prunes old ended ones', async () => {
+  it('marks sessions past their expiry as expired, ends what was opened under them, and prunes old ended ones', async () => {
     const stale = await registerAndLogin(t.client);
     const sessionId = sidOf(stale.accessToken);
+    const socket = await openWs(t.baseUrl, { headers: stale.auth });
     const db = t.app.get(DataSource);
     await db.query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [sessionId]);
     await t.app.get(SessionsService).expireAndPrune();
     const [row] = await db.query('SELECT status, end_reason FROM sessions WHERE id = $1', [sessionId]);
     expect(row).toEqual({ status: 'expired', end_reason: 'expired' });
     expect((await t.client.call('refreshToken', { body: { refreshToken: stale.refreshToken } })).status).toBe(401);
+    // As a termination would: the access token stops, and the socket opened with it closes.
+    expect((await t.client.call('getCurrentUser', { headers: stale.auth })).status).toBe(401);
+    expect(await socket.closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/session has ended|session terminated: expired/) });
     await db.query(`UPDATE sessions SET ended_at = now() - interval '40 days' WHERE id = $1`, [sessionId]);
     await t.app.get(SessionsService).expireAndPrune();
     expect(await db.query('SELECT id FROM sessions WHERE id = $1', [sessionId])).toEqual([]);

@@ -18,6 +18,7 @@ declare module '@app/events' {
 
 const RECONCILE_INTERVAL_MS = 30_000;
 const EXPIRY_INTERVAL_MS = 60_000;
+const EXPIRY_BATCH = 1_000;
 const RETENTION_DAYS = 30;
 const DEFAULT_PAGE_SIZE = 20;
 // Clocks on different instances disagree a little; keep refusing a bit past expiry.
@@ -123,7 +124,10 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   /** Sessions past their expiry are marked; ended ones are deleted after the retention period. */
   async expireAndPrune(): Promise<void> {
     try {
-      await this.dataSource.query(`UPDATE sessions SET status = 'expired', ended_at = now(), end_reason = 'expired' WHERE status = 'active' AND expires_at < now()`);
+      // Ended as a termination is: tokens refused, live connections closed, webhooks told. A bounded
+      // batch a sweep, so a backlog (after downtime) drains over a few minutes, not in one burst.
+      const expired = await this.endWhere(`id IN (SELECT id FROM sessions WHERE status = 'active' AND expires_at < now() ORDER BY expires_at LIMIT ${EXPIRY_BATCH})`, {}, 'expired', 'expired');
+      await this.afterEnded(expired, 'expired');
       await this.dataSource.query(`DELETE FROM sessions WHERE status <> 'active' AND ended_at < now() - make_interval(days => $1)`, [RETENTION_DAYS]);
     } catch (error) {
       this.logger.warn(`could not expire sessions: ${(error as Error).message}`);
@@ -214,11 +218,11 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     return ended.length;
   }
 
-  private async endWhere(where: string, parameters: Record<string, string>, reason: string): Promise<Array<{ id: string; user_id: string }>> {
+  private async endWhere(where: string, parameters: Record<string, string>, reason: string, status: 'terminated' | 'expired' = 'terminated'): Promise<Array<{ id: string; user_id: string }>> {
     const result = await this.sessions
       .createQueryBuilder()
       .update()
-      .set({ status: 'terminated', endedAt: () => 'now()', endReason: reason.slice(0, 100) })
+      .set({ status, endedAt: () => 'now()', endReason: reason.slice(0, 100) })
       .where(`${where} AND status = :active`, { ...parameters, active: 'active' })
       .returning('id, user_id')
       .execute();
