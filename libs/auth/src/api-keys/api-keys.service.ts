@@ -160,11 +160,7 @@ export class ApiKeysService implements OnModuleDestroy {
    * (never past its own expiry). Someone else's key answers 404, a revoked or expired one 409.
    */
   async rotate(owner: AuthenticatedUser, keyId: string, input: RotateApiKeyRequestDto | undefined, origin: RequestOrigin): Promise<CreatedApiKey> {
-    this.requireLoginSession(owner);
-    const old = await this.keys.findOne({ where: { id: keyId, userId: owner.id } });
-    if (!old) throw ApiError.notFound('API key');
-    const { status } = view(old);
-    if (status !== 'active') throw ApiError.conflict(`The API key is ${status}; make a new one`);
+    const old = await this.liveKeyOf(owner, keyId);
     const now = Date.now();
     const graceMs = (input?.gracePeriod ?? 0) * 1000;
     const oldUntil = graceMs > 0 ? new Date(Math.min(old.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY, now + graceMs)) : null;
@@ -215,10 +211,7 @@ export class ApiKeysService implements OnModuleDestroy {
   async update(owner: AuthenticatedUser, keyId: string, input: UpdateApiKeyRequestDto, origin: RequestOrigin): Promise<ApiKey> {
     this.requireLoginSession(owner);
     const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
-    const key = await this.keys.findOne({ where: { id: keyId, userId: owner.id } });
-    if (!key) throw ApiError.notFound('API key');
-    const { status } = view(key);
-    if (status !== 'active') throw ApiError.conflict(`The API key is ${status}; make a new one`);
+    const key = await this.liveKeyOf(owner, keyId);
     if (input.name === undefined && allowedIps === undefined) return view(key);
     const before = { name: key.name, allowedIps: key.allowedIps };
     const addressesChanged = allowedIps !== undefined && !sameEntries(allowedIps, key.allowedIps);
@@ -322,6 +315,16 @@ export class ApiKeysService implements OnModuleDestroy {
     if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
     this.lastTouched.set(keyId, now);
     this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`last-used not recorded: ${error.message}`));
+  }
+
+  /** One of the owner's keys that still works: someone else's answers 404 (as a missing one), a revoked or expired one 409. */
+  private async liveKeyOf(owner: AuthenticatedUser, keyId: string): Promise<ApiKeyEntity> {
+    this.requireLoginSession(owner);
+    const key = await this.keys.findOne({ where: { id: keyId, userId: owner.id } });
+    if (!key) throw ApiError.notFound('API key');
+    const { status } = view(key);
+    if (status !== 'active') throw ApiError.conflict(`The API key is ${status}; make a new one`);
+    return key;
   }
 
   private secretFields(secret: string): Pick<ApiKeyEntity, 'prefix' | 'keyHash'> {
