@@ -33,14 +33,10 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Why a live connection (a WebSocket, an event stream) opened with `authorization` as `user` may
- * no longer act as opened, or null when it still may: the same check a new request would get.
+ * Whether a live connection (a WebSocket, an event stream) opened with `authorization` as `user`
+ * may still act as opened: the same check a new request would get. `reason` says why not; `now` is
+ * the caller as the credential stands for it when it still holds (an API key's expiry may have moved).
  */
-export async function lostRights(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<string | null> {
-  return (await recheckCredential(verifier, user, authorization, address)).reason;
-}
-
-/** As lostRights, with the caller as the credential stands for it now when it still holds (its expiry may have moved). */
 export async function recheckCredential(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<{ reason: string | null; now?: AuthenticatedUser }> {
   try {
     const now = await verifier.verifyAuthorization(authorization, address);

@@ -94,7 +94,6 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Map<string, Set<ServerResponse>>();
   /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
   private readonly streamContexts = new Map<string, string | null>();
-  /** Who opened each GET stream, and with what: checked again when their rights may have changed. */
   private readonly streamOwners = new Map<ServerResponse, StreamOwner>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
