@@ -14,6 +14,7 @@ import { MfaController } from './mfa/mfa.controller';
 import { MfaService } from './mfa/mfa.service';
 import { createSmsSender, SmsSender } from './mfa/sms.sender';
 import { AdminOAuthClientsController } from './oauth/admin-oauth-clients.controller';
+import { AdminApiKeysController } from './api-keys/admin-api-keys.controller';
 import { AdminOAuthGrantsController } from './oauth/admin-oauth-grants.controller';
 import { OAuthBrowserSessions } from './oauth/browser-sessions';
 import { OAuthGrantsService } from './oauth/oauth-grants.service';
@@ -39,7 +40,7 @@ import { UsersService } from './users.service';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController, AdminOAuthClientsController, AdminOAuthGrantsController],
+  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController, AdminOAuthClientsController, AdminOAuthGrantsController, AdminApiKeysController],
   providers: [
     PasswordHasher,
     UsersService,

@@ -241,20 +241,38 @@ export class ApiKeysService implements OnModuleDestroy {
 
   async revoke(owner: AuthenticatedUser, keyId: string, origin: RequestOrigin): Promise<void> {
     this.requireLoginSession(owner);
-    // Someone else's key answers exactly like a missing one: no existence leak.
+    await this.revokeKey(owner.id, keyId);
+    await this.audit.record({ action: 'apikey.revoke', result: 'success', userId: owner.id, sessionId: owner.sessionId, resource: `apikey:${keyId}`, origin });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.revoked', actorId: owner.id });
+  }
+
+  /** A user's keys, as the user sees them (an admin's view); 404 for an unknown user. */
+  async listFor(userId: string): Promise<ApiKey[]> {
+    if (!(await this.users.findOne({ where: { id: userId }, select: { id: true } }))) throw ApiError.notFound('User');
+    const keys = await this.keys.find({ where: { userId }, order: { createdAt: 'DESC' } });
+    return keys.map(view);
+  }
+
+  /** An admin revokes a user's key (one that leaked), as the user could; the user hears of it. */
+  async revokeFor(actor: AuthenticatedUser, userId: string, keyId: string, origin: RequestOrigin): Promise<void> {
+    await this.revokeKey(userId, keyId);
+    await this.audit.record({ action: 'admin.apikey.revoke', result: 'success', userId: actor.id, sessionId: actor.sessionId, resource: `apikey:${keyId}`, details: { owner: userId }, origin });
+    await this.events.publishDurable('user.security', { userId, change: 'apikey.revoked', actorId: actor.id });
+  }
+
+  /** Revokes a live key of the user's on every instance; a missing, revoked or someone else's key is 404 (no existence leak). */
+  private async revokeKey(userId: string, keyId: string): Promise<void> {
     const result = await this.keys
       .createQueryBuilder()
       .update()
       .set({ revokedAt: () => 'now()' })
-      .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId: owner.id })
+      .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId })
       .returning('id, key_hash')
       .execute();
     const revoked = result.raw as Array<{ id: string; key_hash: string }>;
     if (revoked.length === 0) throw ApiError.notFound('API key');
     this.cache.delete(revoked[0].key_hash);
-    await this.events.publishAndWait('apikey.revoked', { keyId, keyHash: revoked[0].key_hash, userId: owner.id });
-    await this.audit.record({ action: 'apikey.revoke', result: 'success', userId: owner.id, sessionId: owner.sessionId, resource: `apikey:${keyId}`, origin });
-    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.revoked', actorId: owner.id });
+    await this.events.publishAndWait('apikey.revoked', { keyId, keyHash: revoked[0].key_hash, userId });
   }
 
   /**

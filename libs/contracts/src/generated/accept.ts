@@ -2537,6 +2537,52 @@ function acceptResetUserPasswordParamsDto(input: unknown): dto.ResetUserPassword
   return out as unknown as dto.ResetUserPasswordParamsDto;
 }
 
+function acceptListUserApiKeysParamsDto(input: unknown): dto.ListUserApiKeysParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListUserApiKeysParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListUserApiKeysParamsDto;
+}
+
+function acceptRevokeUserApiKeyParamsDto(input: unknown): dto.RevokeUserApiKeyParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined || source["keyId"] === undefined) return undefined;
+  const out = new dto.RevokeUserApiKeyParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "keyId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RevokeUserApiKeyParamsDto;
+}
+
 function acceptListUserOAuthGrantsParamsDto(input: unknown): dto.ListUserOAuthGrantsParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3206,6 +3252,8 @@ acceptWith(dto.UpdateUserRolesParamsDto, acceptUpdateUserRolesParamsDto);
 acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
 acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
 acceptWith(dto.ResetUserPasswordParamsDto, acceptResetUserPasswordParamsDto);
+acceptWith(dto.ListUserApiKeysParamsDto, acceptListUserApiKeysParamsDto);
+acceptWith(dto.RevokeUserApiKeyParamsDto, acceptRevokeUserApiKeyParamsDto);
 acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);

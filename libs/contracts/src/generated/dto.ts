@@ -1394,6 +1394,19 @@ export class ResetUserPasswordParamsDto {
   id!: string;
 }
 
+export class ListUserApiKeysParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class RevokeUserApiKeyParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+
+  @IsUUID(undefined)
+  keyId!: string;
+}
+
 export class ListUserOAuthGrantsParamsDto {
   @IsUUID(undefined)
   id!: string;

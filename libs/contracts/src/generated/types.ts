@@ -1368,6 +1368,8 @@ export type UpdateUserStatusResponse200 = User;
 
 export type ResetUserPasswordResponse201 = PasswordSetup;
 
+export type ListUserApiKeysResponse200 = ApiKeyList;
+
 export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
 
 export type SetPasswordResponse200 = MessageResponse;

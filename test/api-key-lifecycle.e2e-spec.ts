@@ -1,12 +1,12 @@
 import { AuditLogEntity } from '@app/audit';
 import type { ApiKey, CreatedApiKey } from '@app/contracts';
-import { endsWithin, openMcpStream, openStream, openWs, registerAndLogin, useTestApp } from '@app/testing';
+import { endsWithin, openMcpStream, openStream, openWs, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string };
 
-describe('API key rotation', () => {
+describe('API key rotation, and an admin revoking a user\u2019s key', () => {
   const t = useTestApp();
   const asKey = (key: CreatedApiKey): Record<string, string> => ({ authorization: `ApiKey ${key.key}` });
   const keysOf = async (auth: Record<string, string>): Promise<ApiKey[]> => (await t.client.call<{ apiKeys: ApiKey[] }>('listApiKeys', { headers: auth })).body.apiKeys;
@@ -98,5 +98,39 @@ describe('API key rotation', () => {
     expect((await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: key.id } })).status).toBe(204);
     const revoked = await rotate({});
     expect([revoked.status, revoked.body.error]).toEqual([409, 'CONFLICT']);
+  });
+
+  it("an admin lists a user's keys (never a secret) and revokes one that leaked: refused at once, its socket closed, audited as the admin's act", async () => {
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const owner = await registerAndLogin(t.client);
+    const leaked = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'leaked', scopes: ['read:tools'] } })).body;
+    const old = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'old', scopes: ['read:tools'] } })).body;
+    await t.client.call('revokeApiKey', { headers: owner.auth, params: { id: old.id } });
+
+    const listed = await t.client.call<{ apiKeys: Array<ApiKey & { key?: string }> }>('listUserApiKeys', { headers: admin.auth, params: { id: owner.userId } });
+    expect(listed.status).toBe(200);
+    expect(listed.body.apiKeys.map((key) => [key.name, key.status])).toEqual([['old', 'revoked'], ['leaked', 'active']]);
+    expect(JSON.stringify(listed.body)).not.toContain(leaked.key);
+    expect(listed.body).toEqual({ apiKeys: await keysOf(owner.auth) });
+
+    const socket = await openWs(t.baseUrl, { headers: asKey(leaked) });
+    expect((await t.client.call('revokeUserApiKey', { headers: admin.auth, params: { id: owner.userId, keyId: leaked.id } })).status).toBe(204);
+    expect((await t.client.call('listTools', { headers: asKey(leaked) })).status).toBe(401);
+    expect(await socket.closed).toMatchObject({ code: 1008 });
+    const [audit] = await t.app.get(DataSource).getRepository(AuditLogEntity).findBy({ action: 'admin.apikey.revoke', resource: `apikey:${leaked.id}` });
+    expect(audit).toMatchObject({ result: 'success', userId: admin.userId, details: { owner: owner.userId } });
+
+    const other = await registerAndLogin(t.client);
+    const refusals = [
+      (await t.client.call('revokeUserApiKey', { headers: admin.auth, params: { id: owner.userId, keyId: leaked.id } })).status,
+      (await t.client.call('revokeUserApiKey', { headers: admin.auth, params: { id: other.userId, keyId: old.id } })).status,
+      (await t.client.call('listUserApiKeys', { headers: admin.auth, params: { id: '00000000-0000-4000-8000-000000000000' } })).status,
+      (await t.client.call('listUserApiKeys', { headers: admin.auth, params: { id: 'not-a-uuid' } })).status,
+      (await t.client.call('revokeUserApiKey', { headers: admin.auth, params: { id: owner.userId, keyId: 'not-a-uuid' } })).status,
+      (await t.client.call('listUserApiKeys', { headers: other.auth, params: { id: owner.userId } })).status,
+      (await t.client.call('revokeUserApiKey', { headers: other.auth, params: { id: owner.userId, keyId: leaked.id } })).status,
+      (await t.client.call('listUserApiKeys', { params: { id: owner.userId } })).status,
+    ];
+    expect(refusals).toEqual([404, 404, 404, 400, 400, 403, 403, 401]);
   });
 });
