@@ -49,9 +49,9 @@ describe('API key rotation, and an admin revoking a user\u2019s key', () => {
     // The end of the grace period holds although the old key was cached with no expiry.
     const brief = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'brief', scopes: ['read:tools'] } })).body;
     expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(200);
-    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: brief.id }, body: { gracePeriod: 1 } })).status).toBe(201);
+    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: brief.id }, body: { gracePeriod: 2 } })).status).toBe(201);
     expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
     expect((await t.client.call('listTools', { headers: asKey(brief) })).status).toBe(401);
 
     // What was opened with the old secret closes when the grace period ends, on every kind of connection.
@@ -60,11 +60,11 @@ describe('API key rotation, and an admin revoking a user\u2019s key', () => {
     const events = await openStream(`${t.baseUrl}/api/v1/events`, asKey(leaving));
     const mcp = await openMcpStream(t.baseUrl, leaving.key);
     expect([events.status, mcp.status]).toEqual([200, 200]);
-    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: leaving.id }, body: { gracePeriod: 1 } })).status).toBe(201);
+    expect((await t.client.call('rotateApiKey', { headers: owner.auth, params: { id: leaving.id }, body: { gracePeriod: 2 } })).status).toBe(201);
     expect((await socket.request('ping')).error).toBeUndefined();
-    expect(await Promise.race([socket.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000))])).toMatchObject({ code: 1008, reason: expect.stringContaining('revoked') });
-    expect(await endsWithin(events, 3_000)).toBe(true);
-    expect(await endsWithin(mcp, 3_000)).toBe(true);
+    expect(await Promise.race([socket.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))])).toMatchObject({ code: 1008, reason: expect.stringContaining('revoked') });
+    expect(await endsWithin(events, 5_000)).toBe(true);
+    expect(await endsWithin(mcp, 5_000)).toBe(true);
 
     // A key about to expire keeps its expiry through a longer grace period, and the new one inherits it.
     const short = (await t.client.call<CreatedApiKey>('createApiKey', { headers: owner.auth, body: { name: 'short', scopes: ['read:tools'], expiresIn: 120 } })).body;
