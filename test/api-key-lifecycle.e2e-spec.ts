@@ -134,3 +134,30 @@ describe('API key rotation, and an admin revoking a user\u2019s key', () => {
     expect(refusals).toEqual([404, 404, 404, 400, 400, 403, 403, 401]);
   });
 });
+
+describe('a longest lifetime for API keys (API_KEY_MAX_TTL_SECONDS)', () => {
+  const t = useTestApp({ API_KEY_MAX_TTL_SECONDS: '3600' });
+  type Detailed = { error: string; details?: Array<{ field: string; code: string }> };
+
+  it('requires new keys to expire within it, rotated ones included; a key older than the rule is brought within it when rotated', async () => {
+    const owner = await registerAndLogin(t.client);
+    const create = (body: Record<string, unknown>) => t.client.call<CreatedApiKey & Detailed>('createApiKey', { headers: owner.auth, body: { name: 'bounded', scopes: ['read:tools'], ...body } });
+    const forever = await create({});
+    expect([forever.status, forever.body.details]).toEqual([400, [expect.objectContaining({ field: 'expiresIn', code: 'REQUIRED' })]]);
+    const tooLong = await create({ expiresIn: 3601 });
+    expect([tooLong.status, tooLong.body.details]).toEqual([400, [expect.objectContaining({ field: 'expiresIn', code: 'INVALID_VALUE' })]]);
+    const bounded = await create({ expiresIn: 3600 });
+    expect(bounded.status).toBe(201);
+
+    expect((await t.client.call<Detailed>('rotateApiKey', { headers: owner.auth, params: { id: bounded.body.id }, body: { expiresIn: 7200 } })).status).toBe(400);
+    const rotated = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: bounded.body.id } });
+    expect(rotated.body.expiresAt).toBe(bounded.body.expiresAt);
+
+    // A key made before the rule, without an expiry: its successor expires within the rule.
+    await t.app.get(DataSource).query('UPDATE api_keys SET expires_at = NULL WHERE id = $1', [rotated.body.id]);
+    const before = Date.now();
+    const successor = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: rotated.body.id } });
+    expect(successor.status).toBe(201);
+    expect(Math.abs(Date.parse(successor.body.expiresAt as string) - (before + 3_600_000))).toBeLessThan(60_000);
+  });
+});

@@ -23,6 +23,12 @@ describe('parseConfig', () => {
     expect(config.tools.cacheMaxBytes).toBe(64 * 1024 * 1024);
   });
 
+  it('bounds the lifetime of API keys only when asked, within 60 s to 2 years', () => {
+    expect(parseConfig({}).apiKeyMaxTtlSeconds).toBeUndefined();
+    expect(parseConfig({ API_KEY_MAX_TTL_SECONDS: '7776000' }).apiKeyMaxTtlSeconds).toBe(7_776_000);
+    for (const bad of ['59', '63072001', '90d', '-1', '1.5']) expect(() => parseConfig({ API_KEY_MAX_TTL_SECONDS: bad })).toThrow(ConfigError);
+  });
+
   it('sizes the cache of upstream results in bytes, 0 keeping none, and refuses others', () => {
     expect(parseConfig({ TOOL_CACHE_MAX_BYTES: '0' }).tools.cacheMaxBytes).toBe(0);
     expect(parseConfig({ TOOL_CACHE_MAX_BYTES: '1048576' }).tools.cacheMaxBytes).toBe(1_048_576);

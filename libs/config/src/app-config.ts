@@ -93,6 +93,8 @@ export class AppConfig {
   readonly tracing?: TracingConfig;
   /** Admin rights only for a sign-in with a second factor (or SSO): never for a password alone or an API key. */
   readonly adminRequiresMfa!: boolean;
+  /** The longest an API key may live (seconds); set, every new key must expire within it. Unset: keys may never expire. */
+  readonly apiKeyMaxTtlSeconds!: number | undefined;
   readonly oauth!: {
     /** Whether MCP clients may register themselves (RFC 7591); off, only the metadata and sign-in remain for clients registered before. */
     readonly dynamicRegistration: boolean;
@@ -478,6 +480,7 @@ export function parseConfig(env: Env): AppConfig {
     sms: sms(env),
     tracing: tracing(env),
     adminRequiresMfa: flag(env, 'ADMIN_REQUIRES_MFA', false),
+    apiKeyMaxTtlSeconds: text(env, 'API_KEY_MAX_TTL_SECONDS') === undefined ? undefined : integer(env, 'API_KEY_MAX_TTL_SECONDS', 0, 60, 63_072_000),
     oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true), clientIdMetadata: flag(env, 'OAUTH_CLIENT_ID_METADATA', true), clientIdMetadataHosts: metadataHosts(env) },
     rateLimits: {
       login: rateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 5, windowSeconds: 900 }),

@@ -131,6 +131,7 @@ export class ApiKeysService implements OnModuleDestroy {
       });
     }
     const allowedIps = checkedAllowedIps(input.allowedIps ?? []);
+    this.checkLifetime(input.expiresIn);
     const secret = newSecret();
     const key = await this.keys.save(
       this.keys.create({
@@ -161,6 +162,7 @@ export class ApiKeysService implements OnModuleDestroy {
    */
   async rotate(owner: AuthenticatedUser, keyId: string, input: RotateApiKeyRequestDto | undefined, origin: RequestOrigin): Promise<CreatedApiKey> {
     const old = await this.liveKeyOf(owner, keyId);
+    if (input?.expiresIn !== undefined) this.checkLifetime(input.expiresIn);
     const now = Date.now();
     const graceMs = (input?.gracePeriod ?? 0) * 1000;
     const oldUntil = graceMs > 0 ? new Date(Math.min(old.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY, now + graceMs)) : null;
@@ -182,7 +184,7 @@ export class ApiKeysService implements OnModuleDestroy {
           ...this.secretFields(secret),
           scopes: old.scopes,
           allowedIps: old.allowedIps,
-          expiresAt: input?.expiresIn ? new Date(now + input.expiresIn * 1000) : old.expiresAt,
+          expiresAt: input?.expiresIn ? new Date(now + input.expiresIn * 1000) : this.capped(old.expiresAt, now),
         }),
       );
     });
@@ -333,6 +335,21 @@ export class ApiKeysService implements OnModuleDestroy {
     if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
     this.lastTouched.set(keyId, now);
     this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`last-used not recorded: ${error.message}`));
+  }
+
+  /** With API_KEY_MAX_TTL_SECONDS, a new key must say when it expires, within that. */
+  private checkLifetime(expiresIn: number | undefined): void {
+    const max = this.config.apiKeyMaxTtlSeconds;
+    if (max === undefined) return;
+    if (expiresIn === undefined) throw ApiError.validation('API keys on this server must expire', [{ field: 'expiresIn', message: `required, at most ${max} seconds`, code: 'REQUIRED' }]);
+    if (expiresIn > max) throw ApiError.validation('API keys on this server live shorter', [{ field: 'expiresIn', message: `at most ${max} seconds`, code: 'INVALID_VALUE' }]);
+  }
+
+  /** An expiry a rotated key inherits, within API_KEY_MAX_TTL_SECONDS from now (a key older than the rule may have none). */
+  private capped(expiresAt: Date | null, now: number): Date | null {
+    const max = this.config.apiKeyMaxTtlSeconds;
+    if (max === undefined) return expiresAt;
+    return new Date(Math.min(expiresAt?.getTime() ?? Number.POSITIVE_INFINITY, now + max * 1000));
   }
 
   /** One of the owner's keys that still works: someone else's answers 404 (as a missing one), a revoked or expired one 409. */

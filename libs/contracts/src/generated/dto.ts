@@ -322,7 +322,7 @@ export class CreateApiKeyRequestDto {
   @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true })
   scopes!: string[];
 
-  /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. */
+  /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. A server with a longest lifetime for keys (`API_KEY_MAX_TTL_SECONDS`) requires it, within that (400). */
   @ValidateIf((object: Record<string, unknown>) => object["expiresIn"] !== undefined)
   @IsInt()
   @Min(60)
@@ -378,7 +378,7 @@ export class RotateApiKeyRequestDto {
   @Max(604800)
   gracePeriod?: number;
 
-  /** The new key's lifetime in seconds (60 s to 2 years); omitted, it expires when the old one would have. */
+  /** The new key's lifetime in seconds (60 s to 2 years, and within `API_KEY_MAX_TTL_SECONDS` when the server sets one); omitted, it expires when the old one would have (or, for an older key without expiry on such a server, at the longest lifetime allowed). */
   @ValidateIf((object: Record<string, unknown>) => object["expiresIn"] !== undefined)
   @IsInt()
   @Min(60)

@@ -763,7 +763,7 @@ export interface CreateApiKeyRequest {
   name: string;
   /** Permissions the key acts with; each must be held by the owner. */
   scopes: Array<string>;
-  /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. */
+  /** Lifetime in seconds (60 s to 2 years); omitted, the key does not expire. A server with a longest lifetime for keys (`API_KEY_MAX_TTL_SECONDS`) requires it, within that (400). */
   expiresIn?: number;
   /** Where the key may be used from: IPv4 or IPv6 addresses and CIDR networks (`203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`). Omitted or empty, from anywhere. Behind a proxy the client address is the one `TRUST_PROXY` lets the server see. */
   allowedIps?: Array<string>;
@@ -772,7 +772,7 @@ export interface CreateApiKeyRequest {
 export interface RotateApiKeyRequest {
   /** Seconds the old secret keeps working (at most 7 days); omitted or 0, it stops at once. */
   gracePeriod?: number;
-  /** The new key's lifetime in seconds (60 s to 2 years); omitted, it expires when the old one would have. */
+  /** The new key's lifetime in seconds (60 s to 2 years, and within `API_KEY_MAX_TTL_SECONDS` when the server sets one); omitted, it expires when the old one would have (or, for an older key without expiry on such a server, at the longest lifetime allowed). */
   expiresIn?: number;
 }
 
