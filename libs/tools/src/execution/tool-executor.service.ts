@@ -3,7 +3,7 @@ import { ApiError, isoString, MissingPermissionsError, type RequestOrigin, timeO
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { MetricsService, type TraceSpan, Tracing } from '@app/health';
+import { endWhenSettled, MetricsService, type TraceSpan, Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
 import type { Attributes } from '@opentelemetry/api';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -102,20 +102,19 @@ function spanAttributes(caller: AuthenticatedUser, definition: ToolDefinition, o
 }
 
 /** Ends the run's span with what came of it: a failed run or a refusal is an error of its kind. */
-async function traced(span: TraceSpan, outcome: Promise<ExecutionOutcome>): Promise<ExecutionOutcome> {
-  let settled: ExecutionOutcome;
-  try {
-    settled = await outcome;
-  } catch (error) {
-    span.end({ errorType: error instanceof ApiError ? error.code : 'INTERNAL_ERROR', errorMessage: (error as Error).message });
-    throw error;
-  }
-  const { execution } = settled;
-  const attributes: Attributes = { 'secure_mcp.execution.id': execution.executionId, 'secure_mcp.execution.status': execution.status };
-  if (settled.kind === 'finished' && settled.execution.cached) attributes['secure_mcp.execution.cached'] = true;
-  const error = settled.kind === 'finished' ? settled.execution.error : undefined;
-  span.end(error ? { errorType: error.code, errorMessage: error.message, attributes } : { attributes });
-  return settled;
+function traced(span: TraceSpan, outcome: Promise<ExecutionOutcome>): Promise<ExecutionOutcome> {
+  return endWhenSettled(
+    span,
+    outcome,
+    (error) => ({ errorType: error instanceof ApiError ? error.code : 'INTERNAL_ERROR', errorMessage: (error as Error).message }),
+    (settled) => {
+      const { execution } = settled;
+      const attributes: Attributes = { 'secure_mcp.execution.id': execution.executionId, 'secure_mcp.execution.status': execution.status };
+      if (settled.kind === 'finished' && settled.execution.cached) attributes['secure_mcp.execution.cached'] = true;
+      const error = settled.kind === 'finished' ? settled.execution.error : undefined;
+      return error ? { errorType: error.code, errorMessage: error.message, attributes } : { attributes };
+    },
+  );
 }
 
 /** What an async run keeps of its caller for later, possibly on another instance. */

@@ -1,4 +1,5 @@
 import { ApiError } from '@app/common';
+import { endWhenSettled, mcpSpanName } from '@app/health';
 import { Logger } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -186,19 +187,13 @@ export class UpstreamConnection {
    * OpenTelemetry names MCP requests), which the upstream continues from `_meta.traceparent` and,
    * over HTTP, the `traceparent` header. Untraced work (`parent` undefined) is sent as it is.
    */
-  async traced<T>(method: string, target: string | undefined, parent: string | undefined, attributes: Attributes, send: (traceparent: string | undefined) => Promise<T>, failureOf?: (answer: T) => string | undefined): Promise<T> {
-    const span = parent === undefined ? undefined : this.startClientSpan(target === undefined ? method : `${method} ${target}`, parent, { 'mcp.method.name': method, ...this.peer, ...attributes });
+  traced<T>(method: string, target: string | undefined, parent: string | undefined, attributes: Attributes, send: (traceparent: string | undefined) => Promise<T>, failureOf?: (answer: T) => string | undefined): Promise<T> {
+    const span = parent === undefined ? undefined : this.startClientSpan(mcpSpanName(method, target), parent, { 'mcp.method.name': method, ...this.peer, ...attributes });
     if (!span) return send(parent);
-    let answer: T;
-    try {
-      answer = await this.traceScope.run(span.traceparent, () => send(span.traceparent));
-    } catch (error) {
-      span.end(errorOutcome(error));
-      throw error;
-    }
-    const failure = failureOf?.(answer);
-    span.end(failure ? { errorType: failure, errorMessage: `the upstream answered with an error (${failure})` } : {});
-    return answer;
+    return endWhenSettled(span, this.traceScope.run(span.traceparent, () => send(span.traceparent)), errorOutcome, (answer) => {
+      const failure = failureOf?.(answer);
+      return failure ? { errorType: failure, errorMessage: `the upstream answered with an error (${failure})` } : {};
+    });
   }
 
   /** Subscribes this instance to a resource's updates (kept across reconnects). */
