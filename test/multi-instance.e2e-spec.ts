@@ -227,6 +227,28 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect(closed?.code).toBe(1008);
   });
 
+  it("a user's new configuration of a service replaces, on the other instance too, the connection made with the old one", async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const user = await registerAndLogin(pair.a.client);
+      const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } };
+      const created = await pair.a.client.call<{ id: string }>('createServer', { headers: admin.auth, body: { name: 'personal', transport: { type: 'streamable-http', url: remote.url }, userConfig } });
+      expect(created.status).toBe(201);
+      const whoamiOn = async (app: TestApp) => {
+        const answer = await app.client.call<{ result: { structuredContent: { authorization: string } } }>('executeTool', { headers: user.auth, params: { id: 'personal__whoami' }, body: { parameters: {} } });
+        return answer.body.result?.structuredContent.authorization;
+      };
+      expect((await pair.a.client.call('configureMcpService', { headers: user.auth, params: { serviceId: created.body.id }, body: { config: { token: 'first' } } })).status).toBe(200);
+      // The other instance learns of the server over Redis, connects, and then serves the user as configured.
+      expect(await until(() => whoamiOn(pair.b), (seen) => seen === 'Bearer first')).toBe('Bearer first');
+      expect((await pair.a.client.call('configureMcpService', { headers: user.auth, params: { serviceId: created.body.id }, body: { config: { token: 'second' } } })).status).toBe(200);
+      expect(await until(() => whoamiOn(pair.b), (seen) => seen === 'Bearer second', 5_000)).toBe('Bearer second');
+    } finally {
+      await remote.close();
+    }
+  });
+
   it('both instances deliver the webhook outbox; no delivery goes out twice', async () => {
     const receiver = await startWebhookReceiver();
     try {

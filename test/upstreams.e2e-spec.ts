@@ -125,7 +125,7 @@ describe('upstream MCP servers', () => {
     expect(created.status).toBe(201);
     remoteId = created.body.id;
     expect(created.body).toMatchObject({ status: 'connected', transport: { headers: { authorization: '********' } } });
-    expect(created.body.tools.sort()).toEqual(['remote__call_meta', 'remote__client_capabilities', 'remote__configure', 'remote__echo', 'remote__elicit', 'remote__fail', 'remote__flaky', 'remote__log', 'remote__lookup', 'remote__progress', 'remote__sample', 'remote__slow']);
+    expect(created.body.tools.sort()).toEqual(['remote__call_meta', 'remote__client_capabilities', 'remote__configure', 'remote__echo', 'remote__elicit', 'remote__fail', 'remote__flaky', 'remote__log', 'remote__lookup', 'remote__progress', 'remote__sample', 'remote__slow', 'remote__whoami']);
     expect((await run('remote__echo', { message: 'x' })).body).toMatchObject({ status: 'completed', result: { content: [{ text: 'echo: x' }] } });
     expect(remote.lastAuthorization()).toBe('Bearer upstream-secret');
     const failed = await run('remote__fail', {});

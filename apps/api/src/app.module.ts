@@ -11,7 +11,7 @@ import { ContextEntity, ContextsModule } from '@app/contexts';
 import { RealtimeModule } from '@app/realtime';
 import { RpcModule } from '@app/rpc';
 import { SessionEntity, SessionsModule } from '@app/sessions';
-import { FavoriteToolEntity, ServerGroupEntity, TOOL_EXECUTION_TOTALS, ToolExecutionEntity, ToolsModule, UpstreamServerEntity } from '@app/tools';
+import { FavoriteToolEntity, ServerGroupEntity, TOOL_EXECUTION_TOTALS, ToolExecutionEntity, ToolsModule, UpstreamServerEntity, UpstreamUserConfigEntity } from '@app/tools';
 import { WebhookDeliveryEntity, WebhookEntity, WebhooksModule } from '@app/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -23,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
         EventsModule,
         AuditModule,
         SecurityModule,

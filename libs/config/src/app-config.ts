@@ -85,6 +85,10 @@ export class AppConfig {
     /** Consecutive failures that open a server's circuit. */
     readonly breakerThreshold: number;
     readonly breakerCooldownMs: number;
+    /** Connections of users with their own configuration of a server, open at once on this instance (all servers). */
+    readonly userConnectionsMax: number;
+    /** How long a user's connection stays open without a call. */
+    readonly userConnectionIdleMs: number;
     /** The templates of UPSTREAM_TEMPLATES_FILE (beside the built-in ones, which a template of the same id replaces). */
     readonly templates: readonly ServerTemplateConfig[];
   };
@@ -474,6 +478,8 @@ export function parseConfig(env: Env): AppConfig {
       stdioCommands: list(env, 'UPSTREAM_STDIO_COMMANDS'),
       breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 5, 1, 1000),
       breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+      userConnectionsMax: integer(env, 'UPSTREAM_USER_CONNECTIONS', 200, 1, 100_000),
+      userConnectionIdleMs: integer(env, 'UPSTREAM_USER_IDLE_SECONDS', 300, 1, 86_400) * 1000,
       templates: serverTemplates(env),
     },
     saml: saml(env, publicUrl),

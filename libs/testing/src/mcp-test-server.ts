@@ -92,7 +92,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 /**
  * A real MCP server over Streamable HTTP, built with the official SDK, for upstream tests:
- * `echo` (whose description can be rewritten), `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `lookup` (read-only), `configure`
+ * `echo` (whose description can be rewritten), `slow` (honours cancellation), `fail` (an error result), `progress`, `flaky`, `lookup` (read-only), `whoami` (the headers of its request), `configure`
  * (a writeOnly field nested in an object), and `log`,
  * `sample` and `elicit`, which send their caller log messages, a sampling request and an elicitation
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
@@ -216,6 +216,12 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     server.registerTool('call_meta', { description: "Answers the _meta its call came with (progress token left out)", inputSchema: {} }, async (_input, extra) => {
       const { progressToken: _progress, ...meta } = extra._meta ?? {};
       return { content: [{ type: 'text', text: JSON.stringify(meta) }], structuredContent: meta };
+    });
+    // Who the gateway says it is: the headers this call came with.
+    server.registerTool('whoami', { description: 'Answers the Authorization and X-Org headers of its request', inputSchema: {} }, async (_input, extra) => {
+      const headers = extra.requestInfo?.headers ?? {};
+      const seen = { authorization: headers.authorization ?? null, org: headers['x-org'] ?? null };
+      return { content: [{ type: 'text', text: JSON.stringify(seen) }], structuredContent: seen };
     });
     server.registerTool('flaky', { description: 'Answers ok; failNext() makes its calls fail first', inputSchema: {} }, async () => {
       count('flaky');

@@ -15,6 +15,7 @@ export { toolView, ToolsService } from './tools.service';
 export { UpstreamServerEntity } from './upstream/upstream-server.entity';
 export { ServerGroupEntity } from './upstream/server-group.entity';
 export { FavoriteToolEntity } from './favorites/favorite-tool.entity';
+export { UpstreamUserConfigEntity } from './upstream/upstream-user-config.entity';
 export { UpstreamConnection } from './upstream/upstream-connection';
 export { UpstreamService } from './upstream/upstream.service';
 export { swapToolFingerprints } from './upstream/tool-fingerprints';

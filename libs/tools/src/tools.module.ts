@@ -21,12 +21,15 @@ import { AdminMonitorController } from './upstream/admin-monitor.controller';
 import { MonitorService } from './upstream/monitor.service';
 import { UpstreamBulk } from './upstream/upstream-bulk';
 import { UpstreamService } from './upstream/upstream.service';
+import { McpServicesController } from './upstream/mcp-services.controller';
+import { McpServicesService } from './upstream/mcp-services.service';
+import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, FavoritesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  controllers: [ToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
+  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
 })
 export class ToolsModule {}

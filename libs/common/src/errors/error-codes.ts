@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_GATEWAY',
+  /** A service that acts as each user needs the user's own configuration first (MCP Online Platform). */
+  'MCP_SERVICE_UNCONFIGURED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

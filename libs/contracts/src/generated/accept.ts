@@ -768,6 +768,123 @@ function acceptRemoveFavoriteToolParamsDto(input: unknown): dto.RemoveFavoriteTo
   return out as unknown as dto.RemoveFavoriteToolParamsDto;
 }
 
+function acceptListMcpServicesQueryDto(input: unknown): dto.ListMcpServicesQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListMcpServicesQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "filter": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListMcpServicesQueryDto;
+}
+
+function acceptGetMcpServiceParamsDto(input: unknown): dto.GetMcpServiceParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.GetMcpServiceParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetMcpServiceParamsDto;
+}
+
+function acceptConfigureMcpServiceRequestDto(input: unknown): dto.ConfigureMcpServiceRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["config"] === undefined) return undefined;
+  const out = new dto.ConfigureMcpServiceRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "config": {
+        if (!(isObject(value) && withinJsonBytes(value, 65536))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ConfigureMcpServiceRequestDto;
+}
+
+function acceptConfigureMcpServiceParamsDto(input: unknown): dto.ConfigureMcpServiceParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.ConfigureMcpServiceParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ConfigureMcpServiceParamsDto;
+}
+
+function acceptRemoveMcpServiceConfigurationParamsDto(input: unknown): dto.RemoveMcpServiceConfigurationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.RemoveMcpServiceConfigurationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveMcpServiceConfigurationParamsDto;
+}
+
 function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1550,6 +1667,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "userConfig": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamUserConfigDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "toolChanges": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;
@@ -1789,6 +1913,42 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     out[key] = value;
   }
   return out as unknown as dto.UpstreamAuthDto;
+}
+
+function acceptUpstreamUserConfigDto(input: unknown): dto.UpstreamUserConfigDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["schema"] === undefined) return undefined;
+  const out = new dto.UpstreamUserConfigDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "schema": {
+        if (!(isObject(value) && withinJsonBytes(value, 65536))) return undefined;
+        break;
+      }
+      case "env": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":32,"maxLength":8192}))) return undefined;
+        break;
+      }
+      case "headers": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":32,"maxLength":8192}))) return undefined;
+        break;
+      }
+      case "required": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamUserConfigDto;
 }
 
 function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServerInputMetadataDto | undefined {
@@ -3194,6 +3354,11 @@ acceptWith(dto.RotateApiKeyParamsDto, acceptRotateApiKeyParamsDto);
 acceptWith(dto.RevokeOAuthGrantParamsDto, acceptRevokeOAuthGrantParamsDto);
 acceptWith(dto.AddFavoriteToolParamsDto, acceptAddFavoriteToolParamsDto);
 acceptWith(dto.RemoveFavoriteToolParamsDto, acceptRemoveFavoriteToolParamsDto);
+acceptWith(dto.ListMcpServicesQueryDto, acceptListMcpServicesQueryDto);
+acceptWith(dto.GetMcpServiceParamsDto, acceptGetMcpServiceParamsDto);
+acceptWith(dto.ConfigureMcpServiceRequestDto, acceptConfigureMcpServiceRequestDto);
+acceptWith(dto.ConfigureMcpServiceParamsDto, acceptConfigureMcpServiceParamsDto);
+acceptWith(dto.RemoveMcpServiceConfigurationParamsDto, acceptRemoveMcpServiceConfigurationParamsDto);
 acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);
 acceptWith(dto.GetToolParamsDto, acceptGetToolParamsDto);
 acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);
@@ -3223,6 +3388,7 @@ acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealt
 acceptWith(dto.RateLimitDto, acceptRateLimitDto);
 acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
 acceptWith(dto.UpstreamAuthDto, acceptUpstreamAuthDto);
+acceptWith(dto.UpstreamUserConfigDto, acceptUpstreamUserConfigDto);
 acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadataDto);
 acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);

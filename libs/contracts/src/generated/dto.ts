@@ -413,6 +413,52 @@ export class RemoveFavoriteToolParamsDto {
   id!: string;
 }
 
+export class ListMcpServicesQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["filter"] !== undefined)
+  @IsString()
+  @MaxLength(100)
+  filter?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class GetMcpServiceParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class ConfigureMcpServiceRequestDto {
+  /** The caller's configuration, validated against the service's `configSchema`. It replaces the one stored; a field sent as `********` keeps its stored value. */
+  @IsObject()
+  @MaxJsonBytes(65536)
+  config!: Record<string, unknown>;
+}
+
+export class ConfigureMcpServiceParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class RemoveMcpServiceConfigurationParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
 export class ListToolsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
@@ -1013,6 +1059,39 @@ export class UpstreamAuthDto {
   resource?: string;
 }
 
+/** A configuration each user gives the server for themselves (the MCP Online Platform's
+"Configure MCP Service"): their own token for a service that acts as them. `schema` is what a
+user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE,
+WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items
+joined with commas; a header or variable whose fields the user left out is not sent). A user
+with a configuration has a connection of their own to the server, opened at their first call
+and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools.
+`required` true (the default): a user without a configuration cannot run the server's tools
+(400 `MCP_SERVICE_UNCONFIGURED`), and its resources and prompts are not served through the
+gateway (they would be read as the server's own identity). `required` false: the server's own
+connection serves those who have none. Templates are not secret: put the server's own secrets
+in `transport`. */
+export class UpstreamUserConfigDto {
+  /** A JSON Schema of an object whose properties (1 to 32, named like identifiers) are of type `string`, `number`, `integer`, `boolean` or an `array` of strings; keywords such as `enum`, `pattern`, `maxLength`, `minimum`, `format` and `description` apply as JSON Schema says. Values are stored encrypted and never answered. */
+  @IsObject()
+  @MaxJsonBytes(65536)
+  schema!: Record<string, unknown>;
+
+  @ValidateIf((object: Record<string, unknown>) => object["env"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxEntries: 32, maxLength: 8192 })
+  env?: Record<string, string>;
+
+  @ValidateIf((object: Record<string, unknown>) => object["headers"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxEntries: 32, maxLength: 8192 })
+  headers?: Record<string, string>;
+
+  @ValidateIf((object: Record<string, unknown>) => object["required"] !== undefined)
+  @IsBoolean()
+  required?: boolean;
+}
+
 export class UpstreamServerInputMetadataDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
@@ -1078,6 +1157,13 @@ export class UpstreamServerInputDto {
   @ValidateNested()
   @Type(() => UpstreamAuthDto)
   auth?: UpstreamAuthDto | null;
+
+  /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`), and its resources and prompts are not served through the gateway (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamUserConfigDto)
+  userConfig?: UpstreamUserConfigDto | null;
 
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)

@@ -172,6 +172,21 @@ export interface UpstreamTransport {
   };
 }
 
+/** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`), and its resources and prompts are not served through the gateway (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
+export type UpstreamUserConfig = {
+  /** A JSON Schema of an object whose properties (1 to 32, named like identifiers) are of type `string`, `number`, `integer`, `boolean` or an `array` of strings; keywords such as `enum`, `pattern`, `maxLength`, `minimum`, `format` and `description` apply as JSON Schema says. Values are stored encrypted and never answered. */
+  schema: {
+    [key: string]: unknown;
+  };
+  env?: {
+    [key: string]: string;
+  };
+  headers?: {
+    [key: string]: string;
+  };
+  required?: boolean;
+} | null;
+
 /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
 export type UpstreamAuth = {
   type: "none" | "api_key" | "oauth2";
@@ -210,6 +225,7 @@ export interface UpstreamServerInput {
   rateLimits?: RateLimit;
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
+  userConfig?: UpstreamUserConfig;
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -242,6 +258,9 @@ export interface UpstreamServer {
   rateLimits?: RateLimit;
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
+  userConfig?: UpstreamUserConfig;
+  /** Connections of users with a configuration of their own, open on this instance. */
+  userConnections?: number;
   metadata: {
     category?: string;
     tags?: Array<string>;
@@ -261,6 +280,46 @@ export interface UpstreamServer {
 
 export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
+}
+
+/** An upstream MCP server as a user sees it (the MCP Online Platform's service). */
+export interface McpService {
+  id: string;
+  name: string;
+  description: string | null;
+  /** The version the server reports, while connected on this instance. */
+  version: string | null;
+  /** The server's own connection on this instance. */
+  status: "connected" | "disconnected" | "error" | "connecting";
+  /** It takes a configuration of each user (`configSchema`). */
+  configurable: boolean;
+  /** Its tools run only for a user with a configuration. */
+  requiresConfiguration: boolean;
+  /** The caller has given it a configuration. */
+  isConfigured: boolean;
+  configuredAt: string | null;
+  /** What `POST /services/{serviceId}/configure` takes as `config`; null when it takes nothing. */
+  configSchema: {
+    [key: string]: unknown;
+  } | null;
+  /** The fields of the caller's configuration that hold a value (the values are never answered). */
+  configuredFields: Array<string>;
+  /** Its tools as registered (`<server>__<tool>`). */
+  tools: Array<string>;
+  /** What it serves the caller through the gateway. */
+  capabilities: Array<"tools" | "resources" | "prompts">;
+}
+
+export interface McpServiceList {
+  services: Array<McpService>;
+  pagination: Pagination;
+}
+
+export interface ConfigureMcpServiceRequest {
+  /** The caller's configuration, validated against the service's `configSchema`. It replaces the one stored; a field sent as `********` keeps its stored value. */
+  config: {
+    [key: string]: unknown;
+  };
 }
 
 export interface FavoriteTool {
@@ -1281,6 +1340,12 @@ export type ListOAuthGrantsResponse200 = OAuthGrantList;
 export type ListFavoriteToolsResponse200 = FavoriteToolList;
 
 export type AddFavoriteToolResponse200 = FavoriteTool;
+
+export type ListMcpServicesResponse200 = McpServiceList;
+
+export type GetMcpServiceResponse200 = McpService;
+
+export type ConfigureMcpServiceResponse200 = McpService;
 
 export type ListToolsResponse200 = ToolList;
 

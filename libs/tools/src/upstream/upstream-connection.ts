@@ -45,6 +45,13 @@ export interface UpstreamSettings {
   readonly auth?: UpstreamAuthSettings;
   /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
   readonly cache?: { readonly ttlSeconds: number; readonly tools?: readonly string[] };
+  /** Values beyond the transport's and the auth's to mask wherever they would show (a user's own configuration). */
+  readonly secrets?: readonly string[];
+  /**
+   * For a server that takes each user's own configuration: sends a run's call on the connection
+   * for its caller (theirs, or undefined for this one), or refuses it.
+   */
+  readonly viaCaller?: (run: ToolRunContext, send: (connection: UpstreamConnection | undefined) => Promise<unknown>) => Promise<unknown>;
 }
 
 /**
@@ -118,7 +125,7 @@ export class UpstreamConnection {
     this.credentials = new UpstreamCredentials(settings.auth);
     this.peer = peerAttributes(settings.name, settings.transport);
     const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
-    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets], MASK);
+    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets, ...(settings.secrets ?? [])], MASK);
   }
 
   get pid(): number | null {
@@ -355,8 +362,14 @@ export class UpstreamConnection {
       permissions: UPSTREAM_TOOL_PERMISSIONS,
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
       ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
-      run: (input, context) => this.call(tool.name, input, context),
+      run: this.runnerOf(tool.name),
     };
+  }
+
+  private runnerOf(toolName: string): ToolDefinition['run'] {
+    const viaCaller = this.settings.viaCaller;
+    if (!viaCaller) return (input, context) => this.call(toolName, input, context);
+    return (input, context) => viaCaller(context, (connection) => (connection ?? this).call(toolName, input, context));
   }
 
   private closed(client: Client): void {

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
+import type { StoredUserConfig } from './user-config-rules';
 
 export type TransportType = 'stdio' | 'streamable-http' | 'sse' | 'websocket';
 export type ToolChangePolicy = 'serve' | 'hold';
@@ -76,6 +77,10 @@ export class UpstreamServerEntity {
   /** How the gateway authenticates to it beyond its headers; null: not at all. */
   @Column({ type: 'jsonb', nullable: true })
   auth!: StoredAuth | null;
+
+  /** What each user gives it for themselves (their own credential), and where that goes; null: nothing. */
+  @Column({ name: 'user_config', type: 'jsonb', nullable: true })
+  userConfig!: StoredUserConfig | null;
 
   /** Results of its read-only tools kept by the gateway; null keeps none. */
   @Column({ type: 'jsonb', nullable: true })

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -15,11 +15,13 @@ import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
-import { UpstreamConnection } from './upstream-connection';
+import { UpstreamConnection, type UpstreamSettings } from './upstream-connection';
 import type { UpstreamAuthSettings } from './upstream-auth';
 import { withSafeIcons } from './upstream-icons';
-import { authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
+import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredAuth, type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+import { UpstreamUserConfigs } from './upstream-user-configs';
+import { type StoredUserConfig, userConfigProblems } from './user-config-rules';
 
 declare module '@app/events' {
   interface EventMap {
@@ -36,6 +38,11 @@ declare module '@app/events' {
 
 export { MASK };
 const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
+
+/** The API's UpstreamUserConfig as stored: required unless it says otherwise. */
+function storedUserConfig(input: NonNullable<UpstreamServerInputDto['userConfig']>): StoredUserConfig {
+  return { schema: input.schema, ...(input.env ? { env: input.env } : {}), ...(input.headers ? { headers: input.headers } : {}), required: input.required ?? true };
+}
 
 /** Whether two urls reach the same server (scheme, host and port); false when either is missing. */
 function sameOrigin(a: string | undefined, b: string | undefined): boolean {
@@ -98,6 +105,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly listings = new Map<string, { readonly server: UpstreamServerEntity; readonly definitions: ToolDefinition[]; readonly turn: number }>();
   private readonly held = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
+  /** Servers whose users must give their own configuration: their resources and prompts are not served (they would be read as the server's identity). */
+  private readonly actingAsUsers = new Set<string>();
 
   constructor(
     dataSource: DataSource,
@@ -108,6 +117,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
+    private readonly userConfigs: UpstreamUserConfigs,
   ) {
     this.servers = dataSource.getRepository(UpstreamServerEntity);
   }
@@ -242,6 +252,29 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     await this.audit.record({ action: 'upstream.disconnect', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     this.events.publish('upstream.changed', { serverId: id, action: 'disconnect' });
     return this.view(server);
+  }
+
+  /** What a user is told of a server on this instance: its state, version, tools, and what else it serves them. */
+  servedBy(server: UpstreamServerEntity): { status: UpstreamServer['status']; version: string | null; tools: string[]; resources: boolean; prompts: boolean } {
+    const connection = this.connections.get(server.id);
+    const served = connection?.status === 'connected' && !this.actingAsUsers.has(server.id);
+    return {
+      status: connection?.status ?? 'disconnected',
+      version: connection?.connectedClient()?.getServerVersion()?.version ?? null,
+      tools: this.toolsOf(server, connection),
+      resources: served && (connection?.resources ?? 0) > 0,
+      prompts: served && (connection?.prompts ?? 0) > 0,
+    };
+  }
+
+  /** Only the names this server holds in the registry: a name another owner holds was skipped. */
+  private toolsOf(server: UpstreamServerEntity, connection: UpstreamConnection | undefined): string[] {
+    return (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id);
+  }
+
+  /** A configured server (404 when there is none). */
+  serverOf(id: string): Promise<UpstreamServerEntity> {
+    return this.find(id);
   }
 
   /** The live connection of a server on this instance. */
@@ -389,6 +422,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private live(scope: UpstreamScope): Live[] {
     return [...this.connections.values()].flatMap((connection) => {
       if (scope !== 'all' && !scope.has(connection.settings.id)) return [];
+      if (this.actingAsUsers.has(connection.settings.id)) return [];
       const client = connection.connectedClient();
       return client ? [{ name: connection.settings.name, connection, client }] : [];
     });
@@ -403,32 +437,48 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private connection(server: UpstreamServerEntity): UpstreamConnection {
     let connection = this.connections.get(server.id);
     if (!connection) {
-      connection = new UpstreamConnection(
-        {
-          id: server.id,
-          name: server.name,
-          transport: this.unsealTransport(server.transport),
-          connectMs: server.timeouts.connectMs,
-          requestMs: server.timeouts.requestMs,
-          healthIntervalMs: server.healthCheck.intervalMs,
-          category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
-          rateLimit: server.rateLimits ?? undefined,
-          cache: server.cache ?? undefined,
-          auth: this.unsealAuth(server.auth),
-        },
-        this.config.version,
-        { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
+      const settings = this.settingsOf(server);
+      connection = this.newConnection(
+        server.userConfig ? { ...settings, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : settings,
         (definitions, reason) => {
           this.serveListing(server, definitions, reason);
           // A listing, not a disconnection (which publishes none).
           if (definitions.length > 0) void this.auditToolChanges(server, definitions);
         },
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
-        (name, parent, attributes) => this.tracing.start(name, parent, attributes, 'client'),
       );
       this.connections.set(server.id, connection);
+      if (server.userConfig?.required) this.actingAsUsers.add(server.id);
+      else this.actingAsUsers.delete(server.id);
     }
     return connection;
+  }
+
+  /** A connection with these settings; a user's own (no listing to publish, no subscriptions) by default. */
+  private newConnection(settings: UpstreamSettings, publishTools: (definitions: ToolDefinition[], reason: string) => void = () => undefined, resourceUpdated?: (uri: string) => void): UpstreamConnection {
+    return new UpstreamConnection(
+      settings,
+      this.config.version,
+      { threshold: this.config.upstream.breakerThreshold, cooldownMs: this.config.upstream.breakerCooldownMs },
+      publishTools,
+      resourceUpdated,
+      (name, parent, attributes) => this.tracing.start(name, parent, attributes, 'client'),
+    );
+  }
+
+  private settingsOf(server: UpstreamServerEntity): UpstreamSettings {
+    return {
+      id: server.id,
+      name: server.name,
+      transport: this.unsealTransport(server.transport),
+      connectMs: server.timeouts.connectMs,
+      requestMs: server.timeouts.requestMs,
+      healthIntervalMs: server.healthCheck.intervalMs,
+      category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
+      rateLimit: server.rateLimits ?? undefined,
+      cache: server.cache ?? undefined,
+      auth: this.unsealAuth(server.auth),
+    };
   }
 
   /**
@@ -499,7 +549,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.listings.delete(id);
     this.held.delete(id);
     this.approvals.delete(id);
+    this.actingAsUsers.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
+    await this.userConfigs.dropServer(id);
   }
 
   private async find(id: string): Promise<UpstreamServerEntity> {
@@ -517,6 +569,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
+      userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -530,8 +583,16 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...headerProblems(transport.headers as Record<string, string> | undefined),
       ...envProblems(transport.env as Record<string, string> | undefined),
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
+      ...this.userConfigProblems(input),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
+  }
+
+  private userConfigProblems({ userConfig, transport, auth }: UpstreamServerInputDto): ErrorDetail[] {
+    if (!userConfig) return [];
+    const stored = storedUserConfig(userConfig);
+    const problems = userConfigProblems(stored, transport.type, authHeader(auth));
+    return problems.length > 0 ? problems : this.userConfigs.validator.schemaProblems(stored.schema);
   }
 
   /** Validates the transport and seals its secrets; a masked value keeps what was stored. */
@@ -638,9 +699,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       cache: server.cache,
       auth: server.auth ? { ...server.auth, ...(server.auth.key ? { key: MASK } : {}), ...(server.auth.clientSecret ? { clientSecret: MASK } : {}) } : null,
+      userConfig: server.userConfig,
+      userConnections: this.userConfigs.connectionsTo(server.id),
       metadata: server.metadata,
-      // Only the names this server holds in the registry: a name another owner holds was skipped.
-      tools: (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id),
+      tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,
       heldTools: this.held.get(server.id) ?? [],
       resources: connection?.resources ?? 0,

@@ -1,0 +1,75 @@
+import { ApiError, type RequestOrigin } from '@app/common';
+import type { ListMcpServicesQueryDto, McpService, McpServiceList } from '@app/contracts';
+import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import type { UpstreamServerEntity } from './upstream-server.entity';
+import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
+import { UpstreamService } from './upstream.service';
+
+/**
+ * Upstream servers as their users see them (MCP Online Platform's MCP services): which ones there
+ * are, whether each takes a configuration of the user's own, and that configuration.
+ */
+@Injectable()
+export class McpServicesService {
+  constructor(
+    private readonly upstreams: UpstreamService,
+    private readonly userConfigs: UpstreamUserConfigs,
+  ) {}
+
+  async list(user: AuthenticatedUser, query: ListMcpServicesQueryDto): Promise<McpServiceList> {
+    const page = query.page ?? 1;
+    const limit = query.limit ?? 20;
+    const filter = query.filter?.toLowerCase();
+    const [servers, configured] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy(user.id)]);
+    const matching = servers
+      .map(({ server }) => server)
+      .filter((server) => server.enabled && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
+    const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id)));
+    return { services, pagination: { page, limit, total: matching.length, pages: Math.ceil(matching.length / limit) } };
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<McpService> {
+    const server = await this.enabled(id);
+    return this.view(server, (await this.userConfigs.configuredBy(user.id)).get(id));
+  }
+
+  /** A configuration is a credential: only the account's own sign-in gives or takes it. */
+  async configure(user: AuthenticatedUser, id: string, config: Record<string, unknown>, origin: RequestOrigin): Promise<McpService> {
+    requireOwnSignIn(user, 'A service is configured');
+    const server = await this.enabled(id);
+    return this.view(server, await this.userConfigs.configure(server, user.id, config, origin));
+  }
+
+  /** Also for a server that was disabled since: a user can always take their credential back. */
+  async remove(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<void> {
+    requireOwnSignIn(user, 'A service configuration is removed');
+    await this.userConfigs.remove(await this.upstreams.serverOf(id), user.id, origin);
+  }
+
+  private async enabled(id: string): Promise<UpstreamServerEntity> {
+    const server = await this.upstreams.serverOf(id).catch(() => undefined);
+    if (!server?.enabled) throw ApiError.notFound('Service');
+    return server;
+  }
+
+  private view(server: UpstreamServerEntity, configured: ConfiguredService | undefined): McpService {
+    const served = this.upstreams.servedBy(server);
+    const reachable = !server.userConfig?.required || configured !== undefined;
+    return {
+      id: server.id,
+      name: server.name,
+      description: server.description,
+      version: served.version,
+      status: served.status,
+      configurable: server.userConfig !== null,
+      requiresConfiguration: server.userConfig?.required ?? false,
+      isConfigured: configured !== undefined,
+      configuredAt: configured?.updatedAt.toISOString() ?? null,
+      configSchema: server.userConfig?.schema ?? null,
+      configuredFields: [...(configured?.fields ?? [])],
+      tools: served.tools,
+      capabilities: [...(reachable && served.tools.length > 0 ? ['tools' as const] : []), ...(served.resources ? ['resources' as const] : []), ...(served.prompts ? ['prompts' as const] : [])],
+    };
+  }
+}
