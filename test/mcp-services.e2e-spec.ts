@@ -97,7 +97,7 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     expect((await t.client.call<Envelope>('listMcpServices', {})).status).toBe(401);
   });
 
-  it("the MCP door serves none of its resources or prompts: they would be read as the server's own identity", async () => {
+  it("the MCP door serves none of its resources or prompts to a user who has not configured it: they would be read as the server's own identity", async () => {
     const headers = await openRawMcpSession(t.baseUrl, alice.accessToken);
     const ask = async (method: string) => {
       const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: {} }) });
@@ -155,7 +155,7 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
   it('each user runs the tools as themselves, on a connection of their own; values are sealed and never answered', async () => {
     const configured = await configure(alice.auth, { token: 'alice-token', org: 'acme', teams: ['red', 'blue'] });
     expect(configured.status, JSON.stringify(configured.body)).toBe(200);
-    expect(configured.body).toMatchObject({ isConfigured: true, configuredFields: ['org', 'teams', 'token'], capabilities: ['tools'] });
+    expect(configured.body).toMatchObject({ isConfigured: true, configuredFields: ['org', 'teams', 'token'], capabilities: ['tools', 'resources', 'prompts'] });
     expect(JSON.stringify(configured.body)).not.toContain('alice-token');
     expect((await configure(bob.auth, { token: 'bob-token' })).status).toBe(200);
 
@@ -175,6 +175,35 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     // The run history keeps the run; the token went only in the header.
     const runs = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM tool_executions WHERE tool_name = 'personal__whoami' AND user_id = $1 AND status = 'completed'`, [alice.userId]);
     expect(runs[0].n).toBe(2);
+  });
+
+  it("on the MCP door each user reads its resources and prompts on their own connection, and cannot subscribe through the gateway's", async () => {
+    const session = async (user: LoggedInUser) => {
+      const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
+      return async (method: string, params: Record<string, unknown> = {}) => {
+        const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+        return (await answer.json()) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
+      };
+    };
+    const asAlice = await session(alice);
+    const listed = await asAlice('resources/list');
+    expect((listed.result?.resources as Array<{ uri: string }>).map((resource) => resource.uri)).toContain('test://note');
+    const read = await asAlice('resources/read', { uri: 'test://note' });
+    expect(read.result?.contents).toEqual([{ uri: 'test://note', text: 'a note' }]);
+    expect(remote.lastAuthorization()).toBe('Bearer alice-token');
+    const prompt = await asAlice('prompts/get', { name: 'personal__greet', arguments: { name: 'Ada' } });
+    expect(prompt.result?.messages).toBeDefined();
+    expect(remote.lastAuthorization()).toBe('Bearer alice-token');
+    const completed = await asAlice('completion/complete', { ref: { type: 'ref/prompt', name: 'personal__greet' }, argument: { name: 'name', value: 'A' } });
+    expect((completed.result?.completion as { values: string[] }).values).toEqual(['Ada', 'Alan']);
+    expect(remote.lastAuthorization()).toBe('Bearer alice-token');
+    const subscribed = await asAlice('resources/subscribe', { uri: 'test://note' });
+    expect(subscribed.error?.code).toBe(-32602);
+    expect(subscribed.error?.message).toContain('your own configuration');
+
+    const asBob = await session(bob);
+    expect((await asBob('resources/read', { uri: 'test://note' })).result?.contents).toBeDefined();
+    expect(remote.lastAuthorization()).toBe('Bearer bob-token');
   });
 
   it('a new configuration replaces the connection made with the old one; a masked field keeps its stored value', async () => {

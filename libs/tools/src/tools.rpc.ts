@@ -348,8 +348,8 @@ export class ToolsRpc implements OnModuleInit {
    * every resource, prompt and completion method, and for initialize's capabilities.
    */
   private async upstreamScope(context: RpcContext): Promise<UpstreamScope> {
-    if (!UPSTREAM_TOOL_PERMISSIONS.every((permission) => holdsPermission(context.caller.permissions, permission))) return new Set<string>();
-    return context.ownToolNames ? this.contextServers(context) : 'all';
+    if (!UPSTREAM_TOOL_PERMISSIONS.every((permission) => holdsPermission(context.caller.permissions, permission))) return { servers: new Set<string>() };
+    return { servers: context.ownToolNames ? await this.contextServers(context) : 'all', userId: context.caller.id };
   }
 
   private async scoped<T>(context: RpcContext, list: (scope: UpstreamScope) => Promise<T[]>): Promise<T[]> {

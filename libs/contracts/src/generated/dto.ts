@@ -1066,11 +1066,12 @@ WebSocket) say where it goes, with `{{field}}` standing for a field's value (an 
 joined with commas; a header or variable whose fields the user left out is not sent). A user
 with a configuration has a connection of their own to the server, opened at their first call
 and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools.
-`required` true (the default): a user without a configuration cannot run the server's tools
-(400 `MCP_SERVICE_UNCONFIGURED`), and its resources and prompts are not served through the
-gateway (they would be read as the server's own identity). `required` false: the server's own
-connection serves those who have none. Templates are not secret: put the server's own secrets
-in `transport`. */
+Its resources, prompts and completions reach a user on their own connection as well (their
+resources cannot be subscribed to through the gateway). `required` true (the default): a user
+without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`) and is
+served none of its resources and prompts (they would be read as the server's own identity).
+`required` false: the server's own connection serves those who have none. Templates are not
+secret: put the server's own secrets in `transport`. */
 export class UpstreamUserConfigDto {
   /** A JSON Schema of an object whose properties (1 to 32, named like identifiers) are of type `string`, `number`, `integer`, `boolean` or an `array` of strings; keywords such as `enum`, `pattern`, `maxLength`, `minimum`, `format` and `description` apply as JSON Schema says. Values are stored encrypted and never answered. */
   @IsObject()
@@ -1158,7 +1159,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamAuthDto)
   auth?: UpstreamAuthDto | null;
 
-  /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`), and its resources and prompts are not served through the gateway (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
+  /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. Its resources, prompts and completions reach a user on their own connection as well (their resources cannot be subscribed to through the gateway). `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`) and is served none of its resources and prompts (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()

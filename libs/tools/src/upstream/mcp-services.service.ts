@@ -69,7 +69,7 @@ export class McpServicesService {
       configSchema: server.userConfig?.schema ?? null,
       configuredFields: [...(configured?.fields ?? [])],
       tools: served.tools,
-      capabilities: [...(reachable && served.tools.length > 0 ? ['tools' as const] : []), ...(served.resources ? ['resources' as const] : []), ...(served.prompts ? ['prompts' as const] : [])],
+      capabilities: reachable ? [...(served.tools.length > 0 ? ['tools' as const] : []), ...(served.resources ? ['resources' as const] : []), ...(served.prompts ? ['prompts' as const] : [])] : [],
     };
   }
 }

@@ -94,6 +94,18 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     return this.connections.run(server.id, userId, () => open(this.settingsFor(base, userConfig, known.values)), (connection) => send(connection));
   }
 
+  /**
+   * The caller's own connection to a server that takes users' configurations (opened if need be),
+   * for its resources, prompts and completions; `configured` false when they gave none.
+   */
+  async connectionFor(server: UpstreamServerEntity, base: UpstreamSettings, userId: string, open: (settings: UpstreamSettings) => UpstreamConnection): Promise<{ readonly configured: boolean; readonly connection?: UpstreamConnection }> {
+    const known = await this.knownOf(server, userId);
+    if (known === null) return { configured: false };
+    if ('stale' in known) return { configured: true };
+    const userConfig = server.userConfig as StoredUserConfig;
+    return { configured: true, connection: await this.connections.run(server.id, userId, () => open(this.settingsFor(base, userConfig, known.values)), async (connection) => connection) };
+  }
+
   /** The settings of a user's connection: the server's, with the user's values where its templates say. */
   settingsFor(base: UpstreamSettings, userConfig: StoredUserConfig, values: UserConfigValues): UpstreamSettings {
     const { transport } = base;

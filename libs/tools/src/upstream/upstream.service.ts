@@ -59,9 +59,13 @@ export interface CompletionRequest {
 /**
  * The upstreams a caller reaches through resources, prompts and completion: every one (`all`,
  * prompts named `<server>__<prompt>`) or those of a set of server ids (a context's, prompts under
- * their own names; an empty set reaches none).
+ * their own names; an empty set reaches none). A server that takes users' configurations is
+ * reached on the caller's own connection (`userId`).
  */
-export type UpstreamScope = 'all' | ReadonlySet<string>;
+export interface UpstreamScope {
+  readonly servers: 'all' | ReadonlySet<string>;
+  readonly userId?: string;
+}
 
 /** A connected upstream: its name, its connection and its SDK client. */
 interface Live {
@@ -105,8 +109,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly listings = new Map<string, { readonly server: UpstreamServerEntity; readonly definitions: ToolDefinition[]; readonly turn: number }>();
   private readonly held = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
-  /** Servers whose users must give their own configuration: their resources and prompts are not served (they would be read as the server's identity). */
-  private readonly actingAsUsers = new Set<string>();
+  /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
+  private readonly userConfigured = new Map<string, { readonly server: UpstreamServerEntity; readonly settings: UpstreamSettings }>();
 
   constructor(
     dataSource: DataSource,
@@ -257,7 +261,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** What a user is told of a server on this instance: its state, version, tools, and what else it serves them. */
   servedBy(server: UpstreamServerEntity): { status: UpstreamServer['status']; version: string | null; tools: string[]; resources: boolean; prompts: boolean } {
     const connection = this.connections.get(server.id);
-    const served = connection?.status === 'connected' && !this.actingAsUsers.has(server.id);
+    const served = connection?.status === 'connected';
     return {
       status: connection?.status ?? 'disconnected',
       version: connection?.connectedClient()?.getServerVersion()?.version ?? null,
@@ -284,7 +288,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Whether an upstream in scope offers resources (and their subscriptions) or prompts (the MCP door's capabilities). */
   offers(scope: UpstreamScope): { resources: boolean; subscribe: boolean; prompts: boolean } {
-    const live = this.live(scope);
+    const live = this.shared(scope);
     return {
       resources: live.some(({ connection }) => connection.resources > 0),
       subscribe: live.some(({ connection }) => connection.resources > 0 && connection.subscribable),
@@ -294,11 +298,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** The resources of the upstreams in scope, every page of each (URIs are the upstreams' own). */
   async listResources(scope: UpstreamScope): Promise<Resource[]> {
-    return (await Promise.all(this.live(scope).map((live) => resourcesOf(live).catch(() => [])))).flat().map(withSafeIcons);
+    return (await Promise.all((await this.live(scope)).map((live) => resourcesOf(live).catch(() => [])))).flat().map(withSafeIcons);
   }
 
   async listResourceTemplates(scope: UpstreamScope): Promise<ResourceTemplate[]> {
-    return (await Promise.all(this.live(scope).map((live) => templatesOf(live).catch(() => [])))).flat().map(withSafeIcons);
+    return (await Promise.all((await this.live(scope)).map((live) => templatesOf(live).catch(() => [])))).flat().map(withSafeIcons);
   }
 
   /** Reads a resource from the upstream in scope that lists it; undefined when none serves it. `traceparent`: the caller's request, when traced. */
@@ -309,7 +313,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
     if (listed) return proxied(read(listed), listed.connection);
     // Templated URIs are not listed: the first upstream in scope that can read it answers.
-    for (const live of this.live(scope)) {
+    for (const live of await this.live(scope)) {
       const answer = await read(live).catch(() => undefined);
       if (answer) return answer;
     }
@@ -325,6 +329,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async subscribeResource(uri: string, subscriber: string, scope: UpstreamScope): Promise<Record<string, never> | undefined> {
     const listed = await this.listerOf(uri, scope);
     if (!listed) return undefined;
+    // One subscription per resource serves every session here: not one made with a user's own credential.
+    if (this.connections.get(listed.connection.settings.id) !== listed.connection) throw ApiError.validation(`Upstream '${listed.name}' is reached with your own configuration: its resources cannot be subscribed to through the gateway; read them again instead`);
     await listed.connection.subscribe(uri);
     const subscribers = this.subscribers.get(uri) ?? new Set<string>();
     subscribers.add(subscriber);
@@ -349,7 +355,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async listerOf(uri: string, scope: UpstreamScope): Promise<Live | undefined> {
-    for (const live of this.live(scope)) {
+    for (const live of await this.live(scope)) {
       const resources = await resourcesOf(live).catch(() => []);
       if (resources.some((resource) => resource.uri === uri)) return live;
     }
@@ -362,7 +368,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
    */
   async listPrompts(scope: UpstreamScope): Promise<Prompt[]> {
     const lists = await Promise.all(
-      this.live(scope).map(async (live) => (await promptsOf(live).catch(() => [])).map((prompt) => withSafeIcons({ ...prompt, name: scope === 'all' ? `${live.name}__${prompt.name}` : prompt.name }))),
+      (await this.live(scope)).map(async (live) => (await promptsOf(live).catch(() => [])).map((prompt) => withSafeIcons({ ...prompt, name: scope.servers === 'all' ? `${live.name}__${prompt.name}` : prompt.name }))),
     );
     return lists.flat();
   }
@@ -390,7 +396,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       if (!owner) throw ApiError.validation(`Unknown prompt: ${(ref.name ?? '').slice(0, 200)}`);
       return this.completeWith(owner.live, { ...params, ref: { type: 'ref/prompt', name: owner.name } }, traceparent);
     }
-    for (const live of this.live(scope)) {
+    for (const live of await this.live(scope)) {
       const templates = await templatesOf(live).catch(() => []);
       if (templates.some((template) => template.uriTemplate === ref.uri)) return this.completeWith(live, params, traceparent);
     }
@@ -408,21 +414,49 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** The upstream serving a prompt and the prompt's own name there, as getPrompt finds them. */
   private async promptOwner(name: string, scope: UpstreamScope): Promise<{ live: Live; name: string } | undefined> {
-    if (scope !== 'all') {
-      for (const live of this.live(scope)) {
+    if (scope.servers !== 'all') {
+      for (const live of await this.live(scope)) {
         const prompts = await promptsOf(live).catch(() => []);
         if (prompts.some((prompt) => prompt.name === name)) return { live, name };
       }
       return undefined;
     }
-    const live = this.live(scope).find((server) => name.startsWith(`${server.name}__`));
+    const live = (await this.live(scope)).find((server) => name.startsWith(`${server.name}__`));
     return live ? { live, name: name.slice(live.name.length + 2) } : undefined;
   }
 
-  private live(scope: UpstreamScope): Live[] {
+  /** The upstreams in scope as the caller reaches them. */
+  private async live(scope: UpstreamScope): Promise<Live[]> {
+    const reached = await Promise.all(this.shared(scope).map((live) => this.asCaller(live, scope.userId)));
+    return reached.filter((live): live is Live => live !== undefined);
+  }
+
+  /**
+   * A server that takes users' configurations, as the caller reaches it: on their own connection
+   * when they gave one; without one, on the server's only if the configuration is optional (else
+   * its resources and prompts would be read as the server's identity, not theirs).
+   */
+  private async asCaller(live: Live, userId: string | undefined): Promise<Live | undefined> {
+    const configured = this.userConfigured.get(live.connection.settings.id);
+    if (!configured) return live;
+    const { server, settings } = configured;
+    const own =
+      userId === undefined
+        ? { configured: false }
+        : await this.userConfigs.connectionFor(server, settings, userId, (userSettings) => this.newConnection(userSettings)).catch((error: Error) => {
+            this.logger.debug(`${server.name}: a user's connection did not open: ${error.message}`);
+            return { configured: true };
+          });
+    const connection = 'connection' in own ? own.connection : undefined;
+    const client = connection?.connectedClient();
+    if (connection && client) return { name: live.name, connection, client };
+    return own.configured || server.userConfig?.required ? undefined : live;
+  }
+
+  /** The server's own connections in scope. */
+  private shared(scope: UpstreamScope): Live[] {
     return [...this.connections.values()].flatMap((connection) => {
-      if (scope !== 'all' && !scope.has(connection.settings.id)) return [];
-      if (this.actingAsUsers.has(connection.settings.id)) return [];
+      if (scope.servers !== 'all' && !scope.servers.has(connection.settings.id)) return [];
       const client = connection.connectedClient();
       return client ? [{ name: connection.settings.name, connection, client }] : [];
     });
@@ -448,8 +482,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
       );
       this.connections.set(server.id, connection);
-      if (server.userConfig?.required) this.actingAsUsers.add(server.id);
-      else this.actingAsUsers.delete(server.id);
+      if (server.userConfig) this.userConfigured.set(server.id, { server, settings });
+      else this.userConfigured.delete(server.id);
     }
     return connection;
   }
@@ -549,7 +583,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.listings.delete(id);
     this.held.delete(id);
     this.approvals.delete(id);
-    this.actingAsUsers.delete(id);
+    this.userConfigured.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
     await this.userConfigs.dropServer(id);
   }
