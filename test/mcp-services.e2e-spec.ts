@@ -1,5 +1,5 @@
 import { AuditLogEntity } from '@app/audit';
-import type { CreatedApiKey, McpService, McpServiceList, ToolExecution, UpstreamServer } from '@app/contracts';
+import type { CreatedApiKey, McpService, McpServiceList, ToolExecution, UpstreamServer, UpstreamUserConfigList } from '@app/contracts';
 import { type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -254,6 +254,29 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     expect((await t.client.call('removeMcpServiceConfiguration', { headers: bob.auth, params: { serviceId: personalId } })).status).toBe(404);
     expect(await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'upstream.user_config.delete', userId: bob.userId })).not.toBeNull();
     expect((await service(bob.auth)).body).toMatchObject({ isConfigured: false, configuredAt: null });
+  });
+
+  it('an admin sees who holds a configuration of the server (never the values) and removes one that must no longer be used', async () => {
+    const holders = await t.client.call<UpstreamUserConfigList & Envelope>('listServerUserConfigs', { headers: admin.auth, params: { id: personalId } });
+    expect(holders.status, JSON.stringify(holders.body)).toBe(200);
+    const aliceEntry = holders.body.configs.find((entry) => entry.userId === alice.userId);
+    expect(aliceEntry).toMatchObject({ email: alice.input.email, fields: ['org', 'token'], connected: true });
+    // carol configured a wrong token; bob took his back.
+    expect(holders.body.pagination.total).toBe(2);
+    expect(JSON.stringify(holders.body)).not.toContain('alice-token');
+    const paged = await t.client.call<UpstreamUserConfigList>('listServerUserConfigs', { headers: admin.auth, params: { id: personalId }, query: { limit: 1, page: 2 } });
+    expect(paged.body.configs).toHaveLength(1);
+    expect((await t.client.call('listServerUserConfigs', { headers: alice.auth, params: { id: personalId } })).status).toBe(403);
+    expect((await t.client.call('listServerUserConfigs', { headers: admin.auth, params: { id: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+
+    const removed = await t.client.call('deleteServerUserConfig', { headers: admin.auth, params: { id: personalId, userId: alice.userId } });
+    expect(removed.status).toBe(204);
+    expect((await run(alice.auth, 'personal__whoami')).body.error).toBe('MCP_SERVICE_UNCONFIGURED');
+    expect((await t.client.call('deleteServerUserConfig', { headers: admin.auth, params: { id: personalId, userId: alice.userId } })).status).toBe(404);
+    const audit = await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'admin.upstream.user_config.delete' });
+    expect(audit).toMatchObject({ userId: admin.userId, resource: `upstream:${personalId}`, details: { name: 'personal', user: alice.userId } });
+    // Hers was the only one open (carol's never opened): it closed with the removal.
+    expect((await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: personalId } })).body.userConnections).toBe(0);
   });
 
   it('optional configuration: who has none runs on the server’s own connection', async () => {

@@ -2084,6 +2084,80 @@ function acceptApproveServerToolsParamsDto(input: unknown): dto.ApproveServerToo
   return out as unknown as dto.ApproveServerToolsParamsDto;
 }
 
+function acceptListServerUserConfigsQueryDto(input: unknown): dto.ListServerUserConfigsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListServerUserConfigsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServerUserConfigsQueryDto;
+}
+
+function acceptListServerUserConfigsParamsDto(input: unknown): dto.ListServerUserConfigsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListServerUserConfigsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServerUserConfigsParamsDto;
+}
+
+function acceptDeleteServerUserConfigParamsDto(input: unknown): dto.DeleteServerUserConfigParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined || source["userId"] === undefined) return undefined;
+  const out = new dto.DeleteServerUserConfigParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "userId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteServerUserConfigParamsDto;
+}
+
 function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3395,6 +3469,9 @@ acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);
 acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
 acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
+acceptWith(dto.ListServerUserConfigsQueryDto, acceptListServerUserConfigsQueryDto);
+acceptWith(dto.ListServerUserConfigsParamsDto, acceptListServerUserConfigsParamsDto);
+acceptWith(dto.DeleteServerUserConfigParamsDto, acceptDeleteServerUserConfigParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
 acceptWith(dto.ServerBulkRequestDto, acceptServerBulkRequestDto);
 acceptWith(dto.BulkServerActionParamsDto, acceptBulkServerActionParamsDto);

@@ -1203,6 +1203,35 @@ export class ApproveServerToolsParamsDto {
   id!: string;
 }
 
+export class ListServerUserConfigsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListServerUserConfigsParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteServerUserConfigParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+
+  @IsUUID(undefined)
+  userId!: string;
+}
+
 export class DisconnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;

@@ -69,6 +69,8 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "deleteServer", method: "DELETE", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "connectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/connect", public: false },
   { operationId: "approveServerTools", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/approve-tools", public: false },
+  { operationId: "listServerUserConfigs", method: "GET", basePath: "/api/v1", path: "/admin/servers/{id}/user-configs", public: false },
+  { operationId: "deleteServerUserConfig", method: "DELETE", basePath: "/api/v1", path: "/admin/servers/{id}/user-configs/{userId}", public: false },
   { operationId: "disconnectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/disconnect", public: false },
   { operationId: "bulkServerAction", method: "POST", basePath: "/api/v1", path: "/admin/servers/bulk/{action}", public: false },
   { operationId: "listServerTemplates", method: "GET", basePath: "/api/v1", path: "/admin/server-templates", public: false },

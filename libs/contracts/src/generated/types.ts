@@ -282,6 +282,22 @@ export interface UpstreamServerList {
   servers: Array<UpstreamServer>;
 }
 
+/** One user's configuration of a server, as an admin sees it (never the values). */
+export interface UpstreamUserConfigEntry {
+  userId: string;
+  email: string | null;
+  fields: Array<string>;
+  /** Whether a connection made with it is open on this instance. */
+  connected: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UpstreamUserConfigList {
+  configs: Array<UpstreamUserConfigEntry>;
+  pagination: Pagination;
+}
+
 /** An upstream MCP server as a user sees it (the MCP Online Platform's service). */
 export interface McpService {
   id: string;
@@ -1390,6 +1406,8 @@ export type UpdateServerResponse200 = UpstreamServer;
 export type ConnectServerResponse200 = UpstreamServer;
 
 export type ApproveServerToolsResponse200 = UpstreamServer;
+
+export type ListServerUserConfigsResponse200 = UpstreamUserConfigList;
 
 export type DisconnectServerResponse200 = UpstreamServer;
 

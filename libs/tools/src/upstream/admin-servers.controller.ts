@@ -3,18 +3,22 @@ import {
   ApproveServerToolsParamsDto,
   BulkServerActionParamsDto,
   ConnectServerParamsDto,
+  DeleteServerUserConfigParamsDto,
   DeleteServerParamsDto,
   DisconnectServerParamsDto,
   GetServerParamsDto,
+  ListServerUserConfigsParamsDto,
+  ListServerUserConfigsQueryDto,
   ServerBulkRequestDto,
   type ServerBulkResult,
   UpdateServerParamsDto,
   type UpstreamServer,
   UpstreamServerInputDto,
   type UpstreamServerList,
+  type UpstreamUserConfigList,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { UpstreamBulk } from './upstream-bulk';
 import { UpstreamService } from './upstream.service';
@@ -42,6 +46,17 @@ export class AdminServersController {
   @HttpCode(200)
   bulkAction(@CurrentUser() user: AuthenticatedUser, @Param() params: BulkServerActionParamsDto, @Body() body: ServerBulkRequestDto, @Req() request: FastifyRequest): Promise<ServerBulkResult> {
     return this.bulk.forIds(body.serverIds, params.action, user.id, originOf(request));
+  }
+
+  @Get(':id/user-configs')
+  userConfigs(@Param() params: ListServerUserConfigsParamsDto, @Query() query: ListServerUserConfigsQueryDto): Promise<UpstreamUserConfigList> {
+    return this.upstreams.userConfigsOf(params.id, query.page ?? 1, query.limit ?? 20);
+  }
+
+  @Delete(':id/user-configs/:userId')
+  @HttpCode(204)
+  removeUserConfig(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteServerUserConfigParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.upstreams.removeUserConfig(params.id, params.userId, user.id, originOf(request));
   }
 
   @Get(':id')

@@ -5,6 +5,7 @@ import { EventBus } from '@app/events';
 import { SecretBox } from '@app/security';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import type { UpstreamUserConfigEntry } from '@app/contracts';
 import type { ToolRunContext } from '../tool.types';
 import type { UpstreamConnection, UpstreamSettings } from './upstream-connection';
 import type { UpstreamServerEntity } from './upstream-server.entity';
@@ -152,12 +153,28 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     return { fields, updatedAt: new Date() };
   }
 
-  /** Forgets a user's configuration of a server; 404 when there is none. */
-  async remove(server: UpstreamServerEntity, userId: string, origin: RequestOrigin): Promise<void> {
+  /** Forgets a user's configuration of a server (theirs, or an admin's removal); 404 when there is none. */
+  async remove(server: UpstreamServerEntity, userId: string, origin: RequestOrigin, admin?: string): Promise<void> {
     const { affected } = await this.configs.delete({ serverId: server.id, userId });
     if (!affected) throw ApiError.notFound('Configuration of this service');
     await this.changed(server.id, userId);
-    await this.audit.record({ action: 'upstream.user_config.delete', result: 'success', userId, resource: `upstream:${server.id}`, details: { name: server.name }, origin });
+    const action = admin ? 'admin.upstream.user_config.delete' : 'upstream.user_config.delete';
+    await this.audit.record({ action, result: 'success', userId: admin ?? userId, resource: `upstream:${server.id}`, details: { name: server.name, ...(admin ? { user: userId } : {}) }, origin });
+  }
+
+  /** The users holding a configuration of a server, most recently changed first (an admin's view; never the values). */
+  async holders(serverId: string, page: number, limit: number): Promise<{ entries: UpstreamUserConfigEntry[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.configs.query(
+        `SELECT c.user_id AS "userId", u.email, c.fields, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
+           FROM upstream_user_configs c LEFT JOIN users u ON u.id = c.user_id
+          WHERE c.server_id = $1 ORDER BY c.updated_at DESC, c.user_id LIMIT $2 OFFSET $3`,
+        [serverId, limit, (page - 1) * limit],
+      ) as Promise<Array<Omit<UpstreamUserConfigEntry, 'connected' | 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date }>>,
+      this.configs.query(`SELECT count(*)::int AS total FROM upstream_user_configs WHERE server_id = $1`, [serverId]) as Promise<Array<{ total: number }>>,
+    ]);
+    const entries = rows.map((row) => ({ ...row, email: row.email ?? null, connected: this.connections.holds(serverId, row.userId), createdAt: new Date(row.createdAt).toISOString(), updatedAt: new Date(row.updatedAt).toISOString() }));
+    return { entries, total };
   }
 
   private async changed(serverId: string, userId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { UpstreamServer, UpstreamServerInputDto } from '@app/contracts';
+import type { UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
@@ -274,6 +274,18 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Only the names this server holds in the registry: a name another owner holds was skipped. */
   private toolsOf(server: UpstreamServerEntity, connection: UpstreamConnection | undefined): string[] {
     return (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id);
+  }
+
+  /** The users holding a configuration of a server (404 when there is no such server). */
+  async userConfigsOf(id: string, page: number, limit: number): Promise<UpstreamUserConfigList> {
+    await this.find(id);
+    const { entries, total } = await this.userConfigs.holders(id, page, limit);
+    return { configs: entries, pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  }
+
+  /** An admin's removal of a user's configuration of a server. */
+  async removeUserConfig(id: string, userId: string, actor: string, origin: RequestOrigin): Promise<void> {
+    await this.userConfigs.remove(await this.find(id), userId, origin, actor);
   }
 
   /** A configured server (404 when there is none). */

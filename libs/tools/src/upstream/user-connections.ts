@@ -49,6 +49,11 @@ export class UserConnections {
     return count;
   }
 
+  /** Whether the user's connection to the server is open here. */
+  holds(serverId: string, userId: string): boolean {
+    return this.pool.has(keyOf(serverId, userId));
+  }
+
   /** Closes a user's connection to a server (their configuration changed or went). */
   async drop(serverId: string, userId: string): Promise<void> {
     const pooled = this.pool.get(keyOf(serverId, userId));
