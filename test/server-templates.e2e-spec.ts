@@ -40,6 +40,15 @@ writeFileSync(
         { key: 'Authorization', description: 'Bearer and its token', required: true, secret: true, in: 'header' },
       ],
     },
+    {
+      id: 'personal-tools',
+      name: 'Personal tools',
+      description: 'A Streamable HTTP server of ours that acts as each user',
+      category: 'internal',
+      transport: { type: 'streamable-http', url: '{{URL}}' },
+      placeholders: [{ key: 'URL', description: 'Where it listens', required: true, in: 'arg' }],
+      userConfig: { schema: { type: 'object', properties: { token: { type: 'string', minLength: 3 } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } },
+    },
     { id: 'memory', name: 'Memory (ours)', description: 'Replaces the built-in memory server', category: 'data', transport: { type: 'stdio', command: process.execPath, args: ['memory.js'] } },
   ]),
 );
@@ -68,12 +77,14 @@ describe('Upstream server templates (admin)', () => {
     const all = await templates();
     expect(all.status).toBe(200);
     const byId = new Map(all.body.templates.map((template) => [template.id, template]));
-    expect([...byId.keys()].sort()).toEqual(['everything', 'filesystem', 'github', 'local-everything', 'memory', 'remote-tools', 'sequential-thinking']);
+    expect([...byId.keys()].sort()).toEqual(['everything', 'filesystem', 'github', 'github-personal', 'local-everything', 'memory', 'personal-tools', 'remote-tools', 'sequential-thinking']);
+    expect(byId.get('github-personal')?.userConfig).toMatchObject({ required: true, headers: { Authorization: 'Bearer {{token}}' }, schema: { required: ['token'] } });
+    expect(byId.get('github')?.userConfig).toBeUndefined();
     expect(all.body.templates.map((template) => template.name)).toEqual([...all.body.templates.map((template) => template.name)].sort((a, b) => a.localeCompare(b)));
     expect(byId.get('everything')).toMatchObject({ source: 'builtin', transport: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything', 'stdio'] } });
     expect(byId.get('memory')).toMatchObject({ source: 'config', name: 'Memory (ours)' });
     expect(byId.get('github')?.placeholders).toEqual([{ key: 'Authorization', description: 'Bearer followed by a GitHub personal access token', required: true, secret: true, in: 'header' }]);
-    expect((await templates({ category: 'internal' })).body.templates.map((template) => template.id)).toEqual(['local-everything', 'remote-tools']);
+    expect((await templates({ category: 'internal' })).body.templates.map((template) => template.id)).toEqual(['local-everything', 'personal-tools', 'remote-tools']);
     expect((await templates({ q: 'KNOWLEDGE' })).body.templates.map((template) => template.id)).toEqual([]);
     expect((await templates({ q: 'reference' })).body.templates.map((template) => template.id).sort()).toEqual(['everything', 'local-everything']);
     expect((await t.client.call('listServerTemplates', { headers: user.auth })).status).toBe(403);
@@ -100,6 +111,16 @@ describe('Upstream server templates (admin)', () => {
     expect(made.body).toMatchObject({ status: 'connected', groupId: group.id, toolChanges: 'hold', transport: { type: 'streamable-http', url: remote.url, headers: { Authorization: '********' } } });
     expect(remote.lastAuthorization()).toBe('Bearer template-token');
     expect((await t.client.call<ServerGroup>('getServerGroup', { headers: admin.auth, params: { id: group.id } })).body.serverIds).toEqual([made.body.id]);
+  });
+
+  it("makes a server that takes each user's own configuration, and its users run it as themselves", async () => {
+    const made = await instantiate('personal-tools', { name: 'personal-from-template', values: { URL: remote.url } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.userConfig).toMatchObject({ required: true, headers: { Authorization: 'Bearer {{token}}' } });
+    const configured = await t.client.call('configureMcpService', { headers: user.auth, params: { serviceId: made.body.id }, body: { config: { token: 'user-token' } } });
+    expect(configured.status).toBe(200);
+    const ran = await t.client.call<{ result: { structuredContent: { authorization: string } } }>('executeTool', { headers: user.auth, params: { id: 'personal-from-template__whoami' }, body: { parameters: {} } });
+    expect(ran.body.result.structuredContent.authorization).toBe('Bearer user-token');
   });
 
   it('refuses what does not fit, before making anything', async () => {

@@ -20,6 +20,11 @@ describe('UPSTREAM_TEMPLATES_FILE', () => {
     expect(remote).toEqual({ id: 'remote', name: 'Remote', description: 'Over HTTP', category: 'other', transport: { type: 'sse', url: 'https://mcp.example.com/sse' }, placeholders: [] });
   });
 
+  it("keeps what each user of a server made from it gives for themselves", () => {
+    const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } } }, env: { TOKEN: '{{token}}' }, required: false };
+    expect(parseServerTemplates(JSON.stringify([{ ...GOOD, userConfig }]))[0].userConfig).toEqual(userConfig);
+  });
+
   it.each([
     ['not json', 'is not valid JSON'],
     [JSON.stringify({ templates: [] }), 'JSON array'],
@@ -37,6 +42,10 @@ describe('UPSTREAM_TEMPLATES_FILE', () => {
     [JSON.stringify([{ ...GOOD, placeholders: [GOOD.placeholders[1]] }]), 'uses {{MODE}}, which is not an arg placeholder'],
     [JSON.stringify([{ ...GOOD, transport: { type: 'stdio', command: 'node', args: ['{{API_TOKEN}}'] } }]), 'uses {{API_TOKEN}}'],
     [JSON.stringify([{ ...GOOD, transport: { type: 'sse', url: 'https://{{HOST}}/sse' } }]), 'uses {{HOST}}'],
+    [JSON.stringify([{ ...GOOD, userConfig: { env: { A: '{{a}}' } } }]), '[0].userConfig.schema'],
+    [JSON.stringify([{ ...GOOD, userConfig: { schema: {}, env: { A: 1 } } }]), '[0].userConfig.env'],
+    [JSON.stringify([{ ...GOOD, userConfig: { schema: {}, headers: [] } }]), '[0].userConfig.headers'],
+    [JSON.stringify([{ ...GOOD, userConfig: { schema: {}, required: 'yes' } }]), '[0].userConfig.required'],
   ])('refuses %s, saying where', (json, problem) => {
     expect(() => parseServerTemplates(json)).toThrow(problem);
   });

@@ -10,6 +10,14 @@ export interface TemplatePlaceholder {
 
 export type TemplateTransport = { readonly type: 'stdio'; readonly command: string; readonly args: readonly string[] } | { readonly type: 'streamable-http' | 'sse' | 'websocket'; readonly url: string };
 
+/** What each user of a server made from the template gives for themselves (the API's UpstreamUserConfig). */
+export interface TemplateUserConfig {
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly required?: boolean;
+}
+
 /** A ready-made upstream server configuration (MCP Connect's templates). */
 export interface ServerTemplateConfig {
   readonly id: string;
@@ -19,6 +27,8 @@ export interface ServerTemplateConfig {
   readonly documentation?: string;
   readonly transport: TemplateTransport;
   readonly placeholders: readonly TemplatePlaceholder[];
+  /** Servers made from it take each user's own configuration (checked as a server's is, when one is made). */
+  readonly userConfig?: TemplateUserConfig;
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -50,6 +60,23 @@ function placeholderOf(value: unknown, where: string): TemplatePlaceholder {
   // args and urls are stored and shown as they are; env and header values are sealed.
   if (placeholder.secret === true && placeholder.in === 'arg') throw new Error(`${where} is secret, so it must be in env or header (sealed at rest), not an arg`);
   return { key, description: text(placeholder.description, `${where}.description`, 500), required: placeholder.required === true, secret: placeholder.secret === true, in: placeholder.in };
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((entry) => typeof entry === 'string')) throw new Error(`${where} must be an object of strings`);
+  return value as Record<string, string>;
+}
+
+/** Its shape; what its schema and templates say is checked as a server's is, when a server is made from it. */
+function userConfigOf(value: unknown, where: string): TemplateUserConfig | undefined {
+  if (value === undefined) return undefined;
+  const config = (value ?? {}) as Record<string, unknown>;
+  if (typeof config.schema !== 'object' || config.schema === null || Array.isArray(config.schema)) throw new Error(`${where}.schema must be a JSON Schema object`);
+  if (config.required !== undefined && typeof config.required !== 'boolean') throw new Error(`${where}.required must be true or false`);
+  const env = stringMap(config.env, `${where}.env`);
+  const headers = stringMap(config.headers, `${where}.headers`);
+  return { schema: config.schema as Record<string, unknown>, ...(env ? { env } : {}), ...(headers ? { headers } : {}), ...(config.required === undefined ? {} : { required: config.required }) };
 }
 
 /** The templates of an UPSTREAM_TEMPLATES_FILE (a JSON array); throws the first problem, naming where it is. */
@@ -86,6 +113,7 @@ export function parseServerTemplates(json: string): ServerTemplateConfig[] {
       ...(template.documentation === undefined ? {} : { documentation: text(template.documentation, `${where}.documentation`, 2000) }),
       transport,
       placeholders: parsed,
+      ...(template.userConfig === undefined ? {} : { userConfig: userConfigOf(template.userConfig, `${where}.userConfig`) }),
     };
   });
 }

@@ -513,6 +513,7 @@ export interface ServerTemplate {
     url?: string;
   };
   placeholders: Array<ServerTemplatePlaceholder>;
+  userConfig?: UpstreamUserConfig;
 }
 
 export interface ServerTemplateList {

@@ -55,6 +55,19 @@ export const BUILTIN_TEMPLATES: readonly ServerTemplateConfig[] = [
     transport: { type: 'streamable-http', url: 'https://api.githubcopilot.com/mcp/' },
     placeholders: [{ key: 'Authorization', description: 'Bearer followed by a GitHub personal access token', required: true, secret: true, in: 'header' }],
   },
+  {
+    id: 'github-personal',
+    name: 'GitHub (remote), as each user',
+    description: "GitHub's hosted MCP server, each user acting with their own token (MCP services): what they can reach is what their token can",
+    category: 'development',
+    documentation: 'https://github.com/github/github-mcp-server',
+    transport: { type: 'streamable-http', url: 'https://api.githubcopilot.com/mcp/' },
+    placeholders: [{ key: 'Authorization', description: 'Bearer followed by a token the gateway lists the tools with (each user runs them with their own)', required: true, secret: true, in: 'header' }],
+    userConfig: {
+      schema: { type: 'object', properties: { token: { type: 'string', minLength: 1, maxLength: 255, writeOnly: true, description: 'Your GitHub personal access token' } }, required: ['token'] },
+      headers: { Authorization: 'Bearer {{token}}' },
+    },
+  },
 ];
 
 const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
@@ -136,6 +149,7 @@ export class ServerTemplatesService {
       toolChanges: input.toolChanges ?? 'serve',
       // The catalog's categories are its own (a server's are the tools' four): the template is named by a tag.
       metadata: { tags: [`template:${template.id}`] },
+      ...(template.userConfig ? { userConfig: template.userConfig } : {}),
     };
     return (await this.validation.transform(body, { type: 'body', metatype: UpstreamServerInputDto })) as UpstreamServerInputDto;
   }
@@ -151,5 +165,6 @@ function view(template: ServerTemplateConfig, source: ServerTemplate['source']):
     source,
     transport: template.transport.type === 'stdio' ? { type: 'stdio', command: template.transport.command, args: [...template.transport.args] } : { type: template.transport.type, url: template.transport.url },
     placeholders: template.placeholders.map((placeholder) => ({ ...placeholder })),
+    ...(template.userConfig ? { userConfig: { ...template.userConfig, required: template.userConfig.required ?? true } } : {}),
   };
 }
