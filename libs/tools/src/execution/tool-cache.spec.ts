@@ -21,7 +21,7 @@ function cacheOf(maxBytes: number): ToolCache {
 function store(cache: ToolCache, tool: ToolDefinition, userId: string, input: Record<string, unknown>, result: unknown): void {
   const lookup = cache.lookup(tool, userId, input);
   if (!lookup || lookup.hit) throw new Error(`expected a miss for ${JSON.stringify(input)}`);
-  cache.keep(tool, lookup.key, result);
+  cache.keep(tool, lookup.key, result, userId);
 }
 
 describe('canonicalJson', () => {
@@ -93,6 +93,23 @@ describe('ToolCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 2, bytes: 30 + 200 });
     expect(cache.lookup(tool, 'u', { key: 'd' })).toMatchObject({ hit: true });
     expect(cache.lookup(tool, 'u', { key: 'a' })).toMatchObject({ hit: false });
+  });
+
+  it("drops a user's entries of a server when their own configuration of it changes, and nobody else's", async () => {
+    const events = new EventBus(new LocalOnlyTransport());
+    const cache = new ToolCache({ tools: { cacheMaxBytes: 1024 * 1024 } } as unknown as AppConfig, events, new MetricsService(), { record: async () => undefined } as unknown as AuditWriter);
+    cache.onModuleInit();
+    const other = toolNamed('lookup', 60_000, { id: '0190d5a4-7c5e-7000-8000-00000000000b', name: 'other' });
+    store(cache, toolNamed('lookup'), 'u1', { key: 'a' }, 'u1 on remote');
+    store(cache, toolNamed('lookup'), 'u2', { key: 'a' }, 'u2 on remote');
+    store(cache, other, 'u1', { key: 'a' }, 'u1 on other');
+    events.publish('upstream.user_config.changed', { serverId: SERVER.id, userId: 'u1' });
+    // Events reach this instance's handlers in a microtask.
+    await Promise.resolve();
+    expect(cache.lookup(toolNamed('lookup'), 'u1', { key: 'a' })?.hit).toBe(false);
+    expect(cache.lookup(toolNamed('lookup'), 'u2', { key: 'a' })).toMatchObject({ hit: true, result: 'u2 on remote' });
+    expect(cache.lookup(other, 'u1', { key: 'a' })).toMatchObject({ hit: true, result: 'u1 on other' });
+    cache.onModuleDestroy();
   });
 
   it('removes by server, by tool name or id, by prefix, or everything', () => {

@@ -23,6 +23,8 @@ export interface CacheFilter {
 
 interface Entry {
   readonly serverId: string;
+  /** Whose answer it is: a user's new configuration of the server (another account, perhaps) drops theirs. */
+  readonly userId: string;
   readonly serverName: string;
   readonly toolId: string;
   readonly toolName: string;
@@ -94,6 +96,8 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       this.events.on('tools.changed', (event) => {
         if (event.payload.serverId) this.remove({ serverId: event.payload.serverId });
       }),
+      // Every instance, this one included: the results were the old configuration's.
+      this.events.on('upstream.user_config.changed', (event) => this.removeUsers(event.payload.serverId, event.payload.userId)),
       // This instance cleared its own at once (and counted it); the event is for the others.
       this.events.on('tools.cache.cleared', (event) => {
         if (event.origin !== this.events.instanceId) this.remove(event.payload);
@@ -125,7 +129,7 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Keeps a completed result under the key its lookup gave; too large a result is not kept. */
-  keep(definition: ToolDefinition, key: string, result: unknown): void {
+  keep(definition: ToolDefinition, key: string, result: unknown, userId: string): void {
     if (definition.cacheTtlMs === undefined || !definition.server) return;
     const json = JSON.stringify(result ?? null);
     const bytes = Buffer.byteLength(json);
@@ -137,7 +141,7 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       this.drop(oldest, entry);
     }
     const now = Date.now();
-    this.entries.set(key, { serverId: definition.server.id, serverName: definition.server.name, toolId: definition.id, toolName: definition.name, json, bytes, storedAt: now, expiresAt: now + definition.cacheTtlMs });
+    this.entries.set(key, { serverId: definition.server.id, userId, serverName: definition.server.name, toolId: definition.id, toolName: definition.name, json, bytes, storedAt: now, expiresAt: now + definition.cacheTtlMs });
     this.bytes += bytes;
   }
 
@@ -150,6 +154,11 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       removed++;
     }
     return removed;
+  }
+
+  /** A user's entries of a server's tools, on this instance. */
+  private removeUsers(serverId: string, userId: string): void {
+    for (const [key, entry] of this.entries) if (entry.serverId === serverId && entry.userId === userId) this.drop(key, entry);
   }
 
   /** An admin's clearing: here at once (counted), on every other instance through the event bus; audited. */

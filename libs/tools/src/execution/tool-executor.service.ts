@@ -274,7 +274,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       run = await this.run(definition, input, caller, executionId, remaining, channel, traceparent);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
-    if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result);
+    if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result, caller.id);
     return run;
   }
 
