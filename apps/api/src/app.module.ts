@@ -8,6 +8,7 @@ import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
 import { ContextEntity, ContextsModule } from '@app/contexts';
+import { OrganizationEntity, OrganizationMemberEntity, OrganizationsModule } from '@app/organizations';
 import { RealtimeModule } from '@app/realtime';
 import { RpcModule } from '@app/rpc';
 import { SessionEntity, SessionsModule } from '@app/sessions';
@@ -23,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity, OrganizationEntity, OrganizationMemberEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
         EventsModule,
         AuditModule,
         SecurityModule,
@@ -37,6 +38,7 @@ export class AppModule {
         RealtimeModule,
         WebhooksModule,
         AdminModule,
+        OrganizationsModule,
       ],
     };
   }

@@ -37,13 +37,14 @@ const PATTERN_28 = new RegExp("^#[0-9a-fA-F]{6}$");
 const PATTERN_29 = new RegExp("^[a-z0-9-]{1,50}$");
 const ALLOWED_30 = ["admin","developer","user"];
 const ALLOWED_31 = ["active","suspended","deleted"];
-const PATTERN_32 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_33 = ["info","warning","error","critical"];
-const ALLOWED_34 = ["csv","json"];
-const PATTERN_35 = new RegExp("^https?://");
-const ALLOWED_36 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
-const ALLOWED_37 = ["pending","delivering","delivered","failed"];
-const PATTERN_38 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_32 = ["member","admin"];
+const PATTERN_33 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_34 = ["info","warning","error","critical"];
+const ALLOWED_35 = ["csv","json"];
+const PATTERN_36 = new RegExp("^https?://");
+const ALLOWED_37 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
+const ALLOWED_38 = ["pending","delivering","delivered","failed"];
+const PATTERN_39 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -2702,6 +2703,74 @@ function acceptUpdateUserRolesParamsDto(input: unknown): dto.UpdateUserRolesPara
   return out as unknown as dto.UpdateUserRolesParamsDto;
 }
 
+function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssignmentDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["organizationId"] === undefined) return undefined;
+  const out = new dto.OrganizationAssignmentDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "organizationId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "role": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OrganizationAssignmentDto;
+}
+
+function acceptSetUserOrganizationParamsDto(input: unknown): dto.SetUserOrganizationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.SetUserOrganizationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.SetUserOrganizationParamsDto;
+}
+
+function acceptRemoveUserOrganizationParamsDto(input: unknown): dto.RemoveUserOrganizationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.RemoveUserOrganizationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveUserOrganizationParamsDto;
+}
+
 function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2888,6 +2957,245 @@ function acceptSetPasswordRequestDto(input: unknown): dto.SetPasswordRequestDto 
   return out as unknown as dto.SetPasswordRequestDto;
 }
 
+function acceptListMyOrganizationUsersQueryDto(input: unknown): dto.ListMyOrganizationUsersQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListMyOrganizationUsersQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListMyOrganizationUsersQueryDto;
+}
+
+function acceptListOrganizationsQueryDto(input: unknown): dto.ListOrganizationsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListOrganizationsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "q": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOrganizationsQueryDto;
+}
+
+function acceptOrganizationInputDto(input: unknown): dto.OrganizationInputDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.OrganizationInputDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "plan": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptOrganizationPlanDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OrganizationInputDto;
+}
+
+function acceptOrganizationPlanDto(input: unknown): dto.OrganizationPlanDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.OrganizationPlanDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 64))) return undefined;
+        break;
+      }
+      case "name": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      case "features": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 20))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 200))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "maxUsers": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.OrganizationPlanDto;
+}
+
+function acceptGetOrganizationParamsDto(input: unknown): dto.GetOrganizationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetOrganizationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetOrganizationParamsDto;
+}
+
+function acceptUpdateOrganizationParamsDto(input: unknown): dto.UpdateOrganizationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateOrganizationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateOrganizationParamsDto;
+}
+
+function acceptDeleteOrganizationParamsDto(input: unknown): dto.DeleteOrganizationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteOrganizationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteOrganizationParamsDto;
+}
+
+function acceptListOrganizationUsersQueryDto(input: unknown): dto.ListOrganizationUsersQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListOrganizationUsersQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOrganizationUsersQueryDto;
+}
+
+function acceptListOrganizationUsersParamsDto(input: unknown): dto.ListOrganizationUsersParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListOrganizationUsersParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListOrganizationUsersParamsDto;
+}
+
 function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2913,12 +3221,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       case "page": {
@@ -2956,7 +3264,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       case "startDate": {
@@ -2976,12 +3284,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       default:
@@ -3101,12 +3409,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_36))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3166,12 +3474,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_36))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3272,7 +3580,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "page": {
@@ -3331,7 +3639,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       default:
@@ -3492,6 +3800,9 @@ acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);
 acceptWith(dto.UpdateUserRolesRequestDto, acceptUpdateUserRolesRequestDto);
 acceptWith(dto.UpdateUserRolesParamsDto, acceptUpdateUserRolesParamsDto);
+acceptWith(dto.OrganizationAssignmentDto, acceptOrganizationAssignmentDto);
+acceptWith(dto.SetUserOrganizationParamsDto, acceptSetUserOrganizationParamsDto);
+acceptWith(dto.RemoveUserOrganizationParamsDto, acceptRemoveUserOrganizationParamsDto);
 acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
 acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
 acceptWith(dto.ResetUserPasswordParamsDto, acceptResetUserPasswordParamsDto);
@@ -3500,6 +3811,15 @@ acceptWith(dto.RevokeUserApiKeyParamsDto, acceptRevokeUserApiKeyParamsDto);
 acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
+acceptWith(dto.ListMyOrganizationUsersQueryDto, acceptListMyOrganizationUsersQueryDto);
+acceptWith(dto.ListOrganizationsQueryDto, acceptListOrganizationsQueryDto);
+acceptWith(dto.OrganizationInputDto, acceptOrganizationInputDto);
+acceptWith(dto.OrganizationPlanDto, acceptOrganizationPlanDto);
+acceptWith(dto.GetOrganizationParamsDto, acceptGetOrganizationParamsDto);
+acceptWith(dto.UpdateOrganizationParamsDto, acceptUpdateOrganizationParamsDto);
+acceptWith(dto.DeleteOrganizationParamsDto, acceptDeleteOrganizationParamsDto);
+acceptWith(dto.ListOrganizationUsersQueryDto, acceptListOrganizationUsersQueryDto);
+acceptWith(dto.ListOrganizationUsersParamsDto, acceptListOrganizationUsersParamsDto);
 acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);
 acceptWith(dto.ExportAuditLogsQueryDto, acceptExportAuditLogsQueryDto);
 acceptWith(dto.ListOAuthClientsQueryDto, acceptListOAuthClientsQueryDto);

@@ -1489,6 +1489,25 @@ export class UpdateUserRolesParamsDto {
   id!: string;
 }
 
+export class OrganizationAssignmentDto {
+  @IsUUID(undefined)
+  organizationId!: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["role"] !== undefined)
+  @IsIn(["member","admin"])
+  role?: "member" | "admin";
+}
+
+export class SetUserOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class RemoveUserOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class UpdateUserStatusRequestDto {
   @IsIn(["active","suspended","deleted"])
   status!: "active" | "suspended" | "deleted";
@@ -1549,6 +1568,119 @@ export class SetPasswordRequestDto {
   @MaxLength(128)
   @Matches(new RegExp("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^A-Za-z0-9]).+$"), { message: "password must contain an upper-case letter, a lower-case letter, a digit and a symbol" })
   password!: string;
+}
+
+export class ListMyOrganizationUsersQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListOrganizationsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["q"] !== undefined)
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+/** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+export class OrganizationPlanDto {
+  @ValidateIf((object: Record<string, unknown>) => object["id"] !== undefined)
+  @IsString()
+  @MaxLength(64)
+  id?: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["features"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  features?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["maxUsers"] !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  maxUsers?: number;
+}
+
+export class OrganizationInputDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  /** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+  @ValidateIf((object: Record<string, unknown>) => object["plan"] !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrganizationPlanDto)
+  plan?: OrganizationPlanDto;
+}
+
+export class GetOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class ListOrganizationUsersQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListOrganizationUsersParamsDto {
+  @IsUUID(undefined)
+  id!: string;
 }
 
 export class ListAuditLogsQueryDto {

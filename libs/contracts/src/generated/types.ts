@@ -298,6 +298,57 @@ export interface UpstreamUserConfigList {
   pagination: Pagination;
 }
 
+/** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+export interface OrganizationPlan {
+  id?: string;
+  name: string;
+  features?: Array<string>;
+  maxUsers?: number;
+}
+
+export interface OrganizationInput {
+  name: string;
+  plan?: OrganizationPlan;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  plan: OrganizationPlan;
+  usersCount: number;
+  /** The MCP services its members have given their own configuration. */
+  servicesCount: number;
+  /** The caller's role in it (`GET /organizations/me` only). */
+  role?: "member" | "admin";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrganizationList {
+  organizations: Array<Organization>;
+  pagination: Pagination;
+}
+
+export interface OrganizationMember {
+  id: string;
+  email: string;
+  name: string;
+  organizationId: string;
+  role: "member" | "admin";
+  joinedAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface OrganizationMemberList {
+  users: Array<OrganizationMember>;
+  pagination: Pagination;
+}
+
+export interface OrganizationAssignment {
+  organizationId: string;
+  role?: "member" | "admin";
+}
+
 /** An upstream MCP server as a user sees it (the MCP Online Platform's service). */
 export interface McpService {
   id: string;
@@ -1448,6 +1499,8 @@ export type CreateUserResponse201 = CreatedUser;
 
 export type UpdateUserRolesResponse200 = User;
 
+export type SetUserOrganizationResponse200 = OrganizationMember;
+
 export type UpdateUserStatusResponse200 = User;
 
 export type ResetUserPasswordResponse201 = PasswordSetup;
@@ -1457,6 +1510,20 @@ export type ListUserApiKeysResponse200 = ApiKeyList;
 export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
 
 export type SetPasswordResponse200 = MessageResponse;
+
+export type GetMyOrganizationResponse200 = Organization;
+
+export type ListMyOrganizationUsersResponse200 = OrganizationMemberList;
+
+export type ListOrganizationsResponse200 = OrganizationList;
+
+export type CreateOrganizationResponse201 = Organization;
+
+export type GetOrganizationResponse200 = Organization;
+
+export type UpdateOrganizationResponse200 = Organization;
+
+export type ListOrganizationUsersResponse200 = OrganizationMemberList;
 
 export type ListAuditLogsResponse200 = AuditLogList;
 

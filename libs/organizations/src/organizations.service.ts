@@ -1,0 +1,225 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList } from '@app/contracts';
+import type { AuthenticatedUser } from '@app/security';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { OrganizationMemberEntity, type OrganizationRole } from './organization-member.entity';
+import { OrganizationEntity, type StoredPlan } from './organization.entity';
+
+/** Organizations made without a plan have this one: no limit on members. */
+const DEFAULT_PLAN: StoredPlan = { name: 'Standard', features: [] };
+
+interface Counts {
+  readonly usersCount: number;
+  readonly servicesCount: number;
+}
+
+interface MemberRow {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly organizationId: string;
+  readonly role: OrganizationRole;
+  readonly joinedAt: Date;
+  readonly lastLoginAt: Date | null;
+}
+
+interface Page {
+  readonly page: number;
+  readonly limit: number;
+}
+
+function planOf(input: OrganizationInputDto['plan']): StoredPlan {
+  if (!input) return DEFAULT_PLAN;
+  return { ...(input.id ? { id: input.id } : {}), name: input.name, features: [...(input.features ?? [])], ...(input.maxUsers ? { maxUsers: input.maxUsers } : {}) };
+}
+
+function memberView(row: MemberRow): OrganizationMember {
+  return { id: row.id, email: row.email, name: row.name, organizationId: row.organizationId, role: row.role, joinedAt: new Date(row.joinedAt).toISOString(), lastLoginAt: row.lastLoginAt ? new Date(row.lastLoginAt).toISOString() : null };
+}
+
+function pagination(page: Page, total: number): OrganizationList['pagination'] {
+  return { page: page.page, limit: page.limit, total, pages: Math.ceil(total / page.limit) };
+}
+
+const MEMBERS_SQL = `SELECT u.id, u.email, u.name, m.organization_id AS "organizationId", m.role, m.joined_at AS "joinedAt", u.last_login_at AS "lastLoginAt"
+  FROM organization_members m JOIN users u ON u.id = m.user_id`;
+
+/**
+ * Organizations (the MCP Online Platform's): admins make them and put users in them, one each at
+ * most; members see theirs, its admins its members. A plan's `maxUsers` is held to.
+ */
+@Injectable()
+export class OrganizationsService {
+  private readonly organizations: Repository<OrganizationEntity>;
+  private readonly members: Repository<OrganizationMemberEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditWriter,
+  ) {
+    this.organizations = dataSource.getRepository(OrganizationEntity);
+    this.members = dataSource.getRepository(OrganizationMemberEntity);
+  }
+
+  async list(q: string | undefined, page: Page): Promise<OrganizationList> {
+    const pattern = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%` : '%';
+    const [rows, [{ total }]] = await Promise.all([
+      this.organizations.query(`SELECT id FROM organizations WHERE lower(name) LIKE $1 ORDER BY lower(name), id LIMIT $2 OFFSET $3`, [pattern, page.limit, (page.page - 1) * page.limit]) as Promise<Array<{ id: string }>>,
+      this.organizations.query(`SELECT count(*)::int AS total FROM organizations WHERE lower(name) LIKE $1`, [pattern]) as Promise<Array<{ total: number }>>,
+    ]);
+    const found = await this.organizations.findBy(rows.map(({ id }) => ({ id })));
+    const byId = new Map(found.map((organization) => [organization.id, organization]));
+    const views = await Promise.all(rows.flatMap(({ id }) => (byId.has(id) ? [this.view(byId.get(id) as OrganizationEntity)] : [])));
+    return { organizations: views, pagination: pagination(page, total) };
+  }
+
+  async get(id: string): Promise<Organization> {
+    return this.view(await this.find(id));
+  }
+
+  async create(input: OrganizationInputDto, actor: string, origin: RequestOrigin): Promise<Organization> {
+    const organization = await this.saveNamed(this.organizations.create({ name: input.name, plan: planOf(input.plan) }));
+    await this.audit.record({ action: 'organization.create', result: 'success', userId: actor, resource: `organization:${organization.id}`, details: { name: organization.name, plan: organization.plan.name }, origin });
+    return this.view(organization);
+  }
+
+  /** A plan with room for fewer members than it has is refused: nobody is put out by a plan change. */
+  async update(id: string, input: OrganizationInputDto, actor: string, origin: RequestOrigin): Promise<Organization> {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const existing = await this.lockOrganization(manager, id);
+      const plan = input.plan ? planOf(input.plan) : existing.plan;
+      const members = await this.countMembers(manager, id);
+      if (plan.maxUsers !== undefined && members > plan.maxUsers) throw ApiError.conflict(`The organization has ${members} members, more than the plan's ${plan.maxUsers}: take some out first`);
+      return this.saveNamed({ ...existing, name: input.name, plan }, manager);
+    });
+    await this.audit.record({ action: 'organization.update', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: updated.name, plan: updated.plan.name }, origin });
+    return this.view(updated);
+  }
+
+  /** Its members stay users, in no organization. */
+  async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
+    const organization = await this.find(id);
+    await this.organizations.delete({ id });
+    await this.audit.record({ action: 'organization.delete', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: organization.name }, origin });
+  }
+
+  async membersOf(id: string, page: Page): Promise<OrganizationMemberList> {
+    await this.find(id);
+    return this.memberPage(id, page);
+  }
+
+  /** The caller's organization, with their role in it; 404 when they are in none. */
+  async mine(user: AuthenticatedUser): Promise<Organization> {
+    const membership = await this.membershipOf(user.id);
+    return { ...(await this.get(membership.organizationId)), role: membership.role };
+  }
+
+  /** The members of the caller's organization: for its admins only. */
+  async myMembers(user: AuthenticatedUser, page: Page): Promise<OrganizationMemberList> {
+    const membership = await this.membershipOf(user.id);
+    if (membership.role !== 'admin') throw ApiError.forbidden("Only your organization's admins see its members");
+    return this.memberPage(membership.organizationId, page);
+  }
+
+  /**
+   * Puts a user in an organization (moving them from another) or changes their role there. The
+   * organization's row is locked while its members are counted, so two at once cannot both take the last place.
+   */
+  async setMembership(userId: string, input: OrganizationAssignmentDto, actor: string, origin: RequestOrigin): Promise<OrganizationMember> {
+    const role: OrganizationRole = input.role ?? 'member';
+    const previous = await this.dataSource.transaction(async (manager) => {
+      const organization = await this.lockOrganization(manager, input.organizationId);
+      const [user] = (await manager.query(`SELECT id FROM users WHERE id = $1`, [userId])) as unknown[];
+      if (!user) throw ApiError.notFound('User');
+      const before = await manager.findOneBy(OrganizationMemberEntity, { userId });
+      const others = await this.countMembers(manager, organization.id, userId);
+      const { maxUsers } = organization.plan;
+      if (maxUsers !== undefined && others >= maxUsers) throw ApiError.conflict(`'${organization.name}' has no room: its plan allows ${maxUsers} members`);
+      // Moving keeps nothing of the old membership: a new one starts now.
+      if (before && before.organizationId !== organization.id) await manager.delete(OrganizationMemberEntity, { userId });
+      if (before?.organizationId === organization.id) await manager.update(OrganizationMemberEntity, { userId }, { role });
+      else await manager.insert(OrganizationMemberEntity, { userId, organizationId: organization.id, role });
+      return before;
+    });
+    await this.audit.record({
+      action: 'organization.member.set',
+      result: 'success',
+      userId: actor,
+      resource: `organization:${input.organizationId}`,
+      details: { user: userId, role, ...(previous ? { from: { organizationId: previous.organizationId, role: previous.role } } : {}) },
+      origin,
+    });
+    const [row] = (await this.dataSource.query(`${MEMBERS_SQL} WHERE m.user_id = $1`, [userId])) as MemberRow[];
+    return memberView(row);
+  }
+
+  async removeMembership(userId: string, actor: string, origin: RequestOrigin): Promise<void> {
+    const membership = await this.membershipOf(userId, 'The user is in no organization');
+    await this.members.delete({ userId, organizationId: membership.organizationId });
+    await this.audit.record({ action: 'organization.member.remove', result: 'success', userId: actor, resource: `organization:${membership.organizationId}`, details: { user: userId, role: membership.role }, origin });
+  }
+
+  private async memberPage(organizationId: string, page: Page): Promise<OrganizationMemberList> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(`${MEMBERS_SQL} WHERE m.organization_id = $1 ORDER BY m.joined_at, u.id LIMIT $2 OFFSET $3`, [organizationId, page.limit, (page.page - 1) * page.limit]) as Promise<MemberRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM organization_members WHERE organization_id = $1`, [organizationId]) as Promise<Array<{ total: number }>>,
+    ]);
+    return { users: rows.map(memberView), pagination: pagination(page, total) };
+  }
+
+  private async membershipOf(userId: string, missing = 'You are in no organization'): Promise<OrganizationMemberEntity> {
+    const membership = await this.members.findOneBy({ userId });
+    if (!membership) throw new ApiError(404, 'NOT_FOUND', missing);
+    return membership;
+  }
+
+  private async find(id: string): Promise<OrganizationEntity> {
+    const organization = await this.organizations.findOneBy({ id });
+    if (!organization) throw ApiError.notFound('Organization');
+    return organization;
+  }
+
+  private async lockOrganization(manager: EntityManager, id: string): Promise<OrganizationEntity> {
+    const organization = await manager.findOne(OrganizationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!organization) throw ApiError.notFound('Organization');
+    return organization;
+  }
+
+  private async countMembers(manager: EntityManager, organizationId: string, except?: string): Promise<number> {
+    const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM organization_members WHERE organization_id = $1 AND user_id IS DISTINCT FROM $2`, [organizationId, except ?? null])) as Array<{ count: number }>;
+    return count;
+  }
+
+  private async saveNamed(organization: OrganizationEntity, manager?: EntityManager): Promise<OrganizationEntity> {
+    try {
+      return await (manager ?? this.dataSource.manager).save(OrganizationEntity, organization);
+    } catch (error) {
+      if (sqlState(error) === '23505') throw ApiError.conflict(`An organization named '${organization.name}' already exists`, [{ field: 'name', message: 'name is taken', code: 'ALREADY_EXISTS' }]);
+      throw error;
+    }
+  }
+
+  private async view(organization: OrganizationEntity): Promise<Organization> {
+    const counts = await this.countsOf(organization.id);
+    return {
+      id: organization.id,
+      name: organization.name,
+      plan: { ...organization.plan, features: [...organization.plan.features] },
+      ...counts,
+      createdAt: organization.createdAt.toISOString(),
+      updatedAt: organization.updatedAt.toISOString(),
+    };
+  }
+
+  /** Its members, and the MCP services they gave their own configuration (read, not owned, here). */
+  private async countsOf(organizationId: string): Promise<Counts> {
+    const [counts] = (await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM organization_members WHERE organization_id = $1) AS "usersCount",
+              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = $1) AS "servicesCount"`,
+      [organizationId],
+    )) as Counts[];
+    return counts;
+  }
+}

@@ -1,0 +1,120 @@
+import { AuditLogEntity } from '@app/audit';
+import type { Organization, OrganizationList, OrganizationMember, OrganizationMemberList, UpstreamServer } from '@app/contracts';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
+
+describe('Organizations (MCP Online Platform)', () => {
+  const t = useTestApp();
+  let admin: LoggedInUser;
+  let owner: LoggedInUser;
+  let member: LoggedInUser;
+  let outsider: LoggedInUser;
+  let remote: McpTestServer;
+  let example: Organization;
+
+  const create = (body: Record<string, unknown>) => t.client.call<Organization & Envelope>('createOrganization', { headers: admin.auth, body });
+  const assign = (user: LoggedInUser | string, organizationId: string, role?: string) =>
+    t.client.call<OrganizationMember & Envelope>('setUserOrganization', { headers: admin.auth, params: { id: typeof user === 'string' ? user : user.userId }, body: { organizationId, ...(role ? { role } : {}) } });
+  const mine = (user: LoggedInUser) => t.client.call<Organization & Envelope>('getMyOrganization', { headers: user.auth });
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    owner = await registerAndLogin(t.client);
+    member = await registerAndLogin(t.client);
+    outsider = await registerAndLogin(t.client);
+    remote = await startMcpTestServer();
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+  });
+
+  it('an admin makes an organization with its plan; names are unique in any case; bad input is a 400', async () => {
+    const made = await create({ name: 'Example Org', plan: { id: 'plan_standard', name: 'Standard', features: ['2 users', '10 MCP services'], maxUsers: 2 } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    example = made.body;
+    expect(made.body).toMatchObject({ name: 'Example Org', plan: { id: 'plan_standard', name: 'Standard', features: ['2 users', '10 MCP services'], maxUsers: 2 }, usersCount: 0, servicesCount: 0 });
+    expect((await create({ name: 'example org' })).status).toBe(409);
+    const plain = await create({ name: 'Plain Co' });
+    expect(plain.body.plan).toEqual({ name: 'Standard', features: [] });
+    for (const body of [{ name: '' }, { name: 'x', plan: { name: 'P', maxUsers: 0 } }, { name: 'x', extra: 1 }, { name: 'x', plan: { features: ['a'] } }, { name: 'x'.repeat(201) }]) {
+      expect((await create(body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await t.client.call('createOrganization', { headers: owner.auth, body: { name: 'Mine' } })).status).toBe(403);
+    const listed = await t.client.call<OrganizationList>('listOrganizations', { headers: admin.auth, query: { q: 'EXAMPLE' } });
+    expect(listed.body.organizations.map((organization) => organization.name)).toEqual(['Example Org']);
+    expect((await t.client.call<OrganizationList>('listOrganizations', { headers: admin.auth, query: { q: '%' } })).body.organizations).toEqual([]);
+    expect((await t.client.call<OrganizationList>('listOrganizations', { headers: admin.auth, query: { limit: 1, page: 2 } })).body).toMatchObject({ organizations: [{ name: 'Plain Co' }], pagination: { total: 2, pages: 2 } });
+  });
+
+  it('a user is in no organization until an admin puts them in one; the plan holds its members to its size', async () => {
+    expect((await mine(owner)).status).toBe(404);
+    const set = await assign(owner, example.id, 'admin');
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ id: owner.userId, email: owner.input.email, organizationId: example.id, role: 'admin', lastLoginAt: expect.any(String) });
+    expect((await assign(member, example.id)).body.role).toBe('member');
+    const full = await assign(outsider, example.id);
+    expect(full.status).toBe(409);
+    expect(full.body.message).toContain('allows 2 members');
+    // Changing a member's role takes no new place.
+    expect((await assign(member, example.id, 'member')).status).toBe(200);
+    expect((await assign('00000000-0000-4000-8000-000000000000', example.id)).status).toBe(404);
+    expect((await assign(outsider, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await t.client.call('setUserOrganization', { headers: admin.auth, params: { id: outsider.userId }, body: { organizationId: example.id, role: 'owner' } })).status).toBe(400);
+    expect((await t.client.call('setUserOrganization', { headers: owner.auth, params: { id: outsider.userId }, body: { organizationId: example.id } })).status).toBe(403);
+  });
+
+  it('members see their organization and role; only its admins see its members', async () => {
+    expect((await mine(owner)).body).toMatchObject({ id: example.id, name: 'Example Org', role: 'admin', usersCount: 2 });
+    expect((await mine(member)).body).toMatchObject({ id: example.id, role: 'member' });
+    expect((await t.client.call('listMyOrganizationUsers', { headers: member.auth })).status).toBe(403);
+    const members = await t.client.call<OrganizationMemberList>('listMyOrganizationUsers', { headers: owner.auth });
+    expect(members.status).toBe(200);
+    expect(members.body.users.map((user) => [user.email, user.role])).toEqual([
+      [owner.input.email, 'admin'],
+      [member.input.email, 'member'],
+    ]);
+    expect(members.body.pagination).toMatchObject({ total: 2, pages: 1 });
+    expect((await t.client.call('listMyOrganizationUsers', { headers: outsider.auth })).status).toBe(404);
+    expect((await t.client.call<OrganizationMemberList>('listOrganizationUsers', { headers: admin.auth, params: { id: example.id }, query: { limit: 1 } })).body.users).toHaveLength(1);
+  });
+
+  it('counts the MCP services its members gave their own configuration', async () => {
+    const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } };
+    const server = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'personal', transport: { type: 'streamable-http', url: remote.url }, userConfig } });
+    expect(server.status).toBe(201);
+    for (const user of [owner, member, outsider]) expect((await t.client.call('configureMcpService', { headers: user.auth, params: { serviceId: server.body.id }, body: { config: { token: 'abc' } } })).status).toBe(200);
+    expect((await mine(owner)).body.servicesCount).toBe(1);
+  });
+
+  it('a plan too small for the members is refused; a member moves to another organization; removal and deletion release members', async () => {
+    const shrink = await t.client.call<Envelope>('updateOrganization', { headers: admin.auth, params: { id: example.id }, body: { name: 'Example Org', plan: { name: 'Solo', maxUsers: 1 } } });
+    expect(shrink.status).toBe(409);
+    const renamed = await t.client.call<Organization>('updateOrganization', { headers: admin.auth, params: { id: example.id }, body: { name: 'Example Organization' } });
+    expect(renamed.body).toMatchObject({ name: 'Example Organization', plan: { maxUsers: 2 } });
+
+    const other = (await create({ name: 'Other Org' })).body;
+    expect((await assign(member, other.id)).body.organizationId).toBe(other.id);
+    expect((await mine(owner)).body.usersCount).toBe(1);
+    expect((await assign(outsider, example.id)).status).toBe(200);
+
+    expect((await t.client.call('removeUserOrganization', { headers: admin.auth, params: { id: outsider.userId } })).status).toBe(204);
+    expect((await t.client.call('removeUserOrganization', { headers: admin.auth, params: { id: outsider.userId } })).status).toBe(404);
+    expect((await t.client.call('deleteOrganization', { headers: admin.auth, params: { id: other.id } })).status).toBe(204);
+    expect((await mine(member)).status).toBe(404);
+    expect((await t.client.call('getOrganization', { headers: admin.auth, params: { id: other.id } })).status).toBe(404);
+
+    const actions = (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { userId: admin.userId } })).map((entry) => entry.action);
+    expect(actions).toEqual(expect.arrayContaining(['organization.create', 'organization.update', 'organization.delete', 'organization.member.set', 'organization.member.remove']));
+  });
+
+  it('two admins giving away the last place at once: one gets it, the other a 409', async () => {
+    const small = (await create({ name: 'Small', plan: { name: 'One', maxUsers: 1 } })).body;
+    const answers = await Promise.all([assign(member, small.id), assign(outsider, small.id)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    expect((await t.client.call<Organization>('getOrganization', { headers: admin.auth, params: { id: small.id } })).body.usersCount).toBe(1);
+  });
+});
