@@ -249,6 +249,18 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     }
   });
 
+  it("an organization's daily runs are counted across instances, and a new plan holds on both at once", async () => {
+    const admin = await registerAndLoginAs(pair.a, ['admin']);
+    const user = await registerAndLogin(pair.a.client);
+    const organization = await pair.a.client.call<{ id: string }>('createOrganization', { headers: admin.auth, body: { name: 'Shared quota', plan: { name: 'One', dailyToolRuns: 1 } } });
+    expect((await pair.a.client.call('setUserOrganization', { headers: admin.auth, params: { id: user.userId }, body: { organizationId: organization.body.id } })).status).toBe(200);
+    const echoOn = async (app: TestApp) => (await app.client.call('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'hi' } } })).status;
+    expect(await echoOn(pair.a)).toBe(200);
+    expect(await echoOn(pair.b)).toBe(429);
+    expect((await pair.a.client.call('updateOrganization', { headers: admin.auth, params: { id: organization.body.id }, body: { name: 'Shared quota', plan: { name: 'More', dailyToolRuns: 10 } } })).status).toBe(200);
+    expect(await until(() => echoOn(pair.b), (status) => status === 200, 5_000)).toBe(200);
+  });
+
   it('both instances deliver the webhook outbox; no delivery goes out twice', async () => {
     const receiver = await startWebhookReceiver();
     try {

@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { Organization, OrganizationList, OrganizationMember, OrganizationMemberList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,7 +36,7 @@ describe('Organizations (MCP Online Platform)', () => {
     const made = await create({ name: 'Example Org', plan: { id: 'plan_standard', name: 'Standard', features: ['2 users', '10 MCP services'], maxUsers: 2 } });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     example = made.body;
-    expect(made.body).toMatchObject({ name: 'Example Org', plan: { id: 'plan_standard', name: 'Standard', features: ['2 users', '10 MCP services'], maxUsers: 2 }, usersCount: 0, servicesCount: 0 });
+    expect(made.body).toMatchObject({ name: 'Example Org', plan: { id: 'plan_standard', name: 'Standard', features: ['2 users', '10 MCP services'], maxUsers: 2 }, usersCount: 0, servicesCount: 0, toolRunsToday: 0 });
     expect((await create({ name: 'example org' })).status).toBe(409);
     const plain = await create({ name: 'Plain Co' });
     expect(plain.body.plan).toEqual({ name: 'Standard', features: [] });
@@ -109,6 +109,39 @@ describe('Organizations (MCP Online Platform)', () => {
 
     const actions = (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { userId: admin.userId } })).map((entry) => entry.action);
     expect(actions).toEqual(expect.arrayContaining(['organization.create', 'organization.update', 'organization.delete', 'organization.member.set', 'organization.member.remove']));
+  });
+
+  it("a plan's daily tool runs are shared by its members on every door; a bigger plan or leaving lifts the refusal at once", async () => {
+    const tiny = (await create({ name: 'Quota Co', plan: { name: 'Tiny', dailyToolRuns: 3 } })).body;
+    const [first, second] = [await registerAndLogin(t.client), await registerAndLogin(t.client)];
+    for (const user of [first, second]) expect((await assign(user, tiny.id)).status).toBe(200);
+    const echo = (user: LoggedInUser) => t.client.call<Envelope>('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'hi' } } });
+    expect((await echo(first)).status).toBe(200);
+    expect((await echo(second)).status).toBe(200);
+    expect((await echo(first)).status).toBe(200);
+    const refused = await echo(second);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: 'RATE_LIMIT_EXCEEDED' });
+    expect(refused.body.message).toContain('allows 3 tool runs a day');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
+    const socket = await openWs(t.baseUrl, { headers: first.auth });
+    const viaWs = await socket.request('tools/execute', { tool: 'echo', arguments: { message: 'hi' } });
+    socket.close();
+    expect(viaWs.error).toMatchObject({ code: -32029, data: { code: 'RATE_LIMIT_EXCEEDED' } });
+    // Others are not counted.
+    expect((await echo(outsider)).status).toBe(200);
+    expect((await until(() => t.client.call<Organization>('getMyOrganization', { headers: first.auth }), (answer) => answer.body.toolRunsToday >= 3)).body.toolRunsToday).toBe(3);
+
+    expect((await t.client.call('updateOrganization', { headers: admin.auth, params: { id: tiny.id }, body: { name: 'Quota Co', plan: { name: 'Bigger', dailyToolRuns: 100 } } })).status).toBe(200);
+    expect((await echo(second)).status).toBe(200);
+    expect((await t.client.call('updateOrganization', { headers: admin.auth, params: { id: tiny.id }, body: { name: 'Quota Co', plan: { name: 'Tiny', dailyToolRuns: 3 } } })).status).toBe(200);
+    expect((await echo(second)).status).toBe(429);
+    expect((await t.client.call('removeUserOrganization', { headers: admin.auth, params: { id: second.userId } })).status).toBe(204);
+    expect((await echo(second)).status).toBe(200);
+    expect((await t.client.call('createOrganization', { headers: admin.auth, body: { name: 'Zero', plan: { name: 'None', dailyToolRuns: 0 } } })).status).toBe(400);
   });
 
   it('two admins giving away the last place at once: one gets it, the other a 409', async () => {

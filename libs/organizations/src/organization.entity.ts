@@ -1,11 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** What an organization has (the MCP Online Platform's plan): `maxUsers` is enforced, `features` describe it. */
+/** What an organization has (the MCP Online Platform's plan): `maxUsers` and `dailyToolRuns` are enforced, `features` describe it. */
 export interface StoredPlan {
   readonly id?: string;
   readonly name: string;
   readonly features: readonly string[];
   readonly maxUsers?: number;
+  /** Tool runs its members may start in a UTC day, all together. */
+  readonly dailyToolRuns?: number;
 }
 
 /** A customer's organization: its members (organization_members) and its plan. */

@@ -3,7 +3,9 @@ import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
+import { EventBus } from '@app/events';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { OrganizationQuotas } from './organization-quotas';
 import { OrganizationMemberEntity, type OrganizationRole } from './organization-member.entity';
 import { OrganizationEntity, type StoredPlan } from './organization.entity';
 
@@ -13,6 +15,7 @@ const DEFAULT_PLAN: StoredPlan = { name: 'Standard', features: [] };
 interface Counts {
   readonly usersCount: number;
   readonly servicesCount: number;
+  readonly toolRunsToday: number;
 }
 
 interface MemberRow {
@@ -32,7 +35,7 @@ interface Page {
 
 function planOf(input: OrganizationInputDto['plan']): StoredPlan {
   if (!input) return DEFAULT_PLAN;
-  return { ...(input.id ? { id: input.id } : {}), name: input.name, features: [...(input.features ?? [])], ...(input.maxUsers ? { maxUsers: input.maxUsers } : {}) };
+  return { ...(input.id ? { id: input.id } : {}), name: input.name, features: [...(input.features ?? [])], ...(input.maxUsers ? { maxUsers: input.maxUsers } : {}), ...(input.dailyToolRuns ? { dailyToolRuns: input.dailyToolRuns } : {}) };
 }
 
 function memberView(row: MemberRow): OrganizationMember {
@@ -58,6 +61,8 @@ export class OrganizationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditWriter,
+    private readonly quotas: OrganizationQuotas,
+    private readonly events: EventBus,
   ) {
     this.organizations = dataSource.getRepository(OrganizationEntity);
     this.members = dataSource.getRepository(OrganizationMemberEntity);
@@ -94,6 +99,7 @@ export class OrganizationsService {
       if (plan.maxUsers !== undefined && members > plan.maxUsers) throw ApiError.conflict(`The organization has ${members} members, more than the plan's ${plan.maxUsers}: take some out first`);
       return this.saveNamed({ ...existing, name: input.name, plan }, manager);
     });
+    this.quotasChanged(id);
     await this.audit.record({ action: 'organization.update', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: updated.name, plan: updated.plan.name }, origin });
     return this.view(updated);
   }
@@ -102,6 +108,7 @@ export class OrganizationsService {
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
     const organization = await this.find(id);
     await this.organizations.delete({ id });
+    this.quotasChanged(id);
     await this.audit.record({ action: 'organization.delete', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: organization.name }, origin });
   }
 
@@ -143,6 +150,7 @@ export class OrganizationsService {
       else await manager.insert(OrganizationMemberEntity, { userId, organizationId: organization.id, role });
       return before;
     });
+    this.quotasChanged(input.organizationId);
     await this.audit.record({
       action: 'organization.member.set',
       result: 'success',
@@ -158,7 +166,13 @@ export class OrganizationsService {
   async removeMembership(userId: string, actor: string, origin: RequestOrigin): Promise<void> {
     const membership = await this.membershipOf(userId, 'The user is in no organization');
     await this.members.delete({ userId, organizationId: membership.organizationId });
+    this.quotasChanged(membership.organizationId);
     await this.audit.record({ action: 'organization.member.remove', result: 'success', userId: actor, resource: `organization:${membership.organizationId}`, details: { user: userId, role: membership.role }, origin });
+  }
+
+  private quotasChanged(organizationId: string): void {
+    this.quotas.forget();
+    this.events.publish('organization.quotas.changed', { organizationId });
   }
 
   private async memberPage(organizationId: string, page: Page): Promise<OrganizationMemberList> {
@@ -213,11 +227,13 @@ export class OrganizationsService {
     };
   }
 
-  /** Its members, and the MCP services they gave their own configuration (read, not owned, here). */
+  /** Its members, the MCP services they gave their own configuration, and their runs today (read, not owned, here). */
   private async countsOf(organizationId: string): Promise<Counts> {
     const [counts] = (await this.dataSource.query(
       `SELECT (SELECT count(*)::int FROM organization_members WHERE organization_id = $1) AS "usersCount",
-              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = $1) AS "servicesCount"`,
+              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = $1) AS "servicesCount",
+              (SELECT coalesce(sum(d.runs), 0)::int FROM tool_execution_days d JOIN organization_members m ON m.user_id = d.user_id
+                WHERE m.organization_id = $1 AND d.day = (now() AT TIME ZONE 'UTC')::date) AS "toolRunsToday"`,
       [organizationId],
     )) as Counts[];
     return counts;

@@ -20,5 +20,6 @@ export { UpstreamConnection } from './upstream/upstream-connection';
 export { UpstreamService } from './upstream/upstream.service';
 export { swapToolFingerprints } from './upstream/tool-fingerprints';
 export { RunPolicies } from './execution/run-policies';
+export { RunQuotas } from './execution/run-quotas';
 export type { RunPolicy } from './execution/run-policies';
 export { progressTokenOf } from './tools.rpc';

@@ -3076,6 +3076,11 @@ function acceptOrganizationPlanDto(input: unknown): dto.OrganizationPlanDto | un
         if (!(isInt(value) && min(value, 1) && max(value, 1000000))) return undefined;
         break;
       }
+      case "dailyToolRuns": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000000))) return undefined;
+        break;
+      }
       default:
         return undefined;
     }

@@ -1607,7 +1607,7 @@ export class ListOrganizationsQueryDto {
   limit?: number;
 }
 
-/** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+/** What the organization has (the MCP Online Platform's plan). `maxUsers` and `dailyToolRuns` are enforced; `features` describe it. */
 export class OrganizationPlanDto {
   @ValidateIf((object: Record<string, unknown>) => object["id"] !== undefined)
   @IsString()
@@ -1631,6 +1631,13 @@ export class OrganizationPlanDto {
   @Min(1)
   @Max(1000000)
   maxUsers?: number;
+
+  /** Tool runs its members may start in a UTC day, all together, on every door (REST, `/ws`, `/mcp`); past it a run is refused with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` until midnight UTC. Shared across instances through Redis when configured. */
+  @ValidateIf((object: Record<string, unknown>) => object["dailyToolRuns"] !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(100000000)
+  dailyToolRuns?: number;
 }
 
 export class OrganizationInputDto {
@@ -1639,7 +1646,7 @@ export class OrganizationInputDto {
   @MaxLength(200)
   name!: string;
 
-  /** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+  /** What the organization has (the MCP Online Platform's plan). `maxUsers` and `dailyToolRuns` are enforced; `features` describe it. */
   @ValidateIf((object: Record<string, unknown>) => object["plan"] !== undefined)
   @IsObject()
   @ValidateNested()

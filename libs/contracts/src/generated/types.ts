@@ -298,12 +298,14 @@ export interface UpstreamUserConfigList {
   pagination: Pagination;
 }
 
-/** What the organization has (the MCP Online Platform's plan). `maxUsers` is enforced; `features` describe it. */
+/** What the organization has (the MCP Online Platform's plan). `maxUsers` and `dailyToolRuns` are enforced; `features` describe it. */
 export interface OrganizationPlan {
   id?: string;
   name: string;
   features?: Array<string>;
   maxUsers?: number;
+  /** Tool runs its members may start in a UTC day, all together, on every door (REST, `/ws`, `/mcp`); past it a run is refused with 429 `RATE_LIMIT_EXCEEDED` and `Retry-After` until midnight UTC. Shared across instances through Redis when configured. */
+  dailyToolRuns?: number;
 }
 
 export interface OrganizationInput {
@@ -318,6 +320,8 @@ export interface Organization {
   usersCount: number;
   /** The MCP services its members have given their own configuration. */
   servicesCount: number;
+  /** Its members' tool runs recorded since midnight UTC (a run is recorded as it ends). */
+  toolRunsToday: number;
   /** The caller's role in it (`GET /organizations/me` only). */
   role?: "member" | "admin";
   createdAt: string;

@@ -12,6 +12,7 @@ import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../regist
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
+import { RunQuotas } from './run-quotas';
 import { ToolCache } from './tool-cache';
 import { redactParameters } from './secret-parameters';
 import type { ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
@@ -138,6 +139,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   private readonly logger = new Logger('ToolExecutor');
   private readonly inFlight = new Set<Promise<void>>();
   private readonly policies?: RunPolicies;
+  private readonly quotas?: RunQuotas;
   private recovery?: NodeJS.Timeout;
   private stopping = false;
 
@@ -153,8 +155,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     private readonly cache: ToolCache,
     private readonly tracing: Tracing,
     @Optional() policies?: RunPolicies,
+    @Optional() quotas?: RunQuotas,
   ) {
     this.policies = policies;
+    this.quotas = quotas;
   }
 
   onApplicationBootstrap(): void {
@@ -187,6 +191,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const policy = options.contextId ? await this.policyFor(caller, options.contextId, definition, origin) : undefined;
     await this.authorize(caller, tool, input, origin);
     await this.enforceToolLimit(caller, definition);
+    const quota = this.quotas?.admit(caller.id);
+    if (quota) await quota;
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry) };
