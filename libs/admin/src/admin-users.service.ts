@@ -1,6 +1,6 @@
 import { AuditWriter } from '@app/audit';
 import { PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
-import { ApiError, isRedisUnavailable, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, offsetPagination, isRedisUnavailable, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { RedisService } from '@app/database';
 import { EventBus } from '@app/events';
@@ -45,7 +45,7 @@ export class AdminUsersService {
     if (query.status) builder.andWhere('user.status = :status', { status: query.status });
     if (query.search) builder.andWhere('(user.email ILIKE :search OR user.name ILIKE :search)', { search: `%${escapeLike(query.search)}%` });
     const [rows, total] = await builder.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'ASC').skip((page - 1) * limit).take(limit).getManyAndCount();
-    return { users: rows.map(toUserView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    return { users: rows.map(toUserView), pagination: offsetPagination(page, limit, total) };
   }
 
   /**

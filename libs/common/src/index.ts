@@ -10,6 +10,8 @@ export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';
 export { clientAddressOf, originOf } from './http/request-origin';
+export { offsetPagination } from './http/offset-pagination';
+export type { OffsetPagination } from './http/offset-pagination';
 export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type ErrorDetail, type RequestOrigin, storableJson } from '@app/common';
+import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, storableJson } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { Context, ContextList, CreateContextRequestDto, ListContextsQueryDto, UpdateContextRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -76,7 +76,7 @@ export class ContextsService {
       skip: (page - 1) * limit,
       take: limit,
     });
-    return { contexts: rows.map(contextView), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    return { contexts: rows.map(contextView), pagination: offsetPagination(page, limit, total) };
   }
 
   async get(caller: AuthenticatedUser, id: string): Promise<Context> {

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, offsetPagination, type RequestOrigin, sqlState } from '@app/common';
 import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -42,9 +42,6 @@ function memberView(row: MemberRow): OrganizationMember {
   return { id: row.id, email: row.email, name: row.name, organizationId: row.organizationId, role: row.role, joinedAt: new Date(row.joinedAt).toISOString(), lastLoginAt: row.lastLoginAt ? new Date(row.lastLoginAt).toISOString() : null };
 }
 
-function pagination(page: Page, total: number): OrganizationList['pagination'] {
-  return { page: page.page, limit: page.limit, total, pages: Math.ceil(total / page.limit) };
-}
 
 const MEMBERS_SQL = `SELECT u.id, u.email, u.name, m.organization_id AS "organizationId", m.role, m.joined_at AS "joinedAt", u.last_login_at AS "lastLoginAt"
   FROM organization_members m JOIN users u ON u.id = m.user_id`;
@@ -77,7 +74,7 @@ export class OrganizationsService {
     const found = await this.organizations.findBy(rows.map(({ id }) => ({ id })));
     const byId = new Map(found.map((organization) => [organization.id, organization]));
     const views = await Promise.all(rows.flatMap(({ id }) => (byId.has(id) ? [this.view(byId.get(id) as OrganizationEntity)] : [])));
-    return { organizations: views, pagination: pagination(page, total) };
+    return { organizations: views, pagination: offsetPagination(page.page, page.limit, total) };
   }
 
   async get(id: string): Promise<Organization> {
@@ -180,7 +177,7 @@ export class OrganizationsService {
       this.dataSource.query(`${MEMBERS_SQL} WHERE m.organization_id = $1 ORDER BY m.joined_at, u.id LIMIT $2 OFFSET $3`, [organizationId, page.limit, (page.page - 1) * page.limit]) as Promise<MemberRow[]>,
       this.dataSource.query(`SELECT count(*)::int AS total FROM organization_members WHERE organization_id = $1`, [organizationId]) as Promise<Array<{ total: number }>>,
     ]);
-    return { users: rows.map(memberView), pagination: pagination(page, total) };
+    return { users: rows.map(memberView), pagination: offsetPagination(page.page, page.limit, total) };
   }
 
   private async membershipOf(userId: string, missing = 'You are in no organization'): Promise<OrganizationMemberEntity> {

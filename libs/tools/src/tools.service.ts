@@ -1,4 +1,4 @@
-import { ApiError, isoString } from '@app/common';
+import { ApiError, offsetPagination, isoString } from '@app/common';
 import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListRecentToolsQueryDto, RecentToolList, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
@@ -38,10 +38,6 @@ function daysUpTo(now: number, days: number): string[] {
   return Array.from({ length: days }, (_, back) => new Date(now - back * DAY_MS).toISOString().slice(0, 10));
 }
 
-function pagination(page: number, limit: number, total: number) {
-  return { page, limit, total, pages: Math.ceil(total / limit) };
-}
-
 /** The read side of tools: what a caller may see, with real statistics. */
 @Injectable()
 export class ToolsService {
@@ -59,7 +55,7 @@ export class ToolsService {
       .sort((a, b) => a.definition.name.localeCompare(b.definition.name));
     const page = query.page ?? 1;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    return { tools: matching.slice((page - 1) * limit, page * limit).map(toolView), pagination: pagination(page, limit, matching.length) };
+    return { tools: matching.slice((page - 1) * limit, page * limit).map(toolView), pagination: offsetPagination(page, limit, matching.length) };
   }
 
   /** Every category with the tools in it that the caller may run (admins: all), and how many of those are enabled. */
@@ -83,7 +79,7 @@ export class ToolsService {
     const tool = this.visible(caller, ref);
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
     const { executions, total, nextCursor } = await this.executions.list(caller, tool.definition.id, { status: query.status, window });
-    return { executions, pagination: { ...pagination(window.page, window.limit, total), totalExact: true, nextCursor } };
+    return { executions, pagination: { ...offsetPagination(window.page, window.limit, total), totalExact: true, nextCursor } };
   }
 
   /** The caller's runs across every tool (admins: anyone's, by userId); a gone tool's id still filters its history. */

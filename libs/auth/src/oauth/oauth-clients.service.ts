@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { ListOAuthClientsQueryDto, OAuthClient, OAuthClientInformation, OAuthClientList } from '@app/contracts';
 import { SessionsService } from '@app/sessions';
@@ -49,7 +49,7 @@ export class OAuthClientsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const [rows, total] = await this.clients.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
     const held = await this.liveSessions(rows.map((row) => row.id));
-    return { clients: rows.map((row) => clientView(row, held.get(row.id)?.size ?? 0)), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    return { clients: rows.map((row) => clientView(row, held.get(row.id)?.size ?? 0)), pagination: offsetPagination(page, limit, total) };
   }
 
   /**

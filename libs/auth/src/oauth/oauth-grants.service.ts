@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import type { OAuthClientGrantList, OAuthGrant } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
@@ -93,7 +93,7 @@ export class OAuthGrantsService {
     )) as ClientGrantRow[];
     return {
       grants: rows.map((row) => Object.assign({ userId: row.user_id, email: row.email, name: row.name }, grantFields(row))),
-      pagination: { page, limit, total: Number(total), pages: Math.ceil(Number(total) / limit) },
+      pagination: offsetPagination(page, limit, Number(total)),
     };
   }
 

@@ -1,4 +1,4 @@
-import { ApiError, type RequestOrigin } from '@app/common';
+import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import type { ListMcpServicesQueryDto, McpService, McpServiceList } from '@app/contracts';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -26,7 +26,7 @@ export class McpServicesService {
       .map(({ server }) => server)
       .filter((server) => server.enabled && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
     const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id)));
-    return { services, pagination: { page, limit, total: matching.length, pages: Math.ceil(matching.length / limit) } };
+    return { services, pagination: offsetPagination(page, limit, matching.length) };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<McpService> {

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -280,7 +280,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async userConfigsOf(id: string, page: number, limit: number): Promise<UpstreamUserConfigList> {
     await this.find(id);
     const { entries, total } = await this.userConfigs.holders(id, page, limit);
-    return { configs: entries, pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+    return { configs: entries, pagination: offsetPagination(page, limit, total) };
   }
 
   /** An admin's removal of a user's configuration of a server. */
