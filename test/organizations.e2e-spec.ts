@@ -144,6 +144,30 @@ describe('Organizations (MCP Online Platform)', () => {
     expect((await t.client.call('createOrganization', { headers: admin.auth, body: { name: 'Zero', plan: { name: 'None', dailyToolRuns: 0 } } })).status).toBe(400);
   });
 
+  it("its admins see its members' runs by day against the plan, and take members out", async () => {
+    const shop = (await create({ name: 'Usage Co', plan: { name: 'Metered', dailyToolRuns: 50 } })).body;
+    const [boss, worker] = [await registerAndLogin(t.client), await registerAndLogin(t.client)];
+    expect((await assign(boss, shop.id, 'admin')).status).toBe(200);
+    expect((await assign(worker, shop.id)).status).toBe(200);
+    for (const user of [boss, worker, worker]) expect((await t.client.call('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'count me' } } })).status).toBe(200);
+    expect((await t.client.call('executeTool', { headers: worker.auth, params: { id: 'echo' }, body: { parameters: { message: 42 } } })).status).toBe(400);
+    type Usage = { organizationId: string; dailyToolRuns: number | null; days: Array<{ day: string; runs: number; completed: number; failed: number }>; total: { runs: number } };
+    const usage = await until(() => t.client.call<Usage & Envelope>('getMyOrganizationUsage', { headers: boss.auth, query: { days: 7 } }), (answer) => answer.body.total?.runs >= 3);
+    expect(usage.status).toBe(200);
+    expect(usage.body).toMatchObject({ organizationId: shop.id, dailyToolRuns: 50, total: { runs: 3, completed: 3, failed: 0 } });
+    expect(usage.body.days).toHaveLength(7);
+    expect(usage.body.days[0]).toEqual({ day: new Date().toISOString().slice(0, 10), runs: 3, completed: 3, failed: 0 });
+    expect(usage.body.days.slice(1).every((day) => day.runs === 0)).toBe(true);
+    expect((await t.client.call('getMyOrganizationUsage', { headers: worker.auth })).status).toBe(403);
+    expect((await t.client.call('getMyOrganizationUsage', { headers: boss.auth, query: { days: 367 } })).status).toBe(400);
+    expect((await t.client.call<Usage>('getOrganizationUsage', { headers: admin.auth, params: { id: shop.id } })).body.days).toHaveLength(30);
+
+    expect((await t.client.call('removeMyOrganizationUser', { headers: worker.auth, params: { userId: boss.userId } })).status).toBe(403);
+    expect((await t.client.call('removeMyOrganizationUser', { headers: boss.auth, params: { userId: outsider.userId } })).status).toBe(404);
+    expect((await t.client.call('removeMyOrganizationUser', { headers: boss.auth, params: { userId: worker.userId } })).status).toBe(204);
+    expect((await mine(worker)).status).toBe(404);
+  });
+
   it('two admins giving away the last place at once: one gets it, the other a 409', async () => {
     const small = (await create({ name: 'Small', plan: { name: 'One', maxUsers: 1 } })).body;
     const answers = await Promise.all([assign(member, small.id), assign(outsider, small.id)]);

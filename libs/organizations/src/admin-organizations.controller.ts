@@ -2,6 +2,8 @@ import { originOf } from '@app/common';
 import {
   DeleteOrganizationParamsDto,
   GetOrganizationParamsDto,
+  GetOrganizationUsageParamsDto,
+  GetOrganizationUsageQueryDto,
   ListOrganizationsQueryDto,
   ListOrganizationUsersParamsDto,
   ListOrganizationUsersQueryDto,
@@ -14,6 +16,7 @@ import {
   type OrganizationList,
   type OrganizationMember,
   type OrganizationMemberList,
+  type OrganizationUsage,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
@@ -50,6 +53,11 @@ export class AdminOrganizationsController {
   @HttpCode(204)
   remove(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteOrganizationParamsDto, @Req() request: FastifyRequest): Promise<void> {
     return this.organizations.remove(params.id, user.id, originOf(request));
+  }
+
+  @Get(':id/usage')
+  usage(@Param() params: GetOrganizationUsageParamsDto, @Query() query: GetOrganizationUsageQueryDto): Promise<OrganizationUsage> {
+    return this.organizations.usageOf(params.id, query.days ?? 30);
   }
 
   @Get(':id/users')

@@ -1,6 +1,6 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type RequestOrigin, sqlState } from '@app/common';
-import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList } from '@app/contracts';
+import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@app/events';
@@ -122,9 +122,49 @@ export class OrganizationsService {
 
   /** The members of the caller's organization: for its admins only. */
   async myMembers(user: AuthenticatedUser, page: Page): Promise<OrganizationMemberList> {
+    return this.memberPage((await this.adminMembership(user)).organizationId, page);
+  }
+
+  private async adminMembership(user: AuthenticatedUser): Promise<OrganizationMemberEntity> {
     const membership = await this.membershipOf(user.id);
-    if (membership.role !== 'admin') throw ApiError.forbidden("Only your organization's admins see its members");
-    return this.memberPage(membership.organizationId, page);
+    if (membership.role !== 'admin') throw ApiError.forbidden("Only your organization's admins may do this");
+    return membership;
+  }
+
+  /** Every day of the window, a day without runs included, from the day counts of its members' runs. */
+  private async usage(organization: OrganizationEntity, days: number): Promise<OrganizationUsage> {
+    const rows = (await this.dataSource.query(
+      `SELECT d.day::text AS day, sum(d.runs)::int AS runs,
+              coalesce(sum(d.runs) FILTER (WHERE d.status = 'completed'), 0)::int AS completed,
+              coalesce(sum(d.runs) FILTER (WHERE d.status = 'failed'), 0)::int AS failed
+         FROM tool_execution_days d JOIN organization_members m ON m.user_id = d.user_id
+        WHERE m.organization_id = $1 AND d.day > (now() AT TIME ZONE 'UTC')::date - $2::int
+        GROUP BY d.day`,
+      [organization.id, days],
+    )) as Array<{ day: string; runs: number; completed: number; failed: number }>;
+    const byDay = new Map(rows.map((row) => [row.day, row]));
+    const today = Date.now();
+    const window = Array.from({ length: days }, (_, back) => new Date(today - back * 86_400_000).toISOString().slice(0, 10)).map((day) => byDay.get(day) ?? { day, runs: 0, completed: 0, failed: 0 });
+    const total = window.reduce((sum, day) => ({ runs: sum.runs + day.runs, completed: sum.completed + day.completed, failed: sum.failed + day.failed }), { runs: 0, completed: 0, failed: 0 });
+    return { organizationId: organization.id, dailyToolRuns: organization.plan.dailyToolRuns ?? null, days: window, total };
+  }
+
+  /** The members' runs by UTC day, the last `days` up to today, newest first; for its admins. */
+  async myUsage(user: AuthenticatedUser, days: number): Promise<OrganizationUsage> {
+    return this.usage(await this.find((await this.adminMembership(user)).organizationId), days);
+  }
+
+  async usageOf(id: string, days: number): Promise<OrganizationUsage> {
+    return this.usage(await this.find(id), days);
+  }
+
+  /** An organization's admin takes a member out (themselves included). */
+  async removeMyMember(user: AuthenticatedUser, memberId: string, origin: RequestOrigin): Promise<void> {
+    const { organizationId } = await this.adminMembership(user);
+    const { affected } = await this.members.delete({ userId: memberId, organizationId });
+    if (!affected) throw ApiError.notFound('Member of your organization');
+    this.quotasChanged(organizationId);
+    await this.audit.record({ action: 'organization.member.remove', result: 'success', userId: user.id, resource: `organization:${organizationId}`, details: { user: memberId, by: 'organization admin' }, origin });
   }
 
   /**

@@ -2985,6 +2985,49 @@ function acceptListMyOrganizationUsersQueryDto(input: unknown): dto.ListMyOrgani
   return out as unknown as dto.ListMyOrganizationUsersQueryDto;
 }
 
+function acceptGetMyOrganizationUsageQueryDto(input: unknown): dto.GetMyOrganizationUsageQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.GetMyOrganizationUsageQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "days": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 366))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetMyOrganizationUsageQueryDto;
+}
+
+function acceptRemoveMyOrganizationUserParamsDto(input: unknown): dto.RemoveMyOrganizationUserParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["userId"] === undefined) return undefined;
+  const out = new dto.RemoveMyOrganizationUserParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "userId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveMyOrganizationUserParamsDto;
+}
+
 function acceptListOrganizationsQueryDto(input: unknown): dto.ListOrganizationsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3150,6 +3193,49 @@ function acceptDeleteOrganizationParamsDto(input: unknown): dto.DeleteOrganizati
     out[key] = value;
   }
   return out as unknown as dto.DeleteOrganizationParamsDto;
+}
+
+function acceptGetOrganizationUsageQueryDto(input: unknown): dto.GetOrganizationUsageQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.GetOrganizationUsageQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "days": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 366))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetOrganizationUsageQueryDto;
+}
+
+function acceptGetOrganizationUsageParamsDto(input: unknown): dto.GetOrganizationUsageParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetOrganizationUsageParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetOrganizationUsageParamsDto;
 }
 
 function acceptListOrganizationUsersQueryDto(input: unknown): dto.ListOrganizationUsersQueryDto | undefined {
@@ -3817,12 +3903,16 @@ acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto)
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListMyOrganizationUsersQueryDto, acceptListMyOrganizationUsersQueryDto);
+acceptWith(dto.GetMyOrganizationUsageQueryDto, acceptGetMyOrganizationUsageQueryDto);
+acceptWith(dto.RemoveMyOrganizationUserParamsDto, acceptRemoveMyOrganizationUserParamsDto);
 acceptWith(dto.ListOrganizationsQueryDto, acceptListOrganizationsQueryDto);
 acceptWith(dto.OrganizationInputDto, acceptOrganizationInputDto);
 acceptWith(dto.OrganizationPlanDto, acceptOrganizationPlanDto);
 acceptWith(dto.GetOrganizationParamsDto, acceptGetOrganizationParamsDto);
 acceptWith(dto.UpdateOrganizationParamsDto, acceptUpdateOrganizationParamsDto);
 acceptWith(dto.DeleteOrganizationParamsDto, acceptDeleteOrganizationParamsDto);
+acceptWith(dto.GetOrganizationUsageQueryDto, acceptGetOrganizationUsageQueryDto);
+acceptWith(dto.GetOrganizationUsageParamsDto, acceptGetOrganizationUsageParamsDto);
 acceptWith(dto.ListOrganizationUsersQueryDto, acceptListOrganizationUsersQueryDto);
 acceptWith(dto.ListOrganizationUsersParamsDto, acceptListOrganizationUsersParamsDto);
 acceptWith(dto.ListAuditLogsQueryDto, acceptListAuditLogsQueryDto);

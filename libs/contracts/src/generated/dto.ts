@@ -1586,6 +1586,21 @@ export class ListMyOrganizationUsersQueryDto {
   limit?: number;
 }
 
+export class GetMyOrganizationUsageQueryDto {
+  /** How many UTC days up to today (default 30). */
+  @ValidateIf((object: Record<string, unknown>) => object["days"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+}
+
+export class RemoveMyOrganizationUserParamsDto {
+  @IsUUID(undefined)
+  userId!: string;
+}
+
 export class ListOrganizationsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["q"] !== undefined)
   @IsString()
@@ -1665,6 +1680,21 @@ export class UpdateOrganizationParamsDto {
 }
 
 export class DeleteOrganizationParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class GetOrganizationUsageQueryDto {
+  /** How many UTC days up to today (default 30). */
+  @ValidateIf((object: Record<string, unknown>) => object["days"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+}
+
+export class GetOrganizationUsageParamsDto {
   @IsUUID(undefined)
   id!: string;
 }

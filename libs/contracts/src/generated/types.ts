@@ -328,6 +328,25 @@ export interface Organization {
   updatedAt: string;
 }
 
+export interface OrganizationUsageDay {
+  day: string;
+  runs: number;
+  completed: number;
+  failed: number;
+}
+
+export interface OrganizationUsage {
+  organizationId: string;
+  /** The plan's limit; null without one. */
+  dailyToolRuns: number | null;
+  days: Array<OrganizationUsageDay>;
+  total: {
+    runs: number;
+    completed: number;
+    failed: number;
+  };
+}
+
 export interface OrganizationList {
   organizations: Array<Organization>;
   pagination: Pagination;
@@ -1519,6 +1538,8 @@ export type GetMyOrganizationResponse200 = Organization;
 
 export type ListMyOrganizationUsersResponse200 = OrganizationMemberList;
 
+export type GetMyOrganizationUsageResponse200 = OrganizationUsage;
+
 export type ListOrganizationsResponse200 = OrganizationList;
 
 export type CreateOrganizationResponse201 = Organization;
@@ -1526,6 +1547,8 @@ export type CreateOrganizationResponse201 = Organization;
 export type GetOrganizationResponse200 = Organization;
 
 export type UpdateOrganizationResponse200 = Organization;
+
+export type GetOrganizationUsageResponse200 = OrganizationUsage;
 
 export type ListOrganizationUsersResponse200 = OrganizationMemberList;
 
