@@ -52,6 +52,16 @@ describe('user configuration rules', () => {
     expect(placementProblems(config, { token: 'abc', org: '\u65e5\u672c' }).map((problem) => problem.field)).toEqual(['config']);
   });
 
+  it('takes a field named __proto__ as a field (which the schema then refuses), never as a prototype', () => {
+    const given = JSON.parse('{"token":"abcd","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const { values } = keepMaskedValues(given, undefined);
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    expect(Object.keys(values)).toEqual(['token', '__proto__']);
+    expect(new UserConfigValidator().problems(schema, values).map((problem) => problem.field)).toEqual(['config.__proto__']);
+    expect(renderTemplates({ __proto__: '{{token}}' } as unknown as Record<string, string>, { token: 'x' })).toEqual({});
+    expect(Object.keys(renderTemplates(JSON.parse('{"__proto__":"{{token}}"}') as Record<string, string>, { token: 'x' }))).toEqual(['__proto__']);
+  });
+
   it('keeps a stored value where the mask stands, and refuses a mask with nothing under it', () => {
     expect(keepMaskedValues({ token: '********', org: 'new' }, { token: 'old', org: 'old' })).toEqual({ values: { token: 'old', org: 'new' }, problems: [] });
     expect(keepMaskedValues({ token: '********' }, undefined).problems.map((problem) => problem.code)).toEqual(['MASKED_VALUE']);

@@ -102,12 +102,12 @@ function textOf(value: unknown): string {
  * whose fields the user left out is not sent at all.
  */
 export function renderTemplates(templates: Readonly<Record<string, string>> | undefined, values: UserConfigValues): Record<string, string> {
-  const rendered: Record<string, string> = {};
-  for (const [name, template] of Object.entries(templates ?? {})) {
-    if (placeholdersOf(template).some((field) => values[field] === undefined)) continue;
-    rendered[name] = template.replace(PLACEHOLDER, (_match, field: string) => textOf(values[field]));
-  }
-  return rendered;
+  // fromEntries makes own properties whatever the names (`__proto__` included).
+  return Object.fromEntries(
+    Object.entries(templates ?? {})
+      .filter(([, template]) => placeholdersOf(template).every((field) => Object.hasOwn(values, field) && values[field] !== undefined))
+      .map(([name, template]) => [name, template.replace(PLACEHOLDER, (_match, field: string) => textOf(values[field]))]),
+  );
 }
 
 /** Headers the values would make that no HTTP request can carry (a character beyond \u00ff, say). */
@@ -189,11 +189,12 @@ export class UserConfigValidator {
  */
 export function keepMaskedValues(values: UserConfigValues, stored: UserConfigValues | undefined): { values: Record<string, unknown>; problems: ErrorDetail[] } {
   const problems: ErrorDetail[] = [];
-  const kept: Record<string, unknown> = {};
+  const kept: Array<[string, unknown]> = [];
   for (const [name, value] of Object.entries(values)) {
-    if (value !== MASK) kept[name] = value;
-    else if (stored?.[name] !== undefined) kept[name] = stored[name];
+    if (value !== MASK) kept.push([name, value]);
+    else if (stored !== undefined && Object.hasOwn(stored, name)) kept.push([name, stored[name]]);
     else problems.push(detail(`config.${name}`, `${name} has no stored value to keep: send it`, 'MASKED_VALUE'));
   }
-  return { values: kept, problems };
+  // Own properties whatever the names: a `__proto__` field is then one the schema refuses, not a prototype.
+  return { values: Object.fromEntries(kept), problems };
 }
