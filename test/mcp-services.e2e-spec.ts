@@ -215,7 +215,16 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
 
   it("a token the upstream refuses is a clean 502 that never shows it; an API key runs with the owner's configuration but cannot change it", async () => {
     const carol = await registerAndLogin(t.client);
-    expect((await configure(carol.auth, { token: 'carol-wrong-token' })).status).toBe(200);
+    // Tried before it is stored: the upstream refuses the token, so nothing is kept.
+    const untaken = await configure(carol.auth, { token: 'carol-wrong-token' });
+    expect(untaken.status, JSON.stringify(untaken.body)).toBe(502);
+    expect(untaken.body.error).toBe('BAD_GATEWAY');
+    expect(untaken.body.message).toContain('not stored');
+    expect(JSON.stringify(untaken.body)).not.toContain('carol-wrong-token');
+    expect((await service(carol.auth)).body.isConfigured).toBe(false);
+    // Unchecked, it is stored; the run then meets the refusal.
+    const unchecked = await t.client.call<McpService>('configureMcpService', { headers: carol.auth, params: { serviceId: personalId }, body: { config: { token: 'carol-wrong-token' }, verify: false } });
+    expect(unchecked.status).toBe(200);
     const refused = await run(carol.auth, 'personal__whoami');
     expect(refused.status, JSON.stringify(refused.body)).toBe(502);
     expect(refused.body.error).toBe('BAD_GATEWAY');

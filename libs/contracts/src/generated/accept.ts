@@ -836,6 +836,11 @@ function acceptConfigureMcpServiceRequestDto(input: unknown): dto.ConfigureMcpSe
         if (!(isObject(value) && withinJsonBytes(value, 65536))) return undefined;
         break;
       }
+      case "verify": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
       default:
         return undefined;
     }

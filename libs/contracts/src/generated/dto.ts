@@ -445,6 +445,11 @@ export class ConfigureMcpServiceRequestDto {
   @IsObject()
   @MaxJsonBytes(65536)
   config!: Record<string, unknown>;
+
+  /** Connect to the service with it before storing it (for stdio, start its process), and refuse it (502, nothing stored) when the service does not take it. `false` stores it unchecked, for a service that is down now. */
+  @ValidateIf((object: Record<string, unknown>) => object["verify"] !== undefined)
+  @IsBoolean()
+  verify?: boolean;
 }
 
 export class ConfigureMcpServiceParamsDto {

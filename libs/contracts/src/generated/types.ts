@@ -410,6 +410,8 @@ export interface ConfigureMcpServiceRequest {
   config: {
     [key: string]: unknown;
   };
+  /** Connect to the service with it before storing it (for stdio, start its process), and refuse it (502, nothing stored) when the service does not take it. `false` stores it unchecked, for a service that is down now. */
+  verify?: boolean;
 }
 
 export interface FavoriteTool {

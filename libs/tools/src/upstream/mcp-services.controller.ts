@@ -25,7 +25,7 @@ export class McpServicesController {
   @HttpCode(200)
   @RequirePermissions('execute:tools')
   configure(@CurrentUser() user: AuthenticatedUser, @Param() params: ConfigureMcpServiceParamsDto, @Body() body: ConfigureMcpServiceRequestDto, @Req() request: FastifyRequest): Promise<McpService> {
-    return this.services.configure(user, params.serviceId, body.config, originOf(request));
+    return this.services.configure(user, params.serviceId, body.config, body.verify ?? true, originOf(request));
   }
 
   @Delete(':serviceId/configure')

@@ -35,10 +35,11 @@ export class McpServicesService {
   }
 
   /** A configuration is a credential: only the account's own sign-in gives or takes it. */
-  async configure(user: AuthenticatedUser, id: string, config: Record<string, unknown>, origin: RequestOrigin): Promise<McpService> {
+  async configure(user: AuthenticatedUser, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
     requireOwnSignIn(user, 'A service is configured');
     const server = await this.enabled(id);
-    return this.view(server, await this.userConfigs.configure(server, user.id, config, origin));
+    const trial = verify ? (values: Readonly<Record<string, unknown>>) => this.upstreams.verifyUserConfig(server, values) : undefined;
+    return this.view(server, await this.userConfigs.configure(server, user.id, config, origin, trial));
   }
 
   /** Also for a server that was disabled since: a user can always take their credential back. */

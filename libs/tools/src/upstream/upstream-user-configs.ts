@@ -135,10 +135,10 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Stores a user's configuration of a server (validated against its schema; masked fields keep
-   * their stored values), closes the connection made with the previous one everywhere, audits the
-   * fields (never the values).
+   * their stored values; `verify`, when given, tried before anything is stored), closes the
+   * connection made with the previous one everywhere, audits the fields (never the values).
    */
-  async configure(server: UpstreamServerEntity, userId: string, given: Record<string, unknown>, origin: RequestOrigin): Promise<ConfiguredService> {
+  async configure(server: UpstreamServerEntity, userId: string, given: Record<string, unknown>, origin: RequestOrigin, verify?: (values: UserConfigValues) => Promise<void>): Promise<ConfiguredService> {
     const userConfig = server.userConfig;
     if (!userConfig) throw ApiError.validation(`'${server.name}' takes no configuration of its users`, [{ field: 'serviceId', message: 'this service takes no configuration', code: 'NOT_CONFIGURABLE' }]);
     const stored = await this.storedValues(server.id, userId);
@@ -146,6 +146,7 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     const invalid = masked.length > 0 ? masked : this.validator.problems(userConfig.schema, values);
     const problems = invalid.length > 0 ? invalid : placementProblems(userConfig, values);
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
+    await verify?.(values);
     const fields = Object.keys(values).sort();
     await this.configs.upsert({ serverId: server.id, userId, sealed: this.secrets.encrypt(JSON.stringify(values)), fields, updatedAt: new Date() }, ['serverId', 'userId']);
     await this.changed(server.id, userId);

@@ -288,6 +288,23 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     await this.userConfigs.remove(await this.find(id), userId, origin, actor);
   }
 
+  /**
+   * Connects to a server with a user's configuration and leaves again (for stdio, starts and stops
+   * its process): 502 with the reason when the server does not take it.
+   */
+  async verifyUserConfig(server: UpstreamServerEntity, values: Readonly<Record<string, unknown>>): Promise<void> {
+    if (!server.userConfig) return;
+    const trial = this.newConnection(this.userConfigs.settingsFor(this.settingsOf(server), server.userConfig, values));
+    try {
+      await trial.connect();
+    } catch (error) {
+      const reason = error instanceof ApiError ? error.message.replace(/^Could not connect to upstream '[^']*': /, '') : trial.scrub(String(error));
+      throw new ApiError(502, 'BAD_GATEWAY', `'${server.name}' did not take a connection with this configuration, so it was not stored: ${reason}`.slice(0, 1000));
+    } finally {
+      await trial.disconnect();
+    }
+  }
+
   /** A configured server (404 when there is none). */
   serverOf(id: string): Promise<UpstreamServerEntity> {
     return this.find(id);
