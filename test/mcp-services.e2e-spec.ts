@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { CreatedApiKey, McpService, McpServiceList, ToolExecution, UpstreamServer, UpstreamUserConfigList } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, metricValue, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,7 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     expect(await whoami(alice.auth)).toEqual({ authorization: 'Bearer alice-token', org: 'acme' });
     const server = await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: personalId } });
     expect(server.body.userConnections).toBe(2);
+    expect(metricValue((await t.client.call('getMetrics')).text, 'mcp_upstream_user_connections', { server: 'personal' })).toBe(2);
 
     const [row] = await t.app.get(DataSource).query('SELECT sealed, fields FROM upstream_user_configs WHERE server_id = $1 AND user_id = $2', [personalId, alice.userId]);
     expect(row.sealed).not.toContain('alice-token');
@@ -356,6 +357,8 @@ describe('MCP services: users’ connections are bounded and close when idle', (
       expect(await count()).toBe(1);
     }
     expect(await until(count, (n) => n === 0, 5_000)).toBe(0);
+    // The gauge keeps the server's series, at 0 once its users' connections closed.
+    expect(metricValue((await t.client.call('getMetrics')).text, 'mcp_upstream_user_connections', { server: 'personal' })).toBe(0);
     const again = await t.client.call<ToolExecution>('executeTool', { headers: users[0].auth, params: { id: 'personal__whoami' }, body: { parameters: {} } });
     expect(JSON.stringify(again.body.result)).toContain('Bearer user-0');
   });

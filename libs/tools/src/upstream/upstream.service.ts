@@ -161,6 +161,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       connected: connection.status === 'connected',
       circuit: connection.breaker.state,
       tools: connection.status === 'connected' ? connection.tools.length : 0,
+      userConnections: this.userConfigs.connectionsTo(connection.settings.id),
     }));
   }
 
