@@ -16,3 +16,4 @@ export type { RequestOrigin } from './http/request-origin';
 export { storableJson } from './storable-json';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';
 export { isoString } from './time/iso-string';
+export { utcDaysUpTo } from './time/utc-days';

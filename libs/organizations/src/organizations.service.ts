@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { ApiError, offsetPagination, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, offsetPagination, type RequestOrigin, sqlState, utcDaysUpTo } from '@app/common';
 import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
@@ -38,6 +38,17 @@ function planOf(input: OrganizationInputDto['plan']): StoredPlan {
   return { ...(input.id ? { id: input.id } : {}), name: input.name, features: [...(input.features ?? [])], ...(input.maxUsers ? { maxUsers: input.maxUsers } : {}), ...(input.dailyToolRuns ? { dailyToolRuns: input.dailyToolRuns } : {}) };
 }
 
+function viewOf(organization: OrganizationEntity, counts: Counts): Organization {
+  return {
+    id: organization.id,
+    name: organization.name,
+    plan: { ...organization.plan, features: [...organization.plan.features] },
+    ...counts,
+    createdAt: organization.createdAt.toISOString(),
+    updatedAt: organization.updatedAt.toISOString(),
+  };
+}
+
 function memberView(row: MemberRow): OrganizationMember {
   return { id: row.id, email: row.email, name: row.name, organizationId: row.organizationId, role: row.role, joinedAt: new Date(row.joinedAt).toISOString(), lastLoginAt: row.lastLoginAt ? new Date(row.lastLoginAt).toISOString() : null };
 }
@@ -71,9 +82,14 @@ export class OrganizationsService {
       this.organizations.query(`SELECT id FROM organizations WHERE lower(name) LIKE $1 ORDER BY lower(name), id LIMIT $2 OFFSET $3`, [pattern, page.limit, (page.page - 1) * page.limit]) as Promise<Array<{ id: string }>>,
       this.organizations.query(`SELECT count(*)::int AS total FROM organizations WHERE lower(name) LIKE $1`, [pattern]) as Promise<Array<{ total: number }>>,
     ]);
-    const found = await this.organizations.findBy(rows.map(({ id }) => ({ id })));
+    const ids = rows.map(({ id }) => id);
+    const [found, counts] = await Promise.all([this.organizations.findBy(ids.map((id) => ({ id }))), this.countsOf(ids)]);
     const byId = new Map(found.map((organization) => [organization.id, organization]));
-    const views = await Promise.all(rows.flatMap(({ id }) => (byId.has(id) ? [this.view(byId.get(id) as OrganizationEntity)] : [])));
+    const views = ids.flatMap((id) => {
+      const organization = byId.get(id);
+      const counted = counts.get(id);
+      return organization && counted ? [viewOf(organization, counted)] : [];
+    });
     return { organizations: views, pagination: offsetPagination(page.page, page.limit, total) };
   }
 
@@ -143,8 +159,7 @@ export class OrganizationsService {
       [organization.id, days],
     )) as Array<{ day: string; runs: number; completed: number; failed: number }>;
     const byDay = new Map(rows.map((row) => [row.day, row]));
-    const today = Date.now();
-    const window = Array.from({ length: days }, (_, back) => new Date(today - back * 86_400_000).toISOString().slice(0, 10)).map((day) => byDay.get(day) ?? { day, runs: 0, completed: 0, failed: 0 });
+    const window = utcDaysUpTo(Date.now(), days).map((day) => byDay.get(day) ?? { day, runs: 0, completed: 0, failed: 0 });
     const total = window.reduce((sum, day) => ({ runs: sum.runs + day.runs, completed: sum.completed + day.completed, failed: sum.failed + day.failed }), { runs: 0, completed: 0, failed: 0 });
     return { organizationId: organization.id, dailyToolRuns: organization.plan.dailyToolRuns ?? null, days: window, total };
   }
@@ -253,26 +268,25 @@ export class OrganizationsService {
   }
 
   private async view(organization: OrganizationEntity): Promise<Organization> {
-    const counts = await this.countsOf(organization.id);
-    return {
-      id: organization.id,
-      name: organization.name,
-      plan: { ...organization.plan, features: [...organization.plan.features] },
-      ...counts,
-      createdAt: organization.createdAt.toISOString(),
-      updatedAt: organization.updatedAt.toISOString(),
-    };
+    const counts = (await this.countsOf([organization.id])).get(organization.id) as Counts;
+    return viewOf(organization, counts);
   }
 
-  /** Its members, the MCP services they gave their own configuration, and their runs today (read, not owned, here). */
-  private async countsOf(organizationId: string): Promise<Counts> {
-    const [counts] = (await this.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM organization_members WHERE organization_id = $1) AS "usersCount",
-              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = $1) AS "servicesCount",
+  /**
+   * Per organization, in one statement: its members, the MCP services they gave their own
+   * configuration, and their runs today (read, not owned, here).
+   */
+  private async countsOf(organizationIds: readonly string[]): Promise<Map<string, Counts>> {
+    if (organizationIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT o.id,
+              (SELECT count(*)::int FROM organization_members WHERE organization_id = o.id) AS "usersCount",
+              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = o.id) AS "servicesCount",
               (SELECT coalesce(sum(d.runs), 0)::int FROM tool_execution_days d JOIN organization_members m ON m.user_id = d.user_id
-                WHERE m.organization_id = $1 AND d.day = (now() AT TIME ZONE 'UTC')::date) AS "toolRunsToday"`,
-      [organizationId],
-    )) as Counts[];
-    return counts;
+                WHERE m.organization_id = o.id AND d.day = (now() AT TIME ZONE 'UTC')::date) AS "toolRunsToday"
+         FROM unnest($1::uuid[]) AS o(id)`,
+      [organizationIds],
+    )) as Array<Counts & { id: string }>;
+    return new Map(rows.map(({ id, ...counts }) => [id, counts]));
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError, offsetPagination, isoString } from '@app/common';
+import { ApiError, offsetPagination, isoString, utcDaysUpTo } from '@app/common';
 import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListRecentToolsQueryDto, RecentToolList, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { pageWindow } from '@app/database';
 import type { AuthenticatedUser } from '@app/security';
@@ -10,7 +10,6 @@ const DEFAULT_PAGE_SIZE = 20;
 const DEFAULT_STATS_DAYS = 30;
 const DEFAULT_TOP_TOOLS = 10;
 const DEFAULT_RECENT_TOOLS = 10;
-const DAY_MS = 86_400_000;
 const NO_RUNS = { runs: 0, completed: 0, failed: 0 } as const;
 const TOOL_CATEGORIES: ReadonlyArray<ToolCategoryList['categories'][number]['name']> = ['system', 'data', 'analytics', 'monitoring'];
 
@@ -31,11 +30,6 @@ export function toolView(tool: RegisteredTool): Tool {
     ...(definition.rateLimit ? { rateLimit: { ...definition.rateLimit } } : {}),
     ...(definition.examples ? { examples: definition.examples.map((example) => ({ ...example })) } : {}),
   };
-}
-
-/** The `days` days up to today (UTC, YYYY-MM-DD), newest first. */
-function daysUpTo(now: number, days: number): string[] {
-  return Array.from({ length: days }, (_, back) => new Date(now - back * DAY_MS).toISOString().slice(0, 10));
 }
 
 /** The read side of tools: what a caller may see, with real statistics. */
@@ -113,7 +107,7 @@ export class ToolsService {
     const othersAsked = query.allUsers === true || (query.userId !== undefined && query.userId !== caller.id);
     if (othersAsked && !isAdmin(caller)) throw ApiError.forbidden("Only admins may read another user's usage");
     const userId = query.allUsers === true ? undefined : (query.userId ?? caller.id);
-    const dates = daysUpTo(Date.now(), query.days ?? DEFAULT_STATS_DAYS);
+    const dates = utcDaysUpTo(Date.now(), query.days ?? DEFAULT_STATS_DAYS);
     const usage = await this.executions.usage({ userId, since: dates[dates.length - 1], until: dates[0] });
     const byDay = dates.map((date) => {
       const count = usage.byDay.get(date) ?? NO_RUNS;
