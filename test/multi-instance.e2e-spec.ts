@@ -249,6 +249,27 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     }
   });
 
+  it('a server kept to an organization is kept to it on the other instance too, and a member taken out is refused there', async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const member = await registerAndLogin(pair.a.client);
+      const outsider = await registerAndLogin(pair.a.client);
+      const organization = await pair.a.client.call<{ id: string }>('createOrganization', { headers: admin.auth, body: { name: 'Kept across instances' } });
+      expect((await pair.a.client.call('setUserOrganization', { headers: admin.auth, params: { id: member.userId }, body: { organizationId: organization.body.id } })).status).toBe(200);
+      const created = await pair.a.client.call('createServer', { headers: admin.auth, body: { name: 'kept-across', transport: { type: 'streamable-http', url: remote.url }, organizations: [organization.body.id] } });
+      expect(created.status).toBe(201);
+      const runOn = async (app: TestApp, headers: Record<string, string>) => (await app.client.call('executeTool', { headers, params: { id: 'kept-across__echo' }, body: { parameters: { message: 'hi' } } })).status;
+      // The other instance learns of the server over Redis and connects it, kept as it is here.
+      expect(await until(() => runOn(pair.b, member.auth), (status) => status === 200)).toBe(200);
+      expect(await runOn(pair.b, outsider.auth)).toBe(403);
+      expect((await pair.a.client.call('removeUserOrganization', { headers: admin.auth, params: { id: member.userId } })).status).toBe(204);
+      expect(await until(() => runOn(pair.b, member.auth), (status) => status === 403, 5_000)).toBe(403);
+    } finally {
+      await remote.close();
+    }
+  });
+
   it("an organization's daily runs are counted across instances, and a new plan holds on both at once", async () => {
     const admin = await registerAndLoginAs(pair.a, ['admin']);
     const user = await registerAndLogin(pair.a.client);

@@ -84,6 +84,7 @@ export class ContextsService {
   }
 
   async create(caller: AuthenticatedUser, input: CreateContextRequestDto, origin: RequestOrigin): Promise<Context> {
+    const tools = await this.toolIds(caller, input.tools ?? []);
     const context = await this.contexts.save(
       this.contexts.create({
         userId: caller.id,
@@ -91,7 +92,7 @@ export class ContextsService {
         description: input.description ?? null,
         status: input.status ?? 'active',
         metadata: boundedMetadata(input.metadata ?? {}),
-        tools: this.toolIds(caller, input.tools ?? []),
+        tools,
         settings: this.settings(input.settings),
       }),
     );
@@ -107,7 +108,7 @@ export class ContextsService {
     if (input.description !== undefined) context.description = input.description;
     if (input.status !== undefined) context.status = input.status;
     if (input.metadata !== undefined) context.metadata = boundedMetadata(input.metadata);
-    if (input.tools !== undefined) context.tools = this.toolIds(caller, input.tools);
+    if (input.tools !== undefined) context.tools = await this.toolIds(caller, input.tools);
     if (input.settings !== undefined) context.settings = this.settings(input.settings);
     const saved = await this.contexts.save(context);
     await this.audit.record({ action: 'context.update', result: 'success', userId: caller.id, sessionId: caller.sessionId, resource: `context:${id}`, details: { changed }, origin });
@@ -135,11 +136,12 @@ export class ContextsService {
    * Every reference must name a registered tool the caller may run; stored by id. A tool the caller
    * may not run is reported like a missing one, as everywhere else, so contexts cannot probe for it.
    */
-  private toolIds(caller: AuthenticatedUser, refs: readonly string[]): string[] {
+  private async toolIds(caller: AuthenticatedUser, refs: readonly string[]): Promise<string[]> {
     const unknown: ErrorDetail[] = [];
+    const organizationId = await this.registry.organizationOf(caller);
     const ids = refs.map((ref, index) => {
       const tool = this.registry.find(ref);
-      if (tool && (isAdmin(caller) || this.registry.mayRun(caller, tool))) return tool.definition.id;
+      if (tool && (isAdmin(caller) || this.registry.mayRun(caller, tool, organizationId))) return tool.definition.id;
       unknown.push({ field: `tools[${index}]`, message: `no tool named ${ref.slice(0, 200)}`, code: 'UNKNOWN_TOOL' });
       return ref;
     });

@@ -3,6 +3,7 @@ import { EventBus, LocalOnlyTransport } from '@app/events';
 import type { RateLimiter } from '@app/security';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
+import { OrganizationMemberships } from './organization-memberships';
 import { OrganizationQuotas } from './organization-quotas';
 
 /** Memberships read from a map (counting the reads), and a limiter that counts per key. */
@@ -23,8 +24,9 @@ function quotasWith(memberships: Map<string, { organizationId: string; dailyTool
       return { allowed: count <= rule.limit, limit: rule.limit, remaining: Math.max(0, rule.limit - count), reset: 0, retryAfter: rule.windowSeconds };
     },
   } as unknown as RateLimiter;
-  const quotas = new OrganizationQuotas(dataSource, limiter, new EventBus(new LocalOnlyTransport()));
-  return { quotas, reads: () => reads, counts };
+  const known = new OrganizationMemberships(dataSource, new EventBus(new LocalOnlyTransport()));
+  const quotas = new OrganizationQuotas(known, limiter);
+  return { quotas, memberships: known, reads: () => reads, counts };
 }
 
 describe('OrganizationQuotas', () => {
@@ -54,11 +56,11 @@ describe('OrganizationQuotas', () => {
 
   it('reads quotas afresh after a change, and never keeps a read that began before one', async () => {
     const memberships = new Map([['a', { organizationId: 'org', dailyToolRuns: null as number | null }]]);
-    const { quotas, reads } = quotasWith(memberships);
+    const { quotas, memberships: known, reads } = quotasWith(memberships);
     await quotas.admit('a');
     expect(quotas.admit('a')).toBeUndefined();
     memberships.set('a', { organizationId: 'org', dailyToolRuns: 1 });
-    quotas.forget();
+    known.forget();
     await quotas.admit('a');
     await expect(quotas.admit('a')).rejects.toThrow('allows 1 tool runs a day');
     expect(reads()).toBe(2);
@@ -66,10 +68,20 @@ describe('OrganizationQuotas', () => {
     // A read in flight when a change lands is used for that run only.
     memberships.set('b', { organizationId: 'org', dailyToolRuns: null });
     const inFlight = quotas.admit('b');
-    quotas.forget();
+    known.forget();
     await inFlight;
     memberships.set('b', { organizationId: 'org2', dailyToolRuns: 5 });
     await quotas.admit('b');
     expect(reads()).toBe(4);
+  });
+
+  it("answers a user's organization without a promise once read, from the same read as their quota", async () => {
+    const { quotas, memberships, reads } = quotasWith(new Map([['a', { organizationId: 'org', dailyToolRuns: null }]]));
+    await expect(memberships.organizationOf('a')).resolves.toBe('org');
+    expect(memberships.organizationOf('a')).toBe('org');
+    expect(quotas.admit('a')).toBeUndefined();
+    expect(await memberships.organizationOf('nobody')).toBeNull();
+    expect(memberships.organizationOf('nobody')).toBeNull();
+    expect(reads()).toBe(2);
   });
 });

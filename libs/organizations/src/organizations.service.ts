@@ -3,9 +3,9 @@ import { ApiError, offsetPagination, type RequestOrigin, sqlState, utcDaysUpTo }
 import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '@app/events';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { OrganizationQuotas } from './organization-quotas';
+import { UpstreamService } from '@app/tools';
+import { OrganizationMemberships } from './organization-memberships';
 import { OrganizationMemberEntity, type OrganizationRole } from './organization-member.entity';
 import { OrganizationEntity, type StoredPlan } from './organization.entity';
 
@@ -69,8 +69,8 @@ export class OrganizationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditWriter,
-    private readonly quotas: OrganizationQuotas,
-    private readonly events: EventBus,
+    private readonly memberships: OrganizationMemberships,
+    private readonly upstreams: UpstreamService,
   ) {
     this.organizations = dataSource.getRepository(OrganizationEntity);
     this.members = dataSource.getRepository(OrganizationMemberEntity);
@@ -112,16 +112,17 @@ export class OrganizationsService {
       if (plan.maxUsers !== undefined && members > plan.maxUsers) throw ApiError.conflict(`The organization has ${members} members, more than the plan's ${plan.maxUsers}: take some out first`);
       return this.saveNamed({ ...existing, name: input.name, plan }, manager);
     });
-    this.quotasChanged(id);
+    this.memberships.changed(id);
     await this.audit.record({ action: 'organization.update', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: updated.name, plan: updated.plan.name }, origin });
     return this.view(updated);
   }
 
-  /** Its members stay users, in no organization. */
+  /** Its members stay users, in no organization; servers kept to it are no longer (admins only, if to it alone). */
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
     const organization = await this.find(id);
     await this.organizations.delete({ id });
-    this.quotasChanged(id);
+    this.memberships.changed(id);
+    await this.upstreams.forgetOrganization(id);
     await this.audit.record({ action: 'organization.delete', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: organization.name }, origin });
   }
 
@@ -178,7 +179,7 @@ export class OrganizationsService {
     const { organizationId } = await this.adminMembership(user);
     const { affected } = await this.members.delete({ userId: memberId, organizationId });
     if (!affected) throw ApiError.notFound('Member of your organization');
-    this.quotasChanged(organizationId);
+    this.memberships.changed(organizationId);
     await this.audit.record({ action: 'organization.member.remove', result: 'success', userId: user.id, resource: `organization:${organizationId}`, details: { user: memberId, by: 'organization admin' }, origin });
   }
 
@@ -202,7 +203,7 @@ export class OrganizationsService {
       else await manager.insert(OrganizationMemberEntity, { userId, organizationId: organization.id, role });
       return before;
     });
-    this.quotasChanged(input.organizationId);
+    this.memberships.changed(input.organizationId);
     await this.audit.record({
       action: 'organization.member.set',
       result: 'success',
@@ -218,13 +219,8 @@ export class OrganizationsService {
   async removeMembership(userId: string, actor: string, origin: RequestOrigin): Promise<void> {
     const membership = await this.membershipOf(userId, 'The user is in no organization');
     await this.members.delete({ userId, organizationId: membership.organizationId });
-    this.quotasChanged(membership.organizationId);
+    this.memberships.changed(membership.organizationId);
     await this.audit.record({ action: 'organization.member.remove', result: 'success', userId: actor, resource: `organization:${membership.organizationId}`, details: { user: userId, role: membership.role }, origin });
-  }
-
-  private quotasChanged(organizationId: string): void {
-    this.quotas.forget();
-    this.events.publish('organization.quotas.changed', { organizationId });
   }
 
   private async memberPage(organizationId: string, page: Page): Promise<OrganizationMemberList> {

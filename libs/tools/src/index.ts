@@ -21,5 +21,6 @@ export { UpstreamService } from './upstream/upstream.service';
 export { swapToolFingerprints } from './upstream/tool-fingerprints';
 export { RunPolicies } from './execution/run-policies';
 export { RunQuotas } from './execution/run-quotas';
+export { CallerOrganizations } from './registry/caller-organizations';
 export type { RunPolicy } from './execution/run-policies';
 export { progressTokenOf } from './tools.rpc';

@@ -37,14 +37,14 @@ export class ToolsController {
   @Get()
   @RequirePermissions('read:tools')
   @RateLimit({ rule: 'toolsList', by: 'user' })
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListToolsQueryDto): ToolList {
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListToolsQueryDto): Promise<ToolList> {
     return this.tools.list(user, query);
   }
 
   @Get('categories')
   @RequirePermissions('read:tools')
   @RateLimit({ rule: 'toolsList', by: 'user' })
-  categories(@CurrentUser() user: AuthenticatedUser): ToolCategoryList {
+  categories(@CurrentUser() user: AuthenticatedUser): Promise<ToolCategoryList> {
     return this.tools.categories(user);
   }
 

@@ -344,12 +344,17 @@ export class ToolsRpc implements OnModuleInit {
    * reaches an upstream's resources, prompts and completions only if it may run that upstream's
    * tools, i.e. it holds UPSTREAM_TOOL_PERMISSIONS ('execute:tools'), which every upstream tool
    * requires; without them it reaches none (nothing listed, every item unknown). Inside a context
-   * (/mcp/{contextId}) it reaches only the servers whose tools the context holds. The same for
+   * (/mcp/{contextId}) it reaches only the servers whose tools the context holds; never a server
+   * kept to organizations that the caller's is not one of. The same for
    * every resource, prompt and completion method, and for initialize's capabilities.
    */
   private async upstreamScope(context: RpcContext): Promise<UpstreamScope> {
     if (!UPSTREAM_TOOL_PERMISSIONS.every((permission) => holdsPermission(context.caller.permissions, permission))) return { servers: new Set<string>() };
-    return { servers: context.ownToolNames ? await this.contextServers(context) : 'all', userId: context.caller.id };
+    return {
+      servers: context.ownToolNames ? await this.contextServers(context) : 'all',
+      userId: context.caller.id,
+      outOfReach: this.registry.serversOutOfReach(context.caller, await this.registry.organizationOf(context.caller)),
+    };
   }
 
   private async scoped<T>(context: RpcContext, list: (scope: UpstreamScope) => Promise<T[]>): Promise<T[]> {
@@ -378,9 +383,11 @@ export class ToolsRpc implements OnModuleInit {
       // Outside a context every tool goes by its registry name: no need to list them all.
       const tool = this.registry.find(name);
       if (!tool) return undefined;
-      if (isAdmin(context.caller) || this.registry.mayRun(context.caller, tool)) return { name: tool.definition.name, tool };
+      // Only a tool of a server kept to organizations needs the caller's: the common call asks nothing.
+      const organizationId = this.registry.isKept(tool.definition) ? await this.registry.organizationOf(context.caller) : null;
+      if (isAdmin(context.caller) || this.registry.mayRun(context.caller, tool, organizationId)) return { name: tool.definition.name, tool };
       const viewer = await this.stepUpViewer(context);
-      return viewer !== context.caller && this.registry.mayRun(viewer, tool) ? { name: tool.definition.name, tool } : undefined;
+      return viewer !== context.caller && this.registry.mayRun(viewer, tool, organizationId) ? { name: tool.definition.name, tool } : undefined;
     }
     const named = (entry: Exposed): boolean => entry.name === name || entry.tool.definition.id === name;
     const found = (await this.exposed(context)).find(named);
@@ -413,7 +420,7 @@ export class ToolsRpc implements OnModuleInit {
 
   /** The tools this viewer (the caller unless said) sees through this door, with the names they are called by. */
   private async exposed(context: RpcContext, viewer: AuthenticatedUser = context.caller): Promise<Exposed[]> {
-    let tools = isAdmin(viewer) ? this.registry.all() : this.registry.visibleTo(viewer);
+    let tools = isAdmin(viewer) ? this.registry.all() : this.registry.visibleTo(viewer, await this.registry.organizationOf(viewer));
     if (context.contextId && this.policies) {
       const policy = await this.policies.forContext(context.caller, context.contextId);
       tools = tools.filter((tool) => policy.allowedToolIds.has(tool.definition.id));

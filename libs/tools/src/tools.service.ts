@@ -40,9 +40,9 @@ export class ToolsService {
     private readonly executions: ExecutionsService,
   ) {}
 
-  list(caller: AuthenticatedUser, query: ListToolsQueryDto): ToolList {
+  async list(caller: AuthenticatedUser, query: ListToolsQueryDto): Promise<ToolList> {
     const needle = query.q?.toLowerCase();
-    const matching = (isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller))
+    const matching = (isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller, await this.registry.organizationOf(caller)))
       .filter((tool) => query.category === undefined || tool.definition.category === query.category)
       .filter((tool) => query.enabled === undefined || tool.enabled === query.enabled)
       .filter((tool) => !needle || tool.definition.name.toLowerCase().includes(needle) || tool.definition.description.toLowerCase().includes(needle))
@@ -53,9 +53,9 @@ export class ToolsService {
   }
 
   /** Every category with the tools in it that the caller may run (admins: all), and how many of those are enabled. */
-  categories(caller: AuthenticatedUser): ToolCategoryList {
-    // visibleTo holds every tool for an admin (admin:* grants every permission).
-    const tools = this.registry.visibleTo(caller);
+  async categories(caller: AuthenticatedUser): Promise<ToolCategoryList> {
+    // visibleTo holds every tool for an admin (admin:* grants every permission and every server).
+    const tools = this.registry.visibleTo(caller, await this.registry.organizationOf(caller));
     return {
       categories: TOOL_CATEGORIES.map((name) => {
         const inCategory = tools.filter((tool) => tool.definition.category === name);
@@ -65,12 +65,12 @@ export class ToolsService {
   }
 
   async get(caller: AuthenticatedUser, ref: string): Promise<Tool> {
-    const tool = this.visible(caller, ref);
+    const tool = await this.visible(caller, ref);
     return { ...toolView(tool), statistics: await this.executions.statistics(tool.definition.id) };
   }
 
   async history(caller: AuthenticatedUser, ref: string, query: ListToolExecutionsQueryDto): Promise<ToolExecutionList> {
-    const tool = this.visible(caller, ref);
+    const tool = await this.visible(caller, ref);
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
     const { executions, total, nextCursor } = await this.executions.list(caller, tool.definition.id, { status: query.status, window });
     return { executions, pagination: { ...offsetPagination(window.page, window.limit, total), totalExact: true, nextCursor } };
@@ -122,7 +122,7 @@ export class ToolsService {
       from: dates[dates.length - 1],
       to: dates[0],
       days: dates.length,
-      totalTools: this.registry.visibleTo(caller).length,
+      totalTools: this.registry.visibleTo(caller, await this.registry.organizationOf(caller)).length,
       totalInvocations: byDay.reduce((sum, day) => sum + day.count, 0),
       completed: byDay.reduce((sum, day) => sum + day.completed, 0),
       failed: byDay.reduce((sum, day) => sum + day.failed, 0),
@@ -138,9 +138,9 @@ export class ToolsService {
   }
 
   /** A tool by id or name that the caller may run; one they may not is answered like a missing one (404). */
-  visible(caller: AuthenticatedUser, ref: string): RegisteredTool {
+  async visible(caller: AuthenticatedUser, ref: string): Promise<RegisteredTool> {
     const tool = this.registry.resolve(ref);
-    if (!isAdmin(caller) && !this.registry.mayRun(caller, tool)) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
+    if (!isAdmin(caller) && !this.registry.mayRun(caller, tool, await this.registry.organizationOf(caller))) throw ApiError.notFound(`Tool '${ref.slice(0, 200)}'`);
     return tool;
   }
 }

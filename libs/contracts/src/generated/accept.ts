@@ -1680,6 +1680,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "organizations": {
+        if (value === null || value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
+        if (!(value as unknown[]).every((item) => isUUID(item as string, undefined))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       case "toolChanges": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;

@@ -1171,6 +1171,13 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamUserConfigDto)
   userConfig?: UpstreamUserConfigDto | null;
 
+  /** Who may use the server: only members of these organizations (`/admin/organizations`), and admins. Its tools, resources, prompts and MCP service are hidden from everyone else, and a run of one of its tools is refused (403). Absent or null: everyone who may run upstream tools. An empty list: admins only. A deleted organization leaves the list. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  organizations?: string[] | null;
+
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
   @IsIn(["serve","hold"])

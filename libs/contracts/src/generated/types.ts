@@ -226,6 +226,8 @@ export interface UpstreamServerInput {
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
   userConfig?: UpstreamUserConfig;
+  /** Who may use the server: only members of these organizations (`/admin/organizations`), and admins. Its tools, resources, prompts and MCP service are hidden from everyone else, and a run of one of its tools is refused (403). Absent or null: everyone who may run upstream tools. An empty list: admins only. A deleted organization leaves the list. */
+  organizations?: Array<string> | null;
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -261,6 +263,8 @@ export interface UpstreamServer {
   userConfig?: UpstreamUserConfig;
   /** Connections of users with a configuration of their own, open on this instance. */
   userConnections?: number;
+  /** The organizations whose members may use the server (admins always may); null when everyone may. */
+  organizations: Array<string> | null;
   metadata: {
     category?: string;
     tags?: Array<string>;

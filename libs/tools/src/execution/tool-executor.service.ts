@@ -131,7 +131,7 @@ class TimeoutSignal extends Error {
 
 /**
  * The execution engine: the one method every door (REST, WebSocket, MCP) calls to run a tool.
- * Order: resolve -> enabled -> permissions -> schema -> per-operation permissions -> tool limit
+ * Order: resolve -> enabled -> permissions -> the server's organizations -> schema -> per-operation permissions -> tool limit
  * -> run with a timeout that aborts the tool -> record, audit, count, publish.
  */
 @Injectable()
@@ -292,6 +292,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     };
     const missing = definition.permissions.filter((permission) => !holdsPermission(caller.permissions, permission));
     if (missing.length > 0) await deny(missing);
+    if (this.registry.isKept(definition) && !this.registry.reaches(caller, definition, await this.registry.organizationOf(caller))) {
+      await this.audit.record({ action: 'tool.execute', result: 'denied', userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { toolId: definition.id, reason: 'server kept to other organizations' }, origin });
+      throw ApiError.forbidden(`Tool '${definition.name}' is for members of particular organizations only`);
+    }
     if (!tool.validate(input)) throw ApiError.validation(`Invalid parameters for ${definition.name}`, schemaErrorDetails(tool.validate.errors));
     const operation = typeof input.operation === 'string' ? input.operation : undefined;
     const extra = operation ? (definition.operationPermissions?.[operation] ?? []) : [];

@@ -24,17 +24,19 @@ export class FavoritesService {
 
   async list(caller: AuthenticatedUser): Promise<FavoriteToolList> {
     const rows = await this.favorites.find({ where: { userId: caller.id }, order: { createdAt: 'DESC', toolId: 'ASC' } });
-    return { favorites: rows.map((row) => this.view(caller, row)) };
+    const organizationId = await this.registry.organizationOf(caller);
+    return { favorites: rows.map((row) => this.view(caller, row, organizationId)) };
   }
 
   /** Only a tool the caller may run now; keeping one twice answers the first. */
   async add(caller: AuthenticatedUser, ref: string): Promise<FavoriteTool> {
-    const toolId = this.tools.visible(caller, ref).definition.id;
+    const toolId = (await this.tools.visible(caller, ref)).definition.id;
+    const organizationId = await this.registry.organizationOf(caller);
     const kept = await this.favorites.findOne({ where: { userId: caller.id, toolId } });
-    if (kept) return this.view(caller, kept);
+    if (kept) return this.view(caller, kept, organizationId);
     if ((await this.favorites.count({ where: { userId: caller.id } })) >= MAX_FAVORITES) throw ApiError.conflict(`At most ${MAX_FAVORITES} favorite tools; forget one first`);
     await this.favorites.createQueryBuilder().insert().values({ userId: caller.id, toolId }).orIgnore().execute();
-    return this.view(caller, (await this.favorites.findOne({ where: { userId: caller.id, toolId } })) as FavoriteToolEntity);
+    return this.view(caller, (await this.favorites.findOne({ where: { userId: caller.id, toolId } })) as FavoriteToolEntity, organizationId);
   }
 
   /** By the tool's id or name now, or the id a favorite was kept by (its tool may be gone). */
@@ -44,14 +46,14 @@ export class FavoritesService {
     if (!result.affected) throw ApiError.notFound(`Favorite '${ref.slice(0, 200)}'`);
   }
 
-  private view(caller: AuthenticatedUser, row: FavoriteToolEntity): FavoriteTool {
+  private view(caller: AuthenticatedUser, row: FavoriteToolEntity, organizationId: string | null): FavoriteTool {
     const tool = this.registry.find(row.toolId);
     return {
       toolId: row.toolId,
       toolName: tool?.definition.name ?? row.toolId,
       ...(tool?.definition.server ? { serverId: tool.definition.server.id } : {}),
-      // mayRun holds for an admin too (admin:* grants every permission).
-      available: tool !== undefined && this.registry.mayRun(caller, tool),
+      // mayRun holds for an admin too (admin:* grants every permission and every server).
+      available: tool !== undefined && this.registry.mayRun(caller, tool, organizationId),
       favoritedAt: row.createdAt.toISOString(),
     };
   }

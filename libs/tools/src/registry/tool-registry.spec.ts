@@ -1,7 +1,9 @@
 import type { EventBus } from '@app/events';
+import type { AuthenticatedUser } from '@app/security';
 import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ToolDefinition } from '../tool.types';
+import type { CallerOrganizations } from './caller-organizations';
 import { ToolClashError, ToolRegistry } from './tool-registry';
 
 function registry() {
@@ -96,5 +98,66 @@ describe('ToolRegistry: one owner never takes over another owner\u2019s tools', 
     expect(tools.all().map((tool) => tool.definition.name).sort()).toEqual(['echo', 'fake__two']);
     expect(tools.find('fake__one')).toBeUndefined();
     expect(published).toHaveLength(2);
+  });
+});
+
+describe('ToolRegistry: servers kept to organizations', () => {
+  const user = (permissions: string[] = ['execute:tools']): AuthenticatedUser => ({ id: 'u1', email: 'u@example.test', roles: ['user'], permissions, via: 'jwt' });
+  const kept = { id: 'kept', name: 'kept' };
+  const open = { id: 'open', name: 'open' };
+
+  function keptRegistry(organizationOf: (userId: string) => string | null) {
+    const events = { publish: () => undefined } as unknown as EventBus;
+    let asked = 0;
+    const organizations = { organizationOf: (userId: string) => (asked++, organizationOf(userId)), unknownAmong: async () => [] } as CallerOrganizations;
+    const tools = new ToolRegistry(events, organizations);
+    tools.register(upstreamTool(kept, 'a'));
+    tools.register(upstreamTool(open, 'b'));
+    tools.register(builtin('echo'));
+    return { tools, asked: () => asked };
+  }
+
+  it('asks nobody for an organization while no server is kept to one', () => {
+    const { tools, asked } = keptRegistry(() => 'org-a');
+    expect(tools.organizationOf(user())).toBeNull();
+    expect(tools.visibleTo(user(), null).map((tool) => tool.definition.name)).toEqual(['kept__a', 'open__b', 'echo']);
+    expect(asked()).toBe(0);
+  });
+
+  it("shows a kept server's tools to its organizations' members and admins only; the others' tools to all", () => {
+    const { tools } = keptRegistry((userId) => (userId === 'u1' ? 'org-a' : null));
+    tools.keepServerTo(kept.id, ['org-a']);
+    const member = user();
+    expect(tools.organizationOf(member)).toBe('org-a');
+    expect(tools.visibleTo(member, 'org-a').map((tool) => tool.definition.name)).toEqual(['kept__a', 'open__b', 'echo']);
+    expect(tools.visibleTo(member, 'org-b').map((tool) => tool.definition.name)).toEqual(['open__b', 'echo']);
+    expect(tools.visibleTo(member, null).map((tool) => tool.definition.name)).toEqual(['open__b', 'echo']);
+    expect([...tools.serversOutOfReach(member, 'org-b')]).toEqual(['kept']);
+    expect([...tools.serversOutOfReach(member, 'org-a')]).toEqual([]);
+    const admin = user(['admin:*']);
+    expect(tools.organizationOf(admin)).toBeNull();
+    expect(tools.visibleTo(admin, null)).toHaveLength(3);
+    expect([...tools.serversOutOfReach(admin, null)]).toEqual([]);
+    // Permissions still hold for members: both are needed.
+    expect(tools.visibleTo(user([]), 'org-a').map((tool) => tool.definition.name)).toEqual(['echo']);
+  });
+
+  it('an empty list keeps the server to admins; null opens it again', () => {
+    const { tools } = keptRegistry(() => 'org-a');
+    tools.keepServerTo(kept.id, []);
+    expect(tools.isKept(upstreamTool(kept, 'a'))).toBe(true);
+    expect(tools.reaches(user(), upstreamTool(kept, 'a'), 'org-a')).toBe(false);
+    expect(tools.reaches(user(['admin:*']), upstreamTool(kept, 'a'), null)).toBe(true);
+    tools.keepServerTo(kept.id, null);
+    expect(tools.isKept(upstreamTool(kept, 'a'))).toBe(false);
+    expect(tools.reaches(user(), upstreamTool(kept, 'a'), null)).toBe(true);
+  });
+
+  it('unbound (no organizations lib), nobody is in one: a kept server is for admins only', () => {
+    const tools = new ToolRegistry({ publish: () => undefined } as unknown as EventBus);
+    tools.register(upstreamTool(kept, 'a'));
+    tools.keepServerTo(kept.id, ['org-a']);
+    expect(tools.organizationOf(user())).toBeNull();
+    expect(tools.visibleTo(user(), null)).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import { ApiError, type ErrorDetail } from '@app/common';
 import { EventBus } from '@app/events';
 import { type AuthenticatedUser, holdsPermission } from '@app/security';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ToolDefinition } from '../tool.types';
+import { CallerOrganizations } from './caller-organizations';
 
 declare module '@app/events' {
   interface EventMap {
@@ -55,6 +56,12 @@ export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undef
   return (errors ?? []).map((error) => ({ field: fieldOf(error), message: error.message ?? 'is invalid', code: DETAIL_CODES[error.keyword] ?? 'INVALID_VALUE' }));
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+function isAdmin(caller: AuthenticatedUser): boolean {
+  return holdsPermission(caller.permissions, 'admin:*');
+}
+
 /** Who a tool belongs to: the built-ins, or one upstream server. */
 function ownerOf(definition: ToolDefinition): string {
   return definition.server ? `upstream:${definition.server.id}` : 'builtin';
@@ -87,9 +94,48 @@ export class ToolRegistry {
   };
   private readonly byId = new Map<string, RegisteredTool>();
   private readonly byName = new Map<string, RegisteredTool>();
+  /** Servers kept to some organizations: their tools are for those organizations' members (and admins). */
+  private readonly audiences = new Map<string, ReadonlySet<string>>();
+  private readonly organizations?: CallerOrganizations;
 
-  constructor(private readonly events: EventBus) {
+  constructor(
+    private readonly events: EventBus,
+    @Optional() organizations?: CallerOrganizations,
+  ) {
+    this.organizations = organizations;
     for (const ajv of Object.values(this.dialects)) addFormats(ajv);
+  }
+
+  /** Keeps a server's tools to members of these organizations; null: to everyone the tools' permissions allow. */
+  keepServerTo(serverId: string, organizations: readonly string[] | null): void {
+    if (organizations) this.audiences.set(serverId, new Set(organizations));
+    else this.audiences.delete(serverId);
+  }
+
+  /**
+   * What visibility needs to know of the caller besides its permissions: its organization, asked
+   * only while some server is kept to organizations (admins reach every server, so never).
+   */
+  organizationOf(caller: AuthenticatedUser): string | null | Promise<string | null> {
+    if (this.audiences.size === 0 || isAdmin(caller) || !this.organizations) return null;
+    return this.organizations.organizationOf(caller.id);
+  }
+
+  /** Whether the tool's server is kept to some organizations. */
+  isKept(definition: ToolDefinition): boolean {
+    return definition.server !== undefined && this.audiences.has(definition.server.id);
+  }
+
+  /** Whether the caller, in that organization, may use the tool's server (admins: every server). */
+  reaches(caller: AuthenticatedUser, definition: ToolDefinition, organizationId: string | null): boolean {
+    const audience = definition.server ? this.audiences.get(definition.server.id) : undefined;
+    return !audience || (organizationId !== null && audience.has(organizationId)) || isAdmin(caller);
+  }
+
+  /** The servers kept to organizations that the caller's is not one of. */
+  serversOutOfReach(caller: AuthenticatedUser, organizationId: string | null): ReadonlySet<string> {
+    if (this.audiences.size === 0 || isAdmin(caller)) return NONE;
+    return new Set([...this.audiences].filter(([, audience]) => organizationId === null || !audience.has(organizationId)).map(([serverId]) => serverId));
   }
 
   /**
@@ -137,13 +183,13 @@ export class ToolRegistry {
     return [...this.byId.values()];
   }
 
-  /** The tools a caller may run (admins see all). */
-  visibleTo(caller: AuthenticatedUser): RegisteredTool[] {
-    return this.all().filter((tool) => this.mayRun(caller, tool));
+  /** The tools a caller in that organization (`organizationOf`) may run (admins see all). */
+  visibleTo(caller: AuthenticatedUser, organizationId: string | null): RegisteredTool[] {
+    return this.all().filter((tool) => this.mayRun(caller, tool, organizationId));
   }
 
-  mayRun(caller: AuthenticatedUser, tool: RegisteredTool): boolean {
-    return tool.definition.permissions.every((permission) => holdsPermission(caller.permissions, permission));
+  mayRun(caller: AuthenticatedUser, tool: RegisteredTool, organizationId: string | null): boolean {
+    return tool.definition.permissions.every((permission) => holdsPermission(caller.permissions, permission)) && this.reaches(caller, tool.definition, organizationId);
   }
 
   /** Every tool that `definition`'s id or name already resolves to, by id or by name. */

@@ -1,7 +1,9 @@
 import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import type { ListMcpServicesQueryDto, McpService, McpServiceList } from '@app/contracts';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { isAdmin } from '../execution/executions.service';
+import { CallerOrganizations } from '../registry/caller-organizations';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
 import { UpstreamService } from './upstream.service';
@@ -12,32 +14,37 @@ import { UpstreamService } from './upstream.service';
  */
 @Injectable()
 export class McpServicesService {
+  private readonly organizations?: CallerOrganizations;
+
   constructor(
     private readonly upstreams: UpstreamService,
     private readonly userConfigs: UpstreamUserConfigs,
-  ) {}
+    @Optional() organizations?: CallerOrganizations,
+  ) {
+    this.organizations = organizations;
+  }
 
   async list(user: AuthenticatedUser, query: ListMcpServicesQueryDto): Promise<McpServiceList> {
     const page = query.page ?? 1;
     const limit = query.limit ?? 20;
     const filter = query.filter?.toLowerCase();
-    const [servers, configured] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy(user.id)]);
+    const [servers, configured, reachable] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy(user.id), this.reachableBy(user)]);
     const matching = servers
       .map(({ server }) => server)
-      .filter((server) => server.enabled && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
+      .filter((server) => server.enabled && reachable(server) && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
     const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id)));
     return { services, pagination: offsetPagination(page, limit, matching.length) };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<McpService> {
-    const server = await this.enabled(id);
+    const server = await this.enabled(user, id);
     return this.view(server, (await this.userConfigs.configuredBy(user.id)).get(id));
   }
 
   /** A configuration is a credential: only the account's own sign-in gives or takes it. */
   async configure(user: AuthenticatedUser, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
     requireOwnSignIn(user, 'A service is configured');
-    const server = await this.enabled(id);
+    const server = await this.enabled(user, id);
     const trial = verify ? (values: Readonly<Record<string, unknown>>) => this.upstreams.verifyUserConfig(server, values) : undefined;
     return this.view(server, await this.userConfigs.configure(server, user.id, config, origin, trial));
   }
@@ -48,10 +55,18 @@ export class McpServicesService {
     await this.userConfigs.remove(await this.upstreams.serverOf(id), user.id, origin);
   }
 
-  private async enabled(id: string): Promise<UpstreamServerEntity> {
+  /** An enabled server the user may use; any other is answered like a missing one. */
+  private async enabled(user: AuthenticatedUser, id: string): Promise<UpstreamServerEntity> {
     const server = await this.upstreams.serverOf(id).catch(() => undefined);
-    if (!server?.enabled) throw ApiError.notFound('Service');
+    if (!server?.enabled || !(await this.reachableBy(user))(server)) throw ApiError.notFound('Service');
     return server;
+  }
+
+  /** Servers kept to organizations are for their members (and admins) only. */
+  private async reachableBy(user: AuthenticatedUser): Promise<(server: UpstreamServerEntity) => boolean> {
+    if (isAdmin(user)) return () => true;
+    const organizationId = this.organizations ? await this.organizations.organizationOf(user.id) : null;
+    return (server) => server.organizations === null || (organizationId !== null && server.organizations.includes(organizationId));
   }
 
   private view(server: UpstreamServerEntity, configured: ConfiguredService | undefined): McpService {

@@ -86,6 +86,10 @@ export class UpstreamServerEntity {
   @Column({ type: 'jsonb', nullable: true })
   cache!: UpstreamCacheSettings | null;
 
+  /** Only members of these organizations (and admins) may use the server; null: everyone who may run upstream tools. */
+  @Column({ type: 'uuid', array: true, nullable: true })
+  organizations!: string[] | null;
+
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };
 

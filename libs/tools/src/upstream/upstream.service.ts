@@ -5,11 +5,12 @@ import type { UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } f
 import { EventBus } from '@app/events';
 import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, type GetPromptResult, McpError, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
+import { CallerOrganizations } from '../registry/caller-organizations';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
@@ -65,6 +66,8 @@ export interface CompletionRequest {
 export interface UpstreamScope {
   readonly servers: 'all' | ReadonlySet<string>;
   readonly userId?: string;
+  /** Servers the caller may not use (kept to organizations it is not in), whatever `servers` says. */
+  readonly outOfReach?: ReadonlySet<string>;
 }
 
 /** A connected upstream: its name, its connection and its SDK client. */
@@ -111,6 +114,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly approvals = new Map<string, Promise<void>>();
   /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
   private readonly userConfigured = new Map<string, { readonly server: UpstreamServerEntity; readonly settings: UpstreamSettings }>();
+  private readonly organizations?: CallerOrganizations;
 
   constructor(
     dataSource: DataSource,
@@ -122,8 +126,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
     private readonly userConfigs: UpstreamUserConfigs,
+    @Optional() organizations?: CallerOrganizations,
   ) {
     this.servers = dataSource.getRepository(UpstreamServerEntity);
+    this.organizations = organizations;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -175,6 +181,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     this.check(input);
+    await this.checkOrganizations(input);
     const transport = this.sealTransport(input, undefined);
     const auth = this.sealAuth(input, undefined);
     let server: UpstreamServerEntity;
@@ -195,6 +202,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async update(id: string, input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const existing = await this.find(id);
     this.check(input);
+    await this.checkOrganizations(input);
     const transport = this.sealTransport(input, existing.transport);
     const auth = this.sealAuth(input, existing);
     let server: UpstreamServerEntity;
@@ -486,7 +494,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** The server's own connections in scope. */
   private shared(scope: UpstreamScope): Live[] {
     return [...this.connections.values()].flatMap((connection) => {
-      if (scope.servers !== 'all' && !scope.servers.has(connection.settings.id)) return [];
+      if ((scope.servers !== 'all' && !scope.servers.has(connection.settings.id)) || scope.outOfReach?.has(connection.settings.id)) return [];
       const client = connection.connectedClient();
       return client ? [{ name: connection.settings.name, connection, client }] : [];
     });
@@ -511,6 +519,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         },
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
       );
+      this.registry.keepServerTo(server.id, server.organizations);
       this.connections.set(server.id, connection);
       if (server.userConfig) this.userConfigured.set(server.id, { server, settings });
       else this.userConfigured.delete(server.id);
@@ -615,7 +624,28 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.approvals.delete(id);
     this.userConfigured.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
+    // Only once its tools are gone: they are never shown to everyone in between.
+    this.registry.keepServerTo(id, null);
     await this.userConfigs.dropServer(id);
+  }
+
+  /** Every organization named must exist (a typo would keep the server from the members meant). */
+  private async checkOrganizations(input: UpstreamServerInputDto): Promise<void> {
+    const named = input.organizations ?? [];
+    if (named.length === 0) return;
+    const unknown = new Set(this.organizations ? await this.organizations.unknownAmong(named.map((id) => id.toLowerCase())) : named.map((id) => id.toLowerCase()));
+    const problems: ErrorDetail[] = named.flatMap((id, index) => (unknown.has(id.toLowerCase()) ? [{ field: `organizations[${index}]`, message: `no organization ${id}`, code: 'UNKNOWN_ORGANIZATION' }] : []));
+    if (problems.length > 0) throw ApiError.validation('Unknown organizations', problems);
+  }
+
+  /**
+   * A deleted organization leaves every server's list (an emptied list keeps its server to admins,
+   * never opens it to everyone). Nobody is in a deleted organization, so other instances lose no
+   * protection by keeping its id until they next read the server.
+   */
+  async forgetOrganization(organizationId: string): Promise<void> {
+    const rows = (await this.servers.query(`UPDATE upstream_servers SET organizations = array_remove(organizations, $1::uuid) WHERE $1::uuid = ANY(organizations) RETURNING id, organizations`, [organizationId])) as [Array<{ id: string; organizations: string[] }>, number];
+    for (const row of rows[0]) if (this.connections.has(row.id)) this.registry.keepServerTo(row.id, row.organizations);
   }
 
   private async find(id: string): Promise<UpstreamServerEntity> {
@@ -634,6 +664,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
+      organizations: input.organizations ? [...new Set(input.organizations.map((id) => id.toLowerCase()))] : null,
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -765,6 +796,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       auth: server.auth ? { ...server.auth, ...(server.auth.key ? { key: MASK } : {}), ...(server.auth.clientSecret ? { clientSecret: MASK } : {}) } : null,
       userConfig: server.userConfig,
       userConnections: this.userConfigs.connectionsTo(server.id),
+      organizations: server.organizations,
       metadata: server.metadata,
       tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,
