@@ -249,6 +249,33 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     }
   });
 
+  it("an organization's new configuration of a service replaces, on the other instance too, the connection its members share", async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const [lead, member] = [await registerAndLogin(pair.a.client), await registerAndLogin(pair.a.client)];
+      const organization = await pair.a.client.call<{ id: string }>('createOrganization', { headers: admin.auth, body: { name: 'Shared configuration' } });
+      for (const [user, role] of [[lead, 'admin'], [member, 'member']] as const) {
+        expect((await pair.a.client.call('setUserOrganization', { headers: admin.auth, params: { id: user.userId }, body: { organizationId: organization.body.id, role } })).status).toBe(200);
+      }
+      const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } };
+      const created = await pair.a.client.call<{ id: string }>('createServer', { headers: admin.auth, body: { name: 'team-service', transport: { type: 'streamable-http', url: remote.url }, userConfig } });
+      expect(created.status).toBe(201);
+      const configure = async (token: string) =>
+        (await pair.a.client.call('configureMyOrganizationService', { headers: lead.auth, params: { serviceId: created.body.id }, body: { config: { token } } })).status;
+      const whoamiOn = async (app: TestApp) => {
+        const answer = await app.client.call<{ result: { structuredContent: { authorization: string } } }>('executeTool', { headers: member.auth, params: { id: 'team-service__whoami' }, body: { parameters: {} } });
+        return answer.body.result?.structuredContent.authorization;
+      };
+      expect(await configure('first')).toBe(200);
+      expect(await until(() => whoamiOn(pair.b), (seen) => seen === 'Bearer first')).toBe('Bearer first');
+      expect(await configure('second')).toBe(200);
+      expect(await until(() => whoamiOn(pair.b), (seen) => seen === 'Bearer second', 5_000)).toBe('Bearer second');
+    } finally {
+      await remote.close();
+    }
+  });
+
   it('a server kept to an organization is kept to it on the other instance too, and a member taken out is refused there', async () => {
     const remote = await startMcpTestServer();
     try {

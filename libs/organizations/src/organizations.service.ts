@@ -1,10 +1,10 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type RequestOrigin, sqlState, utcDaysUpTo } from '@app/common';
-import type { Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
+import type { McpService, McpServiceList, Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { UpstreamService } from '@app/tools';
+import { McpServicesService, UpstreamService } from '@app/tools';
 import { OrganizationMemberships } from './organization-memberships';
 import { OrganizationMemberEntity, type OrganizationRole } from './organization-member.entity';
 import { OrganizationEntity, type StoredPlan } from './organization.entity';
@@ -71,6 +71,7 @@ export class OrganizationsService {
     private readonly audit: AuditWriter,
     private readonly memberships: OrganizationMemberships,
     private readonly upstreams: UpstreamService,
+    private readonly services: McpServicesService,
   ) {
     this.organizations = dataSource.getRepository(OrganizationEntity);
     this.members = dataSource.getRepository(OrganizationMemberEntity);
@@ -174,6 +175,20 @@ export class OrganizationsService {
     return this.usage(await this.find(id), days);
   }
 
+  /** The services that take configurations, as the caller's organization configured them; for its admins. */
+  async myServices(user: AuthenticatedUser, page: Page): Promise<McpServiceList> {
+    return this.services.listForOrganization((await this.adminMembership(user)).organizationId, page.page, page.limit);
+  }
+
+  /** Its admins configure a service for every member without a configuration of their own. */
+  async configureMyService(user: AuthenticatedUser, serviceId: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
+    return this.services.configureForOrganization(user, (await this.adminMembership(user)).organizationId, serviceId, config, verify, origin);
+  }
+
+  async removeMyServiceConfiguration(user: AuthenticatedUser, serviceId: string, origin: RequestOrigin): Promise<void> {
+    await this.services.removeForOrganization(user, (await this.adminMembership(user)).organizationId, serviceId, origin);
+  }
+
   /** An organization's admin takes a member out (themselves included). */
   async removeMyMember(user: AuthenticatedUser, memberId: string, origin: RequestOrigin): Promise<void> {
     const { organizationId } = await this.adminMembership(user);
@@ -269,15 +284,16 @@ export class OrganizationsService {
   }
 
   /**
-   * Per organization, in one statement: its members, the MCP services they gave their own
-   * configuration, and their runs today (read, not owned, here).
+   * Per organization, in one statement: its members, the MCP services configured for it or by its
+   * members, and their runs today (read, not owned, here).
    */
   private async countsOf(organizationIds: readonly string[]): Promise<Map<string, Counts>> {
     if (organizationIds.length === 0) return new Map();
     const rows = (await this.dataSource.query(
       `SELECT o.id,
               (SELECT count(*)::int FROM organization_members WHERE organization_id = o.id) AS "usersCount",
-              (SELECT count(DISTINCT c.server_id)::int FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = o.id) AS "servicesCount",
+              (SELECT count(*)::int FROM (SELECT c.server_id FROM upstream_user_configs c JOIN organization_members m ON m.user_id = c.user_id WHERE m.organization_id = o.id
+                                          UNION SELECT server_id FROM upstream_organization_configs WHERE organization_id = o.id) AS configured) AS "servicesCount",
               (SELECT coalesce(sum(d.runs), 0)::int FROM tool_execution_days d JOIN organization_members m ON m.user_id = d.user_id
                 WHERE m.organization_id = o.id AND d.day = (now() AT TIME ZONE 'UTC')::date) AS "toolRunsToday"
          FROM unnest($1::uuid[]) AS o(id)`,

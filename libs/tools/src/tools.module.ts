@@ -30,6 +30,6 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 @Module({
   controllers: [ToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
   providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
-  exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService],
+  exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

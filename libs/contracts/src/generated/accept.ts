@@ -2171,6 +2171,80 @@ function acceptDeleteServerUserConfigParamsDto(input: unknown): dto.DeleteServer
   return out as unknown as dto.DeleteServerUserConfigParamsDto;
 }
 
+function acceptListServerOrganizationConfigsQueryDto(input: unknown): dto.ListServerOrganizationConfigsQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListServerOrganizationConfigsQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServerOrganizationConfigsQueryDto;
+}
+
+function acceptListServerOrganizationConfigsParamsDto(input: unknown): dto.ListServerOrganizationConfigsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.ListServerOrganizationConfigsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServerOrganizationConfigsParamsDto;
+}
+
+function acceptDeleteServerOrganizationConfigParamsDto(input: unknown): dto.DeleteServerOrganizationConfigParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined || source["organizationId"] === undefined) return undefined;
+  const out = new dto.DeleteServerOrganizationConfigParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "organizationId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteServerOrganizationConfigParamsDto;
+}
+
 function acceptDisconnectServerParamsDto(input: unknown): dto.DisconnectServerParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2995,6 +3069,76 @@ function acceptListMyOrganizationUsersQueryDto(input: unknown): dto.ListMyOrgani
     out[key] = value;
   }
   return out as unknown as dto.ListMyOrganizationUsersQueryDto;
+}
+
+function acceptListMyOrganizationServicesQueryDto(input: unknown): dto.ListMyOrganizationServicesQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListMyOrganizationServicesQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "page": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100000))) return undefined;
+        break;
+      }
+      case "limit": {
+        value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListMyOrganizationServicesQueryDto;
+}
+
+function acceptConfigureMyOrganizationServiceParamsDto(input: unknown): dto.ConfigureMyOrganizationServiceParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.ConfigureMyOrganizationServiceParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ConfigureMyOrganizationServiceParamsDto;
+}
+
+function acceptRemoveMyOrganizationServiceConfigurationParamsDto(input: unknown): dto.RemoveMyOrganizationServiceConfigurationParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.RemoveMyOrganizationServiceConfigurationParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RemoveMyOrganizationServiceConfigurationParamsDto;
 }
 
 function acceptGetMyOrganizationUsageQueryDto(input: unknown): dto.GetMyOrganizationUsageQueryDto | undefined {
@@ -3883,6 +4027,9 @@ acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.ListServerUserConfigsQueryDto, acceptListServerUserConfigsQueryDto);
 acceptWith(dto.ListServerUserConfigsParamsDto, acceptListServerUserConfigsParamsDto);
 acceptWith(dto.DeleteServerUserConfigParamsDto, acceptDeleteServerUserConfigParamsDto);
+acceptWith(dto.ListServerOrganizationConfigsQueryDto, acceptListServerOrganizationConfigsQueryDto);
+acceptWith(dto.ListServerOrganizationConfigsParamsDto, acceptListServerOrganizationConfigsParamsDto);
+acceptWith(dto.DeleteServerOrganizationConfigParamsDto, acceptDeleteServerOrganizationConfigParamsDto);
 acceptWith(dto.DisconnectServerParamsDto, acceptDisconnectServerParamsDto);
 acceptWith(dto.ServerBulkRequestDto, acceptServerBulkRequestDto);
 acceptWith(dto.BulkServerActionParamsDto, acceptBulkServerActionParamsDto);
@@ -3915,6 +4062,9 @@ acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto)
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListMyOrganizationUsersQueryDto, acceptListMyOrganizationUsersQueryDto);
+acceptWith(dto.ListMyOrganizationServicesQueryDto, acceptListMyOrganizationServicesQueryDto);
+acceptWith(dto.ConfigureMyOrganizationServiceParamsDto, acceptConfigureMyOrganizationServiceParamsDto);
+acceptWith(dto.RemoveMyOrganizationServiceConfigurationParamsDto, acceptRemoveMyOrganizationServiceConfigurationParamsDto);
 acceptWith(dto.GetMyOrganizationUsageQueryDto, acceptGetMyOrganizationUsageQueryDto);
 acceptWith(dto.RemoveMyOrganizationUserParamsDto, acceptRemoveMyOrganizationUserParamsDto);
 acceptWith(dto.ListOrganizationsQueryDto, acceptListOrganizationsQueryDto);

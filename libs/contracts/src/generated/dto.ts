@@ -1244,6 +1244,35 @@ export class DeleteServerUserConfigParamsDto {
   userId!: string;
 }
 
+export class ListServerOrganizationConfigsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListServerOrganizationConfigsParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteServerOrganizationConfigParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+
+  @IsUUID(undefined)
+  organizationId!: string;
+}
+
 export class DisconnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;
@@ -1596,6 +1625,34 @@ export class ListMyOrganizationUsersQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
+}
+
+export class ListMyOrganizationServicesQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["limit"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ConfigureMyOrganizationServiceParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class RemoveMyOrganizationServiceConfigurationParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
 }
 
 export class GetMyOrganizationUsageQueryDto {

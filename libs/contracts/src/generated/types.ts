@@ -302,6 +302,23 @@ export interface UpstreamUserConfigList {
   pagination: Pagination;
 }
 
+/** An organization's configuration of a server, for all its members, as an admin sees it (never the values). */
+export interface UpstreamOrganizationConfigEntry {
+  organizationId: string;
+  fields: Array<string>;
+  /** The organization admin who gave it last. */
+  updatedBy: string;
+  /** Whether the connection made with it (shared by the members) is open on this instance. */
+  connected: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UpstreamOrganizationConfigList {
+  configs: Array<UpstreamOrganizationConfigEntry>;
+  pagination: Pagination;
+}
+
 /** What the organization has (the MCP Online Platform's plan). `maxUsers` and `dailyToolRuns` are enforced; `features` describe it. */
 export interface OrganizationPlan {
   id?: string;
@@ -322,7 +339,7 @@ export interface Organization {
   name: string;
   plan: OrganizationPlan;
   usersCount: number;
-  /** The MCP services its members have given their own configuration. */
+  /** The MCP services configured for it (by its admins, for every member) or by its members (their own). */
   servicesCount: number;
   /** Its members' tool runs recorded since midnight UTC (a run is recorded as it ends). */
   toolRunsToday: number;
@@ -376,7 +393,7 @@ export interface OrganizationAssignment {
   role?: "member" | "admin";
 }
 
-/** An upstream MCP server as a user sees it (the MCP Online Platform's service). */
+/** An upstream MCP server as a user sees it (the MCP Online Platform's service). Listed for an organization (`/organizations/me/services`), `isConfigured`, `configuredAt` and `configuredFields` are the organization's configuration. */
 export interface McpService {
   id: string;
   name: string;
@@ -391,6 +408,8 @@ export interface McpService {
   requiresConfiguration: boolean;
   /** The caller has given it a configuration. */
   isConfigured: boolean;
+  /** Whose configuration the caller's runs use: their own (`user`), else the one their organization's admins gave it for every member (`organization`); null when neither. */
+  configuredBy: "user" | "organization" | null;
   configuredAt: string | null;
   /** What `POST /services/{serviceId}/configure` takes as `config`; null when it takes nothing. */
   configSchema: {
@@ -1490,6 +1509,8 @@ export type ApproveServerToolsResponse200 = UpstreamServer;
 
 export type ListServerUserConfigsResponse200 = UpstreamUserConfigList;
 
+export type ListServerOrganizationConfigsResponse200 = UpstreamOrganizationConfigList;
+
 export type DisconnectServerResponse200 = UpstreamServer;
 
 export type BulkServerActionResponse200 = ServerBulkResult;
@@ -1543,6 +1564,10 @@ export type SetPasswordResponse200 = MessageResponse;
 export type GetMyOrganizationResponse200 = Organization;
 
 export type ListMyOrganizationUsersResponse200 = OrganizationMemberList;
+
+export type ListMyOrganizationServicesResponse200 = McpServiceList;
+
+export type ConfigureMyOrganizationServiceResponse200 = McpService;
 
 export type GetMyOrganizationUsageResponse200 = OrganizationUsage;
 

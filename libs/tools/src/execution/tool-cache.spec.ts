@@ -103,11 +103,16 @@ describe('ToolCache', () => {
     store(cache, toolNamed('lookup'), 'u1', { key: 'a' }, 'u1 on remote');
     store(cache, toolNamed('lookup'), 'u2', { key: 'a' }, 'u2 on remote');
     store(cache, other, 'u1', { key: 'a' }, 'u1 on other');
-    events.publish('upstream.user_config.changed', { serverId: SERVER.id, userId: 'u1' });
+    events.publish('upstream.user_config.changed', { serverId: SERVER.id, subject: { kind: 'user', id: 'u1' } });
     // Events reach this instance's handlers in a microtask.
     await Promise.resolve();
     expect(cache.lookup(toolNamed('lookup'), 'u1', { key: 'a' })?.hit).toBe(false);
     expect(cache.lookup(toolNamed('lookup'), 'u2', { key: 'a' })).toMatchObject({ hit: true, result: 'u2 on remote' });
+    expect(cache.lookup(other, 'u1', { key: 'a' })).toMatchObject({ hit: true, result: 'u1 on other' });
+    // An organization's configuration serves members the cache does not know: all the server's results go.
+    events.publish('upstream.user_config.changed', { serverId: SERVER.id, subject: { kind: 'organization', id: 'org' } });
+    await Promise.resolve();
+    expect(cache.lookup(toolNamed('lookup'), 'u2', { key: 'a' })?.hit).toBe(false);
     expect(cache.lookup(other, 'u1', { key: 'a' })).toMatchObject({ hit: true, result: 'u1 on other' });
     cache.onModuleDestroy();
   });

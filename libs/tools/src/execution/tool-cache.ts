@@ -96,8 +96,12 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
       this.events.on('tools.changed', (event) => {
         if (event.payload.serverId) this.remove({ serverId: event.payload.serverId });
       }),
-      // Every instance, this one included: the results were the old configuration's.
-      this.events.on('upstream.user_config.changed', (event) => this.removeUsers(event.payload.serverId, event.payload.userId)),
+      // Every instance, this one included: the results were the old configuration's (an
+      // organization's served members the cache cannot tell apart: all the server's go).
+      this.events.on('upstream.user_config.changed', ({ payload: { serverId, subject } }) => {
+        if (subject.kind === 'user') this.removeUsers(serverId, subject.id);
+        else this.remove({ serverId });
+      }),
       // This instance cleared its own at once (and counted it); the event is for the others.
       this.events.on('tools.cache.cleared', (event) => {
         if (event.origin !== this.events.instanceId) this.remove(event.payload);

@@ -3,15 +3,19 @@ import {
   ApproveServerToolsParamsDto,
   BulkServerActionParamsDto,
   ConnectServerParamsDto,
+  DeleteServerOrganizationConfigParamsDto,
   DeleteServerUserConfigParamsDto,
   DeleteServerParamsDto,
   DisconnectServerParamsDto,
   GetServerParamsDto,
+  ListServerOrganizationConfigsParamsDto,
+  ListServerOrganizationConfigsQueryDto,
   ListServerUserConfigsParamsDto,
   ListServerUserConfigsQueryDto,
   ServerBulkRequestDto,
   type ServerBulkResult,
   UpdateServerParamsDto,
+  type UpstreamOrganizationConfigList,
   type UpstreamServer,
   UpstreamServerInputDto,
   type UpstreamServerList,
@@ -57,6 +61,17 @@ export class AdminServersController {
   @HttpCode(204)
   removeUserConfig(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteServerUserConfigParamsDto, @Req() request: FastifyRequest): Promise<void> {
     return this.upstreams.removeUserConfig(params.id, params.userId, user.id, originOf(request));
+  }
+
+  @Get(':id/organization-configs')
+  organizationConfigs(@Param() params: ListServerOrganizationConfigsParamsDto, @Query() query: ListServerOrganizationConfigsQueryDto): Promise<UpstreamOrganizationConfigList> {
+    return this.upstreams.organizationConfigsOf(params.id, query.page ?? 1, query.limit ?? 20);
+  }
+
+  @Delete(':id/organization-configs/:organizationId')
+  @HttpCode(204)
+  removeOrganizationConfig(@CurrentUser() user: AuthenticatedUser, @Param() params: DeleteServerOrganizationConfigParamsDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.upstreams.removeOrganizationConfig(params.id, params.organizationId, user.id, originOf(request));
   }
 
   @Get(':id')

@@ -8,9 +8,24 @@ import type { UpstreamServerEntity } from './upstream-server.entity';
 import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
 import { UpstreamService } from './upstream.service';
 
+/** What a listing knows of its reader: whether they may use a server, and the configurations they reach. */
+interface Reader {
+  readonly reaches: (server: UpstreamServerEntity) => boolean;
+  readonly own: ReadonlyMap<string, ConfiguredService>;
+  readonly shared: ReadonlyMap<string, ConfiguredService>;
+}
+
+const NONE: ReadonlyMap<string, ConfiguredService> = new Map();
+
+/** Servers kept to organizations are for their members (and admins) only. */
+function keptFor(organizationId: string | null): (server: UpstreamServerEntity) => boolean {
+  return (server) => server.organizations === null || (organizationId !== null && server.organizations.includes(organizationId));
+}
+
 /**
  * Upstream servers as their users see them (MCP Online Platform's MCP services): which ones there
- * are, whether each takes a configuration of the user's own, and that configuration.
+ * are, whether each takes a configuration of the user's own, and that configuration; and, for an
+ * organization's admins, the configurations they give for every member.
  */
 @Injectable()
 export class McpServicesService {
@@ -28,50 +43,81 @@ export class McpServicesService {
     const page = query.page ?? 1;
     const limit = query.limit ?? 20;
     const filter = query.filter?.toLowerCase();
-    const [servers, configured, reachable] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy(user.id), this.reachableBy(user)]);
+    const [servers, reader] = await Promise.all([this.upstreams.withConnections(), this.readerOf(user)]);
     const matching = servers
       .map(({ server }) => server)
-      .filter((server) => server.enabled && reachable(server) && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
-    const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id)));
+      .filter((server) => server.enabled && reader.reaches(server) && (!filter || server.name.toLowerCase().includes(filter) || (server.description ?? '').toLowerCase().includes(filter)));
+    const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, reader.own.get(server.id), reader.shared.get(server.id)));
     return { services, pagination: offsetPagination(page, limit, matching.length) };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<McpService> {
-    const server = await this.enabled(user, id);
-    return this.view(server, (await this.userConfigs.configuredBy(user.id)).get(id));
+    const reader = await this.readerOf(user);
+    const server = await this.enabled(id, reader.reaches);
+    return this.view(server, reader.own.get(id), reader.shared.get(id));
   }
 
   /** A configuration is a credential: only the account's own sign-in gives or takes it. */
   async configure(user: AuthenticatedUser, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
     requireOwnSignIn(user, 'A service is configured');
-    const server = await this.enabled(user, id);
-    const trial = verify ? (values: Readonly<Record<string, unknown>>) => this.upstreams.verifyUserConfig(server, values) : undefined;
-    return this.view(server, await this.userConfigs.configure(server, user.id, config, origin, trial));
+    const reader = await this.readerOf(user);
+    const server = await this.enabled(id, reader.reaches);
+    const configured = await this.userConfigs.configure(server, { kind: 'user', id: user.id }, user.id, config, origin, this.trial(server, verify));
+    return this.view(server, configured, reader.shared.get(id));
   }
 
   /** Also for a server that was disabled since: a user can always take their credential back. */
   async remove(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<void> {
     requireOwnSignIn(user, 'A service configuration is removed');
-    await this.userConfigs.remove(await this.upstreams.serverOf(id), user.id, origin);
+    await this.userConfigs.remove(await this.upstreams.serverOf(id), { kind: 'user', id: user.id }, user.id, origin);
   }
 
-  /** An enabled server the user may use; any other is answered like a missing one. */
-  private async enabled(user: AuthenticatedUser, id: string): Promise<UpstreamServerEntity> {
+  /** The services that take configurations, as an organization configured them (its admins ask; the caller checks they are one). */
+  async listForOrganization(organizationId: string, page: number, limit: number): Promise<McpServiceList> {
+    const reaches = keptFor(organizationId);
+    const [servers, configured] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy({ kind: 'organization', id: organizationId })]);
+    const matching = servers.map(({ server }) => server).filter((server) => server.enabled && server.userConfig !== null && reaches(server));
+    const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id), undefined, 'organization'));
+    return { services, pagination: offsetPagination(page, limit, matching.length) };
+  }
+
+  /** An organization's admin configures a service for every member (the caller checks they are one). */
+  async configureForOrganization(admin: AuthenticatedUser, organizationId: string, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
+    requireOwnSignIn(admin, "A service is configured for the organization");
+    const server = await this.enabled(id, keptFor(organizationId));
+    const configured = await this.userConfigs.configure(server, { kind: 'organization', id: organizationId }, admin.id, config, origin, this.trial(server, verify));
+    return this.view(server, configured, undefined, 'organization');
+  }
+
+  async removeForOrganization(admin: AuthenticatedUser, organizationId: string, id: string, origin: RequestOrigin): Promise<void> {
+    requireOwnSignIn(admin, "The organization's configuration of a service is removed");
+    await this.userConfigs.remove(await this.upstreams.serverOf(id), { kind: 'organization', id: organizationId }, admin.id, origin);
+  }
+
+  private trial(server: UpstreamServerEntity, verify: boolean): ((values: Readonly<Record<string, unknown>>) => Promise<void>) | undefined {
+    return verify ? (values) => this.upstreams.verifyUserConfig(server, values) : undefined;
+  }
+
+  /** An enabled server the reader may use; any other is answered like a missing one. */
+  private async enabled(id: string, reaches: (server: UpstreamServerEntity) => boolean): Promise<UpstreamServerEntity> {
     const server = await this.upstreams.serverOf(id).catch(() => undefined);
-    if (!server?.enabled || !(await this.reachableBy(user))(server)) throw ApiError.notFound('Service');
+    if (!server?.enabled || !reaches(server)) throw ApiError.notFound('Service');
     return server;
   }
 
-  /** Servers kept to organizations are for their members (and admins) only. */
-  private async reachableBy(user: AuthenticatedUser): Promise<(server: UpstreamServerEntity) => boolean> {
-    if (isAdmin(user)) return () => true;
+  private async readerOf(user: AuthenticatedUser): Promise<Reader> {
     const organizationId = this.organizations ? await this.organizations.organizationOf(user.id) : null;
-    return (server) => server.organizations === null || (organizationId !== null && server.organizations.includes(organizationId));
+    const [own, shared] = await Promise.all([
+      this.userConfigs.configuredBy({ kind: 'user', id: user.id }),
+      organizationId === null ? NONE : this.userConfigs.configuredBy({ kind: 'organization', id: organizationId }),
+    ]);
+    return { reaches: isAdmin(user) ? () => true : keptFor(organizationId), own, shared };
   }
 
-  private view(server: UpstreamServerEntity, configured: ConfiguredService | undefined): McpService {
+  /** `configured`: the reader's own (a user's, or the organization's when it reads); `shared`: their organization's. */
+  private view(server: UpstreamServerEntity, configured: ConfiguredService | undefined, shared: ConfiguredService | undefined, reader: 'user' | 'organization' = 'user'): McpService {
     const served = this.upstreams.servedBy(server);
-    const reachable = !server.userConfig?.required || configured !== undefined;
+    const reachable = !server.userConfig?.required || configured !== undefined || shared !== undefined;
     return {
       id: server.id,
       name: server.name,
@@ -81,6 +127,7 @@ export class McpServicesService {
       configurable: server.userConfig !== null,
       requiresConfiguration: server.userConfig?.required ?? false,
       isConfigured: configured !== undefined,
+      configuredBy: configured ? reader : shared ? 'organization' : null,
       configuredAt: configured?.updatedAt.toISOString() ?? null,
       configSchema: server.userConfig?.schema ?? null,
       configuredFields: [...(configured?.fields ?? [])],

@@ -1,7 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
+import type { UpstreamOrganizationConfigList, UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
@@ -294,7 +294,19 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** An admin's removal of a user's configuration of a server. */
   async removeUserConfig(id: string, userId: string, actor: string, origin: RequestOrigin): Promise<void> {
-    await this.userConfigs.remove(await this.find(id), userId, origin, actor);
+    await this.userConfigs.remove(await this.find(id), { kind: 'user', id: userId }, actor, origin, true);
+  }
+
+  /** The organizations holding a configuration of a server for their members (404 when there is no such server). */
+  async organizationConfigsOf(id: string, page: number, limit: number): Promise<UpstreamOrganizationConfigList> {
+    await this.find(id);
+    const { entries, total } = await this.userConfigs.organizationHolders(id, page, limit);
+    return { configs: entries, pagination: offsetPagination(page, limit, total) };
+  }
+
+  /** An admin's removal of an organization's configuration of a server. */
+  async removeOrganizationConfig(id: string, organizationId: string, actor: string, origin: RequestOrigin): Promise<void> {
+    await this.userConfigs.remove(await this.find(id), { kind: 'organization', id: organizationId }, actor, origin, true);
   }
 
   /**
@@ -640,10 +652,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * A deleted organization leaves every server's list (an emptied list keeps its server to admins,
-   * never opens it to everyone). Nobody is in a deleted organization, so other instances lose no
-   * protection by keeping its id until they next read the server.
+   * never opens it to everyone; nobody is in a deleted organization, so other instances lose no
+   * protection by keeping its id until they next read the server), and its configurations go.
    */
   async forgetOrganization(organizationId: string): Promise<void> {
+    await this.userConfigs.dropOrganization(organizationId);
     const rows = (await this.servers.query(`UPDATE upstream_servers SET organizations = array_remove(organizations, $1::uuid) WHERE $1::uuid = ANY(organizations) RETURNING id, organizations`, [organizationId])) as [Array<{ id: string; organizations: string[] }>, number];
     for (const row of rows[0]) if (this.connections.has(row.id)) this.registry.keepServerTo(row.id, row.organizations);
   }

@@ -13,8 +13,9 @@ interface Pooled {
 const SWEEP_EVERY_MS = 5_000;
 
 /**
- * The connections of users who gave a server their own configuration, on this instance: opened at
- * a user's first call, shared by their calls, closed after `idleMs` without one. At most `max` at
+ * The connections made with configurations of a server, on this instance, each held by a user or
+ * by an organization (`userId` is then `org:<id>`, shared by its members): opened at the first
+ * call, shared by the holder's calls, closed after `idleMs` without one. At most `max` at
  * once over all servers; past it the least recently used idle one closes, and with none idle the
  * call is refused (503), never queued without end.
  */
