@@ -102,6 +102,9 @@ describe('Upstream servers kept to organizations: only their members (and admins
     expect(await services(bob)).toEqual([]);
     expect((await t.client.call<Envelope>('getMcpService', { headers: bob.auth, params: { serviceId: serverId } })).status).toBe(404);
     expect((await t.client.call<Envelope>('configureMcpService', { headers: bob.auth, params: { serviceId: serverId }, body: { config: {} } })).status).toBe(404);
+    expect((await t.client.call<Envelope>('listMcpServiceResources', { headers: bob.auth, params: { serviceId: serverId } })).status).toBe(404);
+    expect((await t.client.call<Envelope>('readMcpServiceResource', { headers: bob.auth, params: { serviceId: serverId }, body: { uri: 'test://note' } })).status).toBe(404);
+    expect((await t.client.call('readMcpServiceResource', { headers: alice.auth, params: { serviceId: serverId }, body: { uri: 'test://note' } })).status).toBe(200);
 
     // A context cannot take it in for an outsider, as for any tool they may not run.
     const context = await t.client.call<Envelope>('createContext', { headers: bob.auth, body: { name: 'probe', tools: [TOOL] } });

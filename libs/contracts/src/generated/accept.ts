@@ -891,6 +891,137 @@ function acceptRemoveMcpServiceConfigurationParamsDto(input: unknown): dto.Remov
   return out as unknown as dto.RemoveMcpServiceConfigurationParamsDto;
 }
 
+function acceptListMcpServiceResourcesParamsDto(input: unknown): dto.ListMcpServiceResourcesParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.ListMcpServiceResourcesParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListMcpServiceResourcesParamsDto;
+}
+
+function acceptReadMcpResourceRequestDto(input: unknown): dto.ReadMcpResourceRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["uri"] === undefined) return undefined;
+  const out = new dto.ReadMcpResourceRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "uri": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 4096))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ReadMcpResourceRequestDto;
+}
+
+function acceptReadMcpServiceResourceParamsDto(input: unknown): dto.ReadMcpServiceResourceParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.ReadMcpServiceResourceParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ReadMcpServiceResourceParamsDto;
+}
+
+function acceptListMcpServicePromptsParamsDto(input: unknown): dto.ListMcpServicePromptsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.ListMcpServicePromptsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListMcpServicePromptsParamsDto;
+}
+
+function acceptGetMcpPromptRequestDto(input: unknown): dto.GetMcpPromptRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined) return undefined;
+  const out = new dto.GetMcpPromptRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      case "arguments": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxLength":4096}))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetMcpPromptRequestDto;
+}
+
+function acceptGetMcpServicePromptParamsDto(input: unknown): dto.GetMcpServicePromptParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["serviceId"] === undefined) return undefined;
+  const out = new dto.GetMcpServicePromptParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "serviceId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetMcpServicePromptParamsDto;
+}
+
 function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3988,6 +4119,12 @@ acceptWith(dto.GetMcpServiceParamsDto, acceptGetMcpServiceParamsDto);
 acceptWith(dto.ConfigureMcpServiceRequestDto, acceptConfigureMcpServiceRequestDto);
 acceptWith(dto.ConfigureMcpServiceParamsDto, acceptConfigureMcpServiceParamsDto);
 acceptWith(dto.RemoveMcpServiceConfigurationParamsDto, acceptRemoveMcpServiceConfigurationParamsDto);
+acceptWith(dto.ListMcpServiceResourcesParamsDto, acceptListMcpServiceResourcesParamsDto);
+acceptWith(dto.ReadMcpResourceRequestDto, acceptReadMcpResourceRequestDto);
+acceptWith(dto.ReadMcpServiceResourceParamsDto, acceptReadMcpServiceResourceParamsDto);
+acceptWith(dto.ListMcpServicePromptsParamsDto, acceptListMcpServicePromptsParamsDto);
+acceptWith(dto.GetMcpPromptRequestDto, acceptGetMcpPromptRequestDto);
+acceptWith(dto.GetMcpServicePromptParamsDto, acceptGetMcpServicePromptParamsDto);
 acceptWith(dto.ListToolsQueryDto, acceptListToolsQueryDto);
 acceptWith(dto.GetToolParamsDto, acceptGetToolParamsDto);
 acceptWith(dto.ExecuteToolRequestDto, acceptExecuteToolRequestDto);

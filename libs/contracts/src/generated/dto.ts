@@ -464,6 +464,51 @@ export class RemoveMcpServiceConfigurationParamsDto {
   serviceId!: string;
 }
 
+export class ListMcpServiceResourcesParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class ReadMcpResourceRequestDto {
+  /** A listed resource's URI, or one a template describes. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4096)
+  uri!: string;
+}
+
+export class ReadMcpServiceResourceParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class ListMcpServicePromptsParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
+export class GetMcpPromptRequestDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  /** The prompt's arguments, each a string. */
+  @ValidateIf((object: Record<string, unknown>) => object["arguments"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxLength: 4096 })
+  arguments?: Record<string, string>;
+}
+
+export class GetMcpServicePromptParamsDto {
+  /** The service's id (its upstream server's). */
+  @IsUUID(undefined)
+  serviceId!: string;
+}
+
 export class ListToolsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])

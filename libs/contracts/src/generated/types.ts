@@ -437,6 +437,80 @@ export interface ConfigureMcpServiceRequest {
   verify?: boolean;
 }
 
+/** A resource as its upstream lists it (MCP 2025-11-25 `Resource`); any other field it sends passes through. */
+export interface McpResource {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+}
+
+/** A resource template as its upstream lists it (MCP `ResourceTemplate`); read a resource it describes by its expanded URI. */
+export interface McpResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+}
+
+export interface McpResourceList {
+  resources: Array<McpResource>;
+  resourceTemplates: Array<McpResourceTemplate>;
+}
+
+export interface ReadMcpResourceRequest {
+  /** A listed resource's URI, or one a template describes. */
+  uri: string;
+}
+
+/** What the upstream answered (MCP `ReadResourceResult`); text or base64 `blob` per entry. */
+export interface McpResourceContents {
+  contents: Array<{
+    uri: string;
+    mimeType?: string;
+    text?: string;
+    blob?: string;
+  }>;
+}
+
+/** A prompt as its upstream lists it (MCP `Prompt`), by its own name. */
+export interface McpPrompt {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments?: Array<{
+    name: string;
+    description?: string;
+    required?: boolean;
+  }>;
+}
+
+export interface McpPromptList {
+  prompts: Array<McpPrompt>;
+}
+
+export interface GetMcpPromptRequest {
+  name: string;
+  /** The prompt's arguments, each a string. */
+  arguments?: {
+    [key: string]: string;
+  };
+}
+
+/** What the upstream answered (MCP `GetPromptResult`). */
+export interface McpPromptMessages {
+  description?: string;
+  messages: Array<{
+    role: "user" | "assistant";
+    content: {
+      [key: string]: unknown;
+    };
+  }>;
+}
+
 export interface FavoriteTool {
   toolId: string;
   /** The tool's name now, or its id when the tool is gone. */
@@ -1462,6 +1536,14 @@ export type ListMcpServicesResponse200 = McpServiceList;
 export type GetMcpServiceResponse200 = McpService;
 
 export type ConfigureMcpServiceResponse200 = McpService;
+
+export type ListMcpServiceResourcesResponse200 = McpResourceList;
+
+export type ReadMcpServiceResourceResponse200 = McpResourceContents;
+
+export type ListMcpServicePromptsResponse200 = McpPromptList;
+
+export type GetMcpServicePromptResponse200 = McpPromptMessages;
 
 export type ListToolsResponse200 = ToolList;
 

@@ -1,6 +1,24 @@
 import { originOf } from '@app/common';
-import { ConfigureMcpServiceParamsDto, ConfigureMcpServiceRequestDto, GetMcpServiceParamsDto, ListMcpServicesQueryDto, type McpService, type McpServiceList, RemoveMcpServiceConfigurationParamsDto } from '@app/contracts';
-import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
+import {
+  ConfigureMcpServiceParamsDto,
+  ConfigureMcpServiceRequestDto,
+  GetMcpPromptRequestDto,
+  GetMcpServiceParamsDto,
+  GetMcpServicePromptParamsDto,
+  ListMcpServicePromptsParamsDto,
+  ListMcpServiceResourcesParamsDto,
+  ListMcpServicesQueryDto,
+  type McpPromptList,
+  type McpPromptMessages,
+  type McpResourceContents,
+  type McpResourceList,
+  type McpService,
+  type McpServiceList,
+  ReadMcpResourceRequestDto,
+  ReadMcpServiceResourceParamsDto,
+  RemoveMcpServiceConfigurationParamsDto,
+} from '@app/contracts';
+import { type AuthenticatedUser, CurrentUser, RateLimit, RequirePermissions } from '@app/security';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { McpServicesService } from './mcp-services.service';
@@ -33,5 +51,35 @@ export class McpServicesController {
   @RequirePermissions('execute:tools')
   remove(@CurrentUser() user: AuthenticatedUser, @Param() params: RemoveMcpServiceConfigurationParamsDto, @Req() request: FastifyRequest): Promise<void> {
     return this.services.remove(user, params.serviceId, originOf(request));
+  }
+
+  @Get(':serviceId/resources')
+  @RequirePermissions('execute:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  resources(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServiceResourcesParamsDto): Promise<McpResourceList> {
+    return this.services.resources(user, params.serviceId);
+  }
+
+  @Post(':serviceId/resources/read')
+  @HttpCode(200)
+  @RequirePermissions('execute:tools')
+  @RateLimit({ rule: 'toolsExecute', by: 'user' })
+  readResource(@CurrentUser() user: AuthenticatedUser, @Param() params: ReadMcpServiceResourceParamsDto, @Body() body: ReadMcpResourceRequestDto): Promise<McpResourceContents> {
+    return this.services.readResource(user, params.serviceId, body.uri);
+  }
+
+  @Get(':serviceId/prompts')
+  @RequirePermissions('execute:tools')
+  @RateLimit({ rule: 'toolsList', by: 'user' })
+  prompts(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServicePromptsParamsDto): Promise<McpPromptList> {
+    return this.services.prompts(user, params.serviceId);
+  }
+
+  @Post(':serviceId/prompts/get')
+  @HttpCode(200)
+  @RequirePermissions('execute:tools')
+  @RateLimit({ rule: 'toolsExecute', by: 'user' })
+  prompt(@CurrentUser() user: AuthenticatedUser, @Param() params: GetMcpServicePromptParamsDto, @Body() body: GetMcpPromptRequestDto): Promise<McpPromptMessages> {
+    return this.services.prompt(user, params.serviceId, body.name, body.arguments);
   }
 }

@@ -1,12 +1,12 @@
 import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
-import type { ListMcpServicesQueryDto, McpService, McpServiceList } from '@app/contracts';
+import type { ListMcpServicesQueryDto, McpPromptList, McpPromptMessages, McpResourceContents, McpResourceList, McpService, McpServiceList } from '@app/contracts';
 import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { Injectable, Optional } from '@nestjs/common';
 import { isAdmin } from '../execution/executions.service';
 import { CallerOrganizations } from '../registry/caller-organizations';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
-import { UpstreamService } from './upstream.service';
+import { type UpstreamScope, UpstreamService } from './upstream.service';
 
 /** What a listing knows of its reader: whether they may use a server, and the configurations they reach. */
 interface Reader {
@@ -70,6 +70,41 @@ export class McpServicesService {
   async remove(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<void> {
     requireOwnSignIn(user, 'A service configuration is removed');
     await this.userConfigs.remove(await this.upstreams.serverOf(id), { kind: 'user', id: user.id }, user.id, origin);
+  }
+
+  /** A service's resources and templates, reached as the caller's runs reach it (the MCP door's lists, kept to one service). */
+  async resources(user: AuthenticatedUser, id: string): Promise<McpResourceList> {
+    const scope = await this.scopeOf(user, id);
+    const [resources, resourceTemplates] = await Promise.all([this.upstreams.listResources(scope), this.upstreams.listResourceTemplates(scope)]);
+    return { resources, resourceTemplates };
+  }
+
+  async readResource(user: AuthenticatedUser, id: string, uri: string): Promise<McpResourceContents> {
+    const read = await this.upstreams.readResource(uri, await this.scopeOf(user, id));
+    if (!read) throw ApiError.notFound(`Resource '${uri.slice(0, 200)}' of this service`);
+    return read;
+  }
+
+  async prompts(user: AuthenticatedUser, id: string): Promise<McpPromptList> {
+    return { prompts: await this.upstreams.listPrompts(await this.scopeOf(user, id)) };
+  }
+
+  async prompt(user: AuthenticatedUser, id: string, name: string, args: Record<string, string> | undefined): Promise<McpPromptMessages> {
+    const answer = await this.upstreams.getPrompt(name, args, await this.scopeOf(user, id));
+    if (!answer) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}' of this service`);
+    return answer;
+  }
+
+  /**
+   * One service, as the caller reaches it: 404 when they may not see it, 400 when it needs a
+   * configuration they lack (the MCP door would just show nothing), 503 when it is not connected here.
+   */
+  private async scopeOf(user: AuthenticatedUser, id: string): Promise<UpstreamScope> {
+    const server = await this.enabled(id, (await this.readerOf(user)).reaches);
+    const refusal = server.userConfig ? await this.userConfigs.refusalFor(server, user.id) : undefined;
+    if (refusal) throw refusal;
+    if (this.upstreams.servedBy(server).status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `'${server.name}' is not connected: try again later`, { headers: { 'Retry-After': '5' } });
+    return { servers: new Set([server.id]), userId: user.id };
   }
 
   /** The services that take configurations, as an organization configured them (its admins ask; the caller checks they are one). */

@@ -136,6 +136,14 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     return { configured: true, connection: await this.connections.run(server.id, holderOf(resolved.subject), () => open(this.settingsFor(base, userConfig, values)), async (connection) => connection) };
   }
 
+  /** Why a user may not reach a server that takes configurations (none that fits, and one is required); undefined when they may. */
+  async refusalFor(server: UpstreamServerEntity, userId: string): Promise<ApiError | undefined> {
+    const userConfig = server.userConfig as StoredUserConfig;
+    const resolved = await this.resolve(server, userId);
+    if (!resolved) return userConfig.required ? unconfigured(server) : undefined;
+    return 'stale' in resolved.known ? unconfigured(server, `: ${resolved.known.stale}`) : undefined;
+  }
+
   /** The configuration a user's calls use: their own (even one that no longer fits), else their organization's. */
   private async resolve(server: UpstreamServerEntity, userId: string): Promise<Resolved | undefined> {
     const own: ConfigSubject = { kind: 'user', id: userId };
