@@ -3,7 +3,7 @@ import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, stora
 import { AppConfig } from '@app/config';
 import type { Context, ContextList, CreateContextRequestDto, ListContextsQueryDto, UpdateContextRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { type AuthenticatedUser, isAdmin } from '@app/security';
 import { ToolRegistry } from '@app/tools';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
@@ -44,7 +44,6 @@ export function contextView(context: ContextEntity): Context {
   };
 }
 
-const isAdmin = (caller: AuthenticatedUser): boolean => holdsPermission(caller.permissions, 'admin:*');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Contexts: owned by their creator; everyone else gets 404 (admins see all). */

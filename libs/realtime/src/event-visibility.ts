@@ -1,12 +1,12 @@
 import type { EventEnvelope } from '@app/events';
-import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { type AuthenticatedUser, isAdmin } from '@app/security';
 
 /** The events clients may follow (WebSocket `subscribe`, SSE `types`); `*` is all of them. `upstream.tools.changed` names no user: admins only. */
 export const PUBLIC_EVENTS: ReadonlySet<string> = new Set(['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'user.security', 'error', 'upstream.tools.changed', '*']);
 
 /** Admins see every event; anyone else only events about themselves, and never sign-ups. */
 export function visibleTo(user: AuthenticatedUser, event: EventEnvelope): boolean {
-  if (holdsPermission(user.permissions, 'admin:*')) return true;
+  if (isAdmin(user)) return true;
   const payload = event.payload as { userId?: string };
   return event.name !== 'user.created' && payload.userId === user.id;
 }

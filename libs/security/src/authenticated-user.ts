@@ -57,3 +57,8 @@ export function holdsPermission(held: readonly string[], required: string): bool
   const [action] = required.split(':');
   return held.includes(`${action}:*`) || held.includes('admin:*');
 }
+
+/** An admin sees and may do everything (`admin:*` grants every permission). */
+export function isAdmin(user: AuthenticatedUser): boolean {
+  return holdsPermission(user.permissions, 'admin:*');
+}

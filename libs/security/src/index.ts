@@ -1,5 +1,5 @@
 export { AddressAllowList, addressListProblems } from './address-allow-list';
-export { attachUser, CredentialVerifier, holdsPermission, PermissionLookup, requireOwnSignIn, userOf } from './authenticated-user';
+export { attachUser, CredentialVerifier, holdsPermission, isAdmin, PermissionLookup, requireOwnSignIn, userOf } from './authenticated-user';
 export type { AuthenticatedUser } from './authenticated-user';
 export { AuthenticationGuard } from './authentication.guard';
 export { CurrentUser, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions } from './decorators';

@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import { AppendLog, cappedListPage, pageWindow } from '@app/database';
 import type { ListSessionsQueryDto, Session, SessionList, SessionTerminated } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { type AuthenticatedUser, holdsPermission, SessionRevocations } from '@app/security';
+import { type AuthenticatedUser, isAdmin, SessionRevocations } from '@app/security';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
@@ -91,7 +91,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async list(caller: AuthenticatedUser, query: ListSessionsQueryDto): Promise<SessionList> {
-    const admin = holdsPermission(caller.permissions, 'admin:*');
+    const admin = isAdmin(caller);
     if (query.userId && !admin) throw ApiError.forbidden('Only admins may list other users\u2019 sessions');
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
     const userId = admin ? query.userId : caller.id;
@@ -109,7 +109,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
   /** Ends a session for its owner or an admin; anyone else gets 404, an ended one 409, an application another session than its own 403. */
   async terminate(caller: AuthenticatedUser, sessionId: string, origin: RequestOrigin): Promise<SessionTerminated> {
     const session = await this.sessions.findOne({ where: { id: sessionId } });
-    if (!session || (session.userId !== caller.id && !holdsPermission(caller.permissions, 'admin:*'))) throw ApiError.notFound('Session');
+    if (!session || (session.userId !== caller.id && !isAdmin(caller))) throw ApiError.notFound('Session');
     // An application signs itself out; signing the user out of everything else is not within a grant.
     if (caller.clientId !== undefined && sessionId !== caller.sessionId) {
       throw ApiError.forbidden('A token an application holds ends only its own session; other sessions are ended with a login session of the account itself');

@@ -1,11 +1,10 @@
 import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
 import { endWhenSettled, mcpSpanName, Tracing } from '@app/health';
-import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, isAdmin, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
-import { isAdmin } from './execution/executions.service';
 import { clientRefusal } from './client-capabilities';
 import { RunPolicies } from './execution/run-policies';
 import { ToolExecutor } from './execution/tool-executor.service';

@@ -1,9 +1,9 @@
 import { ApiError, offsetPagination, isoString, utcDaysUpTo } from '@app/common';
 import type { GetToolStatsQueryDto, ListExecutionsQueryDto, ListRecentToolsQueryDto, RecentToolList, ListToolExecutionsQueryDto, ListToolsQueryDto, Tool, ToolCategoryList, ToolExecutionList, ToolList, ToolUsageStats } from '@app/contracts';
 import { pageWindow } from '@app/database';
-import type { AuthenticatedUser } from '@app/security';
+import { type AuthenticatedUser, isAdmin } from '@app/security';
 import { Injectable } from '@nestjs/common';
-import { ExecutionsService, isAdmin } from './execution/executions.service';
+import { ExecutionsService } from './execution/executions.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 
 const DEFAULT_PAGE_SIZE = 20;

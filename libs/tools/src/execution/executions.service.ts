@@ -1,7 +1,7 @@
 import { ApiError, isoString, storableJson } from '@app/common';
 import type { ToolExecution, ToolExecutionList, ToolStatistics } from '@app/contracts';
 import { AppendLog, cappedListPage, JsonText, keysetPage, type PageWindow } from '@app/database';
-import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { type AuthenticatedUser, isAdmin } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -33,10 +33,6 @@ function keptResult(result: unknown): JsonText | { truncated: true; bytes: numbe
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most results are measured without counting.
   const bytes = json.length * 3 <= MAX_STORED_RESULT_BYTES ? json.length : Buffer.byteLength(json);
   return bytes <= MAX_STORED_RESULT_BYTES ? new JsonText(json) : { truncated: true, bytes, preview: json.slice(0, 4096) };
-}
-
-export function isAdmin(caller: AuthenticatedUser): boolean {
-  return holdsPermission(caller.permissions, 'admin:*');
 }
 
 export function executionView(row: ToolExecutionEntity): ToolExecution {

@@ -1,6 +1,6 @@
 import { ApiError, type ErrorDetail } from '@app/common';
 import { EventBus } from '@app/events';
-import { type AuthenticatedUser, holdsPermission } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, isAdmin } from '@app/security';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
@@ -57,10 +57,6 @@ export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undef
 }
 
 const NONE: ReadonlySet<string> = new Set();
-
-function isAdmin(caller: AuthenticatedUser): boolean {
-  return holdsPermission(caller.permissions, 'admin:*');
-}
 
 /** Who a tool belongs to: the built-ins, or one upstream server. */
 function ownerOf(definition: ToolDefinition): string {

@@ -1,8 +1,7 @@
 import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import type { ListMcpServicesQueryDto, McpPromptList, McpPromptMessages, McpResourceContents, McpResourceList, McpService, McpServiceList } from '@app/contracts';
-import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
+import { type AuthenticatedUser, isAdmin, requireOwnSignIn } from '@app/security';
 import { Injectable, Optional } from '@nestjs/common';
-import { isAdmin } from '../execution/executions.service';
 import { CallerOrganizations } from '../registry/caller-organizations';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
