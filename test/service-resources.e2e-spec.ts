@@ -1,5 +1,7 @@
+import { AuditLogEntity } from '@app/audit';
 import type { CreatedApiKey, McpPromptList, McpPromptMessages, McpResourceContents, McpResourceList, UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -37,6 +39,8 @@ describe("REST reads of a service's resources and prompts (the seeds' \"Fetch MC
   afterAll(async () => {
     await Promise.all([remote?.close(), personal?.close()]);
   });
+
+  const audited = (action: string) => t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action, userId: user.userId }, order: { timestamp: 'ASC' } });
 
   it('lists the resources, templates and prompts of one service, and reads them as the MCP door does', async () => {
     const listed = await resources(user.auth);
@@ -95,5 +99,24 @@ describe("REST reads of a service's resources and prompts (the seeds' \"Fetch MC
     expect(down.body.error).toBe('SERVICE_UNAVAILABLE');
     expect((await t.client.call<UpstreamServer>('connectServer', { headers: admin.auth, params: { id: notesId } })).body.status).toBe('connected');
     expect((await read(user.auth, 'test://note')).status).toBe(200);
+  });
+
+  it('every resource read and prompt filled is audited, on the REST and MCP doors alike: who, what, from which server, the outcome', async () => {
+    const reads = await audited('upstream.resource.read');
+    expect(reads.filter((entry) => entry.result === 'success').map((entry) => entry.details)).toEqual(
+      expect.arrayContaining([{ server: 'notes', uri: 'test://note' }, { server: 'notes', uri: 'test://notes/42' }]),
+    );
+    expect(reads.find((entry) => entry.result === 'failure')).toMatchObject({ resource: `upstream:${notesId}`, details: { server: 'notes', uri: 'test://broken', error: expect.stringContaining('the disk is on fire') } });
+    // Nothing was read at an unknown URI: nothing to audit.
+    expect(reads.some((entry) => (entry.details as { uri: string }).uri === 'test://nowhere')).toBe(false);
+    expect((await audited('upstream.prompt.get')).map((entry) => [entry.result, entry.details])).toEqual(
+      expect.arrayContaining([['success', { server: 'notes', prompt: 'greet' }], ['failure', expect.objectContaining({ prompt: 'greet' })]]),
+    );
+
+    const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'test://notes/7' } }) });
+    expect(((await answer.json()) as { result: { contents: unknown[] } }).result.contents).toHaveLength(1);
+    const viaMcp = (await audited('upstream.resource.read')).find((entry) => (entry.details as { uri: string }).uri === 'test://notes/7');
+    expect(viaMcp).toMatchObject({ result: 'success', sessionId: headers['mcp-session-id'] });
   });
 });

@@ -353,6 +353,8 @@ export class ToolsRpc implements OnModuleInit {
       servers: context.ownToolNames ? await this.contextServers(context) : 'all',
       userId: context.caller.id,
       outOfReach: this.registry.serversOutOfReach(context.caller, await this.registry.organizationOf(context.caller)),
+      origin: context.origin,
+      sessionId: context.sessionId,
     };
   }
 

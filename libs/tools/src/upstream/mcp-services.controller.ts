@@ -56,30 +56,30 @@ export class McpServicesController {
   @Get(':serviceId/resources')
   @RequirePermissions('execute:tools')
   @RateLimit({ rule: 'toolsList', by: 'user' })
-  resources(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServiceResourcesParamsDto): Promise<McpResourceList> {
-    return this.services.resources(user, params.serviceId);
+  resources(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServiceResourcesParamsDto, @Req() request: FastifyRequest): Promise<McpResourceList> {
+    return this.services.resources(user, params.serviceId, originOf(request));
   }
 
   @Post(':serviceId/resources/read')
   @HttpCode(200)
   @RequirePermissions('execute:tools')
   @RateLimit({ rule: 'toolsExecute', by: 'user' })
-  readResource(@CurrentUser() user: AuthenticatedUser, @Param() params: ReadMcpServiceResourceParamsDto, @Body() body: ReadMcpResourceRequestDto): Promise<McpResourceContents> {
-    return this.services.readResource(user, params.serviceId, body.uri);
+  readResource(@CurrentUser() user: AuthenticatedUser, @Param() params: ReadMcpServiceResourceParamsDto, @Body() body: ReadMcpResourceRequestDto, @Req() request: FastifyRequest): Promise<McpResourceContents> {
+    return this.services.readResource(user, params.serviceId, body.uri, originOf(request));
   }
 
   @Get(':serviceId/prompts')
   @RequirePermissions('execute:tools')
   @RateLimit({ rule: 'toolsList', by: 'user' })
-  prompts(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServicePromptsParamsDto): Promise<McpPromptList> {
-    return this.services.prompts(user, params.serviceId);
+  prompts(@CurrentUser() user: AuthenticatedUser, @Param() params: ListMcpServicePromptsParamsDto, @Req() request: FastifyRequest): Promise<McpPromptList> {
+    return this.services.prompts(user, params.serviceId, originOf(request));
   }
 
   @Post(':serviceId/prompts/get')
   @HttpCode(200)
   @RequirePermissions('execute:tools')
   @RateLimit({ rule: 'toolsExecute', by: 'user' })
-  prompt(@CurrentUser() user: AuthenticatedUser, @Param() params: GetMcpServicePromptParamsDto, @Body() body: GetMcpPromptRequestDto): Promise<McpPromptMessages> {
-    return this.services.prompt(user, params.serviceId, body.name, body.arguments);
+  prompt(@CurrentUser() user: AuthenticatedUser, @Param() params: GetMcpServicePromptParamsDto, @Body() body: GetMcpPromptRequestDto, @Req() request: FastifyRequest): Promise<McpPromptMessages> {
+    return this.services.prompt(user, params.serviceId, body.name, body.arguments, originOf(request));
   }
 }

@@ -72,24 +72,24 @@ export class McpServicesService {
   }
 
   /** A service's resources and templates, reached as the caller's runs reach it (the MCP door's lists, kept to one service). */
-  async resources(user: AuthenticatedUser, id: string): Promise<McpResourceList> {
-    const scope = await this.scopeOf(user, id);
+  async resources(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<McpResourceList> {
+    const scope = await this.scopeOf(user, id, origin);
     const [resources, resourceTemplates] = await Promise.all([this.upstreams.listResources(scope), this.upstreams.listResourceTemplates(scope)]);
     return { resources, resourceTemplates };
   }
 
-  async readResource(user: AuthenticatedUser, id: string, uri: string): Promise<McpResourceContents> {
-    const read = await this.upstreams.readResource(uri, await this.scopeOf(user, id));
+  async readResource(user: AuthenticatedUser, id: string, uri: string, origin: RequestOrigin): Promise<McpResourceContents> {
+    const read = await this.upstreams.readResource(uri, await this.scopeOf(user, id, origin));
     if (!read) throw ApiError.notFound(`Resource '${uri.slice(0, 200)}' of this service`);
     return read;
   }
 
-  async prompts(user: AuthenticatedUser, id: string): Promise<McpPromptList> {
-    return { prompts: await this.upstreams.listPrompts(await this.scopeOf(user, id)) };
+  async prompts(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<McpPromptList> {
+    return { prompts: await this.upstreams.listPrompts(await this.scopeOf(user, id, origin)) };
   }
 
-  async prompt(user: AuthenticatedUser, id: string, name: string, args: Record<string, string> | undefined): Promise<McpPromptMessages> {
-    const answer = await this.upstreams.getPrompt(name, args, await this.scopeOf(user, id));
+  async prompt(user: AuthenticatedUser, id: string, name: string, args: Record<string, string> | undefined, origin: RequestOrigin): Promise<McpPromptMessages> {
+    const answer = await this.upstreams.getPrompt(name, args, await this.scopeOf(user, id, origin));
     if (!answer) throw ApiError.notFound(`Prompt '${name.slice(0, 200)}' of this service`);
     return answer;
   }
@@ -98,12 +98,12 @@ export class McpServicesService {
    * One service, as the caller reaches it: 404 when they may not see it, 400 when it needs a
    * configuration they lack (the MCP door would just show nothing), 503 when it is not connected here.
    */
-  private async scopeOf(user: AuthenticatedUser, id: string): Promise<UpstreamScope> {
+  private async scopeOf(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<UpstreamScope> {
     const server = await this.enabled(id, (await this.readerOf(user)).reaches);
     const refusal = server.userConfig ? await this.userConfigs.refusalFor(server, user.id) : undefined;
     if (refusal) throw refusal;
     if (this.upstreams.servedBy(server).status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `'${server.name}' is not connected: try again later`, { headers: { 'Retry-After': '5' } });
-    return { servers: new Set([server.id]), userId: user.id };
+    return { servers: new Set([server.id]), userId: user.id, origin, sessionId: user.sessionId };
   }
 
   /** The services that take configurations, as an organization configured them (its admins ask; the caller checks they are one). */

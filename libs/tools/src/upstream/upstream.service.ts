@@ -1,4 +1,4 @@
-import { AuditWriter } from '@app/audit';
+import { type AuditResult, AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { UpstreamOrganizationConfigList, UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
@@ -68,6 +68,9 @@ export interface UpstreamScope {
   readonly userId?: string;
   /** Servers the caller may not use (kept to organizations it is not in), whatever `servers` says. */
   readonly outOfReach?: ReadonlySet<string>;
+  /** The caller's request and session, for the audit entries of what it reads (a resource, a prompt). */
+  readonly origin?: RequestOrigin;
+  readonly sessionId?: string;
 }
 
 /** A connected upstream: its name, its connection and its SDK client. */
@@ -361,13 +364,39 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       connection.traced('resources/read', undefined, traceparent, { 'mcp.resource.uri': uri }, (forwarded) => client.readResource(forwarded ? { uri, _meta: { traceparent: forwarded } } : { uri }));
     const listed = await this.listerOf(uri, scope);
     // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
-    if (listed) return proxied(read(listed), listed.connection);
+    if (listed) return this.audited(scope, 'upstream.resource.read', listed, { uri }, proxied(read(listed), listed.connection));
     // Templated URIs are not listed: the first upstream in scope that can read it answers.
     for (const live of await this.live(scope)) {
       const answer = await read(live).catch(() => undefined);
-      if (answer) return answer;
+      if (answer) return this.audited(scope, 'upstream.resource.read', live, { uri }, Promise.resolve(answer));
     }
     return undefined;
+  }
+
+  /**
+   * What a caller read through an upstream (a resource, a filled prompt) is audited, as a run is:
+   * who, what, from which server, and whether it was answered; durable before the answer.
+   */
+  private async audited<T>(scope: UpstreamScope, action: string, live: Live, details: Record<string, unknown>, reading: Promise<T>): Promise<T> {
+    let result: AuditResult = 'success';
+    let failure: string | undefined;
+    try {
+      return await reading;
+    } catch (error) {
+      result = 'failure';
+      failure = (error as Error).message;
+      throw error;
+    } finally {
+      await this.audit.record({
+        action,
+        result,
+        userId: scope.userId ?? null,
+        sessionId: scope.sessionId ?? null,
+        resource: `upstream:${live.connection.settings.id}`,
+        details: { server: live.name, ...details, ...(failure ? { error: failure.slice(0, 500) } : {}) },
+        origin: scope.origin,
+      });
+    }
   }
 
   /**
@@ -429,10 +458,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     if (!owner) return undefined;
     const { client, connection } = owner.live;
     const request = { name: owner.name, arguments: args };
-    return proxied(
+    const getting = proxied(
       connection.traced('prompts/get', owner.name, traceparent, { 'gen_ai.prompt.name': owner.name }, (forwarded) => client.getPrompt(forwarded ? { ...request, _meta: { traceparent: forwarded } } : request)),
       connection,
     );
+    return this.audited(scope, 'upstream.prompt.get', owner.live, { prompt: owner.name }, getting);
   }
 
   /**
