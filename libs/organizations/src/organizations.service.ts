@@ -177,7 +177,7 @@ export class OrganizationsService {
 
   /** The services that take configurations, as the caller's organization configured them; for its admins. */
   async myServices(user: AuthenticatedUser, page: Page): Promise<McpServiceList> {
-    return this.services.listForOrganization((await this.adminMembership(user)).organizationId, page.page, page.limit);
+    return this.services.listForOrganization(user, (await this.adminMembership(user)).organizationId, page.page, page.limit);
   }
 
   /** Its admins configure a service for every member without a configuration of their own. */

@@ -344,7 +344,7 @@ export class ToolsRpc implements OnModuleInit {
    * tools, i.e. it holds UPSTREAM_TOOL_PERMISSIONS ('execute:tools'), which every upstream tool
    * requires; without them it reaches none (nothing listed, every item unknown). Inside a context
    * (/mcp/{contextId}) it reaches only the servers whose tools the context holds; never a server
-   * kept to organizations that the caller's is not one of. The same for
+   * kept to organizations that the caller's is not one of, or asking permissions it lacks. The same for
    * every resource, prompt and completion method, and for initialize's capabilities.
    */
   private async upstreamScope(context: RpcContext): Promise<UpstreamScope> {

@@ -1818,6 +1818,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = [...(value as unknown[])];
         break;
       }
+      case "permissions": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 16) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       case "toolChanges": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;

@@ -1223,6 +1223,16 @@ export class UpstreamServerInputDto {
   @IsUUID(undefined, { each: true })
   organizations?: string[] | null;
 
+  /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
+  @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[];
+
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
   @IsIn(["serve","hold"])

@@ -228,6 +228,8 @@ export interface UpstreamServerInput {
   userConfig?: UpstreamUserConfig;
   /** Who may use the server: only members of these organizations (`/admin/organizations`), and admins. Its tools, resources, prompts and MCP service are hidden from everyone else, and a run of one of its tools is refused (403). Absent or null: everyone who may run upstream tools. An empty list: admins only. A deleted organization leaves the list. */
   organizations?: Array<string> | null;
+  /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
+  permissions?: Array<Permission>;
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -265,6 +267,8 @@ export interface UpstreamServer {
   userConnections?: number;
   /** The organizations whose members may use the server (admins always may); null when everyone may. */
   organizations: Array<string> | null;
+  /** Permissions a caller must hold, besides `execute:tools`, to use the server. */
+  permissions: Array<string>;
   metadata: {
     category?: string;
     tags?: Array<string>;

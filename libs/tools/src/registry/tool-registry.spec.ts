@@ -126,7 +126,7 @@ describe('ToolRegistry: servers kept to organizations', () => {
 
   it("shows a kept server's tools to its organizations' members and admins only; the others' tools to all", () => {
     const { tools } = keptRegistry((userId) => (userId === 'u1' ? 'org-a' : null));
-    tools.keepServerTo(kept.id, ['org-a']);
+    tools.setServerAccess(kept.id, ['org-a'], []);
     const member = user();
     expect(tools.organizationOf(member)).toBe('org-a');
     expect(tools.visibleTo(member, 'org-a').map((tool) => tool.definition.name)).toEqual(['kept__a', 'open__b', 'echo']);
@@ -144,11 +144,11 @@ describe('ToolRegistry: servers kept to organizations', () => {
 
   it('an empty list keeps the server to admins; null opens it again', () => {
     const { tools } = keptRegistry(() => 'org-a');
-    tools.keepServerTo(kept.id, []);
+    tools.setServerAccess(kept.id, [], []);
     expect(tools.isKept(upstreamTool(kept, 'a'))).toBe(true);
     expect(tools.reaches(user(), upstreamTool(kept, 'a'), 'org-a')).toBe(false);
     expect(tools.reaches(user(['admin:*']), upstreamTool(kept, 'a'), null)).toBe(true);
-    tools.keepServerTo(kept.id, null);
+    tools.setServerAccess(kept.id, null, []);
     expect(tools.isKept(upstreamTool(kept, 'a'))).toBe(false);
     expect(tools.reaches(user(), upstreamTool(kept, 'a'), null)).toBe(true);
   });
@@ -156,8 +156,26 @@ describe('ToolRegistry: servers kept to organizations', () => {
   it('unbound (no organizations lib), nobody is in one: a kept server is for admins only', () => {
     const tools = new ToolRegistry({ publish: () => undefined } as unknown as EventBus);
     tools.register(upstreamTool(kept, 'a'));
-    tools.keepServerTo(kept.id, ['org-a']);
+    tools.setServerAccess(kept.id, ['org-a'], []);
     expect(tools.organizationOf(user())).toBeNull();
     expect(tools.visibleTo(user(), null)).toEqual([]);
+  });
+});
+
+describe('ToolRegistry: servers asking permissions beyond execute:tools', () => {
+  it("keeps such a server's resources and prompts from callers without them, admins aside", () => {
+    const tools = new ToolRegistry({ publish: () => undefined } as unknown as EventBus);
+    tools.setServerAccess('github', null, ['use:github']);
+    tools.setServerAccess('both', ['org-a'], ['use:both']);
+    const caller = (permissions: string[]): AuthenticatedUser => ({ id: 'u', email: 'u@example.test', roles: [], permissions, via: 'jwt' });
+    expect([...tools.serversOutOfReach(caller(['execute:tools']), 'org-a')].sort()).toEqual(['both', 'github']);
+    expect([...tools.serversOutOfReach(caller(['execute:tools', 'use:github', 'use:both']), 'org-a')]).toEqual([]);
+    expect([...tools.serversOutOfReach(caller(['execute:tools', 'use:*']), 'org-b')]).toEqual(['both']);
+    expect([...tools.serversOutOfReach(caller(['admin:*']), null)]).toEqual([]);
+    tools.setServerAccess('github', null, []);
+    tools.setServerAccess('both', null, []);
+    expect([...tools.serversOutOfReach(caller([]), null)]).toEqual([]);
+    // Asking nobody's organization once no server is kept to one.
+    expect(tools.organizationOf(caller([]))).toBeNull();
   });
 });

@@ -92,6 +92,8 @@ export class ToolRegistry {
   private readonly byName = new Map<string, RegisteredTool>();
   /** Servers kept to some organizations: their tools are for those organizations' members (and admins). */
   private readonly audiences = new Map<string, ReadonlySet<string>>();
+  /** Servers whose tools need permissions beyond execute:tools (their definitions carry them too; this is for their resources and prompts). */
+  private readonly serverPermissions = new Map<string, readonly string[]>();
   private readonly organizations?: CallerOrganizations;
 
   constructor(
@@ -102,10 +104,15 @@ export class ToolRegistry {
     for (const ajv of Object.values(this.dialects)) addFormats(ajv);
   }
 
-  /** Keeps a server's tools to members of these organizations; null: to everyone the tools' permissions allow. */
-  keepServerTo(serverId: string, organizations: readonly string[] | null): void {
+  /**
+   * Who may use a server: members of these organizations (null: anyone), holding these permissions
+   * besides execute:tools. Set before its tools are registered, cleared after they are removed.
+   */
+  setServerAccess(serverId: string, organizations: readonly string[] | null, permissions: readonly string[]): void {
     if (organizations) this.audiences.set(serverId, new Set(organizations));
     else this.audiences.delete(serverId);
+    if (permissions.length > 0) this.serverPermissions.set(serverId, permissions);
+    else this.serverPermissions.delete(serverId);
   }
 
   /**
@@ -128,10 +135,13 @@ export class ToolRegistry {
     return !audience || (organizationId !== null && audience.has(organizationId)) || isAdmin(caller);
   }
 
-  /** The servers kept to organizations that the caller's is not one of. */
+  /** The servers the caller may not use: kept to organizations its own is not one of, or needing permissions it lacks. */
   serversOutOfReach(caller: AuthenticatedUser, organizationId: string | null): ReadonlySet<string> {
-    if (this.audiences.size === 0 || isAdmin(caller)) return NONE;
-    return new Set([...this.audiences].filter(([, audience]) => organizationId === null || !audience.has(organizationId)).map(([serverId]) => serverId));
+    if ((this.audiences.size === 0 && this.serverPermissions.size === 0) || isAdmin(caller)) return NONE;
+    const out = new Set<string>();
+    for (const [serverId, audience] of this.audiences) if (organizationId === null || !audience.has(organizationId)) out.add(serverId);
+    for (const [serverId, permissions] of this.serverPermissions) if (!permissions.every((permission) => holdsPermission(caller.permissions, permission))) out.add(serverId);
+    return out;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ApiError, offsetPagination, type RequestOrigin } from '@app/common';
 import type { ListMcpServicesQueryDto, McpPromptList, McpPromptMessages, McpResourceContents, McpResourceList, McpService, McpServiceList } from '@app/contracts';
-import { type AuthenticatedUser, isAdmin, requireOwnSignIn } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, isAdmin, requireOwnSignIn } from '@app/security';
 import { Injectable, Optional } from '@nestjs/common';
 import { CallerOrganizations } from '../registry/caller-organizations';
 import type { UpstreamServerEntity } from './upstream-server.entity';
@@ -16,9 +16,14 @@ interface Reader {
 
 const NONE: ReadonlyMap<string, ConfiguredService> = new Map();
 
-/** Servers kept to organizations are for their members (and admins) only. */
-function keptFor(organizationId: string | null): (server: UpstreamServerEntity) => boolean {
-  return (server) => server.organizations === null || (organizationId !== null && server.organizations.includes(organizationId));
+/** Whether a server is for this organization's members: kept to none, or to it among others. */
+function keptFor(server: UpstreamServerEntity, organizationId: string | null): boolean {
+  return server.organizations === null || (organizationId !== null && server.organizations.includes(organizationId));
+}
+
+/** Whether the user holds the permissions a server asks for beyond execute:tools (admins hold all). */
+function permitted(server: UpstreamServerEntity, user: AuthenticatedUser): boolean {
+  return server.permissions.every((permission) => holdsPermission(user.permissions, permission));
 }
 
 /**
@@ -107,8 +112,8 @@ export class McpServicesService {
   }
 
   /** The services that take configurations, as an organization configured them (its admins ask; the caller checks they are one). */
-  async listForOrganization(organizationId: string, page: number, limit: number): Promise<McpServiceList> {
-    const reaches = keptFor(organizationId);
+  async listForOrganization(admin: AuthenticatedUser, organizationId: string, page: number, limit: number): Promise<McpServiceList> {
+    const reaches = (server: UpstreamServerEntity) => keptFor(server, organizationId) && permitted(server, admin);
     const [servers, configured] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy({ kind: 'organization', id: organizationId })]);
     const matching = servers.map(({ server }) => server).filter((server) => server.enabled && server.userConfig !== null && reaches(server));
     const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id), undefined, 'organization'));
@@ -118,7 +123,7 @@ export class McpServicesService {
   /** An organization's admin configures a service for every member (the caller checks they are one). */
   async configureForOrganization(admin: AuthenticatedUser, organizationId: string, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
     requireOwnSignIn(admin, "A service is configured for the organization");
-    const server = await this.enabled(id, keptFor(organizationId));
+    const server = await this.enabled(id, (candidate) => keptFor(candidate, organizationId) && permitted(candidate, admin));
     const configured = await this.userConfigs.configure(server, { kind: 'organization', id: organizationId }, admin.id, config, origin, this.trial(server, verify));
     return this.view(server, configured, undefined, 'organization');
   }
@@ -145,7 +150,8 @@ export class McpServicesService {
       this.userConfigs.configuredBy({ kind: 'user', id: user.id }),
       organizationId === null ? NONE : this.userConfigs.configuredBy({ kind: 'organization', id: organizationId }),
     ]);
-    return { reaches: isAdmin(user) ? () => true : keptFor(organizationId), own, shared };
+    // Admins may use every server.
+    return { reaches: isAdmin(user) ? () => true : (server) => keptFor(server, organizationId) && permitted(server, user), own, shared };
   }
 
   /** `configured`: the reader's own (a user's, or the organization's when it reads); `shared`: their organization's. */

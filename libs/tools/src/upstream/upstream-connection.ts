@@ -43,6 +43,8 @@ export interface UpstreamSettings {
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
   readonly auth?: UpstreamAuthSettings;
+  /** What its tools require besides UPSTREAM_TOOL_PERMISSIONS. */
+  readonly permissions?: readonly string[];
   /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
   readonly cache?: { readonly ttlSeconds: number; readonly tools?: readonly string[] };
   /** Values beyond the transport's and the auth's to mask wherever they would show (a user's own configuration). */
@@ -359,7 +361,7 @@ export class UpstreamConnection {
       server: { id: server.id, name: server.name },
       inputSchema: tool.inputSchema as Record<string, unknown>,
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
-      permissions: UPSTREAM_TOOL_PERMISSIONS,
+      permissions: server.permissions?.length ? [...UPSTREAM_TOOL_PERMISSIONS, ...server.permissions] : UPSTREAM_TOOL_PERMISSIONS,
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
       ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
       run: this.runnerOf(tool.name),

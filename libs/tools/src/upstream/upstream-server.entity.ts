@@ -90,6 +90,10 @@ export class UpstreamServerEntity {
   @Column({ type: 'uuid', array: true, nullable: true })
   organizations!: string[] | null;
 
+  /** Permissions a caller must hold, besides execute:tools, to use the server. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  permissions!: string[];
+
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };
 

@@ -561,7 +561,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         },
         (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
       );
-      this.registry.keepServerTo(server.id, server.organizations);
+      this.registry.setServerAccess(server.id, server.organizations, server.permissions);
       this.connections.set(server.id, connection);
       if (server.userConfig) this.userConfigured.set(server.id, { server, settings });
       else this.userConfigured.delete(server.id);
@@ -591,6 +591,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthIntervalMs: server.healthCheck.intervalMs,
       category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
       rateLimit: server.rateLimits ?? undefined,
+      permissions: server.permissions,
       cache: server.cache ?? undefined,
       auth: this.unsealAuth(server.auth),
     };
@@ -667,7 +668,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.userConfigured.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
     // Only once its tools are gone: they are never shown to everyone in between.
-    this.registry.keepServerTo(id, null);
+    this.registry.setServerAccess(id, null, []);
     await this.userConfigs.dropServer(id);
   }
 
@@ -687,8 +688,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
    */
   async forgetOrganization(organizationId: string): Promise<void> {
     await this.userConfigs.dropOrganization(organizationId);
-    const rows = (await this.servers.query(`UPDATE upstream_servers SET organizations = array_remove(organizations, $1::uuid) WHERE $1::uuid = ANY(organizations) RETURNING id, organizations`, [organizationId])) as [Array<{ id: string; organizations: string[] }>, number];
-    for (const row of rows[0]) if (this.connections.has(row.id)) this.registry.keepServerTo(row.id, row.organizations);
+    const rows = (await this.servers.query(`UPDATE upstream_servers SET organizations = array_remove(organizations, $1::uuid) WHERE $1::uuid = ANY(organizations) RETURNING id, organizations, permissions`, [organizationId])) as [
+      Array<{ id: string; organizations: string[]; permissions: string[] }>,
+      number,
+    ];
+    for (const row of rows[0]) if (this.connections.has(row.id)) this.registry.setServerAccess(row.id, row.organizations, row.permissions);
   }
 
   private async find(id: string): Promise<UpstreamServerEntity> {
@@ -708,6 +712,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
       organizations: input.organizations ? [...new Set(input.organizations.map((id) => id.toLowerCase()))] : null,
+      permissions: [...new Set(input.permissions ?? [])],
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -840,6 +845,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       userConfig: server.userConfig,
       userConnections: this.userConfigs.connectionsTo(server.id),
       organizations: server.organizations,
+      permissions: server.permissions,
       metadata: server.metadata,
       tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,
