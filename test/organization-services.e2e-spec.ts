@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { CreatedApiKey, McpService, McpServiceList, ToolExecution, UpstreamOrganizationConfigList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openRawMcpSession, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, openRawMcpSession, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -100,9 +100,8 @@ describe("An organization's configuration of a service: its admins give it once,
     expect(asBob.body).toMatchObject({ isConfigured: false, configuredBy: 'organization', configuredFields: [], capabilities: expect.arrayContaining(['tools', 'resources']) });
     expect((await t.client.call<McpService>('getMcpService', { headers: carol.auth, params: { serviceId } })).body).toMatchObject({ configuredBy: null, capabilities: [] });
     // The MCP door reaches its resources through the organization's connection too.
-    const headers = await openRawMcpSession(t.baseUrl, bob.accessToken);
-    const resources = (await (await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/list', params: {} }) })).json()) as { result: { resources: Array<{ uri: string }> } };
-    expect(resources.result.resources.map((resource) => resource.uri)).toContain('test://note');
+    const resources = await rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, bob.accessToken), 'resources/list');
+    expect((resources.result?.resources as Array<{ uri: string }>).map((resource) => resource.uri)).toContain('test://note');
 
     expect((await t.client.call<McpService>('configureMcpService', { headers: bob.auth, params: { serviceId }, body: { config: { token: 'bob-own' } } })).body).toMatchObject({ isConfigured: true, configuredBy: 'user' });
     expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer bob-own', org: null });

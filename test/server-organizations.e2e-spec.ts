@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { FavoriteTool, FavoriteToolList, McpServiceList, Tool, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,11 +41,7 @@ describe('Upstream servers kept to organizations: only their members (and admins
     expect(answer.status).toBe(200);
     return answer.body.tools.map((tool) => tool.name);
   };
-  const mcp = async (user: LoggedInUser, method: string, params: Record<string, unknown> = {}) => {
-    const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
-    const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-    return (await answer.json()) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
-  };
+  const mcp = async (user: LoggedInUser, method: string, params: Record<string, unknown> = {}) => rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, user.accessToken), method, params);
 
   beforeAll(async () => {
     admin = await registerAndLoginAs(t, ['admin']);

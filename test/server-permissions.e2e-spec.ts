@@ -1,5 +1,5 @@
 import type { CreatedApiKey, McpServiceList, Tool, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, login, type McpTestServer, openRawMcpSession, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, login, type McpTestServer, openRawMcpSession, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
@@ -15,11 +15,7 @@ describe('Upstream servers asking permissions beyond execute:tools: only callers
   const TOOL = 'guarded__echo';
   const run = (headers: Headers) => t.client.call<ToolExecution & Envelope>('executeTool', { headers, params: { id: TOOL }, body: { parameters: { message: 'hi' } } });
   const listed = async (headers: Headers) => (await t.client.call<ToolList>('listTools', { headers, query: { q: 'guarded__', limit: 100 } })).body.tools.map((tool) => tool.name);
-  const mcp = async (accessToken: string, method: string, params: Record<string, unknown> = {}) => {
-    const headers = await openRawMcpSession(t.baseUrl, accessToken);
-    const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-    return (await answer.json()) as { result?: Record<string, unknown>; error?: { code: number } };
-  };
+  const mcp = async (accessToken: string, method: string, params: Record<string, unknown> = {}) => rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, accessToken), method, params);
   const uris = async (accessToken: string) => ((await mcp(accessToken, 'resources/list')).result?.resources as Array<{ uri: string }> | undefined)?.map((resource) => resource.uri) ?? [];
 
   beforeAll(async () => {

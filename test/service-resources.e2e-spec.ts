@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { CreatedApiKey, McpPromptList, McpPromptMessages, McpResourceContents, McpResourceList, UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,8 +114,7 @@ describe("REST reads of a service's resources and prompts (the seeds' \"Fetch MC
     );
 
     const headers = await openRawMcpSession(t.baseUrl, user.accessToken);
-    const answer = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'test://notes/7' } }) });
-    expect(((await answer.json()) as { result: { contents: unknown[] } }).result.contents).toHaveLength(1);
+    expect((await rawMcpRequest(t.baseUrl, headers, 'resources/read', { uri: 'test://notes/7' })).result?.contents).toHaveLength(1);
     const viaMcp = (await audited('upstream.resource.read')).find((entry) => (entry.details as { uri: string }).uri === 'test://notes/7');
     expect(viaMcp).toMatchObject({ result: 'success', sessionId: headers['mcp-session-id'] });
   });

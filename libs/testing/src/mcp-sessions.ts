@@ -18,3 +18,15 @@ export async function openRawMcpSession(baseUrl: string, accessToken: string, ca
   if (init.status !== 200) throw new Error(`initialize answered ${init.status}: ${await init.text()}`);
   return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id') as string };
 }
+
+/** The JSON-RPC answer to one request, as a raw MCP client reads it. */
+export interface RawMcpAnswer {
+  readonly result?: Record<string, unknown>;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: Record<string, unknown> };
+}
+
+/** Sends one JSON-RPC request on an MCP session opened with openRawMcpSession (answered as plain JSON). */
+export async function rawMcpRequest(baseUrl: string, headers: Record<string, string>, method: string, params: Record<string, unknown> = {}): Promise<RawMcpAnswer> {
+  const answer = await fetch(`${baseUrl}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  return (await answer.json()) as RawMcpAnswer;
+}

@@ -52,6 +52,12 @@ function unconfigured(server: UpstreamServerEntity, why = ''): ApiError {
   return new ApiError(400, 'MCP_SERVICE_UNCONFIGURED', message, { details: [{ field: 'serviceId', message: why ? 'the configuration no longer fits this service' : 'you have not configured this service', code: 'UNCONFIGURED' }] });
 }
 
+/** Why a caller whose configuration resolved so may not reach a server that takes them; undefined when they may. */
+function refusalOf(server: UpstreamServerEntity, resolved: Resolved | undefined): ApiError | undefined {
+  if (!resolved) return server.userConfig?.required ? unconfigured(server) : undefined;
+  return 'stale' in resolved.known ? unconfigured(server, `: ${resolved.known.stale}`) : undefined;
+}
+
 function staleMessage(subject: ConfigSubject, problem: string): string {
   return subject.kind === 'user'
     ? `your configuration no longer fits it (${problem}): configure it again`
@@ -116,8 +122,9 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
   async route(server: UpstreamServerEntity, base: UpstreamSettings, run: ToolRunContext, send: (connection: UpstreamConnection | undefined) => Promise<unknown>, open: (settings: UpstreamSettings) => UpstreamConnection): Promise<unknown> {
     const userConfig = server.userConfig as StoredUserConfig;
     const resolved = await this.resolve(server, run.caller.id);
-    if (!resolved && !userConfig.required) return send(undefined);
-    if (!resolved || 'stale' in resolved.known) throw unconfigured(server, resolved && 'stale' in resolved.known ? `: ${resolved.known.stale}` : '');
+    const refusal = refusalOf(server, resolved);
+    if (refusal) throw refusal;
+    if (!resolved || 'stale' in resolved.known) return send(undefined);
     const { values } = resolved.known;
     return this.connections.run(server.id, holderOf(resolved.subject), () => open(this.settingsFor(base, userConfig, values)), (connection) => send(connection));
   }
@@ -138,10 +145,7 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
 
   /** Why a user may not reach a server that takes configurations (none that fits, and one is required); undefined when they may. */
   async refusalFor(server: UpstreamServerEntity, userId: string): Promise<ApiError | undefined> {
-    const userConfig = server.userConfig as StoredUserConfig;
-    const resolved = await this.resolve(server, userId);
-    if (!resolved) return userConfig.required ? unconfigured(server) : undefined;
-    return 'stale' in resolved.known ? unconfigured(server, `: ${resolved.known.stale}`) : undefined;
+    return refusalOf(server, await this.resolve(server, userId));
   }
 
   /** The configuration a user's calls use: their own (even one that no longer fits), else their organization's. */
