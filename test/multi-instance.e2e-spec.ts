@@ -297,6 +297,20 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     }
   });
 
+  it('a tool switched off on one instance is refused on the other, and runs there again once switched on', async () => {
+    const admin = await registerAndLoginAs(pair.a, ['admin']);
+    const user = await registerAndLogin(pair.a.client);
+    const echoOn = async (app: TestApp) => (await app.client.call('executeTool', { headers: user.auth, params: { id: 'echo' }, body: { parameters: { message: 'hi' } } })).status;
+    const switchEcho = async (enabled: boolean) => (await pair.a.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'echo' }, body: { enabled } })).status;
+    try {
+      expect(await switchEcho(false)).toBe(200);
+      expect(await until(() => echoOn(pair.b), (status) => status === 412, 5_000)).toBe(412);
+    } finally {
+      expect(await switchEcho(true)).toBe(200);
+    }
+    expect(await until(() => echoOn(pair.b), (status) => status === 200, 5_000)).toBe(200);
+  });
+
   it("an organization's daily runs are counted across instances, and a new plan holds on both at once", async () => {
     const admin = await registerAndLoginAs(pair.a, ['admin']);
     const user = await registerAndLogin(pair.a.client);

@@ -7,7 +7,9 @@ import { ExecutionTotals } from './execution/execution-totals';
 import { ExecutionsService } from './execution/executions.service';
 import { ToolCache } from './execution/tool-cache';
 import { ToolExecutor } from './execution/tool-executor.service';
+import { AdminToolsController } from './admin-tools.controller';
 import { ToolRegistry } from './registry/tool-registry';
+import { ToolSwitches } from './registry/tool-switches';
 import { ToolsController } from './tools.controller';
 import { ToolsRpc } from './tools.rpc';
 import { ToolsService } from './tools.service';
@@ -28,8 +30,8 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  controllers: [ToolsController, AdminToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
+  providers: [ToolRegistry, ToolSwitches, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

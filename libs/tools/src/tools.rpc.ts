@@ -244,6 +244,8 @@ export class ToolsRpc implements OnModuleInit {
     await this.limit('toolsList', context);
     const offset = decodeCursor(params.cursor);
     const exposed = (await this.exposed(context, await this.stepUpViewer(context)))
+      // An MCP client has no notion of a switched-off tool: it is left out rather than listed and refused.
+      .filter(({ tool }) => tool.enabled || context.door !== 'mcp')
       .filter(({ tool }) => params.category === undefined || tool.definition.category === params.category)
       .filter(({ tool }) => params.enabled === undefined || tool.enabled === params.enabled);
     const page = exposed.slice(offset, offset + PAGE_SIZE).map(({ name, tool }) => ({

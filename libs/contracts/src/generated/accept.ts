@@ -2756,6 +2756,53 @@ function acceptDisconnectServerGroupParamsDto(input: unknown): dto.DisconnectSer
   return out as unknown as dto.DisconnectServerGroupParamsDto;
 }
 
+function acceptToolSettingsUpdateDto(input: unknown): dto.ToolSettingsUpdateDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["enabled"] === undefined) return undefined;
+  const out = new dto.ToolSettingsUpdateDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "enabled": {
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "reason": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ToolSettingsUpdateDto;
+}
+
+function acceptUpdateToolSettingsParamsDto(input: unknown): dto.UpdateToolSettingsParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateToolSettingsParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateToolSettingsParamsDto;
+}
+
 function acceptClearToolCacheQueryDto(input: unknown): dto.ClearToolCacheQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -4189,6 +4236,8 @@ acceptWith(dto.AddServersToGroupParamsDto, acceptAddServersToGroupParamsDto);
 acceptWith(dto.RemoveServerFromGroupParamsDto, acceptRemoveServerFromGroupParamsDto);
 acceptWith(dto.ConnectServerGroupParamsDto, acceptConnectServerGroupParamsDto);
 acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParamsDto);
+acceptWith(dto.ToolSettingsUpdateDto, acceptToolSettingsUpdateDto);
+acceptWith(dto.UpdateToolSettingsParamsDto, acceptUpdateToolSettingsParamsDto);
 acceptWith(dto.ClearToolCacheQueryDto, acceptClearToolCacheQueryDto);
 acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);

@@ -1474,6 +1474,26 @@ export class DisconnectServerGroupParamsDto {
   id!: string;
 }
 
+export class ToolSettingsUpdateDto {
+  /** false switches the tool off; true on again. */
+  @IsBoolean()
+  enabled!: boolean;
+
+  /** Why, for the audit log. */
+  @ValidateIf((object: Record<string, unknown>) => object["reason"] !== undefined)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class UpdateToolSettingsParamsDto {
+  /** The tool's id (`tool_filesystem`) or name (`filesystem`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  id!: string;
+}
+
 export class ClearToolCacheQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["serverId"] !== undefined)
   @IsUUID(undefined)

@@ -92,6 +92,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "disconnectServerGroup", method: "POST", basePath: "/api/v1", path: "/admin/server-groups/{id}/disconnect", public: false },
   { operationId: "getMonitor", method: "GET", basePath: "/api/v1", path: "/admin/monitor", public: false },
   { operationId: "listCircuitBreakers", method: "GET", basePath: "/api/v1", path: "/admin/monitor/circuit-breakers", public: false },
+  { operationId: "updateToolSettings", method: "PATCH", basePath: "/api/v1", path: "/admin/tools/{id}", public: false },
   { operationId: "getToolCacheStats", method: "GET", basePath: "/api/v1", path: "/admin/cache", public: false },
   { operationId: "clearToolCache", method: "DELETE", basePath: "/api/v1", path: "/admin/cache", public: false },
   { operationId: "listUsers", method: "GET", basePath: "/api/v1", path: "/admin/users", public: false },

@@ -441,6 +441,13 @@ export interface ConfigureMcpServiceRequest {
   verify?: boolean;
 }
 
+export interface ToolSettingsUpdate {
+  /** false switches the tool off; true on again. */
+  enabled: boolean;
+  /** Why, for the audit log. */
+  reason?: string;
+}
+
 /** A resource as its upstream lists it (MCP 2025-11-25 `Resource`); any other field it sends passes through. */
 export interface McpResource {
   uri: string;
@@ -1624,6 +1631,8 @@ export type DisconnectServerGroupResponse200 = ServerGroupBulkResult;
 export type GetMonitorResponse200 = MonitorOverview;
 
 export type ListCircuitBreakersResponse200 = CircuitBreakerList;
+
+export type UpdateToolSettingsResponse200 = Tool;
 
 export type GetToolCacheStatsResponse200 = ToolCacheStats;
 

@@ -11,8 +11,10 @@ import { CallerOrganizations } from './caller-organizations';
 
 declare module '@app/events' {
   interface EventMap {
-    /** The set of tools changed (an upstream connected, disconnected or re-listed its tools). */
+    /** The set of tools changed (an upstream connected, disconnected or re-listed its tools; a tool switched off or on). */
     'tools.changed': { reason: string; serverId?: string };
+    /** An admin switched a tool off or on: every instance follows. */
+    'tools.switched': { toolId: string; enabled: boolean };
   }
 }
 
@@ -92,6 +94,8 @@ export class ToolRegistry {
   private readonly byName = new Map<string, RegisteredTool>();
   /** Servers kept to some organizations: their tools are for those organizations' members (and admins). */
   private readonly audiences = new Map<string, ReadonlySet<string>>();
+  /** Tools an admin switched off, by id: off whenever they register. */
+  private readonly switchedOff = new Set<string>();
   /** Servers whose tools need permissions beyond execute:tools (their definitions carry them too; this is for their resources and prompts). */
   private readonly serverPermissions = new Map<string, readonly string[]>();
   private readonly organizations?: CallerOrganizations;
@@ -152,10 +156,20 @@ export class ToolRegistry {
     const clash = this.clashWith(definition);
     if (clash) throw new ToolClashError(definition, clash.definition);
     for (const own of this.holdersOf(definition)) this.remove(own);
-    const tool: RegisteredTool = { definition, enabled, validate: this.compile(definition) };
+    const tool: RegisteredTool = { definition, enabled: enabled && !this.switchedOff.has(definition.id), validate: this.compile(definition) };
     this.byId.set(definition.id, tool);
     this.byName.set(definition.name, tool);
     return tool;
+  }
+
+  /** Switches a tool (by id) off or on, now and whenever it registers again; the doors' clients are told the list changed. */
+  switchTool(toolId: string, enabled: boolean): void {
+    if (enabled) this.switchedOff.delete(toolId);
+    else this.switchedOff.add(toolId);
+    const tool = this.byId.get(toolId);
+    if (!tool || tool.enabled === enabled) return;
+    tool.enabled = enabled;
+    this.events.publish('tools.changed', { reason: enabled ? 'tool switched on' : 'tool switched off', ...(tool.definition.server ? { serverId: tool.definition.server.id } : {}) });
   }
 
   /** Replaces every tool of an upstream server at once; a tool whose name another owner holds is skipped. */
