@@ -23,28 +23,29 @@ const ALLOWED_14 = ["asc","desc"];
 const ALLOWED_15 = ["active","terminated","expired"];
 const ALLOWED_16 = ["websocket","http","mcp"];
 const PATTERN_17 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_18 = ["serve","hold"];
-const ALLOWED_19 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_20 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_21 = ["none","api_key","oauth2"];
-const PATTERN_22 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_23 = new RegExp("^[!-~]*$");
-const ALLOWED_24 = ["client_secret_basic","client_secret_post"];
-const PATTERN_25 = new RegExp("^[!#-\\[\\]-~]+$");
-const ALLOWED_26 = ["connect","disconnect"];
-const PATTERN_27 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_28 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_29 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_30 = ["admin","developer","user"];
-const ALLOWED_31 = ["active","suspended","deleted"];
-const ALLOWED_32 = ["member","admin"];
-const PATTERN_33 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_34 = ["info","warning","error","critical"];
-const ALLOWED_35 = ["csv","json"];
-const PATTERN_36 = new RegExp("^https?://");
-const ALLOWED_37 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
-const ALLOWED_38 = ["pending","delivering","delivered","failed"];
-const PATTERN_39 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_18 = ["off","mask","refuse"];
+const ALLOWED_19 = ["serve","hold"];
+const ALLOWED_20 = ["stdio","streamable-http","sse","websocket"];
+const PATTERN_21 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_22 = ["none","api_key","oauth2"];
+const PATTERN_23 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_24 = new RegExp("^[!-~]*$");
+const ALLOWED_25 = ["client_secret_basic","client_secret_post"];
+const PATTERN_26 = new RegExp("^[!#-\\[\\]-~]+$");
+const ALLOWED_27 = ["connect","disconnect"];
+const PATTERN_28 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_29 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_30 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_31 = ["admin","developer","user"];
+const ALLOWED_32 = ["active","suspended","deleted"];
+const ALLOWED_33 = ["member","admin"];
+const PATTERN_34 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_35 = ["info","warning","error","critical"];
+const ALLOWED_36 = ["csv","json"];
+const PATTERN_37 = new RegExp("^https?://");
+const ALLOWED_38 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
+const ALLOWED_39 = ["pending","delivering","delivered","failed"];
+const PATTERN_40 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1825,9 +1826,14 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = [...(value as unknown[])];
         break;
       }
-      case "toolChanges": {
+      case "credentialScan": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;
+        break;
+      }
+      case "toolChanges": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "metadata": {
@@ -1855,7 +1861,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "command": {
@@ -1959,7 +1965,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       default:
@@ -2008,7 +2014,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "key": {
@@ -2018,12 +2024,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_23))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_23))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "clientId": {
@@ -2038,7 +2044,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2049,7 +2055,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_25))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_26))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2437,7 +2443,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_27))) return undefined;
         break;
       }
       default:
@@ -2504,7 +2510,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "groupId": {
@@ -2530,7 +2536,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       default:
@@ -2561,12 +2567,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2839,12 +2845,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       case "search": {
@@ -2899,7 +2905,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_30))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_31))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2934,7 +2940,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_30))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_31))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2989,7 +2995,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       default:
@@ -3052,7 +3058,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       case "reason": {
@@ -3653,12 +3659,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       case "page": {
@@ -3696,7 +3702,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "startDate": {
@@ -3716,12 +3722,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       default:
@@ -3841,12 +3847,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3906,12 +3912,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4012,7 +4018,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       case "page": {
@@ -4071,7 +4077,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_39))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_40))) return undefined;
         break;
       }
       default:

@@ -1233,6 +1233,11 @@ export class UpstreamServerInputDto {
   @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
   permissions?: string[];
 
+  /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
+  @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)
+  @IsIn(["off","mask","refuse"])
+  credentialScan?: "off" | "mask" | "refuse";
+
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   @ValidateIf((object: Record<string, unknown>) => object["toolChanges"] !== undefined)
   @IsIn(["serve","hold"])

@@ -230,6 +230,8 @@ export interface UpstreamServerInput {
   organizations?: Array<string> | null;
   /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
   permissions?: Array<Permission>;
+  /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
+  credentialScan?: "off" | "mask" | "refuse";
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
   toolChanges?: "serve" | "hold";
   metadata?: {
@@ -269,6 +271,7 @@ export interface UpstreamServer {
   organizations: Array<string> | null;
   /** Permissions a caller must hold, besides `execute:tools`, to use the server. */
   permissions: Array<string>;
+  credentialScan: "off" | "mask" | "refuse";
   metadata: {
     category?: string;
     tags?: Array<string>;

@@ -22,6 +22,7 @@ import {
 import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
+import { type CredentialScanMode, scanCredentials } from './credential-scan';
 import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
 import { safeIcons } from './upstream-icons';
@@ -43,6 +44,9 @@ export interface UpstreamSettings {
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
   readonly auth?: UpstreamAuthSettings;
+  /** What happens to credentials in its answers (off when absent), and who hears of one found. */
+  readonly credentialScan?: CredentialScanMode;
+  readonly credentialsFound?: (report: CredentialReport) => void;
   /** What its tools require besides UPSTREAM_TOOL_PERMISSIONS. */
   readonly permissions?: readonly string[];
   /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
@@ -54,6 +58,17 @@ export interface UpstreamSettings {
    * for its caller (theirs, or undefined for this one), or refuses it.
    */
   readonly viaCaller?: (run: ToolRunContext, send: (connection: UpstreamConnection | undefined) => Promise<unknown>) => Promise<unknown>;
+}
+
+/** Credentials found in an upstream's answer: where (a tool's run, a resource, a prompt), which kinds, and whether the answer was withheld. */
+export interface CredentialReport {
+  readonly userId?: string;
+  readonly tool?: string;
+  readonly executionId?: string;
+  readonly uri?: string;
+  readonly prompt?: string;
+  readonly kinds: readonly string[];
+  readonly refused: boolean;
 }
 
 /**
@@ -187,8 +202,23 @@ export class UpstreamConnection {
       throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`);
     }
     this.breaker.succeeded();
-    if (result.isError) throw new ToolFailure('UPSTREAM_TOOL_ERROR', this.textOf(result) || 'the upstream tool reported an error', result);
-    return result;
+    const answer = this.guard(result, { userId: run.caller.id, tool: toolName, executionId: run.executionId });
+    if (answer.isError) throw new ToolFailure('UPSTREAM_TOOL_ERROR', this.textOf(answer) || 'the upstream tool reported an error', answer);
+    return answer;
+  }
+
+  /**
+   * An answer of the upstream as the server's `credentialScan` says: as it is (off), with the
+   * credentials in it masked, or withheld (502). Whoever watches hears of every one found.
+   */
+  guard<T>(answer: T, where: Omit<CredentialReport, 'kinds' | 'refused'>): T {
+    const mode = this.settings.credentialScan;
+    if (!mode || mode === 'off') return answer;
+    const { value, found } = scanCredentials(answer);
+    if (found.length === 0) return answer;
+    this.settings.credentialsFound?.({ ...where, kinds: found, refused: mode === 'refuse' });
+    if (mode === 'refuse') throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${this.settings.name}' answered with credentials (${found.join(', ')}): the answer was withheld`);
+    return value as T;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { CredentialScanMode } from './credential-scan';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
 import type { StoredUserConfig } from './user-config-rules';
@@ -93,6 +94,10 @@ export class UpstreamServerEntity {
   /** Permissions a caller must hold, besides execute:tools, to use the server. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   permissions!: string[];
+
+  /** What the gateway does with credentials in the server's answers. */
+  @Column({ name: 'credential_scan', type: 'varchar', length: 8, default: 'off' })
+  credentialScan!: CredentialScanMode;
 
   @Column({ type: 'jsonb', default: {} })
   metadata!: { category?: string; tags?: string[] };

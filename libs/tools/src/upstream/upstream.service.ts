@@ -364,11 +364,12 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       connection.traced('resources/read', undefined, traceparent, { 'mcp.resource.uri': uri }, (forwarded) => client.readResource(forwarded ? { uri, _meta: { traceparent: forwarded } } : { uri }));
     const listed = await this.listerOf(uri, scope);
     // An upstream's refusal is a bad gateway (or the caller's bad params), its secrets masked; not our internal error.
-    if (listed) return this.audited(scope, 'upstream.resource.read', listed, { uri }, proxied(read(listed), listed.connection));
+    const guarded = (live: Live, answer: ReadResourceResult) => live.connection.guard(answer, { userId: scope.userId, uri });
+    if (listed) return this.audited(scope, 'upstream.resource.read', listed, { uri }, proxied(read(listed), listed.connection).then((answer) => guarded(listed, answer)));
     // Templated URIs are not listed: the first upstream in scope that can read it answers.
     for (const live of await this.live(scope)) {
       const answer = await read(live).catch(() => undefined);
-      if (answer) return this.audited(scope, 'upstream.resource.read', live, { uri }, Promise.resolve(answer));
+      if (answer) return this.audited(scope, 'upstream.resource.read', live, { uri }, Promise.resolve(answer).then((read) => guarded(live, read)));
     }
     return undefined;
   }
@@ -461,7 +462,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const getting = proxied(
       connection.traced('prompts/get', owner.name, traceparent, { 'gen_ai.prompt.name': owner.name }, (forwarded) => client.getPrompt(forwarded ? { ...request, _meta: { traceparent: forwarded } } : request)),
       connection,
-    );
+    ).then((answer) => connection.guard(answer, { userId: scope.userId, prompt: owner.name }));
     return this.audited(scope, 'upstream.prompt.get', owner.live, { prompt: owner.name }, getting);
   }
 
@@ -592,6 +593,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
       rateLimit: server.rateLimits ?? undefined,
       permissions: server.permissions,
+      credentialScan: server.credentialScan,
+      credentialsFound: ({ userId, ...report }) =>
+        void this.audit
+          .record({ action: 'upstream.credentials.found', result: report.refused ? 'denied' : 'success', severity: 'warning', userId: userId ?? null, resource: `upstream:${server.id}`, details: { server: server.name, ...report } })
+          .catch((error: Error) => this.logger.warn(`${server.name}: credentials found, not audited: ${error.message}`)),
       cache: server.cache ?? undefined,
       auth: this.unsealAuth(server.auth),
     };
@@ -713,6 +719,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
       organizations: input.organizations ? [...new Set(input.organizations.map((id) => id.toLowerCase()))] : null,
       permissions: [...new Set(input.permissions ?? [])],
+      credentialScan: input.credentialScan ?? 'off',
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -846,6 +853,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       userConnections: this.userConfigs.connectionsTo(server.id),
       organizations: server.organizations,
       permissions: server.permissions,
+      credentialScan: server.credentialScan,
       metadata: server.metadata,
       tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,

