@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { McpPromptMessages, ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -67,6 +67,23 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     // A clean answer passes untouched and is not audited.
     expect(textOf((await echo('nothing secret here')).body)).toBe('echo: nothing secret here');
     expect(await found()).toHaveLength(2);
+  });
+
+  it('each finding is an event: the caller sees their own on /ws (and a webhook would carry it)', async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    try {
+      expect((await socket.request('subscribe', { events: ['upstream.credentials.found'] })).result).toMatchObject({ subscribed: true });
+      const run = await echo(`again ${AWS_KEY}`);
+      expect(run.status).toBe(200);
+      const notification = await until(
+        () => socket.notifications.find((frame) => (frame.params as { event: string }).event === 'upstream.credentials.found'),
+        (frame) => frame !== undefined,
+      );
+      expect(notification?.params).toMatchObject({ data: { serverId, server: 'leaky', userId: user.userId, tool: 'echo', executionId: run.body.executionId, kinds: ['aws-access-key'], refused: false } });
+      expect(JSON.stringify(notification)).not.toContain(AWS_KEY);
+    } finally {
+      socket.close();
+    }
   });
 
   it('refuse: an answer carrying a credential is withheld (502) and audited as denied; clean ones pass', async () => {

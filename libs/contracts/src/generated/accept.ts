@@ -43,7 +43,7 @@ const PATTERN_34 = new RegExp("^[a-z0-9_.:-]+$");
 const ALLOWED_35 = ["info","warning","error","critical"];
 const ALLOWED_36 = ["csv","json"];
 const PATTERN_37 = new RegExp("^https?://");
-const ALLOWED_38 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"];
+const ALLOWED_38 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
 const ALLOWED_39 = ["pending","delivering","delivered","failed"];
 const PATTERN_40 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 

@@ -2004,8 +2004,8 @@ export class CreateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found">;
 
   /** Generated (and shown once) when omitted. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)
@@ -2041,8 +2041,8 @@ export class UpdateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found">;
 
   /** Rotates the secret when given. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)

@@ -1433,7 +1433,7 @@ export interface AuditLogList {
   pagination: Pagination;
 }
 
-export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed";
+export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found";
 
 export interface Webhook {
   id: string;

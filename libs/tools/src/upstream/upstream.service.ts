@@ -16,7 +16,7 @@ import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
-import { UpstreamConnection, type UpstreamSettings } from './upstream-connection';
+import { type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
 import type { UpstreamAuthSettings } from './upstream-auth';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
@@ -34,6 +34,18 @@ declare module '@app/events' {
     'upstream.tools.changed': { serverId: string; name: string; added: string[]; removed: string[]; changed: string[] };
     /** An admin approved a held server's listing: every instance serves what it now holds back. */
     'upstream.tools.approved': { serverId: string };
+    /** Credentials were found in an upstream's answer (masked or withheld); a webhook event, for the caller and admins. */
+    'upstream.credentials.found': {
+      serverId: string;
+      server: string;
+      userId?: string;
+      tool?: string;
+      executionId?: string;
+      uri?: string;
+      prompt?: string;
+      kinds: readonly string[];
+      refused: boolean;
+    };
   }
 }
 
@@ -582,6 +594,16 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     );
   }
 
+  /** Audited (kinds, never values) and announced (webhooks, the caller's and admins' subscriptions). */
+  private async credentialsFound(server: UpstreamServerEntity, { userId, ...report }: CredentialReport): Promise<void> {
+    try {
+      await this.audit.record({ action: 'upstream.credentials.found', result: report.refused ? 'denied' : 'success', severity: 'warning', userId: userId ?? null, resource: `upstream:${server.id}`, details: { server: server.name, ...report } });
+      await this.events.publishDurable('upstream.credentials.found', { serverId: server.id, server: server.name, ...(userId ? { userId } : {}), ...report });
+    } catch (error) {
+      this.logger.warn(`${server.name}: credentials found in an answer, not recorded: ${(error as Error).message}`);
+    }
+  }
+
   private settingsOf(server: UpstreamServerEntity): UpstreamSettings {
     return {
       id: server.id,
@@ -594,10 +616,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       rateLimit: server.rateLimits ?? undefined,
       permissions: server.permissions,
       credentialScan: server.credentialScan,
-      credentialsFound: ({ userId, ...report }) =>
-        void this.audit
-          .record({ action: 'upstream.credentials.found', result: report.refused ? 'denied' : 'success', severity: 'warning', userId: userId ?? null, resource: `upstream:${server.id}`, details: { server: server.name, ...report } })
-          .catch((error: Error) => this.logger.warn(`${server.name}: credentials found, not audited: ${error.message}`)),
+      credentialsFound: (report) => void this.credentialsFound(server, report),
       cache: server.cache ?? undefined,
       auth: this.unsealAuth(server.auth),
     };
