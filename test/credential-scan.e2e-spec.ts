@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { McpPromptMessages, ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, metricValue, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -93,6 +93,9 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     expect(refused.body.message).toContain('aws-access-key');
     expect(refused.body.message).not.toContain(AWS_KEY);
     expect((await found()).at(-1)).toMatchObject({ result: 'denied', details: { tool: 'echo', kinds: ['aws-access-key'], refused: true } });
+    const metrics = (await t.client.call('getMetrics')).text;
+    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'refused' })).toBe(1);
+    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'masked' })).toBe(2);
     expect((await echo('fine')).status).toBe(200);
   });
 });

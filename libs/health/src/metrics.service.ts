@@ -109,6 +109,10 @@ export class MetricsService {
     'mcp_webhook_deliveries_total',
     () => new Counter({ name: 'mcp_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retrying (failed, tried again later) or failed (given up)', labelNames: ['result'] }),
   );
+  readonly upstreamCredentials = singleton(
+    'mcp_upstream_credentials_found_total',
+    () => new Counter({ name: 'mcp_upstream_credentials_found_total', help: "Credentials found in upstream MCP servers' answers, by server, kind and action (masked or refused)", labelNames: ['server', 'kind', 'action'] }),
+  );
   readonly upstreamUp = upstreamGauge('mcp_upstream_up', 'Upstream MCP server connected (1) or not (0), on this instance', (state) => (state.connected ? 1 : 0));
   readonly upstreamCircuit = upstreamGauge('mcp_upstream_circuit_state', "Upstream MCP server's circuit on this instance: 0 closed, 1 half-open, 2 open", (state) => CIRCUIT_VALUE[state.circuit]);
   readonly upstreamTools = upstreamGauge('mcp_upstream_tools', 'Tools an upstream MCP server serves through this instance', (state) => state.tools);
@@ -145,6 +149,11 @@ export class MetricsService {
 
   observeCacheLookup(hit: boolean): void {
     this.toolCacheLookups.labels(hit ? 'hit' : 'miss').inc();
+  }
+
+  /** Credentials found in an upstream's answer, one count per kind. */
+  observeCredentialsFound(server: string, kinds: readonly string[], refused: boolean): void {
+    for (const kind of kinds) this.upstreamCredentials.labels(server, kind, refused ? 'refused' : 'masked').inc();
   }
 
   /** Adds a source of upstream states for the upstream gauges and this app's health report; returns its removal. */

@@ -594,8 +594,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     );
   }
 
-  /** Audited (kinds, never values) and announced (webhooks, the caller's and admins' subscriptions). */
+  /** Counted, audited (kinds, never values) and announced (webhooks, the caller's and admins' subscriptions). */
   private async credentialsFound(server: UpstreamServerEntity, { userId, ...report }: CredentialReport): Promise<void> {
+    this.metrics.observeCredentialsFound(server.name, report.kinds, report.refused);
     try {
       await this.audit.record({ action: 'upstream.credentials.found', result: report.refused ? 'denied' : 'success', severity: 'warning', userId: userId ?? null, resource: `upstream:${server.id}`, details: { server: server.name, ...report } });
       await this.events.publishDurable('upstream.credentials.found', { serverId: server.id, server: server.name, ...(userId ? { userId } : {}), ...report });
