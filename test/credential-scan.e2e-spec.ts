@@ -86,6 +86,19 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     }
   });
 
+  it('what the upstream says during a call (log messages) reaches the caller masked too', async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    try {
+      const logged = await socket.request<{ content: Array<{ text: string }> }>('tools/call', { name: 'leaky__log', arguments: { tag: AWS_KEY } });
+      expect(logged.result?.content[0].text).toBe('logged 4 messages for [REDACTED:aws-access-key]');
+      const relayed = socket.unmatched.filter((message) => (message as { method?: string }).method === 'notifications/message') as Array<{ params: { data: { tag: string } } }>;
+      expect(relayed.map((message) => message.params.data.tag)).toEqual(Array.from({ length: 4 }, () => '[REDACTED:aws-access-key]'));
+      expect(JSON.stringify(socket.unmatched)).not.toContain(AWS_KEY);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('refuse: an answer carrying a credential is withheld (502) and audited as denied; clean ones pass', async () => {
     await setMode('refuse');
     const refused = await echo(`key ${AWS_KEY}`);
@@ -95,7 +108,8 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     expect((await found()).at(-1)).toMatchObject({ result: 'denied', details: { tool: 'echo', kinds: ['aws-access-key'], refused: true } });
     const metrics = (await t.client.call('getMetrics')).text;
     expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'refused' })).toBe(1);
-    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'masked' })).toBe(2);
+    // Masked before: two runs' results, and one run's four log messages and its result.
+    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'masked' })).toBe(7);
     expect((await echo('fine')).status).toBe(200);
   });
 });

@@ -177,7 +177,12 @@ export class UpstreamConnection {
     let result: CallToolResult;
     try {
       // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
-      const onprogress = progress ? (update: ProgressUpdate) => progress({ progress: update.progress, total: update.total, message: update.message }) : undefined;
+      const onprogress = progress
+        ? (update: ProgressUpdate) => {
+            const message = update.message === undefined ? undefined : this.guardNotice(update.message, { userId: run.caller.id, tool: toolName, executionId: run.executionId });
+            progress({ progress: update.progress, total: update.total, message: message ?? undefined });
+          }
+        : undefined;
       result = await this.traced(
         'tools/call',
         toolName,
@@ -205,6 +210,18 @@ export class UpstreamConnection {
     const answer = this.guard(result, { userId: run.caller.id, tool: toolName, executionId: run.executionId });
     if (answer.isError) throw new ToolFailure('UPSTREAM_TOOL_ERROR', this.textOf(answer) || 'the upstream tool reported an error', answer);
     return answer;
+  }
+
+  /**
+   * A notice the upstream sends during a call (a log message, a progress message), relayed to the
+   * caller as `credentialScan` says: as it is, masked, or (refuse) not at all: undefined.
+   */
+  private guardNotice<T>(notice: T, where: Omit<CredentialReport, 'kinds' | 'refused'>): T | undefined {
+    try {
+      return this.guard(notice, where);
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -273,7 +290,8 @@ export class UpstreamConnection {
     });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const call = this.routing.exact ? this.routing.callForLog(notification.params) : undefined;
-      if (call?.log) call.log(notification.params as ToolLogMessage);
+      const relayed = call?.log ? this.guardNotice(notification.params as ToolLogMessage, { userId: call.caller.id, executionId: call.executionId }) : undefined;
+      if (call?.log && relayed) call.log(relayed);
       else this.logger.debug(`log (${notification.params.level}): ${this.scrub(JSON.stringify(notification.params.data) ?? '').slice(0, 500)}`);
     });
     client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => this.relay('sampling/createMessage', request.params, extra) as never);
