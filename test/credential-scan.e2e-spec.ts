@@ -99,6 +99,23 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     }
   });
 
+  it("what the upstream asks the caller's client (a sampling request) reaches it masked", async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth, protocols: ['mcp'] });
+    try {
+      await socket.request('initialize', { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'ws', version: '1' } });
+      const replied = socket.request<{ content: Array<{ text: string }> }>('tools/call', { name: 'leaky__sample', arguments: { prompt: `use ${AWS_KEY}` } });
+      const request = await until(
+        () => socket.unmatched.find((message) => (message as { method?: string }).method === 'sampling/createMessage') as { id: number; params: { messages: Array<{ content: { text: string } }> } } | undefined,
+        (found) => found !== undefined,
+      );
+      expect(request?.params.messages[0].content.text).toBe('use [REDACTED:aws-access-key]');
+      socket.socket.send(JSON.stringify({ jsonrpc: '2.0', id: request?.id, result: { role: 'assistant', model: 'm', content: { type: 'text', text: 'done' } } }));
+      expect((await replied).result?.content[0].text).toBe('sampled: done');
+    } finally {
+      socket.close();
+    }
+  });
+
   it('refuse: an answer carrying a credential is withheld (502) and audited as denied; clean ones pass', async () => {
     await setMode('refuse');
     const refused = await echo(`key ${AWS_KEY}`);
@@ -108,8 +125,8 @@ describe("Credentials in an upstream's answers: masked or withheld before anythi
     expect((await found()).at(-1)).toMatchObject({ result: 'denied', details: { tool: 'echo', kinds: ['aws-access-key'], refused: true } });
     const metrics = (await t.client.call('getMetrics')).text;
     expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'refused' })).toBe(1);
-    // Masked before: two runs' results, and one run's four log messages and its result.
-    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'masked' })).toBe(7);
+    // Masked before: two runs' results, one run's four log messages and its result, a sampling request.
+    expect(metricValue(metrics, 'mcp_upstream_credentials_found_total', { server: 'leaky', kind: 'aws-access-key', action: 'masked' })).toBe(8);
     expect((await echo('fine')).status).toBe(200);
   });
 });

@@ -1233,7 +1233,7 @@ export class UpstreamServerInputDto {
   @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
   permissions?: string[];
 
-  /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages relayed during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
+  /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages, sampling and elicitation requests it sends the caller during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
   @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)
   @IsIn(["off","mask","refuse"])
   credentialScan?: "off" | "mask" | "refuse";

@@ -367,8 +367,11 @@ export class UpstreamConnection {
     const call = this.routing.callForRequest(extra.requestId);
     if (!call) throw new McpError(ErrorCode.InvalidRequest, `${method} is only answered during a tool call${this.routing.exact ? '' : ' (and, over this transport, while only one call is in flight)'}`);
     if (!call.ask) throw new McpError(ErrorCode.MethodNotFound, `The caller of this tool cannot answer ${method}: its client did not declare the capability, or its door cannot carry requests`);
+    // What the upstream asks the caller's client (its model, its user) is scanned as its answers are.
+    const asked = this.guardNotice(params, { userId: call.caller.id, executionId: call.executionId });
+    if (!asked) throw new McpError(ErrorCode.InvalidParams, `${method} carried credentials, and this gateway withholds them`);
     try {
-      return await call.ask(method, params, AbortSignal.any([extra.signal, call.signal]));
+      return await call.ask(method, asked, AbortSignal.any([extra.signal, call.signal]));
     } catch (error) {
       if (error instanceof ClientRequestError) throw new McpError(error.code, error.message, error.data);
       throw new McpError(ErrorCode.InternalError, `${method} could not be relayed: ${this.describe(error)}`);
