@@ -32,20 +32,21 @@ const PATTERN_23 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
 const PATTERN_24 = new RegExp("^[!-~]*$");
 const ALLOWED_25 = ["client_secret_basic","client_secret_post"];
 const PATTERN_26 = new RegExp("^[!#-\\[\\]-~]+$");
-const ALLOWED_27 = ["connect","disconnect"];
-const PATTERN_28 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_29 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_30 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_31 = ["admin","developer","user"];
-const ALLOWED_32 = ["active","suspended","deleted"];
-const ALLOWED_33 = ["member","admin"];
-const PATTERN_34 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_35 = ["info","warning","error","critical"];
-const ALLOWED_36 = ["csv","json"];
-const PATTERN_37 = new RegExp("^https?://");
-const ALLOWED_38 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
-const ALLOWED_39 = ["pending","delivering","delivered","failed"];
-const PATTERN_40 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_27 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_28 = ["connect","disconnect"];
+const PATTERN_29 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_30 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_31 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_32 = ["admin","developer","user"];
+const ALLOWED_33 = ["active","suspended","deleted"];
+const ALLOWED_34 = ["member","admin"];
+const PATTERN_35 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_36 = ["info","warning","error","critical"];
+const ALLOWED_37 = ["csv","json"];
+const PATTERN_38 = new RegExp("^https?://");
+const ALLOWED_39 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
+const ALLOWED_40 = ["pending","delivering","delivered","failed"];
+const PATTERN_41 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1826,6 +1827,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = [...(value as unknown[])];
         break;
       }
+      case "toolFilter": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamToolFilterDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "credentialScan": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;
@@ -2106,6 +2114,41 @@ function acceptUpstreamUserConfigDto(input: unknown): dto.UpstreamUserConfigDto 
     out[key] = value;
   }
   return out as unknown as dto.UpstreamUserConfigDto;
+}
+
+function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpstreamToolFilterDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "include": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_27))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "exclude": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_27))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "readOnly": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamToolFilterDto;
 }
 
 function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServerInputMetadataDto | undefined {
@@ -2443,7 +2486,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_27))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       default:
@@ -2536,7 +2579,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       default:
@@ -2567,12 +2610,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2845,12 +2888,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "search": {
@@ -2905,7 +2948,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_31))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_32))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2940,7 +2983,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_31))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_32))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2995,7 +3038,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       default:
@@ -3058,7 +3101,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "reason": {
@@ -3659,12 +3702,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "page": {
@@ -3702,7 +3745,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       case "startDate": {
@@ -3722,12 +3765,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       default:
@@ -3847,12 +3890,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3912,12 +3955,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4018,7 +4061,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       case "page": {
@@ -4077,7 +4120,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_40))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       default:
@@ -4215,6 +4258,7 @@ acceptWith(dto.RateLimitDto, acceptRateLimitDto);
 acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
 acceptWith(dto.UpstreamAuthDto, acceptUpstreamAuthDto);
 acceptWith(dto.UpstreamUserConfigDto, acceptUpstreamUserConfigDto);
+acceptWith(dto.UpstreamToolFilterDto, acceptUpstreamToolFilterDto);
 acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadataDto);
 acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);

@@ -1143,6 +1143,36 @@ export class UpstreamUserConfigDto {
   required?: boolean;
 }
 
+/** Which of the server's tools the gateway serves; the others are not registered (as if the
+server did not list them). Patterns match the upstream's own tool names, `*` standing for
+any run of characters. A tool is served when it matches an `include` pattern (every tool,
+without `include`), matches no `exclude` pattern, and, with `readOnly`, is annotated
+`readOnlyHint: true`. Null or absent: every tool. */
+export class UpstreamToolFilterDto {
+  @ValidateIf((object: Record<string, unknown>) => object["include"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(128, { each: true })
+  @Matches(new RegExp("^[A-Za-z0-9_.*/-]+$"), { each: true, message: "a tool name pattern is letters, digits, _ . / - and * for any run of characters" })
+  include?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["exclude"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(128, { each: true })
+  @Matches(new RegExp("^[A-Za-z0-9_.*/-]+$"), { each: true, message: "a tool name pattern is letters, digits, _ . / - and * for any run of characters" })
+  exclude?: string[];
+
+  /** Serve only the tools the upstream annotates as read-only. */
+  @ValidateIf((object: Record<string, unknown>) => object["readOnly"] !== undefined)
+  @IsBoolean()
+  readOnly?: boolean;
+}
+
 export class UpstreamServerInputMetadataDto {
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
@@ -1232,6 +1262,13 @@ export class UpstreamServerInputDto {
   @MaxLength(100, { each: true })
   @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
   permissions?: string[];
+
+  /** Which of the server's tools the gateway serves; the others are not registered (as if the server did not list them). Patterns match the upstream's own tool names, `*` standing for any run of characters. A tool is served when it matches an `include` pattern (every tool, without `include`), matches no `exclude` pattern, and, with `readOnly`, is annotated `readOnlyHint: true`. Null or absent: every tool. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamToolFilterDto)
+  toolFilter?: UpstreamToolFilterDto | null;
 
   /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages, sampling and elicitation requests it sends the caller during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
   @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)

@@ -209,6 +209,16 @@ export type UpstreamCache = {
   tools?: Array<string>;
 } | null;
 
+/** Which of the server's tools the gateway serves; the others are not registered (as if the server did not list them). Patterns match the upstream's own tool names, `*` standing for any run of characters. A tool is served when it matches an `include` pattern (every tool, without `include`), matches no `exclude` pattern, and, with `readOnly`, is annotated `readOnlyHint: true`. Null or absent: every tool. */
+export type UpstreamToolFilter = {
+  include?: Array<ToolNamePattern>;
+  exclude?: Array<ToolNamePattern>;
+  /** Serve only the tools the upstream annotates as read-only. */
+  readOnly?: boolean;
+} | null;
+
+export type ToolNamePattern = string;
+
 export interface UpstreamServerInput {
   /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`, so it holds no `__` and does not end with `_`. */
   name: string;
@@ -230,6 +240,7 @@ export interface UpstreamServerInput {
   organizations?: Array<string> | null;
   /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
   permissions?: Array<Permission>;
+  toolFilter?: UpstreamToolFilter;
   /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages, sampling and elicitation requests it sends the caller during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
   credentialScan?: "off" | "mask" | "refuse";
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
@@ -272,6 +283,7 @@ export interface UpstreamServer {
   /** Permissions a caller must hold, besides `execute:tools`, to use the server. */
   permissions: Array<string>;
   credentialScan: "off" | "mask" | "refuse";
+  toolFilter: UpstreamToolFilter;
   metadata: {
     category?: string;
     tags?: Array<string>;

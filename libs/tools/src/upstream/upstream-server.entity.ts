@@ -1,4 +1,5 @@
 import type { CredentialScanMode } from './credential-scan';
+import type { ToolFilter } from './tool-filter';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
 import type { StoredUserConfig } from './user-config-rules';
@@ -94,6 +95,10 @@ export class UpstreamServerEntity {
   /** Permissions a caller must hold, besides execute:tools, to use the server. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   permissions!: string[];
+
+  /** Which of its tools the gateway serves; null: all. */
+  @Column({ name: 'tool_filter', type: 'jsonb', nullable: true })
+  toolFilter!: ToolFilter | null;
 
   /** What the gateway does with credentials in the server's answers. */
   @Column({ name: 'credential_scan', type: 'varchar', length: 8, default: 'off' })

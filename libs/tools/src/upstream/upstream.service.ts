@@ -15,6 +15,7 @@ import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
 import { MASK } from './secret-scrubber';
+import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
 import type { UpstreamAuthSettings } from './upstream-auth';
@@ -567,7 +568,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       const settings = this.settingsOf(server);
       connection = this.newConnection(
         server.userConfig ? { ...settings, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : settings,
-        (definitions, reason) => {
+        (listed, reason) => {
+          const definitions = filterTools(server.toolFilter, server.name, listed);
           this.serveListing(server, definitions, reason);
           // A listing, not a disconnection (which publishes none).
           if (definitions.length > 0) void this.auditToolChanges(server, definitions);
@@ -740,6 +742,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       organizations: input.organizations ? [...new Set(input.organizations.map((id) => id.toLowerCase()))] : null,
       permissions: [...new Set(input.permissions ?? [])],
       credentialScan: input.credentialScan ?? 'off',
+      toolFilter: input.toolFilter ? storedToolFilter(input.toolFilter) : null,
       toolChanges: input.toolChanges ?? 'serve',
       metadata: { ...(input.metadata?.category ? { category: input.metadata.category } : {}), ...(input.metadata?.tags ? { tags: input.metadata.tags } : {}) },
     };
@@ -874,6 +877,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       organizations: server.organizations,
       permissions: server.permissions,
       credentialScan: server.credentialScan,
+      toolFilter: server.toolFilter,
       metadata: server.metadata,
       tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,
@@ -884,4 +888,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
+}
+
+/** Only what the contract allows, without the empty lists that would say nothing. */
+function storedToolFilter(input: ToolFilter): ToolFilter {
+  return { ...(input.include?.length ? { include: [...input.include] } : {}), ...(input.exclude?.length ? { exclude: [...input.exclude] } : {}), ...(input.readOnly ? { readOnly: true } : {}) };
 }
