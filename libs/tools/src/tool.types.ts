@@ -101,6 +101,8 @@ export interface ToolDefinition {
   readonly rateLimit?: { readonly requests: number; readonly window: string };
   /** How long the gateway keeps a completed result, per caller and arguments (upstream tools whose server asks for it). */
   readonly cacheTtlMs?: number;
+  /** A person must allow each run, asked through the caller's client (elicitation), before it starts. */
+  readonly requiresConfirmation?: boolean;
   readonly examples?: ReadonlyArray<{ readonly name: string; readonly input: Record<string, unknown>; readonly output?: Record<string, unknown> }>;
   /** Input properties whose values never reach the audit log or the run history. */
   readonly secretFields?: readonly string[];

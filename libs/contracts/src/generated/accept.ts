@@ -23,30 +23,31 @@ const ALLOWED_14 = ["asc","desc"];
 const ALLOWED_15 = ["active","terminated","expired"];
 const ALLOWED_16 = ["websocket","http","mcp"];
 const PATTERN_17 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_18 = ["off","mask","refuse"];
-const ALLOWED_19 = ["serve","hold"];
-const ALLOWED_20 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_21 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_22 = ["none","api_key","oauth2"];
-const PATTERN_23 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_24 = new RegExp("^[!-~]*$");
-const ALLOWED_25 = ["client_secret_basic","client_secret_post"];
-const PATTERN_26 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_27 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_28 = ["connect","disconnect"];
-const PATTERN_29 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_30 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_31 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_32 = ["admin","developer","user"];
-const ALLOWED_33 = ["active","suspended","deleted"];
-const ALLOWED_34 = ["member","admin"];
-const PATTERN_35 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_36 = ["info","warning","error","critical"];
-const ALLOWED_37 = ["csv","json"];
-const PATTERN_38 = new RegExp("^https?://");
-const ALLOWED_39 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
-const ALLOWED_40 = ["pending","delivering","delivered","failed"];
-const PATTERN_41 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_18 = ["never","destructive","always"];
+const ALLOWED_19 = ["off","mask","refuse"];
+const ALLOWED_20 = ["serve","hold"];
+const ALLOWED_21 = ["stdio","streamable-http","sse","websocket"];
+const PATTERN_22 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_23 = ["none","api_key","oauth2"];
+const PATTERN_24 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_25 = new RegExp("^[!-~]*$");
+const ALLOWED_26 = ["client_secret_basic","client_secret_post"];
+const PATTERN_27 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_28 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_29 = ["connect","disconnect"];
+const PATTERN_30 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_31 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_32 = new RegExp("^[a-z0-9-]{1,50}$");
+const ALLOWED_33 = ["admin","developer","user"];
+const ALLOWED_34 = ["active","suspended","deleted"];
+const ALLOWED_35 = ["member","admin"];
+const PATTERN_36 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_37 = ["info","warning","error","critical"];
+const ALLOWED_38 = ["csv","json"];
+const PATTERN_39 = new RegExp("^https?://");
+const ALLOWED_40 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
+const ALLOWED_41 = ["pending","delivering","delivered","failed"];
+const PATTERN_42 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1834,14 +1835,19 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
-      case "credentialScan": {
+      case "confirmTools": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
-      case "toolChanges": {
+      case "credentialScan": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_19))) return undefined;
+        break;
+      }
+      case "toolChanges": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "metadata": {
@@ -1869,7 +1875,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "command": {
@@ -1973,7 +1979,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_22))) return undefined;
         break;
       }
       default:
@@ -2022,7 +2028,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "key": {
@@ -2032,12 +2038,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_23))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       case "clientId": {
@@ -2052,7 +2058,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2063,7 +2069,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_26))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_27))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2127,14 +2133,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_27))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_27))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_28))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2486,7 +2492,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_28))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       default:
@@ -2553,7 +2559,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "groupId": {
@@ -2579,7 +2585,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       default:
@@ -2610,12 +2616,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2888,12 +2894,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       case "search": {
@@ -2948,7 +2954,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_32))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2983,7 +2989,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_32))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3038,7 +3044,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       default:
@@ -3101,7 +3107,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       case "reason": {
@@ -3702,12 +3708,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       case "page": {
@@ -3745,7 +3751,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "startDate": {
@@ -3765,12 +3771,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       default:
@@ -3890,12 +3896,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_40))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3955,12 +3961,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_40))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4061,7 +4067,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_40))) return undefined;
+        if (!(isIn(value, ALLOWED_41))) return undefined;
         break;
       }
       case "page": {
@@ -4120,7 +4126,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_41))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_42))) return undefined;
         break;
       }
       default:

@@ -1270,6 +1270,11 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamToolFilterDto)
   toolFilter?: UpstreamToolFilterDto | null;
 
+  /** Which of its tools a person must allow, run by run, before the gateway calls them: none, the `destructive` ones (not annotated `readOnlyHint: true` nor `destructiveHint: false`, as MCP reads a tool without annotations), or `always` all. The gateway asks through the caller's MCP client (`elicitation/create`, a form with one boolean `allow`), on `/mcp` and on `/ws` with the `mcp` subprotocol; a run is 403 when not allowed, and 412 when the caller's door or client cannot ask (REST, an asynchronous run, a client without the elicitation capability). Every question and answer is audited (`tool.client_request`). */
+  @ValidateIf((object: Record<string, unknown>) => object["confirmTools"] !== undefined)
+  @IsIn(["never","destructive","always"])
+  confirmTools?: "never" | "destructive" | "always";
+
   /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages, sampling and elicitation requests it sends the caller during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
   @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)
   @IsIn(["off","mask","refuse"])

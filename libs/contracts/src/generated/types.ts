@@ -241,6 +241,8 @@ export interface UpstreamServerInput {
   /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
   permissions?: Array<Permission>;
   toolFilter?: UpstreamToolFilter;
+  /** Which of its tools a person must allow, run by run, before the gateway calls them: none, the `destructive` ones (not annotated `readOnlyHint: true` nor `destructiveHint: false`, as MCP reads a tool without annotations), or `always` all. The gateway asks through the caller's MCP client (`elicitation/create`, a form with one boolean `allow`), on `/mcp` and on `/ws` with the `mcp` subprotocol; a run is 403 when not allowed, and 412 when the caller's door or client cannot ask (REST, an asynchronous run, a client without the elicitation capability). Every question and answer is audited (`tool.client_request`). */
+  confirmTools?: "never" | "destructive" | "always";
   /** What the gateway does with credentials in what the server answers (tool results and error results, resources, prompts, and the log and progress messages, sampling and elicitation requests it sends the caller during a call: those are masked, or under `refuse` not relayed): private keys, AWS access keys, GitHub, GitLab, Slack, Stripe, Google and OpenAI-style keys, JWTs. `mask` replaces each with `[REDACTED:<kind>]` before anything stores, caches, audits or answers it; `refuse` withholds the whole answer (502). Either way it is audited (`upstream.credentials.found`, a warning, with the kinds; never the values). */
   credentialScan?: "off" | "mask" | "refuse";
   /** What happens when the server's tools change after they were approved (a tool added, or its title, description, schemas or annotations rewritten). `serve`: served at once, audited and announced (`upstream.tools.changed`). `hold`: also audited and announced, but a new or changed tool is not served until an admin approves the listing (`POST /admin/servers/{id}/approve-tools`). The first listing is approved as it comes. */
@@ -284,6 +286,7 @@ export interface UpstreamServer {
   permissions: Array<string>;
   credentialScan: "off" | "mask" | "refuse";
   toolFilter: UpstreamToolFilter;
+  confirmTools: "never" | "destructive" | "always";
   metadata: {
     category?: string;
     tags?: Array<string>;

@@ -123,6 +123,15 @@ type PendingCaller = AuthenticatedUser & { readonly origin: RequestOrigin; reado
 
 const RUN_FINISHED = new Error('run finished');
 
+/** What a person is asked before a run that needs their leave: one box to tick. */
+const CONFIRMATION_SCHEMA = { type: 'object', properties: { allow: { type: 'boolean', title: 'Allow this run', default: false } }, required: ['allow'] };
+/** However long the run may take, the question waits at most this long. */
+const CONFIRMATION_MAX_MS = 300_000;
+
+function cannotAsk(definition: ToolDefinition, why: string): ApiError {
+  return new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' runs only once a person allows it, asked through an MCP client that supports elicitation: ${why}`.slice(0, 1000));
+}
+
 class TimeoutSignal extends Error {
   constructor(readonly timeoutMs: number) {
     super(`The run exceeded its timeout of ${timeoutMs} ms and was cancelled`);
@@ -194,10 +203,13 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const quota = this.quotas?.admit(caller.id);
     if (quota) await quota;
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
+    if (definition.requiresConfirmation && options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
     // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry) };
     const executionId = timeOrderedUuid();
-    const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, this.audited(options.channel, caller, definition, executionId, origin), traceparent);
+    const channel = this.audited(options.channel, caller, definition, executionId, origin);
+    if (definition.requiresConfirmation) await this.confirm(caller, definition, input, channel, timeoutMs, origin);
+    const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, channel, traceparent);
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);
     // The execution, its audit entry and its webhook outbox rows are all durable before the answer.
@@ -234,6 +246,27 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         return answer;
       },
     };
+  }
+
+  /**
+   * A person allows this run, or it does not start: asked through the caller's client (an MCP
+   * elicitation form, its question and answer audited by the channel), with the arguments as they
+   * would be stored (secrets hidden). 412 when nobody can be asked, 403 when not allowed.
+   */
+  private async confirm(caller: AuthenticatedUser, definition: ToolDefinition, input: Record<string, unknown>, channel: CallerChannel | undefined, timeoutMs: number, origin: RequestOrigin): Promise<void> {
+    const ask = channel?.ask;
+    if (!ask) throw cannotAsk(definition, 'this door cannot ask the caller (use /mcp, or /ws with the mcp subprotocol)');
+    const message = `Allow the tool '${definition.name}' to run with these arguments?\n${JSON.stringify(redactParameters(definition, input)).slice(0, 2000)}`;
+    let answer: Record<string, unknown>;
+    try {
+      answer = await ask('elicitation/create', { mode: 'form', message, requestedSchema: CONFIRMATION_SCHEMA }, AbortSignal.timeout(Math.min(timeoutMs, CONFIRMATION_MAX_MS)));
+    } catch (error) {
+      throw cannotAsk(definition, (error as Error).message);
+    }
+    const allowed = answer.action === 'accept' && (answer.content as { allow?: unknown } | undefined)?.allow === true;
+    if (allowed) return;
+    await this.audit.record({ action: 'tool.execute', result: 'denied', userId: caller.id, sessionId: caller.sessionId, resource: definition.id, details: { toolId: definition.id, reason: 'not allowed by the person asked', answer: String(answer.action) }, origin });
+    throw ApiError.forbidden(`The run of '${definition.name}' was not allowed (${String(answer.action)})`);
   }
 
   /** The context's rules for this run: its tools only, and not while archived. */

@@ -26,7 +26,7 @@ import { type CredentialScanMode, scanCredentials } from './credential-scan';
 import { listAllPrompts, listAllResources } from './paging';
 import { MASK, secretScrubber } from './secret-scrubber';
 import { safeIcons } from './upstream-icons';
-import type { StoredTransport } from './upstream-server.entity';
+import type { ConfirmTools, StoredTransport } from './upstream-server.entity';
 import { UpstreamCredentials, type UpstreamAuthSettings } from './upstream-auth';
 import { type ClientSpanStarter, errorOutcome, peerAttributes } from './upstream-tracing';
 import { WebSocketClientTransport } from './websocket-client-transport';
@@ -47,6 +47,8 @@ export interface UpstreamSettings {
   /** What happens to credentials in its answers (off when absent), and who hears of one found. */
   readonly credentialScan?: CredentialScanMode;
   readonly credentialsFound?: (report: CredentialReport) => void;
+  /** Which of its tools a person must allow, run by run (never when absent). */
+  readonly confirmTools?: ConfirmTools;
   /** What its tools require besides UPSTREAM_TOOL_PERMISSIONS. */
   readonly permissions?: readonly string[];
   /** Results the gateway keeps (see ToolDefinition.cacheTtlMs). */
@@ -76,6 +78,17 @@ export interface CredentialReport {
  * resources, prompts and completions through the MCP door: whoever may not run its tools gets none of them.
  */
 export const UPSTREAM_TOOL_PERMISSIONS: readonly string[] = ['execute:tools'];
+
+/**
+ * Whether a person must allow each run of the tool: under `destructive`, every tool MCP reads as
+ * possibly destructive (not read-only, and not said to be non-destructive; no annotations at all
+ * counts as destructive, as the protocol's defaults say).
+ */
+export function needsConfirmation(tool: McpTool, mode: ConfirmTools | undefined): boolean {
+  if (mode === 'always') return true;
+  if (mode !== 'destructive') return false;
+  return tool.annotations?.readOnlyHint !== true && tool.annotations?.destructiveHint !== false;
+}
 
 /** A tool that can only run as an MCP task: this gateway has no task support, so it cannot serve it. */
 export function requiresTask(tool: McpTool): boolean {
@@ -415,6 +428,7 @@ export class UpstreamConnection {
       permissions: server.permissions?.length ? [...UPSTREAM_TOOL_PERMISSIONS, ...server.permissions] : UPSTREAM_TOOL_PERMISSIONS,
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
       ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
+      ...(needsConfirmation(tool, server.confirmTools) ? { requiresConfirmation: true } : {}),
       run: this.runnerOf(tool.name),
     };
   }

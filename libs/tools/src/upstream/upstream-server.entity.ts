@@ -1,5 +1,8 @@
 import type { CredentialScanMode } from './credential-scan';
 import type { ToolFilter } from './tool-filter';
+
+/** Which of a server's tools a person must allow, run by run. */
+export type ConfirmTools = 'never' | 'destructive' | 'always';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ServerGroupEntity } from './server-group.entity';
 import type { StoredUserConfig } from './user-config-rules';
@@ -99,6 +102,10 @@ export class UpstreamServerEntity {
   /** Which of its tools the gateway serves; null: all. */
   @Column({ name: 'tool_filter', type: 'jsonb', nullable: true })
   toolFilter!: ToolFilter | null;
+
+  /** Which of its tools a person must allow, run by run. */
+  @Column({ name: 'confirm_tools', type: 'varchar', length: 12, default: 'never' })
+  confirmTools!: ConfirmTools;
 
   /** What the gateway does with credentials in the server's answers. */
   @Column({ name: 'credential_scan', type: 'varchar', length: 8, default: 'off' })
