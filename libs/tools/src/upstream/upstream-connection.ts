@@ -303,9 +303,14 @@ export class UpstreamConnection {
     });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const call = this.routing.exact ? this.routing.callForLog(notification.params) : undefined;
-      const relayed = call?.log ? this.guardNotice(notification.params as ToolLogMessage, { userId: call.caller.id, executionId: call.executionId }) : undefined;
-      if (call?.log && relayed) call.log(relayed);
-      else this.logger.debug(`log (${notification.params.level}): ${this.scrub(JSON.stringify(notification.params.data) ?? '').slice(0, 500)}`);
+      if (call?.log) {
+        const relayed = this.guardNotice(notification.params as ToolLogMessage, { userId: call.caller.id, executionId: call.executionId });
+        if (relayed) call.log(relayed);
+        return;
+      }
+      // Not the caller's: our own log, where credentials are masked too when the server asks for scanning.
+      const data = this.settings.credentialScan && this.settings.credentialScan !== 'off' ? scanCredentials(notification.params.data).value : notification.params.data;
+      this.logger.debug(`log (${notification.params.level}): ${this.scrub(JSON.stringify(data) ?? '').slice(0, 500)}`);
     });
     client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => this.relay('sampling/createMessage', request.params, extra) as never);
     client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.relay('elicitation/create', request.params, extra) as never);
