@@ -257,11 +257,17 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const ask = channel?.ask;
     if (!ask) throw cannotAsk(definition, 'this door cannot ask the caller (use /mcp, or /ws with the mcp subprotocol)');
     const message = `Allow the tool '${definition.name}' to run with these arguments?\n${JSON.stringify(redactParameters(definition, input)).slice(0, 2000)}`;
+    // The question ends with the run's time, or when the caller cancels the call.
+    const asking = new AbortController();
+    const timer = setTimeout(() => asking.abort(new Error('nobody answered in time')), Math.min(timeoutMs, CONFIRMATION_MAX_MS));
+    channel.cancellation?.onCancel((reason) => asking.abort(new Error(`the call was cancelled: ${reason}`)));
     let answer: Record<string, unknown>;
     try {
-      answer = await ask('elicitation/create', { mode: 'form', message, requestedSchema: CONFIRMATION_SCHEMA }, AbortSignal.timeout(Math.min(timeoutMs, CONFIRMATION_MAX_MS)));
+      answer = await ask('elicitation/create', { mode: 'form', message, requestedSchema: CONFIRMATION_SCHEMA }, asking.signal);
     } catch (error) {
       throw cannotAsk(definition, (error as Error).message);
+    } finally {
+      clearTimeout(timer);
     }
     const allowed = answer.action === 'accept' && (answer.content as { allow?: unknown } | undefined)?.allow === true;
     if (allowed) return;
