@@ -39,6 +39,9 @@ describe("An upstream server's tool filter: only the tools it lets through are s
     serverId = created.body.id;
     expect(created.body.toolFilter).toEqual({ include: ['echo', 'look*', 'sl*'], exclude: ['slow'] });
     expect(served(created.body)).toEqual(['filtered__echo', 'filtered__lookup']);
+    // What the filter keeps out is shown to the admin, so a filter can be checked against the listing.
+    expect(created.body.filteredTools).toEqual(expect.arrayContaining(['filtered__fail', 'filtered__slow', 'filtered__whoami']));
+    expect(created.body.filteredTools).not.toContain('filtered__echo');
     expect((await t.client.call('getTool', { headers: user.auth, params: { id: 'filtered__fail' } })).status).toBe(404);
     const run = await t.client.call<Envelope>('executeTool', { headers: user.auth, params: { id: 'filtered__fail' }, body: { parameters: {} } });
     expect(run.status).toBe(404);
@@ -51,6 +54,7 @@ describe("An upstream server's tool filter: only the tools it lets through are s
     expect(served(readOnly.body)).toEqual(['filtered__lookup']);
     const open = await save(null);
     expect(open.body.toolFilter).toBeNull();
+    expect(open.body.filteredTools).toEqual([]);
     expect(open.body.tools).toEqual(expect.arrayContaining(['filtered__echo', 'filtered__fail', 'filtered__lookup', 'filtered__slow']));
   });
 });

@@ -296,6 +296,8 @@ export interface UpstreamServer {
   toolChanges: "serve" | "hold";
   /** With `toolChanges` hold, the tools it lists that are new or changed since the approved listing, and so not served (`<server>__<tool>`; as seen on this instance). */
   heldTools: Array<string>;
+  /** The tools it lists that its `toolFilter` keeps out, and so not served (`<server>__<tool>`; as seen on this instance). */
+  filteredTools: Array<string>;
   /** How many resources it offers. */
   resources?: number;
   /** How many prompts it offers. */

@@ -127,6 +127,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Per server on this instance: its last listing, the tools held back from it, and the check of it in flight. */
   private readonly listings = new Map<string, { readonly server: UpstreamServerEntity; readonly definitions: ToolDefinition[]; readonly turn: number }>();
   private readonly held = new Map<string, string[]>();
+  /** Per server on this instance: the tools of its last listing that its filter keeps out. */
+  private readonly filtered = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
   /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
   private readonly userConfigured = new Map<string, { readonly server: UpstreamServerEntity; readonly settings: UpstreamSettings }>();
@@ -570,6 +572,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         server.userConfig ? { ...settings, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : settings,
         (listed, reason) => {
           const definitions = filterTools(server.toolFilter, server.name, listed);
+          const kept = new Set(definitions);
+          this.filtered.set(server.id, listed.filter((definition) => !kept.has(definition)).map((definition) => definition.name));
           this.serveListing(server, definitions, reason);
           // A listing, not a disconnection (which publishes none).
           if (definitions.length > 0) void this.auditToolChanges(server, definitions);
@@ -693,6 +697,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     // After the disconnection, whose own (empty) listing would otherwise be kept.
     this.listings.delete(id);
     this.held.delete(id);
+    this.filtered.delete(id);
     this.approvals.delete(id);
     this.userConfigured.delete(id);
     this.registry.removeServerTools(id, 'upstream removed');
@@ -885,6 +890,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       tools: this.toolsOf(server, connection),
       toolChanges: server.toolChanges,
       heldTools: this.held.get(server.id) ?? [],
+      filteredTools: this.filtered.get(server.id) ?? [],
       resources: connection?.resources ?? 0,
       prompts: connection?.prompts ?? 0,
       createdAt: server.createdAt.toISOString(),
