@@ -125,6 +125,27 @@ describe('Tools a person must allow, run by run: asked through the caller\u2019s
     expect(remote.calls.get('echo')).toBe(2);
   });
 
+  it("an admin has any tool asked for, a built-in included, or lifts its server's asking for one tool", async () => {
+    const settle = (id: string, requiresConfirmation: boolean | null) => t.client.call<{ requiresConfirmation: boolean } & Envelope>('updateToolSettings', { headers: admin.auth, params: { id }, body: { requiresConfirmation } });
+    expect((await settle('echo', true)).body.requiresConfirmation).toBe(true);
+    expect((await rest('echo', { message: 'hi' })).status).toBe(412);
+    const socket = await mcpSocket({ elicitation: {} });
+    try {
+      const allowed = await callAnswering(socket, 'echo', { message: 'built-in' }, { action: 'accept', content: { allow: true } });
+      expect(allowed.question?.params.message).toContain("Allow the tool 'echo'");
+    } finally {
+      socket.close();
+    }
+    expect((await settle('echo', null)).body.requiresConfirmation).toBe(false);
+    expect((await rest('echo', { message: 'hi' })).status).toBe(200);
+
+    // The server asks for echo (destructive); this one tool is trusted.
+    expect((await settle('careful__echo', false)).body.requiresConfirmation).toBe(false);
+    expect((await rest('careful__echo', { message: 'trusted' })).status).toBe(200);
+    expect((await settle('careful__echo', null)).body.requiresConfirmation).toBe(true);
+    expect((await rest('careful__echo', { message: 'asked again' })).status).toBe(412);
+  });
+
   it('always asks for every tool; never asks for none', async () => {
     await setMode('always');
     expect((await rest('careful__lookup', { key: 'k' })).status).toBe(412);

@@ -31,7 +31,9 @@ describe('Admins switch a tool off (and on again): listed, never run, on every d
   it('only admins switch tools; unknown tools are 404s and bad bodies 400s', async () => {
     expect((await switchTool('echo', { enabled: false }, user.auth)).status).toBe(403);
     expect((await switchTool('no_such_tool', { enabled: false })).status).toBe(404);
-    for (const body of [{}, { enabled: 'no' }, { enabled: false, reason: 'x'.repeat(501) }, { enabled: false, extra: 1 }]) expect((await switchTool('echo', body)).status).toBe(400);
+    for (const body of [{}, { reason: 'nothing else' }, { enabled: 'no' }, { requiresConfirmation: 'yes' }, { enabled: false, reason: 'x'.repeat(501) }, { enabled: false, extra: 1 }]) {
+      expect((await switchTool('echo', body)).status, JSON.stringify(body)).toBe(400);
+    }
     expect((await run('echo')).status).toBe(200);
   });
 
@@ -62,8 +64,8 @@ describe('Admins switch a tool off (and on again): listed, never run, on every d
 
     const audits = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: [{ action: 'tool.disable' }, { action: 'tool.enable' }], order: { timestamp: 'ASC' } });
     expect(audits.map((entry) => [entry.action, entry.userId, entry.details])).toEqual([
-      ['tool.disable', admin.userId, { toolId: 'tool_echo', name: 'echo', reason: 'under review' }],
-      ['tool.enable', admin.userId, { toolId: 'tool_echo', name: 'echo' }],
+      ['tool.disable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: false, requiresConfirmation: null, reason: 'under review' }],
+      ['tool.enable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: true, requiresConfirmation: null }],
     ]);
   });
 

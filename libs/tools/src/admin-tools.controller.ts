@@ -3,20 +3,20 @@ import { type Tool, ToolSettingsUpdateDto, UpdateToolSettingsParamsDto } from '@
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
 import { Body, Controller, Param, Patch, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ToolSwitches } from './registry/tool-switches';
+import { ToolSettingsService } from './registry/tool-settings.service';
 import { ToolsService } from './tools.service';
 
 @Controller('admin/tools')
 @RequirePermissions('admin:tools')
 export class AdminToolsController {
   constructor(
-    private readonly switches: ToolSwitches,
+    private readonly settings: ToolSettingsService,
     private readonly tools: ToolsService,
   ) {}
 
   @Patch(':id')
   async update(@CurrentUser() user: AuthenticatedUser, @Param() params: UpdateToolSettingsParamsDto, @Body() body: ToolSettingsUpdateDto, @Req() request: FastifyRequest): Promise<Tool> {
-    const toolId = await this.switches.switch(params.id, body.enabled, body.reason, user.id, originOf(request));
+    const toolId = await this.settings.update(params.id, body, user.id, originOf(request));
     return this.tools.get(user, toolId);
   }
 }

@@ -7,7 +7,7 @@ export { ToolCache } from './execution/tool-cache';
 export { ToolExecutor } from './execution/tool-executor.service';
 export type { ExecuteOptions, ExecutionOutcome } from './execution/tool-executor.service';
 export { ToolRegistry } from './registry/tool-registry';
-export { DisabledToolEntity } from './registry/disabled-tool.entity';
+export { ToolSettingEntity } from './registry/tool-setting.entity';
 export type { RegisteredTool } from './registry/tool-registry';
 export type { CallerChannel, ClientRequestMethod, JsonSchema, LogLevel, ToolCategory, ToolDefinition, ToolLogMessage, ToolRunContext } from './tool.types';
 export { ClientRequestError, LOG_LEVELS, ToolFailure } from './tool.types';

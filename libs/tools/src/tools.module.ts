@@ -9,7 +9,7 @@ import { ToolCache } from './execution/tool-cache';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { AdminToolsController } from './admin-tools.controller';
 import { ToolRegistry } from './registry/tool-registry';
-import { ToolSwitches } from './registry/tool-switches';
+import { ToolSettingsService } from './registry/tool-settings.service';
 import { ToolsController } from './tools.controller';
 import { ToolsRpc } from './tools.rpc';
 import { ToolsService } from './tools.service';
@@ -31,7 +31,7 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 @Global()
 @Module({
   controllers: [ToolsController, AdminToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolSwitches, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  providers: [ToolRegistry, ToolSettingsService, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

@@ -23,6 +23,7 @@ export function toolView(tool: RegisteredTool): Tool {
     version: definition.version,
     category: definition.category,
     enabled: tool.enabled,
+    requiresConfirmation: tool.requiresConfirmation,
     source: definition.source,
     ...(definition.server ? { server: definition.server.name } : {}),
     schema: { input: definition.inputSchema, ...(definition.outputSchema ? { output: definition.outputSchema } : {}) },

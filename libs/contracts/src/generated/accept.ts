@@ -2814,13 +2814,18 @@ function acceptDisconnectServerGroupParamsDto(input: unknown): dto.DisconnectSer
 function acceptToolSettingsUpdateDto(input: unknown): dto.ToolSettingsUpdateDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
-  if (source["enabled"] === undefined) return undefined;
   const out = new dto.ToolSettingsUpdateDto() as unknown as Record<string, unknown>;
   // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
       case "enabled": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "requiresConfirmation": {
+        if (value === null || value === undefined) break;
         if (!(isBoolean(value))) return undefined;
         break;
       }

@@ -1521,10 +1521,17 @@ export class DisconnectServerGroupParamsDto {
   id!: string;
 }
 
+/** What changes; what is absent stays. At least one of `enabled` and `requiresConfirmation`. */
 export class ToolSettingsUpdateDto {
   /** false switches the tool off; true on again. */
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @IsBoolean()
-  enabled!: boolean;
+  enabled?: boolean;
+
+  /** true: a person allows each run, asked through the caller's MCP client (see the servers' `confirmTools`), whatever tool it is, built-ins included; false: never asked, whatever its server says; null: as its server says (built-ins: never). */
+  @IsOptional()
+  @IsBoolean()
+  requiresConfirmation?: boolean | null;
 
   /** Why, for the audit log. */
   @ValidateIf((object: Record<string, unknown>) => object["reason"] !== undefined)

@@ -57,6 +57,8 @@ export interface Tool {
   version: string;
   category: "system" | "data" | "analytics" | "monitoring";
   enabled: boolean;
+  /** A person allows each run, asked through the caller's MCP client (the tool's admin setting, else its server's `confirmTools`). */
+  requiresConfirmation?: boolean;
   source: "builtin" | "upstream";
   /** The upstream server's name, for upstream tools. */
   server?: string;
@@ -461,9 +463,12 @@ export interface ConfigureMcpServiceRequest {
   verify?: boolean;
 }
 
+/** What changes; what is absent stays. At least one of `enabled` and `requiresConfirmation`. */
 export interface ToolSettingsUpdate {
   /** false switches the tool off; true on again. */
-  enabled: boolean;
+  enabled?: boolean;
+  /** true: a person allows each run, asked through the caller's MCP client (see the servers' `confirmTools`), whatever tool it is, built-ins included; false: never asked, whatever its server says; null: as its server says (built-ins: never). */
+  requiresConfirmation?: boolean | null;
   /** Why, for the audit log. */
   reason?: string;
 }

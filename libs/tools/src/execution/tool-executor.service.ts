@@ -203,12 +203,12 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const quota = this.quotas?.admit(caller.id);
     if (quota) await quota;
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
-    if (definition.requiresConfirmation && options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
+    if (tool.requiresConfirmation && options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
     // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
     if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry) };
     const executionId = timeOrderedUuid();
     const channel = this.audited(options.channel, caller, definition, executionId, origin);
-    if (definition.requiresConfirmation) await this.confirm(caller, definition, input, channel, timeoutMs, origin);
+    if (tool.requiresConfirmation) await this.confirm(caller, definition, input, channel, timeoutMs, origin);
     const run = await this.runOrRecall(definition, input, caller, executionId, timeoutMs, policy?.retry, channel, traceparent);
     const stored = redactParameters(definition, input);
     const row = this.row(executionId, definition, caller, stored, run, timeoutMs, options, false);

@@ -13,15 +13,23 @@ declare module '@app/events' {
   interface EventMap {
     /** The set of tools changed (an upstream connected, disconnected or re-listed its tools; a tool switched off or on). */
     'tools.changed': { reason: string; serverId?: string };
-    /** An admin switched a tool off or on: every instance follows. */
-    'tools.switched': { toolId: string; enabled: boolean };
+    /** An admin changed a tool's settings: every instance follows. */
+    'tools.settings.changed': { toolId: string; settings: ToolSettings };
   }
 }
 
 export interface RegisteredTool {
   readonly definition: ToolDefinition;
   enabled: boolean;
+  /** A person must allow each run: the admin's setting of the tool, else its server's. */
+  requiresConfirmation: boolean;
   readonly validate: ValidateFunction;
+}
+
+/** An admin's settings of a tool. `requiresConfirmation` null: as its server says. */
+export interface ToolSettings {
+  readonly enabled: boolean;
+  readonly requiresConfirmation: boolean | null;
 }
 
 const DETAIL_CODES: Readonly<Record<string, string>> = {
@@ -94,8 +102,8 @@ export class ToolRegistry {
   private readonly byName = new Map<string, RegisteredTool>();
   /** Servers kept to some organizations: their tools are for those organizations' members (and admins). */
   private readonly audiences = new Map<string, ReadonlySet<string>>();
-  /** Tools an admin switched off, by id: off whenever they register. */
-  private readonly switchedOff = new Set<string>();
+  /** Admins' settings of tools, by id: applied whenever they register. */
+  private readonly settings = new Map<string, ToolSettings>();
   /** Servers whose tools need permissions beyond execute:tools (their definitions carry them too; this is for their resources and prompts). */
   private readonly serverPermissions = new Map<string, readonly string[]>();
   private readonly organizations?: CallerOrganizations;
@@ -156,20 +164,36 @@ export class ToolRegistry {
     const clash = this.clashWith(definition);
     if (clash) throw new ToolClashError(definition, clash.definition);
     for (const own of this.holdersOf(definition)) this.remove(own);
-    const tool: RegisteredTool = { definition, enabled: enabled && !this.switchedOff.has(definition.id), validate: this.compile(definition) };
+    const settings = this.settings.get(definition.id);
+    const tool: RegisteredTool = {
+      definition,
+      enabled: enabled && (settings?.enabled ?? true),
+      requiresConfirmation: settings?.requiresConfirmation ?? definition.requiresConfirmation ?? false,
+      validate: this.compile(definition),
+    };
     this.byId.set(definition.id, tool);
     this.byName.set(definition.name, tool);
     return tool;
   }
 
-  /** Switches a tool (by id) off or on, now and whenever it registers again; the doors' clients are told the list changed. */
-  switchTool(toolId: string, enabled: boolean): void {
-    if (enabled) this.switchedOff.delete(toolId);
-    else this.switchedOff.add(toolId);
+  /**
+   * A tool's settings (by id; null: the defaults), now and whenever it registers again. Switching
+   * it off or on tells the doors' clients the list changed.
+   */
+  applySettings(toolId: string, settings: ToolSettings | null): void {
+    if (settings) this.settings.set(toolId, settings);
+    else this.settings.delete(toolId);
     const tool = this.byId.get(toolId);
-    if (!tool || tool.enabled === enabled) return;
+    if (!tool) return;
+    const enabled = settings?.enabled ?? true;
+    tool.requiresConfirmation = settings?.requiresConfirmation ?? tool.definition.requiresConfirmation ?? false;
+    if (tool.enabled === enabled) return;
     tool.enabled = enabled;
     this.events.publish('tools.changed', { reason: enabled ? 'tool switched on' : 'tool switched off', ...(tool.definition.server ? { serverId: tool.definition.server.id } : {}) });
+  }
+
+  settingsOf(toolId: string): ToolSettings | undefined {
+    return this.settings.get(toolId);
   }
 
   /** Replaces every tool of an upstream server at once; a tool whose name another owner holds is skipped. */
