@@ -1253,7 +1253,7 @@ export class UpstreamServerInputDto {
   @IsUUID(undefined, { each: true })
   organizations?: string[] | null;
 
-  /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by API keys and OAuth grants only when in their scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
+  /** Permissions a caller must hold, besides `execute:tools`, to see and run the server's tools and reach its resources, prompts and MCP service, e.g. `use:github` (granted with `PUT /admin/users/{id}/roles`, carried by an API key only when in its scopes). Its tools list them as their `permissions`. Absent or empty: none beyond `execute:tools`. */
   @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
   @IsArray()
   @ArrayMaxSize(16)
