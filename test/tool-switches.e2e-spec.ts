@@ -1,6 +1,9 @@
 import { AuditLogEntity } from '@app/audit';
 import type { Tool, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -67,6 +70,24 @@ describe('Admins switch a tool off (and on again): listed, never run, on every d
       ['tool.disable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: false, requiresConfirmation: null, reason: 'under review' }],
       ['tool.enable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: true, requiresConfirmation: null }],
     ]);
+  });
+
+  it('an MCP client is told the list changed when a tool is switched off, and no longer sees it', async () => {
+    const client = new Client({ name: 'switches', version: '1.0.0' }, { capabilities: {} });
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      changed++;
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user.accessToken}` } } }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the GET stream opens
+      expect((await switchTool('system_info', { enabled: false })).status).toBe(200);
+      await until(() => changed, (count) => count >= 1);
+      expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('system_info');
+    } finally {
+      expect((await switchTool('system_info', { enabled: true })).status).toBe(200);
+      await client.close();
+    }
   });
 
   it("an upstream tool stays off when its server reconnects and lists it again; its server's other tools run", async () => {
