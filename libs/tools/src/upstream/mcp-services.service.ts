@@ -26,6 +26,11 @@ function permitted(server: UpstreamServerEntity, user: AuthenticatedUser): boole
   return server.permissions.every((permission) => holdsPermission(user.permissions, permission));
 }
 
+/** The servers usable by this user as a member of this organization: kept to it (or to none), and permitted. */
+function usableIn(organizationId: string | null, user: AuthenticatedUser): (server: UpstreamServerEntity) => boolean {
+  return (server) => keptFor(server, organizationId) && permitted(server, user);
+}
+
 /**
  * Upstream servers as their users see them (MCP Online Platform's MCP services): which ones there
  * are, whether each takes a configuration of the user's own, and that configuration; and, for an
@@ -104,7 +109,7 @@ export class McpServicesService {
    * configuration they lack (the MCP door would just show nothing), 503 when it is not connected here.
    */
   private async scopeOf(user: AuthenticatedUser, id: string, origin: RequestOrigin): Promise<UpstreamScope> {
-    const server = await this.enabled(id, (await this.readerOf(user)).reaches);
+    const server = await this.enabled(id, await this.reachesFor(user));
     const refusal = server.userConfig ? await this.userConfigs.refusalFor(server, user.id) : undefined;
     if (refusal) throw refusal;
     if (this.upstreams.servedBy(server).status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `'${server.name}' is not connected: try again later`, { headers: { 'Retry-After': '5' } });
@@ -113,7 +118,7 @@ export class McpServicesService {
 
   /** The services that take configurations, as an organization configured them (its admins ask; the caller checks they are one). */
   async listForOrganization(admin: AuthenticatedUser, organizationId: string, page: number, limit: number): Promise<McpServiceList> {
-    const reaches = (server: UpstreamServerEntity) => keptFor(server, organizationId) && permitted(server, admin);
+    const reaches = usableIn(organizationId, admin);
     const [servers, configured] = await Promise.all([this.upstreams.withConnections(), this.userConfigs.configuredBy({ kind: 'organization', id: organizationId })]);
     const matching = servers.map(({ server }) => server).filter((server) => server.enabled && server.userConfig !== null && reaches(server));
     const services = matching.slice((page - 1) * limit, page * limit).map((server) => this.view(server, configured.get(server.id), undefined, 'organization'));
@@ -123,7 +128,7 @@ export class McpServicesService {
   /** An organization's admin configures a service for every member (the caller checks they are one). */
   async configureForOrganization(admin: AuthenticatedUser, organizationId: string, id: string, config: Record<string, unknown>, verify: boolean, origin: RequestOrigin): Promise<McpService> {
     requireOwnSignIn(admin, "A service is configured for the organization");
-    const server = await this.enabled(id, (candidate) => keptFor(candidate, organizationId) && permitted(candidate, admin));
+    const server = await this.enabled(id, usableIn(organizationId, admin));
     const configured = await this.userConfigs.configure(server, { kind: 'organization', id: organizationId }, admin.id, config, origin, this.trial(server, verify));
     return this.view(server, configured, undefined, 'organization');
   }
@@ -144,14 +149,23 @@ export class McpServicesService {
     return server;
   }
 
+  /** Which servers the user may use (admins: every one); reads nothing but their organization. */
+  private async reachesFor(user: AuthenticatedUser): Promise<(server: UpstreamServerEntity) => boolean> {
+    return isAdmin(user) ? () => true : usableIn(await this.organizationOf(user), user);
+  }
+
+  private async organizationOf(user: AuthenticatedUser): Promise<string | null> {
+    return this.organizations ? this.organizations.organizationOf(user.id) : null;
+  }
+
   private async readerOf(user: AuthenticatedUser): Promise<Reader> {
-    const organizationId = this.organizations ? await this.organizations.organizationOf(user.id) : null;
+    const organizationId = await this.organizationOf(user);
     const [own, shared] = await Promise.all([
       this.userConfigs.configuredBy({ kind: 'user', id: user.id }),
       organizationId === null ? NONE : this.userConfigs.configuredBy({ kind: 'organization', id: organizationId }),
     ]);
     // Admins may use every server.
-    return { reaches: isAdmin(user) ? () => true : (server) => keptFor(server, organizationId) && permitted(server, user), own, shared };
+    return { reaches: isAdmin(user) ? () => true : usableIn(organizationId, user), own, shared };
   }
 
   /** `configured`: the reader's own (a user's, or the organization's when it reads); `shared`: their organization's. */
