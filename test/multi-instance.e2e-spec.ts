@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/config';
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startWebhookReceiver, type TestApp, until, useTwoInstances } from '@app/testing';
+import { addHttpUpstream, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startRestApi, startWebhookReceiver, type TestApp, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -309,6 +309,23 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       expect(await switchEcho(true)).toBe(200);
     }
     expect(await until(() => echoOn(pair.b), (status) => status === 200, 5_000)).toBe(200);
+  });
+
+  it('an HTTP tool defined on one instance runs on the other, and is gone there once deleted', async () => {
+    const admin = await registerAndLoginAs(pair.a, ['admin']);
+    const user = await registerAndLogin(pair.a.client);
+    const api = await startRestApi();
+    const runOn = async (app: TestApp) => (await app.client.call<{ result?: { body?: { path?: string } } }>('executeTool', { headers: user.auth, params: { id: 'shared_lookup' }, body: { parameters: { key: 'k1' } } }));
+    try {
+      const created = await pair.a.client.call<{ id: string }>('createHttpTool', { headers: admin.auth, body: { name: 'shared_lookup', description: 'Looks up a key', method: 'GET', url: `${api.url}/keys/{key}` } });
+      expect(created.status).toBe(201);
+      const ran = await until(() => runOn(pair.b), (answer) => answer.status === 200, 5_000);
+      expect(ran.body.result?.body?.path).toBe('/keys/k1');
+      expect((await pair.a.client.call('deleteHttpTool', { headers: admin.auth, params: { id: created.body.id } })).status).toBe(204);
+      expect((await until(() => runOn(pair.b), (answer) => answer.status === 404, 5_000)).status).toBe(404);
+    } finally {
+      await api.close();
+    }
   });
 
   it("an organization's daily runs are counted across instances, and a new plan holds on both at once", async () => {

@@ -12,7 +12,7 @@ import { OrganizationEntity, OrganizationMemberEntity, OrganizationsModule } fro
 import { RealtimeModule } from '@app/realtime';
 import { RpcModule } from '@app/rpc';
 import { SessionEntity, SessionsModule } from '@app/sessions';
-import { FavoriteToolEntity, ServerGroupEntity, TOOL_EXECUTION_TOTALS, ToolExecutionEntity, ToolSettingEntity, ToolsModule, UpstreamOrganizationConfigEntity, UpstreamServerEntity, UpstreamUserConfigEntity } from '@app/tools';
+import { FavoriteToolEntity, HttpToolEntity, ServerGroupEntity, TOOL_EXECUTION_TOTALS, ToolExecutionEntity, ToolSettingEntity, ToolsModule, UpstreamOrganizationConfigEntity, UpstreamServerEntity, UpstreamUserConfigEntity } from '@app/tools';
 import { WebhookDeliveryEntity, WebhookEntity, WebhooksModule } from '@app/webhooks';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -24,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, UpstreamOrganizationConfigEntity, ToolSettingEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity, OrganizationEntity, OrganizationMemberEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, UpstreamOrganizationConfigEntity, ToolSettingEntity, HttpToolEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity, OrganizationEntity, OrganizationMemberEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
         EventsModule,
         AuditModule,
         SecurityModule,

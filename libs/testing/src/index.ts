@@ -19,6 +19,8 @@ export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';
 export { startOtlpCollector } from './otlp-collector';
 export type { CollectedSpan, OtlpCollector } from './otlp-collector';
+export { startRestApi } from './rest-api';
+export type { RestApi, RestApiRequest } from './rest-api';
 export { startWebhookReceiver } from './webhook-receiver';
 export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';
 export { httpJson } from './http-json';

@@ -8,6 +8,8 @@ export { ToolExecutor } from './execution/tool-executor.service';
 export type { ExecuteOptions, ExecutionOutcome } from './execution/tool-executor.service';
 export { ToolRegistry } from './registry/tool-registry';
 export { ToolSettingEntity } from './registry/tool-setting.entity';
+export { HttpToolEntity } from './http-tools/http-tool.entity';
+export { HttpToolsService } from './http-tools/http-tools.service';
 export type { RegisteredTool } from './registry/tool-registry';
 export type { CallerChannel, ClientRequestMethod, JsonSchema, LogLevel, ToolCategory, ToolDefinition, ToolLogMessage, ToolRunContext } from './tool.types';
 export { ClientRequestError, LOG_LEVELS, ToolFailure } from './tool.types';

@@ -90,7 +90,7 @@ export interface ToolDefinition {
   readonly icons?: readonly Icon[];
   readonly version: string;
   readonly category: ToolCategory;
-  readonly source: 'builtin' | 'upstream';
+  readonly source: 'builtin' | 'upstream' | 'http';
   readonly server?: { readonly id: string; readonly name: string };
   readonly inputSchema: JsonSchema;
   readonly outputSchema?: JsonSchema;

@@ -8,6 +8,8 @@ import { ExecutionsService } from './execution/executions.service';
 import { ToolCache } from './execution/tool-cache';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { AdminToolsController } from './admin-tools.controller';
+import { AdminHttpToolsController } from './http-tools/admin-http-tools.controller';
+import { HttpToolsService } from './http-tools/http-tools.service';
 import { ToolRegistry } from './registry/tool-registry';
 import { ToolSettingsService } from './registry/tool-settings.service';
 import { ToolsController } from './tools.controller';
@@ -30,8 +32,8 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 /** Global: the WebSocket and MCP doors call the same executor and registry. */
 @Global()
 @Module({
-  controllers: [ToolsController, AdminToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolSettingsService, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  controllers: [ToolsController, AdminToolsController, AdminHttpToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
+  providers: [ToolRegistry, ToolSettingsService, HttpToolsService, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

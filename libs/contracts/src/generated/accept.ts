@@ -38,16 +38,18 @@ const ALLOWED_29 = ["connect","disconnect"];
 const PATTERN_30 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
 const PATTERN_31 = new RegExp("^#[0-9a-fA-F]{6}$");
 const PATTERN_32 = new RegExp("^[a-z0-9-]{1,50}$");
-const ALLOWED_33 = ["admin","developer","user"];
-const ALLOWED_34 = ["active","suspended","deleted"];
-const ALLOWED_35 = ["member","admin"];
-const PATTERN_36 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_37 = ["info","warning","error","critical"];
-const ALLOWED_38 = ["csv","json"];
-const PATTERN_39 = new RegExp("^https?://");
-const ALLOWED_40 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
-const ALLOWED_41 = ["pending","delivering","delivered","failed"];
-const PATTERN_42 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_33 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_34 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_35 = ["admin","developer","user"];
+const ALLOWED_36 = ["active","suspended","deleted"];
+const ALLOWED_37 = ["member","admin"];
+const PATTERN_38 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_39 = ["info","warning","error","critical"];
+const ALLOWED_40 = ["csv","json"];
+const PATTERN_41 = new RegExp("^https?://");
+const ALLOWED_42 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
+const ALLOWED_43 = ["pending","delivering","delivered","failed"];
+const PATTERN_44 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -2863,6 +2865,141 @@ function acceptUpdateToolSettingsParamsDto(input: unknown): dto.UpdateToolSettin
   return out as unknown as dto.UpdateToolSettingsParamsDto;
 }
 
+function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["name"] === undefined || source["description"] === undefined || source["method"] === undefined || source["url"] === undefined) return undefined;
+  const out = new dto.HttpToolInputDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_33))) return undefined;
+        break;
+      }
+      case "description": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 1000))) return undefined;
+        break;
+      }
+      case "category": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
+        break;
+      }
+      case "method": {
+        if (!(isIn(value, ALLOWED_34))) return undefined;
+        break;
+      }
+      case "url": {
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      case "headers": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":50,"maxLength":8192}))) return undefined;
+        break;
+      }
+      case "inputSchema": {
+        if (value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "timeoutMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 100) && max(value, 120000))) return undefined;
+        break;
+      }
+      case "maxResponseBytes": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1024) && max(value, 104857600))) return undefined;
+        break;
+      }
+      case "permissions": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 16) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "rateLimit": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptRateLimitDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.HttpToolInputDto;
+}
+
+function acceptGetHttpToolParamsDto(input: unknown): dto.GetHttpToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.GetHttpToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.GetHttpToolParamsDto;
+}
+
+function acceptUpdateHttpToolParamsDto(input: unknown): dto.UpdateHttpToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.UpdateHttpToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateHttpToolParamsDto;
+}
+
+function acceptDeleteHttpToolParamsDto(input: unknown): dto.DeleteHttpToolParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.DeleteHttpToolParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.DeleteHttpToolParamsDto;
+}
+
 function acceptClearToolCacheQueryDto(input: unknown): dto.ClearToolCacheQueryDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2899,12 +3036,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_35))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "search": {
@@ -2959,7 +3096,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2994,7 +3131,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_33))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3049,7 +3186,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       default:
@@ -3112,7 +3249,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "reason": {
@@ -3713,12 +3850,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       case "page": {
@@ -3756,7 +3893,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       case "startDate": {
@@ -3776,12 +3913,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       default:
@@ -3901,12 +4038,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_39))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_40))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3966,12 +4103,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_39))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_40))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4072,7 +4209,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_41))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       case "page": {
@@ -4131,7 +4268,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_42))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_44))) return undefined;
         break;
       }
       default:
@@ -4299,6 +4436,10 @@ acceptWith(dto.ConnectServerGroupParamsDto, acceptConnectServerGroupParamsDto);
 acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParamsDto);
 acceptWith(dto.ToolSettingsUpdateDto, acceptToolSettingsUpdateDto);
 acceptWith(dto.UpdateToolSettingsParamsDto, acceptUpdateToolSettingsParamsDto);
+acceptWith(dto.HttpToolInputDto, acceptHttpToolInputDto);
+acceptWith(dto.GetHttpToolParamsDto, acceptGetHttpToolParamsDto);
+acceptWith(dto.UpdateHttpToolParamsDto, acceptUpdateHttpToolParamsDto);
+acceptWith(dto.DeleteHttpToolParamsDto, acceptDeleteHttpToolParamsDto);
 acceptWith(dto.ClearToolCacheQueryDto, acceptClearToolCacheQueryDto);
 acceptWith(dto.ListUsersQueryDto, acceptListUsersQueryDto);
 acceptWith(dto.CreateUserRequestDto, acceptCreateUserRequestDto);

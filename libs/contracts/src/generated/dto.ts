@@ -1548,6 +1548,92 @@ export class UpdateToolSettingsParamsDto {
   id!: string;
 }
 
+/** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the
+url's path (each value percent-encoded as one path segment, never `.`, `..` or empty);
+the others go as query parameters (GET, DELETE) or as the JSON body (POST, PUT, PATCH).
+Arrays repeat their query parameter, objects go as JSON text, nulls are left out. */
+export class HttpToolInputDto {
+  /** The tool's name on every door (its id is `tool_<name>`); lower-case letters, digits and single `_`, so it never takes the `<server>__<tool>` form of upstream tools. Cannot change later. */
+  @IsString()
+  @MaxLength(63)
+  @Matches(new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"), { message: "name must be lower-case letters and digits in words joined by single _, starting with a letter (up to 63)" })
+  name!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  description!: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
+  @IsIn(["system","data","analytics","monitoring"])
+  category?: "system" | "data" | "analytics" | "monitoring";
+
+  @IsIn(["GET","POST","PUT","PATCH","DELETE"])
+  method!: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+  /** An absolute `http` or `https` URL, without credentials, whose path may hold `{placeholders}` (letters, digits and `_`), e.g. `https://api.example.com/v1/users/{login}/repos?per_page=50`. The scheme, host, port and query are fixed: arguments never change where the request goes. Trusted as an upstream server's url is: private addresses are allowed (the `HTTP_TOOL_ALLOWLIST` of the `http_request` tool does not apply). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  url!: string;
+
+  /** Sent with every request; values are sealed at rest and answered as `********`. Sending `********` back keeps the stored value while the url stays on the same origin. Framing and connection headers are refused. */
+  @ValidateIf((object: Record<string, unknown>) => object["headers"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
+  headers?: Record<string, string>;
+
+  /** The JSON Schema of the tool's arguments (`type: object`), checked on every run as any tool's. Every path placeholder must be one of its required properties. Properties it marks `writeOnly`, `format: password` or `x-secret` never reach the audit log or the run history. Absent: one required, non-empty string per placeholder and nothing else. */
+  @ValidateIf((object: Record<string, unknown>) => object["inputSchema"] !== undefined)
+  @IsObject()
+  inputSchema?: Record<string, unknown>;
+
+  /** How long one request may take (the run's own timeout also applies); past it the run fails with `TIMEOUT`. */
+  @ValidateIf((object: Record<string, unknown>) => object["timeoutMs"] !== undefined)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  timeoutMs?: number;
+
+  /** The largest response body taken (default and ceiling `HTTP_TOOL_MAX_RESPONSE_BYTES`); a larger one fails the run with `RESPONSE_TOO_LARGE`. */
+  @ValidateIf((object: Record<string, unknown>) => object["maxResponseBytes"] !== undefined)
+  @IsInt()
+  @Min(1024)
+  @Max(104857600)
+  maxResponseBytes?: number;
+
+  /** Permissions a caller must hold, besides `execute:tools`, to see and run the tool (as a server's `permissions`). */
+  @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["rateLimit"] !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto;
+}
+
+export class GetHttpToolParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class UpdateHttpToolParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
+export class DeleteHttpToolParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class ClearToolCacheQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["serverId"] !== undefined)
   @IsUUID(undefined)

@@ -59,7 +59,8 @@ export interface Tool {
   enabled: boolean;
   /** A person allows each run, asked through the caller's MCP client (the tool's admin setting, else its server's `confirmTools`). */
   requiresConfirmation?: boolean;
-  source: "builtin" | "upstream";
+  /** Shipped with the gateway, listed by an upstream MCP server, or a REST endpoint an admin serves as a tool (`/admin/http-tools`). */
+  source: "builtin" | "upstream" | "http";
   /** The upstream server's name, for upstream tools. */
   server?: string;
   schema: {
@@ -471,6 +472,60 @@ export interface ToolSettingsUpdate {
   requiresConfirmation?: boolean | null;
   /** Why, for the audit log. */
   reason?: string;
+}
+
+/** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the url's path (each value percent-encoded as one path segment, never `.`, `..` or empty); the others go as query parameters (GET, DELETE) or as the JSON body (POST, PUT, PATCH). Arrays repeat their query parameter, objects go as JSON text, nulls are left out. */
+export interface HttpToolInput {
+  /** The tool's name on every door (its id is `tool_<name>`); lower-case letters, digits and single `_`, so it never takes the `<server>__<tool>` form of upstream tools. Cannot change later. */
+  name: string;
+  description: string;
+  category?: "system" | "data" | "analytics" | "monitoring";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** An absolute `http` or `https` URL, without credentials, whose path may hold `{placeholders}` (letters, digits and `_`), e.g. `https://api.example.com/v1/users/{login}/repos?per_page=50`. The scheme, host, port and query are fixed: arguments never change where the request goes. Trusted as an upstream server's url is: private addresses are allowed (the `HTTP_TOOL_ALLOWLIST` of the `http_request` tool does not apply). */
+  url: string;
+  /** Sent with every request; values are sealed at rest and answered as `********`. Sending `********` back keeps the stored value while the url stays on the same origin. Framing and connection headers are refused. */
+  headers?: {
+    [key: string]: string;
+  };
+  /** The JSON Schema of the tool's arguments (`type: object`), checked on every run as any tool's. Every path placeholder must be one of its required properties. Properties it marks `writeOnly`, `format: password` or `x-secret` never reach the audit log or the run history. Absent: one required, non-empty string per placeholder and nothing else. */
+  inputSchema?: {
+    [key: string]: unknown;
+  };
+  /** How long one request may take (the run's own timeout also applies); past it the run fails with `TIMEOUT`. */
+  timeoutMs?: number;
+  /** The largest response body taken (default and ceiling `HTTP_TOOL_MAX_RESPONSE_BYTES`); a larger one fails the run with `RESPONSE_TOO_LARGE`. */
+  maxResponseBytes?: number;
+  /** Permissions a caller must hold, besides `execute:tools`, to see and run the tool (as a server's `permissions`). */
+  permissions?: Array<Permission>;
+  rateLimit?: RateLimit;
+}
+
+export interface HttpTool {
+  id: string;
+  /** The registered tool's id (`tool_<name>`), for `/tools/{id}`, `/admin/tools/{id}` and contexts. */
+  toolId: string;
+  name: string;
+  description: string;
+  category: "system" | "data" | "analytics" | "monitoring";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  url: string;
+  /** Header names, every value `********`. */
+  headers: {
+    [key: string]: string;
+  };
+  inputSchema: {
+    [key: string]: unknown;
+  };
+  timeoutMs: number;
+  maxResponseBytes: number;
+  permissions: Array<string>;
+  rateLimit?: RateLimit;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HttpToolList {
+  httpTools: Array<HttpTool>;
 }
 
 /** A resource as its upstream lists it (MCP 2025-11-25 `Resource`); any other field it sends passes through. */
@@ -1658,6 +1713,14 @@ export type GetMonitorResponse200 = MonitorOverview;
 export type ListCircuitBreakersResponse200 = CircuitBreakerList;
 
 export type UpdateToolSettingsResponse200 = Tool;
+
+export type ListHttpToolsResponse200 = HttpToolList;
+
+export type CreateHttpToolResponse201 = HttpTool;
+
+export type GetHttpToolResponse200 = HttpTool;
+
+export type UpdateHttpToolResponse200 = HttpTool;
 
 export type GetToolCacheStatsResponse200 = ToolCacheStats;
 

@@ -68,9 +68,9 @@ export function schemaErrorDetails(errors: readonly ErrorObject[] | null | undef
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** Who a tool belongs to: the built-ins, or one upstream server. */
+/** Who a tool belongs to: the built-ins, one upstream server, or the admins' HTTP tools. */
 function ownerOf(definition: ToolDefinition): string {
-  return definition.server ? `upstream:${definition.server.id}` : 'builtin';
+  return definition.server ? `upstream:${definition.server.id}` : definition.source;
 }
 
 /** A tool would answer to an id or a name that another owner's tool already answers to. */
@@ -82,7 +82,7 @@ export class ToolClashError extends Error {
 }
 
 function describeOwner(definition: ToolDefinition): string {
-  return definition.server ? `upstream server '${definition.server.name}'` : 'the built-ins';
+  return definition.server ? `upstream server '${definition.server.name}'` : definition.source === 'http' ? 'the HTTP tools' : 'the built-ins';
 }
 
 /**
@@ -211,6 +211,20 @@ export class ToolRegistry {
     this.replaceServerTools(serverId, [], reason);
   }
 
+  /** Removes one tool that is not an upstream's (an HTTP tool deleted); the doors' clients are told. */
+  unregister(toolId: string, reason: string): void {
+    const tool = this.byId.get(toolId);
+    if (!tool) return;
+    this.remove(tool);
+    this.events.publish('tools.changed', { reason });
+  }
+
+  /** Why an input schema compiles in no dialect (null: it compiles), for an admin's schema refused up front. */
+  schemaProblem(inputSchema: Readonly<Record<string, unknown>>): string | null {
+    const compiled = this.tryCompile(inputSchema);
+    return compiled instanceof Error ? compiled.message : null;
+  }
+
   /** By id or by name; 404 when neither matches. */
   resolve(ref: string): RegisteredTool {
     const tool = this.find(ref);
@@ -254,9 +268,17 @@ export class ToolRegistry {
     if (this.byName.get(name) === tool) this.byName.delete(name);
   }
 
-  /** By the schema's `$schema`; without one, 2020-12 (MCP's default) and then draft-07. */
   private compile(definition: ToolDefinition): ValidateFunction {
-    const declared = typeof definition.inputSchema.$schema === 'string' ? definition.inputSchema.$schema : '';
+    const compiled = this.tryCompile(definition.inputSchema);
+    if (!(compiled instanceof Error)) return compiled;
+    // An upstream whose schema no dialect compiles still works; only the object check remains.
+    this.logger.warn(`input schema of ${definition.name} does not compile (${compiled.message}); validating it as a plain object`);
+    return this.dialects.draft7.compile({ type: 'object' });
+  }
+
+  /** By the schema's `$schema`; without one, 2020-12 (MCP's default) and then draft-07. */
+  private tryCompile(inputSchema: Readonly<Record<string, unknown>>): ValidateFunction | Error {
+    const declared = typeof inputSchema.$schema === 'string' ? inputSchema.$schema : '';
     const candidates = declared.includes('2020-12')
       ? [this.dialects.draft2020]
       : declared.includes('2019-09')
@@ -264,16 +286,17 @@ export class ToolRegistry {
         : declared.includes('draft-07') || declared.includes('draft-06') || declared.includes('draft-04')
           ? [this.dialects.draft7]
           : [this.dialects.draft2020, this.dialects.draft7];
-    let failure: unknown;
+    let failure = new Error('no dialect');
     for (const ajv of candidates) {
       try {
-        return ajv.compile(definition.inputSchema);
+        const validate = ajv.compile(inputSchema);
+        // A schema with an $id would otherwise refuse to compile again (a tool registered anew).
+        ajv.removeSchema(inputSchema);
+        return validate;
       } catch (error) {
-        failure = error;
+        failure = error as Error;
       }
     }
-    // An upstream whose schema no dialect compiles still works; only the object check remains.
-    this.logger.warn(`input schema of ${definition.name} does not compile (${(failure as Error).message}); validating it as a plain object`);
-    return this.dialects.draft7.compile({ type: 'object' });
+    return failure;
   }
 }

@@ -1,0 +1,67 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RestApiRequest {
+  readonly method: string;
+  /** The path and query exactly as they arrived, percent-encoding kept. */
+  readonly rawUrl: string;
+  readonly path: string;
+  readonly query: Record<string, string[]>;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface RestApi {
+  readonly url: string;
+  readonly requests: RestApiRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real REST API on 127.0.0.1 for tests of HTTP tools. It answers every request with what it
+ * received as JSON, except on these paths: `/status/<code>` (that status, a JSON problem),
+ * `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
+ * `/echo-authorization` (the Authorization header it got, as an API that reflects it would).
+ */
+export async function startRestApi(): Promise<RestApi> {
+  const requests: RestApiRequest[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawUrl = request.url ?? '/';
+      const parsed = new URL(rawUrl, 'http://api.test');
+      const query: Record<string, string[]> = {};
+      for (const [name, value] of parsed.searchParams) (query[name] ??= []).push(value);
+      const seen: RestApiRequest = { method: request.method ?? '', rawUrl, path: parsed.pathname, query, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(seen);
+      const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const status = /^\/status\/(\d{3})$/.exec(parsed.pathname);
+      if (status) return void json(Number(status[1]), { title: 'refused', status: Number(status[1]) });
+      if (parsed.pathname === '/redirect') return void response.writeHead(302, { location: 'http://elsewhere.test/' }).end();
+      if (parsed.pathname === '/slow') return void setTimeout(() => json(200, { late: true }), 3_000);
+      if (parsed.pathname === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100_000));
+      if (parsed.pathname === '/text') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
+      if (parsed.pathname === '/echo-authorization') return void json(200, { youSent: request.headers.authorization ?? null });
+      json(200, { method: seen.method, path: seen.path, query, body: parsedBody(seen.body) });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function parsedBody(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

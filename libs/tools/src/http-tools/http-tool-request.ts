@@ -1,0 +1,119 @@
+import { ApiError, type ErrorDetail } from '@app/common';
+import { randomBytes } from 'node:crypto';
+import type { JsonSchema } from '../tool.types';
+import type { HttpToolMethod } from './http-tool.entity';
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
+const WITH_BODY: ReadonlySet<HttpToolMethod> = new Set(['POST', 'PUT', 'PATCH']);
+
+/** An admin's url with `{placeholders}` in its path; everything else about it is fixed. */
+export interface UrlTemplate {
+  readonly text: string;
+  readonly placeholders: readonly string[];
+  readonly origin: string;
+  /** The query parameters the url itself sets: no argument may set them again. */
+  readonly fixedQuery: ReadonlySet<string>;
+}
+
+/** What goes on the wire for one run. */
+export interface HttpToolRequest {
+  readonly url: URL;
+  readonly body?: string;
+}
+
+const urlProblem = (message: string, code = 'INVALID_VALUE'): ApiError => ApiError.validation(`url: ${message}`, [{ field: 'url', message, code }]);
+
+/** Checks an admin's url template; placeholders may only stand in its path, so no argument can change where a request goes. */
+export function parseUrlTemplate(text: string): UrlTemplate {
+  const placeholders = [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
+  if (/[{}]/.test(text.replace(PLACEHOLDER, ''))) throw urlProblem('braces only enclose placeholder names (letters, digits and _, starting with a letter or _)', 'INVALID_FORMAT');
+  if (!/^https?:\/\//i.test(text)) throw urlProblem('must be an absolute http or https URL', 'INVALID_FORMAT');
+  // Each placeholder as a marker no url holds by chance: where the parser puts it is where arguments would go.
+  const nonce = randomBytes(6).toString('hex');
+  const marker = (index: number): string => `ph${nonce}n${index}`;
+  let url: URL;
+  try {
+    url = new URL(text.replace(PLACEHOLDER, (_, name: string) => marker(placeholders.indexOf(name))));
+  } catch {
+    throw urlProblem('must be an absolute http or https URL', 'INVALID_FORMAT');
+  }
+  if (url.username || url.password) throw urlProblem('must not hold credentials: send them in headers, which are sealed');
+  if (text.includes('#')) throw urlProblem('must not have a fragment');
+  const outsideThePath = `${url.host} ${url.search}`;
+  for (const [index, name] of placeholders.entries()) {
+    if (outsideThePath.includes(marker(index)) || !url.pathname.includes(marker(index))) throw urlProblem(`{${name}} must stand in the path: the scheme, host, port and query are fixed`);
+  }
+  return { text, placeholders, origin: url.origin, fixedQuery: new Set(url.searchParams.keys()) };
+}
+
+/** The schema when the admin gives none: each placeholder a required, non-empty string, and nothing else. */
+export function derivedInputSchema(template: UrlTemplate): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(template.placeholders.map((name) => [name, { type: 'string', minLength: 1, maxLength: 1024 }])),
+    required: [...template.placeholders],
+    additionalProperties: false,
+  };
+}
+
+/** Why an admin's input schema cannot serve the template (empty: it can). */
+export function inputSchemaProblems(schema: JsonSchema, template: UrlTemplate): ErrorDetail[] {
+  if (schema.type !== 'object') return [{ field: 'inputSchema.type', message: 'the arguments are an object: type must be "object"', code: 'INVALID_VALUE' }];
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  const properties = typeof schema.properties === 'object' && schema.properties !== null ? (schema.properties as Record<string, unknown>) : {};
+  return template.placeholders
+    .filter((name) => !required.includes(name) || !(name in properties))
+    .map((name) => ({ field: 'inputSchema.required', message: `{${name}} of the url must be a required property`, code: 'REQUIRED' }));
+}
+
+const argumentProblem = (field: string, message: string, code: string): ApiError => ApiError.validation(`${field}: ${message}`, [{ field, message, code }]);
+
+/** One path segment, percent-encoded; never a dot segment, which would climb the path. */
+function segment(name: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw argumentProblem(name, 'fills a path segment: a string, number or boolean', 'INVALID_TYPE');
+  const text = String(value);
+  if (text === '' || text === '.' || text === '..') throw argumentProblem(name, 'fills a path segment: not empty, . or ..', 'INVALID_VALUE');
+  return encodeURIComponent(text);
+}
+
+function queryValues(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap(queryValues);
+  return [typeof value === 'object' ? JSON.stringify(value) : String(value)];
+}
+
+/**
+ * The request a run sends: placeholders filled, the other arguments as query parameters (GET,
+ * DELETE) or as the JSON body (POST, PUT, PATCH). Arguments that would set a query parameter the
+ * url fixes are refused.
+ */
+export function buildRequest(template: UrlTemplate, method: HttpToolMethod, args: Readonly<Record<string, unknown>>): HttpToolRequest {
+  const used = new Set(template.placeholders);
+  const url = new URL(template.text.replace(PLACEHOLDER, (_, name: string) => segment(name, args[name])));
+  // Encoded segments cannot move the request; checked anyway, since this is what keeps it where the admin pointed it.
+  if (url.origin !== template.origin) throw argumentProblem('(parameters)', 'would change where the request goes', 'INVALID_VALUE');
+  const rest = Object.entries(args).filter(([name]) => !used.has(name));
+  if (WITH_BODY.has(method)) return { url, body: JSON.stringify(Object.fromEntries(rest)) };
+  for (const [name, value] of rest) {
+    if (template.fixedQuery.has(name)) throw argumentProblem(name, 'is a query parameter the tool fixes', 'NOT_ALLOWED');
+    for (const text of queryValues(value)) url.searchParams.append(name, text);
+  }
+  return { url };
+}
+
+/** A JSON body when the answer says it is JSON and parses; its text otherwise. */
+export function answerBody(contentType: string | undefined, text: string): unknown {
+  if (!contentType || !/^application\/(?:[\w.-]+\+)?json\b/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** MCP hints a client may show: only a GET is known to read; PUT and DELETE repeat safely. */
+export function annotationsOf(method: HttpToolMethod): Record<string, boolean> {
+  if (method === 'GET') return { readOnlyHint: true, openWorldHint: true };
+  if (method === 'PUT' || method === 'DELETE') return { readOnlyHint: false, idempotentHint: true, openWorldHint: true };
+  return { readOnlyHint: false, openWorldHint: true };
+}

@@ -1,0 +1,55 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import type { ToolCategory } from '../tool.types';
+
+export type HttpToolMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A REST endpoint an admin serves as a tool; header values are sealed with the SecretBox. */
+@Entity('http_tools')
+@Unique('uq_http_tools_name', ['name'])
+export class HttpToolEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_http_tools' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 63 })
+  name!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'varchar', length: 20, default: 'data' })
+  category!: ToolCategory;
+
+  @Column({ type: 'varchar', length: 7 })
+  method!: HttpToolMethod;
+
+  /** With `{placeholders}` in its path. */
+  @Column({ type: 'text' })
+  url!: string;
+
+  @Column({ type: 'jsonb', default: {} })
+  headers!: Record<string, string>;
+
+  @Column({ name: 'input_schema', type: 'jsonb' })
+  inputSchema!: Record<string, unknown>;
+
+  @Column({ name: 'timeout_ms', type: 'integer' })
+  timeoutMs!: number;
+
+  @Column({ name: 'max_response_bytes', type: 'integer' })
+  maxResponseBytes!: number;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  permissions!: string[];
+
+  @Column({ name: 'rate_limit', type: 'jsonb', nullable: true })
+  rateLimit!: { requests: number; window: string } | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,271 @@
+import { AuditWriter } from '@app/audit';
+import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { AppConfig } from '@app/config';
+import type { HttpTool, HttpToolInputDto } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { SecretBox } from '@app/security';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { assertValidHeaders, exchange, trustedDestination } from '../builtins/http-exchange';
+import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
+import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
+import { MASK, secretScrubber } from '../upstream/secret-scrubber';
+import { HttpToolEntity } from './http-tool.entity';
+import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseUrlTemplate, type UrlTemplate } from './http-tool-request';
+
+declare module '@app/events' {
+  interface EventMap {
+    /** An admin created, changed or deleted an HTTP tool: every instance registers it anew or drops it. */
+    'http-tools.changed': { id: string; toolId: string; action: 'created' | 'updated' | 'deleted' };
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** An input schema is a description, not a document: past this it is refused. */
+const MAX_SCHEMA_CHARS = 65_536;
+
+const toolIdOf = (name: string): string => `tool_${name}`;
+
+/**
+ * REST endpoints that admins serve as tools. Kept in the database (header values sealed), put in
+ * the registry at start and whenever one changes (told to every instance by event), and run
+ * through the same engine as every other tool.
+ */
+@Injectable()
+export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('HttpTools');
+  private readonly rows: Repository<HttpToolEntity>;
+  private unsubscribe?: () => void;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly registry: ToolRegistry,
+    private readonly events: EventBus,
+    private readonly audit: AuditWriter,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+  ) {
+    this.rows = dataSource.getRepository(HttpToolEntity);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = this.events.on('http-tools.changed', (event) => {
+      if (event.origin !== this.events.instanceId) return this.follow(event.payload.id, event.payload.toolId);
+    });
+    for (const row of await this.rows.find()) this.serve(row);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  async list(): Promise<HttpTool[]> {
+    return (await this.rows.find({ order: { name: 'ASC' } })).map((row) => this.view(row));
+  }
+
+  async get(id: string): Promise<HttpTool> {
+    return this.view(await this.find(id));
+  }
+
+  async create(input: HttpToolInputDto, actor: string, origin: RequestOrigin): Promise<HttpTool> {
+    const holder = this.registry.find(toolIdOf(input.name)) ?? this.registry.find(input.name);
+    if (holder) throw this.nameTaken(input.name);
+    const fields = this.fields(input, undefined);
+    let row: HttpToolEntity;
+    try {
+      row = await this.rows.save(this.rows.create({ ...fields, createdBy: actor }));
+    } catch (error) {
+      if (sqlState(error) === '23505') throw this.nameTaken(input.name);
+      throw error;
+    }
+    this.serve(row);
+    await this.audit.record({ action: 'http_tool.create', result: 'success', userId: actor, resource: toolIdOf(row.name), details: this.auditDetails(row), origin });
+    this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'created' });
+    return this.view(row);
+  }
+
+  async update(id: string, input: HttpToolInputDto, actor: string, origin: RequestOrigin): Promise<HttpTool> {
+    const existing = await this.find(id);
+    if (input.name !== existing.name) {
+      const message = `an HTTP tool keeps its name '${existing.name}': callers, contexts and tool settings know it by it; create another tool instead`;
+      throw ApiError.validation(message, [{ field: 'name', message, code: 'IMMUTABLE' }]);
+    }
+    const row = await this.rows.save({ ...existing, ...this.fields(input, existing) });
+    this.serve(row);
+    await this.audit.record({ action: 'http_tool.update', result: 'success', userId: actor, resource: toolIdOf(row.name), details: this.auditDetails(row), origin });
+    this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'updated' });
+    return this.view(row);
+  }
+
+  async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
+    const row = await this.find(id);
+    await this.rows.delete({ id });
+    this.registry.unregister(toolIdOf(row.name), 'HTTP tool deleted');
+    await this.audit.record({ action: 'http_tool.delete', result: 'success', userId: actor, resource: toolIdOf(row.name), details: { name: row.name }, origin });
+    this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'deleted' });
+  }
+
+  /** Another instance changed a tool: serve what the database now holds. */
+  private async follow(id: string, toolId: string): Promise<void> {
+    const row = await this.rows.findOneBy({ id });
+    if (row) this.serve(row);
+    else this.registry.unregister(toolId, 'HTTP tool deleted');
+  }
+
+  private serve(row: HttpToolEntity): void {
+    try {
+      this.registry.register(this.definitionOf(row));
+      this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
+    } catch (error) {
+      // A built-in of a newer release may have taken the name: the tool waits, and says why.
+      if (error instanceof ToolClashError) this.logger.warn(error.message);
+      else throw error;
+    }
+  }
+
+  private async find(id: string): Promise<HttpToolEntity> {
+    const row = await this.rows.findOneBy({ id });
+    if (!row) throw ApiError.notFound(`HTTP tool '${id}'`);
+    return row;
+  }
+
+  private nameTaken(name: string): ApiError {
+    return ApiError.conflict(`A tool named '${name}' already exists`, [{ field: 'name', message: 'name is taken', code: 'ALREADY_EXISTS' }]);
+  }
+
+  /** The row's fields from an admin's input, checked, its header values sealed. */
+  private fields(input: HttpToolInputDto, previous: HttpToolEntity | undefined): Omit<HttpToolEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'> {
+    const template = parseUrlTemplate(input.url);
+    const inputSchema = input.inputSchema ?? derivedInputSchema(template);
+    this.checkSchema(inputSchema, template);
+    const ceiling = this.config.tools.httpMaxResponseBytes;
+    if (input.maxResponseBytes !== undefined && input.maxResponseBytes > ceiling) {
+      const message = `at most ${ceiling} (HTTP_TOOL_MAX_RESPONSE_BYTES)`;
+      throw ApiError.validation(`maxResponseBytes: ${message}`, [{ field: 'maxResponseBytes', message, code: 'TOO_LARGE' }]);
+    }
+    return {
+      name: input.name,
+      description: input.description,
+      category: input.category ?? 'data',
+      method: input.method,
+      url: input.url,
+      headers: this.sealHeaders(input.headers ?? {}, previous, template),
+      inputSchema,
+      timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxResponseBytes: input.maxResponseBytes ?? ceiling,
+      permissions: [...(input.permissions ?? [])],
+      rateLimit: input.rateLimit ? { requests: input.rateLimit.requests, window: input.rateLimit.window } : null,
+    };
+  }
+
+  private checkSchema(inputSchema: Record<string, unknown>, template: UrlTemplate): void {
+    if (JSON.stringify(inputSchema).length > MAX_SCHEMA_CHARS) {
+      throw ApiError.validation('inputSchema is too large', [{ field: 'inputSchema', message: `at most ${MAX_SCHEMA_CHARS} characters of JSON`, code: 'TOO_LONG' }]);
+    }
+    const problems = inputSchemaProblems(inputSchema, template);
+    if (problems.length > 0) throw ApiError.validation('inputSchema does not fit the url', problems);
+    const compileProblem = this.registry.schemaProblem(inputSchema);
+    if (compileProblem) {
+      const message = `the schema does not compile: ${compileProblem.slice(0, 300)}`;
+      throw ApiError.validation(`inputSchema: ${message}`, [{ field: 'inputSchema', message, code: 'INVALID_VALUE' }]);
+    }
+  }
+
+  /** A masked value keeps the stored one only while the url stays on the origin it was given for. */
+  private sealHeaders(headers: Record<string, string>, previous: HttpToolEntity | undefined, template: UrlTemplate): Record<string, string> {
+    assertValidHeaders(Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== MASK)));
+    const sameOrigin = previous !== undefined && parseUrlTemplate(previous.url).origin === template.origin;
+    return Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => {
+        if (value !== MASK) return [name, this.secrets.encrypt(value)];
+        const stored = previous?.headers[name];
+        if (sameOrigin && stored) return [name, stored];
+        const message = stored ? `send ${name} again: a stored value goes only to the origin it was given for` : `${name} has no stored value to keep: send it`;
+        throw ApiError.validation(message, [{ field: `headers.${name}`, message, code: 'MASKED_VALUE' }]);
+      }),
+    );
+  }
+
+  private definitionOf(row: HttpToolEntity): ToolDefinition {
+    const template = parseUrlTemplate(row.url);
+    const headers = Object.fromEntries(Object.entries(row.headers).map(([name, value]) => [name.toLowerCase(), this.secrets.decrypt(value)]));
+    // An API that echoes its request must not hand a caller the credentials the admin configured.
+    const scrub = secretScrubber(Object.values(headers).flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK);
+    const call = { method: row.method, template, headers, scrub, timeoutMs: row.timeoutMs, maxResponseBytes: row.maxResponseBytes, userAgent: `secure-mcp-server/${this.config.version}` };
+    return {
+      id: toolIdOf(row.name),
+      name: row.name,
+      description: row.description,
+      version: '1.0.0',
+      category: row.category,
+      source: 'http',
+      annotations: annotationsOf(row.method),
+      inputSchema: row.inputSchema,
+      permissions: ['execute:tools', ...row.permissions],
+      ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
+      run: (input, context) => callEndpoint(call, input, context),
+    };
+  }
+
+  private view(row: HttpToolEntity): HttpTool {
+    return {
+      id: row.id,
+      toolId: toolIdOf(row.name),
+      name: row.name,
+      description: row.description,
+      category: row.category,
+      method: row.method,
+      url: row.url,
+      headers: Object.fromEntries(Object.keys(row.headers).map((name) => [name, MASK])),
+      inputSchema: row.inputSchema,
+      timeoutMs: row.timeoutMs,
+      maxResponseBytes: row.maxResponseBytes,
+      permissions: row.permissions,
+      ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  private auditDetails(row: HttpToolEntity): Record<string, unknown> {
+    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), permissions: row.permissions };
+  }
+}
+
+interface EndpointCall {
+  readonly method: HttpToolEntity['method'];
+  readonly template: UrlTemplate;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly scrub: (text: string) => string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly userAgent: string;
+}
+
+/** One run: the request built from the arguments, sent, and its answer as the result (a failing status fails the run). */
+async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, context: ToolRunContext): Promise<unknown> {
+  const request = buildRequest(call.template, call.method, input);
+  const headers: Record<string, string> = {
+    accept: 'application/json, */*;q=0.5',
+    'user-agent': call.userAgent,
+    ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    ...call.headers,
+  };
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(call.timeoutMs)]);
+  const destination = await trustedDestination(request.url);
+  let answer;
+  try {
+    answer = await exchange(destination, headers, call.method, request.body, call.maxResponseBytes, signal);
+  } catch (error) {
+    if (signal.aborted && !context.signal.aborted) throw new ToolFailure('TIMEOUT', `no answer within ${call.timeoutMs} ms`);
+    throw error;
+  }
+  const contentType = answer.headers['content-type'];
+  const result = { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, call.scrub(answer.body)) };
+  if (answer.status >= 300 && answer.status < 400) {
+    throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location ?? null });
+  }
+  if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result);
+  return result;
+}

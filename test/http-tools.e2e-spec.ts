@@ -1,0 +1,284 @@
+import { AuditLogEntity } from '@app/audit';
+import type { HttpTool, HttpToolList, Tool, ToolExecution } from '@app/contracts';
+import { HttpToolEntity, HttpToolsService, ToolRegistry } from '@app/tools';
+import { type LoggedInUser, login, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
+type Headers = Record<string, string>;
+type Answer = { status: number; contentType: string | null; body: unknown; location?: string | null };
+type Run = ToolExecution & Envelope & { result: Answer; error: { code: string; message: string } };
+
+const SECRET = 'Bearer crm-token-0123456789abcdef';
+
+describe('REST endpoints served as tools (HTTP tools): defined by admins, run on every door through the engine', () => {
+  const t = useTestApp();
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  let api: RestApi;
+  const ids = new Map<string, string>();
+
+  const create = (body: Record<string, unknown>, headers: Headers = admin.auth) => t.client.call<HttpTool & Envelope>('createHttpTool', { headers, body });
+  const update = (name: string, body: Record<string, unknown>) => t.client.call<HttpTool & Envelope>('updateHttpTool', { headers: admin.auth, params: { id: ids.get(name) as string }, body });
+  const run = (tool: string, parameters: Record<string, unknown>, headers: Headers = user.auth) => t.client.call<Run>('executeTool', { headers, params: { id: tool }, body: { parameters } });
+  const define = async (body: Record<string, unknown>): Promise<HttpTool> => {
+    const created = await create(body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    ids.set(created.body.name, created.body.id);
+    return created.body;
+  };
+  const lastRequest = () => api.requests[api.requests.length - 1];
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLogin(t.client);
+    api = await startRestApi();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('only admins define them; bad definitions are 400s naming the field, taken names 409s', async () => {
+    const good = { name: 'crm_ticket', description: 'Reads a CRM ticket', method: 'GET', url: `${api.url}/tickets/{ticketId}` };
+    expect((await create(good, user.auth)).status).toBe(403);
+    expect((await t.client.call('listHttpTools', { headers: user.auth })).status).toBe(403);
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ ...good, name: 'Crm' }, 'name'],
+      [{ ...good, name: 'crm__ticket' }, 'name'],
+      [{ ...good, name: 'crm_' }, 'name'],
+      [{ ...good, name: 'x'.repeat(64) }, 'name'],
+      [{ ...good, description: '' }, 'description'],
+      [{ ...good, method: 'TRACE' }, 'method'],
+      [{ ...good, url: 'ftp://example.com/{ticketId}' }, 'url'],
+      [{ ...good, url: `http://{host}.example.com/tickets` }, 'url'],
+      [{ ...good, url: `${api.url}/tickets?id={ticketId}` }, 'url'],
+      [{ ...good, url: `http://user:pass@127.0.0.1/tickets/{ticketId}` }, 'url'],
+      [{ ...good, url: `${api.url}/tickets/{ticket-id}` }, 'url'],
+      [{ ...good, url: 'not a url' }, 'url'],
+      [{ ...good, headers: { host: 'elsewhere' } }, 'headers.host'],
+      [{ ...good, headers: { 'content-length': '5' } }, 'headers.content-length'],
+      [{ ...good, headers: { 'x-bad': 'line\r\nbreak' } }, 'headers.x-bad'],
+      [{ ...good, headers: { authorization: '********' } }, 'headers.authorization'],
+      [{ ...good, inputSchema: { type: 'array' } }, 'inputSchema.type'],
+      [{ ...good, inputSchema: { type: 'object', properties: { other: { type: 'string' } } } }, 'inputSchema.required'],
+      [{ ...good, inputSchema: { type: 'object', properties: { ticketId: { type: 'nonsense' } }, required: ['ticketId'] } }, 'inputSchema'],
+      [{ ...good, inputSchema: 'object' }, 'inputSchema'],
+      [{ ...good, timeoutMs: 50 }, 'timeoutMs'],
+      [{ ...good, maxResponseBytes: 100 * 1024 * 1024 }, 'maxResponseBytes'],
+      [{ ...good, permissions: ['Use CRM'] }, 'permissions'],
+      [{ ...good, rateLimit: { requests: 0, window: '1m' } }, 'rateLimit.requests'],
+      [{ ...good, extra: true }, 'extra'],
+    ];
+    for (const [body, field] of bad) {
+      const answer = await create(body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error).toBe('VALIDATION_ERROR');
+      expect(answer.body.details?.map((detail) => detail.field), JSON.stringify(body)).toContain(field);
+    }
+    const builtin = await create({ ...good, name: 'echo' });
+    expect(builtin.status).toBe(409);
+    expect(builtin.body.details?.[0]).toMatchObject({ field: 'name', code: 'ALREADY_EXISTS' });
+    expect((await t.client.call<HttpToolList>('listHttpTools', { headers: admin.auth })).body.httpTools).toEqual([]);
+    expect((await t.client.call('getHttpTool', { headers: admin.auth, params: { id: 'not-a-uuid' } })).status).toBe(400);
+    expect((await t.client.call('getHttpTool', { headers: admin.auth, params: { id: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+  });
+
+  it('a GET tool fills its path, sends its other arguments as the query and its sealed headers, and answers the parsed JSON', async () => {
+    const created = await define({
+      name: 'crm_ticket',
+      description: 'Reads a CRM ticket',
+      category: 'analytics',
+      method: 'GET',
+      url: `${api.url}/v2/tickets/{ticketId}?expand=notes`,
+      headers: { Authorization: SECRET, 'X-Team': 'support' },
+      inputSchema: { type: 'object', properties: { ticketId: { type: 'string', minLength: 1 }, fields: { type: 'array', items: { type: 'string' } }, limit: { type: 'integer', maximum: 50 } }, required: ['ticketId'], additionalProperties: false },
+    });
+    expect(created).toMatchObject({ toolId: 'tool_crm_ticket', name: 'crm_ticket', category: 'analytics', method: 'GET', headers: { Authorization: '********', 'X-Team': '********' }, timeoutMs: 30_000, permissions: [] });
+    expect((await t.client.call<HttpToolList>('listHttpTools', { headers: admin.auth })).body.httpTools.map((tool) => tool.name)).toEqual(['crm_ticket']);
+
+    const row = await t.app.get(DataSource).getRepository(HttpToolEntity).findOneByOrFail({ name: 'crm_ticket' });
+    expect(JSON.stringify(row.headers)).not.toContain('crm-token');
+
+    const tool = await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'crm_ticket' } });
+    expect(tool.body).toMatchObject({ id: 'tool_crm_ticket', source: 'http', category: 'analytics', enabled: true, permissions: ['execute:tools'] });
+
+    const answer = await run('crm_ticket', { ticketId: 'T-1/../../admin?x=1', fields: ['title', 'owner'], limit: 5 });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.status).toBe('completed');
+    expect(answer.body.result).toEqual({
+      status: 200,
+      contentType: 'application/json',
+      body: { method: 'GET', path: '/v2/tickets/T-1%2F..%2F..%2Fadmin%3Fx%3D1', query: { expand: ['notes'], fields: ['title', 'owner'], limit: ['5'] }, body: null },
+    });
+    const seen = lastRequest();
+    expect(seen.rawUrl).toBe('/v2/tickets/T-1%2F..%2F..%2Fadmin%3Fx%3D1?expand=notes&fields=title&fields=owner&limit=5');
+    expect(seen.headers).toMatchObject({ authorization: SECRET, 'x-team': 'support', accept: expect.stringContaining('application/json'), 'user-agent': expect.stringMatching(/^secure-mcp-server\//) });
+
+    // The engine's rules hold as for any tool: the schema, and the audit without header values.
+    const invalid = await run('crm_ticket', { limit: 500, extra: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.details?.map((detail) => detail.field).sort()).toEqual(['extra', 'limit', 'ticketId']);
+    const audits = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: [{ action: 'http_tool.create' }, { action: 'tool.execute', resource: 'tool_crm_ticket' }] });
+    expect(audits.map((entry) => entry.action).sort()).toEqual(['http_tool.create', 'tool.execute']);
+    expect(JSON.stringify(audits)).not.toContain('crm-token');
+    expect(audits.find((entry) => entry.action === 'http_tool.create')?.details).toMatchObject({ name: 'crm_ticket', method: 'GET', headers: ['Authorization', 'X-Team'] });
+  });
+
+  it('a path segment is never empty, . or .., and an argument never sets a query parameter the url fixes', async () => {
+    const before = api.requests.length;
+    for (const ticketId of ['..', '.']) {
+      const refused = await run('crm_ticket', { ticketId });
+      expect(refused.status, ticketId).toBe(400);
+      expect(refused.body.details?.[0]).toMatchObject({ field: 'ticketId', code: 'INVALID_VALUE' });
+    }
+    await define({ name: 'crm_search', description: 'Searches tickets', method: 'GET', url: `${api.url}/search?scope=open`, inputSchema: { type: 'object', additionalProperties: { type: 'string' } } });
+    const fixed = await run('crm_search', { scope: 'all' });
+    expect(fixed.status).toBe(400);
+    expect(fixed.body.details?.[0]).toMatchObject({ field: 'scope', code: 'NOT_ALLOWED' });
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('a POST tool sends the other arguments as its JSON body', async () => {
+    await define({
+      name: 'crm_comment',
+      description: 'Comments on a ticket',
+      method: 'POST',
+      url: `${api.url}/v2/tickets/{ticketId}/comments`,
+      inputSchema: { type: 'object', properties: { ticketId: { type: 'integer' }, text: { type: 'string' }, internal: { type: 'boolean' } }, required: ['ticketId', 'text'] },
+    });
+    const answer = await run('crm_comment', { ticketId: 42, text: 'Looking into it', internal: true });
+    expect(answer.body.result.body).toEqual({ method: 'POST', path: '/v2/tickets/42/comments', query: {}, body: { text: 'Looking into it', internal: true } });
+    expect(lastRequest().headers['content-type']).toBe('application/json');
+  });
+
+  it('a failing status, a redirect, a slow or too large answer end the run failed, with what came back', async () => {
+    await define({ name: 'crm_status', description: 'Answers a status', method: 'GET', url: `${api.url}/status/{code}` });
+    const notFound = await run('crm_status', { code: '404' });
+    expect(notFound.status).toBe(200);
+    expect(notFound.body).toMatchObject({ status: 'failed', error: { code: 'HTTP_ERROR', message: 'GET answered 404' }, result: { status: 404, body: { title: 'refused', status: 404 } } });
+    expect((await run('crm_status', { code: '503' })).body.error.code).toBe('HTTP_ERROR');
+
+    await define({ name: 'crm_moved', description: 'Redirects', method: 'GET', url: `${api.url}/redirect` });
+    expect((await run('crm_moved', {})).body).toMatchObject({ status: 'failed', error: { code: 'HTTP_REDIRECT' }, result: { status: 302, location: 'http://elsewhere.test/' } });
+
+    await define({ name: 'crm_slow', description: 'Slow', method: 'GET', url: `${api.url}/slow`, timeoutMs: 300 });
+    expect((await run('crm_slow', {})).body).toMatchObject({ status: 'failed', error: { code: 'TIMEOUT' } });
+
+    await define({ name: 'crm_big', description: 'Big', method: 'GET', url: `${api.url}/big`, maxResponseBytes: 10_000 });
+    expect((await run('crm_big', {})).body).toMatchObject({ status: 'failed', error: { code: 'RESPONSE_TOO_LARGE' } });
+
+    await define({ name: 'crm_text', description: 'Text', method: 'GET', url: `${api.url}/text` });
+    expect((await run('crm_text', {})).body.result).toEqual({ status: 200, contentType: 'text/plain', body: 'plain words' });
+
+    await define({ name: 'crm_down', description: 'Nobody there', method: 'GET', url: 'http://127.0.0.1:1/down' });
+    expect((await run('crm_down', {})).body).toMatchObject({ status: 'failed', error: { code: 'CONNECTION_FAILED' } });
+  });
+
+  it('an API that echoes the request never hands a caller the credentials the admin configured', async () => {
+    await define({ name: 'crm_whoami', description: 'Echoes', method: 'GET', url: `${api.url}/echo-authorization`, headers: { authorization: SECRET } });
+    const answer = await run('crm_whoami', {});
+    expect(lastRequest().headers.authorization).toBe(SECRET);
+    expect(answer.body.result.body).toEqual({ youSent: '********' });
+    expect(JSON.stringify(answer.body)).not.toContain('crm-token');
+  });
+
+  it('an update serves the next run; a masked header is kept on the same origin only; the name never changes', async () => {
+    const body = { name: 'crm_ticket', description: 'Reads a CRM ticket, v3', method: 'GET', url: `${api.url}/v3/tickets/{ticketId}`, headers: { Authorization: '********' } };
+    const updated = await update('crm_ticket', body);
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body).toMatchObject({ description: 'Reads a CRM ticket, v3', headers: { Authorization: '********' } });
+    expect((await run('crm_ticket', { ticketId: '7' })).body.result.body).toMatchObject({ path: '/v3/tickets/7' });
+    expect(lastRequest().headers.authorization).toBe(SECRET);
+    expect(lastRequest().headers).not.toHaveProperty('x-team');
+
+    const moved = await update('crm_ticket', { ...body, url: 'http://127.0.0.2:9/tickets/{ticketId}' });
+    expect(moved.status).toBe(400);
+    expect(moved.body.details?.[0]).toMatchObject({ field: 'headers.Authorization', code: 'MASKED_VALUE' });
+    const renamed = await update('crm_ticket', { ...body, name: 'crm_case' });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.details?.[0]).toMatchObject({ field: 'name', code: 'IMMUTABLE' });
+    expect((await t.client.call<HttpTool>('getHttpTool', { headers: admin.auth, params: { id: ids.get('crm_ticket') as string } })).body.url).toBe(`${api.url}/v3/tickets/{ticketId}`);
+  });
+
+  it('runs on /ws and /mcp too; MCP clients see its hints and are told when the list changes', async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth });
+    try {
+      const answer = await socket.request('tools/execute', { tool: 'crm_ticket', arguments: { ticketId: 'ws-1' } });
+      expect(answer.result).toMatchObject({ output: { status: 200, body: { path: '/v3/tickets/ws-1' } } });
+    } finally {
+      socket.close();
+    }
+
+    const client = new Client({ name: 'http-tools', version: '1.0.0' }, { capabilities: {} });
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      changed++;
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user.accessToken}` } } }));
+    try {
+      const listed = (await client.listTools()).tools.find((tool) => tool.name === 'crm_ticket');
+      expect(listed).toMatchObject({ description: 'Reads a CRM ticket, v3', annotations: { readOnlyHint: true, openWorldHint: true } });
+      const called = await client.callTool({ name: 'crm_ticket', arguments: { ticketId: 'mcp-1' } });
+      expect(called.isError).toBeFalsy();
+      expect(JSON.stringify(called.structuredContent ?? called.content)).toContain('/v3/tickets/mcp-1');
+      const failing = await client.callTool({ name: 'crm_status', arguments: { code: '500' } });
+      expect(failing.isError).toBe(true);
+
+      const stream = await client.listTools();
+      expect(stream.tools.map((tool) => tool.name)).not.toContain('crm_new');
+      await define({ name: 'crm_new', description: 'New', method: 'DELETE', url: `${api.url}/tickets/{ticketId}` });
+      const started = Date.now();
+      while (changed === 0 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(changed).toBeGreaterThan(0);
+      const added = (await client.listTools()).tools.find((tool) => tool.name === 'crm_new');
+      expect(added?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('permissions it asks for keep it from callers without them; an admin can switch it off like any tool', async () => {
+    await define({ name: 'crm_admin', description: 'Guarded', method: 'GET', url: `${api.url}/admin/{what}`, permissions: ['use:crm'] });
+    expect((await t.client.call('getTool', { headers: user.auth, params: { id: 'crm_admin' } })).status).toBe(404);
+    const refused = await run('crm_admin', { what: 'x' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('use:crm');
+    expect((await t.client.call('updateUserRoles', { headers: admin.auth, params: { id: user.userId }, body: { roles: ['user'], permissions: ['use:crm'] } })).status).toBe(200);
+    // New roles end the old sign-in: the user signs in again, and keeps that for the tests that follow.
+    user = { ...user, ...(await login(t.client, user.input)) };
+    expect((await run('crm_admin', { what: 'x' })).body.status).toBe('completed');
+
+    expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'crm_admin' }, body: { enabled: false } })).status).toBe(200);
+    expect((await run('crm_admin', { what: 'x' })).status).toBe(412);
+  });
+
+  it('is served again from the database when an instance starts', async () => {
+    const registry = t.app.get(ToolRegistry);
+    registry.unregister('tool_crm_ticket', 'test: as before a start');
+    expect(registry.find('crm_ticket')).toBeUndefined();
+    const service = t.app.get(HttpToolsService);
+    service.onModuleDestroy();
+    await service.onModuleInit();
+    expect(registry.find('crm_ticket')?.definition).toMatchObject({ source: 'http', description: 'Reads a CRM ticket, v3' });
+  });
+
+  it('a deleted tool is gone from every door; its runs stay in the history', async () => {
+    const answer = await t.client.call('deleteHttpTool', { headers: admin.auth, params: { id: ids.get('crm_ticket') as string } });
+    expect(answer.status).toBe(204);
+    expect((await t.client.call('getTool', { headers: user.auth, params: { id: 'crm_ticket' } })).status).toBe(404);
+    expect((await run('crm_ticket', { ticketId: '1' })).status).toBe(404);
+    const tools = (await rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, user.accessToken), 'tools/list')).result?.tools as Array<{ name: string }>;
+    expect(tools.map((tool) => tool.name)).not.toContain('crm_ticket');
+    expect((await t.client.call('getHttpTool', { headers: admin.auth, params: { id: ids.get('crm_ticket') as string } })).status).toBe(404);
+    const history = await t.client.call<{ executions: unknown[] }>('listExecutions', { headers: user.auth, query: { toolId: 'tool_crm_ticket' } });
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body.executions.length).toBeGreaterThan(0);
+    const deleted = await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'http_tool.delete' });
+    expect(deleted).toMatchObject({ userId: admin.userId, resource: 'tool_crm_ticket' });
+  });
+});
