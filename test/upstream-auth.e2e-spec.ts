@@ -1,39 +1,8 @@
 import type { ToolExecution, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, startTokenEndpoint, useTestApp } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
-
-interface TokenRequest {
-  readonly authorization?: string;
-  readonly form: Record<string, string>;
-}
-
-/** An OAuth token endpoint for the client credentials grant: numbered tokens, or the failure it is told to answer. */
-async function startTokenEndpoint(): Promise<{ url: string; requests: TokenRequest[]; expiresIn: number | undefined; failWith?: { status: number; body: unknown }; close(): Promise<void> }> {
-  const state = {
-    url: '',
-    requests: [] as TokenRequest[],
-    expiresIn: 3600 as number | undefined,
-    failWith: undefined as { status: number; body: unknown } | undefined,
-    close: async () => undefined,
-  };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      state.requests.push({ authorization: request.headers.authorization, form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())) });
-      const answer = state.failWith ?? { status: 200, body: { access_token: `tok-${state.requests.length}`, token_type: 'Bearer', ...(state.expiresIn ? { expires_in: state.expiresIn } : {}) } };
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
-  state.close = () => new Promise<undefined>((resolve) => server.close(() => resolve(undefined)));
-  return state;
-}
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 

@@ -20,6 +20,8 @@ export type { WsClient, WsOptions } from './ws-client';
 export { startOtlpCollector } from './otlp-collector';
 export type { CollectedSpan, OtlpCollector } from './otlp-collector';
 export { startRestApi } from './rest-api';
+export { startTokenEndpoint } from './token-endpoint';
+export type { TokenEndpoint, TokenRequest } from './token-endpoint';
 export type { RestApi, RestApiRequest } from './rest-api';
 export { startWebhookReceiver } from './webhook-receiver';
 export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';

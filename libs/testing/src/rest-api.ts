@@ -14,6 +14,8 @@ export interface RestApiRequest {
 export interface RestApi {
   readonly url: string;
   readonly requests: RestApiRequest[];
+  /** While set, a request without exactly this Authorization gets 401 (as an API that rotated its tokens). */
+  requireAuthorization(value: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -22,9 +24,11 @@ export interface RestApi {
  * received as JSON, except on these paths: `/status/<code>` (that status, a JSON problem),
  * `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
  * `/echo-authorization` (the Authorization header it got, as an API that reflects it would).
+ * Every path answers 401 to a request without the Authorization it is told to require.
  */
 export async function startRestApi(): Promise<RestApi> {
   const requests: RestApiRequest[] = [];
+  let required: string | undefined;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -36,6 +40,7 @@ export async function startRestApi(): Promise<RestApi> {
       const seen: RestApiRequest = { method: request.method ?? '', rawUrl, path: parsed.pathname, query, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(seen);
       const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (required !== undefined && request.headers.authorization !== required) return void json(401, { title: 'unauthorized' });
       const status = /^\/status\/(\d{3})$/.exec(parsed.pathname);
       if (status) return void json(Number(status[1]), { title: 'refused', status: Number(status[1]) });
       if (parsed.pathname === '/redirect') return void response.writeHead(302, { location: 'http://elsewhere.test/' }).end();
@@ -50,6 +55,9 @@ export async function startRestApi(): Promise<RestApi> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    requireAuthorization: (value) => {
+      required = value;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

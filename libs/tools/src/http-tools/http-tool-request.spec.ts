@@ -66,6 +66,13 @@ describe('buildRequest', () => {
     expect(buildRequest(template, 'POST', { id: 7 }).body).toBe('{}');
   });
 
+  it('sends the arguments named as query parameters in the query of a POST, the rest in its body', () => {
+    const { url, body } = buildRequest(template, 'POST', { id: 7, dryRun: true, tags: ['a', 'b'], title: 'hello' }, new Set(['dryRun', 'tags']));
+    expect(url.search).toBe('?version=2&dryRun=true&tags=a&tags=b');
+    expect(JSON.parse(body as string)).toEqual({ title: 'hello' });
+    expect(refusal(() => buildRequest(template, 'PUT', { id: 7, version: '3' }, new Set(['version'])))).toEqual({ field: 'version', code: 'NOT_ALLOWED' });
+  });
+
   it.each([
     ['..', 'INVALID_VALUE'],
     ['.', 'INVALID_VALUE'],

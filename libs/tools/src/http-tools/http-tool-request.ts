@@ -5,6 +5,7 @@ import type { HttpToolMethod } from './http-tool.entity';
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
 const WITH_BODY: ReadonlySet<HttpToolMethod> = new Set(['POST', 'PUT', 'PATCH']);
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** An admin's url with `{placeholders}` in its path; everything else about it is fixed. */
 export interface UrlTemplate {
@@ -84,21 +85,22 @@ function queryValues(value: unknown): string[] {
 
 /**
  * The request a run sends: placeholders filled, the other arguments as query parameters (GET,
- * DELETE) or as the JSON body (POST, PUT, PATCH). Arguments that would set a query parameter the
- * url fixes are refused.
+ * DELETE, and those named in `query`) or as the JSON body (POST, PUT, PATCH). Arguments that would
+ * set a query parameter the url fixes are refused.
  */
-export function buildRequest(template: UrlTemplate, method: HttpToolMethod, args: Readonly<Record<string, unknown>>): HttpToolRequest {
+export function buildRequest(template: UrlTemplate, method: HttpToolMethod, args: Readonly<Record<string, unknown>>, query: ReadonlySet<string> = NO_NAMES): HttpToolRequest {
   const used = new Set(template.placeholders);
   const url = new URL(template.text.replace(PLACEHOLDER, (_, name: string) => segment(name, args[name])));
   // Encoded segments cannot move the request; checked anyway, since this is what keeps it where the admin pointed it.
   if (url.origin !== template.origin) throw argumentProblem('(parameters)', 'would change where the request goes', 'INVALID_VALUE');
   const rest = Object.entries(args).filter(([name]) => !used.has(name));
-  if (WITH_BODY.has(method)) return { url, body: JSON.stringify(Object.fromEntries(rest)) };
+  const withBody = WITH_BODY.has(method);
   for (const [name, value] of rest) {
+    if (withBody && !query.has(name)) continue;
     if (template.fixedQuery.has(name)) throw argumentProblem(name, 'is a query parameter the tool fixes', 'NOT_ALLOWED');
     for (const text of queryValues(value)) url.searchParams.append(name, text);
   }
-  return { url };
+  return withBody ? { url, body: JSON.stringify(Object.fromEntries(rest.filter(([name]) => !query.has(name)))) } : { url };
 }
 
 /** A JSON body when the answer says it is JSON and parses; its text otherwise. */

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { ToolCategory } from '../tool.types';
+import type { StoredAuth } from '../upstream/upstream-server.entity';
 
 export type HttpToolMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -32,6 +33,10 @@ export class HttpToolEntity {
   @Column({ name: 'input_schema', type: 'jsonb' })
   inputSchema!: Record<string, unknown>;
 
+  /** Arguments a body method sends as query parameters. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  query!: string[];
+
   @Column({ name: 'timeout_ms', type: 'integer' })
   timeoutMs!: number;
 
@@ -43,6 +48,10 @@ export class HttpToolEntity {
 
   @Column({ name: 'rate_limit', type: 'jsonb', nullable: true })
   rateLimit!: { requests: number; window: string } | null;
+
+  /** How it authenticates (an upstream server's auth): secrets sealed. */
+  @Column({ type: 'jsonb', nullable: true })
+  auth!: StoredAuth | null;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;

@@ -3,13 +3,16 @@ import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { HttpTool, HttpToolInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { assertValidHeaders, exchange, trustedDestination } from '../builtins/http-exchange';
+import { type Destination, SecretBox } from '@app/security';
+import { assertValidHeaders, exchange, type HttpAnswer, trustedDestination } from '../builtins/http-exchange';
 import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
 import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
+import { maskedAuth, sealAuth, unsealAuth } from '../upstream/sealed-auth';
 import { MASK, secretScrubber } from '../upstream/secret-scrubber';
+import { TokenEndpointError, UpstreamCredentials } from '../upstream/upstream-auth';
+import { authProblems } from '../upstream/upstream-input-rules';
 import { HttpToolEntity } from './http-tool.entity';
 import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseUrlTemplate, type UrlTemplate } from './http-tool-request';
 
@@ -67,10 +70,13 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     return this.view(await this.find(id));
   }
 
+  /** Refuses what create would refuse, and makes nothing (an import's dry run). */
+  check(input: HttpToolInputDto): void {
+    this.newToolFields(input);
+  }
+
   async create(input: HttpToolInputDto, actor: string, origin: RequestOrigin): Promise<HttpTool> {
-    const holder = this.registry.find(toolIdOf(input.name)) ?? this.registry.find(input.name);
-    if (holder) throw this.nameTaken(input.name);
-    const fields = this.fields(input, undefined);
+    const fields = this.newToolFields(input);
     let row: HttpToolEntity;
     try {
       row = await this.rows.save(this.rows.create({ ...fields, createdBy: actor }));
@@ -129,6 +135,11 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     return row;
   }
 
+  private newToolFields(input: HttpToolInputDto): ReturnType<HttpToolsService['fields']> {
+    if (this.registry.find(toolIdOf(input.name)) ?? this.registry.find(input.name)) throw this.nameTaken(input.name);
+    return this.fields(input, undefined);
+  }
+
   private nameTaken(name: string): ApiError {
     return ApiError.conflict(`A tool named '${name}' already exists`, [{ field: 'name', message: 'name is taken', code: 'ALREADY_EXISTS' }]);
   }
@@ -143,19 +154,34 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       const message = `at most ${ceiling} (HTTP_TOOL_MAX_RESPONSE_BYTES)`;
       throw ApiError.validation(`maxResponseBytes: ${message}`, [{ field: 'maxResponseBytes', message, code: 'TOO_LARGE' }]);
     }
+    const authIssues = authProblems(input.auth, { type: 'http', headers: input.headers });
+    if (authIssues.length > 0) throw ApiError.validation('auth is not valid', authIssues);
+    const sameOrigin = previous !== undefined && parseUrlTemplate(previous.url).origin === template.origin;
     return {
       name: input.name,
       description: input.description,
       category: input.category ?? 'data',
       method: input.method,
       url: input.url,
-      headers: this.sealHeaders(input.headers ?? {}, previous, template),
+      headers: this.sealHeaders(input.headers ?? {}, previous, sameOrigin),
+      auth: sealAuth(this.secrets, input.auth, previous?.auth, { sameServer: sameOrigin }),
       inputSchema,
+      query: this.queryNames(input.query ?? [], template),
       timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxResponseBytes: input.maxResponseBytes ?? ceiling,
       permissions: [...(input.permissions ?? [])],
       rateLimit: input.rateLimit ? { requests: input.rateLimit.requests, window: input.rateLimit.window } : null,
     };
+  }
+
+  /** Placeholders fill the path; naming one as a query parameter too would send it twice. */
+  private queryNames(names: readonly string[], template: UrlTemplate): string[] {
+    const clash = names.find((name) => template.placeholders.includes(name));
+    if (clash) {
+      const message = `${clash} fills a path placeholder and cannot also be a query parameter`;
+      throw ApiError.validation(`query: ${message}`, [{ field: 'query', message, code: 'CONFLICT' }]);
+    }
+    return [...names];
   }
 
   private checkSchema(inputSchema: Record<string, unknown>, template: UrlTemplate): void {
@@ -172,9 +198,8 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A masked value keeps the stored one only while the url stays on the origin it was given for. */
-  private sealHeaders(headers: Record<string, string>, previous: HttpToolEntity | undefined, template: UrlTemplate): Record<string, string> {
+  private sealHeaders(headers: Record<string, string>, previous: HttpToolEntity | undefined, sameOrigin: boolean): Record<string, string> {
     assertValidHeaders(Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== MASK)));
-    const sameOrigin = previous !== undefined && parseUrlTemplate(previous.url).origin === template.origin;
     return Object.fromEntries(
       Object.entries(headers).map(([name, value]) => {
         if (value !== MASK) return [name, this.secrets.encrypt(value)];
@@ -190,8 +215,16 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     const template = parseUrlTemplate(row.url);
     const headers = Object.fromEntries(Object.entries(row.headers).map(([name, value]) => [name.toLowerCase(), this.secrets.decrypt(value)]));
     // An API that echoes its request must not hand a caller the credentials the admin configured.
-    const scrub = secretScrubber(Object.values(headers).flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK);
-    const call = { method: row.method, template, headers, scrub, timeoutMs: row.timeoutMs, maxResponseBytes: row.maxResponseBytes, userAgent: `secure-mcp-server/${this.config.version}` };
+    const call = {
+      method: row.method,
+      template,
+      query: new Set(row.query),
+      headers,
+      credentials: new UpstreamCredentials(unsealAuth(this.secrets, row.auth)),
+      timeoutMs: row.timeoutMs,
+      maxResponseBytes: row.maxResponseBytes,
+      userAgent: `secure-mcp-server/${this.config.version}`,
+    };
     return {
       id: toolIdOf(row.name),
       name: row.name,
@@ -218,25 +251,28 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       url: row.url,
       headers: Object.fromEntries(Object.keys(row.headers).map((name) => [name, MASK])),
       inputSchema: row.inputSchema,
+      query: row.query,
       timeoutMs: row.timeoutMs,
       maxResponseBytes: row.maxResponseBytes,
       permissions: row.permissions,
       ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
+      auth: maskedAuth(row.auth),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
   }
 
   private auditDetails(row: HttpToolEntity): Record<string, unknown> {
-    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), permissions: row.permissions };
+    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', permissions: row.permissions };
   }
 }
 
 interface EndpointCall {
   readonly method: HttpToolEntity['method'];
   readonly template: UrlTemplate;
+  readonly query: ReadonlySet<string>;
   readonly headers: Readonly<Record<string, string>>;
-  readonly scrub: (text: string) => string;
+  readonly credentials: UpstreamCredentials;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly userAgent: string;
@@ -244,28 +280,53 @@ interface EndpointCall {
 
 /** One run: the request built from the arguments, sent, and its answer as the result (a failing status fails the run). */
 async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, context: ToolRunContext): Promise<unknown> {
-  const request = buildRequest(call.template, call.method, input);
-  const headers: Record<string, string> = {
-    accept: 'application/json, */*;q=0.5',
-    'user-agent': call.userAgent,
-    ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-    ...call.headers,
-  };
+  const request = buildRequest(call.template, call.method, input, call.query);
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(call.timeoutMs)]);
   const destination = await trustedDestination(request.url);
-  let answer;
-  try {
-    answer = await exchange(destination, headers, call.method, request.body, call.maxResponseBytes, signal);
-  } catch (error) {
-    if (signal.aborted && !context.signal.aborted) throw new ToolFailure('TIMEOUT', `no answer within ${call.timeoutMs} ms`);
-    throw error;
+  let sent = await send(call, request.body, destination, signal, context);
+  // A token the endpoint no longer takes (revoked, rotated early) is fetched again, once.
+  if (sent.answer.status === 401 && call.credentials.renewable) {
+    call.credentials.invalidate();
+    sent = await send(call, request.body, destination, signal, context);
   }
+  const { answer, scrub } = sent;
   const contentType = answer.headers['content-type'];
-  const result = { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, call.scrub(answer.body)) };
+  const result = { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)) };
   if (answer.status >= 300 && answer.status < 400) {
     throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location ?? null });
   }
   if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result);
   return result;
+}
+
+/** One exchange, with the credentials of the moment, and what masks them (and the admin's header values) in the answer. */
+async function send(call: EndpointCall, body: string | undefined, destination: Destination, signal: AbortSignal, context: ToolRunContext): Promise<{ answer: HttpAnswer; scrub: (text: string) => string }> {
+  let credentials: Record<string, string>;
+  try {
+    credentials = await call.credentials.headers();
+  } catch (error) {
+    if (error instanceof TokenEndpointError) throw new ToolFailure('AUTH_FAILED', `no token for the endpoint: ${error.message}`);
+    throw error;
+  }
+  const headers: Record<string, string> = {
+    accept: 'application/json, */*;q=0.5',
+    'user-agent': call.userAgent,
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    ...call.headers,
+    ...lowerCased(credentials),
+  };
+  // An API that echoes its request must not hand a caller the credentials the admin configured.
+  const secrets = [...Object.values(call.headers), ...Object.values(credentials)];
+  const scrub = secretScrubber(secrets.flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK);
+  try {
+    return { answer: await exchange(destination, headers, call.method, body, call.maxResponseBytes, signal), scrub };
+  } catch (error) {
+    if (signal.aborted && !context.signal.aborted) throw new ToolFailure('TIMEOUT', `no answer within ${call.timeoutMs} ms`);
+    throw error;
+  }
+}
+
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }

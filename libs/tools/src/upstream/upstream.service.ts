@@ -14,14 +14,14 @@ import { CallerOrganizations } from '../registry/caller-organizations';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
+import { maskedAuth, sealAuth, unsealAuth } from './sealed-auth';
 import { MASK } from './secret-scrubber';
 import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
-import type { UpstreamAuthSettings } from './upstream-auth';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
-import { type StoredAuth, type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
 import { UpstreamUserConfigs } from './upstream-user-configs';
 import { type StoredUserConfig, userConfigProblems } from './user-config-rules';
 
@@ -201,7 +201,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.check(input);
     await this.checkOrganizations(input);
     const transport = this.sealTransport(input, undefined);
-    const auth = this.sealAuth(input, undefined);
+    const auth = sealAuth(this.secrets, input.auth, undefined, { sameServer: false });
     let server: UpstreamServerEntity;
     try {
       server = await this.servers.save(this.servers.create({ ...this.fields(input), transport, auth }));
@@ -222,7 +222,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.check(input);
     await this.checkOrganizations(input);
     const transport = this.sealTransport(input, existing.transport);
-    const auth = this.sealAuth(input, existing);
+    const auth = sealAuth(this.secrets, input.auth, existing.auth, { sameServer: sameOrigin(existing.transport.url, input.transport.url) });
     let server: UpstreamServerEntity;
     try {
       server = await this.servers.save({ ...existing, ...this.fields(input), transport, auth });
@@ -626,7 +626,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       credentialScan: server.credentialScan,
       credentialsFound: (report) => void this.credentialsFound(server, report),
       cache: server.cache ?? undefined,
-      auth: this.unsealAuth(server.auth),
+      auth: unsealAuth(this.secrets, server.auth),
     };
   }
 
@@ -804,50 +804,6 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers, 'headers', sameServer) };
   }
 
-  /**
-   * The auth to store, its secrets sealed. A masked secret keeps the stored one only where it goes
-   * to the same place: an API key to the same server, a client secret to the same token endpoint.
-   */
-  private sealAuth(input: UpstreamServerInputDto, existing: UpstreamServerEntity | undefined): StoredAuth | null {
-    const auth = input.auth;
-    const previous = existing?.auth;
-    if (!auth || auth.type === 'none') return auth ? { type: 'none' } : null;
-    const seal = (field: 'key' | 'clientSecret', value: string | undefined, keep: boolean): string | undefined => {
-      if (value !== MASK) return value === undefined ? undefined : this.secrets.encrypt(value);
-      const before = previous?.type === auth.type ? previous[field] : undefined;
-      if (keep && before) return before;
-      const message = before ? `send ${field} again: a stored secret goes only where it was given for` : `${field} has no stored value to keep: send it`;
-      throw ApiError.validation(message, [{ field: `auth.${field}`, message, code: 'MASKED_VALUE' }]);
-    };
-    if (auth.type === 'api_key') {
-      const key = seal('key', auth.key, sameOrigin(existing?.transport.url, input.transport.url));
-      return { type: 'api_key', key, header: auth.header ?? 'Authorization', prefix: auth.prefix ?? 'Bearer' };
-    }
-    return {
-      type: 'oauth2',
-      tokenUrl: auth.tokenUrl,
-      clientId: auth.clientId,
-      clientSecret: seal('clientSecret', auth.clientSecret, previous?.tokenUrl === auth.tokenUrl),
-      ...(auth.clientAuthMethod ? { clientAuthMethod: auth.clientAuthMethod } : {}),
-      ...(auth.scopes ? { scopes: [...auth.scopes] } : {}),
-      ...(auth.resource ? { resource: auth.resource } : {}),
-    };
-  }
-
-  private unsealAuth(stored: StoredAuth | null): UpstreamAuthSettings | undefined {
-    if (!stored || stored.type === 'none') return undefined;
-    if (stored.type === 'api_key') return { type: 'api_key', key: this.secrets.decrypt(stored.key as string), header: stored.header ?? 'Authorization', prefix: stored.prefix ?? 'Bearer' };
-    return {
-      type: 'oauth2',
-      tokenUrl: stored.tokenUrl as string,
-      clientId: stored.clientId as string,
-      clientSecret: this.secrets.decrypt(stored.clientSecret as string),
-      ...(stored.clientAuthMethod ? { clientAuthMethod: stored.clientAuthMethod } : {}),
-      ...(stored.scopes ? { scopes: stored.scopes } : {}),
-      ...(stored.resource ? { resource: stored.resource } : {}),
-    };
-  }
-
   private unsealTransport(stored: StoredTransport): StoredTransport {
     const open = (values: Record<string, string> | undefined) => (values ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, this.secrets.decrypt(value)])) : undefined);
     return { ...stored, env: open(stored.env), headers: open(stored.headers) };
@@ -878,7 +834,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthCheck: server.healthCheck,
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       cache: server.cache,
-      auth: server.auth ? { ...server.auth, ...(server.auth.key ? { key: MASK } : {}), ...(server.auth.clientSecret ? { clientSecret: MASK } : {}) } : null,
+      auth: maskedAuth(server.auth),
       userConfig: server.userConfig,
       userConnections: this.userConfigs.connectionsTo(server.id),
       organizations: server.organizations,
