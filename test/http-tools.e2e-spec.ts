@@ -1,7 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
-import type { HttpTool, HttpToolList, Tool, ToolExecution } from '@app/contracts';
+import type { HttpTool, HttpToolImportResult, HttpToolList, Tool, ToolExecution } from '@app/contracts';
 import { HttpToolEntity, HttpToolsService, ToolRegistry } from '@app/tools';
-import { type LoggedInUser, login, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
+import { type LoggedInUser, login, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, startTokenEndpoint, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -187,6 +187,53 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect(JSON.stringify(answer.body)).not.toContain('crm-token');
   });
 
+  it('authenticates as an upstream server does: an API key, or an OAuth client credentials token fetched again on a 401', async () => {
+    const keyed = await define({ name: 'crm_keyed', description: 'With a key', method: 'GET', url: `${api.url}/echo-authorization`, auth: { type: 'api_key', key: 'key-0123456789', header: 'X-Api-Key', prefix: '' } });
+    expect(keyed.auth).toEqual({ type: 'api_key', key: '********', header: 'X-Api-Key', prefix: '' });
+    await run('crm_keyed', {});
+    expect(lastRequest().headers['x-api-key']).toBe('key-0123456789');
+    const clash = await create({ name: 'crm_clash', description: 'x', method: 'GET', url: `${api.url}/x`, headers: { 'x-api-key': 'a' }, auth: { type: 'api_key', key: 'b', header: 'X-Api-Key' } });
+    expect(clash.status).toBe(400);
+    expect(clash.body.details?.[0]).toMatchObject({ field: 'auth.header', code: 'CONFLICT' });
+    const offHost = await create({ name: 'crm_clash', description: 'x', method: 'GET', url: `${api.url}/x`, auth: { type: 'oauth2', tokenUrl: 'http://auth.example.com/token', clientId: 'c', clientSecret: 's' } });
+    expect(offHost.body.details?.[0]).toMatchObject({ field: 'auth.tokenUrl' });
+
+    const tokens = await startTokenEndpoint();
+    try {
+      const oauth = await define({ name: 'crm_oauth', description: 'With a token', method: 'GET', url: `${api.url}/echo-authorization`, auth: { type: 'oauth2', tokenUrl: tokens.url, clientId: 'gateway', clientSecret: 'client-secret-value', scopes: ['tickets.read'] } });
+      expect(oauth.auth).toMatchObject({ type: 'oauth2', clientId: 'gateway', clientSecret: '********' });
+      const first = await run('crm_oauth', {});
+      expect(lastRequest().headers.authorization).toBe('Bearer tok-1');
+      // The API reflects the token: the caller never sees it.
+      expect(first.body.result.body).toEqual({ youSent: '********' });
+      await run('crm_oauth', {});
+      expect(tokens.requests).toHaveLength(1);
+      expect(tokens.requests[0].form).toMatchObject({ grant_type: 'client_credentials', scope: 'tickets.read' });
+
+      // The API stops taking tok-1: the 401 fetches tok-2 and the run goes through.
+      api.requireAuthorization('Bearer tok-2');
+      const renewed = await run('crm_oauth', {});
+      expect(renewed.body.status, JSON.stringify(renewed.body)).toBe('completed');
+      expect(tokens.requests).toHaveLength(2);
+      // Refused again with a fresh token: the run fails with the API's answer, and no third token is asked for in the same run.
+      api.requireAuthorization('Bearer never');
+      expect((await run('crm_oauth', {})).body).toMatchObject({ status: 'failed', error: { code: 'HTTP_ERROR' }, result: { status: 401 } });
+      expect(tokens.requests).toHaveLength(3);
+      api.requireAuthorization(undefined);
+
+      tokens.failWith = { status: 401, body: { error: 'invalid_client', error_description: 'the client secret is wrong' } };
+      await update('crm_oauth', { name: 'crm_oauth', description: 'With a token', method: 'GET', url: `${api.url}/echo-authorization`, auth: { type: 'oauth2', tokenUrl: tokens.url, clientId: 'gateway', clientSecret: '********' } });
+      const noToken = await run('crm_oauth', {});
+      expect(noToken.body).toMatchObject({ status: 'failed', error: { code: 'AUTH_FAILED', message: expect.stringContaining('invalid_client') } });
+      expect(JSON.stringify(noToken.body)).not.toContain('client-secret-value');
+    } finally {
+      api.requireAuthorization(undefined);
+      await tokens.close();
+    }
+    const row = await t.app.get(DataSource).getRepository(HttpToolEntity).findOneByOrFail({ name: 'crm_oauth' });
+    expect(JSON.stringify(row.auth)).not.toContain('client-secret-value');
+  });
+
   it('an update serves the next run; a masked header is kept on the same origin only; the name never changes', async () => {
     const body = { name: 'crm_ticket', description: 'Reads a CRM ticket, v3', method: 'GET', url: `${api.url}/v3/tickets/{ticketId}`, headers: { Authorization: '********' } };
     const updated = await update('crm_ticket', body);
@@ -255,6 +302,67 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
 
     expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'crm_admin' }, body: { enabled: false } })).status).toBe(200);
     expect((await run('crm_admin', { what: 'x' })).status).toBe(412);
+  });
+
+  it('imports the operations of an OpenAPI document as tools: a dry run first, what cannot be sent skipped with the reason', async () => {
+    const document = {
+      openapi: '3.1.0',
+      info: { title: 'Helpdesk', version: '1' },
+      servers: [{ url: '/relative' }],
+      components: { schemas: { Reply: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1 }, public: { type: 'boolean' } } } } },
+      paths: {
+        '/desk/tickets/{ticketId}': { get: { operationId: 'getDeskTicket', summary: 'Reads a helpdesk ticket', parameters: [{ name: 'ticketId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'lang', in: 'query', schema: { type: 'string', enum: ['en', 'fr'] } }] } },
+        '/desk/tickets/{ticketId}/replies': {
+          post: {
+            operationId: 'replyToTicket',
+            parameters: [{ name: 'ticketId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'notify', in: 'query', schema: { type: 'boolean' } }],
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Reply' } } } },
+          },
+        },
+        '/desk/export': { get: { operationId: 'exportDesk', parameters: [{ name: 'X-Tenant', in: 'header', required: true, schema: { type: 'string' } }] } },
+      },
+    };
+    const importTools = (body: Record<string, unknown>, headers: Headers = admin.auth) => t.client.call<HttpToolImportResult & Envelope>('importHttpTools', { headers, body });
+    expect((await importTools({ document, baseUrl: api.url }, user.auth)).status).toBe(403);
+    expect((await importTools({ document })).body.details?.[0]).toMatchObject({ field: 'baseUrl', code: 'REQUIRED' });
+    expect((await importTools({ document: { openapi: '3.1.0' }, baseUrl: api.url })).body.details?.[0]).toMatchObject({ field: 'document.paths' });
+    expect((await importTools({ document, baseUrl: 'ftp://example.com' })).status).toBe(400);
+    expect((await importTools({ document: 'not an object', baseUrl: api.url })).status).toBe(400);
+
+    const dry = await importTools({ document, baseUrl: api.url, prefix: 'desk', dryRun: true, headers: { authorization: SECRET } });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body.created).toEqual([]);
+    expect(dry.body.planned.map((tool) => [tool.name, tool.method, tool.query])).toEqual([
+      ['desk_get_desk_ticket', 'GET', []],
+      ['desk_reply_to_ticket', 'POST', ['notify']],
+    ]);
+    expect(dry.body.skipped).toEqual([{ operation: 'exportDesk', reason: expect.stringContaining('required header parameter X-Tenant') }]);
+    expect((await t.client.call('getTool', { headers: admin.auth, params: { id: 'desk_get_desk_ticket' } })).status).toBe(404);
+
+    const made = await importTools({ document, baseUrl: api.url, prefix: 'desk', headers: { authorization: SECRET }, category: 'data' });
+    expect(made.body.created.map((tool) => tool.name)).toEqual(['desk_get_desk_ticket', 'desk_reply_to_ticket']);
+    expect(made.body.created[0].headers).toEqual({ authorization: '********' });
+
+    const read = await run('desk_get_desk_ticket', { ticketId: 'D-9', lang: 'fr' });
+    expect(read.body.result.body).toMatchObject({ method: 'GET', path: '/desk/tickets/D-9', query: { lang: ['fr'] } });
+    expect(lastRequest().headers.authorization).toBe(SECRET);
+    expect((await run('desk_get_desk_ticket', { ticketId: 'D-9', lang: 'de' })).status).toBe(400);
+    const replied = await run('desk_reply_to_ticket', { ticketId: 'D-9', notify: false, text: 'Done', public: true });
+    expect(replied.body.result.body).toMatchObject({ method: 'POST', path: '/desk/tickets/D-9/replies', query: { notify: ['false'] }, body: { text: 'Done', public: true } });
+    expect((await run('desk_reply_to_ticket', { ticketId: 'D-9', text: '' })).status).toBe(400);
+
+    const again = await importTools({ document, baseUrl: api.url, prefix: 'desk', operationIds: ['getDeskTicket', 'noSuchOperation'] });
+    expect(again.body.created).toEqual([]);
+    expect(again.body.skipped).toEqual([
+      { operation: 'noSuchOperation', reason: 'no operation of the document has this operationId' },
+      { operation: 'getDeskTicket', reason: expect.stringContaining("A tool named 'desk_get_desk_ticket' already exists") },
+    ]);
+    const audits = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'http_tool.import' }, order: { timestamp: 'ASC' } });
+    expect(audits.map((entry) => entry.details)).toEqual([
+      { baseUrl: api.url, dryRun: true, created: [], planned: 2, skipped: 1 },
+      { baseUrl: api.url, dryRun: false, created: ['desk_get_desk_ticket', 'desk_reply_to_ticket'], planned: 0, skipped: 1 },
+      { baseUrl: api.url, dryRun: false, created: [], planned: 0, skipped: 2 },
+    ]);
   });
 
   it('is served again from the database when an instance starts', async () => {

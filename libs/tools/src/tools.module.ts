@@ -9,6 +9,7 @@ import { ToolCache } from './execution/tool-cache';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { AdminToolsController } from './admin-tools.controller';
 import { AdminHttpToolsController } from './http-tools/admin-http-tools.controller';
+import { HttpToolImporter } from './http-tools/http-tool-importer';
 import { HttpToolsService } from './http-tools/http-tools.service';
 import { ToolRegistry } from './registry/tool-registry';
 import { ToolSettingsService } from './registry/tool-settings.service';
@@ -33,7 +34,7 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 @Global()
 @Module({
   controllers: [ToolsController, AdminToolsController, AdminHttpToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolSettingsService, HttpToolsService, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  providers: [ToolRegistry, ToolSettingsService, HttpToolsService, HttpToolImporter, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
   exports: [ToolRegistry, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

@@ -2895,6 +2895,13 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 2048))) return undefined;
         break;
       }
+      case "query": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       case "headers": {
         if (value === undefined) break;
         if (!(isObject(value) && isStringRecord(value, {"maxEntries":50,"maxLength":8192}))) return undefined;
@@ -2929,12 +2936,91 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         value = instance;
         break;
       }
+      case "auth": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamAuthDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       default:
         return undefined;
     }
     out[key] = value;
   }
   return out as unknown as dto.HttpToolInputDto;
+}
+
+function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["document"] === undefined) return undefined;
+  const out = new dto.HttpToolImportDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "document": {
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "baseUrl": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      case "prefix": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_33))) return undefined;
+        break;
+      }
+      case "operationIds": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 500) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "category": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_10))) return undefined;
+        break;
+      }
+      case "headers": {
+        if (value === undefined) break;
+        if (!(isObject(value) && isStringRecord(value, {"maxEntries":50,"maxLength":8192}))) return undefined;
+        break;
+      }
+      case "auth": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamAuthDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
+      case "permissions": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 16) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "timeoutMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 100) && max(value, 120000))) return undefined;
+        break;
+      }
+      case "dryRun": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.HttpToolImportDto;
 }
 
 function acceptGetHttpToolParamsDto(input: unknown): dto.GetHttpToolParamsDto | undefined {
@@ -4437,6 +4523,7 @@ acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParams
 acceptWith(dto.ToolSettingsUpdateDto, acceptToolSettingsUpdateDto);
 acceptWith(dto.UpdateToolSettingsParamsDto, acceptUpdateToolSettingsParamsDto);
 acceptWith(dto.HttpToolInputDto, acceptHttpToolInputDto);
+acceptWith(dto.HttpToolImportDto, acceptHttpToolImportDto);
 acceptWith(dto.GetHttpToolParamsDto, acceptGetHttpToolParamsDto);
 acceptWith(dto.UpdateHttpToolParamsDto, acceptUpdateHttpToolParamsDto);
 acceptWith(dto.DeleteHttpToolParamsDto, acceptDeleteHttpToolParamsDto);

@@ -1550,8 +1550,12 @@ export class UpdateToolSettingsParamsDto {
 
 /** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the
 url's path (each value percent-encoded as one path segment, never `.`, `..` or empty);
-the others go as query parameters (GET, DELETE) or as the JSON body (POST, PUT, PATCH).
-Arrays repeat their query parameter, objects go as JSON text, nulls are left out. */
+the others go as query parameters (GET, DELETE, and those named in `query`) or as the JSON
+body (POST, PUT, PATCH).
+Arrays repeat their query parameter, objects go as JSON text, nulls are left out.
+`auth` is an upstream server's (an API key, or a token of the OAuth 2.0 client credentials
+grant, fetched again once when the endpoint answers 401), its secrets sealed and masked as
+`headers` are; the header it sets may not also be in `headers`. */
 export class HttpToolInputDto {
   /** The tool's name on every door (its id is `tool_<name>`); lower-case letters, digits and single `_`, so it never takes the `<server>__<tool>` form of upstream tools. Cannot change later. */
   @IsString()
@@ -1576,6 +1580,16 @@ export class HttpToolInputDto {
   @MinLength(1)
   @MaxLength(2048)
   url!: string;
+
+  /** Arguments a POST, PUT or PATCH sends as query parameters rather than in its JSON body (a GET or DELETE sends every argument but the placeholders so). */
+  @ValidateIf((object: Record<string, unknown>) => object["query"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  query?: string[];
 
   /** Sent with every request; values are sealed at rest and answered as `********`. Sending `********` back keeps the stored value while the url stays on the same origin. Framing and connection headers are refused. */
   @ValidateIf((object: Record<string, unknown>) => object["headers"] !== undefined)
@@ -1617,6 +1631,86 @@ export class HttpToolInputDto {
   @ValidateNested()
   @Type(() => RateLimitDto)
   rateLimit?: RateLimitDto;
+
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamAuthDto)
+  auth?: UpstreamAuthDto | null;
+}
+
+/** An OpenAPI 3 document (JSON, as an object) whose operations become HTTP tools: path and
+query parameters and the properties of a JSON object request body become the arguments
+(their schemas with the document's `$ref`s written out), the summary the description, the
+operationId (or method and path) the name in snake case after `prefix`. What cannot be sent
+so is skipped with the reason: a required header or cookie parameter, a body that is not a
+JSON object or combines schemas, a recursive schema, a reference outside the document, a
+method other than GET, POST, PUT, PATCH and DELETE, a name a tool already has. */
+export class HttpToolImportDto {
+  /** The OpenAPI 3.0 or 3.1 document. */
+  @IsObject()
+  document!: Record<string, unknown>;
+
+  /** Where the paths go under (`https://api.example.com/v2`); absent, the document's first `servers` url, which must then be absolute. */
+  @ValidateIf((object: Record<string, unknown>) => object["baseUrl"] !== undefined)
+  @IsString()
+  @MaxLength(2048)
+  baseUrl?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["prefix"] !== undefined)
+  @IsString()
+  @MaxLength(30)
+  @Matches(new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"), { message: "prefix must be lower-case letters and digits in words joined by single _, starting with a letter" })
+  prefix?: string;
+
+  /** Only these operations; absent, every operation (at most 200 tools in one import). */
+  @ValidateIf((object: Record<string, unknown>) => object["operationIds"] !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  operationIds?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
+  @IsIn(["system","data","analytics","monitoring"])
+  category?: "system" | "data" | "analytics" | "monitoring";
+
+  /** Sent by every tool made (sealed as an HTTP tool's `headers`). */
+  @ValidateIf((object: Record<string, unknown>) => object["headers"] !== undefined)
+  @IsObject()
+  @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
+  headers?: Record<string, string>;
+
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamAuthDto)
+  auth?: UpstreamAuthDto | null;
+
+  @ValidateIf((object: Record<string, unknown>) => object["permissions"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[];
+
+  @ValidateIf((object: Record<string, unknown>) => object["timeoutMs"] !== undefined)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  timeoutMs?: number;
+
+  /** true answers what would be made, and makes nothing. */
+  @ValidateIf((object: Record<string, unknown>) => object["dryRun"] !== undefined)
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export class GetHttpToolParamsDto {

@@ -95,6 +95,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "updateToolSettings", method: "PATCH", basePath: "/api/v1", path: "/admin/tools/{id}", public: false },
   { operationId: "listHttpTools", method: "GET", basePath: "/api/v1", path: "/admin/http-tools", public: false },
   { operationId: "createHttpTool", method: "POST", basePath: "/api/v1", path: "/admin/http-tools", public: false },
+  { operationId: "importHttpTools", method: "POST", basePath: "/api/v1", path: "/admin/http-tools/import", public: false },
   { operationId: "getHttpTool", method: "GET", basePath: "/api/v1", path: "/admin/http-tools/{id}", public: false },
   { operationId: "updateHttpTool", method: "PUT", basePath: "/api/v1", path: "/admin/http-tools/{id}", public: false },
   { operationId: "deleteHttpTool", method: "DELETE", basePath: "/api/v1", path: "/admin/http-tools/{id}", public: false },

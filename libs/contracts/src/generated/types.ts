@@ -474,7 +474,7 @@ export interface ToolSettingsUpdate {
   reason?: string;
 }
 
-/** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the url's path (each value percent-encoded as one path segment, never `.`, `..` or empty); the others go as query parameters (GET, DELETE) or as the JSON body (POST, PUT, PATCH). Arrays repeat their query parameter, objects go as JSON text, nulls are left out. */
+/** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the url's path (each value percent-encoded as one path segment, never `.`, `..` or empty); the others go as query parameters (GET, DELETE, and those named in `query`) or as the JSON body (POST, PUT, PATCH). Arrays repeat their query parameter, objects go as JSON text, nulls are left out. `auth` is an upstream server's (an API key, or a token of the OAuth 2.0 client credentials grant, fetched again once when the endpoint answers 401), its secrets sealed and masked as `headers` are; the header it sets may not also be in `headers`. */
 export interface HttpToolInput {
   /** The tool's name on every door (its id is `tool_<name>`); lower-case letters, digits and single `_`, so it never takes the `<server>__<tool>` form of upstream tools. Cannot change later. */
   name: string;
@@ -483,6 +483,8 @@ export interface HttpToolInput {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** An absolute `http` or `https` URL, without credentials, whose path may hold `{placeholders}` (letters, digits and `_`), e.g. `https://api.example.com/v1/users/{login}/repos?per_page=50`. The scheme, host, port and query are fixed: arguments never change where the request goes. Trusted as an upstream server's url is: private addresses are allowed (the `HTTP_TOOL_ALLOWLIST` of the `http_request` tool does not apply). */
   url: string;
+  /** Arguments a POST, PUT or PATCH sends as query parameters rather than in its JSON body (a GET or DELETE sends every argument but the placeholders so). */
+  query?: Array<string>;
   /** Sent with every request; values are sealed at rest and answered as `********`. Sending `********` back keeps the stored value while the url stays on the same origin. Framing and connection headers are refused. */
   headers?: {
     [key: string]: string;
@@ -498,6 +500,7 @@ export interface HttpToolInput {
   /** Permissions a caller must hold, besides `execute:tools`, to see and run the tool (as a server's `permissions`). */
   permissions?: Array<Permission>;
   rateLimit?: RateLimit;
+  auth?: UpstreamAuth;
 }
 
 export interface HttpTool {
@@ -516,16 +519,64 @@ export interface HttpTool {
   inputSchema: {
     [key: string]: unknown;
   };
+  query: Array<string>;
   timeoutMs: number;
   maxResponseBytes: number;
   permissions: Array<string>;
   rateLimit?: RateLimit;
+  auth: UpstreamAuth;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface HttpToolList {
   httpTools: Array<HttpTool>;
+}
+
+/** An OpenAPI 3 document (JSON, as an object) whose operations become HTTP tools: path and query parameters and the properties of a JSON object request body become the arguments (their schemas with the document's `$ref`s written out), the summary the description, the operationId (or method and path) the name in snake case after `prefix`. What cannot be sent so is skipped with the reason: a required header or cookie parameter, a body that is not a JSON object or combines schemas, a recursive schema, a reference outside the document, a method other than GET, POST, PUT, PATCH and DELETE, a name a tool already has. */
+export interface HttpToolImport {
+  /** The OpenAPI 3.0 or 3.1 document. */
+  document: {
+    [key: string]: unknown;
+  };
+  /** Where the paths go under (`https://api.example.com/v2`); absent, the document's first `servers` url, which must then be absolute. */
+  baseUrl?: string;
+  prefix?: string;
+  /** Only these operations; absent, every operation (at most 200 tools in one import). */
+  operationIds?: Array<string>;
+  category?: "system" | "data" | "analytics" | "monitoring";
+  /** Sent by every tool made (sealed as an HTTP tool's `headers`). */
+  headers?: {
+    [key: string]: string;
+  };
+  auth?: UpstreamAuth;
+  permissions?: Array<Permission>;
+  timeoutMs?: number;
+  /** true answers what would be made, and makes nothing. */
+  dryRun?: boolean;
+}
+
+export interface HttpToolImportResult {
+  dryRun: boolean;
+  /** The tools made (none on a dry run). */
+  created: Array<HttpTool>;
+  /** On a dry run, what each tool would be. */
+  planned: Array<{
+    operation: string;
+    name: string;
+    description?: string;
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    url: string;
+    inputSchema: {
+      [key: string]: unknown;
+    };
+    query: Array<string>;
+  }>;
+  skipped: Array<{
+    /** The operationId, or the method and path. */
+    operation: string;
+    reason: string;
+  }>;
 }
 
 /** A resource as its upstream lists it (MCP 2025-11-25 `Resource`); any other field it sends passes through. */
@@ -1717,6 +1768,8 @@ export type UpdateToolSettingsResponse200 = Tool;
 export type ListHttpToolsResponse200 = HttpToolList;
 
 export type CreateHttpToolResponse201 = HttpTool;
+
+export type ImportHttpToolsResponse200 = HttpToolImportResult;
 
 export type GetHttpToolResponse200 = HttpTool;
 

@@ -1,14 +1,18 @@
 import { originOf } from '@app/common';
-import { DeleteHttpToolParamsDto, GetHttpToolParamsDto, type HttpTool, HttpToolInputDto, type HttpToolList, UpdateHttpToolParamsDto } from '@app/contracts';
+import { DeleteHttpToolParamsDto, GetHttpToolParamsDto, type HttpTool, HttpToolImportDto, type HttpToolImportResult, HttpToolInputDto, type HttpToolList, UpdateHttpToolParamsDto } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { HttpToolImporter } from './http-tool-importer';
 import { HttpToolsService } from './http-tools.service';
 
 @Controller('admin/http-tools')
 @RequirePermissions('admin:tools')
 export class AdminHttpToolsController {
-  constructor(private readonly httpTools: HttpToolsService) {}
+  constructor(
+    private readonly httpTools: HttpToolsService,
+    private readonly importer: HttpToolImporter,
+  ) {}
 
   @Get()
   async list(): Promise<HttpToolList> {
@@ -19,6 +23,12 @@ export class AdminHttpToolsController {
   @HttpCode(201)
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: HttpToolInputDto, @Req() request: FastifyRequest): Promise<HttpTool> {
     return this.httpTools.create(body, user.id, originOf(request));
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  import(@CurrentUser() user: AuthenticatedUser, @Body() body: HttpToolImportDto, @Req() request: FastifyRequest): Promise<HttpToolImportResult> {
+    return this.importer.import(body, user.id, originOf(request));
   }
 
   @Get(':id')
