@@ -5,6 +5,7 @@ import { type LoggedInUser, login, openRawMcpSession, openWs, rawMcpRequest, reg
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -232,6 +233,39 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     }
     const row = await t.app.get(DataSource).getRepository(HttpToolEntity).findOneByOrFail({ name: 'crm_oauth' });
     expect(JSON.stringify(row.auth)).not.toContain('client-secret-value');
+  });
+
+  it("tells the service who the caller is in a short-lived assertion it checks with the gateway's published keys", async () => {
+    await define({ name: 'crm_as_user', description: 'As the caller', method: 'GET', url: `${api.url}/whoami`, identity: {} });
+    const answer = await run('crm_as_user', {});
+    expect(answer.body.status).toBe('completed');
+    const assertion = lastRequest().headers['x-identity-assertion'] as string;
+    const [header, payload, signature] = assertion.split('.');
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
+    const jwks = (await (await fetch(`${t.baseUrl}/.well-known/jwks.json`)).json()) as { keys: Array<JsonWebKey & { kid: string }> };
+    const key = createPublicKey({ key: jwks.keys.find((candidate) => candidate.kid === kid) as JsonWebKey, format: 'jwk' });
+    expect(verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ aud: new URL(api.url).origin, sub: user.userId, email: user.input.email, roles: ['user'], tool: 'crm_as_user', execution_id: answer.body.executionId, token_use: 'identity' });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(60);
+    // It is the service's to check, never a way into the gateway.
+    expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${assertion}` } })).status).toBe(401);
+
+    await define({ name: 'crm_as_bearer', description: 'As the caller, in Authorization', method: 'GET', url: `${api.url}/whoami`, identity: { header: 'Authorization', audience: 'urn:crm' } });
+    await run('crm_as_bearer', {});
+    const bearer = lastRequest().headers.authorization as string;
+    expect(bearer).toMatch(/^Bearer ey/);
+    expect(JSON.parse(Buffer.from(bearer.slice(7).split('.')[1], 'base64url').toString())).toMatchObject({ aud: 'urn:crm' });
+
+    const clashes = [
+      { identity: { header: 'Authorization' }, auth: { type: 'api_key', key: 'k-123456' } },
+      { identity: { header: 'x-who' }, headers: { 'X-Who': 'static' } },
+    ];
+    for (const clash of clashes) {
+      const refused = await create({ name: 'crm_clash', description: 'x', method: 'GET', url: `${api.url}/x`, ...clash });
+      expect(refused.status, JSON.stringify(clash)).toBe(400);
+      expect(refused.body.details?.[0]).toMatchObject({ field: 'identity.header', code: 'CONFLICT' });
+    }
   });
 
   it('an update serves the next run; a masked header is kept on the same origin only; the name never changes', async () => {

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { CredentialVerifier, PermissionLookup } from '@app/security';
+import { CredentialVerifier, IdentityAssertions, PermissionLookup } from '@app/security';
 import { Global, Module } from '@nestjs/common';
 import { AccountService } from './account.service';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -36,6 +36,7 @@ import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users.controller';
 import { UserTokenFloors } from './tokens/user-token-floors';
 import { UsersService } from './users.service';
+import { IdentityAssertionSigner } from './jwt/identity-assertion-signer';
 
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
@@ -73,7 +74,9 @@ import { UsersService } from './users.service';
     TokenCredentialVerifier,
     { provide: CredentialVerifier, useExisting: TokenCredentialVerifier },
     { provide: PermissionLookup, useExisting: UsersService },
+    IdentityAssertionSigner,
+    { provide: IdentityAssertions, useExisting: IdentityAssertionSigner },
   ],
-  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, UserTokenFloors],
+  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, IdentityAssertions, UserTokenFloors],
 })
 export class AuthModule {}

@@ -2,6 +2,8 @@ export { AddressAllowList, addressListProblems } from './address-allow-list';
 export { attachUser, CredentialVerifier, holdsPermission, isAdmin, PermissionLookup, requireOwnSignIn, userOf } from './authenticated-user';
 export type { AuthenticatedUser } from './authenticated-user';
 export { AuthenticationGuard } from './authentication.guard';
+export { IdentityAssertions } from './identity-assertions';
+export type { AssertionPurpose } from './identity-assertions';
 export { CurrentUser, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions } from './decorators';
 export { PermissionsGuard } from './permissions.guard';
 export { RateLimit } from './rate-limit/rate-limit.decorator';

@@ -2943,12 +2943,45 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         value = instance;
         break;
       }
+      case "identity": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptHttpToolIdentityDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       default:
         return undefined;
     }
     out[key] = value;
   }
   return out as unknown as dto.HttpToolInputDto;
+}
+
+function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.HttpToolIdentityDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "header": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_24))) return undefined;
+        break;
+      }
+      case "audience": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 2048))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.HttpToolIdentityDto;
 }
 
 function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefined {
@@ -4523,6 +4556,7 @@ acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParams
 acceptWith(dto.ToolSettingsUpdateDto, acceptToolSettingsUpdateDto);
 acceptWith(dto.UpdateToolSettingsParamsDto, acceptUpdateToolSettingsParamsDto);
 acceptWith(dto.HttpToolInputDto, acceptHttpToolInputDto);
+acceptWith(dto.HttpToolIdentityDto, acceptHttpToolIdentityDto);
 acceptWith(dto.HttpToolImportDto, acceptHttpToolImportDto);
 acceptWith(dto.GetHttpToolParamsDto, acceptGetHttpToolParamsDto);
 acceptWith(dto.UpdateHttpToolParamsDto, acceptUpdateHttpToolParamsDto);

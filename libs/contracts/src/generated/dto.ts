@@ -1548,6 +1548,29 @@ export class UpdateToolSettingsParamsDto {
   id!: string;
 }
 
+/** Tell the service who the caller is: every request carries a JWT the gateway signs (RS256,
+the key of its access tokens, checked with `/.well-known/jwks.json`) with `iss` the
+gateway, `aud` the `audience`, `sub` the caller's user id, `email`, `roles`, `client_id` when
+an application acts for them, `tool`, `execution_id`, `jti`, and `token_use: "identity"`;
+valid 60 seconds. The gateway itself never takes it as an access token. In `header` as it
+is, or after `Bearer ` when the header is `Authorization` (then `auth` cannot also set it).
+Absent or null: the service is not told. */
+export class HttpToolIdentityDto {
+  @ValidateIf((object: Record<string, unknown>) => object["header"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"), { message: "header must be an HTTP header name" })
+  header?: string;
+
+  /** The `aud` claim; absent, the url's origin (`https://api.example.com`). */
+  @ValidateIf((object: Record<string, unknown>) => object["audience"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  audience?: string;
+}
+
 /** A REST endpoint served as a tool. The tool's arguments fill the `{placeholders}` of the
 url's path (each value percent-encoded as one path segment, never `.`, `..` or empty);
 the others go as query parameters (GET, DELETE, and those named in `query`) or as the JSON
@@ -1638,6 +1661,13 @@ export class HttpToolInputDto {
   @ValidateNested()
   @Type(() => UpstreamAuthDto)
   auth?: UpstreamAuthDto | null;
+
+  /** Tell the service who the caller is: every request carries a JWT the gateway signs (RS256, the key of its access tokens, checked with `/.well-known/jwks.json`) with `iss` the gateway, `aud` the `audience`, `sub` the caller's user id, `email`, `roles`, `client_id` when an application acts for them, `tool`, `execution_id`, `jti`, and `token_use: "identity"`; valid 60 seconds. The gateway itself never takes it as an access token. In `header` as it is, or after `Bearer ` when the header is `Authorization` (then `auth` cannot also set it). Absent or null: the service is not told. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HttpToolIdentityDto)
+  identity?: HttpToolIdentityDto | null;
 }
 
 /** An OpenAPI 3 document (JSON, as an object) whose operations become HTTP tools: path and

@@ -501,7 +501,15 @@ export interface HttpToolInput {
   permissions?: Array<Permission>;
   rateLimit?: RateLimit;
   auth?: UpstreamAuth;
+  identity?: HttpToolIdentity;
 }
+
+/** Tell the service who the caller is: every request carries a JWT the gateway signs (RS256, the key of its access tokens, checked with `/.well-known/jwks.json`) with `iss` the gateway, `aud` the `audience`, `sub` the caller's user id, `email`, `roles`, `client_id` when an application acts for them, `tool`, `execution_id`, `jti`, and `token_use: "identity"`; valid 60 seconds. The gateway itself never takes it as an access token. In `header` as it is, or after `Bearer ` when the header is `Authorization` (then `auth` cannot also set it). Absent or null: the service is not told. */
+export type HttpToolIdentity = {
+  header?: string;
+  /** The `aud` claim; absent, the url's origin (`https://api.example.com`). */
+  audience?: string;
+} | null;
 
 export interface HttpTool {
   id: string;
@@ -525,6 +533,7 @@ export interface HttpTool {
   permissions: Array<string>;
   rateLimit?: RateLimit;
   auth: UpstreamAuth;
+  identity: HttpToolIdentity;
   createdAt: string;
   updatedAt: string;
 }

@@ -21,6 +21,7 @@ export class HttpTools1795300000035 implements MigrationInterface {
         "permissions" text array NOT NULL DEFAULT '{}',
         "rate_limit" jsonb,
         "auth" jsonb,
+        "identity" jsonb,
         "created_by" uuid,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),

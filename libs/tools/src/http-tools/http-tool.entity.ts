@@ -4,6 +4,11 @@ import type { StoredAuth } from '../upstream/upstream-server.entity';
 
 export type HttpToolMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+export interface HttpToolIdentitySettings {
+  header: string;
+  audience: string;
+}
+
 /** A REST endpoint an admin serves as a tool; header values are sealed with the SecretBox. */
 @Entity('http_tools')
 @Unique('uq_http_tools_name', ['name'])
@@ -52,6 +57,10 @@ export class HttpToolEntity {
   /** How it authenticates (an upstream server's auth): secrets sealed. */
   @Column({ type: 'jsonb', nullable: true })
   auth!: StoredAuth | null;
+
+  /** Tell the service who the caller is, in a signed assertion: in which header, for which audience. */
+  @Column({ type: 'jsonb', nullable: true })
+  identity!: HttpToolIdentitySettings | null;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;

@@ -3,17 +3,17 @@ import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { HttpTool, HttpToolInputDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { type Destination, SecretBox } from '@app/security';
+import { type Destination, IdentityAssertions, SecretBox } from '@app/security';
 import { assertValidHeaders, exchange, type HttpAnswer, trustedDestination } from '../builtins/http-exchange';
 import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
 import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
 import { maskedAuth, sealAuth, unsealAuth } from '../upstream/sealed-auth';
 import { MASK, secretScrubber } from '../upstream/secret-scrubber';
 import { TokenEndpointError, UpstreamCredentials } from '../upstream/upstream-auth';
-import { authProblems } from '../upstream/upstream-input-rules';
-import { HttpToolEntity } from './http-tool.entity';
+import { authHeader, authProblems } from '../upstream/upstream-input-rules';
+import { HttpToolEntity, type HttpToolIdentitySettings } from './http-tool.entity';
 import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseUrlTemplate, type UrlTemplate } from './http-tool-request';
 
 declare module '@app/events' {
@@ -47,6 +47,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditWriter,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    @Optional() private readonly assertions?: IdentityAssertions,
   ) {
     this.rows = dataSource.getRepository(HttpToolEntity);
   }
@@ -165,6 +166,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       url: input.url,
       headers: this.sealHeaders(input.headers ?? {}, previous, sameOrigin),
       auth: sealAuth(this.secrets, input.auth, previous?.auth, { sameServer: sameOrigin }),
+      identity: this.identitySettings(input, template),
       inputSchema,
       query: this.queryNames(input.query ?? [], template),
       timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -172,6 +174,19 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       permissions: [...(input.permissions ?? [])],
       rateLimit: input.rateLimit ? { requests: input.rateLimit.requests, window: input.rateLimit.window } : null,
     };
+  }
+
+  /** Where the caller's identity goes, if anywhere: a header nothing else sets. */
+  private identitySettings(input: HttpToolInputDto, template: UrlTemplate): HttpToolIdentitySettings | null {
+    if (!input.identity) return null;
+    const header = input.identity.header ?? 'X-Identity-Assertion';
+    const setElsewhere = [...Object.keys(input.headers ?? {}), authHeader(input.auth)].filter((name): name is string => name !== undefined);
+    const taken = setElsewhere.some((name) => name.toLowerCase() === header.toLowerCase());
+    if (taken) {
+      const message = `${header} is already set by headers or auth`;
+      throw ApiError.validation(`identity.header: ${message}`, [{ field: 'identity.header', message, code: 'CONFLICT' }]);
+    }
+    return { header, audience: input.identity.audience ?? template.origin };
   }
 
   /** Placeholders fill the path; naming one as a query parameter too would send it twice. */
@@ -221,6 +236,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       query: new Set(row.query),
       headers,
       credentials: new UpstreamCredentials(unsealAuth(this.secrets, row.auth)),
+      identity: row.identity ? this.identityOf(row.name, row.identity) : undefined,
       timeoutMs: row.timeoutMs,
       maxResponseBytes: row.maxResponseBytes,
       userAgent: `secure-mcp-server/${this.config.version}`,
@@ -237,6 +253,16 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       permissions: ['execute:tools', ...row.permissions],
       ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
       run: (input, context) => callEndpoint(call, input, context),
+    };
+  }
+
+  /** The header that tells the service who the caller of a run is. */
+  private identityOf(tool: string, settings: HttpToolIdentitySettings): EndpointCall['identity'] {
+    const bearer = settings.header.toLowerCase() === 'authorization';
+    return (context) => {
+      if (!this.assertions) throw new ToolFailure('IDENTITY_UNAVAILABLE', 'this gateway signs no identity assertions');
+      const token = this.assertions.assert(context.caller, { audience: settings.audience, tool, executionId: context.executionId });
+      return { [settings.header.toLowerCase()]: bearer ? `Bearer ${token}` : token };
     };
   }
 
@@ -257,13 +283,14 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       permissions: row.permissions,
       ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
       auth: maskedAuth(row.auth),
+      identity: row.identity,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
   }
 
   private auditDetails(row: HttpToolEntity): Record<string, unknown> {
-    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', permissions: row.permissions };
+    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', identity: row.identity, permissions: row.permissions };
   }
 }
 
@@ -273,6 +300,8 @@ interface EndpointCall {
   readonly query: ReadonlySet<string>;
   readonly headers: Readonly<Record<string, string>>;
   readonly credentials: UpstreamCredentials;
+  /** The caller's identity as headers, when the service is told it. */
+  readonly identity?: (context: ToolRunContext) => Record<string, string>;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly userAgent: string;
@@ -315,6 +344,7 @@ async function send(call: EndpointCall, body: string | undefined, destination: D
     ...(context.traceparent ? { traceparent: context.traceparent } : {}),
     ...call.headers,
     ...lowerCased(credentials),
+    ...call.identity?.(context),
   };
   // An API that echoes its request must not hand a caller the credentials the admin configured.
   const secrets = [...Object.values(call.headers), ...Object.values(credentials)];
