@@ -399,6 +399,43 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     ]);
   });
 
+  it('kept to organizations: only their members and admins see and run it; a deleted organization leaves its list', async () => {
+    const organization = async (name: string) => (await t.client.call<{ id: string }>('createOrganization', { headers: admin.auth, body: { name } })).body.id;
+    const acme = await organization('Acme HTTP');
+    const beta = await organization('Beta HTTP');
+    const member = await registerAndLogin(t.client);
+    const outsider = await registerAndLogin(t.client);
+    expect((await t.client.call('setUserOrganization', { headers: admin.auth, params: { id: member.userId }, body: { organizationId: acme } })).status).toBe(200);
+    expect((await t.client.call('setUserOrganization', { headers: admin.auth, params: { id: outsider.userId }, body: { organizationId: beta } })).status).toBe(200);
+
+    const unknown = await create({ name: 'crm_acme', description: 'Acme only', method: 'GET', url: `${api.url}/acme/{id}`, organizations: [acme, '00000000-0000-4000-8000-000000000000'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details).toEqual([{ field: 'organizations[1]', message: expect.stringContaining('no organization'), code: 'UNKNOWN_ORGANIZATION' }]);
+    const kept = await define({ name: 'crm_acme', description: 'Acme only', method: 'GET', url: `${api.url}/acme/{id}`, organizations: [acme, beta] });
+    expect(kept.organizations).toEqual([acme, beta]);
+
+    const listed = async (who: LoggedInUser) => (await t.client.call<{ tools: Array<{ name: string }> }>('listTools', { headers: who.auth, query: { q: 'crm_acme' } })).body.tools.map((tool) => tool.name);
+    expect(await listed(member)).toEqual(['crm_acme']);
+    expect((await run('crm_acme', { id: '1' }, member.auth)).body.status).toBe('completed');
+    expect(await listed(admin)).toEqual(['crm_acme']);
+
+    expect((await t.client.call('deleteOrganization', { headers: admin.auth, params: { id: beta } })).status).toBe(204);
+    expect((await t.client.call<HttpTool>('getHttpTool', { headers: admin.auth, params: { id: kept.id } })).body.organizations).toEqual([acme]);
+    // The outsider was in Beta, which is gone with it: in no organization now.
+    expect(await listed(outsider)).toEqual([]);
+    expect((await t.client.call('getTool', { headers: outsider.auth, params: { id: 'crm_acme' } })).status).toBe(404);
+    const refused = await run('crm_acme', { id: '1' }, outsider.auth);
+    expect(refused.status).toBe(403);
+    const mcpNames = ((await rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, outsider.accessToken), 'tools/list')).result?.tools as Array<{ name: string }>).map((tool) => tool.name);
+    expect(mcpNames).not.toContain('crm_acme');
+
+    // Emptied: admins only, never everyone.
+    expect((await t.client.call('deleteOrganization', { headers: admin.auth, params: { id: acme } })).status).toBe(204);
+    expect((await t.client.call<HttpTool>('getHttpTool', { headers: admin.auth, params: { id: kept.id } })).body.organizations).toEqual([]);
+    expect(await listed(member)).toEqual([]);
+    expect((await run('crm_acme', { id: '1' }, admin.auth)).body.status).toBe('completed');
+  });
+
   it('is served again from the database when an instance starts', async () => {
     const registry = t.app.get(ToolRegistry);
     registry.unregister('tool_crm_ticket', 'test: as before a start');

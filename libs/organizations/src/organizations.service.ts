@@ -4,7 +4,7 @@ import type { McpService, McpServiceList, Organization, OrganizationAssignmentDt
 import type { AuthenticatedUser } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { McpServicesService, UpstreamService } from '@app/tools';
+import { HttpToolsService, McpServicesService, UpstreamService } from '@app/tools';
 import { OrganizationMemberships } from './organization-memberships';
 import { OrganizationMemberEntity, type OrganizationRole } from './organization-member.entity';
 import { OrganizationEntity, type StoredPlan } from './organization.entity';
@@ -72,6 +72,7 @@ export class OrganizationsService {
     private readonly memberships: OrganizationMemberships,
     private readonly upstreams: UpstreamService,
     private readonly services: McpServicesService,
+    private readonly httpTools: HttpToolsService,
   ) {
     this.organizations = dataSource.getRepository(OrganizationEntity);
     this.members = dataSource.getRepository(OrganizationMemberEntity);
@@ -118,12 +119,13 @@ export class OrganizationsService {
     return this.view(updated);
   }
 
-  /** Its members stay users, in no organization; servers kept to it are no longer (admins only, if to it alone). */
+  /** Its members stay users, in no organization; servers and HTTP tools kept to it are no longer (admins only, if to it alone). */
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
     const organization = await this.find(id);
     await this.organizations.delete({ id });
     this.memberships.changed(id);
     await this.upstreams.forgetOrganization(id);
+    await this.httpTools.forgetOrganization(id);
     await this.audit.record({ action: 'organization.delete', result: 'success', userId: actor, resource: `organization:${id}`, details: { name: organization.name }, origin });
   }
 

@@ -2950,6 +2950,13 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         value = instance;
         break;
       }
+      case "organizations": {
+        if (value === null || value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
+        if (!(value as unknown[]).every((item) => isUUID(item as string, undefined))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       default:
         return undefined;
     }

@@ -1668,6 +1668,13 @@ export class HttpToolInputDto {
   @ValidateNested()
   @Type(() => HttpToolIdentityDto)
   identity?: HttpToolIdentityDto | null;
+
+  /** Who may see and run the tool: only members of these organizations, and admins (as a server's `organizations`). Absent or null: everyone holding its permissions. An empty list: admins only. A deleted organization leaves the list. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  organizations?: string[] | null;
 }
 
 /** An OpenAPI 3 document (JSON, as an object) whose operations become HTTP tools: path and

@@ -502,6 +502,8 @@ export interface HttpToolInput {
   rateLimit?: RateLimit;
   auth?: UpstreamAuth;
   identity?: HttpToolIdentity;
+  /** Who may see and run the tool: only members of these organizations, and admins (as a server's `organizations`). Absent or null: everyone holding its permissions. An empty list: admins only. A deleted organization leaves the list. */
+  organizations?: Array<string> | null;
 }
 
 /** Tell the service who the caller is: every request carries a JWT the gateway signs (RS256, the key of its access tokens, checked with `/.well-known/jwks.json`) with `iss` the gateway, `aud` the `audience`, `sub` the caller's user id, `email`, `roles`, `client_id` when an application acts for them, `tool`, `execution_id`, `jti`, and `token_use: "identity"`; valid 60 seconds. The gateway itself never takes it as an access token. In `header` as it is, or after `Bearer ` when the header is `Authorization` (then `auth` cannot also set it). Absent or null: the service is not told. */
@@ -534,6 +536,7 @@ export interface HttpTool {
   rateLimit?: RateLimit;
   auth: UpstreamAuth;
   identity: HttpToolIdentity;
+  organizations: Array<string> | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -22,6 +22,7 @@ export class HttpTools1795300000035 implements MigrationInterface {
         "rate_limit" jsonb,
         "auth" jsonb,
         "identity" jsonb,
+        "organizations" uuid array,
         "created_by" uuid,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),

@@ -62,6 +62,10 @@ export class HttpToolEntity {
   @Column({ type: 'jsonb', nullable: true })
   identity!: HttpToolIdentitySettings | null;
 
+  /** Only members of these organizations (and admins) see and run it; null: everyone. */
+  @Column({ type: 'uuid', array: true, nullable: true })
+  organizations!: string[] | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

@@ -7,6 +7,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional }
 import { DataSource, type Repository } from 'typeorm';
 import { type Destination, IdentityAssertions, SecretBox } from '@app/security';
 import { assertValidHeaders, exchange, type HttpAnswer, trustedDestination } from '../builtins/http-exchange';
+import { CallerOrganizations, checkOrganizationsExist } from '../registry/caller-organizations';
 import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
 import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
 import { maskedAuth, sealAuth, unsealAuth } from '../upstream/sealed-auth';
@@ -48,6 +49,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     @Optional() private readonly assertions?: IdentityAssertions,
+    @Optional() private readonly organizations?: CallerOrganizations,
   ) {
     this.rows = dataSource.getRepository(HttpToolEntity);
   }
@@ -78,6 +80,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
 
   async create(input: HttpToolInputDto, actor: string, origin: RequestOrigin): Promise<HttpTool> {
     const fields = this.newToolFields(input);
+    await checkOrganizationsExist(input.organizations, this.organizations);
     let row: HttpToolEntity;
     try {
       row = await this.rows.save(this.rows.create({ ...fields, createdBy: actor }));
@@ -97,7 +100,9 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       const message = `an HTTP tool keeps its name '${existing.name}': callers, contexts and tool settings know it by it; create another tool instead`;
       throw ApiError.validation(message, [{ field: 'name', message, code: 'IMMUTABLE' }]);
     }
-    const row = await this.rows.save({ ...existing, ...this.fields(input, existing) });
+    const fields = this.fields(input, existing);
+    await checkOrganizationsExist(input.organizations, this.organizations);
+    const row = await this.rows.save({ ...existing, ...fields });
     this.serve(row);
     await this.audit.record({ action: 'http_tool.update', result: 'success', userId: actor, resource: toolIdOf(row.name), details: this.auditDetails(row), origin });
     this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'updated' });
@@ -107,7 +112,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
     const row = await this.find(id);
     await this.rows.delete({ id });
-    this.registry.unregister(toolIdOf(row.name), 'HTTP tool deleted');
+    this.forget(toolIdOf(row.name));
     await this.audit.record({ action: 'http_tool.delete', result: 'success', userId: actor, resource: toolIdOf(row.name), details: { name: row.name }, origin });
     this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'deleted' });
   }
@@ -116,11 +121,31 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   private async follow(id: string, toolId: string): Promise<void> {
     const row = await this.rows.findOneBy({ id });
     if (row) this.serve(row);
-    else this.registry.unregister(toolId, 'HTTP tool deleted');
+    else this.forget(toolId);
+  }
+
+  /**
+   * A deleted organization leaves every tool's list (an emptied list keeps the tool to admins,
+   * never opens it to everyone), on every instance.
+   */
+  async forgetOrganization(organizationId: string): Promise<void> {
+    const [rows] = (await this.rows.query(`UPDATE http_tools SET organizations = array_remove(organizations, $1::uuid) WHERE $1::uuid = ANY(organizations) RETURNING id`, [organizationId])) as [Array<{ id: string }>, number];
+    for (const { id } of rows) {
+      const row = await this.find(id);
+      this.serve(row);
+      this.events.publish('http-tools.changed', { id, toolId: toolIdOf(row.name), action: 'updated' });
+    }
+  }
+
+  private forget(toolId: string): void {
+    this.registry.unregister(toolId, 'HTTP tool deleted');
+    this.registry.keepTool(toolId, null);
   }
 
   private serve(row: HttpToolEntity): void {
     try {
+      // Kept before it is registered: no moment where everyone could run it.
+      this.registry.keepTool(toolIdOf(row.name), row.organizations);
       this.registry.register(this.definitionOf(row));
       this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
     } catch (error) {
@@ -167,6 +192,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       headers: this.sealHeaders(input.headers ?? {}, previous, sameOrigin),
       auth: sealAuth(this.secrets, input.auth, previous?.auth, { sameServer: sameOrigin }),
       identity: this.identitySettings(input, template),
+      organizations: input.organizations ? input.organizations.map((id) => id.toLowerCase()) : null,
       inputSchema,
       query: this.queryNames(input.query ?? [], template),
       timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -284,13 +310,14 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
       auth: maskedAuth(row.auth),
       identity: row.identity,
+      organizations: row.organizations,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
   }
 
   private auditDetails(row: HttpToolEntity): Record<string, unknown> {
-    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', identity: row.identity, permissions: row.permissions };
+    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', identity: row.identity, organizations: row.organizations, permissions: row.permissions };
   }
 }
 

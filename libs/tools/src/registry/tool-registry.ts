@@ -102,6 +102,8 @@ export class ToolRegistry {
   private readonly byName = new Map<string, RegisteredTool>();
   /** Servers kept to some organizations: their tools are for those organizations' members (and admins). */
   private readonly audiences = new Map<string, ReadonlySet<string>>();
+  /** Tools that are no server's (HTTP tools), by id, kept to some organizations. */
+  private readonly toolAudiences = new Map<string, ReadonlySet<string>>();
   /** Admins' settings of tools, by id: applied whenever they register. */
   private readonly settings = new Map<string, ToolSettings>();
   /** Servers whose tools need permissions beyond execute:tools (their definitions carry them too; this is for their resources and prompts). */
@@ -129,22 +131,32 @@ export class ToolRegistry {
 
   /**
    * What visibility needs to know of the caller besides its permissions: its organization, asked
-   * only while some server is kept to organizations (admins reach every server, so never).
+   * only while some server or tool is kept to organizations (admins reach every one, so never).
    */
   organizationOf(caller: AuthenticatedUser): string | null | Promise<string | null> {
-    if (this.audiences.size === 0 || isAdmin(caller) || !this.organizations) return null;
+    if ((this.audiences.size === 0 && this.toolAudiences.size === 0) || isAdmin(caller) || !this.organizations) return null;
     return this.organizations.organizationOf(caller.id);
   }
 
-  /** Whether the tool's server is kept to some organizations. */
-  isKept(definition: ToolDefinition): boolean {
-    return definition.server !== undefined && this.audiences.has(definition.server.id);
+  /** Who may run a tool that is no server's (an HTTP tool): members of these organizations (null: anyone), and admins. */
+  keepTool(toolId: string, organizations: readonly string[] | null): void {
+    if (organizations) this.toolAudiences.set(toolId, new Set(organizations));
+    else this.toolAudiences.delete(toolId);
   }
 
-  /** Whether the caller, in that organization, may use the tool's server (admins: every server). */
+  /** Whether the tool (or its server) is kept to some organizations. */
+  isKept(definition: ToolDefinition): boolean {
+    return this.audienceOf(definition) !== undefined;
+  }
+
+  /** Whether the caller, in that organization, may use the tool and its server (admins: every one). */
   reaches(caller: AuthenticatedUser, definition: ToolDefinition, organizationId: string | null): boolean {
-    const audience = definition.server ? this.audiences.get(definition.server.id) : undefined;
+    const audience = this.audienceOf(definition);
     return !audience || (organizationId !== null && audience.has(organizationId)) || isAdmin(caller);
+  }
+
+  private audienceOf(definition: ToolDefinition): ReadonlySet<string> | undefined {
+    return definition.server ? this.audiences.get(definition.server.id) : this.toolAudiences.get(definition.id);
   }
 
   /** The servers the caller may not use: kept to organizations its own is not one of, or needing permissions it lacks. */

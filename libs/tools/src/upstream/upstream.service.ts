@@ -10,7 +10,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, type GetPromptResult, McpError, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { basename } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
-import { CallerOrganizations } from '../registry/caller-organizations';
+import { CallerOrganizations, checkOrganizationsExist } from '../registry/caller-organizations';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { ToolCategory, ToolDefinition } from '../tool.types';
 import { listAllPrompts, listAllResources, listAllResourceTemplates } from './paging';
@@ -199,7 +199,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     this.check(input);
-    await this.checkOrganizations(input);
+    await checkOrganizationsExist(input.organizations, this.organizations);
     const transport = this.sealTransport(input, undefined);
     const auth = sealAuth(this.secrets, input.auth, undefined, { sameServer: false });
     let server: UpstreamServerEntity;
@@ -220,7 +220,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async update(id: string, input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const existing = await this.find(id);
     this.check(input);
-    await this.checkOrganizations(input);
+    await checkOrganizationsExist(input.organizations, this.organizations);
     const transport = this.sealTransport(input, existing.transport);
     const auth = sealAuth(this.secrets, input.auth, existing.auth, { sameServer: sameOrigin(existing.transport.url, input.transport.url) });
     let server: UpstreamServerEntity;
@@ -707,14 +707,6 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Every organization named must exist (a typo would keep the server from the members meant). */
-  private async checkOrganizations(input: UpstreamServerInputDto): Promise<void> {
-    const named = input.organizations ?? [];
-    if (named.length === 0) return;
-    const unknown = new Set(this.organizations ? await this.organizations.unknownAmong(named.map((id) => id.toLowerCase())) : named.map((id) => id.toLowerCase()));
-    const problems: ErrorDetail[] = named.flatMap((id, index) => (unknown.has(id.toLowerCase()) ? [{ field: `organizations[${index}]`, message: `no organization ${id}`, code: 'UNKNOWN_ORGANIZATION' }] : []));
-    if (problems.length > 0) throw ApiError.validation('Unknown organizations', problems);
-  }
-
   /**
    * A deleted organization leaves every server's list (an emptied list keeps its server to admins,
    * never opens it to everyone; nobody is in a deleted organization, so other instances lose no
