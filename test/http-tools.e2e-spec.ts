@@ -180,6 +180,22 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect((await run('crm_down', {})).body).toMatchObject({ status: 'failed', error: { code: 'CONNECTION_FAILED' } });
   });
 
+  it('a response path gives the caller only what it selects of a successful JSON answer', async () => {
+    await define({ name: 'crm_query_names', description: 'Only the query', method: 'GET', url: `${api.url}/items`, responsePath: '$.query.tag[*]', inputSchema: { type: 'object', properties: { tag: { type: 'array', items: { type: 'string' } } } } });
+    expect((await run('crm_query_names', { tag: ['red', 'blue'] })).body.result).toEqual({ status: 200, contentType: 'application/json', body: ['red', 'blue'] });
+    await define({ name: 'crm_failing_path', description: 'Failing', method: 'GET', url: `${api.url}/status/{code}`, responsePath: '$.title' });
+    expect((await run('crm_failing_path', { code: '200' })).body.result.body).toBe('refused');
+    // A failing answer stays whole: it says why.
+    expect((await run('crm_failing_path', { code: '500' })).body.result.body).toEqual({ title: 'refused', status: 500 });
+    await define({ name: 'crm_text_path', description: 'Text', method: 'GET', url: `${api.url}/text`, responsePath: '$.anything' });
+    expect((await run('crm_text_path', {})).body.result.body).toBe('plain words');
+    for (const responsePath of ['data', '$..x', '$[?(@.a)]']) {
+      const refused = await create({ name: 'crm_bad_path', description: 'x', method: 'GET', url: `${api.url}/x`, responsePath });
+      expect(refused.status, responsePath).toBe(400);
+      expect(refused.body.details?.[0]).toMatchObject({ field: 'responsePath', code: 'INVALID_FORMAT' });
+    }
+  });
+
   it('an API that echoes the request never hands a caller the credentials the admin configured', async () => {
     await define({ name: 'crm_whoami', description: 'Echoes', method: 'GET', url: `${api.url}/echo-authorization`, headers: { authorization: SECRET } });
     const answer = await run('crm_whoami', {});

@@ -2950,6 +2950,11 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         value = instance;
         break;
       }
+      case "responsePath": {
+        if (value === null || value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 500))) return undefined;
+        break;
+      }
       case "organizations": {
         if (value === null || value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;

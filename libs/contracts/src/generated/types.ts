@@ -502,6 +502,8 @@ export interface HttpToolInput {
   rateLimit?: RateLimit;
   auth?: UpstreamAuth;
   identity?: HttpToolIdentity;
+  /** What of a successful JSON answer the caller gets as `body`, so an agent reads what it needs rather than the whole document: a path of `$` then `.key`, `['any key']`, `[0]`, `[*]` or `.*` (a linear part of JSONPath), e.g. `$.data.items[*].name`. One value, or once a step takes every element, the list of what each gives; missing: null (or left out of the list). Not applied to text answers or to failing ones, whose whole answer says why. */
+  responsePath?: string | null;
   /** Who may see and run the tool: only members of these organizations, and admins (as a server's `organizations`). Absent or null: everyone holding its permissions. An empty list: admins only. A deleted organization leaves the list. */
   organizations?: Array<string> | null;
 }
@@ -536,6 +538,7 @@ export interface HttpTool {
   rateLimit?: RateLimit;
   auth: UpstreamAuth;
   identity: HttpToolIdentity;
+  responsePath: string | null;
   organizations: Array<string> | null;
   createdAt: string;
   updatedAt: string;

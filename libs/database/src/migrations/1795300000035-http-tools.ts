@@ -23,6 +23,7 @@ export class HttpTools1795300000035 implements MigrationInterface {
         "auth" jsonb,
         "identity" jsonb,
         "organizations" uuid array,
+        "response_path" text,
         "created_by" uuid,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),

@@ -1,6 +1,6 @@
 import { ApiError } from '@app/common';
 import { describe, expect, it } from 'vitest';
-import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseUrlTemplate } from './http-tool-request';
+import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseResponsePath, parseUrlTemplate, selectPath } from './http-tool-request';
 
 function refusal(run: () => unknown): { field: string; code: string } {
   try {
@@ -133,5 +133,37 @@ describe('answers', () => {
     expect(annotationsOf('GET')).toMatchObject({ readOnlyHint: true });
     expect(annotationsOf('DELETE')).toMatchObject({ readOnlyHint: false, idempotentHint: true });
     expect(annotationsOf('POST')).not.toHaveProperty('idempotentHint');
+  });
+});
+
+describe('response paths', () => {
+  const answer = { data: { items: [{ name: 'a', tags: ['x'] }, { name: 'b' }, { other: 1 }], 'odd key': { 'it\'s': 42 }, count: 3 } };
+  const select = (path: string) => selectPath(answer, parseResponsePath(path));
+
+  it('selects a value, an element, every element, and keys no dot path can write', () => {
+    expect(select('$')).toEqual(answer);
+    expect(select('$.data.count')).toBe(3);
+    expect(select('$.data.items[1].name')).toBe('b');
+    expect(select('$.data.items[*].name')).toEqual(['a', 'b']);
+    expect(select('$.data.items.*.tags[0]')).toEqual(['x']);
+    expect(select("$.data['odd key']['it\\'s']")).toBe(42);
+    expect(select('$.data.missing')).toBeNull();
+    expect(select('$.data.items[9]')).toBeNull();
+    expect(select('$.data.items[*].missing')).toEqual([]);
+  });
+
+  it('never reads what is not the value\'s own', () => {
+    expect(select('$.data.constructor')).toBeNull();
+    expect(select('$.data.items.length')).toBeNull();
+    expect(selectPath(JSON.parse('{"__proto__": {"x": 1}}'), parseResponsePath("$['__proto__'].x"))).toBe(1);
+  });
+
+  it('walks a long list without overflowing', () => {
+    const long = { items: Array.from({ length: 1_000_000 }, (_, index) => index) };
+    expect((selectPath(long, parseResponsePath('$.items[*]')) as number[]).length).toBe(1_000_000);
+  });
+
+  it.each(['data', '$.', '$..name', '$.items[-1]', '$.items[?(@.x)]', "$['unclosed", '$.a b', `$${'.a'.repeat(33)}`, '$[1:2]'])('refuses %j', (path) => {
+    expect(refusal(() => parseResponsePath(path))).toEqual({ field: 'responsePath', code: 'INVALID_FORMAT' });
   });
 });

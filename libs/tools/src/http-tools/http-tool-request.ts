@@ -119,3 +119,55 @@ export function annotationsOf(method: HttpToolMethod): Record<string, boolean> {
   if (method === 'PUT' || method === 'DELETE') return { readOnlyHint: false, idempotentHint: true, openWorldHint: true };
   return { readOnlyHint: false, openWorldHint: true };
 }
+
+/** One step of a response path: a key, an index, or every element (`*`). */
+export type PathStep = { readonly key: string } | { readonly index: number } | { readonly every: true };
+
+const PATH_STEP = /^(?:\.([A-Za-z_$][\w$-]*)|\.\*|\[\*\]|\[(\d{1,9})\]|\['((?:[^'\\]|\\.){1,200})'\])/;
+const MAX_PATH_STEPS = 32;
+
+/**
+ * A response path (a small, linear part of JSONPath): `$` then `.key`, `['any key']`, `[0]`,
+ * `[*]` or `.*`, e.g. `$.data.items[*].name`. Refused (400) when it is anything else.
+ */
+export function parseResponsePath(text: string): PathStep[] {
+  const problem = (message: string): ApiError => ApiError.validation(`responsePath: ${message}`, [{ field: 'responsePath', message, code: 'INVALID_FORMAT' }]);
+  if (!text.startsWith('$')) throw problem('starts with $');
+  const steps: PathStep[] = [];
+  for (let rest = text.slice(1); rest !== ''; ) {
+    const match = PATH_STEP.exec(rest);
+    if (!match) throw problem(`cannot read it from "${rest.slice(0, 40)}": use .key, ['key'], [0], [*] or .*`);
+    if (match[1] !== undefined) steps.push({ key: match[1] });
+    else if (match[2] !== undefined) steps.push({ index: Number(match[2]) });
+    else if (match[3] !== undefined) steps.push({ key: match[3].replace(/\\(.)/g, '$1') });
+    else steps.push({ every: true });
+    if (steps.length > MAX_PATH_STEPS) throw problem(`at most ${MAX_PATH_STEPS} steps`);
+    rest = rest.slice(match[0].length);
+  }
+  return steps;
+}
+
+/**
+ * What a path selects of a JSON value: one value, or (once a step takes every element) the list of
+ * what each element gives; what is not there is left out (a single missing value: null).
+ */
+export function selectPath(value: unknown, steps: readonly PathStep[]): unknown {
+  let current: unknown[] = [value];
+  let many = false;
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const node of current) {
+      if ('every' in step) {
+        // One by one: spreading a list of a million elements into push would overflow the stack.
+        if (typeof node === 'object' && node !== null) for (const element of Array.isArray(node) ? node : Object.values(node)) next.push(element);
+      } else if ('index' in step) {
+        if (Array.isArray(node) && step.index < node.length) next.push(node[step.index]);
+      } else if (typeof node === 'object' && node !== null && !Array.isArray(node) && Object.hasOwn(node, step.key)) {
+        next.push((node as Record<string, unknown>)[step.key]);
+      }
+    }
+    many ||= 'every' in step;
+    current = next;
+  }
+  return many ? current : (current[0] ?? null);
+}

@@ -66,6 +66,10 @@ export class HttpToolEntity {
   @Column({ type: 'uuid', array: true, nullable: true })
   organizations!: string[] | null;
 
+  /** What of a successful JSON answer the caller gets (a linear part of JSONPath); null: all of it. */
+  @Column({ name: 'response_path', type: 'text', nullable: true })
+  responsePath!: string | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

@@ -15,7 +15,7 @@ import { MASK, secretScrubber } from '../upstream/secret-scrubber';
 import { TokenEndpointError, UpstreamCredentials } from '../upstream/upstream-auth';
 import { authHeader, authProblems } from '../upstream/upstream-input-rules';
 import { HttpToolEntity, type HttpToolIdentitySettings } from './http-tool.entity';
-import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseUrlTemplate, type UrlTemplate } from './http-tool-request';
+import { annotationsOf, answerBody, buildRequest, derivedInputSchema, inputSchemaProblems, parseResponsePath, parseUrlTemplate, type PathStep, selectPath, type UrlTemplate } from './http-tool-request';
 
 declare module '@app/events' {
   interface EventMap {
@@ -193,6 +193,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       auth: sealAuth(this.secrets, input.auth, previous?.auth, { sameServer: sameOrigin }),
       identity: this.identitySettings(input, template),
       organizations: input.organizations ? input.organizations.map((id) => id.toLowerCase()) : null,
+      responsePath: checkedResponsePath(input.responsePath),
       inputSchema,
       query: this.queryNames(input.query ?? [], template),
       timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -263,6 +264,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       headers,
       credentials: new UpstreamCredentials(unsealAuth(this.secrets, row.auth)),
       identity: row.identity ? this.identityOf(row.name, row.identity) : undefined,
+      responsePath: row.responsePath ? parseResponsePath(row.responsePath) : undefined,
       timeoutMs: row.timeoutMs,
       maxResponseBytes: row.maxResponseBytes,
       userAgent: `secure-mcp-server/${this.config.version}`,
@@ -311,6 +313,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       auth: maskedAuth(row.auth),
       identity: row.identity,
       organizations: row.organizations,
+      responsePath: row.responsePath,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -321,6 +324,13 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** The admin's response path, once it is known to parse. */
+function checkedResponsePath(text: string | null | undefined): string | null {
+  if (!text) return null;
+  parseResponsePath(text);
+  return text;
+}
+
 interface EndpointCall {
   readonly method: HttpToolEntity['method'];
   readonly template: UrlTemplate;
@@ -329,6 +339,8 @@ interface EndpointCall {
   readonly credentials: UpstreamCredentials;
   /** The caller's identity as headers, when the service is told it. */
   readonly identity?: (context: ToolRunContext) => Record<string, string>;
+  /** What of a successful JSON answer the caller gets. */
+  readonly responsePath?: readonly PathStep[];
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly userAgent: string;
@@ -352,7 +364,7 @@ async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, 
     throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location ?? null });
   }
   if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result);
-  return result;
+  return call.responsePath && typeof result.body !== 'string' ? { ...result, body: selectPath(result.body, call.responsePath) } : result;
 }
 
 /** One exchange, with the credentials of the moment, and what masks them (and the admin's header values) in the answer. */
