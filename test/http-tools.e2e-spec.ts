@@ -202,6 +202,9 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect(lastRequest().headers.authorization).toBe(SECRET);
     expect(answer.body.result.body).toEqual({ youSent: '********' });
     expect(JSON.stringify(answer.body)).not.toContain('crm-token');
+    // Only credentials are masked: a header value such as a team name stays readable where the answer repeats it.
+    await define({ name: 'crm_team_notes', description: 'Notes', method: 'GET', url: `${api.url}/notes?team=support`, headers: { authorization: SECRET, 'X-Team': 'support' } });
+    expect((await run('crm_team_notes', {})).body.result.body).toMatchObject({ query: { team: ['support'] } });
   });
 
   it('authenticates as an upstream server does: an API key, or an OAuth client credentials token fetched again on a 401', async () => {

@@ -29,6 +29,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_SCHEMA_CHARS = 65_536;
 
 const toolIdOf = (name: string): string => `tool_${name}`;
+/** Headers whose values are credentials, masked wherever an answer repeats them. */
+const CREDENTIAL_HEADER = /auth|token|key|secret|password|cookie|session|signature|credential/i;
 
 /**
  * REST endpoints that admins serve as tools. Kept in the database (header values sealed), put in
@@ -58,7 +60,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.events.on('http-tools.changed', (event) => {
       if (event.origin !== this.events.instanceId) return this.follow(event.payload.id, event.payload.toolId);
     });
-    for (const row of await this.rows.find()) this.serve(row);
+    for (const row of await this.rows.find()) this.serve(row, false);
   }
 
   onModuleDestroy(): void {
@@ -142,12 +144,13 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     this.registry.keepTool(toolId, null);
   }
 
-  private serve(row: HttpToolEntity): void {
+  /** Registers the tool as the row says; clients are told the list changed, except at start, when none is connected yet. */
+  private serve(row: HttpToolEntity, announce = true): void {
     try {
       // Kept before it is registered: no moment where everyone could run it.
       this.registry.keepTool(toolIdOf(row.name), row.organizations);
       this.registry.register(this.definitionOf(row));
-      this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
+      if (announce) this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
     } catch (error) {
       // A built-in of a newer release may have taken the name: the tool waits, and says why.
       if (error instanceof ToolClashError) this.logger.warn(error.message);
@@ -256,7 +259,6 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   private definitionOf(row: HttpToolEntity): ToolDefinition {
     const template = parseUrlTemplate(row.url);
     const headers = Object.fromEntries(Object.entries(row.headers).map(([name, value]) => [name.toLowerCase(), this.secrets.decrypt(value)]));
-    // An API that echoes its request must not hand a caller the credentials the admin configured.
     const call = {
       method: row.method,
       template,
@@ -385,8 +387,9 @@ async function send(call: EndpointCall, body: string | undefined, destination: D
     ...lowerCased(credentials),
     ...call.identity?.(context),
   };
-  // An API that echoes its request must not hand a caller the credentials the admin configured.
-  const secrets = [...Object.values(call.headers), ...Object.values(credentials)];
+  // An API that echoes its request must not hand a caller the credentials the admin configured. Only
+  // credentials: masking every header value would blot out words like a team name in the answer.
+  const secrets = [...Object.entries(call.headers).filter(([name]) => CREDENTIAL_HEADER.test(name)).map(([, value]) => value), ...Object.values(credentials)];
   const scrub = secretScrubber(secrets.flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK);
   try {
     return { answer: await exchange(destination, headers, call.method, body, call.maxResponseBytes, signal), scrub };
