@@ -196,6 +196,33 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     }
   });
 
+  it("a context's retry policy tries again when the service says it did not act, and a repeatable request when its gateway failed", async () => {
+    await define({ name: 'crm_flaky_get', description: 'Flaky', method: 'GET', url: `${api.url}/flaky/{times}/{key}` });
+    await define({ name: 'crm_flaky_post', description: 'Flaky', method: 'POST', url: `${api.url}/flaky/{times}/{key}` });
+    await define({ name: 'crm_status_get', description: 'Status', method: 'GET', url: `${api.url}/status/{code}` });
+    await define({ name: 'crm_status_post', description: 'Status', method: 'POST', url: `${api.url}/status/{code}` });
+    const tools = ['crm_flaky_get', 'crm_flaky_post', 'crm_status_get', 'crm_status_post'];
+    const context = await t.client.call<{ id: string }>('createContext', { headers: user.auth, body: { name: 'Retrying', tools, settings: { maxExecutionTime: 20_000, retryPolicy: { maxRetries: 2, backoffMultiplier: 1 } } } });
+    expect(context.status, JSON.stringify(context.body)).toBe(201);
+    const inContext = (tool: string, parameters: Record<string, unknown>) => t.client.call<Run>('executeTool', { headers: user.auth, params: { id: tool }, body: { parameters, context: { contextId: context.body.id } } });
+    const sent = (path: string) => api.requests.filter((request) => request.path === path).length;
+
+    expect((await inContext('crm_flaky_get', { times: '2', key: 'get' })).body).toMatchObject({ status: 'completed', result: { body: { attempt: 3 } } });
+    expect(sent('/flaky/2/get')).toBe(3);
+    expect((await inContext('crm_flaky_post', { times: '1', key: 'post' })).body).toMatchObject({ status: 'completed', result: { body: { attempt: 2 } } });
+    // A bad gateway may have passed a POST on: not sent again. A GET is.
+    const before = { get: sent('/status/502'), post: 0 };
+    expect((await inContext('crm_status_post', { code: '502' })).body).toMatchObject({ status: 'failed', error: { code: 'HTTP_ERROR' } });
+    before.post = sent('/status/502');
+    expect(before.post - before.get).toBe(1);
+    expect((await inContext('crm_status_get', { code: '502' })).body.status).toBe('failed');
+    expect(sent('/status/502') - before.post).toBe(3);
+    // A refusal that will not change is never tried again, and without a context nothing is.
+    expect((await inContext('crm_status_get', { code: '404' })).body.status).toBe('failed');
+    expect((await run('crm_flaky_get', { times: '1', key: 'direct' })).body).toMatchObject({ status: 'failed', error: { code: 'HTTP_ERROR' } });
+    expect(sent('/flaky/1/direct')).toBe(1);
+  });
+
   it('an API that echoes the request never hands a caller the credentials the admin configured', async () => {
     await define({ name: 'crm_whoami', description: 'Echoes', method: 'GET', url: `${api.url}/echo-authorization`, headers: { authorization: SECRET } });
     const answer = await run('crm_whoami', {});

@@ -22,13 +22,14 @@ export interface RestApi {
 /**
  * A real REST API on 127.0.0.1 for tests of HTTP tools. It answers every request with what it
  * received as JSON, except on these paths: `/status/<code>` (that status, a JSON problem),
- * `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
+ * `/flaky/<n>/<key>` (503 to the first n requests with that key, then 200), `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
  * `/echo-authorization` (the Authorization header it got, as an API that reflects it would).
  * Every path answers 401 to a request without the Authorization it is told to require.
  */
 export async function startRestApi(): Promise<RestApi> {
   const requests: RestApiRequest[] = [];
   let required: string | undefined;
+  const flakyCounts = new Map<string, number>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,6 +42,13 @@ export async function startRestApi(): Promise<RestApi> {
       requests.push(seen);
       const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (required !== undefined && request.headers.authorization !== required) return void json(401, { title: 'unauthorized' });
+      const flaky = /^\/flaky\/(\d{1,3})\/([\w-]{1,40})$/.exec(parsed.pathname);
+      if (flaky) {
+        const seen = (flakyCounts.get(flaky[2]) ?? 0) + 1;
+        flakyCounts.set(flaky[2], seen);
+        if (seen <= Number(flaky[1])) return void json(503, { title: 'try again', attempt: seen });
+        return void json(200, { attempt: seen });
+      }
       const status = /^\/status\/(\d{3})$/.exec(parsed.pathname);
       if (status) return void json(Number(status[1]), { title: 'refused', status: Number(status[1]) });
       if (parsed.pathname === '/redirect') return void response.writeHead(302, { location: 'http://elsewhere.test/' }).end();

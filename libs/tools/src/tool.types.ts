@@ -66,12 +66,16 @@ export interface ToolRunContext extends CallerChannel {
   readonly traceparent?: string;
 }
 
-/** A failure inside the tool (file missing, upstream error result): the run ends `failed`. */
+/**
+ * A failure inside the tool (file missing, upstream error result): the run ends `failed`.
+ * `transient`: trying again may succeed, so a context's retry policy does.
+ */
 export class ToolFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly result?: unknown,
+    readonly transient = false,
   ) {
     super(message);
     this.name = 'ToolFailure';

@@ -67,6 +67,8 @@ interface RunResult {
   memoryUsed: number;
   /** Served from the cache of upstream results. */
   cached?: boolean;
+  /** The tool says trying again may succeed (its service was briefly unavailable). */
+  transient?: boolean;
 }
 
 const RECOVERY_INTERVAL_MS = 30_000;
@@ -75,7 +77,7 @@ const METHOD_NOT_FOUND = -32601;
 const RETRY_BASE_MS = 100;
 
 function isTransient(run: RunResult): boolean {
-  return run.thrown !== undefined && (run.thrown.status === 502 || run.thrown.status === 503);
+  return run.transient === true || (run.thrown !== undefined && (run.thrown.status === 502 || run.thrown.status === 503));
 }
 const RECOVERY_GRACE_MS = 2_000;
 const WINDOW_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
@@ -378,11 +380,12 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const startedAt = new Date();
     const heapBefore = getHeapStatistics().used_heap_size;
     // No object spread on this path: on Node 20 `{ ...a, more }` costs microseconds, not nanoseconds.
-    const finish = (fields: Pick<RunResult, 'status' | 'result' | 'error' | 'thrown'>): RunResult => ({
+    const finish = (fields: Pick<RunResult, 'status' | 'result' | 'error' | 'thrown' | 'transient'>): RunResult => ({
       status: fields.status,
       result: fields.result,
       error: fields.error,
       thrown: fields.thrown,
+      ...(fields.transient ? { transient: true } : {}),
       attempts: 1,
       startedAt,
       endedAt: new Date(),
@@ -414,7 +417,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
         const message = `The run exceeded its timeout of ${timeoutMs} ms and was cancelled`;
         return finish({ status: 'failed', error: { code: 'TIMEOUT', message }, thrown: new ApiError(504, 'TIMEOUT', message) });
       }
-      if (error instanceof ToolFailure) return finish({ status: 'failed', result: error.result, error: { code: error.code, message: error.message } });
+      if (error instanceof ToolFailure) return finish({ status: 'failed', result: error.result, error: { code: error.code, message: error.message }, transient: error.transient });
       if (error instanceof ApiError) return finish({ status: 'failed', error: { code: error.code, message: error.message }, thrown: error });
       this.logger.error({ err: error, tool: definition.name }, 'tool failed unexpectedly');
       return finish({ status: 'failed', error: { code: 'INTERNAL_ERROR', message: 'The tool failed unexpectedly' }, thrown: new ApiError(500, 'INTERNAL_ERROR', 'The tool failed unexpectedly') });

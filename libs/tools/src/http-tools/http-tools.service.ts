@@ -29,6 +29,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_SCHEMA_CHARS = 65_536;
 
 const toolIdOf = (name: string): string => `tool_${name}`;
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
 /** Headers whose values are credentials, masked wherever an answer repeats them. */
 const CREDENTIAL_HEADER = /auth|token|key|secret|password|cookie|session|signature|credential/i;
 
@@ -365,7 +366,7 @@ async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, 
   if (answer.status >= 300 && answer.status < 400) {
     throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location ?? null });
   }
-  if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result);
+  if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result, mayTryAgain(call.method, answer.status));
   return call.responsePath && typeof result.body !== 'string' ? { ...result, body: selectPath(result.body, call.responsePath) } : result;
 }
 
@@ -395,8 +396,19 @@ async function send(call: EndpointCall, body: string | undefined, destination: D
     return { answer: await exchange(destination, headers, call.method, body, call.maxResponseBytes, signal), scrub };
   } catch (error) {
     if (signal.aborted && !context.signal.aborted) throw new ToolFailure('TIMEOUT', `no answer within ${call.timeoutMs} ms`);
+    // The request may have been acted on before the connection broke: only a repeatable one is tried again.
+    if (error instanceof ToolFailure && error.code === 'CONNECTION_FAILED' && IDEMPOTENT.has(call.method)) throw new ToolFailure(error.code, error.message, error.result, true);
     throw error;
   }
+}
+
+/**
+ * Whether a context's retry policy may send the request again: when the service says it did not
+ * act (429, 503), and for a method that repeats safely (GET, PUT, DELETE) also on a bad gateway or
+ * gateway timeout in front of it.
+ */
+function mayTryAgain(method: HttpToolEntity['method'], status: number): boolean {
+  return status === 429 || status === 503 || (IDEMPOTENT.has(method) && (status === 502 || status === 504));
 }
 
 function lowerCased(headers: Record<string, string>): Record<string, string> {
