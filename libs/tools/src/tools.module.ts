@@ -14,6 +14,7 @@ import { HttpToolsService } from './http-tools/http-tools.service';
 import { ToolRegistry } from './registry/tool-registry';
 import { ToolSettingsService } from './registry/tool-settings.service';
 import { ToolsController } from './tools.controller';
+import { McpTasks } from './mcp-tasks';
 import { ToolsRpc } from './tools.rpc';
 import { ToolsService } from './tools.service';
 import { AdminServerGroupsController } from './upstream/admin-server-groups.controller';
@@ -34,7 +35,7 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 @Global()
 @Module({
   controllers: [ToolsController, AdminToolsController, AdminHttpToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
-  providers: [ToolRegistry, ToolSettingsService, HttpToolsService, HttpToolImporter, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, ToolsRpc],
+  providers: [ToolRegistry, ToolSettingsService, HttpToolsService, HttpToolImporter, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, McpTasks, ToolsRpc],
   exports: [ToolRegistry, HttpToolsService, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
 export class ToolsModule {}

@@ -1,5 +1,6 @@
 import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
+import type { ToolExecution } from '@app/contracts';
 import { endWhenSettled, mcpSpanName, Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, isAdmin, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
 import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
@@ -7,6 +8,7 @@ import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
 import { clientRefusal } from './client-capabilities';
 import { RunPolicies } from './execution/run-policies';
+import { McpTasks, TASKS_SINCE } from './mcp-tasks';
 import { ToolExecutor } from './execution/tool-executor.service';
 import { type RegisteredTool, ToolRegistry } from './registry/tool-registry';
 import { type CallerChannel, ClientRequestError, LOG_LEVELS, type LogLevel, type ProgressUpdate, type ToolLogMessage } from './tool.types';
@@ -92,6 +94,7 @@ export class ToolsRpc implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
     private readonly tracing: Tracing,
+    private readonly tasks: McpTasks,
     @Optional() private readonly policies?: RunPolicies,
     @Optional() private readonly permissionLookup?: PermissionLookup,
   ) {}
@@ -112,10 +115,17 @@ export class ToolsRpc implements OnModuleInit {
       handle: (params, context) => this.list(params, context),
     });
     this.rpc.register('tools/call', {
-      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' } } },
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' }, task: { type: 'object', properties: { ttl: { type: 'number', minimum: 0 } } } } },
       cancellable: true,
-      handle: (params, context) => this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params), traceparentOf(params)),
+      handle: (params, context) =>
+        params.task === undefined
+          ? this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params), traceparentOf(params))
+          : this.callAsTask(params.name as string, params.arguments as Record<string, unknown> | undefined, context, traceparentOf(params)),
     });
+    // A task is a run: its id is a run's uuid, and any other text names no task.
+    const taskOnly = { type: 'object', required: ['taskId'], properties: { taskId: { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } } };
+    this.rpc.register('tasks/get', { params: taskOnly, handle: (params, context) => this.tasks.get(params.taskId as string, context) as unknown as Promise<Record<string, unknown>> });
+    this.rpc.register('tasks/result', { params: taskOnly, cancellable: true, handle: (params, context) => this.tasks.result(params.taskId as string, context, callResultOf) });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
       params: {
@@ -226,14 +236,17 @@ export class ToolsRpc implements OnModuleInit {
   /** Capabilities: tools always; resources and prompts when a connected upstream the caller reaches offers them. */
   initialize(requested: unknown, scope: UpstreamScope): Record<string, unknown> {
     const offers = this.upstreams.offers(scope);
+    const protocolVersion = negotiateProtocolVersion(requested);
     return {
-      protocolVersion: negotiateProtocolVersion(requested),
+      protocolVersion,
       capabilities: {
         tools: { listChanged: true },
         ...(offers.resources ? { resources: offers.subscribe ? { subscribe: true } : {} } : {}),
         ...(offers.prompts ? { prompts: {} } : {}),
         ...(offers.prompts || offers.resources ? { completions: {} } : {}),
         logging: {},
+        // A tool call may run as a task (an asynchronous run of the engine), polled or awaited.
+        ...(protocolVersion >= TASKS_SINCE ? { tasks: { requests: { tools: { call: {} } } } } : {}),
       },
       serverInfo: { name: 'secure-mcp-server', title: 'Secure MCP Server', version: this.config.version },
       instructions: 'Tools of this gateway: its built-in ones and those of its upstream MCP servers.',
@@ -256,6 +269,8 @@ export class ToolsRpc implements OnModuleInit {
       ...(tool.definition.icons ? { icons: tool.definition.icons } : {}),
       inputSchema: { type: 'object', ...tool.definition.inputSchema },
       ...(tool.definition.source === 'upstream' && tool.definition.outputSchema ? { outputSchema: tool.definition.outputSchema } : {}),
+      // A run a person must allow has nobody to ask once it is a task.
+      execution: { taskSupport: tool.requiresConfirmation ? 'forbidden' : 'optional' },
       id: tool.definition.id,
       category: tool.definition.category,
     }));
@@ -270,16 +285,26 @@ export class ToolsRpc implements OnModuleInit {
     try {
       const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { contextId: context.contextId ?? null, sessionId: context.sessionId, channel: this.channelOf(context, progressToken), traceparent }, context.origin);
       if (outcome.kind === 'accepted') return { content: [{ type: 'text', text: JSON.stringify(outcome.execution) }] };
-      const { execution } = outcome;
-      if (isCallToolResult(execution.result)) return execution.result;
-      if (execution.status === 'failed') return { isError: true, content: [{ type: 'text', text: execution.error?.message ?? 'The tool failed' }] };
-      return { content: [{ type: 'text', text: JSON.stringify(execution.result ?? null) }], ...(isPlainObject(execution.result) ? { structuredContent: execution.result } : {}) };
+      return callResultOf(outcome.execution);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 404) throw error;
       if (error instanceof MissingPermissionsError) await this.challengeStepUp(error, context);
       const details = error.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
       return { isError: true, content: [{ type: 'text', text: details ? `${error.message}: ${details}` : error.message }], _meta: { code: error.code } };
     }
+  }
+
+  /**
+   * MCP tasks: the call becomes an asynchronous run of the engine (the same checks, limits, audit
+   * and history), answered at once with the task. What refuses the run is a protocol error here, not
+   * a CallToolResult, which a client asking for a task does not expect.
+   */
+  private async callAsTask(name: string, input: Record<string, unknown> | undefined, context: RpcContext, traceparent?: string): Promise<Record<string, unknown>> {
+    await this.limit('toolsExecute', context);
+    const target = await this.target(name, context);
+    if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
+    const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { async: true, contextId: context.contextId ?? null, sessionId: context.sessionId, traceparent }, context.origin);
+    return { task: this.tasks.taskOf(outcome.execution) };
   }
 
   /**
@@ -436,4 +461,11 @@ export class ToolsRpc implements OnModuleInit {
     for (const tool of tools) counts.set(own(tool), (counts.get(own(tool)) ?? 0) + 1);
     return tools.map((tool) => ({ name: counts.get(own(tool)) === 1 ? own(tool) : tool.definition.name, tool }));
   }
+}
+
+/** A finished run as MCP's CallToolResult: a failing tool is a result with isError, never a protocol error. */
+function callResultOf(execution: ToolExecution): Record<string, unknown> {
+  if (isCallToolResult(execution.result)) return execution.result;
+  if (execution.status === 'failed') return { isError: true, content: [{ type: 'text', text: execution.error?.message ?? 'The tool failed' }], ...(execution.error ? { _meta: { code: execution.error.code } } : {}) };
+  return { content: [{ type: 'text', text: JSON.stringify(execution.result ?? null) }], ...(isPlainObject(execution.result) ? { structuredContent: execution.result } : {}) };
 }

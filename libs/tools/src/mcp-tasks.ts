@@ -1,0 +1,119 @@
+import { ApiError } from '@app/common';
+import type { ToolExecution } from '@app/contracts';
+import { EventBus } from '@app/events';
+import { AppConfig } from '@app/config';
+import { INVALID_PARAMS, type RpcContext, RpcError } from '@app/rpc';
+import { Injectable } from '@nestjs/common';
+import { ExecutionsService } from './execution/executions.service';
+
+/** MCP's key for a message about a task (`_meta`). */
+export const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+/** The first protocol version with tasks. */
+export const TASKS_SINCE = '2025-11-25';
+
+const POLL_INTERVAL_MS = 1_000;
+/** How often tasks/result looks again when no event woke it (a run finished on an instance whose event was lost). */
+const RESULT_RECHECK_MS = 500;
+/** tasks/result waits at most this long; a run is over long before (its timeout is capped). */
+const MAX_RESULT_WAIT_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
+
+type TaskStatus = 'working' | 'completed' | 'failed' | 'cancelled';
+
+/** MCP 2025-11-25's Task. */
+export interface McpTask {
+  readonly taskId: string;
+  readonly status: TaskStatus;
+  readonly statusMessage?: string;
+  readonly createdAt: string;
+  readonly lastUpdatedAt: string;
+  readonly ttl: number | null;
+  readonly pollInterval: number;
+}
+
+/** A run's CallToolResult, as tools/call answers it and tasks/result repeats it. */
+export type CallResultOf = (execution: ToolExecution) => Record<string, unknown>;
+
+/**
+ * MCP tasks (2025-11-25): a tools/call with `task` becomes an asynchronous run of the engine,
+ * and the run is the task (its id is the task's id). The caller polls it (tasks/get) or waits for
+ * its result (tasks/result); only the caller who started it (and admins) see it, as with runs.
+ */
+@Injectable()
+export class McpTasks {
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly events: EventBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** How long a finished task's result is kept: the run history's retention (null: kept). */
+  private get ttl(): number | null {
+    const days = this.config.tools.executionRetentionDays;
+    return days > 0 ? days * DAY_MS : null;
+  }
+
+  taskOf(execution: Pick<ToolExecution, 'executionId' | 'status' | 'createdAt' | 'metrics' | 'error'>): McpTask {
+    const status: TaskStatus = execution.status === 'pending' || execution.status === 'running' ? 'working' : execution.status === 'completed' ? 'completed' : execution.error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    // A run just accepted is answered before its row is read back: it was created now.
+    const createdAt = execution.createdAt ?? new Date().toISOString();
+    return {
+      taskId: execution.executionId,
+      status,
+      ...(execution.error ? { statusMessage: execution.error.message } : {}),
+      createdAt,
+      lastUpdatedAt: execution.metrics?.endTime ?? createdAt,
+      ttl: this.ttl,
+      pollInterval: POLL_INTERVAL_MS,
+    };
+  }
+
+  async get(taskId: string, context: RpcContext): Promise<McpTask> {
+    return this.taskOf(await this.execution(taskId, context));
+  }
+
+  /** Waits until the task is over, then answers what its tools/call would have. */
+  async result(taskId: string, context: RpcContext, callResultOf: CallResultOf): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + MAX_RESULT_WAIT_MS;
+    const waiting = new AbortController();
+    context.cancellation?.onCancel((reason) => waiting.abort(reason));
+    for (;;) {
+      const execution = await this.execution(taskId, context);
+      if (execution.status === 'completed' || execution.status === 'failed') {
+        const answer = callResultOf(execution);
+        return { ...answer, _meta: { ...((answer._meta as Record<string, unknown> | undefined) ?? {}), [RELATED_TASK]: { taskId } } };
+      }
+      if (Date.now() >= deadline) throw new RpcError(-32000, 'The task is still working: ask again later', { code: 'TIMEOUT' });
+      await this.finishedOrAWhile(taskId, waiting.signal);
+    }
+  }
+
+  /** Resolves when the run's event arrives, or after a short while anyway; rejects when the caller stops waiting. */
+  private finishedOrAWhile(taskId: string, stopped: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const end = (settle: () => void): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        stopped.removeEventListener('abort', onAbort);
+        settle();
+      };
+      const onAbort = (): void => end(() => reject(new RpcError(-32000, `Cancelled by the caller: ${String(stopped.reason).slice(0, 200)}`, { code: 'CANCELLED' })));
+      const timer = setTimeout(() => end(resolve), RESULT_RECHECK_MS);
+      const unsubscribe = this.events.on('tool.executed', (event) => {
+        if (event.payload.executionId === taskId) end(resolve);
+      });
+      if (stopped.aborted) onAbort();
+      else stopped.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The caller's own run (admins: anyone's); any other id is an unknown task. */
+  private async execution(taskId: string, context: RpcContext): Promise<ToolExecution> {
+    try {
+      return await this.executions.get(context.caller, taskId);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 400 || error.status === 403)) throw new RpcError(INVALID_PARAMS, `Unknown task: ${taskId.slice(0, 64)}`, { code: 'NOT_FOUND' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { AuditLogEntity } from '@app/audit';
+import { type LoggedInUser, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
+import { CallToolResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+
+describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, polled or awaited', () => {
+  const t = useTestApp();
+  let admin: LoggedInUser;
+  let user: LoggedInUser;
+  let api: RestApi;
+  let session: Record<string, string>;
+
+  const mcp = (method: string, params: Record<string, unknown> = {}, headers = session) => rawMcpRequest(t.baseUrl, headers, method, params);
+
+  beforeAll(async () => {
+    admin = await registerAndLoginAs(t, ['admin']);
+    user = await registerAndLogin(t.client);
+    api = await startRestApi();
+    session = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const slow = await t.client.call('createHttpTool', { headers: admin.auth, body: { name: 'slow_report', description: 'Takes three seconds', method: 'GET', url: `${api.url}/slow`, timeoutMs: 10_000 } });
+    expect(slow.status).toBe(201);
+    const missing = await t.client.call('createHttpTool', { headers: admin.auth, body: { name: 'missing_report', description: 'Answers 404', method: 'GET', url: `${api.url}/status/404` } });
+    expect(missing.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('says so in initialize from 2025-11-25 on, and which tools may run as tasks', async () => {
+    const init = async (protocolVersion: string) => {
+      const answer = await fetch(`${t.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+      });
+      return ((await answer.json()) as { result: { capabilities: Record<string, unknown> } }).result.capabilities;
+    };
+    expect((await init('2025-11-25')).tasks).toEqual({ requests: { tools: { call: {} } } });
+    expect((await init('2025-06-18')).tasks).toBeUndefined();
+
+    expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'system_info' }, body: { requiresConfirmation: true } })).status).toBe(200);
+    const tools = (await mcp('tools/list')).result?.tools as Array<{ name: string; execution?: { taskSupport: string } }>;
+    expect(tools.find((tool) => tool.name === 'echo')?.execution).toEqual({ taskSupport: 'optional' });
+    // A person must allow each of its runs: nobody is there to ask once it is a task.
+    expect(tools.find((tool) => tool.name === 'system_info')?.execution).toEqual({ taskSupport: 'forbidden' });
+    const refused = await mcp('tools/call', { name: 'system_info', arguments: {}, task: {} });
+    expect(refused.error).toMatchObject({ data: { code: 'PRECONDITION_FAILED' } });
+  });
+
+  it('answers the task at once; tasks/result waits for the run and answers what tools/call would have', async () => {
+    const started = Date.now();
+    const created = await mcp('tools/call', { name: 'slow_report', arguments: {}, task: { ttl: 60_000 } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const { task } = CreateTaskResultSchema.parse(created.result);
+    expect(task).toMatchObject({ status: 'working', ttl: null, pollInterval: 1000 });
+    expect(GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId })).result).status).toBe('working');
+
+    const result = await mcp('tasks/result', { taskId: task.taskId });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    const call = CallToolResultSchema.parse(result.result);
+    expect(call.isError).toBeFalsy();
+    expect(call.structuredContent).toMatchObject({ status: 200, body: { late: true } });
+    expect(call._meta?.[RELATED_TASK]).toEqual({ taskId: task.taskId });
+
+    const done = GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId })).result);
+    expect(done).toMatchObject({ taskId: task.taskId, status: 'completed' });
+    expect(Date.parse(done.lastUpdatedAt)).toBeGreaterThan(Date.parse(done.createdAt));
+    // The task is a run: in the history and the audit log like any other.
+    const run = await t.client.call<{ status: string; toolName: string }>('getToolExecution', { headers: user.auth, params: { executionId: task.taskId } });
+    expect(run.body).toMatchObject({ status: 'completed', toolName: 'slow_report' });
+    expect(await t.app.get(DataSource).getRepository(AuditLogEntity).countBy({ action: 'tool.execute', resource: 'tool_slow_report' })).toBe(1);
+  });
+
+  it('a failing run is a failed task whose result is an error result', async () => {
+    const created = await mcp('tools/call', { name: 'missing_report', arguments: {}, task: {} });
+    const { task } = CreateTaskResultSchema.parse(created.result);
+    const answer = await mcp('tasks/result', { taskId: task.taskId });
+    const call = CallToolResultSchema.parse(answer.result);
+    expect(call.isError).toBe(true);
+    const failed = GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId })).result);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusMessage).toBe('GET answered 404');
+    expect(call._meta).toMatchObject({ code: 'HTTP_ERROR', [RELATED_TASK]: { taskId: task.taskId } });
+  });
+
+  it("another user's task, an unknown one and bad params are refused; a bad task field is invalid params", async () => {
+    const { task } = CreateTaskResultSchema.parse((await mcp('tools/call', { name: 'echo', arguments: { message: 'mine' }, task: {} })).result);
+    const other = await registerAndLogin(t.client);
+    const theirs = await openRawMcpSession(t.baseUrl, other.accessToken);
+    for (const method of ['tasks/get', 'tasks/result']) {
+      expect((await mcp(method, { taskId: task.taskId }, theirs)).error, method).toMatchObject({ code: -32602, data: { code: 'NOT_FOUND' } });
+      expect((await mcp(method, { taskId: '00000000-0000-4000-8000-000000000000' })).error?.code).toBe(-32602);
+      expect((await mcp(method, { taskId: 'not-a-task' })).error?.code).toBe(-32602);
+      expect((await mcp(method, {})).error?.code).toBe(-32602);
+    }
+    expect((await mcp('tools/call', { name: 'echo', arguments: { message: 'x' }, task: 'soon' })).error?.code).toBe(-32602);
+    expect((await mcp('tools/call', { name: 'echo', arguments: { message: 'x' }, task: { ttl: -1 } })).error?.code).toBe(-32602);
+    expect((await mcp('tools/call', { name: 'no_such_tool', arguments: {}, task: {} })).error?.code).toBe(-32602);
+    // Admins see every run, so every task.
+    const adminSession = await openRawMcpSession(t.baseUrl, admin.accessToken);
+    expect(GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId }, adminSession)).result).taskId).toBe(task.taskId);
+  });
+
+  it('works on /ws with the mcp subprotocol too', async () => {
+    const socket = await openWs(t.baseUrl, { headers: user.auth, protocols: ['mcp'] });
+    try {
+      const created = await socket.request('tools/call', { name: 'echo', arguments: { message: 'over ws' }, task: {} });
+      const { task } = CreateTaskResultSchema.parse(created.result);
+      const result = CallToolResultSchema.parse((await socket.request('tasks/result', { taskId: task.taskId })).result);
+      expect(result.structuredContent).toMatchObject({ message: 'over ws' });
+    } finally {
+      socket.close();
+    }
+  });
+});
