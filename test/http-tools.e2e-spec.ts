@@ -53,6 +53,9 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
       [{ ...good, name: 'crm__ticket' }, 'name'],
       [{ ...good, name: 'crm_' }, 'name'],
       [{ ...good, name: 'x'.repeat(64) }, 'name'],
+      [{ ...good, name: 'tool_ticket' }, 'name'],
+      [{ ...good, identity: { header: 'Host' } }, 'identity.header'],
+      [{ ...good, identity: { header: 'Transfer-Encoding' } }, 'identity.header'],
       [{ ...good, description: '' }, 'description'],
       [{ ...good, method: 'TRACE' }, 'method'],
       [{ ...good, url: 'ftp://example.com/{ticketId}' }, 'url'],
@@ -108,16 +111,16 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     const tool = await t.client.call<Tool>('getTool', { headers: user.auth, params: { id: 'crm_ticket' } });
     expect(tool.body).toMatchObject({ id: 'tool_crm_ticket', source: 'http', category: 'analytics', enabled: true, permissions: ['execute:tools'] });
 
-    const answer = await run('crm_ticket', { ticketId: 'T-1/../../admin?x=1', fields: ['title', 'owner'], limit: 5 });
+    const answer = await run('crm_ticket', { ticketId: 'T-1/x?y=1#z', fields: ['title', 'owner'], limit: 5 });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.status).toBe('completed');
     expect(answer.body.result).toEqual({
       status: 200,
       contentType: 'application/json',
-      body: { method: 'GET', path: '/v2/tickets/T-1%2F..%2F..%2Fadmin%3Fx%3D1', query: { expand: ['notes'], fields: ['title', 'owner'], limit: ['5'] }, body: null },
+      body: { method: 'GET', path: '/v2/tickets/T-1%2Fx%3Fy%3D1%23z', query: { expand: ['notes'], fields: ['title', 'owner'], limit: ['5'] }, body: null },
     });
     const seen = lastRequest();
-    expect(seen.rawUrl).toBe('/v2/tickets/T-1%2F..%2F..%2Fadmin%3Fx%3D1?expand=notes&fields=title&fields=owner&limit=5');
+    expect(seen.rawUrl).toBe('/v2/tickets/T-1%2Fx%3Fy%3D1%23z?expand=notes&fields=title&fields=owner&limit=5');
     expect(seen.headers).toMatchObject({ authorization: SECRET, 'x-team': 'support', accept: expect.stringContaining('application/json'), 'user-agent': expect.stringMatching(/^secure-mcp-server\//) });
 
     // The engine's rules hold as for any tool: the schema, and the audit without header values.
@@ -132,7 +135,8 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
 
   it('a path segment is never empty, . or .., and an argument never sets a query parameter the url fixes', async () => {
     const before = api.requests.length;
-    for (const ticketId of ['..', '.']) {
+    // Nor a . or .. between slashes: encoded they stay in the segment here, but a proxy that decodes %2F would climb.
+    for (const ticketId of ['..', '.', 'T-1/../../admin', '..\\admin']) {
       const refused = await run('crm_ticket', { ticketId });
       expect(refused.status, ticketId).toBe(400);
       expect(refused.body.details?.[0]).toMatchObject({ field: 'ticketId', code: 'INVALID_VALUE' });
@@ -210,11 +214,14 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect((await inContext('crm_flaky_get', { times: '2', key: 'get' })).body).toMatchObject({ status: 'completed', result: { body: { attempt: 3 } } });
     expect(sent('/flaky/2/get')).toBe(3);
     expect((await inContext('crm_flaky_post', { times: '1', key: 'post' })).body).toMatchObject({ status: 'completed', result: { body: { attempt: 2 } } });
-    // A bad gateway may have passed a POST on: not sent again. A GET is.
+    // A bad gateway, or a bare 503 (a proxy's, maybe after it passed the request on), may have passed a POST on: not sent again. A GET is.
     const before = { get: sent('/status/502'), post: 0 };
     expect((await inContext('crm_status_post', { code: '502' })).body).toMatchObject({ status: 'failed', error: { code: 'HTTP_ERROR' } });
     before.post = sent('/status/502');
     expect(before.post - before.get).toBe(1);
+    const bare503 = sent('/status/503');
+    expect((await inContext('crm_status_post', { code: '503' })).body.status).toBe('failed');
+    expect(sent('/status/503') - bare503).toBe(1);
     expect((await inContext('crm_status_get', { code: '502' })).body.status).toBe('failed');
     expect(sent('/status/502') - before.post).toBe(3);
     // A refusal that will not change is never tried again, and without a context nothing is.
@@ -239,6 +246,10 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect(keyed.auth).toEqual({ type: 'api_key', key: '********', header: 'X-Api-Key', prefix: '' });
     await run('crm_keyed', {});
     expect(lastRequest().headers['x-api-key']).toBe('key-0123456789');
+    await define({ name: 'crm_keyed_echo', description: 'Key reflected', method: 'GET', url: `${api.url}/echo-authorization`, auth: { type: 'api_key', key: 'key-9876543210', prefix: 'Key' } });
+    const reflected = await run('crm_keyed_echo', {});
+    expect(lastRequest().headers.authorization).toBe('Key key-9876543210');
+    expect(reflected.body.result.body).toEqual({ youSent: '********' });
     const clash = await create({ name: 'crm_clash', description: 'x', method: 'GET', url: `${api.url}/x`, headers: { 'x-api-key': 'a' }, auth: { type: 'api_key', key: 'b', header: 'X-Api-Key' } });
     expect(clash.status).toBe(400);
     expect(clash.body.details?.[0]).toMatchObject({ field: 'auth.header', code: 'CONFLICT' });
@@ -326,6 +337,10 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     const moved = await update('crm_ticket', { ...body, url: 'http://127.0.0.2:9/tickets/{ticketId}' });
     expect(moved.status).toBe(400);
     expect(moved.body.details?.[0]).toMatchObject({ field: 'headers.Authorization', code: 'MASKED_VALUE' });
+    // A header named like an object's own property has no stored value to keep.
+    const inherited = await update('crm_ticket', { ...body, headers: { Authorization: '********', toString: '********' } });
+    expect(inherited.status).toBe(400);
+    expect(inherited.body.details?.[0]).toMatchObject({ field: 'headers.toString', code: 'MASKED_VALUE' });
     const renamed = await update('crm_ticket', { ...body, name: 'crm_case' });
     expect(renamed.status).toBe(400);
     expect(renamed.body.details?.[0]).toMatchObject({ field: 'name', code: 'IMMUTABLE' });
@@ -492,7 +507,28 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect(registry.find('crm_ticket')?.definition).toMatchObject({ source: 'http', description: 'Reads a CRM ticket, v3' });
   });
 
-  it('a deleted tool is gone from every door; its runs stay in the history', async () => {
+  it("an HTTP tool whose name a newer built-in took waits, and never restricts or removes the built-in", async () => {
+    const registry = t.app.get(ToolRegistry);
+    const service = t.app.get(HttpToolsService);
+    const created = await define({ name: 'crm_shadowed', description: 'Taken later', method: 'GET', url: `${api.url}/x`, organizations: [] });
+    registry.unregister('tool_crm_shadowed', 'test: as before a start');
+    registry.keepTool('tool_crm_shadowed', null);
+    registry.register({ id: 'tool_crm_shadowed', name: 'crm_shadowed', description: 'A built-in of a newer release', version: '1.0.0', category: 'system', source: 'builtin', inputSchema: { type: 'object' }, permissions: ['execute:tools'], run: async () => ({ builtin: true }) });
+    try {
+      service.onModuleDestroy();
+      await service.onModuleInit();
+      expect(registry.find('crm_shadowed')?.definition.source).toBe('builtin');
+      // The HTTP tool was kept to admins; the built-in is kept to nobody.
+      expect((await run('crm_shadowed', {})).body.result).toEqual({ builtin: true });
+      expect((await t.client.call('deleteHttpTool', { headers: admin.auth, params: { id: created.id } })).status).toBe(204);
+      expect(registry.find('crm_shadowed')?.definition.source).toBe('builtin');
+    } finally {
+      registry.unregister('tool_crm_shadowed', 'test: cleanup');
+    }
+  });
+
+  it('a deleted tool is gone from every door, and its settings with it; its runs stay in the history', async () => {
+    expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'crm_ticket' }, body: { enabled: false } })).status).toBe(200);
     const answer = await t.client.call('deleteHttpTool', { headers: admin.auth, params: { id: ids.get('crm_ticket') as string } });
     expect(answer.status).toBe(204);
     expect((await t.client.call('getTool', { headers: user.auth, params: { id: 'crm_ticket' } })).status).toBe(404);
@@ -503,7 +539,10 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     const history = await t.client.call<{ executions: unknown[] }>('listExecutions', { headers: user.auth, query: { toolId: 'tool_crm_ticket' } });
     expect(history.status, JSON.stringify(history.body)).toBe(200);
     expect(history.body.executions.length).toBeGreaterThan(0);
-    const deleted = await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'http_tool.delete' });
-    expect(deleted).toMatchObject({ userId: admin.userId, resource: 'tool_crm_ticket' });
+    const deleted = await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'http_tool.delete', resource: 'tool_crm_ticket' });
+    expect(deleted).toMatchObject({ userId: admin.userId });
+    // A new tool of the name starts afresh: not switched off by what was set for the one deleted.
+    await define({ name: 'crm_ticket', description: 'Again', method: 'GET', url: `${api.url}/again/{ticketId}` });
+    expect((await run('crm_ticket', { ticketId: '1' })).body.status).toBe('completed');
   });
 });

@@ -22,7 +22,7 @@ export interface RestApi {
 /**
  * A real REST API on 127.0.0.1 for tests of HTTP tools. It answers every request with what it
  * received as JSON, except on these paths: `/status/<code>` (that status, a JSON problem),
- * `/flaky/<n>/<key>` (503 to the first n requests with that key, then 200), `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
+ * `/flaky/<n>/<key>` (503 with Retry-After to the first n requests with that key, then 200), `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/text` (plain text) and
  * `/echo-authorization` (the Authorization header it got, as an API that reflects it would).
  * Every path answers 401 to a request without the Authorization it is told to require.
  */
@@ -46,7 +46,7 @@ export async function startRestApi(): Promise<RestApi> {
       if (flaky) {
         const seen = (flakyCounts.get(flaky[2]) ?? 0) + 1;
         flakyCounts.set(flaky[2], seen);
-        if (seen <= Number(flaky[1])) return void json(503, { title: 'try again', attempt: seen });
+        if (seen <= Number(flaky[1])) return void response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify({ title: 'try again', attempt: seen }));
         return void json(200, { attempt: seen });
       }
       const status = /^\/status\/(\d{3})$/.exec(parsed.pathname);

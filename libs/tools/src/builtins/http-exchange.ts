@@ -52,7 +52,7 @@ export function exchange(destination: Destination, headers: Record<string, strin
 /** node:http throws on a bad header name or value; we refuse it as input, before any DNS or connection. */
 // Framing and connection headers are the tool's to set: a caller's Content-Length without a body
 // made the exchange wait for its timeout, and Host would address another site on the pinned IP.
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
 
 export function assertValidHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {

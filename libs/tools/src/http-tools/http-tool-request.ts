@@ -6,6 +6,8 @@ import type { HttpToolMethod } from './http-tool.entity';
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
 const WITH_BODY: ReadonlySet<HttpToolMethod> = new Set(['POST', 'PUT', 'PATCH']);
 const NO_NAMES: ReadonlySet<string> = new Set();
+/** encodeURIComponent throws on these (String#isWellFormed is ES2024, past our target). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** An admin's url with `{placeholders}` in its path; everything else about it is fixed. */
 export interface UrlTemplate {
@@ -74,6 +76,9 @@ function segment(name: string, value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw argumentProblem(name, 'fills a path segment: a string, number or boolean', 'INVALID_TYPE');
   const text = String(value);
   if (text === '' || text === '.' || text === '..') throw argumentProblem(name, 'fills a path segment: not empty, . or ..', 'INVALID_VALUE');
+  // Encoded, a / cannot climb the path here; but a service behind a proxy that decodes %2F would see one.
+  if (text.split(/[/\\]/).some((part) => part === '.' || part === '..')) throw argumentProblem(name, 'fills a path segment: no . or .. between slashes', 'INVALID_VALUE');
+  if (LONE_SURROGATE.test(text)) throw argumentProblem(name, 'fills a path segment: text without lone surrogates', 'INVALID_VALUE');
   return encodeURIComponent(text);
 }
 

@@ -6,9 +6,10 @@ import { EventBus } from '@app/events';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { type Destination, IdentityAssertions, SecretBox } from '@app/security';
-import { assertValidHeaders, exchange, type HttpAnswer, trustedDestination } from '../builtins/http-exchange';
+import { assertValidHeaders, exchange, type HttpAnswer, RESERVED_HEADERS, trustedDestination } from '../builtins/http-exchange';
 import { CallerOrganizations, checkOrganizationsExist } from '../registry/caller-organizations';
 import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
+import { ToolSettingsService } from '../registry/tool-settings.service';
 import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
 import { maskedAuth, sealAuth, unsealAuth } from '../upstream/sealed-auth';
 import { MASK, secretScrubber } from '../upstream/secret-scrubber';
@@ -43,6 +44,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('HttpTools');
   private readonly rows: Repository<HttpToolEntity>;
   private unsubscribe?: () => void;
+  private following: Promise<void> = Promise.resolve();
 
   constructor(
     dataSource: DataSource,
@@ -51,6 +53,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditWriter,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    private readonly settings: ToolSettingsService,
     @Optional() private readonly assertions?: IdentityAssertions,
     @Optional() private readonly organizations?: CallerOrganizations,
   ) {
@@ -59,9 +62,20 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribe = this.events.on('http-tools.changed', (event) => {
-      if (event.origin !== this.events.instanceId) return this.follow(event.payload.id, event.payload.toolId);
+      if (event.origin === this.events.instanceId) return;
+      // In the order the events came: an update's slow read must not bring back a tool deleted after it.
+      const following = this.following.then(() => this.follow(event.payload.id, event.payload.toolId));
+      this.following = following.catch((error: Error) => this.logger.warn(`HTTP tool ${event.payload.toolId} not followed: ${error.message}`));
+      return following;
     });
-    for (const row of await this.rows.find()) this.serve(row, false);
+    for (const row of await this.rows.find()) {
+      try {
+        this.serve(row, false);
+      } catch (error) {
+        // One tool that cannot be served (sealed with another SECRETS_KEY) keeps none of the others from starting.
+        this.logger.error(`HTTP tool ${row.name} is not served: ${(error as Error).message}`);
+      }
+    }
   }
 
   onModuleDestroy(): void {
@@ -116,6 +130,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     const row = await this.find(id);
     await this.rows.delete({ id });
     this.forget(toolIdOf(row.name));
+    await this.settings.forget(toolIdOf(row.name));
     await this.audit.record({ action: 'http_tool.delete', result: 'success', userId: actor, resource: toolIdOf(row.name), details: { name: row.name }, origin });
     this.events.publish('http-tools.changed', { id: row.id, toolId: toolIdOf(row.name), action: 'deleted' });
   }
@@ -140,23 +155,26 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Drops the HTTP tool of that id: never another owner's tool that holds the id now (a built-in that took the name). */
   private forget(toolId: string): void {
+    if (this.registry.find(toolId)?.definition.source !== 'http') return;
     this.registry.unregister(toolId, 'HTTP tool deleted');
     this.registry.keepTool(toolId, null);
   }
 
   /** Registers the tool as the row says; clients are told the list changed, except at start, when none is connected yet. */
   private serve(row: HttpToolEntity, announce = true): void {
-    try {
-      // Kept before it is registered: no moment where everyone could run it.
-      this.registry.keepTool(toolIdOf(row.name), row.organizations);
-      this.registry.register(this.definitionOf(row));
-      if (announce) this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
-    } catch (error) {
-      // A built-in of a newer release may have taken the name: the tool waits, and says why.
-      if (error instanceof ToolClashError) this.logger.warn(error.message);
-      else throw error;
+    const definition = this.definitionOf(row);
+    const holder = this.registry.find(definition.id) ?? this.registry.find(definition.name);
+    if (holder && holder.definition.source !== 'http') {
+      // A built-in of a newer release may have taken the name: the tool waits, says why, and keeps nothing of the built-in's from anyone.
+      this.logger.warn(new ToolClashError(definition, holder.definition).message);
+      return;
     }
+    // Kept before it is registered: no moment where everyone could run it.
+    this.registry.keepTool(definition.id, row.organizations);
+    this.registry.register(definition);
+    if (announce) this.events.publish('tools.changed', { reason: 'HTTP tool defined' });
   }
 
   private async find(id: string): Promise<HttpToolEntity> {
@@ -176,6 +194,10 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
 
   /** The row's fields from an admin's input, checked, its header values sealed. */
   private fields(input: HttpToolInputDto, previous: HttpToolEntity | undefined): Omit<HttpToolEntity, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'> {
+    if (input.name.startsWith('tool_')) {
+      const message = 'a name does not start with tool_: tool ids do (tool_<name>), and one tool would answer to another\'s id';
+      throw ApiError.validation(`name: ${message}`, [{ field: 'name', message, code: 'INVALID_VALUE' }]);
+    }
     const template = parseUrlTemplate(input.url);
     const inputSchema = input.inputSchema ?? derivedInputSchema(template);
     this.checkSchema(inputSchema, template);
@@ -211,6 +233,10 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   private identitySettings(input: HttpToolInputDto, template: UrlTemplate): HttpToolIdentitySettings | null {
     if (!input.identity) return null;
     const header = input.identity.header ?? 'X-Identity-Assertion';
+    if (RESERVED_HEADERS.has(header.toLowerCase())) {
+      const message = `${header} is set by the gateway`;
+      throw ApiError.validation(`identity.header: ${message}`, [{ field: 'identity.header', message, code: 'INVALID_VALUE' }]);
+    }
     const setElsewhere = [...Object.keys(input.headers ?? {}), authHeader(input.auth)].filter((name): name is string => name !== undefined);
     const taken = setElsewhere.some((name) => name.toLowerCase() === header.toLowerCase());
     if (taken) {
@@ -249,7 +275,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
     return Object.fromEntries(
       Object.entries(headers).map(([name, value]) => {
         if (value !== MASK) return [name, this.secrets.encrypt(value)];
-        const stored = previous?.headers[name];
+        const stored = previous && Object.hasOwn(previous.headers, name) ? previous.headers[name] : undefined;
         if (sameOrigin && stored) return [name, stored];
         const message = stored ? `send ${name} again: a stored value goes only to the origin it was given for` : `${name} has no stored value to keep: send it`;
         throw ApiError.validation(message, [{ field: `headers.${name}`, message, code: 'MASKED_VALUE' }]);
@@ -364,9 +390,9 @@ async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, 
   const contentType = answer.headers['content-type'];
   const result = { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)) };
   if (answer.status >= 300 && answer.status < 400) {
-    throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location ?? null });
+    throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location === undefined ? null : scrub(answer.location) });
   }
-  if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result, mayTryAgain(call.method, answer.status));
+  if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result, mayTryAgain(call.method, answer));
   return call.responsePath && typeof result.body !== 'string' ? { ...result, body: selectPath(result.body, call.responsePath) } : result;
 }
 
@@ -403,12 +429,13 @@ async function send(call: EndpointCall, body: string | undefined, destination: D
 }
 
 /**
- * Whether a context's retry policy may send the request again: when the service says it did not
- * act (429, 503), and for a method that repeats safely (GET, PUT, DELETE) also on a bad gateway or
- * gateway timeout in front of it.
+ * Whether a context's retry policy may send the request again. A GET, PUT or DELETE repeats safely:
+ * after 429, 502, 503 or 504. A POST or PATCH only when the service said it did not act: 429, or a
+ * 503 with Retry-After (a proxy's bare 503 may come after it passed the request on).
  */
-function mayTryAgain(method: HttpToolEntity['method'], status: number): boolean {
-  return status === 429 || status === 503 || (IDEMPOTENT.has(method) && (status === 502 || status === 504));
+function mayTryAgain(method: HttpToolEntity['method'], answer: HttpAnswer): boolean {
+  if (IDEMPOTENT.has(method)) return [429, 502, 503, 504].includes(answer.status);
+  return answer.status === 429 || (answer.status === 503 && answer.headers['retry-after'] !== undefined);
 }
 
 function lowerCased(headers: Record<string, string>): Record<string, string> {

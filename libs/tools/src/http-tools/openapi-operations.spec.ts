@@ -134,3 +134,30 @@ describe('names and base urls', () => {
     expect(baseUrlOf({}, 'ftp://x')).toBeUndefined();
   });
 });
+
+describe('documents built to harm', () => {
+  it('stops a schema that references multiply into millions of parts, at once', () => {
+    const schemas: Record<string, unknown> = { S12: { type: 'string' } };
+    for (let level = 11; level >= 0; level--) schemas[`S${level}`] = { type: 'object', properties: Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`p${index}`, { $ref: `#/components/schemas/S${level + 1}` }])) };
+    const document = { components: { schemas }, paths: { '/x': { post: { operationId: 'boom', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/S0' } } } } } } } };
+    const started = Date.now();
+    const [outcome] = operationsOf(document, 'https://x.test', {});
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(outcome).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('grows past') });
+  });
+
+  it('stops arrays nested deeper than any schema needs, without overflowing', () => {
+    let deep: unknown = { type: 'string' };
+    for (let level = 0; level < 20_000; level++) deep = [deep];
+    const document = { paths: { '/x': { post: { operationId: 'deep', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { a: { allOf: deep } } } } } } } } } };
+    expect(operationsOf(document, 'https://x.test', {})[0]).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('nested too deep') });
+  });
+
+  it('never lets a path leave the base url for another host or port', () => {
+    for (const path of ['.evil.net/steal', ':8443/x', '@evil.net/x', 'x']) {
+      const document = { paths: { [path]: { get: { operationId: 'steal' } } } };
+      expect(operationsOf(document, 'https://api.example.com', {})[0], path).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('does not start with /') });
+    }
+    expect(operationsOf({ paths: { '/fine/{id}': { get: { operationId: 'fine', parameters: [{ name: 'id', in: 'path', required: true }] } } } }, 'https://api.example.com/v1', {})[0]).toMatchObject({ kind: 'tool' });
+  });
+});

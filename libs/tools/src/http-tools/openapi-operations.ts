@@ -64,14 +64,19 @@ function dereference(document: Json, value: unknown, depth = 0): unknown {
   return dereference(document, target, depth + 1);
 }
 
+/** Schema nodes written out for one operation: references can multiply a small document into a huge schema. */
+const MAX_SCHEMA_NODES = 10_000;
+
 /**
  * A schema with every local reference written out, as a tool's input schema stands alone;
- * OpenAPI 3.0's `nullable` becomes a JSON Schema type. A recursive schema cannot be written out.
+ * OpenAPI 3.0's `nullable` becomes a JSON Schema type. A recursive schema cannot be written out,
+ * nor one that grows past MAX_SCHEMA_NODES or nests deeper than MAX_REF_DEPTH (arrays included).
  */
-function inlined(document: Json, schema: unknown, trail: readonly unknown[] = []): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => inlined(document, item, trail));
-  if (!isObject(schema)) return schema;
+function inlined(document: Json, schema: unknown, budget: { nodes: number } = { nodes: 0 }, trail: readonly unknown[] = []): unknown {
   if (trail.length > MAX_REF_DEPTH) throw new Unsupported('a schema is nested too deep');
+  if (typeof schema !== 'object' || schema === null) return schema;
+  if (++budget.nodes > MAX_SCHEMA_NODES) throw new Unsupported(`a schema grows past ${MAX_SCHEMA_NODES} parts once its references are written out`);
+  if (Array.isArray(schema)) return schema.map((item) => inlined(document, item, budget, [...trail, schema]));
   const target = dereference(document, schema);
   if (trail.includes(target)) throw new Unsupported('a schema refers to itself');
   if (!isObject(target)) return target;
@@ -79,7 +84,7 @@ function inlined(document: Json, schema: unknown, trail: readonly unknown[] = []
   const out: Json = Object.fromEntries(
     Object.entries(target)
       .filter(([key]) => !DROPPED_KEYWORDS.has(key))
-      .map(([key, value]) => [key, LITERAL_KEYWORDS.has(key) ? value : inlined(document, value, [...trail, target])]),
+      .map(([key, value]) => [key, LITERAL_KEYWORDS.has(key) ? value : inlined(document, value, budget, [...trail, target])]),
   );
   if (target.nullable === true && typeof out.type === 'string') return { ...out, type: [out.type, 'null'] };
   return out;
@@ -122,6 +127,9 @@ export function operationsOf(document: Json, baseUrl: string, choice: OperationC
 }
 
 function toolOf(document: Json, baseUrl: string, path: string, method: HttpToolMethod, operation: Json, item: Json, prefix: string | undefined): OperationTool {
+  // The document names the path, never where it goes: the admin's base url keeps its origin.
+  if (!staysUnder(baseUrl, path)) throw new Unsupported('the path does not start with / under the base url');
+  const budget = { nodes: 0 };
   const properties = new Map<string, unknown>();
   const required: string[] = [];
   const query: string[] = [];
@@ -132,7 +140,7 @@ function toolOf(document: Json, baseUrl: string, path: string, method: HttpToolM
   };
   for (const raw of parametersOf(document, operation, item)) {
     const name = String(raw.name);
-    const schema = inlined(document, raw.schema ?? { type: 'string' });
+    const schema = inlined(document, raw.schema ?? { type: 'string' }, budget);
     const withDescription = typeof raw.description === 'string' && isObject(schema) && schema.description === undefined ? { ...schema, description: raw.description } : schema;
     if (raw.in === 'path') {
       if (!PARAMETER_NAME.test(name)) throw new Unsupported(`the path parameter ${name.slice(0, 100)} is not a name HTTP tools take (letters, digits and _)`);
@@ -144,7 +152,7 @@ function toolOf(document: Json, baseUrl: string, path: string, method: HttpToolM
       throw new Unsupported(`the required ${String(raw.in)} parameter ${name.slice(0, 100)} cannot be sent (only path and query parameters are)`);
     }
   }
-  const body = bodySchemaOf(document, operation);
+  const body = bodySchemaOf(document, operation, budget);
   if (body) {
     if (method === 'GET' || method === 'DELETE') throw new Unsupported(`a ${method} with a request body cannot be sent`);
     for (const [name, schema] of Object.entries(isObject(body.properties) ? body.properties : {})) add(name, schema, Array.isArray(body.required) && body.required.includes(name));
@@ -160,6 +168,15 @@ function toolOf(document: Json, baseUrl: string, path: string, method: HttpToolM
   };
 }
 
+function staysUnder(baseUrl: string, path: string): boolean {
+  if (!path.startsWith('/')) return false;
+  try {
+    return new URL(`${baseUrl}${path}`.replace(/[{}]/g, '_')).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Path-level parameters, then the operation's, which replace those of the same name and place. */
 function parametersOf(document: Json, operation: Json, item: Json): Json[] {
   const all = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])].map((parameter) => dereference(document, parameter));
@@ -172,12 +189,12 @@ function parametersOf(document: Json, operation: Json, item: Json): Json[] {
 }
 
 /** The JSON request body's schema, when there is one; a body that is not a JSON object cannot be built from arguments. */
-function bodySchemaOf(document: Json, operation: Json): Json | undefined {
+function bodySchemaOf(document: Json, operation: Json, budget: { nodes: number }): Json | undefined {
   const requestBody = dereference(document, operation.requestBody);
   if (!isObject(requestBody) || !isObject(requestBody.content)) return undefined;
   const json = Object.entries(requestBody.content).find(([type]) => /^application\/(?:[\w.-]+\+)?json\b/i.test(type));
   if (!json) throw new Unsupported('the request body is not JSON');
-  const schema = inlined(document, isObject(json[1]) ? json[1].schema : undefined);
+  const schema = inlined(document, isObject(json[1]) ? json[1].schema : undefined, budget);
   if (!isObject(schema) || (schema.type !== 'object' && !isObject(schema.properties))) throw new Unsupported('the request body is not a JSON object');
   if (schema.allOf || schema.oneOf || schema.anyOf) throw new Unsupported('the request body combines schemas (allOf, oneOf, anyOf)');
   return schema;

@@ -307,6 +307,12 @@ export class ToolRegistry {
         return validate;
       } catch (error) {
         failure = error as Error;
+        // Nor may a schema that failed keep its $id from a corrected one.
+        try {
+          ajv.removeSchema(inputSchema);
+        } catch {
+          // It never made it into the cache.
+        }
       }
     }
     return failure;

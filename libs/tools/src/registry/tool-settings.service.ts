@@ -70,6 +70,14 @@ export class ToolSettingsService implements OnModuleInit, OnModuleDestroy {
     });
     return definition.id;
   }
+
+  /** A tool that is gone for good (an HTTP tool deleted) leaves no settings for a later tool of its name. */
+  async forget(toolId: string): Promise<void> {
+    if (!this.registry.settingsOf(toolId)) return;
+    await this.rows.delete({ toolId });
+    this.registry.applySettings(toolId, null);
+    this.events.publish('tools.settings.changed', { toolId, settings: DEFAULTS });
+  }
 }
 
 /** Null for the defaults, which need no row. */
