@@ -47,8 +47,23 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
     expect(tools.find((tool) => tool.name === 'echo')?.execution).toEqual({ taskSupport: 'optional' });
     // A person must allow each of its runs: nobody is there to ask once it is a task.
     expect(tools.find((tool) => tool.name === 'system_info')?.execution).toEqual({ taskSupport: 'forbidden' });
+    const before = await t.app.get(DataSource).getRepository(AuditLogEntity).countBy({ action: 'tool.execute', resource: 'tool_system_info' });
     const refused = await mcp('tools/call', { name: 'system_info', arguments: {}, task: {} });
-    expect(refused.error).toMatchObject({ data: { code: 'PRECONDITION_FAILED' } });
+    expect(refused.error).toMatchObject({ code: -32601, data: { code: 'PRECONDITION_FAILED' } });
+    // Refused before it began: no run, nothing audited or counted against the caller.
+    expect(await t.app.get(DataSource).getRepository(AuditLogEntity).countBy({ action: 'tool.execute', resource: 'tool_system_info' })).toBe(before);
+    expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'system_info' }, body: { requiresConfirmation: null } })).status).toBe(200);
+
+    // A session that agreed on an older version was never offered tasks: the field is ignored and the call answered as ever.
+    const older = await fetch(`${t.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+    });
+    const olderSession = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': older.headers.get('mcp-session-id') as string, 'mcp-protocol-version': '2025-06-18' };
+    const plain = await mcp('tools/call', { name: 'echo', arguments: { message: 'no task' }, task: {} }, olderSession);
+    expect(plain.result).toMatchObject({ structuredContent: { message: 'no task' } });
+    expect(plain.result).not.toHaveProperty('task');
   });
 
   it('answers the task at once; tasks/result waits for the run and answers what tools/call would have', async () => {
@@ -105,9 +120,25 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
     expect(GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId }, adminSession)).result).taskId).toBe(task.taskId);
   });
 
+  it('a result larger than a run keeps is an error result saying so, not a preview passed off as the answer', async () => {
+    const big = await t.client.call('createHttpTool', { headers: admin.auth, body: { name: 'big_report', description: 'Large', method: 'GET', url: `${api.url}/huge` } });
+    expect(big.status).toBe(201);
+    const { task } = CreateTaskResultSchema.parse((await mcp('tools/call', { name: 'big_report', arguments: {}, task: {} })).result);
+    const call = CallToolResultSchema.parse((await mcp('tasks/result', { taskId: task.taskId })).result);
+    expect(call).toMatchObject({ isError: true, _meta: { code: 'RESULT_TOO_LARGE', [RELATED_TASK]: { taskId: task.taskId } } });
+  });
+
+  it('reading tasks needs read:tools, as reading runs does', async () => {
+    const { task } = CreateTaskResultSchema.parse((await mcp('tools/call', { name: 'echo', arguments: { message: 'scoped' }, task: {} })).result);
+    const key = await t.client.call<{ key: string }>('createApiKey', { headers: user.auth, body: { name: 'runs only', scopes: ['execute:tools'] } });
+    const keyed = await openRawMcpSession(t.baseUrl, key.body.key);
+    expect((await mcp('tasks/get', { taskId: task.taskId }, keyed)).error).toMatchObject({ code: -32003 });
+  });
+
   it('works on /ws with the mcp subprotocol too', async () => {
     const socket = await openWs(t.baseUrl, { headers: user.auth, protocols: ['mcp'] });
     try {
+      expect((await socket.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ws', version: '1' } })).result).toMatchObject({ capabilities: { tasks: { requests: { tools: { call: {} } } } } });
       const created = await socket.request('tools/call', { name: 'echo', arguments: { message: 'over ws' }, task: {} });
       const { task } = CreateTaskResultSchema.parse(created.result);
       const result = CallToolResultSchema.parse((await socket.request('tasks/result', { taskId: task.taskId })).result);

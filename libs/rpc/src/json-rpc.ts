@@ -58,6 +58,8 @@ export interface RpcContext {
   readonly ask?: (method: string, params: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
   /** What the client declared in its `initialize` (MCP capabilities: sampling, elicitation, ...). */
   clientCapabilities?: Readonly<Record<string, unknown>>;
+  /** The MCP protocol version the session agreed on in its `initialize` (unset before one). */
+  protocolVersion?: string;
   /** The least severe log level the client wants (MCP logging/setLevel); every level when unset. */
   logLevel?: string;
   /** Keeps the level for the rest of the session (an MCP session lives on any instance). */

@@ -13,9 +13,9 @@ export const TASKS_SINCE = '2025-11-25';
 
 const POLL_INTERVAL_MS = 1_000;
 /** How often tasks/result looks again when no event woke it (a run finished on an instance whose event was lost). */
-const RESULT_RECHECK_MS = 500;
-/** tasks/result waits at most this long; a run is over long before (its timeout is capped). */
-const MAX_RESULT_WAIT_MS = 60 * 60_000;
+const RESULT_RECHECK_MS = 2_000;
+/** Beyond the longest a run may take: waiting in the outbox, and the grace before an abandoned run is failed. */
+const RESULT_WAIT_MARGIN_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
 type TaskStatus = 'working' | 'completed' | 'failed' | 'cancelled';
@@ -74,13 +74,13 @@ export class McpTasks {
 
   /** Waits until the task is over, then answers what its tools/call would have. */
   async result(taskId: string, context: RpcContext, callResultOf: CallResultOf): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + MAX_RESULT_WAIT_MS;
+    const deadline = Date.now() + this.config.tools.maxTimeoutMs + RESULT_WAIT_MARGIN_MS;
     const waiting = new AbortController();
     context.cancellation?.onCancel((reason) => waiting.abort(reason));
     for (;;) {
       const execution = await this.execution(taskId, context);
       if (execution.status === 'completed' || execution.status === 'failed') {
-        const answer = callResultOf(execution);
+        const answer = isTruncated(execution.result) ? tooLargeToKeep(execution.result.bytes) : callResultOf(execution);
         return { ...answer, _meta: { ...((answer._meta as Record<string, unknown> | undefined) ?? {}), [RELATED_TASK]: { taskId } } };
       }
       if (Date.now() >= deadline) throw new RpcError(-32000, 'The task is still working: ask again later', { code: 'TIMEOUT' });
@@ -116,4 +116,13 @@ export class McpTasks {
       throw error;
     }
   }
+}
+
+/** The run history keeps results up to 1 MiB; beyond, only a preview, which is not the tool's answer. */
+function isTruncated(result: unknown): result is { truncated: true; bytes: number } {
+  return typeof result === 'object' && result !== null && (result as { truncated?: unknown }).truncated === true && typeof (result as { bytes?: unknown }).bytes === 'number';
+}
+
+function tooLargeToKeep(bytes: number): Record<string, unknown> {
+  return { isError: true, content: [{ type: 'text', text: `The result (${bytes} bytes) was larger than the 1 MiB a task keeps: call the tool without a task to receive it` }], _meta: { code: 'RESULT_TOO_LARGE' } };
 }

@@ -3,7 +3,7 @@ import { AppConfig } from '@app/config';
 import type { ToolExecution } from '@app/contracts';
 import { endWhenSettled, mcpSpanName, Tracing } from '@app/health';
 import { type AuthenticatedUser, holdsPermission, isAdmin, PermissionLookup, RateLimiter, rateLimitExceeded } from '@app/security';
-import { INVALID_PARAMS, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
+import { INVALID_PARAMS, METHOD_NOT_FOUND, negotiateProtocolVersion, RpcError, type RpcContext, RpcRegistry, toRpcError } from '@app/rpc';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Attributes } from '@opentelemetry/api';
 import { clientRefusal } from './client-capabilities';
@@ -106,7 +106,9 @@ export class ToolsRpc implements OnModuleInit {
       handle: async (params, context) => {
         // /ws keeps what the client can answer for the connection; /mcp keeps it with the session.
         context.clientCapabilities = isPlainObject(params.capabilities) ? params.capabilities : {};
-        return this.initialize(params.protocolVersion, await this.upstreamScope(context));
+        const answer = this.initialize(params.protocolVersion, await this.upstreamScope(context));
+        context.protocolVersion = answer.protocolVersion as string;
+        return answer;
       },
     });
     this.rpc.register('notifications/initialized', { handle: () => ({}) });
@@ -117,15 +119,29 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('tools/call', {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, arguments: { type: 'object' }, task: { type: 'object', properties: { ttl: { type: 'number', minimum: 0 } } } } },
       cancellable: true,
+      // A task is honoured only where tasks were offered; elsewhere the field is ignored, as MCP asks.
       handle: (params, context) =>
-        params.task === undefined
+        params.task === undefined || (context.protocolVersion ?? '') < TASKS_SINCE
           ? this.call(params.name as string, params.arguments as Record<string, unknown> | undefined, context, progressTokenOf(params), traceparentOf(params))
           : this.callAsTask(params.name as string, params.arguments as Record<string, unknown> | undefined, context, traceparentOf(params)),
     });
     // A task is a run: its id is a run's uuid, and any other text names no task.
     const taskOnly = { type: 'object', required: ['taskId'], properties: { taskId: { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } } };
-    this.rpc.register('tasks/get', { params: taskOnly, handle: (params, context) => this.tasks.get(params.taskId as string, context) as unknown as Promise<Record<string, unknown>> });
-    this.rpc.register('tasks/result', { params: taskOnly, cancellable: true, handle: (params, context) => this.tasks.result(params.taskId as string, context, callResultOf) });
+    this.rpc.register('tasks/get', {
+      params: taskOnly,
+      handle: async (params, context) => {
+        await this.readsRuns(context);
+        return (await this.tasks.get(params.taskId as string, context)) as unknown as Record<string, unknown>;
+      },
+    });
+    this.rpc.register('tasks/result', {
+      params: taskOnly,
+      cancellable: true,
+      handle: async (params, context) => {
+        await this.readsRuns(context);
+        return this.tasks.result(params.taskId as string, context, callResultOf);
+      },
+    });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
       params: {
@@ -303,8 +319,16 @@ export class ToolsRpc implements OnModuleInit {
     await this.limit('toolsExecute', context);
     const target = await this.target(name, context);
     if (!target) throw new RpcError(INVALID_PARAMS, `Unknown tool: ${name.slice(0, 200)}`, { code: 'NOT_FOUND' });
+    // Listed taskSupport "forbidden": refused before any limit or quota is spent on it.
+    if (target.tool.requiresConfirmation) throw new RpcError(METHOD_NOT_FOUND, `${name.slice(0, 200)} cannot run as a task: a person must allow each of its runs`, { code: 'PRECONDITION_FAILED' });
     const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { async: true, contextId: context.contextId ?? null, sessionId: context.sessionId, traceparent }, context.origin);
     return { task: this.tasks.taskOf(outcome.execution) };
+  }
+
+  /** Reading a task is reading a run: the same scope as `GET /tools/executions/{id}`, and the listing's rate. */
+  private async readsRuns(context: RpcContext): Promise<void> {
+    if (!holdsPermission(context.caller.permissions, 'read:tools')) throw new RpcError(-32003, 'Reading tasks needs read:tools', { code: 'FORBIDDEN' });
+    await this.limit('toolsList', context);
   }
 
   /**

@@ -216,6 +216,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       contextId: session.contextId,
       ownToolNames: session.contextId !== null,
       clientCapabilities: session.capabilities,
+      protocolVersion: session.protocolVersion,
       logLevel: session.logLevel,
       setLogLevel: (level) => this.setLogLevel(session, level),
       onResponse: (response) => this.clientRequests.answer(session.id, response),
