@@ -385,7 +385,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       result: fields.result,
       error: fields.error,
       thrown: fields.thrown,
-      ...(fields.transient ? { transient: true } : {}),
+      // Always set, never spread in: a conditional spread took a slow path on every run (Node 20).
+      transient: fields.transient === true,
       attempts: 1,
       startedAt,
       endedAt: new Date(),
