@@ -292,6 +292,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       query: new Set(row.query),
       headers,
       credentials: new UpstreamCredentials(unsealAuth(this.secrets, row.auth)),
+      scrubberFor: credentialScrubber(headers),
       identity: row.identity ? this.identityOf(row.name, row.identity) : undefined,
       responsePath: row.responsePath ? parseResponsePath(row.responsePath) : undefined,
       timeoutMs: row.timeoutMs,
@@ -353,6 +354,22 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/**
+ * An API that echoes its request must not hand a caller the credentials the admin configured. Only
+ * credentials: masking every header value would blot out words like a team name in the answer. Made
+ * again only when what `auth` sends changes (a new token), not on every run.
+ */
+function credentialScrubber(headers: Readonly<Record<string, string>>): EndpointCall['scrubberFor'] {
+  const fixed = Object.entries(headers).filter(([name]) => CREDENTIAL_HEADER.test(name)).map(([, value]) => value);
+  let last: { key: string; scrub: (text: string) => string } | undefined;
+  return (credentials) => {
+    const sent = [...fixed, ...Object.values(credentials)];
+    const key = sent.join('\n');
+    if (last?.key !== key) last = { key, scrub: secretScrubber(sent.flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK) };
+    return last.scrub;
+  };
+}
+
 /** The admin's response path, once it is known to parse. */
 function checkedResponsePath(text: string | null | undefined): string | null {
   if (!text) return null;
@@ -366,6 +383,8 @@ interface EndpointCall {
   readonly query: ReadonlySet<string>;
   readonly headers: Readonly<Record<string, string>>;
   readonly credentials: UpstreamCredentials;
+  /** What masks the credentials sent (the admin's and those `auth` adds) in an answer. */
+  readonly scrubberFor: (credentials: Record<string, string>) => (text: string) => string;
   /** The caller's identity as headers, when the service is told it. */
   readonly identity?: (context: ToolRunContext) => Record<string, string>;
   /** What of a successful JSON answer the caller gets. */
@@ -414,10 +433,7 @@ async function send(call: EndpointCall, body: string | undefined, destination: D
     ...lowerCased(credentials),
     ...call.identity?.(context),
   };
-  // An API that echoes its request must not hand a caller the credentials the admin configured. Only
-  // credentials: masking every header value would blot out words like a team name in the answer.
-  const secrets = [...Object.entries(call.headers).filter(([name]) => CREDENTIAL_HEADER.test(name)).map(([, value]) => value), ...Object.values(credentials)];
-  const scrub = secretScrubber(secrets.flatMap((value) => [value, value.slice(value.indexOf(' ') + 1)]), MASK);
+  const scrub = call.scrubberFor(credentials);
   try {
     return { answer: await exchange(destination, headers, call.method, body, call.maxResponseBytes, signal), scrub };
   } catch (error) {
