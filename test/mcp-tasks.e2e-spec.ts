@@ -39,7 +39,7 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
       });
       return ((await answer.json()) as { result: { capabilities: Record<string, unknown> } }).result.capabilities;
     };
-    expect((await init('2025-11-25')).tasks).toEqual({ requests: { tools: { call: {} } } });
+    expect((await init('2025-11-25')).tasks).toEqual({ list: {}, cancel: {}, requests: { tools: { call: {} } } });
     expect((await init('2025-06-18')).tasks).toBeUndefined();
 
     expect((await t.client.call('updateToolSettings', { headers: admin.auth, params: { id: 'system_info' }, body: { requiresConfirmation: true } })).status).toBe(200);

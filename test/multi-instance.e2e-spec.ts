@@ -201,6 +201,29 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     }
   });
 
+  it('a background run on one instance is stopped by a cancellation that lands on the other', async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      const created = await addHttpUpstream(pair.a.client, admin, 'waits', remote.url);
+      expect(created.body.status).toBe('connected');
+      const user = await registerAndLogin(pair.a.client);
+      const accepted = await pair.a.client.call<{ executionId: string }>('executeTool', { headers: user.auth, params: { id: 'waits__slow' }, body: { parameters: { ms: 30_000 }, options: { async: true } } });
+      expect(accepted.status).toBe(202);
+      const executionId = accepted.body.executionId;
+      await until(() => remote.calls.get('slow') ?? 0, (count) => count === 1);
+      const cancelled = await pair.b.client.call<{ status: string; error: { code: string } }>('cancelToolExecution', { headers: user.auth, params: { executionId } });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
+      // Instance a, which runs it, hears of it and stops the upstream call.
+      await until(() => remote.calls.get('slow:cancelled') ?? 0, (count) => count === 1);
+      const seen = await pair.a.client.call<{ status: string; error: { code: string } }>('getToolExecution', { headers: user.auth, params: { executionId } });
+      expect(seen.body).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
+    } finally {
+      await remote.close();
+    }
+  });
+
   it('logout on one instance refuses the token on the other', async () => {
     const user = await registerAndLogin(pair.a.client);
     expect((await pair.b.client.call('getCurrentUser', { headers: user.auth })).status).toBe(200);

@@ -2,9 +2,11 @@ import { ApiError } from '@app/common';
 import type { ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { AppConfig } from '@app/config';
+import { pageWindow } from '@app/database';
 import { INVALID_PARAMS, type RpcContext, RpcError } from '@app/rpc';
 import { Injectable } from '@nestjs/common';
 import { ExecutionsService } from './execution/executions.service';
+import { ToolExecutor } from './execution/tool-executor.service';
 
 /** MCP's key for a message about a task (`_meta`). */
 export const RELATED_TASK = 'io.modelcontextprotocol/related-task';
@@ -17,6 +19,7 @@ const RESULT_RECHECK_MS = 2_000;
 /** Beyond the longest a run may take: waiting in the outbox, and the grace before an abandoned run is failed. */
 const RESULT_WAIT_MARGIN_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
+const LIST_PAGE_SIZE = 50;
 
 type TaskStatus = 'working' | 'completed' | 'failed' | 'cancelled';
 
@@ -43,6 +46,7 @@ export type CallResultOf = (execution: ToolExecution) => Record<string, unknown>
 export class McpTasks {
   constructor(
     private readonly executions: ExecutionsService,
+    private readonly executor: ToolExecutor,
     private readonly events: EventBus,
     private readonly config: AppConfig,
   ) {}
@@ -70,6 +74,29 @@ export class McpTasks {
 
   async get(taskId: string, context: RpcContext): Promise<McpTask> {
     return this.taskOf(await this.execution(taskId, context));
+  }
+
+  /** The caller's own tasks (its background runs, wherever it started them), newest first. */
+  async list(cursor: string | undefined, context: RpcContext): Promise<{ tasks: McpTask[]; nextCursor?: string }> {
+    let window;
+    try {
+      window = pageWindow({ cursor, limit: LIST_PAGE_SIZE }, LIST_PAGE_SIZE);
+    } catch {
+      throw new RpcError(INVALID_PARAMS, 'Invalid params: unknown cursor', { code: 'VALIDATION_ERROR' });
+    }
+    const page = await this.executions.pageOfRuns({ userId: context.caller.id, async: true }, window);
+    return { tasks: page.executions.map((execution) => this.taskOf(execution)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /** Cancels a task that is still working, as `POST /tools/executions/{id}/cancel` does; an ended task is -32602, as MCP asks. */
+  async cancel(taskId: string, context: RpcContext): Promise<McpTask> {
+    try {
+      return this.taskOf(await this.executor.cancel(context.caller, taskId, undefined, context.origin));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 409) throw unknownTask(error, taskId);
+      const { status } = this.taskOf(await this.execution(taskId, context));
+      throw new RpcError(INVALID_PARAMS, `Cannot cancel task in terminal status: ${status}`, { code: 'CONFLICT' });
+    }
   }
 
   /** Waits until the task is over, then answers what its tools/call would have. */
@@ -112,10 +139,14 @@ export class McpTasks {
     try {
       return await this.executions.get(context.caller, taskId);
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 400 || error.status === 403)) throw new RpcError(INVALID_PARAMS, `Unknown task: ${taskId.slice(0, 64)}`, { code: 'NOT_FOUND' });
-      throw error;
+      throw unknownTask(error, taskId);
     }
   }
+}
+
+/** A task the caller may not see is one that does not exist; other errors are left as they are. */
+function unknownTask(error: unknown, taskId: string): unknown {
+  return error instanceof ApiError && (error.status === 404 || error.status === 400) ? new RpcError(INVALID_PARAMS, `Unknown task: ${taskId.slice(0, 64)}`, { code: 'NOT_FOUND' }) : error;
 }
 
 /** The run history keeps results up to 1 MiB; beyond, only a preview, which is not the tool's answer. */

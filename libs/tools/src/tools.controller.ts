@@ -1,6 +1,8 @@
 import { originOf } from '@app/common';
 import {
   type AcceptedExecution,
+  CancelExecutionRequestDto,
+  CancelToolExecutionParamsDto,
   ExecuteToolParamsDto,
   ExecuteToolRequestDto,
   GetToolExecutionParamsDto,
@@ -73,6 +75,14 @@ export class ToolsController {
   @RequirePermissions('read:tools')
   execution(@CurrentUser() user: AuthenticatedUser, @Param() params: GetToolExecutionParamsDto): Promise<ToolExecution> {
     return this.executions.get(user, params.executionId);
+  }
+
+  @Post('executions/:executionId/cancel')
+  @RequirePermissions('execute:tools')
+  @RateLimit({ rule: 'toolsExecute', by: 'user' })
+  @HttpCode(200)
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param() params: CancelToolExecutionParamsDto, @Body() body: CancelExecutionRequestDto, @Req() request: FastifyRequest): Promise<ToolExecution> {
+    return this.executor.cancel(user, params.executionId, body.reason, originOf(request));
   }
 
   @Get(':id')

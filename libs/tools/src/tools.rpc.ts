@@ -142,6 +142,34 @@ export class ToolsRpc implements OnModuleInit {
         return this.tasks.result(params.taskId as string, context, callResultOf);
       },
     });
+    this.rpc.register('tasks/list', {
+      params: { type: 'object', properties: { cursor: { type: 'string', maxLength: 256 } } },
+      handle: async (params, context) => {
+        await this.readsRuns(context);
+        return (await this.tasks.list(params.cursor as string | undefined, context)) as unknown as Record<string, unknown>;
+      },
+    });
+    this.rpc.register('tasks/cancel', {
+      params: taskOnly,
+      handle: async (params, context) => {
+        await this.limit('toolsExecute', context);
+        return (await this.tasks.cancel(params.taskId as string, context)) as unknown as Record<string, unknown>;
+      },
+    });
+    // The seed's door names it after its own methods; the same cancellation as REST and tasks/cancel.
+    this.rpc.register('tools/cancel', {
+      doors: ['ws'],
+      params: {
+        type: 'object',
+        required: ['executionId'],
+        additionalProperties: false,
+        properties: { executionId: taskOnly.properties.taskId, reason: { type: 'string', minLength: 1, maxLength: 200 } },
+      },
+      handle: async (params, context) => {
+        await this.limit('toolsExecute', context);
+        return (await this.executor.cancel(context.caller, params.executionId as string, params.reason as string | undefined, context.origin)) as unknown as Record<string, unknown>;
+      },
+    });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
       params: {
@@ -262,7 +290,7 @@ export class ToolsRpc implements OnModuleInit {
         ...(offers.prompts || offers.resources ? { completions: {} } : {}),
         logging: {},
         // A tool call may run as a task (an asynchronous run of the engine), polled or awaited.
-        ...(protocolVersion >= TASKS_SINCE ? { tasks: { requests: { tools: { call: {} } } } } : {}),
+        ...(protocolVersion >= TASKS_SINCE ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
       },
       serverInfo: { name: 'secure-mcp-server', title: 'Secure MCP Server', version: this.config.version },
       instructions: 'Tools of this gateway: its built-in ones and those of its upstream MCP servers.',

@@ -86,7 +86,7 @@ export class ToolsService {
     const toolId = query.toolId === undefined ? undefined : (this.registry.find(query.toolId)?.definition.id ?? query.toolId);
     const window = pageWindow(query, DEFAULT_PAGE_SIZE);
     return this.executions.listRuns(
-      { userId: query.userId ?? caller.id, toolId, status: query.status, contextId: query.contextId, start: query.startDate ? new Date(query.startDate) : undefined, end: query.endDate ? new Date(query.endDate) : undefined },
+      { userId: query.userId ?? caller.id, toolId, status: query.status, contextId: query.contextId, async: query.async, start: query.startDate ? new Date(query.startDate) : undefined, end: query.endDate ? new Date(query.endDate) : undefined },
       window,
     );
   }

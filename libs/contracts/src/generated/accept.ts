@@ -1294,6 +1294,12 @@ function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDt
         if (!(isUUID(value as string, undefined))) return undefined;
         break;
       }
+      case "async": {
+        value = ((value: any) => (value === 'true' ? true : value === 'false' ? false : value))(value);
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
       case "startDate": {
         if (value === undefined) break;
         if (!(isISO8601(value as string, { strict: true }))) return undefined;
@@ -1348,6 +1354,48 @@ function acceptGetToolExecutionParamsDto(input: unknown): dto.GetToolExecutionPa
     out[key] = value;
   }
   return out as unknown as dto.GetToolExecutionParamsDto;
+}
+
+function acceptCancelExecutionRequestDto(input: unknown): dto.CancelExecutionRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.CancelExecutionRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "reason": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 200))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CancelExecutionRequestDto;
+}
+
+function acceptCancelToolExecutionParamsDto(input: unknown): dto.CancelToolExecutionParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["executionId"] === undefined) return undefined;
+  const out = new dto.CancelToolExecutionParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "executionId": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CancelToolExecutionParamsDto;
 }
 
 function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecutionsQueryDto | undefined {
@@ -4517,6 +4565,8 @@ acceptWith(dto.ListRecentToolsQueryDto, acceptListRecentToolsQueryDto);
 acceptWith(dto.GetToolStatsQueryDto, acceptGetToolStatsQueryDto);
 acceptWith(dto.ListExecutionsQueryDto, acceptListExecutionsQueryDto);
 acceptWith(dto.GetToolExecutionParamsDto, acceptGetToolExecutionParamsDto);
+acceptWith(dto.CancelExecutionRequestDto, acceptCancelExecutionRequestDto);
+acceptWith(dto.CancelToolExecutionParamsDto, acceptCancelToolExecutionParamsDto);
 acceptWith(dto.ListToolExecutionsQueryDto, acceptListToolExecutionsQueryDto);
 acceptWith(dto.ListToolExecutionsParamsDto, acceptListToolExecutionsParamsDto);
 acceptWith(dto.ListContextsQueryDto, acceptListContextsQueryDto);

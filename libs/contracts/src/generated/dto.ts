@@ -664,6 +664,12 @@ export class ListExecutionsQueryDto {
   @IsUUID(undefined)
   userId?: string;
 
+  /** `true`: only background runs (`options.async`, MCP tasks), the ones that can be cancelled while pending or running; `false`: only the others. */
+  @ValidateIf((object: Record<string, unknown>) => object["async"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  async?: boolean;
+
   /** Runs created at or after this instant. */
   @ValidateIf((object: Record<string, unknown>) => object["startDate"] !== undefined)
   @IsISO8601({ strict: true })
@@ -698,6 +704,20 @@ export class ListExecutionsQueryDto {
 }
 
 export class GetToolExecutionParamsDto {
+  @IsUUID(undefined)
+  executionId!: string;
+}
+
+export class CancelExecutionRequestDto {
+  /** Why; kept in the run's error message and in the audit entry. */
+  @ValidateIf((object: Record<string, unknown>) => object["reason"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reason?: string;
+}
+
+export class CancelToolExecutionParamsDto {
   @IsUUID(undefined)
   executionId!: string;
 }

@@ -58,6 +58,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "getToolStats", method: "GET", basePath: "/api/v1", path: "/tools/stats", public: false },
   { operationId: "listExecutions", method: "GET", basePath: "/api/v1", path: "/tools/executions", public: false },
   { operationId: "getToolExecution", method: "GET", basePath: "/api/v1", path: "/tools/executions/{executionId}", public: false },
+  { operationId: "cancelToolExecution", method: "POST", basePath: "/api/v1", path: "/tools/executions/{executionId}/cancel", public: false },
   { operationId: "listToolExecutions", method: "GET", basePath: "/api/v1", path: "/tools/{id}/executions", public: false },
   { operationId: "listContexts", method: "GET", basePath: "/api/v1", path: "/contexts", public: false },
   { operationId: "createContext", method: "POST", basePath: "/api/v1", path: "/contexts", public: false },

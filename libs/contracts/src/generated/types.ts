@@ -1110,6 +1110,11 @@ export interface MfaVerified {
   timestamp: string;
 }
 
+export interface CancelExecutionRequest {
+  /** Why; kept in the run's error message and in the audit entry. */
+  reason?: string;
+}
+
 export interface MfaDisableRequest {
   /** A current TOTP code, an SMS code (SMS users first call without a code to get one) or a backup code. */
   code?: string;
@@ -1719,6 +1724,8 @@ export type GetToolStatsResponse200 = ToolUsageStats;
 export type ListExecutionsResponse200 = ToolExecutionList;
 
 export type GetToolExecutionResponse200 = ToolExecution;
+
+export type CancelToolExecutionResponse200 = ToolExecution;
 
 export type ListToolExecutionsResponse200 = ToolExecutionList;
 

@@ -3,7 +3,7 @@ import type { ToolExecution, ToolExecutionList, ToolStatistics } from '@app/cont
 import { AppendLog, cappedListPage, JsonText, keysetPage, type PageWindow } from '@app/database';
 import { type AuthenticatedUser, isAdmin } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DataSource, LessThan, type Repository } from 'typeorm';
+import { DataSource, LessThan, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ExecutionTotals, type Usage, type UsageFilter, updateCounted } from './execution-totals';
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
@@ -18,6 +18,8 @@ export interface RunFilter {
   readonly contextId?: string;
   readonly start?: Date;
   readonly end?: Date;
+  /** Only background runs (`options.async`, MCP tasks), or only the others. */
+  readonly async?: boolean;
 }
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
@@ -107,14 +109,18 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     return claimed.length === 1 ? this.executions.findOne({ where: { id } }) : null;
   }
 
+  /**
+   * Ends a claimed run; false when it was cancelled meanwhile, which is then left as it is. A run
+   * failed as abandoned (its instance seemed gone) still takes its real end when that comes.
+   */
   async finish(
     id: string,
     update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number; cached?: boolean },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const kept = keptResult(update.result);
     const result = kept instanceof JsonText ? update.result : kept;
-    await this.dataSource.query(
-      updateCounted('id = $1', 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, cached = $9, pending_input = NULL'),
+    const finished = (await this.dataSource.query(
+      updateCounted(`id = $1 AND (status = 'running' OR (status = 'failed' AND error->>'code' = 'INTERRUPTED'))`, 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, cached = $9, pending_input = NULL'),
       [
         id,
         update.status,
@@ -126,7 +132,25 @@ export class ExecutionsService implements BeforeApplicationShutdown {
         update.attempts ?? 1,
         update.cached ?? false,
       ],
-    );
+    )) as unknown[];
+    return finished.length === 1;
+  }
+
+  /**
+   * Ends a background run that has not ended, as failed with `error`: a pending one never starts
+   * (its claim finds it taken), a running one's result will not be kept. Null when there was none
+   * to end: the run has ended, or it is not a background run.
+   */
+  async cancel(id: string, error: { code: string; message: string }): Promise<ToolExecutionEntity | null> {
+    const cancelled = (await this.dataSource.query(
+      updateCounted(
+        `id = $1 AND is_async AND status IN ('pending', 'running')`,
+        `status = 'failed', error = $2::jsonb, pending_input = NULL, started_at = COALESCE(t.started_at, now()), ended_at = now(),
+         duration_ms = round(extract(epoch FROM now() - COALESCE(t.started_at, now())) * 1000)::int, memory_used = 0`,
+      ),
+      [id, JSON.stringify(storableJson(error))],
+    )) as unknown[];
+    return cancelled.length === 1 ? this.executions.findOne({ where: { id } }) : null;
   }
 
   /** Ids of async runs waiting to start, oldest first (created before `olderThan`). */
@@ -166,17 +190,25 @@ export class ExecutionsService implements BeforeApplicationShutdown {
 
   /** One user's runs across tools, newest first, by the (user, created) index; matches counted up to 10,000. */
   async listRuns(filter: RunFilter, window: PageWindow): Promise<ToolExecutionList> {
-    const filtered = () => {
-      const builder = this.executions.createQueryBuilder('e').where('e.userId = :userId', { userId: filter.userId });
-      if (filter.toolId) builder.andWhere('e.toolId = :toolId', { toolId: filter.toolId });
-      if (filter.status) builder.andWhere('e.status = :status', { status: filter.status });
-      if (filter.contextId) builder.andWhere('e.contextId = :contextId', { contextId: filter.contextId });
-      if (filter.start) builder.andWhere('e.createdAt >= :start', { start: filter.start });
-      if (filter.end) builder.andWhere('e.createdAt <= :end', { end: filter.end });
-      return builder;
-    };
-    const { rows, pagination } = await cappedListPage(filtered, 'e', 'created_at', window);
+    const { rows, pagination } = await cappedListPage(() => this.runsOf(filter), 'e', 'created_at', window);
     return { executions: rows.map(executionView), pagination };
+  }
+
+  /** The same runs as listRuns, without counting them: a page and the cursor of the next. */
+  async pageOfRuns(filter: RunFilter, window: PageWindow): Promise<{ executions: ToolExecution[]; nextCursor: string | null }> {
+    const page = await keysetPage(this.runsOf(filter), 'e', 'created_at', window);
+    return { executions: page.rows.map(executionView), nextCursor: page.nextCursor };
+  }
+
+  private runsOf(filter: RunFilter): SelectQueryBuilder<ToolExecutionEntity> {
+    const builder = this.executions.createQueryBuilder('e').where('e.userId = :userId', { userId: filter.userId });
+    if (filter.toolId) builder.andWhere('e.toolId = :toolId', { toolId: filter.toolId });
+    if (filter.status) builder.andWhere('e.status = :status', { status: filter.status });
+    if (filter.contextId) builder.andWhere('e.contextId = :contextId', { contextId: filter.contextId });
+    if (filter.start) builder.andWhere('e.createdAt >= :start', { start: filter.start });
+    if (filter.end) builder.andWhere('e.createdAt <= :end', { end: filter.end });
+    if (filter.async !== undefined) builder.andWhere('e.isAsync = :isAsync', { isAsync: filter.async });
+    return builder;
   }
 
   async statistics(toolId: string): Promise<ToolStatistics> {

@@ -10,6 +10,7 @@ import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnAp
 import { getHeapStatistics } from 'node:v8';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
+import { BackgroundRuns } from './background-runs';
 import { executionView, ExecutionsService } from './executions.service';
 import { type RunPolicy, RunPolicies } from './run-policies';
 import { RunQuotas } from './run-quotas';
@@ -134,6 +135,11 @@ function cannotAsk(definition: ToolDefinition, why: string): ApiError {
   return new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' runs only once a person allows it, asked through an MCP client that supports elicitation: ${why}`.slice(0, 1000));
 }
 
+/** What the history knows of a tool that has left the registry since its run was accepted. */
+function goneTool(row: Pick<ToolExecutionEntity, 'toolId' | 'toolName'>): ToolDefinition {
+  return { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
+}
+
 class TimeoutSignal extends Error {
   constructor(readonly timeoutMs: number) {
     super(`The run exceeded its timeout of ${timeoutMs} ms and was cancelled`);
@@ -151,6 +157,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   private readonly inFlight = new Set<Promise<void>>();
   private readonly policies?: RunPolicies;
   private readonly quotas?: RunQuotas;
+  private readonly background: BackgroundRuns;
   private recovery?: NodeJS.Timeout;
   private stopping = false;
 
@@ -170,6 +177,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   ) {
     this.policies = policies;
     this.quotas = quotas;
+    this.background = new BackgroundRuns(events);
   }
 
   onApplicationBootstrap(): void {
@@ -180,6 +188,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
 
   onModuleDestroy(): void {
     clearInterval(this.recovery);
+    this.background.close();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -455,7 +464,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   }
 
   /** `parameters` are already redacted. */
-  private auditRun(caller: AuthenticatedUser, definition: ToolDefinition, executionId: string, parameters: Record<string, unknown>, run: RunResult, origin: RequestOrigin): Promise<void> {
+  private auditRun(caller: Pick<AuthenticatedUser, 'id' | 'sessionId'>, definition: ToolDefinition, executionId: string, parameters: Record<string, unknown>, run: RunResult, origin: RequestOrigin): Promise<void> {
     const refused = run.thrown && run.thrown.status < 500 && run.thrown.status !== 429;
     return this.audit.record({
       action: 'tool.execute',
@@ -495,7 +504,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       timestamp: isoString(run.endedAt),
     });
     const refused = run.thrown !== undefined && run.thrown.status < 500;
-    if (run.status !== 'failed' || refused || !run.error) {
+    // A cancelled run is the caller's choice, not a failure an operator needs to hear about.
+    if (run.status !== 'failed' || refused || !run.error || run.error.code === 'CANCELLED') {
       await announced;
       return;
     }
@@ -545,27 +555,67 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       if (!row) return;
       const { origin, retryPolicy, ...caller } = (row.caller ?? {}) as unknown as Partial<PendingCaller> & AuthenticatedUser;
       const input = row.pendingInput ? (JSON.parse(this.secrets.decrypt(row.pendingInput)) as Record<string, unknown>) : {};
+      const cancellation = this.background.begin(id);
       let run: RunResult;
       let definition: ToolDefinition;
       let span: TraceSpan | undefined;
       try {
         definition = this.registry.resolve(row.toolId).definition;
         span = this.tracing.enabled ? this.tracing.start(`tools/call ${definition.name}`, origin?.traceparent, spanAttributes(caller, definition, { sessionId: row.sessionId ?? undefined, contextId: row.contextId })) : undefined;
-        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy, undefined, span?.traceparent);
+        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy, { cancellation }, span?.traceparent);
       } catch (error) {
         // The tool left the registry (an upstream went away) between acceptance and the run.
-        definition = { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
+        definition = goneTool(row);
         const now = new Date();
         run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
+      } finally {
+        this.background.end(id);
       }
       span?.end({ errorType: run.error?.code, errorMessage: run.error?.message, attributes: { 'secure_mcp.execution.id': id, 'secure_mcp.execution.status': run.status, 'secure_mcp.execution.async': true } });
-      await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts, cached: run.cached === true });
+      const finished = await this.executions.finish(id, { status: run.status, result: run.result, error: run.error ?? null, endedAt: run.endedAt, durationMs: run.durationMs, memoryUsed: run.memoryUsed, attempts: run.attempts, cached: run.cached === true });
+      // Cancelled meanwhile: whoever cancelled it has recorded, audited and announced its end.
+      if (!finished) return;
       // The parameters redacted at acceptance, with the tool's schema (which may be gone by now).
       await this.auditRun(caller, definition, id, row.parameters, run, origin ?? {});
       await this.announce({ id, toolId: row.toolId, toolName: row.toolName, userId: row.userId, sessionId: row.sessionId, contextId: row.contextId }, run);
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
     }
+  }
+
+  /**
+   * Ends a background run (`options.async`, an MCP task) of the caller's, or anyone's for an
+   * admin, that has not ended: at once and for every instance, as failed with `CANCELLED`. A
+   * pending run never starts; a running one is stopped (its signal aborts) wherever it runs, and
+   * what it returns after is not kept. 404 for a run the caller may not see, 409 once it has ended.
+   */
+  async cancel(caller: AuthenticatedUser, executionId: string, reason: string | undefined, origin: RequestOrigin): Promise<ToolExecution> {
+    if (!holdsPermission(caller.permissions, 'execute:tools')) throw new MissingPermissionsError('Cancelling a run needs execute:tools', ['execute:tools']);
+    const before = await this.executions.get(caller, executionId);
+    const message = `Cancelled by ${before.userId === caller.id ? 'the caller' : 'an administrator'}${reason ? `: ${reason.slice(0, 200)}` : ''}`;
+    const error = { code: 'CANCELLED', message };
+    const row = await this.executions.cancel(executionId, error);
+    if (!row) {
+      const now = await this.executions.get(caller, executionId);
+      throw ApiError.conflict(`The run has already ended (${now.status}): only a background run that is pending or running can be cancelled`);
+    }
+    this.events.publish('tool.run.cancelled', { executionId, reason: message });
+    const pending = row.caller as unknown as Partial<PendingCaller> | null;
+    const run: RunResult = { status: 'failed', error, attempts: 1, startedAt: row.startedAt ?? row.createdAt, endedAt: row.endedAt ?? new Date(), durationMs: row.durationMs ?? 0, memoryUsed: 0 };
+    await Promise.all([
+      this.auditRun({ id: row.userId, sessionId: pending?.sessionId }, this.registry.find(row.toolId)?.definition ?? goneTool(row), executionId, row.parameters, run, pending?.origin ?? {}),
+      this.audit.record({
+        action: 'tool.cancel',
+        result: 'success',
+        userId: caller.id,
+        sessionId: caller.sessionId,
+        resource: row.toolId,
+        details: { executionId, toolId: row.toolId, toolName: row.toolName, ownerId: row.userId, statusBefore: before.status, ...(reason ? { reason: reason.slice(0, 200) } : {}) },
+        origin,
+      }),
+      this.announce(row, run),
+    ]);
+    return executionView(row);
   }
 
   /** Pending runs left by a restart (or another instance) are picked up; abandoned ones fail. */
