@@ -72,7 +72,10 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
     expect(Date.now() - started).toBeLessThan(2_000);
     const { task } = CreateTaskResultSchema.parse(created.result);
     expect(task).toMatchObject({ status: 'working', ttl: null, pollInterval: 1000 });
-    expect(GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId })).result).status).toBe('working');
+    const polled = GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: task.taskId })).result);
+    expect(polled.status).toBe('working');
+    // The instant the task was created, read back as it was first told.
+    expect(polled.createdAt).toBe(task.createdAt);
 
     const result = await mcp('tasks/result', { taskId: task.taskId });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);

@@ -1,4 +1,4 @@
-import { ApiError } from '@app/common';
+import { ApiError, isoString } from '@app/common';
 import type { ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { AppConfig } from '@app/config';
@@ -59,8 +59,8 @@ export class McpTasks {
 
   taskOf(execution: Pick<ToolExecution, 'executionId' | 'status' | 'createdAt' | 'metrics' | 'error'>): McpTask {
     const status: TaskStatus = execution.status === 'pending' || execution.status === 'running' ? 'working' : execution.status === 'completed' ? 'completed' : execution.error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    // A run just accepted is answered before its row is read back: it was created now.
-    const createdAt = execution.createdAt ?? new Date().toISOString();
+    // A run just accepted is answered with the instant its row was given; else (never) now.
+    const createdAt = execution.createdAt ?? isoString(new Date());
     return {
       taskId: execution.executionId,
       status,

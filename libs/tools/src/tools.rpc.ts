@@ -1,4 +1,4 @@
-import { ApiError, MissingPermissionsError, validTraceparent } from '@app/common';
+import { ApiError, isoString, MissingPermissionsError, validTraceparent } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { ToolExecution } from '@app/contracts';
 import { endWhenSettled, mcpSpanName, Tracing } from '@app/health';
@@ -350,7 +350,7 @@ export class ToolsRpc implements OnModuleInit {
     // Listed taskSupport "forbidden": refused before any limit or quota is spent on it.
     if (target.tool.requiresConfirmation) throw new RpcError(METHOD_NOT_FOUND, `${name.slice(0, 200)} cannot run as a task: a person must allow each of its runs`, { code: 'PRECONDITION_FAILED' });
     const outcome = await this.executor.execute(context.caller, target.tool.definition.id, input ?? {}, { async: true, contextId: context.contextId ?? null, sessionId: context.sessionId, traceparent }, context.origin);
-    return { task: this.tasks.taskOf(outcome.execution) };
+    return { task: this.tasks.taskOf(outcome.kind === 'accepted' ? { ...outcome.execution, createdAt: isoString(outcome.createdAt) } : outcome.execution) };
   }
 
   /** Reading a task is reading a run: the same scope as `GET /tools/executions/{id}`, and the listing's rate. */

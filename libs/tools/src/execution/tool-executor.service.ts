@@ -53,7 +53,10 @@ export interface ExecuteOptions {
   readonly traceparent?: string;
 }
 
-export type ExecutionOutcome = { readonly kind: 'finished'; readonly execution: ToolExecution } | { readonly kind: 'accepted'; readonly execution: AcceptedExecution };
+export type ExecutionOutcome =
+  | { readonly kind: 'finished'; readonly execution: ToolExecution }
+  // When the run's row was created: what its history says from then on (an MCP task's createdAt).
+  | { readonly kind: 'accepted'; readonly execution: AcceptedExecution; readonly createdAt: Date };
 
 interface RunResult {
   status: 'completed' | 'failed';
@@ -216,7 +219,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
     if (tool.requiresConfirmation && options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
     // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
-    if (options.async) return { kind: 'accepted', execution: await this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry) };
+    if (options.async) return this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry);
     const executionId = timeOrderedUuid();
     const channel = this.audited(options.channel, caller, definition, executionId, origin);
     if (tool.requiresConfirmation) await this.confirm(caller, definition, input, channel, timeoutMs, origin);
@@ -525,8 +528,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     options: ExecuteOptions,
     origin: RequestOrigin,
     retry: RetryPolicy | undefined,
-  ): Promise<AcceptedExecution> {
+  ): Promise<ExecutionOutcome> {
     const id = timeOrderedUuid();
+    const createdAt = new Date();
     const pending: PendingCaller = { ...caller, origin, ...(retry ? { retryPolicy: retry } : {}) };
     await this.executions.createPending({
       ...this.origins(id, definition, caller, options),
@@ -537,9 +541,10 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       // The context's retry policy as it was when the run was accepted travels with the row.
       caller: pending as unknown as Record<string, unknown>,
       pendingInput: this.secrets.encrypt(JSON.stringify(input)),
+      createdAt,
     });
     setImmediate(() => this.track(this.runPending(id)));
-    return { executionId: id, toolId: definition.id, status: 'pending' };
+    return { kind: 'accepted', execution: { executionId: id, toolId: definition.id, status: 'pending' }, createdAt };
   }
 
   private track(work: Promise<void>): void {
