@@ -13,7 +13,7 @@ declare module '@app/events' {
   }
 }
 
-export const WEBHOOK_EVENTS = ['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'user.security', 'error', 'upstream.tools.changed', 'upstream.credentials.found'] as const;
+export const WEBHOOK_EVENTS = ['tool.executed', 'context.created', 'context.updated', 'context.deleted', 'session.terminated', 'user.created', 'user.security', 'error', 'upstream.tools.changed', 'upstream.credentials.found', 'server.connected', 'server.disconnected', 'server.error', 'circuit.opened', 'circuit.closed'] as const;
 const REFRESH_MS = 30_000;
 const FOREIGN_KEY_VIOLATION = '23503';
 const COLUMNS = ['id', 'webhook_id', 'event', 'event_id', 'payload', 'status', 'attempts', 'next_attempt_at'];

@@ -47,7 +47,7 @@ const PATTERN_38 = new RegExp("^[a-z0-9_.:-]+$");
 const ALLOWED_39 = ["info","warning","error","critical"];
 const ALLOWED_40 = ["csv","json"];
 const PATTERN_41 = new RegExp("^https?://");
-const ALLOWED_42 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"];
+const ALLOWED_42 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
 const ALLOWED_43 = ["pending","delivering","delivered","failed"];
 const PATTERN_44 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 

@@ -2297,8 +2297,8 @@ export class CreateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found" | "server.connected" | "server.disconnected" | "server.error" | "circuit.opened" | "circuit.closed">;
 
   /** Generated (and shown once) when omitted. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)
@@ -2334,8 +2334,8 @@ export class UpdateWebhookRequestDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ArrayUnique()
-  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found"], { each: true })
-  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found">;
+  @IsIn(["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"], { each: true })
+  events!: Array<"*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found" | "server.connected" | "server.disconnected" | "server.error" | "circuit.opened" | "circuit.closed">;
 
   /** Rotates the secret when given. */
   @ValidateIf((object: Record<string, unknown>) => object["secret"] !== undefined)

@@ -1581,7 +1581,8 @@ export interface AuditLogList {
   pagination: Pagination;
 }
 
-export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found";
+/** `server.connected` (`{serverId, server, instance, tools}`), `server.disconnected` (`{serverId, server, instance}`: an admin disconnected, disabled or changed it) and `server.error` (`{serverId, server, instance, error}`: it could not be reached, or its connection dropped) tell when an instance's connection to an upstream settles in another state; `circuit.opened` (`{serverId, server, instance, failures, error, cooldownMs}`) and `circuit.closed` when its circuit starts refusing calls and when they flow again. Each instance tells of its own connection; a shutdown tells nothing. */
+export type WebhookEvent = "*" | "tool.executed" | "context.created" | "context.updated" | "context.deleted" | "session.terminated" | "user.created" | "user.security" | "error" | "upstream.tools.changed" | "upstream.credentials.found" | "server.connected" | "server.disconnected" | "server.error" | "circuit.opened" | "circuit.closed";
 
 export interface Webhook {
   id: string;

@@ -110,4 +110,26 @@ describe('CircuitBreaker.snapshot', () => {
     b.succeeded();
     expect(b.snapshot()).toEqual({ state: 'closed', failures: 0, successes: 3, lastError: 'c', lastFailureAt: 10, lastStateChange: 1015, cooldownEndsAt: null });
   });
+
+  it('tells when it opens from closed and when it closes again, once each per outage', () => {
+    let now = 0;
+    const told: string[] = [];
+    const b = new CircuitBreaker('up', 2, 1000, () => now, (state) => told.push(state));
+    b.failed('a');
+    b.succeeded();
+    expect(told).toEqual([]);
+    b.failed('a');
+    b.failed('b');
+    b.failed('c');
+    expect(told).toEqual(['open']);
+    now += 1000;
+    b.guard();
+    b.failed('probe failed');
+    expect(told).toEqual(['open']);
+    now += 1000;
+    b.guard();
+    b.succeeded();
+    b.succeeded();
+    expect(told).toEqual(['open', 'closed']);
+  });
 });

@@ -39,6 +39,8 @@ export class CircuitBreaker {
     private readonly threshold: number,
     private readonly cooldownMs: number,
     private readonly now: () => number = Date.now,
+    /** Told when calls start being refused (opened from closed) and when they flow again (closed). */
+    private readonly changed: (state: 'open' | 'closed') => void = () => undefined,
   ) {
     this.changedAt = now();
   }
@@ -67,23 +69,28 @@ export class CircuitBreaker {
   }
 
   succeeded(): void {
-    if (this.current !== 'closed') this.changedAt = this.now();
+    const reopened = this.current !== 'closed';
+    if (reopened) this.changedAt = this.now();
     this.successes++;
     this.failures = 0;
     this.probe = undefined;
     this.current = 'closed';
+    if (reopened) this.changed('closed');
   }
 
   failed(reason: string): void {
     this.failures++;
     this.lastError = reason.slice(0, 200);
     this.lastFailureAt = this.now();
+    // A failed probe opens it again: still the same outage, so nobody is told twice.
+    const opening = this.current === 'closed' && this.failures >= this.threshold;
     if (this.current === 'half-open' || this.failures >= this.threshold) {
       if (this.current !== 'open' || this.state === 'half-open') this.changedAt = this.now();
       this.current = 'open';
       this.openedAt = this.now();
     }
     this.probe = undefined;
+    if (opening) this.changed('open');
   }
 
   snapshot(): CircuitSnapshot {

@@ -33,6 +33,11 @@ import { WebSocketClientTransport } from './websocket-client-transport';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
 
+/** What a connection tells whoever watches it: a settled status that changed, or its circuit opening or closing. */
+export type ConnectionChange =
+  | { readonly kind: 'status'; readonly status: 'connected' | 'disconnected' | 'error'; readonly error: string | null; readonly tools: number }
+  | { readonly kind: 'circuit'; readonly state: 'open' | 'closed'; readonly failures: number; readonly error: string | null; readonly cooldownMs: number };
+
 /** Everything a connection needs to know, with secrets already unsealed. */
 export interface UpstreamSettings {
   readonly id: string;
@@ -60,6 +65,8 @@ export interface UpstreamSettings {
    * for its caller (theirs, or undefined for this one), or refuses it.
    */
   readonly viaCaller?: (run: ToolRunContext, send: (connection: UpstreamConnection | undefined) => Promise<unknown>) => Promise<unknown>;
+  /** Told of changes an operator wants to hear about (the server's shared connection only). */
+  readonly changed?: (change: ConnectionChange) => void;
 }
 
 /** Credentials found in an upstream's answer: where (a tool's run, a resource, a prompt), which kinds, and whether the answer was withheld. */
@@ -114,7 +121,9 @@ const STDERR_LINE_LIMIT = 2_000;
 export class UpstreamConnection {
   private readonly logger: Logger;
   readonly breaker: CircuitBreaker;
-  status: ConnectionStatus = 'disconnected';
+  private current: ConnectionStatus = 'disconnected';
+  /** The last settled status told to `changed` (none yet: a new connection is disconnected without saying so). */
+  private told?: ConnectionStatus;
   lastError: string | null = null;
   lastConnectedAt: Date | null = null;
   tools: McpTool[] = [];
@@ -150,12 +159,27 @@ export class UpstreamConnection {
     private readonly startClientSpan: ClientSpanStarter = () => undefined,
   ) {
     this.logger = new Logger(`Upstream:${settings.name}`);
-    this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs);
+    this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs, Date.now, (state) => {
+      const { failures, lastError } = this.breaker.snapshot();
+      this.settings.changed?.({ kind: 'circuit', state, failures, error: lastError, cooldownMs: breaker.cooldownMs });
+    });
     this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
     this.credentials = new UpstreamCredentials(settings.auth);
     this.peer = peerAttributes(settings.name, settings.transport);
     const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
     this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets, ...(settings.secrets ?? [])], MASK);
+  }
+
+  get status(): ConnectionStatus {
+    return this.current;
+  }
+
+  /** Set after lastError, so that what is told carries the reason. */
+  set status(next: ConnectionStatus) {
+    this.current = next;
+    if (next === 'connecting' || next === this.told || (this.told === undefined && next === 'disconnected')) return;
+    this.told = next;
+    this.settings.changed?.({ kind: 'status', status: next, error: next === 'error' ? this.lastError : null, tools: this.tools.length });
   }
 
   get pid(): number | null {
@@ -331,8 +355,8 @@ export class UpstreamConnection {
       this.scheduleReconnect();
       throw new ApiError(502, 'BAD_GATEWAY', `Could not connect to upstream '${this.settings.name}': ${this.lastError}`);
     }
-    this.status = 'connected';
     this.lastError = null;
+    this.status = 'connected';
     this.lastConnectedAt = new Date();
     this.attempt = 0;
     this.breaker.succeeded();
@@ -454,8 +478,8 @@ export class UpstreamConnection {
       this.status = 'disconnected';
       return;
     }
-    this.status = 'error';
     this.lastError = 'connection closed';
+    this.status = 'error';
     this.logger.warn('connection closed unexpectedly; reconnecting');
     this.scheduleReconnect();
   }

@@ -18,7 +18,7 @@ import { maskedAuth, sealAuth, unsealAuth } from './sealed-auth';
 import { MASK } from './secret-scrubber';
 import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
-import { type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
+import { type ConnectionChange, type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
@@ -35,6 +35,15 @@ declare module '@app/events' {
     'upstream.tools.changed': { serverId: string; name: string; added: string[]; removed: string[]; changed: string[] };
     /** An admin approved a held server's listing: every instance serves what it now holds back. */
     'upstream.tools.approved': { serverId: string };
+    /**
+     * This instance's connection to a server settled in another state, or its circuit opened or
+     * closed: webhook events, for admins. Each instance tells of its own connection (`instance`).
+     */
+    'server.connected': { serverId: string; server: string; instance: string; tools: number };
+    'server.disconnected': { serverId: string; server: string; instance: string };
+    'server.error': { serverId: string; server: string; instance: string; error: string };
+    'circuit.opened': { serverId: string; server: string; instance: string; failures: number; error: string | null; cooldownMs: number };
+    'circuit.closed': { serverId: string; server: string; instance: string };
     /** Credentials were found in an upstream's answer (masked or withheld); a webhook event, for the caller and admins. */
     'upstream.credentials.found': {
       serverId: string;
@@ -116,6 +125,7 @@ async function proxied<T>(call: Promise<T>, upstream: UpstreamConnection): Promi
 @Injectable()
 export class UpstreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Upstreams');
+  private stopping = false;
   private readonly servers: Repository<UpstreamServerEntity>;
   private readonly connections = new Map<string, UpstreamConnection>();
   /** Per resource URI: the MCP sessions subscribed through this instance, and the upstream holding the subscription. */
@@ -167,6 +177,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Connections closed by a shutdown (a deploy) are not outages to tell anyone about.
+    this.stopping = true;
     this.unsubscribe?.();
     this.unsubscribeApprovals?.();
     this.unwatch?.();
@@ -568,8 +580,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     let connection = this.connections.get(server.id);
     if (!connection) {
       const settings = this.settingsOf(server);
+      // Only the shared connection tells operators of its state: users' own connections are theirs.
+      const changed = (change: ConnectionChange): void => void this.connectionChanged(server, change);
       connection = this.newConnection(
-        server.userConfig ? { ...settings, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : settings,
+        server.userConfig ? { ...settings, changed, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : { ...settings, changed },
         (listed, reason) => {
           const definitions = filterTools(server.toolFilter, server.name, listed);
           const kept = new Set(definitions);
@@ -598,6 +612,22 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       resourceUpdated,
       (name, parent, attributes) => this.tracing.start(name, parent, attributes, 'client'),
     );
+  }
+
+  /** Published durably (webhooks) and to admins' subscriptions; logged when that cannot be done. */
+  private async connectionChanged(server: UpstreamServerEntity, change: ConnectionChange): Promise<void> {
+    if (this.stopping) return;
+    const about = { serverId: server.id, server: server.name, instance: this.events.instanceId };
+    try {
+      if (change.kind === 'circuit') {
+        if (change.state === 'open') await this.events.publishDurable('circuit.opened', { ...about, failures: change.failures, error: change.error, cooldownMs: change.cooldownMs });
+        else await this.events.publishDurable('circuit.closed', about);
+      } else if (change.status === 'connected') await this.events.publishDurable('server.connected', { ...about, tools: change.tools });
+      else if (change.status === 'disconnected') await this.events.publishDurable('server.disconnected', about);
+      else await this.events.publishDurable('server.error', { ...about, error: change.error ?? 'unknown error' });
+    } catch (error) {
+      this.logger.warn(`${server.name}: a change of its connection was not announced: ${(error as Error).message}`);
+    }
   }
 
   /** Counted, audited (kinds, never values) and announced (webhooks, the caller's and admins' subscriptions). */
