@@ -92,3 +92,46 @@ describe('POST /auth/register', () => {
     expect(response.status).toBe(201);
   });
 });
+
+describe('POST /auth/register when sign-up is closed, or kept to some email domains', () => {
+  const ROOT = { email: 'root@corp.example', password: 'Str0ng!Passw0rd-root' };
+
+  it('closed: 403 before any work is spent, audited as denied; an admin still creates accounts', async () => {
+    const t = await startTestApp({ REGISTRATION_OPEN: 'false', ADMIN_EMAIL: ROOT.email, ADMIN_PASSWORD: ROOT.password });
+    try {
+      const input = newUserInput();
+      const refused = await t.client.call<Envelope & { message: string }>('registerUser', { body: input });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: 'FORBIDDEN', message: 'Registration is closed: an administrator creates accounts' });
+      const denied = await t.app.get(DataSource).getRepository(AuditLogEntity).findOne({ where: { action: 'user.register', result: 'denied' } });
+      expect(denied?.details).toEqual({ email: input.email, reason: 'registration closed' });
+      expect((await t.client.call('loginUser', { body: { email: input.email, password: input.password } })).status).toBe(401);
+      // A malformed sign-up is still told what is wrong with it.
+      expect((await t.client.call('registerUser', { body: { email: 'not an email' } })).status).toBe(400);
+
+      const admin = await t.client.call<{ accessToken: string }>('loginUser', { body: ROOT });
+      const made = await t.client.call('createUser', { headers: { authorization: `Bearer ${admin.body.accessToken}` }, body: { email: input.email, name: input.name, roles: ['user'], password: input.password } });
+      expect(made.status).toBe(201);
+      expect((await t.client.call('loginUser', { body: { email: input.email, password: input.password } })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('kept to domains: an address at one of them signs up, any other is refused with the domains named', async () => {
+    const t = await startTestApp({ REGISTRATION_EMAIL_DOMAINS: 'Corp.Example, example.test' });
+    try {
+      expect((await t.client.call('registerUser', { body: newUserInput() })).status).toBe(201);
+      expect((await t.client.call('registerUser', { body: newUserInput({ email: `someone.${Date.now()}@corp.example` }) })).status).toBe(201);
+      for (const email of ['someone@elsewhere.example', 'someone@sub.corp.example', 'someone@corp.example.evil.test']) {
+        const refused = await t.client.call<Envelope & { message: string }>('registerUser', { body: newUserInput({ email }) });
+        expect(refused.status, email).toBe(403);
+        expect(refused.body.message).toBe('Registration is open to addresses at corp.example, example.test only');
+      }
+      const denied = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'user.register', result: 'denied' } });
+      expect(denied.map((row) => (row.details as { reason: string }).reason)).toEqual(['email domain not allowed', 'email domain not allowed', 'email domain not allowed']);
+    } finally {
+      await t.close();
+    }
+  });
+});

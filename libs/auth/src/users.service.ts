@@ -1,5 +1,6 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
+import { AppConfig } from '@app/config';
 import type { RegisterRequestDto, User } from '@app/contracts';
 import { EventBus } from '@app/events';
 import type { PermissionLookup } from '@app/security';
@@ -26,6 +27,7 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
   ) {
     this.users = dataSource.getRepository(UserEntity);
     this.unsubscribe = events.on('user.updated', (event) => {
@@ -90,6 +92,7 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
 
   /** Self-service sign-up: role `user`; answers once the user and its audit entry are committed. */
   async register(input: RegisterRequestDto, origin: RequestOrigin): Promise<User> {
+    await this.admitSignUp(input.email, origin);
     const passwordHash = await this.hasher.hash(input.password);
     let user: UserEntity;
     try {
@@ -114,5 +117,15 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     await this.audit.record({ action: 'user.register', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email }, origin });
     await this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
     return toUserView(user);
+  }
+
+  /** Before any work is spent on it (the password hash): is sign-up open, and to this address's domain? */
+  private async admitSignUp(email: string, origin: RequestOrigin): Promise<void> {
+    const { open, emailDomains } = this.config.registration;
+    const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    const refusal = !open ? 'Registration is closed: an administrator creates accounts' : emailDomains.length > 0 && !emailDomains.includes(domain) ? `Registration is open to addresses at ${emailDomains.join(', ')} only` : undefined;
+    if (!refusal) return;
+    await this.audit.record({ action: 'user.register', result: 'denied', details: { email, reason: open ? 'email domain not allowed' : 'registration closed' }, origin });
+    throw ApiError.forbidden(refusal);
   }
 }

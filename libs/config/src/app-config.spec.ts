@@ -80,6 +80,10 @@ describe('parseConfig', () => {
     ['OAUTH_CLIENT_ID_METADATA_HOSTS', '*'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'collector:4318'],
+    ['REGISTRATION_OPEN', 'sometimes'],
+    ['REGISTRATION_EMAIL_DOMAINS', '@corp.example'],
+    ['REGISTRATION_EMAIL_DOMAINS', '*.corp.example'],
+    ['REGISTRATION_EMAIL_DOMAINS', 'localhost'],
   ])('refuses a bad %s with one line naming it', (variable, value) => {
     const env: Record<string, string> = { [variable]: value };
     if (variable === 'SAML_ROLE_MAP') Object.assign(env, { SAML_ENTRY_POINT: 'https://idp.example/sso', SAML_IDP_CERT: 'MIIBase64Body' });
@@ -93,6 +97,11 @@ describe('parseConfig', () => {
     expect((caught as ConfigError).variable).toBe(variable);
     expect((caught as ConfigError).message).toContain(variable);
     expect((caught as ConfigError).message).not.toContain('\n');
+  });
+
+  it('keeps sign-up open to anyone unless told otherwise, with domains lower-cased', () => {
+    expect(parseConfig({}).registration).toEqual({ open: true, emailDomains: [] });
+    expect(parseConfig({ REGISTRATION_OPEN: 'false', REGISTRATION_EMAIL_DOMAINS: ' Corp.Example ,sub.example.org' }).registration).toEqual({ open: false, emailDomains: ['corp.example', 'sub.example.org'] });
   });
 
   it('traces tool runs only when an OTLP endpoint is set, with the headers OpenTelemetry documents', () => {

@@ -97,6 +97,8 @@ export class AppConfig {
   readonly tracing?: TracingConfig;
   /** Admin rights only for a sign-in with a second factor (or SSO): never for a password alone or an API key. */
   readonly adminRequiresMfa!: boolean;
+  /** Self-service sign-up (`POST /auth/register`): open or closed, and for which email domains (none listed: any). */
+  readonly registration!: { readonly open: boolean; readonly emailDomains: readonly string[] };
   /** The longest an API key may live (seconds); set, every new key must expire within it. Unset: keys may never expire. */
   readonly apiKeyMaxTtlSeconds!: number | undefined;
   readonly oauth!: {
@@ -208,6 +210,15 @@ function list(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** Domains as an email address ends after its `@`: lower-cased, each a DNS name (no wildcard, no `@`). */
+function emailDomains(env: Env, name: string): string[] {
+  return list(env, name).map((item) => {
+    const domain = item.toLowerCase();
+    if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(domain)) throw new ConfigError(name, `holds "${item.slice(0, 100)}", which is not a domain (example.com)`);
+    return domain;
+  });
 }
 
 /**
@@ -486,6 +497,7 @@ export function parseConfig(env: Env): AppConfig {
     sms: sms(env),
     tracing: tracing(env),
     adminRequiresMfa: flag(env, 'ADMIN_REQUIRES_MFA', false),
+    registration: { open: flag(env, 'REGISTRATION_OPEN', true), emailDomains: emailDomains(env, 'REGISTRATION_EMAIL_DOMAINS') },
     apiKeyMaxTtlSeconds: text(env, 'API_KEY_MAX_TTL_SECONDS') === undefined ? undefined : integer(env, 'API_KEY_MAX_TTL_SECONDS', 0, 60, 63_072_000),
     oauth: { dynamicRegistration: flag(env, 'OAUTH_DYNAMIC_REGISTRATION', true), clientIdMetadata: flag(env, 'OAUTH_CLIENT_ID_METADATA', true), clientIdMetadataHosts: metadataHosts(env) },
     rateLimits: {
