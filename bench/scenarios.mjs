@@ -17,7 +17,7 @@ const BENCH_USER = { email: 'bench@example.test', password: 'Bench!Passw0rd-Load
 const BENCH_ADMIN = { email: 'bench-admin@example.test', password: 'Bench!Adm1n-Load' };
 const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
 // Benchmarks hammer one account from one address: lift the limits that protect real logins.
-const UNLIMITED = { RATE_LIMIT_LOGIN: '100000000/900', RATE_LIMIT_LOGIN_IP: '100000000/900', RATE_LIMIT_REGISTER: '1000/3600' };
+const UNLIMITED = { RATE_LIMIT_LOGIN: '100000000/900', RATE_LIMIT_LOGIN_IP: '100000000/900', RATE_LIMIT_REGISTER: '1000/3600', RATE_LIMIT_API: '100000000/60' };
 
 async function post(url, body, headers = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

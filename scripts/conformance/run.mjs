@@ -257,6 +257,7 @@ async function startGateway({ dataDir, publicUrl, admin, logFile, deadline }) {
     ADMIN_PASSWORD: admin.password,
     RATE_LIMIT_TOOLS_EXECUTE: '100000/60',
     RATE_LIMIT_TOOLS_LIST: '100000/60',
+    RATE_LIMIT_API: '100000/60',
     RATE_LIMIT_LOGIN: '1000/900',
   };
   const output = createWriteStream(logFile);

@@ -125,6 +125,8 @@ export class AppConfig {
     readonly loginLockout: RateLimitRule;
     /** Failed MFA codes per user before MFA is refused for the rest of the window. */
     readonly mfa: RateLimitRule;
+    /** Every other API route, together, per user (per address when anonymous). */
+    readonly api: RateLimitRule;
   };
   readonly webhooks!: {
     /** Private or loopback targets allowed anyway (hosts, IPs, CIDRs), as for http_request. */
@@ -510,6 +512,7 @@ export function parseConfig(env: Env): AppConfig {
       wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),
       loginLockout: rateLimit(env, 'LOGIN_LOCKOUT', { limit: 10, windowSeconds: 900 }),
       mfa: rateLimit(env, 'RATE_LIMIT_MFA', { limit: 5, windowSeconds: 900 }),
+      api: rateLimit(env, 'RATE_LIMIT_API', { limit: 1000, windowSeconds: 60 }),
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     trustProxy: flag(env, 'TRUST_PROXY', false),

@@ -1,8 +1,10 @@
-import { Public } from '@app/security';
+import { Public, RateLimit } from '@app/security';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
 
+// Probes come at their own pace: no share of the API's budget.
+@RateLimit()
 @Public()
 @Controller()
 export class HealthController {

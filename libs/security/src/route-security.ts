@@ -10,6 +10,9 @@ export interface RouteSecurity {
   readonly limits: readonly RateLimitSpec[];
 }
 
+/** A route with no limit of its own spends the caller's budget for the rest of the API; `@RateLimit()` with none opts out. */
+const DEFAULT_LIMITS: readonly RateLimitSpec[] = [{ rule: 'api', by: 'user' }];
+
 // Decorators are fixed once the app is built: each route's are read once, not by every guard on
 // every request (six metadata lookups a request).
 const byClass = new WeakMap<object, WeakMap<object, RouteSecurity>>();
@@ -28,7 +31,7 @@ export function routeSecurity(reflector: Reflector, context: ExecutionContext): 
     security = {
       isPublic: reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
       permissions: reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [],
-      limits: reflector.getAllAndOverride<RateLimitSpec[] | undefined>(RATE_LIMITS, targets) ?? [],
+      limits: reflector.getAllAndOverride<RateLimitSpec[] | undefined>(RATE_LIMITS, targets) ?? DEFAULT_LIMITS,
     };
     routes.set(handler, security);
   }

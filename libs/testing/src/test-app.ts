@@ -32,6 +32,7 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_LOGIN: '100000/900',
   RATE_LIMIT_LOGIN_IP: '100000/900',
   RATE_LIMIT_OAUTH_REGISTER: '100000/3600',
+  RATE_LIMIT_API: '1000000/60',
 };
 
 export interface TestAppOptions {

@@ -191,12 +191,18 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('resources/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => paginate('resources', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResources(scope))),
+      handle: async (params, context) => {
+        await this.limit('api', context);
+        return paginate('resources', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResources(scope)));
+      },
     });
     this.rpc.register('resources/templates/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => paginate('resourceTemplates', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResourceTemplates(scope))),
+      handle: async (params, context) => {
+        await this.limit('api', context);
+        return paginate('resourceTemplates', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResourceTemplates(scope)));
+      },
     });
     this.rpc.register('resources/read', {
       doors: ['mcp'],
@@ -207,7 +213,10 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('resources/subscribe', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
-      handle: async (params, context) => (await this.upstreams.subscribeResource(params.uri as string, this.subscriber(context), await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string),
+      handle: async (params, context) => {
+        await this.limit('api', context);
+        return (await this.upstreams.subscribeResource(params.uri as string, this.subscriber(context), await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string);
+      },
     });
     this.rpc.register('resources/unsubscribe', {
       doors: ['mcp'],
@@ -218,7 +227,10 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('prompts/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => paginate('prompts', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listPrompts(scope))),
+      handle: async (params, context) => {
+        await this.limit('api', context);
+        return paginate('prompts', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listPrompts(scope)));
+      },
     });
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
@@ -256,7 +268,9 @@ export class ToolsRpc implements OnModuleInit {
    * that continues the caller's trace (`_meta.traceparent`, else the HTTP header); what it asks
    * the upstreams is traced under it. Tool calls have their span in the engine, on every door.
    */
-  private served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+  private async served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+    // Whatever has no limit of its own spends the caller's budget for the rest of the API, as on REST.
+    await this.limit('api', context);
     if (!this.tracing.enabled) return serve(undefined);
     const span = this.tracing.start(mcpSpanName(method, target), traceparentOf(params) ?? context.origin.traceparent, {
       'mcp.method.name': method,
@@ -449,7 +463,7 @@ export class ToolsRpc implements OnModuleInit {
   }
 
   /** The same budget (and key) as the REST route's limit: one limit whatever the door. */
-  private async limit(rule: 'toolsList' | 'toolsExecute', context: RpcContext): Promise<void> {
+  private async limit(rule: 'toolsList' | 'toolsExecute' | 'api', context: RpcContext): Promise<void> {
     const state = await this.limiter.consume(`${rule}:user:${context.caller.id}`, this.limiter.rule(rule));
     if (!state.allowed) throw rateLimitExceeded(state);
   }

@@ -1,5 +1,5 @@
 import { McpDeleteContextParamsDto, McpPostContextParamsDto, McpStreamContextParamsDto, type ProtectedResourceMetadata } from '@app/contracts';
-import { Public } from '@app/security';
+import { Public, RateLimit } from '@app/security';
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +9,8 @@ import { McpService } from './mcp.service';
  * Public at the guard because the door authenticates itself: its 401 must carry the
  * WWW-Authenticate header that names the protected resource metadata.
  */
+// Each MCP message is limited by its method (tools/list, tools/call), as on /ws.
+@RateLimit()
 @Public()
 @Controller()
 export class McpController {

@@ -11,5 +11,9 @@ export interface RateLimitSpec {
 
 export const RATE_LIMITS = 'security:rate-limits';
 
-/** Limits for a route, each from the configured rule table; all must allow the request. */
+/**
+ * Limits for a route, each from the configured rule table; all must allow the request. A route
+ * without the decorator spends the `api` rule; with it and no limits, none (a door that limits each
+ * message itself, or probes).
+ */
 export const RateLimit = (...limits: RateLimitSpec[]): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMITS, limits);
