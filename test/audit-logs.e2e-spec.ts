@@ -1,6 +1,6 @@
 import { AuditRetention } from '@app/admin';
 import type { AuditLog, AuditLogList } from '@app/contracts';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
+import { type LoggedInUser, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, until, useTestApp } from '@app/testing';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DataSource } from 'typeorm';
@@ -74,6 +74,33 @@ describe('admin: audit log', () => {
     expect((await list({ action: 'auth_' })).body.logs).toEqual([]);
   });
 
+  it('names the API key an action was made with, on every door, and finds what a key did', async () => {
+    const owner = await registerAndLogin(t.client);
+    const key = await t.client.call<{ id: string; key: string }>('createApiKey', { headers: owner.auth, body: { name: 'ci', scopes: ['read:tools', 'execute:tools', 'write:contexts'] } });
+    expect(key.status).toBe(201);
+    const asKey = { authorization: `ApiKey ${key.body.key}` };
+    expect((await t.client.call('executeTool', { headers: asKey, params: { id: 'echo' }, body: { parameters: { message: 'over REST' } } })).status).toBe(200);
+    expect((await t.client.call('executeTool', { headers: asKey, params: { id: 'echo' }, body: { parameters: { message: 'in the background' }, options: { async: true } } })).status).toBe(202);
+    const socket = await openWs(t.baseUrl, { headers: asKey });
+    expect((await socket.request('tools/execute', { tool: 'echo', arguments: { message: 'over ws' } })).result).toMatchObject({ output: { message: 'over ws' } });
+    socket.close();
+    const session = await openRawMcpSession(t.baseUrl, key.body.key);
+    expect((await rawMcpRequest(t.baseUrl, session, 'tools/call', { name: 'echo', arguments: { message: 'over mcp' } })).result).toMatchObject({ structuredContent: { message: 'over mcp' } });
+    // The same user's own sign-in is not the key.
+    expect((await t.client.call('executeTool', { headers: owner.auth, params: { id: 'echo' }, body: { parameters: { message: 'signed in' } } })).status).toBe(200);
+
+    const byKey = async () => (await list({ apiKeyId: key.body.id, action: 'tool.execute' })).body.logs;
+    await until(byKey, (logs) => logs.length === 4);
+    const messages = (await byKey()).map((log) => (log.details as { parameters: { message: string } }).parameters.message).sort();
+    expect(messages).toEqual(['in the background', 'over REST', 'over mcp', 'over ws']);
+    expect((await byKey()).every((log) => log.userId === owner.userId && log.metadata.apiKeyId === key.body.id)).toBe(true);
+    const signedIn = (await list({ userId: owner.userId, action: 'tool.execute' })).body.logs.find((log) => (log.details as { parameters: { message: string } }).parameters.message === 'signed in');
+    expect(signedIn?.metadata.apiKeyId).toBeNull();
+    const csv = parseCsv((await t.client.call<string>('exportAuditLogs', { headers: admin.auth, query: { format: 'csv', apiKeyId: key.body.id, action: 'tool.execute' } })).text);
+    expect(csv.slice(1).map((row) => row[11])).toEqual([key.body.id, key.body.id, key.body.id, key.body.id]);
+    expect((await list({ apiKeyId: 'not-a-key' })).status).toBe(400);
+  });
+
   it('prunes entries past the retention (365 days) and keeps the rest', async () => {
     const db = t.app.get(DataSource);
     await db.query(`INSERT INTO audit_logs (timestamp, action, details, result, severity) SELECT now() - $1::interval, 'test.retention', jsonb_build_object('age', $1::text), 'success', 'info' FROM unnest($2::text[]) AS age`, ['366 days', ['a', 'b']]);
@@ -103,13 +130,14 @@ describe('admin: audit log', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-logs-.*\.csv"/);
     const rows = parseCsv(csv.text);
-    expect(rows[0]).toEqual(['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'details']);
+    expect(rows[0]).toEqual(['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'apiKeyId', 'details']);
     expect(rows).toHaveLength(2);
     const [row] = rows.slice(1);
     expect(row[3]).toBe('test.csv');
     expect(row[4]).toBe("'=cmd|calc");
     expect(row[7]).toBe("'@1.2.3.4");
-    expect(JSON.parse(row[11])).toEqual(nasty);
+    expect(row[11]).toBe('');
+    expect(JSON.parse(row[12])).toEqual(nasty);
     const json = await t.client.call<AuditLog[]>('exportAuditLogs', { headers: admin.auth, query: { format: 'json', userId: subject.userId } });
     expect(json.status).toBe(200);
     expect(json.body.map((log) => log.action)).toEqual(expect.arrayContaining(['test.csv', 'auth.logout']));

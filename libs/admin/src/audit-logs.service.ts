@@ -9,9 +9,9 @@ import { csvRow } from './csv';
 
 const DEFAULT_PAGE_SIZE = 100;
 const EXPORT_BATCH = 1000;
-const CSV_COLUMNS = ['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'details'];
+const CSV_COLUMNS = ['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'apiKeyId', 'details'];
 
-type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity'>;
+type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity' | 'apiKeyId'>;
 
 /** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
 function drainedOrClosed(out: ServerResponse): Promise<void> {
@@ -38,7 +38,7 @@ export function auditLogView(row: AuditLogEntity): AuditLog {
     ipAddress: row.ipAddress,
     userAgent: row.userAgent,
     severity: row.severity,
-    metadata: { sessionId: row.sessionId, requestId: row.requestId },
+    metadata: { sessionId: row.sessionId, requestId: row.requestId, apiKeyId: row.apiKeyId },
   };
 }
 
@@ -103,7 +103,7 @@ export class AuditLogsService {
       for (const row of rows) {
         if (format === 'csv') {
           const view = auditLogView(row);
-          await write(csvRow([view.id, view.timestamp, view.userId, view.action, view.resource, view.result, view.severity, view.ipAddress, view.userAgent, view.metadata.sessionId, view.metadata.requestId, view.details]));
+          await write(csvRow([view.id, view.timestamp, view.userId, view.action, view.resource, view.result, view.severity, view.ipAddress, view.userAgent, view.metadata.sessionId, view.metadata.requestId, view.metadata.apiKeyId, view.details]));
         } else {
           await write(`${first ? '\n' : ',\n'}${JSON.stringify(auditLogView(row))}`);
           first = false;
@@ -128,6 +128,7 @@ export class AuditLogsService {
     if (filters.startDate) builder.andWhere('log.timestamp >= :start', { start: new Date(filters.startDate) });
     if (filters.endDate) builder.andWhere('log.timestamp <= :end', { end: new Date(filters.endDate) });
     if (filters.userId) builder.andWhere('log.userId = :userId', { userId: filters.userId });
+    if (filters.apiKeyId) builder.andWhere('log.apiKeyId = :apiKeyId', { apiKeyId: filters.apiKeyId });
     if (filters.severity) builder.andWhere('log.severity = :severity', { severity: filters.severity });
     // A prefix match the pattern index can serve; the caller's wildcards are taken literally.
     if (filters.action) builder.andWhere('log.action LIKE :action', { action: `${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });

@@ -7,6 +7,7 @@ export type AuditSeverity = 'info' | 'warning' | 'error' | 'critical';
 @Index('idx_audit_logs_timestamp', ['timestamp'])
 @Index('idx_audit_logs_user_timestamp', ['userId', 'timestamp'])
 @Index('idx_audit_logs_severity', ['severity', 'timestamp'])
+@Index('idx_audit_logs_api_key', ['apiKeyId', 'timestamp'], { where: 'api_key_id IS NOT NULL' })
 // Created by the migration with varchar_pattern_ops, which TypeORM cannot describe.
 @Index('idx_audit_logs_action', { synchronize: false })
 export class AuditLogEntity {
@@ -45,4 +46,8 @@ export class AuditLogEntity {
 
   @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
   requestId!: string | null;
+
+  /** The API key the action was made with; null for a sign-in's token, or no caller. */
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
 }

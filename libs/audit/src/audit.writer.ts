@@ -17,7 +17,7 @@ export interface AuditEntry {
 const MAX_DETAILS_BYTES = 16 * 1024;
 const AUDIT_TABLE = 'audit_logs';
 // The id is ours, not the database's default: a journal replay then skips an entry already stored.
-const AUDIT_COLUMNS = ['id', 'timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id'];
+const AUDIT_COLUMNS = ['id', 'timestamp', 'user_id', 'action', 'resource', 'details', 'result', 'ip_address', 'user_agent', 'severity', 'session_id', 'request_id', 'api_key_id'];
 
 /** The details as JSON (measured, so written as they are); U+0000 is made storable by the append log, for the whole row at once. */
 function boundedDetails(details: Record<string, unknown> | undefined): JsonText | Record<string, unknown> {
@@ -48,6 +48,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
       entry.severity ?? (entry.result === 'success' ? 'info' : 'warning'),
       entry.sessionId ?? null,
       entry.origin?.requestId ?? null,
+      entry.origin?.apiKeyId ?? null,
     ]);
   }
 

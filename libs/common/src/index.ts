@@ -9,7 +9,7 @@ export { requestIdFor, traceIdOf, VALID_TRACEPARENT, validTraceparent } from './
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';
-export { clientAddressOf, originOf } from './http/request-origin';
+export { clientAddressOf, noteApiKey, originOf } from './http/request-origin';
 export { offsetPagination } from './http/offset-pagination';
 export type { OffsetPagination } from './http/offset-pagination';
 export type { RequestOrigin } from './http/request-origin';

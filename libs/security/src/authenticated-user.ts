@@ -1,4 +1,4 @@
-import { ApiError } from '@app/common';
+import { ApiError, noteApiKey } from '@app/common';
 import type { FastifyRequest } from 'fastify';
 
 /** The caller, as every door sees it once credentials are verified. */
@@ -13,6 +13,8 @@ export interface AuthenticatedUser {
   readonly clientId?: string;
   /** When an API key with an expiry stops working (ms since the epoch); live connections opened with it close then. */
   readonly expiresAt?: number;
+  /** The API key it authenticated with (via `api-key`). */
+  readonly apiKeyId?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ const USER = Symbol('authenticatedUser');
 
 export function attachUser(request: FastifyRequest, user: AuthenticatedUser): void {
   (request as unknown as Record<symbol, AuthenticatedUser>)[USER] = user;
+  if (user.apiKeyId) noteApiKey(request, user.apiKeyId);
 }
 
 export function userOf(request: FastifyRequest): AuthenticatedUser | undefined {

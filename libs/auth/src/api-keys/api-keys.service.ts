@@ -307,7 +307,7 @@ export class ApiKeysService implements OnModuleDestroy {
     // Never more than the owner holds now: a scope the owner lost is dropped.
     const permissions = key.scopes.filter((scope) => holdsPermission(ownerPermissions, scope));
     return {
-      user: { id: owner.id, email: owner.email, roles: owner.roles, permissions, via: 'api-key', ...(key.expiresAt ? { expiresAt: key.expiresAt.getTime() } : {}) },
+      user: { id: owner.id, email: owner.email, roles: owner.roles, permissions, via: 'api-key', apiKeyId: key.id, ...(key.expiresAt ? { expiresAt: key.expiresAt.getTime() } : {}) },
       keyId: key.id,
       cachedAt: now,
       expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,

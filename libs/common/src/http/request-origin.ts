@@ -10,6 +10,15 @@ export interface RequestOrigin {
   readonly requestId?: string;
   /** The caller's W3C trace context, when it sent a valid one: what the gateway does for it continues that trace. */
   readonly traceparent?: string;
+  /** The API key the caller authenticated with (none for a sign-in's token): which key did what, in the audit log. */
+  readonly apiKeyId?: string;
+}
+
+const API_KEY = Symbol('apiKeyId');
+
+/** Marks a request as made with this API key; whoever authenticates it says so, and its origin carries it. */
+export function noteApiKey(request: object, apiKeyId: string): void {
+  (request as Record<symbol, string>)[API_KEY] = apiKeyId;
 }
 
 export function originOf(request: FastifyRequest): RequestOrigin {
@@ -20,6 +29,7 @@ export function originOf(request: FastifyRequest): RequestOrigin {
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined,
     requestId: String(request.id),
     traceparent: traceparent === undefined ? undefined : validTraceparent(traceparent),
+    apiKeyId: (request as unknown as Record<symbol, string | undefined>)[API_KEY],
   };
 }
 

@@ -4037,6 +4037,11 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
         if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
+      case "apiKeyId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
       case "page": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
@@ -4098,6 +4103,11 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       case "severity": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_39))) return undefined;
+        break;
+      }
+      case "apiKeyId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
         break;
       }
       default:

@@ -2189,6 +2189,11 @@ export class ListAuditLogsQueryDto {
   @IsIn(["info","warning","error","critical"])
   severity?: "info" | "warning" | "error" | "critical";
 
+  /** What was done with this API key (its id, as `GET /users/me/api-keys` lists it). */
+  @ValidateIf((object: Record<string, unknown>) => object["apiKeyId"] !== undefined)
+  @IsUUID(undefined)
+  apiKeyId?: string;
+
   /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
@@ -2242,6 +2247,11 @@ export class ExportAuditLogsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["severity"] !== undefined)
   @IsIn(["info","warning","error","critical"])
   severity?: "info" | "warning" | "error" | "critical";
+
+  /** What was done with this API key (its id, as `GET /users/me/api-keys` lists it). */
+  @ValidateIf((object: Record<string, unknown>) => object["apiKeyId"] !== undefined)
+  @IsUUID(undefined)
+  apiKeyId?: string;
 }
 
 export class ListOAuthClientsQueryDto {

@@ -1571,6 +1571,8 @@ export interface AuditLog {
   metadata: {
     sessionId: string | null;
     requestId: string | null;
+    /** The API key the action was made with, on any door; null for a sign-in's token or no caller. */
+    apiKeyId: string | null;
   };
 }
 

@@ -1,5 +1,5 @@
 import { roleScopes, TokenCredentialVerifier } from '@app/auth';
-import { ApiError, type RequestOrigin, originOf } from '@app/common';
+import { ApiError, noteApiKey, type RequestOrigin, originOf } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
 import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
@@ -398,6 +398,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       void reply.header('WWW-Authenticate', challenge());
       throw ApiError.unauthorized();
     }
+    if (user.apiKeyId) noteApiKey(request, user.apiKeyId);
     return user;
   }
 

@@ -122,7 +122,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     }
     const { user, authorization } = opened;
     const userAgent = request.headers['user-agent'];
-    const origin: RequestOrigin = { ipAddress: clientAddressOf(request, this.config.trustProxy), userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined };
+    const origin: RequestOrigin = { ipAddress: clientAddressOf(request, this.config.trustProxy), userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined, apiKeyId: user.apiKeyId };
     const started = this.sessions.start({ userId: user.id, connectionType: 'websocket', origin, ttlSeconds: this.config.refreshTokenTtlSeconds });
     const subscriptions = new Set<string>();
     const connection: Connection = {
