@@ -86,17 +86,23 @@ describe('rate limits from configuration', () => {
   describe('every other route: one budget per user (per address when anonymous), RATE_LIMIT_API', () => {
     const t = useTestApp({ RATE_LIMIT_API: '4/60' });
 
-    it('spends one budget across routes; the sixth call is 429 with the headers; another user and the routes with limits of their own are not touched', async () => {
+    it('spends one budget across routes and MCP sessions; the fifth call is 429 with the headers; another user and the routes with limits of their own are not touched', async () => {
       const user = await registerAndLogin(t.client);
       const other = await registerAndLogin(t.client);
       const get = (path: string, headers: Record<string, string> = user.auth) => fetch(`${t.baseUrl}/api/v1${path}`, { headers });
+      // Opening an MCP session spends one.
+      const mcp = await fetch(`${t.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: { ...user.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+      });
+      expect(mcp.status).toBe(200);
       const first = await get('/users/me');
       expect(first.status).toBe(200);
       expect(first.headers.get('x-ratelimit-limit')).toBe('4');
-      expect(first.headers.get('x-ratelimit-remaining')).toBe('3');
+      expect(first.headers.get('x-ratelimit-remaining')).toBe('2');
       expect((await get('/contexts')).status).toBe(200);
       expect((await get('/sessions')).status).toBe(200);
-      expect((await get('/users/me')).status).toBe(200);
       const refused = await get('/contexts');
       expect(refused.status).toBe(429);
       expect(((await refused.json()) as Envelope).error).toBe('RATE_LIMIT_EXCEEDED');
@@ -105,25 +111,23 @@ describe('rate limits from configuration', () => {
       expect((await get('/tools')).status).toBe(200);
       const run = await fetch(`${t.baseUrl}/api/v1/tools/echo/execute`, { method: 'POST', headers: { ...user.auth, 'content-type': 'application/json' }, body: JSON.stringify({ parameters: { message: 'still runs' } }) });
       expect(run.status).toBe(200);
-      // Probes, scrapes and /mcp spend none.
+      // Probes spend none.
       for (let n = 0; n < 6; n++) expect((await fetch(`${t.baseUrl}/health`)).status).toBe(200);
-      const mcp = await fetch(`${t.baseUrl}/mcp`, {
-        method: 'POST',
-        headers: { ...user.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
-      });
-      expect(mcp.status).toBe(200);
-      // An MCP method with no limit of its own spends the same budget, spent already.
+      // An MCP method with no limit of its own spends the same budget, spent already; ping spends none.
       const session = { ...user.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': mcp.headers.get('mcp-session-id') as string };
-      const listed = await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/list', params: {} }) });
-      expect(((await listed.json()) as { error?: { data?: { code?: string } } }).error?.data?.code).toBe('RATE_LIMIT_EXCEEDED');
+      const send = async (method: string) => (await (await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: {} }) })).json()) as { result?: unknown; error?: { data?: { code?: string } } };
+      expect((await send('resources/list')).error?.data?.code).toBe('RATE_LIMIT_EXCEEDED');
+      expect((await send('ping')).result).toEqual({});
       expect((await get('/users/me', other.auth)).status).toBe(200);
     });
 
-    it('an anonymous caller spends the budget of its address', async () => {
+    it('an anonymous caller spends the budget of its address; discovery documents spend none', async () => {
       const statuses: number[] = [];
-      for (let n = 0; n < 5; n++) statuses.push((await fetch(`${t.baseUrl}/.well-known/jwks.json`)).status);
-      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+      for (let n = 0; n < 5; n++) statuses.push((await fetch(`${t.baseUrl}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: 'not-a-token' }) })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      for (const path of ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server', '/.well-known/oauth-protected-resource', '/api/v1/openapi.json']) {
+        expect((await fetch(`${t.baseUrl}${path}`)).status, path).toBe(200);
+      }
     });
   });
 });

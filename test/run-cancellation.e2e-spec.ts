@@ -128,6 +128,8 @@ describe('cancelling background runs: REST, MCP tasks and /ws, one engine', () =
     const cancelled = await cancel(user, id);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
+    // It never started: no start time, no duration to count.
+    expect(cancelled.body.metrics).toBeUndefined();
     expect(await executions.claim(id)).toBeNull();
     const entry = await audits().findOne({ where: { action: 'tool.cancel', resource: 'tool_echo' } });
     expect(entry?.details).toMatchObject({ executionId: id, statusBefore: 'pending' });

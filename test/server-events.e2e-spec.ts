@@ -44,7 +44,7 @@ describe('server and circuit events: an upstream connecting, failing and recover
   }
 
   it('connecting, an admin disconnecting and connecting again are told once each, with the instance and the tools', async () => {
-    const { id } = await upstream('told');
+    const { remote, id } = await upstream('told');
     await until(() => eventsOf(id), (events) => events.length >= 1);
     expect(toldOf(id)[0].event).toBe('server.connected');
     expect(toldOf(id)[0].data).toEqual({ serverId: id, server: 'told', instance: expect.stringMatching(/^inst_/), tools: expect.any(Number) });
@@ -57,6 +57,13 @@ describe('server and circuit events: an upstream connecting, failing and recover
     await until(() => watching.notifications.filter((notification) => notification.params.data.serverId === id).length, (n) => n >= 3);
     expect(watching.notifications.filter((notification) => notification.params.data.serverId === id).map((notification) => notification.params.event)).toEqual(eventsOf(id));
     expect(bystander.notifications.filter((notification) => SERVER_EVENTS.includes(notification.params.event))).toEqual([]);
+
+    // New settings replace the connection: connected again is no news. Switched off, it is.
+    const settings = { name: 'told', transport: { type: 'streamable-http', url: remote.url } };
+    expect((await t.client.call('updateServer', { headers: admin.auth, params: { id }, body: { ...settings, description: 'changed' } })).status).toBe(200);
+    expect((await t.client.call('updateServer', { headers: admin.auth, params: { id }, body: { ...settings, enabled: false } })).status).toBe(200);
+    await until(() => eventsOf(id), (events) => events.length >= 4);
+    expect(eventsOf(id)).toEqual(['server.connected', 'server.disconnected', 'server.connected', 'server.disconnected']);
   });
 
   it('failing calls open the circuit (told once, with why), and the probe that succeeds closes it', async () => {

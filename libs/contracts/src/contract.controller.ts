@@ -1,8 +1,10 @@
-import { Public } from '@app/security';
+import { Public, RateLimit } from '@app/security';
 import { Controller, Get, Header } from '@nestjs/common';
 import { loadOpenApiDocument } from './openapi-document';
 
 /** Serves the contract itself, so clients and SDK generators read what the server enforces. */
+// A discovery document, the same for everyone: no share of an address's budget (clients behind one proxy share it).
+@RateLimit()
 @Public()
 @Controller()
 export class ContractController {

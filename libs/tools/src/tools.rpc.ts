@@ -104,6 +104,8 @@ export class ToolsRpc implements OnModuleInit {
       // All three are required by MCP's InitializeRequest, in every version.
       params: { type: 'object', required: ['protocolVersion', 'capabilities', 'clientInfo'], properties: { protocolVersion: { type: 'string', maxLength: 32 }, capabilities: { type: 'object' }, clientInfo: { type: 'object' } } },
       handle: async (params, context) => {
+        // On /mcp each initialize opens a session (a stored row): it spends the API's budget.
+        await this.limit('api', context);
         // /ws keeps what the client can answer for the connection; /mcp keeps it with the session.
         context.clientCapabilities = isPlainObject(params.capabilities) ? params.capabilities : {};
         const answer = this.initialize(params.protocolVersion, await this.upstreamScope(context));

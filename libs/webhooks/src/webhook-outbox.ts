@@ -1,7 +1,7 @@
 import { sqlState, timeOrderedUuid } from '@app/common';
 import { AppendLog } from '@app/database';
 import { type EventEnvelope, EventBus } from '@app/events';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEntity } from './webhook.entity';
@@ -23,7 +23,7 @@ const COLUMNS = ['id', 'webhook_id', 'event', 'event_id', 'payload', 'status', '
  * commit as the audit entry of the action, before the action is acknowledged.
  */
 @Injectable()
-export class WebhookOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookOutbox implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('WebhookOutbox');
   private routes: Array<{ id: string; events: Set<string> }> = [];
   private timer?: NodeJS.Timeout;
@@ -36,7 +36,8 @@ export class WebhookOutbox implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  // At init, not bootstrap: events of other modules' bootstrap (an upstream that cannot be reached) must find the routes.
+  async onModuleInit(): Promise<void> {
     this.off.push(this.events.onDurable((envelope) => this.enqueue(envelope)));
     this.off.push(this.events.on('webhook.changed', () => void this.reload()));
     this.timer = setInterval(() => void this.reload(), REFRESH_MS);

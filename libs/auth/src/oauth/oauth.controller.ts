@@ -71,6 +71,8 @@ export class OAuthController {
 }
 
 /** RFC 8414 metadata, at the root where clients look for it (excluded from the /api/v1 prefix). */
+// A discovery document, the same for everyone: no share of an address's budget (clients behind one proxy share it).
+@RateLimit()
 @Public()
 @Controller('.well-known')
 export class OAuthMetadataController {

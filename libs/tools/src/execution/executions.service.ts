@@ -103,10 +103,13 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     });
   }
 
-  /** Takes a pending run for this instance; null when another one already took it. */
+  /** Takes a pending run for this instance; null when another one already took it, or it was cancelled since. */
   async claim(id: string): Promise<ToolExecutionEntity | null> {
     const claimed = (await this.dataSource.query(updateCounted(`id = $1 AND status = 'pending'`, `status = 'running', started_at = now()`), [id])) as unknown[];
-    return claimed.length === 1 ? this.executions.findOne({ where: { id } }) : null;
+    if (claimed.length !== 1) return null;
+    // Read back apart from the claim: a cancellation may have ended it in between.
+    const row = await this.executions.findOne({ where: { id } });
+    return row?.status === 'running' ? row : null;
   }
 
   /**
@@ -145,8 +148,8 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     const cancelled = (await this.dataSource.query(
       updateCounted(
         `id = $1 AND is_async AND status IN ('pending', 'running')`,
-        `status = 'failed', error = $2::jsonb, pending_input = NULL, started_at = COALESCE(t.started_at, now()), ended_at = now(),
-         duration_ms = round(extract(epoch FROM now() - COALESCE(t.started_at, now())) * 1000)::int, memory_used = 0`,
+        `status = 'failed', error = $2::jsonb, pending_input = NULL, ended_at = now(),
+         duration_ms = CASE WHEN t.started_at IS NULL THEN NULL ELSE round(extract(epoch FROM now() - t.started_at) * 1000)::int END, memory_used = 0`,
       ),
       [id, JSON.stringify(storableJson(error))],
     )) as unknown[];

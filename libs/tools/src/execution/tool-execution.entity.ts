@@ -9,6 +9,7 @@ export type ExecutionStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Index('idx_tool_executions_unfinished', ['status', 'createdAt'], { where: "status IN ('pending', 'running')" })
 @Index('idx_tool_executions_failed_tool', ['toolId', 'createdAt', 'id'], { where: "status = 'failed'" })
 @Index('idx_tool_executions_failed_user', ['userId', 'createdAt', 'id'], { where: "status = 'failed'" })
+@Index('idx_tool_executions_user_async', ['userId', 'createdAt', 'id'], { where: 'is_async' })
 export class ToolExecutionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_tool_executions' })
   id!: string;

@@ -409,8 +409,12 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       // A tool that ignores its signal still cannot hold the caller past the timeout. One promise
       // settled by whichever comes first (the tool, the timer, a cancellation), not a race of two.
       const result = await new Promise<unknown>((resolve, reject) => {
+        let stopped = false;
         const stop = (reason: Error): void => {
-          controller?.abort(reason);
+          stopped = true;
+          // Made here if the tool has not asked for it yet: a signal it asks for later is already aborted.
+          controller ??= new AbortController();
+          controller.abort(reason);
           reject(reason);
         };
         timer = setTimeout(() => {
@@ -421,6 +425,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
           cancelled = reason;
           stop(new Error(`cancelled: ${reason}`));
         });
+        // Cancelled before it began (the word came first): the tool is never called.
+        if (stopped) return;
         definition.run(input, context).then(resolve, reject);
       });
       return finish({ status: 'completed', result });

@@ -124,6 +124,8 @@ export class UpstreamConnection {
   private current: ConnectionStatus = 'disconnected';
   /** The last settled status told to `changed` (none yet: a new connection is disconnected without saying so). */
   private told?: ConnectionStatus;
+  /** Replaced by a new connection to the same server: its end is no news. */
+  private quiet = false;
   lastError: string | null = null;
   lastConnectedAt: Date | null = null;
   tools: McpTool[] = [];
@@ -174,12 +176,26 @@ export class UpstreamConnection {
     return this.current;
   }
 
-  /** Set after lastError, so that what is told carries the reason. */
+  /**
+   * Set after lastError, so that what is told carries the reason. Once disconnected on purpose,
+   * a connection still finishing (or failing) its opening has nothing to tell.
+   */
   set status(next: ConnectionStatus) {
     this.current = next;
-    if (next === 'connecting' || next === this.told || (this.told === undefined && next === 'disconnected')) return;
+    if (this.quiet || next === 'connecting' || next === this.told || (this.told === undefined && next === 'disconnected') || (!this.wanted && next !== 'disconnected')) return;
     this.told = next;
     this.settings.changed?.({ kind: 'status', status: next, error: next === 'error' ? this.lastError : null, tools: this.tools.length });
+  }
+
+  /** This connection is being replaced (new settings, or another instance's word): returns what it last told, and tells nothing more. */
+  handOver(): ConnectionStatus | undefined {
+    this.quiet = true;
+    return this.told;
+  }
+
+  /** A replacement starts from what its predecessor told: reconnecting to the same state is no news. */
+  continueFrom(told: ConnectionStatus | undefined): void {
+    this.told = told;
   }
 
   get pid(): number | null {

@@ -18,7 +18,7 @@ import { maskedAuth, sealAuth, unsealAuth } from './sealed-auth';
 import { MASK } from './secret-scrubber';
 import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
-import { type ConnectionChange, type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
+import { type ConnectionChange, type ConnectionStatus, type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
@@ -244,8 +244,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     }
     await this.audit.record({ action: 'upstream.update', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     this.events.publish('upstream.changed', { serverId: id, action: 'updated' });
-    await this.dropConnection(id);
-    if (server.enabled) await this.connection(server).connect().catch(() => undefined);
+    await this.replaceConnection(server);
     await this.approvals.get(id);
     return this.view(server);
   }
@@ -572,8 +571,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   private async reconcile(serverId: string): Promise<void> {
     const server = await this.servers.findOne({ where: { id: serverId } });
-    await this.dropConnection(serverId);
-    if (server?.enabled) await this.connection(server).connect().catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+    if (!server) await this.dropConnection(serverId);
+    else await this.replaceConnection(server);
   }
 
   private connection(server: UpstreamServerEntity): UpstreamConnection {
@@ -720,9 +719,23 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async dropConnection(id: string): Promise<void> {
+  /**
+   * The server's connection made anew from its settings, or dropped when it is disabled. A
+   * replacement that ends where its predecessor was (connected again) tells nobody anything.
+   */
+  private async replaceConnection(server: UpstreamServerEntity): Promise<void> {
+    const told = await this.dropConnection(server.id, server.enabled);
+    if (!server.enabled) return;
+    const connection = this.connection(server);
+    connection.continueFrom(told);
+    await connection.connect().catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+  }
+
+  /** Returns what the dropped connection last told, when it is being replaced (it then tells nothing more). */
+  private async dropConnection(id: string, replacing = false): Promise<ConnectionStatus | undefined> {
     const connection = this.connections.get(id);
     this.connections.delete(id);
+    const told = replacing ? connection?.handOver() : undefined;
     if (connection) await connection.disconnect();
     // After the disconnection, whose own (empty) listing would otherwise be kept.
     this.listings.delete(id);
@@ -734,6 +747,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     // Only once its tools are gone: they are never shown to everyone in between.
     this.registry.setServerAccess(id, null, []);
     await this.userConfigs.dropServer(id);
+    return told;
   }
 
   /** Every organization named must exist (a typo would keep the server from the members meant). */
