@@ -71,8 +71,10 @@ describe('server and circuit events: an upstream connecting, failing and recover
     await until(() => eventsOf(id), (events) => events.length >= 1);
     remote.failNext(3);
     for (let n = 0; n < 2; n++) expect((await t.client.call('executeTool', { headers: user.auth, params: { id: 'breaks__flaky' }, body: { parameters: {} } })).status).toBeGreaterThanOrEqual(500);
-    // Open now: refused without reaching the upstream, and told once however often it refuses.
-    expect((await t.client.call('executeTool', { headers: user.auth, params: { id: 'breaks__flaky' }, body: { parameters: {} } })).status).toBe(503);
+    // Open now: refused without reaching the upstream (saying why), and told once however often it refuses.
+    const refused = await t.client.call<{ details?: unknown }>('executeTool', { headers: user.auth, params: { id: 'breaks__flaky' }, body: { parameters: {} } });
+    expect(refused.status).toBe(503);
+    expect(refused.body.details).toEqual([{ field: 'server', message: 'breaks', code: 'CIRCUIT_OPEN' }]);
     await until(() => eventsOf(id), (events) => events.includes('circuit.opened'));
     const opened = toldOf(id).find((hook) => hook.event === 'circuit.opened');
     expect(opened?.data).toEqual({ serverId: id, server: 'breaks', instance: expect.stringMatching(/^inst_/), failures: 2, error: expect.any(String), cooldownMs: 300 });

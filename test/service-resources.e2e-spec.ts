@@ -97,6 +97,8 @@ describe("REST reads of a service's resources and prompts (the seeds' \"Fetch MC
     const down = await resources(user.auth);
     expect(down.status).toBe(503);
     expect(down.body.error).toBe('SERVICE_UNAVAILABLE');
+    // Which unavailability, without reading the message.
+    expect((down.body as { details?: unknown }).details).toEqual([{ field: 'server', message: 'notes', code: 'SERVER_DISCONNECTED' }]);
     expect((await t.client.call<UpstreamServer>('connectServer', { headers: admin.auth, params: { id: notesId } })).body.status).toBe('connected');
     expect((await read(user.auth, 'test://note')).status).toBe(200);
   });

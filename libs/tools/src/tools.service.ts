@@ -46,6 +46,7 @@ export class ToolsService {
     const matching = (isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller, await this.registry.organizationOf(caller)))
       .filter((tool) => query.category === undefined || tool.definition.category === query.category)
       .filter((tool) => query.enabled === undefined || tool.enabled === query.enabled)
+      .filter((tool) => (query.source === undefined || tool.definition.source === query.source) && (query.server === undefined || tool.definition.server?.name === query.server))
       .filter((tool) => !needle || tool.definition.name.toLowerCase().includes(needle) || tool.definition.description.toLowerCase().includes(needle))
       .sort((a, b) => a.definition.name.localeCompare(b.definition.name));
     const page = query.page ?? 1;

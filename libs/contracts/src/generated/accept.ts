@@ -15,41 +15,43 @@ const ALLOWED_6 = ["none","client_secret_post","client_secret_basic","private_ke
 const ALLOWED_7 = ["S256"];
 const ALLOWED_8 = ["none","login","consent"];
 const PATTERN_9 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
-const ALLOWED_10 = ["system","data","analytics","monitoring"];
-const ALLOWED_11 = ["pending","running","completed","failed"];
-const ALLOWED_12 = ["active","archived"];
-const ALLOWED_13 = ["created","updated","name"];
-const ALLOWED_14 = ["asc","desc"];
-const ALLOWED_15 = ["active","terminated","expired"];
-const ALLOWED_16 = ["websocket","http","mcp"];
-const PATTERN_17 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_18 = ["never","destructive","always"];
-const ALLOWED_19 = ["off","mask","refuse"];
-const ALLOWED_20 = ["serve","hold"];
-const ALLOWED_21 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_22 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_23 = ["none","api_key","oauth2"];
-const PATTERN_24 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_25 = new RegExp("^[!-~]*$");
-const ALLOWED_26 = ["client_secret_basic","client_secret_post"];
-const PATTERN_27 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_28 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_29 = ["connect","disconnect"];
-const PATTERN_30 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_31 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_32 = new RegExp("^[a-z0-9-]{1,50}$");
-const PATTERN_33 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
-const ALLOWED_34 = ["GET","POST","PUT","PATCH","DELETE"];
-const ALLOWED_35 = ["admin","developer","user"];
-const ALLOWED_36 = ["active","suspended","deleted"];
-const ALLOWED_37 = ["member","admin"];
-const PATTERN_38 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_39 = ["info","warning","error","critical"];
-const ALLOWED_40 = ["csv","json"];
-const PATTERN_41 = new RegExp("^https?://");
-const ALLOWED_42 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
-const ALLOWED_43 = ["pending","delivering","delivered","failed"];
-const PATTERN_44 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const ALLOWED_10 = ["builtin","upstream","http"];
+const ALLOWED_11 = ["system","data","analytics","monitoring"];
+const ALLOWED_12 = ["pending","running","completed","failed"];
+const ALLOWED_13 = ["active","archived"];
+const ALLOWED_14 = ["created","updated","name"];
+const ALLOWED_15 = ["asc","desc"];
+const ALLOWED_16 = ["active","terminated","expired"];
+const ALLOWED_17 = ["websocket","http","mcp"];
+const ALLOWED_18 = ["connected","disconnected","error","connecting"];
+const PATTERN_19 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_20 = ["never","destructive","always"];
+const ALLOWED_21 = ["off","mask","refuse"];
+const ALLOWED_22 = ["serve","hold"];
+const ALLOWED_23 = ["stdio","streamable-http","sse","websocket"];
+const PATTERN_24 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_25 = ["none","api_key","oauth2"];
+const PATTERN_26 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_27 = new RegExp("^[!-~]*$");
+const ALLOWED_28 = ["client_secret_basic","client_secret_post"];
+const PATTERN_29 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_30 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_31 = ["connect","disconnect"];
+const PATTERN_32 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_33 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_34 = new RegExp("^[a-z0-9-]{1,50}$");
+const PATTERN_35 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_36 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_37 = ["admin","developer","user"];
+const ALLOWED_38 = ["active","suspended","deleted"];
+const ALLOWED_39 = ["member","admin"];
+const PATTERN_40 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_41 = ["info","warning","error","critical"];
+const ALLOWED_42 = ["csv","json"];
+const PATTERN_43 = new RegExp("^https?://");
+const ALLOWED_44 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
+const ALLOWED_45 = ["pending","delivering","delivered","failed"];
+const PATTERN_46 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1035,9 +1037,19 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
-      case "category": {
+      case "source": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_10))) return undefined;
+        break;
+      }
+      case "server": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 63))) return undefined;
+        break;
+      }
+      case "category": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "enabled": {
@@ -1281,7 +1293,7 @@ function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDt
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "contextId": {
@@ -1408,7 +1420,7 @@ function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecution
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "page": {
@@ -1467,17 +1479,17 @@ function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | 
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "sort": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "order": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "userId": {
@@ -1526,7 +1538,7 @@ function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "metadata": {
@@ -1652,7 +1664,7 @@ function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "metadata": {
@@ -1739,12 +1751,12 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_15))) return undefined;
+        if (!(isIn(value, ALLOWED_16))) return undefined;
         break;
       }
       case "connectionType": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_16))) return undefined;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
         break;
       }
       case "page": {
@@ -1793,6 +1805,48 @@ function acceptTerminateSessionParamsDto(input: unknown): dto.TerminateSessionPa
   return out as unknown as dto.TerminateSessionParamsDto;
 }
 
+function acceptListServersQueryDto(input: unknown): dto.ListServersQueryDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.ListServersQueryDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "status": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
+        break;
+      }
+      case "enabled": {
+        value = ((value: any) => (value === 'true' ? true : value === 'false' ? false : value))(value);
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "groupId": {
+        if (value === undefined) break;
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "tag": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64))) return undefined;
+        break;
+      }
+      case "q": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ListServersQueryDto;
+}
+
 function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -1803,7 +1857,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_17))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
         break;
       }
       case "description": {
@@ -1887,17 +1941,17 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
       }
       case "confirmTools": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "credentialScan": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "metadata": {
@@ -1925,7 +1979,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "command": {
@@ -2029,7 +2083,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_22))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_24))) return undefined;
         break;
       }
       default:
@@ -2078,7 +2132,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       case "key": {
@@ -2088,12 +2142,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "clientId": {
@@ -2108,7 +2162,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2119,7 +2173,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_27))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_29))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2183,14 +2237,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_30))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_28))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_30))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2217,7 +2271,7 @@ function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServe
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "tags": {
@@ -2542,7 +2596,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       default:
@@ -2589,7 +2643,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_17))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
         break;
       }
       case "description": {
@@ -2609,7 +2663,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "groupId": {
@@ -2635,7 +2689,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       default:
@@ -2666,12 +2720,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2923,7 +2977,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "description": {
@@ -2932,11 +2986,11 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "method": {
-        if (!(isIn(value, ALLOWED_34))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       case "url": {
@@ -3028,7 +3082,7 @@ function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | un
     switch (key) {
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       case "audience": {
@@ -3064,7 +3118,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "operationIds": {
@@ -3076,7 +3130,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "headers": {
@@ -3215,12 +3269,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "search": {
@@ -3275,7 +3329,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3310,7 +3364,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_35))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3365,7 +3419,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       default:
@@ -3428,7 +3482,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "reason": {
@@ -4029,12 +4083,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_40))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_41))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4077,7 +4131,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_40))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "startDate": {
@@ -4097,12 +4151,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_40))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_41))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4227,12 +4281,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_41))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_43))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_44))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4292,12 +4346,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_41))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_43))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_44))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4398,7 +4452,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_45))) return undefined;
         break;
       }
       case "page": {
@@ -4457,7 +4511,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_44))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_46))) return undefined;
         break;
       }
       default:
@@ -4589,6 +4643,7 @@ acceptWith(dto.UpdateContextParamsDto, acceptUpdateContextParamsDto);
 acceptWith(dto.DeleteContextParamsDto, acceptDeleteContextParamsDto);
 acceptWith(dto.ListSessionsQueryDto, acceptListSessionsQueryDto);
 acceptWith(dto.TerminateSessionParamsDto, acceptTerminateSessionParamsDto);
+acceptWith(dto.ListServersQueryDto, acceptListServersQueryDto);
 acceptWith(dto.UpstreamServerInputDto, acceptUpstreamServerInputDto);
 acceptWith(dto.UpstreamTransportDto, acceptUpstreamTransportDto);
 acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeoutsDto);

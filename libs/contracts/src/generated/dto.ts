@@ -510,6 +510,16 @@ export class GetMcpServicePromptParamsDto {
 }
 
 export class ListToolsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["source"] !== undefined)
+  @IsIn(["builtin","upstream","http"])
+  source?: "builtin" | "upstream" | "http";
+
+  @ValidateIf((object: Record<string, unknown>) => object["server"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(63)
+  server?: string;
+
   @ValidateIf((object: Record<string, unknown>) => object["category"] !== undefined)
   @IsIn(["system","data","analytics","monitoring"])
   category?: "system" | "data" | "analytics" | "monitoring";
@@ -955,6 +965,33 @@ export class ListSessionsQueryDto {
 export class TerminateSessionParamsDto {
   @IsUUID(undefined)
   id!: string;
+}
+
+export class ListServersQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["status"] !== undefined)
+  @IsIn(["connected","disconnected","error","connecting"])
+  status?: "connected" | "disconnected" | "error" | "connecting";
+
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ValidateIf((object: Record<string, unknown>) => object["groupId"] !== undefined)
+  @IsUUID(undefined)
+  groupId?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["tag"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  tag?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["q"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  q?: string;
 }
 
 /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`,

@@ -9,6 +9,7 @@ export interface Error {
   traceId?: string;
 }
 
+/** What is wrong with a field of the request (validation), or why a service is unavailable: a 503 because of an upstream server names it (`field: server`, `message`: its name) with `code` `CIRCUIT_OPEN` (its circuit refuses calls for now) or `SERVER_DISCONNECTED` (no connection to it on this instance), so a client can tell the two apart without reading the message. */
 export interface ErrorDetail {
   field: string;
   message: string;

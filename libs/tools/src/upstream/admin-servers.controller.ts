@@ -1,5 +1,6 @@
 import { originOf } from '@app/common';
 import {
+  ListServersQueryDto,
   ApproveServerToolsParamsDto,
   BulkServerActionParamsDto,
   ConnectServerParamsDto,
@@ -36,8 +37,8 @@ export class AdminServersController {
   ) {}
 
   @Get()
-  async list(): Promise<UpstreamServerList> {
-    return { servers: await this.upstreams.list() };
+  async list(@Query() query: ListServersQueryDto): Promise<UpstreamServerList> {
+    return { servers: await this.upstreams.list(query) };
   }
 
   @Post()

@@ -65,6 +65,7 @@ export class CircuitBreaker {
     const retryIn = Math.max(1, Math.ceil((this.cooldownMs - (this.now() - this.openedAt)) / 1000));
     throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.serverName}' is unavailable: circuit open after ${this.failures} consecutive failures (last: ${this.lastError}); retry in ${retryIn} s`, {
       headers: { 'Retry-After': String(retryIn) },
+      details: [{ field: 'server', message: this.serverName, code: 'CIRCUIT_OPEN' }],
     });
   }
 

@@ -112,7 +112,7 @@ export class McpServicesService {
     const server = await this.enabled(id, await this.reachesFor(user));
     const refusal = server.userConfig ? await this.userConfigs.refusalFor(server, user.id) : undefined;
     if (refusal) throw refusal;
-    if (this.upstreams.servedBy(server).status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `'${server.name}' is not connected: try again later`, { headers: { 'Retry-After': '5' } });
+    if (this.upstreams.servedBy(server).status !== 'connected') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `'${server.name}' is not connected: try again later`, { headers: { 'Retry-After': '5' }, details: [{ field: 'server', message: server.name, code: 'SERVER_DISCONNECTED' }] });
     return { servers: new Set([server.id]), userId: user.id, origin, sessionId: user.sessionId };
   }
 

@@ -225,7 +225,9 @@ export class UpstreamConnection {
     const client = this.client;
     if (!client || this.status !== 'connected') {
       this.breaker.failed('not connected');
-      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.settings.name}' is not connected${this.lastError ? `: ${this.lastError}` : ''}`);
+      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `Upstream '${this.settings.name}' is not connected${this.lastError ? `: ${this.lastError}` : ''}`, {
+        details: [{ field: 'server', message: this.settings.name, code: 'SERVER_DISCONNECTED' }],
+      });
     }
     let result: CallToolResult;
     try {

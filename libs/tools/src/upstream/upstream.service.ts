@@ -1,7 +1,7 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { UpstreamOrganizationConfigList, UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
+import type { ListServersQueryDto, UpstreamOrganizationConfigList, UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
@@ -201,8 +201,15 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     }));
   }
 
-  async list(): Promise<UpstreamServer[]> {
-    return (await this.servers.find({ order: { name: 'ASC' } })).map((server) => this.view(server));
+  /** Every server by name, or those the filters keep (all of them at once); `status` is this instance's connection. */
+  async list(filter: ListServersQueryDto = {}): Promise<UpstreamServer[]> {
+    const q = filter.q?.toLowerCase();
+    return (await this.servers.find({ order: { name: 'ASC' } }))
+      .filter((server) => (filter.enabled === undefined || server.enabled === filter.enabled) && (filter.groupId === undefined || server.groupId === filter.groupId))
+      .filter((server) => filter.tag === undefined || ((server.metadata.tags as unknown[] | undefined) ?? []).includes(filter.tag))
+      .filter((server) => q === undefined || server.name.includes(q) || (server.description ?? '').toLowerCase().includes(q))
+      .map((server) => this.view(server))
+      .filter((view) => filter.status === undefined || view.status === filter.status);
   }
 
   async get(id: string): Promise<UpstreamServer> {
