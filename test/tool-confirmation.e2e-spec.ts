@@ -63,6 +63,33 @@ describe('Tools a person must allow, run by run: asked through the caller\u2019s
     expect(remote.calls.get('echo')).toBeUndefined();
   });
 
+  it("a run refused because nobody can be asked spends none of the tool's limit", async () => {
+    const limited = await t.client.call<UpstreamServer & Envelope>('createServer', {
+      headers: admin.auth,
+      body: { name: 'limited', transport: { type: 'streamable-http', url: remote.url }, confirmTools: 'always', rateLimits: { requests: 1, window: '1m' } },
+    });
+    expect(limited.status).toBe(201);
+    // A caller of its own, so that the other tests' counts of questions stay theirs.
+    const caller = await registerAndLogin(t.client);
+    const run = (options: Record<string, unknown>) => t.client.call<Envelope>('executeTool', { headers: caller.auth, params: { id: 'limited__lookup' }, body: { parameters: { key: 'k' }, options } });
+    for (let n = 0; n < 3; n++) {
+      expect((await run({})).status).toBe(412);
+      expect((await run({ async: true })).status).toBe(412);
+    }
+    // The one run the limit allows is still there for a caller who can be asked.
+    const socket = await openWs(t.baseUrl, { headers: caller.auth, protocols: ['mcp'] });
+    try {
+      await socket.request('initialize', { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'limited', version: '1' } });
+      const allowed = await callAnswering(socket, 'limited__lookup', { key: 'k' }, { action: 'accept', content: { allow: true } });
+      expect(allowed.result?.isError).toBeFalsy();
+      const second = await socket.request('tools/call', { name: 'limited__lookup', arguments: { key: 'k' } });
+      expect(JSON.stringify(second)).toContain('RATE_LIMIT_EXCEEDED');
+    } finally {
+      socket.close();
+    }
+    expect((await t.client.call('deleteServer', { headers: admin.auth, params: { id: limited.body.id } })).status).toBe(204);
+  });
+
   it('allowed through the client, the run goes ahead; declined, it never reaches the upstream; both are audited', async () => {
     const socket = await mcpSocket({ elicitation: {} });
     try {

@@ -134,6 +134,8 @@ const CONFIRMATION_SCHEMA = { type: 'object', properties: { allow: { type: 'bool
 /** However long the run may take, the question waits at most this long. */
 const CONFIRMATION_MAX_MS = 300_000;
 
+const NO_WAY_TO_ASK = 'this door cannot ask the caller (use /mcp, or /ws with the mcp subprotocol)';
+
 function cannotAsk(definition: ToolDefinition, why: string): ApiError {
   return new ApiError(412, 'PRECONDITION_FAILED', `Tool '${definition.name}' runs only once a person allows it, asked through an MCP client that supports elicitation: ${why}`.slice(0, 1000));
 }
@@ -213,11 +215,15 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     const input = parameters ?? {};
     const policy = options.contextId ? await this.policyFor(caller, options.contextId, definition, origin) : undefined;
     await this.authorize(caller, tool, input, origin);
+    // Refused before the tool's limit or the organization's quota is spent on a run that cannot be.
+    if (tool.requiresConfirmation) {
+      if (options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
+      if (!options.channel?.ask) throw cannotAsk(definition, NO_WAY_TO_ASK);
+    }
     await this.enforceToolLimit(caller, definition);
     const quota = this.quotas?.admit(caller.id);
     if (quota) await quota;
     const timeoutMs = Math.min(options.timeoutMs ?? this.config.tools.defaultTimeoutMs, this.config.tools.maxTimeoutMs, policy?.maxExecutionTimeMs ?? Number.POSITIVE_INFINITY);
-    if (tool.requiresConfirmation && options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
     // A traced acceptance is the parent of the run that follows, wherever and whenever it runs.
     if (options.async) return this.accept(caller, definition, input, timeoutMs, options, traceparent ? Object.assign({}, origin, { traceparent }) : origin, policy?.retry);
     const executionId = timeOrderedUuid();
@@ -269,7 +275,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
    */
   private async confirm(caller: AuthenticatedUser, definition: ToolDefinition, input: Record<string, unknown>, channel: CallerChannel | undefined, timeoutMs: number, origin: RequestOrigin): Promise<void> {
     const ask = channel?.ask;
-    if (!ask) throw cannotAsk(definition, 'this door cannot ask the caller (use /mcp, or /ws with the mcp subprotocol)');
+    if (!ask) throw cannotAsk(definition, NO_WAY_TO_ASK);
     const message = `Allow the tool '${definition.name}' to run with these arguments?\n${JSON.stringify(redactParameters(definition, input)).slice(0, 2000)}`;
     // The question ends with the run's time, or when the caller cancels the call.
     const asking = new AbortController();
