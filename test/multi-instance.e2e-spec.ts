@@ -1,4 +1,5 @@
 import { loadConfig } from '@app/config';
+import { EventBus } from '@app/events';
 import type { UpstreamServer } from '@app/contracts';
 import { addHttpUpstream, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startRestApi, startWebhookReceiver, type TestApp, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -131,6 +132,33 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
       expect(audits).toHaveLength(1);
       expect(audits[0].details).toMatchObject({ name: 'watched', changed: ['echo'], added: [], removed: [] });
       expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.stop();
+      await remote.close();
+    }
+  });
+
+  it('each instance tells of its own connection to a server; a connect on one is no news from the other, already connected', async () => {
+    const remote = await startMcpTestServer();
+    const receiver = await startWebhookReceiver();
+    try {
+      const admin = await registerAndLoginAs(pair.a, ['admin']);
+      expect((await pair.a.client.call('createWebhook', { headers: admin.auth, body: { url: receiver.url, events: ['server.connected', 'server.disconnected', 'server.error'] } })).status).toBe(201);
+      const created = await addHttpUpstream(pair.a.client, admin, 'twice', remote.url);
+      expect(created.body.status).toBe('connected');
+      const told = () => receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: { serverId: string; instance: string } }).filter((hook) => hook.data.serverId === created.body.id);
+      await until(told, (hooks) => hooks.length >= 2);
+      expect(told().map((hook) => hook.event)).toEqual(['server.connected', 'server.connected']);
+      expect(new Set(told().map((hook) => hook.data.instance)).size).toBe(2);
+      // A reconnects; B hears of it and makes its connection anew, to the same state: nothing to tell.
+      expect((await pair.a.client.call('connectServer', { headers: admin.auth, params: { id: created.body.id } })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(told().map((hook) => hook.event)).toEqual(['server.connected', 'server.connected']);
+      // Disconnected on A: A tells of it; B, whose connection stays (the server is still enabled), tells nothing.
+      expect((await pair.a.client.call('disconnectServer', { headers: admin.auth, params: { id: created.body.id } })).status).toBe(200);
+      await until(told, (hooks) => hooks.length >= 3);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(told().slice(2)).toEqual([expect.objectContaining({ event: 'server.disconnected', data: expect.objectContaining({ instance: pair.a.app.get(EventBus).instanceId }) })]);
     } finally {
       await receiver.stop();
       await remote.close();
