@@ -79,7 +79,8 @@ describe('API keys limited to addresses (allowedIps)', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const audited = await refusals(created.body.id);
     expect(audited).toHaveLength(1);
-    expect(audited[0]).toMatchObject({ result: 'denied', userId: owner.userId, details: { address: expect.stringMatching(/127\.0\.0\.1$/) } });
+    // Found with the key's other entries (GET /admin/audit-logs?apiKeyId=).
+    expect(audited[0]).toMatchObject({ result: 'denied', userId: owner.userId, apiKeyId: created.body.id, details: { address: expect.stringMatching(/127\.0\.0\.1$/) } });
     // Nothing ran and nothing was touched for the refused key.
     const listed = await t.client.call<{ apiKeys: ApiKey[] }>('listApiKeys', { headers: owner.auth });
     expect(listed.body.apiKeys.find((key) => key.id === created.body.id)?.lastUsed).toBeNull();

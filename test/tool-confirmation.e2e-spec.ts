@@ -76,6 +76,17 @@ describe('Tools a person must allow, run by run: asked through the caller\u2019s
       expect((await run({})).status).toBe(412);
       expect((await run({ async: true })).status).toBe(412);
     }
+    // Nor a client that did not declare elicitation.
+    const unable = await openWs(t.baseUrl, { headers: caller.auth, protocols: ['mcp'] });
+    try {
+      await unable.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'unable', version: '1' } });
+      for (let n = 0; n < 2; n++) {
+        const refused = await unable.request<CallResult>('tools/call', { name: 'limited__lookup', arguments: { key: 'k' } });
+        expect(refused.result).toMatchObject({ isError: true, _meta: { code: 'PRECONDITION_FAILED' } });
+      }
+    } finally {
+      unable.close();
+    }
     // The one run the limit allows is still there for a caller who can be asked.
     const socket = await openWs(t.baseUrl, { headers: caller.auth, protocols: ['mcp'] });
     try {

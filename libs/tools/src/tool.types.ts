@@ -53,6 +53,8 @@ export interface CallerChannel {
   readonly log?: (message: ToolLogMessage) => void;
   /** The client's result; rejects with ClientRequestError when it refuses, or when `signal` fires. */
   readonly ask?: (method: ClientRequestMethod, params: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /** Why the client would refuse such a request (what it did not declare), known without asking; undefined when it would take it. */
+  readonly refuses?: (method: ClientRequestMethod, params: Record<string, unknown>) => string | undefined;
   /** The caller may cancel the run: it then ends `failed` with code CANCELLED, and the tool's signal fires. */
   readonly cancellation?: RunCancellation;
 }

@@ -396,6 +396,10 @@ export class ToolsRpc implements OnModuleInit {
             return ask(method, params, signal);
           }
         : undefined,
+      refuses: (method, params) => {
+        const missing = clientRefusal(capabilities, method, params);
+        return missing ? `The caller's client did not declare ${missing}` : undefined;
+      },
     };
   }
 

@@ -320,7 +320,7 @@ export class ApiKeysService implements OnModuleDestroy {
     if (now - (this.lastRefusalAudited.get(keyId) ?? 0) < REFUSAL_AUDIT_INTERVAL_MS) return;
     this.lastRefusalAudited.set(keyId, now);
     void this.audit
-      .record({ action: 'apikey.address_refused', result: 'denied', userId: owner.id, resource: `apikey:${keyId}`, details: { address: address ?? null }, origin: { ipAddress: address } })
+      .record({ action: 'apikey.address_refused', result: 'denied', userId: owner.id, resource: `apikey:${keyId}`, details: { address: address ?? null }, origin: { ipAddress: address, apiKeyId: keyId } })
       .catch((error: Error) => this.logger.warn(`refusal not audited: ${error.message}`));
   }
 

@@ -219,6 +219,8 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (tool.requiresConfirmation) {
       if (options.async) throw cannotAsk(definition, 'an asynchronous run has nobody to ask');
       if (!options.channel?.ask) throw cannotAsk(definition, NO_WAY_TO_ASK);
+      const refusal = options.channel.refuses?.('elicitation/create', { mode: 'form' });
+      if (refusal) throw cannotAsk(definition, refusal);
     }
     await this.enforceToolLimit(caller, definition);
     const quota = this.quotas?.admit(caller.id);
@@ -253,6 +255,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       progress: channel.progress,
       log: channel.log,
       cancellation: channel.cancellation,
+      refuses: channel.refuses,
       ask: async (method, params, signal) => {
         let answer: Record<string, unknown>;
         try {

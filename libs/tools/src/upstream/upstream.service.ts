@@ -206,7 +206,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     const q = filter.q?.toLowerCase();
     return (await this.servers.find({ order: { name: 'ASC' } }))
       .filter((server) => (filter.enabled === undefined || server.enabled === filter.enabled) && (filter.groupId === undefined || server.groupId === filter.groupId))
-      .filter((server) => filter.tag === undefined || ((server.metadata.tags as unknown[] | undefined) ?? []).includes(filter.tag))
+      .filter((server) => filter.tag === undefined || (Array.isArray(server.metadata?.tags) && server.metadata.tags.includes(filter.tag)))
       .filter((server) => q === undefined || server.name.includes(q) || (server.description ?? '').toLowerCase().includes(q))
       .map((server) => this.view(server))
       .filter((view) => filter.status === undefined || view.status === filter.status);
