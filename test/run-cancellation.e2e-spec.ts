@@ -64,6 +64,10 @@ describe('cancelling background runs: REST, MCP tasks and /ws, one engine', () =
     expect(background.body.executions.map((run) => run.executionId)).toContain(id);
     const foreground = await t.client.call<{ executions: ToolExecution[] }>('listExecutions', { headers: user.auth, query: { async: false } });
     expect(foreground.body.executions.map((run) => run.executionId)).not.toContain(id);
+    // Counted apart from the tool's failures: a stopped run says nothing about its health.
+    const metrics = await t.client.call('getMetrics');
+    expect(metrics.text).toMatch(new RegExp(`mcp_tool_executions_total\\{tool="${SLOW}",status="cancelled"\\} [1-9]`));
+    expect(metrics.text).not.toMatch(new RegExp(`mcp_tool_executions_total\\{tool="${SLOW}",status="error"\\}`));
   });
 
   it('a run that has ended cannot be cancelled (409), a synchronous one included, and a second cancellation changes nothing', async () => {

@@ -142,7 +142,8 @@ export class MetricsService {
   }
 
   /** A finished tool run: counted and timed by tool and outcome (`success` or `error`). */
-  observeToolRun(toolName: string, outcome: 'success' | 'error', seconds: number): void {
+  /** `cancelled` apart from `error`: a run its caller stopped says nothing about the tool's health. */
+  observeToolRun(toolName: string, outcome: 'success' | 'error' | 'cancelled', seconds: number): void {
     this.toolCounter(toolName, outcome).inc();
     this.toolTimer(toolName, outcome).observe(seconds);
   }

@@ -507,7 +507,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   }
 
   private async announce(row: { id: string; toolId: string; toolName: string; userId: string; sessionId: string | null; contextId: string | null }, run: RunResult): Promise<void> {
-    const outcome = run.status === 'completed' ? 'success' : 'error';
+    const outcome = run.status === 'completed' ? 'success' : run.error?.code === 'CANCELLED' ? 'cancelled' : 'error';
     this.metrics.observeToolRun(row.toolName, outcome, run.durationMs / 1000);
     const announced = this.events.publishDurable('tool.executed', {
       executionId: row.id,
