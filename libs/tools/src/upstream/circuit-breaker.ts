@@ -82,13 +82,15 @@ export class CircuitBreaker {
   failed(reason: string): void {
     this.failures++;
     this.lastError = reason.slice(0, 200);
-    this.lastFailureAt = this.now();
+    // One instant for the failure and the opening it causes: the cool-down ends exactly cooldownMs after it.
+    const now = this.now();
+    this.lastFailureAt = now;
     // A failed probe opens it again: still the same outage, so nobody is told twice.
     const opening = this.current === 'closed' && this.failures >= this.threshold;
     if (this.current === 'half-open' || this.failures >= this.threshold) {
-      if (this.current !== 'open' || this.state === 'half-open') this.changedAt = this.now();
+      if (this.current !== 'open' || this.state === 'half-open') this.changedAt = now;
       this.current = 'open';
-      this.openedAt = this.now();
+      this.openedAt = now;
     }
     this.probe = undefined;
     if (opening) this.changed('open');
