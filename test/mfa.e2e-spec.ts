@@ -114,7 +114,7 @@ describe('MFA: TOTP, backup codes, SMS', () => {
       const user = await registerAndLogin(t.client);
       const { body } = await t.client.call<MfaEnrollment>('enableMfa', { headers: user.auth, body: { type: 'totp' } });
       const [row] = (await db().query('SELECT mfa_secret, mfa_backup_codes FROM users WHERE id = $1', [user.userId])) as Array<{ mfa_secret: string; mfa_backup_codes: string[] }>;
-      expect(row.mfa_secret).toMatch(/^v1\./);
+      expect(row.mfa_secret).toMatch(/^v2\./);
       expect(row.mfa_secret).not.toContain(body.secret as string);
       expect(row.mfa_backup_codes).toHaveLength(10);
       const stored = JSON.stringify(row);

@@ -4,9 +4,11 @@ import { AdminUsersService } from './admin-users.service';
 import { AuditLogsController } from './audit-logs.controller';
 import { AuditLogsService } from './audit-logs.service';
 import { AuditRetention } from './audit-retention';
+import { SecretsController } from './secrets.controller';
+import { SecretsRotation } from './secrets-rotation.service';
 
 @Module({
-  controllers: [AdminUsersController, PasswordSetupController, AuditLogsController],
-  providers: [AdminUsersService, AuditLogsService, AuditRetention],
+  controllers: [AdminUsersController, PasswordSetupController, AuditLogsController, SecretsController],
+  providers: [AdminUsersService, AuditLogsService, AuditRetention, SecretsRotation],
 })
 export class AdminModule {}

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { CredentialVerifier, IdentityAssertions, PermissionLookup } from '@app/security';
+import { CredentialVerifier, IdentityAssertions, PermissionLookup, SealedStores } from '@app/security';
 import { Global, Module } from '@nestjs/common';
 import { AccountService } from './account.service';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -79,4 +79,8 @@ import { IdentityAssertionSigner } from './jwt/identity-assertion-signer';
   ],
   exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, IdentityAssertions, UserTokenFloors],
 })
-export class AuthModule {}
+export class AuthModule {
+  constructor(sealed: SealedStores) {
+    sealed.register({ table: 'users', column: 'mfa_secret', shape: 'text', key: ['id'], description: "users' TOTP secrets" });
+  }
+}

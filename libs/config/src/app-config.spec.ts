@@ -67,6 +67,8 @@ describe('parseConfig', () => {
     ['RATE_LIMIT_TOOLS_EXECUTE', '0/60'],
     ['LOG_LEVEL', 'loud'],
     ['SECRETS_KEY', 'short'],
+    ['SECRETS_PREVIOUS_KEYS', `${'a'.repeat(64)},short`],
+    ['SECRETS_PREVIOUS_KEYS', `${'a'.repeat(64)},${'A'.repeat(64)}`],
     ['JWT_PRIVATE_KEY', 'not a pem'],
     ['JWT_PRIVATE_KEY', '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----'],
     ['JWT_PREVIOUS_PUBLIC_KEYS', '-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----'],
@@ -119,6 +121,16 @@ describe('parseConfig', () => {
     for (const bad of ['novalue', '=x', 'bad key=1', 'k=%E0%A4%A']) {
       expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: bad })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS/);
     }
+  });
+
+  it('reads the keys SECRETS_KEY replaced, and refuses SECRETS_KEY among them', () => {
+    const current = 'c'.repeat(64);
+    const previous = Buffer.alloc(32, 7).toString('base64');
+    expect(parseConfig({}).secretsPreviousKeys).toEqual([]);
+    expect(parseConfig({ SECRETS_KEY: current, SECRETS_PREVIOUS_KEYS: ` ${previous} , ${'d'.repeat(64)},` }).secretsPreviousKeys).toEqual([previous, 'd'.repeat(64)]);
+    // The same 32 bytes written another way are still the same key.
+    const same = Buffer.from(current, 'hex').toString('base64');
+    expect(() => parseConfig({ SECRETS_KEY: current, SECRETS_PREVIOUS_KEYS: same })).toThrow(/SECRETS_PREVIOUS_KEYS must not repeat SECRETS_KEY/);
   });
 
   it('requires pairs to be set together', () => {

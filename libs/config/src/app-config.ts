@@ -65,6 +65,8 @@ export class AppConfig {
   /** Keys in Redis start with this, so deployments (or test runs) sharing a Redis stay apart. */
   readonly redisKeyPrefix!: string;
   readonly secretsKey?: string;
+  /** Keys SECRETS_KEY replaced: what they sealed still opens, and is sealed again under SECRETS_KEY. */
+  readonly secretsPreviousKeys!: readonly string[];
   readonly toolsRoot!: string;
   readonly tools!: {
     /** Timeout of a run that names none. */
@@ -442,6 +444,31 @@ function webhooksConfig(env: Env): AppConfig['webhooks'] {
   };
 }
 
+/** 32 bytes as 64 hex characters or base64, the form SecretBox reads. */
+function secretKeyBytes(value: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+function secretKey(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && secretKeyBytes(value).length !== 32) throw new ConfigError(name, 'must be 32 bytes, as 64 hex characters or base64');
+  return value;
+}
+
+/** SECRETS_PREVIOUS_KEYS: comma-separated, each a key SECRETS_KEY replaced (never SECRETS_KEY itself). */
+function previousSecretKeys(env: Env, current: string | undefined): string[] {
+  const keys = (text(env, 'SECRETS_PREVIOUS_KEYS') ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+  const seen = new Set(current === undefined ? [] : [secretKeyBytes(current).toString('hex')]);
+  for (const key of keys) {
+    const bytes = secretKeyBytes(secretKey('SECRETS_PREVIOUS_KEYS', key) as string).toString('hex');
+    if (seen.has(bytes)) throw new ConfigError('SECRETS_PREVIOUS_KEYS', current !== undefined && bytes === secretKeyBytes(current).toString('hex') ? 'must not repeat SECRETS_KEY' : 'names a key twice');
+    seen.add(bytes);
+  }
+  return keys;
+}
+
 /** Parses and validates an environment; throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -459,10 +486,8 @@ export function parseConfig(env: Env): AppConfig {
   if ((jwtPrivateKey === undefined) !== (jwtPublicKey === undefined)) {
     throw new ConfigError(jwtPrivateKey === undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY', 'must be set together with its pair');
   }
-  const secretsKey = text(env, 'SECRETS_KEY');
-  if (secretsKey !== undefined && Buffer.from(secretsKey, 'base64').length !== 32 && !/^[0-9a-fA-F]{64}$/.test(secretsKey)) {
-    throw new ConfigError('SECRETS_KEY', 'must be 32 bytes, as 64 hex characters or base64');
-  }
+  const secretsKey = secretKey('SECRETS_KEY', text(env, 'SECRETS_KEY'));
+  const secretsPreviousKeys = previousSecretKeys(env, secretsKey);
   const config: AppConfig = {
     version: readVersion(),
     port,
@@ -477,6 +502,7 @@ export function parseConfig(env: Env): AppConfig {
     jwtPrivateKey,
     jwtPublicKey,
     secretsKey,
+    secretsPreviousKeys,
     jwtPreviousPublicKeys: pemList(env, 'JWT_PREVIOUS_PUBLIC_KEYS'),
     jwtIssuer: text(env, 'JWT_ISSUER') ?? publicUrl,
     jwtAudience: text(env, 'JWT_AUDIENCE') ?? 'secure-mcp',

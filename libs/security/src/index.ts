@@ -13,6 +13,8 @@ export { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-lim
 export type { RateLimitStore, WindowCount } from './rate-limit/rate-limit.store';
 export { lockedOut, RateLimiter, rateLimitExceeded, rateLimitHeaders } from './rate-limit/rate-limiter.service';
 export type { RateLimitRuleName, RateLimitState } from './rate-limit/rate-limiter.service';
+export { SealedStores } from './sealed-stores';
+export type { SealedStore } from './sealed-stores';
 export { SecretBox } from './secret-box';
 export { SecurityModule } from './security.module';
 export { SessionRevocations } from './session-revocations';

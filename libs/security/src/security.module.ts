@@ -4,6 +4,7 @@ import { AuthenticationGuard } from './authentication.guard';
 import { PermissionsGuard } from './permissions.guard';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
+import { SealedStores } from './sealed-stores';
 import { SecretBox } from './secret-box';
 import { SessionRevocations } from './session-revocations';
 
@@ -16,11 +17,12 @@ import { SessionRevocations } from './session-revocations';
   providers: [
     RateLimiter,
     SecretBox,
+    SealedStores,
     SessionRevocations,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [RateLimiter, SecretBox, SessionRevocations],
+  exports: [RateLimiter, SecretBox, SealedStores, SessionRevocations],
 })
 export class SecurityModule {}

@@ -8,7 +8,7 @@ export type { LoggedInUser, LoginTokens, NewUserInput } from './factories';
 export { freePort, startTestApp, TEST_ENV, useTestApp } from './test-app';
 export type { TestAppOptions } from './test-app';
 export type { TestApp } from './test-app';
-export { createTestDatabase } from './test-database';
+export { createKeptDatabase, createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { runServerExpectingExit, spawnServer } from './server-process';
 export type { ServerProcess } from './server-process';

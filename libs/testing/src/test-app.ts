@@ -1,4 +1,4 @@
-import { type AppConfig, loadConfig } from '@app/config';
+import { type AppConfig, type DatabaseTarget, loadConfig } from '@app/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +38,8 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
 export interface TestAppOptions {
   /** false: use DATABASE_URL's database as given (a test that set it up itself). */
   readonly isolateDatabase?: boolean;
+  /** A database that outlives this app (see createKeptDatabase): used as given, never dropped here. */
+  readonly database?: DatabaseTarget;
   /** Listen on a port chosen before boot, with PUBLIC_URL naming it. */
   readonly publicUrlOnPort?: boolean;
 }
@@ -62,7 +64,8 @@ export async function startTestApp(overrides: Readonly<Record<string, string>> =
   // Each app gets its own Redis key space, so counters of parallel test files never mix.
   const base = loadConfig({ ...TEST_ENV, REDIS_KEY_PREFIX: `smcp-test-${randomBytes(4).toString('hex')}:`, ...addressed, ...overrides });
   // isolateDatabase false: use DATABASE_URL's database as given (a test that set it up itself).
-  const database = options.isolateDatabase === false ? { target: base.database, drop: async () => undefined } : await createTestDatabase(base.database);
+  const kept = options.database ?? (options.isolateDatabase === false ? base.database : undefined);
+  const database = kept ? { target: kept, drop: async () => undefined } : await createTestDatabase(base.database);
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-test-'));
   const config: AppConfig = { ...base, database: database.target, dataDir, toolsRoot: join(dataDir, 'workspace') };
   let booted: Awaited<ReturnType<typeof createApp>>;

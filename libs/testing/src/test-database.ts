@@ -1,4 +1,7 @@
-import type { DatabaseTarget } from '@app/config';
+import { type DatabaseTarget, loadConfig } from '@app/config';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { inject } from 'vitest';
@@ -7,6 +10,17 @@ export interface TestDatabase {
   readonly target: DatabaseTarget;
   readonly url?: string;
   drop(): Promise<void>;
+}
+
+/**
+ * A database that survives restarts of the apps started on it (`startTestApp(…, { database })`):
+ * an embedded one on disk, or a new database on DATABASE_URL's server. drop() removes it.
+ */
+export async function createKeptDatabase(): Promise<TestDatabase> {
+  const base = loadConfig().database;
+  if (base.kind === 'postgres') return createTestDatabase(base);
+  const dataDir = mkdtempSync(join(tmpdir(), 'smcp-kept-'));
+  return { target: { kind: 'embedded', dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
 function withDatabase(url: string, database: string): string {

@@ -1,3 +1,4 @@
+import { SealedStores } from '@app/security';
 import { Global, Module } from '@nestjs/common';
 import { BuiltinTools } from './builtins/builtin-tools';
 import { ExecutionRetention } from './execution/execution-retention';
@@ -38,4 +39,17 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
   providers: [ToolRegistry, ToolSettingsService, HttpToolsService, HttpToolImporter, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, McpTasks, ToolsRpc],
   exports: [ToolRegistry, HttpToolsService, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
 })
-export class ToolsModule {}
+export class ToolsModule {
+  constructor(sealed: SealedStores) {
+    const stores = [
+      { table: 'upstream_servers', column: 'transport', shape: 'json', key: ['id'], description: "upstream servers' environment variables and headers" },
+      { table: 'upstream_servers', column: 'auth', shape: 'json', key: ['id'], description: "upstream servers' API keys and OAuth client secrets" },
+      { table: 'upstream_user_configs', column: 'sealed', shape: 'text', key: ['server_id', 'user_id'], description: "users' own configurations of upstream servers" },
+      { table: 'upstream_organization_configs', column: 'sealed', shape: 'text', key: ['server_id', 'organization_id'], description: "organizations' configurations of upstream servers" },
+      { table: 'http_tools', column: 'headers', shape: 'json', key: ['id'], description: "HTTP tools' headers" },
+      { table: 'http_tools', column: 'auth', shape: 'json', key: ['id'], description: "HTTP tools' API keys and OAuth client secrets" },
+      { table: 'tool_executions', column: 'pending_input', shape: 'text', key: ['id'], where: "status IN ('pending', 'running')", description: 'the input of runs not yet started' },
+    ] as const;
+    for (const store of stores) sealed.register(store);
+  }
+}

@@ -1,3 +1,4 @@
+import { SealedStores } from '@app/security';
 import { Module } from '@nestjs/common';
 import { DeliveryRetention } from './delivery-retention';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -6,4 +7,8 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({ controllers: [WebhooksController], providers: [WebhooksService, WebhookDispatcher, WebhookOutbox, DeliveryRetention] })
-export class WebhooksModule {}
+export class WebhooksModule {
+  constructor(sealed: SealedStores) {
+    sealed.register({ table: 'webhooks', column: 'secret', shape: 'text', key: ['id'], description: 'webhook signing secrets' });
+  }
+}

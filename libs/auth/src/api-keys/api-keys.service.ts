@@ -6,7 +6,7 @@ import { EventBus } from '@app/events';
 import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource, IsNull, type Repository } from 'typeorm';
+import { DataSource, In, IsNull, type Repository } from 'typeorm';
 import { effectivePermissions, withoutAdminRights } from '../roles';
 import { UserEntity } from '../user.entity';
 import { ApiKeyEntity } from './api-key.entity';
@@ -286,7 +286,7 @@ export class ApiKeysService implements OnModuleDestroy {
     const now = Date.now();
     let cached = this.cache.get(hash);
     if (!cached || now - cached.cachedAt > CACHE_TTL_MS) {
-      cached = await this.load(hash, now);
+      cached = await this.load(secret, hash, now);
       this.remember(hash, cached);
     }
     if (!cached.user || cached.expiresAt <= now) return null;
@@ -298,8 +298,13 @@ export class ApiKeysService implements OnModuleDestroy {
     return cached.user;
   }
 
-  private async load(hash: string, now: number): Promise<CachedKey> {
-    const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+  private async load(secret: string, hash: string, now: number): Promise<CachedKey> {
+    const key = await this.keys.findOne({ where: { keyHash: In(this.secrets.macs(secret)), revokedAt: IsNull() } });
+    // Hashed under a key SECRETS_KEY replaced: hashed again under SECRETS_KEY, which caches and revocations use.
+    if (key && key.keyHash !== hash) {
+      await this.keys.update({ id: key.id, keyHash: key.keyHash }, { keyHash: hash });
+      key.keyHash = hash;
+    }
     const owner = key ? await this.users.findOne({ where: { id: key.userId } }) : null;
     if (!key || !owner || owner.status !== 'active') return { user: null, keyId: null, cachedAt: now, expiresAt: 0 };
     // A key proves no second factor: with ADMIN_REQUIRES_MFA it never carries admin rights.

@@ -54,8 +54,9 @@ export class MfaChallengeStore {
     return rows[0];
   }
 
-  async findByToken(tokenHash: string): Promise<MfaChallenge | null> {
-    const rows = await this.rows(`SELECT ${COLUMNS} FROM mfa_challenges WHERE token_hash = $1 AND purpose = 'login'`, [tokenHash]);
+  /** The login challenge whose token hashes to one of `tokenHashes` (one per configured key). */
+  async findByToken(tokenHashes: readonly string[]): Promise<MfaChallenge | null> {
+    const rows = await this.rows(`SELECT ${COLUMNS} FROM mfa_challenges WHERE token_hash = ANY($1) AND purpose = 'login'`, [tokenHashes]);
     return rows[0] ?? null;
   }
 

@@ -5,7 +5,7 @@ import type { LoginResponse, MessageResponse, MfaDisableRequestDto, MfaEnableReq
 import { EventBus } from '@app/events';
 import { type AuthenticatedUser, lockedOut, RateLimiter, rateLimitExceeded, requireOwnSignIn, SecretBox } from '@app/security';
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { type SignInMethod, SignInService } from '../sign-in.service';
 import { type MfaMethod, UserEntity } from '../user.entity';
@@ -36,11 +36,9 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 2)}${'*'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
 
-function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+// What is hashed: bound to the user or the challenge, so a hash is worth nothing elsewhere.
+const backupCodeInput = (userId: string, code: string): string => `mfa-backup:${userId}:${normalizeBackupCode(code)}`;
+const smsCodeInput = (challengeId: string, code: string): string => `mfa-sms:${challengeId}:${code}`;
 
 const invalidCode = (): ApiError => ApiError.validation('Invalid or already used code', [{ field: 'code', message: 'the code is not valid', code: 'INVALID_CODE' }]);
 const invalidLoginCode = (): ApiError => new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid or already used MFA code');
@@ -194,7 +192,7 @@ export class MfaService {
 
   /** `POST /auth/verify-mfa`: the second step with the mfaToken of an MFA_REQUIRED answer. */
   async verifyMfaLogin(input: VerifyMfaRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
-    const challenge = input.mfaToken.startsWith(MFA_TOKEN_PREFIX) && input.mfaToken.length <= 128 ? await this.challenges.findByToken(this.secrets.mac(input.mfaToken)) : null;
+    const challenge = input.mfaToken.startsWith(MFA_TOKEN_PREFIX) && input.mfaToken.length <= 128 ? await this.challenges.findByToken(this.secrets.macs(input.mfaToken)) : null;
     if (!challenge || challenge.consumedAt) throw invalidMfaToken();
     if (challenge.expiresAt.getTime() <= Date.now()) throw ApiError.unauthorized('The MFA token has expired; log in again', 'TOKEN_EXPIRED');
     const user = await this.usersService.findById(challenge.userId);
@@ -239,13 +237,15 @@ export class MfaService {
         if (!challenge?.codeHash) return { ok: false, reason: 'no SMS code pending' };
         const tried = await this.challenges.spendAttempt(challenge.id, SMS_CODE_TRIES);
         if (!tried?.codeHash) return { ok: false, reason: 'SMS code expired, used or out of tries' };
-        if (!sameHash(tried.codeHash, this.codeHash(challenge.id, factor.code))) return { ok: false, reason: `wrong SMS code (try ${tried.attempts} of ${SMS_CODE_TRIES})` };
+        if (!this.secrets.macMatches(smsCodeInput(challenge.id, factor.code), tried.codeHash)) return { ok: false, reason: `wrong SMS code (try ${tried.attempts} of ${SMS_CODE_TRIES})` };
         return (await this.challenges.consume(challenge.id)) ? { ok: true, method: 'password+sms' } : { ok: false, reason: 'SMS code already used' };
       }
       case 'backup': {
+        // A code hashed under a key SECRETS_KEY replaced still counts: one of its hashes is removed.
         const spent = await this.claimRows(
-          `UPDATE users SET mfa_backup_codes = array_remove(mfa_backup_codes, $2) WHERE id = $1 AND mfa_enabled AND $2 = ANY(mfa_backup_codes) RETURNING id`,
-          [user.id, this.backupHash(user.id, factor.code)],
+          `UPDATE users SET mfa_backup_codes = ARRAY(SELECT code FROM unnest(mfa_backup_codes) AS code WHERE code <> ALL($2::text[]))
+            WHERE id = $1 AND mfa_enabled AND mfa_backup_codes && $2::text[] RETURNING id`,
+          [user.id, this.secrets.macs(backupCodeInput(user.id, factor.code))],
         );
         return spent ? { ok: true, method: 'password+backup-code' } : { ok: false, reason: 'unknown or already used backup code' };
       }
@@ -270,11 +270,11 @@ export class MfaService {
   }
 
   private backupHash(userId: string, code: string): string {
-    return this.secrets.mac(`mfa-backup:${userId}:${normalizeBackupCode(code)}`);
+    return this.secrets.mac(backupCodeInput(userId, code));
   }
 
   private codeHash(challengeId: string, code: string): string {
-    return this.secrets.mac(`mfa-sms:${challengeId}:${code}`);
+    return this.secrets.mac(smsCodeInput(challengeId, code));
   }
 
   // ------------------------------------------------------------------ attempts

@@ -42,15 +42,15 @@ export class OAuthBrowserSessions {
     if (!token?.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
     const rows = (await this.dataSource.query(
       `SELECT s.user_id, u.email, s.method FROM oauth_browser_sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.status = 'active' AND s.password_mark = md5(coalesce(u.password_hash, ''))`,
-      [this.secrets.mac(token)],
+        WHERE s.token_hash = ANY($1) AND s.expires_at > now() AND u.status = 'active' AND s.password_mark = md5(coalesce(u.password_hash, ''))`,
+      [this.secrets.macs(token)],
     )) as Array<{ user_id: string; email: string; method: string }>;
     const row = rows[0];
     return row ? { userId: row.user_id, email: row.email, method: row.method } : undefined;
   }
 
   async end(token: string | undefined): Promise<void> {
-    if (token?.startsWith(TOKEN_PREFIX)) await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE token_hash = $1`, [this.secrets.mac(token)]);
+    if (token?.startsWith(TOKEN_PREFIX)) await this.dataSource.query(`DELETE FROM oauth_browser_sessions WHERE token_hash = ANY($1)`, [this.secrets.macs(token)]);
   }
 
   /** Whether the user already allowed this client this much (a null scope asks for, or allowed, all the user holds). */

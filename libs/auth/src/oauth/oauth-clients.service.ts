@@ -272,6 +272,9 @@ export class OAuthClientsService {
     if (secret === undefined || method !== client.authMethod || !client.secretHash || !this.secrets.macMatches(secret, client.secretHash)) {
       throw new OAuthError('invalid_client', `Client authentication failed (this client uses ${client.authMethod})`);
     }
+    const current = this.secrets.mac(secret);
+    // Hashed under a key SECRETS_KEY replaced: hashed again under SECRETS_KEY, so the old key can go.
+    if (client.secretHash !== current) await this.clients.update({ id: client.id, secretHash: client.secretHash }, { secretHash: current });
     return client;
   }
 

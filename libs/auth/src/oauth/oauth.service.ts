@@ -251,8 +251,8 @@ export class OAuthService {
     const token = relayState.slice(OAUTH_RELAY_PREFIX.length);
     const completion = randomBytes(32).toString('base64url');
     const [rows] = (await this.ssoRequests.query(
-      `UPDATE oauth_sso_requests SET user_id = $2, completion_hash = $3 WHERE token_hash = $1 AND user_id IS NULL AND expires_at > now() RETURNING token_hash`,
-      [this.secrets.mac(token), userId, this.secrets.mac(completion)],
+      `UPDATE oauth_sso_requests SET user_id = $2, completion_hash = $3 WHERE token_hash = ANY($1) AND user_id IS NULL AND expires_at > now() RETURNING token_hash`,
+      [this.secrets.macs(token), userId, this.secrets.mac(completion)],
     )) as [unknown[], number];
     if (rows.length === 0) return ssoRefused('This sign-in request has expired or was already completed; start again from the application.');
     const finish = new URL(`${this.config.publicUrl}/api/v1/oauth/authorize/sso`);
@@ -277,9 +277,9 @@ export class OAuthService {
 
   private async spendSsoRequest(token: string, completion: string, binding: string): Promise<OAuthSsoRequestEntity | undefined> {
     const [rows] = (await this.ssoRequests.query(
-      `DELETE FROM oauth_sso_requests WHERE token_hash = $1 AND completion_hash = $2 AND binding_hash = $3 AND expires_at > now()
+      `DELETE FROM oauth_sso_requests WHERE token_hash = ANY($1) AND completion_hash = ANY($2) AND binding_hash = ANY($3) AND expires_at > now()
          RETURNING user_id, client_id, redirect_uri, code_challenge, scope, resource, state, expires_at`,
-      [this.secrets.mac(token), this.secrets.mac(completion), this.secrets.mac(binding)],
+      [this.secrets.macs(token), this.secrets.macs(completion), this.secrets.macs(binding)],
     )) as [Array<{ user_id: string | null; client_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; state: string | null; expires_at: Date }>, number];
     const row = rows[0];
     if (!row) return undefined;
@@ -385,7 +385,7 @@ export class OAuthService {
     if (!code || !redirectUri || !verifier) throw new OAuthError('invalid_request', 'code, redirect_uri and code_verifier are required');
     if (values.resource !== undefined && !this.isOurResource(values.resource)) throw new OAuthError('invalid_target', 'resource must be this server (its MCP endpoint)');
     // Spent by deleting it: of two requests with the same code, one gets the row.
-    const spent = code.startsWith(CODE_PREFIX) && code.length <= 128 ? await this.spendCode(this.secrets.mac(code)) : undefined;
+    const spent = code.startsWith(CODE_PREFIX) && code.length <= 128 ? await this.spendCode(this.secrets.macs(code)) : undefined;
     const refuse = (description: string): OAuthError => new OAuthError('invalid_grant', description);
     if (!spent || spent.expiresAt.getTime() <= Date.now()) throw refuse('The authorization code is invalid, expired or already used');
     if (spent.clientId !== client.id) throw refuse('The authorization code was issued to another client');
@@ -415,14 +415,14 @@ export class OAuthService {
     }
   }
 
-  private async spendCode(codeHash: string): Promise<AuthorizationCodeEntity | undefined> {
-    const [rows] = (await this.codes.query(`DELETE FROM oauth_authorization_codes WHERE code_hash = $1 RETURNING client_id, user_id, redirect_uri, code_challenge, scope, resource, method, expires_at`, [codeHash])) as [
-      Array<{ client_id: string; user_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; method: string; expires_at: Date }>,
+  private async spendCode(codeHashes: readonly string[]): Promise<AuthorizationCodeEntity | undefined> {
+    const [rows] = (await this.codes.query(`DELETE FROM oauth_authorization_codes WHERE code_hash = ANY($1) RETURNING code_hash, client_id, user_id, redirect_uri, code_challenge, scope, resource, method, expires_at`, [codeHashes])) as [
+      Array<{ code_hash: string; client_id: string; user_id: string; redirect_uri: string; code_challenge: string; scope: string[] | null; resource: string | null; method: string; expires_at: Date }>,
       number,
     ];
     const row = rows[0];
     if (!row) return undefined;
-    return this.codes.create({ codeHash, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, scope: row.scope, resource: row.resource, method: row.method, expiresAt: new Date(row.expires_at) });
+    return this.codes.create({ codeHash: row.code_hash, clientId: row.client_id, userId: row.user_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, scope: row.scope, resource: row.resource, method: row.method, expiresAt: new Date(row.expires_at) });
   }
 
   /** RFC 8707: the resource a token is for is this server, or its MCP endpoint (a context's included). */

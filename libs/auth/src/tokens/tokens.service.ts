@@ -3,7 +3,7 @@ import { AppConfig } from '@app/config';
 import { SecretBox } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, IsNull, type Repository } from 'typeorm';
+import { DataSource, In, IsNull, type Repository } from 'typeorm';
 import { JwtService, type AccessSubject } from '../jwt/jwt.service';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -69,7 +69,7 @@ export class TokensService {
    */
   async spend(refreshToken: string, clientId: string | null = null, within: (granted: readonly string[] | null) => boolean = () => true): Promise<RefreshOutcome> {
     if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 128) return { kind: 'invalid' };
-    const token = await this.refreshTokens.findOne({ where: { tokenHash: this.secrets.mac(refreshToken) } });
+    const token = await this.refreshTokens.findOne({ where: { tokenHash: In(this.secrets.macs(refreshToken)) } });
     if (!token || token.clientId !== clientId) return { kind: 'invalid' };
     if (token.revokedAt) return { kind: 'revoked' };
     if (!within(token.scope)) return { kind: 'beyond-grant' };
@@ -83,7 +83,7 @@ export class TokensService {
   /** The session a refresh token issued to `clientId` belongs to (spent or not); undefined otherwise. */
   async sessionOfClientToken(refreshToken: string, clientId: string): Promise<string | undefined> {
     if (!refreshToken.startsWith(REFRESH_TOKEN_PREFIX) || refreshToken.length > 128) return undefined;
-    return (await this.refreshTokens.findOne({ where: { tokenHash: this.secrets.mac(refreshToken), clientId } }))?.sessionId;
+    return (await this.refreshTokens.findOne({ where: { tokenHash: In(this.secrets.macs(refreshToken)), clientId } }))?.sessionId;
   }
 
   /** Whether a session was signed in through `clientId`. */

@@ -133,6 +133,8 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "listOAuthClients", method: "GET", basePath: "/api/v1", path: "/admin/oauth-clients", public: false },
   { operationId: "listOAuthClientGrants", method: "GET", basePath: "/api/v1", path: "/admin/oauth-clients/{id}/grants", public: false },
   { operationId: "deleteOAuthClient", method: "DELETE", basePath: "/api/v1", path: "/admin/oauth-clients/{id}", public: false },
+  { operationId: "getSecretsStatus", method: "GET", basePath: "/api/v1", path: "/admin/secrets", public: false },
+  { operationId: "resealSecrets", method: "POST", basePath: "/api/v1", path: "/admin/secrets/reseal", public: false },
   { operationId: "listWebhooks", method: "GET", basePath: "/api/v1", path: "/admin/webhooks", public: false },
   { operationId: "createWebhook", method: "POST", basePath: "/api/v1", path: "/admin/webhooks", public: false },
   { operationId: "getWebhook", method: "GET", basePath: "/api/v1", path: "/admin/webhooks/{id}", public: false },

@@ -1609,6 +1609,44 @@ export interface CreatedWebhook {
   secret: string;
 }
 
+export interface SecretsStatus {
+  /** Names `SECRETS_KEY` without revealing it (derived from it). */
+  currentKeyId: string;
+  /** Every configured key, `SECRETS_KEY` first, then `SECRETS_PREVIOUS_KEYS` in order. */
+  keys: Array<SecretsKeyUse>;
+  /** Sealed values no configured key opens (their key was removed, or they were altered). */
+  unreadableValues: number;
+  /** Where sealed values are kept, each with its counts. */
+  stores: Array<SecretsStore>;
+}
+
+export interface SecretsKeyUse {
+  id: string;
+  /** Whether this is `SECRETS_KEY`, under which new values are sealed. */
+  current: boolean;
+  sealedValues: number;
+}
+
+export interface SecretsStore {
+  /** The table and column. */
+  name: string;
+  description: string;
+  sealedValues: number;
+  /** Sealed values a configured older key opens, to be sealed again. */
+  underOlderKeys: number;
+  unreadable: number;
+}
+
+export interface ResealResult {
+  /** Values sealed again under `SECRETS_KEY`. */
+  resealed: number;
+  /** Values no configured key opens, left as they are. */
+  unreadable: number;
+  /** Values changed by someone else during the sweep, left to that change. */
+  changedMeanwhile: number;
+  status: SecretsStatus;
+}
+
 export interface WebhookList {
   webhooks: Array<Webhook>;
 }
@@ -1852,6 +1890,10 @@ export type ExportAuditLogsResponse200 = Array<AuditLog>;
 export type ListOAuthClientsResponse200 = OAuthClientList;
 
 export type ListOAuthClientGrantsResponse200 = OAuthClientGrantList;
+
+export type GetSecretsStatusResponse200 = SecretsStatus;
+
+export type ResealSecretsResponse200 = ResealResult;
 
 export type ListWebhooksResponse200 = WebhookList;
 
