@@ -1,6 +1,8 @@
 import { AuditLogEntity } from '@app/audit';
-import { type LoggedInUser, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
-import { CallToolResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolExecution } from '@app/contracts';
+import { McpTasks } from '@app/tools';
+import { followStream, type LoggedInUser, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, until, useTestApp } from '@app/testing';
+import { CallToolResultSchema, CreateTaskResultSchema, GetTaskResultSchema, TaskStatusNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -105,6 +107,44 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
     expect(call._meta).toMatchObject({ code: 'HTTP_ERROR', [RELATED_TASK]: { taskId: task.taskId } });
   });
 
+  it('tells the session that started a task when it ends, on its stream: completed, failed, cancelled; never a plain call', async () => {
+    const own = await openRawMcpSession(t.baseUrl, user.accessToken);
+    const streamOf = (headers: Record<string, string>) => followStream(`${t.baseUrl}/mcp`, { authorization: headers.authorization, 'mcp-session-id': headers['mcp-session-id'] });
+    const stream = await streamOf(own);
+    // Another session of the same user started none of them.
+    const other = await streamOf(await openRawMcpSession(t.baseUrl, user.accessToken));
+    const told = (messages: Array<Record<string, unknown>>) => messages.filter((message) => message.method === 'notifications/tasks/status').map((message) => TaskStatusNotificationSchema.parse(message).params);
+    try {
+      expect([stream.status, other.status]).toEqual([200, 200]);
+      const taskOf = async (params: Record<string, unknown>) => CreateTaskResultSchema.parse((await mcp('tools/call', { ...params, task: {} }, own)).result).task;
+      const completed = await taskOf({ name: 'echo', arguments: { message: 'told' } });
+      const failed = await taskOf({ name: 'missing_report', arguments: {} });
+      await until(() => told(stream.messages), (found) => found.length === 2);
+      expect((await mcp('tools/call', { name: 'echo', arguments: { message: 'no task' } }, own)).result).toMatchObject({ structuredContent: { message: 'no task' } });
+      const cancelled = await taskOf({ name: 'slow_report', arguments: {} });
+      expect((await mcp('tasks/cancel', { taskId: cancelled.taskId }, own)).result).toMatchObject({ status: 'cancelled' });
+      const notices = await until(() => told(stream.messages), (found) => found.length >= 3);
+      expect(notices).toHaveLength(3);
+      const byTask = new Map(notices.map((notice) => [notice.taskId, notice]));
+      expect(byTask.get(completed.taskId)).toMatchObject({ status: 'completed', createdAt: completed.createdAt, ttl: null, pollInterval: 1000 });
+      expect(byTask.get(failed.taskId)).toMatchObject({ status: 'failed', statusMessage: 'GET answered 404' });
+      expect(byTask.get(cancelled.taskId)).toMatchObject({ status: 'cancelled' });
+      // Each says what tasks/get says now.
+      for (const notice of notices) expect(GetTaskResultSchema.parse((await mcp('tasks/get', { taskId: notice.taskId }, own)).result)).toMatchObject(notice);
+      expect(told(other.messages)).toEqual([]);
+      // The plain call's run, once stored, is still no task: there is nothing to tell of it.
+      const plain = await until(
+        async () => (await t.client.call<{ executions: ToolExecution[] }>('listExecutions', { headers: user.auth, query: { async: false, toolId: 'tool_echo' } })).body.executions.find((run) => (run.result as { message?: string } | undefined)?.message === 'no task'),
+        (run) => run !== undefined,
+      );
+      expect(await t.app.get(McpTasks).statusNotification((plain as ToolExecution).executionId)).toBeUndefined();
+      expect(await t.app.get(McpTasks).statusNotification(completed.taskId)).toMatchObject({ params: { taskId: completed.taskId, status: 'completed' } });
+    } finally {
+      await stream.close();
+      await other.close();
+    }
+  });
+
   it("another user's task, an unknown one and bad params are refused; a bad task field is invalid params", async () => {
     const { task } = CreateTaskResultSchema.parse((await mcp('tools/call', { name: 'echo', arguments: { message: 'mine' }, task: {} })).result);
     const other = await registerAndLogin(t.client);
@@ -146,6 +186,12 @@ describe('MCP tasks (2025-11-25): a tools/call run as a task of the engine, poll
       const { task } = CreateTaskResultSchema.parse(created.result);
       const result = CallToolResultSchema.parse((await socket.request('tasks/result', { taskId: task.taskId })).result);
       expect(result.structuredContent).toMatchObject({ message: 'over ws' });
+      // Its end is told on the socket that started it.
+      const notice = await until(
+        () => socket.unmatched.find((message) => (message as { method?: string }).method === 'notifications/tasks/status'),
+        (found) => found !== undefined,
+      );
+      expect(TaskStatusNotificationSchema.parse(notice).params).toMatchObject({ taskId: task.taskId, status: 'completed' });
     } finally {
       socket.close();
     }

@@ -1,5 +1,5 @@
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, ContractValidator, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, until, useTestApp } from '@app/testing';
+import { addHttpUpstream, ContractValidator, followStream, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -286,18 +286,9 @@ describe('/mcp: Model Context Protocol over Streamable HTTP, with the official S
 
   /** A raw GET stream of a session, collecting its messages until closed. */
   async function follow(headers: Record<string, string>, path = '/mcp'): Promise<{ messages: Array<Record<string, unknown>>; close: () => Promise<void> }> {
-    const controller = new AbortController();
-    const response = await fetch(`${t.baseUrl}${path}`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
-    expect(response.status).toBe(200);
-    const messages: Array<Record<string, unknown>> = [];
-    const reading = (async () => {
-      try {
-        for await (const message of sseMessages(response)) messages.push(message);
-      } catch {
-        // aborted by close()
-      }
-    })();
-    return { messages, close: async () => (controller.abort(), await reading) };
+    const stream = await followStream(`${t.baseUrl}${path}`, headers);
+    expect(stream.status).toBe(200);
+    return stream;
   }
 
   const listChanged = (messages: Array<Record<string, unknown>>) => messages.filter((message) => message.method === 'notifications/tools/list_changed').length;

@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/config';
 import { EventBus } from '@app/events';
 import type { UpstreamServer } from '@app/contracts';
-import { addHttpUpstream, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startRestApi, startWebhookReceiver, type TestApp, until, useTwoInstances } from '@app/testing';
+import { addHttpUpstream, followStream, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, sseMessages, startMcpTestServer, startRestApi, startWebhookReceiver, type TestApp, until, useTwoInstances } from '@app/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -75,6 +75,25 @@ describe.skipIf(base.database.kind !== 'postgres' || !base.redisUrl)('two instan
     expect(after.status).toBe(404);
     await client.close();
     await resumed.close();
+  });
+
+  it('a task started through one instance is told ended on the session’s stream held by the other', async () => {
+    const user = await registerAndLogin(pair.a.client);
+    const session = await openRawMcpSession(pair.a.baseUrl, user.accessToken);
+    const stream = await followStream(`${pair.b.baseUrl}/mcp`, { authorization: session.authorization, 'mcp-session-id': session['mcp-session-id'] });
+    try {
+      expect(stream.status).toBe(200);
+      const created = await rawMcpRequest(pair.a.baseUrl, session, 'tools/call', { name: 'echo', arguments: { message: 'task on a' }, task: {} });
+      const taskId = (created.result as { task: { taskId: string } }).task.taskId;
+      const notice = await until(
+        () => stream.messages.find((message) => message.method === 'notifications/tasks/status'),
+        (found) => found !== undefined,
+        5000,
+      );
+      expect(notice?.params).toMatchObject({ taskId, status: 'completed' });
+    } finally {
+      await stream.close();
+    }
   });
 
   it('a resource update reaches an MCP session subscribed on one instance through its stream on the other', async () => {

@@ -36,7 +36,7 @@ export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';
 export { addHttpUpstream, openRawMcpSession, rawMcpRequest } from './mcp-sessions';
 export type { RawMcpAnswer } from './mcp-sessions';
-export { endsWithin, openMcpStream, openStream } from './streams';
+export { endsWithin, followStream, openMcpStream, openStream } from './streams';
 export type { OpenStream } from './streams';
 export { prng } from './prng';
 export { metricValue } from './prometheus-text';

@@ -1,4 +1,5 @@
 import { openRawMcpSession } from './mcp-sessions';
+import { sseMessages } from './sse-messages';
 
 export interface OpenStream {
   readonly status: number;
@@ -27,6 +28,21 @@ export async function openStream(url: string, headers: Record<string, string>): 
 export async function openMcpStream(baseUrl: string, credential: string): Promise<OpenStream> {
   const headers = await openRawMcpSession(baseUrl, credential);
   return openStream(`${baseUrl}/mcp`, { authorization: headers.authorization, 'mcp-session-id': headers['mcp-session-id'] });
+}
+
+/** A session's GET stream (an MCP session's, say), collecting the messages it carries until closed. */
+export async function followStream(url: string, headers: Record<string, string>): Promise<{ status: number; messages: Array<Record<string, unknown>>; close: () => Promise<void> }> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+  const messages: Array<Record<string, unknown>> = [];
+  const reading = (async () => {
+    try {
+      for await (const message of sseMessages(response)) messages.push(message);
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return { status: response.status, messages, close: async () => (controller.abort(), await reading) };
 }
 
 /** Whether `stream` ends within `ms`. */

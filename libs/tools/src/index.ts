@@ -29,3 +29,4 @@ export { RunQuotas } from './execution/run-quotas';
 export { CallerOrganizations } from './registry/caller-organizations';
 export type { RunPolicy } from './execution/run-policies';
 export { progressTokenOf } from './tools.rpc';
+export { McpTasks, TASKS_SINCE } from './mcp-tasks';

@@ -72,6 +72,15 @@ export class McpTasks {
     };
   }
 
+  /**
+   * `notifications/tasks/status` for a run that just ended, when the run is a task; the door that
+   * holds the session which started it sends it there (MCP 2025-11-25: receivers may).
+   */
+  async statusNotification(executionId: string): Promise<Record<string, unknown> | undefined> {
+    const execution = await this.executions.background(executionId);
+    return execution ? { jsonrpc: '2.0', method: 'notifications/tasks/status', params: this.taskOf(execution) } : undefined;
+  }
+
   async get(taskId: string, context: RpcContext): Promise<McpTask> {
     return this.taskOf(await this.execution(taskId, context));
   }

@@ -37,7 +37,7 @@ import { UpstreamUserConfigs } from './upstream/upstream-user-configs';
 @Module({
   controllers: [ToolsController, AdminToolsController, AdminHttpToolsController, FavoritesController, McpServicesController, AdminServersController, AdminServerGroupsController, AdminServerTemplatesController, AdminCacheController, AdminMonitorController],
   providers: [ToolRegistry, ToolSettingsService, HttpToolsService, HttpToolImporter, ToolCache, ExecutionTotals, ExecutionRetention, ExecutionsService, ToolExecutor, ToolsService, BuiltinTools, UpstreamService, UpstreamUserConfigs, McpServicesService, ServerGroupsService, ServerTemplatesService, FavoritesService, MonitorService, UpstreamBulk, McpTasks, ToolsRpc],
-  exports: [ToolRegistry, HttpToolsService, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService],
+  exports: [ToolRegistry, HttpToolsService, ToolCache, ToolExecutor, ToolsService, ExecutionsService, ExecutionTotals, ExecutionRetention, UpstreamService, McpServicesService, McpTasks],
 })
 export class ToolsModule {
   constructor(sealed: SealedStores) {

@@ -5,8 +5,8 @@ import { EventBus } from '@app/events';
 import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
 import { type AuthenticatedUser, SessionRevocations } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
-import { progressTokenOf, RunPolicies, ToolRegistry, UpstreamService } from '@app/tools';
-import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { McpTasks, progressTokenOf, RunPolicies, TASKS_SINCE, ToolRegistry, UpstreamService } from '@app/tools';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -89,11 +89,14 @@ interface JsonRpcLike {
  */
 @Injectable()
 export class McpService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('MCP');
   private readonly cache = new Map<string, McpSession>();
   private readonly inFlight = new InFlightRequests();
   private readonly streams = new Map<string, Set<ServerResponse>>();
   /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
   private readonly streamContexts = new Map<string, string | null>();
+  /** The sessions with a stream here whose protocol has tasks: they hear when a task of theirs ends. */
+  private readonly taskStreams = new Set<string>();
   private readonly streamOwners = new Map<ServerResponse, StreamOwner>();
   private heartbeat?: NodeJS.Timeout;
   private readonly unsubscribers: Array<() => void> = [];
@@ -109,6 +112,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     private readonly events: EventBus,
     private readonly config: AppConfig,
     private readonly clientRequests: ClientRequests,
+    private readonly tasks: McpTasks,
     @Optional() private readonly policies?: RunPolicies,
   ) {}
 
@@ -139,6 +143,13 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       }),
     );
     this.unsubscribers.push(this.events.on('context.deleted', (event) => this.notifyContext(event.payload.contextId, TOOLS_CHANGED)));
+    // A task ended, on whichever instance ran it: the session that started it hears it on its stream here.
+    this.unsubscribers.push(
+      this.events.on('tool.executed', (event) => {
+        const sessionId = event.payload.sessionId;
+        if (sessionId && this.taskStreams.has(sessionId)) void this.tellTaskStatus(event.payload.executionId, sessionId);
+      }),
+    );
     // A stream opened with a credential since revoked or limited (an API key, a session) closes, as /ws connections do.
     this.unsubscribers.push(
       this.events.on('*', (event) => {
@@ -343,6 +354,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     set.add(raw);
     this.streams.set(session.id, set);
     this.streamContexts.set(session.id, session.contextId);
+    if (session.protocolVersion >= TASKS_SINCE) this.taskStreams.add(session.id);
     const owner: StreamOwner = { user: caller, authorization: request.headers.authorization ?? '', address: request.ip, disarm: () => undefined };
     owner.disarm = atExpiry(caller, () => void this.recheckStream(raw, owner));
     this.streamOwners.set(raw, owner);
@@ -353,6 +365,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
       if (set.size > 0) return;
       this.streams.delete(session.id);
       this.streamContexts.delete(session.id);
+      this.taskStreams.delete(session.id);
     });
   }
 
@@ -436,6 +449,16 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private fail(reply: FastifyReply, status: number, message: string, code = INVALID_REQUEST): unknown {
     void reply.status(status);
     return errorResponse(null, { code, message });
+  }
+
+  private async tellTaskStatus(executionId: string, sessionId: string): Promise<void> {
+    try {
+      const notification = await this.tasks.statusNotification(executionId);
+      if (notification) this.sendToSession(sessionId, sseMessage(notification));
+    } catch (error) {
+      // A client polling tasks/get still learns it: a notification is a courtesy.
+      this.logger.warn(`notifications/tasks/status not sent: ${(error as Error).message}`);
+    }
   }
 
   private broadcast(message: Record<string, unknown>): void {

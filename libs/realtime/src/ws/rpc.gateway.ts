@@ -6,6 +6,7 @@ import { MetricsService } from '@app/health';
 import { InFlightRequests, type JsonRpcErrorObject, RpcError, type RpcContext, RpcRegistry } from '@app/rpc';
 import type { AuthenticatedUser } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
+import { McpTasks, TASKS_SINCE } from '@app/tools';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
@@ -64,6 +65,8 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
   // socket (10,000 idle ones cost a pass over all of them for each tool run anywhere).
   private readonly subscribers = new Set<Connection>();
   private readonly ownerOf = new WeakMap<Set<string>, Connection>();
+  /** Connections by their session: a task's end is told to the one that started it. */
+  private readonly bySession = new Map<string, Connection>();
   private readonly inFlight = new InFlightRequests();
   private heartbeat?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -77,6 +80,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     private readonly config: AppConfig,
     private readonly clientRequests: ClientRequests,
     private readonly verifier: TokenCredentialVerifier,
+    private readonly tasks: McpTasks,
   ) {}
 
   onModuleInit(): void {
@@ -144,6 +148,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       },
       ready: started.then((session) => {
         connection.sessionId = session.id;
+        this.bySession.set(session.id, connection);
         connection.context = {
           ...connection.context,
           sessionId: session.id,
@@ -180,6 +185,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     if (!connection) return;
     this.connections.delete(socket);
     this.subscribers.delete(connection);
+    if (connection.sessionId) this.bySession.delete(connection.sessionId);
     connection.disarm();
     this.metrics.websocketConnections.dec();
     connection.closed.abort();
@@ -240,6 +246,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
 
   private deliver(event: EventEnvelope): void {
     if (event.name === 'session.terminated') this.closeTerminated(event as EventEnvelope<'session.terminated'>);
+    if (event.name === 'tool.executed') this.tellTaskStatus(event as EventEnvelope<'tool.executed'>);
     this.recheckAffected(event);
     for (const connection of this.subscribers) {
       const subscribed = connection.context.subscriptions;
@@ -253,6 +260,18 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       connection.socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notification', params: { event: event.name, data: event.payload } }));
       this.activity.record(connection.sessionId, { sent: 1 });
     }
+  }
+
+  /** A task ended (on any instance): the MCP client on the connection that started it hears it. */
+  private tellTaskStatus(event: EventEnvelope<'tool.executed'>): void {
+    const connection = event.payload.sessionId ? this.bySession.get(event.payload.sessionId) : undefined;
+    if (!connection || (connection.context.protocolVersion ?? '') < TASKS_SINCE) return;
+    this.tasks.statusNotification(event.payload.executionId).then(
+      (notification) => {
+        if (notification) this.notify(connection.socket, notification.method as string, notification.params as Record<string, unknown>);
+      },
+      (error: Error) => this.logger.warn(`notifications/tasks/status not sent: ${error.message}`),
+    );
   }
 
   /** The connection's own session, or the login session its token belongs to, has ended. */

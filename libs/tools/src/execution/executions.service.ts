@@ -181,6 +181,12 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     return executionView(row);
   }
 
+  /** A background run (`options.async`, an MCP task) as its history shows it; undefined for any other id. */
+  async background(id: string): Promise<ToolExecution | undefined> {
+    const row = await this.executions.findOne({ where: { id, isAsync: true } });
+    return row ? executionView(row) : undefined;
+  }
+
   /** A page of a tool's history, newest first; the total comes from the run counts, not from counting the history. */
   async list(caller: AuthenticatedUser, toolId: string, filter: { status?: ExecutionStatus; window: PageWindow }): Promise<{ executions: ToolExecution[]; total: number; nextCursor: string | null }> {
     const userId = isAdmin(caller) ? undefined : caller.id;
