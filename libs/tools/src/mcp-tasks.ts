@@ -2,7 +2,7 @@ import { ApiError, isoString } from '@app/common';
 import type { ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { AppConfig } from '@app/config';
-import { pageWindow } from '@app/database';
+import { type PageWindow, pageWindow } from '@app/database';
 import { INVALID_PARAMS, type RpcContext, RpcError } from '@app/rpc';
 import { Injectable } from '@nestjs/common';
 import { ExecutionsService } from './execution/executions.service';
@@ -87,7 +87,7 @@ export class McpTasks {
 
   /** The caller's own tasks (its background runs, wherever it started them), newest first. */
   async list(cursor: string | undefined, context: RpcContext): Promise<{ tasks: McpTask[]; nextCursor?: string }> {
-    let window;
+    let window: PageWindow;
     try {
       window = pageWindow({ cursor, limit: LIST_PAGE_SIZE }, LIST_PAGE_SIZE);
     } catch {

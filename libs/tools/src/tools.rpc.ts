@@ -193,18 +193,12 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('resources/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => {
-        await this.limit('api', context);
-        return paginate('resources', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResources(scope)));
-      },
+      handle: this.budgeted((params, context) => paginate('resources', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResources(scope)))),
     });
     this.rpc.register('resources/templates/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => {
-        await this.limit('api', context);
-        return paginate('resourceTemplates', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResourceTemplates(scope)));
-      },
+      handle: this.budgeted((params, context) => paginate('resourceTemplates', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listResourceTemplates(scope)))),
     });
     this.rpc.register('resources/read', {
       doors: ['mcp'],
@@ -215,10 +209,7 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('resources/subscribe', {
       doors: ['mcp'],
       params: { type: 'object', required: ['uri'], properties: { uri: { type: 'string', minLength: 1, maxLength: 4096 } } },
-      handle: async (params, context) => {
-        await this.limit('api', context);
-        return (await this.upstreams.subscribeResource(params.uri as string, this.subscriber(context), await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string);
-      },
+      handle: this.budgeted(async (params, context) => (await this.upstreams.subscribeResource(params.uri as string, this.subscriber(context), await this.upstreamScope(context))) ?? resourceNotFound(params.uri as string)),
     });
     this.rpc.register('resources/unsubscribe', {
       doors: ['mcp'],
@@ -229,10 +220,7 @@ export class ToolsRpc implements OnModuleInit {
     this.rpc.register('prompts/list', {
       doors: ['mcp'],
       params: cursorOnly,
-      handle: async (params, context) => {
-        await this.limit('api', context);
-        return paginate('prompts', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listPrompts(scope)));
-      },
+      handle: this.budgeted((params, context) => paginate('prompts', params.cursor, () => this.scoped(context, (scope) => this.upstreams.listPrompts(scope)))),
     });
     this.rpc.register('prompts/get', {
       doors: ['mcp'],
@@ -270,6 +258,14 @@ export class ToolsRpc implements OnModuleInit {
    * that continues the caller's trace (`_meta.traceparent`, else the HTTP header); what it asks
    * the upstreams is traced under it. Tool calls have their span in the engine, on every door.
    */
+  /** A handler that first spends the caller's budget for the rest of the API, as a REST route without a limit of its own does. */
+  private budgeted<T>(handle: (params: Record<string, unknown>, context: RpcContext) => T | Promise<T>): (params: Record<string, unknown>, context: RpcContext) => Promise<T> {
+    return async (params, context) => {
+      await this.limit('api', context);
+      return handle(params, context);
+    };
+  }
+
   private async served<T>(method: string, target: string | undefined, attributes: Attributes, params: Record<string, unknown>, context: RpcContext, serve: (traceparent: string | undefined) => Promise<T>): Promise<T> {
     // Whatever has no limit of its own spends the caller's budget for the rest of the API, as on REST.
     await this.limit('api', context);
