@@ -115,8 +115,9 @@ describe('rate limits from configuration', () => {
       for (let n = 0; n < 6; n++) expect((await fetch(`${t.baseUrl}/health`)).status).toBe(200);
       // An MCP method with no limit of its own spends the same budget, spent already; ping spends none.
       const session = { ...user.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': mcp.headers.get('mcp-session-id') as string };
-      const send = async (method: string) => (await (await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: {} }) })).json()) as { result?: unknown; error?: { data?: { code?: string } } };
+      const send = async (method: string, params: Record<string, unknown> = {}) => (await (await fetch(`${t.baseUrl}/mcp`, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })).json()) as { result?: unknown; error?: { data?: { code?: string } } };
       expect((await send('resources/list')).error?.data?.code).toBe('RATE_LIMIT_EXCEEDED');
+      expect((await send('logging/setLevel', { level: 'error' })).error?.data?.code).toBe('RATE_LIMIT_EXCEEDED');
       expect((await send('ping')).result).toEqual({});
       expect((await get('/users/me', other.auth)).status).toBe(200);
     });

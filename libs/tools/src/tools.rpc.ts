@@ -232,11 +232,12 @@ export class ToolsRpc implements OnModuleInit {
     });
     this.rpc.register('logging/setLevel', {
       params: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: [...LOG_LEVELS] } } },
-      handle: async (params, context) => {
+      // On /mcp it writes the session's row and tells every instance: not free.
+      handle: this.budgeted(async (params, context) => {
         await context.setLogLevel?.(params.level as string);
         context.logLevel = params.level as string;
         return {};
-      },
+      }),
     });
     this.rpc.register('completion/complete', {
       doors: ['mcp'],
