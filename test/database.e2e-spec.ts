@@ -31,6 +31,24 @@ describe('database: migrations and entities agree', () => {
   });
 });
 
+describe('database: data the migrations carry over', () => {
+  const t = useTestApp();
+
+  it("a webhook's delivery counts start from the deliveries kept", async () => {
+    const dataSource = t.app.get(DataSource);
+    const [hook] = (await dataSource.query(`INSERT INTO webhooks (url, events, secret) VALUES ('https://receiver.example/hook', '{*}', 'sealed') RETURNING id`)) as Array<{ id: string }>;
+    const deliveredAt = ['2026-01-02T03:04:05Z', '2026-02-03T04:05:06Z'];
+    for (const [status, at] of [['delivered', deliveredAt[0]], ['delivered', deliveredAt[1]], ['failed', null], ['pending', null]]) {
+      await dataSource.query(`INSERT INTO webhook_deliveries (webhook_id, event, event_id, payload, status, delivered_at) VALUES ($1, 'context.created', $2, '{}', $3, $4)`, [hook.id, randomUUID(), status, at]);
+    }
+    const applied = async (): Promise<string[]> => ((await dataSource.query('SELECT name FROM migrations')) as Array<{ name: string }>).map((row) => row.name);
+    while ((await applied()).includes('WebhookDeliveryStats1795300000038')) await dataSource.undoLastMigration({ transaction: 'each' });
+    await dataSource.runMigrations({ transaction: 'each' });
+    const [counts] = (await dataSource.query('SELECT delivered_count, failed_count, last_delivery_at, last_failure_at FROM webhooks WHERE id = $1', [hook.id])) as Array<Record<string, unknown>>;
+    expect(counts).toEqual({ delivered_count: '2', failed_count: '1', last_delivery_at: new Date(deliveredAt[1]), last_failure_at: null });
+  });
+});
+
 describe('database: the append log', () => {
   const t = useTestApp();
   const COLUMNS = ['user_id', 'action', 'details', 'result', 'severity'];

@@ -69,7 +69,7 @@ describe('webhooks', () => {
   it('CRUD: the secret is generated when omitted, shown once, stored encrypted', async () => {
     const hook = await subscribe(['context.created', 'tool.executed'], { description: 'ops' });
     expect(hook.secret).toMatch(/^whsec_/);
-    expect(hook).toMatchObject({ url: receiver.url, events: ['context.created', 'tool.executed'], active: true, description: 'ops' });
+    expect(hook).toMatchObject({ url: receiver.url, events: ['context.created', 'tool.executed'], active: true, description: 'ops', lastDeliveryAt: null, lastFailureAt: null, deliveryStats: { total: 0, successful: 0, failed: 0 } });
     const stored: Array<{ secret: string }> = await t.app.get(DataSource).query('SELECT secret FROM webhooks WHERE id = $1', [hook.id]);
     expect(stored[0].secret).not.toContain(hook.secret);
     const fetched = await t.client.call<Webhook>('getWebhook', { headers: admin.auth, params: { id: hook.id } });
@@ -174,6 +174,10 @@ describe('webhooks', () => {
     await until(async () => (await deliveries(hook.id)).body.deliveries[0]?.status === 'delivered');
     const [delivery] = (await deliveries(hook.id)).body.deliveries;
     expect(delivery.attempts).toBe(receiver.received.length);
+    // Retries count once, when the delivery ends.
+    const counts = (await t.client.call<Webhook>('getWebhook', { headers: admin.auth, params: { id: hook.id } })).body;
+    expect(counts).toMatchObject({ deliveryStats: { total: 1, successful: 1, failed: 0 }, lastFailureAt: null });
+    expect(counts.lastDeliveryAt).not.toBeNull();
     expect(new Set(receiver.received.map((request) => request.headers['x-webhook-id'])).size).toBe(1);
   });
 
@@ -188,6 +192,11 @@ describe('webhooks', () => {
     receiver.respondWith(500);
     const failed = await t.client.call<WebhookDelivery>('testWebhook', { headers: admin.auth, params: { id: hook.id } });
     expect(failed.body).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
+    // The webhook's own counts, and when it last worked and last failed.
+    const counts = (await t.client.call<Webhook>('getWebhook', { headers: admin.auth, params: { id: hook.id } })).body;
+    expect(counts.deliveryStats).toEqual({ total: 2, successful: 1, failed: 1 });
+    expect(Date.parse(counts.lastFailureAt as string)).toBeGreaterThanOrEqual(Date.parse(counts.lastDeliveryAt as string));
+    expect((await t.client.call<WebhookList>('listWebhooks', { headers: admin.auth })).body.webhooks.find((listed) => listed.id === hook.id)?.deliveryStats).toEqual({ total: 2, successful: 1, failed: 1 });
     // Other deliveries of this suite may land meanwhile: at least these two were counted.
     expect(await counted('delivered')).toBeGreaterThanOrEqual(deliveredBefore + 1);
     expect(await counted('failed')).toBeGreaterThanOrEqual(failedBefore + 1);

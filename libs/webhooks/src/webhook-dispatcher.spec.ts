@@ -33,21 +33,34 @@ class FakeStore {
   failWrites = 0;
   readonly rows = new Map<string, WebhookDeliveryEntity>();
   readonly hooks = new Map<string, WebhookEntity>();
+  /** The counting statements run on webhooks, with the webhook they counted for. */
+  readonly counted: Array<{ sql: string; webhookId: string }> = [];
+
+  private async write(id: string, update: Partial<WebhookDeliveryEntity>): Promise<void> {
+    if (this.failWrites > 0) {
+      this.failWrites--;
+      throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+    }
+    this.updates.push({ id, update });
+  }
 
   dataSource(): DataSource {
+    // A transaction's statements count only when all of them went through, as in the database.
+    const manager = {
+      transaction: async (work: (inner: unknown) => Promise<void>) => {
+        const counted: FakeStore['counted'] = [];
+        await work({ update: (_entity: unknown, { id }: { id: string }, update: Partial<WebhookDeliveryEntity>) => this.write(id, update), query: async (sql: string, [webhookId]: [string]) => counted.push({ sql, webhookId }) });
+        this.counted.push(...counted);
+      },
+    };
     const deliveries = {
+      manager,
       createQueryBuilder: () => {
         const chain = { update: () => chain, set: () => chain, where: () => chain, returning: () => chain, execute: async () => ({ raw: this.due.splice(0).map((id) => ({ id })) }) };
         return chain;
       },
       findBy: async (where: Array<{ id: string }>) => where.map(({ id }) => this.rows.get(id)),
-      update: async ({ id }: { id: string }, update: Partial<WebhookDeliveryEntity>) => {
-        if (this.failWrites > 0) {
-          this.failWrites--;
-          throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
-        }
-        this.updates.push({ id, update });
-      },
+      update: ({ id }: { id: string }, update: Partial<WebhookDeliveryEntity>) => this.write(id, update),
     };
     const webhooks = { findBy: async (where: Array<{ id: string }>) => where.map(({ id }) => this.hooks.get(id)).filter(Boolean) };
     return { getRepository: (entity: unknown) => (entity === WebhookEntity ? webhooks : deliveries) } as unknown as DataSource;
@@ -118,6 +131,8 @@ describe('WebhookDispatcher.deliver', () => {
     expect(await deliveriesCounted('delivered')).toBe(before + 1);
     expect(store.updates).toHaveLength(1);
     expect(store.updates[0].update).toMatchObject({ status: 'delivered', responseSnippet: null, lockedUntil: null });
+    // Counted once, for its webhook, by the write that went through.
+    expect(store.counted).toEqual([{ sql: expect.stringContaining('delivered_count = delivered_count + 1'), webhookId: delivery.webhookId }]);
   });
 
   it('keeps retrying the write for a while before giving up', async () => {
@@ -137,6 +152,8 @@ describe('WebhookDispatcher.deliver', () => {
     expect(result).toMatchObject({ status: 'pending', lastError: 'timeout: no complete answer within 300 ms', deliveredAt: null });
     expect(await deliveriesCounted('retrying')).toBe(before + 1);
     expect(result.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 10_000);
+    // Still being retried: in neither count.
+    expect(store.counted).toEqual([]);
   });
 });
 

@@ -93,7 +93,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const attempt = await this.attempt(delivery, webhook);
     const outcome = this.outcome(delivery, webhook, attempt);
     this.metrics.webhookDeliveries.labels(outcome.status === 'pending' ? 'retrying' : (outcome.status ?? 'failed')).inc();
-    const recorded = await this.record(delivery.id, outcome);
+    const recorded = await this.record(delivery, outcome);
     return { ...delivery, ...recorded } as WebhookDeliveryEntity;
   }
 
@@ -118,9 +118,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
    * The attempt has gone out: a row left `delivering` would be claimed again when its lease expires
    * and sent twice. So a refused write is retried without the receiver's text, then a few times more.
    */
-  private async record(id: string, update: Partial<WebhookDeliveryEntity>): Promise<Partial<WebhookDeliveryEntity>> {
+  private async record(delivery: WebhookDeliveryEntity, update: Partial<WebhookDeliveryEntity>): Promise<Partial<WebhookDeliveryEntity>> {
+    const id = delivery.id;
     try {
-      await this.write(id, update);
+      await this.write(delivery, update);
       return update;
     } catch (error) {
       this.logger.warn(`delivery ${id}: outcome not recorded (${(error as Error).message}); recording it without the answer`);
@@ -128,19 +129,29 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const bare = { ...update, responseSnippet: null, lastError: update.lastError === null ? null : UNSTORABLE_ANSWER };
     for (const delayMs of RECORD_RETRY_DELAYS_MS) {
       try {
-        await this.write(id, bare);
+        await this.write(delivery, bare);
         return bare;
       } catch (error) {
         this.logger.warn(`delivery ${id}: outcome not recorded (${(error as Error).message}); again in ${delayMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
-    await this.write(id, bare);
+    await this.write(delivery, bare);
     return bare;
   }
 
-  private async write(id: string, update: Partial<WebhookDeliveryEntity>): Promise<void> {
-    await this.deliveries.update({ id }, update as QueryDeepPartialEntity<WebhookDeliveryEntity>);
+  /** The outcome, and for a delivery that ended, its webhook's counts in the same commit (a retried write counts once). */
+  private async write(delivery: WebhookDeliveryEntity, update: Partial<WebhookDeliveryEntity>): Promise<void> {
+    const values = update as QueryDeepPartialEntity<WebhookDeliveryEntity>;
+    if (update.status !== 'delivered' && update.status !== 'failed') {
+      await this.deliveries.update({ id: delivery.id }, values);
+      return;
+    }
+    const counted = update.status === 'delivered' ? 'delivered_count = delivered_count + 1, last_delivery_at = now()' : 'failed_count = failed_count + 1, last_failure_at = now()';
+    await this.deliveries.manager.transaction(async (manager) => {
+      await manager.update(WebhookDeliveryEntity, { id: delivery.id }, values);
+      await manager.query(`UPDATE webhooks SET ${counted} WHERE id = $1`, [delivery.webhookId]);
+    });
   }
 
   private async pass(): Promise<void> {

@@ -29,6 +29,19 @@ export class WebhookEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  // Counted as deliveries end (the dispatcher), never by the ORM: bigint arrives as text.
+  @Column({ name: 'delivered_count', type: 'bigint', default: 0, update: false })
+  deliveredCount!: string;
+
+  @Column({ name: 'failed_count', type: 'bigint', default: 0, update: false })
+  failedCount!: string;
+
+  @Column({ name: 'last_delivery_at', type: 'timestamptz', nullable: true, update: false })
+  lastDeliveryAt!: Date | null;
+
+  @Column({ name: 'last_failure_at', type: 'timestamptz', nullable: true, update: false })
+  lastFailureAt!: Date | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';

@@ -15,7 +15,20 @@ import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 const DEFAULT_PAGE_SIZE = 20;
 
 export function webhookView(hook: WebhookEntity): Webhook {
-  return { id: hook.id, url: hook.url, events: hook.events as Webhook['events'], active: hook.active, description: hook.description, createdAt: hook.createdAt.toISOString(), updatedAt: hook.updatedAt.toISOString() };
+  const successful = Number(hook.deliveredCount ?? 0);
+  const failed = Number(hook.failedCount ?? 0);
+  return {
+    id: hook.id,
+    url: hook.url,
+    events: hook.events as Webhook['events'],
+    active: hook.active,
+    description: hook.description,
+    createdAt: hook.createdAt.toISOString(),
+    updatedAt: hook.updatedAt.toISOString(),
+    lastDeliveryAt: hook.lastDeliveryAt?.toISOString() ?? null,
+    lastFailureAt: hook.lastFailureAt?.toISOString() ?? null,
+    deliveryStats: { total: successful + failed, successful, failed },
+  };
 }
 
 export function deliveryView(delivery: WebhookDeliveryEntity): WebhookDelivery {

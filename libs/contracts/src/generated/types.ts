@@ -1595,6 +1595,18 @@ export interface Webhook {
   description: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When a delivery last reached the receiver (it answered 2xx). */
+  lastDeliveryAt: string | null;
+  /** When a delivery last failed for good (out of attempts, a target refused, a failed test send). */
+  lastFailureAt: string | null;
+  deliveryStats: WebhookDeliveryStats;
+}
+
+/** Deliveries that ended, counted as they end: a delivery still being retried is in neither count. Deliveries pruned before these counts existed (older than `WEBHOOK_DELIVERY_RETENTION_DAYS` then) are not in them. */
+export interface WebhookDeliveryStats {
+  total: number;
+  successful: number;
+  failed: number;
 }
 
 export interface CreatedWebhook {
@@ -1605,6 +1617,11 @@ export interface CreatedWebhook {
   description: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When a delivery last reached the receiver (it answered 2xx). */
+  lastDeliveryAt: string | null;
+  /** When a delivery last failed for good (out of attempts, a target refused, a failed test send). */
+  lastFailureAt: string | null;
+  deliveryStats: WebhookDeliveryStats;
   /** Shown in this answer only; stored encrypted. Signs every delivery. */
   secret: string;
 }
