@@ -84,7 +84,7 @@ export class SecretBox {
   decrypt(sealed: string): string {
     const parts = sealedParts(sealed);
     if (!parts) throw new Error('not a sealed secret');
-    const candidates = parts.keyId === undefined ? this.keys : this.keys.filter((key) => key.id === parts.keyId);
+    const candidates = this.keysFor(parts);
     if (candidates.length === 0) throw new Error(`sealed under key ${parts.keyId}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
     for (const key of candidates) {
       const opened = open(key, parts);
@@ -102,8 +102,12 @@ export class SecretBox {
   keyIdOf(sealed: string): string | undefined {
     const parts = sealedParts(sealed);
     if (!parts) return undefined;
-    const candidates = parts.keyId === undefined ? this.keys : this.keys.filter((key) => key.id === parts.keyId);
-    return candidates.find((key) => open(key, parts) !== undefined)?.id;
+    return this.keysFor(parts).find((key) => open(key, parts) !== undefined)?.id;
+  }
+
+  /** The key a value names, or for one that names none (v1), every key. */
+  private keysFor(parts: { keyId?: string }): readonly SealingKey[] {
+    return parts.keyId === undefined ? this.keys : this.keys.filter((key) => key.id === parts.keyId);
   }
 
   /** The value sealed under the current key: itself when it already is. Throws when no configured key opens it. */
