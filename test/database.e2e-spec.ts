@@ -49,6 +49,30 @@ describe('database: data the migrations carry over', () => {
   });
 });
 
+describe('database: accounts whose address was proven, before it was recorded', () => {
+  const t = useTestApp();
+
+  it('counts SSO accounts, admins and accounts an admin made as proven; self sign-ups as not', async () => {
+    const dataSource = t.app.get(DataSource);
+    const add = async (email: string, authSource: string, roles: string[]): Promise<string> =>
+      ((await dataSource.query(`INSERT INTO users (email, name, auth_source, roles) VALUES ($1, 'x', $2, $3) RETURNING id`, [email, authSource, roles])) as Array<{ id: string }>)[0].id;
+    const ids = {
+      signedUp: await add('signed.up@example.test', 'local', ['user']),
+      promoted: await add('promoted@example.test', 'local', ['developer']),
+      sso: await add('sso@example.test', 'saml', ['user']),
+      admin: await add('admin@example.test', 'local', ['admin', 'user']),
+      madeByAdmin: await add('made@example.test', 'local', ['user']),
+    };
+    await dataSource.query(`INSERT INTO audit_logs (action, result, severity, resource, details) VALUES ('admin.user.create', 'success', 'info', $1, '{}')`, [`user:${ids.madeByAdmin}`]);
+    const applied = async (): Promise<string[]> => ((await dataSource.query('SELECT name FROM migrations')) as Array<{ name: string }>).map((row) => row.name);
+    while ((await applied()).includes('EmailVerified1795300000039')) await dataSource.undoLastMigration({ transaction: 'each' });
+    await dataSource.runMigrations({ transaction: 'each' });
+    const rows = (await dataSource.query('SELECT id, email_verified_at IS NOT NULL AS proven FROM users WHERE id = ANY($1)', [Object.values(ids)])) as Array<{ id: string; proven: boolean }>;
+    const proven = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, rows.find((row) => row.id === id)?.proven]));
+    expect(proven).toEqual({ signedUp: false, promoted: false, sso: true, admin: true, madeByAdmin: true });
+  });
+});
+
 describe('database: the append log', () => {
   const t = useTestApp();
   const COLUMNS = ['user_id', 'action', 'details', 'result', 'severity'];

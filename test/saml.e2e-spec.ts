@@ -1,11 +1,11 @@
 import { AuditLogEntity } from '@app/audit';
 import { UserEntity } from '@app/auth';
-import type { LoginResponse, User } from '@app/contracts';
+import type { CreatedApiKey, LoginResponse, McpService, MfaEnrollment, UpstreamServer, User } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { SessionEntity } from '@app/sessions';
-import { type AuthnRequestInfo, newUserInput, registerAndLogin, type TestApp, TestSamlIdp, useTestApp, useTwoInstances } from '@app/testing';
+import { Authenticator, type AuthnRequestInfo, type McpTestServer, newUserInput, registerAndLogin, registerAndLoginAs, startMcpTestServer, type TestApp, TestSamlIdp, until, useTestApp, useTwoInstances } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string };
 
@@ -60,6 +60,26 @@ function browser(t: TestApp) {
 
 describe('SAML SSO', () => {
   const t = useTestApp(idp.env({ SAML_ROLE_ATTRIBUTE: 'groups', SAML_ROLE_MAP: ROLE_MAP }));
+  let remote: McpTestServer | undefined;
+  let personalId: string | undefined;
+
+  afterAll(async () => {
+    await remote?.close();
+  });
+
+  /** A service each user configures with a token of their own (made once for the suite). */
+  async function personalService(): Promise<string> {
+    if (personalId) return personalId;
+    remote = await startMcpTestServer();
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const created = await t.client.call<UpstreamServer>('createServer', {
+      headers: admin.auth,
+      body: { name: 'personal', transport: { type: 'streamable-http', url: remote.url }, userConfig: { schema: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } } },
+    });
+    expect(created.status).toBe(201);
+    personalId = created.body.id;
+    return personalId;
+  }
   const db = () => t.app.get(DataSource);
   const sso = () => browser(t);
   const usersNamed = (email: string) => db().getRepository(UserEntity).countBy({ email });
@@ -127,13 +147,53 @@ describe('SAML SSO', () => {
       expect(await usersNamed(email)).toBe(1);
     });
 
-    it('an existing local account signs in as itself and keeps the roles an admin gave it', async () => {
+    it('an account an admin made signs in as itself, keeps the roles the admin gave it, and its password', async () => {
+      const admin = await registerAndLoginAs(t, ['admin']);
       const input = newUserInput({ email: newEmail() });
-      await t.client.call('registerUser', { body: input });
+      expect((await t.client.call('createUser', { headers: admin.auth, body: { email: input.email, name: input.name, roles: ['developer'], password: input.password } })).status).toBe(201);
       const answer = await signIn(input.email, { groups: ['mcp-admins'] });
       expect(answer.status).toBe(200);
-      expect(answer.body.user.roles).toEqual(['user']);
+      expect(answer.body.user.roles).toEqual(['developer']);
       expect(await usersNamed(input.email)).toBe(1);
+      expect((await t.client.call('loginUser', { body: { email: input.email, password: input.password } })).status).toBe(200);
+      expect(await db().getRepository(AuditLogEntity).countBy({ action: 'auth.saml.claim' , resource: `user:${answer.body.user.id}` })).toBe(0);
+    });
+
+    it('a self-registered account with the address is claimed for the IdP: whatever its registrant set up to get in is gone', async () => {
+      const email = newEmail();
+      const squatter = await registerAndLogin(t.client, { email });
+      // Whoever registered the address first prepares a way back in: a key, a second factor, a service acting as them.
+      const key = (await t.client.call<CreatedApiKey>('createApiKey', { headers: squatter.auth, body: { name: 'backdoor', scopes: ['read:tools'] } })).body;
+      const enrolled = await t.client.call<MfaEnrollment>('enableMfa', { headers: squatter.auth, body: { type: 'totp' } });
+      expect((await t.client.call('verifyMfaSetup', { headers: squatter.auth, body: { code: await new Authenticator(enrolled.body.secret as string).freshCode(), type: 'totp' } })).status).toBe(200);
+      const service = await personalService();
+      expect((await t.client.call('configureMcpService', { headers: squatter.auth, params: { serviceId: service }, body: { config: { token: 'squatter-token' } } })).status).toBe(200);
+
+      const answer = await signIn(email, { groups: ['mcp-developers'] });
+      expect(answer.status).toBe(200);
+      expect(answer.body.user).toMatchObject({ id: squatter.userId, roles: ['developer'], mfaEnabled: false });
+      const owner = { authorization: `Bearer ${answer.body.accessToken}` };
+      expect((await t.client.call('getCurrentUser', { headers: owner })).status).toBe(200);
+      // None of the registrant's ways in work any more.
+      expect((await t.client.call('loginUser', { body: { email, password: squatter.input.password } })).status).toBe(401);
+      expect((await t.client.call('getCurrentUser', { headers: squatter.auth })).status).toBe(401);
+      expect((await t.client.call('refreshToken', { body: { refreshToken: squatter.refreshToken } })).status).toBe(401);
+      expect((await t.client.call('listTools', { headers: { authorization: `ApiKey ${key.key}` } })).status).toBe(401);
+      await until(
+        async () => (await t.client.call<McpService>('getMcpService', { headers: owner, params: { serviceId: service } })).body.isConfigured,
+        (configured) => configured === false,
+      );
+      const user = await db().getRepository(UserEntity).findOneByOrFail({ id: squatter.userId });
+      expect(user).toMatchObject({ passwordHash: null, authSource: 'saml', mfaEnabled: false, mfaSecret: null, mfaBackupCodes: [] });
+      expect(user.emailVerifiedAt).toBeInstanceOf(Date);
+      const claims = await db().getRepository(AuditLogEntity).findBy({ action: 'auth.saml.claim', resource: `user:${squatter.userId}` });
+      expect(claims).toHaveLength(1);
+      expect(claims[0]).toMatchObject({ severity: 'warning', details: { email, removed: ['password', 'mfa'], revokedKeys: 1, withdrawnConsents: 0 } });
+      expect(claims[0].details.endedSessions).toBeGreaterThanOrEqual(1);
+
+      // Claimed once: the next sign-in is an ordinary one.
+      expect((await signIn(email, { groups: ['mcp-developers'] })).status).toBe(200);
+      expect(await db().getRepository(AuditLogEntity).countBy({ action: 'auth.saml.claim', resource: `user:${squatter.userId}` })).toBe(1);
     });
   });
 

@@ -57,7 +57,8 @@ export class AdminUsersService {
     let user: UserEntity;
     try {
       user = await this.users.save(
-        this.users.create({ email: input.email, name: input.name, organization: input.organization ?? null, passwordHash, roles: [...input.roles], permissions: [...(input.permissions ?? [])], status: 'active' }),
+        // An admin vouches for the address.
+        this.users.create({ email: input.email, name: input.name, organization: input.organization ?? null, passwordHash, roles: [...input.roles], permissions: [...(input.permissions ?? [])], status: 'active', emailVerifiedAt: new Date() }),
       );
     } catch (error) {
       if (sqlState(error) === '23505') throw ApiError.conflict('A user with this email already exists', [{ field: 'email', message: 'email is taken', code: 'ALREADY_EXISTS' }]);

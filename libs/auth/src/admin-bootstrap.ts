@@ -35,7 +35,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const existing = await users.findOne({ where: { email } });
     if (existing) return this.promote(existing, password);
     await this.assertPolicy(email, password);
-    const admin = await users.save(users.create({ email, name: 'Administrator', passwordHash: await this.hasher.hash(password), roles: ['admin'], permissions: [] }));
+    const admin = await users.save(users.create({ email, name: 'Administrator', passwordHash: await this.hasher.hash(password), roles: ['admin'], permissions: [], emailVerifiedAt: new Date() }));
     this.logger.log(`created the first admin ${email}`);
     await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: admin.id, details: { email, promoted: false } });
     await this.events.publishDurable('user.created', { userId: admin.id, email, roles: admin.roles, source: 'bootstrap' });
@@ -49,7 +49,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       await this.audit.record({ action: 'user.bootstrap_admin', result: 'failure', userId: existing.id, details: { email, promoted: false, reason: refusal } });
       return;
     }
-    await this.dataSource.getRepository(UserEntity).update({ id: existing.id }, { roles: [...new Set([...existing.roles, 'admin'])] });
+    // The operator named the address and knows its password: that vouches for it.
+    await this.dataSource.getRepository(UserEntity).update({ id: existing.id }, { roles: [...new Set([...existing.roles, 'admin'])], emailVerifiedAt: existing.emailVerifiedAt ?? new Date() });
     this.events.publish('user.updated', { userId: existing.id, fields: ['roles'] });
     this.logger.warn(`no admin existed: promoted ${email}, whose password is ADMIN_PASSWORD, to admin`);
     await this.audit.record({ action: 'user.bootstrap_admin', result: 'success', userId: existing.id, details: { email, promoted: true } });

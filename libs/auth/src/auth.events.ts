@@ -8,4 +8,4 @@ declare module '@app/events' {
   }
 }
 
-export type AccountSecurityChange = 'password.changed' | 'password.set' | 'password.reset_issued' | 'mfa.enabled' | 'mfa.disabled' | 'apikey.created' | 'apikey.updated' | 'apikey.rotated' | 'apikey.revoked' | 'oauth_grant.revoked';
+export type AccountSecurityChange = 'password.changed' | 'password.set' | 'password.reset_issued' | 'mfa.enabled' | 'mfa.disabled' | 'apikey.created' | 'apikey.updated' | 'apikey.rotated' | 'apikey.revoked' | 'oauth_grant.revoked' | 'account.claimed';

@@ -29,6 +29,7 @@ import { SamlAuthGuard, SamlEnabledGuard } from './saml/saml-auth.guard';
 import { SamlRequestCache } from './saml/saml-request.cache';
 import { SamlController } from './saml/saml.controller';
 import { SamlService } from './saml/saml.service';
+import { SsoClaims } from './saml/sso-claims';
 import { SamlStrategy } from './saml/saml.strategy';
 import { SignInService } from './sign-in.service';
 import { TokenCredentialVerifier } from './token-credential.verifier';
@@ -57,6 +58,7 @@ import { IdentityAssertionSigner } from './jwt/identity-assertion-signer';
     { provide: SmsSender, inject: [AppConfig], useFactory: createSmsSender },
     SamlRequestCache,
     SamlService,
+    SsoClaims,
     SamlEnabledGuard,
     SamlAuthGuard,
     // null when SAML_* are unset: the SAML routes then answer 404.

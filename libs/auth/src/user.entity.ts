@@ -61,6 +61,13 @@ export class UserEntity {
   @Column({ name: 'auth_source', type: 'varchar', length: 16, default: 'local' })
   authSource!: AuthSource;
 
+  /**
+   * When the address was proven: an IdP vouched for it, or an admin made the account. Null for
+   * self sign-up, which proves nothing: single sign-on with the address claims such an account.
+   */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
 

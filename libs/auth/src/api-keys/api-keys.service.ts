@@ -263,17 +263,22 @@ export class ApiKeysService implements OnModuleDestroy {
 
   /** Revokes a live key of the user's on every instance; a missing, revoked or someone else's key is 404 (no existence leak). */
   private async revokeKey(userId: string, keyId: string): Promise<void> {
-    const result = await this.keys
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId })
-      .returning('id, key_hash')
-      .execute();
+    if ((await this.revokeWhere(userId, 'id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId })) === 0) throw ApiError.notFound('API key');
+  }
+
+  /** Revokes every live key of a user on every instance (an account claimed through SSO); how many. */
+  revokeAllOf(userId: string): Promise<number> {
+    return this.revokeWhere(userId, 'user_id = :userId AND revoked_at IS NULL', { userId });
+  }
+
+  private async revokeWhere(userId: string, where: string, parameters: Record<string, string>): Promise<number> {
+    const result = await this.keys.createQueryBuilder().update().set({ revokedAt: () => 'now()' }).where(where, parameters).returning('id, key_hash').execute();
     const revoked = result.raw as Array<{ id: string; key_hash: string }>;
-    if (revoked.length === 0) throw ApiError.notFound('API key');
-    this.cache.delete(revoked[0].key_hash);
-    await this.events.publishAndWait('apikey.revoked', { keyId, keyHash: revoked[0].key_hash, userId });
+    for (const key of revoked) {
+      this.cache.delete(key.key_hash);
+      await this.events.publishAndWait('apikey.revoked', { keyId: key.id, keyHash: key.key_hash, userId });
+    }
+    return revoked.length;
   }
 
   /**

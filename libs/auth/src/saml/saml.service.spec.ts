@@ -12,6 +12,7 @@ import type { UsersService } from '../users.service';
 import type { SamlIdentity } from './saml.strategy';
 import type { OAuthService } from '../oauth/oauth.service';
 import { SamlService } from './saml.service';
+import type { SsoClaims } from './sso-claims';
 
 const USER_ID = 'u-1';
 
@@ -23,7 +24,7 @@ function identity(roles: SamlIdentity['roles']): SamlIdentity {
 function setUp(stored: { roles: string[]; authSource: AuthSource }) {
   const bus = new EventBus(new LocalOnlyTransport());
   const revocations = new SessionRevocations(bus);
-  const user = { id: USER_ID, email: 'sam@corp.example.test', status: 'active', permissions: [], ...stored } as unknown as UserEntity;
+  const user = { id: USER_ID, email: 'sam@corp.example.test', status: 'active', permissions: [], emailVerifiedAt: new Date(), ...stored } as unknown as UserEntity;
   const trace: string[] = [];
   const signedInAt: number[] = [];
   const repository = { update: async () => void trace.push('update') };
@@ -44,7 +45,9 @@ function setUp(stored: { roles: string[]; authSource: AuthSource }) {
   } as unknown as SignInService;
   const audit = { record: async (entry: { action: string }) => void trace.push(entry.action) } as unknown as AuditWriter;
   // The OAuth hand-off is not reached by a plain login.
-  const service = new SamlService(dataSource, users, signIn, audit, bus, {} as AppConfig, floors, {} as OAuthService);
+  // These accounts' addresses were proven (an admin made them, or the IdP did): nothing to claim.
+  const claims = { claim: async () => Promise.reject(new Error('not a self-registered account')) } as unknown as SsoClaims;
+  const service = new SamlService(dataSource, users, signIn, audit, bus, {} as AppConfig, floors, {} as OAuthService, claims);
   bus.on('user.tokens.revoked', () => void trace.push('user.tokens.revoked'));
   return { service, revocations, trace, signedInAt, bus, floorRows, endedBrowserSignIns };
 }

@@ -11,6 +11,7 @@ import { SignInService } from '../sign-in.service';
 import { UserEntity } from '../user.entity';
 import { UsersService } from '../users.service';
 import { SamlRejection, type SamlIdentity } from './saml.strategy';
+import { SsoClaims } from './sso-claims';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -23,8 +24,9 @@ function sameRoles(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * After the strategy has verified a response: just-in-time provisioning and the login. Accounts
- * created here are SSO accounts (no password) whose roles follow the IdP's groups at every login;
- * an existing local account with the same email signs in as itself and keeps its roles.
+ * created here are SSO accounts (no password) whose roles follow the IdP's groups at every login.
+ * An existing account an admin made signs in as itself and keeps its roles; a self-registered one
+ * (nobody proved its address) is claimed for the IdP first (SsoClaims).
  */
 @Injectable()
 export class SamlService {
@@ -40,6 +42,7 @@ export class SamlService {
     private readonly config: AppConfig,
     private readonly floors: UserTokenFloors,
     private readonly oauth: OAuthService,
+    private readonly claims: SsoClaims,
   ) {
     this.users = dataSource.getRepository(UserEntity);
   }
@@ -64,6 +67,7 @@ export class SamlService {
   private async identify(identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {
     let user = await this.usersService.findByEmail(identity.email);
     if (user && user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
+    if (user && user.emailVerifiedAt === null) user = await this.claims.claim(user, identity, origin);
     user ??= await this.provision(identity, origin);
     if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) await this.syncRoles(user, identity, origin);
     return user;
@@ -101,7 +105,7 @@ export class SamlService {
     let user: UserEntity;
     try {
       user = await this.users.save(
-        this.users.create({ email: identity.email, name: identity.name, passwordHash: null, roles: identity.roles, permissions: [], authSource: 'saml' }),
+        this.users.create({ email: identity.email, name: identity.name, passwordHash: null, roles: identity.roles, permissions: [], authSource: 'saml', emailVerifiedAt: new Date() }),
       );
     } catch (error) {
       // Two first logins of the same person at once: the other one created the account.

@@ -104,9 +104,14 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.events.on('upstream.user_config.changed', (event) => {
+    const offChanged = this.events.on('upstream.user_config.changed', (event) => {
       if (event.origin !== this.events.instanceId) void this.forget(event.payload.serverId, event.payload.subject);
     });
+    // What the registrant of a claimed account stored (their own credentials, say) is not its owner's.
+    const offClaimed = this.events.on('user.security', (event) => {
+      if (event.payload.change === 'account.claimed' && event.origin === this.events.instanceId) void this.dropUser(event.payload.userId);
+    });
+    this.unsubscribe = () => (offChanged(), offClaimed());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -231,6 +236,15 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     const rows = await this.organizationConfigs.find({ where: { organizationId }, select: { serverId: true } });
     await this.organizationConfigs.delete({ organizationId });
     for (const { serverId } of rows) await this.changed(serverId, { kind: 'organization', id: organizationId });
+  }
+
+  /** A user's configurations go, and the connections made with them close everywhere. */
+  async dropUser(userId: string): Promise<void> {
+    const rows = await this.configs.find({ where: { userId }, select: { serverId: true } });
+    if (rows.length === 0) return;
+    await this.configs.delete({ userId });
+    for (const { serverId } of rows) await this.changed(serverId, { kind: 'user', id: userId });
+    await this.audit.record({ action: 'upstream.user_config.delete', result: 'success', userId, resource: `user:${userId}`, details: { servers: rows.map((row) => row.serverId), reason: 'account claimed through single sign-on' } });
   }
 
   /** The users holding a configuration of a server, most recently changed first (an admin's view; never the values). */

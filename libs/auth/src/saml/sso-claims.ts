@@ -1,0 +1,64 @@
+import { AuditWriter } from '@app/audit';
+import type { RequestOrigin } from '@app/common';
+import { EventBus } from '@app/events';
+import { SessionsService } from '@app/sessions';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { UserTokenFloors } from '../tokens/user-token-floors';
+import { UserEntity } from '../user.entity';
+import { UsersService } from '../users.service';
+import type { SamlIdentity } from './saml.strategy';
+
+/**
+ * An IdP vouching for an address claims a self-registered account with it (whose address nobody
+ * proved). Whatever the registrant set up to get in goes: the password, the second factor, the
+ * sessions and tokens, the API keys and the applications allowed. Otherwise whoever registered the
+ * address first (pre-account hijacking) would keep a way into the account its owner then uses.
+ */
+@Injectable()
+export class SsoClaims {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly usersService: UsersService,
+    private readonly floors: UserTokenFloors,
+    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditWriter,
+    private readonly events: EventBus,
+  ) {}
+
+  /** The account, now the IdP's; or as it is when another login claimed it first. */
+  async claim(user: UserEntity, identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {
+    const claimed = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE users SET password_hash = NULL, mfa_enabled = false, mfa_method = NULL, mfa_secret = NULL, mfa_phone = NULL, mfa_backup_codes = '{}',
+                          mfa_last_step = NULL, auth_source = 'saml', email_verified_at = now()
+          WHERE id = $1 AND email_verified_at IS NULL RETURNING id)
+       SELECT id FROM claimed`,
+      [user.id],
+    )) as unknown[];
+    if (claimed.length > 0) await this.dropAccess(user, identity, origin);
+    return (await this.usersService.findById(user.id)) ?? user;
+  }
+
+  private async dropAccess(user: UserEntity, identity: SamlIdentity, origin: RequestOrigin): Promise<void> {
+    // Tokens issued before now are refused on every instance; the sessions and keys end there too.
+    await this.floors.raise(user.id);
+    const endedSessions = await this.sessions.endAllForUser(user.id, 'account claimed through single sign-on');
+    const revokedKeys = await this.apiKeys.revokeAllOf(user.id);
+    const [, withdrawnConsents] = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1`, [user.id])) as [unknown, number];
+    this.usersService.changed(user.id, ['password', 'mfa', 'roles']);
+    await this.audit.record({
+      action: 'auth.saml.claim',
+      result: 'success',
+      severity: 'warning',
+      userId: user.id,
+      resource: `user:${user.id}`,
+      // Names the audit writer would take for secrets (password, apiKey) are kept out of the keys.
+      details: { email: user.email, issuer: identity.issuer, removed: [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])], endedSessions, revokedKeys, withdrawnConsents },
+      origin,
+    });
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'account.claimed', actorId: user.id });
+  }
+}
