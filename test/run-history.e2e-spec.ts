@@ -47,7 +47,7 @@ describe("GET /tools/executions: the caller's runs across every tool", () => {
     expect(page.body.executions.map((execution) => execution.executionId)).toContain(ids.ws);
     expect(page.body.pagination).toMatchObject({ page: 1, total: 6, totalExact: true, nextCursor: null });
     const failed = page.body.executions.find((execution) => execution.executionId === ids.failed);
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND' }, toolId: 'tool_filesystem' });
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND' }, toolId: 'tool_filesystem', parameters: { operation: 'read', path: '/does/not/exist.txt' } });
   });
 
   it('filters by tool (name, id, or a tool that is gone), status, context and time', async () => {
@@ -113,5 +113,18 @@ describe("GET /tools/executions: the caller's runs across every tool", () => {
       expect(refused.status, JSON.stringify(query)).toBe(400);
       expect(refused.body.details?.map((detail) => detail.field), JSON.stringify(query)).toContain(field);
     }
+  });
+
+  // Last: it adds a run of the developer's.
+  it('shows what each run was given; a list gives only the size of parameters over 4 KiB, the run itself gives them whole', async () => {
+    const message = 'x'.repeat(5000);
+    const big = await run('echo', { parameters: { message } });
+    const listed = (await list(developer.auth, { toolId: 'echo', limit: 1 })).body.executions[0];
+    expect(listed).toMatchObject({ executionId: big.executionId, parameters: { truncated: true, bytes: JSON.stringify({ message }).length } });
+    const whole = await t.client.call<ToolExecution>('getToolExecution', { headers: developer.auth, params: { executionId: big.executionId } });
+    expect(whole.body.parameters).toEqual({ message });
+    // The tool's own history does the same.
+    const history = await t.client.call<ToolExecutionList>('listToolExecutions', { headers: developer.auth, params: { id: 'echo' }, query: { limit: 2 } });
+    expect(history.body.executions.map((execution) => execution.parameters)).toEqual([{ truncated: true, bytes: JSON.stringify({ message }).length }, { message: 'last' }]);
   });
 });

@@ -183,6 +183,10 @@ describe('tools: registry and execution engine', () => {
       const [row] = await t.app.get(DataSource).query('SELECT parameters, result FROM tool_executions WHERE id = $1', [id]);
       expect(JSON.stringify(row)).not.toContain('do-not-store');
       expect(row.parameters).toMatchObject({ secret: '[REDACTED]', data: { apiKey: '[REDACTED]', plain: 1 } });
+      // The history shows the run's parameters as stored: the answer to the call does not repeat them.
+      expect(response.body).not.toHaveProperty('parameters');
+      const read = await t.client.call<ToolExecution>('getToolExecution', { headers: user.auth, params: { executionId: id } });
+      expect(read.body.parameters).toEqual({ message: 'audited', secret: '[REDACTED]', data: { apiKey: '[REDACTED]', plain: 1 } });
       const audit = await t.app.get(DataSource).getRepository(AuditLogEntity).findOneBy({ action: 'tool.execute', resource: 'tool_echo', result: 'success', userId: user.userId });
       expect(audit).not.toBeNull();
       const audits = await t.app.get(DataSource).query(`SELECT details FROM audit_logs WHERE details->>'executionId' = $1`, [id]);

@@ -145,6 +145,10 @@ export interface ToolExecution {
   attempts?: number;
   /** Present (true) when the result was served from the gateway's cache of the upstream's results (the server's `cache`), without calling the upstream. */
   cached?: boolean;
+  /** In the run history (a run read by id, and the lists): the parameters the run was given, with those its tool's schema marks secret redacted, as its audit entry has them. In a list, parameters over 4 KiB as JSON are `{truncated: true, bytes}`: read the run by id for them. */
+  parameters?: {
+    [key: string]: unknown;
+  };
   contextId?: string | null;
   userId?: string;
   createdAt?: string;

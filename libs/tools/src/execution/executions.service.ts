@@ -53,6 +53,21 @@ export function executionView(row: ToolExecutionEntity): ToolExecution {
   return view as unknown as ToolExecution;
 }
 
+/** Parameters a list shows in full; beyond, only their size (the run read by id has them). */
+const LISTED_PARAMETERS_BYTES = 4096;
+
+/** A run as its history shows it: with the parameters it was given (redacted when they were stored). */
+function historyView(row: ToolExecutionEntity, listed = false): ToolExecution {
+  const view = executionView(row);
+  const parameters = row.parameters ?? {};
+  if (!listed) return Object.assign(view, { parameters });
+  const json = JSON.stringify(parameters);
+  const bytes = json.length * 3 <= LISTED_PARAMETERS_BYTES ? json.length : Buffer.byteLength(json);
+  return Object.assign(view, { parameters: bytes <= LISTED_PARAMETERS_BYTES ? parameters : { truncated: true, bytes } });
+}
+
+const listedView = (row: ToolExecutionEntity): ToolExecution => historyView(row, true);
+
 /**
  * The run history. Finished synchronous runs are appended with group commit (many runs, one
  * INSERT); async runs are a durable `pending` row first, claimed atomically, then finished.
@@ -178,7 +193,7 @@ export class ExecutionsService implements BeforeApplicationShutdown {
   async get(caller: AuthenticatedUser, id: string): Promise<ToolExecution> {
     const row = await this.executions.findOne({ where: { id } });
     if (!row || (row.userId !== caller.id && !isAdmin(caller))) throw ApiError.notFound('Execution');
-    return executionView(row);
+    return historyView(row);
   }
 
   /** A background run (`options.async`, an MCP task) as its history shows it; undefined for any other id. */
@@ -194,19 +209,19 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     if (filter.status) builder.andWhere('e.status = :status', { status: filter.status });
     if (userId) builder.andWhere('e.userId = :userId', { userId });
     const [page, total] = await Promise.all([keysetPage(builder, 'e', 'created_at', filter.window), this.totals.count({ toolId, status: filter.status, userId })]);
-    return { executions: page.rows.map(executionView), total, nextCursor: page.nextCursor };
+    return { executions: page.rows.map(listedView), total, nextCursor: page.nextCursor };
   }
 
   /** One user's runs across tools, newest first, by the (user, created) index; matches counted up to 10,000. */
   async listRuns(filter: RunFilter, window: PageWindow): Promise<ToolExecutionList> {
     const { rows, pagination } = await cappedListPage(() => this.runsOf(filter), 'e', 'created_at', window);
-    return { executions: rows.map(executionView), pagination };
+    return { executions: rows.map(listedView), pagination };
   }
 
   /** The same runs as listRuns, without counting them: a page and the cursor of the next. */
   async pageOfRuns(filter: RunFilter, window: PageWindow): Promise<{ executions: ToolExecution[]; nextCursor: string | null }> {
     const page = await keysetPage(this.runsOf(filter), 'e', 'created_at', window);
-    return { executions: page.rows.map(executionView), nextCursor: page.nextCursor };
+    return { executions: page.rows.map(listedView), nextCursor: page.nextCursor };
   }
 
   private runsOf(filter: RunFilter): SelectQueryBuilder<ToolExecutionEntity> {
