@@ -133,6 +133,33 @@ describe('API key rotation, and an admin revoking a user\u2019s key', () => {
     ];
     expect(refusals).toEqual([404, 404, 404, 400, 400, 403, 403, 401]);
   });
+
+  it('an admin issues a key to a service account that never signs in: the account’s own key, within its rights', async () => {
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const service = await registerAndLoginAs(t, ['developer']);
+    const issue = (body: Record<string, unknown>, id = service.userId, headers = admin.auth) => t.client.call<CreatedApiKey & Envelope & { details?: Array<{ field: string; code: string }> }>('createUserApiKey', { headers, params: { id }, body });
+    const issued = await issue({ name: 'ci', scopes: ['read:tools', 'execute:tools'], allowedIps: ['127.0.0.1', '::1'] });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ name: 'ci', scopes: ['read:tools', 'execute:tools'], key: expect.stringMatching(/^mcp_sk_/) });
+    // The key acts as the account, and the account sees it as its own.
+    const me = await t.client.call<{ id: string }>('getCurrentUser', { headers: asKey(issued.body) });
+    expect(me.body.id).toBe(service.userId);
+    expect((await t.client.call('executeTool', { headers: asKey(issued.body), params: { id: 'echo' }, body: { parameters: { message: 'from ci' } } })).status).toBe(200);
+    expect((await keysOf(service.auth)).map((key) => key.id)).toEqual([issued.body.id]);
+    const [audit] = await t.app.get(DataSource).getRepository(AuditLogEntity).findBy({ action: 'admin.apikey.create', resource: `apikey:${issued.body.id}` });
+    expect(audit).toMatchObject({ result: 'success', userId: admin.userId, details: { owner: service.userId, name: 'ci', scopes: ['read:tools', 'execute:tools'] } });
+    expect(JSON.stringify(audit.details)).not.toContain(issued.body.key);
+
+    // Never beyond the account's rights; an unknown, bad or suspended account; not for anyone but admins.
+    const beyond = await issue({ name: 'too much', scopes: ['admin:*'] });
+    expect([beyond.status, beyond.body.details]).toEqual([400, [expect.objectContaining({ field: 'scopes', code: 'NOT_HELD' })]]);
+    expect((await issue({ name: 'x', scopes: ['read:tools'] }, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await issue({ name: 'x', scopes: ['read:tools'] }, 'not-a-uuid')).status).toBe(400);
+    expect((await issue({ name: 'x' })).status).toBe(400);
+    expect((await issue({ name: 'x', scopes: ['read:tools'] }, service.userId, service.auth)).status).toBe(403);
+    expect((await t.client.call('updateUserStatus', { headers: admin.auth, params: { id: service.userId }, body: { status: 'suspended' } })).status).toBe(200);
+    expect((await issue({ name: 'x', scopes: ['read:tools'] })).status).toBe(409);
+  });
 });
 
 describe('a longest lifetime for API keys (API_KEY_MAX_TTL_SECONDS)', () => {

@@ -1,7 +1,7 @@
 import { originOf } from '@app/common';
-import { type ApiKeyList, ListUserApiKeysParamsDto, RevokeUserApiKeyParamsDto } from '@app/contracts';
+import { type ApiKeyList, CreateApiKeyRequestDto, type CreatedApiKey, CreateUserApiKeyParamsDto, ListUserApiKeysParamsDto, RevokeUserApiKeyParamsDto } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
-import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from './api-keys.service';
 
@@ -13,6 +13,12 @@ export class AdminApiKeysController {
   @Get(':id/api-keys')
   async list(@Param() params: ListUserApiKeysParamsDto): Promise<ApiKeyList> {
     return { apiKeys: await this.apiKeys.listFor(params.id) };
+  }
+
+  @Post(':id/api-keys')
+  @HttpCode(201)
+  create(@CurrentUser() actor: AuthenticatedUser, @Param() params: CreateUserApiKeyParamsDto, @Body() body: CreateApiKeyRequestDto, @Req() request: FastifyRequest): Promise<CreatedApiKey> {
+    return this.apiKeys.createFor(actor, params.id, body, originOf(request));
   }
 
   @Delete(':id/api-keys/:keyId')

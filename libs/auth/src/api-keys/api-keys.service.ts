@@ -41,6 +41,11 @@ function newSecret(): string {
 }
 
 /** The answer that shows a key's secret, the only one. */
+/** What an audit entry says of a new key (never its secret). */
+function keyDetails(key: ApiKeyEntity): Record<string, unknown> {
+  return { name: key.name, scopes: key.scopes, allowedIps: key.allowedIps, expiresAt: key.expiresAt?.toISOString() ?? null };
+}
+
 function createdView(key: ApiKeyEntity, secret: string): CreatedApiKey {
   const { id, name, prefix, scopes, allowedIps, createdAt, expiresAt } = view(key);
   return { id, name, key: secret, prefix, scopes, allowedIps, createdAt, expiresAt };
@@ -130,12 +135,35 @@ export class ApiKeysService implements OnModuleDestroy {
         details: beyond.map((scope) => ({ field: 'scopes', message: `you do not hold ${scope}`, code: 'NOT_HELD' })),
       });
     }
+    const { key, secret } = await this.issue(owner.id, input);
+    await this.audit.record({ action: 'apikey.create', result: 'success', userId: owner.id, sessionId: owner.sessionId, resource: `apikey:${key.id}`, details: keyDetails(key), origin });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: owner.id });
+    return createdView(key, secret);
+  }
+
+  /** An admin issues a key to a user (a service account that never signs in), within the user's rights. */
+  async createFor(actor: AuthenticatedUser, userId: string, input: CreateApiKeyRequestDto, origin: RequestOrigin): Promise<CreatedApiKey> {
+    const owner = await this.users.findOne({ where: { id: userId } });
+    if (!owner) throw ApiError.notFound('User');
+    if (owner.status !== 'active') throw ApiError.conflict(`The user is ${owner.status}: activate the account first`);
+    const held = effectivePermissions(owner.roles, owner.permissions);
+    const beyond = input.scopes.filter((scope) => !holdsPermission(held, scope));
+    if (beyond.length > 0) {
+      throw ApiError.validation('An API key cannot hold permissions its owner does not have', beyond.map((scope) => ({ field: 'scopes', message: `the user does not hold ${scope}`, code: 'NOT_HELD' })));
+    }
+    const { key, secret } = await this.issue(owner.id, input);
+    await this.audit.record({ action: 'admin.apikey.create', result: 'success', userId: actor.id, sessionId: actor.sessionId, resource: `apikey:${key.id}`, details: { owner: owner.id, ...keyDetails(key) }, origin });
+    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: actor.id });
+    return createdView(key, secret);
+  }
+
+  private async issue(userId: string, input: CreateApiKeyRequestDto): Promise<{ key: ApiKeyEntity; secret: string }> {
     const allowedIps = checkedAllowedIps(input.allowedIps ?? []);
     this.checkLifetime(input.expiresIn);
     const secret = newSecret();
     const key = await this.keys.save(
       this.keys.create({
-        userId: owner.id,
+        userId,
         name: input.name,
         ...this.secretFields(secret),
         scopes: input.scopes,
@@ -143,17 +171,7 @@ export class ApiKeysService implements OnModuleDestroy {
         expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
       }),
     );
-    await this.audit.record({
-      action: 'apikey.create',
-      result: 'success',
-      userId: owner.id,
-      sessionId: owner.sessionId,
-      resource: `apikey:${key.id}`,
-      details: { name: key.name, scopes: key.scopes, allowedIps: key.allowedIps, expiresAt: key.expiresAt?.toISOString() ?? null },
-      origin,
-    });
-    await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.created', actorId: owner.id });
-    return createdView(key, secret);
+    return { key, secret };
   }
 
   /**

@@ -3562,6 +3562,27 @@ function acceptListUserApiKeysParamsDto(input: unknown): dto.ListUserApiKeysPara
   return out as unknown as dto.ListUserApiKeysParamsDto;
 }
 
+function acceptCreateUserApiKeyParamsDto(input: unknown): dto.CreateUserApiKeyParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.CreateUserApiKeyParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.CreateUserApiKeyParamsDto;
+}
+
 function acceptRevokeUserApiKeyParamsDto(input: unknown): dto.RevokeUserApiKeyParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -4700,6 +4721,7 @@ acceptWith(dto.UpdateUserStatusRequestDto, acceptUpdateUserStatusRequestDto);
 acceptWith(dto.UpdateUserStatusParamsDto, acceptUpdateUserStatusParamsDto);
 acceptWith(dto.ResetUserPasswordParamsDto, acceptResetUserPasswordParamsDto);
 acceptWith(dto.ListUserApiKeysParamsDto, acceptListUserApiKeysParamsDto);
+acceptWith(dto.CreateUserApiKeyParamsDto, acceptCreateUserApiKeyParamsDto);
 acceptWith(dto.RevokeUserApiKeyParamsDto, acceptRevokeUserApiKeyParamsDto);
 acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);

@@ -1985,6 +1985,11 @@ export class ListUserApiKeysParamsDto {
   id!: string;
 }
 
+export class CreateUserApiKeyParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class RevokeUserApiKeyParamsDto {
   @IsUUID(undefined)
   id!: string;

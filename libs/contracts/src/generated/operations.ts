@@ -110,6 +110,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "updateUserStatus", method: "PUT", basePath: "/api/v1", path: "/admin/users/{id}/status", public: false },
   { operationId: "resetUserPassword", method: "POST", basePath: "/api/v1", path: "/admin/users/{id}/password-reset", public: false },
   { operationId: "listUserApiKeys", method: "GET", basePath: "/api/v1", path: "/admin/users/{id}/api-keys", public: false },
+  { operationId: "createUserApiKey", method: "POST", basePath: "/api/v1", path: "/admin/users/{id}/api-keys", public: false },
   { operationId: "revokeUserApiKey", method: "DELETE", basePath: "/api/v1", path: "/admin/users/{id}/api-keys/{keyId}", public: false },
   { operationId: "listUserOAuthGrants", method: "GET", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants", public: false },
   { operationId: "revokeUserOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants/{clientId}", public: false },

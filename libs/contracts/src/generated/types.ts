@@ -1878,6 +1878,8 @@ export type ResetUserPasswordResponse201 = PasswordSetup;
 
 export type ListUserApiKeysResponse200 = ApiKeyList;
 
+export type CreateUserApiKeyResponse201 = CreatedApiKey;
+
 export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
 
 export type SetPasswordResponse200 = MessageResponse;
