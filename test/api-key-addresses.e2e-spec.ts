@@ -112,9 +112,9 @@ describe('API keys limited to addresses (allowedIps)', () => {
 
     const audited = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { action: 'apikey.update', resource: `apikey:${created.body.id}` }, order: { timestamp: 'ASC', id: 'ASC' } });
     expect(audited.map((entry) => entry.details)).toEqual([
-      { before: { name: 'limited', allowedIps: [] }, after: { name: 'limited', allowedIps: ['10.0.0.0/8'] } },
-      { before: { name: 'limited', allowedIps: ['10.0.0.0/8'] }, after: { name: 'renamed', allowedIps: [] } },
-      { before: { name: 'renamed', allowedIps: [] }, after: { name: 'again', allowedIps: [] } },
+      { before: { name: 'limited', allowedIps: [], rateLimit: null }, after: { name: 'limited', allowedIps: ['10.0.0.0/8'], rateLimit: null } },
+      { before: { name: 'limited', allowedIps: ['10.0.0.0/8'], rateLimit: null }, after: { name: 'renamed', allowedIps: [], rateLimit: null } },
+      { before: { name: 'renamed', allowedIps: [], rateLimit: null }, after: { name: 'again', allowedIps: [], rateLimit: null } },
     ]);
   });
 

@@ -188,3 +188,57 @@ describe('a longest lifetime for API keys (API_KEY_MAX_TTL_SECONDS)', () => {
     expect(Math.abs(Date.parse(successor.body.expiresAt as string) - (before + 3_600_000))).toBeLessThan(60_000);
   });
 });
+
+describe("an API key's own rate limit", () => {
+  const t = useTestApp();
+  const asKey = (key: CreatedApiKey): Record<string, string> => ({ authorization: `ApiKey ${key.key}` });
+  type Detailed = Envelope & { details?: Array<{ field: string; code: string }> };
+
+  it('every request made with the key spends from it, on every door; past it 429; other keys and sign-ins are untouched', async () => {
+    const owner = await registerAndLogin(t.client);
+    const create = (body: Record<string, unknown>) => t.client.call<CreatedApiKey & Detailed>('createApiKey', { headers: owner.auth, body: { name: 'limited', scopes: ['read:tools', 'execute:tools'], ...body } });
+    const limited = await create({ rateLimit: { requests: 3, window: '1m' } });
+    expect(limited.status).toBe(201);
+    expect(limited.body.rateLimit).toEqual({ requests: 3, window: '1m' });
+    const free = (await create({})).body;
+    expect(free.rateLimit).toBeNull();
+
+    expect((await t.client.call('listTools', { headers: asKey(limited.body) })).status).toBe(200);
+    expect((await t.client.call('executeTool', { headers: asKey(limited.body), params: { id: 'echo' }, body: { parameters: {} } })).status).toBe(200);
+    const mcp = await fetch(`${t.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { ...asKey(limited.body), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+    });
+    expect(mcp.status).toBe(200);
+    const refused = await t.client.call<Envelope>('listTools', { headers: asKey(limited.body) });
+    expect([refused.status, refused.body.error]).toEqual([429, 'RATE_LIMIT_EXCEEDED']);
+    expect(refused.body.message).toMatch(/^Rate limit of this API key exceeded/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
+    await expect(openWs(t.baseUrl, { headers: asKey(limited.body) })).rejects.toMatchObject({ status: 429 });
+    expect((await t.client.call('listTools', { headers: asKey(free) })).status).toBe(200);
+    expect((await t.client.call('listTools', { headers: owner.auth })).status).toBe(200);
+
+    // A rotation keeps the limit; lifting it counts from the next request.
+    const rotated = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: free.id } });
+    expect(rotated.body.rateLimit).toBeNull();
+    const lifted = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: limited.body.id }, body: { rateLimit: null } });
+    expect([lifted.status, lifted.body.rateLimit]).toEqual([200, null]);
+    expect((await t.client.call('listTools', { headers: asKey(limited.body) })).status).toBe(200);
+    const tightened = await t.client.call<ApiKey>('updateApiKey', { headers: owner.auth, params: { id: limited.body.id }, body: { rateLimit: { requests: 1, window: '1h' } } });
+    expect(tightened.body.rateLimit).toEqual({ requests: 1, window: '1h' });
+    const keptOnRotation = await t.client.call<CreatedApiKey>('rotateApiKey', { headers: owner.auth, params: { id: limited.body.id } });
+    expect(keptOnRotation.body.rateLimit).toEqual({ requests: 1, window: '1h' });
+    const [audit] = await t.app.get(DataSource).getRepository(AuditLogEntity).findBy({ action: 'apikey.update', resource: `apikey:${limited.body.id}` });
+    expect(audit.details).toMatchObject({ before: { rateLimit: { requests: 3, window: '1m' } }, after: { rateLimit: null } });
+  });
+
+  it('refuses a limit it cannot keep with 400', async () => {
+    const owner = await registerAndLogin(t.client);
+    for (const rateLimit of [{ requests: 0, window: '1m' }, { requests: 5, window: '1d' }, { requests: 5, window: '100ms' }, { requests: 5 }, { requests: 5, window: '1m', burst: 2 }, 'fast']) {
+      const answer = await t.client.call<Detailed>('createApiKey', { headers: owner.auth, body: { name: 'bad', scopes: ['read:tools'], rateLimit } });
+      expect([answer.status, answer.body.error], JSON.stringify(rateLimit)).toEqual([400, 'VALIDATION_ERROR']);
+    }
+  });
+});

@@ -25,16 +25,17 @@ export class TokenCredentialVerifier extends CredentialVerifier {
 
   /**
    * The same check for any door that has an Authorization value (WebSocket upgrade, MCP);
-   * `address` is the client's, for API keys limited to some addresses.
+   * `address` is the client's, for API keys limited to some addresses. A request spends from an API
+   * key's own limit; a check of a live connection (`spend` false) does not.
    */
-  async verifyAuthorization(header: string | undefined, address: string | undefined): Promise<AuthenticatedUser | null> {
+  async verifyAuthorization(header: string | undefined, address: string | undefined, spend = true): Promise<AuthenticatedUser | null> {
     if (header === undefined || header === '') return null;
     const space = header.indexOf(' ');
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
     const credential = space > 0 ? header.slice(space + 1).trim() : '';
     if (credential === '') throw ApiError.unauthorized('Malformed Authorization header');
     if (scheme === 'apikey' || (scheme === 'bearer' && credential.startsWith(API_KEY_PREFIX))) {
-      const user = await this.apiKeys.authenticate(credential, address);
+      const user = await this.apiKeys.authenticate(credential, address, spend);
       if (!user) throw ApiError.unauthorized('Invalid, expired or revoked API key');
       return user;
     }

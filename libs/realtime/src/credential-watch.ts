@@ -39,7 +39,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  */
 export async function recheckCredential(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<{ reason: string | null; now?: AuthenticatedUser }> {
   try {
-    const now = await verifier.verifyAuthorization(authorization, address);
+    const now = await verifier.verifyAuthorization(authorization, address, false);
     if (!now || now.id !== user.id) return { reason: 'credentials revoked' };
     return sameRights(user, now) ? { reason: null, now } : { reason: 'rights changed: reconnect' };
   } catch (error) {

@@ -33,6 +33,10 @@ export class ApiKeyEntity {
   @Column({ name: 'allowed_ips', type: 'text', array: true, default: () => "'{}'" })
   allowedIps!: string[];
 
+  /** The key's own limit, on top of every other; null, none. */
+  @Column({ name: 'rate_limit', type: 'jsonb', nullable: true })
+  rateLimit!: { requests: number; window: string } | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 

@@ -1,9 +1,9 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin } from '@app/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, type RateLimitRule } from '@app/config';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, RotateApiKeyRequestDto, UpdateApiKeyRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, requireOwnSignIn, SecretBox } from '@app/security';
+import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, IsNull, type Repository } from 'typeorm';
@@ -34,6 +34,8 @@ interface CachedKey {
   readonly expiresAt: number;
   /** Where the key works from; undefined: anywhere. */
   readonly allowed?: AddressAllowList;
+  /** The key's own limit; undefined: none. */
+  readonly rule?: RateLimitRule;
 }
 
 function newSecret(): string {
@@ -43,12 +45,12 @@ function newSecret(): string {
 /** The answer that shows a key's secret, the only one. */
 /** What an audit entry says of a new key (never its secret). */
 function keyDetails(key: ApiKeyEntity): Record<string, unknown> {
-  return { name: key.name, scopes: key.scopes, allowedIps: key.allowedIps, expiresAt: key.expiresAt?.toISOString() ?? null };
+  return { name: key.name, scopes: key.scopes, allowedIps: key.allowedIps, rateLimit: key.rateLimit, expiresAt: key.expiresAt?.toISOString() ?? null };
 }
 
 function createdView(key: ApiKeyEntity, secret: string): CreatedApiKey {
-  const { id, name, prefix, scopes, allowedIps, createdAt, expiresAt } = view(key);
-  return { id, name, key: secret, prefix, scopes, allowedIps, createdAt, expiresAt };
+  const { id, name, prefix, scopes, allowedIps, rateLimit, createdAt, expiresAt } = view(key);
+  return { id, name, key: secret, prefix, scopes, allowedIps, rateLimit, createdAt, expiresAt };
 }
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
@@ -72,6 +74,7 @@ function view(key: ApiKeyEntity): ApiKey {
     prefix: key.prefix,
     scopes: key.scopes,
     allowedIps: key.allowedIps,
+    rateLimit: key.rateLimit ?? null,
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt?.toISOString() ?? null,
     lastUsed: key.lastUsedAt?.toISOString() ?? null,
@@ -99,6 +102,7 @@ export class ApiKeysService implements OnModuleDestroy {
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
   ) {
     this.keys = dataSource.getRepository(ApiKeyEntity);
     this.users = dataSource.getRepository(UserEntity);
@@ -168,6 +172,7 @@ export class ApiKeysService implements OnModuleDestroy {
         ...this.secretFields(secret),
         scopes: input.scopes,
         allowedIps,
+        rateLimit: input.rateLimit ? { requests: input.rateLimit.requests, window: input.rateLimit.window } : null,
         expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
       }),
     );
@@ -202,6 +207,7 @@ export class ApiKeysService implements OnModuleDestroy {
           ...this.secretFields(secret),
           scopes: old.scopes,
           allowedIps: old.allowedIps,
+          rateLimit: old.rateLimit,
           expiresAt: input?.expiresIn ? new Date(now + input.expiresIn * 1000) : this.capped(old.expiresAt, now),
         }),
       );
@@ -231,27 +237,30 @@ export class ApiKeysService implements OnModuleDestroy {
   async update(owner: AuthenticatedUser, keyId: string, input: UpdateApiKeyRequestDto, origin: RequestOrigin): Promise<ApiKey> {
     const key = await this.liveKeyOf(owner, keyId);
     const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
-    if (input.name === undefined && allowedIps === undefined) return view(key);
-    const before = { name: key.name, allowedIps: key.allowedIps };
+    const rateLimit = input.rateLimit === undefined ? undefined : input.rateLimit && { requests: input.rateLimit.requests, window: input.rateLimit.window };
+    if (input.name === undefined && allowedIps === undefined && rateLimit === undefined) return view(key);
+    const before = { name: key.name, allowedIps: key.allowedIps, rateLimit: key.rateLimit };
     const addressesChanged = allowedIps !== undefined && !sameEntries(allowedIps, key.allowedIps);
+    const limitChanged = rateLimit !== undefined && JSON.stringify(rateLimit) !== JSON.stringify(key.rateLimit);
     // Only a key still live is changed: a revocation that lands meanwhile wins.
     const result = await this.keys
       .createQueryBuilder()
       .update()
-      .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(allowedIps !== undefined ? { allowedIps } : {}) })
+      .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(allowedIps !== undefined ? { allowedIps } : {}), ...(rateLimit !== undefined ? { rateLimit } : {}) })
       .where('id = :keyId AND user_id = :userId AND revoked_at IS NULL', { keyId, userId: owner.id })
       .returning('*')
       .execute();
     if ((result.raw as unknown[]).length === 0) throw ApiError.conflict('The API key is revoked; make a new one');
-    const updated = this.keys.create({ ...key, name: input.name ?? key.name, allowedIps: allowedIps ?? key.allowedIps });
-    if (addressesChanged) await this.events.publishAndWait('apikey.updated', { keyId, keyHash: key.keyHash, userId: owner.id });
+    const updated = this.keys.create({ ...key, name: input.name ?? key.name, allowedIps: allowedIps ?? key.allowedIps, rateLimit: rateLimit === undefined ? key.rateLimit : rateLimit });
+    // Every instance drops its cached copy (and re-checks connections opened with the key).
+    if (addressesChanged || limitChanged) await this.events.publishAndWait('apikey.updated', { keyId, keyHash: key.keyHash, userId: owner.id });
     await this.audit.record({
       action: 'apikey.update',
       result: 'success',
       userId: owner.id,
       sessionId: owner.sessionId,
       resource: `apikey:${keyId}`,
-      details: { before, after: { name: updated.name, allowedIps: updated.allowedIps } },
+      details: { before, after: { name: updated.name, allowedIps: updated.allowedIps, rateLimit: updated.rateLimit } },
       origin,
     });
     if (addressesChanged) await this.events.publishDurable('user.security', { userId: owner.id, change: 'apikey.updated', actorId: owner.id });
@@ -301,9 +310,10 @@ export class ApiKeysService implements OnModuleDestroy {
 
   /**
    * The caller a key stands for, or null when it is unknown, revoked, expired or its owner inactive.
-   * A key limited to some addresses is refused (403) from `address` when it is not one of them.
+   * A key limited to some addresses is refused (403) from `address` when it is not one of them. A
+   * request (`spend`) spends from the key's own limit, 429 past it; a check of a live connection does not.
    */
-  async authenticate(secret: string, address: string | undefined): Promise<AuthenticatedUser | null> {
+  async authenticate(secret: string, address: string | undefined, spend = true): Promise<AuthenticatedUser | null> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 128) return null;
     const hash = this.secrets.mac(secret);
     const now = Date.now();
@@ -316,6 +326,10 @@ export class ApiKeysService implements OnModuleDestroy {
     if (cached.allowed && !cached.allowed.allows(address)) {
       this.auditRefusal(cached.keyId as string, cached.user, address, now);
       throw ApiError.forbidden(`This API key is not accepted from ${address ?? 'an unknown address'}`);
+    }
+    if (spend && cached.rule) {
+      const state = await this.limiter.consume(`apikey:${cached.keyId as string}`, cached.rule);
+      if (!state.allowed) throw rateLimitExceeded(state, 'Rate limit of this API key exceeded');
     }
     this.touch(cached.keyId as string, now);
     return cached.user;
@@ -340,6 +354,7 @@ export class ApiKeysService implements OnModuleDestroy {
       cachedAt: now,
       expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
       allowed: key.allowedIps.length > 0 ? new AddressAllowList(key.allowedIps) : undefined,
+      rule: key.rateLimit ? rateLimitRule(key.rateLimit) : undefined,
     };
   }
 

@@ -15,43 +15,44 @@ const ALLOWED_6 = ["none","client_secret_post","client_secret_basic","private_ke
 const ALLOWED_7 = ["S256"];
 const ALLOWED_8 = ["none","login","consent"];
 const PATTERN_9 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
-const ALLOWED_10 = ["builtin","upstream","http"];
-const ALLOWED_11 = ["system","data","analytics","monitoring"];
-const ALLOWED_12 = ["pending","running","completed","failed"];
-const ALLOWED_13 = ["active","archived"];
-const ALLOWED_14 = ["created","updated","name"];
-const ALLOWED_15 = ["asc","desc"];
-const ALLOWED_16 = ["active","terminated","expired"];
-const ALLOWED_17 = ["websocket","http","mcp"];
-const ALLOWED_18 = ["connected","disconnected","error","connecting"];
-const PATTERN_19 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_20 = ["never","destructive","always"];
-const ALLOWED_21 = ["off","mask","refuse"];
-const ALLOWED_22 = ["serve","hold"];
-const ALLOWED_23 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_24 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_25 = ["none","api_key","oauth2"];
-const PATTERN_26 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_27 = new RegExp("^[!-~]*$");
-const ALLOWED_28 = ["client_secret_basic","client_secret_post"];
-const PATTERN_29 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_30 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_31 = ["connect","disconnect"];
-const PATTERN_32 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_33 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_34 = new RegExp("^[a-z0-9-]{1,50}$");
-const PATTERN_35 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
-const ALLOWED_36 = ["GET","POST","PUT","PATCH","DELETE"];
-const ALLOWED_37 = ["admin","developer","user"];
-const ALLOWED_38 = ["active","suspended","deleted"];
-const ALLOWED_39 = ["member","admin"];
-const PATTERN_40 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_41 = ["info","warning","error","critical"];
-const ALLOWED_42 = ["csv","json"];
-const PATTERN_43 = new RegExp("^https?://");
-const ALLOWED_44 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
-const ALLOWED_45 = ["pending","delivering","delivered","failed"];
-const PATTERN_46 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_10 = new RegExp("^[0-9]{1,6}(s|m|h)$");
+const ALLOWED_11 = ["builtin","upstream","http"];
+const ALLOWED_12 = ["system","data","analytics","monitoring"];
+const ALLOWED_13 = ["pending","running","completed","failed"];
+const ALLOWED_14 = ["active","archived"];
+const ALLOWED_15 = ["created","updated","name"];
+const ALLOWED_16 = ["asc","desc"];
+const ALLOWED_17 = ["active","terminated","expired"];
+const ALLOWED_18 = ["websocket","http","mcp"];
+const ALLOWED_19 = ["connected","disconnected","error","connecting"];
+const PATTERN_20 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_21 = ["never","destructive","always"];
+const ALLOWED_22 = ["off","mask","refuse"];
+const ALLOWED_23 = ["serve","hold"];
+const ALLOWED_24 = ["stdio","streamable-http","sse","websocket"];
+const PATTERN_25 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_26 = ["none","api_key","oauth2"];
+const PATTERN_27 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_28 = new RegExp("^[!-~]*$");
+const ALLOWED_29 = ["client_secret_basic","client_secret_post"];
+const PATTERN_30 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_31 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_32 = ["connect","disconnect"];
+const PATTERN_33 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_34 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_35 = new RegExp("^[a-z0-9-]{1,50}$");
+const PATTERN_36 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_37 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_38 = ["admin","developer","user"];
+const ALLOWED_39 = ["active","suspended","deleted"];
+const ALLOWED_40 = ["member","admin"];
+const PATTERN_41 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_42 = ["info","warning","error","critical"];
+const ALLOWED_43 = ["csv","json"];
+const PATTERN_44 = new RegExp("^https?://");
+const ALLOWED_45 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
+const ALLOWED_46 = ["pending","delivering","delivered","failed"];
+const PATTERN_47 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -587,12 +588,44 @@ function acceptCreateApiKeyRequestDto(input: unknown): dto.CreateApiKeyRequestDt
         value = [...(value as unknown[])];
         break;
       }
+      case "rateLimit": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptApiKeyRateLimitDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       default:
         return undefined;
     }
     out[key] = value;
   }
   return out as unknown as dto.CreateApiKeyRequestDto;
+}
+
+function acceptApiKeyRateLimitDto(input: unknown): dto.ApiKeyRateLimitDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["requests"] === undefined || source["window"] === undefined) return undefined;
+  const out = new dto.ApiKeyRateLimitDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "requests": {
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000))) return undefined;
+        break;
+      }
+      case "window": {
+        if (!(isString(value) && matches(value as string, PATTERN_10))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ApiKeyRateLimitDto;
 }
 
 function acceptRevokeApiKeyParamsDto(input: unknown): dto.RevokeApiKeyParamsDto | undefined {
@@ -637,12 +670,44 @@ function acceptUpdateApiKeyRequestDto(input: unknown): dto.UpdateApiKeyRequestDt
         value = [...(value as unknown[])];
         break;
       }
+      case "rateLimit": {
+        if (value === null || value === undefined) break;
+        const instance = isObject(value) ? acceptUpdateApiKeyRequestRateLimitDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       default:
         return undefined;
     }
     out[key] = value;
   }
   return out as unknown as dto.UpdateApiKeyRequestDto;
+}
+
+function acceptUpdateApiKeyRequestRateLimitDto(input: unknown): dto.UpdateApiKeyRequestRateLimitDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["requests"] === undefined || source["window"] === undefined) return undefined;
+  const out = new dto.UpdateApiKeyRequestRateLimitDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "requests": {
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000))) return undefined;
+        break;
+      }
+      case "window": {
+        if (!(isString(value) && matches(value as string, PATTERN_10))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpdateApiKeyRequestRateLimitDto;
 }
 
 function acceptUpdateApiKeyParamsDto(input: unknown): dto.UpdateApiKeyParamsDto | undefined {
@@ -1039,7 +1104,7 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
     switch (key) {
       case "source": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_10))) return undefined;
+        if (!(isIn(value, ALLOWED_11))) return undefined;
         break;
       }
       case "server": {
@@ -1049,7 +1114,7 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "enabled": {
@@ -1293,7 +1358,7 @@ function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDt
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "contextId": {
@@ -1420,7 +1485,7 @@ function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecution
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "page": {
@@ -1479,17 +1544,17 @@ function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | 
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "sort": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "order": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_15))) return undefined;
+        if (!(isIn(value, ALLOWED_16))) return undefined;
         break;
       }
       case "userId": {
@@ -1538,7 +1603,7 @@ function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "metadata": {
@@ -1664,7 +1729,7 @@ function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "metadata": {
@@ -1751,12 +1816,12 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_16))) return undefined;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
         break;
       }
       case "connectionType": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_17))) return undefined;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
       case "page": {
@@ -1815,7 +1880,7 @@ function acceptListServersQueryDto(input: unknown): dto.ListServersQueryDto | un
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "enabled": {
@@ -1857,7 +1922,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
         break;
       }
       case "description": {
@@ -1941,17 +2006,17 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
       }
       case "confirmTools": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_20))) return undefined;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
         break;
       }
       case "credentialScan": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "metadata": {
@@ -1979,7 +2044,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "command": {
@@ -2083,7 +2148,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_24))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
         break;
       }
       default:
@@ -2132,7 +2197,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       case "key": {
@@ -2142,12 +2207,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "clientId": {
@@ -2162,7 +2227,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_28))) return undefined;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2173,7 +2238,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_29))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_30))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2237,14 +2302,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_30))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_31))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_30))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_31))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2271,7 +2336,7 @@ function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServe
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "tags": {
@@ -2596,7 +2661,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_31))) return undefined;
+        if (!(isIn(value, ALLOWED_32))) return undefined;
         break;
       }
       default:
@@ -2643,7 +2708,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_19))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
         break;
       }
       case "description": {
@@ -2663,7 +2728,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "groupId": {
@@ -2689,7 +2754,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_32))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_33))) return undefined;
         break;
       }
       default:
@@ -2720,12 +2785,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -2977,7 +3042,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "description": {
@@ -2986,11 +3051,11 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "method": {
-        if (!(isIn(value, ALLOWED_36))) return undefined;
+        if (!(isIn(value, ALLOWED_37))) return undefined;
         break;
       }
       case "url": {
@@ -3082,7 +3147,7 @@ function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | un
     switch (key) {
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       case "audience": {
@@ -3118,7 +3183,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "operationIds": {
@@ -3130,7 +3195,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_11))) return undefined;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "headers": {
@@ -3269,12 +3334,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       case "search": {
@@ -3329,7 +3394,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3364,7 +3429,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_37))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3419,7 +3484,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       default:
@@ -3482,7 +3547,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       case "reason": {
@@ -4104,12 +4169,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_40))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_41))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4152,7 +4217,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_42))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       case "startDate": {
@@ -4172,12 +4237,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_40))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_41))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4302,12 +4367,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_43))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_44))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_44))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_45))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4367,12 +4432,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_43))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_44))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_44))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_45))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4473,7 +4538,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_45))) return undefined;
+        if (!(isIn(value, ALLOWED_46))) return undefined;
         break;
       }
       case "page": {
@@ -4532,7 +4597,7 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_46))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_47))) return undefined;
         break;
       }
       default:
@@ -4621,8 +4686,10 @@ acceptWith(dto.OAuthTokenRequestDto, acceptOAuthTokenRequestDto);
 acceptWith(dto.UpdateProfileRequestDto, acceptUpdateProfileRequestDto);
 acceptWith(dto.ChangePasswordRequestDto, acceptChangePasswordRequestDto);
 acceptWith(dto.CreateApiKeyRequestDto, acceptCreateApiKeyRequestDto);
+acceptWith(dto.ApiKeyRateLimitDto, acceptApiKeyRateLimitDto);
 acceptWith(dto.RevokeApiKeyParamsDto, acceptRevokeApiKeyParamsDto);
 acceptWith(dto.UpdateApiKeyRequestDto, acceptUpdateApiKeyRequestDto);
+acceptWith(dto.UpdateApiKeyRequestRateLimitDto, acceptUpdateApiKeyRequestRateLimitDto);
 acceptWith(dto.UpdateApiKeyParamsDto, acceptUpdateApiKeyParamsDto);
 acceptWith(dto.RotateApiKeyRequestDto, acceptRotateApiKeyRequestDto);
 acceptWith(dto.RotateApiKeyParamsDto, acceptRotateApiKeyParamsDto);

@@ -305,6 +305,21 @@ export class ChangePasswordRequestDto {
   newPassword!: string;
 }
 
+/** A limit of the key's own, on top of the route's and the tools' (which still apply): each
+request made with the key (REST, `/mcp`, an event stream, a WebSocket upgrade) spends one,
+across instances when Redis is configured. Past it the request is 429 with
+`X-RateLimit-*` and `Retry-After`. `window` is 1 s to 24 h. */
+export class ApiKeyRateLimitDto {
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  requests!: number;
+
+  @IsString()
+  @Matches(new RegExp("^[0-9]{1,6}(s|m|h)$"))
+  window!: string;
+}
+
 export class CreateApiKeyRequestDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -338,11 +353,30 @@ export class CreateApiKeyRequestDto {
   @MinLength(2, { each: true })
   @MaxLength(64, { each: true })
   allowedIps?: string[];
+
+  /** A limit of the key's own, on top of the route's and the tools' (which still apply): each request made with the key (REST, `/mcp`, an event stream, a WebSocket upgrade) spends one, across instances when Redis is configured. Past it the request is 429 with `X-RateLimit-*` and `Retry-After`. `window` is 1 s to 24 h. */
+  @ValidateIf((object: Record<string, unknown>) => object["rateLimit"] !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ApiKeyRateLimitDto)
+  rateLimit?: ApiKeyRateLimitDto;
 }
 
 export class RevokeApiKeyParamsDto {
   @IsUUID(undefined)
   id!: string;
+}
+
+/** The key's own limit (as `ApiKeyRateLimit`) from the next request on, on every instance; null removes it. */
+export class UpdateApiKeyRequestRateLimitDto {
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  requests!: number;
+
+  @IsString()
+  @Matches(new RegExp("^[0-9]{1,6}(s|m|h)$"))
+  window!: string;
 }
 
 /** What to change; a member left out stays as it is (an empty body changes nothing). */
@@ -363,6 +397,13 @@ export class UpdateApiKeyRequestDto {
   @MinLength(2, { each: true })
   @MaxLength(64, { each: true })
   allowedIps?: string[];
+
+  /** The key's own limit (as `ApiKeyRateLimit`) from the next request on, on every instance; null removes it. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpdateApiKeyRequestRateLimitDto)
+  rateLimit?: UpdateApiKeyRequestRateLimitDto | null;
 }
 
 export class UpdateApiKeyParamsDto {

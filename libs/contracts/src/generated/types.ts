@@ -1146,6 +1146,8 @@ export interface ApiKey {
   scopes: Array<string>;
   /** The addresses and networks the key works from, normalized (empty, from anywhere). */
   allowedIps: Array<string>;
+  /** A limit of the key's own, on top of every other (null, none). Every request made with the key spends from it, on every door, across instances; past it, 429. */
+  rateLimit: ApiKeyRateLimit | null;
   createdAt: string;
   expiresAt: string | null;
   lastUsed: string | null;
@@ -1183,6 +1185,13 @@ export interface CreateApiKeyRequest {
   expiresIn?: number;
   /** Where the key may be used from: IPv4 or IPv6 addresses and CIDR networks (`203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`). Omitted or empty, from anywhere. Behind a proxy the client address is the one `TRUST_PROXY` lets the server see. */
   allowedIps?: Array<string>;
+  rateLimit?: ApiKeyRateLimit;
+}
+
+/** A limit of the key's own, on top of the route's and the tools' (which still apply): each request made with the key (REST, `/mcp`, an event stream, a WebSocket upgrade) spends one, across instances when Redis is configured. Past it the request is 429 with `X-RateLimit-*` and `Retry-After`. `window` is 1 s to 24 h. */
+export interface ApiKeyRateLimit {
+  requests: number;
+  window: string;
 }
 
 export interface RotateApiKeyRequest {
@@ -1197,6 +1206,11 @@ export interface UpdateApiKeyRequest {
   name?: string;
   /** The new list (replacing the old one); empty, from anywhere. */
   allowedIps?: Array<string>;
+  /** The key's own limit (as `ApiKeyRateLimit`) from the next request on, on every instance; null removes it. */
+  rateLimit?: {
+    requests: number;
+    window: string;
+  } | null;
 }
 
 export interface CreatedApiKey {
@@ -1207,6 +1221,8 @@ export interface CreatedApiKey {
   prefix: string;
   scopes: Array<string>;
   allowedIps: Array<string>;
+  /** A limit of the key's own, on top of every other (null, none). Every request made with the key spends from it, on every door, across instances; past it, 429. */
+  rateLimit: ApiKeyRateLimit | null;
   createdAt: string;
   expiresAt: string | null;
 }

@@ -1,10 +1,10 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
 import { ApiError, isoString, MissingPermissionsError, type RequestOrigin, timeOrderedUuid } from '@app/common';
-import { AppConfig, type RateLimitRule } from '@app/config';
+import { AppConfig } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { endWhenSettled, MetricsService, type TraceSpan, Tracing } from '@app/health';
-import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, SecretBox } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, SecretBox } from '@app/security';
 import type { Attributes } from '@opentelemetry/api';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
@@ -84,12 +84,6 @@ function isTransient(run: RunResult): boolean {
   return run.transient === true || (run.thrown !== undefined && (run.thrown.status === 502 || run.thrown.status === 503));
 }
 const RECOVERY_GRACE_MS = 2_000;
-const WINDOW_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-function windowSeconds(window: string): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(window);
-  return match ? Math.max(1, Math.round(Number(match[1]) * WINDOW_UNITS[match[2]])) : 60;
-}
 
 type RetryPolicy = NonNullable<RunPolicy['retry']>;
 
@@ -368,7 +362,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   // The tool's own limit (or its upstream server's), on top of the route's.
   private async enforceToolLimit(caller: AuthenticatedUser, definition: ToolDefinition): Promise<void> {
     if (!definition.rateLimit) return;
-    const rule: RateLimitRule = { limit: definition.rateLimit.requests, windowSeconds: windowSeconds(definition.rateLimit.window) };
+    const rule = rateLimitRule(definition.rateLimit);
     const scope = definition.server ? `server:${definition.server.id}` : `tool:${definition.id}`;
     const state = await this.limiter.consume(`${scope}:user:${caller.id}`, rule);
     if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
