@@ -1,5 +1,5 @@
 import { AuditLogEntity } from '@app/audit';
-import { UserEntity } from '@app/auth';
+import { SignInService, UserEntity } from '@app/auth';
 import type { CreatedApiKey, LoginResponse, McpService, MfaEnrollment, UpstreamServer, User } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { SessionEntity } from '@app/sessions';
@@ -162,6 +162,8 @@ describe('SAML SSO', () => {
     it('a self-registered account with the address is claimed for the IdP: whatever its registrant set up to get in is gone', async () => {
       const email = newEmail();
       const squatter = await registerAndLogin(t.client, { email });
+      // A sign-in whose password was checked before the claim, and whose session comes after it.
+      const provenBeforeClaim = new Date(Date.now() - 1000);
       // Whoever registered the address first prepares a way back in: a key, a second factor, a service acting as them.
       const key = (await t.client.call<CreatedApiKey>('createApiKey', { headers: squatter.auth, body: { name: 'backdoor', scopes: ['read:tools'] } })).body;
       const enrolled = await t.client.call<MfaEnrollment>('enableMfa', { headers: squatter.auth, body: { type: 'totp' } });
@@ -190,6 +192,11 @@ describe('SAML SSO', () => {
       expect(claims).toHaveLength(1);
       expect(claims[0]).toMatchObject({ severity: 'warning', details: { email, removed: ['password', 'mfa'], revokedKeys: 1, withdrawnConsents: 0 } });
       expect(claims[0].details.endedSessions).toBeGreaterThanOrEqual(1);
+
+      const sessionsBefore = await db().getRepository(SessionEntity).countBy({ userId: squatter.userId, status: 'active' });
+      const late = t.app.get(SignInService).complete(user, 'password', {}, provenBeforeClaim);
+      await expect(late).rejects.toMatchObject({ status: 401, code: 'TOKEN_REVOKED' });
+      expect(await db().getRepository(SessionEntity).countBy({ userId: squatter.userId, status: 'active' })).toBe(sessionsBefore);
 
       // Claimed once: the next sign-in is an ordinary one.
       expect((await signIn(email, { groups: ['mcp-developers'] })).status).toBe(200);

@@ -36,8 +36,9 @@ export class AuthService {
   ) {}
 
   async login(input: LoginRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
+    const provenAt = new Date();
     const { user, method } = await this.verifyCredentials(input, origin);
-    return this.signIn.complete(user, method, origin);
+    return this.signIn.complete(user, method, origin, provenAt);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import type { RequestOrigin } from '@app/common';
+import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { LoginResponse } from '@app/contracts';
 import { SessionsService } from '@app/sessions';
@@ -38,20 +38,27 @@ export class SignInService {
     private readonly config: AppConfig,
   ) {}
 
-  async complete(user: UserEntity, method: SignInMethod, origin: RequestOrigin): Promise<LoginResponse> {
-    const { tokens } = await this.begin(user, method, origin, null);
+  /** `provenAt`: when the credential was proven (before the password was checked, say). */
+  async complete(user: UserEntity, method: SignInMethod, origin: RequestOrigin, provenAt = new Date()): Promise<LoginResponse> {
+    const { tokens } = await this.begin(user, method, origin, null, provenAt);
     return { ...tokens, user: toUserView(user) };
   }
 
   /** The same for an OAuth client: the pair is bound to the client and carries the granted scope. */
-  async completeGrant(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant): Promise<{ readonly tokens: IssuedTokens; readonly permissions: readonly string[] }> {
-    const { tokens, subject } = await this.begin(user, method, origin, grant);
+  async completeGrant(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant, provenAt: Date): Promise<{ readonly tokens: IssuedTokens; readonly permissions: readonly string[] }> {
+    const { tokens, subject } = await this.begin(user, method, origin, grant, provenAt);
     return { tokens, permissions: subject.permissions };
   }
 
-  private async begin(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant | null): Promise<{ readonly tokens: IssuedTokens; readonly subject: AccessSubject }> {
+  private async begin(user: UserEntity, method: SignInMethod, origin: RequestOrigin, grant: ClientGrant | null, provenAt: Date): Promise<{ readonly tokens: IssuedTokens; readonly subject: AccessSubject }> {
     const oauthClient = grant ? { id: grant.clientId, name: grant.clientName ?? null } : null;
     const session = await this.sessions.start({ userId: user.id, connectionType: 'http', origin, ttlSeconds: this.config.refreshTokenTtlSeconds, oauthClient, signInMethod: method });
+    // Claimed through SSO since the credential was proven: that credential was its registrant's
+    // (SsoClaims ends sessions that existed before the claim; this one may have come after).
+    if (await this.users.claimedSince(user.id, provenAt)) {
+      await this.sessions.end(session.id, 'account claimed through single sign-on');
+      throw ApiError.unauthorized('This account now signs in through single sign-on', 'TOKEN_REVOKED');
+    }
     await this.users.recordLogin(user);
     const subject = subjectOf(user, session.id, grant?.scope ?? null, this.config.adminRequiresMfa && !isStrongSignIn(method));
     const tokens = await this.tokens.issue(subject, undefined, grant);

@@ -39,6 +39,12 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     return this.users.findOne({ where: { email } });
   }
 
+  /** Whether the account was claimed through single sign-on (its address proven) after `instant`. */
+  async claimedSince(id: string, instant: Date): Promise<boolean> {
+    const rows = (await this.users.query(`SELECT 1 FROM users WHERE id = $1 AND email_verified_at > $2`, [id, instant])) as unknown[];
+    return rows.length > 0;
+  }
+
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOne({ where: { id } });
   }

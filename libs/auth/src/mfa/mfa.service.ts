@@ -192,6 +192,7 @@ export class MfaService {
 
   /** `POST /auth/verify-mfa`: the second step with the mfaToken of an MFA_REQUIRED answer. */
   async verifyMfaLogin(input: VerifyMfaRequestDto, origin: RequestOrigin): Promise<LoginResponse> {
+    const provenAt = new Date();
     const challenge = input.mfaToken.startsWith(MFA_TOKEN_PREFIX) && input.mfaToken.length <= 128 ? await this.challenges.findByToken(this.secrets.macs(input.mfaToken)) : null;
     if (!challenge || challenge.consumedAt) throw invalidMfaToken();
     if (challenge.expiresAt.getTime() <= Date.now()) throw ApiError.unauthorized('The MFA token has expired; log in again', 'TOKEN_EXPIRED');
@@ -211,7 +212,7 @@ export class MfaService {
     // claimed together with its challenge, which is this token.)
     if (factor.kind !== 'sms' && !(await this.challenges.consume(challenge.id))) throw invalidMfaToken();
     await this.succeeded(user.id, factor.kind === 'backup' ? ['mfaBackupCodes'] : []);
-    return this.signIn.complete(user, check.method, origin);
+    return this.signIn.complete(user, check.method, origin, provenAt);
   }
 
   // ------------------------------------------------------------------ checking codes

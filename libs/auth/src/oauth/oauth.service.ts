@@ -394,7 +394,9 @@ export class OAuthService {
     if (values.resource !== undefined && spent.resource !== null && values.resource !== spent.resource) throw new OAuthError('invalid_target', 'resource differs from the one of the authorization request');
     const user = await this.users.findById(spent.userId);
     if (!user || user.status !== 'active') throw refuse('The account is no longer active');
-    const { tokens, permissions } = await this.signIn.completeGrant(user, spent.method as Parameters<SignInService['completeGrant']>[1], origin, { clientId: client.id, scope: spent.scope, clientName: client.name });
+    // The code stands for a sign-in made when it was issued.
+    const issuedAt = new Date(spent.expiresAt.getTime() - CODE_TTL_MS);
+    const { tokens, permissions } = await this.signIn.completeGrant(user, spent.method as Parameters<SignInService['completeGrant']>[1], origin, { clientId: client.id, scope: spent.scope, clientName: client.name }, issuedAt);
     return tokenResponse(tokens, permissions);
   }
 

@@ -65,10 +65,10 @@ export class SamlService {
 
   /** The active user the IdP vouched for: found, or provisioned just in time, with roles following the IdP. */
   private async identify(identity: SamlIdentity, origin: RequestOrigin): Promise<UserEntity> {
-    let user = await this.usersService.findByEmail(identity.email);
-    if (user && user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
-    if (user && user.emailVerifiedAt === null) user = await this.claims.claim(user, identity, origin);
-    user ??= await this.provision(identity, origin);
+    // A first login racing a sign-up with the address gets the existing row: it is checked the same way.
+    let user = (await this.usersService.findByEmail(identity.email)) ?? (await this.provision(identity, origin));
+    if (user.status !== 'active') throw await this.rejected(new SamlRejection(`account ${user.status}`), origin, identity.email);
+    if (user.emailVerifiedAt === null) user = await this.claims.claim(user, identity, origin);
     if (user.authSource === 'saml' && !sameRoles(user.roles, identity.roles)) await this.syncRoles(user, identity, origin);
     return user;
   }

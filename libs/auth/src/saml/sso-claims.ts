@@ -13,8 +13,14 @@ import type { SamlIdentity } from './saml.strategy';
 /**
  * An IdP vouching for an address claims a self-registered account with it (whose address nobody
  * proved). Whatever the registrant set up to get in goes: the password, the second factor, the
- * sessions and tokens, the API keys and the applications allowed. Otherwise whoever registered the
- * address first (pre-account hijacking) would keep a way into the account its owner then uses.
+ * sessions and tokens, the API keys, the codes and applications allowed, and what the account
+ * stored of its own for upstream services. Otherwise whoever registered the address first
+ * (pre-account hijacking) would keep a way into the account its owner then uses.
+ *
+ * The account is marked proven first, in the same statement that removes the password: a sign-in
+ * whose credential was proven before that instant is refused once its session exists
+ * (SignInService), and one whose session came earlier is ended here. When ending things fails, the
+ * mark is taken back, so the owner's next sign-in claims the account again.
  */
 @Injectable()
 export class SsoClaims {
@@ -38,7 +44,14 @@ export class SsoClaims {
        SELECT id FROM claimed`,
       [user.id],
     )) as unknown[];
-    if (claimed.length > 0) await this.dropAccess(user, identity, origin);
+    if (claimed.length > 0) {
+      try {
+        await this.dropAccess(user, identity, origin);
+      } catch (error) {
+        await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [user.id]);
+        throw error;
+      }
+    }
     return (await this.usersService.findById(user.id)) ?? user;
   }
 
@@ -48,7 +61,12 @@ export class SsoClaims {
     const endedSessions = await this.sessions.endAllForUser(user.id, 'account claimed through single sign-on');
     const revokedKeys = await this.apiKeys.revokeAllOf(user.id);
     const [, withdrawnConsents] = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1`, [user.id])) as [unknown, number];
+    // Codes a client has not redeemed yet, and sign-ins through the IdP for a client still under way.
+    await this.dataSource.query(`DELETE FROM oauth_authorization_codes WHERE user_id = $1`, [user.id]);
+    await this.dataSource.query(`DELETE FROM oauth_sso_requests WHERE user_id = $1`, [user.id]);
     this.usersService.changed(user.id, ['password', 'mfa', 'roles']);
+    // Durable: the account's own configurations of upstream services are gone before this sign-in ends.
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'account.claimed', actorId: user.id });
     await this.audit.record({
       action: 'auth.saml.claim',
       result: 'success',
@@ -59,6 +77,5 @@ export class SsoClaims {
       details: { email: user.email, issuer: identity.issuer, removed: [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])], endedSessions, revokedKeys, withdrawnConsents },
       origin,
     });
-    await this.events.publishDurable('user.security', { userId: user.id, change: 'account.claimed', actorId: user.id });
   }
 }

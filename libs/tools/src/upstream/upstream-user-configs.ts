@@ -107,9 +107,11 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     const offChanged = this.events.on('upstream.user_config.changed', (event) => {
       if (event.origin !== this.events.instanceId) void this.forget(event.payload.serverId, event.payload.subject);
     });
-    // What the registrant of a claimed account stored (their own credentials, say) is not its owner's.
-    const offClaimed = this.events.on('user.security', (event) => {
-      if (event.payload.change === 'account.claimed' && event.origin === this.events.instanceId) void this.dropUser(event.payload.userId);
+    // What the registrant of a claimed account stored (their own credentials, say) is not its owner's:
+    // gone before the claiming sign-in ends (a durable hook, which the publisher awaits).
+    const offClaimed = this.events.onDurable((event) => {
+      const payload = event.payload as { change?: string; userId?: string };
+      return event.name === 'user.security' && payload.change === 'account.claimed' && payload.userId ? this.dropUser(payload.userId) : undefined;
     });
     this.unsubscribe = () => (offChanged(), offClaimed());
   }
