@@ -157,6 +157,10 @@ describe('API key rotation, and an admin revoking a user\u2019s key', () => {
     expect((await issue({ name: 'x', scopes: ['read:tools'] }, 'not-a-uuid')).status).toBe(400);
     expect((await issue({ name: 'x' })).status).toBe(400);
     expect((await issue({ name: 'x', scopes: ['read:tools'] }, service.userId, service.auth)).status).toBe(403);
+    // Not with a key, not even an admin's: a leaked key must not mint keys that outlive it.
+    const adminKey = (await t.client.call<CreatedApiKey>('createApiKey', { headers: admin.auth, body: { name: 'admin automation', scopes: ['*'] } })).body;
+    expect(adminKey.key).toMatch(/^mcp_sk_/);
+    expect((await issue({ name: 'x', scopes: ['read:tools'] }, service.userId, asKey(adminKey))).status).toBe(403);
     expect((await t.client.call('updateUserStatus', { headers: admin.auth, params: { id: service.userId }, body: { status: 'suspended' } })).status).toBe(200);
     expect((await issue({ name: 'x', scopes: ['read:tools'] })).status).toBe(409);
   });
@@ -217,6 +221,16 @@ describe("an API key's own rate limit", () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
     await expect(openWs(t.baseUrl, { headers: asKey(limited.body) })).rejects.toMatchObject({ status: 429 });
+    // On /ws, every message spends too, not only the upgrade.
+    const socketKey = (await create({ rateLimit: { requests: 3, window: '1m' } })).body;
+    const socket = await openWs(t.baseUrl, { headers: asKey(socketKey) });
+    try {
+      expect((await socket.request('ping')).result).toEqual({});
+      expect((await socket.request('ping')).result).toEqual({});
+      expect((await socket.request('ping')).error).toMatchObject({ code: -32029, message: 'Rate limit of this API key exceeded', data: { code: 'RATE_LIMIT_EXCEEDED', retryAfter: expect.any(Number) } });
+    } finally {
+      socket.close();
+    }
     expect((await t.client.call('listTools', { headers: asKey(free) })).status).toBe(200);
     expect((await t.client.call('listTools', { headers: owner.auth })).status).toBe(200);
 
@@ -236,7 +250,7 @@ describe("an API key's own rate limit", () => {
 
   it('refuses a limit it cannot keep with 400', async () => {
     const owner = await registerAndLogin(t.client);
-    for (const rateLimit of [{ requests: 0, window: '1m' }, { requests: 5, window: '1d' }, { requests: 5, window: '100ms' }, { requests: 5 }, { requests: 5, window: '1m', burst: 2 }, 'fast']) {
+    for (const rateLimit of [{ requests: 0, window: '1m' }, { requests: 5, window: '1d' }, { requests: 5, window: '100ms' }, { requests: 5, window: '0s' }, { requests: 5, window: '25h' }, { requests: 5 }, { requests: 5, window: '1m', burst: 2 }, 'fast']) {
       const answer = await t.client.call<Detailed>('createApiKey', { headers: owner.auth, body: { name: 'bad', scopes: ['read:tools'], rateLimit } });
       expect([answer.status, answer.body.error], JSON.stringify(rateLimit)).toEqual([400, 'VALIDATION_ERROR']);
     }

@@ -97,11 +97,13 @@ export class SecretsRotation implements OnApplicationBootstrap {
 
   /** Seals every value under an older key again under the current one; one sweep at a time here. */
   async reseal(actor: string | null, origin?: RequestOrigin): Promise<ResealResult> {
+    const joining = this.sweep !== undefined;
     this.sweep ??= this.resealAll().finally(() => {
       this.sweep = undefined;
     });
     const counts = await this.sweep;
-    await this.audit.record({ action: 'secrets.reseal', result: 'success', userId: actor, resource: `secrets-key:${this.secrets.currentKeyId}`, details: { ...counts }, origin });
+    // The sweep is audited once, by whoever started it.
+    if (!joining) await this.audit.record({ action: 'secrets.reseal', result: 'success', userId: actor, resource: `secrets-key:${this.secrets.currentKeyId}`, details: { ...counts }, origin });
     return { ...counts, status: await this.status() };
   }
 

@@ -70,6 +70,8 @@ export interface RpcContext {
   readonly inFlight?: InFlightRequests;
   /** A door's per-message limit (the /ws message rate): called once per message, the error to answer instead of handling it. */
   readonly admit?: () => JsonRpcErrorObject | undefined;
+  /** A per-message allowance that takes a round trip (an API key's own limit, kept in Redis): the error to answer instead. */
+  readonly spend?: () => Promise<JsonRpcErrorObject | undefined>;
   /** A cancellation for a request this instance does not hold (another instance may). */
   readonly cancelElsewhere?: (requestId: string | number, reason: string) => void;
   /** Set for a cancellable method's handler: the client may cancel this request. */

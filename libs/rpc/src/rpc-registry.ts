@@ -99,6 +99,11 @@ export class RpcRegistry {
     // Counted before anything else, answers to our requests included (they may travel the event bus).
     const refusal = context.admit?.();
     if (refusal) return refusedReply(message, refusal);
+    // Only doors that have one wait for it: no extra turn for every other message.
+    if (context.spend) {
+      const spent = await context.spend();
+      if (spent) return refusedReply(message, spent);
+    }
     // Answers to our own requests are not requests: the door routes them, and nothing is replied.
     if (context.onResponse && isResponse(message)) {
       context.onResponse(message);

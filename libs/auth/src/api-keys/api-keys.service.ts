@@ -3,7 +3,7 @@ import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, RotateApiKeyRequestDto, UpdateApiKeyRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, requireOwnSignIn, SecretBox } from '@app/security';
+import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, type RateLimitState, requireOwnSignIn, SecretBox } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, IsNull, type Repository } from 'typeorm';
@@ -20,6 +20,7 @@ declare module '@app/events' {
 }
 
 export const API_KEY_PREFIX = 'mcp_sk_';
+export const API_KEY_LIMIT_EXCEEDED = 'Rate limit of this API key exceeded';
 const DISPLAY_PREFIX_LENGTH = 12;
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_ENTRIES = 10_000;
@@ -51,6 +52,14 @@ function keyDetails(key: ApiKeyEntity): Record<string, unknown> {
 function createdView(key: ApiKeyEntity, secret: string): CreatedApiKey {
   const { id, name, prefix, scopes, allowedIps, rateLimit, createdAt, expiresAt } = view(key);
   return { id, name, key: secret, prefix, scopes, allowedIps, rateLimit, createdAt, expiresAt };
+}
+
+/** A key's own limit as stored; 400 for a window outside 1 s to 24 h (the pattern lets `0s` and `999999h` through). */
+function checkedRateLimit(limit: { readonly requests: number; readonly window: string }): { requests: number; window: string } {
+  const match = /^(\d+)(s|m|h)$/.exec(limit.window);
+  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (seconds < 1 || seconds > 86_400) throw ApiError.validation('rateLimit.window must be 1 s to 24 h', [{ field: 'rateLimit.window', message: 'must be 1 s to 24 h', code: 'INVALID_VALUE' }]);
+  return { requests: limit.requests, window: limit.window };
 }
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
@@ -92,6 +101,8 @@ export class ApiKeysService implements OnModuleDestroy {
   private readonly keys: Repository<ApiKeyEntity>;
   private readonly users: Repository<UserEntity>;
   private readonly cache = new Map<string, CachedKey>();
+  /** Keys' own limits by key id (only keys that have one). */
+  private readonly limits = new Map<string, RateLimitRule>();
   private readonly lastTouched = new Map<string, number>();
   private readonly lastRefusalAudited = new Map<string, number>();
   private readonly unsubscribe: () => void;
@@ -106,12 +117,9 @@ export class ApiKeysService implements OnModuleDestroy {
   ) {
     this.keys = dataSource.getRepository(ApiKeyEntity);
     this.users = dataSource.getRepository(UserEntity);
-    const offRevoked = events.on('apikey.revoked', (event) => {
-      this.cache.delete(event.payload.keyHash);
-    });
-    const offUpdated = events.on('apikey.updated', (event) => {
-      this.cache.delete(event.payload.keyHash);
-    });
+    // By hash and by id: an instance with other keys configured (a rotation under way) caches under another hash.
+    const offRevoked = events.on('apikey.revoked', (event) => this.forgetKey(event.payload.keyId, event.payload.keyHash));
+    const offUpdated = events.on('apikey.updated', (event) => this.forgetKey(event.payload.keyId, event.payload.keyHash));
     // A key acts with its owner's current rights: a change of roles or status drops cached keys.
     const offUser = events.on('user.updated', (event) => this.forgetOwner(event.payload.userId));
     const offTokens = events.on('user.tokens.revoked', (event) => this.forgetOwner(event.payload.userId));
@@ -121,6 +129,23 @@ export class ApiKeysService implements OnModuleDestroy {
       offUser();
       offTokens();
     };
+  }
+
+  private forgetKey(keyId: string, keyHash: string): void {
+    this.cache.delete(keyHash);
+    for (const [hash, entry] of this.cache) if (entry.keyId === keyId) this.cache.delete(hash);
+    this.limits.delete(keyId);
+  }
+
+  /**
+   * Spends one from a key's own limit for a message on a live connection opened with it (/ws);
+   * the state past the limit, or undefined while within it (or without one).
+   */
+  async spendFor(keyId: string): Promise<RateLimitState | undefined> {
+    const rule = this.limits.get(keyId);
+    if (!rule) return undefined;
+    const state = await this.limiter.consume(`apikey:${keyId}`, rule);
+    return state.allowed ? undefined : state;
   }
 
   private forgetOwner(userId: string): void {
@@ -147,6 +172,8 @@ export class ApiKeysService implements OnModuleDestroy {
 
   /** An admin issues a key to a user (a service account that never signs in), within the user's rights. */
   async createFor(actor: AuthenticatedUser, userId: string, input: CreateApiKeyRequestDto, origin: RequestOrigin): Promise<CreatedApiKey> {
+    // A leaked key (or an application's token) must not mint keys that outlive its revocation.
+    this.requireLoginSession(actor);
     const owner = await this.users.findOne({ where: { id: userId } });
     if (!owner) throw ApiError.notFound('User');
     if (owner.status !== 'active') throw ApiError.conflict(`The user is ${owner.status}: activate the account first`);
@@ -172,7 +199,7 @@ export class ApiKeysService implements OnModuleDestroy {
         ...this.secretFields(secret),
         scopes: input.scopes,
         allowedIps,
-        rateLimit: input.rateLimit ? { requests: input.rateLimit.requests, window: input.rateLimit.window } : null,
+        rateLimit: input.rateLimit ? checkedRateLimit(input.rateLimit) : null,
         expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
       }),
     );
@@ -237,7 +264,7 @@ export class ApiKeysService implements OnModuleDestroy {
   async update(owner: AuthenticatedUser, keyId: string, input: UpdateApiKeyRequestDto, origin: RequestOrigin): Promise<ApiKey> {
     const key = await this.liveKeyOf(owner, keyId);
     const allowedIps = input.allowedIps === undefined ? undefined : checkedAllowedIps(input.allowedIps);
-    const rateLimit = input.rateLimit === undefined ? undefined : input.rateLimit && { requests: input.rateLimit.requests, window: input.rateLimit.window };
+    const rateLimit = input.rateLimit === undefined ? undefined : input.rateLimit && checkedRateLimit(input.rateLimit);
     if (input.name === undefined && allowedIps === undefined && rateLimit === undefined) return view(key);
     const before = { name: key.name, allowedIps: key.allowedIps, rateLimit: key.rateLimit };
     const addressesChanged = allowedIps !== undefined && !sameEntries(allowedIps, key.allowedIps);
@@ -329,7 +356,7 @@ export class ApiKeysService implements OnModuleDestroy {
     }
     if (spend && cached.rule) {
       const state = await this.limiter.consume(`apikey:${cached.keyId as string}`, cached.rule);
-      if (!state.allowed) throw rateLimitExceeded(state, 'Rate limit of this API key exceeded');
+      if (!state.allowed) throw rateLimitExceeded(state, API_KEY_LIMIT_EXCEEDED);
     }
     this.touch(cached.keyId as string, now);
     return cached.user;
@@ -354,7 +381,7 @@ export class ApiKeysService implements OnModuleDestroy {
       cachedAt: now,
       expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
       allowed: key.allowedIps.length > 0 ? new AddressAllowList(key.allowedIps) : undefined,
-      rule: key.rateLimit ? rateLimitRule(key.rateLimit) : undefined,
+      rule: this.limitOf(key),
     };
   }
 
@@ -365,6 +392,17 @@ export class ApiKeysService implements OnModuleDestroy {
     void this.audit
       .record({ action: 'apikey.address_refused', result: 'denied', userId: owner.id, resource: `apikey:${keyId}`, details: { address: address ?? null }, origin: { ipAddress: address, apiKeyId: keyId } })
       .catch((error: Error) => this.logger.warn(`refusal not audited: ${error.message}`));
+  }
+
+  /** The key's own rule, kept by id too for the messages of connections opened with it. */
+  private limitOf(key: ApiKeyEntity): RateLimitRule | undefined {
+    if (!key.rateLimit) {
+      this.limits.delete(key.id);
+      return undefined;
+    }
+    const rule = rateLimitRule(key.rateLimit);
+    this.limits.set(key.id, rule);
+    return rule;
   }
 
   private remember(hash: string, entry: CachedKey): void {

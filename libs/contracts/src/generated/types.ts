@@ -1188,7 +1188,7 @@ export interface CreateApiKeyRequest {
   rateLimit?: ApiKeyRateLimit;
 }
 
-/** A limit of the key's own, on top of the route's and the tools' (which still apply): each request made with the key (REST, `/mcp`, an event stream, a WebSocket upgrade) spends one, across instances when Redis is configured. Past it the request is 429 with `X-RateLimit-*` and `Retry-After`. `window` is 1 s to 24 h. */
+/** A limit of the key's own, on top of the route's and the tools' (which still apply): each request made with the key (REST, `/mcp`, an event stream, a WebSocket upgrade, and every message on `/ws`) spends one, across instances when Redis is configured. Past it the request is 429 with `X-RateLimit-*` and `Retry-After` (a `/ws` message: -32029 with `RATE_LIMIT_EXCEEDED`). `window` is 1 s to 24 h (400 otherwise). A rotated key starts a count of its own. */
 export interface ApiKeyRateLimit {
   requests: number;
   window: string;

@@ -1,4 +1,4 @@
-import { TokenCredentialVerifier } from '@app/auth';
+import { API_KEY_LIMIT_EXCEEDED, ApiKeysService, TokenCredentialVerifier } from '@app/auth';
 import { clientAddressOf, type RequestOrigin } from '@app/common';
 import { AppConfig } from '@app/config';
 import { type EventEnvelope, EventBus } from '@app/events';
@@ -81,6 +81,7 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
     private readonly clientRequests: ClientRequests,
     private readonly verifier: TokenCredentialVerifier,
     private readonly tasks: McpTasks,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   onModuleInit(): void {
@@ -145,10 +146,13 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
         subscriptions,
         notify: (method, params) => this.notify(socket, method, params),
         admit: () => (this.overLimit(connection) ? RATE_LIMITED : undefined),
+        // Every message spends from the key's own limit, as every request with it does on the other doors.
+        ...(user.apiKeyId ? { spend: () => this.spendKey(user.apiKeyId as string) } : {}),
       },
       ready: started.then((session) => {
         connection.sessionId = session.id;
-        this.bySession.set(session.id, connection);
+        // A socket that closed meanwhile has been let go already (handleDisconnect).
+        if (!connection.closed.signal.aborted) this.bySession.set(session.id, connection);
         connection.context = {
           ...connection.context,
           sessionId: session.id,
@@ -260,6 +264,11 @@ export class RpcGateway implements OnGatewayConnection, OnGatewayDisconnect, OnM
       connection.socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notification', params: { event: event.name, data: event.payload } }));
       this.activity.record(connection.sessionId, { sent: 1 });
     }
+  }
+
+  private async spendKey(keyId: string): Promise<JsonRpcErrorObject | undefined> {
+    const state = await this.apiKeys.spendFor(keyId);
+    return state ? { code: RATE_LIMITED.code, message: API_KEY_LIMIT_EXCEEDED, data: { code: 'RATE_LIMIT_EXCEEDED', retryAfter: state.retryAfter } } : undefined;
   }
 
   /** A task ended (on any instance): the MCP client on the connection that started it hears it. */
