@@ -1,5 +1,5 @@
 import type { Context, CreatedApiKey } from '@app/contracts';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, useTestApp } from '@app/testing';
+import { addHttpUpstream, type LoggedInUser, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 interface SseMessage {
@@ -9,9 +9,10 @@ interface SseMessage {
 }
 
 /** A real EventSource-style reader over fetch: collects parsed messages until closed. */
-async function follow(baseUrl: string, auth: Record<string, string>, types?: string) {
+async function follow(baseUrl: string, auth: Record<string, string>, types?: string, servers?: string) {
   const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/api/v1/events${types ? `?types=${encodeURIComponent(types)}` : ''}`, { headers: auth, signal: controller.signal });
+  const query = new URLSearchParams({ ...(types ? { types } : {}), ...(servers ? { servers } : {}) }).toString();
+  const response = await fetch(`${baseUrl}/api/v1/events${query ? `?${query}` : ''}`, { headers: auth, signal: controller.signal });
   const messages: SseMessage[] = [];
   let ended = false;
   let buffer = '';
@@ -126,6 +127,28 @@ describe('GET /events (Server-Sent Events)', () => {
     await until(() => viaLogin.messages.some((message) => message.event === 'context.created'));
     expect(viaLogin.ended()).toBe(false);
     for (const stream of [viaKey, viaLogin, demotedStream]) await stream.close();
+  });
+
+  it('follows only the servers named in servers: events about others, or about none, stay out', async () => {
+    const remote = await startMcpTestServer();
+    try {
+      const a = await addHttpUpstream(t.client, admin, 'watched', remote.url);
+      const b = await addHttpUpstream(t.client, admin, 'unwatched', remote.url);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const watched = await follow(t.baseUrl, admin.auth, undefined, a.body.id.toUpperCase());
+      const everything = await follow(t.baseUrl, admin.auth, 'server.disconnected,context.created');
+      expect(watched.response.status).toBe(200);
+      await t.client.call('createContext', { headers: admin.auth, body: { name: 'about no server' } });
+      for (const server of [a.body, b.body]) expect((await t.client.call('disconnectServer', { headers: admin.auth, params: { id: server.id } })).status).toBe(200);
+      await until(() => everything.messages.filter((message) => message.event === 'server.disconnected').length === 2);
+      await until(() => watched.messages.length >= 1);
+      expect(watched.messages.map((message) => [message.event, message.data.data.serverId])).toEqual([['server.disconnected', a.body.id]]);
+      await Promise.all([watched.close(), everything.close()]);
+    } finally {
+      await remote.close();
+    }
+    const bad = await t.client.raw('GET', '/api/v1/events?servers=not-a-server', { headers: admin.auth });
+    expect([bad.status, (bad.body as { details: Array<{ field: string }> }).details[0].field]).toEqual([400, 'servers']);
   });
 
   it('refuses unknown types (400) and anonymous callers (401) with the envelope', async () => {

@@ -53,6 +53,7 @@ const PATTERN_44 = new RegExp("^https?://");
 const ALLOWED_45 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
 const ALLOWED_46 = ["pending","delivering","delivered","failed"];
 const PATTERN_47 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_48 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -4598,6 +4599,11 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
       case "types": {
         if (value === undefined) break;
         if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_47))) return undefined;
+        break;
+      }
+      case "servers": {
+        if (value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_48))) return undefined;
         break;
       }
       default:

@@ -2505,6 +2505,13 @@ export class StreamEventsQueryDto {
   @MaxLength(500)
   @Matches(new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$"), { message: "types is a comma-separated list of event types" })
   types?: string;
+
+  /** Comma-separated upstream server ids (at most 20): only events about one of them (`server.*`, `circuit.*`, `upstream.tools.changed`, `upstream.credentials.found`: those that carry a `serverId`). Omitted, events about any server or none. */
+  @ValidateIf((object: Record<string, unknown>) => object["servers"] !== undefined)
+  @IsString()
+  @MaxLength(760)
+  @Matches(new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$"), { message: "servers is a comma-separated list of at most 20 server ids" })
+  servers?: string;
 }
 
 export class McpStreamContextParamsDto {

@@ -10,6 +10,12 @@ import { atExpiry, mayRevoke, recheckCredential } from '../credential-watch';
 import { followed, PUBLIC_EVENTS, visibleTo } from '../event-visibility';
 
 const KEEPALIVE_MS = 15_000;
+
+/** The upstream server an event is about ('' for none). */
+function serverOf(event: EventEnvelope): string {
+  const serverId = (event.payload as { serverId?: unknown }).serverId;
+  return typeof serverId === 'string' ? serverId.toLowerCase() : '';
+}
 const SLOW_READER_BYTES = 1024 * 1024;
 
 /** `GET /events`: Server-Sent Events for dashboards, the same events and visibility as /ws. */
@@ -25,6 +31,7 @@ export class EventsController implements OnModuleDestroy {
   @Get()
   stream(@CurrentUser() user: AuthenticatedUser, @Query() query: StreamEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const names = this.parseTypes(query.types);
+    const servers = query.servers === undefined ? undefined : new Set(query.servers.toLowerCase().split(','));
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) });
@@ -57,6 +64,7 @@ export class EventsController implements OnModuleDestroy {
       if (this.endsStream(user, event)) return close();
       if (mayRevoke(user, event)) void recheck();
       if (checking > 0 || !followed(names, event) || !visibleTo(user, event) || out.writableLength > SLOW_READER_BYTES) return;
+      if (servers && !servers.has(serverOf(event))) return;
       out.write(`id: ${event.id}\nevent: ${event.name}\ndata: ${JSON.stringify({ event: event.name, timestamp: event.timestamp, data: event.payload })}\n\n`);
     });
     const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
