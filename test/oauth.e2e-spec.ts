@@ -216,6 +216,25 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
   });
 
   describe('the sign-in page', () => {
+    it('gives no code and no browser sign-in for a password the account was claimed through SSO after', async () => {
+      const user = await registerAndLogin(t.client);
+      // As if the IdP claimed the account while this password was being checked (SsoClaims marks that instant).
+      await db().query(`UPDATE users SET email_verified_at = now() + interval '1 hour' WHERE id = $1`, [user.userId]);
+      const client = await publicClient();
+      const { challenge } = pkcePair();
+      const page = await http.page(authorizeQuery(client, challenge));
+      const answer = await http.submit({ ...hiddenFields(page.body), email: user.input.email, password: user.input.password, decision: 'allow' });
+      expect(answer.status).toBe(303);
+      expect(answer.location?.searchParams.get('error')).toBe('access_denied');
+      expect(answer.location?.searchParams.get('code')).toBeNull();
+      expect(answer.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+      expect(await db().query(`SELECT 1 FROM oauth_authorization_codes WHERE user_id = $1`, [user.userId])).toEqual([]);
+      expect(await db().query(`SELECT 1 FROM oauth_browser_sessions WHERE user_id = $1`, [user.userId])).toEqual([]);
+      // The API's own login is refused the same way, its session ended.
+      const login = await t.client.call<{ error: string }>('loginUser', { body: { email: user.input.email, password: user.input.password } });
+      expect([login.status, login.body.error]).toEqual([401, 'TOKEN_REVOKED']);
+    });
+
     it('signs in a user with TOTP: the page asks for the code, then a code or a backup code completes it', async () => {
       const user = await registerAndLogin(t.client);
       const enabled = await t.client.call<MfaEnrollment>('enableMfa', { headers: user.auth, body: { type: 'totp' } });

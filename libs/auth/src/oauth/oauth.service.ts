@@ -26,6 +26,8 @@ import { parseScope } from './scopes';
 import { REQUEST_FIELDS, type RequestField, renderConsentPage, renderErrorPage, renderSignInPage, type SignInPageView } from './sign-in-page';
 
 const CODE_TTL_MS = 60_000;
+/** The client hears that the sign-in was refused: the account was claimed through SSO meanwhile. */
+const CLAIMED_MEANWHILE = { error: 'access_denied', error_description: 'This account now signs in through single sign-on' };
 const CLIENT_AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'];
 const CODE_PREFIX = 'mcp_ac_';
 const SSO_REQUEST_TTL_MS = 10 * 60_000;
@@ -170,6 +172,7 @@ export class OAuthService {
     if (email === '' || email.length > 320 || password === '' || password.length > 128) return this.page(request, 401, { email, message: 'Enter your email and password.' });
     if (code !== '' && !SIX_DIGITS.test(code) && !BACKUP_CODE.test(code)) return this.page(request, 401, { email, message: 'That code is not in a known format: 6 digits, or a backup code.', askForCode: true });
     let signedIn: Awaited<ReturnType<AuthService['verifyCredentials']>>;
+    const provenAt = new Date();
     try {
       signedIn = await this.auth.verifyCredentials({ email, password, ...(code === '' ? {} : SIX_DIGITS.test(code) ? { mfaCode: code } : { backupCode: code }) }, origin);
     } catch (error) {
@@ -178,9 +181,15 @@ export class OAuthService {
       const message = error.code !== 'MFA_REQUIRED' ? error.message : error.extra?.mfaType === 'sms' ? 'A code was sent to your phone by SMS: enter it to continue.' : 'Enter your authentication code to continue.';
       return this.page(request, error.status, { email, message, askForCode });
     }
-    const outcome = await this.issueCode(request, signedIn.user.id, signedIn.method, origin);
+    const outcome = await this.issueCode(request, signedIn.user.id, signedIn.method, origin, { provenAt });
     await this.browserSessions.end(browserToken);
-    return { ...outcome, cookies: [this.signInCookie(await this.browserSessions.start(signedIn.user.id, signedIn.method))] };
+    const started = await this.browserSessions.start(signedIn.user.id, signedIn.method);
+    // Claimed through SSO since the password was checked: this browser's sign-in was the registrant's.
+    if (await this.users.claimedSince(signedIn.user.id, provenAt)) {
+      await this.browserSessions.end(started);
+      return { ...this.redirect(request, 303, CLAIMED_MEANWHILE), cookies: [this.signInCookie('', 0)] };
+    }
+    return { ...outcome, cookies: [this.signInCookie(started)] };
   }
 
   /** "Allow" on the page of a browser already signed in: only with the form that page gave this browser. */
@@ -307,12 +316,13 @@ export class OAuthService {
     userId: string,
     method: string,
     origin: RequestOrigin,
-    options: { readonly allowedBefore?: boolean } = {},
+    options: { readonly allowedBefore?: boolean; readonly provenAt?: Date } = {},
   ): Promise<AuthorizeOutcome> {
     if (!options.allowedBefore) await this.browserSessions.consent(userId, request.client.id, request.scope);
     const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const codeHash = this.secrets.mac(issued);
     await this.codes.insert({
-      codeHash: this.secrets.mac(issued),
+      codeHash,
       clientId: request.client.id,
       userId,
       redirectUri: request.redirectUri,
@@ -322,6 +332,11 @@ export class OAuthService {
       method,
       expiresAt: new Date(Date.now() + CODE_TTL_MS),
     });
+    // A password checked before the account was claimed through SSO (SsoClaims deletes the codes issued before it).
+    if (options.provenAt && (await this.users.claimedSince(userId, options.provenAt))) {
+      await this.codes.delete({ codeHash });
+      return this.redirect(request, 303, CLAIMED_MEANWHILE);
+    }
     await this.audit.record({
       action: 'oauth.authorize',
       result: 'success',
