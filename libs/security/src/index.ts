@@ -9,7 +9,7 @@ export { PermissionsGuard } from './permissions.guard';
 export { RateLimit } from './rate-limit/rate-limit.decorator';
 export type { RateLimitKey, RateLimitSpec } from './rate-limit/rate-limit.decorator';
 export { RateLimitGuard } from './rate-limit/rate-limit.guard';
-export { rateLimitRule } from './rate-limit/rate-limit-rule';
+export { rateLimitRule, windowSeconds } from './rate-limit/rate-limit-rule';
 export { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit/rate-limit.store';
 export type { RateLimitStore, WindowCount } from './rate-limit/rate-limit.store';
 export { lockedOut, RateLimiter, rateLimitExceeded, rateLimitHeaders } from './rate-limit/rate-limiter.service';

@@ -82,15 +82,9 @@ export class SecretBox {
   }
 
   decrypt(sealed: string): string {
-    const parts = sealedParts(sealed);
-    if (!parts) throw new Error('not a sealed secret');
-    const candidates = this.keysFor(parts);
-    if (candidates.length === 0) throw new Error(`sealed under key ${parts.keyId}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
-    for (const key of candidates) {
-      const opened = open(key, parts);
-      if (opened !== undefined) return opened;
-    }
-    throw new Error('a sealed secret no configured key opens');
+    const opened = this.opened(sealed);
+    if (!opened) throw this.refusal(sealed);
+    return opened.plaintext;
   }
 
   /** Whether `value` has the form of a sealed secret (it may still be one no configured key opens). */
@@ -100,19 +94,34 @@ export class SecretBox {
 
   /** The id of the configured key that opens a sealed value; undefined when none does (its key is gone, or it was altered). */
   keyIdOf(sealed: string): string | undefined {
-    const parts = sealedParts(sealed);
-    if (!parts) return undefined;
-    return this.keysFor(parts).find((key) => open(key, parts) !== undefined)?.id;
-  }
-
-  /** The key a value names, or for one that names none (v1), every key. */
-  private keysFor(parts: { keyId?: string }): readonly SealingKey[] {
-    return parts.keyId === undefined ? this.keys : this.keys.filter((key) => key.id === parts.keyId);
+    return this.opened(sealed)?.key.id;
   }
 
   /** The value sealed under the current key: itself when it already is. Throws when no configured key opens it. */
   reseal(sealed: string): string {
-    return this.keyIdOf(sealed) === this.currentKeyId ? sealed : this.encrypt(this.decrypt(sealed));
+    const opened = this.opened(sealed);
+    if (!opened) throw this.refusal(sealed);
+    return opened.key === this.keys[0] ? sealed : this.encrypt(opened.plaintext);
+  }
+
+  /** The key that opens a sealed value (the one it names, or for v1 any), and what it opens to. */
+  private opened(sealed: string): { key: SealingKey; plaintext: string } | undefined {
+    const parts = sealedParts(sealed);
+    if (!parts) return undefined;
+    for (const key of parts.keyId === undefined ? this.keys : this.keys.filter((candidate) => candidate.id === parts.keyId)) {
+      const plaintext = open(key, parts);
+      if (plaintext !== undefined) return { key, plaintext };
+    }
+    return undefined;
+  }
+
+  private refusal(sealed: string): Error {
+    const parts = sealedParts(sealed);
+    if (!parts) return new Error('not a sealed secret');
+    if (parts.keyId !== undefined && !this.keys.some((key) => key.id === parts.keyId)) {
+      return new Error(`sealed under key ${parts.keyId}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
+    }
+    return new Error('a sealed secret no configured key opens');
   }
 
   /** A keyed hash (HMAC-SHA256, hex) under the current key: lookups of secrets that are never stored in clear. */

@@ -3,7 +3,7 @@ import { ApiError, type RequestOrigin } from '@app/common';
 import { AppConfig, type RateLimitRule } from '@app/config';
 import type { ApiKey, CreateApiKeyRequestDto, CreatedApiKey, RotateApiKeyRequestDto, UpdateApiKeyRequestDto } from '@app/contracts';
 import { EventBus } from '@app/events';
-import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, type RateLimitState, requireOwnSignIn, SecretBox } from '@app/security';
+import { AddressAllowList, addressListProblems, type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, type RateLimitState, requireOwnSignIn, SecretBox, windowSeconds } from '@app/security';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, IsNull, type Repository } from 'typeorm';
@@ -35,8 +35,6 @@ interface CachedKey {
   readonly expiresAt: number;
   /** Where the key works from; undefined: anywhere. */
   readonly allowed?: AddressAllowList;
-  /** The key's own limit; undefined: none. */
-  readonly rule?: RateLimitRule;
 }
 
 function newSecret(): string {
@@ -56,8 +54,7 @@ function createdView(key: ApiKeyEntity, secret: string): CreatedApiKey {
 
 /** A key's own limit as stored; 400 for a window outside 1 s to 24 h (the pattern lets `0s` and `999999h` through). */
 function checkedRateLimit(limit: { readonly requests: number; readonly window: string }): { requests: number; window: string } {
-  const match = /^(\d+)(s|m|h)$/.exec(limit.window);
-  const seconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  const seconds = windowSeconds(limit.window) ?? 0;
   if (seconds < 1 || seconds > 86_400) throw ApiError.validation('rateLimit.window must be 1 s to 24 h', [{ field: 'rateLimit.window', message: 'must be 1 s to 24 h', code: 'INVALID_VALUE' }]);
   return { requests: limit.requests, window: limit.window };
 }
@@ -354,9 +351,10 @@ export class ApiKeysService implements OnModuleDestroy {
       this.auditRefusal(cached.keyId as string, cached.user, address, now);
       throw ApiError.forbidden(`This API key is not accepted from ${address ?? 'an unknown address'}`);
     }
-    if (spend && cached.rule) {
-      const state = await this.limiter.consume(`apikey:${cached.keyId as string}`, cached.rule);
-      if (!state.allowed) throw rateLimitExceeded(state, API_KEY_LIMIT_EXCEEDED);
+    // Checked before awaiting: most keys have no limit of their own, and pay nothing for it.
+    if (spend && this.limits.has(cached.keyId as string)) {
+      const state = await this.spendFor(cached.keyId as string);
+      if (state) throw rateLimitExceeded(state, API_KEY_LIMIT_EXCEEDED);
     }
     this.touch(cached.keyId as string, now);
     return cached.user;
@@ -375,13 +373,13 @@ export class ApiKeysService implements OnModuleDestroy {
     const ownerPermissions = this.config.adminRequiresMfa ? withoutAdminRights(owner.roles, owner.permissions) : effectivePermissions(owner.roles, owner.permissions);
     // Never more than the owner holds now: a scope the owner lost is dropped.
     const permissions = key.scopes.filter((scope) => holdsPermission(ownerPermissions, scope));
+    this.keepLimitOf(key);
     return {
       user: { id: owner.id, email: owner.email, roles: owner.roles, permissions, via: 'api-key', apiKeyId: key.id, ...(key.expiresAt ? { expiresAt: key.expiresAt.getTime() } : {}) },
       keyId: key.id,
       cachedAt: now,
       expiresAt: key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
       allowed: key.allowedIps.length > 0 ? new AddressAllowList(key.allowedIps) : undefined,
-      rule: this.limitOf(key),
     };
   }
 
@@ -394,15 +392,10 @@ export class ApiKeysService implements OnModuleDestroy {
       .catch((error: Error) => this.logger.warn(`refusal not audited: ${error.message}`));
   }
 
-  /** The key's own rule, kept by id too for the messages of connections opened with it. */
-  private limitOf(key: ApiKeyEntity): RateLimitRule | undefined {
-    if (!key.rateLimit) {
-      this.limits.delete(key.id);
-      return undefined;
-    }
-    const rule = rateLimitRule(key.rateLimit);
-    this.limits.set(key.id, rule);
-    return rule;
+  /** The key's own rule, by id: for its requests and for the messages of connections opened with it. */
+  private keepLimitOf(key: ApiKeyEntity): void {
+    if (key.rateLimit) this.limits.set(key.id, rateLimitRule(key.rateLimit));
+    else this.limits.delete(key.id);
   }
 
   private remember(hash: string, entry: CachedKey): void {
