@@ -30,30 +30,31 @@ const ALLOWED_21 = ["never","destructive","always"];
 const ALLOWED_22 = ["off","mask","refuse"];
 const ALLOWED_23 = ["serve","hold"];
 const ALLOWED_24 = ["stdio","streamable-http","sse","websocket"];
-const PATTERN_25 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_26 = ["none","api_key","oauth2"];
-const PATTERN_27 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_28 = new RegExp("^[!-~]*$");
-const ALLOWED_29 = ["client_secret_basic","client_secret_post"];
-const PATTERN_30 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_31 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_32 = ["connect","disconnect"];
-const PATTERN_33 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_34 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_35 = new RegExp("^[a-z0-9-]{1,50}$");
-const PATTERN_36 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
-const ALLOWED_37 = ["GET","POST","PUT","PATCH","DELETE"];
-const ALLOWED_38 = ["admin","developer","user"];
-const ALLOWED_39 = ["active","suspended","deleted"];
-const ALLOWED_40 = ["member","admin"];
-const PATTERN_41 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_42 = ["info","warning","error","critical"];
-const ALLOWED_43 = ["csv","json"];
-const PATTERN_44 = new RegExp("^https?://");
-const ALLOWED_45 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
-const ALLOWED_46 = ["pending","delivering","delivered","failed"];
-const PATTERN_47 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
-const PATTERN_48 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
+const ALLOWED_25 = ["round_robin","least_pending"];
+const PATTERN_26 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_27 = ["none","api_key","oauth2"];
+const PATTERN_28 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_29 = new RegExp("^[!-~]*$");
+const ALLOWED_30 = ["client_secret_basic","client_secret_post"];
+const PATTERN_31 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_32 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_33 = ["connect","disconnect"];
+const PATTERN_34 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_35 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_36 = new RegExp("^[a-z0-9-]{1,50}$");
+const PATTERN_37 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_38 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_39 = ["admin","developer","user"];
+const ALLOWED_40 = ["active","suspended","deleted"];
+const ALLOWED_41 = ["member","admin"];
+const PATTERN_42 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_43 = ["info","warning","error","critical"];
+const ALLOWED_44 = ["csv","json"];
+const PATTERN_45 = new RegExp("^https?://");
+const ALLOWED_46 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
+const ALLOWED_47 = ["pending","delivering","delivered","failed"];
+const PATTERN_48 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_49 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1956,6 +1957,13 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
         value = instance;
         break;
       }
+      case "replicas": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamReplicasDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "rateLimits": {
         if (value === undefined) break;
         const instance = isObject(value) ? acceptRateLimitDto(value) : undefined;
@@ -2135,6 +2143,32 @@ function acceptUpstreamServerInputHealthCheckDto(input: unknown): dto.UpstreamSe
   return out as unknown as dto.UpstreamServerInputHealthCheckDto;
 }
 
+function acceptUpstreamReplicasDto(input: unknown): dto.UpstreamReplicasDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["count"] === undefined) return undefined;
+  const out = new dto.UpstreamReplicasDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "count": {
+        if (!(isInt(value) && min(value, 1) && max(value, 8))) return undefined;
+        break;
+      }
+      case "strategy": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamReplicasDto;
+}
+
 function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -2149,7 +2183,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_25))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
         break;
       }
       default:
@@ -2198,7 +2232,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_26))) return undefined;
+        if (!(isIn(value, ALLOWED_27))) return undefined;
         break;
       }
       case "key": {
@@ -2208,12 +2242,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "clientId": {
@@ -2228,7 +2262,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2239,7 +2273,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_30))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_31))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2303,14 +2337,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_31))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_32))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_31))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_32))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2662,7 +2696,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       default:
@@ -2755,7 +2789,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_33))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
         break;
       }
       default:
@@ -2786,12 +2820,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -3043,7 +3077,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       case "description": {
@@ -3056,7 +3090,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         break;
       }
       case "method": {
-        if (!(isIn(value, ALLOWED_37))) return undefined;
+        if (!(isIn(value, ALLOWED_38))) return undefined;
         break;
       }
       case "url": {
@@ -3148,7 +3182,7 @@ function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | un
     switch (key) {
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_27))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_28))) return undefined;
         break;
       }
       case "audience": {
@@ -3184,7 +3218,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       case "operationIds": {
@@ -3335,12 +3369,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_39))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       case "search": {
@@ -3395,7 +3429,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3430,7 +3464,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_38))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3485,7 +3519,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_40))) return undefined;
+        if (!(isIn(value, ALLOWED_41))) return undefined;
         break;
       }
       default:
@@ -3548,7 +3582,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       case "reason": {
@@ -4170,12 +4204,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_41))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_42))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_42))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4218,7 +4252,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_44))) return undefined;
         break;
       }
       case "startDate": {
@@ -4238,12 +4272,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_41))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_42))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_42))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4368,12 +4402,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_44))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_45))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_45))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_46))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4433,12 +4467,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_44))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_45))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_45))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_46))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4539,7 +4573,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_46))) return undefined;
+        if (!(isIn(value, ALLOWED_47))) return undefined;
         break;
       }
       case "page": {
@@ -4598,12 +4632,12 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_47))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_48))) return undefined;
         break;
       }
       case "servers": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_48))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_49))) return undefined;
         break;
       }
       default:
@@ -4742,6 +4776,7 @@ acceptWith(dto.UpstreamServerInputDto, acceptUpstreamServerInputDto);
 acceptWith(dto.UpstreamTransportDto, acceptUpstreamTransportDto);
 acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeoutsDto);
 acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealthCheckDto);
+acceptWith(dto.UpstreamReplicasDto, acceptUpstreamReplicasDto);
 acceptWith(dto.RateLimitDto, acceptRateLimitDto);
 acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
 acceptWith(dto.UpstreamAuthDto, acceptUpstreamAuthDto);

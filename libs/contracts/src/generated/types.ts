@@ -227,6 +227,27 @@ export type UpstreamToolFilter = {
 
 export type ToolNamePattern = string;
 
+/** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions to the same `url` (for a service that spreads sessions over its own instances). Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy. The server is `connected` while any copy is; its circuit is open only when every copy's is. Not with `userConfig` (each user has a connection of their own). Absent: one copy. */
+export interface UpstreamReplicas {
+  count: number;
+  strategy?: "round_robin" | "least_pending";
+}
+
+/** One copy of the server as this instance sees it. */
+export interface UpstreamReplicaState {
+  index: number;
+  status: "connected" | "disconnected" | "error" | "connecting";
+  lastError: string | null;
+  lastConnectedAt: string | null;
+  circuit: "closed" | "open" | "half-open";
+  /** Process id of a stdio copy's child. */
+  pid: number | null;
+  /** Tool calls sent to it and not yet answered. */
+  inFlight: number;
+  /** Tool calls sent to it since its connection was configured on this instance. */
+  calls: number;
+}
+
 export interface UpstreamServerInput {
   /** Lower-case letters, digits, `-` and `_`; prefixes its tools as `<name>__<tool>`, so it holds no `__` and does not end with `_`. */
   name: string;
@@ -240,6 +261,7 @@ export interface UpstreamServerInput {
   healthCheck?: {
     intervalMs?: number;
   };
+  replicas?: UpstreamReplicas;
   rateLimits?: RateLimit;
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
@@ -273,8 +295,11 @@ export interface UpstreamServer {
   lastError?: string | null;
   lastConnectedAt?: string | null;
   circuit?: "closed" | "open" | "half-open";
-  /** Process id of a stdio server's child on this instance. */
+  /** Process id of a stdio server's child on this instance (with replicas, the first connected copy's). */
   pid?: number | null;
+  replicas: UpstreamReplicas;
+  /** Each copy of the server on this instance (none while it has no connection here). */
+  replicaStates: Array<UpstreamReplicaState>;
   timeouts: {
     connectMs: number;
     requestMs: number;

@@ -69,6 +69,12 @@ export class CircuitBreaker {
     });
   }
 
+  /** Whether `guard` would let a call through now (closed, or half-open with the probe slot free). */
+  admits(): boolean {
+    const state = this.state;
+    return state === 'closed' || (state === 'half-open' && this.probe === undefined);
+  }
+
   succeeded(): void {
     const reopened = this.current !== 'closed';
     if (reopened) this.changedAt = this.now();

@@ -4,14 +4,14 @@ import { Injectable } from '@nestjs/common';
 import { ExecutionsService } from '../execution/executions.service';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { CircuitSnapshot } from './circuit-breaker';
-import type { UpstreamConnection } from './upstream-connection';
+import type { SharedUpstream } from './upstream-pool';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { UpstreamService } from './upstream.service';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** A server never connected on this instance has a breaker that has seen nothing since its configuration changed. */
-function circuitOf(server: UpstreamServerEntity, connection: UpstreamConnection | undefined): CircuitBreakerState {
+function circuitOf(server: UpstreamServerEntity, connection: SharedUpstream | undefined): CircuitBreakerState {
   const snapshot: CircuitSnapshot = connection?.breaker.snapshot() ?? { state: 'closed', failures: 0, successes: 0, lastError: null, lastFailureAt: null, lastStateChange: server.updatedAt.getTime(), cooldownEndsAt: null };
   return {
     serverId: server.id,

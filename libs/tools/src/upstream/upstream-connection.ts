@@ -67,6 +67,8 @@ export interface UpstreamSettings {
   readonly viaCaller?: (run: ToolRunContext, send: (connection: UpstreamConnection | undefined) => Promise<unknown>) => Promise<unknown>;
   /** Told of changes an operator wants to hear about (the server's shared connection only). */
   readonly changed?: (change: ConnectionChange) => void;
+  /** Which copy of a replicated server this connection is (its logs say so); absent: the only one. */
+  readonly replica?: number;
 }
 
 /** Credentials found in an upstream's answer: where (a tool's run, a resource, a prompt), which kinds, and whether the answer was withheld. */
@@ -133,6 +135,9 @@ export class UpstreamConnection {
   prompts = 0;
   /** The server accepts resources/subscribe. */
   subscribable = false;
+  /** Tool calls sent and not yet answered, and all sent, on this connection. */
+  inFlight = 0;
+  calls = 0;
   /** Resources this instance is subscribed to; subscribed again after a reconnect. */
   private readonly subscribed = new Set<string>();
   private client?: Client;
@@ -160,7 +165,7 @@ export class UpstreamConnection {
     private readonly resourceUpdated: (uri: string) => void = () => undefined,
     private readonly startClientSpan: ClientSpanStarter = () => undefined,
   ) {
-    this.logger = new Logger(`Upstream:${settings.name}`);
+    this.logger = new Logger(`Upstream:${settings.name}${settings.replica === undefined ? '' : `#${settings.replica}`}`);
     this.breaker = new CircuitBreaker(settings.name, breaker.threshold, breaker.cooldownMs, Date.now, (state) => {
       const { failures, lastError } = this.breaker.snapshot();
       this.settings.changed?.({ kind: 'circuit', state, failures, error: lastError, cooldownMs: breaker.cooldownMs });
@@ -230,6 +235,8 @@ export class UpstreamConnection {
       });
     }
     let result: CallToolResult;
+    this.inFlight++;
+    this.calls++;
     try {
       // With onprogress the SDK sends the upstream a progress token of its own and hands us its notifications.
       const onprogress = progress
@@ -260,6 +267,8 @@ export class UpstreamConnection {
       this.breaker.failed(reason);
       const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
       throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`);
+    } finally {
+      this.inFlight--;
     }
     this.breaker.succeeded();
     const answer = this.guard(result, { userId: run.caller.id, tool: toolName, executionId: run.executionId });

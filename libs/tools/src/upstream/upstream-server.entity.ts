@@ -10,6 +10,12 @@ import type { StoredUserConfig } from './user-config-rules';
 export type TransportType = 'stdio' | 'streamable-http' | 'sse' | 'websocket';
 export type ToolChangePolicy = 'serve' | 'hold';
 
+/** Copies of the server kept connected, and how calls are spread over them (the API's UpstreamReplicas). */
+export interface UpstreamReplicaSettings {
+  count: number;
+  strategy: 'round_robin' | 'least_pending';
+}
+
 /** Which of a server's results the gateway keeps, and for how long (the API's UpstreamCache). */
 export interface UpstreamCacheSettings {
   ttlSeconds: number;
@@ -69,6 +75,9 @@ export class UpstreamServerEntity {
 
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
+
+  @Column({ type: 'jsonb', default: { count: 1, strategy: 'round_robin' } })
+  replicas!: UpstreamReplicaSettings;
 
   @Column({ type: 'jsonb' })
   timeouts!: { connectMs: number; requestMs: number };

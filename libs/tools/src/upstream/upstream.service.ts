@@ -19,6 +19,7 @@ import { MASK } from './secret-scrubber';
 import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { type ConnectionChange, type ConnectionStatus, type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
+import { replicaState, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
@@ -98,7 +99,7 @@ export interface UpstreamScope {
 /** A connected upstream: its name, its connection and its SDK client. */
 interface Live {
   readonly name: string;
-  readonly connection: UpstreamConnection;
+  readonly connection: SharedUpstream;
   readonly client: Client;
 }
 
@@ -107,7 +108,7 @@ const templatesOf = ({ client, connection }: Live): Promise<ResourceTemplate[]> 
 const promptsOf = ({ client, connection }: Live): Promise<Prompt[]> => listAllPrompts(client, connection.settings.requestMs);
 
 /** An upstream's refusal as ours (its secrets masked): bad params stay the caller's fault (400), anything else is a bad gateway. */
-async function proxied<T>(call: Promise<T>, upstream: UpstreamConnection): Promise<T> {
+async function proxied<T>(call: Promise<T>, upstream: SharedUpstream): Promise<T> {
   try {
     return await call;
   } catch (error) {
@@ -127,10 +128,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('Upstreams');
   private stopping = false;
   private readonly servers: Repository<UpstreamServerEntity>;
-  private readonly connections = new Map<string, UpstreamConnection>();
+  private readonly connections = new Map<string, SharedUpstream>();
   /** Per resource URI: the MCP sessions subscribed through this instance, and the upstream holding the subscription. */
   private readonly subscribers = new Map<string, Set<string>>();
-  private readonly subscribedAt = new Map<string, UpstreamConnection>();
+  private readonly subscribedAt = new Map<string, SharedUpstream>();
   private unsubscribe?: () => void;
   private unsubscribeApprovals?: () => void;
   private unwatch?: () => void;
@@ -186,7 +187,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Every configured server by name, with its connection on this instance (none when it has not been connected here). */
-  async withConnections(): Promise<Array<{ readonly server: UpstreamServerEntity; readonly connection?: UpstreamConnection }>> {
+  async withConnections(): Promise<Array<{ readonly server: UpstreamServerEntity; readonly connection?: SharedUpstream }>> {
     return (await this.servers.find({ order: { name: 'ASC' } })).map((server) => ({ server, connection: this.connections.get(server.id) }));
   }
 
@@ -317,7 +318,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Only the names this server holds in the registry: a name another owner holds was skipped. */
-  private toolsOf(server: UpstreamServerEntity, connection: UpstreamConnection | undefined): string[] {
+  private toolsOf(server: UpstreamServerEntity, connection: SharedUpstream | undefined): string[] {
     return (connection?.tools ?? []).map((tool) => `${server.name}__${tool.name}`).filter((name) => this.registry.find(name)?.definition.server?.id === server.id);
   }
 
@@ -368,7 +369,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** The live connection of a server on this instance. */
-  connectionOf(serverId: string): UpstreamConnection | undefined {
+  connectionOf(serverId: string): SharedUpstream | undefined {
     return this.connections.get(serverId);
   }
 
@@ -582,24 +583,30 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     else await this.replaceConnection(server);
   }
 
-  private connection(server: UpstreamServerEntity): UpstreamConnection {
+  private connection(server: UpstreamServerEntity): SharedUpstream {
     let connection = this.connections.get(server.id);
     if (!connection) {
       const settings = this.settingsOf(server);
       // Only the shared connection tells operators of its state: users' own connections are theirs.
       const changed = (change: ConnectionChange): void => void this.connectionChanged(server, change);
-      connection = this.newConnection(
-        server.userConfig ? { ...settings, changed, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : { ...settings, changed },
-        (listed, reason) => {
-          const definitions = filterTools(server.toolFilter, server.name, listed);
-          const kept = new Set(definitions);
-          this.filtered.set(server.id, listed.filter((definition) => !kept.has(definition)).map((definition) => definition.name));
-          this.serveListing(server, definitions, reason);
-          // A listing, not a disconnection (which publishes none).
-          if (definitions.length > 0) void this.auditToolChanges(server, definitions);
-        },
-        (uri) => this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] }),
-      );
+      const publishTools = (listed: ToolDefinition[], reason: string): void => {
+        const definitions = filterTools(server.toolFilter, server.name, listed);
+        const kept = new Set(definitions);
+        this.filtered.set(server.id, listed.filter((definition) => !kept.has(definition)).map((definition) => definition.name));
+        this.serveListing(server, definitions, reason);
+        // A listing, not a disconnection (which publishes none).
+        if (definitions.length > 0) void this.auditToolChanges(server, definitions);
+      };
+      const resourceUpdated = (uri: string): void => void this.events.publish('resource.updated', { uri, subscribers: [...(this.subscribers.get(uri) ?? [])] });
+      // Copies never take users' configurations (refused in check): each user has a connection of their own.
+      connection =
+        server.replicas.count > 1
+          ? new UpstreamPool({ ...settings, changed }, server.replicas, publishTools, (copy, listed) => this.newConnection(copy, listed, resourceUpdated))
+          : this.newConnection(
+              server.userConfig ? { ...settings, changed, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : { ...settings, changed },
+              publishTools,
+              resourceUpdated,
+            );
       this.registry.setServerAccess(server.id, server.organizations, server.permissions);
       this.connections.set(server.id, connection);
       if (server.userConfig) this.userConfigured.set(server.id, { server, settings });
@@ -785,6 +792,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       enabled: input.enabled ?? true,
       timeouts: { ...DEFAULTS.timeouts, ...input.timeouts },
       healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
+      replicas: { count: input.replicas?.count ?? 1, strategy: input.replicas?.strategy ?? 'round_robin' },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
@@ -807,6 +815,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...envProblems(transport.env as Record<string, string> | undefined),
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
       ...this.userConfigProblems(input),
+      ...replicaProblems(input),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
@@ -873,6 +882,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       lastConnectedAt: connection?.lastConnectedAt?.toISOString() ?? null,
       circuit: connection?.breaker.state ?? 'closed',
       pid: connection?.pid ?? null,
+      replicas: server.replicas,
+      replicaStates: connection instanceof UpstreamPool ? connection.states() : connection ? [replicaState(connection, 0)] : [],
       timeouts: server.timeouts,
       healthCheck: server.healthCheck,
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
@@ -896,6 +907,12 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
+}
+
+/** Copies share one identity: a server whose users each connect as themselves has none. */
+function replicaProblems({ replicas, userConfig }: UpstreamServerInputDto): ErrorDetail[] {
+  if (!replicas || replicas.count === 1 || !userConfig) return [];
+  return [{ field: 'replicas.count', message: 'a server with userConfig has one copy: each user reaches it on a connection of their own', code: 'INVALID_VALUE' }];
 }
 
 /** Only what the contract allows, without the empty lists that would say nothing. */

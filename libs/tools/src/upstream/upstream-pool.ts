@@ -1,0 +1,285 @@
+import type { UpstreamReplicaState } from '@app/contracts';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { Attributes } from '@opentelemetry/api';
+import type { ToolDefinition, ToolRunContext } from '../tool.types';
+import type { CircuitSnapshot, CircuitState } from './circuit-breaker';
+import type { ConnectionChange, ConnectionStatus, CredentialReport, UpstreamConnection, UpstreamSettings } from './upstream-connection';
+import type { UpstreamReplicaSettings } from './upstream-server.entity';
+
+type PublishTools = (definitions: ToolDefinition[], reason: string) => void;
+
+/** Makes one copy's connection: its settings (replica index, status reports to the pool) and where its listings go. */
+export type ReplicaFactory = (settings: UpstreamSettings, publishTools: PublishTools) => UpstreamConnection;
+
+const STATUS_RANK: readonly ConnectionStatus[] = ['connected', 'connecting', 'error', 'disconnected'];
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
+/** What the API shows of one copy's connection. */
+export function replicaState(connection: UpstreamConnection, index: number): UpstreamReplicaState {
+  return {
+    index,
+    status: connection.status,
+    lastError: connection.lastError,
+    lastConnectedAt: connection.lastConnectedAt?.toISOString() ?? null,
+    circuit: connection.breaker.state,
+    pid: connection.pid,
+    inFlight: connection.inFlight,
+    calls: connection.calls,
+  };
+}
+
+/** The copies' circuits as one: closed while any copy's is, open only when every copy's is. */
+class PoolCircuit {
+  constructor(private readonly replicas: readonly UpstreamConnection[]) {}
+
+  get state(): CircuitState {
+    const states = this.replicas.map((replica) => replica.breaker.state);
+    return states.includes('closed') ? 'closed' : states.includes('half-open') ? 'half-open' : 'open';
+  }
+
+  snapshot(): CircuitSnapshot {
+    const snapshots = this.replicas.map((replica) => replica.breaker.snapshot());
+    const state = this.state;
+    const latestFailure = snapshots.filter((snapshot) => snapshot.lastFailureAt !== null).sort((a, b) => (b.lastFailureAt as number) - (a.lastFailureAt as number))[0];
+    const cooldowns = snapshots.flatMap((snapshot) => (snapshot.cooldownEndsAt === null ? [] : [snapshot.cooldownEndsAt]));
+    return {
+      state,
+      failures: sum(snapshots.map((snapshot) => snapshot.failures)),
+      successes: sum(snapshots.map((snapshot) => snapshot.successes)),
+      lastError: latestFailure?.lastError ?? null,
+      lastFailureAt: latestFailure?.lastFailureAt ?? null,
+      lastStateChange: Math.max(...snapshots.map((snapshot) => snapshot.lastStateChange)),
+      // The first copy back (half-open) ends the outage.
+      cooldownEndsAt: state === 'open' && cooldowns.length > 0 ? Math.min(...cooldowns) : null,
+    };
+  }
+}
+
+/**
+ * A server kept as several copies (the API's UpstreamReplicas), shown to the rest of the gateway as
+ * one connection. Each copy is an UpstreamConnection of its own (health checks, circuit,
+ * reconnection); the pool spreads tool calls over the copies that can take them, serves the listing
+ * of one copy at a time, and tells operators of the server's state only when the whole changes.
+ */
+export class UpstreamPool {
+  readonly breaker: PoolCircuit;
+  private readonly replicas: readonly UpstreamConnection[];
+  /** Each copy's last listing (the registry's definitions) and the upstream tool names in it. */
+  private readonly listed: ToolDefinition[][];
+  private readonly lists: Array<ReadonlySet<string>>;
+  /** The copy whose listing the registry serves. */
+  private serving?: number;
+  private next = 0;
+  private nextRead = 0;
+  private wanted = false;
+  private told?: ConnectionStatus;
+  private circuitOpen = false;
+  private quiet = false;
+  private readonly subscribedOn = new Map<string, UpstreamConnection>();
+
+  constructor(
+    readonly settings: UpstreamSettings,
+    private readonly replication: UpstreamReplicaSettings,
+    private readonly publishTools: PublishTools,
+    make: ReplicaFactory,
+  ) {
+    this.listed = Array.from({ length: replication.count }, () => []);
+    this.lists = Array.from({ length: replication.count }, () => new Set<string>());
+    this.replicas = Array.from({ length: replication.count }, (_, index) =>
+      make({ ...settings, replica: index, changed: (change) => this.replicaChanged(change) }, (definitions, reason) => this.replicaListed(index, definitions, reason)),
+    );
+    this.breaker = new PoolCircuit(this.replicas);
+  }
+
+  get status(): ConnectionStatus {
+    const statuses = new Set(this.replicas.map((replica) => replica.status));
+    return STATUS_RANK.find((status) => statuses.has(status)) ?? 'disconnected';
+  }
+
+  get lastError(): string | null {
+    return this.replicas.find((replica) => replica.lastError !== null)?.lastError ?? null;
+  }
+
+  get lastConnectedAt(): Date | null {
+    const times = this.replicas.flatMap((replica) => (replica.lastConnectedAt ? [replica.lastConnectedAt.getTime()] : []));
+    return times.length > 0 ? new Date(Math.max(...times)) : null;
+  }
+
+  get pid(): number | null {
+    return this.replicas.find((replica) => replica.status === 'connected')?.pid ?? null;
+  }
+
+  get tools(): McpTool[] {
+    return this.serving === undefined ? [] : this.replicas[this.serving].tools;
+  }
+
+  get resources(): number {
+    return this.lead()?.resources ?? 0;
+  }
+
+  get prompts(): number {
+    return this.lead()?.prompts ?? 0;
+  }
+
+  get subscribable(): boolean {
+    return this.lead()?.subscribable ?? false;
+  }
+
+  get scrub(): (text: string) => string {
+    return this.replicas[0].scrub;
+  }
+
+  states(): UpstreamReplicaState[] {
+    return this.replicas.map(replicaState);
+  }
+
+  /** Connects every copy; settles once each has tried, and rejects only when none could connect. */
+  async connect(): Promise<void> {
+    this.wanted = true;
+    const outcomes = await Promise.allSettled(this.replicas.map((replica) => replica.connect()));
+    const failed = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed.length === outcomes.length) throw failed[0].reason;
+  }
+
+  async disconnect(): Promise<void> {
+    this.wanted = false;
+    this.subscribedOn.clear();
+    await Promise.all(this.replicas.map((replica) => replica.disconnect()));
+  }
+
+  handOver(): ConnectionStatus | undefined {
+    this.quiet = true;
+    for (const replica of this.replicas) replica.handOver();
+    return this.told;
+  }
+
+  continueFrom(told: ConnectionStatus | undefined): void {
+    this.told = told;
+  }
+
+  call(toolName: string, input: Record<string, unknown>, run: ToolRunContext): Promise<unknown> {
+    return this.pick(toolName).call(toolName, input, run);
+  }
+
+  traced<T>(method: string, target: string | undefined, parent: string | undefined, attributes: Attributes, send: (traceparent: string | undefined) => Promise<T>, failureOf?: (answer: T) => string | undefined): Promise<T> {
+    return (this.lead() ?? this.replicas[0]).traced(method, target, parent, attributes, send, failureOf);
+  }
+
+  guard<T>(answer: T, where: Omit<CredentialReport, 'kinds' | 'refused'>): T {
+    return this.replicas[0].guard(answer, where);
+  }
+
+  /** A connected copy's client, each in turn: reads of resources and prompts are spread like calls. */
+  connectedClient(): Client | undefined {
+    const count = this.replicas.length;
+    for (let step = 0; step < count; step++) {
+      const index = (this.nextRead + step) % count;
+      const client = this.replicas[index].connectedClient();
+      if (client) {
+        this.nextRead = (index + 1) % count;
+        return client;
+      }
+    }
+    return undefined;
+  }
+
+  /** Made on one copy, whose updates are the ones told; it keeps the subscription across its reconnects. */
+  async subscribe(uri: string): Promise<void> {
+    if (this.subscribedOn.has(uri)) return;
+    const replica = this.lead() ?? this.replicas[0];
+    await replica.subscribe(uri);
+    this.subscribedOn.set(uri, replica);
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    const replica = this.subscribedOn.get(uri);
+    this.subscribedOn.delete(uri);
+    await replica?.unsubscribe(uri);
+  }
+
+  /** The copy that serves the listing while connected, or else the first connected one. */
+  private lead(): UpstreamConnection | undefined {
+    const serving = this.serving === undefined ? undefined : this.replicas[this.serving];
+    return serving?.status === 'connected' ? serving : this.replicas.find((replica) => replica.status === 'connected');
+  }
+
+  /**
+   * The copy for a call: connected, listing the tool, its circuit admitting it; in turn, or the one
+   * with the fewest calls in flight. With none, a copy whose own refusal says why (its circuit is
+   * open, it is not connected).
+   */
+  private pick(toolName: string): UpstreamConnection {
+    const count = this.replicas.length;
+    const order = Array.from({ length: count }, (_, step) => (this.next + step) % count);
+    const ready = (index: number): boolean => this.replicas[index].status === 'connected' && this.lists[index].has(toolName);
+    const candidates = order.filter((index) => ready(index) && this.replicas[index].breaker.admits());
+    if (candidates.length === 0) return this.replicas[order.find(ready) ?? this.serving ?? 0];
+    const chosen = this.replication.strategy === 'least_pending' ? candidates.reduce((best, index) => (this.replicas[index].inFlight < this.replicas[best].inFlight ? index : best)) : candidates[0];
+    this.next = (chosen + 1) % count;
+    return this.replicas[chosen];
+  }
+
+  /**
+   * A copy's listing. The registry serves one copy's at a time: the first to list, until it drops
+   * (its listing empties) and another that has listed takes over. Once disconnected on purpose,
+   * the first empty listing empties the server's, once.
+   */
+  private replicaListed(index: number, definitions: ToolDefinition[], reason: string): void {
+    this.listed[index] = definitions;
+    const prefix = `${this.settings.name}__`.length;
+    this.lists[index] = new Set(definitions.map((definition) => definition.name.slice(prefix)));
+    if (!this.wanted) {
+      if (this.serving === undefined) return;
+      this.serving = undefined;
+      this.publishTools([], reason);
+      return;
+    }
+    if (definitions.length > 0) {
+      if (this.serving !== undefined && this.serving !== index) return;
+      this.serving = index;
+      this.publishTools(this.routed(definitions), reason);
+      return;
+    }
+    if (this.serving !== index) return;
+    const successor = this.listed.findIndex((listing, other) => other !== index && listing.length > 0);
+    this.serving = successor === -1 ? undefined : successor;
+    this.publishTools(successor === -1 ? [] : this.routed(this.listed[successor]), reason);
+  }
+
+  /** A copy's definitions, run through the pool rather than through that copy. */
+  private routed(definitions: readonly ToolDefinition[]): ToolDefinition[] {
+    const prefix = `${this.settings.name}__`.length;
+    return definitions.map((definition) => {
+      const toolName = definition.name.slice(prefix);
+      return { ...definition, run: (input, context) => this.call(toolName, input, context) };
+    });
+  }
+
+  private replicaChanged(change: ConnectionChange): void {
+    if (this.quiet) return;
+    if (change.kind === 'circuit') {
+      this.circuitChanged(change);
+      return;
+    }
+    const status = this.status;
+    if (status === 'connecting' || status === this.told || (this.told === undefined && status === 'disconnected') || (!this.wanted && status !== 'disconnected')) return;
+    this.told = status;
+    this.settings.changed?.({ kind: 'status', status, error: status === 'error' ? this.lastError : null, tools: this.tools.length });
+  }
+
+  /** Told when the last copy's circuit opens, and when one closes after that. */
+  private circuitChanged(change: Extract<ConnectionChange, { kind: 'circuit' }>): void {
+    const allOpen = this.replicas.every((replica) => replica.breaker.state === 'open');
+    if (allOpen && !this.circuitOpen) {
+      this.circuitOpen = true;
+      this.settings.changed?.(change);
+    } else if (!allOpen && this.circuitOpen && change.state === 'closed') {
+      this.circuitOpen = false;
+      this.settings.changed?.(change);
+    }
+  }
+}
+
+/** What the gateway holds for a configured server on this instance: its one connection, or its copies. */
+export type SharedUpstream = UpstreamConnection | UpstreamPool;
