@@ -106,9 +106,11 @@ describe('Upstream server templates (admin)', () => {
 
   it('makes a remote server whose header carries the value, into a group', async () => {
     const group = (await t.client.call<ServerGroup>('createServerGroup', { headers: admin.auth, body: { name: 'From templates' } })).body;
-    const made = await instantiate('remote-tools', { name: 'remote-from-template', values: { URL: remote.url, Authorization: 'Bearer template-token' }, groupId: group.id, toolChanges: 'hold' });
+    const made = await instantiate('remote-tools', { name: 'remote-from-template', values: { URL: remote.url, Authorization: 'Bearer template-token' }, groupId: group.id, toolChanges: 'hold', replicas: { count: 2 } });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ status: 'connected', groupId: group.id, toolChanges: 'hold', transport: { type: 'streamable-http', url: remote.url, headers: { Authorization: '********' } } });
+    expect(made.body.replicas).toEqual({ count: 2, strategy: 'round_robin' });
+    expect(made.body.replicaStates.map((state) => state.status)).toEqual(['connected', 'connected']);
     expect(remote.lastAuthorization()).toBe('Bearer template-token');
     expect((await t.client.call<ServerGroup>('getServerGroup', { headers: admin.auth, params: { id: group.id } })).body.serverIds).toEqual([made.body.id]);
   });
@@ -134,6 +136,9 @@ describe('Upstream server templates (admin)', () => {
       ['local-everything', { name: 'a', values: { MODE: 'x'.repeat(4097) } }, 400, 'values'],
       ['local-everything', { name: 'a', values: { MODE: 7 } }, 400, 'values'],
       ['local-everything', { name: 'a', values: { MODE: 'stdio' }, extra: true }, 400, 'extra'],
+      ['local-everything', { name: 'a', values: { MODE: 'stdio' }, replicas: { count: 9 } }, 400, 'replicas.count'],
+      // Each user of a personal server has a connection of their own: no copies.
+      ['personal-tools', { name: 'a', values: { URL: remote.url }, replicas: { count: 2 } }, 400, 'replicas.count'],
       ['local-everything', { name: 'from-template', values: { MODE: 'stdio' } }, 409, 'name'],
       ['local-everything', { name: 'a', values: { MODE: 'stdio' }, groupId: MISSING_GROUP }, 404, ''],
       ['remote-tools', { name: 'a', values: { URL: 'not a url', Authorization: 'Bearer x' } }, 400, 'transport.url'],

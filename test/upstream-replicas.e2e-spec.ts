@@ -1,5 +1,5 @@
 import type { CircuitBreakerList, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTestApp, type WebhookReceiver } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTestApp, type WebhookReceiver } from '@app/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -43,6 +43,7 @@ describe('replicated upstreams', () => {
   const run = (tool: string, parameters: Record<string, unknown> = {}) => t.client.call<ToolExecution & Envelope>('executeTool', { headers: admin.auth, params: { id: tool }, body: { parameters } });
   /** The pid a copy answered with (the fixture answers its own). */
   const answeredBy = (execution: ToolExecution): number => Number((execution.result as { content: Array<{ text: string }> }).content[0].text);
+  const copiesUp = async (name: string) => metricValue((await t.client.call('getMetrics')).text, 'mcp_upstream_replicas_up', { server: name });
   const pidsOf = (view: UpstreamServer): number[] => view.replicaStates.map((state) => state.pid as number);
   const eventsOf = (id: string) =>
     receiver.received
@@ -65,6 +66,7 @@ describe('replicated upstreams', () => {
     for (const pid of pids) expect(alive(pid)).toBe(true);
     expect(pids).toContain(created.body.pid);
     expect([...created.body.tools].sort()).toEqual(['rep__break', 'rep__hold', 'rep__pid']);
+    expect(await copiesUp('rep')).toBe(3);
     const listed = await t.client.call<ToolList>('listTools', { headers: admin.auth, query: { q: 'rep__pid' } });
     expect(listed.body.tools.map((tool) => tool.name)).toEqual(['rep__pid']);
 
@@ -168,6 +170,7 @@ describe('replicated upstreams', () => {
     expect(one.body.replicaStates).toHaveLength(1);
     expect(one.body.replicaStates[0].pid).toBe(one.body.pid);
     await until(async () => before.filter(alive), (living) => living.length === 0, 10_000);
+    expect(await copiesUp('rep')).toBe(1);
     const two = await t.client.call<UpstreamServer>('updateServer', { headers: admin.auth, params: { id }, body: stdio('rep', { count: 2, strategy: 'least_pending' }) });
     expect(two.body.replicaStates.map((state) => state.status)).toEqual(['connected', 'connected']);
     expect((await run('rep__pid')).body.status).toBe('completed');

@@ -39,6 +39,8 @@ export interface UpstreamMetricState {
   readonly tools: number;
   /** Connections of users with their own configuration of it, open on this instance. */
   readonly userConnections: number;
+  /** Its copies connected on this instance (replicas; 1 or 0 for a server kept as one). */
+  readonly replicasUp: number;
 }
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -116,6 +118,7 @@ export class MetricsService {
   readonly upstreamUp = upstreamGauge('mcp_upstream_up', 'Upstream MCP server connected (1) or not (0), on this instance', (state) => (state.connected ? 1 : 0));
   readonly upstreamCircuit = upstreamGauge('mcp_upstream_circuit_state', "Upstream MCP server's circuit on this instance: 0 closed, 1 half-open, 2 open", (state) => CIRCUIT_VALUE[state.circuit]);
   readonly upstreamTools = upstreamGauge('mcp_upstream_tools', 'Tools an upstream MCP server serves through this instance', (state) => state.tools);
+  readonly upstreamReplicasUp = upstreamGauge('mcp_upstream_replicas_up', "An upstream MCP server's copies (replicas) connected on this instance", (state) => state.replicasUp);
   readonly upstreamUserConnections = upstreamGauge('mcp_upstream_user_connections', "Connections made with users' own configurations of an upstream MCP server, open on this instance", (state) => state.userConnections);
 
   private readonly requestCounter = childrenOf((...values) => this.requests.labels(...values));

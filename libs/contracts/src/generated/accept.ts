@@ -2766,6 +2766,13 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
         if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
+      case "replicas": {
+        if (value === undefined) break;
+        const instance = isObject(value) ? acceptUpstreamReplicasDto(value) : undefined;
+        if (instance === undefined) return undefined;
+        value = instance;
+        break;
+      }
       case "groupId": {
         if (value === undefined) break;
         if (!(isUUID(value as string, undefined))) return undefined;

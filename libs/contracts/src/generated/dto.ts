@@ -1561,6 +1561,13 @@ export class ServerTemplateInstanceDto {
   @IsIn(["serve","hold"])
   toolChanges?: "serve" | "hold";
 
+  /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions to the same `url` (for a service that spreads sessions over its own instances). Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy. The server is `connected` while any copy is; its circuit is open only when every copy's is. Not with `userConfig` (each user has a connection of their own). Absent: one copy. */
+  @ValidateIf((object: Record<string, unknown>) => object["replicas"] !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamReplicasDto)
+  replicas?: UpstreamReplicasDto;
+
   /** A server group to put the new server in. */
   @ValidateIf((object: Record<string, unknown>) => object["groupId"] !== undefined)
   @IsUUID(undefined)

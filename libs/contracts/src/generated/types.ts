@@ -890,6 +890,7 @@ export interface ServerTemplateInstance {
   };
   enabled?: boolean;
   toolChanges?: "serve" | "hold";
+  replicas?: UpstreamReplicas;
   /** A server group to put the new server in. */
   groupId?: string;
 }

@@ -147,6 +147,7 @@ export class ServerTemplatesService {
       transport,
       enabled: input.enabled ?? true,
       toolChanges: input.toolChanges ?? 'serve',
+      ...(input.replicas ? { replicas: input.replicas } : {}),
       // The catalog's categories are its own (a server's are the tools' four): the template is named by a tag.
       metadata: { tags: [`template:${template.id}`] },
       ...(template.userConfig ? { userConfig: template.userConfig } : {}),

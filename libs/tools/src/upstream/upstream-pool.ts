@@ -130,6 +130,11 @@ export class UpstreamPool {
     return this.replicas[0].scrub;
   }
 
+  /** How many copies are connected now. */
+  get connectedCount(): number {
+    return this.replicas.filter((replica) => replica.status === 'connected').length;
+  }
+
   states(): UpstreamReplicaState[] {
     return this.replicas.map(replicaState);
   }

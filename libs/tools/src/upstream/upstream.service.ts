@@ -199,6 +199,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       circuit: connection.breaker.state,
       tools: connection.status === 'connected' ? connection.tools.length : 0,
       userConnections: this.userConfigs.connectionsTo(connection.settings.id),
+      replicasUp: connection instanceof UpstreamPool ? connection.connectedCount : connection.status === 'connected' ? 1 : 0,
     }));
   }
 
