@@ -13,6 +13,7 @@ export { clientAddressOf, noteApiKey, originOf } from './http/request-origin';
 export { offsetPagination } from './http/offset-pagination';
 export type { OffsetPagination } from './http/offset-pagination';
 export type { RequestOrigin } from './http/request-origin';
+export { mergePatch } from './json/merge-patch';
 export { storableJson } from './storable-json';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';
 export { isoString } from './time/iso-string';

@@ -2452,6 +2452,137 @@ function acceptDeleteServerParamsDto(input: unknown): dto.DeleteServerParamsDto 
   return out as unknown as dto.DeleteServerParamsDto;
 }
 
+function acceptUpstreamServerPatchDto(input: unknown): dto.UpstreamServerPatchDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  const out = new dto.UpstreamServerPatchDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "name": {
+        if (value === undefined) break;
+        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        break;
+      }
+      case "description": {
+        if (value === null || value === undefined) break;
+        if (!(isString(value) && maxLength(value as string, 1000))) return undefined;
+        break;
+      }
+      case "transport": {
+        if (value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "enabled": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
+      case "timeouts": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "healthCheck": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "replicas": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "rateLimits": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "cache": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "auth": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "userConfig": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value) && withinJsonBytes(value, 131072))) return undefined;
+        break;
+      }
+      case "organizations": {
+        if (value === null || value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
+        if (!(value as unknown[]).every((item) => isUUID(item as string, undefined))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "permissions": {
+        if (value === null || value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 16))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && maxLength(item as string, 100) && matches(item as string, PATTERN_9))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
+      case "toolFilter": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      case "confirmTools": {
+        if (value === null || value === undefined) break;
+        if (!(isIn(value, ALLOWED_21))) return undefined;
+        break;
+      }
+      case "credentialScan": {
+        if (value === null || value === undefined) break;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
+        break;
+      }
+      case "toolChanges": {
+        if (value === null || value === undefined) break;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
+        break;
+      }
+      case "metadata": {
+        if (value === null || value === undefined) break;
+        if (!(isObject(value))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.UpstreamServerPatchDto;
+}
+
+function acceptPatchServerParamsDto(input: unknown): dto.PatchServerParamsDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["id"] === undefined) return undefined;
+  const out = new dto.PatchServerParamsDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "id": {
+        if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.PatchServerParamsDto;
+}
+
 function acceptConnectServerParamsDto(input: unknown): dto.ConnectServerParamsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -4793,6 +4924,8 @@ acceptWith(dto.UpstreamServerInputMetadataDto, acceptUpstreamServerInputMetadata
 acceptWith(dto.GetServerParamsDto, acceptGetServerParamsDto);
 acceptWith(dto.UpdateServerParamsDto, acceptUpdateServerParamsDto);
 acceptWith(dto.DeleteServerParamsDto, acceptDeleteServerParamsDto);
+acceptWith(dto.UpstreamServerPatchDto, acceptUpstreamServerPatchDto);
+acceptWith(dto.PatchServerParamsDto, acceptPatchServerParamsDto);
 acceptWith(dto.ConnectServerParamsDto, acceptConnectServerParamsDto);
 acceptWith(dto.ApproveServerToolsParamsDto, acceptApproveServerToolsParamsDto);
 acceptWith(dto.ListServerUserConfigsQueryDto, acceptListServerUserConfigsQueryDto);

@@ -1436,6 +1436,99 @@ export class DeleteServerParamsDto {
   id!: string;
 }
 
+/** Fields of UpstreamServerInput to change (RFC 7396). Each is as UpstreamServerInput has it;
+an object is merged into the stored one field by field (so it may be partial here), and
+`null` removes a field. The result must be a valid UpstreamServerInput. An empty patch
+changes nothing and is refused (400). */
+export class UpstreamServerPatchDto {
+  @ValidateIf((object: Record<string, unknown>) => object["name"] !== undefined)
+  @IsString()
+  @Matches(new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$"), { message: "name must be lower-case letters, digits, - and single _ (up to 63), starting with a letter or digit and not ending with _" })
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  /** Merged into the stored transport (its masked secrets kept while it stays on the same server). */
+  @ValidateIf((object: Record<string, unknown>) => object["transport"] !== undefined)
+  @IsObject()
+  transport?: Record<string, unknown>;
+
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  timeouts?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  healthCheck?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  replicas?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  rateLimits?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  cache?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  auth?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsObject()
+  @MaxJsonBytes(131072)
+  userConfig?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  organizations?: string[] | null;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  @Matches(new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$"), { each: true, message: "a permission is action:resource, e.g. execute:tools or read:*" })
+  permissions?: string[] | null;
+
+  @IsOptional()
+  @IsObject()
+  toolFilter?: Record<string, unknown> | null;
+
+  @IsOptional()
+  @IsIn(["never","destructive","always"])
+  confirmTools?: "never" | "destructive" | "always" | null;
+
+  @IsOptional()
+  @IsIn(["off","mask","refuse"])
+  credentialScan?: "off" | "mask" | "refuse" | null;
+
+  @IsOptional()
+  @IsIn(["serve","hold"])
+  toolChanges?: "serve" | "hold" | null;
+
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown> | null;
+}
+
+export class PatchServerParamsDto {
+  @IsUUID(undefined)
+  id!: string;
+}
+
 export class ConnectServerParamsDto {
   @IsUUID(undefined)
   id!: string;

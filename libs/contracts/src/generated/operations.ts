@@ -72,6 +72,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "getServer", method: "GET", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "updateServer", method: "PUT", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "deleteServer", method: "DELETE", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
+  { operationId: "patchServer", method: "PATCH", basePath: "/api/v1", path: "/admin/servers/{id}", public: false },
   { operationId: "connectServer", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/connect", public: false },
   { operationId: "approveServerTools", method: "POST", basePath: "/api/v1", path: "/admin/servers/{id}/approve-tools", public: false },
   { operationId: "listServerUserConfigs", method: "GET", basePath: "/api/v1", path: "/admin/servers/{id}/user-configs", public: false },

@@ -283,6 +283,49 @@ export interface UpstreamServerInput {
   };
 }
 
+/** Fields of UpstreamServerInput to change (RFC 7396). Each is as UpstreamServerInput has it; an object is merged into the stored one field by field (so it may be partial here), and `null` removes a field. The result must be a valid UpstreamServerInput. An empty patch changes nothing and is refused (400). */
+export interface UpstreamServerPatch {
+  name?: string;
+  description?: string | null;
+  /** Merged into the stored transport (its masked secrets kept while it stays on the same server). */
+  transport?: {
+    [key: string]: unknown;
+  };
+  enabled?: boolean;
+  timeouts?: {
+    [key: string]: unknown;
+  } | null;
+  healthCheck?: {
+    [key: string]: unknown;
+  } | null;
+  replicas?: {
+    [key: string]: unknown;
+  } | null;
+  rateLimits?: {
+    [key: string]: unknown;
+  } | null;
+  cache?: {
+    [key: string]: unknown;
+  } | null;
+  auth?: {
+    [key: string]: unknown;
+  } | null;
+  userConfig?: {
+    [key: string]: unknown;
+  } | null;
+  organizations?: Array<string> | null;
+  permissions?: Array<Permission> | null;
+  toolFilter?: {
+    [key: string]: unknown;
+  } | null;
+  confirmTools?: "never" | "destructive" | "always" | null;
+  credentialScan?: "off" | "mask" | "refuse" | null;
+  toolChanges?: "serve" | "hold" | null;
+  metadata?: {
+    [key: string]: unknown;
+  } | null;
+}
+
 export interface UpstreamServer {
   id: string;
   name: string;
@@ -1853,6 +1896,8 @@ export type CreateServerResponse201 = UpstreamServer;
 export type GetServerResponse200 = UpstreamServer;
 
 export type UpdateServerResponse200 = UpstreamServer;
+
+export type PatchServerResponse200 = UpstreamServer;
 
 export type ConnectServerResponse200 = UpstreamServer;
 

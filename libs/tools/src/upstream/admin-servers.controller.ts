@@ -16,6 +16,8 @@ import {
   ServerBulkRequestDto,
   type ServerBulkResult,
   UpdateServerParamsDto,
+  PatchServerParamsDto,
+  UpstreamServerPatchDto,
   type UpstreamOrganizationConfigList,
   type UpstreamServer,
   UpstreamServerInputDto,
@@ -23,7 +25,7 @@ import {
   type UpstreamUserConfigList,
 } from '@app/contracts';
 import { type AuthenticatedUser, CurrentUser, RequirePermissions } from '@app/security';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { UpstreamBulk } from './upstream-bulk';
 import { UpstreamService } from './upstream.service';
@@ -83,6 +85,11 @@ export class AdminServersController {
   @Put(':id')
   update(@CurrentUser() user: AuthenticatedUser, @Param() params: UpdateServerParamsDto, @Body() body: UpstreamServerInputDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
     return this.upstreams.update(params.id, body, user.id, originOf(request));
+  }
+
+  @Patch(':id')
+  patch(@CurrentUser() user: AuthenticatedUser, @Param() params: PatchServerParamsDto, @Body() body: UpstreamServerPatchDto, @Req() request: FastifyRequest): Promise<UpstreamServer> {
+    return this.upstreams.patch(params.id, body, user.id, originOf(request));
   }
 
   @Delete(':id')

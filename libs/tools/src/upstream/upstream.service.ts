@@ -1,7 +1,7 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
+import { ApiError, createValidationPipe, mergePatch, offsetPagination, type ErrorDetail, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
-import type { ListServersQueryDto, UpstreamOrganizationConfigList, UpstreamServer, UpstreamServerInputDto, UpstreamUserConfigList } from '@app/contracts';
+import { type ListServersQueryDto, type UpstreamOrganizationConfigList, type UpstreamServer, UpstreamServerInputDto, type UpstreamServerPatchDto, type UpstreamUserConfigList } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { MetricsService, Tracing, type UpstreamMetricState } from '@app/health';
 import { SecretBox } from '@app/security';
@@ -9,6 +9,7 @@ import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnAp
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, type GetPromptResult, McpError, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { basename } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { DataSource, type Repository } from 'typeorm';
 import { CallerOrganizations, checkOrganizationsExist } from '../registry/caller-organizations';
 import { ToolRegistry } from '../registry/tool-registry';
@@ -62,6 +63,28 @@ declare module '@app/events' {
 
 export { MASK };
 const DEFAULTS = { timeouts: { connectMs: 10_000, requestMs: 60_000 }, healthCheck: { intervalMs: 30_000 } };
+
+/** The fields of a server's configuration as PUT takes them (UpstreamServerInput): what a PATCH merges into. */
+const INPUT_FIELDS = [
+  'name',
+  'description',
+  'transport',
+  'enabled',
+  'timeouts',
+  'healthCheck',
+  'replicas',
+  'rateLimits',
+  'cache',
+  'auth',
+  'userConfig',
+  'organizations',
+  'permissions',
+  'toolFilter',
+  'confirmTools',
+  'credentialScan',
+  'toolChanges',
+  'metadata',
+] as const satisfies ReadonlyArray<keyof UpstreamServerInputDto>;
 
 /** The API's UpstreamUserConfig as stored: required unless it says otherwise. */
 function storedUserConfig(input: NonNullable<UpstreamServerInputDto['userConfig']>): StoredUserConfig {
@@ -128,6 +151,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('Upstreams');
   private stopping = false;
   private readonly servers: Repository<UpstreamServerEntity>;
+  private readonly validation = createValidationPipe();
   private readonly connections = new Map<string, SharedUpstream>();
   /** Per resource URI: the MCP sessions subscribed through this instance, and the upstream holding the subscription. */
   private readonly subscribers = new Map<string, Set<string>>();
@@ -146,7 +170,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly organizations?: CallerOrganizations;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly registry: ToolRegistry,
     private readonly secrets: SecretBox,
     private readonly audit: AuditWriter,
@@ -240,22 +264,61 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async update(id: string, input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const existing = await this.find(id);
-    this.check(input);
     await checkOrganizationsExist(input.organizations, this.organizations);
+    const server = await this.saveChange(this.servers, existing, input);
+    return this.updated(server, { name: server.name }, actor, origin);
+  }
+
+  /**
+   * A JSON Merge Patch of the configuration as PUT takes it (masked secrets included, so they are
+   * kept as PUT keeps them), checked as a PUT body. The row is locked from read to write, so
+   * concurrent patches of one server apply one after the other, on any instance.
+   */
+  async patch(id: string, patch: UpstreamServerPatchDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    const fields = Object.keys(patch);
+    if (fields.length === 0) throw ApiError.validation('The patch changes nothing: send the fields to change');
+    await this.find(id);
+    // Only organizations the patch names can be missing: a deleted one leaves the stored list.
+    if (patch.organizations) await checkOrganizationsExist(patch.organizations, this.organizations);
+    const { server, changed } = await this.dataSource.transaction(async (manager) => {
+      const servers = manager.getRepository(UpstreamServerEntity);
+      const existing = await servers.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!existing) throw ApiError.notFound('Upstream server');
+      const current = this.inputOf(existing);
+      const merged = mergePatch(current, { ...patch });
+      // What is already so is no change: nothing saved, audited or reconnected.
+      if (isDeepStrictEqual(merged, current)) return { server: existing, changed: false };
+      const input = (await this.validation.transform(merged, { type: 'body', metatype: UpstreamServerInputDto })) as UpstreamServerInputDto;
+      return { server: await this.saveChange(servers, existing, input), changed: true };
+    });
+    return changed ? this.updated(server, { name: server.name, fields }, actor, origin) : this.view(server);
+  }
+
+  /** A server's new configuration, checked and its secrets sealed (masked ones keep what was stored). */
+  private async saveChange(servers: Repository<UpstreamServerEntity>, existing: UpstreamServerEntity, input: UpstreamServerInputDto): Promise<UpstreamServerEntity> {
+    this.check(input);
     const transport = this.sealTransport(input, existing.transport);
     const auth = sealAuth(this.secrets, input.auth, existing.auth, { sameServer: sameOrigin(existing.transport.url, input.transport.url) });
-    let server: UpstreamServerEntity;
     try {
-      server = await this.servers.save({ ...existing, ...this.fields(input), transport, auth });
+      return await servers.save({ ...existing, ...this.fields(input), transport, auth });
     } catch (error) {
       if (sqlState(error) === '23505') throw ApiError.conflict(`An upstream server named '${input.name}' already exists`);
       throw error;
     }
-    await this.audit.record({ action: 'upstream.update', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
-    this.events.publish('upstream.changed', { serverId: id, action: 'updated' });
+  }
+
+  private async updated(server: UpstreamServerEntity, details: Record<string, unknown>, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
+    await this.audit.record({ action: 'upstream.update', result: 'success', userId: actor, resource: `upstream:${server.id}`, details, origin });
+    this.events.publish('upstream.changed', { serverId: server.id, action: 'updated' });
     await this.replaceConnection(server);
-    await this.approvals.get(id);
+    await this.approvals.get(server.id);
     return this.view(server);
+  }
+
+  /** The stored configuration as a PUT body would give it: secrets masked, nothing null that PUT would refuse. */
+  private inputOf(server: UpstreamServerEntity): Record<string, unknown> {
+    const view: Record<string, unknown> = { ...this.view(server) };
+    return Object.fromEntries(INPUT_FIELDS.flatMap((field) => (view[field] === null || view[field] === undefined ? [] : [[field, view[field]]])));
   }
 
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
