@@ -1,5 +1,7 @@
 import { AuditLogEntity } from '@app/audit';
+import { UsersService } from '@app/auth';
 import type { CreatedApiKey, LoginResponse, MessageResponse, MfaEnrollment, MfaVerified, User } from '@app/contracts';
+import { SecretBox } from '@app/security';
 import { SessionEntity } from '@app/sessions';
 import { Authenticator, type LoggedInUser, login, registerAndLogin, useTestApp } from '@app/testing';
 import { createHmac } from 'node:crypto';
@@ -206,6 +208,32 @@ describe('MFA: TOTP, backup codes, SMS', () => {
       const code = await authenticator.freshCode();
       const results = await Promise.all([1, 2].map(() => t.client.call('loginUser', { body: { email: user.input.email, password: user.input.password, mfaCode: code } })));
       expect(results.map((result) => result.status).sort()).toEqual([200, 401]);
+    });
+
+    it('a code checked while a key rotation seals the secret again still passes, and only once', async () => {
+      const user = await registerAndLogin(t.client);
+      const { authenticator } = await enrolTotp(user);
+      const challenge = await mfaRequired(user);
+      const users = t.app.get(UsersService);
+      const box = t.app.get(SecretBox);
+      const findById = users.findById.bind(users);
+      // The sweep seals the same secret again between the read of the user and the spending of the code.
+      users.findById = async (id: string) => {
+        const found = await findById(id);
+        if (found?.id === user.userId && found.mfaSecret) await db().query('UPDATE users SET mfa_secret = $2 WHERE id = $1', [id, box.encrypt(box.decrypt(found.mfaSecret))]);
+        return found;
+      };
+      const code = await authenticator.freshCode();
+      try {
+        const response = await t.client.call<LoginResponse>('verifyMfaLogin', { body: { mfaToken: challenge.mfaToken, code } });
+        expect(response.status).toBe(200);
+        const replayed = await t.client.call<Envelope>('verifyMfaLogin', { body: { mfaToken: (await mfaRequired(user)).mfaToken, code } });
+        expect(replayed.status).toBe(401);
+      } finally {
+        users.findById = findById;
+      }
+      const failures = await audits('auth.mfa_login', user.userId);
+      expect(failures.map((row) => row.details.reason)).toEqual(['TOTP code already used']);
     });
 
     it('POST /auth/verify-mfa with the mfaToken and a code answers the login; the token works once', async () => {

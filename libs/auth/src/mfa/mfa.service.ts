@@ -225,13 +225,10 @@ export class MfaService {
     switch (factor.kind) {
       case 'totp': {
         if (!user.mfaSecret) return { ok: false, reason: 'no TOTP secret' };
-        const step = await totpStep(this.secrets.decrypt(user.mfaSecret), factor.code);
+        const secret = this.secrets.decrypt(user.mfaSecret);
+        const step = await totpStep(secret, factor.code);
         if (step === null) return { ok: false, reason: 'wrong TOTP code' };
-        const claimed = await this.claimRows(
-          `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND mfa_secret = $3 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
-          [user.id, step, user.mfaSecret],
-        );
-        return claimed ? { ok: true, method: 'password+totp' } : { ok: false, reason: 'TOTP code already used' };
+        return (await this.spendTotpStep(user.id, step, user.mfaSecret, secret)) ? { ok: true, method: 'password+totp' } : { ok: false, reason: 'TOTP code already used' };
       }
       case 'sms': {
         const challenge = loginChallenge ?? (await this.challenges.latestWithCode(user.id, smsPurpose));
@@ -265,6 +262,28 @@ export class MfaService {
   }
 
   /** Runs a conditional `UPDATE ... RETURNING`; true when it changed a row. */
+  /**
+   * Spends a TOTP step once, for the secret the code was checked against (not one enrolled since).
+   * A secret sealed again meanwhile under a new key (a rotation's sweep) is still that secret: the
+   * write is tried once more against its new sealed form.
+   */
+  private async spendTotpStep(userId: string, step: number, sealed: string, secret: string): Promise<boolean> {
+    const spend = (current: string): Promise<boolean> =>
+      this.claimRows(`UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND mfa_secret = $3 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`, [userId, step, current]);
+    if (await spend(sealed)) return true;
+    const now = (await this.users.findOne({ select: { id: true, mfaSecret: true }, where: { id: userId } }))?.mfaSecret;
+    if (!now || now === sealed || !this.sameSecret(now, secret)) return false;
+    return spend(now);
+  }
+
+  private sameSecret(sealed: string, secret: string): boolean {
+    try {
+      return this.secrets.decrypt(sealed) === secret;
+    } catch {
+      return false;
+    }
+  }
+
   private async claimRows(sql: string, parameters: unknown[]): Promise<boolean> {
     const rows = (await this.dataSource.query(`WITH changed AS (${sql}) SELECT * FROM changed`, parameters)) as unknown[];
     return rows.length > 0;
