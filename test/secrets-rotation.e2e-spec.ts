@@ -219,6 +219,33 @@ describe('the sealed secrets API', () => {
     await db().query('DELETE FROM webhooks WHERE id = ANY($1)', [[underGone, underNone]]);
   });
 
+  it('a secret no configured key opens answers 503 saying so, never 500, and the rest keeps working', async () => {
+    type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string; message: string }> };
+    const gone = boxOf(GONE);
+    // An upstream whose header was sealed under a key since removed.
+    const server = await t.client.call<{ id: string }>('createServer', { ...asAdmin(admin), body: { name: 'lost-header', enabled: false, transport: { type: 'streamable-http', url: 'http://127.0.0.1:9/mcp' } } });
+    expect(server.status).toBe(201);
+    await db().query('UPDATE upstream_servers SET transport = $1::jsonb WHERE id = $2', [JSON.stringify({ type: 'streamable-http', url: 'http://127.0.0.1:9/mcp', headers: { authorization: gone.encrypt('header-secret') } }), server.body.id]);
+    const connect = await t.client.call<Envelope>('connectServer', { ...asAdmin(admin), params: { id: server.body.id } });
+    expect(connect.status).toBe(503);
+    expect(connect.body).toMatchObject({ error: 'SERVICE_UNAVAILABLE', details: [{ field: 'secret', code: 'SECRET_UNREADABLE', message: expect.stringContaining(gone.currentKeyId) }] });
+    expect(connect.body.message).not.toContain('header-secret');
+
+    // A second factor sealed under it: the sign-in says why it cannot go on, rather than failing blind.
+    const member = await registerAndLogin(t.client);
+    const enrolled = await t.client.call<MfaEnrollment>('enableMfa', { headers: member.auth, body: { type: 'totp' } });
+    const authenticator = new Authenticator(enrolled.body.secret as string);
+    expect((await t.client.call('verifyMfaSetup', { headers: member.auth, body: { code: await authenticator.freshCode(), type: 'totp' } })).status).toBe(200);
+    await db().query('UPDATE users SET mfa_secret = $1 WHERE id = $2', [gone.encrypt(enrolled.body.secret as string), member.userId]);
+    const signIn = await t.client.call<Envelope>('loginUser', { body: { email: member.input.email, password: member.input.password, mfaCode: await authenticator.freshCode() } });
+    expect(signIn.status).toBe(503);
+    expect(signIn.body.details).toEqual([expect.objectContaining({ code: 'SECRET_UNREADABLE' })]);
+    expect((await t.client.call('listServers', asAdmin(admin))).status).toBe(200);
+    // Left as they were, they would count as unreadable in the tests after this one.
+    await db().query('DELETE FROM upstream_servers WHERE id = $1', [server.body.id]);
+    await db().query('UPDATE users SET mfa_secret = NULL, mfa_enabled = false WHERE id = $1', [member.userId]);
+  });
+
   it('opens values sealed before keys were named (v1), and seals them again under the current key', async () => {
     const legacy = ['v1', ...oldBox.encrypt('whsec-v1').split('.').slice(2)].join('.');
     const id = await webhookSealedAs(legacy);

@@ -1,3 +1,4 @@
+import { ApiError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -115,13 +116,20 @@ export class SecretBox {
     return undefined;
   }
 
-  private refusal(sealed: string): Error {
+  /**
+   * Why a stored secret cannot be opened, as the answer to whatever needed it: 503, since no input
+   * of the caller's can help; only an operator restoring the key can (the log names it).
+   */
+  private refusal(sealed: string): ApiError {
     const parts = sealedParts(sealed);
-    if (!parts) return new Error('not a sealed secret');
-    if (parts.keyId !== undefined && !this.keys.some((key) => key.id === parts.keyId)) {
-      return new Error(`sealed under key ${parts.keyId}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
-    }
-    return new Error('a sealed secret no configured key opens');
+    const reason = !parts
+      ? 'not a sealed secret'
+      : parts.keyId !== undefined && !this.keys.some((key) => key.id === parts.keyId)
+        ? `sealed under key ${parts.keyId}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`
+        : 'a sealed secret no configured key opens';
+    return new ApiError(503, 'SERVICE_UNAVAILABLE', `A stored secret this needs cannot be opened (${reason}); an administrator must configure its key again (SECRETS_PREVIOUS_KEYS)`, {
+      details: [{ field: 'secret', message: reason, code: 'SECRET_UNREADABLE' }],
+    });
   }
 
   /** A keyed hash (HMAC-SHA256, hex) under the current key: lookups of secrets that are never stored in clear. */
