@@ -67,8 +67,8 @@ describe('Admins switch a tool off (and on again): listed, never run, on every d
 
     const audits = await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: [{ action: 'tool.disable' }, { action: 'tool.enable' }], order: { timestamp: 'ASC' } });
     expect(audits.map((entry) => [entry.action, entry.userId, entry.details])).toEqual([
-      ['tool.disable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: false, requiresConfirmation: null, reason: 'under review' }],
-      ['tool.enable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: true, requiresConfirmation: null }],
+      ['tool.disable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: false, requiresConfirmation: null, tags: [], reason: 'under review' }],
+      ['tool.enable', admin.userId, { toolId: 'tool_echo', name: 'echo', enabled: true, requiresConfirmation: null, tags: [] }],
     ]);
   });
 

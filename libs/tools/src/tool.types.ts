@@ -109,6 +109,8 @@ export interface ToolDefinition {
   readonly cacheTtlMs?: number;
   /** A person must allow each run, asked through the caller's client (elicitation), before it starts. */
   readonly requiresConfirmation?: boolean;
+  /** Tags it comes with (an upstream tool: its server's); an admin's own tags for it come first. */
+  readonly tags?: readonly string[];
   readonly examples?: ReadonlyArray<{ readonly name: string; readonly input: Record<string, unknown>; readonly output?: Record<string, unknown> }>;
   /** Input properties whose values never reach the audit log or the run history. */
   readonly secretFields?: readonly string[];

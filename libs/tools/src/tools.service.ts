@@ -11,6 +11,7 @@ const DEFAULT_STATS_DAYS = 30;
 const DEFAULT_TOP_TOOLS = 10;
 const DEFAULT_RECENT_TOOLS = 10;
 const NO_RUNS = { runs: 0, completed: 0, failed: 0 } as const;
+const MAX_TAGS_ASKED = 10;
 const TOOL_CATEGORIES: ReadonlyArray<ToolCategoryList['categories'][number]['name']> = ['system', 'data', 'analytics', 'monitoring'];
 
 export function toolView(tool: RegisteredTool): Tool {
@@ -26,11 +27,21 @@ export function toolView(tool: RegisteredTool): Tool {
     requiresConfirmation: tool.requiresConfirmation,
     source: definition.source,
     ...(definition.server ? { server: definition.server.name } : {}),
+    tags: [...tool.tags],
     schema: { input: definition.inputSchema, ...(definition.outputSchema ? { output: definition.outputSchema } : {}) },
     permissions: [...new Set([...definition.permissions, ...operationPermissions])],
     ...(definition.rateLimit ? { rateLimit: { ...definition.rateLimit } } : {}),
     ...(definition.examples ? { examples: definition.examples.map((example) => ({ ...example })) } : {}),
   };
+}
+
+/** The tags of `?tags=a,b`: each must be a tag a tool could have. */
+function tagsAsked(text: string): string[] {
+  const tags = [...new Set(text.split(',').map((tag) => tag.trim()))];
+  const problem =
+    tags.some((tag) => tag.length === 0 || tag.length > 64) ? 'each tag is 1 to 64 characters, separated by commas' : tags.length > MAX_TAGS_ASKED ? `at most ${MAX_TAGS_ASKED} tags` : undefined;
+  if (problem) throw ApiError.validation(`tags: ${problem}`, [{ field: 'tags', message: problem, code: 'INVALID_VALUE' }]);
+  return tags;
 }
 
 /** The read side of tools: what a caller may see, with real statistics. */
@@ -43,15 +54,29 @@ export class ToolsService {
 
   async list(caller: AuthenticatedUser, query: ListToolsQueryDto): Promise<ToolList> {
     const needle = query.q?.toLowerCase();
+    const tags = query.tags === undefined ? [] : tagsAsked(query.tags);
     const matching = (isAdmin(caller) ? this.registry.all() : this.registry.visibleTo(caller, await this.registry.organizationOf(caller)))
       .filter((tool) => query.category === undefined || tool.definition.category === query.category)
       .filter((tool) => query.enabled === undefined || tool.enabled === query.enabled)
       .filter((tool) => (query.source === undefined || tool.definition.source === query.source) && (query.server === undefined || tool.definition.server?.name === query.server))
       .filter((tool) => !needle || tool.definition.name.toLowerCase().includes(needle) || tool.definition.description.toLowerCase().includes(needle))
+      .filter((tool) => tags.every((tag) => tool.tags.includes(tag)))
       .sort((a, b) => a.definition.name.localeCompare(b.definition.name));
+    if (query.sort === 'usage' || query.sort === 'recent') await this.sortByUse(matching, query.sort);
     const page = query.page ?? 1;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     return { tools: matching.slice((page - 1) * limit, page * limit).map(toolView), pagination: offsetPagination(page, limit, matching.length) };
+  }
+
+  /** Most used (or most recently run) first; stable, so ties stay by name. */
+  private async sortByUse(tools: RegisteredTool[], by: 'usage' | 'recent'): Promise<void> {
+    const usage = await this.executions.usageOf(tools.map((tool) => tool.definition.id));
+    const key = (tool: RegisteredTool): number => {
+      const used = usage.get(tool.definition.id);
+      return by === 'usage' ? (used?.runs ?? 0) : (used?.lastRunAt?.getTime() ?? Number.NEGATIVE_INFINITY);
+    };
+    const keys = new Map(tools.map((tool) => [tool, key(tool)]));
+    tools.sort((a, b) => (keys.get(b) as number) - (keys.get(a) as number) || 0);
   }
 
   /** Every category with the tools in it that the caller may run (admins: all), and how many of those are enabled. */

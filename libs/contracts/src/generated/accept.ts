@@ -16,45 +16,47 @@ const ALLOWED_7 = ["S256"];
 const ALLOWED_8 = ["none","login","consent"];
 const PATTERN_9 = new RegExp("^[a-z0-9_*-]+:[a-z0-9_*-]+$|^\\*$");
 const PATTERN_10 = new RegExp("^[0-9]{1,6}(s|m|h)$");
-const ALLOWED_11 = ["builtin","upstream","http"];
-const ALLOWED_12 = ["system","data","analytics","monitoring"];
-const ALLOWED_13 = ["pending","running","completed","failed"];
-const ALLOWED_14 = ["active","archived"];
-const ALLOWED_15 = ["created","updated","name"];
-const ALLOWED_16 = ["asc","desc"];
-const ALLOWED_17 = ["active","terminated","expired"];
-const ALLOWED_18 = ["websocket","http","mcp"];
-const ALLOWED_19 = ["connected","disconnected","error","connecting"];
-const PATTERN_20 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
-const ALLOWED_21 = ["never","destructive","always"];
-const ALLOWED_22 = ["off","mask","refuse"];
-const ALLOWED_23 = ["serve","hold"];
-const ALLOWED_24 = ["stdio","streamable-http","sse","websocket"];
-const ALLOWED_25 = ["round_robin","least_pending"];
-const PATTERN_26 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_27 = ["none","api_key","oauth2"];
-const PATTERN_28 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_29 = new RegExp("^[!-~]*$");
-const ALLOWED_30 = ["client_secret_basic","client_secret_post"];
-const PATTERN_31 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_32 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_33 = ["connect","disconnect"];
-const PATTERN_34 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_35 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_36 = new RegExp("^[a-z0-9-]{1,50}$");
-const PATTERN_37 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
-const ALLOWED_38 = ["GET","POST","PUT","PATCH","DELETE"];
-const ALLOWED_39 = ["admin","developer","user"];
-const ALLOWED_40 = ["active","suspended","deleted"];
-const ALLOWED_41 = ["member","admin"];
-const PATTERN_42 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_43 = ["info","warning","error","critical"];
-const ALLOWED_44 = ["csv","json"];
-const PATTERN_45 = new RegExp("^https?://");
-const ALLOWED_46 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
-const ALLOWED_47 = ["pending","delivering","delivered","failed"];
-const PATTERN_48 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
-const PATTERN_49 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
+const ALLOWED_11 = ["name","usage","recent"];
+const ALLOWED_12 = ["builtin","upstream","http"];
+const ALLOWED_13 = ["system","data","analytics","monitoring"];
+const ALLOWED_14 = ["pending","running","completed","failed"];
+const ALLOWED_15 = ["active","archived"];
+const ALLOWED_16 = ["created","updated","name"];
+const ALLOWED_17 = ["asc","desc"];
+const ALLOWED_18 = ["active","terminated","expired"];
+const ALLOWED_19 = ["websocket","http","mcp"];
+const ALLOWED_20 = ["connected","disconnected","error","connecting"];
+const PATTERN_21 = new RegExp("^[a-z0-9](?:[a-z0-9-]|_(?![_]|$)){0,62}$");
+const ALLOWED_22 = ["never","destructive","always"];
+const ALLOWED_23 = ["off","mask","refuse"];
+const ALLOWED_24 = ["serve","hold"];
+const ALLOWED_25 = ["stdio","streamable-http","sse","websocket"];
+const ALLOWED_26 = ["round_robin","least_pending"];
+const PATTERN_27 = new RegExp("^[0-9]+(ms|s|m|h)$");
+const ALLOWED_28 = ["none","api_key","oauth2"];
+const PATTERN_29 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_30 = new RegExp("^[!-~]*$");
+const ALLOWED_31 = ["client_secret_basic","client_secret_post"];
+const PATTERN_32 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_33 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_34 = ["connect","disconnect"];
+const PATTERN_35 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_36 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_37 = new RegExp("^[a-z0-9-]{1,50}$");
+const PATTERN_38 = new RegExp("^[^,\\s](?:[^,]*[^,\\s])?$");
+const PATTERN_39 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_40 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_41 = ["admin","developer","user"];
+const ALLOWED_42 = ["active","suspended","deleted"];
+const ALLOWED_43 = ["member","admin"];
+const PATTERN_44 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_45 = ["info","warning","error","critical"];
+const ALLOWED_46 = ["csv","json"];
+const PATTERN_47 = new RegExp("^https?://");
+const ALLOWED_48 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
+const ALLOWED_49 = ["pending","delivering","delivered","failed"];
+const PATTERN_50 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_51 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1104,9 +1106,19 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
-      case "source": {
+      case "tags": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 700))) return undefined;
+        break;
+      }
+      case "sort": {
         if (value === undefined) break;
         if (!(isIn(value, ALLOWED_11))) return undefined;
+        break;
+      }
+      case "source": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_12))) return undefined;
         break;
       }
       case "server": {
@@ -1116,7 +1128,7 @@ function acceptListToolsQueryDto(input: unknown): dto.ListToolsQueryDto | undefi
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "enabled": {
@@ -1360,7 +1372,7 @@ function acceptListExecutionsQueryDto(input: unknown): dto.ListExecutionsQueryDt
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "contextId": {
@@ -1487,7 +1499,7 @@ function acceptListToolExecutionsQueryDto(input: unknown): dto.ListToolExecution
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_13))) return undefined;
+        if (!(isIn(value, ALLOWED_14))) return undefined;
         break;
       }
       case "page": {
@@ -1546,17 +1558,17 @@ function acceptListContextsQueryDto(input: unknown): dto.ListContextsQueryDto | 
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "sort": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_15))) return undefined;
+        if (!(isIn(value, ALLOWED_16))) return undefined;
         break;
       }
       case "order": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_16))) return undefined;
+        if (!(isIn(value, ALLOWED_17))) return undefined;
         break;
       }
       case "userId": {
@@ -1605,7 +1617,7 @@ function acceptCreateContextRequestDto(input: unknown): dto.CreateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "metadata": {
@@ -1731,7 +1743,7 @@ function acceptUpdateContextRequestDto(input: unknown): dto.UpdateContextRequest
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_14))) return undefined;
+        if (!(isIn(value, ALLOWED_15))) return undefined;
         break;
       }
       case "metadata": {
@@ -1818,12 +1830,12 @@ function acceptListSessionsQueryDto(input: unknown): dto.ListSessionsQueryDto | 
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_17))) return undefined;
+        if (!(isIn(value, ALLOWED_18))) return undefined;
         break;
       }
       case "connectionType": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_18))) return undefined;
+        if (!(isIn(value, ALLOWED_19))) return undefined;
         break;
       }
       case "page": {
@@ -1882,7 +1894,7 @@ function acceptListServersQueryDto(input: unknown): dto.ListServersQueryDto | un
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_19))) return undefined;
+        if (!(isIn(value, ALLOWED_20))) return undefined;
         break;
       }
       case "enabled": {
@@ -1924,7 +1936,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "description": {
@@ -2015,17 +2027,17 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
       }
       case "confirmTools": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "credentialScan": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "metadata": {
@@ -2053,7 +2065,7 @@ function acceptUpstreamTransportDto(input: unknown): dto.UpstreamTransportDto | 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_24))) return undefined;
+        if (!(isIn(value, ALLOWED_25))) return undefined;
         break;
       }
       case "command": {
@@ -2158,7 +2170,7 @@ function acceptUpstreamReplicasDto(input: unknown): dto.UpstreamReplicasDto | un
       }
       case "strategy": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_25))) return undefined;
+        if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
       default:
@@ -2183,7 +2195,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
         break;
       }
       case "window": {
-        if (!(isString(value) && matches(value as string, PATTERN_26))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_27))) return undefined;
         break;
       }
       default:
@@ -2232,7 +2244,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_27))) return undefined;
+        if (!(isIn(value, ALLOWED_28))) return undefined;
         break;
       }
       case "key": {
@@ -2242,12 +2254,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_29))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_30))) return undefined;
         break;
       }
       case "clientId": {
@@ -2262,7 +2274,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_30))) return undefined;
+        if (!(isIn(value, ALLOWED_31))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2273,7 +2285,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_31))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_32))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2337,14 +2349,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_32))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_32))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_33))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2371,7 +2383,7 @@ function acceptUpstreamServerInputMetadataDto(input: unknown): dto.UpstreamServe
     switch (key) {
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "tags": {
@@ -2462,7 +2474,7 @@ function acceptUpstreamServerPatchDto(input: unknown): dto.UpstreamServerPatchDt
     switch (key) {
       case "name": {
         if (value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "description": {
@@ -2536,17 +2548,17 @@ function acceptUpstreamServerPatchDto(input: unknown): dto.UpstreamServerPatchDt
       }
       case "confirmTools": {
         if (value === null || value === undefined) break;
-        if (!(isIn(value, ALLOWED_21))) return undefined;
+        if (!(isIn(value, ALLOWED_22))) return undefined;
         break;
       }
       case "credentialScan": {
         if (value === null || value === undefined) break;
-        if (!(isIn(value, ALLOWED_22))) return undefined;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
         break;
       }
       case "toolChanges": {
         if (value === null || value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "metadata": {
@@ -2827,7 +2839,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_33))) return undefined;
+        if (!(isIn(value, ALLOWED_34))) return undefined;
         break;
       }
       default:
@@ -2874,7 +2886,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && matches(value as string, PATTERN_20))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_21))) return undefined;
         break;
       }
       case "description": {
@@ -2894,7 +2906,7 @@ function acceptServerTemplateInstanceDto(input: unknown): dto.ServerTemplateInst
       }
       case "toolChanges": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_23))) return undefined;
+        if (!(isIn(value, ALLOWED_24))) return undefined;
         break;
       }
       case "replicas": {
@@ -2927,7 +2939,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_34))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_35))) return undefined;
         break;
       }
       default:
@@ -2958,12 +2970,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_35))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_36))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -3161,6 +3173,13 @@ function acceptToolSettingsUpdateDto(input: unknown): dto.ToolSettingsUpdateDto 
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
+      case "tags": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 16) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 64) && matches(item as string, PATTERN_38))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       case "enabled": {
         if (value === undefined) break;
         if (!(isBoolean(value))) return undefined;
@@ -3215,7 +3234,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       case "description": {
@@ -3224,11 +3243,11 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "method": {
-        if (!(isIn(value, ALLOWED_38))) return undefined;
+        if (!(isIn(value, ALLOWED_40))) return undefined;
         break;
       }
       case "url": {
@@ -3320,7 +3339,7 @@ function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | un
     switch (key) {
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_28))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_29))) return undefined;
         break;
       }
       case "audience": {
@@ -3356,7 +3375,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       case "operationIds": {
@@ -3368,7 +3387,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "category": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_12))) return undefined;
+        if (!(isIn(value, ALLOWED_13))) return undefined;
         break;
       }
       case "headers": {
@@ -3507,12 +3526,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_39))) return undefined;
+        if (!(isIn(value, ALLOWED_41))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_40))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "search": {
@@ -3567,7 +3586,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_41))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3602,7 +3621,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_39))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_41))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3657,7 +3676,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_41))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       default:
@@ -3720,7 +3739,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_40))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "reason": {
@@ -4342,12 +4361,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_42))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_44))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_45))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4390,7 +4409,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_44))) return undefined;
+        if (!(isIn(value, ALLOWED_46))) return undefined;
         break;
       }
       case "startDate": {
@@ -4410,12 +4429,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_42))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_44))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_45))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4540,12 +4559,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_45))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_47))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_46))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_48))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4605,12 +4624,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_45))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_47))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_46))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_48))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4711,7 +4730,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_47))) return undefined;
+        if (!(isIn(value, ALLOWED_49))) return undefined;
         break;
       }
       case "page": {
@@ -4770,12 +4789,12 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_48))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_50))) return undefined;
         break;
       }
       case "servers": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_49))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_51))) return undefined;
         break;
       }
       default:

@@ -553,6 +553,16 @@ export class GetMcpServicePromptParamsDto {
 }
 
 export class ListToolsQueryDto {
+  @ValidateIf((object: Record<string, unknown>) => object["tags"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(700)
+  tags?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["sort"] !== undefined)
+  @IsIn(["name","usage","recent"])
+  sort?: "name" | "usage" | "recent";
+
   @ValidateIf((object: Record<string, unknown>) => object["source"] !== undefined)
   @IsIn(["builtin","upstream","http"])
   source?: "builtin" | "upstream" | "http";
@@ -1750,8 +1760,19 @@ export class DisconnectServerGroupParamsDto {
   id!: string;
 }
 
-/** What changes; what is absent stays. At least one of `enabled` and `requiresConfirmation`. */
+/** What changes; what is absent stays. At least one of `enabled`, `requiresConfirmation` and `tags`. */
 export class ToolSettingsUpdateDto {
+  /** The tool's own tags, replacing those it had (an empty list removes them); its server's tags are added to them. Found with `GET /tools?tags=`. */
+  @ValidateIf((object: Record<string, unknown>) => object["tags"] !== undefined)
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(64, { each: true })
+  @Matches(new RegExp("^[^,\\s](?:[^,]*[^,\\s])?$"), { each: true, message: "a tag has no commas and does not start or end with a space" })
+  tags?: string[];
+
   /** false switches the tool off; true on again. */
   @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @IsBoolean()

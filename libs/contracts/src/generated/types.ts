@@ -64,6 +64,8 @@ export interface Tool {
   source: "builtin" | "upstream" | "http";
   /** The upstream server's name, for upstream tools. */
   server?: string;
+  /** The tool's own tags (`PATCH /admin/tools/{id}`), then its server's (`metadata.tags`), each once. */
+  tags: Array<string>;
   schema: {
     input: {
       [key: string]: unknown;
@@ -537,8 +539,12 @@ export interface ConfigureMcpServiceRequest {
   verify?: boolean;
 }
 
-/** What changes; what is absent stays. At least one of `enabled` and `requiresConfirmation`. */
+export type ToolTag = string;
+
+/** What changes; what is absent stays. At least one of `enabled`, `requiresConfirmation` and `tags`. */
 export interface ToolSettingsUpdate {
+  /** The tool's own tags, replacing those it had (an empty list removes them); its server's tags are added to them. Found with `GET /tools?tags=`. */
+  tags?: Array<ToolTag>;
   /** false switches the tool off; true on again. */
   enabled?: boolean;
   /** true: a person allows each run, asked through the caller's MCP client (see the servers' `confirmTools`), whatever tool it is, built-ins included; false: never asked, whatever its server says; null: as its server says (built-ins: never). */

@@ -72,6 +72,12 @@ export function deleteCounted(where: string, limit: number): string {
           SELECT count(*)::int AS n FROM gone`;
 }
 
+/** How much a tool is used: runs counted, and the latest one's start (null once the history no longer holds it). */
+export interface ToolUsage {
+  readonly runs: number;
+  readonly lastRunAt: Date | null;
+}
+
 export interface TotalsFilter {
   readonly toolId: string;
   readonly status?: ExecutionStatus;
@@ -195,6 +201,23 @@ export class ExecutionTotals implements OnModuleInit, OnModuleDestroy {
       [toolId],
     )) as Array<{ runs: string; completed: string; finished: string; average: number }>;
     return { runs: Number(row.runs), completed: Number(row.completed), finished: Number(row.finished), averageMs: row.average };
+  }
+
+  /** Each tool's runs (everyone's) and when the latest of them was started; tools never run are absent. */
+  async usageOf(toolIds: readonly string[]): Promise<Map<string, ToolUsage>> {
+    const rows = (await this.dataSource.query(
+      `SELECT t.tool_id,
+              (SELECT coalesce(sum(runs), 0) FROM tool_execution_totals c WHERE c.tool_id = t.tool_id)::bigint AS runs,
+              (SELECT max(created_at) FROM tool_executions e WHERE e.tool_id = t.tool_id) AS last_run_at
+         FROM unnest($1::text[]) AS t(tool_id)`,
+      [toolIds],
+    )) as Array<{ tool_id: string; runs: string; last_run_at: Date | string | null }>;
+    const usage = new Map<string, ToolUsage>();
+    for (const row of rows) {
+      if (row.last_run_at === null && Number(row.runs) === 0) continue;
+      usage.set(row.tool_id, { runs: Number(row.runs), lastRunAt: row.last_run_at === null ? null : new Date(row.last_run_at) });
+    }
+    return usage;
   }
 
   async count(filter: TotalsFilter): Promise<number> {

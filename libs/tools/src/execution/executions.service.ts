@@ -5,7 +5,7 @@ import { type AuthenticatedUser, isAdmin } from '@app/security';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, LessThan, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ExecutionTotals, type Usage, type UsageFilter, updateCounted } from './execution-totals';
+import { ExecutionTotals, type ToolUsage, type Usage, type UsageFilter, updateCounted } from './execution-totals';
 import { type ExecutionStatus, ToolExecutionEntity } from './tool-execution.entity';
 
 const MAX_STORED_RESULT_BYTES = 1024 * 1024;
@@ -243,6 +243,11 @@ export class ExecutionsService implements BeforeApplicationShutdown {
       averageLatency: Math.round(totals.averageMs * 100) / 100,
       lastExecuted: last ? last.createdAt.toISOString() : null,
     };
+  }
+
+  /** Each tool's runs (everyone's) and its latest start, for sorting a listing by use. */
+  usageOf(toolIds: readonly string[]): Promise<Map<string, ToolUsage>> {
+    return this.totals.usageOf(toolIds);
   }
 
   /** A user's tools by their last run, newest first. */

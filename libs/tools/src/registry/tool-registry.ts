@@ -23,6 +23,8 @@ export interface RegisteredTool {
   enabled: boolean;
   /** A person must allow each run: the admin's setting of the tool, else its server's. */
   requiresConfirmation: boolean;
+  /** The admin's tags of the tool, then those it came with, each once. */
+  tags: readonly string[];
   readonly validate: ValidateFunction;
 }
 
@@ -30,6 +32,18 @@ export interface RegisteredTool {
 export interface ToolSettings {
   readonly enabled: boolean;
   readonly requiresConfirmation: boolean | null;
+  readonly tags: readonly string[];
+}
+
+const NO_TAGS: readonly string[] = [];
+
+/** The admin's tags, then the tool's own, each once (no new list when there is nothing to join). */
+function tagsOf(definition: ToolDefinition, settings: ToolSettings | undefined): readonly string[] {
+  const own = settings?.tags ?? NO_TAGS;
+  const given = definition.tags ?? NO_TAGS;
+  if (given.length === 0) return own;
+  if (own.length === 0) return given;
+  return [...new Set([...own, ...given])];
 }
 
 const DETAIL_CODES: Readonly<Record<string, string>> = {
@@ -181,6 +195,7 @@ export class ToolRegistry {
       definition,
       enabled: enabled && (settings?.enabled ?? true),
       requiresConfirmation: settings?.requiresConfirmation ?? definition.requiresConfirmation ?? false,
+      tags: tagsOf(definition, settings),
       validate: this.compile(definition),
     };
     this.byId.set(definition.id, tool);
@@ -199,6 +214,7 @@ export class ToolRegistry {
     if (!tool) return;
     const enabled = settings?.enabled ?? true;
     tool.requiresConfirmation = settings?.requiresConfirmation ?? tool.definition.requiresConfirmation ?? false;
+    tool.tags = tagsOf(tool.definition, settings ?? undefined);
     if (tool.enabled === enabled) return;
     tool.enabled = enabled;
     this.events.publish('tools.changed', { reason: enabled ? 'tool switched on' : 'tool switched off', ...(tool.definition.server ? { serverId: tool.definition.server.id } : {}) });

@@ -13,6 +13,10 @@ export class ToolSettingEntity {
   @Column({ name: 'requires_confirmation', type: 'boolean', nullable: true })
   requiresConfirmation!: boolean | null;
 
+  /** The tool's own tags (its server's are added when it is shown). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
 

@@ -10,10 +10,11 @@ import { ToolRegistry, type ToolSettings } from './tool-registry';
 export interface ToolSettingsChange {
   readonly enabled?: boolean;
   readonly requiresConfirmation?: boolean | null;
+  readonly tags?: readonly string[];
   readonly reason?: string;
 }
 
-const DEFAULTS: ToolSettings = { enabled: true, requiresConfirmation: null };
+const DEFAULTS: ToolSettings = { enabled: true, requiresConfirmation: null, tags: [] };
 
 /**
  * Admins' settings of tools: switched off (listed, run on no door), or a person's leave asked for
@@ -36,10 +37,11 @@ export class ToolSettingsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribe = this.events.on('tools.settings.changed', (event) => {
-      if (event.origin !== this.events.instanceId) this.registry.applySettings(event.payload.toolId, settingsOrDefault(event.payload.settings));
+      // An instance of an earlier version tells no tags.
+      if (event.origin !== this.events.instanceId) this.registry.applySettings(event.payload.toolId, settingsOrDefault({ ...event.payload.settings, tags: event.payload.settings.tags ?? [] }));
     });
-    for (const row of await this.rows.find({ select: { toolId: true, enabled: true, requiresConfirmation: true } })) {
-      this.registry.applySettings(row.toolId, { enabled: row.enabled, requiresConfirmation: row.requiresConfirmation });
+    for (const row of await this.rows.find({ select: { toolId: true, enabled: true, requiresConfirmation: true, tags: true } })) {
+      this.registry.applySettings(row.toolId, { enabled: row.enabled, requiresConfirmation: row.requiresConfirmation, tags: row.tags });
     }
   }
 
@@ -50,13 +52,17 @@ export class ToolSettingsService implements OnModuleInit, OnModuleDestroy {
   /** Changes a registered tool's settings (by id or name); the answer is its id. */
   async update(ref: string, change: ToolSettingsChange, actor: string, origin: RequestOrigin): Promise<string> {
     const { definition } = this.registry.resolve(ref);
-    if (change.enabled === undefined && change.requiresConfirmation === undefined) {
-      throw ApiError.validation('Nothing to change', [{ field: 'enabled', message: 'give enabled, requiresConfirmation or both', code: 'REQUIRED' }]);
+    if (change.enabled === undefined && change.requiresConfirmation === undefined && change.tags === undefined) {
+      throw ApiError.validation('Nothing to change', [{ field: 'enabled', message: 'give enabled, requiresConfirmation, tags, or several of them', code: 'REQUIRED' }]);
     }
     const current = this.registry.settingsOf(definition.id) ?? DEFAULTS;
-    const next: ToolSettings = { enabled: change.enabled ?? current.enabled, requiresConfirmation: change.requiresConfirmation === undefined ? current.requiresConfirmation : change.requiresConfirmation };
+    const next: ToolSettings = {
+      enabled: change.enabled ?? current.enabled,
+      requiresConfirmation: change.requiresConfirmation === undefined ? current.requiresConfirmation : change.requiresConfirmation,
+      tags: change.tags === undefined ? current.tags : [...change.tags],
+    };
     if (settingsOrDefault(next) === null) await this.rows.delete({ toolId: definition.id });
-    else await this.rows.upsert({ toolId: definition.id, ...next, reason: change.reason ?? null, updatedBy: actor, updatedAt: new Date() }, ['toolId']);
+    else await this.rows.upsert({ toolId: definition.id, ...next, tags: [...next.tags], reason: change.reason ?? null, updatedBy: actor, updatedAt: new Date() }, ['toolId']);
     this.registry.applySettings(definition.id, settingsOrDefault(next));
     this.events.publish('tools.settings.changed', { toolId: definition.id, settings: next });
     const switched = next.enabled !== current.enabled;
@@ -82,5 +88,5 @@ export class ToolSettingsService implements OnModuleInit, OnModuleDestroy {
 
 /** Null for the defaults, which need no row. */
 function settingsOrDefault(settings: ToolSettings): ToolSettings | null {
-  return settings.enabled && settings.requiresConfirmation === null ? null : settings;
+  return settings.enabled && settings.requiresConfirmation === null && settings.tags.length === 0 ? null : settings;
 }

@@ -48,6 +48,8 @@ export interface UpstreamSettings {
   readonly healthIntervalMs: number;
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
+  /** The server's tags, which its tools carry too. */
+  readonly tags?: readonly string[];
   readonly auth?: UpstreamAuthSettings;
   /** What happens to credentials in its answers (off when absent), and who hears of one found. */
   readonly credentialScan?: CredentialScanMode;
@@ -485,6 +487,7 @@ export class UpstreamConnection {
       ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
       ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
       ...(needsConfirmation(tool, server.confirmTools) ? { requiresConfirmation: true } : {}),
+      ...(server.tags?.length ? { tags: server.tags } : {}),
       run: this.runnerOf(tool.name),
     };
   }

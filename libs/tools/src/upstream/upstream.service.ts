@@ -728,6 +728,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthIntervalMs: server.healthCheck.intervalMs,
       category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
       rateLimit: server.rateLimits ?? undefined,
+      tags: server.metadata.tags,
       permissions: server.permissions,
       confirmTools: server.confirmTools,
       credentialScan: server.credentialScan,
