@@ -101,6 +101,31 @@ describe('admin: audit log', () => {
     expect((await list({ apiKeyId: 'not-a-key' })).status).toBe(400);
   });
 
+  it('finds entries by what was done to, as a prefix, in the list and the export, with the index serving it', async () => {
+    const db = t.app.get(DataSource);
+    await db.query(
+      `INSERT INTO audit_logs (action, resource, details, result, severity)
+       SELECT 'test.resource', r, '{}', 'success', 'info' FROM unnest($1::text[]) AS r`,
+      [['upstream:aaa', 'upstream:aaa', 'upstream:bbb', 'webhook:aaa', 'upstream%x', 'upstream_x']],
+    );
+    const resources = async (resource: string) => (await list({ resource, action: 'test.resource' })).body.logs.map((log) => log.resource).sort();
+    expect(await resources('upstream:')).toEqual(['upstream:aaa', 'upstream:aaa', 'upstream:bbb']);
+    expect(await resources('upstream:aaa')).toEqual(['upstream:aaa', 'upstream:aaa']);
+    // The caller's wildcards are taken literally.
+    expect(await resources('upstream%')).toEqual(['upstream%x']);
+    expect(await resources('upstream_')).toEqual(['upstream_x']);
+    expect(await resources('nothing')).toEqual([]);
+    const csv = parseCsv((await t.client.call<string>('exportAuditLogs', { headers: admin.auth, query: { format: 'csv', resource: 'webhook:', action: 'test.resource' } })).text);
+    expect(csv.slice(1).map((row) => row[4])).toEqual(['webhook:aaa']);
+    for (const resource of ['', 'x'.repeat(256)]) expect((await list({ resource })).status).toBe(400);
+    // The plan can use the pattern index (sequential scans off, so the planner shows whether it may).
+    const plan = (await db.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      return manager.query(`EXPLAIN SELECT id FROM audit_logs WHERE resource LIKE 'upstream:%' ORDER BY timestamp DESC LIMIT 10`);
+    })) as Array<{ 'QUERY PLAN': string }>;
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('idx_audit_logs_resource');
+  });
+
   it('prunes entries past the retention (365 days) and keeps the rest', async () => {
     const db = t.app.get(DataSource);
     await db.query(`INSERT INTO audit_logs (timestamp, action, details, result, severity) SELECT now() - $1::interval, 'test.retention', jsonb_build_object('age', $1::text), 'success', 'info' FROM unnest($2::text[]) AS age`, ['366 days', ['a', 'b']]);

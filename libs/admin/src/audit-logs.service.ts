@@ -11,7 +11,10 @@ const DEFAULT_PAGE_SIZE = 100;
 const EXPORT_BATCH = 1000;
 const CSV_COLUMNS = ['id', 'timestamp', 'userId', 'action', 'resource', 'result', 'severity', 'ipAddress', 'userAgent', 'sessionId', 'requestId', 'apiKeyId', 'details'];
 
-type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity' | 'apiKeyId'>;
+type Filters = Pick<ListAuditLogsQueryDto, 'startDate' | 'endDate' | 'userId' | 'action' | 'severity' | 'apiKeyId' | 'resource'>;
+
+/** A LIKE pattern matching what starts with `prefix`, its own wildcards taken literally. */
+const startingWith = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
 function drainedOrClosed(out: ServerResponse): Promise<void> {
@@ -130,8 +133,9 @@ export class AuditLogsService {
     if (filters.userId) builder.andWhere('log.userId = :userId', { userId: filters.userId });
     if (filters.apiKeyId) builder.andWhere('log.apiKeyId = :apiKeyId', { apiKeyId: filters.apiKeyId });
     if (filters.severity) builder.andWhere('log.severity = :severity', { severity: filters.severity });
-    // A prefix match the pattern index can serve; the caller's wildcards are taken literally.
-    if (filters.action) builder.andWhere('log.action LIKE :action', { action: `${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    // Prefix matches the pattern indexes can serve; the caller's wildcards are taken literally.
+    if (filters.action) builder.andWhere('log.action LIKE :action', { action: startingWith(filters.action) });
+    if (filters.resource) builder.andWhere('log.resource LIKE :resource', { resource: startingWith(filters.resource) });
     return builder;
   }
 }

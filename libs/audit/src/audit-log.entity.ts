@@ -8,8 +8,9 @@ export type AuditSeverity = 'info' | 'warning' | 'error' | 'critical';
 @Index('idx_audit_logs_user_timestamp', ['userId', 'timestamp'])
 @Index('idx_audit_logs_severity', ['severity', 'timestamp'])
 @Index('idx_audit_logs_api_key', ['apiKeyId', 'timestamp'], { where: 'api_key_id IS NOT NULL' })
-// Created by the migration with varchar_pattern_ops, which TypeORM cannot describe.
+// Created by the migrations with varchar_pattern_ops, which TypeORM cannot describe.
 @Index('idx_audit_logs_action', { synchronize: false })
+@Index('idx_audit_logs_resource', { synchronize: false })
 export class AuditLogEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_logs' })
   id!: string;

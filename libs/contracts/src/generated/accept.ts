@@ -4374,6 +4374,11 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
         if (!(isUUID(value as string, undefined))) return undefined;
         break;
       }
+      case "resource": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 255))) return undefined;
+        break;
+      }
       case "page": {
         value = ((value: any) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))(value);
         if (value === undefined) break;
@@ -4440,6 +4445,11 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       case "apiKeyId": {
         if (value === undefined) break;
         if (!(isUUID(value as string, undefined))) return undefined;
+        break;
+      }
+      case "resource": {
+        if (value === undefined) break;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 255))) return undefined;
         break;
       }
       default:

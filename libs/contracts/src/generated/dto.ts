@@ -2429,6 +2429,13 @@ export class ListAuditLogsQueryDto {
   @IsUUID(undefined)
   apiKeyId?: string;
 
+  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's. */
+  @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  resource?: string;
+
   /** Page number. Pages reach the first 10,000 matching entries (`page` × `limit` at most 10,000; deeper asks answer 400): reading further down an offset costs the database every row before it. Beyond that, and to walk a long list without gaps or repeats while entries are added, follow `pagination.nextCursor`. */
   @ValidateIf((object: Record<string, unknown>) => object["page"] !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value))
@@ -2487,6 +2494,13 @@ export class ExportAuditLogsQueryDto {
   @ValidateIf((object: Record<string, unknown>) => object["apiKeyId"] !== undefined)
   @IsUUID(undefined)
   apiKeyId?: string;
+
+  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's. */
+  @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  resource?: string;
 }
 
 export class ListOAuthClientsQueryDto {

@@ -1,0 +1,17 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The audit log found by what was done to (`resource` as a prefix, newest first). Pattern ops
+ * serve LIKE 'prefix%'; entries with no resource pay for no index entry.
+ */
+export class AuditResourceIndex1795300000043 implements MigrationInterface {
+  name = 'AuditResourceIndex1795300000043';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX "idx_audit_logs_resource" ON "audit_logs" ("resource" varchar_pattern_ops, "timestamp") WHERE resource IS NOT NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "idx_audit_logs_resource"`);
+  }
+}
