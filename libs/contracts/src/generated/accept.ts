@@ -2142,9 +2142,19 @@ function acceptUpstreamServerInputHealthCheckDto(input: unknown): dto.UpstreamSe
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
+      case "enabled": {
+        if (value === undefined) break;
+        if (!(isBoolean(value))) return undefined;
+        break;
+      }
       case "intervalMs": {
         if (value === undefined) break;
         if (!(isInt(value) && min(value, 1000) && max(value, 3600000))) return undefined;
+        break;
+      }
+      case "timeoutMs": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 100) && max(value, 60000))) return undefined;
         break;
       }
       default:

@@ -1105,12 +1105,26 @@ export class UpstreamServerInputTimeoutsDto {
   requestMs?: number;
 }
 
+/** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row
+reconnect. `enabled` false sends none (a dead connection is then found by a call).
+`timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and
+10 s). */
 export class UpstreamServerInputHealthCheckDto {
+  @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
+  @IsBoolean()
+  enabled?: boolean;
+
   @ValidateIf((object: Record<string, unknown>) => object["intervalMs"] !== undefined)
   @IsInt()
   @Min(1000)
   @Max(3600000)
   intervalMs?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["timeoutMs"] !== undefined)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  timeoutMs?: number;
 }
 
 /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`,
@@ -1345,6 +1359,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamServerInputTimeoutsDto)
   timeouts?: UpstreamServerInputTimeoutsDto;
 
+  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s). */
   @ValidateIf((object: Record<string, unknown>) => object["healthCheck"] !== undefined)
   @IsObject()
   @ValidateNested()

@@ -260,8 +260,11 @@ export interface UpstreamServerInput {
     connectMs?: number;
     requestMs?: number;
   };
+  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s). */
   healthCheck?: {
+    enabled?: boolean;
     intervalMs?: number;
+    timeoutMs?: number;
   };
   replicas?: UpstreamReplicas;
   rateLimits?: RateLimit;
@@ -350,7 +353,10 @@ export interface UpstreamServer {
     requestMs: number;
   };
   healthCheck: {
+    enabled: boolean;
     intervalMs: number;
+    /** How long a ping may take (the one given, else the smaller of `timeouts.requestMs` and 10 s). */
+    timeoutMs: number;
   };
   rateLimits?: RateLimit;
   cache?: UpstreamCache;

@@ -4,7 +4,7 @@ import type { StoredTransport } from './upstream-server.entity';
 import { UpstreamConnection } from './upstream-connection';
 
 function connection(transport: StoredTransport): UpstreamConnection {
-  const settings = { id: 's1', name: 'h2', transport, connectMs: 2_000, requestMs: 2_000, healthIntervalMs: 60_000, category: 'data' as const };
+  const settings = { id: 's1', name: 'h2', transport, connectMs: 2_000, requestMs: 2_000, healthIntervalMs: 60_000, healthTimeoutMs: 2_000, category: 'data' as const };
   return new UpstreamConnection(settings, '1.0.0', { threshold: 3, cooldownMs: 1_000 }, () => undefined);
 }
 

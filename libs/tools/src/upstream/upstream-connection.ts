@@ -46,6 +46,8 @@ export interface UpstreamSettings {
   readonly connectMs: number;
   readonly requestMs: number;
   readonly healthIntervalMs: number;
+  /** Zero: no pings. */
+  readonly healthTimeoutMs: number;
   readonly category: ToolCategory;
   readonly rateLimit?: { requests: number; window: string };
   /** The server's tags, which its tools carry too. */
@@ -528,6 +530,7 @@ export class UpstreamConnection {
   private startHealthChecks(): void {
     clearInterval(this.healthTimer);
     this.healthFailures = 0;
+    if (this.settings.healthTimeoutMs === 0) return;
     this.healthTimer = setInterval(() => void this.healthCheck(), this.settings.healthIntervalMs);
     this.healthTimer.unref();
   }
@@ -536,7 +539,7 @@ export class UpstreamConnection {
     const client = this.client;
     if (!client) return;
     try {
-      await client.ping({ timeout: Math.min(this.settings.requestMs, 10_000) });
+      await client.ping({ timeout: this.settings.healthTimeoutMs });
       // Deliberately no breaker.succeeded(): a server can answer pings while its tool calls fail
       // (the circuit counts call failures), so only a real call, the half-open probe, closes it.
       this.healthFailures = 0;

@@ -10,6 +10,13 @@ import type { StoredUserConfig } from './user-config-rules';
 export type TransportType = 'stdio' | 'streamable-http' | 'sse' | 'websocket';
 export type ToolChangePolicy = 'serve' | 'hold';
 
+/** Pings while connected; `timeoutMs` absent: the smaller of requestMs and 10 s. Rows made before `enabled` have none (on). */
+export interface UpstreamHealthCheck {
+  intervalMs: number;
+  enabled?: boolean;
+  timeoutMs?: number;
+}
+
 /** Copies of the server kept connected, and how calls are spread over them (the API's UpstreamReplicas). */
 export interface UpstreamReplicaSettings {
   count: number;
@@ -83,7 +90,7 @@ export class UpstreamServerEntity {
   timeouts!: { connectMs: number; requestMs: number };
 
   @Column({ name: 'health_check', type: 'jsonb' })
-  healthCheck!: { intervalMs: number };
+  healthCheck!: UpstreamHealthCheck;
 
   @Column({ name: 'rate_limits', type: 'jsonb', nullable: true })
   rateLimits!: { requests: number; window: string } | null;

@@ -317,7 +317,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** The stored configuration as a PUT body would give it: secrets masked, nothing null that PUT would refuse. */
   private inputOf(server: UpstreamServerEntity): Record<string, unknown> {
-    const view: Record<string, unknown> = { ...this.view(server) };
+    // The stored health check, not the view's: a ping timeout left to its default stays so.
+    const view: Record<string, unknown> = { ...this.view(server), healthCheck: server.healthCheck };
     return Object.fromEntries(INPUT_FIELDS.flatMap((field) => (view[field] === null || view[field] === undefined ? [] : [[field, view[field]]])));
   }
 
@@ -726,6 +727,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       connectMs: server.timeouts.connectMs,
       requestMs: server.timeouts.requestMs,
       healthIntervalMs: server.healthCheck.intervalMs,
+      healthTimeoutMs: server.healthCheck.enabled === false ? 0 : pingTimeoutMs(server),
       category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
       rateLimit: server.rateLimits ?? undefined,
       tags: server.metadata.tags,
@@ -856,7 +858,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       description: input.description ?? null,
       enabled: input.enabled ?? true,
       timeouts: { ...DEFAULTS.timeouts, ...input.timeouts },
-      healthCheck: { ...DEFAULTS.healthCheck, ...input.healthCheck },
+      healthCheck: {
+        intervalMs: input.healthCheck?.intervalMs ?? DEFAULTS.healthCheck.intervalMs,
+        enabled: input.healthCheck?.enabled ?? true,
+        ...(input.healthCheck?.timeoutMs === undefined ? {} : { timeoutMs: input.healthCheck.timeoutMs }),
+      },
       replicas: { count: input.replicas?.count ?? 1, strategy: input.replicas?.strategy ?? 'round_robin' },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
@@ -950,7 +956,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       replicas: server.replicas,
       replicaStates: connection instanceof UpstreamPool ? connection.states() : connection ? [replicaState(connection, 0)] : [],
       timeouts: server.timeouts,
-      healthCheck: server.healthCheck,
+      healthCheck: { intervalMs: server.healthCheck.intervalMs, enabled: server.healthCheck.enabled ?? true, timeoutMs: pingTimeoutMs(server) },
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       cache: server.cache,
       auth: maskedAuth(server.auth),
@@ -972,6 +978,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
+}
+
+/** How long a ping may take: as configured, else the smaller of a request's timeout and 10 s. */
+function pingTimeoutMs(server: UpstreamServerEntity): number {
+  return server.healthCheck.timeoutMs ?? Math.min(server.timeouts.requestMs, 10_000);
 }
 
 /** Copies share one identity: a server whose users each connect as themselves has none. */
