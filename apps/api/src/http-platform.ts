@@ -1,4 +1,4 @@
-import { ApiError, sendError } from '@app/common';
+import { API_VERSIONS, ApiError, NEGOTIATED_VERSION, sendError, VENDOR_MEDIA_TYPE, versionAsked } from '@app/common';
 import type { MetricsService } from '@app/health';
 import { userOf } from '@app/security';
 import type { SessionActivity } from '@app/sessions';
@@ -68,6 +68,44 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsServi
   fastify.server.on('connection', (socket) => {
     metrics.connectionOpened();
     socket.once('close', () => metrics.connectionClosed());
+  });
+}
+
+const ASKS_FOR_VERSION = /vnd\.secure-mcp\./i;
+
+/**
+ * The seed's version negotiation for the REST API: `Accept: application/vnd.secure-mcp.v1+json`
+ * is answered in that media type, with `API-Version`; an Accept naming only versions this server
+ * does not speak is 406. Any other Accept (or none) is left alone, at the cost of one test.
+ */
+export function installVersionNegotiation(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const accept = request.headers.accept;
+    if (accept === undefined || !ASKS_FOR_VERSION.test(accept) || !request.url.startsWith(`${API_PREFIX}/`)) {
+      done();
+      return;
+    }
+    const asked = versionAsked(accept);
+    void reply.header('vary', 'Accept');
+    if (asked.kind === 'json') {
+      done();
+      return;
+    }
+    if (asked.kind === 'unsupported') {
+      const served = API_VERSIONS.map(VENDOR_MEDIA_TYPE).join(', ');
+      sendError(
+        reply,
+        request,
+        new ApiError(406, 'NOT_ACCEPTABLE', `This server speaks version ${API_VERSIONS.join(', ')} of the API: accept ${served} or application/json`, {
+          details: asked.versions.map((version) => ({ field: 'accept', message: `version ${version} is not served; ${served} is`, code: 'UNSUPPORTED_VERSION' })),
+        }),
+      );
+      return;
+    }
+    (request as FastifyRequest & { [NEGOTIATED_VERSION]?: number })[NEGOTIATED_VERSION] = asked.version;
+    // Set before the handler answers: a JSON answer keeps it (Fastify serializes any *json type); a stream or a page sets its own.
+    void reply.header('api-version', String(asked.version)).type(VENDOR_MEDIA_TYPE(asked.version));
+    done();
   });
 }
 

@@ -9,6 +9,7 @@ export { requestIdFor, traceIdOf, VALID_TRACEPARENT, validTraceparent } from './
 export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';
+export { API_VERSIONS, jsonMediaTypeFor, NEGOTIATED_VERSION, VENDOR_MEDIA_TYPE, versionAsked } from './http/api-version';
 export { clientAddressOf, noteApiKey, originOf } from './http/request-origin';
 export { offsetPagination } from './http/offset-pagination';
 export type { OffsetPagination } from './http/offset-pagination';

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { jsonMediaTypeFor } from '../http/api-version';
 import { traceIdOf } from '../http/request-id';
 import { ApiError, type ErrorEnvelope } from './api-error';
 import { isDatabaseUnavailable, sqlState } from './database-errors';
@@ -47,7 +48,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
     traceId: traceIdOf(request),
   };
   if (error.headers) void reply.headers(error.headers);
-  void reply.status(error.status).header('x-request-id', String(request.id)).type('application/json; charset=utf-8').send(envelope);
+  void reply.status(error.status).header('x-request-id', String(request.id)).type(jsonMediaTypeFor(request)).send(envelope);
 }
 
 /** Errors Fastify raises before routing (a URL that cannot be decoded), in the same envelope. */

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'TOKEN_REVOKED',
   'METHOD_NOT_ALLOWED',
+  /** The request's Accept names only versions of the API this server does not speak. */
+  'NOT_ACCEPTABLE',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_GATEWAY',
@@ -30,6 +32,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
   408: 'TIMEOUT',
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parse as parseJson } from 'secure-json-parse';
+import { API_VERSIONS, VENDOR_MEDIA_TYPE } from './api-version';
 
 // What secure-json-parse throws for a refused key; broken text throws JSON.parse's own SyntaxError.
 const PROTOTYPE_REFUSAL = 'Object contains forbidden prototype property';
@@ -30,9 +31,10 @@ function formFields(text: string): Record<string, string | string[]> {
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, formFields(body as string)));
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  // A body may name the API's version as its type (the seed's negotiation); it is JSON all the same.
+  fastify.addContentTypeParser(['application/json', ...API_VERSIONS.map(VENDOR_MEDIA_TYPE)], { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.length === 0) return done(clientError("Body cannot be empty when content-type is set to 'application/json'"), undefined);
+    if (text.length === 0) return done(clientError(`Body cannot be empty when content-type is set to '${request.headers['content-type']}'`), undefined);
     try {
       done(null, parseJson(text, null, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
