@@ -133,6 +133,20 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SECRETS_KEY: current, SECRETS_PREVIOUS_KEYS: same })).toThrow(/SECRETS_PREVIOUS_KEYS must not repeat SECRETS_KEY/);
   });
 
+  it('takes the sealing keys from Vault instead of SECRETS_KEY, never both', () => {
+    const vault = { VAULT_ADDR: 'https://vault.example.com:8200/', VAULT_TOKEN: 's.token', VAULT_SECRET_PATH: 'secret/data/secure-mcp' };
+    expect(parseConfig(vault).vault).toEqual({ address: 'https://vault.example.com:8200', token: 's.token', secretPath: 'secret/data/secure-mcp' });
+    expect(parseConfig({ ...vault, VAULT_NAMESPACE: 'team-a' }).vault?.namespace).toBe('team-a');
+    expect(parseConfig({}).vault).toBeUndefined();
+    expect(() => parseConfig({ ...vault, SECRETS_KEY: 'c'.repeat(64) })).toThrow(/SECRETS_KEY must not be set with VAULT_ADDR/);
+    expect(() => parseConfig({ ...vault, SECRETS_PREVIOUS_KEYS: 'c'.repeat(64) })).toThrow(/SECRETS_PREVIOUS_KEYS must not be set with VAULT_ADDR/);
+    expect(() => parseConfig({ ...vault, VAULT_TOKEN: '' })).toThrow(/VAULT_TOKEN must be set with VAULT_ADDR/);
+    expect(() => parseConfig({ ...vault, VAULT_SECRET_PATH: '' })).toThrow(/VAULT_SECRET_PATH must be set/);
+    for (const path of ['secure-mcp', '/secret/data/x', 'secret/../sys/x', 'secret/data/x?list=true', 'secret//x']) expect(() => parseConfig({ ...vault, VAULT_SECRET_PATH: path }), path).toThrow(/VAULT_SECRET_PATH/);
+    expect(() => parseConfig({ ...vault, VAULT_ADDR: 'ftp://vault' })).toThrow(/VAULT_ADDR/);
+    expect(() => parseConfig({ VAULT_TOKEN: 's.token' })).toThrow(/VAULT_TOKEN needs VAULT_ADDR/);
+  });
+
   it('requires pairs to be set together', () => {
     expect(() => parseConfig({ ADMIN_EMAIL: 'a@b.c' })).toThrow(/ADMIN_PASSWORD/);
     expect(() => parseConfig({ SAML_ENTRY_POINT: 'https://idp/sso' })).toThrow(/SAML_IDP_CERT/);

@@ -42,6 +42,22 @@ export type SmsConfig =
   | { readonly sender: 'none' };
 
 /** The whole configuration contract of DESIGN.md, parsed and validated once at boot. */
+/** A Vault KV secret (v2, or v1) holding the fields SECRETS_KEY and SECRETS_PREVIOUS_KEYS, read with a token at start. */
+export interface VaultConfig {
+  readonly address: string;
+  readonly token: string;
+  /** The secret's API path under /v1: `secret/data/secure-mcp` for KV v2, `kv/secure-mcp` for v1. */
+  readonly secretPath: string;
+  /** Vault Enterprise namespace (X-Vault-Namespace). */
+  readonly namespace?: string;
+}
+
+/** The keys that seal stored secrets: the current one (absent: generated into DATA_DIR) and those it replaced. */
+export interface SecretKeys {
+  readonly secretsKey?: string;
+  readonly secretsPreviousKeys: readonly string[];
+}
+
 export class AppConfig {
   readonly version!: string;
   readonly port!: number;
@@ -67,6 +83,8 @@ export class AppConfig {
   readonly secretsKey?: string;
   /** Keys SECRETS_KEY replaced: what they sealed still opens, and is sealed again under SECRETS_KEY. */
   readonly secretsPreviousKeys!: readonly string[];
+  /** Where SECRETS_KEY and SECRETS_PREVIOUS_KEYS come from instead of the environment: a HashiCorp Vault KV secret. */
+  readonly vault?: VaultConfig;
   readonly toolsRoot!: string;
   readonly tools!: {
     /** Timeout of a run that names none. */
@@ -454,19 +472,43 @@ function secretKey(name: string, value: string | undefined): string | undefined 
   return value;
 }
 
-/** SECRETS_PREVIOUS_KEYS: comma-separated, each a key SECRETS_KEY replaced (never SECRETS_KEY itself). */
-function previousSecretKeys(env: Env, current: string | undefined): string[] {
-  const keys = (text(env, 'SECRETS_PREVIOUS_KEYS') ?? '')
+/**
+ * SECRETS_KEY and SECRETS_PREVIOUS_KEYS (comma-separated, each a key SECRETS_KEY replaced, never
+ * SECRETS_KEY itself), checked wherever they come from: the environment, or a Vault secret
+ * (`source` prefixes the names in errors).
+ */
+export function secretKeysFrom(current: string | undefined, previous: string | undefined, source = ''): SecretKeys {
+  const secretsKey = secretKey(`${source}SECRETS_KEY`, current);
+  const keys = (previous ?? '')
     .split(',')
     .map((key) => key.trim())
     .filter((key) => key.length > 0);
-  const seen = new Set(current === undefined ? [] : [secretKeyBytes(current).toString('hex')]);
+  const seen = new Set(secretsKey === undefined ? [] : [secretKeyBytes(secretsKey).toString('hex')]);
   for (const key of keys) {
-    const bytes = secretKeyBytes(secretKey('SECRETS_PREVIOUS_KEYS', key) as string).toString('hex');
-    if (seen.has(bytes)) throw new ConfigError('SECRETS_PREVIOUS_KEYS', current !== undefined && bytes === secretKeyBytes(current).toString('hex') ? 'must not repeat SECRETS_KEY' : 'names a key twice');
+    const bytes = secretKeyBytes(secretKey(`${source}SECRETS_PREVIOUS_KEYS`, key) as string).toString('hex');
+    if (seen.has(bytes)) throw new ConfigError(`${source}SECRETS_PREVIOUS_KEYS`, secretsKey !== undefined && bytes === secretKeyBytes(secretsKey).toString('hex') ? 'must not repeat SECRETS_KEY' : 'names a key twice');
     seen.add(bytes);
   }
-  return keys;
+  return { secretsKey, secretsPreviousKeys: keys };
+}
+
+/** VAULT_*: where the sealing keys come from instead of SECRETS_KEY; never both. */
+function vaultConfig(env: Env): VaultConfig | undefined {
+  const address = url(env, 'VAULT_ADDR', ['http:', 'https:']);
+  if (address === undefined) {
+    for (const name of ['VAULT_TOKEN', 'VAULT_SECRET_PATH', 'VAULT_NAMESPACE']) if (text(env, name) !== undefined) throw new ConfigError(name, 'needs VAULT_ADDR');
+    return undefined;
+  }
+  for (const name of ['SECRETS_KEY', 'SECRETS_PREVIOUS_KEYS']) if (text(env, name) !== undefined) throw new ConfigError(name, 'must not be set with VAULT_ADDR: the keys come from the Vault secret');
+  const token = text(env, 'VAULT_TOKEN');
+  if (token === undefined) throw new ConfigError('VAULT_TOKEN', 'must be set with VAULT_ADDR');
+  const secretPath = text(env, 'VAULT_SECRET_PATH');
+  if (secretPath === undefined) throw new ConfigError('VAULT_SECRET_PATH', 'must be set with VAULT_ADDR (e.g. secret/data/secure-mcp)');
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/.test(secretPath)) {
+    throw new ConfigError('VAULT_SECRET_PATH', 'must be a secret path such as secret/data/secure-mcp');
+  }
+  const namespace = text(env, 'VAULT_NAMESPACE');
+  return { address: address.replace(/\/+$/, ''), token, secretPath, ...(namespace ? { namespace } : {}) };
 }
 
 /** Parses and validates an environment; throws ConfigError naming the first bad variable. */
@@ -486,8 +528,8 @@ export function parseConfig(env: Env): AppConfig {
   if ((jwtPrivateKey === undefined) !== (jwtPublicKey === undefined)) {
     throw new ConfigError(jwtPrivateKey === undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY', 'must be set together with its pair');
   }
-  const secretsKey = secretKey('SECRETS_KEY', text(env, 'SECRETS_KEY'));
-  const secretsPreviousKeys = previousSecretKeys(env, secretsKey);
+  const vault = vaultConfig(env);
+  const { secretsKey, secretsPreviousKeys } = secretKeysFrom(text(env, 'SECRETS_KEY'), text(env, 'SECRETS_PREVIOUS_KEYS'));
   const config: AppConfig = {
     version: readVersion(),
     port,
@@ -503,6 +545,7 @@ export function parseConfig(env: Env): AppConfig {
     jwtPublicKey,
     secretsKey,
     secretsPreviousKeys,
+    ...(vault ? { vault } : {}),
     jwtPreviousPublicKeys: pemList(env, 'JWT_PREVIOUS_PUBLIC_KEYS'),
     jwtIssuer: text(env, 'JWT_ISSUER') ?? publicUrl,
     jwtAudience: text(env, 'JWT_AUDIENCE') ?? 'secure-mcp',

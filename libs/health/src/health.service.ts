@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { AppendLog, DatabaseService, RedisService } from '@app/database';
-import { Injectable } from '@nestjs/common';
+import { VaultKeys } from '@app/security';
+import { Injectable, Optional } from '@nestjs/common';
 import { totalmem } from 'node:os';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
@@ -37,6 +38,7 @@ export class HealthService {
     private readonly redis: RedisService,
     private readonly metrics: MetricsService,
     private readonly appendLog: AppendLog,
+    @Optional() private readonly vault?: VaultKeys,
   ) {}
 
   /** From SIGTERM on, readiness fails so load balancers drain this instance. */
@@ -58,8 +60,10 @@ export class HealthService {
   }
 
   async detailed(): Promise<Record<string, unknown>> {
-    // Upstreams count towards the report only: a server of someone else's going down must not make load balancers drop this instance.
-    const components: Record<string, ComponentHealth> = { ...(await this.components()), upstreams: this.upstreamsHealth() };
+    // Upstreams and Vault count towards the report only: a server of someone else's going down must
+    // not make load balancers drop this instance, nor Vault once the keys it held are read.
+    const [core, vault] = await Promise.all([this.components(), this.vault?.configured ? this.vault.health() : undefined]);
+    const components: Record<string, ComponentHealth> = { ...core, upstreams: this.upstreamsHealth(), ...(vault ? { vault: { ...vault } } : {}) };
     if (components.redis?.status === 'healthy') {
       const memory = await this.redis.memory().catch(() => undefined);
       if (memory) components.redis = { ...components.redis, memory };

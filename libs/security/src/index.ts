@@ -21,3 +21,5 @@ export { SecurityModule } from './security.module';
 export { SessionRevocations } from './session-revocations';
 export { isPublicAddress, pinnedRequestOptions, SsrfGuard } from './ssrf-guard';
 export type { Destination } from './ssrf-guard';
+export { VaultKeys } from './vault/vault-keys';
+export type { VaultHealth } from './vault/vault-keys';

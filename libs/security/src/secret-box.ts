@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, type SecretKeys } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,9 +43,10 @@ function sealedParts(sealed: string): { keyId?: string; iv: string; tag: string;
 export class SecretBox {
   private readonly keys: readonly SealingKey[];
 
-  constructor(config: AppConfig) {
-    const master = config.secretsKey ? parseKey(config.secretsKey) : SecretBox.generatedKey(config.dataDir);
-    this.keys = [master, ...config.secretsPreviousKeys.map(parseKey)].map(sealingKey);
+  /** `keys`: where they came from (Vault), when not from the configuration itself. */
+  constructor(config: AppConfig, keys: SecretKeys = config) {
+    const master = keys.secretsKey ? parseKey(keys.secretsKey) : SecretBox.generatedKey(config.dataDir);
+    this.keys = [master, ...keys.secretsPreviousKeys.map(parseKey)].map(sealingKey);
   }
 
   /** The id of the key new values are sealed under. */

@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthenticationGuard } from './authentication.guard';
@@ -6,6 +7,7 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
 import { SealedStores } from './sealed-stores';
 import { SecretBox } from './secret-box';
+import { VaultKeys } from './vault/vault-keys';
 import { SessionRevocations } from './session-revocations';
 
 /**
@@ -16,13 +18,15 @@ import { SessionRevocations } from './session-revocations';
 @Module({
   providers: [
     RateLimiter,
-    SecretBox,
+    VaultKeys,
+    // From Vault when it holds the keys: read before anything that seals or hashes is made.
+    { provide: SecretBox, inject: [AppConfig, VaultKeys], useFactory: async (config: AppConfig, vault: VaultKeys) => new SecretBox(config, vault.configured ? await vault.readKeys() : config) },
     SealedStores,
     SessionRevocations,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [RateLimiter, SecretBox, SealedStores, SessionRevocations],
+  exports: [RateLimiter, SecretBox, SealedStores, SessionRevocations, VaultKeys],
 })
 export class SecurityModule {}

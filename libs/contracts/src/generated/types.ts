@@ -1542,6 +1542,10 @@ export interface ComponentHealth {
   latency?: number;
   error?: string;
   kind?: "embedded" | "memory" | "postgres";
+  /** Vault only (when it holds the sealing keys, VAULT_ADDR); a sealed Vault is unhealthy. */
+  sealed?: boolean;
+  /** Vault only. */
+  version?: string;
   connections?: {
     active: number;
     idle: number;
@@ -1563,6 +1567,7 @@ export interface DetailedHealth {
     database: ComponentHealth;
     redis?: ComponentHealth;
     upstreams?: UpstreamsHealth;
+    vault?: ComponentHealth;
   };
   metrics: {
     /** Seconds since the process started. */

@@ -1,0 +1,118 @@
+import { AppConfig, type SecretKeys, secretKeysFrom, type VaultConfig } from '@app/config';
+import { Injectable, Logger } from '@nestjs/common';
+
+const REQUEST_TIMEOUT_MS = 5_000;
+// Start waits this long in all for a Vault that is restarting (503) or not yet reachable.
+const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+
+/** Vault's answer to GET /v1/sys/health (the fields the report shows). */
+export interface VaultHealth {
+  readonly status: 'healthy' | 'unhealthy';
+  readonly latency: number;
+  readonly sealed?: boolean;
+  readonly version?: string;
+  readonly error?: string;
+}
+
+/** Why Vault refused or failed, without the token; `retryable` when trying again may help. */
+class VaultError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The sealing keys from a HashiCorp Vault KV secret (fields SECRETS_KEY and SECRETS_PREVIOUS_KEYS,
+ * the latter comma-separated or a list), read once at start with a token, and Vault's health for
+ * the detailed report. Nothing is written to disk: a restart reads the secret again.
+ */
+@Injectable()
+export class VaultKeys {
+  private readonly logger = new Logger('Vault');
+
+  constructor(private readonly config: AppConfig) {}
+
+  get configured(): boolean {
+    return this.config.vault !== undefined;
+  }
+
+  /** The keys, checked as SECRETS_KEY would be; retried while Vault is unreachable or unavailable, refused at once when it says no. */
+  async readKeys(): Promise<SecretKeys> {
+    const vault = this.settings();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return keysOf(await this.get(vault, `/v1/${vault.secretPath}`), vault.secretPath);
+      } catch (error) {
+        const retryable = error instanceof VaultError && error.retryable;
+        if (!retryable || attempt >= RETRY_DELAYS_MS.length) throw new Error(`Could not read the sealing keys from Vault: ${(error as Error).message}`);
+        this.logger.warn(`reading ${vault.secretPath} failed (${(error as Error).message}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+
+  /** Unsealed and answering (active, or a standby that can serve) is healthy. */
+  async health(): Promise<VaultHealth> {
+    const vault = this.settings();
+    const started = performance.now();
+    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      const response = await fetch(`${vault.address}/v1/sys/health?standbyok=true&perfstandbyok=true`, { headers: headersFor(vault), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const body = (await response.json().catch(() => ({}))) as { sealed?: unknown; version?: unknown; initialized?: unknown };
+      const sealed = typeof body.sealed === 'boolean' ? body.sealed : undefined;
+      const version = typeof body.version === 'string' ? body.version.slice(0, 50) : undefined;
+      const facts = { latency: latency(), ...(sealed === undefined ? {} : { sealed }), ...(version === undefined ? {} : { version }) };
+      if (response.ok && sealed !== true) return { status: 'healthy', ...facts };
+      const why = sealed ? 'sealed' : body.initialized === false ? 'not initialized' : `answering ${response.status}`;
+      return { status: 'unhealthy', ...facts, error: `Vault is ${why}` };
+    } catch (error) {
+      return { status: 'unhealthy', latency: latency(), error: `Vault is not reachable: ${describe(error)}` };
+    }
+  }
+
+  private settings(): VaultConfig {
+    if (!this.config.vault) throw new Error('Vault is not configured (VAULT_ADDR)');
+    return this.config.vault;
+  }
+
+  private async get(vault: VaultConfig, path: string): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${vault.address}${path}`, { headers: headersFor(vault), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw new VaultError(`not reachable at ${vault.address} (${describe(error)})`, true);
+    }
+    const body = (await response.json().catch(() => undefined)) as { errors?: unknown } | undefined;
+    if (!response.ok) {
+      const errors = Array.isArray(body?.errors) ? body.errors.filter((item): item is string => typeof item === 'string').join('; ').slice(0, 300) : '';
+      // 5xx and 429 (a standby, a rate limit) may pass; 4xx (no permission, no such secret) will not.
+      throw new VaultError(`GET ${path} answered ${response.status}${errors ? `: ${errors}` : ''}`, response.status >= 500 || response.status === 429);
+    }
+    return body;
+  }
+}
+
+function headersFor(vault: VaultConfig): Record<string, string> {
+  return { 'x-vault-token': vault.token, 'x-vault-request': 'true', ...(vault.namespace ? { 'x-vault-namespace': vault.namespace } : {}) };
+}
+
+/** The fields of a KV v2 (`data.data`) or v1 (`data`) secret. */
+function keysOf(body: unknown, path: string): SecretKeys {
+  const data = (body as { data?: { data?: unknown } } | undefined)?.data;
+  const fields = (data && typeof data.data === 'object' && data.data !== null ? data.data : data) as Record<string, unknown> | undefined;
+  const current = fields?.SECRETS_KEY;
+  if (typeof current !== 'string' || current.trim() === '') throw new Error(`the secret ${path} has no SECRETS_KEY field`);
+  const previous = fields?.SECRETS_PREVIOUS_KEYS;
+  const previousText = Array.isArray(previous) ? previous.filter((key): key is string => typeof key === 'string').join(',') : typeof previous === 'string' ? previous : undefined;
+  if (previous !== undefined && previous !== null && previousText === undefined) throw new Error(`the secret ${path} has a SECRETS_PREVIOUS_KEYS that is neither text nor a list`);
+  return secretKeysFrom(current.trim(), previousText, `Vault ${path}: `);
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const message = error instanceof Error ? error.message : String(error);
+  return cause instanceof Error && cause.message ? `${message}: ${cause.message}` : message;
+}
