@@ -187,6 +187,52 @@ describe('replicated upstreams', () => {
     expect((await server(created.body.id)).replicaStates.map((state) => state.calls)).toEqual([2, 2]);
   });
 
+  it('endpoints: copies spread over url and urls, each endpoint gets the headers, and stored ones go nowhere new', async () => {
+    const [second, third] = await Promise.all([startMcpTestServer(), startMcpTestServer()]);
+    try {
+      const body = (urls: string[], authorization = 'Bearer fleet-secret', count = 2) => ({ name: 'fleet', transport: { type: 'streamable-http', url: remote.url, headers: { authorization } }, replicas: { count, urls } });
+      const created = await create(body([second.url]));
+      expect(created.status).toBe(201);
+      expect(created.body.replicas).toEqual({ count: 2, strategy: 'round_robin', urls: [second.url] });
+      expect(created.body.replicaStates.map((state) => [state.status, state.url])).toEqual([
+        ['connected', remote.url],
+        ['connected', second.url],
+      ]);
+      const before = [remote.calls.get('lookup') ?? 0, second.calls.get('lookup') ?? 0];
+      for (let i = 0; i < 4; i++) expect((await run('fleet__lookup', { key: `k${i}` })).body.status).toBe('completed');
+      expect([(remote.calls.get('lookup') ?? 0) - before[0], (second.calls.get('lookup') ?? 0) - before[1]]).toEqual([2, 2]);
+      expect(remote.lastAuthorization()).toBe('Bearer fleet-secret');
+      expect(second.lastAuthorization()).toBe('Bearer fleet-secret');
+
+      const update = (payload: Record<string, unknown>) => t.client.call<UpstreamServer & Envelope>('updateServer', { headers: admin.auth, params: { id: created.body.id }, body: payload });
+      // A stored header goes on to the servers it went to, in any order...
+      const reordered = await update({ ...body([second.url], '********'), transport: { type: 'streamable-http', url: second.url, headers: { authorization: '********' } }, replicas: { count: 2, urls: [remote.url] } });
+      expect(reordered.status).toBe(200);
+      // ...but to no server it has not gone to: a new endpoint needs it sent again.
+      const widened = await update(body([second.url, third.url], '********', 3));
+      expect(widened.status).toBe(400);
+      expect(widened.body.details).toEqual([expect.objectContaining({ field: 'transport.headers.authorization', code: 'MASKED_VALUE' })]);
+      expect((await update(body([second.url, third.url], 'Bearer resent', 3))).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await run('fleet__lookup', { key: `again${i}` })).body.status).toBe('completed');
+      expect(third.lastAuthorization()).toBe('Bearer resent');
+
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ name: 'bad', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 1, urls: [second.url] } }, 'replicas.count'],
+        [{ name: 'bad', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 2, urls: ['ws://127.0.0.1:1/mcp'] } }, 'replicas.urls[0]'],
+        [{ name: 'bad', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] }, replicas: { count: 2, urls: [second.url] } }, 'replicas.urls'],
+        [{ name: 'bad', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 3, urls: [second.url, second.url] } }, 'replicas.urls'],
+        [{ name: 'bad', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 2, urls: ['not a url'] } }, 'replicas.urls'],
+      ];
+      for (const [payload, field] of refusals) {
+        const refused = await create(payload);
+        expect(refused.status, JSON.stringify(payload)).toBe(400);
+        expect(refused.body.details?.map((detail) => detail.field).join(' '), JSON.stringify(payload)).toContain(field);
+      }
+    } finally {
+      await Promise.all([second.close(), third.close()]);
+    }
+  });
+
   it('refuses copies it cannot keep, naming the field, and stores nothing', async () => {
     const transport = { type: 'stdio', command: process.execPath, args: [FIXTURE] };
     const cases: Array<[unknown, string]> = [

@@ -2183,6 +2183,13 @@ function acceptUpstreamReplicasDto(input: unknown): dto.UpstreamReplicasDto | un
         if (!(isIn(value, ALLOWED_26))) return undefined;
         break;
       }
+      case "urls": {
+        if (value === undefined) break;
+        if (!(isArray(value) && arrayMaxSize(value, 7) && arrayUnique(value))) return undefined;
+        if (!(value as unknown[]).every((item) => isURL(item as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ws', 'wss'] }) && maxLength(item as string, 2048))) return undefined;
+        value = [...(value as unknown[])];
+        break;
+      }
       default:
         return undefined;
     }

@@ -229,10 +229,13 @@ export type UpstreamToolFilter = {
 
 export type ToolNamePattern = string;
 
-/** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions to the same `url` (for a service that spreads sessions over its own instances). Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy. The server is `connected` while any copy is; its circuit is open only when every copy's is. Not with `userConfig` (each user has a connection of their own). Absent: one copy. */
+/** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions: to `url` (for a service that spreads sessions over its own instances), or with `urls` to `url` and each of `urls` in turn (copy `i` to the `i`-th of them, round and round), so that one server name spreads its calls over several endpoints. Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy. The server is `connected` while any copy is; its circuit is open only when every copy's is. Not with `userConfig` (each user has a connection of their own). The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`) only while every endpoint stays on a server it already went to (400 `MASKED_VALUE` otherwise, as for `url`). Absent: one copy. */
 export interface UpstreamReplicas {
+  /** With `urls`, at least one copy per endpoint (`url` and each of `urls`). */
   count: number;
   strategy?: "round_robin" | "least_pending";
+  /** Other endpoints of the same server beside `transport.url` (HTTP, SSE and WebSocket only, with the scheme `url` has). */
+  urls?: Array<string>;
 }
 
 /** One copy of the server as this instance sees it. */
@@ -244,6 +247,8 @@ export interface UpstreamReplicaState {
   circuit: "closed" | "open" | "half-open";
   /** Process id of a stdio copy's child. */
   pid: number | null;
+  /** The endpoint this copy reaches (HTTP, SSE and WebSocket). */
+  url?: string;
   /** Tool calls sent to it and not yet answered. */
   inFlight: number;
   /** Tool calls sent to it since its connection was configured on this instance. */

@@ -24,6 +24,7 @@ export function replicaState(connection: UpstreamConnection, index: number): Ups
     lastConnectedAt: connection.lastConnectedAt?.toISOString() ?? null,
     circuit: connection.breaker.state,
     pid: connection.pid,
+    ...(connection.settings.transport.type === 'stdio' || connection.settings.transport.url === undefined ? {} : { url: connection.settings.transport.url }),
     inFlight: connection.inFlight,
     calls: connection.calls,
   };
@@ -86,8 +87,11 @@ export class UpstreamPool {
   ) {
     this.listed = Array.from({ length: replication.count }, () => []);
     this.lists = Array.from({ length: replication.count }, () => new Set<string>());
+    const endpoints = settings.transport.type === 'stdio' || settings.transport.url === undefined ? [] : [settings.transport.url, ...(replication.urls ?? [])];
+    // Copy i reaches the i-th endpoint, round and round (a stdio copy is its own process).
+    const transportOf = (index: number) => (endpoints.length === 0 ? settings.transport : { ...settings.transport, url: endpoints[index % endpoints.length] });
     this.replicas = Array.from({ length: replication.count }, (_, index) =>
-      make({ ...settings, replica: index, changed: (change) => this.replicaChanged(change) }, (definitions, reason) => this.replicaListed(index, definitions, reason)),
+      make({ ...settings, transport: transportOf(index), replica: index, changed: (change) => this.replicaChanged(change) }, (definitions, reason) => this.replicaListed(index, definitions, reason)),
     );
     this.breaker = new PoolCircuit(this.replicas);
   }

@@ -21,6 +21,8 @@ export interface UpstreamHealthCheck {
 export interface UpstreamReplicaSettings {
   count: number;
   strategy: 'round_robin' | 'least_pending';
+  /** Endpoints beside the transport's url (remote transports); absent: every copy reaches the url. */
+  urls?: string[];
 }
 
 /** Which of a server's results the gateway keeps, and for how long (the API's UpstreamCache). */

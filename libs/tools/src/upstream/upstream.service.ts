@@ -91,9 +91,15 @@ function storedUserConfig(input: NonNullable<UpstreamServerInputDto['userConfig'
   return { schema: input.schema, ...(input.env ? { env: input.env } : {}), ...(input.headers ? { headers: input.headers } : {}), required: input.required ?? true };
 }
 
-/** Whether two urls reach the same server (scheme, host and port); false when either is missing. */
-function sameOrigin(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && new URL(a).origin === new URL(b).origin;
+/** Every endpoint a server's requests go to: its url and its copies' (none for stdio). */
+function endpointsOf(url: string | undefined, replicaUrls: readonly string[] | undefined): string[] {
+  return url === undefined ? [] : [url, ...(replicaUrls ?? [])];
+}
+
+/** Whether every endpoint of `after` is on a server (scheme, host and port) one of `before` was on; false when either has none. */
+function reachesOnly(before: readonly string[], after: readonly string[]): boolean {
+  const known = new Set(before.map((url) => new URL(url).origin));
+  return before.length > 0 && after.length > 0 && after.every((url) => known.has(new URL(url).origin));
 }
 
 /** MCP's completion/complete params: a prompt or resource-template reference and the argument so far. */
@@ -245,7 +251,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async create(input: UpstreamServerInputDto, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     this.check(input);
     await checkOrganizationsExist(input.organizations, this.organizations);
-    const transport = this.sealTransport(input, undefined);
+    const transport = this.sealTransport(input, undefined, false);
     const auth = sealAuth(this.secrets, input.auth, undefined, { sameServer: false });
     let server: UpstreamServerEntity;
     try {
@@ -297,8 +303,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** A server's new configuration, checked and its secrets sealed (masked ones keep what was stored). */
   private async saveChange(servers: Repository<UpstreamServerEntity>, existing: UpstreamServerEntity, input: UpstreamServerInputDto): Promise<UpstreamServerEntity> {
     this.check(input);
-    const transport = this.sealTransport(input, existing.transport);
-    const auth = sealAuth(this.secrets, input.auth, existing.auth, { sameServer: sameOrigin(existing.transport.url, input.transport.url) });
+    // Stored headers and keys go on only to servers they already went to, whichever endpoint moved.
+    const sameServer = existing.transport.type === input.transport.type && reachesOnly(endpointsOf(existing.transport.url, existing.replicas.urls), endpointsOf(input.transport.url, input.replicas?.urls));
+    const transport = this.sealTransport(input, existing.transport, sameServer);
+    const auth = sealAuth(this.secrets, input.auth, existing.auth, { sameServer });
     try {
       return await servers.save({ ...existing, ...this.fields(input), transport, auth });
     } catch (error) {
@@ -863,7 +871,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         enabled: input.healthCheck?.enabled ?? true,
         ...(input.healthCheck?.timeoutMs === undefined ? {} : { timeoutMs: input.healthCheck.timeoutMs }),
       },
-      replicas: { count: input.replicas?.count ?? 1, strategy: input.replicas?.strategy ?? 'round_robin' },
+      replicas: { count: input.replicas?.count ?? 1, strategy: input.replicas?.strategy ?? 'round_robin', ...(input.replicas?.urls?.length ? { urls: [...input.replicas.urls] } : {}) },
       rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
@@ -899,11 +907,9 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Validates the transport and seals its secrets; a masked value keeps what was stored. */
-  private sealTransport(input: UpstreamServerInputDto, previous: StoredTransport | undefined): StoredTransport {
+  private sealTransport(input: UpstreamServerInputDto, previous: StoredTransport | undefined, sameServer: boolean): StoredTransport {
     const transport = input.transport;
     const invalid = (field: string, message: string, code = 'INVALID_VALUE'): ApiError => ApiError.validation(message, [{ field: `transport.${field}`, message, code }]);
-    // A header's stored value goes only to the server it was given for: not to a url changed beside the mask.
-    const sameServer = previous?.type === transport.type && sameOrigin(previous.url, transport.url);
     const seal = (values: Record<string, string> | undefined, before: Record<string, string> | undefined, field: 'env' | 'headers', keep: boolean): Record<string, string> | undefined =>
       values
         ? Object.fromEntries(
@@ -985,10 +991,23 @@ function pingTimeoutMs(server: UpstreamServerEntity): number {
   return server.healthCheck.timeoutMs ?? Math.min(server.timeouts.requestMs, 10_000);
 }
 
-/** Copies share one identity: a server whose users each connect as themselves has none. */
-function replicaProblems({ replicas, userConfig }: UpstreamServerInputDto): ErrorDetail[] {
-  if (!replicas || replicas.count === 1 || !userConfig) return [];
-  return [{ field: 'replicas.count', message: 'a server with userConfig has one copy: each user reaches it on a connection of their own', code: 'INVALID_VALUE' }];
+/**
+ * Copies share one identity (a server whose users each connect as themselves has none), and
+ * endpoints are a remote server's, each reached by at least one copy with the url's kind of scheme.
+ */
+function replicaProblems({ replicas, userConfig, transport }: UpstreamServerInputDto): ErrorDetail[] {
+  if (!replicas) return [];
+  const problems: ErrorDetail[] = [];
+  if (replicas.count > 1 && userConfig) problems.push({ field: 'replicas.count', message: 'a server with userConfig has one copy: each user reaches it on a connection of their own', code: 'INVALID_VALUE' });
+  const urls = replicas.urls ?? [];
+  if (urls.length === 0) return problems;
+  if (transport.type === 'stdio') return [...problems, { field: 'replicas.urls', message: 'urls belong to HTTP, SSE and WebSocket servers', code: 'INVALID_VALUE' }];
+  if (replicas.count < urls.length + 1) problems.push({ field: 'replicas.count', message: `${urls.length + 1} endpoints need at least ${urls.length + 1} copies`, code: 'INVALID_VALUE' });
+  const schemes = transport.type === 'websocket' ? ['ws:', 'wss:'] : ['http:', 'https:'];
+  urls.forEach((url, index) => {
+    if (!schemes.includes(new URL(url).protocol)) problems.push({ field: `replicas.urls[${index}]`, message: `a ${transport.type} server's endpoints start with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`, code: 'INVALID_VALUE' });
+  });
+  return problems;
 }
 
 /** Only what the contract allows, without the empty lists that would say nothing. */
