@@ -1,4 +1,4 @@
-import type { CircuitBreakerList, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
+import type { CircuitBreakerList, MonitorOverview, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
 import { type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTestApp, type WebhookReceiver } from '@app/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,9 @@ describe('replicated upstreams', () => {
       [2, 0],
       [2, 0],
     ]);
+    // The monitor counts them too (the MCP Gateway seed's requests per server).
+    const monitor = await t.client.call<MonitorOverview>('getMonitor', { headers: admin.auth });
+    expect(monitor.body.servers.find((entry) => entry.id === repId)?.replicas).toEqual({ count: 3, connected: 3, calls: [2, 2, 2] });
   });
 
   it('a copy whose calls fail is passed over once its circuit opens; the server and its circuit stay up', async () => {

@@ -877,6 +877,12 @@ export interface MonitorOverview {
     lastError: string | null;
     lastConnectedAt: string | null;
     circuit: CircuitBreakerState;
+    /** Its copies (`replicas`) on this instance, and the tool calls sent to each (the MCP Gateway seed's load balancer requests per server), in copy order. */
+    replicas: {
+      count: number;
+      connected: number;
+      calls: Array<number>;
+    };
   }>;
 }
 

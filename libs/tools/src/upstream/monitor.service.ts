@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ExecutionsService } from '../execution/executions.service';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { CircuitSnapshot } from './circuit-breaker';
-import type { SharedUpstream } from './upstream-pool';
+import { replicaState, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { UpstreamService } from './upstream.service';
 
@@ -25,6 +25,12 @@ function circuitOf(server: UpstreamServerEntity, connection: SharedUpstream | un
     lastStateChange: iso(snapshot.lastStateChange) as string,
     cooldownEndsAt: iso(snapshot.cooldownEndsAt),
   };
+}
+
+/** The server's copies here: how many are configured and connected, and the calls each was sent. */
+function replicasOf(server: UpstreamServerEntity, connection: SharedUpstream | undefined): { count: number; connected: number; calls: number[] } {
+  const states = connection instanceof UpstreamPool ? connection.states() : connection ? [replicaState(connection, 0)] : [];
+  return { count: server.replicas.count, connected: states.filter((state) => state.status === 'connected').length, calls: states.map((state) => state.calls) };
 }
 
 /** What an operator watches (MCP Connect's monitor): upstreams and their circuits here, tools, today's runs everywhere. */
@@ -50,6 +56,7 @@ export class MonitorService {
       lastError: connection?.lastError ?? null,
       lastConnectedAt: iso(connection?.lastConnectedAt?.getTime() ?? null),
       circuit: circuitOf(server, connection),
+      replicas: replicasOf(server, connection),
     }));
     const runs = usage.byDay.get(today);
     return {
