@@ -135,7 +135,8 @@ export class AuditLogsService {
     if (filters.severity) builder.andWhere('log.severity = :severity', { severity: filters.severity });
     // Prefix matches the pattern indexes can serve; the caller's wildcards are taken literally.
     if (filters.action) builder.andWhere('log.action LIKE :action', { action: startingWith(filters.action) });
-    if (filters.resource) builder.andWhere('log.resource LIKE :resource', { resource: startingWith(filters.resource) });
+    // Tool runs are left out, as the index leaves them (the run history finds them).
+    if (filters.resource) builder.andWhere("log.resource LIKE :resource AND log.action <> 'tool.execute'", { resource: startingWith(filters.resource) });
     return builder;
   }
 }

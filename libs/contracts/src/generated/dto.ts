@@ -2458,7 +2458,7 @@ export class ListAuditLogsQueryDto {
   @IsUUID(undefined)
   apiKeyId?: string;
 
-  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's. */
+  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's settings and approvals. Tool runs (`tool.execute`) are not among them: find those in the run history (`GET /tools/executions?toolId=`), or by `action` and `userId`; leaving them out keeps every run from paying for this filter's index. */
   @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
   @IsString()
   @MinLength(1)
@@ -2524,7 +2524,7 @@ export class ExportAuditLogsQueryDto {
   @IsUUID(undefined)
   apiKeyId?: string;
 
-  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's. */
+  /** What it was done to, as a prefix of the entry's `resource`: `upstream:` finds every entry about an upstream server, `upstream:<id>` those about one, `tool_echo` a tool's settings and approvals. Tool runs (`tool.execute`) are not among them: find those in the run history (`GET /tools/executions?toolId=`), or by `action` and `userId`; leaving them out keeps every run from paying for this filter's index. */
   @ValidateIf((object: Record<string, unknown>) => object["resource"] !== undefined)
   @IsString()
   @MinLength(1)
