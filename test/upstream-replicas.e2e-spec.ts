@@ -1,5 +1,5 @@
 import type { CircuitBreakerList, MonitorOverview, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, until, useTestApp, type WebhookReceiver } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, TcpProxy, until, useTestApp, type WebhookReceiver } from '@app/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -233,6 +233,49 @@ describe('replicated upstreams', () => {
       }
     } finally {
       await Promise.all([second.close(), third.close()]);
+    }
+  });
+
+  it('a copy that is down takes no part in the circuit: the live copy opening it is the server opening it', async () => {
+    const created = await create({ name: 'half-dead', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 2, urls: ['http://127.0.0.1:1/mcp'] }, timeouts: { connectMs: 1000 } });
+    expect(created.status).toBe(201);
+    expect(created.body.replicaStates.map((state) => state.status)).toEqual(['connected', 'error']);
+    expect(created.body).toMatchObject({ status: 'connected', circuit: 'closed' });
+    remote.failNext(2);
+    for (let i = 0; i < 2; i++) expect((await run('half-dead__flaky')).status).toBe(502);
+    const view = await server(created.body.id);
+    expect(view.circuit).toBe('open');
+    expect((await run('half-dead__flaky')).status).toBe(503);
+    await until(() => eventsOf(created.body.id), (events) => events.includes('circuit.opened'));
+    expect(eventsOf(created.body.id)).toEqual(['server.connected', 'circuit.opened']);
+  });
+
+  it('every copy going down is told once as server.error, even while they keep reconnecting; the first back is server.connected', async () => {
+    const target = new URL(remote.url);
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port));
+    try {
+      const url = `http://127.0.0.1:${proxy.port}${target.pathname}`;
+      const created = await create({ name: 'fragile', transport: { type: 'streamable-http', url }, replicas: { count: 2 }, timeouts: { connectMs: 1000, requestMs: 2000 }, healthCheck: { intervalMs: 1000, timeoutMs: 500 } });
+      expect(created.body.status).toBe('connected');
+      const id = created.body.id;
+      await until(() => eventsOf(id), (events) => events.length >= 1);
+      await proxy.cut();
+      const serverEvents = () => eventsOf(id).filter((event) => event.startsWith('server.'));
+      await until(serverEvents, (events) => events.includes('server.error'), 15_000);
+      expect((await server(id)).status).toBe('error');
+      // Reconnection keeps failing on both copies: nothing more is told of the server.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(serverEvents()).toEqual(['server.connected', 'server.error']);
+      await proxy.restore();
+      await until(serverEvents, (events) => events.length >= 3, 20_000);
+      expect(serverEvents()).toEqual(['server.connected', 'server.error', 'server.connected']);
+      // The failed pings opened every copy's circuit: told once for the server; a copy back closes it.
+      const circuitEvents = () => eventsOf(id).filter((event) => event.startsWith('circuit.'));
+      await until(circuitEvents, (events) => events.length >= 2, 10_000);
+      expect(circuitEvents()).toEqual(['circuit.opened', 'circuit.closed']);
+      expect((await run('fragile__echo', { message: 'back' })).body.status).toBe('completed');
+    } finally {
+      await proxy.close();
     }
   });
 

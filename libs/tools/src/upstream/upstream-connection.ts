@@ -73,6 +73,8 @@ export interface UpstreamSettings {
   readonly changed?: (change: ConnectionChange) => void;
   /** Which copy of a replicated server this connection is (its logs say so); absent: the only one. */
   readonly replica?: number;
+  /** Called at every change of status, told or not (a replicated server's pool sums its copies up). */
+  readonly observe?: () => void;
 }
 
 /** Credentials found in an upstream's answer: where (a tool's run, a resource, a prompt), which kinds, and whether the answer was withheld. */
@@ -191,6 +193,7 @@ export class UpstreamConnection {
    */
   set status(next: ConnectionStatus) {
     this.current = next;
+    this.settings.observe?.();
     if (this.quiet || next === 'connecting' || next === this.told || (this.told === undefined && next === 'disconnected') || (!this.wanted && next !== 'disconnected')) return;
     this.told = next;
     this.settings.changed?.({ kind: 'status', status: next, error: next === 'error' ? this.lastError : null, tools: this.tools.length });

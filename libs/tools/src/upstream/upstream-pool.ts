@@ -3,8 +3,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import type { Attributes } from '@opentelemetry/api';
 import type { ToolDefinition, ToolRunContext } from '../tool.types';
+import { Logger } from '@nestjs/common';
 import type { CircuitSnapshot, CircuitState } from './circuit-breaker';
-import type { ConnectionChange, ConnectionStatus, CredentialReport, UpstreamConnection, UpstreamSettings } from './upstream-connection';
+import type { ConnectionStatus, CredentialReport, UpstreamConnection, UpstreamSettings } from './upstream-connection';
 import type { UpstreamReplicaSettings } from './upstream-server.entity';
 
 type PublishTools = (definitions: ToolDefinition[], reason: string) => void;
@@ -30,17 +31,26 @@ export function replicaState(connection: UpstreamConnection, index: number): Ups
   };
 }
 
-/** The copies' circuits as one: closed while any copy's is, open only when every copy's is. */
+/**
+ * The copies' circuits as one: those of the connected copies (a copy that is down takes no calls,
+ * whatever its circuit says), or of all while none is. Closed while any of them is, half-open
+ * while one may probe, else open.
+ */
 class PoolCircuit {
   constructor(private readonly replicas: readonly UpstreamConnection[]) {}
 
+  private considered(): readonly UpstreamConnection[] {
+    const connected = this.replicas.filter((replica) => replica.status === 'connected');
+    return connected.length > 0 ? connected : this.replicas;
+  }
+
   get state(): CircuitState {
-    const states = this.replicas.map((replica) => replica.breaker.state);
+    const states = this.considered().map((replica) => replica.breaker.state);
     return states.includes('closed') ? 'closed' : states.includes('half-open') ? 'half-open' : 'open';
   }
 
   snapshot(): CircuitSnapshot {
-    const snapshots = this.replicas.map((replica) => replica.breaker.snapshot());
+    const snapshots = this.considered().map((replica) => replica.breaker.snapshot());
     const state = this.state;
     const latestFailure = snapshots.filter((snapshot) => snapshot.lastFailureAt !== null).sort((a, b) => (b.lastFailureAt as number) - (a.lastFailureAt as number))[0];
     const cooldowns = snapshots.flatMap((snapshot) => (snapshot.cooldownEndsAt === null ? [] : [snapshot.cooldownEndsAt]));
@@ -65,6 +75,7 @@ class PoolCircuit {
  */
 export class UpstreamPool {
   readonly breaker: PoolCircuit;
+  private readonly logger: Logger;
   private readonly replicas: readonly UpstreamConnection[];
   /** Each copy's last listing (the registry's definitions) and the upstream tool names in it. */
   private readonly listed: ToolDefinition[][];
@@ -76,6 +87,7 @@ export class UpstreamPool {
   private wanted = false;
   private told?: ConnectionStatus;
   private circuitOpen = false;
+  private followPending = false;
   private quiet = false;
   private readonly subscribedOn = new Map<string, UpstreamConnection>();
 
@@ -84,20 +96,31 @@ export class UpstreamPool {
     private readonly replication: UpstreamReplicaSettings,
     private readonly publishTools: PublishTools,
     make: ReplicaFactory,
+    private readonly cooldownMs: number,
   ) {
+    this.logger = new Logger(`Upstream:${settings.name}`);
     this.listed = Array.from({ length: replication.count }, () => []);
     this.lists = Array.from({ length: replication.count }, () => new Set<string>());
     const endpoints = settings.transport.type === 'stdio' || settings.transport.url === undefined ? [] : [settings.transport.url, ...(replication.urls ?? [])];
     // Copy i reaches the i-th endpoint, round and round (a stdio copy is its own process).
     const transportOf = (index: number) => (endpoints.length === 0 ? settings.transport : { ...settings.transport, url: endpoints[index % endpoints.length] });
     this.replicas = Array.from({ length: replication.count }, (_, index) =>
-      make({ ...settings, transport: transportOf(index), replica: index, changed: (change) => this.replicaChanged(change) }, (definitions, reason) => this.replicaListed(index, definitions, reason)),
+      make(
+        // Every status a copy takes is watched (observe), not only those it would tell: a copy
+        // failing again while reconnecting tells nothing new, but the server's state may change.
+        { ...settings, transport: transportOf(index), replica: index, changed: (change) => change.kind === 'circuit' && this.reassess(), observe: () => this.reassess() },
+        (definitions, reason) => this.replicaListed(index, definitions, reason),
+      ),
     );
     this.breaker = new PoolCircuit(this.replicas);
   }
 
+  /**
+   * Connected while any copy is; else connecting while one makes its first attempt; else in error
+   * while one failed (one reconnecting after a failure is still in error); else disconnected.
+   */
   get status(): ConnectionStatus {
-    const statuses = new Set(this.replicas.map((replica) => replica.status));
+    const statuses = new Set(this.replicas.map((replica) => (replica.status === 'connecting' && replica.lastError !== null ? 'error' : replica.status)));
     return STATUS_RANK.find((status) => statuses.has(status)) ?? 'disconnected';
   }
 
@@ -251,9 +274,15 @@ export class UpstreamPool {
       return;
     }
     if (this.serving !== index) return;
-    const successor = this.listed.findIndex((listing, other) => other !== index && listing.length > 0);
-    this.serving = successor === -1 ? undefined : successor;
-    this.publishTools(successor === -1 ? [] : this.routed(this.listed[successor]), reason);
+    const successor = this.connectedWithListing(index);
+    this.serving = successor;
+    this.publishTools(successor === undefined ? [] : this.routed(this.listed[successor]), reason);
+  }
+
+  /** A connected copy (other than `except`) that has listed tools. */
+  private connectedWithListing(except?: number): number | undefined {
+    const index = this.replicas.findIndex((replica, other) => other !== except && replica.status === 'connected' && this.listed[other].length > 0);
+    return index === -1 ? undefined : index;
   }
 
   /** A copy's definitions, run through the pool rather than through that copy. */
@@ -265,27 +294,58 @@ export class UpstreamPool {
     });
   }
 
-  private replicaChanged(change: ConnectionChange): void {
+  /**
+   * A copy's status or circuit changed: tell what changed of the whole, and (once the copy's own
+   * work is done) move the listing and the subscriptions off a copy that went down.
+   */
+  private reassess(): void {
     if (this.quiet) return;
-    if (change.kind === 'circuit') {
-      this.circuitChanged(change);
-      return;
+    this.tellStatus();
+    this.tellCircuit();
+    if (!this.followPending) {
+      this.followPending = true;
+      queueMicrotask(() => {
+        this.followPending = false;
+        if (!this.quiet && this.wanted) this.followConnected();
+      });
     }
+  }
+
+  private tellStatus(): void {
     const status = this.status;
     if (status === 'connecting' || status === this.told || (this.told === undefined && status === 'disconnected') || (!this.wanted && status !== 'disconnected')) return;
     this.told = status;
     this.settings.changed?.({ kind: 'status', status, error: status === 'error' ? this.lastError : null, tools: this.tools.length });
   }
 
-  /** Told when the last copy's circuit opens, and when one closes after that. */
-  private circuitChanged(change: Extract<ConnectionChange, { kind: 'circuit' }>): void {
-    const allOpen = this.replicas.every((replica) => replica.breaker.state === 'open');
-    if (allOpen && !this.circuitOpen) {
-      this.circuitOpen = true;
-      this.settings.changed?.(change);
-    } else if (!allOpen && this.circuitOpen && change.state === 'closed') {
-      this.circuitOpen = false;
-      this.settings.changed?.(change);
+  /** Open once no copy that could take a call has its circuit closed; closed again when one has. */
+  private tellCircuit(): void {
+    const open = this.breaker.state !== 'closed';
+    if (open === this.circuitOpen) return;
+    this.circuitOpen = open;
+    const snapshot = this.breaker.snapshot();
+    this.settings.changed?.(open ? { kind: 'circuit', state: 'open', failures: snapshot.failures, error: snapshot.lastError, cooldownMs: this.cooldownMs } : { kind: 'circuit', state: 'closed', failures: 0, error: null, cooldownMs: this.cooldownMs });
+  }
+
+  /** The listing served, and the subscriptions made, stay on a copy that is connected while one is. */
+  private followConnected(): void {
+    const serving = this.serving === undefined ? undefined : this.replicas[this.serving];
+    if (serving?.status !== 'connected') {
+      const successor = this.connectedWithListing();
+      if (successor !== undefined) {
+        this.serving = successor;
+        this.publishTools(this.routed(this.listed[successor]), 'upstream copy took over');
+      }
+    }
+    const lead = this.lead();
+    if (!lead) return;
+    for (const [uri, replica] of this.subscribedOn) {
+      if (replica.status === 'connected' || replica === lead) continue;
+      this.subscribedOn.set(uri, lead);
+      void replica
+        .unsubscribe(uri)
+        .then(() => lead.subscribe(uri))
+        .catch((error: unknown) => this.logger.warn(`moving the subscription to ${uri} failed: ${(error as Error).message}`));
     }
   }
 }

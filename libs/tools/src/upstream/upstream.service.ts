@@ -674,7 +674,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       // Copies never take users' configurations (refused in check): each user has a connection of their own.
       connection =
         server.replicas.count > 1
-          ? new UpstreamPool({ ...settings, changed }, server.replicas, publishTools, (copy, listed) => this.newConnection(copy, listed, resourceUpdated))
+          ? new UpstreamPool({ ...settings, changed }, server.replicas, publishTools, (copy, listed) => this.newConnection(copy, listed, resourceUpdated), this.config.upstream.breakerCooldownMs)
           : this.newConnection(
               server.userConfig ? { ...settings, changed, viaCaller: (run, send) => this.userConfigs.route(server, settings, run, send, (own) => this.newConnection(own)) } : { ...settings, changed },
               publishTools,
