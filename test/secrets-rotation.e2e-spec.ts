@@ -141,6 +141,15 @@ describe('rotating SECRETS_KEY across restarts', () => {
     expect(withTotp.status).toBe(200);
     // What the docs warn of: a backup code never used while the old key was configured no longer works.
     expect((await app.client.call('loginUser', { body: { email: member.input.email, password: member.input.password, backupCode: unusedBackup } })).status).toBe(401);
+
+    // An enabled server whose header only a removed key opens: the next start goes on without it.
+    const [current] = (await app.app.get(DataSource).query('SELECT transport FROM upstream_servers WHERE id = $1', [server.body.id])) as Array<{ transport: { headers: Record<string, string> } }>;
+    const lost = { ...current.transport, headers: Object.fromEntries(Object.keys(current.transport.headers).map((name) => [name, boxOf(key()).encrypt(UPSTREAM_AUTHORIZATION)])) };
+    await app.app.get(DataSource).query('UPDATE upstream_servers SET transport = $1::jsonb, enabled = true WHERE id = $2', [JSON.stringify(lost), server.body.id]);
+    app = await boot({ SECRETS_KEY: NEW });
+    admin = await login(app.client, ADMIN);
+    expect((await app.client.call<{ status: string }>('getServer', { headers: admin.auth, params: { id: server.body.id } })).body.status).toBe('disconnected');
+    expect((await app.client.call('listTools', { headers: admin.auth })).status).toBe(200);
   }, 120_000);
 });
 

@@ -199,11 +199,16 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     this.unsubscribeApprovals = this.events.on('upstream.tools.approved', (event) => {
       if (event.origin !== this.events.instanceId) this.relist(event.payload.serverId);
     });
-    // Enabled servers come back at start, without holding the start up.
+    // Enabled servers come back at start, without holding the start up; one that cannot be made
+    // (a secret whose key was removed) is logged and left disconnected, never stopping the rest.
     for (const server of await this.servers.find({ where: { enabled: true } })) {
-      void this.connection(server)
-        .connect()
-        .catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+      try {
+        void this.connection(server)
+          .connect()
+          .catch((error: Error) => this.logger.warn(`${server.name}: ${error.message}`));
+      } catch (error) {
+        this.logger.error(`${server.name}: not connected at start: ${(error as Error).message}`);
+      }
     }
   }
 
