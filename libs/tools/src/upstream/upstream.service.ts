@@ -171,6 +171,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Per server on this instance: the tools of its last listing that its filter keeps out. */
   private readonly filtered = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
+  /** Per server, the latest change of its connection under way here (see follow). */
+  private readonly following = new Map<string, Promise<void>>();
   /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
   private readonly userConfigured = new Map<string, { readonly server: UpstreamServerEntity; readonly settings: UpstreamSettings }>();
   private readonly organizations?: CallerOrganizations;
@@ -323,7 +325,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private async updated(server: UpstreamServerEntity, details: Record<string, unknown>, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     await this.audit.record({ action: 'upstream.update', result: 'success', userId: actor, resource: `upstream:${server.id}`, details, origin });
     this.events.publish('upstream.changed', { serverId: server.id, action: 'updated' });
-    await this.replaceConnection(server);
+    await this.follow(server.id);
     await this.approvals.get(server.id);
     return this.view(server);
   }
@@ -655,10 +657,34 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
+  /** Follows another instance's change; never rejects (it runs unawaited): what fails is logged. */
   private async reconcile(serverId: string): Promise<void> {
-    const server = await this.servers.findOne({ where: { id: serverId } });
-    if (!server) await this.dropConnection(serverId);
-    else await this.replaceConnection(server);
+    try {
+      await this.follow(serverId);
+    } catch (error) {
+      this.logger.error(`server ${serverId}: its change was not followed here: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Makes this instance's connection follow the stored configuration, one change at a time per
+   * server and read when its turn comes: whatever order changes end in, the last stored wins.
+   */
+  private follow(serverId: string): Promise<void> {
+    const next = (this.following.get(serverId) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const server = await this.servers.findOne({ where: { id: serverId } });
+        if (!server) await this.dropConnection(serverId);
+        else await this.replaceConnection(server);
+      });
+    this.following.set(serverId, next);
+    void next
+      .catch(() => undefined)
+      .then(() => {
+        if (this.following.get(serverId) === next) this.following.delete(serverId);
+      });
+    return next;
   }
 
   private connection(server: UpstreamServerEntity): SharedUpstream {
