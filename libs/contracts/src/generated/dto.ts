@@ -1108,7 +1108,7 @@ export class UpstreamServerInputTimeoutsDto {
 /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row
 reconnect. `enabled` false sends none (a dead connection is then found by a call).
 `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and
-10 s). */
+10 s; given, shorter than `intervalMs`). One ping is in flight at a time. */
 export class UpstreamServerInputHealthCheckDto {
   @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @IsBoolean()
@@ -1373,7 +1373,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamServerInputTimeoutsDto)
   timeouts?: UpstreamServerInputTimeoutsDto;
 
-  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s). */
+  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s; given, shorter than `intervalMs`). One ping is in flight at a time. */
   @ValidateIf((object: Record<string, unknown>) => object["healthCheck"] !== undefined)
   @IsObject()
   @ValidateNested()

@@ -265,7 +265,7 @@ export interface UpstreamServerInput {
     connectMs?: number;
     requestMs?: number;
   };
-  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s). */
+  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s; given, shorter than `intervalMs`). One ping is in flight at a time. */
   healthCheck?: {
     enabled?: boolean;
     intervalMs?: number;

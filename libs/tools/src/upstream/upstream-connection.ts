@@ -153,6 +153,7 @@ export class UpstreamConnection {
   private reconnectTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
   private healthFailures = 0;
+  private pinging = false;
   private connecting?: Promise<void>;
   /** Which caller the upstream's own messages (logs, sampling, elicitation) are for. */
   private readonly routing: CallerRouting;
@@ -540,23 +541,31 @@ export class UpstreamConnection {
 
   private async healthCheck(): Promise<void> {
     const client = this.client;
-    if (!client) return;
+    // One ping at a time; one that ends after its client was replaced says nothing of the new one.
+    if (!client || this.pinging) return;
+    this.pinging = true;
     try {
       await client.ping({ timeout: this.settings.healthTimeoutMs });
+      if (client !== this.client) return;
       // Deliberately no breaker.succeeded(): a server can answer pings while its tool calls fail
       // (the circuit counts call failures), so only a real call, the half-open probe, closes it.
       this.healthFailures = 0;
     } catch (error) {
-      this.healthFailures++;
-      this.lastError = `health check: ${this.describe(error)}`;
-      this.breaker.failed(this.lastError);
-      if (this.healthFailures >= HEALTH_FAILURES_BEFORE_RECONNECT) {
-        this.logger.warn(`${this.healthFailures} failed health checks; reconnecting`);
-        await this.closeClient();
-        this.status = 'error';
-        this.scheduleReconnect();
-      }
+      if (client === this.client) await this.pingFailed(error);
+    } finally {
+      this.pinging = false;
     }
+  }
+
+  private async pingFailed(error: unknown): Promise<void> {
+    this.healthFailures++;
+    this.lastError = `health check: ${this.describe(error)}`;
+    this.breaker.failed(this.lastError);
+    if (this.healthFailures < HEALTH_FAILURES_BEFORE_RECONNECT) return;
+    this.logger.warn(`${this.healthFailures} failed health checks; reconnecting`);
+    await this.closeClient();
+    this.status = 'error';
+    this.scheduleReconnect();
   }
 
   private async closeClient(): Promise<void> {

@@ -926,6 +926,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
       ...this.userConfigProblems(input),
       ...replicaProblems(input),
+      ...healthCheckProblems(input),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
@@ -1015,6 +1016,13 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
+}
+
+/** A ping may not outlast the interval it is sent at. */
+function healthCheckProblems({ healthCheck }: UpstreamServerInputDto): ErrorDetail[] {
+  const timeoutMs = healthCheck?.timeoutMs;
+  const intervalMs = healthCheck?.intervalMs ?? DEFAULTS.healthCheck.intervalMs;
+  return timeoutMs !== undefined && timeoutMs >= intervalMs ? [{ field: 'healthCheck.timeoutMs', message: `must be shorter than intervalMs (${intervalMs})`, code: 'INVALID_VALUE' }] : [];
 }
 
 /** How long a ping may take: as configured, else the smaller of a request's timeout and 10 s. */
