@@ -121,6 +121,9 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
       const cases: Array<[string, Record<string, unknown>, string]> = [
         // The client secret to another token endpoint.
         [granted.id, { name: 'granted', transport: { type: 'streamable-http', url: remote.url }, auth: oauth({ tokenUrl: `${tokens.url}?elsewhere=1`, clientSecret: '********' }) }, 'auth.clientSecret'],
+        // The tokens it gets to another server, as the url or as one more endpoint.
+        [granted.id, { name: 'granted', transport: { type: 'streamable-http', url: elsewhere.url }, auth: oauth({ clientSecret: '********' }) }, 'auth.clientSecret'],
+        [granted.id, { name: 'granted', transport: { type: 'streamable-http', url: remote.url }, replicas: { count: 2, urls: [elsewhere.url] }, auth: oauth({ clientSecret: '********' }) }, 'auth.clientSecret'],
         // The API key, or a header, to another server.
         [keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: elsewhere.url }, auth: { type: 'api_key', key: '********', prefix: 'Token' } }, 'auth.key'],
         [keyed.id, { name: 'keyed', transport: { type: 'streamable-http', url: elsewhere.url, headers: { 'X-Extra': '********' } } }, 'transport.headers.X-Extra'],

@@ -1205,8 +1205,8 @@ and the RFC 8707 `resource` sent when given); the token is sent as `Authorizatio
 until shortly before it expires, and fetched again at once when the upstream answers 401.
 `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are
 stored encrypted and answered as `********`; sending `********` back keeps them while they
-go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is
-refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in
+go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`, and the
+tokens it gets to the same server), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in
 `transport.headers`. */
 export class UpstreamAuthDto {
   @IsIn(["none","api_key","oauth2"])
@@ -1400,7 +1400,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamCacheDto)
   cache?: UpstreamCacheDto | null;
 
-  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`, and the tokens it gets to the same server), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -1934,7 +1934,7 @@ export class HttpToolInputDto {
   @Type(() => RateLimitDto)
   rateLimit?: RateLimitDto;
 
-  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`, and the tokens it gets to the same server), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -2008,7 +2008,7 @@ export class HttpToolImportDto {
   @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
   headers?: Record<string, string>;
 
-  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
+  /** How the gateway authenticates to an HTTP, SSE or WebSocket upstream (MCP Connect's `auth`; not for stdio). `none`: nothing beyond `transport.headers`. `api_key`: `key` sent in `header` (default `Authorization`) after `prefix` (default `Bearer`; `""` for none). `oauth2`: the client credentials grant at `tokenUrl`, the client authenticating as `clientAuthMethod` says (`client_secret_basic`, the default, or `client_secret_post`; `scopes` and the RFC 8707 `resource` sent when given); the token is sent as `Authorization: Bearer`, kept until shortly before it expires, and fetched again at once when the upstream answers 401. `tokenUrl` must be `https`, or `http` on a loopback address. `key` and `clientSecret` are stored encrypted and answered as `********`; sending `********` back keeps them while they go to the same place (`key`: the same server; `clientSecret`: the same `tokenUrl`, and the tokens it gets to the same server), and is refused otherwise (400 `MASKED_VALUE`). The header it sets may not also be in `transport.headers`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -31,7 +31,8 @@ export function sealAuth(secrets: SecretBox, auth: UpstreamAuthDto | null | unde
     type: 'oauth2',
     tokenUrl: auth.tokenUrl,
     clientId: auth.clientId,
-    clientSecret: seal('clientSecret', auth.clientSecret, previous?.tokenUrl === auth.tokenUrl),
+    // The secret goes to tokenUrl, and the tokens it gets to the server's endpoints: both must stay.
+    clientSecret: seal('clientSecret', auth.clientSecret, previous?.tokenUrl === auth.tokenUrl && destination.sameServer),
     ...(auth.clientAuthMethod ? { clientAuthMethod: auth.clientAuthMethod } : {}),
     ...(auth.scopes ? { scopes: [...auth.scopes] } : {}),
     ...(auth.resource ? { resource: auth.resource } : {}),
