@@ -58,6 +58,8 @@ describe('sealing keys from HashiCorp Vault', () => {
     // Sealed later: the keys are already read, so the instance serves on, reported degraded and still ready.
     vault.seal(true);
     try {
+      // Vault is asked at most every 2 s, whoever asks the public report.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
       const degraded = (await app.client.call<Health>('getDetailedHealth', { headers: admin.auth })).body;
       expect(degraded.status).toBe('degraded');
       expect(degraded.components.vault).toMatchObject({ status: 'unhealthy', sealed: true, error: 'Vault is sealed' });
@@ -67,6 +69,13 @@ describe('sealing keys from HashiCorp Vault', () => {
       vault.seal(false);
     }
     expect(JSON.stringify(healthy)).not.toContain(TOKEN);
+    const healthChecks = vault.requests.filter((request) => request.path === '/v1/sys/health');
+    expect(healthChecks.length).toBeGreaterThan(0);
+    expect(healthChecks.every((request) => request.headers['x-vault-token'] === undefined)).toBe(true);
+    // Asked again within 2 s: answered from the last check, not from Vault.
+    const asked = healthChecks.length;
+    await Promise.all([1, 2, 3].map(() => app.client.call('getDetailedHealth', { headers: admin.auth })));
+    expect(vault.requests.filter((request) => request.path === '/v1/sys/health').length - asked).toBeLessThanOrEqual(1);
   });
 
   it('reads a KV version 1 secret, with the older keys as comma-separated text', async () => {

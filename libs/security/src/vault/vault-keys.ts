@@ -2,6 +2,8 @@ import { AppConfig, type SecretKeys, secretKeysFrom, type VaultConfig } from '@a
 import { Injectable, Logger } from '@nestjs/common';
 
 const REQUEST_TIMEOUT_MS = 5_000;
+// The public detailed report asks Vault at most this often, however often it is asked.
+const HEALTH_TTL_MS = 2_000;
 // Start waits this long in all for a Vault that is restarting (503) or not yet reachable.
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
 
@@ -32,6 +34,7 @@ class VaultError extends Error {
 @Injectable()
 export class VaultKeys {
   private readonly logger = new Logger('Vault');
+  private lastHealth?: { readonly at: number; readonly answer: Promise<VaultHealth> };
 
   constructor(private readonly config: AppConfig) {}
 
@@ -54,13 +57,22 @@ export class VaultKeys {
     }
   }
 
-  /** Unsealed and answering (active, or a standby that can serve) is healthy. */
-  async health(): Promise<VaultHealth> {
+  /** Unsealed and answering (active, or a standby that can serve) is healthy; asked at most every HEALTH_TTL_MS. */
+  health(): Promise<VaultHealth> {
+    const now = Date.now();
+    if (this.lastHealth && now - this.lastHealth.at < HEALTH_TTL_MS) return this.lastHealth.answer;
+    const answer = this.askHealth();
+    this.lastHealth = { at: now, answer };
+    return answer;
+  }
+
+  /** sys/health needs no token, so none is sent. */
+  private async askHealth(): Promise<VaultHealth> {
     const vault = this.settings();
     const started = performance.now();
     const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     try {
-      const response = await fetch(`${vault.address}/v1/sys/health?standbyok=true&perfstandbyok=true`, { headers: headersFor(vault), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${vault.address}/v1/sys/health?standbyok=true&perfstandbyok=true`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       const body = (await response.json().catch(() => ({}))) as { sealed?: unknown; version?: unknown; initialized?: unknown };
       const sealed = typeof body.sealed === 'boolean' ? body.sealed : undefined;
       const version = typeof body.version === 'string' ? body.version.slice(0, 50) : undefined;
