@@ -6,7 +6,7 @@ const V2 = 'application/vnd.secure-mcp.v2+json';
 
 /** The seed's version negotiation: `Accept: application/vnd.secure-mcp.v1+json`, spoken over real HTTP. */
 describe('API version negotiation by media type', () => {
-  const t = useTestApp();
+  const t = useTestApp({ CORS_ORIGINS: 'https://console.example.com' });
   let user: LoggedInUser;
 
   beforeAll(async () => {
@@ -16,7 +16,7 @@ describe('API version negotiation by media type', () => {
   async function send(path: string, headers: Record<string, string>, init: { method?: string; body?: string } = {}) {
     const response = await fetch(`${t.baseUrl}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', version: response.headers.get('api-version'), vary: response.headers.get('vary'), text, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+    return { status: response.status, type: response.headers.get('content-type') ?? '', version: response.headers.get('api-version'), vary: response.headers.get('vary'), cors: response.headers.get('access-control-allow-origin'), text, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined };
   }
   const bearer = () => ({ authorization: `Bearer ${user.accessToken}` });
 
@@ -62,6 +62,10 @@ describe('API version negotiation by media type', () => {
       expect(refused.type).toBe('application/json; charset=utf-8');
       expect(refused.body).toMatchObject({ error: 'NOT_ACCEPTABLE', message: expect.stringContaining(V1), details: expect.arrayContaining([expect.objectContaining({ field: 'accept', code: 'UNSUPPORTED_VERSION' })]) });
     }
+    // A browser on an allowed origin can read it (CORS headers are on it).
+    const fromBrowser = await send('/api/v1/users/me', { accept: V2, origin: 'https://console.example.com' });
+    expect(fromBrowser.status).toBe(406);
+    expect(fromBrowser.cors).toBe('https://console.example.com');
     // Anything JSON beside it is served as JSON.
     const fallback = await send('/api/v1/users/me', { ...bearer(), accept: `${V2}, application/json` });
     expect(fallback.status).toBe(200);

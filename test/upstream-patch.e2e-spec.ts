@@ -53,6 +53,16 @@ describe('patching an upstream server', () => {
     expect(cleared.body).toMatchObject({ description: null, timeouts: { connectMs: 10000, requestMs: 20000 } });
   });
 
+  it('takes the body as application/merge-patch+json too (RFC 7396)', async () => {
+    const response = await fetch(`${t.baseUrl}/api/v1/admin/servers/${id}`, {
+      method: 'PATCH',
+      headers: { ...admin.auth, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ description: 'as a merge patch' }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as UpstreamServer).description).toBe('as a merge patch');
+  });
+
   it('switches a server off and on', async () => {
     const off = await patch({ enabled: false });
     expect(off.body).toMatchObject({ enabled: false, status: 'disconnected', tools: [] });

@@ -77,6 +77,7 @@ const ASKS_FOR_VERSION = /vnd\.secure-mcp\./i;
  * The seed's version negotiation for the REST API: `Accept: application/vnd.secure-mcp.v1+json`
  * is answered in that media type, with `API-Version`; an Accept naming only versions this server
  * does not speak is 406. Any other Accept (or none) is left alone, at the cost of one test.
+ * A 406 carries the CORS headers too (the e2e test checks it), so a browser can read it.
  */
 export function installVersionNegotiation(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -31,8 +31,9 @@ function formFields(text: string): Record<string, string | string[]> {
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, formFields(body as string)));
   fastify.removeContentTypeParser('application/json');
-  // A body may name the API's version as its type (the seed's negotiation); it is JSON all the same.
-  fastify.addContentTypeParser(['application/json', ...API_VERSIONS.map(VENDOR_MEDIA_TYPE)], { parseAs: 'string' }, (request, body, done) => {
+  // A body may name the API's version as its type (the seed's negotiation), or be a JSON Merge
+  // Patch (RFC 7396, for PATCH); it is JSON all the same.
+  fastify.addContentTypeParser(['application/json', 'application/merge-patch+json', ...API_VERSIONS.map(VENDOR_MEDIA_TYPE)], { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (text.length === 0) return done(clientError(`Body cannot be empty when content-type is set to '${request.headers['content-type']}'`), undefined);
     try {
