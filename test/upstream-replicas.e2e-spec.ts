@@ -1,5 +1,5 @@
 import type { CircuitBreakerList, MonitorOverview, ToolExecution, ToolList, UpstreamServer } from '@app/contracts';
-import { type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, TcpProxy, until, useTestApp, type WebhookReceiver } from '@app/testing';
+import { type LoggedInUser, type McpTestServer, metricValue, processAlive, registerAndLoginAs, startMcpTestServer, startWebhookReceiver, TcpProxy, until, useTestApp, type WebhookReceiver } from '@app/testing';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,14 +8,6 @@ type Envelope = { error: string; message: string; details?: Array<{ field: strin
 const FIXTURE = join(process.cwd(), 'test/fixtures/replica-mcp-server.mjs');
 const SERVER_EVENTS = ['server.connected', 'server.disconnected', 'server.error', 'circuit.opened', 'circuit.closed'];
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Copies of an upstream: real stdio processes and real Streamable HTTP sessions, calls spread over them. */
 describe('replicated upstreams', () => {
@@ -63,7 +55,7 @@ describe('replicated upstreams', () => {
     ]);
     const pids = pidsOf(created.body);
     expect(new Set(pids).size).toBe(3);
-    for (const pid of pids) expect(alive(pid)).toBe(true);
+    for (const pid of pids) expect(processAlive(pid)).toBe(true);
     expect(pids).toContain(created.body.pid);
     expect([...created.body.tools].sort()).toEqual(['rep__break', 'rep__hold', 'rep__pid']);
     expect(await copiesUp('rep')).toBe(3);
@@ -136,7 +128,7 @@ describe('replicated upstreams', () => {
     const disconnected = await t.client.call<UpstreamServer>('disconnectServer', { headers: admin.auth, params: { id: repId } });
     expect(disconnected.body).toMatchObject({ status: 'disconnected', tools: [], pid: null, replicas: { count: 3 }, replicaStates: [] });
     await until(
-      async () => pids.filter(alive),
+      async () => pids.filter(processAlive),
       (living) => living.length === 0,
       10_000,
     );
@@ -172,7 +164,7 @@ describe('replicated upstreams', () => {
     expect(one.body).toMatchObject({ status: 'connected', replicas: { count: 1, strategy: 'round_robin' } });
     expect(one.body.replicaStates).toHaveLength(1);
     expect(one.body.replicaStates[0].pid).toBe(one.body.pid);
-    await until(async () => before.filter(alive), (living) => living.length === 0, 10_000);
+    await until(async () => before.filter(processAlive), (living) => living.length === 0, 10_000);
     expect(await copiesUp('rep')).toBe(1);
     const two = await t.client.call<UpstreamServer>('updateServer', { headers: admin.auth, params: { id }, body: stdio('rep', { count: 2, strategy: 'least_pending' }) });
     expect(two.body.replicaStates.map((state) => state.status)).toEqual(['connected', 'connected']);

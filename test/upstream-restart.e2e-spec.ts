@@ -1,18 +1,10 @@
-import { httpJson, spawnServer, useProcessWorkspace } from '@app/testing';
+import { httpJson, processAlive, spawnServer, useProcessWorkspace } from '@app/testing';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const ADMIN = { email: 'ops@example.test', password: 'Op3rator!Passw0rd' };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Real processes: stdio children die with the server, and enabled upstreams return at start. */
 describe('upstreams across a restart', () => {
@@ -36,11 +28,11 @@ describe('upstreams across a restart', () => {
       expect(created.status).toBe(201);
       expect(created.body.status).toBe('connected');
       pid = created.body.pid as number;
-      expect(alive(pid)).toBe(true);
+      expect(processAlive(pid)).toBe(true);
     } finally {
       expect(await first.stop()).toBe(0);
     }
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
 
     const second = await spawnServer(env);
     try {

@@ -30,7 +30,7 @@ export { TestSamlIdp } from './saml-idp';
 export type { AuthnRequestInfo, SamlResponseOptions, ServiceProvider } from './saml-idp';
 export { useTwoInstances } from './two-instances';
 export type { TwoInstances } from './two-instances';
-export { useProcessWorkspace } from './process-workspace';
+export { processAlive, useProcessWorkspace } from './process-workspace';
 export type { ProcessWorkspace } from './process-workspace';
 export { until, waitFor } from './until';
 export { sseMessages } from './sse-messages';

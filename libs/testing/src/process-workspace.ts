@@ -34,3 +34,13 @@ export function useProcessWorkspace(prefix: string, options: { readonly lasts?: 
     },
   };
 }
+
+/** Whether a process of this id is running (a signal 0 reaches it). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
