@@ -3331,6 +3331,11 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 500))) return undefined;
         break;
       }
+      case "credentialScan": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
+        break;
+      }
       case "organizations": {
         if (value === null || value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;

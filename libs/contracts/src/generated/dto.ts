@@ -1956,6 +1956,11 @@ export class HttpToolInputDto {
   @MaxLength(500)
   responsePath?: string | null;
 
+  /** What the gateway does with credentials in the endpoint's answers, failing ones included, as an upstream server's `credentialScan` does: `mask` replaces each with `[REDACTED:<kind>]` before anything keeps or answers it, `refuse` fails the run (`CREDENTIALS_IN_ANSWER`) and keeps nothing of the answer. Either way it is audited (`http_tool.credentials.found`, a warning, with the kinds; never the values). */
+  @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)
+  @IsIn(["off","mask","refuse"])
+  credentialScan?: "off" | "mask" | "refuse";
+
   /** Who may see and run the tool: only members of these organizations, and admins (as a server's `organizations`). Absent or null: everyone holding its permissions. An empty list: admins only. A deleted organization leaves the list. */
   @IsOptional()
   @IsArray()

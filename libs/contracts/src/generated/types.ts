@@ -594,6 +594,8 @@ export interface HttpToolInput {
   identity?: HttpToolIdentity;
   /** What of a successful JSON answer the caller gets as `body`, so an agent reads what it needs rather than the whole document: a path of `$` then `.key`, `['any key']`, `[0]`, `[*]` or `.*` (a linear part of JSONPath), e.g. `$.data.items[*].name`. One value, or once a step takes every element, the list of what each gives; missing: null (or left out of the list). Not applied to text answers or to failing ones, whose whole answer says why. */
   responsePath?: string | null;
+  /** What the gateway does with credentials in the endpoint's answers, failing ones included, as an upstream server's `credentialScan` does: `mask` replaces each with `[REDACTED:<kind>]` before anything keeps or answers it, `refuse` fails the run (`CREDENTIALS_IN_ANSWER`) and keeps nothing of the answer. Either way it is audited (`http_tool.credentials.found`, a warning, with the kinds; never the values). */
+  credentialScan?: "off" | "mask" | "refuse";
   /** Who may see and run the tool: only members of these organizations, and admins (as a server's `organizations`). Absent or null: everyone holding its permissions. An empty list: admins only. A deleted organization leaves the list. */
   organizations?: Array<string> | null;
 }
@@ -629,6 +631,7 @@ export interface HttpTool {
   auth: UpstreamAuth;
   identity: HttpToolIdentity;
   responsePath: string | null;
+  credentialScan: "off" | "mask" | "refuse";
   organizations: Array<string> | null;
   createdAt: string;
   updatedAt: string;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import type { CredentialScanMode } from '../upstream/credential-scan';
 import type { ToolCategory } from '../tool.types';
 import type { StoredAuth } from '../upstream/upstream-server.entity';
 
@@ -69,6 +70,10 @@ export class HttpToolEntity {
   /** What of a successful JSON answer the caller gets (a linear part of JSONPath); null: all of it. */
   @Column({ name: 'response_path', type: 'text', nullable: true })
   responsePath!: string | null;
+
+  /** What the gateway does with credentials in the endpoint's answers. */
+  @Column({ name: 'credential_scan', type: 'varchar', length: 8, default: 'off' })
+  credentialScan!: CredentialScanMode;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;

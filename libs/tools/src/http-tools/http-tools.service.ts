@@ -12,6 +12,7 @@ import { ToolClashError, ToolRegistry } from '../registry/tool-registry';
 import { ToolSettingsService } from '../registry/tool-settings.service';
 import { type ToolDefinition, ToolFailure, type ToolRunContext } from '../tool.types';
 import { maskedAuth, sealAuth, unsealAuth } from '../upstream/sealed-auth';
+import { type CredentialScanMode, scanCredentials } from '../upstream/credential-scan';
 import { MASK, secretScrubber } from '../upstream/secret-scrubber';
 import { TokenEndpointError, UpstreamCredentials } from '../upstream/upstream-auth';
 import { authHeader, authProblems } from '../upstream/upstream-input-rules';
@@ -220,6 +221,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       identity: this.identitySettings(input, template),
       organizations: input.organizations ? input.organizations.map((id) => id.toLowerCase()) : null,
       responsePath: checkedResponsePath(input.responsePath),
+      credentialScan: input.credentialScan ?? 'off',
       inputSchema,
       query: this.queryNames(input.query ?? [], template),
       timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -298,6 +300,8 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       timeoutMs: row.timeoutMs,
       maxResponseBytes: row.maxResponseBytes,
       userAgent: `secure-mcp-server/${this.config.version}`,
+      credentialScan: row.credentialScan,
+      credentialsFound: (kinds: readonly string[], refused: boolean, context: ToolRunContext) => void this.credentialsFound(row, kinds, refused, context),
     };
     return {
       id: toolIdOf(row.name),
@@ -312,6 +316,16 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
       run: (input, context) => callEndpoint(call, input, context),
     };
+  }
+
+  /** Audited, with the kinds and never the values. */
+  private async credentialsFound(row: HttpToolEntity, kinds: readonly string[], refused: boolean, context: ToolRunContext): Promise<void> {
+    const report = { tool: row.name, executionId: context.executionId, kinds: [...kinds], refused };
+    try {
+      await this.audit.record({ action: 'http_tool.credentials.found', result: refused ? 'denied' : 'success', severity: 'warning', userId: context.caller.id, resource: toolIdOf(row.name), details: report });
+    } catch (error) {
+      this.logger.warn(`${row.name}: credentials found in an answer, not recorded: ${(error as Error).message}`);
+    }
   }
 
   /** The header that tells the service who the caller of a run is. */
@@ -344,6 +358,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       identity: row.identity,
       organizations: row.organizations,
       responsePath: row.responsePath,
+      credentialScan: row.credentialScan,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -392,6 +407,9 @@ interface EndpointCall {
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly userAgent: string;
+  /** What is done with credentials in an answer, and who hears of those found. */
+  readonly credentialScan: CredentialScanMode;
+  readonly credentialsFound: (kinds: readonly string[], refused: boolean, context: ToolRunContext) => void;
 }
 
 /** One run: the request built from the arguments, sent, and its answer as the result (a failing status fails the run). */
@@ -407,12 +425,23 @@ async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, 
   }
   const { answer, scrub } = sent;
   const contentType = answer.headers['content-type'];
-  const result = { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)) };
+  const result = scanned(call, { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)) }, context);
   if (answer.status >= 300 && answer.status < 400) {
     throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location === undefined ? null : scrub(answer.location) });
   }
   if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result, mayTryAgain(call.method, answer));
   return call.responsePath && typeof result.body !== 'string' ? { ...result, body: selectPath(result.body, call.responsePath) } : result;
+}
+
+/** An answer as the tool's credentialScan says: as it is, masked, or (refuse) a failed run keeping none of it. */
+function scanned<T extends { status: number; contentType: string | null; body: unknown }>(call: EndpointCall, result: T, context: ToolRunContext): T {
+  if (call.credentialScan === 'off') return result;
+  const { value, found } = scanCredentials(result.body);
+  if (found.length === 0) return result;
+  const refused = call.credentialScan === 'refuse';
+  call.credentialsFound(found, refused, context);
+  if (refused) throw new ToolFailure('CREDENTIALS_IN_ANSWER', `the endpoint answered ${result.status} with credentials (${found.join(', ')}): the answer was withheld`);
+  return { ...result, body: value };
 }
 
 /** One exchange, with the credentials of the moment, and what masks them (and the admin's header values) in the answer. */
