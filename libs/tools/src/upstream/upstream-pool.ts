@@ -88,6 +88,10 @@ export class UpstreamPool {
   private told?: ConnectionStatus;
   private circuitOpen = false;
   private followPending = false;
+  /** Each copy's last status other than connecting: one reconnecting after an error is still down. */
+  private readonly settled: ConnectionStatus[];
+  /** Subscriptions being moved to another copy (each moved once at a time). */
+  private readonly moving = new Set<string>();
   private quiet = false;
   private readonly subscribedOn = new Map<string, UpstreamConnection>();
 
@@ -100,6 +104,7 @@ export class UpstreamPool {
   ) {
     this.logger = new Logger(`Upstream:${settings.name}`);
     this.listed = Array.from({ length: replication.count }, () => []);
+    this.settled = Array.from({ length: replication.count }, () => 'disconnected');
     this.lists = Array.from({ length: replication.count }, () => new Set<string>());
     const endpoints = settings.transport.type === 'stdio' || settings.transport.url === undefined ? [] : [settings.transport.url, ...(replication.urls ?? [])];
     // Copy i reaches the i-th endpoint, round and round (a stdio copy is its own process).
@@ -108,7 +113,7 @@ export class UpstreamPool {
       make(
         // Every status a copy takes is watched (observe), not only those it would tell: a copy
         // failing again while reconnecting tells nothing new, but the server's state may change.
-        { ...settings, transport: transportOf(index), replica: index, changed: (change) => change.kind === 'circuit' && this.reassess(), observe: () => this.reassess() },
+        { ...settings, transport: transportOf(index), replica: index, changed: (change) => change.kind === 'circuit' && this.reassess(), observe: () => this.observed(index) },
         (definitions, reason) => this.replicaListed(index, definitions, reason),
       ),
     );
@@ -120,7 +125,7 @@ export class UpstreamPool {
    * while one failed (one reconnecting after a failure is still in error); else disconnected.
    */
   get status(): ConnectionStatus {
-    const statuses = new Set(this.replicas.map((replica) => (replica.status === 'connecting' && replica.lastError !== null ? 'error' : replica.status)));
+    const statuses = new Set(this.replicas.map((replica, index) => (replica.status === 'connecting' && this.settled[index] === 'error' ? 'error' : replica.status)));
     return STATUS_RANK.find((status) => statuses.has(status)) ?? 'disconnected';
   }
 
@@ -294,21 +299,32 @@ export class UpstreamPool {
     });
   }
 
+  private observed(index: number): void {
+    const status = this.replicas[index].status;
+    if (status !== 'connecting') this.settled[index] = status;
+    this.reassess();
+  }
+
   /**
-   * A copy's status or circuit changed: tell what changed of the whole, and (once the copy's own
-   * work is done) move the listing and the subscriptions off a copy that went down.
+   * A copy's status or circuit changed. Once its own work is done (a connection sets its status
+   * before it closes its circuit), the whole is summed up again: what changed is told, and the
+   * listing and the subscriptions move off a copy that went down. Changes in one turn are one.
    */
   private reassess(): void {
-    if (this.quiet) return;
-    this.tellStatus();
-    this.tellCircuit();
-    if (!this.followPending) {
-      this.followPending = true;
-      queueMicrotask(() => {
-        this.followPending = false;
-        if (!this.quiet && this.wanted) this.followConnected();
-      });
-    }
+    if (this.quiet || this.followPending) return;
+    this.followPending = true;
+    queueMicrotask(() => {
+      this.followPending = false;
+      if (this.quiet) return;
+      try {
+        this.tellStatus();
+        if (!this.wanted) return;
+        this.tellCircuit();
+        this.followConnected();
+      } catch (error) {
+        this.logger.warn(`copies not summed up: ${(error as Error).message}`);
+      }
+    });
   }
 
   private tellStatus(): void {
@@ -318,8 +334,12 @@ export class UpstreamPool {
     this.settings.changed?.({ kind: 'status', status, error: status === 'error' ? this.lastError : null, tools: this.tools.length });
   }
 
-  /** Open once no copy that could take a call has its circuit closed; closed again when one has. */
+  /**
+   * Open once no connected copy has its circuit closed; closed again when one has. With none
+   * connected, the server is down and its circuit stays as last told.
+   */
   private tellCircuit(): void {
+    if (!this.replicas.some((replica) => replica.status === 'connected')) return;
     const open = this.breaker.state !== 'closed';
     if (open === this.circuitOpen) return;
     this.circuitOpen = open;
@@ -340,12 +360,18 @@ export class UpstreamPool {
     const lead = this.lead();
     if (!lead) return;
     for (const [uri, replica] of this.subscribedOn) {
-      if (replica.status === 'connected' || replica === lead) continue;
-      this.subscribedOn.set(uri, lead);
+      if (replica.status === 'connected' || replica === lead || this.moving.has(uri)) continue;
+      this.moving.add(uri);
+      // Pointed at the new copy once it holds the subscription; one given up meanwhile is given up there too.
       void replica
         .unsubscribe(uri)
         .then(() => lead.subscribe(uri))
-        .catch((error: unknown) => this.logger.warn(`moving the subscription to ${uri} failed: ${(error as Error).message}`));
+        .then(() => {
+          if (this.subscribedOn.get(uri) === replica) this.subscribedOn.set(uri, lead);
+          else return lead.unsubscribe(uri);
+        })
+        .catch((error: unknown) => this.logger.warn(`moving the subscription to ${uri} failed: ${(error as Error).message}`))
+        .finally(() => this.moving.delete(uri));
     }
   }
 }
