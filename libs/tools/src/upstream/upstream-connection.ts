@@ -119,6 +119,7 @@ const MAX_BACKOFF_MS = 30_000;
 const BASE_BACKOFF_MS = 500;
 const MAX_TOOL_PAGES = 100;
 const HEALTH_FAILURES_BEFORE_RECONNECT = 3;
+const HEALTH_CHECK_ERROR = 'health check: ';
 const STDERR_LINE_LIMIT = 2_000;
 
 /**
@@ -550,6 +551,8 @@ export class UpstreamConnection {
       // Deliberately no breaker.succeeded(): a server can answer pings while its tool calls fail
       // (the circuit counts call failures), so only a real call, the half-open probe, closes it.
       this.healthFailures = 0;
+      // Answering again, it has no health-check failure to show (nor to count as one later).
+      if (this.lastError?.startsWith(HEALTH_CHECK_ERROR)) this.lastError = null;
     } catch (error) {
       if (client === this.client) await this.pingFailed(error);
     } finally {
@@ -559,7 +562,7 @@ export class UpstreamConnection {
 
   private async pingFailed(error: unknown): Promise<void> {
     this.healthFailures++;
-    this.lastError = `health check: ${this.describe(error)}`;
+    this.lastError = `${HEALTH_CHECK_ERROR}${this.describe(error)}`;
     this.breaker.failed(this.lastError);
     if (this.healthFailures < HEALTH_FAILURES_BEFORE_RECONNECT) return;
     this.logger.warn(`${this.healthFailures} failed health checks; reconnecting`);

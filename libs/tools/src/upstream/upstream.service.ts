@@ -171,8 +171,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Per server on this instance: the tools of its last listing that its filter keeps out. */
   private readonly filtered = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
-  /** Per server, the latest change of its connection under way here (see follow). */
-  private readonly following = new Map<string, Promise<void>>();
+  /** Per server, the latest work on its connection under way here (see inTurn). */
+  private readonly following = new Map<string, Promise<unknown>>();
   /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
   private readonly userConfigured = new Map<string, { readonly server: UpstreamServerEntity; readonly settings: UpstreamSettings }>();
   private readonly organizations?: CallerOrganizations;
@@ -339,8 +339,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async remove(id: string, actor: string, origin: RequestOrigin): Promise<void> {
     const server = await this.find(id);
-    await this.dropConnection(id);
-    await this.servers.delete({ id });
+    await this.inTurn(id, async () => {
+      await this.dropConnection(id);
+      await this.servers.delete({ id });
+    });
     await this.audit.record({ action: 'upstream.delete', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     this.events.publish('upstream.changed', { serverId: id, action: 'deleted' });
   }
@@ -349,7 +351,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   async connect(id: string, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const server = await this.find(id);
     try {
-      await this.connection(server).connect();
+      // With the row as it is when its turn comes: a change queued before it is applied first.
+      await this.inTurn(id, async () => this.connection(await this.find(id)).connect());
     } finally {
       await this.audit.record({ action: 'upstream.connect', result: this.connections.get(id)?.status === 'connected' ? 'success' : 'failure', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     }
@@ -378,7 +381,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   async disconnect(id: string, actor: string, origin: RequestOrigin): Promise<UpstreamServer> {
     const server = await this.find(id);
-    await this.dropConnection(id);
+    await this.inTurn(id, () => this.dropConnection(id));
     await this.audit.record({ action: 'upstream.disconnect', result: 'success', userId: actor, resource: `upstream:${id}`, details: { name: server.name }, origin });
     this.events.publish('upstream.changed', { serverId: id, action: 'disconnect' });
     return this.view(server);
@@ -667,17 +670,20 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Makes this instance's connection follow the stored configuration, one change at a time per
-   * server and read when its turn comes: whatever order changes end in, the last stored wins.
+   * Makes this instance's connection follow the stored configuration, read when its turn comes:
+   * whatever order changes end in, the last stored wins.
    */
   private follow(serverId: string): Promise<void> {
-    const next = (this.following.get(serverId) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(async () => {
-        const server = await this.servers.findOne({ where: { id: serverId } });
-        if (!server) await this.dropConnection(serverId);
-        else await this.replaceConnection(server);
-      });
+    return this.inTurn(serverId, async () => {
+      const server = await this.servers.findOne({ where: { id: serverId } });
+      if (!server) await this.dropConnection(serverId);
+      else await this.replaceConnection(server);
+    });
+  }
+
+  /** Work on a server's connection here, one at a time per server (changes, connects, disconnects, removal). */
+  private inTurn<T>(serverId: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.following.get(serverId) ?? Promise.resolve()).catch(() => undefined).then(work);
     this.following.set(serverId, next);
     void next
       .catch(() => undefined)
@@ -926,7 +932,6 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
       ...this.userConfigProblems(input),
       ...replicaProblems(input),
-      ...healthCheckProblems(input),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
@@ -1016,13 +1021,6 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
-}
-
-/** A ping may not outlast the interval it is sent at. */
-function healthCheckProblems({ healthCheck }: UpstreamServerInputDto): ErrorDetail[] {
-  const timeoutMs = healthCheck?.timeoutMs;
-  const intervalMs = healthCheck?.intervalMs ?? DEFAULTS.healthCheck.intervalMs;
-  return timeoutMs !== undefined && timeoutMs >= intervalMs ? [{ field: 'healthCheck.timeoutMs', message: `must be shorter than intervalMs (${intervalMs})`, code: 'INVALID_VALUE' }] : [];
 }
 
 /** How long a ping may take: as configured, else the smaller of a request's timeout and 10 s. */
