@@ -1,6 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { HttpTool, ToolExecution } from '@app/contracts';
-import { type LoggedInUser, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
+import { type LoggedInUser, REDIRECT_TOKEN, registerAndLogin, registerAndLoginAs, type RestApi, startRestApi, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -60,6 +60,17 @@ describe("HTTP tools' credential scan", () => {
     expect(JSON.stringify(answer.body.error)).not.toContain(LEAKED);
     expect(JSON.stringify(answer.body.result ?? null)).not.toContain(LEAKED);
     expect(await found('keys_refuse')).toEqual([{ tool: 'keys_refuse', executionId: answer.body.executionId, kinds: ['aws-access-key'], refused: true }]);
+  });
+
+  it("a redirect's location is scanned with the body", async () => {
+    const created = await t.client.call<HttpTool>('createHttpTool', { headers: admin.auth, body: { name: 'callback_mask', description: 'Follows a callback', method: 'GET', url: `${api.url}/redirect-with-token`, credentialScan: 'mask' } });
+    expect(created.status).toBe(201);
+    const answer = await t.client.call<Run & { error?: { result?: { location?: string } } }>('executeTool', { headers: user.auth, params: { id: 'callback_mask' }, body: { parameters: {} } });
+    expect(answer.body.status).toBe('failed');
+    expect(answer.body.error?.code).toBe('HTTP_REDIRECT');
+    expect(JSON.stringify(answer.body)).not.toContain(REDIRECT_TOKEN);
+    expect(JSON.stringify(answer.body)).toContain('access_token=[REDACTED:jwt]');
+    expect(await found('callback_mask')).toEqual([{ tool: 'callback_mask', executionId: answer.body.executionId, kinds: ['jwt'], refused: false }]);
   });
 
   it('refuses a mode it does not know', async () => {

@@ -19,7 +19,7 @@ export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';
 export { startOtlpCollector } from './otlp-collector';
 export type { CollectedSpan, OtlpCollector } from './otlp-collector';
-export { startRestApi } from './rest-api';
+export { REDIRECT_TOKEN, startRestApi } from './rest-api';
 export { startTokenEndpoint } from './token-endpoint';
 export type { TokenEndpoint, TokenRequest } from './token-endpoint';
 export type { RestApi, RestApiRequest } from './rest-api';

@@ -1,6 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** The JWT-shaped token /redirect-with-token puts in its location. */
+export const REDIRECT_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnYXRld2F5LXRlc3QifQ.c2lnbmF0dXJlLW9mLXRoZS10ZXN0LXRva2Vu';
+
 export interface RestApiRequest {
   readonly method: string;
   /** The path and query exactly as they arrived, percent-encoding kept. */
@@ -52,6 +55,8 @@ export async function startRestApi(): Promise<RestApi> {
       const status = /^\/status\/(\d{3})$/.exec(parsed.pathname);
       if (status) return void json(Number(status[1]), { title: 'refused', status: Number(status[1]) });
       if (parsed.pathname === '/redirect') return void response.writeHead(302, { location: 'http://elsewhere.test/' }).end();
+      // A redirect whose location carries a token (a JWT), as an OAuth callback's may.
+      if (parsed.pathname === '/redirect-with-token') return void response.writeHead(302, { location: `http://elsewhere.test/cb?access_token=${REDIRECT_TOKEN}` }).end();
       if (parsed.pathname === '/slow') return void setTimeout(() => json(200, { late: true }), 3_000);
       if (parsed.pathname === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100_000));
       if (parsed.pathname === '/huge') return void json(200, { rows: 'x'.repeat(1_200_000) });

@@ -365,7 +365,17 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private auditDetails(row: HttpToolEntity): Record<string, unknown> {
-    return { name: row.name, method: row.method, url: row.url, headers: Object.keys(row.headers).sort(), auth: row.auth?.type ?? 'none', identity: row.identity, organizations: row.organizations, permissions: row.permissions };
+    return {
+      name: row.name,
+      method: row.method,
+      url: row.url,
+      headers: Object.keys(row.headers).sort(),
+      auth: row.auth?.type ?? 'none',
+      identity: row.identity,
+      organizations: row.organizations,
+      permissions: row.permissions,
+      credentialScan: row.credentialScan,
+    };
   }
 }
 
@@ -425,23 +435,28 @@ async function callEndpoint(call: EndpointCall, input: Record<string, unknown>, 
   }
   const { answer, scrub } = sent;
   const contentType = answer.headers['content-type'];
-  const result = scanned(call, { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)) }, context);
-  if (answer.status >= 300 && answer.status < 400) {
-    throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, { ...result, location: answer.location === undefined ? null : scrub(answer.location) });
-  }
+  const redirect = answer.status >= 300 && answer.status < 400;
+  // The location of a redirect is answered too: scanned with the body.
+  const result = scanned(
+    call,
+    { status: answer.status, contentType: contentType ?? null, body: answerBody(contentType, scrub(answer.body)), ...(redirect ? { location: answer.location === undefined ? null : scrub(answer.location) } : {}) },
+    context,
+  );
+  if (redirect) throw new ToolFailure('HTTP_REDIRECT', `${call.method} answered ${answer.status}: redirects are not followed`, result);
   if (answer.status >= 400) throw new ToolFailure('HTTP_ERROR', `${call.method} answered ${answer.status}`, result, mayTryAgain(call.method, answer));
   return call.responsePath && typeof result.body !== 'string' ? { ...result, body: selectPath(result.body, call.responsePath) } : result;
 }
 
 /** An answer as the tool's credentialScan says: as it is, masked, or (refuse) a failed run keeping none of it. */
-function scanned<T extends { status: number; contentType: string | null; body: unknown }>(call: EndpointCall, result: T, context: ToolRunContext): T {
+function scanned<T extends { status: number; contentType: string | null; body: unknown; location?: string | null }>(call: EndpointCall, result: T, context: ToolRunContext): T {
   if (call.credentialScan === 'off') return result;
-  const { value, found } = scanCredentials(result.body);
+  const { value, found } = scanCredentials({ body: result.body, location: result.location });
   if (found.length === 0) return result;
   const refused = call.credentialScan === 'refuse';
   call.credentialsFound(found, refused, context);
   if (refused) throw new ToolFailure('CREDENTIALS_IN_ANSWER', `the endpoint answered ${result.status} with credentials (${found.join(', ')}): the answer was withheld`);
-  return { ...result, body: value };
+  const masked = value as { body: unknown; location?: string | null };
+  return { ...result, body: masked.body, ...(result.location === undefined ? {} : { location: masked.location }) };
 }
 
 /** One exchange, with the credentials of the moment, and what masks them (and the admin's header values) in the answer. */
