@@ -1108,7 +1108,7 @@ export class UpstreamServerInputTimeoutsDto {
 /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row
 reconnect. `enabled` false sends none (a dead connection is then found by a call).
 `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and
-10 s; given, shorter than `intervalMs`). One ping is in flight at a time. */
+10 s). One ping is in flight at a time: one slower than `intervalMs` delays the next. */
 export class UpstreamServerInputHealthCheckDto {
   @ValidateIf((object: Record<string, unknown>) => object["enabled"] !== undefined)
   @IsBoolean()
@@ -1139,7 +1139,8 @@ over until it is back, so a call is refused (503) only when no copy can take it.
 served are those of the first copy that listed them, until it drops. Resource subscriptions
 are made on one copy, and move to another when it drops. The server is `connected` while
 any copy is, and in `error` once every copy has failed (reconnecting included); its
-circuit is that of its connected copies: open only when none of theirs is closed. Not with `userConfig` (each user has a connection of their own).
+circuit is that of its connected copies: open only when none of theirs is closed (with
+none connected, as it was last). Not with `userConfig` (each user has a connection of their own).
 The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`)
 only while every endpoint stays on a server it already went to (400 `MASKED_VALUE`
 otherwise, as for `url`). Absent: one copy. */
@@ -1374,14 +1375,14 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamServerInputTimeoutsDto)
   timeouts?: UpstreamServerInputTimeoutsDto;
 
-  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s; given, shorter than `intervalMs`). One ping is in flight at a time. */
+  /** Pings (MCP `ping`) every `intervalMs` while connected; three unanswered in a row reconnect. `enabled` false sends none (a dead connection is then found by a call). `timeoutMs` is how long a ping may take (absent: the smaller of `timeouts.requestMs` and 10 s). One ping is in flight at a time: one slower than `intervalMs` delays the next. */
   @ValidateIf((object: Record<string, unknown>) => object["healthCheck"] !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamServerInputHealthCheckDto)
   healthCheck?: UpstreamServerInputHealthCheckDto;
 
-  /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions: to `url` (for a service that spreads sessions over its own instances), or with `urls` to `url` and each of `urls` in turn (copy `i` to the `i`-th of them, round and round), so that one server name spreads its calls over several endpoints. Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy, and move to another when it drops. The server is `connected` while any copy is, and in `error` once every copy has failed (reconnecting included); its circuit is that of its connected copies: open only when none of theirs is closed. Not with `userConfig` (each user has a connection of their own). The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`) only while every endpoint stays on a server it already went to (400 `MASKED_VALUE` otherwise, as for `url`). Absent: one copy. */
+  /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions: to `url` (for a service that spreads sessions over its own instances), or with `urls` to `url` and each of `urls` in turn (copy `i` to the `i`-th of them, round and round), so that one server name spreads its calls over several endpoints. Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy, and move to another when it drops. The server is `connected` while any copy is, and in `error` once every copy has failed (reconnecting included); its circuit is that of its connected copies: open only when none of theirs is closed (with none connected, as it was last). Not with `userConfig` (each user has a connection of their own). The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`) only while every endpoint stays on a server it already went to (400 `MASKED_VALUE` otherwise, as for `url`). Absent: one copy. */
   @ValidateIf((object: Record<string, unknown>) => object["replicas"] !== undefined)
   @IsObject()
   @ValidateNested()
@@ -1694,7 +1695,7 @@ export class ServerTemplateInstanceDto {
   @IsIn(["serve","hold"])
   toolChanges?: "serve" | "hold";
 
-  /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions: to `url` (for a service that spreads sessions over its own instances), or with `urls` to `url` and each of `urls` in turn (copy `i` to the `i`-th of them, round and round), so that one server name spreads its calls over several endpoints. Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy, and move to another when it drops. The server is `connected` while any copy is, and in `error` once every copy has failed (reconnecting included); its circuit is that of its connected copies: open only when none of theirs is closed. Not with `userConfig` (each user has a connection of their own). The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`) only while every endpoint stays on a server it already went to (400 `MASKED_VALUE` otherwise, as for `url`). Absent: one copy. */
+  /** Copies of the server that the gateway keeps connected and spreads calls over: for `stdio`, `count` processes of the same command; for HTTP, SSE and WebSocket, `count` sessions: to `url` (for a service that spreads sessions over its own instances), or with `urls` to `url` and each of `urls` in turn (copy `i` to the `i`-th of them, round and round), so that one server name spreads its calls over several endpoints. Each copy has its own health checks, circuit and reconnection. A tool call goes to a connected copy whose circuit admits it and that lists the tool, in turn (`round_robin`) or to the one with the fewest calls in flight (`least_pending`, ties in turn); a copy that drops or whose circuit opens is passed over until it is back, so a call is refused (503) only when no copy can take it. The tools served are those of the first copy that listed them, until it drops. Resource subscriptions are made on one copy, and move to another when it drops. The server is `connected` while any copy is, and in `error` once every copy has failed (reconnecting included); its circuit is that of its connected copies: open only when none of theirs is closed (with none connected, as it was last). Not with `userConfig` (each user has a connection of their own). The server's headers and `api_key` go to every endpoint: a stored one is kept (`********`) only while every endpoint stays on a server it already went to (400 `MASKED_VALUE` otherwise, as for `url`). Absent: one copy. */
   @ValidateIf((object: Record<string, unknown>) => object["replicas"] !== undefined)
   @IsObject()
   @ValidateNested()
