@@ -171,6 +171,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   /** Per server on this instance: the tools of its last listing that its filter keeps out. */
   private readonly filtered = new Map<string, string[]>();
   private readonly approvals = new Map<string, Promise<void>>();
+  /** Per server, a follow queued and not yet started (see follow). */
+  private readonly queuedFollows = new Map<string, Promise<void>>();
   /** Per server, the latest work on its connection under way here (see inTurn). */
   private readonly following = new Map<string, Promise<unknown>>();
   /** Servers that take users' configurations: each user reaches them on a connection of their own, made from these settings. */
@@ -674,11 +676,17 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
    * whatever order changes end in, the last stored wins.
    */
   private follow(serverId: string): Promise<void> {
-    return this.inTurn(serverId, async () => {
+    // One not yet started reads the row when it starts: it serves a later change as well.
+    const queued = this.queuedFollows.get(serverId);
+    if (queued) return queued;
+    const followed = this.inTurn(serverId, async () => {
+      this.queuedFollows.delete(serverId);
       const server = await this.servers.findOne({ where: { id: serverId } });
       if (!server) await this.dropConnection(serverId);
       else await this.replaceConnection(server);
     });
+    this.queuedFollows.set(serverId, followed);
+    return followed;
   }
 
   /** Work on a server's connection here, one at a time per server (changes, connects, disconnects, removal). */
