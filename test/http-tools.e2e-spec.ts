@@ -434,9 +434,11 @@ describe('REST endpoints served as tools (HTTP tools): defined by admins, run on
     expect(dry.body.skipped).toEqual([{ operation: 'exportDesk', reason: expect.stringContaining('required header parameter X-Tenant') }]);
     expect((await t.client.call('getTool', { headers: admin.auth, params: { id: 'desk_get_desk_ticket' } })).status).toBe(404);
 
-    const made = await importTools({ document, baseUrl: api.url, prefix: 'desk', headers: { authorization: SECRET }, category: 'data' });
+    const made = await importTools({ document, baseUrl: api.url, prefix: 'desk', headers: { authorization: SECRET }, category: 'data', credentialScan: 'mask' });
     expect(made.body.created.map((tool) => tool.name)).toEqual(['desk_get_desk_ticket', 'desk_reply_to_ticket']);
     expect(made.body.created[0].headers).toEqual({ authorization: '********' });
+    expect(made.body.created.map((tool) => tool.credentialScan)).toEqual(['mask', 'mask']);
+    expect((await importTools({ document, baseUrl: api.url, credentialScan: 'strip', dryRun: true })).status).toBe(400);
 
     const read = await run('desk_get_desk_ticket', { ticketId: 'D-9', lang: 'fr' });
     expect(read.body.result.body).toMatchObject({ method: 'GET', path: '/desk/tickets/D-9', query: { lang: ['fr'] } });

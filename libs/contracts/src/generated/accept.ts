@@ -3436,6 +3436,11 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
         if (!(isInt(value) && min(value, 100) && max(value, 120000))) return undefined;
         break;
       }
+      case "credentialScan": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_23))) return undefined;
+        break;
+      }
       case "dryRun": {
         if (value === undefined) break;
         if (!(isBoolean(value))) return undefined;

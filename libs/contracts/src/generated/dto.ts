@@ -2037,6 +2037,11 @@ export class HttpToolImportDto {
   @Max(120000)
   timeoutMs?: number;
 
+  /** Every tool made scans its answers for credentials so (an HTTP tool's `credentialScan`); absent, `off`. */
+  @ValidateIf((object: Record<string, unknown>) => object["credentialScan"] !== undefined)
+  @IsIn(["off","mask","refuse"])
+  credentialScan?: "off" | "mask" | "refuse";
+
   /** true answers what would be made, and makes nothing. */
   @ValidateIf((object: Record<string, unknown>) => object["dryRun"] !== undefined)
   @IsBoolean()

@@ -660,6 +660,8 @@ export interface HttpToolImport {
   auth?: UpstreamAuth;
   permissions?: Array<Permission>;
   timeoutMs?: number;
+  /** Every tool made scans its answers for credentials so (an HTTP tool's `credentialScan`); absent, `off`. */
+  credentialScan?: "off" | "mask" | "refuse";
   /** true answers what would be made, and makes nothing. */
   dryRun?: boolean;
 }

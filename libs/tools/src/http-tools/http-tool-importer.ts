@@ -81,6 +81,7 @@ export class HttpToolImporter {
       ...(input.auth ? { auth: input.auth } : {}),
       ...(input.permissions ? { permissions: input.permissions } : {}),
       ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+      ...(input.credentialScan ? { credentialScan: input.credentialScan } : {}),
     };
   }
 
