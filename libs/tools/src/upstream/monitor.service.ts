@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ExecutionsService } from '../execution/executions.service';
 import { ToolRegistry } from '../registry/tool-registry';
 import type { CircuitSnapshot } from './circuit-breaker';
-import { replicaState, type SharedUpstream, UpstreamPool } from './upstream-pool';
+import { copiesOf, type SharedUpstream } from './upstream-pool';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { UpstreamService } from './upstream.service';
 
@@ -29,7 +29,7 @@ function circuitOf(server: UpstreamServerEntity, connection: SharedUpstream | un
 
 /** The server's copies here: how many are configured and connected, and the calls each was sent. */
 function replicasOf(server: UpstreamServerEntity, connection: SharedUpstream | undefined): { count: number; connected: number; calls: number[] } {
-  const states = connection instanceof UpstreamPool ? connection.states() : connection ? [replicaState(connection, 0)] : [];
+  const states = copiesOf(connection);
   return { count: server.replicas.count, connected: states.filter((state) => state.status === 'connected').length, calls: states.map((state) => state.calls) };
 }
 

@@ -162,11 +162,6 @@ export class UpstreamPool {
     return this.replicas[0].scrub;
   }
 
-  /** How many copies are connected now. */
-  get connectedCount(): number {
-    return this.replicas.filter((replica) => replica.status === 'connected').length;
-  }
-
   states(): UpstreamReplicaState[] {
     return this.replicas.map(replicaState);
   }
@@ -378,3 +373,9 @@ export class UpstreamPool {
 
 /** What the gateway holds for a configured server on this instance: its one connection, or its copies. */
 export type SharedUpstream = UpstreamConnection | UpstreamPool;
+
+/** Each copy of a server on this instance as the API shows it: a pool's copies, a single connection as copy 0, none without a connection. */
+export function copiesOf(connection: SharedUpstream | undefined): UpstreamReplicaState[] {
+  if (connection instanceof UpstreamPool) return connection.states();
+  return connection ? [replicaState(connection, 0)] : [];
+}

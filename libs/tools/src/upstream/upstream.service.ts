@@ -20,7 +20,7 @@ import { MASK } from './secret-scrubber';
 import { filterTools, type ToolFilter } from './tool-filter';
 import { approvedListing, fingerprintTools, splitByApproval, swapToolFingerprints, toolChanges, upstreamName } from './tool-fingerprints';
 import { type ConnectionChange, type ConnectionStatus, type CredentialReport, UpstreamConnection, type UpstreamSettings } from './upstream-connection';
-import { replicaState, type SharedUpstream, UpstreamPool } from './upstream-pool';
+import { copiesOf, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
@@ -238,7 +238,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       circuit: connection.breaker.state,
       tools: connection.status === 'connected' ? connection.tools.length : 0,
       userConnections: this.userConfigs.connectionsTo(connection.settings.id),
-      replicasUp: connection instanceof UpstreamPool ? connection.connectedCount : connection.status === 'connected' ? 1 : 0,
+      replicasUp: copiesOf(connection).filter((copy) => copy.status === 'connected').length,
     }));
   }
 
@@ -1005,7 +1005,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       circuit: connection?.breaker.state ?? 'closed',
       pid: connection?.pid ?? null,
       replicas: server.replicas,
-      replicaStates: connection instanceof UpstreamPool ? connection.states() : connection ? [replicaState(connection, 0)] : [],
+      replicaStates: copiesOf(connection),
       timeouts: server.timeouts,
       healthCheck: { intervalMs: server.healthCheck.intervalMs, enabled: server.healthCheck.enabled ?? true, timeoutMs: pingTimeoutMs(server) },
       ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
