@@ -41,13 +41,16 @@ export interface UpstreamMetricState {
   readonly userConnections: number;
   /** Its copies connected on this instance (replicas; 1 or 0 for a server kept as one). */
   readonly replicasUp: number;
+  /** When its client certificate (transport.tls.cert) stops being valid, in ms since the epoch; none without one. */
+  readonly clientCertificateValidTo?: number;
 }
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 // Module-wide, as the metrics are: every app booted in this process (tests boot several) adds its own.
 const upstreamSources = new Set<() => Iterable<UpstreamMetricState>>();
 
-function upstreamGauge(name: string, help: string, value: (state: UpstreamMetricState) => number): Gauge<'server'> {
+/** A gauge of each upstream server's state; a server `value` says nothing of (undefined) has no series. */
+function upstreamGauge(name: string, help: string, value: (state: UpstreamMetricState) => number | undefined): Gauge<'server'> {
   return singleton(
     name,
     () =>
@@ -58,7 +61,11 @@ function upstreamGauge(name: string, help: string, value: (state: UpstreamMetric
         // Set afresh at each scrape, so a deleted server's series goes with it.
         collect(this: Gauge<'server'>) {
           this.reset();
-          for (const source of upstreamSources) for (const state of source()) this.labels(state.server).set(value(state));
+          for (const source of upstreamSources)
+            for (const state of source()) {
+              const measured = value(state);
+              if (measured !== undefined) this.labels(state.server).set(measured);
+            }
         },
       }),
   );
@@ -119,6 +126,11 @@ export class MetricsService {
   readonly upstreamCircuit = upstreamGauge('mcp_upstream_circuit_state', "Upstream MCP server's circuit on this instance: 0 closed, 1 half-open, 2 open", (state) => CIRCUIT_VALUE[state.circuit]);
   readonly upstreamTools = upstreamGauge('mcp_upstream_tools', 'Tools an upstream MCP server serves through this instance', (state) => state.tools);
   readonly upstreamReplicasUp = upstreamGauge('mcp_upstream_replicas_up', "An upstream MCP server's copies (replicas) connected on this instance", (state) => state.replicasUp);
+  readonly upstreamClientCertificateExpiry = upstreamGauge(
+    'mcp_upstream_client_certificate_expiry_seconds',
+    "Seconds until the client certificate this instance presents to an upstream MCP server expires (negative once it has)",
+    (state) => (state.clientCertificateValidTo === undefined ? undefined : Math.round((state.clientCertificateValidTo - Date.now()) / 1000)),
+  );
   readonly upstreamUserConnections = upstreamGauge('mcp_upstream_user_connections', "Connections made with users' own configurations of an upstream MCP server, open on this instance", (state) => state.userConnections);
 
   private readonly requestCounter = childrenOf((...values) => this.requests.labels(...values));

@@ -15,7 +15,9 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -32,6 +34,8 @@ export interface McpTestServer {
   lastAuthorization(): string | undefined;
   /** The traceparent header of the latest request that carried one (the gateway continuing a trace). */
   lastTraceparent(): string | undefined;
+  /** The common name of the client certificate shown on the latest request (over TLS with `clientCa`). */
+  lastClientCertificate(): string | undefined;
   /** The `_meta` of the latest request of this method over Streamable HTTP (undefined: none, or it carried none). */
   lastMeta(method: string): Record<string, unknown> | undefined;
   /** From now on, requests and upgrades whose Authorization header is not one of these get 401 (undefined: any is fine). */
@@ -98,7 +102,12 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
  * resource template `test://notes/{id}` and a prompt `greet`, both with argument completions.
  */
-export async function startMcpTestServer(): Promise<McpTestServer> {
+export interface McpTestServerOptions {
+  /** Serve over TLS (https://, wss://) with this certificate; with `clientCa`, only to clients showing a certificate that CA issued. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
+}
+
+export async function startMcpTestServer(options: McpTestServerOptions = {}): Promise<McpTestServer> {
   const calls = new Map<string, number>();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
   const sseSessions = new Map<string, { transport: SSEServerTransport; server: McpServer }>();
@@ -111,6 +120,12 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   const echoTools = new Map<McpServer, RegisteredTool>();
   let authorization: string | undefined;
   let traceparent: string | undefined;
+  let clientCertificate: string | undefined;
+  const noteClientCertificate = (request: IncomingMessage): void => {
+    if (!(request.socket instanceof TLSSocket)) return;
+    const name: string | string[] | undefined = request.socket.getPeerCertificate().subject?.CN;
+    clientCertificate = Array.isArray(name) ? name.join(',') : name;
+  };
   const metaByMethod = new Map<string, Record<string, unknown> | undefined>();
   let accepted: readonly string[] | undefined;
   const refused = (value: string | undefined): boolean => accepted !== undefined && !accepted.includes(value ?? '');
@@ -230,8 +245,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     return server;
   }
 
-  const http: Server = createServer((request, response) => {
+  const tls = options.tls;
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
+      noteClientCertificate(request);
       authorization = request.headers.authorization;
       if (typeof request.headers.traceparent === 'string') traceparent = request.headers.traceparent;
       if (refused(authorization)) {
@@ -285,11 +302,15 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     })().catch(() => {
       if (!response.headersSent) response.writeHead(500).end();
     });
-  });
+  };
+  const http: Server = tls
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handle) as unknown as Server)
+    : createServer(handle);
   // MCP over WebSocket on /ws: a server of its own per connection, as per HTTP session.
   const wsServers = new Set<McpServer>();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('mcp') ? 'mcp' : false) });
   http.on('upgrade', (request, socket, head) => {
+    noteClientCertificate(request);
     authorization = request.headers.authorization;
     if (refused(authorization)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
@@ -310,7 +331,8 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}/mcp`;
+  const [web, socket] = tls ? ['https', 'wss'] : ['http', 'ws'];
+  const url = `${web}://127.0.0.1:${port}/mcp`;
 
   const stop = async () => {
     for (const client of wss.clients) client.terminate();
@@ -319,8 +341,9 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
   };
   return {
     url,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
-    sseUrl: `http://127.0.0.1:${port}/sse`,
+    wsUrl: `${socket}://127.0.0.1:${port}/ws`,
+    sseUrl: `${web}://127.0.0.1:${port}/sse`,
+    lastClientCertificate: () => clientCertificate,
     calls,
     lastAuthorization: () => authorization,
     lastTraceparent: () => traceparent,

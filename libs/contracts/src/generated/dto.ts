@@ -1047,6 +1047,50 @@ export class ListServersQueryDto {
   q?: string;
 }
 
+/** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its
+replicas included): `ca` is the PEM of the certificates trusted for this server instead of
+the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM,
+its chain may follow) and private key, for a server that asks for one (mutual TLS);
+`passphrase` opens an encrypted key; `servername` is the name the server's certificate must
+carry (and the SNI sent) when the url's host is not it, as with an address. `key` and
+`passphrase` are stored encrypted and answered as `********`; sending `********` back keeps
+them (the key never leaves the gateway, so it is kept whichever server the url names). A
+certificate is checked when it is given: 400 when it or `ca` is not PEM, has expired, or is
+not yet valid, when the key does not open (passphrase) or is not the certificate's, or when
+one comes without the other. */
+export class UpstreamTlsDto {
+  @ValidateIf((object: Record<string, unknown>) => object["ca"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(65536)
+  ca?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["cert"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(65536)
+  cert?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["key"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(65536)
+  key?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["passphrase"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  passphrase?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["servername"] !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(253)
+  @Matches(new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"))
+  servername?: string;
+}
+
 /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`,
 `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`;
 `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with
@@ -1089,6 +1133,13 @@ export class UpstreamTransportDto {
   @IsObject()
   @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
   headers?: Record<string, string>;
+
+  /** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM, has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. */
+  @ValidateIf((object: Record<string, unknown>) => object["tls"] !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UpstreamTlsDto)
+  tls?: UpstreamTlsDto;
 }
 
 export class UpstreamServerInputTimeoutsDto {

@@ -180,7 +180,27 @@ export interface UpstreamTransport {
   headers?: {
     [key: string]: string;
   };
+  tls?: UpstreamTls;
 }
+
+/** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM, has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. */
+export interface UpstreamTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  servername?: string;
+}
+
+/** The client certificate of `transport.tls.cert`, read from it (null without one); `mcp_upstream_client_certificate_expiry_seconds` counts down to `validTo`. */
+export type ClientCertificate = {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+} | null;
 
 /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. Its resources, prompts and completions reach a user on their own connection as well (their resources cannot be subscribed to through the gateway). `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`) and is served none of its resources and prompts (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
 export type UpstreamUserConfig = {
@@ -343,6 +363,7 @@ export interface UpstreamServer {
   /** The server group it belongs to (`/admin/server-groups`); null when ungrouped. */
   groupId: string | null;
   transport: UpstreamTransport;
+  clientCertificate: ClientCertificate;
   enabled: boolean;
   status: "connected" | "disconnected" | "error" | "connecting";
   lastError?: string | null;

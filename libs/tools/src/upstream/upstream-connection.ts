@@ -30,6 +30,8 @@ import type { ConfirmTools, StoredTransport } from './upstream-server.entity';
 import { UpstreamCredentials, type UpstreamAuthSettings } from './upstream-auth';
 import { type ClientSpanStarter, errorOutcome, peerAttributes } from './upstream-tracing';
 import { WebSocketClientTransport } from './websocket-client-transport';
+import { socketTlsOptions, tlsDispatcher } from './upstream-tls';
+import type { Agent } from 'undici';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'error';
 
@@ -149,6 +151,8 @@ export class UpstreamConnection {
   private readonly subscribed = new Set<string>();
   private client?: Client;
   private transport?: Transport;
+  /** How fetch reaches a server with TLS settings of its own (a private CA, a client certificate); made per connect. */
+  private dispatcher?: Agent;
   private wanted = false;
   private attempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
@@ -182,7 +186,8 @@ export class UpstreamConnection {
     this.credentials = new UpstreamCredentials(settings.auth);
     this.peer = peerAttributes(settings.name, settings.transport);
     const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
-    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets, ...(settings.secrets ?? [])], MASK);
+    const tlsSecrets = [settings.transport.tls?.key, settings.transport.tls?.passphrase].filter((value) => value !== undefined);
+    this.scrub = secretScrubber([...Object.values(settings.transport.env ?? {}), ...Object.values(settings.transport.headers ?? {}), ...authSecrets, ...tlsSecrets, ...(settings.secrets ?? [])], MASK);
   }
 
   get status(): ConnectionStatus {
@@ -413,7 +418,8 @@ export class UpstreamConnection {
       });
       return transport;
     }
-    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), async () => ({ ...config.headers, ...(await this.credentials.headers()) }));
+    if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), async () => ({ ...config.headers, ...(await this.credentials.headers()) }), socketTlsOptions(config.tls));
+    this.dispatcher = config.tls ? tlsDispatcher(config.tls) : undefined;
     const requestInit = { headers: config.headers ?? {} };
     if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit, fetch: (url, init) => this.authorizedFetch(url, init) });
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.
@@ -431,7 +437,7 @@ export class UpstreamConnection {
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(await this.credentials.headers())) headers.set(name, value);
       if (traceparent) headers.set('traceparent', traceparent);
-      return fetch(url, { ...init, headers });
+      return fetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
     };
     const response = await send();
     if (response.status !== 401 || !this.credentials.renewable) return response;
@@ -573,9 +579,13 @@ export class UpstreamConnection {
 
   private async closeClient(): Promise<void> {
     const client = this.client;
+    const dispatcher = this.dispatcher;
     this.client = undefined;
     this.transport = undefined;
+    this.dispatcher = undefined;
     if (client) await client.close().catch(() => undefined);
+    // Its sockets: a client certificate's connections end with the client.
+    await dispatcher?.destroy().catch(() => undefined);
   }
 
   /** An error as text we may keep, log and answer: the server's secret values masked. */

@@ -1,3 +1,4 @@
+import type { StoredTls } from './upstream-tls';
 import type { CredentialScanMode } from './credential-scan';
 import type { ToolFilter } from './tool-filter';
 
@@ -41,6 +42,7 @@ export interface StoredTransport {
   cwd?: string;
   url?: string;
   headers?: Record<string, string>;
+  tls?: StoredTls;
 }
 
 /** Stored auth: `key` and `clientSecret` are sealed with the SecretBox. */

@@ -24,6 +24,7 @@ import { copiesOf, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+import { clientCertificate, maskedTls, sealTls, unsealTls } from './upstream-tls';
 import { UpstreamUserConfigs } from './upstream-user-configs';
 import { type StoredUserConfig, userConfigProblems } from './user-config-rules';
 
@@ -239,6 +240,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       tools: connection.status === 'connected' ? connection.tools.length : 0,
       userConnections: this.userConfigs.connectionsTo(connection.settings.id),
       replicasUp: copiesOf(connection).filter((copy) => copy.status === 'connected').length,
+      ...certificateValidTo(connection.settings.transport),
     }));
   }
 
@@ -967,7 +969,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         : undefined;
     if (transport.type === 'stdio') {
       if (!transport.command) throw invalid('command', 'a stdio server needs a command', 'REQUIRED');
-      if (transport.url || transport.headers) throw invalid('url', 'url and headers belong to http transports');
+      if (transport.url || transport.headers || transport.tls) throw invalid(transport.tls ? 'tls' : 'url', 'url, headers and tls belong to remote transports');
       if (!this.commandAllowed(transport.command)) throw invalid('command', `command '${transport.command}' is not on UPSTREAM_STDIO_COMMANDS`, 'NOT_ALLOWED');
       return { type: 'stdio', command: transport.command, args: transport.args ?? [], env: seal(transport.env as Record<string, string> | undefined, previous?.env, 'env', true), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
     }
@@ -975,12 +977,14 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
     if (transport.command || transport.args || transport.env || transport.cwd) throw invalid('command', 'command, args, env and cwd belong to stdio transports');
     const schemes = transport.type === 'websocket' ? ['ws:', 'wss:'] : ['http:', 'https:'];
     if (!schemes.includes(new URL(transport.url).protocol)) throw invalid('url', `a ${transport.type} server's url starts with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
-    return { type: transport.type, url: transport.url, headers: seal(transport.headers as Record<string, string> | undefined, previous?.headers, 'headers', sameServer) };
+    const headers = seal(transport.headers as Record<string, string> | undefined, previous?.headers, 'headers', sameServer);
+    const tls = transport.tls ? sealTls(this.secrets, transport.tls, previous?.tls, endpointsOf(transport.url, input.replicas?.urls)) : undefined;
+    return { type: transport.type, url: transport.url, headers, ...(tls ? { tls } : {}) };
   }
 
   private unsealTransport(stored: StoredTransport): StoredTransport {
     const open = (values: Record<string, string> | undefined) => (values ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, this.secrets.decrypt(value)])) : undefined);
-    return { ...stored, env: open(stored.env), headers: open(stored.headers) };
+    return { ...stored, env: open(stored.env), headers: open(stored.headers), tls: unsealTls(this.secrets, stored.tls) };
   }
 
   // Starting processes on the host is the most powerful thing an admin can configure: allow-list only.
@@ -991,13 +995,14 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   private view(server: UpstreamServerEntity): UpstreamServer {
     const connection = this.connections.get(server.id);
     const masked = (values: Record<string, string> | undefined) => (values ? Object.fromEntries(Object.keys(values).map((key) => [key, MASK])) : undefined);
-    const { env, headers, ...transport } = server.transport;
+    const { env, headers, tls, ...transport } = server.transport;
     return {
       id: server.id,
       name: server.name,
       description: server.description,
       groupId: server.groupId,
-      transport: { ...transport, ...(env ? { env: masked(env) } : {}), ...(headers ? { headers: masked(headers) } : {}) },
+      transport: { ...transport, ...(env ? { env: masked(env) } : {}), ...(headers ? { headers: masked(headers) } : {}), ...(tls ? { tls: maskedTls(tls) } : {}) },
+      clientCertificate: clientCertificate(tls),
       enabled: server.enabled,
       status: connection?.status ?? 'disconnected',
       lastError: connection?.lastError ?? null,
@@ -1029,6 +1034,11 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       updatedAt: server.updatedAt.toISOString(),
     };
   }
+}
+
+function certificateValidTo(transport: StoredTransport): { clientCertificateValidTo?: number } {
+  const certificate = clientCertificate(transport.tls);
+  return certificate ? { clientCertificateValidTo: Date.parse(certificate.validTo) } : {};
 }
 
 /** How long a ping may take: as configured, else the smaller of a request's timeout and 10 s. */

@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 
 /** The subprotocol MCP over WebSocket names (as the SDK's own client does). */
 export const MCP_SUBPROTOCOL = 'mcp';
@@ -22,13 +22,15 @@ export class WebSocketClientTransport implements Transport {
   constructor(
     private readonly url: URL,
     private readonly headers: () => Promise<Record<string, string>>,
+    /** TLS options for a wss:// server of its own (a private CA, a client certificate, a server name). */
+    private readonly tls: Readonly<Pick<ClientOptions, 'ca' | 'cert' | 'key' | 'passphrase'> & { servername?: string }> = {},
   ) {}
 
   async start(): Promise<void> {
     if (this.socket) throw new Error('WebSocketClientTransport already started');
     const headers = await this.headers();
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url, MCP_SUBPROTOCOL, { headers, maxPayload: MAX_FRAME_BYTES, followRedirects: false });
+      const socket = new WebSocket(this.url, MCP_SUBPROTOCOL, { ...this.tls, headers, maxPayload: MAX_FRAME_BYTES, followRedirects: false });
       this.socket = socket;
       let opened = false;
       socket.on('open', () => {
