@@ -22,6 +22,13 @@ export interface ToolLogMessage {
   readonly data: unknown;
 }
 
+/** `requests` runs in `window`, for each caller or for every caller of the tool's server together. */
+export interface ToolRateLimit {
+  readonly requests: number;
+  readonly window: string;
+  readonly scope: 'caller' | 'server';
+}
+
 /** What a tool may ask of the caller's client while it runs. */
 export type ClientRequestMethod = 'sampling/createMessage' | 'elicitation/create';
 
@@ -104,7 +111,8 @@ export interface ToolDefinition {
   readonly permissions: readonly string[];
   /** Further permissions for particular values of the `operation` parameter. */
   readonly operationPermissions?: Readonly<Record<string, readonly string[]>>;
-  readonly rateLimit?: { readonly requests: number; readonly window: string };
+  /** Limits on running it, each a budget of its own, shortest window first. */
+  readonly rateLimits?: readonly ToolRateLimit[];
   /** How long the gateway keeps a completed result, per caller and arguments (upstream tools whose server asks for it). */
   readonly cacheTtlMs?: number;
   /** A person must allow each run, asked through the caller's client (elicitation), before it starts. */

@@ -30,7 +30,7 @@ export function toolView(tool: RegisteredTool): Tool {
     tags: [...tool.tags],
     schema: { input: definition.inputSchema, ...(definition.outputSchema ? { output: definition.outputSchema } : {}) },
     permissions: [...new Set([...definition.permissions, ...operationPermissions])],
-    ...(definition.rateLimit ? { rateLimit: { ...definition.rateLimit } } : {}),
+    ...(definition.rateLimits?.length ? { rateLimit: { requests: definition.rateLimits[0].requests, window: definition.rateLimits[0].window }, rateLimits: definition.rateLimits.map((limit) => ({ ...limit })) } : {}),
     ...(definition.examples ? { examples: definition.examples.map((example) => ({ ...example })) } : {}),
   };
 }

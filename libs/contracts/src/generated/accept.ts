@@ -34,30 +34,31 @@ const ALLOWED_25 = ["stdio","streamable-http","sse","websocket"];
 const PATTERN_26 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
 const ALLOWED_27 = ["round_robin","least_pending"];
 const PATTERN_28 = new RegExp("^[0-9]+(ms|s|m|h)$");
-const ALLOWED_29 = ["none","api_key","oauth2"];
-const PATTERN_30 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
-const PATTERN_31 = new RegExp("^[!-~]*$");
-const ALLOWED_32 = ["client_secret_basic","client_secret_post"];
-const PATTERN_33 = new RegExp("^[!#-\\[\\]-~]+$");
-const PATTERN_34 = new RegExp("^[A-Za-z0-9_.*/-]+$");
-const ALLOWED_35 = ["connect","disconnect"];
-const PATTERN_36 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
-const PATTERN_37 = new RegExp("^#[0-9a-fA-F]{6}$");
-const PATTERN_38 = new RegExp("^[a-z0-9-]{1,50}$");
-const PATTERN_39 = new RegExp("^[^,\\s](?:[^,]*[^,\\s])?$");
-const PATTERN_40 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
-const ALLOWED_41 = ["GET","POST","PUT","PATCH","DELETE"];
-const ALLOWED_42 = ["admin","developer","user"];
-const ALLOWED_43 = ["active","suspended","deleted"];
-const ALLOWED_44 = ["member","admin"];
-const PATTERN_45 = new RegExp("^[a-z0-9_.:-]+$");
-const ALLOWED_46 = ["info","warning","error","critical"];
-const ALLOWED_47 = ["csv","json"];
-const PATTERN_48 = new RegExp("^https?://");
-const ALLOWED_49 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
-const ALLOWED_50 = ["pending","delivering","delivered","failed"];
-const PATTERN_51 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
-const PATTERN_52 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
+const ALLOWED_29 = ["caller","server"];
+const ALLOWED_30 = ["none","api_key","oauth2"];
+const PATTERN_31 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+const PATTERN_32 = new RegExp("^[!-~]*$");
+const ALLOWED_33 = ["client_secret_basic","client_secret_post"];
+const PATTERN_34 = new RegExp("^[!#-\\[\\]-~]+$");
+const PATTERN_35 = new RegExp("^[A-Za-z0-9_.*/-]+$");
+const ALLOWED_36 = ["connect","disconnect"];
+const PATTERN_37 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$");
+const PATTERN_38 = new RegExp("^#[0-9a-fA-F]{6}$");
+const PATTERN_39 = new RegExp("^[a-z0-9-]{1,50}$");
+const PATTERN_40 = new RegExp("^[^,\\s](?:[^,]*[^,\\s])?$");
+const PATTERN_41 = new RegExp("^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$");
+const ALLOWED_42 = ["GET","POST","PUT","PATCH","DELETE"];
+const ALLOWED_43 = ["admin","developer","user"];
+const ALLOWED_44 = ["active","suspended","deleted"];
+const ALLOWED_45 = ["member","admin"];
+const PATTERN_46 = new RegExp("^[a-z0-9_.:-]+$");
+const ALLOWED_47 = ["info","warning","error","critical"];
+const ALLOWED_48 = ["csv","json"];
+const PATTERN_49 = new RegExp("^https?://");
+const ALLOWED_50 = ["*","tool.executed","context.created","context.updated","context.deleted","session.terminated","user.created","user.security","error","upstream.tools.changed","upstream.credentials.found","server.connected","server.disconnected","server.error","circuit.opened","circuit.closed"];
+const ALLOWED_51 = ["pending","delivering","delivered","failed"];
+const PATTERN_52 = new RegExp("^[a-z*][a-z._*]*(,[a-z*][a-z._*]*)*$");
+const PATTERN_53 = new RegExp("^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$");
 
 function acceptRegisterRequestDto(input: unknown): dto.RegisterRequestDto | undefined {
   if (!isObject(input)) return undefined;
@@ -1979,7 +1980,7 @@ function acceptUpstreamServerInputDto(input: unknown): dto.UpstreamServerInputDt
       }
       case "rateLimits": {
         if (value === undefined) break;
-        const instance = isObject(value) ? acceptRateLimitDto(value) : undefined;
+        const instance = isObject(value) ? acceptUpstreamRateLimitsDto(value) : undefined;
         if (instance === undefined) return undefined;
         value = instance;
         break;
@@ -2247,21 +2248,42 @@ function acceptUpstreamReplicasDto(input: unknown): dto.UpstreamReplicasDto | un
   return out as unknown as dto.UpstreamReplicasDto;
 }
 
-function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
+function acceptUpstreamRateLimitsDto(input: unknown): dto.UpstreamRateLimitsDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
-  if (source["requests"] === undefined || source["window"] === undefined) return undefined;
-  const out = new dto.RateLimitDto() as unknown as Record<string, unknown>;
+  const out = new dto.UpstreamRateLimitsDto() as unknown as Record<string, unknown>;
   // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
   for (const key of Object.keys(source)) {
     let value: unknown = source[key];
     switch (key) {
       case "requests": {
-        if (!(isInt(value) && min(value, 1))) return undefined;
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000000))) return undefined;
         break;
       }
       case "window": {
+        if (value === undefined) break;
         if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
+        break;
+      }
+      case "requestsPerMinute": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000000))) return undefined;
+        break;
+      }
+      case "requestsPerHour": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000000))) return undefined;
+        break;
+      }
+      case "requestsPerDay": {
+        if (value === undefined) break;
+        if (!(isInt(value) && min(value, 1) && max(value, 1000000000))) return undefined;
+        break;
+      }
+      case "scope": {
+        if (value === undefined) break;
+        if (!(isIn(value, ALLOWED_29))) return undefined;
         break;
       }
       default:
@@ -2269,7 +2291,7 @@ function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
     }
     out[key] = value;
   }
-  return out as unknown as dto.RateLimitDto;
+  return out as unknown as dto.UpstreamRateLimitsDto;
 }
 
 function acceptUpstreamCacheDto(input: unknown): dto.UpstreamCacheDto | undefined {
@@ -2310,7 +2332,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
     let value: unknown = source[key];
     switch (key) {
       case "type": {
-        if (!(isIn(value, ALLOWED_29))) return undefined;
+        if (!(isIn(value, ALLOWED_30))) return undefined;
         break;
       }
       case "key": {
@@ -2320,12 +2342,12 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_31))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 50) && matches(value as string, PATTERN_32))) return undefined;
         break;
       }
       case "clientId": {
@@ -2340,7 +2362,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       }
       case "clientAuthMethod": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_32))) return undefined;
+        if (!(isIn(value, ALLOWED_33))) return undefined;
         break;
       }
       case "tokenUrl": {
@@ -2351,7 +2373,7 @@ function acceptUpstreamAuthDto(input: unknown): dto.UpstreamAuthDto | undefined 
       case "scopes": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 50) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_33))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 200) && matches(item as string, PATTERN_34))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2415,14 +2437,14 @@ function acceptUpstreamToolFilterDto(input: unknown): dto.UpstreamToolFilterDto 
       case "include": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_34))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
       case "exclude": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 100))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_34))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 128) && matches(item as string, PATTERN_35))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -2905,7 +2927,7 @@ function acceptBulkServerActionParamsDto(input: unknown): dto.BulkServerActionPa
     let value: unknown = source[key];
     switch (key) {
       case "action": {
-        if (!(isIn(value, ALLOWED_35))) return undefined;
+        if (!(isIn(value, ALLOWED_36))) return undefined;
         break;
       }
       default:
@@ -3005,7 +3027,7 @@ function acceptInstantiateServerTemplateParamsDto(input: unknown): dto.Instantia
     let value: unknown = source[key];
     switch (key) {
       case "id": {
-        if (!(isString(value) && matches(value as string, PATTERN_36))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_37))) return undefined;
         break;
       }
       default:
@@ -3036,12 +3058,12 @@ function acceptServerGroupInputDto(input: unknown): dto.ServerGroupInputDto | un
       }
       case "color": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_37))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_38))) return undefined;
         break;
       }
       case "icon": {
         if (value === null || value === undefined) break;
-        if (!(isString(value) && matches(value as string, PATTERN_38))) return undefined;
+        if (!(isString(value) && matches(value as string, PATTERN_39))) return undefined;
         break;
       }
       case "sortOrder": {
@@ -3242,7 +3264,7 @@ function acceptToolSettingsUpdateDto(input: unknown): dto.ToolSettingsUpdateDto 
       case "tags": {
         if (value === undefined) break;
         if (!(isArray(value) && arrayMaxSize(value, 16) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 64) && matches(item as string, PATTERN_39))) return undefined;
+        if (!(value as unknown[]).every((item) => isString(item) && minLength(item as string, 1) && maxLength(item as string, 64) && matches(item as string, PATTERN_40))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3300,7 +3322,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
     let value: unknown = source[key];
     switch (key) {
       case "name": {
-        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_40))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 63) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "description": {
@@ -3313,7 +3335,7 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
         break;
       }
       case "method": {
-        if (!(isIn(value, ALLOWED_41))) return undefined;
+        if (!(isIn(value, ALLOWED_42))) return undefined;
         break;
       }
       case "url": {
@@ -3400,6 +3422,31 @@ function acceptHttpToolInputDto(input: unknown): dto.HttpToolInputDto | undefine
   return out as unknown as dto.HttpToolInputDto;
 }
 
+function acceptRateLimitDto(input: unknown): dto.RateLimitDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["requests"] === undefined || source["window"] === undefined) return undefined;
+  const out = new dto.RateLimitDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "requests": {
+        if (!(isInt(value) && min(value, 1))) return undefined;
+        break;
+      }
+      case "window": {
+        if (!(isString(value) && matches(value as string, PATTERN_28))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.RateLimitDto;
+}
+
 function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -3410,7 +3457,7 @@ function acceptHttpToolIdentityDto(input: unknown): dto.HttpToolIdentityDto | un
     switch (key) {
       case "header": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_30))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 100) && matches(value as string, PATTERN_31))) return undefined;
         break;
       }
       case "audience": {
@@ -3446,7 +3493,7 @@ function acceptHttpToolImportDto(input: unknown): dto.HttpToolImportDto | undefi
       }
       case "prefix": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_40))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 30) && matches(value as string, PATTERN_41))) return undefined;
         break;
       }
       case "operationIds": {
@@ -3602,12 +3649,12 @@ function acceptListUsersQueryDto(input: unknown): dto.ListUsersQueryDto | undefi
     switch (key) {
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_42))) return undefined;
+        if (!(isIn(value, ALLOWED_43))) return undefined;
         break;
       }
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_44))) return undefined;
         break;
       }
       case "search": {
@@ -3662,7 +3709,7 @@ function acceptCreateUserRequestDto(input: unknown): dto.CreateUserRequestDto | 
       }
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_43))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3697,7 +3744,7 @@ function acceptUpdateUserRolesRequestDto(input: unknown): dto.UpdateUserRolesReq
     switch (key) {
       case "roles": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 3) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_42))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_43))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -3752,7 +3799,7 @@ function acceptOrganizationAssignmentDto(input: unknown): dto.OrganizationAssign
       }
       case "role": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_44))) return undefined;
+        if (!(isIn(value, ALLOWED_45))) return undefined;
         break;
       }
       default:
@@ -3815,7 +3862,7 @@ function acceptUpdateUserStatusRequestDto(input: unknown): dto.UpdateUserStatusR
     let value: unknown = source[key];
     switch (key) {
       case "status": {
-        if (!(isIn(value, ALLOWED_43))) return undefined;
+        if (!(isIn(value, ALLOWED_44))) return undefined;
         break;
       }
       case "reason": {
@@ -4437,12 +4484,12 @@ function acceptListAuditLogsQueryDto(input: unknown): dto.ListAuditLogsQueryDto 
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_45))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_46))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_46))) return undefined;
+        if (!(isIn(value, ALLOWED_47))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4490,7 +4537,7 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
     switch (key) {
       case "format": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_47))) return undefined;
+        if (!(isIn(value, ALLOWED_48))) return undefined;
         break;
       }
       case "startDate": {
@@ -4510,12 +4557,12 @@ function acceptExportAuditLogsQueryDto(input: unknown): dto.ExportAuditLogsQuery
       }
       case "action": {
         if (value === undefined) break;
-        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_45))) return undefined;
+        if (!(isString(value) && minLength(value as string, 1) && maxLength(value as string, 64) && matches(value as string, PATTERN_46))) return undefined;
         break;
       }
       case "severity": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_46))) return undefined;
+        if (!(isIn(value, ALLOWED_47))) return undefined;
         break;
       }
       case "apiKeyId": {
@@ -4645,12 +4692,12 @@ function acceptCreateWebhookRequestDto(input: unknown): dto.CreateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_48))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_49))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_49))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_50))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4710,12 +4757,12 @@ function acceptUpdateWebhookRequestDto(input: unknown): dto.UpdateWebhookRequest
     switch (key) {
       case "url": {
         value = ((value: any) => (typeof value === 'string' ? value.trim() : value))(value);
-        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_48))) return undefined;
+        if (!(isURL(value as string, { require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) && maxLength(value as string, 2048) && matches(value as string, PATTERN_49))) return undefined;
         break;
       }
       case "events": {
         if (!(isArray(value) && arrayMinSize(value, 1) && arrayMaxSize(value, 8) && arrayUnique(value))) return undefined;
-        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_49))) return undefined;
+        if (!(value as unknown[]).every((item) => isIn(item, ALLOWED_50))) return undefined;
         value = [...(value as unknown[])];
         break;
       }
@@ -4816,7 +4863,7 @@ function acceptListWebhookDeliveriesQueryDto(input: unknown): dto.ListWebhookDel
     switch (key) {
       case "status": {
         if (value === undefined) break;
-        if (!(isIn(value, ALLOWED_50))) return undefined;
+        if (!(isIn(value, ALLOWED_51))) return undefined;
         break;
       }
       case "page": {
@@ -4875,12 +4922,12 @@ function acceptStreamEventsQueryDto(input: unknown): dto.StreamEventsQueryDto | 
     switch (key) {
       case "types": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_51))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 500) && matches(value as string, PATTERN_52))) return undefined;
         break;
       }
       case "servers": {
         if (value === undefined) break;
-        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_52))) return undefined;
+        if (!(isString(value) && maxLength(value as string, 760) && matches(value as string, PATTERN_53))) return undefined;
         break;
       }
       default:
@@ -5021,7 +5068,7 @@ acceptWith(dto.UpstreamTlsDto, acceptUpstreamTlsDto);
 acceptWith(dto.UpstreamServerInputTimeoutsDto, acceptUpstreamServerInputTimeoutsDto);
 acceptWith(dto.UpstreamServerInputHealthCheckDto, acceptUpstreamServerInputHealthCheckDto);
 acceptWith(dto.UpstreamReplicasDto, acceptUpstreamReplicasDto);
-acceptWith(dto.RateLimitDto, acceptRateLimitDto);
+acceptWith(dto.UpstreamRateLimitsDto, acceptUpstreamRateLimitsDto);
 acceptWith(dto.UpstreamCacheDto, acceptUpstreamCacheDto);
 acceptWith(dto.UpstreamAuthDto, acceptUpstreamAuthDto);
 acceptWith(dto.UpstreamUserConfigDto, acceptUpstreamUserConfigDto);
@@ -5058,6 +5105,7 @@ acceptWith(dto.DisconnectServerGroupParamsDto, acceptDisconnectServerGroupParams
 acceptWith(dto.ToolSettingsUpdateDto, acceptToolSettingsUpdateDto);
 acceptWith(dto.UpdateToolSettingsParamsDto, acceptUpdateToolSettingsParamsDto);
 acceptWith(dto.HttpToolInputDto, acceptHttpToolInputDto);
+acceptWith(dto.RateLimitDto, acceptRateLimitDto);
 acceptWith(dto.HttpToolIdentityDto, acceptHttpToolIdentityDto);
 acceptWith(dto.HttpToolImportDto, acceptHttpToolImportDto);
 acceptWith(dto.GetHttpToolParamsDto, acceptGetHttpToolParamsDto);

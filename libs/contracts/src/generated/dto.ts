@@ -1216,14 +1216,47 @@ export class UpstreamReplicasDto {
   urls?: string[];
 }
 
-export class RateLimitDto {
+/** How often the server's tools may be run, as one or more windows, every one enforced: `requests`
+in `window` (1 s to 24 h), and the seed's `requestsPerMinute`, `requestsPerHour` and
+`requestsPerDay` (at least one window; 400 otherwise). `scope` `caller` (the default): each
+caller has these budgets, spent by their runs of any of the server's tools; `server`: every
+caller's runs spend the same budgets, on every instance (with Redis), to keep within the
+upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the
+window that refused; windows are spent shortest first, so a run one window refuses spends
+nothing of the longer ones. */
+export class UpstreamRateLimitsDto {
+  @ValidateIf((object: Record<string, unknown>) => object["requests"] !== undefined)
   @IsInt()
   @Min(1)
-  requests!: number;
+  @Max(1000000000)
+  requests?: number;
 
+  @ValidateIf((object: Record<string, unknown>) => object["window"] !== undefined)
   @IsString()
   @Matches(new RegExp("^[0-9]+(ms|s|m|h)$"))
-  window!: string;
+  window?: string;
+
+  @ValidateIf((object: Record<string, unknown>) => object["requestsPerMinute"] !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(1000000000)
+  requestsPerMinute?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["requestsPerHour"] !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(1000000000)
+  requestsPerHour?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["requestsPerDay"] !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(1000000000)
+  requestsPerDay?: number;
+
+  @ValidateIf((object: Record<string, unknown>) => object["scope"] !== undefined)
+  @IsIn(["caller","server"])
+  scope?: "caller" | "server";
 }
 
 /** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and
@@ -1440,11 +1473,12 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamReplicasDto)
   replicas?: UpstreamReplicasDto;
 
+  /** How often the server's tools may be run, as one or more windows, every one enforced: `requests` in `window` (1 s to 24 h), and the seed's `requestsPerMinute`, `requestsPerHour` and `requestsPerDay` (at least one window; 400 otherwise). `scope` `caller` (the default): each caller has these budgets, spent by their runs of any of the server's tools; `server`: every caller's runs spend the same budgets, on every instance (with Redis), to keep within the upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the window that refused; windows are spent shortest first, so a run one window refuses spends nothing of the longer ones. */
   @ValidateIf((object: Record<string, unknown>) => object["rateLimits"] !== undefined)
   @IsObject()
   @ValidateNested()
-  @Type(() => RateLimitDto)
-  rateLimits?: RateLimitDto;
+  @Type(() => UpstreamRateLimitsDto)
+  rateLimits?: UpstreamRateLimitsDto;
 
   /** Results of this server's read-only tools kept by the gateway for `ttlSeconds`, per user and exact arguments, and served without calling the upstream (the run is still authorized, limited, recorded and audited, with `cached: true`). Which tools: those named in `tools`, or without `tools`, those the upstream annotates `readOnlyHint: true`. Only completed results up to 1 MiB are kept. Emptied for the server when its tools change or it reconnects; null or absent: nothing is kept. */
   @IsOptional()
@@ -1878,6 +1912,16 @@ export class UpdateToolSettingsParamsDto {
   @MinLength(1)
   @MaxLength(200)
   id!: string;
+}
+
+export class RateLimitDto {
+  @IsInt()
+  @Min(1)
+  requests!: number;
+
+  @IsString()
+  @Matches(new RegExp("^[0-9]+(ms|s|m|h)$"))
+  window!: string;
 }
 
 /** Tell the service who the caller is: every request carries a JWT the gateway signs (RS256,

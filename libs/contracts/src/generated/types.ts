@@ -51,6 +51,23 @@ export interface RateLimit {
   window: string;
 }
 
+export interface ToolRateLimit {
+  requests: number;
+  window: string;
+  /** `caller`: each caller has this budget; `server`: every caller of its server spends the same one. */
+  scope: "caller" | "server";
+}
+
+/** How often the server's tools may be run, as one or more windows, every one enforced: `requests` in `window` (1 s to 24 h), and the seed's `requestsPerMinute`, `requestsPerHour` and `requestsPerDay` (at least one window; 400 otherwise). `scope` `caller` (the default): each caller has these budgets, spent by their runs of any of the server's tools; `server`: every caller's runs spend the same budgets, on every instance (with Redis), to keep within the upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the window that refused; windows are spent shortest first, so a run one window refuses spends nothing of the longer ones. */
+export interface UpstreamRateLimits {
+  requests?: number;
+  window?: string;
+  requestsPerMinute?: number;
+  requestsPerHour?: number;
+  requestsPerDay?: number;
+  scope?: "caller" | "server";
+}
+
 export interface Tool {
   id: string;
   name: string;
@@ -76,6 +93,8 @@ export interface Tool {
   };
   permissions: Array<string>;
   rateLimit?: RateLimit;
+  /** Every limit on running it, shortest window first (`rateLimit` is the first): its own, or its upstream server's `rateLimits`. Absent when it has none beyond the route's. */
+  rateLimits?: Array<ToolRateLimit>;
   examples?: Array<{
     name: string;
     input: {
@@ -292,7 +311,7 @@ export interface UpstreamServerInput {
     timeoutMs?: number;
   };
   replicas?: UpstreamReplicas;
-  rateLimits?: RateLimit;
+  rateLimits?: UpstreamRateLimits;
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
   userConfig?: UpstreamUserConfig;
@@ -384,7 +403,7 @@ export interface UpstreamServer {
     /** How long a ping may take (the one given, else the smaller of `timeouts.requestMs` and 10 s). */
     timeoutMs: number;
   };
-  rateLimits?: RateLimit;
+  rateLimits?: UpstreamRateLimits;
   cache?: UpstreamCache;
   auth?: UpstreamAuth;
   userConfig?: UpstreamUserConfig;

@@ -166,7 +166,7 @@ export function filesystemTool(sandbox: Sandbox): ToolDefinition {
     source: 'builtin',
     permissions: ['execute:tools', 'filesystem:read'],
     operationPermissions: { write: ['filesystem:write'], delete: ['filesystem:write'], mkdir: ['filesystem:write'] },
-    rateLimit: { requests: 100, window: '1m' },
+    rateLimits: [{ requests: 100, window: '1m', scope: 'caller' }],
     inputSchema: {
       type: 'object',
       required: ['operation', 'path'],

@@ -359,13 +359,19 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     if (missingForOperation.length > 0) await deny(missingForOperation);
   }
 
-  // The tool's own limit (or its upstream server's), on top of the route's.
+  /**
+   * The tool's own limits (or its upstream server's), on top of the route's: shortest window
+   * first, so a run a window refuses spends nothing of the longer ones.
+   */
   private async enforceToolLimit(caller: AuthenticatedUser, definition: ToolDefinition): Promise<void> {
-    if (!definition.rateLimit) return;
-    const rule = rateLimitRule(definition.rateLimit);
-    const scope = definition.server ? `server:${definition.server.id}` : `tool:${definition.id}`;
-    const state = await this.limiter.consume(`${scope}:user:${caller.id}`, rule);
-    if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded`);
+    if (!definition.rateLimits) return;
+    const owner = definition.server ? `server:${definition.server.id}` : `tool:${definition.id}`;
+    for (const limit of definition.rateLimits) {
+      const rule = rateLimitRule(limit);
+      const spender = limit.scope === 'server' ? 'all' : `user:${caller.id}`;
+      const state = await this.limiter.consume(`${owner}:${spender}:${rule.windowSeconds}s`, rule);
+      if (!state.allowed) throw rateLimitExceeded(state, `Rate limit of ${definition.name} exceeded (${limit.requests} per ${limit.window}${limit.scope === 'server' ? ' for all its callers' : ''})`);
+    }
   }
 
   private async run(definition: ToolDefinition, input: Record<string, unknown>, caller: AuthenticatedUser, executionId: string, timeoutMs: number, channel?: CallerChannel, traceparent?: string): Promise<RunResult> {

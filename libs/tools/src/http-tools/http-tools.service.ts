@@ -313,7 +313,7 @@ export class HttpToolsService implements OnModuleInit, OnModuleDestroy {
       annotations: annotationsOf(row.method),
       inputSchema: row.inputSchema,
       permissions: ['execute:tools', ...row.permissions],
-      ...(row.rateLimit ? { rateLimit: row.rateLimit } : {}),
+      ...(row.rateLimit ? { rateLimits: [{ ...row.rateLimit, scope: 'caller' }] } : {}),
       run: (input, context) => callEndpoint(call, input, context),
     };
   }

@@ -19,7 +19,7 @@ import {
   type Tool as McpTool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRunContext } from '../tool.types';
+import { type ClientRequestMethod, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolCategory, type ToolLogMessage, type ToolRateLimit, type ToolRunContext } from '../tool.types';
 import { CallerRouting } from './caller-routing';
 import { CircuitBreaker } from './circuit-breaker';
 import { type CredentialScanMode, scanCredentials } from './credential-scan';
@@ -51,7 +51,7 @@ export interface UpstreamSettings {
   /** Zero: no pings. */
   readonly healthTimeoutMs: number;
   readonly category: ToolCategory;
-  readonly rateLimit?: { requests: number; window: string };
+  readonly rateLimits?: readonly ToolRateLimit[];
   /** The server's tags, which its tools carry too. */
   readonly tags?: readonly string[];
   readonly auth?: UpstreamAuthSettings;
@@ -497,7 +497,7 @@ export class UpstreamConnection {
       inputSchema: tool.inputSchema as Record<string, unknown>,
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
       permissions: server.permissions?.length ? [...UPSTREAM_TOOL_PERMISSIONS, ...server.permissions] : UPSTREAM_TOOL_PERMISSIONS,
-      ...(server.rateLimit ? { rateLimit: server.rateLimit } : {}),
+      ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
       ...(server.cache && cachedTool(tool, server.cache) ? { cacheTtlMs: server.cache.ttlSeconds * 1000 } : {}),
       ...(needsConfirmation(tool, server.confirmTools) ? { requiresConfirmation: true } : {}),
       ...(server.tags?.length ? { tags: server.tags } : {}),

@@ -1,3 +1,4 @@
+import type { StoredRateLimits } from './upstream-rate-limits';
 import type { StoredTls } from './upstream-tls';
 import type { CredentialScanMode } from './credential-scan';
 import type { ToolFilter } from './tool-filter';
@@ -97,7 +98,7 @@ export class UpstreamServerEntity {
   healthCheck!: UpstreamHealthCheck;
 
   @Column({ name: 'rate_limits', type: 'jsonb', nullable: true })
-  rateLimits!: { requests: number; window: string } | null;
+  rateLimits!: StoredRateLimits | null;
 
   /** How the gateway authenticates to it beyond its headers; null: not at all. */
   @Column({ type: 'jsonb', nullable: true })

@@ -24,6 +24,7 @@ import { copiesOf, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
+import { rateLimitProblems, storedRateLimits, toolRateLimits } from './upstream-rate-limits';
 import { clientCertificate, maskedTls, sealTls, unsealTls } from './upstream-tls';
 import { UpstreamUserConfigs } from './upstream-user-configs';
 import { type StoredUserConfig, userConfigProblems } from './user-config-rules';
@@ -784,7 +785,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       healthIntervalMs: server.healthCheck.intervalMs,
       healthTimeoutMs: server.healthCheck.enabled === false ? 0 : pingTimeoutMs(server),
       category: (server.metadata.category as ToolCategory | undefined) ?? 'data',
-      rateLimit: server.rateLimits ?? undefined,
+      rateLimits: toolRateLimits(server.rateLimits),
       tags: server.metadata.tags,
       permissions: server.permissions,
       confirmTools: server.confirmTools,
@@ -919,7 +920,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
         ...(input.healthCheck?.timeoutMs === undefined ? {} : { timeoutMs: input.healthCheck.timeoutMs }),
       },
       replicas: { count: input.replicas?.count ?? 1, strategy: input.replicas?.strategy ?? 'round_robin', ...(input.replicas?.urls?.length ? { urls: [...input.replicas.urls] } : {}) },
-      rateLimits: input.rateLimits ? { requests: input.rateLimits.requests, window: input.rateLimits.window } : null,
+      rateLimits: input.rateLimits ? storedRateLimits(input.rateLimits) : null,
       cache: input.cache ? { ttlSeconds: input.cache.ttlSeconds, ...(input.cache.tools ? { tools: [...input.cache.tools] } : {}) } : null,
       userConfig: input.userConfig ? storedUserConfig(input.userConfig) : null,
       organizations: input.organizations ? [...new Set(input.organizations.map((id) => id.toLowerCase()))] : null,
@@ -942,6 +943,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
       ...this.userConfigProblems(input),
       ...replicaProblems(input),
+      ...rateLimitProblems(input.rateLimits),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
@@ -1013,7 +1015,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       replicaStates: copiesOf(connection),
       timeouts: server.timeouts,
       healthCheck: { intervalMs: server.healthCheck.intervalMs, enabled: server.healthCheck.enabled ?? true, timeoutMs: pingTimeoutMs(server) },
-      ...(server.rateLimits ? { rateLimits: server.rateLimits } : {}),
+      ...(server.rateLimits ? { rateLimits: { ...server.rateLimits, scope: server.rateLimits.scope ?? 'caller' } } : {}),
       cache: server.cache,
       auth: maskedAuth(server.auth),
       userConfig: server.userConfig,
