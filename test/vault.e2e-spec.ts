@@ -1,12 +1,17 @@
 import { parseConfig } from '@app/config';
 import type { CreatedWebhook, SecretsStatus } from '@app/contracts';
 import { SecretBox } from '@app/security';
-import { registerAndLoginAs, startTestApp, startVaultServer, type TestApp, type VaultServer } from '@app/testing';
+import { createTestCa, registerAndLoginAs, startTestApp, startVaultServer, type TestApp, type VaultServer } from '@app/testing';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TOKEN = 's.gateway-test-token';
+const ROLE_ID = 'secure-mcp-role';
+const SECRET_ID = 'secret-id-for-the-gateway';
 const key = (): string => randomBytes(32).toString('hex');
 const boxOf = (current: string): SecretBox => new SecretBox(parseConfig({ SECRETS_KEY: current }));
 
@@ -20,7 +25,7 @@ describe('sealing keys from HashiCorp Vault', () => {
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    vault = await startVaultServer(TOKEN);
+    vault = await startVaultServer(TOKEN, { appRole: { roleId: ROLE_ID, secretId: SECRET_ID } });
     vault.put('secret/data/secure-mcp', { SECRETS_KEY: CURRENT, SECRETS_PREVIOUS_KEYS: [OLD] });
   });
 
@@ -92,6 +97,58 @@ describe('sealing keys from HashiCorp Vault', () => {
     const app = await boot();
     expect(secretReads('secret/data/secure-mcp').length - before).toBe(3);
     expect((await app.client.call('getHealth')).status).toBe(200);
+  });
+
+  it('signs in with an AppRole once, reads the keys with the token it was given, and revokes that token', async () => {
+    const issuedBefore = vault.loginTokens.issued.length;
+    vault.unavailableFor(1);
+    const app = await boot({ VAULT_TOKEN: '', VAULT_ROLE_ID: ROLE_ID, VAULT_SECRET_ID: SECRET_ID });
+    // One login even though the first read was answered 503: a secret_id may be good for one use.
+    expect(vault.loginTokens.issued.length - issuedBefore).toBe(1);
+    const issued = vault.loginTokens.issued.at(-1) as string;
+    const reads = secretReads('secret/data/secure-mcp').slice(-2);
+    expect(reads.map((read) => read.headers['x-vault-token'])).toEqual([issued, issued]);
+    expect(vault.loginTokens.revoked).toContain(issued);
+    const admin = await registerAndLoginAs(app, ['admin']);
+    const status = (await app.client.call<SecretsStatus>('getSecretsStatus', { headers: admin.auth })).body;
+    expect(status.keys.map((entry) => entry.id)).toEqual([boxOf(CURRENT).currentKeyId, boxOf(OLD).currentKeyId]);
+
+    const refused = await startTestApp(envFor({ VAULT_TOKEN: '', VAULT_ROLE_ID: ROLE_ID, VAULT_SECRET_ID: 'a-wrong-secret-id' })).then(
+      (started) => {
+        apps.push(started);
+        return new Error('started');
+      },
+      (error: Error) => error,
+    );
+    expect(refused.message).toMatch(/Could not read the sealing keys from Vault: POST \/v1\/auth\/approle\/login answered 400: invalid role or secret ID/);
+    expect(refused.message).not.toContain('a-wrong-secret-id');
+  });
+
+  it('reaches a Vault on https:// with a private CA through VAULT_CACERT, and refuses its certificate at once without it', async () => {
+    const ca = createTestCa('Vault CA');
+    const secure = await startVaultServer(TOKEN, { tls: ca.issue('127.0.0.1', { names: ['127.0.0.1'] }) });
+    try {
+      secure.put('secret/data/secure-mcp', { SECRETS_KEY: CURRENT });
+      const caFile = join(mkdtempSync(join(tmpdir(), 'vault-ca-')), 'ca.pem');
+      writeFileSync(caFile, ca.pem);
+      const app = await boot({ VAULT_ADDR: secure.address, VAULT_CACERT: caFile });
+      const health = (await app.client.call<Health>('getDetailedHealth')).body;
+      expect(health.components.vault).toMatchObject({ status: 'healthy', sealed: false });
+
+      const started = Date.now();
+      const refused = await startTestApp(envFor({ VAULT_ADDR: secure.address })).then(
+        (running) => {
+          apps.push(running);
+          return new Error('started');
+        },
+        (error: Error) => error,
+      );
+      expect(refused.message).toMatch(/Could not read the sealing keys from Vault: not reachable at https:\/\/127\.0\.0\.1:\d+ \(fetch failed: .*certificate/);
+      // Not retried for seconds: an untrusted certificate does not change while we wait.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('does not start without its keys, and says why without the token', async () => {

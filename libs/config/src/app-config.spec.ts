@@ -1,3 +1,7 @@
+import { createTestCa } from '@app/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './app-config';
 
@@ -135,7 +139,7 @@ describe('parseConfig', () => {
 
   it('takes the sealing keys from Vault instead of SECRETS_KEY, never both', () => {
     const vault = { VAULT_ADDR: 'https://vault.example.com:8200/', VAULT_TOKEN: 's.token', VAULT_SECRET_PATH: 'secret/data/secure-mcp' };
-    expect(parseConfig(vault).vault).toEqual({ address: 'https://vault.example.com:8200', token: 's.token', secretPath: 'secret/data/secure-mcp' });
+    expect(parseConfig(vault).vault).toEqual({ address: 'https://vault.example.com:8200', auth: { method: 'token', token: 's.token' }, secretPath: 'secret/data/secure-mcp' });
     expect(parseConfig({ ...vault, VAULT_NAMESPACE: 'team-a' }).vault?.namespace).toBe('team-a');
     expect(parseConfig({}).vault).toBeUndefined();
     expect(() => parseConfig({ ...vault, SECRETS_KEY: 'c'.repeat(64) })).toThrow(/SECRETS_KEY must not be set with VAULT_ADDR/);
@@ -145,6 +149,30 @@ describe('parseConfig', () => {
     for (const path of ['secure-mcp', '/secret/data/x', 'secret/../sys/x', 'secret/data/x?list=true', 'secret//x']) expect(() => parseConfig({ ...vault, VAULT_SECRET_PATH: path }), path).toThrow(/VAULT_SECRET_PATH/);
     expect(() => parseConfig({ ...vault, VAULT_ADDR: 'ftp://vault' })).toThrow(/VAULT_ADDR/);
     expect(() => parseConfig({ VAULT_TOKEN: 's.token' })).toThrow(/VAULT_TOKEN needs VAULT_ADDR/);
+  });
+
+  it('signs in to Vault with an AppRole instead of a token, never both, and trusts VAULT_CACERT', () => {
+    const vault = { VAULT_ADDR: 'https://vault.example.com:8200', VAULT_SECRET_PATH: 'secret/data/secure-mcp' };
+    const appRole = { ...vault, VAULT_ROLE_ID: 'role', VAULT_SECRET_ID: 'secret' };
+    expect(parseConfig(appRole).vault?.auth).toEqual({ method: 'approle', roleId: 'role', secretId: 'secret', mount: 'approle' });
+    expect(parseConfig({ ...appRole, VAULT_APPROLE_MOUNT: 'team-a/approle' }).vault?.auth).toMatchObject({ mount: 'team-a/approle' });
+    expect(() => parseConfig({ ...appRole, VAULT_TOKEN: 's.token' })).toThrow(/VAULT_ROLE_ID must not be set with VAULT_TOKEN/);
+    expect(() => parseConfig({ ...vault, VAULT_ROLE_ID: 'role' })).toThrow(/VAULT_SECRET_ID must be set with VAULT_ROLE_ID/);
+    expect(() => parseConfig({ ...vault, VAULT_SECRET_ID: 'secret' })).toThrow(/VAULT_ROLE_ID must be set with VAULT_SECRET_ID/);
+    expect(() => parseConfig({ ...appRole, VAULT_APPROLE_MOUNT: '../sys' })).toThrow(/VAULT_APPROLE_MOUNT/);
+    expect(() => parseConfig({ VAULT_ROLE_ID: 'role' })).toThrow(/VAULT_ROLE_ID needs VAULT_ADDR/);
+    expect(() => parseConfig({ VAULT_CACERT: '/etc/ca.pem' })).toThrow(/VAULT_CACERT needs VAULT_ADDR/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'vault-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, createTestCa().pem);
+    expect(parseConfig({ ...appRole, VAULT_CACERT: caFile }).vault?.caCert).toContain('BEGIN CERTIFICATE');
+    expect(() => parseConfig({ ...appRole, VAULT_ADDR: 'http://vault:8200', VAULT_CACERT: caFile })).toThrow(/VAULT_CACERT applies to an https:\/\/ VAULT_ADDR/);
+    expect(() => parseConfig({ ...appRole, VAULT_CACERT: join(dir, 'missing.pem') })).toThrow(/VAULT_CACERT cannot be read \(ENOENT/);
+    writeFileSync(join(dir, 'empty.pem'), 'nothing here');
+    expect(() => parseConfig({ ...appRole, VAULT_CACERT: join(dir, 'empty.pem') })).toThrow(/VAULT_CACERT holds no PEM certificate/);
+    writeFileSync(join(dir, 'bad.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    expect(() => parseConfig({ ...appRole, VAULT_CACERT: join(dir, 'bad.pem') })).toThrow(/VAULT_CACERT holds a certificate that does not parse/);
   });
 
   it('requires pairs to be set together', () => {

@@ -43,9 +43,14 @@ export type SmsConfig =
 
 /** The whole configuration contract of DESIGN.md, parsed and validated once at boot. */
 /** A Vault KV secret (v2, or v1) holding the fields SECRETS_KEY and SECRETS_PREVIOUS_KEYS, read with a token at start. */
+/** How the gateway signs in to Vault: a token given, or an AppRole login (role_id and secret_id) for a token of its own. */
+export type VaultAuth = { readonly method: 'token'; readonly token: string } | { readonly method: 'approle'; readonly roleId: string; readonly secretId: string; readonly mount: string };
+
 export interface VaultConfig {
   readonly address: string;
-  readonly token: string;
+  readonly auth: VaultAuth;
+  /** PEM of the CAs trusted for an https:// VAULT_ADDR instead of the public roots (VAULT_CACERT). */
+  readonly caCert?: string;
   /** The secret's API path under /v1: `secret/data/secure-mcp` for KV v2, `kv/secure-mcp` for v1. */
   readonly secretPath: string;
   /** Vault Enterprise namespace (X-Vault-Namespace). */
@@ -496,19 +501,62 @@ export function secretKeysFrom(current: string | undefined, previous: string | u
 function vaultConfig(env: Env): VaultConfig | undefined {
   const address = url(env, 'VAULT_ADDR', ['http:', 'https:']);
   if (address === undefined) {
-    for (const name of ['VAULT_TOKEN', 'VAULT_SECRET_PATH', 'VAULT_NAMESPACE']) if (text(env, name) !== undefined) throw new ConfigError(name, 'needs VAULT_ADDR');
+    for (const name of VAULT_SETTINGS) if (text(env, name) !== undefined) throw new ConfigError(name, 'needs VAULT_ADDR');
     return undefined;
   }
   for (const name of ['SECRETS_KEY', 'SECRETS_PREVIOUS_KEYS']) if (text(env, name) !== undefined) throw new ConfigError(name, 'must not be set with VAULT_ADDR: the keys come from the Vault secret');
-  const token = text(env, 'VAULT_TOKEN');
-  if (token === undefined) throw new ConfigError('VAULT_TOKEN', 'must be set with VAULT_ADDR');
+  const auth = vaultAuth(env);
+  const caCertFile = text(env, 'VAULT_CACERT');
+  if (caCertFile !== undefined && !address.startsWith('https:')) throw new ConfigError('VAULT_CACERT', 'applies to an https:// VAULT_ADDR');
+  const caCert = caCertFile === undefined ? undefined : pemCertificates('VAULT_CACERT', caCertFile);
   const secretPath = text(env, 'VAULT_SECRET_PATH');
   if (secretPath === undefined) throw new ConfigError('VAULT_SECRET_PATH', 'must be set with VAULT_ADDR (e.g. secret/data/secure-mcp)');
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/.test(secretPath)) {
     throw new ConfigError('VAULT_SECRET_PATH', 'must be a secret path such as secret/data/secure-mcp');
   }
   const namespace = text(env, 'VAULT_NAMESPACE');
-  return { address: address.replace(/\/+$/, ''), token, secretPath, ...(namespace ? { namespace } : {}) };
+  return { address: address.replace(/\/+$/, ''), auth, secretPath, ...(namespace ? { namespace } : {}), ...(caCert ? { caCert } : {}) };
+}
+
+const VAULT_SETTINGS = ['VAULT_TOKEN', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'VAULT_APPROLE_MOUNT', 'VAULT_SECRET_PATH', 'VAULT_NAMESPACE', 'VAULT_CACERT'];
+
+/** VAULT_TOKEN, or VAULT_ROLE_ID with VAULT_SECRET_ID (and VAULT_APPROLE_MOUNT): one way, never both. */
+function vaultAuth(env: Env): VaultAuth {
+  const token = text(env, 'VAULT_TOKEN');
+  const roleId = text(env, 'VAULT_ROLE_ID');
+  const secretId = text(env, 'VAULT_SECRET_ID');
+  const mount = text(env, 'VAULT_APPROLE_MOUNT');
+  if (token !== undefined) {
+    for (const [name, value] of [['VAULT_ROLE_ID', roleId], ['VAULT_SECRET_ID', secretId], ['VAULT_APPROLE_MOUNT', mount]] as const) {
+      if (value !== undefined) throw new ConfigError(name, 'must not be set with VAULT_TOKEN: sign in with a token or with an AppRole, not both');
+    }
+    return { method: 'token', token };
+  }
+  if (roleId === undefined && secretId === undefined) throw new ConfigError('VAULT_TOKEN', 'must be set with VAULT_ADDR (or VAULT_ROLE_ID and VAULT_SECRET_ID)');
+  if (roleId === undefined) throw new ConfigError('VAULT_ROLE_ID', 'must be set with VAULT_SECRET_ID');
+  if (secretId === undefined) throw new ConfigError('VAULT_SECRET_ID', 'must be set with VAULT_ROLE_ID');
+  if (mount !== undefined && !/^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/.test(mount)) throw new ConfigError('VAULT_APPROLE_MOUNT', 'must be an auth mount path such as approle');
+  return { method: 'approle', roleId, secretId, mount: mount ?? 'approle' };
+}
+
+/** A PEM file of certificates, read and checked once. */
+function pemCertificates(name: string, path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(name, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new ConfigError(name, `holds no PEM certificate: ${path}`);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw new ConfigError(name, `holds a certificate that does not parse (${(error as Error).message}): ${path}`);
+    }
+  }
+  return pem;
 }
 
 /** Parses and validates an environment; throws ConfigError naming the first bad variable. */

@@ -42,7 +42,7 @@ export { prng } from './prng';
 export { metricValue } from './prometheus-text';
 export { Authenticator } from './totp-authenticator';
 export { startVaultServer } from './vault-server';
-export type { VaultServer } from './vault-server';
+export type { VaultServer, VaultServerOptions } from './vault-server';
 export { startTlsDocumentServer } from './tls-document-server';
 export type { ServedDocument, TlsDocumentServer } from './tls-document-server';
 export { BROWSER, clientKeyPair, hiddenFields, MemoryProvider, pkcePair, signClientAssertion } from './oauth-client-kit';

@@ -1,5 +1,6 @@
 import { AppConfig, type SecretKeys, secretKeysFrom, type VaultConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
+import { Agent } from 'undici';
 
 const REQUEST_TIMEOUT_MS = 5_000;
 // The public detailed report asks Vault at most this often, however often it is asked.
@@ -28,13 +29,15 @@ class VaultError extends Error {
 
 /**
  * The sealing keys from a HashiCorp Vault KV secret (fields SECRETS_KEY and SECRETS_PREVIOUS_KEYS,
- * the latter comma-separated or a list), read once at start with a token, and Vault's health for
- * the detailed report. Nothing is written to disk: a restart reads the secret again.
+ * the latter comma-separated or a list), read once at start with a token or after an AppRole
+ * login, and Vault's health for the detailed report. Nothing is written to disk: a restart reads
+ * the secret again.
  */
 @Injectable()
 export class VaultKeys {
   private readonly logger = new Logger('Vault');
   private lastHealth?: { readonly at: number; readonly answer: Promise<VaultHealth> };
+  private agent?: Agent;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -42,19 +45,43 @@ export class VaultKeys {
     return this.config.vault !== undefined;
   }
 
-  /** The keys, checked as SECRETS_KEY would be; retried while Vault is unreachable or unavailable, refused at once when it says no. */
+  /**
+   * The keys, checked as SECRETS_KEY would be; retried while Vault is unreachable or unavailable,
+   * refused at once when it says no. With an AppRole, one login (its secret_id may be good for one
+   * use), and the token it gave revoked once read: the gateway keeps no Vault token.
+   */
   async readKeys(): Promise<SecretKeys> {
     const vault = this.settings();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return keysOf(await this.get(vault, `/v1/${vault.secretPath}`), vault.secretPath);
-      } catch (error) {
-        const retryable = error instanceof VaultError && error.retryable;
-        if (!retryable || attempt >= RETRY_DELAYS_MS.length) throw new Error(`Could not read the sealing keys from Vault: ${(error as Error).message}`);
-        this.logger.warn(`reading ${vault.secretPath} failed (${(error as Error).message}); trying again`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    const auth = vault.auth;
+    let token = auth.method === 'token' ? auth.token : undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          token ??= await this.appRoleLogin(vault);
+          return keysOf(await this.request(vault, 'GET', `/v1/${vault.secretPath}`, token), vault.secretPath);
+        } catch (error) {
+          const retryable = error instanceof VaultError && error.retryable;
+          if (!retryable || attempt >= RETRY_DELAYS_MS.length) throw new Error(`Could not read the sealing keys from Vault: ${(error as Error).message}`);
+          this.logger.warn(`reading ${vault.secretPath} failed (${(error as Error).message}); trying again`);
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        }
       }
+    } finally {
+      if (auth.method === 'approle' && token !== undefined) await this.revoke(vault, token);
     }
+  }
+
+  private async revoke(vault: VaultConfig, token: string): Promise<void> {
+    await this.request(vault, 'POST', '/v1/auth/token/revoke-self', token).catch((error: unknown) => this.logger.warn(`the AppRole login's token could not be revoked (${(error as Error).message}); it lapses at the end of its TTL`));
+  }
+
+  private async appRoleLogin(vault: VaultConfig): Promise<string> {
+    const auth = vault.auth;
+    if (auth.method !== 'approle') throw new VaultError('no token to read the secret with', false);
+    const answer = (await this.request(vault, 'POST', `/v1/auth/${auth.mount}/login`, undefined, { role_id: auth.roleId, secret_id: auth.secretId })) as { auth?: { client_token?: unknown } } | undefined;
+    const token = answer?.auth?.client_token;
+    if (typeof token !== 'string' || token === '') throw new VaultError(`the AppRole login at auth/${auth.mount} gave no client_token`, false);
+    return token;
   }
 
   /** Unsealed and answering (active, or a standby that can serve) is healthy; asked at most every HEALTH_TTL_MS. */
@@ -72,7 +99,7 @@ export class VaultKeys {
     const started = performance.now();
     const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     try {
-      const response = await fetch(`${vault.address}/v1/sys/health?standbyok=true&perfstandbyok=true`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${vault.address}/v1/sys/health?standbyok=true&perfstandbyok=true`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...this.dispatcher(vault) });
       const body = (await response.json().catch(() => ({}))) as { sealed?: unknown; version?: unknown; initialized?: unknown };
       const sealed = typeof body.sealed === 'boolean' ? body.sealed : undefined;
       const version = typeof body.version === 'string' ? body.version.slice(0, 50) : undefined;
@@ -90,25 +117,40 @@ export class VaultKeys {
     return this.config.vault;
   }
 
-  private async get(vault: VaultConfig, path: string): Promise<unknown> {
+  private async request(vault: VaultConfig, method: 'GET' | 'POST', path: string, token: string | undefined, body?: Record<string, string>): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(`${vault.address}${path}`, { headers: headersFor(vault), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await fetch(`${vault.address}${path}`, {
+        method,
+        headers: { ...headersFor(vault, token), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        ...this.dispatcher(vault),
+      });
     } catch (error) {
-      throw new VaultError(`not reachable at ${vault.address} (${describe(error)})`, true);
+      // A certificate Vault's is not trusted, or not for its name, will not change while we wait.
+      const certificate = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(String((error as { cause?: { code?: unknown } }).cause?.code ?? ''));
+      throw new VaultError(`not reachable at ${vault.address} (${describe(error)})`, !certificate);
     }
-    const body = (await response.json().catch(() => undefined)) as { errors?: unknown } | undefined;
+    const answer = (await response.json().catch(() => undefined)) as { errors?: unknown } | undefined;
     if (!response.ok) {
-      const errors = Array.isArray(body?.errors) ? body.errors.filter((item): item is string => typeof item === 'string').join('; ').slice(0, 300) : '';
-      // 5xx and 429 (a standby, a rate limit) may pass; 4xx (no permission, no such secret) will not.
-      throw new VaultError(`GET ${path} answered ${response.status}${errors ? `: ${errors}` : ''}`, response.status >= 500 || response.status === 429);
+      const errors = Array.isArray(answer?.errors) ? answer.errors.filter((item): item is string => typeof item === 'string').join('; ').slice(0, 300) : '';
+      // 5xx and 429 (a standby, a rate limit) may pass; 4xx (no permission, no such secret, a wrong secret_id) will not.
+      throw new VaultError(`${method} ${path} answered ${response.status}${errors ? `: ${errors}` : ''}`, response.status >= 500 || response.status === 429);
     }
-    return body;
+    return answer;
+  }
+
+  /** Fetch's way to Vault: through an agent trusting VAULT_CACERT when there is one. */
+  private dispatcher(vault: VaultConfig): { dispatcher?: Agent } {
+    if (!vault.caCert) return {};
+    this.agent ??= new Agent({ connect: { ca: vault.caCert } });
+    return { dispatcher: this.agent };
   }
 }
 
-function headersFor(vault: VaultConfig): Record<string, string> {
-  return { 'x-vault-token': vault.token, 'x-vault-request': 'true', ...(vault.namespace ? { 'x-vault-namespace': vault.namespace } : {}) };
+function headersFor(vault: VaultConfig, token: string | undefined): Record<string, string> {
+  return { ...(token ? { 'x-vault-token': token } : {}), 'x-vault-request': 'true', ...(vault.namespace ? { 'x-vault-namespace': vault.namespace } : {}) };
 }
 
 /** The fields of a KV v2 (`data.data`) or v1 (`data`) secret. */
