@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['admin', 'audit', 'auth', 'common', 'config', 'contexts', 'contracts', 'database', 'events', 'health', 'organizations', 'realtime', 'rpc', 'security', 'sessions', 'testing', 'tools', 'webhooks'];
+const libs = ['admin', 'audit', 'auth', 'common', 'config', 'contexts', 'contracts', 'database', 'events', 'health', 'mail', 'organizations', 'realtime', 'rpc', 'security', 'sessions', 'testing', 'tools', 'webhooks'];
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' }, jsc: { transform: { legacyDecorator: true, decoratorMetadata: true } } })],

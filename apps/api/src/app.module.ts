@@ -1,11 +1,12 @@
 import { AdminModule, PasswordSetupTokenEntity } from '@app/admin';
 import { AuditLogEntity, AuditModule } from '@app/audit';
-import { ApiKeyEntity, AuthModule, AuthorizationCodeEntity, OAuthClientEntity, OAuthSsoRequestEntity, RefreshTokenEntity, UserEntity } from '@app/auth';
+import { ApiKeyEntity, AuthModule, AuthorizationCodeEntity, EmailVerificationTokenEntity, OAuthClientEntity, OAuthSsoRequestEntity, RefreshTokenEntity, UserEntity } from '@app/auth';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { ContractsModule } from '@app/contracts';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
 import { HealthModule } from '@app/health';
+import { MailModule } from '@app/mail';
 import { SecurityModule } from '@app/security';
 import { ContextEntity, ContextsModule } from '@app/contexts';
 import { OrganizationEntity, OrganizationMemberEntity, OrganizationsModule } from '@app/organizations';
@@ -24,8 +25,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, UpstreamOrganizationConfigEntity, ToolSettingEntity, HttpToolEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity, OrganizationEntity, OrganizationMemberEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
+        DatabaseModule.forRoot({ entities: [AuditLogEntity, UserEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity, ToolExecutionEntity, UpstreamServerEntity, UpstreamUserConfigEntity, UpstreamOrganizationConfigEntity, ToolSettingEntity, HttpToolEntity, ServerGroupEntity, FavoriteToolEntity, ContextEntity, WebhookEntity, WebhookDeliveryEntity, PasswordSetupTokenEntity, EmailVerificationTokenEntity, OAuthClientEntity, AuthorizationCodeEntity, OAuthSsoRequestEntity, OrganizationEntity, OrganizationMemberEntity], rollups: [TOOL_EXECUTION_TOTALS] }),
         EventsModule,
+        MailModule,
         AuditModule,
         SecurityModule,
         HealthModule,

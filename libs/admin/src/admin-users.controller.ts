@@ -5,7 +5,7 @@ import {
   CreateUserRequestDto,
   ListUsersQueryDto,
   type MessageResponse,
-  SetPasswordRequestDto,
+  ForgotPasswordRequestDto, SetPasswordRequestDto,
   UpdateUserRolesParamsDto,
   UpdateUserRolesRequestDto,
   UpdateUserStatusParamsDto,
@@ -63,5 +63,14 @@ export class PasswordSetupController {
   async setPassword(@Body() body: SetPasswordRequestDto, @Req() request: FastifyRequest): Promise<MessageResponse> {
     await this.users.setPassword(body.token, body.password, originOf(request));
     return { message: 'Password set; you can sign in now', timestamp: new Date().toISOString() };
+  }
+
+  @Post('forgot-password')
+  @Public()
+  @HttpCode(202)
+  @RateLimit({ rule: 'mail', by: 'email+ip' }, { rule: 'register', by: 'ip' })
+  forgotPassword(@Body() body: ForgotPasswordRequestDto, @Req() request: FastifyRequest): MessageResponse {
+    this.users.forgotPassword(body.email, originOf(request));
+    return { message: 'If there is an account with this address, a link to set a new password is on its way', timestamp: new Date().toISOString() };
   }
 }

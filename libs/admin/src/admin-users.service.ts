@@ -4,6 +4,7 @@ import { ApiError, offsetPagination, isRedisUnavailable, type RequestOrigin, sql
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { RedisService } from '@app/database';
 import { EventBus } from '@app/events';
+import { Mailer } from '@app/mail';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,6 +14,8 @@ import { PasswordSetupTokenEntity } from './password-setup-token.entity';
 const DEFAULT_PAGE_SIZE = 50;
 const SETUP_TOKEN_PREFIX = 'pst_';
 const SETUP_TOKEN_TTL_MS = 72 * 3600 * 1000;
+// A mailed one is shorter-lived: it sits in a mailbox.
+const MAILED_TOKEN_TTL_MS = 3600 * 1000;
 
 export const hashSetupToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -32,6 +35,7 @@ export class AdminUsersService {
     private readonly sessions: SessionsService,
     private readonly floors: UserTokenFloors,
     private readonly redis: RedisService,
+    private readonly mailer: Mailer,
   ) {
     this.users = dataSource.getRepository(UserEntity);
     this.setupTokens = dataSource.getRepository(PasswordSetupTokenEntity);
@@ -140,6 +144,45 @@ export class AdminUsersService {
     return setup;
   }
 
+  /**
+   * Someone forgot their password: a set-password token is mailed to the account, if there is an
+   * active one that signs in here (not through SSO). The answer is the same either way, and given
+   * before the work is done, so that neither it nor its timing tells which addresses have accounts.
+   */
+  forgotPassword(email: string, origin: RequestOrigin): void {
+    if (!this.mailer.configured) throw new ApiError(404, 'NOT_FOUND', 'Mail (SMTP_URL) is not configured on this server: ask an administrator for a set-password link');
+    void this.mailPasswordToken(email, origin).catch(async (error: unknown) => {
+      await this.audit.record({ action: 'auth.password.forgot', result: 'failure', details: { email, reason: (error as Error).message }, origin }).catch(() => undefined);
+    });
+  }
+
+  private async mailPasswordToken(email: string, origin: RequestOrigin): Promise<void> {
+    const user = await this.users.findOne({ where: { email } });
+    const refusal = !user ? 'no such account' : user.status !== 'active' ? `the account is ${user.status}` : user.authSource !== 'local' ? 'the account signs in with SSO' : undefined;
+    if (!user || refusal) {
+      await this.audit.record({ action: 'auth.password.forgot', result: 'denied', ...(user ? { userId: user.id, resource: `user:${user.id}` } : {}), details: { email, reason: refusal }, origin });
+      return;
+    }
+    await this.dataSource.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [user.id]);
+    const { token } = await this.issueSetupToken(user.id, MAILED_TOKEN_TTL_MS);
+    await this.mailer.send({
+      to: user.email,
+      subject: 'Set a new password',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        'Someone (we hope you) asked to set a new password for your account. Open this link to choose one (it works once, for an hour):',
+        this.mailer.link('reset-password', token),
+        '',
+        `Or send this token with your new password to POST /api/v1/auth/set-password: ${token}`,
+        '',
+        'Your current password works until then. If you did not ask for this, ignore this mail.',
+      ].join('\n'),
+    });
+    await this.audit.record({ action: 'auth.password.forgot', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email }, origin });
+    await this.events.publishDurable('user.security', { userId: user.id, change: 'password.reset_issued', actorId: user.id });
+  }
+
   /** Spends a set-password token: it works once, before it expires, for an active user. */
   async setPassword(token: string, password: string, origin: RequestOrigin): Promise<void> {
     const passwordHash = await this.hasher.hash(password);
@@ -164,9 +207,9 @@ export class AdminUsersService {
     await this.events.publishDurable('user.security', { userId: spent, change: 'password.set', actorId: spent });
   }
 
-  private async issueSetupToken(userId: string): Promise<NonNullable<CreatedUser['passwordSetup']>> {
+  private async issueSetupToken(userId: string, ttlMs = SETUP_TOKEN_TTL_MS): Promise<NonNullable<CreatedUser['passwordSetup']>> {
     const token = `${SETUP_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + SETUP_TOKEN_TTL_MS);
+    const expiresAt = new Date(Date.now() + ttlMs);
     await this.setupTokens.insert({ userId, tokenHash: hashSetupToken(token), expiresAt });
     return { token, expiresAt: expiresAt.toISOString(), url: '/api/v1/auth/set-password' };
   }

@@ -1,3 +1,5 @@
+import { EmailController } from './email/email.controller';
+import { EmailVerification } from './email/email-verification.service';
 import { AppConfig } from '@app/config';
 import { CredentialVerifier, IdentityAssertions, PermissionLookup, SealedStores } from '@app/security';
 import { Global, Module } from '@nestjs/common';
@@ -42,8 +44,9 @@ import { IdentityAssertionSigner } from './jwt/identity-assertion-signer';
 /** Global so the security guards (declared in SecurityModule) see the CredentialVerifier it binds. */
 @Global()
 @Module({
-  controllers: [AuthController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController, AdminOAuthClientsController, AdminOAuthGrantsController, AdminApiKeysController],
+  controllers: [AuthController, EmailController, MfaController, SamlController, UsersController, JwksController, OAuthController, OAuthMetadataController, AdminOAuthClientsController, AdminOAuthGrantsController, AdminApiKeysController],
   providers: [
+    EmailVerification,
     PasswordHasher,
     UsersService,
     JwtKeys,

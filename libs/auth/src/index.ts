@@ -28,3 +28,5 @@ export { AuthorizationCodeEntity } from './oauth/authorization-code.entity';
 export { OAuthClientEntity } from './oauth/oauth-client.entity';
 export { OAuthSsoRequestEntity } from './oauth/sso-request.entity';
 export { OAuthRetention } from './oauth/oauth-retention';
+export { EmailVerificationTokenEntity } from './email/email-verification-token.entity';
+export { EmailVerification } from './email/email-verification.service';

@@ -7,6 +7,7 @@ export function toUserView(user: UserEntity): User {
   return {
     id: user.id,
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     name: user.name,
     organization: user.organization,
     phone: user.phone,

@@ -1,3 +1,4 @@
+import { EmailVerification } from './email/email-verification.service';
 import { AuditWriter } from '@app/audit';
 import { ApiError, type RequestOrigin, sqlState } from '@app/common';
 import { AppConfig } from '@app/config';
@@ -28,6 +29,7 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     private readonly audit: AuditWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly verification: EmailVerification,
   ) {
     this.users = dataSource.getRepository(UserEntity);
     this.unsubscribe = events.on('user.updated', (event) => {
@@ -122,6 +124,8 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     }
     await this.audit.record({ action: 'user.register', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email }, origin });
     await this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
+    // The mail server's pace is not the sign-up's: the mail goes out after the answer.
+    void this.verification.afterSignUp(user, origin);
     return toUserView(user);
   }
 

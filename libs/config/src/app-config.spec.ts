@@ -151,6 +151,20 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ VAULT_TOKEN: 's.token' })).toThrow(/VAULT_TOKEN needs VAULT_ADDR/);
   });
 
+  it('mails through SMTP_URL from MAIL_FROM, with links to MAIL_LINK_BASE or PUBLIC_URL', () => {
+    expect(parseConfig({}).mail).toBeUndefined();
+    const mail = { SMTP_URL: 'smtp://user:pass@mail.example.com:587', MAIL_FROM: 'Secure MCP <no-reply@example.com>' };
+    expect(parseConfig({ ...mail, PUBLIC_URL: 'https://mcp.example.com/' }).mail).toEqual({ smtpUrl: mail.SMTP_URL, from: mail.MAIL_FROM, linkBase: 'https://mcp.example.com' });
+    expect(parseConfig({ ...mail, MAIL_LINK_BASE: 'https://app.example.com/account/' }).mail?.linkBase).toBe('https://app.example.com/account');
+    expect(parseConfig({ ...mail, SMTP_URL: 'smtps://mail.example.com', MAIL_FROM: 'no-reply@example.com' }).mail?.from).toBe('no-reply@example.com');
+    expect(() => parseConfig({ ...mail, MAIL_FROM: '' })).toThrow(/MAIL_FROM must be set with SMTP_URL/);
+    for (const from of ['nobody', 'a@b', 'Name <a@b.c', 'x\r\nBcc: evil@example.com <a@b.c>']) expect(() => parseConfig({ ...mail, MAIL_FROM: from }), from).toThrow(/MAIL_FROM/);
+    expect(() => parseConfig({ ...mail, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig({ MAIL_FROM: 'no-reply@example.com' })).toThrow(/MAIL_FROM needs SMTP_URL/);
+    expect(() => parseConfig({ MAIL_LINK_BASE: 'https://app.example.com' })).toThrow(/MAIL_LINK_BASE needs SMTP_URL/);
+    expect(() => parseConfig({ ...mail, MAIL_LINK_BASE: 'javascript:alert(1)' })).toThrow(/MAIL_LINK_BASE/);
+  });
+
   it('signs in to Vault with an AppRole instead of a token, never both, and trusts VAULT_CACERT', () => {
     const vault = { VAULT_ADDR: 'https://vault.example.com:8200', VAULT_SECRET_PATH: 'secret/data/secure-mcp' };
     const appRole = { ...vault, VAULT_ROLE_ID: 'role', VAULT_SECRET_ID: 'secret' };

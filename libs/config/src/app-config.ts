@@ -43,6 +43,15 @@ export type SmsConfig =
 
 /** The whole configuration contract of DESIGN.md, parsed and validated once at boot. */
 /** A Vault KV secret (v2, or v1) holding the fields SECRETS_KEY and SECRETS_PREVIOUS_KEYS, read with a token at start. */
+export interface MailConfig {
+  /** smtp:// (STARTTLS when the server offers it) or smtps://, with user and password in it when it wants them. */
+  readonly smtpUrl: string;
+  /** The From of every mail: an address, or `Name <address>`. */
+  readonly from: string;
+  /** Where the links in mails point: `<linkBase>/verify-email?token=…` and `<linkBase>/reset-password?token=…`, pages that POST the token. */
+  readonly linkBase: string;
+}
+
 /** How the gateway signs in to Vault: a token given, or an AppRole login (role_id and secret_id) for a token of its own. */
 export type VaultAuth = { readonly method: 'token'; readonly token: string } | { readonly method: 'approle'; readonly roleId: string; readonly secretId: string; readonly mount: string };
 
@@ -90,6 +99,8 @@ export class AppConfig {
   readonly secretsPreviousKeys!: readonly string[];
   /** Where SECRETS_KEY and SECRETS_PREVIOUS_KEYS come from instead of the environment: a HashiCorp Vault KV secret. */
   readonly vault?: VaultConfig;
+  /** Where mail goes out (address verification, forgotten passwords); none: nothing is mailed. */
+  readonly mail?: MailConfig;
   readonly toolsRoot!: string;
   readonly tools!: {
     /** Timeout of a run that names none. */
@@ -150,6 +161,8 @@ export class AppConfig {
     readonly loginLockout: RateLimitRule;
     /** Failed MFA codes per user before MFA is refused for the rest of the window. */
     readonly mfa: RateLimitRule;
+    /** Mails a caller may have sent (address verification, forgotten passwords), per user or per address and email. */
+    readonly mail: RateLimitRule;
     /** Every other API route, together, per user (per address when anonymous). */
     readonly api: RateLimitRule;
   };
@@ -518,6 +531,20 @@ function vaultConfig(env: Env): VaultConfig | undefined {
   return { address: address.replace(/\/+$/, ''), auth, secretPath, ...(namespace ? { namespace } : {}), ...(caCert ? { caCert } : {}) };
 }
 
+/** SMTP_URL, MAIL_FROM, MAIL_LINK_BASE: the gateway mails only with all it needs. */
+function mailConfig(env: Env, publicUrl: string): MailConfig | undefined {
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const from = text(env, 'MAIL_FROM');
+  const linkBase = url(env, 'MAIL_LINK_BASE', ['http:', 'https:']);
+  if (smtpUrl === undefined) {
+    for (const [name, value] of [['MAIL_FROM', from], ['MAIL_LINK_BASE', linkBase]] as const) if (value !== undefined) throw new ConfigError(name, 'needs SMTP_URL');
+    return undefined;
+  }
+  if (from === undefined) throw new ConfigError('MAIL_FROM', 'must be set with SMTP_URL (the sender of mails, e.g. "Secure MCP <no-reply@example.com>")');
+  if (!/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/.test(from)) throw new ConfigError('MAIL_FROM', 'must be an address or "Name <address>"');
+  return { smtpUrl, from, linkBase: (linkBase ?? publicUrl).replace(/\/+$/, '') };
+}
+
 const VAULT_SETTINGS = ['VAULT_TOKEN', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'VAULT_APPROLE_MOUNT', 'VAULT_SECRET_PATH', 'VAULT_NAMESPACE', 'VAULT_CACERT'];
 
 /** VAULT_TOKEN, or VAULT_ROLE_ID with VAULT_SECRET_ID (and VAULT_APPROLE_MOUNT): one way, never both. */
@@ -577,6 +604,7 @@ export function parseConfig(env: Env): AppConfig {
     throw new ConfigError(jwtPrivateKey === undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY', 'must be set together with its pair');
   }
   const vault = vaultConfig(env);
+  const mail = mailConfig(env, publicUrl);
   const { secretsKey, secretsPreviousKeys } = secretKeysFrom(text(env, 'SECRETS_KEY'), text(env, 'SECRETS_PREVIOUS_KEYS'));
   const config: AppConfig = {
     version: readVersion(),
@@ -594,6 +622,7 @@ export function parseConfig(env: Env): AppConfig {
     secretsKey,
     secretsPreviousKeys,
     ...(vault ? { vault } : {}),
+    ...(mail ? { mail } : {}),
     jwtPreviousPublicKeys: pemList(env, 'JWT_PREVIOUS_PUBLIC_KEYS'),
     jwtIssuer: text(env, 'JWT_ISSUER') ?? publicUrl,
     jwtAudience: text(env, 'JWT_AUDIENCE') ?? 'secure-mcp',
@@ -629,6 +658,7 @@ export function parseConfig(env: Env): AppConfig {
       wsMessages: rateLimit(env, 'RATE_LIMIT_WS_MESSAGES', { limit: 100, windowSeconds: 1 }),
       loginLockout: rateLimit(env, 'LOGIN_LOCKOUT', { limit: 10, windowSeconds: 900 }),
       mfa: rateLimit(env, 'RATE_LIMIT_MFA', { limit: 5, windowSeconds: 900 }),
+      mail: rateLimit(env, 'RATE_LIMIT_MAIL', { limit: 5, windowSeconds: 3600 }),
       api: rateLimit(env, 'RATE_LIMIT_API', { limit: 1000, windowSeconds: 60 }),
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),

@@ -48,3 +48,5 @@ export type { ServedDocument, TlsDocumentServer } from './tls-document-server';
 export { BROWSER, clientKeyPair, hiddenFields, MemoryProvider, pkcePair, signClientAssertion } from './oauth-client-kit';
 export { createTestCa, encryptedKey } from './test-certificates';
 export type { IssuedCertificate, IssueOptions, TestCa } from './test-certificates';
+export { startMailServer } from './mail-server';
+export type { MailServer, ReceivedMail } from './mail-server';

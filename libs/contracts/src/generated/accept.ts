@@ -4034,6 +4034,49 @@ function acceptRevokeUserOAuthGrantParamsDto(input: unknown): dto.RevokeUserOAut
   return out as unknown as dto.RevokeUserOAuthGrantParamsDto;
 }
 
+function acceptEmailTokenRequestDto(input: unknown): dto.EmailTokenRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["token"] === undefined) return undefined;
+  const out = new dto.EmailTokenRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "token": {
+        if (!(isString(value) && minLength(value as string, 16) && maxLength(value as string, 256))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.EmailTokenRequestDto;
+}
+
+function acceptForgotPasswordRequestDto(input: unknown): dto.ForgotPasswordRequestDto | undefined {
+  if (!isObject(input)) return undefined;
+  const source = input as Record<string, unknown>;
+  if (source["email"] === undefined) return undefined;
+  const out = new dto.ForgotPasswordRequestDto() as unknown as Record<string, unknown>;
+  // In the value's own order, as class-transformer builds the instance; a property the class does not declare is refused.
+  for (const key of Object.keys(source)) {
+    let value: unknown = source[key];
+    switch (key) {
+      case "email": {
+        value = ((value: any) => (typeof value === 'string' ? value.trim().toLowerCase() : value))(value);
+        if (!(isEmail(value as string, {}) && maxLength(value as string, 320))) return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    out[key] = value;
+  }
+  return out as unknown as dto.ForgotPasswordRequestDto;
+}
+
 function acceptSetPasswordRequestDto(input: unknown): dto.SetPasswordRequestDto | undefined {
   if (!isObject(input)) return undefined;
   const source = input as Record<string, unknown>;
@@ -5127,6 +5170,8 @@ acceptWith(dto.CreateUserApiKeyParamsDto, acceptCreateUserApiKeyParamsDto);
 acceptWith(dto.RevokeUserApiKeyParamsDto, acceptRevokeUserApiKeyParamsDto);
 acceptWith(dto.ListUserOAuthGrantsParamsDto, acceptListUserOAuthGrantsParamsDto);
 acceptWith(dto.RevokeUserOAuthGrantParamsDto, acceptRevokeUserOAuthGrantParamsDto);
+acceptWith(dto.EmailTokenRequestDto, acceptEmailTokenRequestDto);
+acceptWith(dto.ForgotPasswordRequestDto, acceptForgotPasswordRequestDto);
 acceptWith(dto.SetPasswordRequestDto, acceptSetPasswordRequestDto);
 acceptWith(dto.ListMyOrganizationUsersQueryDto, acceptListMyOrganizationUsersQueryDto);
 acceptWith(dto.ListMyOrganizationServicesQueryDto, acceptListMyOrganizationServicesQueryDto);

@@ -2341,6 +2341,20 @@ export class RevokeUserOAuthGrantParamsDto {
   clientId!: string;
 }
 
+export class EmailTokenRequestDto {
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  token!: string;
+}
+
+export class ForgotPasswordRequestDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({})
+  @MaxLength(320)
+  email!: string;
+}
+
 export class SetPasswordRequestDto {
   @IsString()
   @MinLength(16)

@@ -32,6 +32,8 @@ export type Role = "admin" | "developer" | "user";
 export interface User {
   id: string;
   email: string;
+  /** The address is proven: by a mailed link (`POST /auth/verify-email`), by SSO, or by an admin who made the account. */
+  emailVerified: boolean;
   name: string;
   organization?: string | null;
   phone?: string | null;
@@ -1712,6 +1714,14 @@ export interface PasswordChanged {
   timestamp: string;
 }
 
+export interface EmailTokenRequest {
+  token: string;
+}
+
+export interface ForgotPasswordRequest {
+  email: string;
+}
+
 export interface SetPasswordRequest {
   token: string;
   /** At least 12 characters with an upper-case letter, a lower-case letter, a digit and a symbol. */
@@ -2041,6 +2051,12 @@ export type ListUserApiKeysResponse200 = ApiKeyList;
 export type CreateUserApiKeyResponse201 = CreatedApiKey;
 
 export type ListUserOAuthGrantsResponse200 = OAuthGrantList;
+
+export type SendEmailVerificationResponse202 = MessageResponse;
+
+export type VerifyEmailResponse200 = MessageResponse;
+
+export type ForgotPasswordResponse202 = MessageResponse;
 
 export type SetPasswordResponse200 = MessageResponse;
 

@@ -1,0 +1,68 @@
+import { AppConfig } from '@app/config';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+
+export interface Mail {
+  readonly to: string;
+  readonly subject: string;
+  /** Plain text: what we send carries links and codes, nothing that needs HTML. */
+  readonly text: string;
+}
+
+// A mail server that does not answer must not hold a request (or a shutdown) for long.
+const SMTP_TIMEOUT_MS = 10_000;
+
+/** Mail over SMTP (SMTP_URL), from MAIL_FROM; `configured` is false without them, and then nothing is sent. */
+@Injectable()
+export class Mailer implements OnApplicationShutdown {
+  private readonly logger = new Logger('Mailer');
+  private transport?: Transporter;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get configured(): boolean {
+    return this.config.mail !== undefined;
+  }
+
+  /** Where links in mails point (MAIL_LINK_BASE, else PUBLIC_URL). */
+  link(page: string, token: string): string {
+    const base = this.config.mail?.linkBase ?? this.config.publicUrl;
+    return `${base}/${page}?token=${encodeURIComponent(token)}`;
+  }
+
+  /** Sends one mail; rejects when the server refuses it or cannot be reached (the message says why, never the SMTP password). */
+  async send(mail: Mail): Promise<void> {
+    const settings = this.config.mail;
+    if (!settings) throw new Error('mail is not configured (SMTP_URL)');
+    this.transport ??= smtpTransport(settings.smtpUrl, settings.from);
+    try {
+      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`a mail to ${mail.to} was not sent: ${reason}`);
+      throw new Error(`the mail was not sent: ${reason}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.transport?.close();
+  }
+}
+
+/** smtp://user:password@host:port (STARTTLS when offered) or smtps:// (TLS from the start). */
+function smtpTransport(smtpUrl: string, from: string): Transporter {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  return createTransport(
+    {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      connectionTimeout: SMTP_TIMEOUT_MS,
+      greetingTimeout: SMTP_TIMEOUT_MS,
+      socketTimeout: SMTP_TIMEOUT_MS,
+    },
+    { from },
+  );
+}

@@ -1,0 +1,147 @@
+import type { AuditLogList, MessageResponse, User } from '@app/contracts';
+import { type LoggedInUser, login, type MailServer, registerAndLogin, registerAndLoginAs, startMailServer, startTestApp, type TestApp, until, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string }> };
+
+const LINK_BASE = 'https://app.example.test';
+const VERIFY_TOKEN = /evt_[A-Za-z0-9_-]{43}/;
+const PASSWORD_TOKEN = /pst_[A-Za-z0-9_-]{43}/;
+const NEW_PASSWORD = 'N3w!Passw0rd-after-reset';
+
+describe('mail: proving an address, and a forgotten password', () => {
+  let mail: MailServer;
+  let t: TestApp;
+  let admin: LoggedInUser;
+
+  beforeAll(async () => {
+    mail = await startMailServer();
+    t = await startTestApp({ SMTP_URL: mail.url, MAIL_FROM: 'Secure MCP <no-reply@example.test>', MAIL_LINK_BASE: LINK_BASE });
+    admin = await registerAndLoginAs(t, ['admin']);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await mail?.close();
+  });
+
+  const mailsTo = (address: string, count = 1) => until(async () => mail.to(address), (mails) => mails.length >= count);
+  const tokenIn = (text: string, pattern: RegExp): string => {
+    const token = pattern.exec(text)?.[0];
+    if (!token) throw new Error(`no token in ${text}`);
+    return token;
+  };
+  const me = async (user: LoggedInUser) => (await t.client.call<User>('getCurrentUser', { headers: user.auth })).body;
+  const verify = (token: string) => t.client.call<MessageResponse & Envelope>('verifyEmail', { body: { token } });
+  const auditOf = async (action: string) => (await t.client.call<AuditLogList>('listAuditLogs', { headers: admin.auth, query: { action } })).body.logs;
+
+  it('mails a sign-up a link that proves the address, once', async () => {
+    const user = await registerAndLogin(t.client);
+    expect((await me(user)).emailVerified).toBe(false);
+    const [sent] = await mailsTo(user.input.email);
+    expect(sent).toMatchObject({ from: 'no-reply@example.test', subject: 'Verify your email address' });
+    const token = tokenIn(sent.text, VERIFY_TOKEN);
+    expect(sent.text).toContain(`${LINK_BASE}/verify-email?token=${token}`);
+    const verified = await verify(token);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    expect((await me(user)).emailVerified).toBe(true);
+    expect((await verify(token)).status).toBe(401);
+    expect((await auditOf('auth.email.verified')).some((entry) => entry.userId === user.userId && entry.result === 'success')).toBe(true);
+    // Nothing more to prove.
+    const again = await t.client.call<Envelope>('sendEmailVerification', { headers: user.auth });
+    expect(again.status).toBe(409);
+  });
+
+  it('sends another link on request, which replaces the earlier one', async () => {
+    const user = await registerAndLogin(t.client);
+    const [first] = await mailsTo(user.input.email);
+    const sent = await t.client.call<MessageResponse>('sendEmailVerification', { headers: user.auth });
+    expect(sent.status).toBe(202);
+    const second = (await mailsTo(user.input.email, 2))[1];
+    expect((await verify(tokenIn(first.text, VERIFY_TOKEN))).status).toBe(401);
+    expect((await verify(tokenIn(second.text, VERIFY_TOKEN))).status).toBe(200);
+  });
+
+  it('refuses tokens that are malformed, unknown, expired, or for an address the account no longer has', async () => {
+    for (const token of ['', 'short', 'x'.repeat(257)]) expect((await verify(token)).status, token).toBe(400);
+    expect((await t.client.call('verifyEmail', { body: { token: 'evt_aaaaaaaaaaaaaaaaaaaa', extra: 1 } })).status).toBe(400);
+    expect((await verify(`evt_${'a'.repeat(43)}`)).status).toBe(401);
+    const user = await registerAndLogin(t.client);
+    const token = tokenIn((await mailsTo(user.input.email))[0].text, VERIFY_TOKEN);
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE email_verification_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.userId]);
+    const expired = await verify(token);
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toBe('UNAUTHORIZED');
+    // A new link, then the address changes (by an admin, say): the link proves the old address only.
+    await t.client.call('sendEmailVerification', { headers: user.auth });
+    const fresh = tokenIn((await mailsTo(user.input.email, 2))[1].text, VERIFY_TOKEN);
+    await db.query(`UPDATE users SET email = $2 WHERE id = $1`, [user.userId, `moved.${user.input.email}`]);
+    expect((await verify(fresh)).status).toBe(401);
+    expect((await me(user)).emailVerified).toBe(false);
+  });
+
+  it('mails a forgotten password a set-password link; the old password works until it is spent', async () => {
+    const user = await registerAndLogin(t.client);
+    const asked = await t.client.call<MessageResponse>('forgotPassword', { body: { email: `  ${user.input.email.toUpperCase()} ` } });
+    expect(asked.status).toBe(202);
+    const reset = await until(async () => mail.to(user.input.email).filter((sent) => sent.subject === 'Set a new password'), (mails) => mails.length === 1);
+    const token = tokenIn(reset[0].text, PASSWORD_TOKEN);
+    expect(reset[0].text).toContain(`${LINK_BASE}/reset-password?token=${token}`);
+    expect((await login(t.client, user.input)).userId).toBe(user.userId);
+    const set = await t.client.call<MessageResponse>('setPassword', { body: { token, password: NEW_PASSWORD } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect((await t.client.call('loginUser', { body: { email: user.input.email, password: user.input.password } })).status).toBe(401);
+    expect((await login(t.client, { email: user.input.email, password: NEW_PASSWORD })).userId).toBe(user.userId);
+    // Setting it ended what was signed in with the old one.
+    expect((await t.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
+    expect((await t.client.call('setPassword', { body: { token, password: NEW_PASSWORD } })).status).toBe(401);
+  });
+
+  it('answers the same for an address without an account, or a suspended one, and mails them nothing', async () => {
+    const suspended = await registerAndLogin(t.client);
+    expect((await t.client.call('updateUserStatus', { headers: admin.auth, params: { id: suspended.userId }, body: { status: 'suspended' } })).status).toBe(200);
+    const nobody = `nobody.${Date.now()}@example.test`;
+    const answers = await Promise.all([nobody, suspended.input.email].map((email) => t.client.call<MessageResponse>('forgotPassword', { body: { email } })));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    expect(answers[0].body.message).toBe(answers[1].body.message);
+    const denied = await until(
+      async () => (await auditOf('auth.password.forgot')).filter((entry) => entry.result === 'denied'),
+      (entries) => entries.length >= 2,
+    );
+    expect(denied.map((entry) => (entry.details as { reason: string }).reason).sort()).toEqual(['no such account', 'the account is suspended']);
+    expect(mail.to(nobody)).toEqual([]);
+    expect(mail.to(suspended.input.email).filter((sent) => sent.subject === 'Set a new password')).toEqual([]);
+  });
+
+  it('says 503 when the mail server refuses the mail, and refuses bad addresses with 400', async () => {
+    const user = await registerAndLogin(t.client);
+    await mailsTo(user.input.email);
+    mail.refuse(true);
+    try {
+      const refused = await t.client.call<Envelope>('sendEmailVerification', { headers: user.auth });
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(refused.body)).not.toContain('smtp-secret');
+    } finally {
+      mail.refuse(false);
+    }
+    for (const body of [{}, { email: 'not-an-address' }, { email: 42 }, { email: 'a@b.test', more: true }]) {
+      expect((await t.client.call('forgotPassword', { body })).status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});
+
+describe('mail: not configured', () => {
+  const t = useTestApp();
+
+  it('sends nothing at sign-up, and says 404 to what needs a mail, as SAML routes do without SAML', async () => {
+    const user = await registerAndLogin(t.client);
+    expect((await t.client.call<User>('getCurrentUser', { headers: user.auth })).body.emailVerified).toBe(false);
+    const send = await t.client.call<Envelope>('sendEmailVerification', { headers: user.auth });
+    expect(send.status).toBe(404);
+    expect(send.body.message).toMatch(/SMTP_URL/);
+    expect((await t.client.call('forgotPassword', { body: { email: user.input.email } })).status).toBe(404);
+  });
+});
