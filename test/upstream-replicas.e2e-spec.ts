@@ -57,7 +57,7 @@ describe('replicated upstreams', () => {
     expect(new Set(pids).size).toBe(3);
     for (const pid of pids) expect(processAlive(pid)).toBe(true);
     expect(pids).toContain(created.body.pid);
-    expect([...created.body.tools].sort()).toEqual(['rep__break', 'rep__hold', 'rep__pid']);
+    expect([...created.body.tools].sort()).toEqual(['rep__break', 'rep__hold', 'rep__peek', 'rep__pid']);
     expect(await copiesUp('rep')).toBe(3);
     const listed = await t.client.call<ToolList>('listTools', { headers: admin.auth, query: { q: 'rep__pid' } });
     expect(listed.body.tools.map((tool) => tool.name)).toEqual(['rep__pid']);
@@ -153,6 +153,30 @@ describe('replicated upstreams', () => {
     const held = await holding;
     expect(held.body.status).toBe('completed');
     expect(answeredBy(held.body)).toBe(busyPid);
+  });
+
+  it('a call lost with its copy goes to another copy when the tool is read-only, and only then', async () => {
+    const created = await create(stdio('fo', { count: 2 }));
+    expect(created.body.status).toBe('connected');
+    const id = created.body.id;
+    const killDuring = async (tool: string) => {
+      const pending = run(tool, { ms: 2_000 });
+      const busy = await until(() => server(id), (view) => view.replicaStates.some((state) => state.inFlight === 1));
+      const victim = busy.replicaStates.find((state) => state.inFlight === 1)?.pid as number;
+      process.kill(victim, 'SIGKILL');
+      return { answer: await pending, victim };
+    };
+    const peeked = await killDuring('fo__peek');
+    expect(peeked.answer.status, JSON.stringify(peeked.answer.body)).toBe(200);
+    expect(peeked.answer.body.status).toBe('completed');
+    expect(answeredBy(peeked.answer.body)).not.toBe(peeked.victim);
+
+    await until(() => server(id), (view) => view.replicaStates.every((state) => state.status === 'connected' && state.pid !== peeked.victim), 15_000);
+    // `hold` says nothing of running twice: lost with its copy, it is not sent again.
+    const held = await killDuring('fo__hold');
+    expect(held.answer.status).toBe(502);
+    expect(held.answer.body.error).toBe('BAD_GATEWAY');
+    expect(held.answer.body.message).toMatch(/closed the connection during the call/);
   });
 
   it('changing the copies replaces the processes: fewer stop, more start', async () => {

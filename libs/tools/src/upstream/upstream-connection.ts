@@ -40,6 +40,13 @@ export type ConnectionChange =
   | { readonly kind: 'status'; readonly status: 'connected' | 'disconnected' | 'error'; readonly error: string | null; readonly tools: number }
   | { readonly kind: 'circuit'; readonly state: 'open' | 'closed'; readonly failures: number; readonly error: string | null; readonly cooldownMs: number };
 
+/** A call that got no answer: the connection broke or the transport failed on the way (a 502). Another copy may take it again. */
+export class CallLost extends ApiError {
+  constructor(message: string) {
+    super(502, 'BAD_GATEWAY', message);
+  }
+}
+
 /** Everything a connection needs to know, with secrets already unsealed. */
 export interface UpstreamSettings {
   readonly id: string;
@@ -280,7 +287,9 @@ export class UpstreamConnection {
       const reason = this.describe(error);
       this.breaker.failed(reason);
       const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
-      throw new ApiError(502, 'BAD_GATEWAY', `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`);
+      const message = `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`;
+      // Not an McpError: the transport failed (fetch, an HTTP status, a write), no JSON-RPC answer came.
+      throw closed || !(error instanceof McpError) ? new CallLost(message) : new ApiError(502, 'BAD_GATEWAY', message);
     } finally {
       this.inFlight--;
     }

@@ -3,6 +3,8 @@ import type { ToolDefinition, ToolRunContext } from '../tool.types';
 import { CircuitBreaker } from './circuit-breaker';
 import type { ConnectionChange, ConnectionStatus, UpstreamConnection, UpstreamSettings } from './upstream-connection';
 import { UpstreamPool } from './upstream-pool';
+import { CallLost } from './upstream-connection';
+import { ApiError } from '@app/common';
 import type { UpstreamReplicaSettings } from './upstream-server.entity';
 
 const SETTINGS: UpstreamSettings = { id: 's1', name: 'pool', transport: { type: 'stdio', command: 'node' }, connectMs: 1_000, requestMs: 1_000, healthIntervalMs: 60_000, healthTimeoutMs: 1_000, category: 'data' };
@@ -18,6 +20,8 @@ class FakeCopy {
   inFlight = 0;
   calls = 0;
   readonly answered: string[] = [];
+  /** What its next call throws instead of answering. */
+  failWith?: unknown;
 
   constructor(
     readonly settings: UpstreamSettings,
@@ -33,9 +37,9 @@ class FakeCopy {
     this.settings.observe?.();
   }
 
-  list(names: string[]): void {
+  list(names: string[], annotations?: Record<string, unknown>): void {
     this.publish(
-      names.map((name) => ({ id: `tool_pool__${name}`, name: `pool__${name}`, description: '', version: '1', category: 'data', source: 'upstream', inputSchema: { type: 'object' }, permissions: [], run: async () => this.index })),
+      names.map((name) => ({ id: `tool_pool__${name}`, name: `pool__${name}`, description: '', version: '1', category: 'data', source: 'upstream', inputSchema: { type: 'object' }, permissions: [], ...(annotations ? { annotations } : {}), run: async () => this.index })),
       'listed',
     );
   }
@@ -43,6 +47,9 @@ class FakeCopy {
   async call(toolName: string): Promise<unknown> {
     this.calls++;
     this.answered.push(toolName);
+    const failure = this.failWith;
+    this.failWith = undefined;
+    if (failure) throw failure;
     return this.index;
   }
 
@@ -187,5 +194,52 @@ describe('UpstreamPool: copies summed up as one server', () => {
     least.copies[0].inFlight = 3;
     expect(await least.run('echo')).toBe(1);
     expect(await least.run('echo')).toBe(1);
+  });
+});
+
+describe('UpstreamPool: a call another copy takes', () => {
+  const running = (aborted = false) => ({ signal: { aborted } }) as unknown as ToolRunContext;
+
+  async function twoCopies(annotations?: Record<string, unknown>) {
+    const made = poolOf(2);
+    await made.pool.connect();
+    for (const copy of made.copies) copy.list(['t'], annotations);
+    await made.settle();
+    return made;
+  }
+
+  it('a copy that could not take the call (nothing was sent) passes it on, whatever the tool', async () => {
+    const { pool, copies } = await twoCopies();
+    copies[0].failWith = new ApiError(503, 'SERVICE_UNAVAILABLE', 'not connected');
+    expect(await pool.call('t', {}, running())).toBe(1);
+    expect(copies.map((copy) => copy.calls)).toEqual([1, 1]);
+  });
+
+  it('a lost call is sent again only for a tool that says a second run is harmless', async () => {
+    const plain = await twoCopies();
+    plain.copies[0].failWith = new CallLost('closed the connection during the call');
+    await expect(plain.pool.call('t', {}, running())).rejects.toBeInstanceOf(CallLost);
+    expect(plain.copies.map((copy) => copy.calls)).toEqual([1, 0]);
+
+    for (const annotations of [{ readOnlyHint: true }, { idempotentHint: true }]) {
+      const safe = await twoCopies(annotations);
+      safe.copies[0].failWith = new CallLost('closed the connection during the call');
+      expect(await safe.pool.call('t', {}, running())).toBe(1);
+    }
+  });
+
+  it('an upstream error, a run its caller stopped, or no other copy: not sent again', async () => {
+    const answered = await twoCopies({ readOnlyHint: true });
+    answered.copies[0].failWith = new ApiError(502, 'BAD_GATEWAY', 'the upstream failed: -32603');
+    await expect(answered.pool.call('t', {}, running())).rejects.toThrow(/-32603/);
+    const stopped = await twoCopies({ readOnlyHint: true });
+    stopped.copies[0].failWith = new CallLost('lost');
+    await expect(stopped.pool.call('t', {}, running(true))).rejects.toBeInstanceOf(CallLost);
+    const alone = await twoCopies({ readOnlyHint: true });
+    alone.copies[1].set('error');
+    await alone.settle();
+    alone.copies[0].failWith = new CallLost('lost');
+    await expect(alone.pool.call('t', {}, running())).rejects.toBeInstanceOf(CallLost);
+    expect(alone.copies[1].calls).toBe(0);
   });
 });

@@ -5,7 +5,8 @@ import type { Attributes } from '@opentelemetry/api';
 import type { ToolDefinition, ToolRunContext } from '../tool.types';
 import { Logger } from '@nestjs/common';
 import type { CircuitSnapshot, CircuitState } from './circuit-breaker';
-import type { ConnectionStatus, CredentialReport, UpstreamConnection, UpstreamSettings } from './upstream-connection';
+import { CallLost, type ConnectionStatus, type CredentialReport, type UpstreamConnection, type UpstreamSettings } from './upstream-connection';
+import { ApiError } from '@app/common';
 import type { UpstreamReplicaSettings } from './upstream-server.entity';
 
 type PublishTools = (definitions: ToolDefinition[], reason: string) => void;
@@ -190,8 +191,35 @@ export class UpstreamPool {
     this.told = told;
   }
 
-  call(toolName: string, input: Record<string, unknown>, run: ToolRunContext): Promise<unknown> {
-    return this.pick(toolName).call(toolName, input, run);
+  /**
+   * A call to one copy; sent once more to another when the first could not take it (not connected,
+   * its circuit open: nothing was sent), or lost it (the connection broke, no answer came) and the
+   * tool says running it twice is harmless (readOnlyHint or idempotentHint).
+   */
+  async call(toolName: string, input: Record<string, unknown>, run: ToolRunContext): Promise<unknown> {
+    const first = this.pick(toolName);
+    try {
+      return await first.call(toolName, input, run);
+    } catch (error) {
+      const other = run.signal.aborted ? undefined : this.failover(error, first, toolName);
+      if (!other) throw error;
+      this.logger.warn(`${toolName}: copy #${this.replicas.indexOf(first)} ${error instanceof CallLost ? 'lost the call' : 'could not take the call'}; sent to copy #${this.replicas.indexOf(other)}`);
+      return other.call(toolName, input, run);
+    }
+  }
+
+  private failover(error: unknown, failed: UpstreamConnection, toolName: string): UpstreamConnection | undefined {
+    const unsent = error instanceof ApiError && error.status === 503;
+    if (!unsent && !(error instanceof CallLost && this.repeatable(toolName))) return undefined;
+    const other = this.pick(toolName, failed);
+    return other !== failed && other.status === 'connected' && other.breaker.admits() ? other : undefined;
+  }
+
+  /** The tool says a second run does no more than the first: read-only, or idempotent. */
+  private repeatable(toolName: string): boolean {
+    const name = `${this.settings.name}__${toolName}`;
+    const annotations = this.listed.flat().find((definition) => definition.name === name)?.annotations;
+    return annotations?.readOnlyHint === true || annotations?.idempotentHint === true;
   }
 
   traced<T>(method: string, target: string | undefined, parent: string | undefined, attributes: Attributes, send: (traceparent: string | undefined) => Promise<T>, failureOf?: (answer: T) => string | undefined): Promise<T> {
@@ -241,10 +269,10 @@ export class UpstreamPool {
    * with the fewest calls in flight. With none, a copy whose own refusal says why (its circuit is
    * open, it is not connected).
    */
-  private pick(toolName: string): UpstreamConnection {
+  private pick(toolName: string, passOver?: UpstreamConnection): UpstreamConnection {
     const count = this.replicas.length;
     const order = Array.from({ length: count }, (_, step) => (this.next + step) % count);
-    const ready = (index: number): boolean => this.replicas[index].status === 'connected' && this.lists[index].has(toolName);
+    const ready = (index: number): boolean => this.replicas[index] !== passOver && this.replicas[index].status === 'connected' && this.lists[index].has(toolName);
     const candidates = order.filter((index) => ready(index) && this.replicas[index].breaker.admits());
     if (candidates.length === 0) return this.replicas[order.find(ready) ?? this.serving ?? 0];
     const chosen = this.replication.strategy === 'least_pending' ? candidates.reduce((best, index) => (this.replicas[index].inFlight < this.replicas[best].inFlight ? index : best)) : candidates[0];
