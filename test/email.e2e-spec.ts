@@ -17,7 +17,8 @@ describe('mail: proving an address, and a forgotten password', () => {
 
   beforeAll(async () => {
     mail = await startMailServer();
-    t = await startTestApp({ SMTP_URL: mail.url, MAIL_FROM: 'Secure MCP <no-reply@example.test>', MAIL_LINK_BASE: LINK_BASE });
+    // TRUST_PROXY: requests can say they come from other addresses (X-Forwarded-For).
+    t = await startTestApp({ SMTP_URL: mail.url, MAIL_FROM: 'Secure MCP <no-reply@example.test>', MAIL_LINK_BASE: LINK_BASE, TRUST_PROXY: 'true' });
     admin = await registerAndLoginAs(t, ['admin']);
   });
 
@@ -99,6 +100,26 @@ describe('mail: proving an address, and a forgotten password', () => {
     expect((await t.client.call('setPassword', { body: { token, password: NEW_PASSWORD } })).status).toBe(401);
   });
 
+  it('leaves earlier links good (whoever asks cannot void them); spending one voids the rest', async () => {
+    const user = await registerAndLogin(t.client);
+    for (let i = 0; i < 2; i++) expect((await t.client.call('forgotPassword', { body: { email: user.input.email } })).status).toBe(202);
+    const resets = await until(async () => mail.to(user.input.email).filter((sent) => sent.subject === 'Set a new password'), (mails) => mails.length === 2);
+    const [first, second] = resets.map((sent) => tokenIn(sent.text, PASSWORD_TOKEN));
+    expect(first).not.toBe(second);
+    expect((await t.client.call('setPassword', { body: { token: first, password: NEW_PASSWORD } })).status).toBe(200);
+    expect((await t.client.call('setPassword', { body: { token: second, password: NEW_PASSWORD } })).status).toBe(401);
+    // The mail is the gateway's words only: nothing a registrant typed (a name) is in it.
+    expect(resets[0].text).not.toContain(user.input.name);
+  });
+
+  it('mails one address at most RATE_LIMIT_MAIL times an hour, whatever the asker', async () => {
+    const email = `flooded.${Date.now()}@example.test`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await t.client.call('forgotPassword', { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` }, body: { email } })).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    expect((await t.client.call('forgotPassword', { body: { email: `other.${email}` } })).status).toBe(202);
+  });
+
   it('answers the same for an address without an account, or a suspended one, and mails them nothing', async () => {
     const suspended = await registerAndLogin(t.client);
     expect((await t.client.call('updateUserStatus', { headers: admin.auth, params: { id: suspended.userId }, body: { status: 'suspended' } })).status).toBe(200);
@@ -106,8 +127,9 @@ describe('mail: proving an address, and a forgotten password', () => {
     const answers = await Promise.all([nobody, suspended.input.email].map((email) => t.client.call<MessageResponse>('forgotPassword', { body: { email } })));
     expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
     expect(answers[0].body.message).toBe(answers[1].body.message);
+    const asked = [nobody, suspended.input.email];
     const denied = await until(
-      async () => (await auditOf('auth.password.forgot')).filter((entry) => entry.result === 'denied'),
+      async () => (await auditOf('auth.password.forgot')).filter((entry) => entry.result === 'denied' && asked.includes((entry.details as { email: string }).email)),
       (entries) => entries.length >= 2,
     );
     expect(denied.map((entry) => (entry.details as { reason: string }).reason).sort()).toEqual(['no such account', 'the account is suspended']);

@@ -68,7 +68,8 @@ export class PasswordSetupController {
   @Post('forgot-password')
   @Public()
   @HttpCode(202)
-  @RateLimit({ rule: 'mail', by: 'email+ip' }, { rule: 'register', by: 'ip' })
+  // Per address, from anywhere (nobody's mailbox is flooded from many IPs), and per IP over all addresses.
+  @RateLimit({ rule: 'mail', by: 'email' }, { rule: 'loginIp', by: 'ip' })
   forgotPassword(@Body() body: ForgotPasswordRequestDto, @Req() request: FastifyRequest): MessageResponse {
     this.users.forgotPassword(body.email, originOf(request));
     return { message: 'If there is an account with this address, a link to set a new password is on its way', timestamp: new Date().toISOString() };

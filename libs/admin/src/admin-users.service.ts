@@ -151,9 +151,9 @@ export class AdminUsersService {
    */
   forgotPassword(email: string, origin: RequestOrigin): void {
     if (!this.mailer.configured) throw new ApiError(404, 'NOT_FOUND', 'Mail (SMTP_URL) is not configured on this server: ask an administrator for a set-password link');
-    void this.mailPasswordToken(email, origin).catch(async (error: unknown) => {
-      await this.audit.record({ action: 'auth.password.forgot', result: 'failure', details: { email, reason: (error as Error).message }, origin }).catch(() => undefined);
-    });
+    void this.mailPasswordToken(email, origin)
+      .catch((error: unknown) => this.audit.record({ action: 'auth.password.forgot', result: 'failure', details: { email, reason: error instanceof Error ? error.message : String(error) }, origin }))
+      .catch(() => undefined);
   }
 
   private async mailPasswordToken(email: string, origin: RequestOrigin): Promise<void> {
@@ -163,13 +163,14 @@ export class AdminUsersService {
       await this.audit.record({ action: 'auth.password.forgot', result: 'denied', ...(user ? { userId: user.id, resource: `user:${user.id}` } : {}), details: { email, reason: refusal }, origin });
       return;
     }
-    await this.dataSource.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [user.id]);
+    // Earlier links stay good (an admin's onboarding one too): whoever can ask must not void them.
+    // Spending any one voids the rest.
     const { token } = await this.issueSetupToken(user.id, MAILED_TOKEN_TTL_MS);
     await this.mailer.send({
       to: user.email,
       subject: 'Set a new password',
       text: [
-        `Hello ${user.name},`,
+        'Hello,',
         '',
         'Someone (we hope you) asked to set a new password for your account. Open this link to choose one (it works once, for an hour):',
         this.mailer.link('reset-password', token),

@@ -125,7 +125,7 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     await this.audit.record({ action: 'user.register', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email }, origin });
     await this.events.publishDurable('user.created', { userId: user.id, email: user.email, roles: user.roles, source: 'register' });
     // The mail server's pace is not the sign-up's: the mail goes out after the answer.
-    void this.verification.afterSignUp(user, origin);
+    void this.verification.afterSignUp(user, origin).catch(() => undefined);
     return toUserView(user);
   }
 

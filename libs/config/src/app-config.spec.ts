@@ -160,6 +160,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...mail, MAIL_FROM: '' })).toThrow(/MAIL_FROM must be set with SMTP_URL/);
     for (const from of ['nobody', 'a@b', 'Name <a@b.c', 'x\r\nBcc: evil@example.com <a@b.c>']) expect(() => parseConfig({ ...mail, MAIL_FROM: from }), from).toThrow(/MAIL_FROM/);
     expect(() => parseConfig({ ...mail, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(parseConfig({ ...mail, SMTP_URL: 'smtp://relay.internal:25?starttls=optional' }).mail?.smtpUrl).toContain('starttls=optional');
+    expect(() => parseConfig({ ...mail, SMTP_URL: 'smtp://relay.internal:25?tls=off' })).toThrow(/takes no query but \?starttls=optional/);
+    // A URL that does not parse is refused without being repeated: it carries the password.
+    for (const bad of ['smtp://user:s3cret%zz@mail.example.com', 'not a url s3cret']) {
+      expect(() => parseConfig({ ...mail, SMTP_URL: bad }), bad).toThrow(/SMTP_URL must be a URL/);
+      expect(() => parseConfig({ ...mail, SMTP_URL: bad })).not.toThrow(/s3cret/);
+    }
     expect(() => parseConfig({ MAIL_FROM: 'no-reply@example.com' })).toThrow(/MAIL_FROM needs SMTP_URL/);
     expect(() => parseConfig({ MAIL_LINK_BASE: 'https://app.example.com' })).toThrow(/MAIL_LINK_BASE needs SMTP_URL/);
     expect(() => parseConfig({ ...mail, MAIL_LINK_BASE: 'javascript:alert(1)' })).toThrow(/MAIL_LINK_BASE/);

@@ -533,7 +533,7 @@ function vaultConfig(env: Env): VaultConfig | undefined {
 
 /** SMTP_URL, MAIL_FROM, MAIL_LINK_BASE: the gateway mails only with all it needs. */
 function mailConfig(env: Env, publicUrl: string): MailConfig | undefined {
-  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const smtpUrl = smtpUrlOf(env);
   const from = text(env, 'MAIL_FROM');
   const linkBase = url(env, 'MAIL_LINK_BASE', ['http:', 'https:']);
   if (smtpUrl === undefined) {
@@ -543,6 +543,29 @@ function mailConfig(env: Env, publicUrl: string): MailConfig | undefined {
   if (from === undefined) throw new ConfigError('MAIL_FROM', 'must be set with SMTP_URL (the sender of mails, e.g. "Secure MCP <no-reply@example.com>")');
   if (!/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/.test(from)) throw new ConfigError('MAIL_FROM', 'must be an address or "Name <address>"');
   return { smtpUrl, from, linkBase: (linkBase ?? publicUrl).replace(/\/+$/, '') };
+}
+
+/**
+ * SMTP_URL, checked without ever echoing it (it carries the password): a URL, smtp:// or smtps://,
+ * its user and password decodable, `?starttls=optional` the only query it takes.
+ */
+function smtpUrlOf(env: Env): string | undefined {
+  const name = 'SMTP_URL';
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as smtp://user:password@mail.example.com:587, its user and password percent-encoded');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new ConfigError(name, `must use smtp: or smtps: (got "${parsed.protocol}")`);
+  if (parsed.hostname === '') throw new ConfigError(name, 'must name the mail server');
+  const query = [...parsed.searchParams.entries()];
+  if (query.some(([key, value]) => key !== 'starttls' || value !== 'optional')) throw new ConfigError(name, 'takes no query but ?starttls=optional');
+  return raw;
 }
 
 const VAULT_SETTINGS = ['VAULT_TOKEN', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'VAULT_APPROLE_MOUNT', 'VAULT_SECRET_PATH', 'VAULT_NAMESPACE', 'VAULT_CACERT'];

@@ -1,3 +1,3 @@
 export { MailModule } from './mail.module';
-export { Mailer } from './mailer';
+export { Mailer, smtpOptions } from './mailer';
 export type { Mail } from './mailer';

@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 
 export interface Mail {
   readonly to: string;
@@ -49,20 +50,29 @@ export class Mailer implements OnApplicationShutdown {
   }
 }
 
-/** smtp://user:password@host:port (STARTTLS when offered) or smtps:// (TLS from the start). */
-function smtpTransport(smtpUrl: string, from: string): Transporter {
+const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
+
+/**
+ * smtp://user:password@host:port, upgraded with STARTTLS, which is required: without it the
+ * password and the mailed tokens would cross the network in clear (a server on this machine, or
+ * `?starttls=optional` for a relay that has none, may go without); or smtps:// (TLS from the start).
+ */
+export function smtpOptions(smtpUrl: string): SMTPTransport.Options {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
-  return createTransport(
-    {
+  const plainAllowed = LOOPBACK.test(url.hostname) || url.searchParams.get('starttls') === 'optional';
+  return {
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 465 : 587,
       secure,
+      requireTLS: !secure && !plainAllowed,
       ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
       connectionTimeout: SMTP_TIMEOUT_MS,
       greetingTimeout: SMTP_TIMEOUT_MS,
       socketTimeout: SMTP_TIMEOUT_MS,
-    },
-    { from },
-  );
+  };
+}
+
+function smtpTransport(smtpUrl: string, from: string): Transporter {
+  return createTransport(smtpOptions(smtpUrl), { from });
 }

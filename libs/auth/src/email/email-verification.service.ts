@@ -37,7 +37,7 @@ export class EmailVerification {
     try {
       await this.mailTo(user);
     } catch (error) {
-      await this.audit.record({ action: 'auth.email.verification_sent', result: 'failure', userId, resource: `user:${userId}`, details: { reason: (error as Error).message }, origin });
+      await this.audit.record({ action: 'auth.email.verification_sent', result: 'failure', userId, resource: `user:${userId}`, details: { reason: error instanceof Error ? error.message : String(error) }, origin });
       throw ApiError.unavailable('The verification mail could not be sent; try again later', error);
     }
     await this.audit.record({ action: 'auth.email.verification_sent', result: 'success', userId, resource: `user:${userId}`, details: { email: user.email }, origin });
@@ -46,13 +46,15 @@ export class EmailVerification {
   /** After a self-service sign-up: a mail when mail is configured; a failure is logged and audited, never the sign-up's. */
   async afterSignUp(user: UserEntity, origin: RequestOrigin): Promise<void> {
     if (!this.mailer.configured || user.emailVerifiedAt !== null) return;
+    let failure: string | undefined;
     try {
       await this.mailTo(user);
-      await this.audit.record({ action: 'auth.email.verification_sent', result: 'success', userId: user.id, resource: `user:${user.id}`, details: { email: user.email, reason: 'sign-up' }, origin });
     } catch (error) {
-      this.logger.warn(`no verification mail for ${user.email} after sign-up: ${(error as Error).message}`);
-      await this.audit.record({ action: 'auth.email.verification_sent', result: 'failure', userId: user.id, resource: `user:${user.id}`, details: { reason: (error as Error).message }, origin }).catch(() => undefined);
+      failure = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`no verification mail for ${user.email} after sign-up: ${failure}`);
     }
+    const details = failure === undefined ? { email: user.email, reason: 'sign-up' } : { reason: failure };
+    await this.audit.record({ action: 'auth.email.verification_sent', result: failure === undefined ? 'success' : 'failure', userId: user.id, resource: `user:${user.id}`, details, origin }).catch(() => undefined);
   }
 
   /** Spends a token: the address it was mailed to is verified, if the account still has it. */
@@ -83,7 +85,7 @@ export class EmailVerification {
       to: user.email,
       subject: 'Verify your email address',
       text: [
-        `Hello ${user.name},`,
+        'Hello,',
         '',
         'Open this link to verify your email address (it works once, for 24 hours):',
         this.mailer.link('verify-email', token),

@@ -19,10 +19,10 @@ export class EmailController {
     return answer('A verification link was mailed to your address');
   }
 
+  // The token is 256 random bits: guessing is hopeless, so the route spends the ordinary API budget.
   @Post('verify-email')
   @Public()
   @HttpCode(200)
-  @RateLimit({ rule: 'register', by: 'ip' })
   async verify(@Body() body: EmailTokenRequestDto, @Req() request: FastifyRequest): Promise<MessageResponse> {
     await this.verification.verify(body.token, originOf(request));
     return answer('Your email address is verified');

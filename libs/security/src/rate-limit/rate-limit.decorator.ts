@@ -1,8 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 import type { RateLimitRuleName } from './rate-limiter.service';
 
-/** Whose budget a request spends: the caller (or its IP when anonymous), its IP, or email-and-IP. */
-export type RateLimitKey = 'user' | 'ip' | 'email+ip';
+/** Whose budget a request spends: the caller (or its IP when anonymous), its IP, email-and-IP, or the email whatever the IP. */
+export type RateLimitKey = 'user' | 'ip' | 'email+ip' | 'email';
 
 export interface RateLimitSpec {
   readonly rule: RateLimitRuleName;

@@ -42,6 +42,8 @@ export class RateLimitGuard implements CanActivate {
         return `${limit.rule}:ip:${request.ip}`;
       case 'email+ip':
         return `${limit.rule}:email:${emailOf(request)}:ip:${request.ip}`;
+      case 'email':
+        return `${limit.rule}:email:${emailOf(request)}`;
       default: {
         const user = userOf(request);
         return user ? `${limit.rule}:user:${user.id}` : `${limit.rule}:ip:${request.ip}`;
