@@ -1,5 +1,6 @@
 import type { Tool, ToolExecution, UpstreamServer } from '@app/contracts';
 import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, useTestApp } from '@app/testing';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
@@ -54,17 +55,17 @@ describe("Upstream servers' rate limits: several windows at once, per caller or 
   });
 
   it('spends windows shortest first: a run the short window refuses spends nothing of the long one, which refuses in turn', async () => {
-    const created = await create('limited-day', { requests: 1, window: '1s', requestsPerDay: 3 });
+    const created = await create('limited-day', { requests: 1, window: '2s', requestsPerDay: 2 });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const seen: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       seen.push(...(await statuses(ada, 'limited-day__echo', 2)));
-      await pause(1_100);
+      await pause(2_100);
     }
-    // Each second: one run, the second refused by the 1 s window. The fourth second: the day's three are spent.
-    expect(seen).toEqual([200, 429, 200, 429, 200, 429, 429, 429]);
+    // Each 2 s: one run, the second refused by the short window. The third time: the day's two are spent.
+    expect(seen).toEqual([200, 429, 200, 429, 429, 429]);
     const refused = await run(ada, 'limited-day__echo');
-    expect(refused.body.message).toContain('3 per 24h');
+    expect(refused.body.message).toContain('2 per 24h');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
   });
 
@@ -81,9 +82,20 @@ describe("Upstream servers' rate limits: several windows at once, per caller or 
     expect((await t.client.call('executeTool', { headers: bob.auth, params: { id: 'limited-shared__lookup' }, body: { parameters: { key: 'k' } } })).status).toBe(429);
   });
 
-  it('keeps a limit stored before scope existed as one per caller, and PATCH merges windows in', async () => {
+  it("keeps a limit stored before scope (and today's rules) existed as one per caller, editable around it; PATCH merges windows in", async () => {
     const created = await create('limited-patch', { requests: 2, window: '1m' });
     expect(created.body.rateLimits).toEqual({ requests: 2, window: '1m', scope: 'caller' });
+    // As an older version stored it: no scope, and a window longer than a day is now allowed.
+    await t.app.get(DataSource).query(`UPDATE upstream_servers SET rate_limits = '{"requests": 2, "window": "48h"}' WHERE id = $1`, [created.body.id]);
+    const described = await t.client.call<UpstreamServer & Envelope>('patchServer', { headers: admin.auth, params: { id: created.body.id }, body: { description: 'still editable' } });
+    expect(described.status, JSON.stringify(described.body)).toBe(200);
+    expect(described.body.rateLimits).toEqual({ requests: 2, window: '48h', scope: 'caller' });
+    const old = await t.client.call<Tool>('getTool', { headers: ada.auth, params: { id: 'limited-patch__echo' } });
+    expect(old.body.rateLimits).toEqual([{ requests: 2, window: '48h', scope: 'caller' }]);
+    // Changed, the limits are checked as new ones are.
+    const longer = await t.client.call<Envelope>('patchServer', { headers: admin.auth, params: { id: created.body.id }, body: { rateLimits: { requests: 3 } } });
+    expect(longer.status).toBe(400);
+    expect(longer.body.details?.[0].field).toBe('rateLimits.window');
     const patched = await t.client.call<UpstreamServer & Envelope>('patchServer', { headers: admin.auth, params: { id: created.body.id }, body: { rateLimits: { requestsPerHour: 10, window: null, requests: null } } });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body.rateLimits).toEqual({ requestsPerHour: 10, scope: 'caller' });
@@ -105,6 +117,9 @@ describe("Upstream servers' rate limits: several windows at once, per caller or 
       [{ requestsPerHour: '10' }, 'rateLimits.requestsPerHour'],
       [{ requestsPerDay: 1, scope: 'galaxy' }, 'rateLimits.scope'],
       [{ requestsPerWeek: 1 }, 'rateLimits.requestsPerWeek'],
+      // Two budgets over the same span.
+      [{ requests: 5, window: '60s', requestsPerMinute: 3 }, 'rateLimits.window'],
+      [{ requests: 5, window: '24h', requestsPerDay: 30 }, 'rateLimits.window'],
       ['1/m', 'rateLimits'],
     ];
     for (const [rateLimits, field] of cases) {

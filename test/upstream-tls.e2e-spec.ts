@@ -161,11 +161,15 @@ describe('TLS to upstream servers: a private CA, client certificates (mutual TLS
       [{ ...https, tls: { ca: 'not a certificate' } }, 'transport.tls.ca', 'INVALID_CERTIFICATE'],
       [{ ...https, tls: { ca: `-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----` } }, 'transport.tls.ca', 'INVALID_CERTIFICATE'],
       [{ ...https, tls: { cert: client.cert, key: 'not a key' } }, 'transport.tls.key', 'INVALID_KEY'],
-      [{ ...https, tls: { cert: client.key, key: client.key } }, 'transport.tls.cert', 'INVALID_CERTIFICATE'],
+      [{ ...https, tls: { cert: client.key, key: client.key } }, 'transport.tls.cert', 'NOT_A_CERTIFICATE'],
+      [{ ...https, tls: { cert: 'no PEM at all', key: client.key } }, 'transport.tls.cert', 'INVALID_CERTIFICATE'],
       [{ ...https, tls: { servername: 'bad name!' } }, 'transport.tls.servername'],
       [{ ...https, tls: { ca: serverCa.pem, rejectUnauthorized: false } }, 'transport.tls.rejectUnauthorized'],
       [{ ...https, tls: { ca: 'x'.repeat(65_537) } }, 'transport.tls.ca'],
       [{ ...https, tls: 'yes' }, 'transport.tls'],
+      // A combined PEM (certificate and key): the key would be stored and shown as the certificate is.
+      [{ ...https, tls: { cert: `${client.cert}${client.key}`, key: client.key } }, 'transport.tls.cert', 'NOT_A_CERTIFICATE'],
+      [{ ...https, tls: { ca: `${serverCa.pem}${client.key}` } }, 'transport.tls.ca', 'NOT_A_CERTIFICATE'],
     ];
     for (const [transport, field, code] of cases) {
       const refused = await create({ name: 'tls-refused', transport });
@@ -180,6 +184,29 @@ describe('TLS to upstream servers: a private CA, client certificates (mutual TLS
     expect(replicas.body.details?.[0].field).toBe('transport.tls');
     const listed = await t.client.call<UpstreamServerList>('listServers', { headers: admin.auth });
     expect(listed.body.servers.map((server) => server.name)).not.toContain('tls-refused');
+  });
+
+  it('keeps a stored certificate that has expired since, so the server can still be edited and disabled', async () => {
+    const created = await create({ name: 'tls-expiring', transport: { type: 'streamable-http', url: mutual.url, tls: mutualTls() } });
+    expect(created.status).toBe(201);
+    // Its certificate expires (the row as it will be when it does: same key, a past end).
+    const lapsed = clientCa.issue('gateway-client', { client: true, key: client.key, notBefore: new Date(Date.now() - 10 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE upstream_servers SET transport = jsonb_set(transport, '{tls,cert}', to_jsonb($2::text)) WHERE id = $1`, [created.body.id, lapsed.cert]);
+    const disabled = await patch(created.body.id, { enabled: false, description: 'certificate lapsed' });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    expect(disabled.body.enabled).toBe(false);
+    expect(Date.parse(disabled.body.clientCertificate?.validTo ?? '')).toBeLessThan(Date.now());
+    // A certificate given anew is checked: another expired one is refused.
+    const alsoLapsed = clientCa.issue('gateway-client', { client: true, key: client.key, notBefore: new Date(Date.now() - 10 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
+    const renewedWithOld = await put(created.body.id, { name: 'tls-expiring', transport: { type: 'streamable-http', url: mutual.url, tls: { ...mutualTls(), cert: alsoLapsed.cert, key: '********' } }, enabled: false });
+    expect(renewedWithOld.status).toBe(400);
+    expect(renewedWithOld.body.details?.[0]).toMatchObject({ field: 'transport.tls.cert', code: 'CERTIFICATE_EXPIRED' });
+    // Where it goes is still checked: TLS settings on a plain http:// url are refused.
+    const plain = await patch(created.body.id, { transport: { url: mutual.url.replace('https:', 'http:') } });
+    expect(plain.status).toBe(400);
+    expect(plain.body.details?.[0].field).toBe('transport.tls');
+    await remove(created.body.id);
   });
 
   it('keeps the key sealed at rest and out of the audit log', async () => {

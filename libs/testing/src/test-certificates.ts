@@ -1,5 +1,5 @@
 import forge from 'node-forge';
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 
 export interface IssuedCertificate {
   /** The certificate, PEM. */
@@ -15,6 +15,8 @@ export interface IssueOptions {
   readonly client?: boolean;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
+  /** The private key (PEM) to certify, as a renewed certificate keeps its key; a new one otherwise. */
+  readonly key?: string;
 }
 
 export interface TestCa {
@@ -26,8 +28,9 @@ export interface TestCa {
 const DAY_MS = 86_400_000;
 const IP_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-function newKey(): { pem: string; forgeKey: forge.pki.PublicKey } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+function newKey(existing?: string): { pem: string; forgeKey: forge.pki.PublicKey } {
+  const privateKey = existing ? createPrivateKey(existing) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const publicKey = createPublicKey(privateKey);
   return { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), forgeKey: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) };
 }
 
@@ -52,7 +55,7 @@ export function createTestCa(name = 'Secure MCP Test CA'): TestCa {
   return {
     pem,
     issue: (subject, options = {}) => {
-      const leaf = newKey();
+      const leaf = newKey(options.key);
       const names = options.names ?? [];
       const extensions: object[] = [
         { name: 'basicConstraints', cA: false },

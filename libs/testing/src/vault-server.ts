@@ -22,6 +22,8 @@ export interface VaultServer {
   unavailableFor(times: number): void;
   /** Tokens AppRole logins were given, and those revoked (revoke-self) since. */
   readonly loginTokens: { readonly issued: string[]; readonly revoked: string[] };
+  /** TCP connections accepted so far (a client refusing the certificate connects, then asks nothing). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -88,8 +90,11 @@ export async function startVaultServer(token: string, options: VaultServerOption
     });
   };
   const server: Server = options.tls ? (createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, serve) as unknown as Server) : createServer(serve);
+  let accepted = 0;
+  server.on('connection', () => accepted++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
+    connections: () => accepted,
     address: `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     loginTokens,
     requests,

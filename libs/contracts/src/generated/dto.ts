@@ -1055,9 +1055,12 @@ its chain may follow) and private key, for a server that asks for one (mutual TL
 carry (and the SNI sent) when the url's host is not it, as with an address. `key` and
 `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps
 them (the key never leaves the gateway, so it is kept whichever server the url names). A
-certificate is checked when it is given: 400 when it or `ca` is not PEM, has expired, or is
-not yet valid, when the key does not open (passphrase) or is not the certificate's, or when
-one comes without the other. */
+certificate is checked when it is given: 400 when it or `ca` is not PEM certificates only
+(`NOT_A_CERTIFICATE` for a key pasted beside them: they are stored and answered as given),
+has expired, or is not yet valid, when the key does not open (passphrase) or is not the
+certificate's, or when one comes without the other. Settings sent back as answered are
+kept as stored, unchecked but for the endpoints: a certificate that has expired since
+does not stop the server being edited or disabled. */
 export class UpstreamTlsDto {
   @ValidateIf((object: Record<string, unknown>) => object["ca"] !== undefined)
   @IsString()
@@ -1134,7 +1137,7 @@ export class UpstreamTransportDto {
   @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
   headers?: Record<string, string>;
 
-  /** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM, has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. */
+  /** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM certificates only (`NOT_A_CERTIFICATE` for a key pasted beside them: they are stored and answered as given), has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. Settings sent back as answered are kept as stored, unchecked but for the endpoints: a certificate that has expired since does not stop the server being edited or disabled. */
   @ValidateIf((object: Record<string, unknown>) => object["tls"] !== undefined)
   @IsObject()
   @ValidateNested()
@@ -1226,7 +1229,9 @@ caller has these budgets, spent by their runs of any of the server's tools; `ser
 caller's runs spend the same budgets, on every instance (with Redis), to keep within the
 upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the
 window that refused; windows are spent shortest first, so a run one window refuses spends
-nothing of the longer ones. */
+nothing of the longer ones. Two windows of the same span (`window: 60s` with
+`requestsPerMinute`) are refused (`DUPLICATE_WINDOW`). Limits sent back as answered are
+kept as stored, unchecked (one stored before these rules, such as a 48 h window, stays). */
 export class UpstreamRateLimitsDto {
   @ValidateIf((object: Record<string, unknown>) => object["requests"] !== undefined)
   @IsInt()
@@ -1476,7 +1481,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamReplicasDto)
   replicas?: UpstreamReplicasDto;
 
-  /** How often the server's tools may be run, as one or more windows, every one enforced: `requests` in `window` (1 s to 24 h), and the seed's `requestsPerMinute`, `requestsPerHour` and `requestsPerDay` (at least one window; 400 otherwise). `scope` `caller` (the default): each caller has these budgets, spent by their runs of any of the server's tools; `server`: every caller's runs spend the same budgets, on every instance (with Redis), to keep within the upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the window that refused; windows are spent shortest first, so a run one window refuses spends nothing of the longer ones. */
+  /** How often the server's tools may be run, as one or more windows, every one enforced: `requests` in `window` (1 s to 24 h), and the seed's `requestsPerMinute`, `requestsPerHour` and `requestsPerDay` (at least one window; 400 otherwise). `scope` `caller` (the default): each caller has these budgets, spent by their runs of any of the server's tools; `server`: every caller's runs spend the same budgets, on every instance (with Redis), to keep within the upstream's own quota. Over a limit: 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` for the window that refused; windows are spent shortest first, so a run one window refuses spends nothing of the longer ones. Two windows of the same span (`window: 60s` with `requestsPerMinute`) are refused (`DUPLICATE_WINDOW`). Limits sent back as answered are kept as stored, unchecked (one stored before these rules, such as a 48 h window, stays). */
   @ValidateIf((object: Record<string, unknown>) => object["rateLimits"] !== undefined)
   @IsObject()
   @ValidateNested()

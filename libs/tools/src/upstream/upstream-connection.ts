@@ -428,11 +428,13 @@ export class UpstreamConnection {
       return transport;
     }
     if (config.type === 'websocket') return new WebSocketClientTransport(new URL(config.url as string), async () => ({ ...config.headers, ...(await this.credentials.headers()) }), socketTlsOptions(config.tls));
-    this.dispatcher = config.tls ? tlsDispatcher(config.tls) : undefined;
+    // This transport's own: a request it still sends after it was replaced goes with its settings or fails, never without them.
+    const dispatcher = config.tls ? tlsDispatcher(config.tls) : undefined;
+    this.dispatcher = dispatcher;
     const requestInit = { headers: config.headers ?? {} };
-    if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit, fetch: (url, init) => this.authorizedFetch(url, init) });
+    if (config.type === 'sse') return new SSEClientTransport(new URL(config.url as string), { requestInit, fetch: (url, init) => this.authorizedFetch(url, init, dispatcher) });
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.
-    const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await this.authorizedFetch(url, init), this.routing.current());
+    const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await this.authorizedFetch(url, init, dispatcher), this.routing.current());
     return new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit, fetch: routedFetch });
   }
 
@@ -440,13 +442,13 @@ export class UpstreamConnection {
    * A request with the server's credentials; a 401 with an oauth2 token is tried once more with a
    * new token (the old one may have been revoked or have expired early).
    */
-  private async authorizedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  private async authorizedFetch(url: string | URL, init: RequestInit | undefined, dispatcher: Agent | undefined): Promise<Response> {
     const traceparent = this.traceScope.getStore() ?? this.routing.current()?.traceparent;
     const send = async (): Promise<Response> => {
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(await this.credentials.headers())) headers.set(name, value);
       if (traceparent) headers.set('traceparent', traceparent);
-      return fetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+      return fetch(url, { ...init, headers, ...(dispatcher ? { dispatcher } : {}) });
     };
     const response = await send();
     if (response.status !== 401 || !this.credentials.renewable) return response;

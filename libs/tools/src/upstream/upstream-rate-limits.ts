@@ -1,6 +1,7 @@
 import type { ErrorDetail } from '@app/common';
 import type { UpstreamRateLimitsDto } from '@app/contracts';
 import { windowSeconds } from '@app/security';
+import { isDeepStrictEqual } from 'node:util';
 import type { ToolRateLimit } from '../tool.types';
 
 /** An upstream server's limits as stored: the windows given, and whose budget they are. */
@@ -33,6 +34,9 @@ export function rateLimitProblems(input: UpstreamRateLimitsDto | null | undefine
   if (input.requests === undefined && NAMED_WINDOWS.every(([field]) => input[field] === undefined)) {
     problems.push({ field: 'rateLimits', message: 'give at least one window: requests and window, requestsPerMinute, requestsPerHour or requestsPerDay', code: 'REQUIRED' });
   }
+  // Two budgets over the same span would be one budget counted twice: say which one it is.
+  const named = NAMED_WINDOWS.find(([field, window]) => input[field] !== undefined && seconds === windowSeconds(window));
+  if (named && input.requests !== undefined) problems.push({ field: 'rateLimits.window', message: `${input.window} is the window of ${named[0]}: give one of them`, code: 'DUPLICATE_WINDOW' });
   return problems;
 }
 
@@ -43,6 +47,12 @@ export function storedRateLimits(input: UpstreamRateLimitsDto): StoredRateLimits
     ...Object.fromEntries(NAMED_WINDOWS.flatMap(([field]) => (input[field] === undefined ? [] : [[field, input[field]]]))),
     scope: input.scope ?? 'caller',
   };
+}
+
+/** Whether the limits sent are those stored (read as answered: a stored row without scope is per caller). */
+export function sameRateLimits(input: UpstreamRateLimitsDto | null | undefined, stored: StoredRateLimits | null): boolean {
+  if (!input || !stored) return !input && !stored;
+  return isDeepStrictEqual(storedRateLimits(input), { ...stored, scope: stored.scope ?? 'caller' });
 }
 
 /** Each window as a limit on the server's tools, shortest first (stored before scope existed: per caller). */

@@ -3,6 +3,7 @@ import type { ClientCertificate, UpstreamTlsDto } from '@app/contracts';
 import type { SecretBox } from '@app/security';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { isDeepStrictEqual } from 'node:util';
 import { Agent } from 'undici';
 import { MASK } from './secret-scrubber';
 
@@ -31,7 +32,15 @@ function validityProblem(certificate: X509Certificate, field: string, now: numbe
   return undefined;
 }
 
+const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+
 function parsedBundle(pem: string, field: string, now: number): { certificates?: X509Certificate[]; problems: ErrorDetail[] } {
+  // Stored and answered as given: a private key pasted with the certificates would be shown to every admin.
+  const others = [...pem.matchAll(PEM_LABEL)].map((match) => match[1]).filter((label) => label !== 'CERTIFICATE');
+  if (others.length > 0) {
+    const what = others.some((label) => label.endsWith('PRIVATE KEY')) ? 'a private key' : 'PEM blocks that are not certificates';
+    return { problems: [{ field, message: `holds ${what}: only certificates go here (a key goes in transport.tls.key)`, code: 'NOT_A_CERTIFICATE' }] };
+  }
   try {
     const certificates = certificatesOf(pem);
     return { certificates, problems: certificates.map((certificate) => validityProblem(certificate, field, now)).filter((problem) => problem !== undefined) };
@@ -57,8 +66,8 @@ function openedKey(key: string, passphrase: string | undefined): KeyObject | Err
  * valid now, and a client certificate comes with its own key.
  */
 export function tlsProblems(tls: StoredTls, endpoints: readonly string[], now = Date.now()): ErrorDetail[] {
-  const plain = endpoints.find((endpoint) => !TLS_SCHEMES.has(new URL(endpoint).protocol));
-  if (plain !== undefined) return [{ field: 'transport.tls', message: `tls applies to https:// and wss:// endpoints, and ${plain} is not one`, code: 'INVALID_VALUE' }];
+  const unreachable = endpointProblems(endpoints);
+  if (unreachable.length > 0) return unreachable;
   const problems: ErrorDetail[] = [];
   if (tls.ca !== undefined) problems.push(...parsedBundle(tls.ca, 'transport.tls.ca', now).problems);
   if (tls.cert === undefined && tls.key !== undefined) problems.push({ field: 'transport.tls.cert', message: 'a key needs the certificate it belongs to', code: 'REQUIRED' });
@@ -77,6 +86,12 @@ export function tlsProblems(tls: StoredTls, endpoints: readonly string[], now = 
     problems.push({ field: 'transport.tls', message: `TLS refuses these settings: ${(error as Error).message}`, code: 'INVALID_VALUE' });
   }
   return problems;
+}
+
+/** TLS settings are for https:// and wss:// endpoints only. */
+function endpointProblems(endpoints: readonly string[]): ErrorDetail[] {
+  const plain = endpoints.find((endpoint) => !TLS_SCHEMES.has(new URL(endpoint).protocol));
+  return plain === undefined ? [] : [{ field: 'transport.tls', message: `tls applies to https:// and wss:// endpoints, and ${plain} is not one`, code: 'INVALID_VALUE' }];
 }
 
 function isProblem(value: KeyObject | ErrorDetail): value is ErrorDetail {
@@ -131,6 +146,13 @@ export function clientCertificate(tls: StoredTls | undefined): ClientCertificate
  * passphrase keeps the stored one, whichever server the url names: the key never leaves the gateway.
  */
 export function sealTls(secrets: SecretBox, input: UpstreamTlsDto, previous: StoredTls | undefined, endpoints: readonly string[]): StoredTls {
+  // Sent back as answered: kept as stored, checked only for where it goes. A certificate that has
+  // expired since must not stop an admin from editing (or disabling) the server.
+  if (previous && isDeepStrictEqual(definedOnly({ ...input }), maskedTls(previous))) {
+    const problems = endpointProblems(endpoints);
+    if (problems.length > 0) throw ApiError.validation(problems[0].message, problems);
+    return previous;
+  }
   const opened = (field: 'key' | 'passphrase'): string | undefined => {
     const value = input[field];
     if (value !== MASK) return value;

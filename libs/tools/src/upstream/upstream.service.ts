@@ -24,7 +24,7 @@ import { copiesOf, type SharedUpstream, UpstreamPool } from './upstream-pool';
 import { withSafeIcons } from './upstream-icons';
 import { authHeader, authProblems, envProblems, headerProblems, serverNameProblems } from './upstream-input-rules';
 import { type StoredTransport, UpstreamServerEntity } from './upstream-server.entity';
-import { rateLimitProblems, storedRateLimits, toolRateLimits } from './upstream-rate-limits';
+import { rateLimitProblems, sameRateLimits, storedRateLimits, toolRateLimits } from './upstream-rate-limits';
 import { clientCertificate, maskedTls, sealTls, unsealTls } from './upstream-tls';
 import { UpstreamUserConfigs } from './upstream-user-configs';
 import { type StoredUserConfig, userConfigProblems } from './user-config-rules';
@@ -314,7 +314,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** A server's new configuration, checked and its secrets sealed (masked ones keep what was stored). */
   private async saveChange(servers: Repository<UpstreamServerEntity>, existing: UpstreamServerEntity, input: UpstreamServerInputDto): Promise<UpstreamServerEntity> {
-    this.check(input);
+    this.check(input, existing);
     // Stored headers and keys go on only to servers they already went to, whichever endpoint moved.
     const sameServer = existing.transport.type === input.transport.type && reachesOnly(endpointsOf(existing.transport.url, existing.replicas.urls), endpointsOf(input.transport.url, input.replicas?.urls));
     const transport = this.sealTransport(input, existing.transport, sameServer);
@@ -934,7 +934,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** What the contract's patterns cannot say: a name that keeps tool names apart, headers and env that can be sent. */
-  private check(input: UpstreamServerInputDto): void {
+  private check(input: UpstreamServerInputDto, existing?: UpstreamServerEntity): void {
     const transport = input.transport;
     const problems = [
       ...serverNameProblems(input.name),
@@ -943,7 +943,8 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       ...authProblems(input.auth, { type: transport.type, headers: transport.headers as Record<string, string> | undefined }),
       ...this.userConfigProblems(input),
       ...replicaProblems(input),
-      ...rateLimitProblems(input.rateLimits),
+      // Limits stored before today's rules (a 48 h window) stay editable around: checked when changed.
+      ...(existing && sameRateLimits(input.rateLimits, existing.rateLimits) ? [] : rateLimitProblems(input.rateLimits)),
     ];
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
   }
