@@ -1,5 +1,5 @@
 import type { AuditLogList, ToolExecution, UpstreamServer, UpstreamServerList } from '@app/contracts';
-import { createTestCa, encryptedKey, type IssuedCertificate, type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, type TestCa, useTestApp } from '@app/testing';
+import { createTestCa, encryptedKey, type IssuedCertificate, type LoggedInUser, type McpTestServer, metricValue, registerAndLoginAs, startMcpTestServer, type TestCa, TOKEN_ISSUED, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -207,6 +207,23 @@ describe('TLS to upstream servers: a private CA, client certificates (mutual TLS
     expect(plain.status).toBe(400);
     expect(plain.body.details?.[0].field).toBe('transport.tls');
     await remove(created.body.id);
+  });
+
+  it("fetches OAuth tokens from the server's own endpoint with its TLS settings (its private CA, its client certificate)", async () => {
+    const tokenUrl = mutual.url.replace('/mcp', '/oauth/token');
+    mutual.requireAuthorization([`Bearer ${TOKEN_ISSUED}`]);
+    try {
+      const issuedBefore = mutual.tokensIssued();
+      const created = await create({ name: 'tls-oauth', transport: { type: 'streamable-http', url: mutual.url, tls: mutualTls() }, auth: { type: 'oauth2', tokenUrl, clientId: 'gateway', clientSecret: 'client-secret' } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.status, created.body.lastError ?? '').toBe('connected');
+      expect(mutual.tokensIssued()).toBeGreaterThan(issuedBefore);
+      expect((await run('tls-oauth__echo', 'with a token')).body.status).toBe('completed');
+      expect(mutual.lastAuthorization()).toBe(`Bearer ${TOKEN_ISSUED}`);
+      await remove(created.body.id);
+    } finally {
+      mutual.requireAuthorization(undefined);
+    }
   });
 
   it('keeps the key sealed at rest and out of the audit log', async () => {

@@ -13,7 +13,7 @@ export type { TestDatabase } from './test-database';
 export { runServerExpectingExit, spawnServer } from './server-process';
 export type { ServerProcess } from './server-process';
 export { TcpProxy } from './tcp-proxy';
-export { startMcpTestServer } from './mcp-test-server';
+export { startMcpTestServer, TOKEN_ISSUED } from './mcp-test-server';
 export type { McpTestServer, McpTestServerOptions } from './mcp-test-server';
 export { openWs } from './ws-client';
 export type { WsClient, WsOptions } from './ws-client';

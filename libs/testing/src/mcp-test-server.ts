@@ -36,6 +36,8 @@ export interface McpTestServer {
   lastTraceparent(): string | undefined;
   /** The common name of the client certificate shown on the latest request (over TLS with `clientCa`). */
   lastClientCertificate(): string | undefined;
+  /** Tokens its own OAuth endpoint (POST /oauth/token, answering TOKEN_ISSUED) gave out. */
+  tokensIssued(): number;
   /** The `_meta` of the latest request of this method over Streamable HTTP (undefined: none, or it carried none). */
   lastMeta(method: string): Record<string, unknown> | undefined;
   /** From now on, requests and upgrades whose Authorization header is not one of these get 401 (undefined: any is fine). */
@@ -102,6 +104,9 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
  * request on the call's own stream; one resource, `test://note`, that can be subscribed to; a
  * resource template `test://notes/{id}` and a prompt `greet`, both with argument completions.
  */
+/** The access token the test server's own token endpoint gives. */
+export const TOKEN_ISSUED = 'issued-by-the-upstream-itself';
+
 export interface McpTestServerOptions {
   /** Serve over TLS (https://, wss://) with this certificate; with `clientCa`, only to clients showing a certificate that CA issued. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
@@ -121,6 +126,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
   let authorization: string | undefined;
   let traceparent: string | undefined;
   let clientCertificate: string | undefined;
+  let tokensIssued = 0;
   const noteClientCertificate = (request: IncomingMessage): void => {
     if (!(request.socket instanceof TLSSocket)) return;
     const name: string | string[] | undefined = request.socket.getPeerCertificate().subject?.CN;
@@ -249,6 +255,12 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
       noteClientCertificate(request);
+      // An OAuth token endpoint on the server itself (client credentials: any client gets TOKEN_ISSUED).
+      if (request.method === 'POST' && new URL(request.url ?? '/', 'http://localhost').pathname === '/oauth/token') {
+        tokensIssued++;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TOKEN_ISSUED, token_type: 'Bearer', expires_in: 3600 }));
+        return;
+      }
       authorization = request.headers.authorization;
       if (typeof request.headers.traceparent === 'string') traceparent = request.headers.traceparent;
       if (refused(authorization)) {
@@ -344,6 +356,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
     wsUrl: `${socket}://127.0.0.1:${port}/ws`,
     sseUrl: `${web}://127.0.0.1:${port}/sse`,
     lastClientCertificate: () => clientCertificate,
+    tokensIssued: () => tokensIssued,
     calls,
     lastAuthorization: () => authorization,
     lastTraceparent: () => traceparent,

@@ -160,6 +160,8 @@ export class UpstreamConnection {
   private transport?: Transport;
   /** How fetch reaches a server with TLS settings of its own (a private CA, a client certificate); made per connect. */
   private dispatcher?: Agent;
+  /** The same, for its OAuth token endpoint when that is on the server itself; kept until disconnected. */
+  private tokenDispatcher?: Agent;
   private wanted = false;
   private attempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
@@ -190,7 +192,7 @@ export class UpstreamConnection {
       this.settings.changed?.({ kind: 'circuit', state, failures, error: lastError, cooldownMs: breaker.cooldownMs });
     });
     this.routing = new CallerRouting(settings.transport.type === 'streamable-http');
-    this.credentials = new UpstreamCredentials(settings.auth);
+    this.credentials = new UpstreamCredentials(settings.auth, this.tokenFetch());
     this.peer = peerAttributes(settings.name, settings.transport);
     const authSecrets = settings.auth?.type === 'api_key' ? [settings.auth.key] : settings.auth?.type === 'oauth2' ? [settings.auth.clientSecret] : [];
     const tlsSecrets = [settings.transport.tls?.key, settings.transport.tls?.passphrase].filter((value) => value !== undefined);
@@ -241,6 +243,8 @@ export class UpstreamConnection {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.healthTimer);
     await this.closeClient();
+    await this.tokenDispatcher?.destroy().catch(() => undefined);
+    this.tokenDispatcher = undefined;
     this.status = 'disconnected';
     this.publishTools([], 'upstream disconnected');
   }
@@ -436,6 +440,22 @@ export class UpstreamConnection {
     // Our fetch: a call's response stream is read on its way to the SDK, to route what it carries.
     const routedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => this.routing.route(await this.authorizedFetch(url, init, dispatcher), this.routing.current());
     return new StreamableHTTPClientTransport(new URL(config.url as string), { requestInit, fetch: routedFetch });
+  }
+
+  /**
+   * How OAuth tokens are fetched: with the server's TLS settings when the token endpoint is on the
+   * server itself (its private CA, its client certificate), else as any fetch (the public roots).
+   */
+  private tokenFetch(): typeof fetch {
+    const { auth, transport } = this.settings;
+    const tls = transport.tls;
+    // A wss:// server's own https:// endpoint is the same host and port, over the same TLS.
+    const serverOrigin = transport.url === undefined ? undefined : new URL(transport.url.replace(/^ws(s?):/, 'http$1:')).origin;
+    if (auth?.type !== 'oauth2' || !tls || new URL(auth.tokenUrl).origin !== serverOrigin) return fetch;
+    return (url, init) => {
+      this.tokenDispatcher ??= tlsDispatcher(tls);
+      return fetch(url, { ...init, dispatcher: this.tokenDispatcher });
+    };
   }
 
   /**
