@@ -1,5 +1,5 @@
 import type { AuditLogList, MessageResponse, User } from '@app/contracts';
-import { type LoggedInUser, login, type MailServer, registerAndLogin, registerAndLoginAs, startMailServer, startTestApp, type TestApp, until, useTestApp } from '@app/testing';
+import { type LoggedInUser, login, type MailServer, metricValue, registerAndLogin, registerAndLoginAs, startMailServer, startTestApp, type TestApp, until, useTestApp } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -146,6 +146,10 @@ describe('mail: proving an address, and a forgotten password', () => {
       expect(refused.status).toBe(503);
       expect(refused.body.error).toBe('SERVICE_UNAVAILABLE');
       expect(JSON.stringify(refused.body)).not.toContain('smtp-secret');
+      const metrics = (await t.client.call('getMetrics')).text;
+      expect(metricValue(metrics, 'mcp_mail_sent_total', { kind: 'verification', result: 'failed' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(metrics, 'mcp_mail_sent_total', { kind: 'verification', result: 'sent' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(metrics, 'mcp_mail_sent_total', { kind: 'password_reset', result: 'sent' })).toBeGreaterThanOrEqual(1);
     } finally {
       mail.refuse(false);
     }

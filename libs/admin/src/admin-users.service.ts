@@ -167,6 +167,7 @@ export class AdminUsersService {
     // Spending any one voids the rest.
     const { token } = await this.issueSetupToken(user.id, MAILED_TOKEN_TTL_MS);
     await this.mailer.send({
+      kind: 'password_reset',
       to: user.email,
       subject: 'Set a new password',
       text: [

@@ -118,6 +118,10 @@ export class MetricsService {
     'mcp_webhook_deliveries_total',
     () => new Counter({ name: 'mcp_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retrying (failed, tried again later) or failed (given up)', labelNames: ['result'] }),
   );
+  readonly mailSent = singleton(
+    'mcp_mail_sent_total',
+    () => new Counter({ name: 'mcp_mail_sent_total', help: 'Mails handed to the SMTP server (sent) or refused by it or not reaching it (failed), by kind', labelNames: ['kind', 'result'] }),
+  );
   readonly upstreamCredentials = singleton(
     'mcp_upstream_credentials_found_total',
     () => new Counter({ name: 'mcp_upstream_credentials_found_total', help: "Credentials found in upstream MCP servers' answers, by server, kind and action (masked or refused)", labelNames: ['server', 'kind', 'action'] }),

@@ -1,9 +1,12 @@
 import { AppConfig } from '@app/config';
+import { MetricsService } from '@app/health';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 
 export interface Mail {
+  /** What it is for, as counted in mcp_mail_sent_total{kind}. */
+  readonly kind: 'verification' | 'password_reset';
   readonly to: string;
   readonly subject: string;
   /** Plain text: what we send carries links and codes, nothing that needs HTML. */
@@ -19,7 +22,10 @@ export class Mailer implements OnApplicationShutdown {
   private readonly logger = new Logger('Mailer');
   private transport?: Transporter;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   get configured(): boolean {
     return this.config.mail !== undefined;
@@ -38,7 +44,9 @@ export class Mailer implements OnApplicationShutdown {
     this.transport ??= smtpTransport(settings.smtpUrl, settings.from);
     try {
       await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      this.metrics.mailSent.labels(mail.kind, 'sent').inc();
     } catch (error) {
+      this.metrics.mailSent.labels(mail.kind, 'failed').inc();
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`a mail to ${mail.to} was not sent: ${reason}`);
       throw new Error(`the mail was not sent: ${reason}`);

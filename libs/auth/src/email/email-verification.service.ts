@@ -82,6 +82,7 @@ export class EmailVerification {
       await manager.getRepository(EmailVerificationTokenEntity).insert({ userId: user.id, email: user.email, tokenHash: hashOf(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) });
     });
     await this.mailer.send({
+      kind: 'verification',
       to: user.email,
       subject: 'Verify your email address',
       text: [
