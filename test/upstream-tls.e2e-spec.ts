@@ -221,6 +221,19 @@ describe('TLS to upstream servers: a private CA, client certificates (mutual TLS
       expect((await run('tls-oauth__echo', 'with a token')).body.status).toBe('completed');
       expect(mutual.lastAuthorization()).toBe(`Bearer ${TOKEN_ISSUED}`);
       await remove(created.body.id);
+
+      // Copies on another endpoint of the same server fetch their tokens from it the same way.
+      const other = await startMcpTestServer({ tls: { ...serverCa.issue('127.0.0.1', { names: ['127.0.0.1'] }), clientCa: clientCa.pem } });
+      try {
+        other.requireAuthorization([`Bearer ${TOKEN_ISSUED}`]);
+        const replicated = await create({ name: 'tls-oauth-copies', transport: { type: 'streamable-http', url: mutual.url, tls: mutualTls() }, replicas: { count: 2, urls: [other.url] }, auth: { type: 'oauth2', tokenUrl, clientId: 'gateway', clientSecret: 'client-secret' } });
+        expect(replicated.status, JSON.stringify(replicated.body)).toBe(201);
+        expect(replicated.body.replicaStates.map((state) => state.status), JSON.stringify(replicated.body.replicaStates)).toEqual(['connected', 'connected']);
+        expect(other.lastAuthorization()).toBe(`Bearer ${TOKEN_ISSUED}`);
+        await remove(replicated.body.id);
+      } finally {
+        await other.close();
+      }
     } finally {
       mutual.requireAuthorization(undefined);
     }

@@ -8,6 +8,8 @@ describe('smtpOptions', () => {
 
   it('lets a server on this machine, or a relay said to have no STARTTLS, go without', () => {
     for (const host of ['127.0.0.1', 'localhost', '[::1]']) expect(smtpOptions(`smtp://${host}:25`).requireTLS, host).toBe(false);
+    // An IPv6 address without the brackets of its URL, as Node connects to it.
+    expect(smtpOptions('smtp://[::1]:25').host).toBe('::1');
     expect(smtpOptions('smtp://relay.internal:25?starttls=optional').requireTLS).toBe(false);
   });
 

@@ -70,7 +70,8 @@ export function smtpOptions(smtpUrl: string): SMTPTransport.Options {
   const secure = url.protocol === 'smtps:';
   const plainAllowed = LOOPBACK.test(url.hostname) || url.searchParams.get('starttls') === 'optional';
   return {
-      host: url.hostname,
+      // Node connects to an IPv6 address without the brackets URLs put around it.
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port ? Number(url.port) : secure ? 465 : 587,
       secure,
       requireTLS: !secure && !plainAllowed,

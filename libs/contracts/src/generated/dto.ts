@@ -1061,8 +1061,8 @@ has expired, or is not yet valid, when the key does not open (passphrase) or is 
 certificate's, or when one comes without the other. Settings sent back as answered are
 kept as stored, unchecked but for the endpoints: a certificate that has expired since
 does not stop the server being edited or disabled. An OAuth `tokenUrl` on the server
-itself (the host and port of `url`) is reached with these settings too; one elsewhere
-with the public roots. */
+itself (the host and port of `url` or of one of `replicas.urls`) is reached with these
+settings too; one elsewhere with the public roots. */
 export class UpstreamTlsDto {
   @ValidateIf((object: Record<string, unknown>) => object["ca"] !== undefined)
   @IsString()
@@ -1139,7 +1139,7 @@ export class UpstreamTransportDto {
   @IsStringRecord({ maxEntries: 50, maxLength: 8192 })
   headers?: Record<string, string>;
 
-  /** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM certificates only (`NOT_A_CERTIFICATE` for a key pasted beside them: they are stored and answered as given), has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. Settings sent back as answered are kept as stored, unchecked but for the endpoints: a certificate that has expired since does not stop the server being edited or disabled. An OAuth `tokenUrl` on the server itself (the host and port of `url`) is reached with these settings too; one elsewhere with the public roots. */
+  /** TLS to a remote server (`https://` and `wss://` endpoints only, every endpoint of its replicas included): `ca` is the PEM of the certificates trusted for this server instead of the public roots (a private CA); `cert` and `key` are the gateway's client certificate (PEM, its chain may follow) and private key, for a server that asks for one (mutual TLS); `passphrase` opens an encrypted key; `servername` is the name the server's certificate must carry (and the SNI sent) when the url's host is not it, as with an address. `key` and `passphrase` are stored encrypted and answered as `********`; sending `********` back keeps them (the key never leaves the gateway, so it is kept whichever server the url names). A certificate is checked when it is given: 400 when it or `ca` is not PEM certificates only (`NOT_A_CERTIFICATE` for a key pasted beside them: they are stored and answered as given), has expired, or is not yet valid, when the key does not open (passphrase) or is not the certificate's, or when one comes without the other. Settings sent back as answered are kept as stored, unchecked but for the endpoints: a certificate that has expired since does not stop the server being edited or disabled. An OAuth `tokenUrl` on the server itself (the host and port of `url` or of one of `replicas.urls`) is reached with these settings too; one elsewhere with the public roots. */
   @ValidateIf((object: Record<string, unknown>) => object["tls"] !== undefined)
   @IsObject()
   @ValidateNested()

@@ -40,6 +40,14 @@ export type ConnectionChange =
   | { readonly kind: 'status'; readonly status: 'connected' | 'disconnected' | 'error'; readonly error: string | null; readonly tools: number }
   | { readonly kind: 'circuit'; readonly state: 'open' | 'closed'; readonly failures: number; readonly error: string | null; readonly cooldownMs: number };
 
+/**
+ * The transport failed (fetch, an HTTP status, a write) and no JSON-RPC answer came; not an error
+ * answer (McpError), nor an answer that came but did not parse (ZodError).
+ */
+function transportFailure(error: unknown): boolean {
+  return !(error instanceof McpError) && !(error instanceof Error && error.name === 'ZodError');
+}
+
 /** A call that got no answer: the connection broke or the transport failed on the way (a 502). Another copy may take it again. */
 export class CallLost extends ApiError {
   constructor(message: string) {
@@ -52,6 +60,8 @@ export interface UpstreamSettings {
   readonly id: string;
   readonly name: string;
   readonly transport: StoredTransport;
+  /** Every endpoint of the server (its url and its replicas' urls), whichever one this copy uses. */
+  readonly endpoints?: readonly string[];
   readonly connectMs: number;
   readonly requestMs: number;
   readonly healthIntervalMs: number;
@@ -290,10 +300,10 @@ export class UpstreamConnection {
       }
       const reason = this.describe(error);
       this.breaker.failed(reason);
-      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+      // -32000 is also a common code of error answers: closed only if the connection really went.
+      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed && this.client !== client;
       const message = `Upstream '${this.settings.name}' ${closed ? 'closed the connection during the call' : `failed: ${reason}`}`;
-      // Not an McpError: the transport failed (fetch, an HTTP status, a write), no JSON-RPC answer came.
-      throw closed || !(error instanceof McpError) ? new CallLost(message) : new ApiError(502, 'BAD_GATEWAY', message);
+      throw closed || transportFailure(error) ? new CallLost(message) : new ApiError(502, 'BAD_GATEWAY', message);
     } finally {
       this.inFlight--;
     }
@@ -450,8 +460,8 @@ export class UpstreamConnection {
     const { auth, transport } = this.settings;
     const tls = transport.tls;
     // A wss:// server's own https:// endpoint is the same host and port, over the same TLS.
-    const serverOrigin = transport.url === undefined ? undefined : new URL(transport.url.replace(/^ws(s?):/, 'http$1:')).origin;
-    if (auth?.type !== 'oauth2' || !tls || new URL(auth.tokenUrl).origin !== serverOrigin) return fetch;
+    const origins = (this.settings.endpoints ?? (transport.url === undefined ? [] : [transport.url])).map((endpoint) => new URL(endpoint.replace(/^ws(s?):/, 'http$1:')).origin);
+    if (auth?.type !== 'oauth2' || !tls || !origins.includes(new URL(auth.tokenUrl).origin)) return fetch;
     return (url, init) => {
       this.tokenDispatcher ??= tlsDispatcher(tls);
       return fetch(url, { ...init, dispatcher: this.tokenDispatcher });

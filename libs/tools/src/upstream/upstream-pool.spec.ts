@@ -228,6 +228,28 @@ describe('UpstreamPool: a call another copy takes', () => {
     }
   });
 
+  it("reads the served copy's annotations, and sends only to a copy that lists the tool", async () => {
+    // The serving copy (the first to list) says nothing of repeating; another copy says read-only.
+    const made = poolOf(2);
+    await made.pool.connect();
+    made.copies[0].list(['t']);
+    made.copies[1].list(['t'], { readOnlyHint: true });
+    await made.settle();
+    made.copies[0].failWith = new CallLost('lost');
+    await expect(made.pool.call('t', {}, running())).rejects.toBeInstanceOf(CallLost);
+    expect(made.copies[1].calls).toBe(0);
+
+    // The serving copy lacks `u` (a rolling upgrade): a call of `u` the other copy could not take goes nowhere.
+    const partial = poolOf(2);
+    await partial.pool.connect();
+    partial.copies[1].list(['t']);
+    partial.copies[0].list(['t', 'u']);
+    await partial.settle();
+    partial.copies[0].failWith = new ApiError(503, 'SERVICE_UNAVAILABLE', 'not connected');
+    await expect(partial.pool.call('u', {}, running())).rejects.toThrow(/not connected/);
+    expect(partial.copies[1].calls).toBe(0);
+  });
+
   it('an upstream error, a run its caller stopped, or no other copy: not sent again', async () => {
     const answered = await twoCopies({ readOnlyHint: true });
     answered.copies[0].failWith = new ApiError(502, 'BAD_GATEWAY', 'the upstream failed: -32603');

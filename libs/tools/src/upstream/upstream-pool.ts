@@ -212,13 +212,15 @@ export class UpstreamPool {
     const unsent = error instanceof ApiError && error.status === 503;
     if (!unsent && !(error instanceof CallLost && this.repeatable(toolName))) return undefined;
     const other = this.pick(toolName, failed);
-    return other !== failed && other.status === 'connected' && other.breaker.admits() ? other : undefined;
+    const index = this.replicas.indexOf(other);
+    return other !== failed && other.status === 'connected' && this.lists[index].has(toolName) && other.breaker.admits() ? other : undefined;
   }
 
-  /** The tool says a second run does no more than the first: read-only, or idempotent. */
+  /** The tool as served (the serving copy's listing, the one approved) says a second run does no more than the first: read-only, or idempotent. */
   private repeatable(toolName: string): boolean {
+    if (this.serving === undefined) return false;
     const name = `${this.settings.name}__${toolName}`;
-    const annotations = this.listed.flat().find((definition) => definition.name === name)?.annotations;
+    const annotations = this.listed[this.serving].find((definition) => definition.name === name)?.annotations;
     return annotations?.readOnlyHint === true || annotations?.idempotentHint === true;
   }
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitProblems, storedRateLimits, toolRateLimits } from './upstream-rate-limits';
+import { rateLimitProblems, sameRateLimits, storedRateLimits, toolRateLimits } from './upstream-rate-limits';
 
 describe('upstream rate limits', () => {
+  it('knows limits sent back as answered, and nothing else, for the stored ones', () => {
+    expect(sameRateLimits({ requests: 2, window: '48h', scope: 'caller' }, { requests: 2, window: '48h' })).toBe(true);
+    expect(sameRateLimits({ requests: 2, window: '48h' }, { requests: 2, window: '48h', scope: 'caller' })).toBe(true);
+    // Half a window beside the stored one is new (and refused), not dropped as storing it would.
+    expect(sameRateLimits({ requestsPerHour: 10, requests: 5 }, { requestsPerHour: 10, scope: 'caller' })).toBe(false);
+    expect(sameRateLimits({ requestsPerHour: 10, scope: 'server' }, { requestsPerHour: 10, scope: 'caller' })).toBe(false);
+    expect(sameRateLimits(null, null)).toBe(true);
+    expect(sameRateLimits({ requestsPerHour: 10 }, null)).toBe(false);
+  });
+
   it('lists every window shortest first, whatever order they were given in', () => {
     expect(toolRateLimits({ requestsPerDay: 100, requests: 5, window: '2h', requestsPerMinute: 3, scope: 'server' })).toEqual([
       { requests: 3, window: '1m', scope: 'server' },

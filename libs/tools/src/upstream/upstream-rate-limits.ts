@@ -52,7 +52,9 @@ export function storedRateLimits(input: UpstreamRateLimitsDto): StoredRateLimits
 /** Whether the limits sent are those stored (read as answered: a stored row without scope is per caller). */
 export function sameRateLimits(input: UpstreamRateLimitsDto | null | undefined, stored: StoredRateLimits | null): boolean {
   if (!input || !stored) return !input && !stored;
-  return isDeepStrictEqual(storedRateLimits(input), { ...stored, scope: stored.scope ?? 'caller' });
+  // As sent, not as it would be stored: a `requests` without its `window` must still be refused.
+  const sent = Object.fromEntries(Object.entries({ ...input, scope: input.scope ?? 'caller' }).filter(([, value]) => value !== undefined));
+  return isDeepStrictEqual(sent, { ...stored, scope: stored.scope ?? 'caller' });
 }
 
 /** Each window as a limit on the server's tools, shortest first (stored before scope existed: per caller). */

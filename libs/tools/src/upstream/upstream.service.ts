@@ -780,6 +780,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       id: server.id,
       name: server.name,
       transport: this.unsealTransport(server.transport),
+      endpoints: endpointsOf(server.transport.url, server.replicas.urls),
       connectMs: server.timeouts.connectMs,
       requestMs: server.timeouts.requestMs,
       healthIntervalMs: server.healthCheck.intervalMs,
