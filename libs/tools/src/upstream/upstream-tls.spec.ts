@@ -25,6 +25,14 @@ describe('tlsProblems', () => {
     expect(tlsProblems({ ca: 'garbage' }, ['https://a.example/mcp', 'http://b.example/mcp'])).toEqual([expect.objectContaining({ field: 'transport.tls', message: expect.stringContaining('http://b.example/mcp') })]);
   });
 
+  it('blames the passphrase for an encrypted key that does not open, whatever OpenSSL says (many wrong passphrases)', () => {
+    const locked = encryptedKey(client.key, 'right');
+    // About one wrong passphrase in 256 decrypts to bytes that are no key: OpenSSL then says "unsupported", not "bad decrypt".
+    for (let attempt = 0; attempt < 1500; attempt++) {
+      expect(tlsProblems({ cert: client.cert, key: locked, passphrase: `wrong-${attempt}` }, HTTPS).map((problem) => problem.field), `wrong-${attempt}`).toEqual(['transport.tls.passphrase']);
+    }
+  });
+
   it('tells a wrong passphrase from a missing one', () => {
     const locked = encryptedKey(client.key, 'right');
     expect(tlsProblems({ cert: client.cert, key: locked }, HTTPS)).toEqual([expect.objectContaining({ field: 'transport.tls.passphrase', message: 'the key is encrypted: send its passphrase' })]);

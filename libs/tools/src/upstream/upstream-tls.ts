@@ -54,8 +54,10 @@ function openedKey(key: string, passphrase: string | undefined): KeyObject | Err
     return createPrivateKey({ key, format: 'pem', ...(passphrase === undefined ? {} : { passphrase }) });
   } catch (error) {
     const message = (error as Error).message;
-    // OpenSSL's words for an encrypted key without, or with the wrong, passphrase.
-    if (/passphrase|bad decrypt|interrupted or cancelled/i.test(message)) return { field: 'transport.tls.passphrase', message: passphrase === undefined ? 'the key is encrypted: send its passphrase' : 'the passphrase does not open the key', code: 'INVALID_VALUE' };
+    // An encrypted key that does not open: the passphrase is missing or wrong. A wrong one usually
+    // fails as "bad decrypt", but now and then decrypts to bytes that are no key ("unsupported").
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(key);
+    if (encrypted || /passphrase|bad decrypt|interrupted or cancelled/i.test(message)) return { field: 'transport.tls.passphrase', message: passphrase === undefined ? 'the key is encrypted: send its passphrase' : 'the passphrase does not open the key', code: 'INVALID_VALUE' };
     return { field: 'transport.tls.key', message: `not a PEM private key: ${message}`, code: 'INVALID_KEY' };
   }
 }
