@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
+import { hashOneTimeToken, PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
 import { ApiError, offsetPagination, isRedisUnavailable, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { RedisService } from '@app/database';
@@ -7,7 +7,7 @@ import { EventBus } from '@app/events';
 import { Mailer } from '@app/mail';
 import { SessionsService } from '@app/sessions';
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { PasswordSetupTokenEntity } from './password-setup-token.entity';
 
@@ -17,7 +17,6 @@ const SETUP_TOKEN_TTL_MS = 72 * 3600 * 1000;
 // A mailed one is shorter-lived: it sits in a mailbox.
 const MAILED_TOKEN_TTL_MS = 3600 * 1000;
 
-export const hashSetupToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const isActiveAdmin = (user: Pick<UserEntity, 'roles' | 'status'>): boolean => user.status === 'active' && user.roles.includes('admin');
 
@@ -190,7 +189,7 @@ export class AdminUsersService {
     const passwordHash = await this.hasher.hash(password);
     const spent = await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows] = (await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`, [hashSetupToken(token)])) as [Array<{ user_id: string }>, number];
+      const [rows] = (await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`, [hashOneTimeToken(token)])) as [Array<{ user_id: string }>, number];
       if (rows.length === 0) return null;
       const userId = rows[0].user_id;
       const updated = await manager.getRepository(UserEntity).update({ id: userId, status: 'active' }, { passwordHash });
@@ -212,7 +211,7 @@ export class AdminUsersService {
   private async issueSetupToken(userId: string, ttlMs = SETUP_TOKEN_TTL_MS): Promise<NonNullable<CreatedUser['passwordSetup']>> {
     const token = `${SETUP_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + ttlMs);
-    await this.setupTokens.insert({ userId, tokenHash: hashSetupToken(token), expiresAt });
+    await this.setupTokens.insert({ userId, tokenHash: hashOneTimeToken(token), expiresAt });
     return { token, expiresAt: expiresAt.toISOString(), url: '/api/v1/auth/set-password' };
   }
 

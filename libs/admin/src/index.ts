@@ -1,5 +1,5 @@
 export { AdminModule } from './admin.module';
-export { AdminUsersService, hashSetupToken } from './admin-users.service';
+export { AdminUsersService } from './admin-users.service';
 export { AuditLogsService, auditLogView } from './audit-logs.service';
 export { AuditRetention } from './audit-retention';
 export { SecretsRotation } from './secrets-rotation.service';

@@ -14,6 +14,7 @@ export { REFRESH_TOKEN_PREFIX } from './tokens/tokens.service';
 export { UserTokenFloors } from './tokens/user-token-floors';
 export { UserEntity } from './user.entity';
 export type { UserStatus } from './user.entity';
+export { hashOneTimeToken } from './one-time-token';
 export { toUserView } from './user.view';
 export { UsersService } from './users.service';
 export { MFA_TOKEN_PREFIX, MfaService } from './mfa/mfa.service';

@@ -3,15 +3,14 @@ import { ApiError, type RequestOrigin } from '@app/common';
 import { EventBus } from '@app/events';
 import { Mailer } from '@app/mail';
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { hashOneTimeToken } from '../one-time-token';
 import { UserEntity } from '../user.entity';
 import { EmailVerificationTokenEntity } from './email-verification-token.entity';
 
 const TOKEN_PREFIX = 'evt_';
 const TOKEN_TTL_MS = 24 * 3600 * 1000;
-
-const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
  * Proving an address by mail: a one-time token (24 h, replacing any sent before) mailed to the
@@ -61,7 +60,7 @@ export class EmailVerification {
   async verify(token: string, origin: RequestOrigin): Promise<void> {
     const verified = await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows] = (await manager.query(`UPDATE email_verification_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email`, [hashOf(token)])) as [Array<{ user_id: string; email: string }>, number];
+      const [rows] = (await manager.query(`UPDATE email_verification_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email`, [hashOneTimeToken(token)])) as [Array<{ user_id: string; email: string }>, number];
       if (rows.length === 0) return null;
       const [{ user_id: userId, email }] = rows;
       const [, changed] = (await manager.query(`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now() WHERE id = $1 AND email = $2 AND status = 'active'`, [userId, email])) as [unknown, number];
@@ -79,7 +78,7 @@ export class EmailVerification {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE email_verification_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [user.id]);
-      await manager.getRepository(EmailVerificationTokenEntity).insert({ userId: user.id, email: user.email, tokenHash: hashOf(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) });
+      await manager.getRepository(EmailVerificationTokenEntity).insert({ userId: user.id, email: user.email, tokenHash: hashOneTimeToken(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) });
     });
     await this.mailer.send({
       kind: 'verification',
