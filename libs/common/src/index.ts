@@ -10,6 +10,7 @@ export { createLogger, PinoNestLogger } from './logging/logger';
 export { REDACTED, redactSecrets, SECRET_KEY_PATTERN } from './redact';
 export { installBodyParsers } from './http/body-parsers';
 export { API_VERSIONS, jsonMediaTypeFor, NEGOTIATED_VERSION, VENDOR_MEDIA_TYPE, versionAsked } from './http/api-version';
+export { isLoopbackHost } from './http/loopback-host';
 export { clientAddressOf, noteApiKey, originOf } from './http/request-origin';
 export { offsetPagination } from './http/offset-pagination';
 export type { OffsetPagination } from './http/offset-pagination';

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '@app/common';
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/health';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
@@ -58,8 +59,6 @@ export class Mailer implements OnApplicationShutdown {
   }
 }
 
-const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
-
 /**
  * smtp://user:password@host:port, upgraded with STARTTLS, which is required: without it the
  * password and the mailed tokens would cross the network in clear (a server on this machine, or
@@ -68,7 +67,7 @@ const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
 export function smtpOptions(smtpUrl: string): SMTPTransport.Options {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
-  const plainAllowed = LOOPBACK.test(url.hostname) || url.searchParams.get('starttls') === 'optional';
+  const plainAllowed = isLoopbackHost(url.hostname) || url.searchParams.get('starttls') === 'optional';
   return {
       // Node connects to an IPv6 address without the brackets URLs put around it.
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),

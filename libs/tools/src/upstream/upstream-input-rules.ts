@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '@app/common';
+import { type ErrorDetail, isLoopbackHost } from '@app/common';
 
 /**
  * A server name prefixes its tools as `<name>__<tool>`. Lower-case letters, digits, `-` and `_`, 1 to
@@ -77,7 +77,6 @@ const AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = {
   oauth2: ['tokenUrl', 'clientId', 'clientSecret', 'clientAuthMethod', 'scopes', 'resource'],
 };
 const REQUIRED_AUTH_FIELDS: Readonly<Record<string, readonly string[]>> = { none: [], api_key: ['key'], oauth2: ['tokenUrl', 'clientId', 'clientSecret'] };
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /** The header an auth sets on every request, if any. */
 export function authHeader(auth: AuthInput | null | undefined): string | undefined {
@@ -102,7 +101,7 @@ export function authProblems(auth: AuthInput | null | undefined, transport: { re
   if (auth.key !== undefined && unsendableHeaderValue(`${auth.prefix ?? ''} ${auth.key}`)) problems.push(detail('auth.key', 'the key holds a character no HTTP header can carry (CR, LF, NUL or beyond \\u00ff)'));
   if (auth.tokenUrl !== undefined) {
     const url = new URL(auth.tokenUrl);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       problems.push(detail('auth.tokenUrl', 'tokenUrl must be https (or http on a loopback address): the client secret goes there', 'INVALID_VALUE'));
     }
   }
