@@ -1157,12 +1157,19 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     const back = await postAssertion(email, requestId, relayState);
     expect(back.status).toBe(303);
     expect(`${back.location?.origin}${back.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/oauth/authorize/sso`);
-    const done = await finish(back.location as URL, cookie);
-    expect(done.status).toBe(303);
-    expect(done.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
+    const consentPage = await finish(back.location as URL, cookie);
+    // Signed in, not yet consenting: the page to allow the client, no code.
+    expect(consentPage.status).toBe(200);
+    expect(consentPage.location).toBeUndefined();
+    expect(consentPage.body).toContain('SSO agent');
+    expect(consentPage.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
     // Signed in at the IdP, the browser is signed in here too: the next request of this client gets its code at once.
-    const signedIn = done.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=mcp_bs_'));
+    const signedIn = consentPage.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=mcp_bs_'));
     expect(signedIn).toBeDefined();
+    const fields = hiddenFields(consentPage.body);
+    expect(fields).toMatchObject({ client_id: client.client_id, redirect_uri: CALLBACK, state: 'sso-state', scope: 'read:tools execute:tools filesystem:read' });
+    const done = await http.submit({ ...fields, decision: 'allow' }, { cookie: (signedIn as string).split(';')[0] });
+    expect(done.status).toBe(303);
     const nextQuery = new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256', scope: 'read:tools' });
     const next = await http.page(nextQuery.toString(), { cookie: (signedIn as string).split(';')[0] });
     expect(next.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
@@ -1209,6 +1216,33 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     expect((await finish(back.location as URL, 'smcp_oauth_sso=forged')).status).toBe(400);
     const codes = (await t.app.get(DataSource).query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [attackerClient.client_id])) as unknown[];
     expect(codes).toEqual([]);
+  });
+
+  it("a cross-site decision=sso from the user's own browser, with an IdP that signs in silently, ends at the consent page; a client allowed before gets its code", async () => {
+    // Another site's form posts decision=sso for its own client from the victim's browser: the cookie lands there.
+    const attackerClient = (await http.register({ client_name: 'Totally VS Code', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' })).body;
+    const victim = `sso.csrf.${randomBytes(4).toString('hex')}@corp.example.test`;
+    const inVictimsBrowser = await startSso(attackerClient, pkcePair().challenge);
+    const back = await postAssertion(victim, inVictimsBrowser.requestId, inVictimsBrowser.relayState);
+    const atVictim = await finish(back.location as URL, inVictimsBrowser.cookie);
+    expect(atVictim.status).toBe(200);
+    expect(atVictim.location).toBeUndefined();
+    expect(atVictim.body).toContain('Totally VS Code');
+    const codes = (await t.app.get(DataSource).query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [attackerClient.client_id])) as unknown[];
+    expect(codes).toEqual([]);
+    // The page's own allow, from that browser, is what gives a code; a forged one is refused.
+    const signedIn = (atVictim.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=')) as string).split(';')[0];
+    const fields = hiddenFields(atVictim.body);
+    expect((await http.submit({ ...fields, consent: 'forged', decision: 'allow' }, { cookie: signedIn })).status).toBe(403);
+    const allowed = await http.submit({ ...fields, decision: 'allow' }, { cookie: signedIn });
+    expect(allowed.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
+
+    // Allowed before, with that scope: the next single sign-on completes with the code at once.
+    const again = await startSso(attackerClient, pkcePair().challenge);
+    const backAgain = await postAssertion(victim, again.requestId, again.relayState);
+    const direct = await finish(backAgain.location as URL, again.cookie);
+    expect(direct.status).toBe(303);
+    expect(direct.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
   });
 
   it('a forged or expired RelayState gets no code, and a plain SSO login is unchanged', async () => {

@@ -279,9 +279,19 @@ export class OAuthService {
     if (!parked?.userId || !client) {
       return { ...ssoRefused('This sign-in cannot be completed here: finish it in the browser where you started it, within 10 minutes.'), cookies: [this.ssoCookie('', 0)] };
     }
-    const outcome = await this.issueCode({ ...parked, client, state: parked.state ?? undefined, resource: parked.resource ?? undefined }, parked.userId, 'saml', origin);
+    const request = parkedRequest(parked, client);
     await this.browserSessions.end(cookieValue(cookieHeader, SIGN_IN_COOKIE));
-    return { ...outcome, cookies: [this.ssoCookie('', 0), this.signInCookie(await this.browserSessions.start(parked.userId, 'saml'))] };
+    const started = await this.browserSessions.start(parked.userId, 'saml');
+    const cookies = [this.ssoCookie('', 0), this.signInCookie(started)];
+    // Signing in is not consenting: any site can post decision=sso from this browser, and an IdP
+    // that signs its users in silently would then hand that site a code. So the user allows the
+    // client on the consent page, as after any other sign-in, unless they allowed it before.
+    if (await this.browserSessions.consented(parked.userId, client.id, request.scope)) {
+      return { ...(await this.issueCode(request, parked.userId, 'saml', origin, { allowedBefore: true, redirectStatus: 303 })), cookies };
+    }
+    const signedIn = await this.browserSessions.find(started);
+    if (!signedIn) return { ...ssoRefused('This account cannot sign in here.'), cookies: [this.ssoCookie('', 0), this.signInCookie('', 0)] };
+    return { ...this.consentPage(request, signedIn, started), cookies };
   }
 
   private async spendSsoRequest(token: string, completion: string, binding: string): Promise<OAuthSsoRequestEntity | undefined> {
@@ -316,7 +326,7 @@ export class OAuthService {
     userId: string,
     method: string,
     origin: RequestOrigin,
-    options: { readonly allowedBefore?: boolean; readonly provenAt?: Date } = {},
+    options: { readonly allowedBefore?: boolean; readonly provenAt?: Date; readonly redirectStatus?: 302 | 303 } = {},
   ): Promise<AuthorizeOutcome> {
     if (!options.allowedBefore) await this.browserSessions.consent(userId, request.client.id, request.scope);
     const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -346,7 +356,7 @@ export class OAuthService {
       origin,
     });
     // Allowed before, the code answers the GET itself (302); a form's POST is answered 303.
-    return this.redirect(request, options.allowedBefore ? 302 : 303, { code: issued });
+    return this.redirect(request, options.redirectStatus ?? (options.allowedBefore ? 302 : 303), { code: issued });
   }
 
   /** The token endpoint: an authorization code or a refresh token for a token pair. */
@@ -517,6 +527,23 @@ function requestView(request: AuthorizationRequest): Pick<SignInPageView, 'clien
     scopes: request.scope,
     fields: request.fields,
   };
+}
+
+/** A request parked across the IdP, as `check` would have made it (the consent page's hidden fields included). */
+function parkedRequest(parked: OAuthSsoRequestEntity, client: OAuthClientEntity): AuthorizationRequest {
+  const state = parked.state ?? undefined;
+  const resource = parked.resource ?? undefined;
+  const fields: Partial<Record<RequestField, string>> = {
+    client_id: client.metadataUrl ?? client.id,
+    redirect_uri: parked.redirectUri,
+    response_type: 'code',
+    code_challenge: parked.codeChallenge,
+    code_challenge_method: 'S256',
+    ...(state === undefined ? {} : { state }),
+    ...(parked.scope === null ? {} : { scope: parked.scope.join(' ') }),
+    ...(resource === undefined ? {} : { resource }),
+  };
+  return { client, redirectUri: parked.redirectUri, codeChallenge: parked.codeChallenge, scope: parked.scope, state, resource, fields };
 }
 
 function ssoRefused(message: string): AuthorizeOutcome {
