@@ -131,6 +131,16 @@ describe('EmbeddedPostgres connections (pg over a MessagePort)', () => {
       expect(rows.map((row) => row.id)).toEqual([20, 22, 23]);
     });
 
+    it('keep working for a shape whose first statement failed on its rows (its prepared name is never given again)', async () => {
+      // A shape no earlier test sent, whose first unit fails at execution, after PostgreSQL parsed it.
+      const notes = (...rows: Array<{ id: number; note: string }>): Array<readonly [string, string, string]> => [['entries', '"id", "note"', JSON.stringify(rows)]];
+      expect(await embedded.append(notes({ id: 40, note: 'too long for the column' }))).toEqual([expect.objectContaining({ code: '22001' })]);
+      for (let id = 41; id <= 43; id++) expect(await embedded.append(notes({ id, note: 'fits' }))).toEqual([]);
+      expect(await embedded.append(unit({ id: 44 }))).toEqual([]);
+      const { rows } = await (await connect()).query<{ id: number }>('SELECT id FROM entries WHERE id BETWEEN 40 AND 44 ORDER BY id');
+      expect(rows.map((row) => row.id)).toEqual([41, 42, 43, 44]);
+    });
+
     it('replayed, skip the rows already stored', async () => {
       const client = await connect();
       expect(await embedded.append(unit({ id: 30, body: { v: 'first' } }))).toEqual([]);

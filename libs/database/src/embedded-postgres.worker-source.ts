@@ -51,6 +51,8 @@ const queue = [];
 let owner = null;
 let pumping = false;
 const prepared = new Map();
+// Names are never given twice: a statement whose first run failed may still be prepared in the session.
+let preparedNames = 0;
 let housekeepingDue = false;
 let housekeepingTimer = null;
 let lastCheckpoint = null;
@@ -142,11 +144,15 @@ async function insertGroups(groups, replay) {
   let name = replay ? '' : prepared.get(sql);
   const parse = name === undefined || name === '';
   if (name === undefined) {
-    name = prepared.size < MAX_PREPARED ? 'append_unit_' + prepared.size : '';
+    name = prepared.size < MAX_PREPARED ? 'append_unit_' + preparedNames++ : '';
     if (name) prepared.set(sql, name);
   }
   const error = errorIn(await db.execProtocolRaw(extendedQuery(name, sql, values, parse)));
-  if (error && parse && name) prepared.delete(sql);
+  if (error && parse && name) {
+    // Parsed, then failed on its rows (a value too long): the statement exists but is not trusted.
+    prepared.delete(sql);
+    await db.exec('DEALLOCATE ' + name).catch(() => undefined);
+  }
   return error;
 }
 
