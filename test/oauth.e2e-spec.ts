@@ -863,6 +863,8 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const held = await tokensFor(withdrawn, user, 'read:tools execute:tools');
       await tokensFor(withdrawn, user, 'read:tools');
       const othersGrant = await tokensFor(withdrawn, other, 'read:tools');
+      // A code issued but not yet exchanged when the user withdraws.
+      const pending = await authorize(withdrawn, user, { scope: 'read:tools' });
 
       const listed = await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth });
       expect(listed.status).toBe(200);
@@ -876,6 +878,8 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       // Its tokens stop at once; its refresh token is spent; the other client and the other user keep theirs.
       expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${held.access_token}` } })).status).toBe(401);
       expect((await http.token({ grant_type: 'refresh_token', refresh_token: held.refresh_token, client_id: withdrawn.client_id })).body.error).toBe('invalid_grant');
+      const late = await http.token({ grant_type: 'authorization_code', code: pending.code, redirect_uri: CALLBACK, code_verifier: pending.verifier, client_id: withdrawn.client_id });
+      expect([late.status, late.body.error]).toEqual([400, 'invalid_grant']);
       expect((await t.client.call('getCurrentUser', { headers: { authorization: `Bearer ${othersGrant.access_token}` } })).status).toBe(200);
       expect((await t.client.call<GrantList>('listOAuthGrants', { headers: user.auth })).body.grants.map((grant) => grant.name)).toEqual(['Kept agent']);
       expect((await audits('oauth.grant.revoke')).find((entry) => entry.userId === user.userId)).toMatchObject({ result: 'success', details: { endedSessions: 2 } });

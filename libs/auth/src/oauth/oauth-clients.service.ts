@@ -59,7 +59,9 @@ export class OAuthClientsService {
   async remove(actorId: string, clientId: string, origin: RequestOrigin): Promise<void> {
     const client = await this.find(clientId);
     if (!client) throw ApiError.notFound('OAuth client');
-    const sessionIds = [...((await this.liveSessions([client.id])).get(client.id) ?? [])];
+    // Also the sessions between spending a refresh token and storing the next: they hold no live token.
+    const signedInThrough = (await this.dataSource.query(`SELECT id FROM sessions WHERE oauth_client_id = $1 AND status = 'active'`, [client.id])) as Array<{ id: string }>;
+    const sessionIds = [...new Set([...((await this.liveSessions([client.id])).get(client.id) ?? []), ...signedInThrough.map((row) => row.id)])];
     for (const sessionId of sessionIds) await this.sessions.end(sessionId, 'OAuth client removed');
     await this.clients.delete({ id: client.id });
     await this.audit.record({

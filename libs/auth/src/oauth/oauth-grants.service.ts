@@ -111,11 +111,20 @@ export class OAuthGrantsService {
     await this.events.publishDurable('user.security', { userId, change: 'oauth_grant.revoked', actorId });
   }
 
-  /** Forgets the consent, revokes the client's refresh tokens for the user, ends those sessions; how many ended. */
+  /**
+   * Forgets the consent, voids the codes not yet exchanged, revokes the client's refresh tokens for
+   * the user and ends those sessions; how many ended. Sessions are found by the client they signed
+   * in through too: one caught between spending a refresh token and storing the next has no live token.
+   */
   private async end(userId: string, clientId: string, reason: string): Promise<number> {
     const forgotten = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2 RETURNING client_id`, [userId, clientId])) as [unknown[], number];
-    const sessions = (await this.dataSource.query(`SELECT DISTINCT t.session_id FROM refresh_tokens t WHERE t.user_id = $1 AND t.client_id = $2 AND ${LIVE_TOKEN}`, [userId, clientId])) as Array<{ session_id: string }>;
-    if (forgotten[0].length === 0 && sessions.length === 0) throw ApiError.notFound('OAuth grant');
+    const voided = (await this.dataSource.query(`DELETE FROM oauth_authorization_codes WHERE user_id = $1 AND client_id = $2 RETURNING client_id`, [userId, clientId])) as [unknown[], number];
+    const sessions = (await this.dataSource.query(
+      `SELECT t.session_id FROM refresh_tokens t WHERE t.user_id = $1 AND t.client_id = $2 AND ${LIVE_TOKEN}
+        UNION SELECT s.id FROM sessions s WHERE s.user_id = $1 AND s.oauth_client_id = $2 AND s.status = 'active'`,
+      [userId, clientId],
+    )) as Array<{ session_id: string }>;
+    if (forgotten[0].length === 0 && voided[0].length === 0 && sessions.length === 0) throw ApiError.notFound('OAuth grant');
     for (const { session_id: sessionId } of sessions) {
       await this.tokens.revokeSession(sessionId);
       await this.sessions.end(sessionId, reason);
