@@ -34,7 +34,7 @@ describe('mail: proving an address, and a forgotten password', () => {
     return token;
   };
   const me = async (user: LoggedInUser) => (await t.client.call<User>('getCurrentUser', { headers: user.auth })).body;
-  const verify = (token: string) => t.client.call<MessageResponse & Envelope>('verifyEmail', { body: { token } });
+  const verify = (user: LoggedInUser, token: string) => t.client.call<MessageResponse & Envelope>('verifyEmail', { headers: user.auth, body: { token } });
   const auditOf = async (action: string) => (await t.client.call<AuditLogList>('listAuditLogs', { headers: admin.auth, query: { action } })).body.logs;
 
   it('mails a sign-up a link that proves the address, once', async () => {
@@ -44,10 +44,10 @@ describe('mail: proving an address, and a forgotten password', () => {
     expect(sent).toMatchObject({ from: 'no-reply@example.test', subject: 'Verify your email address' });
     const token = tokenIn(sent.text, VERIFY_TOKEN);
     expect(sent.text).toContain(`${LINK_BASE}/verify-email?token=${token}`);
-    const verified = await verify(token);
+    const verified = await verify(user, token);
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     expect((await me(user)).emailVerified).toBe(true);
-    expect((await verify(token)).status).toBe(401);
+    expect((await verify(user, token)).status).toBe(401);
     expect((await auditOf('auth.email.verified')).some((entry) => entry.userId === user.userId && entry.result === 'success')).toBe(true);
     // Nothing more to prove.
     const again = await t.client.call<Envelope>('sendEmailVerification', { headers: user.auth });
@@ -60,27 +60,39 @@ describe('mail: proving an address, and a forgotten password', () => {
     const sent = await t.client.call<MessageResponse>('sendEmailVerification', { headers: user.auth });
     expect(sent.status).toBe(202);
     const second = (await mailsTo(user.input.email, 2))[1];
-    expect((await verify(tokenIn(first.text, VERIFY_TOKEN))).status).toBe(401);
-    expect((await verify(tokenIn(second.text, VERIFY_TOKEN))).status).toBe(200);
+    expect((await verify(user, tokenIn(first.text, VERIFY_TOKEN))).status).toBe(401);
+    expect((await verify(user, tokenIn(second.text, VERIFY_TOKEN))).status).toBe(200);
   });
 
   it('refuses tokens that are malformed, unknown, expired, or for an address the account no longer has', async () => {
-    for (const token of ['', 'short', 'x'.repeat(257)]) expect((await verify(token)).status, token).toBe(400);
-    expect((await t.client.call('verifyEmail', { body: { token: 'evt_aaaaaaaaaaaaaaaaaaaa', extra: 1 } })).status).toBe(400);
-    expect((await verify(`evt_${'a'.repeat(43)}`)).status).toBe(401);
     const user = await registerAndLogin(t.client);
+    for (const token of ['', 'short', 'x'.repeat(257)]) expect((await verify(user, token)).status, token).toBe(400);
+    expect((await t.client.call('verifyEmail', { headers: user.auth, body: { token: 'evt_aaaaaaaaaaaaaaaaaaaa', extra: 1 } })).status).toBe(400);
+    expect((await verify(user, `evt_${'a'.repeat(43)}`)).status).toBe(401);
     const token = tokenIn((await mailsTo(user.input.email))[0].text, VERIFY_TOKEN);
     const db = t.app.get(DataSource);
     await db.query(`UPDATE email_verification_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.userId]);
-    const expired = await verify(token);
+    const expired = await verify(user, token);
     expect(expired.status).toBe(401);
     expect(expired.body.error).toBe('UNAUTHORIZED');
     // A new link, then the address changes (by an admin, say): the link proves the old address only.
     await t.client.call('sendEmailVerification', { headers: user.auth });
     const fresh = tokenIn((await mailsTo(user.input.email, 2))[1].text, VERIFY_TOKEN);
     await db.query(`UPDATE users SET email = $2 WHERE id = $1`, [user.userId, `moved.${user.input.email}`]);
-    expect((await verify(fresh)).status).toBe(401);
+    expect((await verify(user, fresh)).status).toBe(401);
     expect((await me(user)).emailVerified).toBe(false);
+  });
+
+  it("takes a token only from the account it was mailed for: the mailbox alone verifies nothing", async () => {
+    // Someone registers an address that is not theirs; its owner gets the mail and opens the link.
+    const squatter = await registerAndLogin(t.client);
+    const token = tokenIn((await mailsTo(squatter.input.email))[0].text, VERIFY_TOKEN);
+    expect((await t.client.call('verifyEmail', { body: { token } })).status).toBe(401);
+    const owner = await registerAndLogin(t.client);
+    expect((await verify(owner, token)).status).toBe(401);
+    expect((await me(squatter)).emailVerified).toBe(false);
+    // Refused unspent: the account holder who also reads the mailbox can still use it.
+    expect((await verify(squatter, token)).status).toBe(200);
   });
 
   it('mails a forgotten password a set-password link; the old password works until it is spent', async () => {
@@ -98,6 +110,31 @@ describe('mail: proving an address, and a forgotten password', () => {
     // Setting it ended what was signed in with the old one.
     expect((await t.client.call('getCurrentUser', { headers: user.auth })).status).toBe(401);
     expect((await t.client.call('setPassword', { body: { token, password: NEW_PASSWORD } })).status).toBe(401);
+  });
+
+  it("hands an account whose address nobody proved to whoever spends its mailed link: the registrant's keys and grants go; a proven account keeps them", async () => {
+    const resetThroughMail = async (email: string, count: number): Promise<void> => {
+      expect((await t.client.call('forgotPassword', { body: { email } })).status).toBe(202);
+      const mails = await until(async () => mail.to(email).filter((sent) => sent.subject === 'Set a new password'), (found) => found.length === count);
+      expect((await t.client.call('setPassword', { body: { token: tokenIn(mails[count - 1].text, PASSWORD_TOKEN), password: NEW_PASSWORD } })).status).toBe(200);
+    };
+    // Someone registered the address first and made an API key; its owner resets the password from the mailbox.
+    const squatter = await registerAndLogin(t.client);
+    const key = await t.client.call<{ key: string }>('createApiKey', { headers: squatter.auth, body: { name: 'kept-for-later', scopes: ['read:tools'] } });
+    expect(key.status).toBe(201);
+    await resetThroughMail(squatter.input.email, 1);
+    expect((await t.client.call('getCurrentUser', { headers: { authorization: `ApiKey ${key.body.key}` } })).status).toBe(401);
+    const owner = await login(t.client, { email: squatter.input.email, password: NEW_PASSWORD });
+    expect((await t.client.call<User>('getCurrentUser', { headers: { authorization: `Bearer ${owner.accessToken}` } })).body.emailVerified).toBe(true);
+    expect((await auditOf('auth.password.claim')).find((entry) => entry.userId === squatter.userId)).toMatchObject({ severity: 'warning', details: { revokedKeys: 1 } });
+
+    // Proven already (the owner verified it while signed in): a forgotten password changes only the password.
+    const proven = await registerAndLogin(t.client);
+    expect((await verify(proven, tokenIn((await mailsTo(proven.input.email))[0].text, VERIFY_TOKEN))).status).toBe(200);
+    const ownKey = await t.client.call<{ key: string }>('createApiKey', { headers: proven.auth, body: { name: 'ci', scopes: ['read:tools'] } });
+    await resetThroughMail(proven.input.email, 1);
+    expect((await t.client.call('getCurrentUser', { headers: { authorization: `ApiKey ${ownKey.body.key}` } })).status).toBe(200);
+    expect((await auditOf('auth.password.claim')).some((entry) => entry.userId === proven.userId)).toBe(false);
   });
 
   it('leaves earlier links good (whoever asks cannot void them); spending one voids the rest', async () => {

@@ -24,6 +24,8 @@ describe('rate limits from configuration', () => {
       expect(third.status).toBe(429);
       expect(third.body.error).toBe('RATE_LIMIT_EXCEEDED');
       expectLimitHeaders(third.headers, 2);
+      // Setting a password with a one-time token is not a sign-up: a spent sign-up budget leaves it alone.
+      expect((await t.client.call('setPassword', { body: { token: `pst_${'a'.repeat(43)}`, password: 'N3w!Passw0rd-here' } })).status).toBe(401);
     });
 
     it('login: the fourth attempt on one email is 429, another email is not affected', async () => {
@@ -50,6 +52,8 @@ describe('rate limits from configuration', () => {
       const third = await t.client.call<Envelope>('loginUser', { body: { email: `spray3-${Date.now()}@example.test`, password: 'x' } });
       expect(third.status).toBe(429);
       expectLimitHeaders(third.headers, 2);
+      // Guessing set-password tokens from that address spends the same budget.
+      expect((await t.client.call('setPassword', { body: { token: `pst_${'a'.repeat(43)}`, password: 'N3w!Passw0rd-here' } })).status).toBe(429);
     });
   });
 

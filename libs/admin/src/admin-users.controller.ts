@@ -59,7 +59,9 @@ export class PasswordSetupController {
   @Post('set-password')
   @Public()
   @HttpCode(200)
-  @RateLimit({ rule: 'register', by: 'ip' })
+  // The token is 256 random bits: the per-address sign-in budget is enough, and onboarding a
+  // whole office behind one address must not wait on the three-an-hour sign-up limit.
+  @RateLimit({ rule: 'loginIp', by: 'ip' })
   async setPassword(@Body() body: SetPasswordRequestDto, @Req() request: FastifyRequest): Promise<MessageResponse> {
     await this.users.setPassword(body.token, body.password, originOf(request));
     return { message: 'Password set; you can sign in now', timestamp: new Date().toISOString() };

@@ -1,5 +1,5 @@
 import { AuditWriter } from '@app/audit';
-import { hashOneTimeToken, PasswordHasher, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
+import { hashOneTimeToken, PasswordHasher, SsoClaims, toUserView, UserEntity, type UserStatus, UserTokenFloors } from '@app/auth';
 import { ApiError, offsetPagination, isRedisUnavailable, type RequestOrigin, sqlState } from '@app/common';
 import type { AdminUserList, CreatedUser, CreateUserRequestDto, ListUsersQueryDto, UpdateUserRolesRequestDto, UpdateUserStatusRequestDto, User } from '@app/contracts';
 import { RedisService } from '@app/database';
@@ -35,6 +35,7 @@ export class AdminUsersService {
     private readonly floors: UserTokenFloors,
     private readonly redis: RedisService,
     private readonly mailer: Mailer,
+    private readonly claims: SsoClaims,
   ) {
     this.users = dataSource.getRepository(UserEntity);
     this.setupTokens = dataSource.getRepository(PasswordSetupTokenEntity);
@@ -164,7 +165,7 @@ export class AdminUsersService {
     }
     // Earlier links stay good (an admin's onboarding one too): whoever can ask must not void them.
     // Spending any one voids the rest.
-    const { token } = await this.issueSetupToken(user.id, MAILED_TOKEN_TTL_MS);
+    const { token } = await this.issueSetupToken(user.id, MAILED_TOKEN_TTL_MS, user.email);
     await this.mailer.send({
       kind: 'password_reset',
       to: user.email,
@@ -189,29 +190,33 @@ export class AdminUsersService {
     const passwordHash = await this.hasher.hash(password);
     const spent = await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows] = (await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`, [hashOneTimeToken(token)])) as [Array<{ user_id: string }>, number];
+      const [rows] = (await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, mailed_to`, [hashOneTimeToken(token)])) as [Array<{ user_id: string; mailed_to: string | null }>, number];
       if (rows.length === 0) return null;
       const userId = rows[0].user_id;
       const updated = await manager.getRepository(UserEntity).update({ id: userId, status: 'active' }, { passwordHash });
       if (!updated.affected) return null;
       await manager.query(`UPDATE password_setup_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-      return userId;
+      return { userId, mailedTo: rows[0].mailed_to };
     });
     if (spent === null) {
       await this.audit.record({ action: 'auth.password.set', result: 'denied', details: { reason: 'invalid, used or expired token' }, origin });
       throw ApiError.unauthorized('The set-password token is invalid, used or expired');
     }
+    const { userId, mailedTo } = spent;
     // A new password ends whatever was signed in with the old one (a reset after a compromise).
-    const endedSessions = await this.sessions.endAllForUser(spent, 'password set');
-    await this.audit.record({ action: 'auth.password.set', result: 'success', userId: spent, resource: `user:${spent}`, details: { endedSessions }, origin });
-    this.events.publish('user.updated', { userId: spent, fields: ['password'] });
-    await this.events.publishDurable('user.security', { userId: spent, change: 'password.set', actorId: spent });
+    const endedSessions = await this.sessions.endAllForUser(userId, 'password set');
+    await this.audit.record({ action: 'auth.password.set', result: 'success', userId, resource: `user:${userId}`, details: { endedSessions }, origin });
+    this.events.publish('user.updated', { userId, fields: ['password'] });
+    await this.events.publishDurable('user.security', { userId, change: 'password.set', actorId: userId });
+    // A link mailed to an address nobody had proven: the mailbox's owner takes the account, and
+    // whoever registered it loses the keys, second factor and grants they set up (pre-account hijacking).
+    if (mailedTo !== null) await this.claims.claimForMailbox(userId, mailedTo, origin);
   }
 
-  private async issueSetupToken(userId: string, ttlMs = SETUP_TOKEN_TTL_MS): Promise<NonNullable<CreatedUser['passwordSetup']>> {
+  private async issueSetupToken(userId: string, ttlMs = SETUP_TOKEN_TTL_MS, mailedTo: string | null = null): Promise<NonNullable<CreatedUser['passwordSetup']>> {
     const token = `${SETUP_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + ttlMs);
-    await this.setupTokens.insert({ userId, tokenHash: hashOneTimeToken(token), expiresAt });
+    await this.setupTokens.insert({ userId, tokenHash: hashOneTimeToken(token), expiresAt, mailedTo });
     return { token, expiresAt: expiresAt.toISOString(), url: '/api/v1/auth/set-password' };
   }
 

@@ -19,6 +19,10 @@ export class PasswordSetupTokenEntity {
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt!: Date | null;
 
+  /** The address it was mailed to (a forgotten password); null when it was handed to an admin. */
+  @Column({ name: 'mailed_to', type: 'varchar', length: 320, nullable: true })
+  mailedTo!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

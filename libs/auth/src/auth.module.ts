@@ -82,7 +82,7 @@ import { IdentityAssertionSigner } from './jwt/identity-assertion-signer';
     IdentityAssertionSigner,
     { provide: IdentityAssertions, useExisting: IdentityAssertionSigner },
   ],
-  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, IdentityAssertions, UserTokenFloors],
+  exports: [PasswordHasher, UsersService, JwtService, ApiKeysService, SsoClaims, TokenCredentialVerifier, CredentialVerifier, PermissionLookup, IdentityAssertions, UserTokenFloors],
 })
 export class AuthModule {
   constructor(sealed: SealedStores) {

@@ -1,6 +1,7 @@
 export { AdminBootstrap } from './admin-bootstrap';
 export { ApiKeyEntity } from './api-keys/api-key.entity';
 export { API_KEY_LIMIT_EXCEEDED, API_KEY_PREFIX, ApiKeysService } from './api-keys/api-keys.service';
+export { SsoClaims } from './saml/sso-claims';
 export { AuthModule } from './auth.module';
 export { AuthService } from './auth.service';
 export { JwtService } from './jwt/jwt.service';

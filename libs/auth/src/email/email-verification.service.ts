@@ -56,18 +56,21 @@ export class EmailVerification {
     await this.audit.record({ action: 'auth.email.verification_sent', result: failure === undefined ? 'success' : 'failure', userId: user.id, resource: `user:${user.id}`, details, origin }).catch(() => undefined);
   }
 
-  /** Spends a token: the address it was mailed to is verified, if the account still has it. */
-  async verify(token: string, origin: RequestOrigin): Promise<void> {
+  /**
+   * Spends a token of the caller's: the address it was mailed to is verified, if the account still
+   * has it. Another account's token is refused unspent: the account holder must read the mailbox.
+   */
+  async verify(callerId: string, token: string, origin: RequestOrigin): Promise<void> {
     const verified = await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE … RETURNING as [rows, rowCount].
-      const [rows] = (await manager.query(`UPDATE email_verification_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email`, [hashOneTimeToken(token)])) as [Array<{ user_id: string; email: string }>, number];
+      const [rows] = (await manager.query(`UPDATE email_verification_tokens SET used_at = now() WHERE token_hash = $1 AND user_id = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id, email`, [hashOneTimeToken(token), callerId])) as [Array<{ user_id: string; email: string }>, number];
       if (rows.length === 0) return null;
       const [{ user_id: userId, email }] = rows;
       const [, changed] = (await manager.query(`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now() WHERE id = $1 AND email = $2 AND status = 'active'`, [userId, email])) as [unknown, number];
       return changed > 0 ? { userId, email } : null;
     });
     if (!verified) {
-      await this.audit.record({ action: 'auth.email.verified', result: 'denied', details: { reason: 'invalid, used or expired token' }, origin });
+      await this.audit.record({ action: 'auth.email.verified', result: 'denied', userId: callerId, details: { reason: "invalid, used or expired token, or another account's" }, origin });
       throw ApiError.unauthorized('The verification token is invalid, used or expired');
     }
     await this.audit.record({ action: 'auth.email.verified', result: 'success', userId: verified.userId, resource: `user:${verified.userId}`, details: { email: verified.email }, origin });
@@ -87,10 +90,10 @@ export class EmailVerification {
       text: [
         'Hello,',
         '',
-        'Open this link to verify your email address (it works once, for 24 hours):',
+        'Open this link, signed in to your account, to verify your email address (it works once, for 24 hours):',
         this.mailer.link('verify-email', token),
         '',
-        `Or send this token to POST /api/v1/auth/verify-email: ${token}`,
+        `Or send this token to POST /api/v1/auth/verify-email, signed in: ${token}`,
         '',
         'If you did not ask for this, ignore this mail.',
       ].join('\n'),

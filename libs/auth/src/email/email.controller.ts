@@ -1,6 +1,6 @@
 import { originOf } from '@app/common';
 import { EmailTokenRequestDto, type MessageResponse } from '@app/contracts';
-import { type AuthenticatedUser, CurrentUser, Public, RateLimit } from '@app/security';
+import { type AuthenticatedUser, CurrentUser, RateLimit } from '@app/security';
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EmailVerification } from './email-verification.service';
@@ -21,10 +21,9 @@ export class EmailController {
 
   // The token is 256 random bits: guessing is hopeless, so the route spends the ordinary API budget.
   @Post('verify-email')
-  @Public()
   @HttpCode(200)
-  async verify(@Body() body: EmailTokenRequestDto, @Req() request: FastifyRequest): Promise<MessageResponse> {
-    await this.verification.verify(body.token, originOf(request));
+  async verify(@CurrentUser() caller: AuthenticatedUser, @Body() body: EmailTokenRequestDto, @Req() request: FastifyRequest): Promise<MessageResponse> {
+    await this.verification.verify(caller.id, body.token, originOf(request));
     return answer('Your email address is verified');
   }
 }

@@ -46,7 +46,8 @@ export class SsoClaims {
     )) as unknown[];
     if (claimed.length > 0) {
       try {
-        await this.dropAccess(user, identity, origin);
+        const removed = [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])];
+        await this.dropAccess(user, { action: 'auth.saml.claim', reason: 'account claimed through single sign-on', details: { issuer: identity.issuer, removed } }, origin);
       } catch (error) {
         await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [user.id]);
         throw error;
@@ -55,10 +56,29 @@ export class SsoClaims {
     return (await this.usersService.findById(user.id)) ?? user;
   }
 
-  private async dropAccess(user: UserEntity, identity: SamlIdentity, origin: RequestOrigin): Promise<void> {
+  /**
+   * A forgotten-password link mailed to an address nobody had proven was spent: whoever reads that
+   * mailbox takes the account, with the password just set. What the registrant set up goes, as
+   * above, the second factor included (else its owner could not sign in). True when it was claimed.
+   */
+  async claimForMailbox(userId: string, email: string, origin: RequestOrigin): Promise<boolean> {
+    const [claimed] = (await this.dataSource.query(
+      `WITH before AS (SELECT id, mfa_enabled FROM users WHERE id = $1 AND email = $2 AND email_verified_at IS NULL FOR UPDATE),
+            claimed AS (
+              UPDATE users u SET mfa_enabled = false, mfa_method = NULL, mfa_secret = NULL, mfa_phone = NULL, mfa_backup_codes = '{}', mfa_last_step = NULL, email_verified_at = now()
+                FROM before b WHERE u.id = b.id RETURNING b.mfa_enabled)
+       SELECT mfa_enabled FROM claimed`,
+      [userId, email],
+    )) as Array<{ mfa_enabled: boolean }>;
+    if (!claimed) return false;
+    await this.dropAccess({ id: userId, email }, { action: 'auth.password.claim', reason: 'account claimed by its mailbox', details: { removed: ['password', ...(claimed.mfa_enabled ? ['mfa'] : [])] } }, origin);
+    return true;
+  }
+
+  private async dropAccess(user: Pick<UserEntity, 'id' | 'email'>, claim: { readonly action: string; readonly reason: string; readonly details: Record<string, unknown> }, origin: RequestOrigin): Promise<void> {
     // Tokens issued before now are refused on every instance; the sessions and keys end there too.
     await this.floors.raise(user.id);
-    const endedSessions = await this.sessions.endAllForUser(user.id, 'account claimed through single sign-on');
+    const endedSessions = await this.sessions.endAllForUser(user.id, claim.reason);
     const revokedKeys = await this.apiKeys.revokeAllOf(user.id);
     const [, withdrawnConsents] = (await this.dataSource.query(`DELETE FROM oauth_consents WHERE user_id = $1`, [user.id])) as [unknown, number];
     // Codes a client has not redeemed yet, and sign-ins through the IdP for a client still under way.
@@ -68,13 +88,13 @@ export class SsoClaims {
     // Durable: the account's own configurations of upstream services are gone before this sign-in ends.
     await this.events.publishDurable('user.security', { userId: user.id, change: 'account.claimed', actorId: user.id });
     await this.audit.record({
-      action: 'auth.saml.claim',
+      action: claim.action,
       result: 'success',
       severity: 'warning',
       userId: user.id,
       resource: `user:${user.id}`,
       // Names the audit writer would take for secrets (password, apiKey) are kept out of the keys.
-      details: { email: user.email, issuer: identity.issuer, removed: [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])], endedSessions, revokedKeys, withdrawnConsents },
+      details: { email: user.email, ...claim.details, endedSessions, revokedKeys, withdrawnConsents },
       origin,
     });
   }

@@ -1101,7 +1101,8 @@ export class UpstreamTlsDto {
 `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with
 `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as
 `********`; sending `********` back keeps them, a header's only while `url` stays on the same
-server (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
+server, an env value's only while `command`, `args` and `cwd` are unchanged (400
+`MASKED_VALUE` otherwise, and where nothing was stored). */
 export class UpstreamTransportDto {
   @IsIn(["stdio","streamable-http","sse","websocket"])
   type!: "stdio" | "streamable-http" | "sse" | "websocket";
@@ -1369,7 +1370,9 @@ export class UpstreamAuthDto {
 "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a
 user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE,
 WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items
-joined with commas; a header or variable whose fields the user left out is not sent). A user
+joined with commas). Every field a template uses is required, whatever `schema.required` says
+(400 naming it; one stored without it is refused as no longer fitting), and a header or
+variable a template sets never carries the server's own value on a user's connection. A user
 with a configuration has a connection of their own to the server, opened at their first call
 and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools.
 Its resources, prompts and completions reach a user on their own connection as well (their
@@ -1453,7 +1456,7 @@ export class UpstreamServerInputDto {
   @MaxLength(1000)
   description?: string;
 
-  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them, a header's only while `url` stays on the same server (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
+  /** `stdio` starts `command` (which must be on the UPSTREAM_STDIO_COMMANDS allow-list) with `args`, `env` and `cwd`; `streamable-http` and `sse` connect to an `http(s)` `url` with `headers`; `websocket` to a `ws(s)` `url` (subprotocol `mcp`, one JSON-RPC message per text frame) with `headers` on the upgrade. Values of `env` and `headers` are stored encrypted and answered as `********`; sending `********` back keeps them, a header's only while `url` stays on the same server, an env value's only while `command`, `args` and `cwd` are unchanged (400 `MASKED_VALUE` otherwise, and where nothing was stored). */
   @IsObject()
   @ValidateNested()
   @Type(() => UpstreamTransportDto)
@@ -1504,7 +1507,7 @@ export class UpstreamServerInputDto {
   @Type(() => UpstreamAuthDto)
   auth?: UpstreamAuthDto | null;
 
-  /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas; a header or variable whose fields the user left out is not sent). A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. Its resources, prompts and completions reach a user on their own connection as well (their resources cannot be subscribed to through the gateway). `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`) and is served none of its resources and prompts (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
+  /** A configuration each user gives the server for themselves (the MCP Online Platform's "Configure MCP Service"): their own token for a service that acts as them. `schema` is what a user sends to `POST /services/{serviceId}/configure`; `env` (stdio) or `headers` (HTTP, SSE, WebSocket) say where it goes, with `{{field}}` standing for a field's value (an array's items joined with commas). Every field a template uses is required, whatever `schema.required` says (400 naming it; one stored without it is refused as no longer fitting), and a header or variable a template sets never carries the server's own value on a user's connection. A user with a configuration has a connection of their own to the server, opened at their first call and closed when idle; the server's own connection (its `transport` and `auth`) lists the tools. Its resources, prompts and completions reach a user on their own connection as well (their resources cannot be subscribed to through the gateway). `required` true (the default): a user without a configuration cannot run the server's tools (400 `MCP_SERVICE_UNCONFIGURED`) and is served none of its resources and prompts (they would be read as the server's own identity). `required` false: the server's own connection serves those who have none. Templates are not secret: put the server's own secrets in `transport`. */
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -116,7 +116,7 @@ export const CONTRACT_OPERATIONS: readonly ContractOperation[] = [
   { operationId: "listUserOAuthGrants", method: "GET", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants", public: false },
   { operationId: "revokeUserOAuthGrant", method: "DELETE", basePath: "/api/v1", path: "/admin/users/{id}/oauth-grants/{clientId}", public: false },
   { operationId: "sendEmailVerification", method: "POST", basePath: "/api/v1", path: "/auth/verify-email/send", public: false },
-  { operationId: "verifyEmail", method: "POST", basePath: "/api/v1", path: "/auth/verify-email", public: true },
+  { operationId: "verifyEmail", method: "POST", basePath: "/api/v1", path: "/auth/verify-email", public: false },
   { operationId: "forgotPassword", method: "POST", basePath: "/api/v1", path: "/auth/forgot-password", public: true },
   { operationId: "setPassword", method: "POST", basePath: "/api/v1", path: "/auth/set-password", public: true },
   { operationId: "getMyOrganization", method: "GET", basePath: "/api/v1", path: "/organizations/me", public: false },
