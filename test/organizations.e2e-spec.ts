@@ -80,6 +80,13 @@ describe('Organizations (MCP Online Platform)', () => {
     expect(members.body.pagination).toMatchObject({ total: 2, pages: 1 });
     expect((await t.client.call('listMyOrganizationUsers', { headers: outsider.auth })).status).toBe(404);
     expect((await t.client.call<OrganizationMemberList>('listOrganizationUsers', { headers: admin.auth, params: { id: example.id }, query: { limit: 1 } })).body.users).toHaveLength(1);
+    // The organization admin's powers are the admin's own acts: not an API key's, whatever its scopes.
+    const key = await t.client.call<{ key: string }>('createApiKey', { headers: owner.auth, body: { name: 'scripts', scopes: ['read:tools'] } });
+    const asKey = { authorization: `ApiKey ${key.body.key}` };
+    expect((await t.client.call('listMyOrganizationUsers', { headers: asKey })).status).toBe(403);
+    expect((await t.client.call('getMyOrganizationUsage', { headers: asKey })).status).toBe(403);
+    expect((await t.client.call('removeMyOrganizationUser', { headers: asKey, params: { userId: member.userId } })).status).toBe(403);
+    expect((await t.client.call<OrganizationMemberList>('listMyOrganizationUsers', { headers: owner.auth })).body.pagination.total).toBe(2);
   });
 
   it('counts the MCP services its members gave their own configuration', async () => {

@@ -1,7 +1,7 @@
 import { AuditWriter } from '@app/audit';
 import { ApiError, offsetPagination, type RequestOrigin, sqlState, utcDaysUpTo } from '@app/common';
 import type { McpService, McpServiceList, Organization, OrganizationAssignmentDto, OrganizationInputDto, OrganizationList, OrganizationMember, OrganizationMemberList, OrganizationUsage } from '@app/contracts';
-import type { AuthenticatedUser } from '@app/security';
+import { type AuthenticatedUser, requireOwnSignIn } from '@app/security';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { HttpToolsService, McpServicesService, UpstreamService } from '@app/tools';
@@ -141,7 +141,10 @@ export class OrganizationsService {
   }
 
   /** The members of the caller's organization: for its admins only. */
+  // Members' addresses and usage, and removing members, are an organization admin's own acts: not
+  // for an API key or an application's token, whatever scopes it was narrowed to.
   async myMembers(user: AuthenticatedUser, page: Page): Promise<OrganizationMemberList> {
+    requireOwnSignIn(user, "Your organization's members are seen");
     return this.memberPage((await this.adminMembership(user)).organizationId, page);
   }
 
@@ -170,6 +173,7 @@ export class OrganizationsService {
 
   /** The members' runs by UTC day, the last `days` up to today, newest first; for its admins. */
   async myUsage(user: AuthenticatedUser, days: number): Promise<OrganizationUsage> {
+    requireOwnSignIn(user, "Your organization's usage is seen");
     return this.usage(await this.find((await this.adminMembership(user)).organizationId), days);
   }
 
@@ -193,6 +197,7 @@ export class OrganizationsService {
 
   /** An organization's admin takes a member out (themselves included). */
   async removeMyMember(user: AuthenticatedUser, memberId: string, origin: RequestOrigin): Promise<void> {
+    requireOwnSignIn(user, 'Members are removed');
     const { organizationId } = await this.adminMembership(user);
     const { affected } = await this.members.delete({ userId: memberId, organizationId });
     if (!affected) throw ApiError.notFound('Member of your organization');
