@@ -1,5 +1,6 @@
 import { AuditLogEntity } from '@app/audit';
 import type { CreatedApiKey, McpService, McpServiceList, ToolExecution, UpstreamServer, UpstreamUserConfigList } from '@app/contracts';
+import { SecretBox } from '@app/security';
 import { type LoggedInUser, type McpTestServer, metricValue, openRawMcpSession, openWs, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -88,7 +89,8 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     expect(list.status, JSON.stringify(list.body)).toBe(200);
     expect(list.body.pagination).toMatchObject({ page: 1, total: 1, pages: 1 });
     expect(list.body.services[0]).toMatchObject({ id: personalId, name: 'personal', status: 'connected', configurable: true, requiresConfiguration: true, isConfigured: false, configuredAt: null, configuredFields: [], capabilities: [] });
-    expect(list.body.services[0].configSchema).toMatchObject({ required: ['token'] });
+    // org is optional in the admin's schema, but the X-Org template uses it: every templated field is required.
+    expect(list.body.services[0].configSchema).toMatchObject({ required: ['token', 'org'] });
     expect(list.body.services[0].tools).toContain('personal__whoami');
     expect((await t.client.call<McpServiceList>('listMcpServices', { headers: alice.auth, query: { filter: 'nothing like it' } })).body.services).toEqual([]);
     expect((await service(alice.auth, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
@@ -137,10 +139,11 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
       [{ token: 'ok-token', extra: 'no' }, 'config.extra'],
       [{ token: 12345 }, 'config.token'],
       [{ token: 'x' }, 'config.token'],
-      [{ token: 'line\r\nX-Injected: 1' }, 'config.token'],
+      [{ token: 'line\r\nX-Injected: 1', org: 'acme' }, 'config.token'],
       [{ token: 'ok-token', teams: ['a', 3] }, 'config.teams[1]'],
       [{ token: '********' }, 'config.token'],
       [{ token: 'ok-token', org: 'ジャパン' }, 'config'],
+      [{ token: 'ok-token' }, 'config.org'],
     ];
     for (const [config, field] of cases) {
       const answer = await configure(alice.auth, config);
@@ -157,10 +160,10 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     expect(configured.status, JSON.stringify(configured.body)).toBe(200);
     expect(configured.body).toMatchObject({ isConfigured: true, configuredFields: ['org', 'teams', 'token'], capabilities: ['tools', 'resources', 'prompts'] });
     expect(JSON.stringify(configured.body)).not.toContain('alice-token');
-    expect((await configure(bob.auth, { token: 'bob-token' })).status).toBe(200);
+    expect((await configure(bob.auth, { token: 'bob-token', org: 'initech' })).status).toBe(200);
 
     expect(await whoami(alice.auth)).toEqual({ authorization: 'Bearer alice-token', org: 'acme' });
-    expect(await whoami(bob.auth)).toEqual({ authorization: 'Bearer bob-token', org: null });
+    expect(await whoami(bob.auth)).toEqual({ authorization: 'Bearer bob-token', org: 'initech' });
     expect(await whoami(alice.auth)).toEqual({ authorization: 'Bearer alice-token', org: 'acme' });
     const server = await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: personalId } });
     expect(server.body.userConnections).toBe(2);
@@ -217,14 +220,14 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
   it("a token the upstream refuses is a clean 502 that never shows it; an API key runs with the owner's configuration but cannot change it", async () => {
     const carol = await registerAndLogin(t.client);
     // Tried before it is stored: the upstream refuses the token, so nothing is kept.
-    const untaken = await configure(carol.auth, { token: 'carol-wrong-token' });
+    const untaken = await configure(carol.auth, { token: 'carol-wrong-token', org: 'initech' });
     expect(untaken.status, JSON.stringify(untaken.body)).toBe(502);
     expect(untaken.body.error).toBe('BAD_GATEWAY');
     expect(untaken.body.message).toContain('not stored');
     expect(JSON.stringify(untaken.body)).not.toContain('carol-wrong-token');
     expect((await service(carol.auth)).body.isConfigured).toBe(false);
     // Unchecked, it is stored; the run then meets the refusal.
-    const unchecked = await t.client.call<McpService>('configureMcpService', { headers: carol.auth, params: { serviceId: personalId }, body: { config: { token: 'carol-wrong-token' }, verify: false } });
+    const unchecked = await t.client.call<McpService>('configureMcpService', { headers: carol.auth, params: { serviceId: personalId }, body: { config: { token: 'carol-wrong-token', org: 'initech' }, verify: false } });
     expect(unchecked.status).toBe(200);
     const refused = await run(carol.auth, 'personal__whoami');
     expect(refused.status, JSON.stringify(refused.body)).toBe(502);
@@ -295,7 +298,7 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     const own = await run(bob.auth, 'shared__whoami');
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect((own.body.result as { structuredContent: { authorization: string } }).structuredContent.authorization).toBe('Bearer discovery');
-    expect((await configure(bob.auth, { token: 'bob-token' }, created.body.id)).status).toBe(200);
+    expect((await configure(bob.auth, { token: 'bob-token', org: 'initech' }, created.body.id)).status).toBe(200);
     const mine = await run(bob.auth, 'shared__whoami');
     expect((mine.body.result as { structuredContent: { authorization: string } }).structuredContent.authorization).toBe('Bearer bob-token');
     expect((await service(bob.auth, created.body.id)).body).toMatchObject({ requiresConfiguration: false, capabilities: expect.arrayContaining(['tools', 'resources']) });
@@ -328,6 +331,39 @@ describe('MCP services: each user their own configuration of an upstream (MCP On
     const left = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM upstream_user_configs WHERE server_id = $1', [created.body.id]);
     expect(left[0].n).toBe(0);
   });
+
+  it("an empty configuration cannot stand in for one: the server's own token never goes on a user's connection", async () => {
+    const own = await startMcpTestServer();
+    try {
+      own.requireAuthorization(['Bearer discovery-admin-token', 'Bearer dan-token']);
+      // The admin's schema lists nothing as required; the template still needs token.
+      const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } } }, headers: { Authorization: 'Bearer {{token}}' }, required: true };
+      const created = await createServer({ name: 'admin-token', transport: { type: 'streamable-http', url: own.url, headers: { Authorization: 'Bearer discovery-admin-token' } }, userConfig });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const dan = await registerAndLogin(t.client);
+      const empty = await configure(dan.auth, {}, created.body.id);
+      expect(empty.status, JSON.stringify(empty.body)).toBe(400);
+      expect(empty.body.error).toBe('VALIDATION_ERROR');
+      expect(empty.body.details).toEqual([expect.objectContaining({ field: 'config.token', code: 'REQUIRED' })]);
+      expect((await service(dan.auth, created.body.id)).body).toMatchObject({ isConfigured: false, configSchema: { required: ['token'] } });
+      expect((await run(dan.auth, 'admin-token__whoami')).body.error).toBe('MCP_SERVICE_UNCONFIGURED');
+
+      // One stored all the same (before this rule, say) no longer fits: refused, never sent with the server's token.
+      const sealed = t.app.get(SecretBox).encrypt('{}');
+      await t.app.get(DataSource).query('INSERT INTO upstream_user_configs (server_id, user_id, sealed, fields) VALUES ($1, $2, $3, $4)', [created.body.id, dan.userId, sealed, []]);
+      const stale = await run(dan.auth, 'admin-token__whoami');
+      expect(stale.status, JSON.stringify(stale.body)).toBe(400);
+      expect(stale.body.error).toBe('MCP_SERVICE_UNCONFIGURED');
+      expect(own.calls.get('whoami')).toBeUndefined();
+
+      // Given in full, the user's token goes in its place.
+      expect((await configure(dan.auth, { token: 'dan-token' }, created.body.id)).status).toBe(200);
+      const mine = await run(dan.auth, 'admin-token__whoami');
+      expect((mine.body.result as { structuredContent: { authorization: string } }).structuredContent.authorization).toBe('Bearer dan-token');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('MCP services: users’ connections are bounded and close when idle', () => {
@@ -348,7 +384,7 @@ describe('MCP services: users’ connections are bounded and close when idle', (
     const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'personal', transport: { type: 'streamable-http', url: remote.url }, userConfig: personalConfig() } });
     const count = async () => (await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: created.body.id } })).body.userConnections;
     for (const [index, user] of users.entries()) {
-      expect((await t.client.call('configureMcpService', { headers: user.auth, params: { serviceId: created.body.id }, body: { config: { token: `user-${index}` } } })).status).toBe(200);
+      expect((await t.client.call('configureMcpService', { headers: user.auth, params: { serviceId: created.body.id }, body: { config: { token: `user-${index}`, org: 'acme' } } })).status).toBe(200);
     }
     for (const [index, user] of users.entries()) {
       const answer = await t.client.call<ToolExecution>('executeTool', { headers: user.auth, params: { id: 'personal__whoami' }, body: { parameters: {} } });

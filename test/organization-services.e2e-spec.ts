@@ -74,7 +74,7 @@ describe("An organization's configuration of a service: its admins give it once,
     const invalid = await configureForAcme(alice.auth, { org: 'acme' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details).toEqual([expect.objectContaining({ field: 'config.token' })]);
-    const refused = await configureForAcme(alice.auth, { token: 'not-taken' });
+    const refused = await configureForAcme(alice.auth, { token: 'not-taken', org: 'acme' });
     expect(refused.status, JSON.stringify(refused.body)).toBe(502);
     const key = await t.client.call<CreatedApiKey>('createApiKey', { headers: alice.auth, body: { name: 'scripts', scopes: ['read:tools', 'execute:tools'] } });
     expect((await configureForAcme({ authorization: `ApiKey ${key.body.key}` }, { token: 'team-token' })).status).toBe(403);
@@ -103,8 +103,8 @@ describe("An organization's configuration of a service: its admins give it once,
     const resources = await rawMcpRequest(t.baseUrl, await openRawMcpSession(t.baseUrl, bob.accessToken), 'resources/list');
     expect((resources.result?.resources as Array<{ uri: string }>).map((resource) => resource.uri)).toContain('test://note');
 
-    expect((await t.client.call<McpService>('configureMcpService', { headers: bob.auth, params: { serviceId }, body: { config: { token: 'bob-own' } } })).body).toMatchObject({ isConfigured: true, configuredBy: 'user' });
-    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer bob-own', org: null });
+    expect((await t.client.call<McpService>('configureMcpService', { headers: bob.auth, params: { serviceId }, body: { config: { token: 'bob-own', org: 'bob-org' } } })).body).toMatchObject({ isConfigured: true, configuredBy: 'user' });
+    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer bob-own', org: 'bob-org' });
     expect(await authorizationOf(alice)).toEqual({ authorization: 'Bearer team-token', org: 'acme' });
     expect((await t.client.call('removeMcpServiceConfiguration', { headers: bob.auth, params: { serviceId } })).status).toBe(204);
     expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer team-token', org: 'acme' });
@@ -119,16 +119,16 @@ describe("An organization's configuration of a service: its admins give it once,
     const masked = await configureForAcme(alice.auth, { token: '********', org: 'acme-2' });
     expect(masked.status, JSON.stringify(masked.body)).toBe(200);
     expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer team-token', org: 'acme-2' });
-    expect((await configureForAcme(alice.auth, { token: 'new-team' })).status).toBe(200);
-    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer new-team', org: null });
+    expect((await configureForAcme(alice.auth, { token: 'new-team', org: 'acme-3' })).status).toBe(200);
+    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer new-team', org: 'acme-3' });
 
     expect((await t.client.call('removeUserOrganization', { headers: admin.auth, params: { id: bob.userId } })).status).toBe(204);
     await refusedUnconfigured(bob);
     await join(bob, acme);
-    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer new-team', org: null });
+    expect(await authorizationOf(bob)).toEqual({ authorization: 'Bearer new-team', org: 'acme-3' });
 
-    // The server now asks for a field the organization never gave: refused, saying whose it is.
-    const stricter = { ...userConfig, schema: { ...userConfig.schema, required: ['token', 'org'] } };
+    // The server now takes an org the organization did not give: refused, saying whose it is.
+    const stricter = { ...userConfig, schema: { ...userConfig.schema, properties: { ...userConfig.schema.properties, org: { type: 'string', enum: ['acme'] } } } };
     expect((await t.client.call('updateServer', { headers: admin.auth, params: { id: serviceId }, body: { name: 'personal', transport: { type: 'streamable-http', url: remote.url, headers: { Authorization: 'Bearer discovery' } }, userConfig: stricter } })).status).toBe(200);
     expect(await refusedUnconfigured(bob)).toContain("organization's configuration no longer fits");
     expect((await configureForAcme(alice.auth, { token: '********', org: 'acme' })).status).toBe(200);

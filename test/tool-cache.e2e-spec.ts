@@ -181,3 +181,38 @@ describe('The cache of upstream results', () => {
     expect((await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id: server.id } })).body.cache).toBeNull();
   });
 });
+
+describe("The cache of upstream results and an organization's configuration", () => {
+  const t = useTestApp();
+
+  it("a member taken out of the organization is no longer answered with results made with its configuration", async () => {
+    const admin = await registerAndLoginAs(t, ['admin']);
+    const [lead, member] = [await registerAndLogin(t.client), await registerAndLogin(t.client)];
+    const remote = await startMcpTestServer();
+    try {
+      remote.requireAuthorization(['Bearer discovery', 'Bearer team-token']);
+      const acme = (await t.client.call<{ id: string }>('createOrganization', { headers: admin.auth, body: { name: 'Acme' } })).body.id;
+      for (const [user, role] of [[lead, 'admin'], [member, 'member']] as const) {
+        expect((await t.client.call('setUserOrganization', { headers: admin.auth, params: { id: user.userId }, body: { organizationId: acme, role } })).status).toBe(200);
+      }
+      const userConfig = { schema: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] }, headers: { Authorization: 'Bearer {{token}}' } };
+      const created = await t.client.call<UpstreamServer>('createServer', { headers: admin.auth, body: { name: 'team', transport: { type: 'streamable-http', url: remote.url, headers: { Authorization: 'Bearer discovery' } }, userConfig, cache: { ttlSeconds: 60 } } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const configured = await t.client.call('configureMyOrganizationService', { headers: lead.auth, params: { serviceId: created.body.id }, body: { config: { token: 'team-token' } } });
+      expect(configured.status, JSON.stringify(configured.body)).toBe(200);
+
+      const lookup = () => t.client.call<ToolExecution & Envelope>('executeTool', { headers: member.auth, params: { id: 'team__lookup' }, body: { parameters: { key: 'k' } } });
+      expect((await lookup()).body).toMatchObject({ status: 'completed' });
+      expect((await lookup()).body).toMatchObject({ status: 'completed', cached: true });
+      const calls = remote.calls.get('lookup');
+
+      expect((await t.client.call('removeUserOrganization', { headers: admin.auth, params: { id: member.userId } })).status).toBe(204);
+      const refused = await lookup();
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.error).toBe('MCP_SERVICE_UNCONFIGURED');
+      expect(remote.calls.get('lookup')).toBe(calls);
+    } finally {
+      await remote.close();
+    }
+  });
+});

@@ -1,6 +1,9 @@
 import type { ToolExecution, UpstreamServer } from '@app/contracts';
 import { type LoggedInUser, type McpTestServer, registerAndLogin, registerAndLoginAs, startMcpTestServer, startTokenEndpoint, useTestApp } from '@app/testing';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const EVERYTHING = join(process.cwd(), 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
 type Envelope = { error: string; message: string; details?: Array<{ field: string; message: string; code: string }> };
 
@@ -145,6 +148,29 @@ describe('Upstream authentication: API keys and OAuth client credentials (MCP Co
     } finally {
       await elsewhere.close();
     }
+  });
+
+  it('never starts another program with a stored env value: a mask beside a changed command, args or cwd is refused', async () => {
+    const transport = { type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: { SECRET_TOKEN: 'env-s3cret' } };
+    const created = await create({ name: 'env-keeper', transport });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id;
+    const masked = { SECRET_TOKEN: '********' };
+    const update = (changes: Record<string, unknown>) => t.client.call<UpstreamServer & Envelope>('updateServer', { headers: admin.auth, params: { id }, body: { name: 'env-keeper', transport: { ...transport, env: masked, ...changes } } });
+    const patch = (changes: Record<string, unknown>) => t.client.call<UpstreamServer & Envelope>('patchServer', { headers: admin.auth, params: { id }, body: { transport: changes } });
+    const printsIt = ['-e', 'console.log(process.env.SECRET_TOKEN)'];
+    for (const refused of [await update({ args: printsIt }), await update({ args: [EVERYTHING] }), await update({ cwd: process.cwd() }), await patch({ args: printsIt })]) {
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.details).toEqual([expect.objectContaining({ field: 'transport.env.SECRET_TOKEN', code: 'MASKED_VALUE' })]);
+      expect(refused.body.message).toContain('send SECRET_TOKEN again');
+    }
+    expect((await t.client.call<UpstreamServer>('getServer', { headers: admin.auth, params: { id } })).body.transport.args).toEqual([EVERYTHING, 'stdio']);
+    // The same program keeps it; a new one takes it only sent again in full.
+    expect((await update({})).status).toBe(200);
+    expect(JSON.stringify((await run('env-keeper__get-env')).body.result)).toContain('env-s3cret');
+    const resent = await update({ cwd: process.cwd(), env: { SECRET_TOKEN: 'env-s3cret-2' } });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(JSON.stringify((await run('env-keeper__get-env')).body.result)).toContain('env-s3cret-2');
   });
 
   it('says why no token could be had, without the secret', async () => {

@@ -61,6 +61,17 @@ describe('ToolCache', () => {
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 2, misses: 4, hitRate: 0.333 });
   });
 
+  it("keeps a member's results apart by organization: once they leave it, the organization's answers are not theirs", () => {
+    const cache = cacheOf(1024 * 1024);
+    const tool = toolNamed('lookup');
+    const lookup = cache.lookup(tool, 'bob', { key: 'k' }, 'acme');
+    if (!lookup || lookup.hit) throw new Error('expected a miss');
+    cache.keep(tool, lookup.key, 'made with acme', 'bob');
+    expect(cache.lookup(tool, 'bob', { key: 'k' }, 'acme')).toEqual({ hit: true, result: 'made with acme' });
+    expect(cache.lookup(tool, 'bob', { key: 'k' }, null)?.hit).toBe(false);
+    expect(cache.lookup(tool, 'bob', { key: 'k' }, 'beta')?.hit).toBe(false);
+  });
+
   it('forgets an entry once its time is up', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const cache = cacheOf(1024);

@@ -67,10 +67,13 @@ function matches(entry: Entry, filter: CacheFilter): boolean {
 
 /**
  * Completed results of upstream tools whose server asks for it (ToolDefinition.cacheTtlMs), kept
- * in this instance's memory per tool, caller and exact arguments, least recently used first out
- * past TOOL_CACHE_MAX_BYTES. Per caller, because one caller's answer is not another's to read
- * (their permissions, their data). A server's entries go when its tools change (a reconnection,
- * an update, tools/list_changed); an admin may empty it on every instance.
+ * in this instance's memory per tool, caller, caller's organization and exact arguments, least
+ * recently used first out past TOOL_CACHE_MAX_BYTES. Per caller, because one caller's answer is not
+ * another's to read (their permissions, their data); per organization, because a member's answer
+ * may have been made with its configuration of the server, which is no longer theirs once they
+ * leave it (so a change of membership is a miss on every instance, its membership read afresh).
+ * A server's entries go when its tools change (a reconnection, an update, tools/list_changed); an
+ * admin may empty it on every instance.
  */
 @Injectable()
 export class ToolCache implements OnModuleInit, OnModuleDestroy {
@@ -113,10 +116,15 @@ export class ToolCache implements OnModuleInit, OnModuleDestroy {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
   }
 
-  /** Undefined for a tool whose results are not kept (most tools: nothing is hashed for them). */
-  lookup(definition: ToolDefinition, userId: string, input: Record<string, unknown>): CacheLookup | undefined {
-    if (definition.cacheTtlMs === undefined || !definition.server || this.maxBytes === 0) return undefined;
-    const key = createHash('sha256').update(`${definition.id}\n${userId}\n${canonicalJson(input)}`).digest('base64url');
+  /** Whether a tool's results are kept at all (most tools: nothing is looked up or hashed for them). */
+  keeps(definition: ToolDefinition): boolean {
+    return definition.cacheTtlMs !== undefined && Boolean(definition.server) && this.maxBytes > 0;
+  }
+
+  /** Undefined for a tool whose results are not kept. `organizationId`: the caller's organization now (null: none). */
+  lookup(definition: ToolDefinition, userId: string, input: Record<string, unknown>, organizationId: string | null = null): CacheLookup | undefined {
+    if (!this.keeps(definition)) return undefined;
+    const key = createHash('sha256').update(`${definition.id}\n${userId}\n${organizationId ?? ''}\n${canonicalJson(input)}`).digest('base64url');
     const entry = this.entries.get(key);
     const fresh = entry !== undefined && entry.expiresAt > Date.now();
     if (entry && !fresh) this.drop(key, entry);

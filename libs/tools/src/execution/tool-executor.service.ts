@@ -8,6 +8,7 @@ import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded
 import type { Attributes } from '@opentelemetry/api';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
+import { CallerOrganizations } from '../registry/caller-organizations';
 import { type RegisteredTool, schemaErrorDetails, ToolRegistry } from '../registry/tool-registry';
 import { type CallerChannel, ClientRequestError, type ProgressUpdate, type ToolDefinition, ToolFailure, type ToolLogMessage, type ToolRunContext } from '../tool.types';
 import { BackgroundRuns } from './background-runs';
@@ -156,6 +157,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   private readonly inFlight = new Set<Promise<void>>();
   private readonly policies?: RunPolicies;
   private readonly quotas?: RunQuotas;
+  private readonly organizations?: CallerOrganizations;
   private readonly background: BackgroundRuns;
   private recovery?: NodeJS.Timeout;
   private stopping = false;
@@ -173,9 +175,11 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     private readonly tracing: Tracing,
     @Optional() policies?: RunPolicies,
     @Optional() quotas?: RunQuotas,
+    @Optional() organizations?: CallerOrganizations,
   ) {
     this.policies = policies;
     this.quotas = quotas;
+    this.organizations = organizations;
     this.background = new BackgroundRuns(events);
   }
 
@@ -319,7 +323,9 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     channel?: CallerChannel,
     traceparent?: string,
   ): Promise<RunResult> {
-    const lookup = this.cache.lookup(definition, caller.id, input);
+    // Its organization too: a member's result may have been made with the organization's configuration.
+    const organizationId = this.cache.keeps(definition) && this.organizations ? await this.organizations.organizationOf(caller.id) : null;
+    const lookup = this.cache.lookup(definition, caller.id, input, organizationId);
     if (lookup?.hit) {
       const now = new Date();
       return { status: 'completed', result: lookup.result, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0, cached: true };

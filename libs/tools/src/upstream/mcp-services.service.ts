@@ -5,6 +5,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { CallerOrganizations } from '../registry/caller-organizations';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { type ConfiguredService, UpstreamUserConfigs } from './upstream-user-configs';
+import { enforcedSchema } from './user-config-rules';
 import { type UpstreamScope, UpstreamService } from './upstream.service';
 
 /** What a listing knows of its reader: whether they may use a server, and the configurations they reach. */
@@ -183,7 +184,8 @@ export class McpServicesService {
       isConfigured: configured !== undefined,
       configuredBy: configured ? reader : shared ? 'organization' : null,
       configuredAt: configured?.updatedAt.toISOString() ?? null,
-      configSchema: server.userConfig?.schema ?? null,
+      // What a configuration is held to: every field a template uses is required, whatever the admin's list says.
+      configSchema: server.userConfig ? enforcedSchema(server.userConfig) : null,
       configuredFields: [...(configured?.fields ?? [])],
       tools: served.tools,
       capabilities: reachable ? [...(served.tools.length > 0 ? ['tools' as const] : []), ...(served.resources ? ['resources' as const] : []), ...(served.prompts ? ['prompts' as const] : [])] : [],

@@ -12,7 +12,7 @@ import type { UpstreamConnection, UpstreamSettings } from './upstream-connection
 import { UpstreamOrganizationConfigEntity } from './upstream-organization-config.entity';
 import type { UpstreamServerEntity } from './upstream-server.entity';
 import { UpstreamUserConfigEntity } from './upstream-user-config.entity';
-import { keepMaskedValues, placementProblems, renderTemplates, secretValuesOf, type StoredUserConfig, UserConfigValidator, type UserConfigValues } from './user-config-rules';
+import { enforcedSchema, keepMaskedValues, placementProblems, renderTemplates, secretValuesOf, type StoredUserConfig, UserConfigValidator, type UserConfigValues } from './user-config-rules';
 import { UserConnections } from './user-connections';
 
 declare module '@app/events' {
@@ -64,10 +64,14 @@ function staleMessage(subject: ConfigSubject, problem: string): string {
     : `your organization's configuration no longer fits it (${problem}): ask its admins to configure it again, or give it one of your own`;
 }
 
-/** Headers on top of the server's own; a name given twice (in any case) is the user's. */
-function withHeaders(base: Readonly<Record<string, string>> | undefined, own: Record<string, string>): Record<string, string> {
-  const names = new Set(Object.keys(own).map((name) => name.toLowerCase()));
-  return { ...Object.fromEntries(Object.entries(base ?? {}).filter(([name]) => !names.has(name.toLowerCase()))), ...own };
+/**
+ * The user's headers or env on top of the server's own. A name a template sets never keeps the
+ * server's value, rendered or not: it may be the server's own credential (headers match in any case).
+ */
+function placed(base: Readonly<Record<string, string>> | undefined, templates: Readonly<Record<string, string>> | undefined, own: Record<string, string>, caseless: boolean): Record<string, string> {
+  const nameOf = (name: string) => (caseless ? name.toLowerCase() : name);
+  const targets = new Set([...Object.keys(templates ?? {}), ...Object.keys(own)].map(nameOf));
+  return { ...Object.fromEntries(Object.entries(base ?? {}).filter(([name]) => !targets.has(nameOf(name)))), ...own };
 }
 
 /**
@@ -170,9 +174,13 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
   /** The settings of a user's connection: the server's, with the user's values where its templates say. */
   settingsFor(base: UpstreamSettings, userConfig: StoredUserConfig, values: UserConfigValues): UpstreamSettings {
     const { transport } = base;
-    const placed =
-      transport.type === 'stdio' ? { ...transport, env: { ...transport.env, ...renderTemplates(userConfig.env, values) } } : { ...transport, headers: withHeaders(transport.headers, renderTemplates(userConfig.headers, values)) };
-    return { ...base, transport: placed, secrets: secretValuesOf(values), viaCaller: undefined };
+    const own =
+      transport.type === 'stdio'
+        ? { ...transport, env: placed(transport.env, userConfig.env, renderTemplates(userConfig.env, values), false) }
+        : { ...transport, headers: placed(transport.headers, userConfig.headers, renderTemplates(userConfig.headers, values), true) };
+    // The server's values left out are still masked in what this connection logs or answers.
+    const serverValues = [...Object.values(transport.env ?? {}), ...Object.values(transport.headers ?? {})];
+    return { ...base, transport: own, secrets: [...serverValues, ...secretValuesOf(values)], viaCaller: undefined };
   }
 
   /** How many users' connections to the server are open on this instance. */
@@ -207,7 +215,7 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     if (!userConfig) throw ApiError.validation(`'${server.name}' takes no configuration of its users`, [{ field: 'serviceId', message: 'this service takes no configuration', code: 'NOT_CONFIGURABLE' }]);
     const stored = await this.storedValues(server.id, subject);
     const { values, problems: masked } = keepMaskedValues(given, stored);
-    const invalid = masked.length > 0 ? masked : this.validator.problems(userConfig.schema, values);
+    const invalid = masked.length > 0 ? masked : this.validator.problems(enforcedSchema(userConfig), values);
     const problems = invalid.length > 0 ? invalid : placementProblems(userConfig, values);
     if (problems.length > 0) throw ApiError.validation(problems.length === 1 ? problems[0].message : `${problems[0].message} (and ${problems.length - 1} more problems)`, problems);
     await verify?.(values);
@@ -301,7 +309,8 @@ export class UpstreamUserConfigs implements OnApplicationBootstrap, BeforeApplic
     if (cached !== undefined) return cached;
     const generation = this.generation;
     const values = await this.storedValues(server.id, subject);
-    const problems = values === undefined ? [] : this.validator.problems((server.userConfig as StoredUserConfig).schema, values);
+    // One stored before every templated field was required, or left short by a new template, is stale.
+    const problems = values === undefined ? [] : this.validator.problems(enforcedSchema(server.userConfig as StoredUserConfig), values);
     const known: Known = values === undefined ? null : problems.length > 0 ? { stale: staleMessage(subject, problems[0].message) } : { values };
     if (generation !== this.generation) return known;
     if (this.known.size >= KNOWN_MAX) this.known.clear();

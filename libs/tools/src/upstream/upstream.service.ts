@@ -967,7 +967,7 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
             Object.entries(values).map(([key, value]) => {
               if (value !== MASK) return [key, this.secrets.encrypt(value)];
               if (keep && before?.[key]) return [key, before[key]];
-              throw invalid(`${field}.${key}`, keep ? `${key} has no stored value to keep: send it` : `send ${key} again: a stored value goes only to the server it was given for`, 'MASKED_VALUE');
+              throw invalid(`${field}.${key}`, keep ? `${key} has no stored value to keep: send it` : `send ${key} again: a stored value goes only to the ${field === 'env' ? 'program' : 'server'} it was given for`, 'MASKED_VALUE');
             }),
           )
         : undefined;
@@ -975,7 +975,10 @@ export class UpstreamService implements OnApplicationBootstrap, BeforeApplicatio
       if (!transport.command) throw invalid('command', 'a stdio server needs a command', 'REQUIRED');
       if (transport.url || transport.headers || transport.tls) throw invalid(transport.tls ? 'tls' : 'url', 'url, headers and tls belong to remote transports');
       if (!this.commandAllowed(transport.command)) throw invalid('command', `command '${transport.command}' is not on UPSTREAM_STDIO_COMMANDS`, 'NOT_ALLOWED');
-      return { type: 'stdio', command: transport.command, args: transport.args ?? [], env: seal(transport.env as Record<string, string> | undefined, previous?.env, 'env', true), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
+      const args = transport.args ?? [];
+      // Stored env goes on only to the program it was given for: another command, args or cwd could print it.
+      const sameProgram = previous?.type === 'stdio' && previous.command === transport.command && isDeepStrictEqual(previous.args ?? [], args) && (previous.cwd ?? '') === (transport.cwd ?? '');
+      return { type: 'stdio', command: transport.command, args, env: seal(transport.env as Record<string, string> | undefined, previous?.env, 'env', sameProgram), ...(transport.cwd ? { cwd: transport.cwd } : {}) };
     }
     if (!transport.url) throw invalid('url', `a ${transport.type} server needs a url`, 'REQUIRED');
     if (transport.command || transport.args || transport.env || transport.cwd) throw invalid('command', 'command, args, env and cwd belong to stdio transports');

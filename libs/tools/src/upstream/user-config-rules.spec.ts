@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepMaskedValues, placementProblems, placeholdersOf, renderTemplates, secretValuesOf, UserConfigValidator, userConfigProblems } from './user-config-rules';
+import { enforcedSchema, keepMaskedValues, placementProblems, placeholdersOf, renderTemplates, secretValuesOf, UserConfigValidator, userConfigProblems } from './user-config-rules';
 
 const schema = { type: 'object', properties: { token: { type: 'string', minLength: 3 }, org: { type: 'string' }, teams: { type: 'array', items: { type: 'string' } }, port: { type: 'integer' } }, required: ['token'] };
 
@@ -14,6 +14,18 @@ describe('user configuration rules', () => {
     expect(renderTemplates(headers, { token: 'abc', teams: ['a', 'b'], port: 8080 })).toEqual({ Authorization: 'Bearer abc', 'X-Teams': 'a,b', 'X-Port': '8080', 'X-Fixed': 'always' });
     // A value that looks like a placeholder is not filled again.
     expect(renderTemplates({ A: '{{token}}' }, { token: '{{org}}', org: 'x' })).toEqual({ A: '{{org}}' });
+  });
+
+  it('requires every field a template uses, whatever the admin listed: an unrendered template would leave the server its say', () => {
+    const validator = new UserConfigValidator();
+    const open = { type: 'object', properties: { token: { type: 'string' }, note: { type: 'string' } } };
+    const enforced = enforcedSchema({ schema: open, headers: { Authorization: 'Bearer {{token}}' } });
+    expect(enforced).toMatchObject({ required: ['token'] });
+    expect(validator.problems(enforced, {})).toEqual([expect.objectContaining({ field: 'config.token', code: 'REQUIRED' })]);
+    expect(validator.problems(enforced, { token: 'abc' })).toEqual([]);
+    expect(enforcedSchema({ schema, env: { TOKEN: '{{token}}', ORG: '{{ org }}' } })).toMatchObject({ required: ['token', 'org'] });
+    // Nothing to add: the admin's schema as it is.
+    expect(enforcedSchema({ schema, headers: { A: '{{token}}' } })).toBe(schema);
   });
 
   it('accepts a well-formed configuration and names each problem of a bad one', () => {

@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { schemaErrorDetails } from '../registry/tool-registry';
+import { withLinearUniqueItems } from '../registry/unique-items';
 import { MASK } from './secret-scrubber';
 import { envProblems, headerProblems } from './upstream-input-rules';
 
@@ -98,8 +99,20 @@ function textOf(value: unknown): string {
 }
 
 /**
+ * The schema a configuration is held to: the admin's, with every field a template uses required.
+ * A template left unrendered would send the server's own value (or nothing) where the user's
+ * credential belongs, so a configuration without one of them is no configuration.
+ */
+export function enforcedSchema(config: Pick<StoredUserConfig, 'schema' | 'env' | 'headers'>): Record<string, unknown> {
+  const used = [...Object.values(config.env ?? {}), ...Object.values(config.headers ?? {})].flatMap(placeholdersOf);
+  const given = Array.isArray(config.schema.required) ? (config.schema.required as unknown[]).filter((name): name is string => typeof name === 'string') : [];
+  const required = [...new Set([...given, ...used])];
+  return required.length === given.length ? config.schema : { ...config.schema, required };
+}
+
+/**
  * The env or headers a user's configuration gives: each template with its fields' values; one
- * whose fields the user left out is not sent at all.
+ * whose fields the user left out is not sent at all (enforcedSchema refuses such a configuration).
  */
 export function renderTemplates(templates: Readonly<Record<string, string>> | undefined, values: UserConfigValues): Record<string, string> {
   // fromEntries makes own properties whatever the names (`__proto__` included).
@@ -144,7 +157,8 @@ function controlCharacterProblems(values: UserConfigValues): ErrorDetail[] {
  * (Ajv keeps what it compiles by object; stored schemas are new objects each time they are read).
  */
 export class UserConfigValidator {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
+  // uniqueItems is ours: Ajv's compares items pairwise, and an admin writes these schemas.
+  private readonly ajv = withLinearUniqueItems(new Ajv2020({ allErrors: true, strict: false }));
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor() {
