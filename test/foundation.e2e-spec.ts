@@ -88,6 +88,14 @@ describe('foundation: operations endpoints, errors, request ids, aliases', () =>
     }
   });
 
+  it('every response says not to sniff, frame or refer, success or not; no HSTS on a plain-http public URL', async () => {
+    for (const path of ['/health', '/api/v1/openapi.json', '/api/v1/nope', '/api/docs']) {
+      const response = await t.client.raw('GET', path);
+      expect([response.headers.get('x-content-type-options'), response.headers.get('x-frame-options'), response.headers.get('referrer-policy')], path).toEqual(['nosniff', 'DENY', 'no-referrer']);
+      expect(response.headers.get('strict-transport-security'), path).toBeNull();
+    }
+  });
+
   it('takes the trace id from a W3C traceparent header', async () => {
     const response = await t.client.raw('GET', '/api/v1/nope', { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
     expect((response.body as { traceId: string }).traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');

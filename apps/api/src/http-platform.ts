@@ -170,6 +170,28 @@ export function recordRoutes(fastify: FastifyInstance): RouteRecord[] {
 }
 
 /**
+ * Headers every answer carries: no content sniffing (an answer is what its type says), never
+ * framed (no clickjacking of Swagger UI or the sign-in pages), no Referer with tokens in a URL,
+ * and HSTS when the public URL is https.
+ */
+export function securityHeaders(publicUrl: string): Readonly<Record<string, string>> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    ...(publicUrl.startsWith('https:') ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+export function installSecurityHeaders(fastify: FastifyInstance, publicUrl: string): void {
+  const headers = securityHeaders(publicUrl);
+  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    void reply.headers(headers);
+    done();
+  });
+}
+
+/**
  * Once shutdown begins, a request that still arrives (on a keep-alive connection, or before the
  * listener closes) is answered 503 in the envelope, with its request id, and the connection is
  * closed; `/ready` answers its own 503 Readiness. Fastify's stock 503 had neither shape nor id.
@@ -178,7 +200,8 @@ export function recordRoutes(fastify: FastifyInstance): RouteRecord[] {
 export function installShutdownGate(fastify: FastifyInstance): () => void {
   let closing = false;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (!closing || request.routeOptions.url === '/ready') {
+    // Routes are registered under the prefix; `/ready` at the root is rewritten to it.
+    if (!closing || request.routeOptions.url === `${API_PREFIX}/ready`) {
       done();
       return;
     }
