@@ -1,6 +1,6 @@
 import type { Context, CreatedWebhook, Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from '@app/contracts';
 import { httpJson, type LoggedInUser, metricValue, type ReceivedWebhook, registerAndLogin, registerAndLoginAs, spawnServer, startWebhookReceiver, useProcessWorkspace, useTestApp, type WebhookReceiver } from '@app/testing';
-import { DeliveryRetention, verifyBodySignature } from '@app/webhooks';
+import { DeliveryRetention, verifyAttemptSignature, verifyBodySignature } from '@app/webhooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,12 @@ function expectSigned(request: ReceivedWebhook, secret: string): { event: string
   expect(verifyWebhookSignature(payload, signature, secret)).toBe(true);
   expect(verifyBodySignature(secret, request.body, String(request.headers['x-webhook-signature']))).toBe(true);
   expect(verifyBodySignature(`${secret}x`, request.body, String(request.headers['x-webhook-signature']))).toBe(false);
+  // The V2 signature binds the delivery id and this attempt's time: replayed under another id, or late, it fails.
+  const v2 = String(request.headers['x-webhook-signature-v2']);
+  const id = String(request.headers['x-webhook-id']);
+  expect(verifyAttemptSignature(secret, id, request.body, v2)).toBe(true);
+  expect(verifyAttemptSignature(secret, `${id}x`, request.body, v2)).toBe(false);
+  expect(verifyAttemptSignature(secret, id, request.body, v2, 300, Date.now() + 301_000)).toBe(false);
   expect(request.headers['x-webhook-event']).toBe(body.event);
   expect(request.headers['x-webhook-timestamp']).toBe(body.timestamp);
   return payload;
@@ -179,6 +185,8 @@ describe('webhooks', () => {
     expect(counts).toMatchObject({ deliveryStats: { total: 1, successful: 1, failed: 0 }, lastFailureAt: null });
     expect(counts.lastDeliveryAt).not.toBeNull();
     expect(new Set(receiver.received.map((request) => request.headers['x-webhook-id'])).size).toBe(1);
+    // Every attempt is signed with its own time, so a retry a day later is still fresh to the receiver.
+    for (const request of receiver.received) expect(verifyAttemptSignature(hook.secret, String(request.headers['x-webhook-id']), request.body, String(request.headers['x-webhook-signature-v2']), 60)).toBe(true);
   });
 
   it('test sends webhook.test now and answers the result; failures are recorded and counted', async () => {

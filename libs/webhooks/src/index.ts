@@ -1,7 +1,7 @@
 export { DeliveryRetention } from './delivery-retention';
 export { backoffMs, WebhookDispatcher } from './webhook-dispatcher';
 export { WEBHOOK_EVENTS, WebhookOutbox } from './webhook-outbox';
-export { bodySignature, payloadSignature, signedDelivery, verifyBodySignature } from './webhook-signature';
+export { attemptSignature, bodySignature, payloadSignature, signedDelivery, verifyAttemptSignature, verifyBodySignature } from './webhook-signature';
 export type { WebhookPayload } from './webhook-signature';
 export { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 export type { DeliveryStatus } from './webhook.entity';

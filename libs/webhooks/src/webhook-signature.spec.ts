@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signedDelivery, verifyBodySignature } from './webhook-signature';
+import { attemptSignature, signedDelivery, verifyAttemptSignature, verifyBodySignature } from './webhook-signature';
 
 // The seed document's verification function, as written there.
 function verifyWebhookSignature(payload: unknown, signature: string, secret: string): boolean {
@@ -26,5 +26,31 @@ describe('webhook signatures', () => {
     expect(verifyBodySignature(secret, `${body} `, headers['x-webhook-signature'])).toBe(false);
     expect(headers['x-webhook-id']).toBe('d1');
     expect(createHash('sha256').update(body).digest('hex')).toHaveLength(64);
+  });
+});
+
+describe('the V2 signature of each attempt', () => {
+  const secret = 'whsec-test';
+  const payload = { event: 'context.created', timestamp: '2026-12-07T00:00:00.000Z', data: { id: 'c1' } };
+
+  it('signs the id, the moment of sending and the raw body; a later attempt gets a new time', () => {
+    const first = signedDelivery(secret, 'd1', payload, Date.UTC(2026, 11, 7, 12, 0, 0));
+    const retry = signedDelivery(secret, 'd1', payload, Date.UTC(2026, 11, 8, 12, 0, 0));
+    expect(first.headers['x-webhook-signature-v2']).toMatch(/^t=1796644800,v2=[0-9a-f]{64}$/);
+    expect(retry.headers['x-webhook-signature-v2']).not.toBe(first.headers['x-webhook-signature-v2']);
+    expect(first.headers['x-webhook-signature-v2']).toBe(attemptSignature(secret, 'd1', 1796644800, first.body));
+  });
+
+  it('verifies only the same id, body and secret, within the tolerance, in the exact format', () => {
+    const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const { body, headers } = signedDelivery(secret, 'd1', payload, now);
+    const header = headers['x-webhook-signature-v2'];
+    expect(verifyAttemptSignature(secret, 'd1', body, header, 300, now + 299_000)).toBe(true);
+    expect(verifyAttemptSignature(secret, 'd1', body, header, 300, now + 301_000)).toBe(false);
+    expect(verifyAttemptSignature(secret, 'd2', body, header, 300, now)).toBe(false);
+    expect(verifyAttemptSignature(secret, 'd1', `${body} `, header, 300, now)).toBe(false);
+    expect(verifyAttemptSignature(`${secret}x`, 'd1', body, header, 300, now)).toBe(false);
+    expect(verifyAttemptSignature(secret, 'd1', body, header.replace('t=', 't=0'), 300, now)).toBe(false);
+    expect(verifyAttemptSignature(secret, 'd1', body, `${header},v2=${'0'.repeat(64)}`, 300, now)).toBe(false);
   });
 });

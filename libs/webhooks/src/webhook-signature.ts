@@ -21,8 +21,28 @@ export function bodySignature(secret: string, rawBody: string): string {
   return hmac(secret, rawBody);
 }
 
-/** A body and its headers, ready to POST. */
-export function signedDelivery(secret: string, deliveryId: string, payload: WebhookPayload): { body: string; headers: Record<string, string> } {
+/**
+ * `X-Webhook-Signature-V2`: `t=<unix seconds of this attempt>,v2=<hex HMAC-SHA256 of "<id>.<t>.<raw body>">`.
+ * It binds the delivery id and the moment of sending, so a captured request replayed later or
+ * under another id fails: receivers refuse a `t` older than a few minutes and dedupe on the id.
+ */
+export function attemptSignature(secret: string, deliveryId: string, sentAtSeconds: number, rawBody: string): string {
+  return `t=${sentAtSeconds},v2=${createHmac('sha256', secret).update(`${deliveryId}.${sentAtSeconds}.${rawBody}`).digest('hex')}`;
+}
+
+/** For receivers (and tests): the V2 header checked against the id, the raw body and a freshness window. */
+export function verifyAttemptSignature(secret: string, deliveryId: string, rawBody: string, header: string, toleranceSeconds = 300, nowMs = Date.now()): boolean {
+  const match = /^t=(\d{1,12}),v2=[0-9a-f]{64}$/.exec(header);
+  if (!match) return false;
+  const sentAt = Number(match[1]);
+  if (Math.abs(nowMs / 1000 - sentAt) > toleranceSeconds) return false;
+  const expected = Buffer.from(attemptSignature(secret, deliveryId, sentAt, rawBody));
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** A body and its headers, ready to POST; each attempt is signed anew with its own time. */
+export function signedDelivery(secret: string, deliveryId: string, payload: WebhookPayload, nowMs = Date.now()): { body: string; headers: Record<string, string> } {
   // The body's key order is the signed one, so a receiver re-serialising the parsed body matches.
   const body = JSON.stringify({ event: payload.event, timestamp: payload.timestamp, data: payload.data, signature: payloadSignature(secret, payload) });
   return {
@@ -34,6 +54,7 @@ export function signedDelivery(secret: string, deliveryId: string, payload: Webh
       'x-webhook-event': payload.event,
       'x-webhook-timestamp': payload.timestamp,
       'x-webhook-signature': bodySignature(secret, body),
+      'x-webhook-signature-v2': attemptSignature(secret, deliveryId, Math.floor(nowMs / 1000), body),
     },
   };
 }
