@@ -45,7 +45,7 @@ export class OAuthController {
   @Get('authorize/sso')
   @RateLimit({ rule: 'loginIp', by: 'ip' })
   async finishSso(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await answerAuthorize(request, reply, await this.oauth.finishSso(request.query, request.headers.cookie, originOf(request)));
+    await answerAuthorize(request, reply, await this.oauth.finishSso(request.query, request.headers.cookie));
   }
 
   @Post('authorize')

@@ -270,8 +270,8 @@ export class OAuthService {
     return { kind: 'redirect', status: 303, location: finish.toString() };
   }
 
-  /** The last step of single sign-on: the browser that started it and came back from the IdP gets the code. */
-  async finishSso(query: unknown, cookieHeader: string | undefined, origin: RequestOrigin): Promise<AuthorizeOutcome> {
+  /** The last step of single sign-on: the browser that started it and came back from the IdP is signed in here. */
+  async finishSso(query: unknown, cookieHeader: string | undefined): Promise<AuthorizeOutcome> {
     const { values } = singleValues(query);
     const binding = cookieValue(cookieHeader, SSO_COOKIE);
     const parked = values.request && values.completion && binding ? await this.spendSsoRequest(values.request, values.completion, binding) : undefined;
@@ -279,19 +279,15 @@ export class OAuthService {
     if (!parked?.userId || !client) {
       return { ...ssoRefused('This sign-in cannot be completed here: finish it in the browser where you started it, within 10 minutes.'), cookies: [this.ssoCookie('', 0)] };
     }
-    const request = parkedRequest(parked, client);
     await this.browserSessions.end(cookieValue(cookieHeader, SIGN_IN_COOKIE));
     const started = await this.browserSessions.start(parked.userId, 'saml');
-    const cookies = [this.ssoCookie('', 0), this.signInCookie(started)];
     // Signing in is not consenting: any site can post decision=sso from this browser, and an IdP
-    // that signs its users in silently would then hand that site a code. So the user allows the
-    // client on the consent page, as after any other sign-in, unless they allowed it before.
-    if (await this.browserSessions.consented(parked.userId, client.id, request.scope)) {
-      return { ...(await this.issueCode(request, parked.userId, 'saml', origin, { allowedBefore: true, redirectStatus: 303 })), cookies };
-    }
-    const signedIn = await this.browserSessions.find(started);
-    if (!signedIn) return { ...ssoRefused('This account cannot sign in here.'), cookies: [this.ssoCookie('', 0), this.signInCookie('', 0)] };
-    return { ...this.consentPage(request, signedIn, started), cookies };
+    // that signs its users in silently would then hand that site a code. The browser, signed in
+    // now, goes back to the authorization request, which asks for the click (or sends the code
+    // when the user allowed this client before), as after any other sign-in.
+    const again = new URL(`${this.config.publicUrl}/api/v1/oauth/authorize`);
+    for (const [name, value] of Object.entries(parkedFields(parked, client))) again.searchParams.set(name, value);
+    return { kind: 'redirect', status: 303, location: again.toString(), cookies: [this.ssoCookie('', 0), this.signInCookie(started)] };
   }
 
   private async spendSsoRequest(token: string, completion: string, binding: string): Promise<OAuthSsoRequestEntity | undefined> {
@@ -326,7 +322,7 @@ export class OAuthService {
     userId: string,
     method: string,
     origin: RequestOrigin,
-    options: { readonly allowedBefore?: boolean; readonly provenAt?: Date; readonly redirectStatus?: 302 | 303 } = {},
+    options: { readonly allowedBefore?: boolean; readonly provenAt?: Date } = {},
   ): Promise<AuthorizeOutcome> {
     if (!options.allowedBefore) await this.browserSessions.consent(userId, request.client.id, request.scope);
     const issued = `${CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -356,7 +352,7 @@ export class OAuthService {
       origin,
     });
     // Allowed before, the code answers the GET itself (302); a form's POST is answered 303.
-    return this.redirect(request, options.redirectStatus ?? (options.allowedBefore ? 302 : 303), { code: issued });
+    return this.redirect(request, options.allowedBefore ? 302 : 303, { code: issued });
   }
 
   /** The token endpoint: an authorization code or a refresh token for a token pair. */
@@ -529,21 +525,18 @@ function requestView(request: AuthorizationRequest): Pick<SignInPageView, 'clien
   };
 }
 
-/** A request parked across the IdP, as `check` would have made it (the consent page's hidden fields included). */
-function parkedRequest(parked: OAuthSsoRequestEntity, client: OAuthClientEntity): AuthorizationRequest {
-  const state = parked.state ?? undefined;
-  const resource = parked.resource ?? undefined;
-  const fields: Partial<Record<RequestField, string>> = {
+/** The parameters of a request parked across the IdP, as the client sent them. */
+function parkedFields(parked: OAuthSsoRequestEntity, client: OAuthClientEntity): Partial<Record<RequestField, string>> {
+  return {
     client_id: client.metadataUrl ?? client.id,
     redirect_uri: parked.redirectUri,
     response_type: 'code',
     code_challenge: parked.codeChallenge,
     code_challenge_method: 'S256',
-    ...(state === undefined ? {} : { state }),
+    ...(parked.state === null ? {} : { state: parked.state }),
     ...(parked.scope === null ? {} : { scope: parked.scope.join(' ') }),
-    ...(resource === undefined ? {} : { resource }),
+    ...(parked.resource === null ? {} : { resource: parked.resource }),
   };
-  return { client, redirectUri: parked.redirectUri, codeChallenge: parked.codeChallenge, scope: parked.scope, state, resource, fields };
 }
 
 function ssoRefused(message: string): AuthorizeOutcome {
