@@ -71,7 +71,13 @@ export class SsoClaims {
       [userId, email],
     )) as Array<{ mfa_enabled: boolean }>;
     if (!claimed) return false;
-    await this.dropAccess({ id: userId, email }, { action: 'auth.password.claim', reason: 'account claimed by its mailbox', details: { removed: ['password', ...(claimed.mfa_enabled ? ['mfa'] : [])] } }, origin);
+    try {
+      await this.dropAccess({ id: userId, email }, { action: 'auth.password.claim', reason: 'account claimed by its mailbox', details: { removed: ['password', ...(claimed.mfa_enabled ? ['mfa'] : [])] } }, origin);
+    } catch (error) {
+      // As for SSO: unproven again, so the owner's next reset (or SSO sign-in) claims it again.
+      await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [userId]);
+      throw error;
+    }
     return true;
   }
 
