@@ -556,6 +556,9 @@ describe('OAuth 2.1 authorization server for MCP clients', () => {
       const echo = await mcpCall(listOnlySession, 'tools/call', { name: 'echo', arguments: { message: 'x' } });
       expect(echo.status).toBe(403);
       expect(challengeParams(echo.challenge).scope).toBe('read:tools execute:tools');
+      // Nor is listing refused to a token without read:tools whose user holds it: it sees its user's tools.
+      const callOnly = await openRawMcpSession(t.baseUrl, (await tokensFor(client, user, 'execute:tools')).access_token);
+      expect((await mcpCall(callOnly, 'tools/list', {})).body.result?.tools?.map((tool) => tool.name)).toContain('echo');
       // The filesystem tool needs filesystem:read, which no grant gives this user: unknown here, as before.
       const full = await tokensFor(client, user);
       const fullSession = await openRawMcpSession(t.baseUrl, full.access_token);
@@ -1161,15 +1164,21 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     const back = await postAssertion(email, requestId, relayState);
     expect(back.status).toBe(303);
     expect(`${back.location?.origin}${back.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/oauth/authorize/sso`);
-    const consentPage = await finish(back.location as URL, cookie);
-    // Signed in, not yet consenting: the page to allow the client, no code.
-    expect(consentPage.status).toBe(200);
-    expect(consentPage.location).toBeUndefined();
-    expect(consentPage.body).toContain('SSO agent');
-    expect(consentPage.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
+    const finished = await finish(back.location as URL, cookie);
+    // Signed in, not yet consenting: back to the authorization request, which asks for the click.
+    expect(finished.status).toBe(303);
+    expect(`${finished.location?.origin}${finished.location?.pathname}`).toBe(`${t.config.publicUrl}/api/v1/oauth/authorize`);
+    expect(finished.location?.searchParams.get('code')).toBeNull();
+    expect(finished.headers.get('set-cookie')).toContain('smcp_oauth_sso=; Path=/api/v1/oauth/authorize; Max-Age=0');
     // Signed in at the IdP, the browser is signed in here too: the next request of this client gets its code at once.
-    const signedIn = consentPage.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=mcp_bs_'));
+    const signedIn = finished.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=mcp_bs_'));
     expect(signedIn).toBeDefined();
+    const consentPage = await http.page((finished.location as URL).search.slice(1), { cookie: (signedIn as string).split(';')[0] });
+    expect(consentPage.status).toBe(200);
+    expect(consentPage.body).toContain('SSO agent');
+    // The page's form posts where a browser resolves its action from the page's own address.
+    const action = /<form method="post" action="([^"]*)"/.exec(consentPage.body)?.[1] as string;
+    expect(new URL(action, finished.location as URL).pathname).toBe('/api/v1/oauth/authorize');
     const fields = hiddenFields(consentPage.body);
     expect(fields).toMatchObject({ client_id: client.client_id, redirect_uri: CALLBACK, state: 'sso-state', scope: 'read:tools execute:tools filesystem:read' });
     const done = await http.submit({ ...fields, decision: 'allow' }, { cookie: (signedIn as string).split(';')[0] });
@@ -1228,14 +1237,16 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     const victim = `sso.csrf.${randomBytes(4).toString('hex')}@corp.example.test`;
     const inVictimsBrowser = await startSso(attackerClient, pkcePair().challenge);
     const back = await postAssertion(victim, inVictimsBrowser.requestId, inVictimsBrowser.relayState);
-    const atVictim = await finish(back.location as URL, inVictimsBrowser.cookie);
+    const finished = await finish(back.location as URL, inVictimsBrowser.cookie);
+    expect(finished.status).toBe(303);
+    expect(finished.location?.searchParams.get('code')).toBeNull();
+    const signedIn = (finished.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=')) as string).split(';')[0];
+    const atVictim = await http.page((finished.location as URL).search.slice(1), { cookie: signedIn });
     expect(atVictim.status).toBe(200);
-    expect(atVictim.location).toBeUndefined();
     expect(atVictim.body).toContain('Totally VS Code');
     const codes = (await t.app.get(DataSource).query(`SELECT 1 FROM oauth_authorization_codes WHERE client_id = $1`, [attackerClient.client_id])) as unknown[];
     expect(codes).toEqual([]);
     // The page's own allow, from that browser, is what gives a code; a forged one is refused.
-    const signedIn = (atVictim.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=')) as string).split(';')[0];
     const fields = hiddenFields(atVictim.body);
     expect((await http.submit({ ...fields, consent: 'forged', decision: 'allow' }, { cookie: signedIn })).status).toBe(403);
     const allowed = await http.submit({ ...fields, decision: 'allow' }, { cookie: signedIn });
@@ -1244,8 +1255,10 @@ describe('OAuth sign-in through SAML single sign-on', () => {
     // Allowed before, with that scope: the next single sign-on completes with the code at once.
     const again = await startSso(attackerClient, pkcePair().challenge);
     const backAgain = await postAssertion(victim, again.requestId, again.relayState);
-    const direct = await finish(backAgain.location as URL, again.cookie);
-    expect(direct.status).toBe(303);
+    const finishedAgain = await finish(backAgain.location as URL, again.cookie);
+    const signedInAgain = (finishedAgain.headers.getSetCookie().find((set) => set.startsWith('smcp_oauth_signin=')) as string).split(';')[0];
+    const direct = await http.page((finishedAgain.location as URL).search.slice(1), { cookie: signedInAgain });
+    expect(direct.status).toBe(302);
     expect(direct.location?.searchParams.get('code')).toMatch(/^mcp_ac_/);
   });
 
