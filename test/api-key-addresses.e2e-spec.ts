@@ -164,7 +164,8 @@ describe('API keys limited to addresses, behind a trusted proxy (TRUST_PROXY)', 
   let owner: LoggedInUser;
 
   beforeAll(async () => {
-    t = await startTestApp({ TRUST_PROXY: 'true' });
+    // Two proxies in front (the test client plays the outer one): the client is the third address from the right.
+    t = await startTestApp({ TRUST_PROXY: '2' });
     owner = await registerAndLogin(t.client);
   }, 60_000);
 
@@ -172,7 +173,7 @@ describe('API keys limited to addresses, behind a trusted proxy (TRUST_PROXY)', 
     await t?.close();
   });
 
-  it('judges the client address the proxy forwarded, on REST, /mcp and the WebSocket upgrade alike', async () => {
+  it('judges the client address the proxies forwarded, on REST, /mcp and the WebSocket upgrade alike', async () => {
     const created = await createKey(t, owner, ['203.0.113.0/24']);
     const from = (address: string): Record<string, string> => asKey(created.body, { 'x-forwarded-for': `${address}, 10.1.2.3` });
 
@@ -186,5 +187,33 @@ describe('API keys limited to addresses, behind a trusted proxy (TRUST_PROXY)', 
     expect(await upgradeStatus(t, from('198.51.100.1'))).toBe(403);
     // No forwarded address: the proxy's own (loopback here) is judged, and it is not in the list.
     expect((await t.client.call('listTools', { headers: asKey(created.body) })).status).toBe(403);
+  });
+
+  it("believes no address left of the trusted proxies': a client writing an allowed one into X-Forwarded-For is judged by its own", async () => {
+    const created = await createKey(t, owner, ['203.0.113.0/24']);
+    // The proxies append what they saw (198.51.100.1, then 10.1.2.3) after whatever the client sent.
+    const forged = asKey(created.body, { 'x-forwarded-for': '203.0.113.9, 198.51.100.1, 10.1.2.3' });
+    const refused = await t.client.call<Envelope>('listTools', { headers: forged });
+    expect([refused.status, refused.body.message]).toEqual([403, 'This API key is not accepted from 198.51.100.1']);
+    expect((await mcpStatus(t, forged)).status).toBe(403);
+    expect(await upgradeStatus(t, forged)).toBe(403);
+  });
+
+  it('takes the peer when a trusted proxy passes on something that is not an address: no 500, and the audit keeps the entry', async () => {
+    const junk = { 'x-forwarded-for': `${'x'.repeat(100)}, 10.1.2.3` };
+    const user = await registerAndLogin(t.client);
+    const login = await t.client.call('loginUser', { headers: junk, body: { email: user.input.email, password: user.input.password } });
+    expect(login.status).toBe(200);
+    const refused = await t.client.call('loginUser', { headers: junk, body: { email: user.input.email, password: 'not the password' } });
+    expect(refused.status).toBe(401);
+    // Sign-ins after it still work (a row the database refused once must not break the ones after).
+    const again = await t.client.call('loginUser', { body: { email: user.input.email, password: user.input.password } });
+    expect(again.status).toBe(200);
+    const entries = await until(
+      async () => (await t.app.get(DataSource).getRepository(AuditLogEntity).find({ where: { userId: user.userId, action: 'auth.login' } })),
+      (found) => found.length >= 3,
+    );
+    expect(entries.map((entry) => entry.ipAddress)).toEqual(expect.arrayContaining(['127.0.0.1']));
+    expect(entries.every((entry) => entry.ipAddress === null || (entry.ipAddress as string).length <= 45)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 type Envelope = { error: string; message: string; details?: Array<{ field: string; code: string }> };
 
 describe('contexts', () => {
-  const t = useTestApp({ TOOL_TIMEOUT_MAX_MS: '60000' });
+  const t = useTestApp({ TOOL_TIMEOUT_MAX_MS: '60000', CONTEXTS_MAX_PER_USER: '25' });
   let owner: LoggedInUser;
   let other: LoggedInUser;
   let admin: LoggedInUser;
@@ -64,6 +64,18 @@ describe('contexts', () => {
     expect(hidden.body.details).toEqual([expect.objectContaining({ field: 'tools[1]', code: 'UNKNOWN_TOOL' }), expect.objectContaining({ field: 'tools[2]', code: 'UNKNOWN_TOOL' })]);
     expect((await t.client.call('getTool', { headers: other.auth, params: { id: 'filesystem' } })).status).toBe(404);
     expect((await create(admin.auth, { name: 'admin may', tools: ['filesystem'] })).status).toBe(201);
+  });
+
+  it('holds at most CONTEXTS_MAX_PER_USER contexts a user, archived ones counted; deleting one makes room', async () => {
+    const user = await registerAndLogin(t.client);
+    const made: string[] = [];
+    for (let i = 0; i < 25; i++) made.push((await create(user.auth, { name: `ctx ${i}`, ...(i === 0 ? { status: 'archived' } : {}) })).body.id);
+    const refused = await create(user.auth, { name: 'one too many' });
+    expect([refused.status, refused.body.error]).toEqual([409, 'CONFLICT']);
+    // Another user is not affected.
+    expect((await create((await registerAndLogin(t.client)).auth, { name: 'mine' })).status).toBe(201);
+    expect((await t.client.call('deleteContext', { headers: user.auth, params: { id: made[0] } })).status).toBe(204);
+    expect((await create(user.auth, { name: 'room again' })).status).toBe(201);
   });
 
   it('updates the fields sent and keeps the rest; deletes with 204', async () => {

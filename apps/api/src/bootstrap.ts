@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AllExceptionsFilter, clientErrorHandler, createLogger, createValidationPipe, frameworkErrorHandler, installBodyParsers, PinoNestLogger, requestIdFor } from '@app/common';
+import { AllExceptionsFilter, clientErrorHandler, createLogger, createValidationPipe, frameworkErrorHandler, installBodyParsers, PinoNestLogger, proxyTrust, requestIdFor } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { registerSwaggerUi } from '@app/contracts';
 import { MetricsService } from '@app/health';
@@ -40,7 +40,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
     // HEAD would run each GET handler in full (an audit export, audited) to send no body; the
     // contract has no HEAD operation.
     exposeHeadRoutes: false,
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
     rewriteUrl: aliasRoutes,
     requestTimeout: config.requestTimeoutMs,
     // installShutdownGate answers requests during shutdown, in the envelope.

@@ -27,10 +27,42 @@ describe('parseConfig', () => {
     expect(config.tools.cacheMaxBytes).toBe(64 * 1024 * 1024);
   });
 
+  it('reads TRUST_PROXY as no proxy, a number of proxies in front (true is one), or their addresses and CIDRs', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    for (const off of ['false', 'no', '0']) expect(parseConfig({ TRUST_PROXY: off }).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toEqual({ hops: 1 });
+    expect(parseConfig({ TRUST_PROXY: '3' }).trustProxy).toEqual({ hops: 3 });
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,fd00::/8' }).trustProxy).toEqual({ proxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8'] });
+    for (const bad of ['11', 'lb.example.com', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', '10.0.0.0/x']) expect(() => parseConfig({ TRUST_PROXY: bad })).toThrow(ConfigError);
+  });
+
+  it('never repeats the user and password of a URL it refuses', () => {
+    for (const [name, value] of [
+      ['DATABASE_URL', 'postgres://mcp:S3cretPassw0rd@db:54x32/mcp'],
+      ['REDIS_URL', 'redis://default:S3cretPassw0rd@cache:63x79'],
+    ]) {
+      let message = '';
+      try {
+        parseConfig({ [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(name);
+      expect(message).toContain('***@');
+      expect(message).not.toContain('S3cretPassw0rd');
+    }
+  });
+
   it('bounds the lifetime of API keys only when asked, within 60 s to 2 years', () => {
     expect(parseConfig({}).apiKeyMaxTtlSeconds).toBeUndefined();
     expect(parseConfig({ API_KEY_MAX_TTL_SECONDS: '7776000' }).apiKeyMaxTtlSeconds).toBe(7_776_000);
     for (const bad of ['59', '63072001', '90d', '-1', '1.5']) expect(() => parseConfig({ API_KEY_MAX_TTL_SECONDS: bad })).toThrow(ConfigError);
+  });
+
+  it('caps live /ws connections and event streams per user, 20 each unless told', () => {
+    expect(parseConfig({}).realtime).toMatchObject({ wsMaxConnectionsPerUser: 20, sseMaxStreamsPerUser: 20 });
+    expect(parseConfig({ SSE_MAX_STREAMS_PER_USER: '5' }).realtime.sseMaxStreamsPerUser).toBe(5);
+    for (const bad of ['0', '10001', '1.5', 'many']) expect(() => parseConfig({ SSE_MAX_STREAMS_PER_USER: bad })).toThrow(ConfigError);
   });
 
   it('sizes the cache of upstream results in bytes, 0 keeping none, and refuses others', () => {

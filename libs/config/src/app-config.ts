@@ -1,7 +1,12 @@
+import { addTrustedProxy, type ProxyTrustSetting } from '@app/common';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BlockList } from 'node:net';
 import { parseServerTemplates, type ServerTemplateConfig } from './server-templates';
 import { resolve } from 'node:path';
+
+/** TRUST_PROXY: no proxy, how many stand in front, or their addresses and CIDRs. */
+export type TrustProxy = ProxyTrustSetting;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -178,15 +183,24 @@ export class AppConfig {
   };
   /** Audit entries older than this are pruned hourly; 0 keeps them forever. */
   readonly auditRetentionDays!: number;
+  /** Contexts one user may hold (archived ones count). */
+  readonly contextsMaxPerUser!: number;
   readonly corsOrigins!: readonly string[];
   readonly realtime!: {
     /** Live WebSocket connections one user may hold on one instance. */
     readonly wsMaxConnectionsPerUser: number;
+    /** Live event streams (`GET /events`) one user may hold on one instance. */
+    readonly sseMaxStreamsPerUser: number;
     /** Browser origins the MCP endpoint accepts (DNS-rebinding protection); PUBLIC_URL's always. */
     readonly mcpAllowedOrigins: readonly string[];
   };
-  /** Honour X-Forwarded-For (behind a load balancer), so per-IP limits see the client. */
-  readonly trustProxy!: boolean;
+  /**
+   * Which peers may name the client in X-Forwarded-For (behind a load balancer), so per-IP limits,
+   * audit entries and API keys' address rules see the client: how many proxies stand in front
+   * (`true` is one), or their addresses. The client is the first address from the right that is
+   * not a trusted proxy; entries further left are the client's own words.
+   */
+  readonly trustProxy!: TrustProxy;
   readonly logLevel!: LogLevel;
   readonly bodyLimitBytes!: number;
   readonly requestTimeoutMs!: number;
@@ -222,6 +236,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
+/** A URL as an error may repeat it: `postgres://user:password@host` has its user and password masked. */
+function withoutCredentials(raw: string): string {
+  const masked = raw.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1***@');
+  return masked.length > 200 ? `${masked.slice(0, 200)}…` : masked;
+}
+
 function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
@@ -229,7 +249,7 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, `must be a URL (got "${raw}")`);
+    throw new ConfigError(name, `must be a URL (got "${withoutCredentials(raw)}")`);
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
@@ -243,6 +263,23 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = text(env, 'TRUST_PROXY');
+  const lower = raw?.toLowerCase();
+  if (lower === undefined || ['false', 'no', '0'].includes(lower)) return false;
+  if (['true', 'yes'].includes(lower)) return { hops: 1 };
+  if (/^\d+$/.test(lower)) return { hops: integer(env, 'TRUST_PROXY', 1, 1, 10) };
+  const proxies = list(env, 'TRUST_PROXY');
+  for (const entry of proxies) {
+    try {
+      addTrustedProxy(new BlockList(), entry);
+    } catch (error) {
+      throw new ConfigError('TRUST_PROXY', `must be true, false, a number of proxies (1 to 10), or the proxies' addresses and CIDRs, comma-separated: ${(error as Error).message}`);
+    }
+  }
+  return { proxies };
 }
 
 function list(env: Env, name: string): string[] {
@@ -656,6 +693,7 @@ export function parseConfig(env: Env): AppConfig {
     tools: toolsConfig(env),
     webhooks: webhooksConfig(env),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 0, 36_500),
+    contextsMaxPerUser: integer(env, 'CONTEXTS_MAX_PER_USER', 1000, 1, 1_000_000),
     upstream: {
       stdioCommands: list(env, 'UPSTREAM_STDIO_COMMANDS'),
       breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 5, 1, 1000),
@@ -685,9 +723,10 @@ export function parseConfig(env: Env): AppConfig {
       api: rateLimit(env, 'RATE_LIMIT_API', { limit: 1000, windowSeconds: 60 }),
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
-    trustProxy: flag(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     realtime: {
       wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 20, 1, 10_000),
+      sseMaxStreamsPerUser: integer(env, 'SSE_MAX_STREAMS_PER_USER', 20, 1, 10_000),
       mcpAllowedOrigins: [new URL(publicUrl).origin, ...origins(env, 'MCP_ALLOWED_ORIGINS')],
     },
     logLevel,

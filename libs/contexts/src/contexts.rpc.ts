@@ -13,6 +13,8 @@ export class ContextsRpc implements OnModuleInit {
   onModuleInit(): void {
     this.rpc.register('context/update', {
       doors: ['ws'],
+      // As `PUT /contexts/{id}`: a key scoped to reading tools must not rewrite contexts over /ws.
+      permissions: ['write:contexts'],
       params: {
         type: 'object',
         required: ['contextId'],

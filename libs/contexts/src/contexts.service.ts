@@ -83,6 +83,11 @@ export class ContextsService {
   }
 
   async create(caller: AuthenticatedUser, input: CreateContextRequestDto, origin: RequestOrigin): Promise<Context> {
+    // Each holds up to 64 KiB of metadata: without a ceiling one account could fill the database.
+    const ceiling = this.config.contextsMaxPerUser;
+    if ((await this.contexts.countBy({ userId: caller.id })) >= ceiling) {
+      throw ApiError.conflict(`You hold ${ceiling} contexts, the most one user may (CONTEXTS_MAX_PER_USER); delete some first`);
+    }
     const tools = await this.toolIds(caller, input.tools ?? []);
     const context = await this.contexts.save(
       this.contexts.create({

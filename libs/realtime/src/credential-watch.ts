@@ -34,12 +34,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Whether a live connection (a WebSocket, an event stream) opened with `authorization` as `user`
- * may still act as opened: the same check a new request would get. `reason` says why not; `now` is
+ * may still act as opened: the check a new request would get, but for a login's token past its
+ * `exp` (the connection lives as long as the login session). `reason` says why not; `now` is
  * the caller as the credential stands for it when it still holds (an API key's expiry may have moved).
  */
 export async function recheckCredential(verifier: TokenCredentialVerifier, user: AuthenticatedUser, authorization: string, address: string | undefined): Promise<{ reason: string | null; now?: AuthenticatedUser }> {
   try {
-    const now = await verifier.verifyAuthorization(authorization, address, false);
+    const now = await verifier.recheckAuthorization(authorization, address);
     if (!now || now.id !== user.id) return { reason: 'credentials revoked' };
     return sameRights(user, now) ? { reason: null, now } : { reason: 'rights changed: reconnect' };
   } catch (error) {

@@ -1,4 +1,5 @@
-import { ApiError } from '@app/common';
+import { ApiError, exceedsDepth, MAX_NESTING } from '@app/common';
+import { holdsPermission } from '@app/security';
 import { Injectable, Logger } from '@nestjs/common';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -24,6 +25,12 @@ export interface RpcMethod {
   readonly doors?: ReadonlyArray<RpcContext['door']>;
   /** The client may cancel it (`notifications/cancelled`); a cancelled request gets no response. */
   readonly cancellable?: boolean;
+  /**
+   * What the caller must hold (all of it), as its REST twin's `@RequirePermissions` says: checked
+   * before params and handler, on every door, so a narrowed credential cannot do over a socket
+   * what REST refuses it.
+   */
+  readonly permissions?: readonly string[];
   handle(params: Record<string, unknown>, context: RpcContext): Promise<unknown> | unknown;
 }
 
@@ -76,8 +83,14 @@ export class RpcRegistry {
   async call(name: string, params: unknown, context: RpcContext): Promise<unknown> {
     const method = this.methods.get(name);
     if (!method || (method.doors && !method.doors.includes(context.door))) throw new RpcError(METHOD_NOT_FOUND, `Method not found: ${name.slice(0, 100)}`);
+    const missing = method.permissions?.filter((permission) => !holdsPermission(context.caller.permissions, permission)) ?? [];
+    if (missing.length > 0) throw ApiError.forbidden(`Missing permission: ${missing.join(', ')}`);
     const input = (params ?? {}) as Record<string, unknown>;
     if (Array.isArray(params)) throw new RpcError(INVALID_PARAMS, 'Invalid params: named params (an object) are expected');
+    // Validators and handlers recurse: params nested thousands deep must not reach them (REST's limit and detail).
+    if (exceedsDepth(input, MAX_NESTING)) {
+      throw new RpcError(INVALID_PARAMS, 'Invalid params: nested too deeply', { code: 'VALIDATION_ERROR', details: [{ field: '(params)', message: `nesting deeper than ${MAX_NESTING} levels`, code: 'TOO_DEEP' }] });
+    }
     if (method.validate && !method.validate(input)) {
       const details = (method.validate.errors ?? []).map((error) => ({
         field: [error.instancePath.slice(1).replace(/\//g, '.'), (error.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (error.params as { additionalProperty?: string }).additionalProperty ?? ''].filter(Boolean).join('.') || '(params)',

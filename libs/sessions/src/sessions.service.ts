@@ -43,6 +43,15 @@ export function sessionView(session: SessionEntity): Session {
   };
 }
 
+/** Sessions whose id is the `sid` of tokens: only their end needs refusing tokens everywhere. */
+const TOKEN_SESSIONS: ReadonlySet<string> = new Set<ConnectionType>(['http']);
+
+interface EndedSession {
+  readonly id: string;
+  readonly user_id: string;
+  readonly connection_type: string;
+}
+
 const SESSION_COLUMNS = ['id', 'user_id', 'status', 'connection_type', 'context_id', 'protocol_version', 'client_capabilities', 'ip_address', 'user_agent', 'started_at', 'last_activity', 'expires_at', 'oauth_client_id', 'oauth_client_name', 'sign_in_method'];
 
 export interface StartSession {
@@ -218,22 +227,35 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     return ended.length;
   }
 
-  private async endWhere(where: string, parameters: Record<string, string>, reason: string, status: 'terminated' | 'expired' = 'terminated'): Promise<Array<{ id: string; user_id: string }>> {
+  /** Ends a user's live sessions of one kind but the `keep` most recently active (a door's cap); answers how many. */
+  async endBeyondNewest(userId: string, connectionType: ConnectionType, keep: number, reason: string): Promise<number> {
+    const beyond = `id IN (SELECT id FROM sessions WHERE user_id = :userId AND connection_type = :connectionType AND status = 'active' ORDER BY last_activity DESC, started_at DESC, id DESC OFFSET ${Math.max(0, Math.trunc(keep))})`;
+    const ended = await this.endWhere(beyond, { userId, connectionType }, reason);
+    await this.afterEnded(ended, reason);
+    return ended.length;
+  }
+
+  private async endWhere(where: string, parameters: Record<string, string>, reason: string, status: 'terminated' | 'expired' = 'terminated'): Promise<EndedSession[]> {
     const result = await this.sessions
       .createQueryBuilder()
       .update()
       .set({ status, endedAt: () => 'now()', endReason: reason.slice(0, 100) })
       .where(`${where} AND status = :active`, { ...parameters, active: 'active' })
-      .returning('id, user_id')
+      .returning('id, user_id, connection_type')
       .execute();
-    return result.raw as Array<{ id: string; user_id: string }>;
+    return result.raw as EndedSession[];
   }
 
-  // Tokens refused everywhere first, then the durable event (webhooks, closing live connections).
-  private async afterEnded(ended: ReadonlyArray<{ id: string; user_id: string }>, reason: string): Promise<void> {
+  /**
+   * Tokens refused everywhere first, then the durable event (webhooks, closing live connections).
+   * A door's session (websocket, mcp) issued no tokens: nothing to refuse, so its end records no
+   * revocation (an hour in every instance's memory, a message to each); the event alone closes
+   * what runs under it, and an MCP session's next request finds it ended.
+   */
+  private async afterEnded(ended: readonly EndedSession[], reason: string): Promise<void> {
     if (ended.length === 0) return;
     await this.revocations.revoke(
-      ended.map((row) => row.id),
+      ended.filter((row) => TOKEN_SESSIONS.has(row.connection_type)).map((row) => row.id),
       this.revokedUntil(),
     );
     await Promise.all(ended.map((row) => this.events.publishDurable('session.terminated', { sessionId: row.id, userId: row.user_id, reason })));
@@ -249,7 +271,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     try {
       const windowSeconds = this.config.accessTokenTtlSeconds + CLOCK_SKEW_MS / 1000;
       const rows: Array<{ id: string; ended_at: Date }> = await this.dataSource.query(
-        `SELECT id, ended_at FROM sessions WHERE status <> 'active' AND ended_at > now() - make_interval(secs => $1)`,
+        `SELECT id, ended_at FROM sessions WHERE status <> 'active' AND connection_type = 'http' AND ended_at > now() - make_interval(secs => $1)`,
         [windowSeconds],
       );
       for (const row of rows) {

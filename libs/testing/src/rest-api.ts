@@ -25,7 +25,7 @@ export interface RestApi {
 /**
  * A real REST API on 127.0.0.1 for tests of HTTP tools. It answers every request with what it
  * received as JSON, except on these paths: `/status/<code>` (that status, a JSON problem),
- * `/flaky/<n>/<key>` (503 with Retry-After to the first n requests with that key, then 200), `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/huge` (a 1.2 MB JSON document), `/text` (plain text) and
+ * `/flaky/<n>/<key>` (503 with Retry-After to the first n requests with that key, then 200), `/redirect` (302), `/slow` (after 3 s), `/big` (100,000 bytes), `/huge` (a 1.2 MB JSON document), `/deep/<n>` (a JSON object nested n deep), `/text` (plain text) and
  * `/echo-authorization` (the Authorization header it got, as an API that reflects it would).
  * Every path answers 401 to a request without the Authorization it is told to require.
  */
@@ -61,6 +61,9 @@ export async function startRestApi(): Promise<RestApi> {
       if (parsed.pathname === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100_000));
       if (parsed.pathname === '/huge') return void json(200, { rows: 'x'.repeat(1_200_000) });
       if (parsed.pathname === '/text') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
+      // Written as text: JSON.stringify itself cannot go that deep.
+      const deep = /^\/deep\/(\d{1,6})$/.exec(parsed.pathname);
+      if (deep) return void response.writeHead(200, { 'content-type': 'application/json' }).end(`${'{"a":'.repeat(Number(deep[1]))}1${'}'.repeat(Number(deep[1]))}`);
       if (parsed.pathname === '/echo-authorization') return void json(200, { youSent: request.headers.authorization ?? null });
       json(200, { method: seen.method, path: seen.path, query, body: parsedBody(seen.body) });
     });

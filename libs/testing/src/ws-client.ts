@@ -22,7 +22,7 @@ export interface WsOptions {
   readonly query?: string;
 }
 
-/** Opens /ws; rejects with the HTTP status when the upgrade is refused. */
+/** Opens /ws; rejects with the HTTP status, headers and body when the upgrade is refused. */
 export function openWs(baseUrl: string, options: WsOptions = {}): Promise<WsClient> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/ws${options.query ? `?${options.query}` : ''}`;
   return new Promise((resolve, reject) => {
@@ -33,7 +33,11 @@ export function openWs(baseUrl: string, options: WsOptions = {}): Promise<WsClie
     const notifications: WsClient['notifications'] = [];
     const unmatched: unknown[] = [];
     const closed = new Promise<{ code: number; reason: string }>((done) => socket.on('close', (code, reason) => done({ code, reason: reason.toString() })));
-    socket.on('unexpected-response', (_request, response) => reject(Object.assign(new Error(`upgrade refused: ${response.statusCode}`), { status: response.statusCode })));
+    socket.on('unexpected-response', (_request, response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${response.statusCode}`), { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') })));
+    });
     socket.on('error', (error) => reject(error));
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Record<string, unknown>;

@@ -115,6 +115,7 @@ export class ToolsRpc implements OnModuleInit {
     });
     this.rpc.register('notifications/initialized', { handle: () => ({}) });
     this.rpc.register('tools/list', {
+      // Needs read:tools, as `GET /tools` does: checked in `list`, where MCP step-up is known.
       params: { type: 'object', properties: { cursor: { type: 'string', maxLength: 64 }, category: { type: 'string', maxLength: 32 }, enabled: { type: 'boolean' } } },
       handle: (params, context) => this.list(params, context),
     });
@@ -161,6 +162,7 @@ export class ToolsRpc implements OnModuleInit {
     // The seed's door names it after its own methods; the same cancellation as REST and tasks/cancel.
     this.rpc.register('tools/cancel', {
       doors: ['ws'],
+      permissions: ['execute:tools'],
       params: {
         type: 'object',
         required: ['executionId'],
@@ -174,6 +176,9 @@ export class ToolsRpc implements OnModuleInit {
     });
     this.rpc.register('tools/execute', {
       doors: ['ws'],
+      // As `POST /tools/{id}/execute`, refused before any budget is spent (tools/call keeps its
+      // per-tool check, which MCP step-up answers with the scope to ask for).
+      permissions: ['execute:tools'],
       params: {
         type: 'object',
         required: ['tool'],
@@ -311,9 +316,13 @@ export class ToolsRpc implements OnModuleInit {
   }
 
   async list(params: Record<string, unknown>, context: RpcContext): Promise<Record<string, unknown>> {
+    // A token narrowed below its user's grant on /mcp is shown its user's tools (step-up), so it is
+    // the viewer, not the token, that must hold read:tools.
+    const viewer = await this.stepUpViewer(context);
+    if (!holdsPermission(viewer.permissions, 'read:tools')) throw ApiError.forbidden('Missing permission: read:tools');
     await this.limit('toolsList', context);
     const offset = decodeCursor(params.cursor);
-    const exposed = (await this.exposed(context, await this.stepUpViewer(context)))
+    const exposed = (await this.exposed(context, viewer))
       // An MCP client has no notion of a switched-off tool: it is left out rather than listed and refused.
       .filter(({ tool }) => tool.enabled || context.door !== 'mcp')
       .filter(({ tool }) => params.category === undefined || tool.definition.category === params.category)

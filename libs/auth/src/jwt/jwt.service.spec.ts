@@ -35,6 +35,23 @@ describe('JwtService', () => {
     expect(() => jwt.verify(token)).toThrow(expect.objectContaining({ code: 'TOKEN_EXPIRED' }));
   });
 
+  it('checks an expired token again for a connection it admitted, judging everything but exp', () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    const remembered = jwt.sign(subject);
+    jwt.verify(remembered);
+    const fresh = jwt.sign({ ...subject, sid: 's2' });
+    vi.setSystemTime(new Date('2026-01-01T05:00:00Z'));
+    for (const token of [remembered, fresh]) {
+      expect(jwt.verify(token, { ignoreExpiry: true }).sub).toBe('u1');
+      // Kept for the check again only: a request with it is still refused.
+      expect(() => jwt.verify(token)).toThrow(expect.objectContaining({ code: 'TOKEN_EXPIRED' }));
+    }
+    const [h, p, sig] = fresh.split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, exp: Number(payload.exp) + 86_400 })).toString('base64url')}.${sig}`;
+    expect(() => jwt.verify(forged, { ignoreExpiry: true })).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
+  });
+
   it('keeps the generated key pair across restarts (same kid)', () => {
     const again = new JwtKeys(config);
     const first = new JwtKeys(config);

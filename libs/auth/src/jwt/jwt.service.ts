@@ -88,24 +88,26 @@ export class JwtService {
    * The claims of a valid access token; ApiError(401) otherwise (TOKEN_EXPIRED when only expired).
    * A token is immutable, so a verified one is remembered: repeat requests skip the RSA math, and
    * expiry (like revocation, checked by the caller) is still judged on every call.
+   * `ignoreExpiry` is for a connection already admitted with the token, checked again: everything
+   * but `exp` must still hold (the caller answers for the login session it belongs to).
    */
-  verify(token: string): AccessClaims {
+  verify(token: string, options: { readonly ignoreExpiry?: boolean } = {}): AccessClaims {
     const key = token.slice(-VERIFIED_KEY_CHARS);
     const known = this.verified.get(key);
     if (known && known.token === token) {
-      if (known.claims.exp <= Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) {
+      if (!options.ignoreExpiry && known.claims.exp <= Math.floor(Date.now() / 1000) - CLOCK_SKEW_SECONDS) {
         this.verified.delete(key);
         throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
       }
       return known.claims;
     }
-    const claims = this.verifySignedToken(token);
+    const claims = this.verifySignedToken(token, options.ignoreExpiry === true);
     if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(key, { token, claims });
     return claims;
   }
 
-  private verifySignedToken(token: string): AccessClaims {
+  private verifySignedToken(token: string, ignoreExpiry: boolean): AccessClaims {
     if (token.length > MAX_TOKEN_LENGTH) throw invalid();
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw invalid();
@@ -119,7 +121,7 @@ export class JwtService {
     if (!claims || !this.wellFormed(claims)) throw invalid();
     const now = Math.floor(Date.now() / 1000);
     if (claims.iat > now + CLOCK_SKEW_SECONDS) throw invalid();
-    if (claims.exp <= now - CLOCK_SKEW_SECONDS) throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
+    if (!ignoreExpiry && claims.exp <= now - CLOCK_SKEW_SECONDS) throw ApiError.unauthorized('Access token has expired', 'TOKEN_EXPIRED');
     return claims;
   }
 

@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, BadRequestException, HttpException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { exceedsDepth, MAX_NESTING } from '../json/nesting-depth';
 import { ApiError, type ErrorDetail } from './api-error';
 import { cacheValidationMetadata } from './validation-metadata-cache';
 
@@ -189,19 +190,6 @@ function illFormedField(root: unknown): string | undefined {
 }
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array]);
-const MAX_NESTING = 32;
-
-/** Iterative, so the check itself cannot overflow the stack. */
-function exceedsDepth(root: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(value as Record<string, unknown>)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 export function createValidationPipe(): ValidationPipe {
   cacheValidationMetadata();

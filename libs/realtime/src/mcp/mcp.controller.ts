@@ -9,7 +9,8 @@ import { McpService } from './mcp.service';
  * Public at the guard because the door authenticates itself: its 401 must carry the
  * WWW-Authenticate header that names the protected resource metadata.
  */
-// Each MCP message is limited by its method (tools/list, tools/call), as on /ws.
+// Limited by the service once it knows the caller: each MCP message by its method (tools/list,
+// tools/call), as on /ws; GET and DELETE by the API's budget. The metadata document spends none.
 @RateLimit()
 @Public()
 @Controller()

@@ -1,9 +1,9 @@
 import { roleScopes, TokenCredentialVerifier } from '@app/auth';
-import { ApiError, noteApiKey, type RequestOrigin, originOf } from '@app/common';
+import { ApiError, noteApiKey, type RequestOrigin, originOf, requestAddress } from '@app/common';
 import { AppConfig } from '@app/config';
 import { EventBus } from '@app/events';
 import { errorResponse, InFlightRequests, INVALID_REQUEST, isSupportedProtocolVersion, type JsonRpcResponse, negotiateProtocolVersion, type RpcContext, RpcRegistry } from '@app/rpc';
-import { type AuthenticatedUser, SessionRevocations } from '@app/security';
+import { type AuthenticatedUser, RateLimiter, rateLimitExceeded, rateLimitHeaders } from '@app/security';
 import { SessionActivity, SessionsService } from '@app/sessions';
 import { McpTasks, progressTokenOf, RunPolicies, TASKS_SINCE, ToolRegistry, UpstreamService } from '@app/tools';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
@@ -12,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ClientRequests } from '../client-requests';
 import { atExpiry, mayRevoke, recheckCredential, REVOKING_EVENTS } from '../credential-watch';
+import { SessionCache } from './session-cache';
 
 declare module '@app/events' {
   interface EventMap {
@@ -37,6 +38,13 @@ const TOOLS_CHANGED = { jsonrpc: '2.0', method: 'notifications/tools/list_change
 // Protocol versions from which JSON-RPC batches are gone (2025-06-18 removed them).
 const FIRST_VERSION_WITHOUT_BATCHES = '2025-06-18';
 const SESSION_CACHE_MS = 30_000;
+// Sessions read lately, kept here at most: about 2 MB, whatever clients that never return leave.
+const SESSION_CACHE_MAX = 10_000;
+// Each message goes on one stream only: more buy a client nothing, a newer one replaces the oldest.
+const MAX_STREAMS_PER_SESSION = 3;
+// Sessions are rows kept a day: past this many live ones, a user's oldest ends (its client, if
+// still there, gets 404 and initializes again, as MCP asks).
+const MAX_SESSIONS_PER_USER = 50;
 const STREAM_HEARTBEAT_MS = 25_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,7 +56,6 @@ interface McpSession {
   /** What the client can answer (sampling, elicitation), from its initialize. */
   readonly capabilities: Readonly<Record<string, unknown>>;
   logLevel?: string;
-  readonly cachedAt: number;
 }
 
 const MAX_CAPABILITIES_CHARS = 4096;
@@ -90,7 +97,7 @@ interface JsonRpcLike {
 @Injectable()
 export class McpService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('MCP');
-  private readonly cache = new Map<string, McpSession>();
+  private readonly cache = new SessionCache<McpSession>(SESSION_CACHE_MS, SESSION_CACHE_MAX);
   private readonly inFlight = new InFlightRequests();
   private readonly streams = new Map<string, Set<ServerResponse>>();
   /** The context each streaming session serves (null: /mcp), for its list_changed notifications. */
@@ -106,7 +113,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     private readonly verifier: TokenCredentialVerifier,
     private readonly sessions: SessionsService,
     private readonly activity: SessionActivity,
-    private readonly revocations: SessionRevocations,
+    private readonly limiter: RateLimiter,
     private readonly registry: ToolRegistry,
     private readonly upstreams: UpstreamService,
     private readonly events: EventBus,
@@ -157,7 +164,10 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
         for (const [stream, owner] of this.streamOwners) if (mayRevoke(owner.user, event)) void this.recheckStream(stream, owner);
       }),
     );
-    this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), STREAM_HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => {
+      this.writeAll(': keep-alive\n\n');
+      this.cache.sweep();
+    }, STREAM_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -338,6 +348,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   async stream(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<void> {
     this.checkOrigin(request);
     const caller = await this.authenticate(request, reply);
+    const limited = await this.spendApi(caller);
     this.checkAccept(request, 'text/event-stream');
     const sessionHeader = request.headers['mcp-session-id'];
     const session = typeof sessionHeader === 'string' ? await this.find(sessionHeader, caller, pathContextId) : undefined;
@@ -348,14 +359,20 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     }
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'mcp-session-id': session.id, 'x-request-id': String(request.id) });
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'mcp-session-id': session.id, 'x-request-id': String(request.id), ...limited });
     raw.write(': connected\n\n');
     const set = this.streams.get(session.id) ?? new Set<ServerResponse>();
+    // A client that reconnects while its old stream lingers gets the new one: the oldest goes.
+    for (const oldest of set) {
+      if (set.size < MAX_STREAMS_PER_SESSION) break;
+      set.delete(oldest);
+      oldest.end(': replaced by a newer stream of this session\n\n');
+    }
     set.add(raw);
     this.streams.set(session.id, set);
     this.streamContexts.set(session.id, session.contextId);
     if (session.protocolVersion >= TASKS_SINCE) this.taskStreams.add(session.id);
-    const owner: StreamOwner = { user: caller, authorization: request.headers.authorization ?? '', address: request.ip, disarm: () => undefined };
+    const owner: StreamOwner = { user: caller, authorization: request.headers.authorization ?? '', address: requestAddress(request), disarm: () => undefined };
     owner.disarm = atExpiry(caller, () => void this.recheckStream(raw, owner));
     this.streamOwners.set(raw, owner);
     raw.on('close', () => {
@@ -373,6 +390,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   async remove(request: FastifyRequest, reply: FastifyReply, pathContextId?: string): Promise<unknown> {
     this.checkOrigin(request);
     const caller = await this.authenticate(request, reply);
+    void reply.headers(await this.spendApi(caller));
     const sessionHeader = request.headers['mcp-session-id'];
     const session = typeof sessionHeader === 'string' ? await this.find(sessionHeader, caller, pathContextId) : undefined;
     if (!session) return this.fail(reply, typeof sessionHeader === 'string' ? 404 : 400, typeof sessionHeader === 'string' ? 'Session not found' : 'Mcp-Session-Id header is required');
@@ -381,6 +399,17 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     this.closeStreams(session.id);
     void reply.status(204);
     return undefined;
+  }
+
+  /**
+   * GET and DELETE spend the API's budget, as initialize does (the route cannot: the door
+   * authenticates itself, so the guard does not know the user): opening streams or ending sessions
+   * in a loop is not free. Answers the headers that say what is left.
+   */
+  private async spendApi(caller: AuthenticatedUser): Promise<Record<string, string>> {
+    const state = await this.limiter.consume(`api:user:${caller.id}`, this.limiter.rule('api'));
+    if (!state.allowed) throw rateLimitExceeded(state);
+    return rateLimitHeaders(state);
   }
 
   // Browsers send Origin; a page on another site must not drive a local MCP server (DNS rebinding).
@@ -401,7 +430,7 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
     const challenge = (): string => `Bearer resource_metadata="${this.resourceMetadataUrl()}", scope="${this.mcpScopes()}"`;
     let user: AuthenticatedUser | null;
     try {
-      user = await this.verifier.verifyAuthorization(request.headers.authorization, request.ip);
+      user = await this.verifier.verifyAuthorization(request.headers.authorization, requestAddress(request));
     } catch (error) {
       // A credential refused from this address (403) is not an invalid token: no challenge to retry.
       if (!(error instanceof ApiError) || error.status === 401) void reply.header('WWW-Authenticate', `${challenge()}, error="invalid_token"`);
@@ -418,20 +447,23 @@ export class McpService implements OnModuleInit, OnModuleDestroy {
   private async open(caller: AuthenticatedUser, request: FastifyRequest, protocolVersion: string, capabilities: Record<string, unknown>, contextId: string | undefined): Promise<McpSession> {
     const origin: RequestOrigin = originOf(request);
     const row = await this.sessions.start({ userId: caller.id, connectionType: 'mcp', origin, ttlSeconds: SESSION_TTL_SECONDS, contextId: contextId ?? null, protocolVersion, clientCapabilities: capabilities });
-    const session: McpSession = { id: row.id, userId: caller.id, contextId: contextId ?? null, protocolVersion, capabilities, cachedAt: Date.now() };
+    const session: McpSession = { id: row.id, userId: caller.id, contextId: contextId ?? null, protocolVersion, capabilities };
     this.cache.set(session.id, session);
+    // Best effort: the new session stands whether or not older ones could be ended now.
+    await this.sessions.endBeyondNewest(caller.id, 'mcp', MAX_SESSIONS_PER_USER, 'replaced by newer sessions').catch((error: Error) => this.logger.warn(`older MCP sessions not ended: ${error.message}`));
     return session;
   }
 
   /** The caller's live MCP session for this endpoint; undefined for anything else (answered 404). */
   private async find(id: string, caller: AuthenticatedUser, pathContextId: string | undefined): Promise<McpSession | undefined> {
-    if (!UUID.test(id) || this.revocations.isRevoked(id)) return undefined;
+    // An ended session leaves the cache on every instance (session.terminated), or goes stale in it.
+    if (!UUID.test(id)) return undefined;
     let session = this.cache.get(id);
-    if (!session || Date.now() - session.cachedAt > SESSION_CACHE_MS) {
+    if (!session) {
       const row = await this.sessions.findActive(id);
       session =
         row && row.connectionType === 'mcp'
-          ? { id: row.id, userId: row.userId, contextId: row.contextId, protocolVersion: row.protocolVersion ?? '2025-03-26', capabilities: row.clientCapabilities ?? {}, logLevel: row.logLevel ?? undefined, cachedAt: Date.now() }
+          ? { id: row.id, userId: row.userId, contextId: row.contextId, protocolVersion: row.protocolVersion ?? '2025-03-26', capabilities: row.clientCapabilities ?? {}, logLevel: row.logLevel ?? undefined }
           : undefined;
       if (session) this.cache.set(id, session);
       else this.cache.delete(id);

@@ -1,5 +1,6 @@
 import { TokenCredentialVerifier } from '@app/auth';
-import { ApiError } from '@app/common';
+import { ApiError, requestAddress } from '@app/common';
+import { AppConfig } from '@app/config';
 import { StreamEventsQueryDto } from '@app/contracts';
 import { type EventEnvelope, EventBus } from '@app/events';
 import { type AuthenticatedUser, CurrentUser } from '@app/security';
@@ -22,16 +23,23 @@ const SLOW_READER_BYTES = 1024 * 1024;
 @Controller('events')
 export class EventsController implements OnModuleDestroy {
   private readonly open = new Set<ServerResponse>();
+  /** Live streams by user on this instance: an endless stream holds a socket and a listener, so they are capped as /ws connections are. */
+  private readonly perUser = new Map<string, number>();
 
   constructor(
     private readonly events: EventBus,
     private readonly verifier: TokenCredentialVerifier,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
   stream(@CurrentUser() user: AuthenticatedUser, @Query() query: StreamEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const names = this.parseTypes(query.types);
     const servers = query.servers === undefined ? undefined : new Set(query.servers.toLowerCase().split(','));
+    const cap = this.config.realtime.sseMaxStreamsPerUser;
+    const held = this.perUser.get(user.id) ?? 0;
+    if (held >= cap) throw new ApiError(429, 'RATE_LIMIT_EXCEEDED', `At most ${cap} live event streams per user`);
+    this.perUser.set(user.id, held + 1);
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) });
@@ -43,7 +51,7 @@ export class EventsController implements OnModuleDestroy {
     const recheck = async (): Promise<void> => {
       checking++;
       try {
-        const { reason, now } = await recheckCredential(this.verifier, user, authorization ?? '', request.ip);
+        const { reason, now } = await recheckCredential(this.verifier, user, authorization ?? '', requestAddress(request));
         disarm();
         if (reason !== null) close();
         else if (now && !out.writableEnded) disarm = atExpiry(now, () => void recheck());
@@ -53,7 +61,14 @@ export class EventsController implements OnModuleDestroy {
     };
     // An API key's expiry ends the stream as it ends the key.
     let disarm = atExpiry(user, () => void recheck());
+    let closed = false;
     const close = (): void => {
+      if (!closed) {
+        closed = true;
+        const left = (this.perUser.get(user.id) ?? 1) - 1;
+        if (left > 0) this.perUser.set(user.id, left);
+        else this.perUser.delete(user.id);
+      }
       off();
       disarm();
       clearInterval(keepalive);
@@ -70,6 +85,8 @@ export class EventsController implements OnModuleDestroy {
     const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
     out.on('close', close);
+    // A client gone while the guards ran: its 'close' came before anyone listened.
+    if (out.destroyed || !out.socket || out.socket.destroyed) close();
   }
 
   onModuleDestroy(): void {

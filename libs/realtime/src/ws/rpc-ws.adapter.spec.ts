@@ -1,7 +1,9 @@
+import { ApiError } from '@app/common';
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RpcWsAdapter } from './rpc-ws.adapter';
+import { RpcWsAdapter, upgradeRefusal } from './rpc-ws.adapter';
 
 function protocolError(code: string, message: string): Error {
   return Object.assign(new RangeError(message), { code });
@@ -33,5 +35,22 @@ describe('RpcWsAdapter error logging', () => {
     socket.emit('error', broken);
     server.emit('error', new Error('listen failed'));
     expect(error.mock.calls.map(([logged]) => (logged as Error).message)).toEqual(['EPIPE', 'listen failed']);
+  });
+});
+
+describe('upgradeRefusal', () => {
+  const request = { headers: { 'x-request-id': 'req-1' } } as unknown as IncomingMessage;
+
+  it('answers as a refused request: the status, the error\u2019s headers and the JSON envelope', () => {
+    const limited = new ApiError(429, 'RATE_LIMIT_EXCEEDED', 'Too many requests; retry in 7 s', { headers: { 'Retry-After': '7', 'X-RateLimit-Remaining': '0' } });
+    const refusal = upgradeRefusal(limited, request);
+    expect(refusal).toMatchObject({ status: 429, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-ID': 'req-1', 'Retry-After': '7', 'X-RateLimit-Remaining': '0' } });
+    expect(JSON.parse(refusal.body)).toMatchObject({ error: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests; retry in 7 s', requestId: 'req-1' });
+  });
+
+  it('makes anything unexpected a 401 that names the scheme, without saying what went wrong', () => {
+    const refusal = upgradeRefusal(new Error('database down'), request);
+    expect([refusal.status, refusal.headers['WWW-Authenticate'], JSON.parse(refusal.body).error]).toEqual([401, 'Bearer', 'UNAUTHORIZED']);
+    expect(refusal.body).not.toContain('database');
   });
 });

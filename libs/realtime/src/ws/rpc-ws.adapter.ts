@@ -1,4 +1,4 @@
-import { ApiError } from '@app/common';
+import { ApiError, type ErrorEnvelope, requestIdFor } from '@app/common';
 import type { AuthenticatedUser } from '@app/security';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -41,6 +41,21 @@ function logConnectionError(error: Error): void {
 }
 
 /**
+ * A refused upgrade as any refused request is answered: the status, the error's own headers
+ * (`Retry-After`, `X-RateLimit-*`), and the JSON envelope rather than ws's bare text.
+ */
+export function upgradeRefusal(error: unknown, request: IncomingMessage): { status: number; body: string; headers: Record<string, string> } {
+  const refusal = error instanceof ApiError ? error : ApiError.unauthorized();
+  const requestId = requestIdFor(request);
+  const envelope: ErrorEnvelope = { error: refusal.code, message: refusal.message, timestamp: new Date().toISOString(), requestId };
+  return {
+    status: refusal.status,
+    body: JSON.stringify(envelope),
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-ID': requestId, ...refusal.headers, ...(refusal.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) },
+  };
+}
+
+/**
  * The Nest WebSocket adapter with our rules at the door: the upgrade is authenticated before it
  * is accepted (a refusal is an HTTP 401, not an accepted-then-closed socket), frames are capped,
  * and every frame reaches the one JSON-RPC handler through a parser that never throws.
@@ -68,8 +83,8 @@ export class RpcWsAdapter extends WsAdapter {
             done(true);
           })
           .catch((error: unknown) => {
-            const status = error instanceof ApiError ? error.status : 401;
-            done(false, status, error instanceof ApiError ? error.message : 'Unauthorized', status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+            const { status, body, headers } = upgradeRefusal(error, info.req);
+            done(false, status, body, headers);
           });
       },
     });

@@ -1,3 +1,4 @@
+import { requestAddress } from '@app/common';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -39,14 +40,14 @@ export class RateLimitGuard implements CanActivate {
   private key(limit: RateLimitSpec, request: FastifyRequest): string {
     switch (limit.by) {
       case 'ip':
-        return `${limit.rule}:ip:${request.ip}`;
+        return `${limit.rule}:ip:${requestAddress(request)}`;
       case 'email+ip':
-        return `${limit.rule}:email:${emailOf(request)}:ip:${request.ip}`;
+        return `${limit.rule}:email:${emailOf(request)}:ip:${requestAddress(request)}`;
       case 'email':
         return `${limit.rule}:email:${emailOf(request)}`;
       default: {
         const user = userOf(request);
-        return user ? `${limit.rule}:user:${user.id}` : `${limit.rule}:ip:${request.ip}`;
+        return user ? `${limit.rule}:user:${user.id}` : `${limit.rule}:ip:${requestAddress(request)}`;
       }
     }
   }

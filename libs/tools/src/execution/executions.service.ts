@@ -24,17 +24,41 @@ export interface RunFilter {
 
 export type ExecutionRow = Partial<ToolExecutionEntity> & Pick<ToolExecutionEntity, 'id' | 'toolId' | 'toolName' | 'userId' | 'status' | 'timeoutMs'>;
 
+type Unstorable = { truncated: true; reason: string };
+
+/** What stands for a result JSON cannot hold (nested deeper than JSON.stringify goes): the run is still recorded. */
+function unstorable(error: unknown): Unstorable {
+  return { truncated: true, reason: `the result could not be stored as JSON: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300) };
+}
+
 /**
  * What is kept of a result: the whole of it up to 1 MiB, as the JSON made to measure it (the
- * append log writes that text as it is), or a preview beyond; null for none.
+ * append log writes that text as it is), or a preview beyond, or a placeholder for one JSON
+ * cannot hold; null for none. Never throws: a run whose result is lost is still recorded.
  */
-function keptResult(result: unknown): JsonText | { truncated: true; bytes: number; preview: string } | null {
+function keptResult(result: unknown): JsonText | { truncated: true; bytes: number; preview: string } | Unstorable | null {
   if (result === undefined) return null;
-  const json = JSON.stringify(result);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(result);
+  } catch (error) {
+    return unstorable(error);
+  }
   if (json === undefined) return null;
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most results are measured without counting.
   const bytes = json.length * 3 <= MAX_STORED_RESULT_BYTES ? json.length : Buffer.byteLength(json);
   return bytes <= MAX_STORED_RESULT_BYTES ? new JsonText(json) : { truncated: true, bytes, preview: json.slice(0, 4096) };
+}
+
+/** A finished async run's result as the jsonb text its row takes (null for none); never throws, so the run cannot stay `running`. */
+function storedResult(result: unknown): string | null {
+  const kept = keptResult(result);
+  if (kept === null) return null;
+  try {
+    return JSON.stringify(storableJson(kept instanceof JsonText ? result : kept));
+  } catch (error) {
+    return JSON.stringify(unstorable(error));
+  }
 }
 
 export function executionView(row: ToolExecutionEntity): ToolExecution {
@@ -135,14 +159,13 @@ export class ExecutionsService implements BeforeApplicationShutdown {
     id: string,
     update: { status: ExecutionStatus; result?: unknown; error?: { code: string; message: string } | null; endedAt: Date; durationMs: number; memoryUsed: number; attempts?: number; cached?: boolean },
   ): Promise<boolean> {
-    const kept = keptResult(update.result);
-    const result = kept instanceof JsonText ? update.result : kept;
+    const result = storedResult(update.result);
     const finished = (await this.dataSource.query(
       updateCounted(`id = $1 AND (status = 'running' OR (status = 'failed' AND error->>'code' = 'INTERRUPTED'))`, 'status = $2, result = $3::jsonb, error = $4::jsonb, ended_at = $5, duration_ms = $6, memory_used = $7, attempts = $8, cached = $9, pending_input = NULL'),
       [
         id,
         update.status,
-        result === null ? null : JSON.stringify(storableJson(result)),
+        result,
         update.error ? JSON.stringify(storableJson(update.error)) : null,
         update.endedAt,
         update.durationMs,

@@ -1,5 +1,5 @@
 import { type AuditResult, AuditWriter } from '@app/audit';
-import { ApiError, isoString, MissingPermissionsError, type RequestOrigin, timeOrderedUuid } from '@app/common';
+import { ApiError, exceedsDepth, isoString, MissingPermissionsError, type RequestOrigin, timeOrderedUuid } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
@@ -85,6 +85,27 @@ function isTransient(run: RunResult): boolean {
   return run.transient === true || (run.thrown !== undefined && (run.thrown.status === 502 || run.thrown.status === 503));
 }
 const RECOVERY_GRACE_MS = 2_000;
+
+/**
+ * Deeper than this a result is neither stored nor answered: JSON.stringify and the doors'
+ * serializers recurse, and a few thousand levels overflow them (a fixed bound, not wherever the
+ * stack happens to give out).
+ */
+const MAX_RESULT_DEPTH = 1_000;
+
+/**
+ * A run whose result nests too deep: a completed one fails as the tool's fault (502, its answer
+ * unusable), a failed one keeps its error; either way the result is a placeholder that says why,
+ * so the run is still recorded, audited and announced, and nothing after recurses into it.
+ */
+function deliverable(run: RunResult): RunResult {
+  if (!exceedsDepth(run.result, MAX_RESULT_DEPTH)) return run;
+  const reason = `the tool's result is nested deeper than ${MAX_RESULT_DEPTH} levels: it can be neither stored nor returned`;
+  const result = { truncated: true, reason };
+  if (run.status === 'failed') return { ...run, result };
+  const message = `The tool answered with a result nested deeper than ${MAX_RESULT_DEPTH} levels, which can be neither stored nor returned`;
+  return { ...run, status: 'failed', result, error: { code: 'BAD_GATEWAY', message }, thrown: new ApiError(502, 'BAD_GATEWAY', message), transient: false };
+}
 
 type RetryPolicy = NonNullable<RunPolicy['retry']>;
 
@@ -342,6 +363,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       run = await this.run(definition, input, caller, executionId, remaining, channel, traceparent);
       run = { ...run, attempts: attempt, startedAt: first.startedAt, durationMs: run.durationMs + (run.startedAt.getTime() - first.startedAt.getTime()) };
     }
+    run = deliverable(run);
     if (lookup && run.status === 'completed') this.cache.keep(definition, lookup.key, run.result, caller.id);
     return run;
   }

@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ToolDefinition } from '../tool.types';
 import { CallerOrganizations } from './caller-organizations';
+import { withLinearUniqueItems } from './unique-items';
 
 declare module '@app/events' {
   interface EventMap {
@@ -61,6 +62,7 @@ const DETAIL_CODES: Readonly<Record<string, string>> = {
   exclusiveMinimum: 'TOO_SMALL',
   maxItems: 'TOO_MANY_ITEMS',
   minItems: 'TOO_FEW_ITEMS',
+  uniqueItems: 'DUPLICATE_ITEMS',
   additionalProperties: 'UNKNOWN_FIELD',
 };
 
@@ -107,10 +109,11 @@ function describeOwner(definition: ToolDefinition): string {
 export class ToolRegistry {
   private readonly logger = new Logger('ToolRegistry');
   // One validator per JSON Schema dialect: 2020-12 is MCP's default, draft-07 what most tools still write.
+  // uniqueItems is ours: Ajv's compares items pairwise, and these schemas come from outside.
   private readonly dialects = {
-    draft7: new Ajv({ allErrors: true, strict: false }),
-    draft2019: new Ajv2019({ allErrors: true, strict: false }),
-    draft2020: new Ajv2020({ allErrors: true, strict: false }),
+    draft7: withLinearUniqueItems(new Ajv({ allErrors: true, strict: false })),
+    draft2019: withLinearUniqueItems(new Ajv2019({ allErrors: true, strict: false })),
+    draft2020: withLinearUniqueItems(new Ajv2020({ allErrors: true, strict: false })),
   };
   private readonly byId = new Map<string, RegisteredTool>();
   private readonly byName = new Map<string, RegisteredTool>();

@@ -20,6 +20,19 @@ describe('scanCredentials', () => {
     expect(result.content[0].text).toContain(AWS);
   });
 
+  it('scans object keys too: a credential as a key is found (so refused) and masked', () => {
+    const { value, found } = scanCredentials({ [GITHUB]: 1, list: [{ [`id ${AWS}`]: { [JWT]: 'x' } }] });
+    expect(found).toEqual(['aws-access-key', 'github-token', 'jwt']);
+    expect(value).toEqual({ '[REDACTED:github-token]': 1, list: [{ 'id [REDACTED:aws-access-key]': { '[REDACTED:jwt]': 'x' } }] });
+  });
+
+  it('keeps every entry when masked keys meet each other or a key already there', () => {
+    const other = `ghp_${'c3D4'.repeat(9)}`;
+    const { value, found } = scanCredentials({ [GITHUB]: 1, [other]: 2, '[REDACTED:github-token]': 3, plain: 4 });
+    expect(found).toEqual(['github-token']);
+    expect(value).toEqual({ '[REDACTED:github-token]': 3, '[REDACTED:github-token]#2': 1, '[REDACTED:github-token]#3': 2, plain: 4 });
+  });
+
   it('answers the very same value when there is nothing to mask', () => {
     const clean = { content: [{ type: 'text', text: 'AKIA is a prefix; eyJ alone is not a token; sk-short' }], n: 5, ok: true, none: null };
     const outcome = scanCredentials(clean);

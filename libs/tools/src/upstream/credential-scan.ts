@@ -46,34 +46,70 @@ export function maskText(text: string, found: Set<string>): string {
   return masked;
 }
 
-/** Every string in a JSON value (keys aside), masked; a copy is made only where something changed. */
+/** Every string in a JSON value, object keys included, masked; a copy is made only where something changed. */
 export function scanCredentials(value: unknown): ScanOutcome {
   const found = new Set<string>();
-  const scanned = walk(value, found, 0);
+  const scanned = walk(value, { found, keys: new Map() }, 0);
   return { value: found.size === 0 ? value : scanned, found: [...found].sort() };
 }
 
-function walk(value: unknown, found: Set<string>, depth: number): unknown {
-  if (typeof value === 'string') return maskText(value, found);
+interface Scan {
+  readonly found: Set<string>;
+  /** Keys masked so far: the same keys recur in every item of a list, and are scanned once. */
+  readonly keys: Map<string, string>;
+}
+
+function maskKey(key: string, scan: Scan): string {
+  let masked = scan.keys.get(key);
+  if (masked === undefined) {
+    masked = maskText(key, scan.found);
+    scan.keys.set(key, masked);
+  }
+  return masked;
+}
+
+function walk(value: unknown, scan: Scan, depth: number): unknown {
+  if (typeof value === 'string') return maskText(value, scan.found);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) {
-    found.add('too-deep-to-scan');
+    scan.found.add('too-deep-to-scan');
     return '[REDACTED:too-deep-to-scan]';
   }
   if (Array.isArray(value)) {
     let changed = false;
     const items = value.map((item) => {
-      const next = walk(item, found, depth + 1);
+      const next = walk(item, scan, depth + 1);
       changed ||= next !== item;
       return next;
     });
     return changed ? items : value;
   }
   let changed = false;
-  const entries = Object.entries(value).map(([key, item]) => {
-    const next = walk(item, found, depth + 1);
-    changed ||= next !== item;
-    return [key, next] as const;
+  let keysMasked = false;
+  const entries = Object.entries(value).map(([key, item]): [string, string, unknown] => {
+    const next = walk(item, scan, depth + 1);
+    const masked = maskKey(key, scan);
+    keysMasked ||= masked !== key;
+    changed ||= next !== item || masked !== key;
+    return [key, masked, next];
   });
-  return changed ? Object.fromEntries(entries) : value;
+  if (!changed) return value;
+  // fromEntries: own properties whatever the names (`__proto__` included).
+  return Object.fromEntries(keysMasked ? withDistinctKeys(entries) : entries.map(([key, , item]) => [key, item]));
+}
+
+/**
+ * Entries under their masked keys, none lost: two credentials mask to the same text, or to a key
+ * the object already has, so a masked key that is taken gets a number (`[REDACTED:jwt]#2`).
+ * Keys that were not masked keep their names.
+ */
+function withDistinctKeys(entries: ReadonlyArray<[string, string, unknown]>): Array<[string, unknown]> {
+  const taken = new Set(entries.filter(([key, masked]) => key === masked).map(([key]) => key));
+  return entries.map(([key, masked, item]) => {
+    if (key === masked) return [key, item];
+    let name = masked;
+    for (let n = 2; taken.has(name); n++) name = `${masked}#${n}`;
+    taken.add(name);
+    return [name, item];
+  });
 }
