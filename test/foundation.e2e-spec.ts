@@ -117,3 +117,23 @@ describe('foundation: operations endpoints, errors, request ids, aliases', () =>
     expect(uiSpec.info.title).toBe('Secure MCP Server API');
   });
 });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const token = 'scrape-token-0123456789abcdef';
+  const t = useTestApp({ METRICS_TOKEN: token });
+
+  it('answers only a scrape that presents the token, at every path it is served on', async () => {
+    for (const path of ['/metrics', '/api/v1/metrics', '/api/metrics']) {
+      const without = await t.client.raw('GET', path);
+      expect(without.status, path).toBe(401);
+      expect((without.body as { error: string }).error).toBe('UNAUTHORIZED');
+      expect((await t.client.raw('GET', path, { headers: { authorization: `Bearer ${token}x` } })).status, path).toBe(401);
+      expect((await t.client.raw('GET', path, { headers: { authorization: token } })).status, path).toBe(401);
+      const scraped = await t.client.raw('GET', path, { headers: { authorization: `Bearer ${token}` } });
+      expect(scraped.status, path).toBe(200);
+      expect(String(scraped.body)).toContain('mcp_server_requests_total');
+    }
+    // The health checks stay public.
+    expect((await t.client.raw('GET', '/health')).status).toBe(200);
+  });
+});

@@ -36,6 +36,15 @@ describe('parseConfig', () => {
     for (const bad of ['11', 'lb.example.com', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', '10.0.0.0/x']) expect(() => parseConfig({ TRUST_PROXY: bad })).toThrow(ConfigError);
   });
 
+  it('takes a METRICS_TOKEN of 16 to 512 characters without spaces, and never repeats a refused one', () => {
+    expect(parseConfig({}).metricsToken).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    for (const bad of ['short-secret', 'has a space in it here', 'x'.repeat(513)]) {
+      expect(() => parseConfig({ METRICS_TOKEN: bad })).toThrow(ConfigError);
+      expect(() => parseConfig({ METRICS_TOKEN: bad })).not.toThrow(bad);
+    }
+  });
+
   it('never repeats the user and password of a URL it refuses', () => {
     for (const [name, value] of [
       ['DATABASE_URL', 'postgres://mcp:S3cretPassw0rd@db:54x32/mcp'],

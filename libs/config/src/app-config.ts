@@ -100,6 +100,8 @@ export class AppConfig {
   /** Keys in Redis start with this, so deployments (or test runs) sharing a Redis stay apart. */
   readonly redisKeyPrefix!: string;
   readonly secretsKey?: string;
+  /** When set, /metrics answers only a scrape that presents it as a bearer token. */
+  readonly metricsToken?: string;
   /** Keys SECRETS_KEY replaced: what they sealed still opens, and is sealed again under SECRETS_KEY. */
   readonly secretsPreviousKeys!: readonly string[];
   /** Where SECRETS_KEY and SECRETS_PREVIOUS_KEYS come from instead of the environment: a HashiCorp Vault KV secret. */
@@ -263,6 +265,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+/** Never echoed: a value too short to be a secret is refused by its length alone. */
+function metricsToken(env: Env): string | undefined {
+  const token = text(env, 'METRICS_TOKEN');
+  if (token !== undefined && (token.length < 16 || token.length > 512 || /\s/.test(token))) throw new ConfigError('METRICS_TOKEN', 'must be 16 to 512 characters without spaces');
+  return token;
 }
 
 function trustProxy(env: Env): TrustProxy {
@@ -680,6 +689,7 @@ export function parseConfig(env: Env): AppConfig {
     jwtPrivateKey,
     jwtPublicKey,
     secretsKey,
+    metricsToken: metricsToken(env),
     secretsPreviousKeys,
     ...(vault ? { vault } : {}),
     ...(mail ? { mail } : {}),

@@ -1,6 +1,16 @@
+import { ApiError } from '@app/common';
+import { AppConfig } from '@app/config';
 import { Public, RateLimit } from '@app/security';
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Headers } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
 import { register } from 'prom-client';
+
+/** Whether an Authorization header presents the token, compared in constant time. */
+function presents(authorization: string | undefined, token: string): boolean {
+  const given = Buffer.from(authorization ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 /** Mounted at /metrics by PrometheusModule (which sets the controller's path). */
 // Scrapes come at their own pace: no share of the API's budget.
@@ -8,9 +18,15 @@ import { register } from 'prom-client';
 @Public()
 @Controller()
 export class MetricsController {
+  constructor(private readonly config: AppConfig) {}
+
+  // Public unless METRICS_TOKEN is set: the series name upstream servers and tools, which the
+  // contract otherwise shows only to admins, so a deployment that exposes /metrics can ask for it.
   @Get()
   @Header('Content-Type', register.contentType)
-  metrics(): Promise<string> {
+  metrics(@Headers('authorization') authorization: string | undefined): Promise<string> {
+    const token = this.config.metricsToken;
+    if (token !== undefined && !presents(authorization, token)) throw ApiError.unauthorized('The metrics need the METRICS_TOKEN as a bearer token');
     return register.metrics();
   }
 }
