@@ -2,7 +2,7 @@ import { AuditLogEntity } from '@app/audit';
 import { timeOrderedUuid } from '@app/common';
 import type { ToolExecution } from '@app/contracts';
 import { addHttpUpstream, type LoggedInUser, type McpTestServer, openRawMcpSession, openWs, rawMcpRequest, registerAndLogin, registerAndLoginAs, startMcpTestServer, until, useTestApp } from '@app/testing';
-import { ExecutionsService } from '@app/tools';
+import { ExecutionsService, ToolExecutor } from '@app/tools';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema, ListTasksResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,27 @@ describe('cancelling background runs: REST, MCP tasks and /ws, one engine', () =
     expect(await executions.claim(id)).toBeNull();
     const entry = await audits().findOne({ where: { action: 'tool.cancel', resource: 'tool_echo' } });
     expect(entry?.details).toMatchObject({ executionId: id, statusBefore: 'pending' });
+  });
+
+  it("a pending run picked up after a restart starts only if its user still may: a suspended user's fails FORBIDDEN, audited", async () => {
+    const executions = t.app.get(ExecutionsService);
+    const pendingOf = async (owner: LoggedInUser): Promise<string> => {
+      const id = timeOrderedUuid();
+      // As a run accepted before a restart leaves it: pending, past the grace the recovery waits.
+      await executions.createPending({ id, toolId: 'tool_echo', toolName: 'echo', userId: owner.userId, status: 'pending', isAsync: true, timeoutMs: 30_000, parameters: { message: 'late' }, caller: { id: owner.userId, permissions: ['read:tools', 'execute:tools'] }, createdAt: new Date(Date.now() - 60_000) });
+      return id;
+    };
+    const active = await registerAndLogin(t.client);
+    const suspended = await registerAndLogin(t.client);
+    const [kept, refused] = [await pendingOf(active), await pendingOf(suspended)];
+    expect((await t.client.call('updateUserStatus', { headers: admin.auth, params: { id: suspended.userId }, body: { status: 'suspended' } })).status).toBe(200);
+
+    await (t.app.get(ToolExecutor) as unknown as { recoverPending(): Promise<void> }).recoverPending();
+    const statusOf = async (id: string) => ((await t.app.get(DataSource).query('SELECT status, error FROM tool_executions WHERE id = $1', [id])) as Array<{ status: string; error: { code: string } | null }>)[0];
+    expect(await until(() => statusOf(kept), (row) => row.status !== 'pending' && row.status !== 'running')).toMatchObject({ status: 'completed' });
+    expect(await until(() => statusOf(refused), (row) => row.status !== 'pending' && row.status !== 'running')).toMatchObject({ status: 'failed', error: { code: 'FORBIDDEN' } });
+    const entry = await until(() => audits().findOne({ where: { action: 'tool.execute', userId: suspended.userId } }), (found) => found !== null);
+    expect(entry).toMatchObject({ result: 'failure', details: { executionId: refused } });
   });
 
   describe('MCP tasks', () => {

@@ -84,10 +84,11 @@ export class UsersService implements OnModuleDestroy, PermissionLookup {
     return view;
   }
 
-  /** What the user holds now, from the same cached record (none once deleted). */
+  /** What the user holds now, from the same cached record (none unless active). */
   async heldBy(userId: string): Promise<readonly string[]> {
     try {
-      return (await this.me(userId)).permissions;
+      const view = await this.me(userId);
+      return view.status === 'active' ? view.permissions : [];
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return [];
       throw error;

@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import type { AcceptedExecution, ToolExecution } from '@app/contracts';
 import { EventBus } from '@app/events';
 import { endWhenSettled, MetricsService, type TraceSpan, Tracing } from '@app/health';
-import { type AuthenticatedUser, holdsPermission, RateLimiter, rateLimitExceeded, rateLimitRule, SecretBox } from '@app/security';
+import { type AuthenticatedUser, holdsPermission, PermissionLookup, RateLimiter, rateLimitExceeded, rateLimitRule, SecretBox } from '@app/security';
 import type { Attributes } from '@opentelemetry/api';
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
@@ -157,6 +157,12 @@ function cannotAsk(definition: ToolDefinition, why: string): ApiError {
 }
 
 /** What the history knows of a tool that has left the registry since its run was accepted. */
+/** A background run that ends before its tool is called. */
+function refusedRun(code: string, message: string): RunResult {
+  const now = new Date();
+  return { status: 'failed', error: { code, message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
+}
+
 function goneTool(row: Pick<ToolExecutionEntity, 'toolId' | 'toolName'>): ToolDefinition {
   return { id: row.toolId, name: row.toolName, inputSchema: {}, permissions: [] } as unknown as ToolDefinition;
 }
@@ -179,6 +185,7 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
   private readonly policies?: RunPolicies;
   private readonly quotas?: RunQuotas;
   private readonly organizations?: CallerOrganizations;
+  private readonly permissionLookup?: PermissionLookup;
   private readonly background: BackgroundRuns;
   private recovery?: NodeJS.Timeout;
   private stopping = false;
@@ -197,10 +204,12 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     @Optional() policies?: RunPolicies,
     @Optional() quotas?: RunQuotas,
     @Optional() organizations?: CallerOrganizations,
+    @Optional() permissionLookup?: PermissionLookup,
   ) {
     this.policies = policies;
     this.quotas = quotas;
     this.organizations = organizations;
+    this.permissionLookup = permissionLookup;
     this.background = new BackgroundRuns(events);
   }
 
@@ -610,12 +619,12 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
       try {
         definition = this.registry.resolve(row.toolId).definition;
         span = this.tracing.enabled ? this.tracing.start(`tools/call ${definition.name}`, origin?.traceparent, spanAttributes(caller, definition, { sessionId: row.sessionId ?? undefined, contextId: row.contextId })) : undefined;
-        run = await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy, { cancellation }, span?.traceparent);
+        const lost = await this.rightsLost(caller.id, definition);
+        run = lost ? refusedRun('FORBIDDEN', lost) : await this.runOrRecall(definition, input, caller, id, row.timeoutMs, retryPolicy, { cancellation }, span?.traceparent);
       } catch (error) {
         // The tool left the registry (an upstream went away) between acceptance and the run.
         definition = goneTool(row);
-        const now = new Date();
-        run = { status: 'failed', error: { code: 'TOOL_UNAVAILABLE', message: (error as Error).message }, attempts: 1, startedAt: now, endedAt: now, durationMs: 0, memoryUsed: 0 };
+        run = refusedRun('TOOL_UNAVAILABLE', (error as Error).message);
       } finally {
         this.background.end(id);
       }
@@ -629,6 +638,18 @@ export class ToolExecutor implements OnApplicationBootstrap, OnModuleDestroy, Be
     } catch (error) {
       this.logger.error({ err: error, executionId: id }, 'async run could not be completed');
     }
+  }
+
+  /**
+   * A run accepted earlier (and picked up after a restart, or by another instance) starts only if
+   * its user still holds what it needs now: a suspension, a deletion or a role taken away since the
+   * acceptance is honoured. Why not, or undefined when it may start.
+   */
+  private async rightsLost(userId: string | undefined, definition: ToolDefinition): Promise<string | undefined> {
+    if (!this.permissionLookup || !userId) return undefined;
+    const held = await this.permissionLookup.heldBy(userId);
+    const missing = ['execute:tools', ...definition.permissions].filter((permission) => !holdsPermission(held, permission));
+    return missing.length > 0 ? `The run did not start: its user no longer holds ${[...new Set(missing)].join(', ')} (or is no longer active)` : undefined;
   }
 
   /**
