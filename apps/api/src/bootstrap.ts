@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { aliasRoutes, configuredCors, installHttpHooks, installOpenCors, installSecurityHeaders, installShutdownGate, installVersionNegotiation, recordRoutes, type RouteRecord } from './http-platform';
+import { aliasRoutes, configuredCors, installHttpHooks, installOpenCors, installShutdownGate, installVersionNegotiation, recordRoutes, type RouteRecord, securityHeaders } from './http-platform';
 
 export interface BootedApp {
   readonly app: NestFastifyApplication;
@@ -57,8 +57,7 @@ export async function createApp(config: AppConfig): Promise<BootedApp> {
   // A text/plain body sent to a JSON API is a client mistake: answer 415 rather than parse it.
   fastify.removeContentTypeParser('text/plain');
   installBodyParsers(fastify);
-  installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger);
-  installSecurityHeaders(fastify, config.publicUrl);
+  installHttpHooks(fastify, app.get(MetricsService), app.get(SessionActivity), logger, securityHeaders(config.publicUrl));
   installVersionNegotiation(fastify);
   installOpenCors(fastify);
   const beginShutdown = installShutdownGate(fastify);

@@ -34,10 +34,10 @@ export interface RouteRecord {
   readonly url: string;
 }
 
-/** Cross-cutting HTTP hooks that sit below Nest: request id, content types, metrics, access log. */
-export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, activity: SessionActivity, logger: Logger): void {
+/** Cross-cutting HTTP hooks that sit below Nest: request id and security headers, content types, metrics, access log. */
+export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, activity: SessionActivity, logger: Logger, headers: Readonly<Record<string, string>>): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id).headers(headers);
     done();
   });
 
@@ -181,14 +181,6 @@ export function securityHeaders(publicUrl: string): Readonly<Record<string, stri
     'referrer-policy': 'no-referrer',
     ...(publicUrl.startsWith('https:') ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
   };
-}
-
-export function installSecurityHeaders(fastify: FastifyInstance, publicUrl: string): void {
-  const headers = securityHeaders(publicUrl);
-  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    void reply.headers(headers);
-    done();
-  });
 }
 
 /**

@@ -17,6 +17,7 @@ export type { ProxyTrust, ProxyTrustSetting } from './http/proxy-trust';
 export { offsetPagination } from './http/offset-pagination';
 export type { OffsetPagination } from './http/offset-pagination';
 export type { RequestOrigin } from './http/request-origin';
+export { sameSecret } from './crypto/same-secret';
 export { mergePatch } from './json/merge-patch';
 export { exceedsDepth, MAX_NESTING } from './json/nesting-depth';
 export { storableJson } from './storable-json';

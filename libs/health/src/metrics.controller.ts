@@ -1,16 +1,9 @@
-import { ApiError } from '@app/common';
+import { ApiError, sameSecret } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Public, RateLimit } from '@app/security';
 import { Controller, Get, Header, Headers } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
 import { register } from 'prom-client';
 
-/** Whether an Authorization header presents the token, compared in constant time. */
-function presents(authorization: string | undefined, token: string): boolean {
-  const given = Buffer.from(authorization ?? '');
-  const expected = Buffer.from(`Bearer ${token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /** Mounted at /metrics by PrometheusModule (which sets the controller's path). */
 // Scrapes come at their own pace: no share of the API's budget.
@@ -26,7 +19,7 @@ export class MetricsController {
   @Header('Content-Type', register.contentType)
   metrics(@Headers('authorization') authorization: string | undefined): Promise<string> {
     const token = this.config.metricsToken;
-    if (token !== undefined && !presents(authorization, token)) throw ApiError.unauthorized('The metrics need the METRICS_TOKEN as a bearer token');
+    if (token !== undefined && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw ApiError.unauthorized('The metrics need the METRICS_TOKEN as a bearer token');
     return register.metrics();
   }
 }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '@app/common';
+import { createHmac } from 'node:crypto';
 
 export interface WebhookPayload {
   readonly event: string;
@@ -36,9 +37,7 @@ export function verifyAttemptSignature(secret: string, deliveryId: string, rawBo
   if (!match) return false;
   const sentAt = Number(match[1]);
   if (Math.abs(nowMs / 1000 - sentAt) > toleranceSeconds) return false;
-  const expected = Buffer.from(attemptSignature(secret, deliveryId, sentAt, rawBody));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSecret(header, attemptSignature(secret, deliveryId, sentAt, rawBody));
 }
 
 /** A body and its headers, ready to POST; each attempt is signed anew with its own time. */
@@ -61,7 +60,5 @@ export function signedDelivery(secret: string, deliveryId: string, payload: Webh
 
 /** For receivers (and tests): constant-time check of a raw body against its header. */
 export function verifyBodySignature(secret: string, rawBody: string, header: string): boolean {
-  const expected = Buffer.from(bodySignature(secret, rawBody));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSecret(header, bodySignature(secret, rawBody));
 }

@@ -22,6 +22,13 @@ import type { SamlIdentity } from './saml.strategy';
  * (SignInService), and one whose session came earlier is ended here. When ending things fails, the
  * mark is taken back, so the owner's next sign-in claims the account again.
  */
+/** How an account was claimed: its audit action, the reason its sessions end with, and what the entry says. */
+interface Claim {
+  readonly action: string;
+  readonly reason: string;
+  readonly details: Record<string, unknown>;
+}
+
 @Injectable()
 export class SsoClaims {
   constructor(
@@ -45,13 +52,8 @@ export class SsoClaims {
       [user.id],
     )) as unknown[];
     if (claimed.length > 0) {
-      try {
-        const removed = [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])];
-        await this.dropAccess(user, { action: 'auth.saml.claim', reason: 'account claimed through single sign-on', details: { issuer: identity.issuer, removed } }, origin);
-      } catch (error) {
-        await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [user.id]);
-        throw error;
-      }
+      const removed = [...(user.passwordHash !== null ? ['password'] : []), ...(user.mfaEnabled ? ['mfa'] : [])];
+      await this.dropAccess(user, { action: 'auth.saml.claim', reason: 'account claimed through single sign-on', details: { issuer: identity.issuer, removed } }, origin);
     }
     return (await this.usersService.findById(user.id)) ?? user;
   }
@@ -71,17 +73,21 @@ export class SsoClaims {
       [userId, email],
     )) as Array<{ mfa_enabled: boolean }>;
     if (!claimed) return false;
-    try {
-      await this.dropAccess({ id: userId, email }, { action: 'auth.password.claim', reason: 'account claimed by its mailbox', details: { removed: ['password', ...(claimed.mfa_enabled ? ['mfa'] : [])] } }, origin);
-    } catch (error) {
-      // As for SSO: unproven again, so the owner's next reset (or SSO sign-in) claims it again.
-      await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [userId]);
-      throw error;
-    }
+    await this.dropAccess({ id: userId, email }, { action: 'auth.password.claim', reason: 'account claimed by its mailbox', details: { removed: ['password', ...(claimed.mfa_enabled ? ['mfa'] : [])] } }, origin);
     return true;
   }
 
-  private async dropAccess(user: Pick<UserEntity, 'id' | 'email'>, claim: { readonly action: string; readonly reason: string; readonly details: Record<string, unknown> }, origin: RequestOrigin): Promise<void> {
+  /** After the account was marked proven: when ending what the registrant set up fails, the mark is taken back, so the owner's next claim runs again. */
+  private async dropAccess(user: Pick<UserEntity, 'id' | 'email'>, claim: Claim, origin: RequestOrigin): Promise<void> {
+    try {
+      await this.endRegistrantAccess(user, claim, origin);
+    } catch (error) {
+      await this.dataSource.query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [user.id]);
+      throw error;
+    }
+  }
+
+  private async endRegistrantAccess(user: Pick<UserEntity, 'id' | 'email'>, claim: Claim, origin: RequestOrigin): Promise<void> {
     // Tokens issued before now are refused on every instance; the sessions and keys end there too.
     await this.floors.raise(user.id);
     const endedSessions = await this.sessions.endAllForUser(user.id, claim.reason);
